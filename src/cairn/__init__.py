@@ -1,0 +1,1 @@
+"""Cairn: experiment tracking built for reproducibility."""

@@ -1,0 +1,30 @@
+"""Cairn's exceptions, so a caller can catch at the right level::
+
+CairnError
+├── StoreError            the store cannot be opened, read or written
+│   └── RunNotFoundError  no run with that id or reference
+├── ConfigError           a config cannot be built from what was given
+└── UsageError            the API was called in a way it does not allow (e.g. log after finish)
+"""
+
+from __future__ import annotations
+
+
+class CairnError(Exception):
+    """Base of every error Cairn raises on purpose."""
+
+
+class StoreError(CairnError):
+    """The store cannot be opened, read or written."""
+
+
+class RunNotFoundError(StoreError, LookupError):
+    """No run matches the id or reference given."""
+
+
+class ConfigError(CairnError, ValueError):
+    """A config cannot be built from the value given."""
+
+
+class UsageError(CairnError, RuntimeError):
+    """The API was called in a way it does not allow."""

@@ -1,0 +1,160 @@
+"""The journal file: a header, then frames of ``[u32 length][u32 crc32][msgpack payload]``.
+
+A frame is only trusted when all its bytes are there and its CRC matches; a reader stops at the first
+frame that is torn (the process died mid-write) or corrupt, keeps everything before it, and says at
+which byte it stopped and why. A writer reopening a journal (resume) first cuts such a tail off.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+
+from cairn.journal.records import Record, decode, encode
+
+MAGIC = b"CAIRNJNL"
+FORMAT_VERSION = 1
+HEADER = struct.Struct("<8sI")
+FRAME = struct.Struct("<II")
+MAX_PAYLOAD = 256 * 1024 * 1024
+"""A frame claiming more than this is treated as corrupt rather than read into memory."""
+
+
+class JournalFormatError(Exception):
+    """The file is not a Cairn journal, or was written by a newer Cairn."""
+
+
+@dataclass
+class ReadResult:
+    """What a full read of a journal found."""
+
+    records: list[Record] = field(default_factory=list)
+    valid_bytes: int = 0
+    """Offset just past the last good frame: where a writer may append."""
+    stopped_at: int | None = None
+    """Offset of the first bad frame, or None when the whole file was read cleanly."""
+    problem: str | None = None
+    """Why reading stopped early, in words, or None."""
+
+    @property
+    def clean(self) -> bool:
+        return self.problem is None
+
+
+class JournalReader:
+    """Iterates over the good records of a journal file, recording where and why it stopped."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.valid_bytes = 0
+        self.stopped_at: int | None = None
+        self.problem: str | None = None
+
+    def __iter__(self) -> Iterator[Record]:
+        with open(self.path, "rb") as f:
+            data = f.read()
+        yield from self._frames(data)
+
+    def _frames(self, data: memoryview | bytes) -> Iterator[Record]:
+        view = memoryview(data)
+        if len(view) < HEADER.size:
+            self._stop(0, f"file is {len(view)} bytes, shorter than the {HEADER.size}-byte header")
+            return
+        magic, version = HEADER.unpack_from(view, 0)
+        if magic != MAGIC:
+            raise JournalFormatError(f"{self.path} is not a Cairn journal (bad magic bytes)")
+        if version > FORMAT_VERSION:
+            raise JournalFormatError(
+                f"{self.path} has journal format {version}; this Cairn reads up to "
+                f"{FORMAT_VERSION}: upgrade Cairn (pip install -U cairn) to read it"
+            )
+        pos = HEADER.size
+        self.valid_bytes = pos
+        end = len(view)
+        while pos < end:
+            if end - pos < FRAME.size:
+                self._stop(pos, f"torn frame header: {end - pos} of {FRAME.size} bytes present")
+                return
+            length, crc = FRAME.unpack_from(view, pos)
+            if length > MAX_PAYLOAD:
+                self._stop(pos, f"corrupt frame: length {length} exceeds {MAX_PAYLOAD}")
+                return
+            start = pos + FRAME.size
+            if end - start < length:
+                self._stop(pos, f"torn frame: {end - start} of {length} payload bytes present")
+                return
+            payload = view[start : start + length]
+            if zlib.crc32(payload) != crc:
+                self._stop(pos, "corrupt frame: CRC mismatch")
+                return
+            try:
+                record = decode(payload)
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                self._stop(pos, f"corrupt frame: undecodable payload ({exc})")
+                return
+            pos = start + length
+            self.valid_bytes = pos
+            yield record
+
+    def _stop(self, pos: int, problem: str) -> None:
+        self.stopped_at = pos
+        self.problem = f"stopped at byte {pos}: {problem}"
+
+
+def read_journal(path: str | os.PathLike[str]) -> ReadResult:
+    """Read every good record of a journal, and where and why reading stopped if it did."""
+    reader = JournalReader(path)
+    records = list(reader)
+    return ReadResult(records, reader.valid_bytes, reader.stopped_at, reader.problem)
+
+
+class JournalWriter:
+    """Appends framed records to a journal file. Not thread-safe: one writer thread owns it.
+
+    ``append`` hands bytes to the OS (they survive the process dying, even ``kill -9``);
+    ``sync`` also fsyncs them (they survive the machine dying).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, truncate_at: int | None = None) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        exists = self.path.exists() and self.path.stat().st_size > 0
+        self._f = open(self.path, "r+b" if exists else "wb")  # noqa: SIM115 - held open
+        if exists:
+            if truncate_at is not None:
+                self._f.truncate(truncate_at)
+            self._f.seek(0, os.SEEK_END)
+        else:
+            self._f.write(HEADER.pack(MAGIC, FORMAT_VERSION))
+        self.bytes_written = self._f.tell()
+
+    def append(self, records: Iterable[Record]) -> None:
+        """Frame and write records, then flush them to the OS in one write."""
+        parts: list[bytes] = []
+        pack = FRAME.pack
+        crc32 = zlib.crc32
+        for record in records:
+            payload = encode(record)
+            parts.append(pack(len(payload), crc32(payload)))
+            parts.append(payload)
+        if parts:
+            chunk = b"".join(parts)
+            self._f.write(chunk)
+            self._f.flush()
+            self.bytes_written += len(chunk)
+
+    def sync(self) -> None:
+        """Make everything appended so far durable on disk."""
+        self._f.flush()
+        os.fsync(self._f.fileno())
+
+    def close(self) -> None:
+        if not self._f.closed:
+            self.sync()
+            self._f.close()

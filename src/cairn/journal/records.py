@@ -1,0 +1,91 @@
+"""The record types a run's journal holds, and their msgpack encoding.
+
+Every record carries ``seq``, a per-run sequence number starting at 1, so a sink can apply a journal
+idempotently: it remembers the last ``seq`` it applied and skips anything at or below it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+JsonValue = Any
+"""A value that encodes to JSON: None, bool, int, float, str, lists and str-keyed dicts of them."""
+
+
+class RunStart(msgspec.Struct, tag="start", kw_only=True):
+    """A run begins, or is resumed (``resumed=True``) in a new process."""
+
+    seq: int
+    run_id: str
+    project: str
+    name: str
+    created_at: float
+    config: dict[str, JsonValue] = {}
+    tags: list[str] = []
+    notes: str | None = None
+    group: str | None = None
+    job_type: str | None = None
+    host: str | None = None
+    program: str | None = None
+    resumed: bool = False
+
+
+class History(msgspec.Struct, tag="history", kw_only=True):
+    """One row of metrics at ``step``, logged at wall time ``ts`` (seconds since the epoch)."""
+
+    seq: int
+    step: int
+    ts: float
+    values: dict[str, float]
+
+
+class ConfigUpdate(msgspec.Struct, tag="config", kw_only=True):
+    """The run's whole config after a change (configs are small; a snapshot keeps replay simple)."""
+
+    seq: int
+    config: dict[str, JsonValue]
+
+
+class SummaryUpdate(msgspec.Struct, tag="summary", kw_only=True):
+    """Explicit summary values set by the user (``run.summary[k] = v``); ``remove`` deletes keys."""
+
+    seq: int
+    set: dict[str, JsonValue] = {}
+    remove: list[str] = []
+
+
+class DefineMetric(msgspec.Struct, tag="metric", kw_only=True):
+    """How the summary of keys matching ``name`` (a glob) is computed, and their x-axis."""
+
+    seq: int
+    name: str
+    summary: str = "last"
+    step_metric: str | None = None
+
+
+class RunFinish(msgspec.Struct, tag="finish", kw_only=True):
+    """The run ended: ``state`` is ``finished`` or ``failed`` (with the traceback in ``error``)."""
+
+    seq: int
+    ts: float
+    exit_code: int = 0
+    state: str = "finished"
+    error: str | None = None
+
+
+Record = RunStart | History | ConfigUpdate | SummaryUpdate | DefineMetric | RunFinish
+
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(Record)
+
+
+def encode(record: Record) -> bytes:
+    """Encode one record as a msgpack payload."""
+    return _encoder.encode(record)
+
+
+def decode(payload: bytes) -> Record:
+    """Decode one msgpack payload; raises ``msgspec.DecodeError`` or ``ValidationError`` on bad data."""
+    return _decoder.decode(payload)

@@ -1,0 +1,172 @@
+"""Applying a batch of journal records to the SQL store, idempotently by ``seq``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from cairn.errors import StoreError
+from cairn.journal.records import (
+    ConfigUpdate,
+    DefineMetric,
+    History,
+    Record,
+    RunFinish,
+    RunStart,
+    SummaryUpdate,
+)
+from cairn.store import history
+from cairn.store.blobs import BlobStore
+from cairn.store.schema import projects, run_tags, runs
+from cairn.store.summary import SummaryState
+
+
+def apply_records(
+    conn: Connection, blobs: BlobStore, run_id: str, records: Sequence[Record]
+) -> tuple[int, list[str]]:
+    """Apply the records of one run not yet applied, inside the caller's write transaction.
+
+    Returns the run's last applied seq, and digests of blobs that sealing made unreferenced.
+    """
+    row = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
+    last_seq = row["last_seq"] if row else 0
+    new = [r for r in records if r.seq > last_seq]
+    if not new:
+        return last_seq, []
+    if row is None:
+        first = new[0]
+        if not isinstance(first, RunStart):
+            raise StoreError(
+                f"run {run_id}: the store has no such run and the records start at seq "
+                f"{first.seq}, not with the run's start; sync its journal from the beginning "
+                "(`cairn sync PATH`)"
+            )
+        row = _create_run(conn, first)
+    run = _RunUpdate(row)
+    rows: list[History] = []
+    for record in new:
+        if isinstance(record, History):
+            rows.append(record)
+            run.add_row(record)
+        else:
+            run.apply(conn, record)
+    if rows:
+        history.append_tail(conn, run_id, rows)
+    run.values["last_seq"] = new[-1].seq
+    conn.execute(update(runs).where(runs.c.id == run_id).values(**run.finish()))
+    dropped: list[str] = []
+    if run.values.get("state", row["state"]) != "running" or (
+        rows and history.tail_rows(conn, run_id) >= history.SEAL_ROWS
+    ):
+        dropped = history.seal(conn, blobs, run_id)
+    return new[-1].seq, dropped
+
+
+def _project_id(conn: Connection, name: str, now: float) -> int:
+    found = conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar()
+    if found is not None:
+        return int(found)
+    result = conn.execute(insert(projects).values(name=name, created_at=now, run_counter=0))
+    return int(result.inserted_primary_key[0])
+
+
+def _create_run(conn: Connection, start: RunStart) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "id": start.run_id,
+        "project_id": _project_id(conn, start.project, start.created_at),
+        "name": start.name,
+        "state": "running",
+        "created_at": start.created_at,
+        "updated_at": start.created_at,
+        "heartbeat_at": start.created_at,
+        "config": {},
+        "summary": {},
+        "summary_explicit": {},
+        "summary_state": {},
+        "metric_defs": [],
+        "history_keys": [],
+        "history_rows": 0,
+        "last_step": None,
+        "last_seq": 0,
+    }
+    conn.execute(insert(runs).values(**values))
+    return values
+
+
+class _RunUpdate:
+    """Accumulates one batch's changes to a run row, written back in one UPDATE."""
+
+    def __init__(self, row: Any) -> None:
+        self.row = row
+        self.values: dict[str, Any] = {}
+        self.summary = SummaryState(row["summary_state"], row["metric_defs"])
+        self.explicit: dict[str, Any] = dict(row["summary_explicit"])
+        self.keys = set(row["history_keys"])
+        self.rows = row["history_rows"]
+        self.last_step: int | None = row["last_step"]
+        self.latest = row["heartbeat_at"]
+
+    def add_row(self, record: History) -> None:
+        self.summary.add_row(record.values)
+        self.keys.update(record.values)
+        self.rows += 1
+        if self.last_step is None or record.step > self.last_step:
+            self.last_step = record.step
+        if record.ts > self.latest:
+            self.latest = record.ts
+
+    def apply(self, conn: Connection, record: Record) -> None:
+        if isinstance(record, RunStart):
+            self.values.update(
+                name=record.name,
+                state="running",
+                config=record.config,
+                notes=record.notes,
+                group_name=record.group,
+                job_type=record.job_type,
+                host=record.host,
+                program=record.program,
+                finished_at=None,
+                exit_code=None,
+                error=None,
+            )
+            run_id = record.run_id
+            conn.execute(delete(run_tags).where(run_tags.c.run_id == run_id))
+            if record.tags:
+                rows = [{"run_id": run_id, "tag": t} for t in dict.fromkeys(record.tags)]
+                conn.execute(insert(run_tags), rows)
+            self.latest = max(self.latest, record.created_at)
+        elif isinstance(record, ConfigUpdate):
+            self.values["config"] = record.config
+        elif isinstance(record, SummaryUpdate):
+            self.explicit.update(record.set)
+            for key in record.remove:
+                self.explicit.pop(key, None)
+        elif isinstance(record, DefineMetric):
+            self.summary.define(record.name, record.summary, record.step_metric)
+        elif isinstance(record, RunFinish):
+            self.values.update(
+                state=record.state,
+                exit_code=record.exit_code,
+                error=record.error,
+                finished_at=record.ts,
+            )
+            self.latest = max(self.latest, record.ts)
+
+    def finish(self) -> dict[str, Any]:
+        summary = self.summary.computed()
+        summary.update(self.explicit)
+        self.values.update(
+            summary=summary,
+            summary_explicit=self.explicit,
+            summary_state=self.summary.state,
+            metric_defs=self.summary.rules,
+            history_keys=sorted(self.keys),
+            history_rows=self.rows,
+            last_step=self.last_step,
+            heartbeat_at=self.latest,
+            updated_at=self.latest,
+        )
+        return self.values

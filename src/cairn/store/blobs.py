@@ -1,0 +1,61 @@
+"""Content-addressed bytes (history segments, media, files) over fsspec: a local folder or s3://."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from typing import Any
+
+import fsspec
+from fsspec.implementations.local import LocalFileSystem
+
+
+class BlobStore:
+    """Stores bytes under their sha256, so identical contents are stored once.
+
+    Writes are atomic on a local folder (temp file, then rename), so a reader never sees half a blob.
+    """
+
+    def __init__(self, url: str | os.PathLike[str]) -> None:
+        fs, root = fsspec.core.url_to_fs(str(url))
+        self.fs: Any = fs
+        self.root: str = root.rstrip("/")
+        self._local = isinstance(fs, LocalFileSystem)
+
+    def path(self, digest: str) -> str:
+        return f"{self.root}/{digest[:2]}/{digest[2:4]}/{digest}"
+
+    def put(self, data: bytes) -> str:
+        """Store bytes; returns their sha256 hex digest. Storing existing contents is a no-op."""
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.path(digest)
+        if self.fs.exists(target):
+            return digest
+        if self._local:
+            folder = os.path.dirname(target)
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                os.replace(tmp, target)
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
+        else:
+            self.fs.pipe_file(target, data)
+        return digest
+
+    def get(self, digest: str) -> bytes:
+        data: bytes = self.fs.cat_file(self.path(digest))
+        return data
+
+    def exists(self, digest: str) -> bool:
+        return bool(self.fs.exists(self.path(digest)))
+
+    def delete(self, digest: str) -> None:
+        """Remove a blob; callers must first make sure nothing references it."""
+        if self.exists(digest):
+            self.fs.rm_file(self.path(digest))

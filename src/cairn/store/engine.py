@@ -1,0 +1,107 @@
+"""Opening the SQL database of a store: SQLite (WAL) or PostgreSQL, at the current schema.
+
+SQLite: every write transaction starts with ``BEGIN IMMEDIATE``, so concurrent writers from many
+processes queue on the busy timeout instead of failing with "database is locked" when a read
+transaction tries to upgrade to a write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from cairn.errors import StoreError
+from cairn.store import jsonsafe
+
+SCHEMA_REVISION = "0001"
+"""The Alembic head this code expects; tests check it matches the migrations folder."""
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 120_000
+WRITE = "cairn_write"
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for ``url`` with Cairn's JSON handling and, on SQLite, WAL and safe locking."""
+    engine = create_engine(url, json_serializer=jsonsafe.dumps, json_deserializer=jsonsafe.loads)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get(WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision stamped in the database, or None for an empty database."""
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    except (OperationalError, ProgrammingError):
+        return None
+    return row[0] if row else None
+
+
+def ensure_schema(engine: Engine, lock_path: Path | None = None) -> None:
+    """Bring the database to the current schema: create it when empty, migrate it when older.
+
+    ``lock_path`` (a file beside a SQLite database) keeps processes that open a new store at the
+    same moment from migrating it twice.
+    """
+    if current_revision(engine) == SCHEMA_REVISION:
+        return
+    with _file_lock(lock_path):
+        revision = current_revision(engine)
+        if revision == SCHEMA_REVISION:
+            return
+        if revision is not None and not any((MIGRATIONS / "versions").glob(f"{revision}_*.py")):
+            raise StoreError(
+                f"the store's schema is at revision {revision}, which this Cairn does not know: "
+                "it was written by a newer Cairn; upgrade with `pip install -U cairn`"
+            )
+        _upgrade(engine)
+
+
+def _upgrade(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect().execution_options(**{WRITE: True}) as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        conn.commit()
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path | None) -> Iterator[None]:
+    if path is None:
+        yield
+        return
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)

@@ -1,0 +1,224 @@
+"""A run's metric history: a small SQL tail of recent rows, sealed into Parquet segments.
+
+Rows arrive from the journal as ``History`` records. Each applied batch becomes one tail chunk (a
+msgpack blob of columns) in ``history_tail``; once a run's tail holds ``SEAL_ROWS`` rows, or the run
+finishes, the tail is sealed into one Parquet segment in the BlobStore, sorted by (step, seq) and
+indexed by step range in ``history_segments``. When a run has more than ``COMPACT_OVER`` segments
+they are merged into one, so reads stay a few files. Readers merge segments and tail.
+
+Tables read back have ``_step`` (int64), ``_seq`` (int64, the logging order), ``_timestamp``
+(float64, unix seconds) and one float64 column per key, null where a row did not log the key.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import msgspec
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+from sqlalchemy import Connection, delete, func, insert, select
+
+from cairn.journal.records import History
+from cairn.store.blobs import BlobStore
+from cairn.store.schema import history_segments, history_tail
+
+SEAL_ROWS = 10_000
+COMPACT_OVER = 16
+INDEX_COLUMNS = ("_step", "_seq", "_timestamp")
+
+
+class _TailChunk(msgspec.Struct, array_like=True):
+    seq: list[int]
+    step: list[int]
+    ts: list[float]
+    values: list[dict[str, float]]
+
+
+_chunk_decoder = msgspec.msgpack.Decoder(_TailChunk)
+
+
+def encode_tail(rows: Sequence[History]) -> bytes:
+    chunk = _TailChunk(
+        [r.seq for r in rows],
+        [r.step for r in rows],
+        [r.ts for r in rows],
+        [r.values for r in rows],
+    )
+    return msgspec.msgpack.encode(chunk)
+
+
+def _chunk_table(chunk: _TailChunk, keys: Sequence[str] | None) -> pa.Table:
+    if keys is None:
+        seen: dict[str, None] = {}
+        for values in chunk.values:
+            seen.update(dict.fromkeys(values))
+        keys = list(seen)
+    columns: dict[str, pa.Array] = {
+        "_step": pa.array(chunk.step, pa.int64()),
+        "_seq": pa.array(chunk.seq, pa.int64()),
+        "_timestamp": pa.array(chunk.ts, pa.float64()),
+    }
+    for key in keys:
+        column = [values.get(key) for values in chunk.values]
+        if any(v is not None for v in column):
+            columns[key] = pa.array(column, pa.float64())
+    return pa.table(columns)
+
+
+def decode_tail(data: bytes, keys: Sequence[str] | None = None) -> pa.Table:
+    return _chunk_table(_chunk_decoder.decode(data), keys)
+
+
+def encode_segment(table: pa.Table) -> bytes:
+    """Parquet bytes: delta-encoded integers, byte-stream-split floats, zstd."""
+    encoding = {
+        name: "DELTA_BINARY_PACKED" if pa.types.is_integer(t) else "BYTE_STREAM_SPLIT"
+        for name, t in zip(table.column_names, table.schema.types, strict=True)
+    }
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd", use_dictionary=False, column_encoding=encoding)
+    return buf.getvalue()
+
+
+def decode_segment(data: bytes, keys: Sequence[str] | None = None) -> pa.Table:
+    pf = pq.ParquetFile(io.BytesIO(data))
+    if keys is None:
+        return pf.read()
+    names = set(pf.schema_arrow.names)
+    return pf.read(columns=[*INDEX_COLUMNS, *(k for k in keys if k in names)])
+
+
+def sort_rows(table: pa.Table) -> pa.Table:
+    """Order rows by step, then logging order; skips the sort when already ordered."""
+    if table.num_rows < 2:
+        return table
+    steps = table.column("_step").to_numpy()
+    if np.all(steps[1:] >= steps[:-1]):
+        seqs = table.column("_seq").to_numpy()
+        ties = steps[1:] == steps[:-1]
+        if not ties.any() or np.all(seqs[1:][ties] > seqs[:-1][ties]):
+            return table
+    return table.sort_by([("_step", "ascending"), ("_seq", "ascending")])
+
+
+def _concat(tables: list[pa.Table], keys: Sequence[str] | None) -> pa.Table:
+    if tables:
+        table = pa.concat_tables(tables, promote_options="default")
+    else:
+        table = pa.table(
+            {
+                "_step": pa.array([], pa.int64()),
+                "_seq": pa.array([], pa.int64()),
+                "_timestamp": pa.array([], pa.float64()),
+            }
+        )
+    for key in keys or ():
+        if key not in table.column_names:
+            table = table.append_column(key, pa.nulls(table.num_rows, pa.float64()))
+    if keys is not None:
+        table = table.select([*INDEX_COLUMNS, *keys])
+    return table
+
+
+def read_history(
+    conn: Connection,
+    blobs: BlobStore,
+    run_id: str,
+    keys: Sequence[str] | None = None,
+    min_step: int | None = None,
+    max_step: int | None = None,
+) -> pa.Table:
+    """Every row of a run (optionally only ``keys`` and a step range), ordered by (step, seq)."""
+    pieces: list[tuple[int, pa.Table]] = []
+    for table_def, is_segment in ((history_segments, True), (history_tail, False)):
+        query = select(table_def).where(table_def.c.run_id == run_id)
+        if min_step is not None:
+            query = query.where(table_def.c.max_step >= min_step)
+        if max_step is not None:
+            query = query.where(table_def.c.min_step <= max_step)
+        for row in conn.execute(query):
+            if is_segment:
+                piece = decode_segment(blobs.get(row.blob), keys)
+            else:
+                piece = decode_tail(row.data, keys)
+            pieces.append((row.first_seq, piece))
+    pieces.sort(key=lambda p: p[0])
+    table = sort_rows(_concat([p for _, p in pieces], keys))
+    if min_step is not None or max_step is not None:
+        steps = table.column("_step").to_numpy()
+        lo = -(2**63) if min_step is None else min_step
+        hi = 2**63 - 1 if max_step is None else max_step
+        table = table.filter(pa.array((steps >= lo) & (steps <= hi)))
+    return table
+
+
+def append_tail(conn: Connection, run_id: str, rows: Sequence[History]) -> None:
+    steps = [r.step for r in rows]
+    conn.execute(
+        insert(history_tail).values(
+            run_id=run_id,
+            first_seq=rows[0].seq,
+            last_seq=rows[-1].seq,
+            rows=len(rows),
+            min_step=min(steps),
+            max_step=max(steps),
+            data=encode_tail(rows),
+        )
+    )
+
+
+def tail_rows(conn: Connection, run_id: str) -> int:
+    query = select(func.coalesce(func.sum(history_tail.c.rows), 0)).where(
+        history_tail.c.run_id == run_id
+    )
+    return int(conn.execute(query).scalar_one())
+
+
+def seal(conn: Connection, blobs: BlobStore, run_id: str) -> list[str]:
+    """Seal the run's tail into a segment, compacting segments when there are too many.
+
+    Returns the digests of segment blobs that compaction dropped: the caller deletes those once the
+    transaction has committed and nothing else references them.
+    """
+    chunks = conn.execute(
+        select(history_tail.c.data)
+        .where(history_tail.c.run_id == run_id)
+        .order_by(history_tail.c.first_seq)
+    ).all()
+    if not chunks:
+        return []
+    table = sort_rows(_concat([decode_tail(c.data) for c in chunks], None))
+    _insert_segment(conn, blobs, run_id, table)
+    conn.execute(delete(history_tail).where(history_tail.c.run_id == run_id))
+    segments = conn.execute(
+        select(history_segments.c.first_seq, history_segments.c.blob)
+        .where(history_segments.c.run_id == run_id)
+        .order_by(history_segments.c.first_seq)
+    ).all()
+    if len(segments) <= COMPACT_OVER:
+        return []
+    merged = sort_rows(_concat([decode_segment(blobs.get(s.blob)) for s in segments], None))
+    conn.execute(delete(history_segments).where(history_segments.c.run_id == run_id))
+    _insert_segment(conn, blobs, run_id, merged)
+    return [s.blob for s in segments]
+
+
+def _insert_segment(conn: Connection, blobs: BlobStore, run_id: str, table: pa.Table) -> None:
+    data = encode_segment(table)
+    steps = table.column("_step").to_numpy()
+    seqs = table.column("_seq").to_numpy()
+    conn.execute(
+        insert(history_segments).values(
+            run_id=run_id,
+            first_seq=int(seqs.min()),
+            last_seq=int(seqs.max()),
+            rows=table.num_rows,
+            min_step=int(steps.min()),
+            max_step=int(steps.max()),
+            blob=blobs.put(data),
+            size=len(data),
+        )
+    )

@@ -1,0 +1,47 @@
+"""JSON for SQL columns: non-finite floats become the strings ``"NaN"``, ``"Infinity"``,
+``"-Infinity"`` on the way in (SQLite's JSON functions and PostgreSQL's JSONB reject bare NaN) and
+floats again on the way out. A user string equal to one of those reads back as a float: documented.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+_TO_TEXT = {math.inf: "Infinity", -math.inf: "-Infinity"}
+_FROM_TEXT = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
+def encode_nonfinite(value: Any) -> Any:
+    """Replace non-finite floats, at any depth, by their string names."""
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        return _TO_TEXT.get(value, value)
+    if isinstance(value, dict):
+        return {k: encode_nonfinite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encode_nonfinite(v) for v in value]
+    return value
+
+
+def decode_nonfinite(value: Any) -> Any:
+    """Turn the string names of non-finite floats back into floats, at any depth."""
+    if isinstance(value, str):
+        return _FROM_TEXT.get(value, value)
+    if isinstance(value, dict):
+        return {k: decode_nonfinite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode_nonfinite(v) for v in value]
+    return value
+
+
+def dumps(value: Any) -> str:
+    """Serialize for a JSON column; never emits the invalid JSON tokens NaN/Infinity."""
+    return json.dumps(encode_nonfinite(value), allow_nan=False, separators=(",", ":"))
+
+
+def loads(text: str) -> Any:
+    """Deserialize a JSON column, restoring non-finite floats."""
+    return decode_nonfinite(json.loads(text))

@@ -1,0 +1,54 @@
+"""Plain records the store hands out to readers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    name: str
+    run_count: int
+    created_at: float
+    last_activity: float | None
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """A run's metadata as stored: everything but its history."""
+
+    id: str
+    project: str
+    name: str
+    state: str
+    """running | finished | failed | crashed (running, but no heartbeat for the timeout)."""
+    created_at: float
+    updated_at: float
+    heartbeat_at: float
+    finished_at: float | None
+    exit_code: int | None
+    error: str | None
+    notes: str | None
+    group: str | None
+    job_type: str | None
+    host: str | None
+    program: str | None
+    config: dict[str, Any]
+    summary: dict[str, Any]
+    tags: list[str] = field(default_factory=list)
+    history_keys: list[str] = field(default_factory=list)
+    history_rows: int = 0
+    last_step: int | None = None
+    last_seq: int = 0
+
+    @property
+    def path(self) -> str:
+        """The run's reference, ``project/id``."""
+        return f"{self.project}/{self.id}"
+
+    @property
+    def runtime(self) -> float:
+        """Seconds from creation to finish, or to the last sign of life."""
+        end = self.finished_at if self.finished_at is not None else self.heartbeat_at
+        return max(0.0, end - self.created_at)

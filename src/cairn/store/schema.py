@@ -1,0 +1,95 @@
+"""The SQL schema of a store, in SQLAlchemy Core. Changes go through a new Alembic migration."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData()
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+projects = Table(
+    "projects",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+    Column("run_counter", Integer, nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("state", String(16), nullable=False),  # running | finished | failed
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("heartbeat_at", Float, nullable=False),
+    Column("finished_at", Float),
+    Column("exit_code", Integer),
+    Column("error", Text),
+    Column("notes", Text),
+    Column("group_name", String(255)),
+    Column("job_type", String(255)),
+    Column("host", String(255)),
+    Column("program", Text),
+    Column("config", Json, nullable=False),
+    Column("summary", Json, nullable=False),  # what readers see: computed, overlaid by explicit
+    Column("summary_explicit", Json, nullable=False),
+    Column("summary_state", Json, nullable=False),  # per-key aggregation state
+    Column("metric_defs", Json, nullable=False),  # list of {name, summary, step_metric}
+    Column("history_keys", Json, nullable=False),  # sorted list of logged keys
+    Column("history_rows", Integer, nullable=False),
+    Column("last_step", BigInteger),
+    Column("last_seq", BigInteger, nullable=False),  # last journal seq applied: idempotent sync
+    Index("ix_runs_project_created", "project_id", "created_at"),
+)
+
+run_tags = Table(
+    "run_tags",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", String(255), primary_key=True),
+    Index("ix_run_tags_tag", "tag"),
+)
+
+history_tail = Table(
+    "history_tail",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("first_seq", BigInteger, primary_key=True),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("min_step", BigInteger, nullable=False),
+    Column("max_step", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),  # msgpack, columnar: see store.history
+)
+
+history_segments = Table(
+    "history_segments",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("first_seq", BigInteger, primary_key=True),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("min_step", BigInteger, nullable=False),
+    Column("max_step", BigInteger, nullable=False),
+    Column("blob", String(64), nullable=False),  # sha256 of the Parquet file in the BlobStore
+    Column("size", Integer, nullable=False),
+)

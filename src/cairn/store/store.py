@@ -1,0 +1,345 @@
+"""The Store: one interface over a Cairn store's SQL metadata and BlobStore bytes."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    delete,
+    func,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.exc import OperationalError
+
+from cairn.errors import RunNotFoundError, StoreError
+from cairn.journal.records import Record
+from cairn.store import history
+from cairn.store.apply import apply_records
+from cairn.store.blobs import BlobStore
+from cairn.store.engine import WRITE, create_store_engine, ensure_schema
+from cairn.store.models import ProjectInfo, RunInfo
+from cairn.store.schema import history_segments, projects, run_tags, runs
+
+HEARTBEAT_TIMEOUT = 120.0
+"""Seconds without a heartbeat after which a running run reads as crashed.
+
+Live runs beat every ``cairn.sdk.HEARTBEAT_INTERVAL`` (15 s); ``$CAIRN_HEARTBEAT_TIMEOUT`` overrides.
+"""
+
+DB_NAME = "cairn.db"
+
+
+class Store:
+    """Runs, their config, summary and history, in SQL (SQLite or PostgreSQL) plus a BlobStore.
+
+    Contract: safe to share between threads and between processes on one database. ``apply`` is
+    idempotent: a record whose ``seq`` is at or below the run's last applied seq changes nothing,
+    and the last seq moves in the same transaction as the data, so a batch applies wholly or not
+    at all. Readers see committed batches only.
+    """
+
+    def __init__(self, url: str, blobs: BlobStore, *, lock_path: Path | None = None) -> None:
+        self.url = url
+        self.engine = create_store_engine(url)
+        self.blobs = blobs
+        try:
+            ensure_schema(self.engine, lock_path)
+        except OperationalError as exc:
+            raise StoreError(f"cannot open the store at {url}: {exc.orig}") from exc
+        self.heartbeat_timeout = float(os.environ.get("CAIRN_HEARTBEAT_TIMEOUT", HEARTBEAT_TIMEOUT))
+
+    @classmethod
+    def local(cls, root: str | os.PathLike[str]) -> Store:
+        """The embedded store in a ``.cairn`` folder: SQLite plus a local blob folder."""
+        root = Path(root)
+        root.mkdir(parents=True, exist_ok=True)
+        return cls(
+            f"sqlite:///{root / DB_NAME}",
+            BlobStore(root / "blobs"),
+            lock_path=root / f"{DB_NAME}.lock",
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    # ---- writes -------------------------------------------------------------------------
+
+    def apply(self, run_id: str, records: Sequence[Record]) -> int:
+        """Apply the journal records of one run that the store lacks; returns the last seq."""
+        with self._write() as conn:
+            last, dropped = apply_records(conn, self.blobs, run_id, records)
+        for digest in dropped:
+            self._delete_blob_if_unused(digest)
+        return last
+
+    def reserve_run_number(self, project: str) -> int:
+        """The next number of a project's run counter (for display names like ``brisk-heron-12``)."""
+        with self._write() as conn:
+            row = conn.execute(
+                select(projects.c.id, projects.c.run_counter).where(projects.c.name == project)
+            ).first()
+            if row is None:
+                conn.execute(
+                    projects.insert().values(name=project, created_at=time.time(), run_counter=1)
+                )
+                return 1
+            conn.execute(
+                update(projects)
+                .where(projects.c.id == row.id)
+                .values(run_counter=row.run_counter + 1)
+            )
+            return int(row.run_counter) + 1
+
+    def heartbeat(self, run_id: str, at: float | None = None) -> None:
+        """Record that a running run is alive."""
+        now = at or time.time()
+        with self._write() as conn:
+            conn.execute(
+                update(runs)
+                .where(runs.c.id == run_id)
+                .values(
+                    heartbeat_at=case((runs.c.heartbeat_at < now, now), else_=runs.c.heartbeat_at)
+                )
+            )
+
+    def update_run(
+        self,
+        run_id: str,
+        *,
+        name: str | None = None,
+        notes: str | None = None,
+        tags: Sequence[str] | None = None,
+    ) -> RunInfo:
+        """Edit a run's display name, notes or tags (None leaves a field as it is)."""
+        with self._write() as conn:
+            self._require(conn, run_id)
+            values: dict[str, Any] = {}
+            if name is not None:
+                values["name"] = name
+            if notes is not None:
+                values["notes"] = notes
+            if values:
+                conn.execute(update(runs).where(runs.c.id == run_id).values(**values))
+            if tags is not None:
+                conn.execute(delete(run_tags).where(run_tags.c.run_id == run_id))
+                rows = [{"run_id": run_id, "tag": t} for t in dict.fromkeys(tags)]
+                if rows:
+                    conn.execute(run_tags.insert(), rows)
+        return self.run(run_id)
+
+    def delete_run(self, run_id: str) -> None:
+        """Delete a run, its tags and history, and the history blobs nothing else uses."""
+        with self._write() as conn:
+            self._require(conn, run_id)
+            blobs = (
+                conn.execute(
+                    select(history_segments.c.blob).where(history_segments.c.run_id == run_id)
+                )
+                .scalars()
+                .all()
+            )
+            for table in (history_segments, history.history_tail, run_tags, runs):
+                column = table.c.id if table is runs else table.c.run_id
+                conn.execute(delete(table).where(column == run_id))
+        for digest in blobs:
+            self._delete_blob_if_unused(digest)
+
+    def _delete_blob_if_unused(self, digest: str) -> None:
+        with self._read() as conn:
+            used = conn.execute(
+                select(func.count()).where(history_segments.c.blob == digest)
+            ).scalar_one()
+        if not used:
+            self.blobs.delete(digest)
+
+    # ---- reads --------------------------------------------------------------------------
+
+    def last_seq(self, run_id: str) -> int:
+        """The last journal seq applied for a run; 0 when the store has never seen it."""
+        with self._read() as conn:
+            found = conn.execute(select(runs.c.last_seq).where(runs.c.id == run_id)).scalar()
+        return int(found or 0)
+
+    def state_column(self, now: float | None = None) -> ColumnElement[str]:
+        """The run state as SQL: a running run without a recent heartbeat reads as crashed."""
+        cutoff = (now or time.time()) - self.heartbeat_timeout
+        return case(
+            (and_(runs.c.state == "running", runs.c.heartbeat_at < cutoff), literal("crashed")),
+            else_=runs.c.state,
+        )
+
+    def projects(self) -> list[ProjectInfo]:
+        """Every project, with its run count and the time of its latest activity."""
+        query = (
+            select(
+                projects.c.name,
+                projects.c.created_at,
+                func.count(runs.c.id).label("run_count"),
+                func.max(runs.c.updated_at).label("last_activity"),
+            )
+            .select_from(projects.outerjoin(runs, runs.c.project_id == projects.c.id))
+            .group_by(projects.c.id)
+            .order_by(projects.c.name)
+        )
+        with self._read() as conn:
+            return [
+                ProjectInfo(r.name, r.run_count, r.created_at, r.last_activity)
+                for r in conn.execute(query)
+            ]
+
+    def runs(
+        self,
+        project: str | None = None,
+        *,
+        filter: str | None = None,
+        order: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[RunInfo]:
+        """Runs of a project (or of all), filtered and ordered by expressions (see docs/)."""
+        from cairn.store.filters import compile_filter, compile_order
+
+        state = self.state_column()
+        query = self._run_select(state)
+        if project is not None:
+            query = query.where(projects.c.name == project)
+        if filter:
+            query = query.where(compile_filter(filter, state))
+        order_by = compile_order(order, state) if order else [runs.c.created_at.desc()]
+        query = query.order_by(*order_by, runs.c.id).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as conn:
+            rows = conn.execute(query).mappings().all()
+            tags = self._tags(conn, [r["id"] for r in rows])
+        return [self._run_info(r, tags.get(r["id"], [])) for r in rows]
+
+    def count_runs(self, project: str | None = None, *, filter: str | None = None) -> int:
+        from cairn.store.filters import compile_filter
+
+        query = select(func.count()).select_from(
+            runs.join(projects, projects.c.id == runs.c.project_id)
+        )
+        if project is not None:
+            query = query.where(projects.c.name == project)
+        if filter:
+            query = query.where(compile_filter(filter, self.state_column()))
+        with self._read() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def run(self, run_id: str) -> RunInfo:
+        """One run by id; raises RunNotFoundError."""
+        state = self.state_column()
+        with self._read() as conn:
+            row = (
+                conn.execute(self._run_select(state).where(runs.c.id == run_id)).mappings().first()
+            )
+            if row is None:
+                raise RunNotFoundError(
+                    f"no run with id {run_id!r} in {self.url}: `cairn runs ls` lists the runs"
+                )
+            tags = self._tags(conn, [run_id])
+        return self._run_info(row, tags.get(run_id, []))
+
+    def find_run(self, ref: str) -> RunInfo:
+        """A run by ``project/id``, ``id``, or a unique display name; raises RunNotFoundError."""
+        project, _, key = ref.rpartition("/")
+        state = self.state_column()
+        query = self._run_select(state).where((runs.c.id == key) | (runs.c.name == key))
+        if project:
+            query = query.where(projects.c.name == project)
+        with self._read() as conn:
+            rows = conn.execute(query.limit(3)).mappings().all()
+            by_id = [r for r in rows if r["id"] == key]
+            if by_id:
+                rows = by_id
+            if len(rows) != 1:
+                what = "no run" if not rows else "more than one run"
+                raise RunNotFoundError(
+                    f"{what} matches {ref!r}: give `project/run_id` (`cairn runs ls` lists them)"
+                )
+            tags = self._tags(conn, [rows[0]["id"]])
+        return self._run_info(rows[0], tags.get(rows[0]["id"], []))
+
+    def history(
+        self,
+        run_id: str,
+        keys: Sequence[str] | None = None,
+        *,
+        min_step: int | None = None,
+        max_step: int | None = None,
+    ) -> pa.Table:
+        """A run's history as an Arrow table ordered by (step, logging order); see store.history."""
+        with self._read() as conn:
+            return history.read_history(conn, self.blobs, run_id, keys, min_step, max_step)
+
+    def _run_select(self, state: ColumnElement[str]) -> Any:
+        return select(
+            *(c for c in runs.c if c.name not in ("summary_state", "summary_explicit", "state")),
+            state.label("state"),
+            projects.c.name.label("project"),
+        ).select_from(runs.join(projects, projects.c.id == runs.c.project_id))
+
+    def _require(self, conn: Connection, run_id: str) -> None:
+        if conn.execute(select(runs.c.id).where(runs.c.id == run_id)).first() is None:
+            raise RunNotFoundError(f"no run with id {run_id!r}: `cairn runs ls` lists the runs")
+
+    @staticmethod
+    def _tags(conn: Connection, run_ids: list[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for start in range(0, len(run_ids), 500):
+            query = select(run_tags.c.run_id, run_tags.c.tag).where(
+                run_tags.c.run_id.in_(run_ids[start : start + 500])
+            )
+            for run_id, tag in conn.execute(query):
+                out.setdefault(run_id, []).append(tag)
+        return out
+
+    @staticmethod
+    def _run_info(row: Any, tags: list[str]) -> RunInfo:
+        return RunInfo(
+            id=row["id"],
+            project=row["project"],
+            name=row["name"],
+            state=row["state"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            heartbeat_at=row["heartbeat_at"],
+            finished_at=row["finished_at"],
+            exit_code=row["exit_code"],
+            error=row["error"],
+            notes=row["notes"],
+            group=row["group_name"],
+            job_type=row["job_type"],
+            host=row["host"],
+            program=row["program"],
+            config=row["config"],
+            summary=row["summary"],
+            tags=sorted(tags),
+            history_keys=row["history_keys"],
+            history_rows=row["history_rows"],
+            last_step=row["last_step"],
+            last_seq=row["last_seq"],
+        )
