@@ -1,1 +1,64 @@
-"""Cairn: experiment tracking built for reproducibility."""
+"""Cairn: experiment tracking built for reproducibility.
+
+import cairn
+run = cairn.init(project="digits", config={"lr": 1e-3})
+run.log({"train/loss": 0.3})
+run.finish()
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cairn._version import __version__
+from cairn.errors import CairnError, ConfigError, RunNotFoundError, StoreError, UsageError
+from cairn.sdk.api import Api, ApiRun
+from cairn.sdk.config import Config
+from cairn.sdk.run import Run
+from cairn.sdk.session import init
+from cairn.sdk.session import require_current as _require_current
+from cairn.sdk.summary import Summary
+
+__all__ = [
+    "Api",
+    "ApiRun",
+    "CairnError",
+    "Config",
+    "ConfigError",
+    "Run",
+    "RunNotFoundError",
+    "StoreError",
+    "Summary",
+    "UsageError",
+    "__version__",
+    "define_metric",
+    "finish",
+    "init",
+    "log",
+]
+
+
+def log(data: dict[str, Any], step: int | None = None, commit: bool = True) -> None:
+    """``run.log`` on the current run (see ``Run.log``)."""
+    _require_current().log(data, step=step, commit=commit)
+
+
+def finish(exit_code: int = 0) -> None:
+    """Finish the current run (see ``Run.finish``)."""
+    _require_current().finish(exit_code)
+
+
+def define_metric(name: str, summary: str = "last", step_metric: str | None = None) -> None:
+    """``run.define_metric`` on the current run."""
+    _require_current().define_metric(name, summary, step_metric)
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("config", "summary"):
+        from cairn.sdk.session import current
+
+        run = current()
+        if run is None:
+            raise AttributeError(f"cairn.{name} needs an active run: call cairn.init() first")
+        return getattr(run, name)
+    raise AttributeError(f"module 'cairn' has no attribute {name!r}")

@@ -48,7 +48,12 @@ class ReadResult:
 
 
 class JournalReader:
-    """Iterates over the good records of a journal file, recording where and why it stopped."""
+    """Reads the good records of a journal file, and remembers where and why it stopped.
+
+    ``read()`` can be called again as the file grows (a live syncer tailing a journal): it resumes
+    after the last good frame. A torn frame at the end may just be a write in progress, so it is
+    retried on the next call; ``problem`` says what stopped the last read.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -57,16 +62,24 @@ class JournalReader:
         self.problem: str | None = None
 
     def __iter__(self) -> Iterator[Record]:
-        with open(self.path, "rb") as f:
-            data = f.read()
-        yield from self._frames(data)
+        return iter(self.read())
 
-    def _frames(self, data: memoryview | bytes) -> Iterator[Record]:
-        view = memoryview(data)
-        if len(view) < HEADER.size:
-            self._stop(0, f"file is {len(view)} bytes, shorter than the {HEADER.size}-byte header")
+    def read(self, max_records: int | None = None) -> list[Record]:
+        """The good records after the last read (at most ``max_records``)."""
+        with open(self.path, "rb") as f:
+            if self.valid_bytes == 0:
+                self._read_header(f.read(HEADER.size))
+                if self.problem:
+                    return []
+            f.seek(self.valid_bytes)
+            data = f.read()
+        return self._frames(memoryview(data), self.valid_bytes, max_records)
+
+    def _read_header(self, head: bytes) -> None:
+        if len(head) < HEADER.size:
+            self._stop(0, f"file is {len(head)} bytes, shorter than the {HEADER.size}-byte header")
             return
-        magic, version = HEADER.unpack_from(view, 0)
+        magic, version = HEADER.unpack(head)
         if magic != MAGIC:
             raise JournalFormatError(f"{self.path} is not a Cairn journal (bad magic bytes)")
         if version > FORMAT_VERSION:
@@ -74,33 +87,41 @@ class JournalReader:
                 f"{self.path} has journal format {version}; this Cairn reads up to "
                 f"{FORMAT_VERSION}: upgrade Cairn (pip install -U cairn) to read it"
             )
-        pos = HEADER.size
-        self.valid_bytes = pos
-        end = len(view)
-        while pos < end:
+        self.valid_bytes = HEADER.size
+
+    def _frames(self, view: memoryview, base: int, max_records: int | None) -> list[Record]:
+        out: list[Record] = []
+        self.stopped_at = self.problem = None
+        pos, end = 0, len(view)
+        while pos < end and (max_records is None or len(out) < max_records):
             if end - pos < FRAME.size:
-                self._stop(pos, f"torn frame header: {end - pos} of {FRAME.size} bytes present")
-                return
+                self._stop(
+                    base + pos, f"torn frame header: {end - pos} of {FRAME.size} bytes present"
+                )
+                break
             length, crc = FRAME.unpack_from(view, pos)
             if length > MAX_PAYLOAD:
-                self._stop(pos, f"corrupt frame: length {length} exceeds {MAX_PAYLOAD}")
-                return
+                self._stop(base + pos, f"corrupt frame: length {length} exceeds {MAX_PAYLOAD}")
+                break
             start = pos + FRAME.size
             if end - start < length:
-                self._stop(pos, f"torn frame: {end - start} of {length} payload bytes present")
-                return
+                self._stop(
+                    base + pos, f"torn frame: {end - start} of {length} payload bytes present"
+                )
+                break
             payload = view[start : start + length]
             if zlib.crc32(payload) != crc:
-                self._stop(pos, "corrupt frame: CRC mismatch")
-                return
+                self._stop(base + pos, "corrupt frame: CRC mismatch")
+                break
             try:
                 record = decode(payload)
             except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-                self._stop(pos, f"corrupt frame: undecodable payload ({exc})")
-                return
+                self._stop(base + pos, f"corrupt frame: undecodable payload ({exc})")
+                break
+            out.append(record)
             pos = start + length
-            self.valid_bytes = pos
-            yield record
+        self.valid_bytes = base + pos
+        return out
 
     def _stop(self, pos: int, problem: str) -> None:
         self.stopped_at = pos
@@ -110,7 +131,7 @@ class JournalReader:
 def read_journal(path: str | os.PathLike[str]) -> ReadResult:
     """Read every good record of a journal, and where and why reading stopped if it did."""
     reader = JournalReader(path)
-    records = list(reader)
+    records = reader.read()
     return ReadResult(records, reader.valid_bytes, reader.stopped_at, reader.problem)
 
 

@@ -1,0 +1,126 @@
+"""``cairn.Api``: read projects, runs and history back from a store, in Python."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.compute
+
+from cairn.errors import StoreError
+from cairn.sdk.location import find_store_dir
+from cairn.store.models import ProjectInfo, RunInfo
+from cairn.store.store import DB_NAME, Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class Api:
+    """Reads a store: ``Api().runs("digits", filter='config.lr < 1e-3', order="-summary.acc")``.
+
+    ``dir`` is found as ``cairn.init`` finds it (``$CAIRN_DIR``, else the nearest ``.cairn/``).
+    """
+
+    def __init__(self, dir: str | os.PathLike[str] | None = None) -> None:
+        self.dir: Path = find_store_dir(dir, create=False)
+        if not (self.dir / DB_NAME).exists():
+            raise StoreError(
+                f"no Cairn store at {self.dir}: log a run with cairn.init() first, or pass dir= "
+                "(or set $CAIRN_DIR) to the folder that holds cairn.db"
+            )
+        self.store = Store.local(self.dir)
+
+    def projects(self) -> list[ProjectInfo]:
+        """Every project with its run count and last activity."""
+        return self.store.projects()
+
+    def runs(
+        self,
+        project: str | None = None,
+        filter: str | None = None,
+        order: str | None = None,
+        limit: int | None = None,
+    ) -> list[ApiRun]:
+        """Runs of ``project`` (all projects when None), newest first unless ``order`` says else.
+
+        ``filter`` is an expression such as ``config.lr < 1e-3 and "baseline" in tags``;
+        ``order`` a comma-separated list of fields, ``-`` for descending (docs/api.md).
+        """
+        infos = self.store.runs(project, filter=filter, order=order, limit=limit)
+        return [ApiRun(self.store, info) for info in infos]
+
+    def run(self, ref: str) -> ApiRun:
+        """One run by ``"project/run_id"`` (or a bare id, or a unique display name)."""
+        return ApiRun(self.store, self.store.find_run(ref))
+
+
+class ApiRun:
+    """A run as stored, with its history."""
+
+    def __init__(self, store: Store, info: RunInfo) -> None:
+        self._store = store
+        self.info = info
+
+    id = property(lambda self: self.info.id)
+    name = property(lambda self: self.info.name)
+    project = property(lambda self: self.info.project)
+    state = property(lambda self: self.info.state)
+    config = property(lambda self: self.info.config)
+    summary = property(lambda self: self.info.summary)
+    tags = property(lambda self: self.info.tags)
+    notes = property(lambda self: self.info.notes)
+    group = property(lambda self: self.info.group)
+    job_type = property(lambda self: self.info.job_type)
+    created_at = property(lambda self: self.info.created_at)
+    finished_at = property(lambda self: self.info.finished_at)
+    runtime = property(lambda self: self.info.runtime)
+    path = property(lambda self: self.info.path)
+    keys = property(lambda self: self.info.history_keys)
+
+    def __repr__(self) -> str:
+        return f"<ApiRun {self.path} {self.name!r} {self.state}>"
+
+    def refresh(self) -> ApiRun:
+        """Read the run's metadata again (state, summary) and return self."""
+        self.info = self._store.run(self.id)
+        return self
+
+    def _table(self, keys: list[str] | None) -> pa.Table:
+        table = self._store.history(self.id, keys)
+        runtime = pa.compute.subtract(table.column("_timestamp"), self.info.created_at)
+        return table.add_column(2, "_runtime", runtime).drop_columns(["_seq"])
+
+    def history(self, keys: list[str] | None = None) -> pd.DataFrame:
+        """Every row, full fidelity: ``_step``, ``_timestamp``, ``_runtime`` and a column per key
+        (NaN where a row did not log the key), ordered by step, then logging order."""
+        return self._table(keys).to_pandas()
+
+    def scan_history(self, keys: list[str] | None = None) -> Iterator[dict[str, Any]]:
+        """The rows one by one, each holding only the keys that row logged."""
+        table = self._table(keys)
+        for batch in table.to_batches(max_chunksize=10_000):
+            for row in batch.to_pylist():
+                yield {k: v for k, v in row.items() if v is not None}
+
+    def series(
+        self,
+        key: str,
+        x: str = "_step",
+        max_points: int = 1500,
+        x_min: float | None = None,
+        x_max: float | None = None,
+    ) -> pd.DataFrame:
+        """At most ``max_points`` points of ``key`` against ``x``, M4-downsampled so they draw the
+        same line as the full data; a DataFrame with columns ``[x, key]``."""
+        import pandas as pd
+
+        from cairn.store.series import series
+
+        xs, ys = series(
+            self._store, self.info, key, x=x, max_points=max_points, x_min=x_min, x_max=x_max
+        )
+        return pd.DataFrame({x: xs, key: ys})

@@ -1,0 +1,36 @@
+"""Run ids (8 random base-36 characters) and display names like ``brisk-heron-12``."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import string
+
+_ALPHABET = string.digits + string.ascii_lowercase
+
+ADJECTIVES = (
+    "amber azure bold brave brisk bright calm clever cosmic crisp dapper daring deft eager "
+    "fancy fearless fluent frosty gentle gleaming golden graceful hardy hazy honest humble icy "
+    "jolly keen lively lucid lunar mellow mighty misty nimble noble polar proud quiet rapid "
+    "rosy rustic sage scarlet serene sharp silent silver sleek smooth snowy solar sparkling "
+    "steady stellar stoic sunny swift tidy twilight vivid wandering warm wild wise witty zesty"
+).split()
+
+NOUNS = (
+    "albatross antelope aurora badger beacon bison breeze canyon cedar comet condor coral "
+    "cypress delta dune eagle ember falcon fern fjord forest fox galaxy glacier grove harbor "
+    "hawk heron horizon ibis island jaguar kestrel lagoon lark lynx maple meadow meteor moon "
+    "nebula oak ocean orchid osprey otter panther pebble pine plateau quasar raven reef river "
+    "sequoia sparrow spruce summit thunder tiger tundra valley willow wolf yak zephyr"
+).split()
+
+
+def new_run_id() -> str:
+    """8 random base-36 characters (about 2.8e12 possibilities)."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(8))
+
+
+def display_name(counter: int, rng: random.Random | None = None) -> str:
+    """``adjective-noun-counter``, e.g. ``brisk-heron-12``."""
+    rng = rng or random.SystemRandom()
+    return f"{rng.choice(ADJECTIVES)}-{rng.choice(NOUNS)}-{counter}"

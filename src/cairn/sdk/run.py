@@ -1,0 +1,254 @@
+"""``Run``: what a training script holds. ``log()`` is the hot path: validate, stamp, enqueue."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from cairn.errors import UsageError
+from cairn.journal.records import ConfigUpdate, DefineMetric, RunFinish, SummaryUpdate
+from cairn.sdk.config import Config
+from cairn.sdk.summary import Summary
+from cairn.sdk.values import flatten
+from cairn.sdk.writer import Writer
+from cairn.store.summary import SUMMARY_KINDS
+from cairn.sync.syncer import LiveSyncer
+
+FINISH_TIMEOUT = float(os.environ.get("CAIRN_FINISH_TIMEOUT", "30"))
+"""Seconds ``finish()`` waits for the store before leaving the rest to ``cairn sync``."""
+
+
+class Run:
+    """One tracked run. Made by ``cairn.init()``; see its docstring for the arguments."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        name: str,
+        project: str,
+        mode: str,
+        dir: Path | None,
+        config: dict[str, Any],
+        writer: Writer | None,
+        syncer: LiveSyncer | None = None,
+        journal: Path | None = None,
+        start_step: int = 0,
+        created_at: float | None = None,
+        explicit_summary: dict[str, Any] | None = None,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.project = project
+        self.mode = mode
+        self.dir = dir
+        """The store folder (``.cairn``) this run is kept in; None when disabled."""
+        self.journal = journal
+        self.created_at = created_at or time.time()
+        self._writer = writer
+        self._syncer = syncer
+        self._queue = writer.queue if writer else None
+        self._max_queue = writer.max_queue if writer else 0
+        self._step = start_step
+        self._pending: dict[str, float] | None = None
+        self._known: set[str] = set()
+        self._closed = False
+        self._error: str | None = None
+        self.config = Config(config, self._config_changed)
+        self.summary = Summary(self._computed_summary, self._summary_set)
+        if explicit_summary:
+            self.summary._explicit.update(explicit_summary)
+
+    # ---- identity ---------------------------------------------------------------------
+
+    @property
+    def path(self) -> str:
+        """``project/id``, the reference ``cairn.Api().run()`` and the CLI take."""
+        return f"{self.project}/{self.id}"
+
+    @property
+    def url(self) -> str | None:
+        """The run's page in a dashboard, once one serves this store (None until then)."""
+        return None
+
+    @property
+    def step(self) -> int:
+        """The step the next committed ``log()`` call without ``step=`` writes to."""
+        return self._step
+
+    def __repr__(self) -> str:
+        return f"<cairn.Run {self.path} {self.name!r} mode={self.mode}>"
+
+    # ---- logging ----------------------------------------------------------------------
+
+    def log(self, data: Mapping[str, Any], step: int | None = None, commit: bool = True) -> None:
+        """Log a row of metrics. Returns in microseconds: the journal is written in the background.
+
+        Without ``step`` each committed call is the next step; ``commit=False`` adds to a pending
+        row that the next committed call (or a call at another step) completes. A step may repeat
+        or go backwards: rows are kept in logging order and read back ordered by step.
+        """
+        if self._closed:
+            raise UsageError(
+                f"run {self.path} is finished; call cairn.init() to start a new run "
+                "(or pass id= and resume='allow' to continue this one)"
+            )
+        if not isinstance(data, Mapping):
+            raise TypeError(f"run.log() takes a dict of metrics, not {type(data).__name__}")
+        values = flatten(data, self._known)
+        queue = self._queue
+        if queue is None:  # disabled
+            return
+        if step is not None and (type(step) is not int or step != self._step):
+            step = _check_step(step)
+        if step is not None and step != self._step:
+            if self._pending is not None:
+                self._commit(self._pending)
+                self._pending = None
+            self._step = step
+        if self._pending is not None:
+            self._pending.update(values)
+            if not commit:
+                return
+            values, self._pending = self._pending, None
+        elif not commit:
+            self._pending = values
+            return
+        if len(queue) >= self._max_queue:
+            self._writer.wait_for_room()  # type: ignore[union-attr]
+        queue.append((self._step, time.time(), values))
+        self._step += 1
+
+    def _commit(self, values: dict[str, float]) -> None:
+        assert self._queue is not None
+        self._queue.append((self._step, time.time(), values))
+        self._step += 1
+
+    def define_metric(
+        self, name: str, summary: str = "last", step_metric: str | None = None
+    ) -> None:
+        """How the summary of keys matching ``name`` (a glob, e.g. ``"val/*"``) is computed:
+        ``min``, ``max``, ``mean``, ``first``, ``last`` or ``none``; ``step_metric`` names the key
+        charts use as their x-axis for it."""
+        if summary not in SUMMARY_KINDS:
+            raise ValueError(f"summary={summary!r}: use one of {', '.join(SUMMARY_KINDS)}")
+        self._check_open()
+        if self._writer:
+            self._writer.put(
+                DefineMetric(seq=0, name=name, summary=summary, step_metric=step_metric)
+            )
+
+    def flush(self) -> None:
+        """Block until everything logged so far is in the journal and fsynced."""
+        self._check_open()
+        if self._pending is not None:
+            self._commit(self._pending)
+            self._pending = None
+        if self._writer:
+            self._writer.barrier(sync=True)
+
+    # ---- config and summary -------------------------------------------------------------
+
+    def _config_changed(self, config: dict[str, Any]) -> None:
+        self._check_open()
+        if self._writer:
+            self._writer.put(ConfigUpdate(seq=0, config=config))
+
+    def _summary_set(self, values: dict[str, Any], removed: list[str]) -> None:
+        self._check_open()
+        if self._writer:
+            self._writer.put(SummaryUpdate(seq=0, set=values, remove=removed))
+
+    def _computed_summary(self) -> dict[str, Any]:
+        writer = self._writer
+        if writer is None:
+            return {}
+        if not self._closed:
+            writer.barrier(sync=False)
+        with writer.summary_lock:
+            return writer.summary.computed()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise UsageError(f"run {self.path} is finished; changes after finish() are not kept")
+
+    # ---- the end ------------------------------------------------------------------------
+
+    def finish(self, exit_code: int = 0, *, quiet: bool = False) -> None:
+        """Mark the run finished (or failed, for a non-zero ``exit_code``) and make it durable.
+
+        Bounded: it waits at most ``$CAIRN_FINISH_TIMEOUT`` (30 s) for the store; whatever the
+        store has not taken by then stays in the journal, for ``cairn sync``.
+        """
+        if self._closed:
+            return
+        if self._pending is not None:
+            self._commit(self._pending)
+            self._pending = None
+        self._closed = True
+        from cairn.sdk import session
+
+        session.forget(self)
+        writer = self._writer
+        if writer is None:
+            return
+        state = "finished" if exit_code == 0 and self._error is None else "failed"
+        writer.put(
+            RunFinish(seq=0, ts=time.time(), exit_code=exit_code, state=state, error=self._error)
+        )
+        writer.close(timeout=FINISH_TIMEOUT)
+        synced = True
+        if self._syncer is not None:
+            synced = self._syncer.wait_synced(writer.written_seq, FINISH_TIMEOUT)
+            self._syncer.stop(timeout=2.0)
+        if not quiet:
+            self._report(state, synced)
+
+    def _report(self, state: str, synced: bool) -> None:
+        rows = f"{self._step} steps" if self._step else "no steps"
+        say = f"cairn: run {self.name} ({self.path}) {state}, {rows} logged."
+        if self.mode == "offline" or not synced:
+            why = "offline" if self.mode == "offline" else "the store did not take it in time"
+            say += (
+                f"\ncairn: {why}; the journal {self.journal} has everything: "
+                f"upload it with `cairn sync {self.journal}`"
+            )
+        else:
+            say += f"\ncairn: stored in {self.dir}; see it with `cairn runs show {self.path}`"
+        print(say, file=sys.stderr)
+
+    def _fail(self, error: str) -> None:
+        self._error = error
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is not None:
+            self._fail("".join(traceback.format_exception(exc_type, exc, tb)))
+            self.finish(exit_code=1)
+        else:
+            self.finish()
+
+
+def _check_step(step: Any) -> int:
+    if type(step) is not int:
+        if isinstance(step, bool) or not hasattr(step, "__index__"):
+            raise TypeError(f"step must be an integer, not {type(step).__name__} ({step!r})")
+        step = int(step.__index__())
+    if step < 0:
+        raise ValueError(f"step must be a non-negative integer, got {step}")
+    if step >= 2**63:
+        raise ValueError(f"step {step} does not fit in 64 bits")
+    return int(step)

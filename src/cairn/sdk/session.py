@@ -1,0 +1,239 @@
+"""``cairn.init()`` and the process's current run: module-level ``cairn.log`` and friends, the run
+left open at exit, the uncaught exception that fails it."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import re
+import socket
+import sys
+import threading
+import time
+import traceback
+import warnings
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from cairn.errors import UsageError
+from cairn.journal.file import JournalWriter
+from cairn.journal.records import RunStart
+from cairn.sdk.config import config_to_dict
+from cairn.sdk.location import find_store_dir, journal_path
+from cairn.sdk.names import display_name, new_run_id
+from cairn.sdk.resume import Resumed, find_resumable
+from cairn.sdk.run import Run
+from cairn.sdk.writer import Writer
+from cairn.store.summary import SummaryState
+
+MODES = ("online", "offline", "disabled")
+RESUME = ("allow", "must", "never")
+HEARTBEAT_INTERVAL = 15.0
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+_lock = threading.Lock()
+_current: Run | None = None
+_hooks_installed = False
+
+
+def current() -> Run | None:
+    """The run ``cairn.init()`` last started in this process and that is not finished yet."""
+    return _current
+
+
+def forget(run: Run) -> None:
+    global _current
+    with _lock:
+        if _current is run:
+            _current = None
+
+
+def init(
+    project: str | None = None,
+    name: str | None = None,
+    config: Any = None,
+    tags: tuple[str, ...] | list[str] = (),
+    notes: str | None = None,
+    group: str | None = None,
+    job_type: str | None = None,
+    dir: str | os.PathLike[str] | None = None,
+    mode: str | None = None,
+    id: str | None = None,
+    resume: str | None = None,
+) -> Run:
+    """Start a run (or continue one) and return it.
+
+    - ``project``: defaults to ``$CAIRN_PROJECT``, else ``"uncategorized"``.
+    - ``config``: a dict, argparse.Namespace, dataclass, pydantic model, OmegaConf DictConfig, or a
+      YAML/JSON path.
+    - ``dir``: the store folder; default ``$CAIRN_DIR``, else the nearest ``.cairn/`` up from here,
+      else a new ``./.cairn/``.
+    - ``mode``: ``"online"`` (the default, or ``$CAIRN_MODE``) writes the journal and the store as it
+      goes; ``"offline"`` writes only the journal (``cairn sync`` later); ``"disabled"`` makes every
+      call a cheap no-op.
+    - ``id`` + ``resume``: ``"allow"`` continues run ``id`` if it exists, else starts it; ``"must"``
+      requires it to exist; ``"never"`` (and the default) requires it not to. Steps continue after
+      the last one logged.
+    """
+    global _current
+    mode = mode or os.environ.get("CAIRN_MODE") or "online"
+    if mode not in MODES:
+        raise ValueError(f"mode={mode!r}: use one of {', '.join(MODES)}")
+    if resume is not None and resume not in RESUME:
+        raise ValueError(f"resume={resume!r}: use one of {', '.join(RESUME)}, or leave it None")
+    if resume in ("allow", "must") and id is None:
+        raise ValueError(f"resume={resume!r} needs the id= of the run to continue")
+    project = _check_project(project or os.environ.get("CAIRN_PROJECT") or "uncategorized")
+    if id is not None and not _ID.match(id):
+        raise ValueError(
+            f"id={id!r}: run ids are 1-64 lower-case letters, digits, '-' or '_', "
+            "starting with a letter or digit"
+        )
+    tags = [_check_tag(t) for t in tags]
+    cfg = config_to_dict(config)
+    previous = _current
+    if previous is not None:
+        warnings.warn(
+            f"cairn.init() while run {previous.path} is open: finishing it first", stacklevel=2
+        )
+        previous.finish()
+    if mode == "disabled":
+        run = Run(
+            id=id or new_run_id(),
+            name=name or "disabled",
+            project=project,
+            mode=mode,
+            dir=None,
+            config=cfg,
+            writer=None,
+        )
+        _current = run
+        return run
+    store_dir = find_store_dir(dir)
+    store = None
+    if mode == "online":
+        from cairn.store.store import Store
+
+        store = Store.local(store_dir)
+    resumed = find_resumable(store_dir, id, store) if id is not None else None
+    if resumed is not None and resume not in ("allow", "must"):
+        raise UsageError(
+            f"run {id!r} already exists in {store_dir}: pass resume='allow' to continue it, "
+            "or leave id= out for a new run"
+        )
+    if resumed is None and resume == "must":
+        raise UsageError(f"resume='must' but there is no run {id!r} in {store_dir}")
+    run_id = id or new_run_id()
+    path = journal_path(store_dir, run_id)
+    if resumed is None:
+        counter = store.reserve_run_number(project) if store else _offline_counter(store_dir)
+        name = name or display_name(counter)
+        created_at = time.time()
+        summary = SummaryState()
+        next_seq, start_step = 1, 0
+    else:
+        project = resumed.project
+        name = name or resumed.name
+        created_at = resumed.created_at
+        summary = resumed.summary
+        next_seq, start_step = resumed.next_seq, resumed.next_step
+        cfg = {**resumed.config, **cfg}
+        tags = tags or resumed.tags
+    journal = JournalWriter(path, truncate_at=resumed.valid_bytes if resumed else None)
+    writer = Writer(journal, next_seq=next_seq, summary=summary)
+    writer.put(
+        RunStart(
+            seq=0,
+            run_id=run_id,
+            project=project,
+            name=name,
+            created_at=created_at,
+            config=cfg,
+            tags=tags,
+            notes=notes,
+            group=group,
+            job_type=job_type,
+            host=socket.gethostname(),
+            program=sys.argv[0] if sys.argv and sys.argv[0] else None,
+            resumed=resumed is not None,
+        )
+    )
+    syncer = None
+    if store is not None:
+        from cairn.sync.syncer import LiveSyncer
+
+        syncer = LiveSyncer(path, store, run_id, heartbeat_interval=HEARTBEAT_INTERVAL)
+        syncer.start()
+    run = Run(
+        id=run_id,
+        name=name,
+        project=project,
+        mode=mode,
+        dir=store_dir,
+        config=cfg,
+        writer=writer,
+        syncer=syncer,
+        journal=path,
+        start_step=start_step,
+        created_at=created_at,
+        explicit_summary=resumed.explicit_summary if resumed else None,
+    )
+    with _lock:
+        _current = run
+    _install_hooks()
+    return run
+
+
+def _check_project(project: str) -> str:
+    if not isinstance(project, str) or not project.strip() or len(project) > 255:
+        raise ValueError(f"project={project!r}: give a name of 1-255 characters")
+    if "/" in project or any(ord(c) < 32 for c in project):
+        raise ValueError(
+            f"project={project!r}: project names may not contain '/' or control characters"
+        )
+    return project
+
+
+def _check_tag(tag: Any) -> str:
+    if not isinstance(tag, str) or not tag or len(tag) > 255:
+        raise ValueError(f"tag {tag!r}: tags are strings of 1-255 characters")
+    return tag
+
+
+def _offline_counter(store_dir: Path) -> int:
+    runs = store_dir / "runs"
+    return sum(1 for _ in runs.iterdir()) + 1 if runs.is_dir() else 1
+
+
+def _install_hooks() -> None:
+    global _hooks_installed
+    if _hooks_installed:
+        return
+    _hooks_installed = True
+    atexit.register(_finish_at_exit)
+    previous = sys.excepthook
+
+    def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        run = _current
+        if run is not None:
+            run._fail("".join(traceback.format_exception(kind, exc, tb)))
+        previous(kind, exc, tb)
+
+    sys.excepthook = excepthook
+
+
+def _finish_at_exit() -> None:
+    run = _current
+    if run is not None:
+        run.finish(exit_code=1 if run._error else 0)
+
+
+def require_current() -> Run:
+    run = _current
+    if run is None:
+        raise UsageError("no run is active: call cairn.init() first")
+    return run
+
+
+__all__ = ["Resumed", "current", "init", "require_current"]

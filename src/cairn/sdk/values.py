@@ -1,0 +1,99 @@
+"""Turning what ``run.log`` is given into a flat ``{key: float}`` row, cheaply, in the caller's thread.
+
+Accepted values: Python ``float``, ``int`` and ``bool``, numpy scalars and 0-d arrays, and anything
+else with ``.item()`` that yields a number (torch scalars and one-element tensors). NaN and ±Inf are
+kept. Ints and bools are stored as float64 (ints exactly up to 2**53). Nested dicts flatten with
+``/``. Anything else raises ``TypeError`` naming the key and the type.
+
+Keys: non-empty strings of at most 256 characters with no control characters, not starting with
+``_`` (``_step``, ``_timestamp`` and ``_runtime`` are Cairn's own columns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+MAX_KEY_LENGTH = 256
+_CONTROL = frozenset(chr(c) for c in range(32)) | {"\x7f"}
+
+
+def check_key(key: object) -> str:
+    """Validate a metric key; returns it, or raises with what to change."""
+    if not isinstance(key, str):
+        raise TypeError(f"metric keys must be strings, not {type(key).__name__} ({key!r})")
+    if not key or key.isspace():
+        raise ValueError("metric keys must not be empty")
+    if len(key) > MAX_KEY_LENGTH:
+        raise ValueError(
+            f"metric key {key[:40]!r}… is {len(key)} characters; the limit is {MAX_KEY_LENGTH}"
+        )
+    if key.startswith("_"):
+        raise ValueError(
+            f"metric key {key!r} starts with '_', which is reserved for _step, _timestamp "
+            "and _runtime: rename it"
+        )
+    if not _CONTROL.isdisjoint(key):
+        raise ValueError(f"metric key {key!r} contains a control character: remove it")
+    return key
+
+
+def to_float(key: str, value: Any) -> float:
+    """Convert one non-builtin value, or raise ``TypeError`` naming the key and the type."""
+    item = getattr(value, "item", None)
+    shape = getattr(value, "shape", ())
+    if item is not None and (shape == () or _size(value) == 1):
+        try:
+            inner = item()
+        except (ValueError, RuntimeError, TypeError):
+            inner = None
+        if type(inner) in (float, int, bool):
+            return _number(key, inner)
+    kind = type(value)
+    what = (
+        f"{kind.__module__}.{kind.__qualname__}" if kind.__module__ != "builtins" else kind.__name__
+    )
+    if shape:
+        detail = f"an array of shape {tuple(shape)}; log a scalar, or a cairn.Histogram of it"
+    else:
+        detail = f"a value of type {what}; log a number, a bool, or a numpy/torch scalar"
+    raise TypeError(f"cannot log key {key!r}: {detail}")
+
+
+def _size(value: Any) -> int:
+    size = getattr(value, "size", None)
+    if callable(size):  # torch: .size() is the shape; .numel() is the count
+        numel = getattr(value, "numel", None)
+        return int(numel()) if callable(numel) else -1
+    return int(size) if size is not None else -1
+
+
+def _number(key: str, value: float | int | bool) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(
+            f"cannot log key {key!r}: the integer {value} is too large for a float64 "
+            "(log it as a float, or in the summary)"
+        ) from None
+
+
+def flatten(data: Mapping[str, Any], known: set[str], prefix: str = "") -> dict[str, float]:
+    """Validate and flatten one ``log()`` call; ``known`` caches keys already validated."""
+    out: dict[str, float] = {}
+    for key, value in data.items():
+        if prefix:
+            key = f"{prefix}/{key}" if type(key) is str else key
+        if key not in known:
+            check_key(key)
+            known.add(key)
+        kind = type(value)
+        if kind is float:
+            out[key] = value
+        elif kind is int or kind is bool:
+            out[key] = _number(key, value)
+        elif isinstance(value, Mapping):
+            out.update(flatten(value, known, key))
+        else:
+            out[key] = to_float(key, value)
+    return out

@@ -1,0 +1,162 @@
+"""The writer thread: drains the run's queue, stamps ``seq``, appends to the journal.
+
+``log()`` appends ``(step, ts, values)`` tuples to a deque (thread-safe, no lock, no wake-up call);
+other records are appended as journal records whose ``seq`` the writer assigns, so the journal
+order is the order of the calls. When the queue passes ``max_queue`` items, ``log()`` waits for
+room: back-pressure, never loss.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from cairn.errors import CairnError
+from cairn.journal.file import JournalWriter
+from cairn.journal.records import DefineMetric, History, Record
+from cairn.store.summary import SummaryState
+
+MAX_QUEUE = 100_000
+IDLE_WAIT = 0.02
+DRAIN = 20_000
+
+
+class _Barrier:
+    """Put in the queue; set once everything before it is written (and fsynced, if ``sync``)."""
+
+    __slots__ = ("done", "sync")
+
+    def __init__(self, sync: bool) -> None:
+        self.sync = sync
+        self.done = threading.Event()
+
+
+class Writer:
+    """Owns the journal file; one per run."""
+
+    def __init__(
+        self,
+        journal: JournalWriter,
+        *,
+        next_seq: int,
+        summary: SummaryState,
+        max_queue: int = MAX_QUEUE,
+    ) -> None:
+        self.journal = journal
+        self.queue: deque[Any] = deque()
+        self.max_queue = max_queue
+        self.summary = summary
+        self.summary_lock = threading.Lock()
+        self.next_seq = next_seq
+        self.written_seq = next_seq - 1
+        self.error: BaseException | None = None
+        self._wake = threading.Event()
+        self._room = threading.Condition()
+        self._stop = False
+        self._thread = threading.Thread(target=self._loop, name="cairn-writer", daemon=True)
+        self._thread.start()
+
+    # ---- called from the user's threads --------------------------------------------------
+
+    def put(self, record: Record) -> None:
+        self.queue.append(record)
+        self._wake.set()
+
+    def wait_for_room(self) -> None:
+        """Back-pressure: block until the queue drains below its bound."""
+        with self._room:
+            while len(self.queue) >= self.max_queue:
+                self._check_alive()
+                self._wake.set()
+                self._room.wait(0.1)
+
+    def barrier(self, *, sync: bool, timeout: float = 60.0) -> None:
+        """Block until everything queued so far is written (and fsynced if ``sync``)."""
+        marker = _Barrier(sync)
+        self.queue.append(marker)
+        self._wake.set()
+        deadline = time.monotonic() + timeout
+        while not marker.done.wait(0.1):
+            self._check_alive()
+            if time.monotonic() > deadline:
+                raise CairnError(
+                    f"the journal writer did not catch up within {timeout:.0f} s; "
+                    f"the journal is at {self.journal.path}"
+                )
+
+    def close(self, timeout: float = 60.0) -> None:
+        """Write what is queued, fsync, and stop the thread."""
+        try:
+            self.barrier(sync=True, timeout=timeout)
+        finally:
+            self._stop = True
+            self._wake.set()
+            self._thread.join(timeout)
+            if not self._thread.is_alive():
+                self.journal.close()
+
+    def _check_alive(self) -> None:
+        if self.error is not None:
+            raise CairnError(
+                f"cannot write the journal {self.journal.path}: {self.error}"
+            ) from self.error
+        if not self._thread.is_alive():
+            raise CairnError("the journal writer thread has stopped; the run was finished")
+
+    # ---- the writer thread --------------------------------------------------------------
+
+    def _loop(self) -> None:
+        queue = self.queue
+        while True:
+            if not queue:
+                if self._stop:
+                    return
+                self._wake.wait(IDLE_WAIT)
+                self._wake.clear()
+                continue
+            try:
+                self._drain(queue)
+            except BaseException as exc:  # a full disk, a closed file: make log() say so
+                self.error = exc
+                with self._room:
+                    self._room.notify_all()
+                return
+
+    def _drain(self, queue: deque[Any]) -> None:
+        records: list[Record] = []
+        barriers: list[_Barrier] = []
+        rows: list[dict[str, float]] = []
+        seq = self.next_seq
+        popleft = queue.popleft
+        for _ in range(min(len(queue), DRAIN)):
+            item = popleft()
+            if type(item) is tuple:
+                step, ts, values = item
+                records.append(History(seq=seq, step=step, ts=ts, values=values))
+                rows.append(values)
+                seq += 1
+            elif type(item) is _Barrier:
+                barriers.append(item)
+            else:
+                item.seq = seq
+                seq += 1
+                records.append(item)
+                if type(item) is DefineMetric:
+                    with self.summary_lock:
+                        self.summary.define(item.name, item.summary, item.step_metric)
+        self.journal.append(records)
+        self.next_seq = seq
+        self.written_seq = seq - 1
+        with self.summary_lock:
+            add_row = self.summary.add_row
+            for values in rows:
+                add_row(values)
+        if any(b.sync for b in barriers):
+            self.journal.sync()
+        for barrier in barriers:
+            barrier.done.set()
+        if len(queue) < self.max_queue:
+            with self._room:
+                self._room.notify_all()
