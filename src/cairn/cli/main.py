@@ -1,0 +1,23 @@
+"""The ``cairn`` command."""
+
+from __future__ import annotations
+
+import click
+
+from cairn._version import __version__
+from cairn.cli.runs import runs
+from cairn.cli.sync import sync
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="cairn")
+def cli() -> None:
+    """Cairn: experiment tracking built for reproducibility."""
+
+
+cli.add_command(runs)
+cli.add_command(sync)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,84 @@
+"""A logging process killed with SIGKILL at random moments loses nothing it reported as flushed."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import cairn
+from cairn.store.store import Store
+from cairn.sync.syncer import sync_journal
+
+CHILD = textwrap.dedent(
+    """
+    import sys, cairn
+    run = cairn.init(project="crash", id=sys.argv[2], mode=sys.argv[1], config={"lr": 0.1})
+    print("started", flush=True)
+    step = 0
+    while True:
+        run.log({"loss": 1.0 / (step + 1), "step_copy": step, "nested": {"acc": step / 1e6}})
+        if step % 50 == 49:
+            run.flush()
+            print(step, flush=True)
+        step += 1
+    """
+)
+
+
+def _kill_at_random(script: Path, store_dir: Path, mode: str, run_id: str, rng: random.Random) -> int:
+    """Start the child, kill -9 it after a random delay; returns the last step it called flushed."""
+    env = {**os.environ, "CAIRN_DIR": str(store_dir)}
+    child = subprocess.Popen(
+        [sys.executable, str(script), mode, run_id],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "started", child.stderr.read() if child.stderr else ""
+    time.sleep(rng.uniform(0.0, 0.6))  # the moment of death is the random variable under test
+    child.send_signal(signal.SIGKILL)
+    out, _ = child.communicate(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    flushed = [int(line) for line in out.split() if line.isdigit()]
+    return flushed[-1] if flushed else -1
+
+
+@pytest.mark.parametrize("attempt", range(10))
+def test_kill_9_loses_nothing_flushed(tmp_path: Path, attempt: int) -> None:
+    rng = random.Random(attempt)
+    mode = "online" if attempt % 2 == 0 else "offline"
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    store_dir = tmp_path / ".cairn"
+    run_id = f"crash{attempt}"
+
+    last_flushed = _kill_at_random(script, store_dir, mode, run_id, rng)
+
+    store = Store.local(store_dir)
+    journal = store_dir / "runs" / run_id / "journal"
+    result = sync_journal(journal, store)
+    assert result.run_id == run_id
+    again = sync_journal(journal, store)
+    assert again.applied == 0, "a second sync must change nothing"
+
+    history = cairn.Api(store_dir).run(f"crash/{run_id}").history()
+    steps = history["_step"].tolist()
+    assert steps == list(range(len(steps))), "rows are contiguous steps from 0, none repeated"
+    assert len(steps) >= last_flushed + 1, f"steps up to {last_flushed} were reported flushed"
+    assert history["step_copy"].tolist() == [float(s) for s in steps]
+    assert history["nested/acc"].tolist() == [s / 1e6 for s in steps]
+
+    store.heartbeat_timeout = 0.0
+    info = store.run(run_id)
+    assert info.state == "crashed"
+    assert info.config == {"lr": 0.1}
