@@ -32,8 +32,11 @@ class RunStart(msgspec.Struct, tag="start", kw_only=True):
     resumed: bool = False
 
 
-class History(msgspec.Struct, tag="history", kw_only=True):
-    """One row of metrics at ``step``, logged at wall time ``ts`` (seconds since the epoch)."""
+class History(msgspec.Struct, tag="history", kw_only=True, gc=False):
+    """One row of metrics at ``step``, logged at wall time ``ts`` (seconds since the epoch).
+
+    ``gc=False``: it holds only numbers, so the cyclic garbage collector need not track it.
+    """
 
     seq: int
     step: int

@@ -1,4 +1,8 @@
-"""Continuing a run: what its journal (or, without one, the store) says it had reached."""
+"""What a run's journal says it has reached: for resuming a run, and for ``run.summary``.
+
+The writer thread does no summary work; ``run.summary`` folds the journal's new records when it is
+read, so a training loop that never reads the summary never pays for it.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cairn.errors import RunNotFoundError
-from cairn.journal.file import read_journal
+from cairn.journal.file import JournalReader
 from cairn.journal.records import (
     ConfigUpdate,
     DefineMetric,
     History,
+    Record,
     RunStart,
     SummaryUpdate,
 )
@@ -23,78 +28,77 @@ if TYPE_CHECKING:
 
 
 @dataclass
+class JournalFold:
+    """The state of a run after the records folded into it so far."""
+
+    start: RunStart | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    summary: SummaryState = field(default_factory=SummaryState)
+    explicit_summary: dict[str, Any] = field(default_factory=dict)
+    next_seq: int = 1
+    next_step: int = 0
+
+    def add(self, records: list[Record]) -> None:
+        rows: list[dict[str, float]] = []
+        for record in records:
+            if type(record) is History:
+                rows.append(record.values)
+                self.next_step = max(self.next_step, record.step + 1)
+            elif isinstance(record, RunStart):
+                self.start = self.start or record
+                self.config, self.tags = record.config, record.tags
+            elif isinstance(record, ConfigUpdate):
+                self.config = record.config
+            elif isinstance(record, SummaryUpdate):
+                self.explicit_summary.update(record.set)
+                for key in record.remove:
+                    self.explicit_summary.pop(key, None)
+            elif isinstance(record, DefineMetric):
+                self.summary.define(record.name, record.summary, record.step_metric)
+        if rows:
+            self.summary.add_rows(rows)
+        if records:
+            self.next_seq = records[-1].seq + 1
+
+
+@dataclass
 class Resumed:
+    """Where a run stands when it is continued."""
+
     project: str
     name: str
     created_at: float
-    next_seq: int
-    next_step: int
-    config: dict[str, Any]
-    tags: list[str]
-    summary: SummaryState
-    explicit_summary: dict[str, Any] = field(default_factory=dict)
-    valid_bytes: int | None = None
-    """Where the journal's good frames end: a torn tail is cut there before appending."""
+    fold: JournalFold
+    reader: JournalReader | None
+    """The journal's reader, positioned after its last good frame (None: no journal here)."""
+
+    @property
+    def valid_bytes(self) -> int | None:
+        return self.reader.valid_bytes if self.reader else None
 
 
 def find_resumable(store_dir: Path, run_id: str, store: Store | None) -> Resumed | None:
-    """The state of run ``run_id`` from its journal, else from the store; None if neither has it."""
+    """Run ``run_id``'s state from its journal, else from the store; None if neither has it."""
     path = journal_path(store_dir, run_id)
     if path.exists():
-        found = _from_journal(path)
-        if found is not None:
-            return found
+        reader = JournalReader(path)
+        fold = JournalFold()
+        while records := reader.read():
+            fold.add(records)
+        if fold.start is not None:
+            start = fold.start
+            return Resumed(start.project, start.name, start.created_at, fold, reader)
     if store is None:
         return None
     try:
         info = store.run(run_id)
     except RunNotFoundError:
         return None
-    return Resumed(
-        project=info.project,
-        name=info.name,
-        created_at=info.created_at,
-        next_seq=info.last_seq + 1,
-        next_step=(info.last_step + 1) if info.last_step is not None else 0,
+    fold = JournalFold(
         config=info.config,
         tags=info.tags,
-        summary=SummaryState(),
-        valid_bytes=None,
+        next_seq=info.last_seq + 1,
+        next_step=(info.last_step + 1) if info.last_step is not None else 0,
     )
-
-
-def _from_journal(path: Path) -> Resumed | None:
-    result = read_journal(path)
-    start = next((r for r in result.records if isinstance(r, RunStart)), None)
-    if start is None:
-        return None
-    config, tags = start.config, start.tags
-    summary = SummaryState()
-    explicit: dict[str, Any] = {}
-    next_step = 0
-    for record in result.records:
-        if isinstance(record, History):
-            summary.add_row(record.values)
-            next_step = max(next_step, record.step + 1)
-        elif isinstance(record, RunStart):
-            config, tags = record.config, record.tags
-        elif isinstance(record, ConfigUpdate):
-            config = record.config
-        elif isinstance(record, SummaryUpdate):
-            explicit.update(record.set)
-            for key in record.remove:
-                explicit.pop(key, None)
-        elif isinstance(record, DefineMetric):
-            summary.define(record.name, record.summary, record.step_metric)
-    return Resumed(
-        project=start.project,
-        name=start.name,
-        created_at=start.created_at,
-        next_seq=result.records[-1].seq + 1,
-        next_step=next_step,
-        config=config,
-        tags=tags,
-        summary=summary,
-        explicit_summary=explicit,
-        valid_bytes=result.valid_bytes,
-    )
+    return Resumed(info.project, info.name, info.created_at, fold, None)

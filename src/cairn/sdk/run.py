@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Mapping
@@ -12,8 +13,10 @@ from types import TracebackType
 from typing import Any
 
 from cairn.errors import UsageError
+from cairn.journal.file import JournalReader
 from cairn.journal.records import ConfigUpdate, DefineMetric, RunFinish, SummaryUpdate
 from cairn.sdk.config import Config
+from cairn.sdk.resume import JournalFold
 from cairn.sdk.summary import Summary
 from cairn.sdk.values import flatten
 from cairn.sdk.writer import Writer
@@ -39,9 +42,9 @@ class Run:
         writer: Writer | None,
         syncer: LiveSyncer | None = None,
         journal: Path | None = None,
-        start_step: int = 0,
         created_at: float | None = None,
-        explicit_summary: dict[str, Any] | None = None,
+        fold: JournalFold | None = None,
+        reader: JournalReader | None = None,
     ) -> None:
         self.id = id
         self.name = name
@@ -55,15 +58,17 @@ class Run:
         self._syncer = syncer
         self._queue = writer.queue if writer else None
         self._max_queue = writer.max_queue if writer else 0
-        self._step = start_step
+        self._fold = fold or JournalFold()
+        self._reader = reader or (JournalReader(journal) if journal else None)
+        self._step = self._fold.next_step
         self._pending: dict[str, float] | None = None
         self._known: set[str] = set()
         self._closed = False
         self._error: str | None = None
+        self._fold_lock = threading.Lock()
         self.config = Config(config, self._config_changed)
         self.summary = Summary(self._computed_summary, self._summary_set)
-        if explicit_summary:
-            self.summary._explicit.update(explicit_summary)
+        self.summary._explicit.update(self._fold.explicit_summary)
 
     # ---- identity ---------------------------------------------------------------------
 
@@ -122,12 +127,18 @@ class Run:
             return
         if len(queue) >= self._max_queue:
             self._writer.wait_for_room()  # type: ignore[union-attr]
-        queue.append((self._step, time.time(), values))
+        # Step and time ride in the row under reserved keys: a dict of numbers is not tracked by
+        # the cyclic GC (a tuple would be), so a long queue costs no garbage collections.
+        values["_step"] = self._step
+        values["_ts"] = time.time()
+        queue.append(values)
         self._step += 1
 
     def _commit(self, values: dict[str, float]) -> None:
         assert self._queue is not None
-        self._queue.append((self._step, time.time(), values))
+        values["_step"] = self._step
+        values["_ts"] = time.time()
+        self._queue.append(values)
         self._step += 1
 
     def define_metric(
@@ -166,13 +177,15 @@ class Run:
             self._writer.put(SummaryUpdate(seq=0, set=values, remove=removed))
 
     def _computed_summary(self) -> dict[str, Any]:
-        writer = self._writer
-        if writer is None:
+        """The summary of everything logged so far, folded from the journal on demand."""
+        if self._writer is None or self._reader is None:
             return {}
         if not self._closed:
-            writer.barrier(sync=False)
-        with writer.summary_lock:
-            return writer.summary.computed()
+            self._writer.barrier(sync=False)
+        with self._fold_lock:
+            while records := self._reader.read():
+                self._fold.add(records)
+            return self._fold.summary.computed()
 
     def _check_open(self) -> None:
         if self._closed:

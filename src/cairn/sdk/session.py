@@ -22,10 +22,9 @@ from cairn.journal.records import RunStart
 from cairn.sdk.config import config_to_dict
 from cairn.sdk.location import find_store_dir, journal_path
 from cairn.sdk.names import display_name, new_run_id
-from cairn.sdk.resume import Resumed, find_resumable
+from cairn.sdk.resume import JournalFold, Resumed, find_resumable
 from cairn.sdk.run import Run
 from cairn.sdk.writer import Writer
-from cairn.store.summary import SummaryState
 
 MODES = ("online", "offline", "disabled")
 RESUME = ("allow", "must", "never")
@@ -130,18 +129,16 @@ def init(
         counter = store.reserve_run_number(project) if store else _offline_counter(store_dir)
         name = name or display_name(counter)
         created_at = time.time()
-        summary = SummaryState()
-        next_seq, start_step = 1, 0
+        fold = JournalFold()
     else:
         project = resumed.project
         name = name or resumed.name
         created_at = resumed.created_at
-        summary = resumed.summary
-        next_seq, start_step = resumed.next_seq, resumed.next_step
-        cfg = {**resumed.config, **cfg}
-        tags = tags or resumed.tags
+        fold = resumed.fold
+        cfg = {**fold.config, **cfg}
+        tags = tags or fold.tags
     journal = JournalWriter(path, truncate_at=resumed.valid_bytes if resumed else None)
-    writer = Writer(journal, next_seq=next_seq, summary=summary)
+    writer = Writer(journal, next_seq=fold.next_seq)
     writer.put(
         RunStart(
             seq=0,
@@ -175,9 +172,9 @@ def init(
         writer=writer,
         syncer=syncer,
         journal=path,
-        start_step=start_step,
         created_at=created_at,
-        explicit_summary=resumed.explicit_summary if resumed else None,
+        fold=fold,
+        reader=resumed.reader if resumed else None,
     )
     with _lock:
         _current = run

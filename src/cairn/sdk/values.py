@@ -21,9 +21,11 @@ _CONTROL = frozenset(chr(c) for c in range(32)) | {"\x7f"}
 def check_key(key: object) -> str:
     """Validate a metric key; returns it, or raises with what to change."""
     if not isinstance(key, str):
-        raise TypeError(f"metric keys must be strings, not {type(key).__name__} ({key!r})")
+        raise ValueError(
+            f"metric key {key!r} is a {type(key).__name__}; metric keys must be strings"
+        )
     if not key or key.isspace():
-        raise ValueError("metric keys must not be empty")
+        raise ValueError(f"metric key {key!r} is empty: give it a name")
     if len(key) > MAX_KEY_LENGTH:
         raise ValueError(
             f"metric key {key[:40]!r}… is {len(key)} characters; the limit is {MAX_KEY_LENGTH}"

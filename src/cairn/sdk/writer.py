@@ -1,7 +1,7 @@
 """The writer thread: drains the run's queue, stamps ``seq``, appends to the journal.
 
-``log()`` appends ``(step, ts, values)`` tuples to a deque (thread-safe, no lock, no wake-up call);
-other records are appended as journal records whose ``seq`` the writer assigns, so the journal
+``log()`` appends a row dict (with its step and time under the reserved keys ``_step`` and ``_ts``)
+to a deque (thread-safe, no lock, no wake-up call); other records are appended as journal records whose ``seq`` the writer assigns, so the journal
 order is the order of the calls. When the queue passes ``max_queue`` items, ``log()`` waits for
 room: back-pressure, never loss.
 """
@@ -15,8 +15,7 @@ from typing import Any
 
 from cairn.errors import CairnError
 from cairn.journal.file import JournalWriter
-from cairn.journal.records import DefineMetric, History, Record
-from cairn.store.summary import SummaryState
+from cairn.journal.records import History, Record
 
 MAX_QUEUE = 100_000
 IDLE_WAIT = 0.02
@@ -41,14 +40,11 @@ class Writer:
         journal: JournalWriter,
         *,
         next_seq: int,
-        summary: SummaryState,
         max_queue: int = MAX_QUEUE,
     ) -> None:
         self.journal = journal
         self.queue: deque[Any] = deque()
         self.max_queue = max_queue
-        self.summary = summary
-        self.summary_lock = threading.Lock()
         self.next_seq = next_seq
         self.written_seq = next_seq - 1
         self.error: BaseException | None = None
@@ -127,15 +123,14 @@ class Writer:
     def _drain(self, queue: deque[Any]) -> None:
         records: list[Record] = []
         barriers: list[_Barrier] = []
-        rows: list[dict[str, float]] = []
         seq = self.next_seq
         popleft = queue.popleft
         for _ in range(min(len(queue), DRAIN)):
             item = popleft()
-            if type(item) is tuple:
-                step, ts, values = item
-                records.append(History(seq=seq, step=step, ts=ts, values=values))
-                rows.append(values)
+            if type(item) is dict:
+                step = item.pop("_step")
+                ts = item.pop("_ts")
+                records.append(History(seq=seq, step=step, ts=ts, values=item))
                 seq += 1
             elif type(item) is _Barrier:
                 barriers.append(item)
@@ -143,16 +138,9 @@ class Writer:
                 item.seq = seq
                 seq += 1
                 records.append(item)
-                if type(item) is DefineMetric:
-                    with self.summary_lock:
-                        self.summary.define(item.name, item.summary, item.step_metric)
         self.journal.append(records)
         self.next_seq = seq
         self.written_seq = seq - 1
-        with self.summary_lock:
-            add_row = self.summary.add_row
-            for values in rows:
-                add_row(values)
         if any(b.sync for b in barriers):
             self.journal.sync()
         for barrier in barriers:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, delete, insert, select, update
 
 from cairn.errors import StoreError
@@ -47,13 +49,14 @@ def apply_records(
     run = _RunUpdate(row)
     rows: list[History] = []
     for record in new:
-        if isinstance(record, History):
+        if type(record) is History:
             rows.append(record)
-            run.add_row(record)
         else:
             run.apply(conn, record)
     if rows:
-        history.append_tail(conn, run_id, rows)
+        table = history.rows_table(rows)
+        run.add_rows(table)
+        history.append_tail(conn, run_id, table)
     run.values["last_seq"] = new[-1].seq
     conn.execute(update(runs).where(runs.c.id == run_id).values(**run.finish()))
     dropped: list[str] = []
@@ -108,14 +111,15 @@ class _RunUpdate:
         self.last_step: int | None = row["last_step"]
         self.latest = row["heartbeat_at"]
 
-    def add_row(self, record: History) -> None:
-        self.summary.add_row(record.values)
-        self.keys.update(record.values)
-        self.rows += 1
-        if self.last_step is None or record.step > self.last_step:
-            self.last_step = record.step
-        if record.ts > self.latest:
-            self.latest = record.ts
+    def add_rows(self, table: pa.Table) -> None:
+        keys = table.column_names[len(history.INDEX_COLUMNS) :]
+        self.summary.add_columns({k: table.column(k) for k in keys})
+        self.keys.update(keys)
+        self.rows += table.num_rows
+        top = int(pc.max(table.column("_step")).as_py())
+        if self.last_step is None or top > self.last_step:
+            self.last_step = top
+        self.latest = max(self.latest, float(pc.max(table.column("_timestamp")).as_py()))
 
     def apply(self, conn: Connection, record: Record) -> None:
         if isinstance(record, RunStart):

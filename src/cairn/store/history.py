@@ -1,7 +1,7 @@
 """A run's metric history: a small SQL tail of recent rows, sealed into Parquet segments.
 
-Rows arrive from the journal as ``History`` records. Each applied batch becomes one tail chunk (a
-msgpack blob of columns) in ``history_tail``; once a run's tail holds ``SEAL_ROWS`` rows, or the run
+Rows arrive from the journal as ``History`` records. Each applied batch becomes one tail chunk (an
+Arrow IPC stream) in ``history_tail``; once a run's tail holds ``SEAL_ROWS`` rows, or the run
 finishes, the tail is sealed into one Parquet segment in the BlobStore, sorted by (step, seq) and
 indexed by step range in ``history_segments``. When a run has more than ``COMPACT_OVER`` segments
 they are merged into one, so reads stay a few files. Readers merge segments and tail.
@@ -15,9 +15,9 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-import msgspec
 import numpy as np
 import pyarrow as pa
+import pyarrow.ipc
 import pyarrow.parquet as pq
 from sqlalchemy import Connection, delete, func, insert, select
 
@@ -30,46 +30,35 @@ COMPACT_OVER = 16
 INDEX_COLUMNS = ("_step", "_seq", "_timestamp")
 
 
-class _TailChunk(msgspec.Struct, array_like=True):
-    seq: list[int]
-    step: list[int]
-    ts: list[float]
-    values: list[dict[str, float]]
-
-
-_chunk_decoder = msgspec.msgpack.Decoder(_TailChunk)
-
-
-def encode_tail(rows: Sequence[History]) -> bytes:
-    chunk = _TailChunk(
-        [r.seq for r in rows],
-        [r.step for r in rows],
-        [r.ts for r in rows],
-        [r.values for r in rows],
-    )
-    return msgspec.msgpack.encode(chunk)
-
-
-def _chunk_table(chunk: _TailChunk, keys: Sequence[str] | None) -> pa.Table:
-    if keys is None:
-        seen: dict[str, None] = {}
-        for values in chunk.values:
-            seen.update(dict.fromkeys(values))
-        keys = list(seen)
+def rows_table(rows: Sequence[History]) -> pa.Table:
+    """One batch of history records as a table: index columns, then a column per key."""
+    keys: dict[str, None] = {}
+    for row in rows:
+        keys.update(dict.fromkeys(row.values))
     columns: dict[str, pa.Array] = {
-        "_step": pa.array(chunk.step, pa.int64()),
-        "_seq": pa.array(chunk.seq, pa.int64()),
-        "_timestamp": pa.array(chunk.ts, pa.float64()),
+        "_step": pa.array([r.step for r in rows], pa.int64()),
+        "_seq": pa.array([r.seq for r in rows], pa.int64()),
+        "_timestamp": pa.array([r.ts for r in rows], pa.float64()),
     }
     for key in keys:
-        column = [values.get(key) for values in chunk.values]
-        if any(v is not None for v in column):
-            columns[key] = pa.array(column, pa.float64())
+        columns[key] = pa.array([r.values.get(key) for r in rows], pa.float64())
     return pa.table(columns)
 
 
+def encode_tail(table: pa.Table) -> bytes:
+    """Arrow IPC stream bytes: written and read back without per-value Python work."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue())
+
+
 def decode_tail(data: bytes, keys: Sequence[str] | None = None) -> pa.Table:
-    return _chunk_table(_chunk_decoder.decode(data), keys)
+    table = pa.ipc.open_stream(data).read_all()
+    if keys is None:
+        return table
+    names = set(table.column_names)
+    return table.select([*INDEX_COLUMNS, *(k for k in keys if k in names)])
 
 
 def encode_segment(table: pa.Table) -> bytes:
@@ -155,17 +144,19 @@ def read_history(
     return table
 
 
-def append_tail(conn: Connection, run_id: str, rows: Sequence[History]) -> None:
-    steps = [r.step for r in rows]
+def append_tail(conn: Connection, run_id: str, table: pa.Table) -> None:
+    """Store one batch (from ``rows_table``) as a tail chunk."""
+    steps = table.column("_step").to_numpy()
+    seqs = table.column("_seq").to_numpy()
     conn.execute(
         insert(history_tail).values(
             run_id=run_id,
-            first_seq=rows[0].seq,
-            last_seq=rows[-1].seq,
-            rows=len(rows),
-            min_step=min(steps),
-            max_step=max(steps),
-            data=encode_tail(rows),
+            first_seq=int(seqs[0]),
+            last_seq=int(seqs[-1]),
+            rows=table.num_rows,
+            min_step=int(steps.min()),
+            max_step=int(steps.max()),
+            data=encode_tail(table),
         )
     )
 

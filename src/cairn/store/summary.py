@@ -1,16 +1,20 @@
 """A run's summary: per-key aggregates of its history, chosen by ``define_metric`` rules.
 
-Each key keeps ``[first, last, min, max, sum, count]``; min, max, sum and count skip NaN.
-The summary of a key is its last value unless a rule (a glob, the latest matching one wins) says
-``min``, ``max``, ``mean``, ``first``, ``last`` or ``none`` (left out). Explicit values set with
-``run.summary[k] = v`` override all of this; that overlay is done by the caller.
+Each key keeps ``[first, last, min, max, sum, count]``; min, max, sum and count skip NaN. Rows are
+added a batch at a time, vectorized over each key's column. The summary of a key is its last value
+unless a rule (a glob; the latest matching one wins) says ``min``, ``max``, ``mean``, ``first``,
+``last`` or ``none`` (left out). Explicit values set with ``run.summary[k] = v`` override all of
+this; that overlay is done by the caller.
 """
 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+import numpy as np
+import pyarrow as pa
 
 SUMMARY_KINDS = ("min", "max", "mean", "first", "last", "none")
 
@@ -18,7 +22,7 @@ FIRST, LAST, MIN, MAX, SUM, COUNT = range(6)
 
 
 class SummaryState:
-    """Aggregates of every logged key; cheap to update row by row, JSON-serializable."""
+    """Aggregates of every logged key; JSON-serializable (``state``, ``rules``)."""
 
     def __init__(
         self,
@@ -28,29 +32,30 @@ class SummaryState:
         self.state: dict[str, list[Any]] = {k: list(v) for k, v in (state or {}).items()}
         self.rules: list[dict[str, Any]] = list(rules or [])
 
-    def add_row(self, values: Mapping[str, float]) -> None:
-        state = self.state
-        for key, v in values.items():
-            agg = state.get(key)
-            if agg is None:
-                finite = v == v
-                state[key] = [
-                    v,
-                    v,
-                    v if finite else None,
-                    v if finite else None,
-                    v if finite else 0.0,
-                    1 if finite else 0,
-                ]
+    def add_rows(self, rows: Sequence[Mapping[str, float]]) -> None:
+        """Fold rows (each a dict of the keys it logged) into the aggregates."""
+        keys: dict[str, None] = {}
+        for row in rows:
+            keys.update(dict.fromkeys(row))
+        self.add_columns({k: pa.array([r.get(k) for r in rows], pa.float64()) for k in keys})
+
+    def add_columns(self, columns: Mapping[str, pa.Array]) -> None:
+        """Fold columns (null where a row did not log the key) into the aggregates."""
+        for key, column in columns.items():
+            logged = column.drop_null().to_numpy(zero_copy_only=False)
+            if len(logged) == 0:
                 continue
-            agg[LAST] = v
-            if v == v:  # not NaN
-                if agg[MIN] is None or v < agg[MIN]:
-                    agg[MIN] = v
-                if agg[MAX] is None or v > agg[MAX]:
-                    agg[MAX] = v
-                agg[SUM] += v
-                agg[COUNT] += 1
+            finite = logged[~np.isnan(logged)]
+            agg = self.state.get(key)
+            if agg is None:
+                agg = self.state[key] = [float(logged[0]), None, None, None, 0.0, 0]
+            agg[LAST] = float(logged[-1])
+            if len(finite):
+                lo, hi = float(finite.min()), float(finite.max())
+                agg[MIN] = lo if agg[MIN] is None else min(agg[MIN], lo)
+                agg[MAX] = hi if agg[MAX] is None else max(agg[MAX], hi)
+                agg[SUM] += float(finite.sum())
+                agg[COUNT] += len(finite)
 
     def define(self, name: str, summary: str = "last", step_metric: str | None = None) -> None:
         if summary not in SUMMARY_KINDS:
