@@ -22,6 +22,10 @@ class RunNotFoundError(StoreError, LookupError):
     """No run matches the id or reference given."""
 
 
+class StoreGapError(StoreError):
+    """A batch starts after a seq the store has not applied yet: earlier records are missing."""
+
+
 class ConfigError(CairnError, ValueError):
     """A config cannot be built from the value given."""
 

@@ -22,6 +22,7 @@ MAGIC = b"CAIRNJNL"
 FORMAT_VERSION = 1
 HEADER = struct.Struct("<8sI")
 FRAME = struct.Struct("<II")
+READ_CHUNK = 8 * 1024 * 1024
 MAX_PAYLOAD = 256 * 1024 * 1024
 """A frame claiming more than this is treated as corrupt rather than read into memory."""
 
@@ -65,15 +66,25 @@ class JournalReader:
         return iter(self.read())
 
     def read(self, max_records: int | None = None) -> list[Record]:
-        """The good records after the last read (at most ``max_records``)."""
+        """The next good records after the last read: at most ``max_records``, from at most about
+        ``READ_CHUNK`` bytes. An empty list means the end, or a bad frame (see ``problem``)."""
+        self.stopped_at = self.problem = None
         with open(self.path, "rb") as f:
             if self.valid_bytes == 0:
                 self._read_header(f.read(HEADER.size))
                 if self.problem:
                     return []
             f.seek(self.valid_bytes)
-            data = f.read()
-        return self._frames(memoryview(data), self.valid_bytes, max_records)
+            data = f.read(READ_CHUNK)
+            more = len(data) == READ_CHUNK
+            if more and len(data) >= FRAME.size:  # make sure the first frame is whole
+                length = FRAME.unpack_from(data, 0)[0]
+                if FRAME.size + length > len(data) and length <= MAX_PAYLOAD:
+                    data += f.read(FRAME.size + length - len(data))
+        records = self._frames(memoryview(data), self.valid_bytes, max_records)
+        if more and self.problem and self.problem.split(": ", 1)[1].startswith("torn"):
+            self.stopped_at = self.problem = None  # the chunk ended mid-frame, not the file
+        return records
 
     def _read_header(self, head: bytes) -> None:
         if len(head) < HEADER.size:
@@ -131,7 +142,9 @@ class JournalReader:
 def read_journal(path: str | os.PathLike[str]) -> ReadResult:
     """Read every good record of a journal, and where and why reading stopped if it did."""
     reader = JournalReader(path)
-    records = reader.read()
+    records: list[Record] = []
+    while batch := reader.read():
+        records.extend(batch)
     return ReadResult(records, reader.valid_bytes, reader.stopped_at, reader.problem)
 
 
@@ -151,8 +164,11 @@ class JournalWriter:
             if truncate_at is not None:
                 self._f.truncate(truncate_at)
             self._f.seek(0, os.SEEK_END)
-        else:
+        if self._f.tell() < HEADER.size:  # a new file, or not even a whole header survived
+            self._f.truncate(0)
+            self._f.seek(0)
             self._f.write(HEADER.pack(MAGIC, FORMAT_VERSION))
+            self._f.flush()
         self.bytes_written = self._f.tell()
 
     def append(self, records: Iterable[Record]) -> None:

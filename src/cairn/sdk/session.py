@@ -138,7 +138,18 @@ def init(
         cfg = {**fold.config, **cfg}
         tags = tags or fold.tags
     journal = JournalWriter(path, truncate_at=resumed.valid_bytes if resumed else None)
-    writer = Writer(journal, next_seq=fold.next_seq)
+    syncer = None
+    if store is not None:
+        from cairn.sync.syncer import LiveSyncer
+
+        syncer = LiveSyncer(
+            path,
+            store,
+            run_id,
+            from_writer=store.last_seq(run_id) == fold.next_seq - 1,
+            heartbeat_interval=HEARTBEAT_INTERVAL,
+        )
+    writer = Writer(journal, next_seq=fold.next_seq, on_written=syncer.offer if syncer else None)
     writer.put(
         RunStart(
             seq=0,
@@ -156,11 +167,7 @@ def init(
             resumed=resumed is not None,
         )
     )
-    syncer = None
-    if store is not None:
-        from cairn.sync.syncer import LiveSyncer
-
-        syncer = LiveSyncer(path, store, run_id, heartbeat_interval=HEARTBEAT_INTERVAL)
+    if syncer is not None:
         syncer.start()
     run = Run(
         id=run_id,

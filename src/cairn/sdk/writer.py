@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from cairn.errors import CairnError
@@ -41,10 +42,12 @@ class Writer:
         *,
         next_seq: int,
         max_queue: int = MAX_QUEUE,
+        on_written: Callable[[list[Record]], None] | None = None,
     ) -> None:
         self.journal = journal
         self.queue: deque[Any] = deque()
         self.max_queue = max_queue
+        self.on_written = on_written
         self.next_seq = next_seq
         self.written_seq = next_seq - 1
         self.error: BaseException | None = None
@@ -139,6 +142,8 @@ class Writer:
                 seq += 1
                 records.append(item)
         self.journal.append(records)
+        if self.on_written is not None and records:
+            self.on_written(records)
         self.next_seq = seq
         self.written_seq = seq - 1
         if any(b.sync for b in barriers):

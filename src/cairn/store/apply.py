@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, delete, insert, select, update
 
-from cairn.errors import StoreError
+from cairn.errors import StoreError, StoreGapError
 from cairn.journal.records import (
     ConfigUpdate,
     DefineMetric,
@@ -37,6 +37,11 @@ def apply_records(
     new = [r for r in records if r.seq > last_seq]
     if not new:
         return last_seq, []
+    if row is not None and new[0].seq != last_seq + 1:
+        raise StoreGapError(
+            f"run {run_id}: the store has records up to seq {last_seq} but was offered seq "
+            f"{new[0].seq} next; sync the run's journal (`cairn sync`) to fill the gap"
+        )
     if row is None:
         first = new[0]
         if not isinstance(first, RunStart):

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cairn.journal.file import JournalReader
+from cairn.errors import StoreGapError
+from cairn.journal.file import JournalReader, read_journal
 from cairn.journal.records import Record, RunStart
 from cairn.sync.sink import Sink
 
@@ -50,10 +51,10 @@ def sync_journal(
     ``on_progress(done, total)`` is called after each batch, in records.
     """
     path = Path(path)
-    reader = JournalReader(path)
-    records = reader.read()
+    journal = read_journal(path)
+    records = journal.records
     if not records:
-        return SyncResult(path, None, 0, 0, 0, reader.problem)
+        return SyncResult(path, None, 0, 0, 0, journal.problem)
     run_id = journal_run_id(records, path)
     before = sink.last_seq(run_id)
     new = [r for r in records if r.seq > before]
@@ -64,11 +65,16 @@ def sync_journal(
             on_progress(start + len(new[start : start + BATCH]), len(new))
     if on_progress and not new:
         on_progress(0, 0)
-    return SyncResult(path, run_id, len(records), len(new), last, reader.problem)
+    return SyncResult(path, run_id, len(records), len(new), last, journal.problem)
 
 
 class LiveSyncer:
-    """A background thread that tails a run's journal and applies new records to a sink.
+    """A background thread that applies a live run's new records to a sink.
+
+    With ``from_writer=True`` the run's writer hands each written batch over in memory
+    (``offer``), so records are not read back and decoded again. If the sink falls behind by more
+    than ``inbox_limit`` records, or refuses a batch because earlier records are missing, the
+    syncer drops its in-memory copy and reads the journal instead, for the rest of the run.
 
     It never blocks the training loop: when the sink fails (a locked database, a dead server) it
     retries with backoff, and whatever it could not ship stays in the journal for ``cairn sync``.
@@ -81,36 +87,54 @@ class LiveSyncer:
         sink: Sink,
         run_id: str,
         *,
+        from_writer: bool = False,
         interval: float = 0.5,
         heartbeat_interval: float = 15.0,
+        inbox_limit: int = 200_000,
     ) -> None:
         self.path = path
         self.sink = sink
         self.run_id = run_id
         self.interval = interval
         self.heartbeat_interval = heartbeat_interval
+        self.inbox_limit = inbox_limit
         self.reader = JournalReader(path)
         self.last_seq = 0
         self.error: BaseException | None = None
+        self._from_writer = from_writer
+        self._inbox: list[Record] = []
+        self._inbox_lock = threading.Lock()
         self._pending: list[Record] = []
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._idle = threading.Condition()
-        self._target_seq = 0
         self._thread = threading.Thread(target=self._loop, name="cairn-syncer", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
+    def offer(self, records: list[Record]) -> None:
+        """Called by the writer thread with each batch it has appended to the journal."""
+        with self._inbox_lock:
+            if not self._from_writer:
+                return
+            if len(self._inbox) + len(records) > self.inbox_limit:
+                self._read_journal_instead()
+                return
+            self._inbox.extend(records)
+
+    def _read_journal_instead(self) -> None:
+        self._from_writer = False
+        self._inbox = []
+
     def notify(self) -> None:
-        """Look at the journal now rather than at the next interval."""
+        """Look for new records now rather than at the next interval."""
         self._wake.set()
 
     def wait_synced(self, seq: int, timeout: float) -> bool:
         """Wait until records up to ``seq`` are applied; False if that took longer than timeout."""
         deadline = time.monotonic() + timeout
         with self._idle:
-            self._target_seq = max(self._target_seq, seq)
             self._wake.set()
             while self.last_seq < seq:
                 remaining = deadline - time.monotonic()
@@ -135,6 +159,10 @@ class LiveSyncer:
                 if time.monotonic() >= next_beat:
                     self.sink.heartbeat(self.run_id)
                     next_beat = time.monotonic() + self.heartbeat_interval
+            except StoreGapError:
+                with self._inbox_lock:
+                    self._read_journal_instead()
+                self._pending = []
             except Exception as exc:  # keep going: the journal holds everything
                 if self.error is None:
                     log.warning("cairn: cannot sync run %s yet (%s); will retry", self.run_id, exc)
@@ -145,10 +173,21 @@ class LiveSyncer:
             self._wake.wait(backoff or self.interval)
             self._wake.clear()
 
+    def _next_batch(self) -> list[Record]:
+        with self._inbox_lock:
+            if self._from_writer:
+                batch, self._inbox = self._inbox[:BATCH], self._inbox[BATCH:]
+                return batch
+        while records := self.reader.read(max_records=BATCH):
+            fresh = [r for r in records if r.seq > self.last_seq]
+            if fresh:
+                return fresh
+        return []
+
     def _ship(self) -> None:
         while True:
             if not self._pending:
-                self._pending = self.reader.read(max_records=BATCH)
+                self._pending = self._next_batch()
             if not self._pending:
                 return
             seq = self.sink.apply(self.run_id, self._pending)
