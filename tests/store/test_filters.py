@@ -235,6 +235,12 @@ def test_filter_matches(engine: Engine, text: str, expected: set[str]) -> None:
     assert matching(engine, text) == expected
 
 
+def test_a_dotted_name_may_hold_a_slash_like_metric_keys(engine: Engine) -> None:
+    dotted = matching(engine, "summary.val/acc >= 0.9")
+    assert dotted == matching(engine, 'summary["val/acc"] >= 0.9')
+    assert dotted and dotted != matching(engine, 'id != ""')
+
+
 def test_not_is_the_exact_complement(engine: Engine) -> None:
     for text in ["config.lr < 1e-3", 'summary["val/acc"] >= 0.9', "notes ~ 'run'", "config.x == 1"]:
         assert matching(engine, f"not ({text})") == ALL - matching(engine, text)
@@ -274,6 +280,10 @@ def test_postgresql_binds_json_paths_as_parameters() -> None:
     [
         (
             '-summary["val/acc"], config.lr, created_at',
+            ["r6", "r1", "r4", "r8", "r2", "r7", "r3", "r5"],
+        ),
+        (
+            "-summary.val/acc, config.lr, created_at",
             ["r6", "r1", "r4", "r8", "r2", "r7", "r3", "r5"],
         ),
         ("config.lr", ["r4", "r8", "r1", "r5", "r7", "r2", "r3", "r6"]),

@@ -224,8 +224,8 @@ class Run:
             self._report(state, synced)
 
     def _report(self, state: str, synced: bool) -> None:
-        rows = f"{self._step} steps" if self._step else "no steps"
-        say = f"cairn: run {self.name} ({self.path}) {state}, {rows} logged."
+        rows = self._writer.rows_written if self._writer else 0
+        say = f"cairn: run {self.name} ({self.path}) {state}, {rows} rows logged."
         if self.mode == "offline" or not synced:
             why = "offline" if self.mode == "offline" else "the store did not take it in time"
             say += (

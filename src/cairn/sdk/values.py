@@ -75,7 +75,8 @@ def _number(key: str, value: float | int | bool) -> float:
         return float(value)
     except OverflowError:
         raise ValueError(
-            f"cannot log key {key!r}: the integer {value} is too large for a float64 "
+            f"cannot log key {key!r}: an integer of {int(value).bit_length()} bits is too large "
+            "for a float64 "
             "(log it as a float, or in the summary)"
         ) from None
 

@@ -41,15 +41,17 @@ class Writer:
         journal: JournalWriter,
         *,
         next_seq: int,
-        max_queue: int = MAX_QUEUE,
+        max_queue: int | None = None,
         on_written: Callable[[list[Record]], None] | None = None,
     ) -> None:
         self.journal = journal
         self.queue: deque[Any] = deque()
-        self.max_queue = max_queue
+        self.max_queue = MAX_QUEUE if max_queue is None else max_queue
         self.on_written = on_written
         self.next_seq = next_seq
         self.written_seq = next_seq - 1
+        self.rows_written = 0
+        """History rows this writer has written (this process's part of the run)."""
         self.error: BaseException | None = None
         self._wake = threading.Event()
         self._room = threading.Condition()
@@ -127,6 +129,7 @@ class Writer:
         records: list[Record] = []
         barriers: list[_Barrier] = []
         seq = self.next_seq
+        rows = 0
         popleft = queue.popleft
         for _ in range(min(len(queue), DRAIN)):
             item = popleft()
@@ -135,6 +138,7 @@ class Writer:
                 ts = item.pop("_ts")
                 records.append(History(seq=seq, step=step, ts=ts, values=item))
                 seq += 1
+                rows += 1
             elif type(item) is _Barrier:
                 barriers.append(item)
             else:
@@ -146,6 +150,7 @@ class Writer:
             self.on_written(records)
         self.next_seq = seq
         self.written_seq = seq - 1
+        self.rows_written += rows
         if any(b.sync for b in barriers):
             self.journal.sync()
         for barrier in barriers:

@@ -16,7 +16,7 @@ Grammar (EBNF)::
     literal    = [ "-" ] , number | string | "true" | "True" | "false" | "False" | null ;
     null       = "null" | "None" ;
     list       = "[" , [ literal , { "," , literal } , [ "," ] ] , "]" ;
-    name       = ( letter | "_" ) , { letter | digit | "_" } ;
+    name       = ( letter | "_" ) , { letter | digit | "_" | "/" } ;
     number     = ( digits , [ "." , [ digits ] ] | "." , digits ) , [ exponent ] ;
     exponent   = ( "e" | "E" ) , [ "+" | "-" ] , digits ;
     string     = '"' , { char | escape } , '"' | "'" , { char | escape } , "'" ;
@@ -26,7 +26,8 @@ Grammar (EBNF)::
 
 Fields: ``id``, ``name``, ``state``, ``notes``, ``group``, ``job_type``, ``host`` (text);
 ``created_at`` (unix seconds) and ``runtime`` (seconds); ``tags`` (only as ``"t" in tags``);
-``config.<key>`` and ``summary.<key>`` (paths into JSON; ``config["val/acc"]`` for any key).
+``config.<key>`` and ``summary.<key>`` (paths into JSON; a name may hold ``/``, as metric keys
+do: ``summary.val/acc``; brackets for any key: ``config["weird key"]``).
 
 Semantics. A comparison puts a field on one side and a literal on the other. A JSON value is
 compared as the literal's type (number, string or bool): a missing key or a value of another type
@@ -83,7 +84,7 @@ def _fail(reason: str, position: int) -> NoReturn:
 # --- tokens -------------------------------------------------------------------------------------
 
 _NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_/]*")
 _OPS = ("==", "!=", "<=", ">=", "<", ">", "~", "(", ")", "[", "]", ",", ".", "-", "+")
 _BAD_OPS = re.compile(r"[=!&|<>]+")
 _HINTS = {"=": "==", "===": "==", "!": "!=' or 'not", "&": "and", "&&": "and", "|": "or"}

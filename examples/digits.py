@@ -1,0 +1,103 @@
+"""The demo project: an MLP trained on scikit-learn's digits at several learning rates and widths.
+
+Run it with `make demo` (or `python examples/digits.py`); it logs into $CAIRN_DIR or ./.cairn.
+Every run logs per-batch training loss and accuracy and per-epoch validation curves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+
+import numpy as np
+import torch
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+from torch import nn
+
+import cairn
+
+PROJECT = "digits"
+LEARNING_RATES = (0.3, 0.1, 0.03)
+WIDTHS = (32, 128)
+
+
+def data(seed: int) -> tuple[torch.Tensor, ...]:
+    digits = load_digits()
+    x = (digits.data / 16.0).astype(np.float32)
+    x_train, x_val, y_train, y_val = train_test_split(
+        x, digits.target, test_size=0.2, random_state=seed, stratify=digits.target
+    )
+    return (
+        torch.from_numpy(x_train),
+        torch.from_numpy(x_val),
+        torch.from_numpy(y_train),
+        torch.from_numpy(y_val),
+    )
+
+
+def train(lr: float, width: int, epochs: int, seed: int = 0) -> None:
+    torch.manual_seed(seed)
+    x_train, x_val, y_train, y_val = data(seed)
+    config = {
+        "lr": lr,
+        "epochs": epochs,
+        "batch_size": 64,
+        "optimizer": "sgd",
+        "momentum": 0.9,
+        "seed": seed,
+        "model": {"width": width, "depth": 2, "activation": "relu"},
+        "data": {"name": "sklearn-digits", "train": len(x_train), "val": len(x_val)},
+    }
+    tags = ["demo", "mlp", "baseline" if (lr, width) == (0.1, 32) else "sweep"]
+    with cairn.init(project=PROJECT, config=config, tags=tags, group=f"width-{width}") as run:
+        run.define_metric("val/acc", summary="max")
+        run.define_metric("val/loss", summary="min")
+        model = nn.Sequential(
+            nn.Linear(64, width), nn.ReLU(), nn.Linear(width, width), nn.ReLU(), nn.Linear(width, 10)
+        )
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+        loss_fn = nn.CrossEntropyLoss()
+        batch = config["batch_size"]
+        for epoch in range(epochs):
+            model.train()
+            order = torch.randperm(len(x_train))
+            for start in range(0, len(order), batch):
+                idx = order[start : start + batch]
+                logits = model(x_train[idx])
+                loss = loss_fn(logits, y_train[idx])
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                acc = (logits.argmax(1) == y_train[idx]).float().mean()
+                run.log({"train/loss": loss, "train/acc": acc, "epoch": epoch})
+            model.eval()
+            with torch.no_grad():
+                logits = model(x_val)
+                val_loss = loss_fn(logits, y_val)
+                val_acc = (logits.argmax(1) == y_val).float().mean()
+            run.log({"val/loss": val_loss, "val/acc": val_acc, "epoch": epoch}, commit=False)
+        run.summary["params"] = sum(p.numel() for p in model.parameters())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--force", action="store_true", help="log the runs even if present")
+    args = parser.parse_args()
+    grid = list(itertools.product(LEARNING_RATES, WIDTHS))
+    try:
+        done = cairn.Api().runs(PROJECT, filter='state == "finished" and "demo" in tags')
+    except cairn.StoreError:
+        done = []
+    if len(done) >= len(grid) and not args.force:
+        print(f"the {PROJECT} demo is already logged ({len(done)} runs); --force logs it again")
+        return
+    for lr, width in grid:
+        train(lr, width, args.epochs)
+    print(f"logged {len(grid)} runs of project {PROJECT!r}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
