@@ -6,11 +6,13 @@ import json
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from cairn.cli.common import dir_option, duration, fail, short, when
 from cairn.errors import CairnError
 from cairn.sdk.api import Api
+from cairn.store.jsonsafe import encode_nonfinite
 
 STATE_STYLE = {"running": "cyan", "finished": "green", "failed": "red", "crashed": "magenta"}
 
@@ -43,7 +45,10 @@ def ls(
         return
     console = Console()
     if not found:
-        console.print("no runs yet: log one with cairn.init(project=...)")
+        if project or filter_:
+            console.print("no runs match")
+        else:
+            console.print("no runs yet: log one with cairn.init(project=...)")
         return
     keys: list[str] = []
     for run in found:
@@ -51,18 +56,18 @@ def ls(
     keys = keys[:6]
     table = Table(box=None, header_style="bold")
     for column in ("run", "name", "state", "created", "runtime", "steps", "tags", *keys):
-        table.add_column(column, overflow="fold")
+        table.add_column(escape(column), overflow="fold", no_wrap=column in ("run", "state"))
     for run in found:
         style = STATE_STYLE.get(run.state, "")
         table.add_row(
-            run.path,
-            run.name,
+            escape(run.path),
+            escape(run.name),
             f"[{style}]{run.state}[/]",
             when(run.created_at),
             duration(run.runtime),
             str(run.info.history_rows),
-            ",".join(run.tags),
-            *(short(run.summary.get(k, "")) for k in keys),
+            escape(",".join(run.tags)),
+            *(escape(short(run.summary.get(k, ""))) for k in keys),
         )
     console.print(table)
 
@@ -81,11 +86,11 @@ def show(ref: str, as_json: bool, dir: str | None) -> None:
     info = run.info
     if as_json:
         data = {k: getattr(info, k) for k in info.__dataclass_fields__}
-        click.echo(json.dumps(data, indent=2, default=str))
+        click.echo(json.dumps(encode_nonfinite(data), indent=2, default=str, allow_nan=False))
         return
     console = Console()
     style = STATE_STYLE.get(info.state, "")
-    console.print(f"[bold]{info.name}[/]  {info.path}  [{style}]{info.state}[/]")
+    console.print(f"[bold]{escape(info.name)}[/]  {escape(info.path)}  [{style}]{info.state}[/]")
     console.print(
         f"created {when(info.created_at)}  runtime {duration(info.runtime)}  "
         f"{info.history_rows} rows, last step {info.last_step}"
@@ -100,13 +105,13 @@ def show(ref: str, as_json: bool, dir: str | None) -> None:
         ("exit code", info.exit_code),
     ):
         if value not in (None, ""):
-            console.print(f"{label}: {value}")
+            console.print(f"{label}: {escape(str(value))}")
     if info.error:
-        console.print(f"[red]error:[/]\n{info.error.rstrip()}")
+        console.print(f"[red]error:[/]\n{escape(info.error.rstrip())}")
     console.print("\n[bold]config[/]")
     console.print_json(json.dumps(info.config, default=str)) if info.config else console.print("-")
     table = Table("key", "value", box=None, header_style="bold", title_justify="left")
     for key, value in sorted(info.summary.items()):
-        table.add_row(key, short(value, 40))
+        table.add_row(escape(key), escape(short(value, 40)))
     console.print("\n[bold]summary[/]")
     console.print(table if info.summary else "-")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from cairn.cli.common import dir_option
 from cairn.errors import CairnError
@@ -22,15 +23,19 @@ from cairn.sync.syncer import sync_journal
 @dir_option
 def sync(paths: tuple[str, ...], all_: bool, dir: str | None) -> None:
     """Apply run journals to the store. PATHS are journal files or run folders
-    (.cairn/runs/<id>). Running it twice changes nothing."""
-    store_dir = find_store_dir(dir)
-    journals = [_journal(Path(p)) for p in paths]
-    if all_:
-        journals += sorted((store_dir / "runs").glob("*/journal"))
-    if not journals:
+    (.cairn/runs/<id>), each applied to the store it sits in (or to --dir). Running it twice
+    changes nothing."""
+    if not paths and not all_:
         raise click.UsageError("name journals or run folders to sync, or pass --all")
+    default_dir = find_store_dir(dir, create=False)
+    journals = [(_journal(Path(p)), _home(Path(p), dir) or default_dir) for p in paths]
+    if all_:
+        journals += [(j, default_dir) for j in sorted((default_dir / "runs").glob("*/journal"))]
     console = Console(stderr=True)
-    store = Store.local(store_dir)
+    if not journals:
+        console.print(f"no run journals in {escape(str(default_dir / 'runs'))}: nothing to sync")
+        return
+    stores: dict[Path, Store] = {}
     problems = 0
     with Progress(
         TextColumn("{task.description}"),
@@ -39,28 +44,30 @@ def sync(paths: tuple[str, ...], all_: bool, dir: str | None) -> None:
         console=console,
         transient=True,
     ) as progress:
-        for journal in journals:
+        for journal, store_dir in journals:
+            store = stores.get(store_dir) or stores.setdefault(store_dir, Store.local(store_dir))
             task = progress.add_task(journal.parent.name, total=None)
 
-            def on_progress(done: int, total: int, task: int = task) -> None:
+            def on_progress(done: int, total: int, task: TaskID = task) -> None:
                 progress.update(task, completed=done, total=total)
 
             try:
                 result = sync_journal(journal, store, on_progress=on_progress)
             except (CairnError, JournalFormatError, OSError) as exc:
                 problems += 1
-                console.print(f"[red]{journal}: {exc}[/]")
+                console.print(f"[red]{escape(str(journal))}: {escape(str(exc))}[/]")
                 continue
             progress.remove_task(task)
             name = result.run_id or journal.parent.name
             console.print(
-                f"{name}: {result.applied} new of {result.records} records applied "
+                f"{escape(name)}: {result.applied} new of {result.records} records applied "
                 f"(store at seq {result.last_seq})"
             )
             if result.problem:
                 problems += 1
                 console.print(
-                    f"[yellow]{journal}: {result.problem}; everything before it was synced[/]"
+                    f"[yellow]{escape(str(journal))}: {escape(result.problem)}; "
+                    "everything before it was synced[/]"
                 )
     if problems:
         raise SystemExit(1)
@@ -68,3 +75,11 @@ def sync(paths: tuple[str, ...], all_: bool, dir: str | None) -> None:
 
 def _journal(path: Path) -> Path:
     return path / "journal" if path.is_dir() else path
+
+
+def _home(path: Path, dir: str | None) -> Path | None:
+    """The store a journal belongs to (``<store>/runs/<id>/journal``), unless ``--dir`` says."""
+    if dir is not None:
+        return None
+    runs = _journal(path).resolve().parent.parent
+    return runs.parent if runs.name == "runs" else None

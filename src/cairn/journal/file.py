@@ -81,6 +81,7 @@ class JournalReader:
                 length = FRAME.unpack_from(data, 0)[0]
                 if FRAME.size + length > len(data) and length <= MAX_PAYLOAD:
                     data += f.read(FRAME.size + length - len(data))
+                    more = len(data) == FRAME.size + length  # else the file ends inside it
         records = self._frames(memoryview(data), self.valid_bytes, max_records)
         if more and self.problem and self.problem.split(": ", 1)[1].startswith("torn"):
             self.stopped_at = self.problem = None  # the chunk ended mid-frame, not the file

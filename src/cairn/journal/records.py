@@ -81,7 +81,7 @@ class RunFinish(msgspec.Struct, tag="finish", kw_only=True):
 Record = RunStart | History | ConfigUpdate | SummaryUpdate | DefineMetric | RunFinish
 
 _encoder = msgspec.msgpack.Encoder()
-_decoder = msgspec.msgpack.Decoder(Record)
+_decoder: msgspec.msgpack.Decoder[Record] = msgspec.msgpack.Decoder(Record)
 
 
 def encode(record: Record) -> bytes:
@@ -89,6 +89,6 @@ def encode(record: Record) -> bytes:
     return _encoder.encode(record)
 
 
-def decode(payload: bytes) -> Record:
+def decode(payload: bytes | memoryview) -> Record:
     """Decode one msgpack payload; raises ``msgspec.DecodeError`` or ``ValidationError`` on bad data."""
     return _decoder.decode(payload)

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, delete, insert, select, update
 
-from cairn.errors import StoreError, StoreGapError
+from cairn.errors import StoreGapError
 from cairn.journal.records import (
     ConfigUpdate,
     DefineMetric,
@@ -45,7 +45,7 @@ def apply_records(
     if row is None:
         first = new[0]
         if not isinstance(first, RunStart):
-            raise StoreError(
+            raise StoreGapError(
                 f"run {run_id}: the store has no such run and the records start at seq "
                 f"{first.seq}, not with the run's start; sync its journal from the beginning "
                 "(`cairn sync PATH`)"

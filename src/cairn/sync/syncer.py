@@ -105,6 +105,8 @@ class LiveSyncer:
         self._inbox: list[Record] = []
         self._inbox_lock = threading.Lock()
         self._pending: list[Record] = []
+        self._floor: int | None = None
+        """Reading the journal, skip records at or below this seq (None: ask the sink)."""
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._idle = threading.Condition()
@@ -160,9 +162,7 @@ class LiveSyncer:
                     self.sink.heartbeat(self.run_id)
                     next_beat = time.monotonic() + self.heartbeat_interval
             except StoreGapError:
-                with self._inbox_lock:
-                    self._read_journal_instead()
-                self._pending = []
+                self._restart_from_journal()
             except Exception as exc:  # keep going: the journal holds everything
                 if self.error is None:
                     log.warning("cairn: cannot sync run %s yet (%s); will retry", self.run_id, exc)
@@ -173,13 +173,23 @@ class LiveSyncer:
             self._wake.wait(backoff or self.interval)
             self._wake.clear()
 
+    def _restart_from_journal(self) -> None:
+        """The sink lacks records before those offered: read the journal again from its start."""
+        with self._inbox_lock:
+            self._read_journal_instead()
+        self._pending = []
+        self.reader = JournalReader(self.path)
+        self._floor = None
+
     def _next_batch(self) -> list[Record]:
         with self._inbox_lock:
             if self._from_writer:
                 batch, self._inbox = self._inbox[:BATCH], self._inbox[BATCH:]
                 return batch
+        if self._floor is None:
+            self._floor = self.sink.last_seq(self.run_id)
         while records := self.reader.read(max_records=BATCH):
-            fresh = [r for r in records if r.seq > self.last_seq]
+            fresh = [r for r in records if r.seq > self._floor]
             if fresh:
                 return fresh
         return []
@@ -192,6 +202,7 @@ class LiveSyncer:
                 return
             seq = self.sink.apply(self.run_id, self._pending)
             self._pending = []
+            self._floor = seq
             self.error = None
             with self._idle:
                 self.last_seq = seq

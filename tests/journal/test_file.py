@@ -1,0 +1,341 @@
+"""The journal file: header, framing, and a reader that stops at the first torn or corrupt frame."""
+
+from __future__ import annotations
+
+import math
+import struct
+import zlib
+from pathlib import Path
+
+import msgspec
+import pytest
+from tests.fakes.journals import every_record, history_rows, same, write_journal
+
+from cairn.journal import file as file_module
+from cairn.journal.file import (
+    FORMAT_VERSION,
+    FRAME,
+    HEADER,
+    MAGIC,
+    MAX_PAYLOAD,
+    JournalFormatError,
+    JournalReader,
+    JournalWriter,
+    read_journal,
+)
+from cairn.journal.records import History, Record, RunFinish, encode
+
+
+def frame(record: Record) -> bytes:
+    payload = encode(record)
+    return FRAME.pack(len(payload), zlib.crc32(payload)) + payload
+
+
+def assert_same_records(got: list[Record], want: list[Record]) -> None:
+    assert len(got) == len(want)
+    for a, b in zip(got, want, strict=True):
+        assert same(a, b), (a, b)
+
+
+# ---- header and round trip ------------------------------------------------------------------
+
+
+def test_every_record_type_round_trips_through_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    records = every_record()
+    ends = write_journal(path, records)
+    result = read_journal(path)
+    assert_same_records(result.records, records)
+    assert result.clean and result.problem is None and result.stopped_at is None
+    assert result.valid_bytes == ends[-1] == path.stat().st_size
+    history = result.records[2]
+    assert isinstance(history, History)
+    assert math.isnan(history.values["loss"])
+    assert history.values["up"] == math.inf and history.values["down"] == -math.inf
+
+
+def test_a_new_journal_is_just_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "runs" / "r" / "journal"  # folders are created
+    JournalWriter(path).close()
+    data = path.read_bytes()
+    assert data == MAGIC + struct.pack("<I", FORMAT_VERSION)
+    assert data[:8] == b"CAIRNJNL" and len(data) == HEADER.size == 12
+    result = read_journal(path)
+    assert result.records == [] and result.clean and result.valid_bytes == 12
+
+
+def test_frames_are_length_crc_payload(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    record = every_record()[0]
+    write_journal(path, [record])
+    payload = encode(record)
+    assert path.read_bytes()[HEADER.size :] == (
+        struct.pack("<II", len(payload), zlib.crc32(payload)) + payload
+    )
+
+
+def test_one_append_of_many_records_writes_a_frame_each(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    writer = JournalWriter(path)
+    writer.append(every_record())
+    writer.append([])
+    writer.close()
+    assert writer.bytes_written == path.stat().st_size
+    assert_same_records(read_journal(path).records, every_record())
+
+
+def test_a_newer_format_version_asks_for_an_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    path.write_bytes(HEADER.pack(MAGIC, FORMAT_VERSION + 1) + frame(every_record()[0]))
+    with pytest.raises(JournalFormatError) as info:
+        read_journal(path)
+    message = str(info.value)
+    assert "upgrade" in message.lower()
+    assert f"format {FORMAT_VERSION + 1}" in message and str(path) in message
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"print('hello')\n# not a journal at all", b"\x00" * 64, b"CAIRNJNX\x01\x00\x00\x00"],
+    ids=["text", "zeros", "near-miss-magic"],
+)
+def test_a_file_that_is_not_a_journal_is_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "journal"
+    path.write_bytes(content)
+    with pytest.raises(JournalFormatError, match="not a Cairn journal"):
+        read_journal(path)
+
+
+@pytest.mark.parametrize("size", range(HEADER.size))
+def test_a_torn_header_reads_as_empty_and_says_so(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "journal"
+    path.write_bytes((MAGIC + struct.pack("<I", FORMAT_VERSION))[:size])
+    result = read_journal(path)
+    assert result.records == []
+    assert result.valid_bytes == 0 and result.stopped_at == 0
+    assert result.problem is not None and "header" in result.problem
+
+
+# ---- torn and corrupt frames ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("chunk", [file_module.READ_CHUNK, 16, 100], ids=lambda c: f"chunk{c}")
+def test_torn_tail_at_every_byte_of_the_last_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr(file_module, "READ_CHUNK", chunk)  # frames larger and smaller than a read
+    full = tmp_path / "full"
+    records = [
+        *every_record(),
+        History(
+            seq=8, step=2, ts=3.0, values={"big": 1.0} | {f"k{i}": float(i) for i in range(20)}
+        ),
+    ]
+    ends = write_journal(full, records)
+    data = full.read_bytes()
+    good_end = ends[-2]
+    assert len(data) == ends[-1]
+    path = tmp_path / "journal"
+    for cut in range(good_end + 1, len(data)):
+        path.write_bytes(data[:cut])
+        result = read_journal(path)
+        assert_same_records(result.records, records[:-1])
+        assert result.valid_bytes == good_end, cut
+        assert result.stopped_at == good_end, cut
+        assert result.problem is not None
+        assert "torn" in result.problem and f"at byte {good_end}" in result.problem, result.problem
+        assert not result.clean
+    for cut, count in ((good_end, len(records) - 1), (len(data), len(records))):
+        path.write_bytes(data[:cut])
+        result = read_journal(path)
+        assert result.clean and len(result.records) == count and result.valid_bytes == cut
+
+
+def test_a_flipped_byte_in_the_middle_is_a_crc_mismatch(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    records = every_record()
+    ends = write_journal(path, records)
+    bad = 3  # the fourth frame, from ends[2] to ends[3]
+    data = bytearray(path.read_bytes())
+    data[(ends[bad - 1] + FRAME.size + ends[bad]) // 2] ^= 0x40
+    path.write_bytes(bytes(data))
+    result = read_journal(path)
+    assert_same_records(result.records, records[:bad])
+    assert result.stopped_at == result.valid_bytes == ends[bad - 1]
+    assert result.problem is not None
+    assert "CRC mismatch" in result.problem and f"at byte {ends[bad - 1]}" in result.problem
+
+
+def test_a_flipped_crc_field_is_a_crc_mismatch(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    ends = write_journal(path, every_record())
+    data = bytearray(path.read_bytes())
+    data[ends[0] + 4] ^= 0x01  # the second frame's crc
+    path.write_bytes(bytes(data))
+    result = read_journal(path)
+    assert len(result.records) == 1 and result.stopped_at == ends[0]
+    assert result.problem is not None and "CRC mismatch" in result.problem
+
+
+@pytest.mark.parametrize("length", [MAX_PAYLOAD + 1, 0xFFFFFFFF])
+def test_an_absurd_length_is_corrupt_not_read(tmp_path: Path, length: int) -> None:
+    path = tmp_path / "journal"
+    records = every_record()[:2]
+    ends = write_journal(path, records)
+    with open(path, "ab") as f:
+        f.write(FRAME.pack(length, 0) + b"x" * 100)
+    result = read_journal(path)
+    assert_same_records(result.records, records)
+    assert result.stopped_at == result.valid_bytes == ends[-1]
+    assert result.problem is not None
+    assert "corrupt" in result.problem and str(length) in result.problem
+
+
+def test_a_frame_with_a_good_crc_but_no_record_is_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    ends = write_journal(path, every_record()[:1])
+    payload = msgspec.msgpack.encode({"type": "unknown", "seq": 2})
+    with open(path, "ab") as f:
+        f.write(FRAME.pack(len(payload), zlib.crc32(payload)) + payload)
+    result = read_journal(path)
+    assert len(result.records) == 1 and result.stopped_at == ends[0]
+    assert result.problem is not None and "undecodable" in result.problem
+
+
+def test_reading_stops_at_the_first_bad_frame_even_if_later_ones_are_good(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    records = history_rows(10, first_seq=1)
+    ends = write_journal(path, records)
+    data = bytearray(path.read_bytes())
+    data[ends[4] - 1] ^= 0xFF  # last payload byte of the fifth frame
+    path.write_bytes(bytes(data))
+    result = read_journal(path)
+    assert [r.seq for r in result.records] == [1, 2, 3, 4]
+    assert result.stopped_at == ends[3]
+
+
+# ---- reading as the file grows --------------------------------------------------------------
+
+
+def test_read_returns_only_new_records_as_the_file_grows(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    writer = JournalWriter(path)
+    reader = JournalReader(path)
+    assert reader.read() == [] and reader.problem is None
+    first, second = history_rows(3, first_seq=1), history_rows(4, first_seq=4)
+    writer.append(first)
+    assert_same_records(reader.read(), first)
+    assert reader.read() == []
+    writer.append(second)
+    assert_same_records(reader.read(), second)
+    assert reader.read() == []
+    assert reader.valid_bytes == writer.bytes_written and reader.problem is None
+    writer.close()
+
+
+def test_a_half_written_frame_is_retried_then_returned_once_complete(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    write_journal(path, history_rows(2, first_seq=1))
+    reader = JournalReader(path)
+    assert [r.seq for r in reader.read()] == [1, 2]
+    good = reader.valid_bytes
+    raw = frame(RunFinish(seq=3, ts=5.0))
+    with open(path, "ab") as f:
+        for part in (raw[:3], raw[3 : FRAME.size + 2], raw[FRAME.size + 2 : -1]):
+            f.write(part)
+            f.flush()
+            assert reader.read() == []
+            assert reader.stopped_at == good and reader.valid_bytes == good
+            assert reader.problem is not None and "torn" in reader.problem
+        f.write(raw[-1:])
+    again = reader.read()
+    assert len(again) == 1 and isinstance(again[0], RunFinish) and again[0].seq == 3
+    assert reader.problem is None and reader.stopped_at is None
+    assert reader.read() == []
+
+
+def test_a_header_written_in_pieces_is_retried(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    header = MAGIC + struct.pack("<I", FORMAT_VERSION)
+    path.write_bytes(header[:5])
+    reader = JournalReader(path)
+    assert reader.read() == [] and reader.problem is not None
+    record = history_rows(1, first_seq=1)[0]
+    path.write_bytes(header + frame(record))
+    got = reader.read()
+    assert reader.problem is None
+    assert_same_records(got, [record])
+
+
+@pytest.mark.parametrize("chunk", [8, 40, 1000])
+def test_a_journal_larger_than_a_read_chunk_reads_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr(file_module, "READ_CHUNK", chunk)
+    path = tmp_path / "journal"
+    records = [*every_record(), *history_rows(50, first_seq=8)]
+    write_journal(path, records)
+    result = read_journal(path)
+    assert result.clean and result.valid_bytes == path.stat().st_size
+    assert_same_records(result.records, records)
+
+
+def test_max_records_reads_in_batches(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    write_journal(path, history_rows(7, first_seq=1))
+    reader = JournalReader(path)
+    batches = []
+    while batch := reader.read(max_records=3):
+        batches.append([r.seq for r in batch])
+    assert batches == [[1, 2, 3], [4, 5, 6], [7]]
+    assert reader.problem is None
+
+
+def test_a_reader_iterates_over_its_records(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    write_journal(path, every_record())
+    assert [r.seq for r in JournalReader(path)] == list(range(1, 8))
+
+
+# ---- the writer -----------------------------------------------------------------------------
+
+
+def test_a_writer_reopening_a_journal_appends(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    write_journal(path, history_rows(2, first_seq=1))
+    writer = JournalWriter(path)
+    writer.append(history_rows(2, first_seq=3))
+    writer.close()
+    result = read_journal(path)
+    assert [r.seq for r in result.records] == [1, 2, 3, 4] and result.clean
+
+
+def test_truncate_at_cuts_a_torn_tail_and_appends_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    records = history_rows(5, first_seq=1)
+    ends = write_journal(path, records)
+    with open(path, "r+b") as f:
+        f.truncate(ends[-1] - 3)
+    torn = read_journal(path)
+    assert torn.valid_bytes == ends[-2] and not torn.clean
+    writer = JournalWriter(path, truncate_at=torn.valid_bytes)
+    assert writer.bytes_written == ends[-2]
+    writer.append(history_rows(2, first_seq=5))
+    writer.close()
+    result = read_journal(path)
+    assert result.clean
+    assert [r.seq for r in result.records] == [1, 2, 3, 4, 5, 6]
+    assert result.valid_bytes == path.stat().st_size
+
+
+@pytest.mark.parametrize("truncate_at", [None, 0])
+def test_reopening_a_journal_with_a_torn_header_starts_it_again(
+    tmp_path: Path, truncate_at: int | None
+) -> None:
+    path = tmp_path / "journal"
+    path.write_bytes(MAGIC[:5])
+    writer = JournalWriter(path, truncate_at=truncate_at)
+    writer.append(history_rows(1, first_seq=1))
+    writer.close()
+    result = read_journal(path)
+    assert result.clean and [r.seq for r in result.records] == [1]

@@ -1,0 +1,299 @@
+"""Syncing journals into sinks: once over a whole journal, and live from a background thread."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from tests.fakes.journals import every_record, history_rows, write_journal
+from tests.fakes.sinks import FlakySink, MemorySink, RecordingSink, SinkDown
+
+from cairn.errors import StoreGapError
+from cairn.journal.file import HEADER, JournalFormatError, JournalWriter
+from cairn.journal.records import Record, RunFinish, RunStart
+from cairn.store.store import Store
+from cairn.sync import syncer as syncer_module
+from cairn.sync.syncer import LiveSyncer, sync_journal
+
+
+def start_record(run_id: str = "run1") -> RunStart:
+    return RunStart(seq=1, run_id=run_id, project="p", name="n", created_at=1_700_000_000.0)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.local(tmp_path / "store")
+    yield store
+    store.close()
+
+
+def snapshot(store: Store, run_id: str) -> tuple[str, str]:
+    """The run's metadata and history as text (NaN-safe to compare)."""
+    return repr(store.run(run_id)), repr(store.history(run_id).to_pylist())
+
+
+# ---- sync_journal ---------------------------------------------------------------------------
+
+
+def test_sync_journal_applies_into_a_store(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "runs" / "run1" / "journal"
+    write_journal(path, every_record("run1"))
+    result = sync_journal(path, store)
+    assert (result.path, result.run_id, result.problem) == (path, "run1", None)
+    assert (result.records, result.applied, result.last_seq) == (7, 7, 7)
+    info = store.run("run1")
+    assert (info.project, info.name, info.state, info.exit_code) == (
+        "p",
+        "brisk-heron-1",
+        "failed",
+        1,
+    )
+    assert info.config == {"lr": 5e-4, "nothing": None, "flag": True}
+    assert info.tags == ["baseline", "ünïcode"]
+    assert info.history_rows == 2 and info.last_step == 1 and info.last_seq == 7
+    assert info.summary["best"] == 0.9 and info.summary["val/acc"] == 0.75
+    rows = store.history("run1").to_pylist()
+    assert [r["_step"] for r in rows] == [0, 1]
+    assert rows[0]["up"] == float("inf") and rows[0]["down"] == float("-inf")
+
+
+def test_syncing_twice_changes_nothing(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "journal"
+    write_journal(path, [start_record(), *history_rows(50)])
+    first = sync_journal(path, store)
+    before = snapshot(store, "run1")
+    second = sync_journal(path, store)
+    assert (first.records, first.applied, first.last_seq) == (51, 51, 51)
+    assert (second.records, second.applied, second.last_seq) == (51, 0, 51)
+    assert snapshot(store, "run1") == before
+    assert store.count_runs() == 1 and store.run("run1").history_rows == 50
+
+
+def test_progress_is_reported_per_batch(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(syncer_module, "BATCH", 4)
+    path = tmp_path / "journal"
+    write_journal(path, [start_record(), *history_rows(9)])
+    calls: list[tuple[int, int]] = []
+    sync_journal(path, store, on_progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(4, 10), (8, 10), (10, 10)]
+    calls.clear()
+    sync_journal(path, store, on_progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 0)]
+
+
+def test_only_what_the_sink_lacks_is_sent(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    records = [start_record(), *history_rows(5)]
+    write_journal(path, records)
+    memory = MemorySink()
+    memory.apply("run1", records[:3])
+    sink = RecordingSink(memory)
+    result = sync_journal(path, sink)
+    assert sink.applied_seqs() == [4, 5, 6]
+    assert (result.applied, result.last_seq) == (3, 6)
+    assert memory.seqs("run1") == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_torn_journal_syncs_everything_before_the_tear(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "journal"
+    ends = write_journal(path, [start_record(), *history_rows(10), RunFinish(seq=12, ts=2e9)])
+    with open(path, "r+b") as f:
+        f.truncate(ends[-1] - 2)
+    result = sync_journal(path, store)
+    assert (result.records, result.applied, result.last_seq) == (11, 11, 11)
+    assert result.problem is not None
+    assert "torn" in result.problem and f"at byte {ends[-2]}" in result.problem
+    info = store.run("run1")
+    assert info.history_rows == 10 and info.last_seq == 11
+    assert info.state == "crashed"  # no finish record, and its last sign of life is long ago
+
+
+def test_a_journal_with_only_a_header_syncs_nothing(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "journal"
+    JournalWriter(path).close()
+    assert path.stat().st_size == HEADER.size
+    result = sync_journal(path, store)
+    assert (result.run_id, result.records, result.applied, result.problem) == (None, 0, 0, None)
+    assert store.count_runs() == 0
+
+
+def test_without_a_start_record_the_run_is_named_by_its_folder(tmp_path: Path) -> None:
+    path = tmp_path / "runs" / "abc123" / "journal"
+    write_journal(path, history_rows(3))
+    sink = MemorySink()
+    result = sync_journal(path, sink)
+    assert result.run_id == "abc123" and sink.seqs("abc123") == [2, 3, 4]
+
+
+def test_a_file_that_is_not_a_journal_raises(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "journal"
+    path.write_text("definitely not a journal\n")
+    with pytest.raises(JournalFormatError):
+        sync_journal(path, store)
+
+
+# ---- LiveSyncer -----------------------------------------------------------------------------
+
+
+def test_live_syncer_retries_a_failing_sink_until_everything_arrives(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    writer = JournalWriter(path)
+    writer.append([start_record(), *history_rows(20)])
+    memory = MemorySink()
+    sink = FlakySink(memory, failures=2)
+    syncer = LiveSyncer(path, sink, "run1", interval=0.01)
+    syncer.start()
+    try:
+        assert syncer.wait_synced(21, timeout=30)
+        assert memory.seqs("run1") == list(range(1, 22))
+        assert sink.attempts >= 3 and syncer.error is None
+        writer.append(history_rows(5, first_seq=22))
+        syncer.notify()
+        assert syncer.wait_synced(26, timeout=30)
+        assert memory.seqs("run1") == list(range(1, 27))
+        assert syncer.last_seq == 26
+    finally:
+        syncer.stop(timeout=10)
+        writer.close()
+    assert not syncer._thread.is_alive()
+
+
+def test_live_syncer_ships_a_half_written_frame_once_it_is_complete(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    writer = JournalWriter(path)
+    writer.append([start_record()])
+    memory = MemorySink()
+    syncer = LiveSyncer(path, memory, "run1", interval=0.01)
+    syncer.start()
+    try:
+        assert syncer.wait_synced(1, timeout=30)
+        whole = tmp_path / "whole"
+        write_journal(whole, history_rows(1))
+        frame = whole.read_bytes()[HEADER.size :]
+        with open(path, "ab") as f:
+            f.write(frame[:5])
+            f.flush()
+            assert not syncer.wait_synced(2, timeout=0.2)
+            f.write(frame[5:])
+        assert syncer.wait_synced(2, timeout=30)
+        assert memory.seqs("run1") == [1, 2]
+    finally:
+        syncer.stop(timeout=10)
+        writer.close()
+
+
+def test_live_syncer_against_a_dead_sink_gives_up_waiting_in_time(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    write_journal(path, [start_record(), *history_rows(3)])
+    sink = FlakySink(MemorySink(), failures=None)
+    syncer = LiveSyncer(path, sink, "run1", interval=0.01)
+    syncer.start()
+    began = time.monotonic()
+    assert not syncer.wait_synced(4, timeout=0.5)
+    assert time.monotonic() - began < 3.0
+    assert isinstance(syncer.error, SinkDown) and syncer.last_seq == 0
+    began = time.monotonic()
+    syncer.stop(timeout=10)
+    assert not syncer._thread.is_alive()
+    assert time.monotonic() - began < 5.0
+
+
+def test_live_syncer_beats_the_heartbeat(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    write_journal(path, [start_record()])
+    memory = MemorySink()
+    syncer = LiveSyncer(path, memory, "run1", interval=0.01, heartbeat_interval=0.0)
+    syncer.start()
+    try:
+        assert wait_for(lambda: len(memory.heartbeats) >= 2)
+        assert {run_id for run_id, _ in memory.heartbeats} == {"run1"}
+    finally:
+        syncer.stop(timeout=10)
+
+
+def test_live_syncer_into_a_store(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "journal"
+    write_journal(path, every_record("run1"))
+    syncer = LiveSyncer(path, store, "run1", interval=0.01)
+    syncer.start()
+    try:
+        assert syncer.wait_synced(7, timeout=30)
+    finally:
+        syncer.stop(timeout=10)
+    assert store.run("run1").last_seq == 7 and store.run("run1").state == "failed"
+
+
+def test_waiting_on_a_syncer_that_never_started_returns_false(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    write_journal(path, [start_record()])
+    syncer = LiveSyncer(path, MemorySink(), "run1")
+    assert syncer.wait_synced(0, timeout=5)
+    began = time.monotonic()
+    assert not syncer.wait_synced(1, timeout=5)
+    assert time.monotonic() - began < 1.0
+
+
+# ---- gaps: the sink lacks records before those offered ---------------------------------------
+
+
+def test_records_offered_after_a_gap_are_filled_in_from_the_journal(
+    tmp_path: Path, store: Store
+) -> None:
+    """In memory mode, a store behind the journal refuses the batch; the syncer reads the journal."""
+    path = tmp_path / "journal"
+    writer = JournalWriter(path)
+    records = [start_record(), *history_rows(99)]
+    writer.append(records)
+    store.apply("run1", records[:20])
+    syncer = LiveSyncer(path, store, "run1", from_writer=True, interval=0.01)
+    syncer.start()
+    try:
+        syncer.offer(records[60:])
+        syncer.notify()
+        assert syncer.wait_synced(100, timeout=30)
+    finally:
+        syncer.stop(timeout=10)
+        writer.close()
+    assert store.last_seq("run1") == 100
+    assert store.history("run1").column("_seq").to_pylist() == list(range(2, 101))
+
+
+class GapOnceSink(MemorySink):
+    """Refuses its first apply as if earlier records were missing, then works."""
+
+    refused = False
+
+    def apply(self, run_id: str, records: Sequence[Record]) -> int:
+        if not self.refused:
+            self.refused = True
+            raise StoreGapError("records missing")
+        return super().apply(run_id, records)
+
+
+def test_a_gap_while_reading_the_journal_reads_it_again_from_the_start(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    writer = JournalWriter(path)
+    writer.append([start_record(), *history_rows(30)])
+    sink = GapOnceSink()
+    syncer = LiveSyncer(path, sink, "run1", interval=0.01)
+    syncer.start()
+    try:
+        assert syncer.wait_synced(31, timeout=30)
+    finally:
+        syncer.stop(timeout=10)
+        writer.close()
+    assert sink.refused
+    assert sink.seqs("run1") == list(range(1, 32))
