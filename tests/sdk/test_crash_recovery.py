@@ -33,7 +33,9 @@ CHILD = textwrap.dedent(
 )
 
 
-def _kill_at_random(script: Path, store_dir: Path, mode: str, run_id: str, rng: random.Random) -> int:
+def _kill_at_random(
+    script: Path, store_dir: Path, mode: str, run_id: str, rng: random.Random
+) -> int:
     """Start the child, kill -9 it after a random delay; returns the last step it called flushed."""
     env = {**os.environ, "CAIRN_DIR": str(store_dir)}
     child = subprocess.Popen(

@@ -77,6 +77,9 @@ class ApiRun:
     job_type = property(lambda self: self.info.job_type)
     created_at = property(lambda self: self.info.created_at)
     finished_at = property(lambda self: self.info.finished_at)
+    exit_code = property(lambda self: self.info.exit_code)
+    error = property(lambda self: self.info.error)
+    """The traceback of a failed run, or None."""
     runtime = property(lambda self: self.info.runtime)
     path = property(lambda self: self.info.path)
     keys = property(lambda self: self.info.history_keys)
@@ -91,13 +94,20 @@ class ApiRun:
 
     def _table(self, keys: list[str] | None) -> pa.Table:
         table = self._store.history(self.id, keys)
+        if keys:  # only the rows that logged at least one of the keys
+            logged = pa.compute.is_valid(table.column(keys[0]))
+            for key in keys[1:]:
+                logged = pa.compute.or_(logged, pa.compute.is_valid(table.column(key)))
+            table = table.filter(logged)
         runtime = pa.compute.subtract(table.column("_timestamp"), self.info.created_at)
-        return table.add_column(2, "_runtime", runtime).drop_columns(["_seq"])
+        after = table.column_names.index("_timestamp") + 1
+        return table.add_column(after, "_runtime", runtime).drop_columns(["_seq"])
 
     def history(self, keys: list[str] | None = None) -> pd.DataFrame:
         """Every row, full fidelity: ``_step``, ``_timestamp``, ``_runtime`` and a column per key
         (NaN where a row did not log the key), ordered by step, then logging order."""
-        return self._table(keys).to_pandas()
+        frame: pd.DataFrame = self._table(keys).to_pandas()
+        return frame
 
     def scan_history(self, keys: list[str] | None = None) -> Iterator[dict[str, Any]]:
         """The rows one by one, each holding only the keys that row logged."""

@@ -19,6 +19,7 @@ from typing import Any
 from cairn.errors import ConfigError
 
 _SCALARS = (str, int, float, bool, type(None))
+_INTERNAL = frozenset({"_data", "_on_change", "_root", "_path"})
 
 
 def config_to_dict(source: Any) -> dict[str, Any]:
@@ -142,10 +143,12 @@ class Config(MutableMapping[str, Any]):
         return len(self._data)
 
     def __getattr__(self, key: str) -> Any:
+        if key.startswith("__") or key in _INTERNAL:  # probed by copy/pickle before __init__
+            raise AttributeError(key)
         try:
             return self[key]
         except KeyError:
-            raise AttributeError(f"config has no key {self._path}{key!r}") from None
+            raise AttributeError(f"config has no key {self._path + key!r}") from None
 
     def __setattr__(self, key: str, value: Any) -> None:
         self[key] = value
@@ -153,7 +156,7 @@ class Config(MutableMapping[str, Any]):
     def __delattr__(self, key: str) -> None:
         del self[key]
 
-    def update(self, other: Any = (), /, **kwargs: Any) -> None:  # type: ignore[override]
+    def update(self, other: Any = (), /, **kwargs: Any) -> None:
         """Merge keys from a dict, Namespace, dataclass, model or file (one journal record)."""
         data = config_to_dict(other) if other != () else {}
         data.update({k: json_safe(v, k) for k, v in kwargs.items()})
@@ -164,6 +167,10 @@ class Config(MutableMapping[str, Any]):
         """A deep copy as plain dicts and lists."""
         copied: dict[str, Any] = json.loads(json.dumps(self._data))
         return copied
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Copies and pickles are detached plain configs: changing them journals nothing."""
+        return (Config, (self.as_dict(),))
 
     def __repr__(self) -> str:
         return f"Config({self._data!r})"

@@ -58,6 +58,8 @@ class Run:
         self._syncer = syncer
         self._queue = writer.queue if writer else None
         self._max_queue = writer.max_queue if writer else 0
+        if writer is not None:
+            writer.on_error = self._writer_failed
         self._fold = fold or JournalFold()
         self._reader = reader or (JournalReader(journal) if journal else None)
         self._step = self._fold.next_step
@@ -133,6 +135,10 @@ class Run:
         values["_ts"] = time.time()
         queue.append(values)
         self._step += 1
+
+    def _writer_failed(self) -> None:
+        """The journal cannot be written: the next ``log()`` takes the slow path, which raises."""
+        self._max_queue = 0
 
     def _commit(self, values: dict[str, float]) -> None:
         assert self._queue is not None

@@ -14,7 +14,7 @@ import traceback
 import warnings
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NoReturn
 
 from cairn.errors import UsageError
 from cairn.journal.file import JournalWriter
@@ -34,6 +34,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _lock = threading.Lock()
 _current: Run | None = None
 _hooks_installed = False
+_exit_status: object = None
 
 
 def current() -> Run | None:
@@ -110,12 +111,15 @@ def init(
         _current = run
         return run
     store_dir = find_store_dir(dir)
-    store = None
-    if mode == "online":
-        from cairn.store.store import Store
+    from cairn.store.store import DB_NAME, Store
 
-        store = Store.local(store_dir)
-    resumed = find_resumable(store_dir, id, store) if id is not None else None
+    store = Store.local(store_dir) if mode == "online" else None
+    resumed = None
+    if id is not None:
+        # Offline too, a run the local store already has must be continued, not restarted at
+        # seq 1 (a later sync would skip every record the store thinks it has).
+        known = store or (Store.local(store_dir) if (store_dir / DB_NAME).exists() else None)
+        resumed = find_resumable(store_dir, id, known)
     if resumed is not None and resume not in ("allow", "must"):
         raise UsageError(
             f"run {id!r} already exists in {store_dir}: pass resume='allow' to continue it, "
@@ -217,6 +221,15 @@ def _install_hooks() -> None:
     _hooks_installed = True
     atexit.register(_finish_at_exit)
     previous = sys.excepthook
+    original_exit = sys.exit
+
+    def exit(status: object = None) -> NoReturn:
+        """sys.exit, noting the status so the run left open is finished with it."""
+        global _exit_status
+        _exit_status = status
+        original_exit(status)
+
+    sys.exit = exit
 
     def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         run = _current
@@ -229,8 +242,16 @@ def _install_hooks() -> None:
 
 def _finish_at_exit() -> None:
     run = _current
-    if run is not None:
-        run.finish(exit_code=1 if run._error else 0)
+    if run is None:
+        return
+    status = _exit_status
+    if run._error:
+        code = 1
+    elif status is None or isinstance(status, int):
+        code = status or 0
+    else:  # sys.exit("message") exits with 1
+        code = 1
+    run.finish(exit_code=code)
 
 
 def require_current() -> Run:

@@ -50,7 +50,7 @@ class Summary(MutableMapping[str, Any]):
     def __len__(self) -> int:
         return len(self._view())
 
-    def update(self, other: Any = (), /, **kwargs: Any) -> None:  # type: ignore[override]
+    def update(self, other: Any = (), /, **kwargs: Any) -> None:
         """Set several keys in one journal record."""
         values = {k: json_safe(v, f"summary[{k!r}]") for k, v in dict(other, **kwargs).items()}
         self._explicit.update(values)

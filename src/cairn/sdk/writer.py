@@ -48,6 +48,8 @@ class Writer:
         self.queue: deque[Any] = deque()
         self.max_queue = MAX_QUEUE if max_queue is None else max_queue
         self.on_written = on_written
+        self.on_error: Callable[[], None] | None = None
+        """Called (from the writer thread) once writing has failed."""
         self.next_seq = next_seq
         self.written_seq = next_seq - 1
         self.rows_written = 0
@@ -66,7 +68,8 @@ class Writer:
         self._wake.set()
 
     def wait_for_room(self) -> None:
-        """Back-pressure: block until the queue drains below its bound."""
+        """Back-pressure: block until the queue drains below its bound (raises if writing failed)."""
+        self._check_alive()
         with self._room:
             while len(self.queue) >= self.max_queue:
                 self._check_alive()
@@ -121,6 +124,8 @@ class Writer:
                 self._drain(queue)
             except BaseException as exc:  # a full disk, a closed file: make log() say so
                 self.error = exc
+                if self.on_error is not None:
+                    self.on_error()
                 with self._room:
                     self._room.notify_all()
                 return

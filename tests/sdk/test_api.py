@@ -1,0 +1,276 @@
+"""``cairn.Api``: projects, runs, one run's metadata, history, and downsampled series."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cairn
+
+pytestmark = pytest.mark.usefixtures("no_open_run")
+
+
+def _run(project: str, **kwargs: object) -> cairn.Run:
+    return cairn.init(project=project, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def three_runs(store_dir: Path) -> list[cairn.Run]:
+    made = []
+    for project, lr, acc, tags in (
+        ("digits", 0.1, 0.7, ["baseline"]),
+        ("digits", 0.001, 0.9, ["best", "cnn"]),
+        ("faces", 0.01, 0.8, []),
+    ):
+        run = _run(project, config={"lr": lr}, tags=tags)
+        run.log({"acc": acc})
+        run.finish(quiet=True)
+        made.append(run)
+    return made
+
+
+def test_no_store_is_a_store_error_that_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(cairn.StoreError, match=r"no Cairn store.*cairn\.init\(\).*dir="):
+        cairn.Api(tmp_path)
+    with pytest.raises(cairn.StoreError):
+        cairn.Api(tmp_path / "missing")
+    assert not (tmp_path / "missing").exists()
+
+
+def test_api_finds_the_store_like_init(
+    three_runs: list[cairn.Run], store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cairn.Api().dir == store_dir.resolve()
+    monkeypatch.delenv("CAIRN_DIR")
+    monkeypatch.chdir(store_dir.parent)
+    assert cairn.Api().dir == store_dir.resolve()
+    assert len(cairn.Api().runs()) == 3
+
+
+def test_api_without_env_or_store_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CAIRN_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(cairn.StoreError):
+        cairn.Api()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_projects_with_run_counts(three_runs: list[cairn.Run], store_dir: Path) -> None:
+    projects = cairn.Api(store_dir).projects()
+    assert [(p.name, p.run_count) for p in projects] == [("digits", 2), ("faces", 1)]
+    assert all(p.last_activity is not None for p in projects)
+
+
+def test_runs_of_a_project_newest_first(three_runs: list[cairn.Run], store_dir: Path) -> None:
+    api = cairn.Api(store_dir)
+    assert [r.id for r in api.runs("digits")] == [three_runs[1].id, three_runs[0].id]
+    assert {r.id for r in api.runs()} == {r.id for r in three_runs}
+    assert api.runs("nobody") == []
+    assert len(api.runs(limit=1)) == 1
+
+
+def test_runs_filter_and_order(three_runs: list[cairn.Run], store_dir: Path) -> None:
+    api = cairn.Api(store_dir)
+    assert [r.id for r in api.runs("digits", filter="config.lr < 0.01")] == [three_runs[1].id]
+    assert [r.id for r in api.runs(filter='"best" in tags')] == [three_runs[1].id]
+    by_acc = [r.summary["acc"] for r in api.runs(order="summary.acc")]
+    assert by_acc == [0.7, 0.8, 0.9]
+    by_acc_desc = [r.summary["acc"] for r in api.runs(order="-summary.acc")]
+    assert by_acc_desc == [0.9, 0.8, 0.7]
+    assert [r.project for r in api.runs(filter='state == "finished"', order="config.lr")] == [
+        "digits",
+        "faces",
+        "digits",
+    ]
+
+
+def test_one_run(three_runs: list[cairn.Run], store_dir: Path) -> None:
+    api = cairn.Api(store_dir)
+    made = three_runs[1]
+    run = api.run(made.path)
+    assert run.id == made.id
+    assert run.name == made.name
+    assert run.project == "digits"
+    assert run.path == made.path
+    assert run.state == "finished"
+    assert run.config == {"lr": 0.001}
+    assert run.summary == {"acc": 0.9}
+    assert run.tags == ["best", "cnn"]
+    assert run.created_at == pytest.approx(made.created_at)
+    assert run.keys == ["acc"]
+    assert run.runtime >= 0
+    assert made.id in repr(run)
+    assert api.run(made.id).id == made.id
+    assert api.run(made.name).id == made.id
+    assert api.run(f"digits/{made.name}").id == made.id
+
+
+def test_unknown_runs(three_runs: list[cairn.Run], store_dir: Path) -> None:
+    api = cairn.Api(store_dir)
+    with pytest.raises(cairn.RunNotFoundError, match="project/run_id"):
+        api.run("digits/nope")
+    with pytest.raises(cairn.RunNotFoundError):
+        api.run(f"faces/{three_runs[0].id}")  # the id exists, in another project
+
+
+def test_refresh_sees_later_changes(store_dir: Path) -> None:
+    live = _run("p")
+    live.log({"a": 1.0})
+    live.flush()
+    assert live._syncer is not None and live._syncer.wait_synced(2, timeout=30.0)
+    seen = cairn.Api(store_dir).run(live.path)
+    assert seen.state == "running"
+    live.finish(quiet=True)
+    assert seen.state == "running"
+    assert seen.refresh() is seen
+    assert seen.state == "finished"
+
+
+@pytest.fixture
+def mixed(store_dir: Path) -> cairn.ApiRun:
+    run = _run("h")
+    run.log({"loss": 3.0, "lr": 0.1})
+    run.log({"loss": float("nan")})
+    run.log({"acc": 0.5}, step=0)
+    run.log({"loss": math.inf, "val": {"acc": 0.25}}, step=5)
+    run.log({"loss": -math.inf})
+    run.finish(quiet=True)
+    return cairn.Api(store_dir).run(run.path)
+
+
+def test_history_is_a_full_fidelity_frame(mixed: cairn.ApiRun) -> None:
+    frame = mixed.history()
+    assert isinstance(frame, pd.DataFrame)
+    assert frame.columns.tolist()[:3] == ["_step", "_timestamp", "_runtime"]
+    assert set(frame.columns[3:]) == {"loss", "lr", "acc", "val/acc"}
+    assert frame["_step"].tolist() == [0, 0, 1, 5, 6]
+    loss = frame["loss"].tolist()
+    assert loss[0] == 3.0 and math.isnan(loss[1]) and math.isnan(loss[2])
+    assert loss[3:] == [math.inf, -math.inf]
+    assert frame["acc"].isna().tolist() == [True, False, True, True, True]
+    assert frame["val/acc"].tolist()[3] == 0.25
+    assert (frame["_runtime"] >= 0).all()
+    assert np.allclose(frame["_runtime"], frame["_timestamp"] - mixed.created_at)
+    assert frame["_timestamp"].iloc[1] > frame["_timestamp"].iloc[2]  # step 0 logged after 1
+
+
+def test_history_of_some_keys(mixed: cairn.ApiRun) -> None:
+    frame = mixed.history(keys=["acc", "lr"])
+    assert frame.columns.tolist() == ["_step", "_timestamp", "_runtime", "acc", "lr"]
+    assert frame["acc"].dropna().tolist() == [0.5]
+    assert frame["lr"].dropna().tolist() == [0.1]
+
+
+def test_history_of_some_keys_leaves_out_rows_that_logged_none_of_them(
+    mixed: cairn.ApiRun,
+) -> None:
+    everything = mixed.history()
+    some = mixed.history(keys=["acc"])
+    assert len(some) == everything["acc"].notna().sum() < len(everything)
+    assert some["acc"].notna().all()
+
+
+def test_history_of_a_run_without_rows(store_dir: Path) -> None:
+    run = _run("h")
+    run.finish(quiet=True)
+    stored = cairn.Api(store_dir).run(run.path)
+    frame = stored.history()
+    assert len(frame) == 0
+    assert frame.columns.tolist() == ["_step", "_timestamp", "_runtime"]
+    assert list(stored.scan_history()) == []
+
+
+def test_scan_history_rows_hold_only_their_keys(mixed: cairn.ApiRun) -> None:
+    rows = list(mixed.scan_history())
+    keys = [set(row) - {"_step", "_timestamp", "_runtime"} for row in rows]
+    assert keys == [{"loss", "lr"}, {"acc"}, {"loss"}, {"loss", "val/acc"}, {"loss"}]
+    assert math.isnan(rows[2]["loss"])  # a logged NaN is kept, not mistaken for "not logged"
+    assert [row["_step"] for row in rows] == [0, 0, 1, 5, 6]
+    assert all(row["_runtime"] >= 0 for row in rows)
+
+
+@pytest.fixture
+def long_run(store_dir: Path) -> cairn.ApiRun:
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=20_000).cumsum()
+    values[7_777] = 1e6  # a spike a naive decimation would miss
+    values[12_345] = -1e6
+    run = _run("long")
+    for i, v in enumerate(values):
+        run.log({"y": float(v), "epoch": i / 100, "sparse": float(i)} if i % 10 == 0 else {"y": v})
+    run.finish(quiet=True)
+    return cairn.Api(store_dir).run(run.path)
+
+
+def test_series_keeps_extremes_and_ends(long_run: cairn.ApiRun) -> None:
+    full = long_run.history(keys=["y"])
+    points = long_run.series("y", max_points=500)
+    assert points.columns.tolist() == ["_step", "y"]
+    assert 0 < len(points) <= 500
+    assert points["_step"].is_monotonic_increasing
+    assert points["y"].max() == 1e6 == full["y"].max()
+    assert points["y"].min() == -1e6 == full["y"].min()
+    assert points["_step"].iloc[0] == 0 and points["y"].iloc[0] == full["y"].iloc[0]
+    assert points["_step"].iloc[-1] == 19_999 and points["y"].iloc[-1] == full["y"].iloc[-1]
+    merged = points.merge(full, on="_step", suffixes=("", "_full"))
+    assert len(merged) == len(points)
+    assert (merged["y"] == merged["y_full"]).all()  # every point is a real point
+
+
+def test_series_of_a_short_run_is_everything(mixed: cairn.ApiRun) -> None:
+    points = mixed.series("loss")
+    assert points["_step"].tolist() == [0, 1, 5, 6]
+    ys = points["loss"].tolist()
+    assert ys[0] == 3.0 and math.isnan(ys[1]) and ys[2:] == [math.inf, -math.inf]
+
+
+def test_series_range(long_run: cairn.ApiRun) -> None:
+    points = long_run.series("y", max_points=100, x_min=5_000, x_max=9_000)
+    assert len(points) <= 100
+    assert points["_step"].min() >= 5_000 and points["_step"].max() <= 9_000
+    assert 1e6 in points["y"].tolist()
+    assert points["_step"].iloc[0] == 5_000 and points["_step"].iloc[-1] == 9_000
+
+
+@pytest.mark.parametrize("x", ["_runtime", "_timestamp"])
+def test_series_against_time(long_run: cairn.ApiRun, x: str) -> None:
+    points = long_run.series("y", x=x, max_points=300)
+    assert points.columns.tolist() == [x, "y"]
+    assert len(points) <= 300
+    assert points[x].is_monotonic_increasing
+    assert points["y"].max() == 1e6 and points["y"].min() == -1e6
+    if x == "_runtime":
+        assert points[x].iloc[0] >= 0
+
+
+def test_series_against_another_metric(long_run: cairn.ApiRun) -> None:
+    points = long_run.series("sparse", x="epoch", max_points=100)
+    assert points.columns.tolist() == ["epoch", "sparse"]
+    assert len(points) <= 100
+    assert points["epoch"].is_monotonic_increasing
+    assert points["sparse"].iloc[0] == 0.0 and points["sparse"].iloc[-1] == 19_990.0
+    assert np.allclose(points["epoch"] * 10, points["sparse"] / 10)  # rows stay paired
+
+
+def test_series_of_an_unknown_key_is_empty(long_run: cairn.ApiRun) -> None:
+    points = long_run.series("nope")
+    assert points.columns.tolist() == ["_step", "nope"]
+    assert len(points) == 0
+
+
+def test_series_while_the_run_is_live(store_dir: Path) -> None:
+    run = _run("live")
+    for i in range(3_000):
+        run.log({"y": float(i % 7)})
+    run.flush()
+    assert run._syncer is not None and run._syncer.wait_synced(3_001, timeout=30.0)
+    points = cairn.Api(store_dir).run(run.path).series("y", max_points=50)
+    assert len(points) <= 50
+    assert points["y"].max() == 6.0 and points["y"].min() == 0.0
+    run.finish(quiet=True)
