@@ -297,3 +297,17 @@ def test_a_gap_while_reading_the_journal_reads_it_again_from_the_start(tmp_path:
         writer.close()
     assert sink.refused
     assert sink.seqs("run1") == list(range(1, 32))
+
+
+def test_live_syncer_beats_at_once_so_a_resumed_run_does_not_read_as_crashed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "journal"
+    JournalWriter(path).close()
+    memory = MemorySink()
+    syncer = LiveSyncer(path, memory, "run1", interval=0.01, heartbeat_interval=3600)
+    syncer.start()
+    try:
+        assert wait_for(lambda: len(memory.heartbeats) >= 1)
+    finally:
+        syncer.stop(timeout=10)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -32,8 +32,10 @@ def apply_records(
 
     Returns the run's last applied seq, and digests of blobs that sealing made unreferenced.
     """
-    row = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
-    last_seq = row["last_seq"] if row else 0
+    row: Mapping[Any, Any] | None = (
+        conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
+    )
+    last_seq: int = row["last_seq"] if row else 0
     new = [r for r in records if r.seq > last_seq]
     if not new:
         return last_seq, []
@@ -77,7 +79,9 @@ def _project_id(conn: Connection, name: str, now: float) -> int:
     if found is not None:
         return int(found)
     result = conn.execute(insert(projects).values(name=name, created_at=now, run_counter=0))
-    return int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    assert key is not None  # a single-row INSERT always has one
+    return int(key[0])
 
 
 def _create_run(conn: Connection, start: RunStart) -> dict[str, Any]:

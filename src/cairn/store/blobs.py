@@ -39,6 +39,7 @@ class BlobStore:
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
+                os.chmod(tmp, 0o644)  # mkstemp makes 0600; blobs are as readable as cairn.db
                 os.replace(tmp, target)
             except BaseException:
                 if os.path.exists(tmp):

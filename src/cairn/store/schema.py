@@ -93,3 +93,17 @@ history_segments = Table(
     Column("blob", String(64), nullable=False),  # sha256 of the Parquet file in the BlobStore
     Column("size", Integer, nullable=False),
 )
+
+workspaces = Table(
+    "workspaces",
+    metadata,
+    Column(
+        "project_id",
+        Integer,
+        ForeignKey("projects.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("data", Json, nullable=False),  # the dashboard's saved layout, opaque to the store
+    Column("updated_at", Float, nullable=False),
+)

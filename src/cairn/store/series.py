@@ -1,6 +1,8 @@
-"""One key of one run as chart-ready ``(x, y)`` arrays: history read, x chosen, M4-downsampled."""
+"""Keys of one run as chart-ready ``(x, y)`` arrays: history read once, x chosen, M4-downsampled."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -28,12 +30,40 @@ def series(
 
     Rows that did not log ``key`` (or the x key) are left out; NaN and ±Inf are kept.
     """
-    keys = [key] if x in X_AXES or x == key else [key, x]
+    found = series_of_keys(store, run, [key], x=x, max_points=max_points, x_min=x_min, x_max=x_max)
+    return found[key]
+
+
+def series_of_keys(
+    store: Store,
+    run: RunInfo,
+    keys: Sequence[str],
+    *,
+    x: str = "_step",
+    max_points: int = 1500,
+    x_min: float | None = None,
+    x_max: float | None = None,
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """``series()`` of several keys of one run, reading its history once."""
+    wanted = list(dict.fromkeys([*keys, *([] if x in X_AXES else [x])]))
     min_step = max_step = None
     if x == "_step":
-        min_step = None if x_min is None else int(np.ceil(x_min))
-        max_step = None if x_max is None else int(np.floor(x_max))
-    table = store.history(run.id, keys, min_step=min_step, max_step=max_step)
+        # Clamped to int64, which is what steps are: a huge bound selects everything.
+        min_step = None if x_min is None else _int64(np.ceil(x_min))
+        max_step = None if x_max is None else _int64(np.floor(x_max))
+    table = store.history(run.id, wanted, min_step=min_step, max_step=max_step)
+    return {key: _one(table, run, key, x, max_points, x_min, x_max) for key in keys}
+
+
+def _one(
+    table: pa.Table,
+    run: RunInfo,
+    key: str,
+    x: str,
+    max_points: int,
+    x_min: float | None,
+    x_max: float | None,
+) -> tuple[np.ndarray, np.ndarray]:
     mask = pc.is_valid(table.column(key))
     if x not in X_AXES and x != key:
         mask = pc.and_(mask, pc.is_valid(table.column(x)))
@@ -56,6 +86,10 @@ def series(
         xs, y = xs[order], y[order]
     keep = m4_indices(xs, y, max_points, x_min, x_max)
     return xs[keep], y[keep]
+
+
+def _int64(value: float) -> int:
+    return int(min(max(value, -(2.0**63)), 2.0**63 - 1024))
 
 
 def _floats(column: pa.ChunkedArray) -> np.ndarray:

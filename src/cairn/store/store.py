@@ -18,19 +18,20 @@ from sqlalchemy import (
     delete,
     func,
     literal,
+    or_,
     select,
     update,
 )
 from sqlalchemy.exc import OperationalError
 
-from cairn.errors import RunNotFoundError, StoreError
+from cairn.errors import ProjectNotFoundError, RunNotFoundError, StoreError
 from cairn.journal.records import Record
 from cairn.store import history
 from cairn.store.apply import apply_records
 from cairn.store.blobs import BlobStore
 from cairn.store.engine import WRITE, create_store_engine, ensure_schema
 from cairn.store.models import ProjectInfo, RunInfo
-from cairn.store.schema import history_segments, projects, run_tags, runs
+from cairn.store.schema import history_segments, history_tail, projects, run_tags, runs
 
 HEARTBEAT_TIMEOUT = 120.0
 """Seconds without a heartbeat after which a running run reads as crashed.
@@ -160,7 +161,7 @@ class Store:
                 .scalars()
                 .all()
             )
-            for table in (history_segments, history.history_tail, run_tags, runs):
+            for table in (history_segments, history_tail, run_tags, runs):
                 column = table.c.id if table is runs else table.c.run_id
                 conn.execute(delete(table).where(column == run_id))
         for digest in blobs:
@@ -192,22 +193,22 @@ class Store:
 
     def projects(self) -> list[ProjectInfo]:
         """Every project, with its run count and the time of its latest activity."""
-        query = (
-            select(
-                projects.c.name,
-                projects.c.created_at,
-                func.count(runs.c.id).label("run_count"),
-                func.max(runs.c.updated_at).label("last_activity"),
-            )
-            .select_from(projects.outerjoin(runs, runs.c.project_id == projects.c.id))
-            .group_by(projects.c.id)
-            .order_by(projects.c.name)
-        )
+        query = _project_select().order_by(projects.c.name)
         with self._read() as conn:
             return [
                 ProjectInfo(r.name, r.run_count, r.created_at, r.last_activity)
                 for r in conn.execute(query)
             ]
+
+    def project(self, name: str) -> ProjectInfo:
+        """One project by name; raises ProjectNotFoundError."""
+        with self._read() as conn:
+            r = conn.execute(_project_select().where(projects.c.name == name)).first()
+        if r is None:
+            raise ProjectNotFoundError(
+                f"no project named {name!r}: log a run to it with cairn.init(project={name!r})"
+            )
+        return ProjectInfo(r.name, r.run_count, r.created_at, r.last_activity)
 
     def runs(
         self,
@@ -215,10 +216,16 @@ class Store:
         *,
         filter: str | None = None,
         order: str | None = None,
+        search: str | None = None,
+        ids: Sequence[str] | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[RunInfo]:
-        """Runs of a project (or of all), filtered and ordered by expressions (see docs/)."""
+        """Runs of a project (or of all), filtered and ordered by expressions (see docs/).
+
+        ``search`` keeps runs whose name, id or a tag holds it, ignoring case (a quick search box);
+        ``ids`` keeps only those runs (ids not found are left out).
+        """
         from cairn.store.filters import compile_filter, compile_order
 
         state = self.state_column()
@@ -227,6 +234,10 @@ class Store:
             query = query.where(projects.c.name == project)
         if filter:
             query = query.where(compile_filter(filter, state))
+        if search:
+            query = query.where(_search(search))
+        if ids is not None:
+            query = query.where(runs.c.id.in_(list(ids)))
         order_by = compile_order(order, state) if order else [runs.c.created_at.desc()]
         query = query.order_by(*order_by, runs.c.id).offset(offset)
         if limit is not None:
@@ -236,7 +247,10 @@ class Store:
             tags = self._tags(conn, [r["id"] for r in rows])
         return [self._run_info(r, tags.get(r["id"], [])) for r in rows]
 
-    def count_runs(self, project: str | None = None, *, filter: str | None = None) -> int:
+    def count_runs(
+        self, project: str | None = None, *, filter: str | None = None, search: str | None = None
+    ) -> int:
+        """How many runs ``runs()`` would return without a limit."""
         from cairn.store.filters import compile_filter
 
         query = select(func.count()).select_from(
@@ -246,6 +260,8 @@ class Store:
             query = query.where(projects.c.name == project)
         if filter:
             query = query.where(compile_filter(filter, self.state_column()))
+        if search:
+            query = query.where(_search(search))
         with self._read() as conn:
             return int(conn.execute(query).scalar_one())
 
@@ -271,7 +287,8 @@ class Store:
         if project:
             query = query.where(projects.c.name == project)
         with self._read() as conn:
-            rows = conn.execute(query.limit(3)).mappings().all()
+            by_id_first = case((runs.c.id == key, 0), else_=1)
+            rows = conn.execute(query.order_by(by_id_first).limit(2)).mappings().all()
             by_id = [r for r in rows if r["id"] == key]
             if by_id:
                 rows = by_id
@@ -291,8 +308,14 @@ class Store:
         min_step: int | None = None,
         max_step: int | None = None,
     ) -> pa.Table:
-        """A run's history as an Arrow table ordered by (step, logging order); see store.history."""
+        """A run's history as an Arrow table ordered by (step, logging order); see store.history.
+
+        Without ``keys``: a column for every key the run logged, sorted, whatever the step range.
+        """
         with self._read() as conn:
+            if keys is None:
+                query = select(runs.c.history_keys).where(runs.c.id == run_id)
+                keys = list(conn.execute(query).scalar() or [])
             return history.read_history(conn, self.blobs, run_id, keys, min_step, max_step)
 
     def _run_select(self, state: ColumnElement[str]) -> Any:
@@ -343,3 +366,27 @@ class Store:
             last_step=row["last_step"],
             last_seq=row["last_seq"],
         )
+
+
+def _project_select() -> Any:
+    return (
+        select(
+            projects.c.name,
+            projects.c.created_at,
+            func.count(runs.c.id).label("run_count"),
+            func.max(runs.c.updated_at).label("last_activity"),
+        )
+        .select_from(projects.outerjoin(runs, runs.c.project_id == projects.c.id))
+        .group_by(projects.c.id)
+    )
+
+
+def _search(text: str) -> ColumnElement[bool]:
+    """Name, id or a tag holds ``text``, ignoring case; ``%``, ``_`` and ``\\`` match themselves."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    tagged = (run_tags.c.run_id == runs.c.id) & run_tags.c.tag.ilike(pattern, escape="\\")
+    return or_(
+        runs.c.name.ilike(pattern, escape="\\"),
+        runs.c.id.ilike(pattern, escape="\\"),
+        select(run_tags.c.run_id).where(tagged).exists(),
+    )

@@ -54,7 +54,8 @@ class SummaryState:
                 lo, hi = float(finite.min()), float(finite.max())
                 agg[MIN] = lo if agg[MIN] is None else min(agg[MIN], lo)
                 agg[MAX] = hi if agg[MAX] is None else max(agg[MAX], hi)
-                agg[SUM] += float(finite.sum())
+                with np.errstate(invalid="ignore"):  # inf + -inf is NaN, quietly
+                    agg[SUM] += float(finite.sum())
                 agg[COUNT] += len(finite)
 
     def define(self, name: str, summary: str = "last", step_metric: str | None = None) -> None:

@@ -152,7 +152,7 @@ class LiveSyncer:
 
     def _loop(self) -> None:
         backoff = 0.0
-        next_beat = time.monotonic() + self.heartbeat_interval
+        next_beat = time.monotonic()  # beat at once: a resumed run must not read as crashed
         while True:
             stopping = self._stop.is_set()
             try:

@@ -1,0 +1,327 @@
+"""A run's history: SQL tail plus sealed Parquet segments, read back ordered by (step, seq)."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from sqlalchemy import func, select
+from tests.fakes.journals import same
+
+from cairn.journal.records import History, Record, RunFinish, RunStart
+from cairn.store import Store, history
+from cairn.store.schema import history_segments, history_tail
+
+T0 = 1_700_000_000.0
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    monkeypatch.setenv("CAIRN_HEARTBEAT_TIMEOUT", "inf")
+    store = Store.local(tmp_path)
+    yield store
+    store.close()
+
+
+def start(run_id: str = "r1") -> RunStart:
+    return RunStart(seq=1, run_id=run_id, project="p", name="n", created_at=T0)
+
+
+def rows(
+    steps: list[int], keys: list[list[str]] | None = None, first_seq: int = 2
+) -> list[History]:
+    """History records at ``steps``; row i logs ``keys[i]`` (default ``["a"]``) as i + key index."""
+    out = []
+    for i, step in enumerate(steps):
+        names = keys[i] if keys else ["a"]
+        values = {k: float(i) + j / 10 for j, k in enumerate(names)}
+        out.append(History(seq=first_seq + i, step=step, ts=T0 + i, values=values))
+    return out
+
+
+def expected(records: list[Record], keys: list[str] | None = None) -> dict[str, list[Any]]:
+    """What a history read should return, computed straight from the records."""
+    hist = sorted((r for r in records if isinstance(r, History)), key=lambda r: (r.step, r.seq))
+    if keys is None:
+        keys = sorted({k for r in hist for k in r.values})
+    out: dict[str, list[Any]] = {
+        "_step": [r.step for r in hist],
+        "_seq": [r.seq for r in hist],
+        "_timestamp": [r.ts for r in hist],
+    }
+    for key in keys:
+        out[key] = [r.values.get(key) for r in hist]
+    return out
+
+
+def read(store: Store, run_id: str = "r1", **kwargs: Any) -> dict[str, list[Any]]:
+    table = store.history(run_id, **kwargs)
+    _check_types(table)
+    return table.to_pydict()  # type: ignore[no-any-return]
+
+
+def _check_types(table: pa.Table) -> None:
+    assert table.schema.field("_step").type == pa.int64()
+    assert table.schema.field("_seq").type == pa.int64()
+    assert table.schema.field("_timestamp").type == pa.float64()
+    for name in table.column_names[3:]:
+        assert table.schema.field(name).type == pa.float64(), name
+
+
+def count(store: Store, table: Any, run_id: str = "r1") -> int:
+    with store.engine.connect() as conn:
+        query = select(func.count()).select_from(table).where(table.c.run_id == run_id)
+        return int(conn.execute(query).scalar_one())
+
+
+def segment_blobs(store: Store) -> list[str]:
+    with store.engine.connect() as conn:
+        return sorted(conn.execute(select(history_segments.c.blob)).scalars())
+
+
+def blob_files(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / "blobs").rglob("*") if p.is_file())
+
+
+# ---- order and shape --------------------------------------------------------------------
+
+
+def test_empty_history(store: Store) -> None:
+    store.apply("r1", [start()])
+    assert read(store) == {"_step": [], "_seq": [], "_timestamp": []}
+    assert read(store, keys=["a"]) == {"_step": [], "_seq": [], "_timestamp": [], "a": []}
+
+
+def test_ordered_by_step_then_logging_order(store: Store) -> None:
+    records: list[Record] = [start(), *rows([3, 1, 1, 5, 0, 3, 3, 2, 1])]
+    store.apply("r1", records[:4])
+    store.apply("r1", records[4:])
+    got = read(store)
+    assert got == expected(records)
+    assert got["_step"] == [0, 1, 1, 1, 2, 3, 3, 3, 5]
+    assert got["_seq"] == [6, 3, 4, 10, 9, 2, 7, 8, 5]
+
+
+def test_keys_in_only_some_rows_read_as_null(store: Store) -> None:
+    records: list[Record] = [start(), *rows([0, 1, 2], [["a"], ["b"], ["a", "c"]])]
+    store.apply("r1", records)
+    got = read(store)
+    assert got["a"] == [0.0, None, 2.0]
+    assert got["b"] == [None, 1.0, None]
+    assert got["c"] == [None, None, 2.1]
+
+
+def test_without_keys_every_logged_key_is_a_column_sorted_for_any_range(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history, "SEAL_ROWS", 2)
+    records: list[Record] = [start(), *rows([0, 1, 2, 3, 4], [["z"], ["z"], ["b"], ["b"], ["a"]])]
+    for i in range(0, len(records), 2):  # "z" only in the first segment, "a" only in the last
+        store.apply("r1", records[i : i + 2])
+    columns = ["_step", "_seq", "_timestamp", "a", "b", "z"]
+    assert store.history("r1").column_names == columns
+    assert store.history("r1", min_step=4).column_names == columns
+    assert store.history("r1", max_step=0).column_names == columns
+    empty = store.history("r1", min_step=10).to_pydict()
+    assert empty == {c: [] for c in columns}
+    assert read(store, min_step=3)["z"] == [None, None]
+
+
+def test_history_of_an_unknown_run_is_empty(store: Store) -> None:
+    assert read(store, "nope") == {"_step": [], "_seq": [], "_timestamp": []}
+
+
+def test_key_selection_keeps_order_and_fills_unknown_keys(store: Store) -> None:
+    records: list[Record] = [start(), *rows([0, 1], [["a", "b"], ["b"]])]
+    store.apply("r1", records)
+    table = store.history("r1", ["b", "never", "a"])
+    assert table.column_names == ["_step", "_seq", "_timestamp", "b", "never", "a"]
+    got = table.to_pydict()
+    assert got["never"] == [None, None]
+    assert got["a"] == [0.0, None]
+    assert got["b"] == [0.1, 1.0]
+    _check_types(table)
+
+
+def test_nan_and_infinities_are_values_not_nulls(store: Store) -> None:
+    records: list[Record] = [
+        start(),
+        History(seq=2, step=0, ts=T0, values={"a": math.nan}),
+        History(seq=3, step=1, ts=T0, values={"a": math.inf, "b": -math.inf}),
+    ]
+    store.apply("r1", records)
+    for _ in range(2):  # from the tail, then sealed
+        got = store.history("r1").to_pydict()
+        assert math.isnan(got["a"][0]) and got["a"][1] == math.inf
+        assert got["b"] == [None, -math.inf]
+        store.apply("r1", [RunFinish(seq=4, ts=T0 + 1)])
+    assert count(store, history_segments) == 1
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi"), [(None, None), (3, None), (None, 3), (2, 4), (4, 4), (7, 9), (-5, -1), (6, 2)]
+)
+def test_step_ranges(store: Store, monkeypatch: pytest.MonkeyPatch, lo: Any, hi: Any) -> None:
+    monkeypatch.setattr(history, "SEAL_ROWS", 4)
+    steps = [0, 1, 2, 2, 3, 4, 4, 5, 6, 1, 7, 3]
+    records: list[Record] = [start(), *rows(steps)]
+    for i in range(0, len(records), 3):  # some rows sealed into segments, the rest in the tail
+        store.apply("r1", records[i : i + 3])
+    assert count(store, history_segments) >= 2 and count(store, history_tail) >= 1
+    want = expected(records)
+    keep = [
+        i
+        for i, s in enumerate(want["_step"])
+        if (lo is None or s >= lo) and (hi is None or s <= hi)
+    ]
+    got = read(store, min_step=lo, max_step=hi)
+    assert got == {k: [v[i] for i in keep] for k, v in want.items()}
+    got_a = read(store, keys=["a"], min_step=lo, max_step=hi)
+    assert got_a == {k: [v[i] for i in keep] for k, v in want.items()}
+
+
+# ---- tail and segments ------------------------------------------------------------------
+
+
+def _random_records(n: int, seed: int = 1) -> list[Record]:
+    rng = random.Random(seed)
+    records: list[Record] = [start()]
+    step = 0
+    for i in range(n):
+        step = max(0, step + rng.choice([-2, 0, 1, 1, 1]))
+        values = {k: rng.uniform(-1, 1) for k in ("a", "b", "c") if rng.random() < 0.7}
+        values["x"] = math.nan if i % 97 == 0 else float(i)
+        records.append(History(seq=i + 2, step=step, ts=T0 + i / 10, values=values))
+    return records
+
+
+def test_more_than_seal_rows_are_sealed_and_read_the_same(store: Store) -> None:
+    records = _random_records(history.SEAL_ROWS + 2_500)
+    for i in range(0, len(records), 1_000):
+        store.apply("r1", records[i : i + 1_000])
+    assert count(store, history_segments) == 1
+    assert count(store, history_tail) >= 1
+    with store.engine.connect() as conn:
+        sealed = conn.execute(select(func.sum(history_segments.c.rows))).scalar_one()
+        tail = conn.execute(select(func.sum(history_tail.c.rows))).scalar_one()
+    assert sealed >= history.SEAL_ROWS and sealed + tail == len(records) - 1
+    want = expected(records)
+    assert same(read(store), want)
+    assert same(
+        read(store, keys=["x", "a"]),
+        {k: want[k] for k in ("_step", "_seq", "_timestamp", "x", "a")},
+    )
+    assert store.run("r1").history_rows == len(records) - 1
+
+
+def test_tail_and_segments_give_identical_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAIRN_HEARTBEAT_TIMEOUT", "inf")
+    records = _random_records(600, seed=3)
+    tail_only = Store.local(tmp_path / "tail")
+    for i in range(0, len(records), 50):
+        tail_only.apply("r1", records[i : i + 50])
+    assert count(tail_only, history_segments) == 0
+    monkeypatch.setattr(history, "SEAL_ROWS", 64)
+    sealed = Store.local(tmp_path / "sealed")
+    for i in range(0, len(records), 50):
+        sealed.apply("r1", records[i : i + 50])
+    assert count(sealed, history_segments) >= 5
+    for kwargs in ({}, {"keys": ["c", "x", "zzz"]}, {"min_step": 40, "max_step": 90}):
+        a = tail_only.history("r1", **kwargs)
+        b = sealed.history("r1", **kwargs)
+        assert a.column_names == b.column_names
+        assert same(a.to_pydict(), b.to_pydict()), kwargs
+
+
+def test_finishing_seals_the_tail(store: Store) -> None:
+    records: list[Record] = [start(), *rows([0, 1, 2])]
+    store.apply("r1", records)
+    assert (count(store, history_tail), count(store, history_segments)) == (1, 0)
+    before = read(store)
+    store.apply("r1", [RunFinish(seq=5, ts=T0 + 9)])
+    assert (count(store, history_tail), count(store, history_segments)) == (0, 1)
+    assert read(store) == before
+    [digest] = segment_blobs(store)
+    assert store.blobs.exists(digest)
+
+
+def test_rows_after_a_failed_finish_are_sealed_again(store: Store) -> None:
+    """A finished run that still receives rows (e.g. a late sync) keeps no tail."""
+    records: list[Record] = [start(), *rows([0, 1]), RunFinish(seq=4, ts=T0 + 2, state="failed")]
+    store.apply("r1", records)
+    late = rows([2], first_seq=5)
+    store.apply("r1", late)
+    assert count(store, history_tail) == 0
+    assert read(store) == expected([*records, *late])
+
+
+def test_compaction_merges_segments_and_deletes_old_blobs(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history, "SEAL_ROWS", 5)
+    monkeypatch.setattr(history, "COMPACT_OVER", 3)
+    records: list[Record] = [start(), *rows([i % 7 for i in range(20)])]
+    store.apply("r1", records[:6])
+    seen: set[str] = set(segment_blobs(store))
+    for i in range(6, 16, 5):
+        store.apply("r1", records[i : i + 5])
+        seen.update(segment_blobs(store))
+    assert count(store, history_segments) == 3
+    assert blob_files(tmp_path) == segment_blobs(store)
+
+    store.apply("r1", records[16:])  # the fourth segment: more than COMPACT_OVER, so merge
+    assert count(store, history_segments) == 1
+    [merged] = segment_blobs(store)
+    assert merged not in seen
+    assert blob_files(tmp_path) == [merged], "the merged segments' blobs are gone from disk"
+    assert read(store) == expected(records)
+    with store.engine.connect() as conn:
+        row = conn.execute(select(history_segments)).one()
+    assert (row.first_seq, row.last_seq, row.rows) == (2, 21, 20)
+    assert (row.min_step, row.max_step) == (0, 6)
+
+
+def test_compaction_keeps_blobs_another_run_references(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history, "SEAL_ROWS", 2)
+    monkeypatch.setattr(history, "COMPACT_OVER", 2)
+    for run_id in ("r1", "r2"):  # identical records: identical segment bytes
+        store.apply(run_id, [start(run_id), *rows([0, 1])])
+    with store.engine.connect() as conn:
+        assert len(set(conn.execute(select(history_segments.c.blob)).scalars())) == 1
+    store.apply("r1", rows([2, 3], first_seq=4))
+    store.apply("r1", rows([4, 5], first_seq=6))  # r1 compacts its three segments
+    assert count(store, history_segments, "r1") == 1
+    assert count(store, history_segments, "r2") == 1
+    assert blob_files(tmp_path) == segment_blobs(store)
+    assert read(store, "r2") == expected([*rows([0, 1])])
+
+
+def test_sealed_random_walk_takes_few_bytes_per_point(store: Store) -> None:
+    """20,000 steps × 10 keys of float64 random walks, sealed: bytes per (row, key) value."""
+    n, k = 20_000, 10
+    walk = np.cumsum(np.random.default_rng(0).normal(size=(n, k)), axis=0)
+    records: list[Record] = [start()]
+    for i in range(n):
+        values = {f"k{j}": float(walk[i, j]) for j in range(k)}
+        records.append(History(seq=i + 2, step=i, ts=T0 + i * 0.01, values=values))
+    records.append(RunFinish(seq=n + 2, ts=T0 + 300))
+    for i in range(0, len(records), 1_000):
+        store.apply("r1", records[i : i + 1_000])
+    assert count(store, history_tail) == 0
+    with store.engine.connect() as conn:
+        size = conn.execute(select(func.sum(history_segments.c.size))).scalar_one()
+    per_point = size / (n * k)
+    print(f"sealed history: {size} bytes, {per_point:.2f} bytes per point")
+    assert per_point <= 10
+    got = store.history("r1", ["k3"]).column("k3").to_numpy()
+    assert np.array_equal(got, walk[:, 3])
