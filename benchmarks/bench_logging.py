@@ -156,7 +156,10 @@ def main() -> None:
     rows = workload()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        print(f"workload: {STEPS:,} steps x {len(KEYS)} float scalars, median of {REPEATS} runs", file=sys.stderr)
+        print(
+            f"workload: {STEPS:,} steps x {len(KEYS)} float scalars, median of {REPEATS} runs",
+            file=sys.stderr,
+        )
         base = bench_jsonl(rows)
         ours = bench_cairn(rows, root)
         small_store = root / "log0"
@@ -176,7 +179,13 @@ def main() -> None:
         base_big_read = jsonl_read_ms(big_jsonl, "loss")
 
     table = [
-        ("log() call, µs (median)", ours["us"], base["us"], f"≤ {2 * base['us']:.1f} (2x baseline)", ours["us"] <= 2 * base["us"]),
+        (
+            "log() call, µs (median)",
+            ours["us"],
+            base["us"],
+            f"≤ {2 * base['us']:.1f} (2x baseline)",
+            ours["us"] <= 2 * base["us"],
+        ),
         ("CPU per call, µs (all threads, incl. store)", ours["cpu"], base["cpu"], "reported", None),
         ("finish() to durable, ms", ours["finish"], base["finish"], "reported", None),
         ("bytes per point, sealed", ours["bytes"], base["bytes"], "≤ 10", ours["bytes"] <= 10),

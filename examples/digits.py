@@ -55,7 +55,11 @@ def train(lr: float, width: int, epochs: int, seed: int = 0) -> None:
         run.define_metric("val/acc", summary="max")
         run.define_metric("val/loss", summary="min")
         model = nn.Sequential(
-            nn.Linear(64, width), nn.ReLU(), nn.Linear(width, width), nn.ReLU(), nn.Linear(width, 10)
+            nn.Linear(64, width),
+            nn.ReLU(),
+            nn.Linear(width, width),
+            nn.ReLU(),
+            nn.Linear(width, 10),
         )
         optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
         loss_fn = nn.CrossEntropyLoss()
