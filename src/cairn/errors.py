@@ -2,7 +2,9 @@
 
 CairnError
 ├── StoreError            the store cannot be opened, read or written
-│   └── RunNotFoundError  no run with that id or reference
+│   ├── RunNotFoundError      no run with that id or reference
+│   ├── ProjectNotFoundError  no project with that name
+│   └── StoreGapError         records were offered with earlier ones missing
 ├── ConfigError           a config cannot be built from what was given
 └── UsageError            the API was called in a way it does not allow (e.g. log after finish)
 """
@@ -20,6 +22,10 @@ class StoreError(CairnError):
 
 class RunNotFoundError(StoreError, LookupError):
     """No run matches the id or reference given."""
+
+
+class ProjectNotFoundError(StoreError, LookupError):
+    """No project has the name given."""
 
 
 class StoreGapError(StoreError):

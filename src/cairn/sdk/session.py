@@ -227,7 +227,7 @@ def _install_hooks() -> None:
         """sys.exit, noting the status so the run left open is finished with it."""
         global _exit_status
         _exit_status = status
-        original_exit(status)
+        original_exit(status)  # type: ignore[arg-type]  # sys.exit takes any object
 
     sys.exit = exit
 
