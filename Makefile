@@ -3,9 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+WEB_BUILD := src/cairn/server/static/index.html
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
 DEMO_DIR ?= $(CURDIR)/.cairn-demo
+PORT ?= 8080
 
-.PHONY: demo test lint typecheck bench install clean
+.PHONY: demo test lint typecheck web-check bench install web chromium clean
 
 install: $(STAMP)
 
@@ -18,9 +21,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev,torch]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+# The dashboard, built into the Python package (never committed).
+web: $(WEB_BUILD)
+$(WEB_BUILD): web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+
+# Browser tests drive Debian's Chromium; install it when it is missing (CI runs as root).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+demo: $(STAMP) web
 	CAIRN_DIR=$(DEMO_DIR) $(PY) examples/digits.py
 	CAIRN_DIR=$(DEMO_DIR) $(VENV)/bin/cairn runs ls --project digits
+	$(VENV)/bin/cairn ui --dir $(DEMO_DIR) --port $(PORT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks examples
@@ -29,11 +45,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-test: lint typecheck
+web-check: web/node_modules/.package-lock.json
+	cd web && npm run typecheck && npx vitest run
+
+test: lint typecheck web-check web chromium
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_logging.py
+	$(PY) benchmarks/bench_api.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_DIR) web/node_modules src/cairn/server/static .pytest_cache .mypy_cache .ruff_cache

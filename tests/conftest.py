@@ -7,6 +7,16 @@ from pathlib import Path
 
 import pytest
 
+QUIET_CAPTURE = {"CAIRN_CAPTURE_GIT": "0", "CAIRN_SAVE_CODE": "0", "CAIRN_CAPTURE_CONSOLE": "0"}
+"""Runs made by tests inside pytest would snapshot the checkout pytest is installed in and tee
+pytest's own streams: tests not about capture run without them. Capture tests set their own."""
+
+
+@pytest.fixture(autouse=True)
+def quiet_capture(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in QUIET_CAPTURE.items():
+        monkeypatch.setenv(name, value)
+
 
 @pytest.fixture
 def store_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -14,6 +14,7 @@ PUBLIC = [
     "ConfigError",
     "Run",
     "RunNotFoundError",
+    "Settings",
     "StoreError",
     "Summary",
     "UsageError",
@@ -22,6 +23,7 @@ PUBLIC = [
     "finish",
     "init",
     "log",
+    "seed_everything",
 ]
 
 

@@ -15,8 +15,10 @@ from cairn.errors import CairnError, ConfigError, RunNotFoundError, StoreError, 
 from cairn.sdk.api import Api, ApiRun
 from cairn.sdk.config import Config
 from cairn.sdk.run import Run
+from cairn.sdk.seeds import seed_everything
 from cairn.sdk.session import init
 from cairn.sdk.session import require_current as _require_current
+from cairn.sdk.settings import Settings
 from cairn.sdk.summary import Summary
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "ConfigError",
     "Run",
     "RunNotFoundError",
+    "Settings",
     "StoreError",
     "Summary",
     "UsageError",
@@ -35,6 +38,7 @@ __all__ = [
     "finish",
     "init",
     "log",
+    "seed_everything",
 ]
 
 

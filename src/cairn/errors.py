@@ -6,7 +6,8 @@ CairnError
 │   ├── ProjectNotFoundError  no project with that name
 │   └── StoreGapError         records were offered with earlier ones missing
 ├── ConfigError           a config cannot be built from what was given
-└── UsageError            the API was called in a way it does not allow (e.g. log after finish)
+├── UsageError            the API was called in a way it does not allow (e.g. log after finish)
+└── ReproduceError        a step of `cairn reproduce` failed (it says which, and how to fix it)
 """
 
 from __future__ import annotations
@@ -38,3 +39,13 @@ class ConfigError(CairnError, ValueError):
 
 class UsageError(CairnError, RuntimeError):
     """The API was called in a way it does not allow."""
+
+
+class ReproduceError(CairnError):
+    """A step of ``cairn reproduce`` failed: the message says which step, why, and the fix."""
+
+    def __init__(self, step: str, problem: str, fix: str) -> None:
+        super().__init__(f"{step} failed: {problem}\nfix: {fix}")
+        self.step = step
+        self.problem = problem
+        self.fix = fix

@@ -38,23 +38,25 @@ def test_sync_a_run_folder(store_dir: Path) -> None:
     run = make_run(store_dir, "p", mode="offline", steps=4)
     folder = store_dir / "runs" / run.id
     assert stored(store_dir, run.id) == (0, "", 0)  # offline: only the journal has it
+    n = records_in(folder / "journal")  # start, capture sections, 4 rows, finish
     result = invoke(str(folder))
     assert result.exit_code == 0, result.output
-    assert f"{run.id}: 6 new of 6 records applied (store at seq 6)" in result.output
-    assert stored(store_dir, run.id) == (6, "finished", 4)
+    assert f"{run.id}: {n} new of {n} records applied (store at seq {n})" in result.output
+    assert stored(store_dir, run.id) == (n, "finished", 4)
 
 
 def test_sync_a_journal_file_twice(store_dir: Path) -> None:
     run = make_run(store_dir, "p", mode="offline")
     assert run.journal is not None
+    n = records_in(run.journal)
     first = invoke(str(run.journal))
     assert first.exit_code == 0, first.output
-    assert f"{run.id}: 5 new of 5 records applied" in first.output
+    assert f"{run.id}: {n} new of {n} records applied" in first.output
     before = stored(store_dir, run.id)
     second = invoke(str(run.journal))
     assert second.exit_code == 0, second.output
-    assert f"{run.id}: 0 new of 5 records applied (store at seq 5)" in second.output
-    assert stored(store_dir, run.id) == before == (5, "finished", 3)
+    assert f"{run.id}: 0 new of {n} records applied (store at seq {n})" in second.output
+    assert stored(store_dir, run.id) == before == (n, "finished", 3)
 
 
 def test_sync_all(store_dir: Path) -> None:
@@ -63,9 +65,12 @@ def test_sync_all(store_dir: Path) -> None:
     result = invoke("--all")
     assert result.exit_code == 0, result.output
     for run in runs:
-        assert f"{run.id}: 4 new of 4 records applied" in result.output
-        assert stored(store_dir, run.id) == (4, "finished", 2)
-    assert f"{online.id}: 0 new of 5 records applied" in result.output
+        assert run.journal is not None
+        n = records_in(run.journal)
+        assert f"{run.id}: {n} new of {n} records applied" in result.output
+        assert stored(store_dir, run.id) == (n, "finished", 2)
+    assert online.journal is not None
+    assert f"{online.id}: 0 new of {records_in(online.journal)} records applied" in result.output
     again = invoke("--all")
     assert again.exit_code == 0, again.output
     assert again.output.count(" 0 new of ") == 4 and "records applied" in again.output
@@ -83,8 +88,9 @@ def test_a_torn_journal_exits_1_naming_the_byte_and_the_reason(store_dir: Path) 
     out = " ".join(result.output.split())
     assert f"stopped at byte {torn.stopped_at}" in out
     assert "torn frame" in out and "everything before it was synced" in out
-    assert f"{run.id}: 6 new of 6 records applied" in out
-    assert stored(store_dir, run.id) == (6, "running", 5)
+    n = len(torn.records)
+    assert f"{run.id}: {n} new of {n} records applied" in out
+    assert stored(store_dir, run.id) == (n, "running", 5)
 
 
 def test_a_corrupt_journal_exits_1_with_a_crc_message(store_dir: Path) -> None:
@@ -114,7 +120,8 @@ def test_other_journals_still_sync_when_one_fails(store_dir: Path, tmp_path: Pat
     run = make_run(store_dir, "p", mode="offline")
     result = invoke(str(bogus), str(store_dir / "runs" / run.id))
     assert result.exit_code == 1
-    assert stored(store_dir, run.id)[0] == 5
+    assert run.journal is not None
+    assert stored(store_dir, run.id)[0] == records_in(run.journal)
 
 
 def test_a_run_folder_without_a_journal_is_a_clean_error(store_dir: Path) -> None:
@@ -146,7 +153,8 @@ def test_dir_option_picks_the_store(store_dir: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
     result = invoke(str(store_dir / "runs" / run.id), "--dir", str(other))
     assert result.exit_code == 0, result.output
-    assert stored(other, run.id)[0] == 5
+    assert run.journal is not None
+    assert stored(other, run.id)[0] == records_in(run.journal)
     assert stored(store_dir, run.id)[0] == 0
 
 
@@ -181,5 +189,6 @@ def test_a_journal_is_synced_into_the_store_it_sits_in(
     monkeypatch.delenv("CAIRN_DIR", raising=False)
     result = invoke(str(home / "runs" / run.id))
     assert result.exit_code == 0, result.output
-    assert stored(home, run.id) == (6, "finished", 4)
+    assert run.journal is not None
+    assert stored(home, run.id) == (records_in(run.journal), "finished", 4)
     assert not (elsewhere / ".cairn").exists(), "no stray store where the command ran"

@@ -10,7 +10,9 @@ import msgspec
 
 from cairn.journal.file import JournalWriter
 from cairn.journal.records import (
+    Capture,
     ConfigUpdate,
+    Console,
     DefineMetric,
     History,
     Record,
@@ -47,7 +49,11 @@ def every_record(run_id: str = "run1", project: str = "p") -> list[Record]:
         ConfigUpdate(seq=4, config={"lr": 5e-4, "nothing": None, "flag": True}),
         SummaryUpdate(seq=5, set={"best": 0.9, "note": "ok"}, remove=["old"]),
         History(seq=6, step=1, ts=1_700_000_002.0, values={"loss": 0.25, "val/acc": 0.75}),
-        RunFinish(seq=7, ts=1_700_000_003.0, exit_code=1, state="failed", error="Traceback…"),
+        Capture(seq=7, section="command", data={"argv": ["train.py", "--lr", "0.1"]}),
+        Console(
+            seq=8, lines=[(1_700_000_002.5, "stdout", "époque 1"), (1_700_000_002.6, "stderr", "")]
+        ),
+        RunFinish(seq=9, ts=1_700_000_003.0, exit_code=1, state="failed", error="Traceback…"),
     ]
 
 

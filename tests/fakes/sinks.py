@@ -3,6 +3,7 @@ records every call. They satisfy ``cairn.sync.Sink``, and are safe to use from a
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ class MemorySink:
     def __init__(self) -> None:
         self.records: dict[str, list[Record]] = {}
         self.heartbeats: list[tuple[str, float | None]] = []
+        self.blobs: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
     def apply(self, run_id: str, records: Sequence[Record]) -> int:
@@ -34,6 +36,16 @@ class MemorySink:
     def heartbeat(self, run_id: str, at: float | None = None) -> None:
         with self._lock:
             self.heartbeats.append((run_id, at))
+
+    def put_blob(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        with self._lock:
+            self.blobs[digest] = data
+        return digest
+
+    def has_blob(self, digest: str) -> bool:
+        with self._lock:
+            return digest in self.blobs
 
     def seqs(self, run_id: str) -> list[int]:
         with self._lock:
@@ -68,6 +80,12 @@ class FlakySink:
     def heartbeat(self, run_id: str, at: float | None = None) -> None:
         self.inner.heartbeat(run_id, at)
 
+    def put_blob(self, data: bytes) -> str:
+        return self.inner.put_blob(data)
+
+    def has_blob(self, digest: str) -> bool:
+        return self.inner.has_blob(digest)
+
 
 @dataclass
 class Call:
@@ -98,6 +116,16 @@ class RecordingSink:
         with self._lock:
             self.calls.append(Call("heartbeat", run_id))
         self.inner.heartbeat(run_id, at)
+
+    def put_blob(self, data: bytes) -> str:
+        with self._lock:
+            self.calls.append(Call("put_blob", ""))
+        return self.inner.put_blob(data)
+
+    def has_blob(self, digest: str) -> bool:
+        with self._lock:
+            self.calls.append(Call("has_blob", ""))
+        return self.inner.has_blob(digest)
 
     def applied_seqs(self) -> list[int]:
         with self._lock:

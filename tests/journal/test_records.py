@@ -38,7 +38,16 @@ def test_defaults_round_trip() -> None:
 
 def test_every_type_has_its_own_tag() -> None:
     tags = {msgspec.msgpack.decode(encode(r))["type"] for r in every_record()}
-    assert tags == {"start", "history", "config", "summary", "metric", "finish"}
+    assert tags == {
+        "start",
+        "history",
+        "config",
+        "summary",
+        "metric",
+        "finish",
+        "capture",
+        "console",
+    }
 
 
 @pytest.mark.parametrize(

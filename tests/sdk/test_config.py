@@ -277,3 +277,15 @@ def test_copies_are_detached(clone: Any) -> None:
     copied.model.width = 128
     assert config.model.width == 64
     assert seen == []
+
+
+def test_an_int_beyond_64_bits_is_kept_as_its_string_with_a_warning(store_dir: Path) -> None:
+    """msgspec cannot encode it: before, it killed the journal writer and lost the run."""
+    big = 2**70 + 1
+    with pytest.warns(UserWarning, match="'seed'.*64 bits"):
+        run = cairn.init(project="c", config={"seed": big, "lr": 0.1})
+    run.log({"x": 1.0})
+    run.finish(quiet=True)
+    stored = cairn.Api(store_dir).run(run.path)
+    assert stored.config == {"seed": str(big), "lr": 0.1}
+    assert stored.state == "finished" and stored.info.history_rows == 1

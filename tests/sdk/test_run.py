@@ -46,7 +46,7 @@ def test_run_attributes(store_dir: Path) -> None:
     assert run.project == "digits"
     assert run.dir == store_dir.resolve()
     assert run.path == f"digits/{run.id}"
-    assert run.url is None
+    assert run.url == f"http://127.0.0.1:8080/p/digits/r/{run.id}"
     assert run.config == {"lr": 0.1}
     assert dict(run.summary) == {}
     assert run.mode == "online"

@@ -89,7 +89,8 @@ def test_online_writes_the_store_as_it_goes(store_dir: Path) -> None:
     run.log({"a": 1.0})
     run.flush()
     assert run._syncer is not None
-    assert run._syncer.wait_synced(2, timeout=30.0)  # start, then the row
+    assert run._writer is not None
+    assert run._syncer.wait_synced(run._writer.written_seq, timeout=30.0)
     stored = cairn.Api(store_dir).run(run.path)
     assert stored.state == "running"
     assert [row["a"] for row in stored.scan_history()] == [1.0]

@@ -51,7 +51,7 @@ def test_sync_journal_applies_into_a_store(tmp_path: Path, store: Store) -> None
     write_journal(path, every_record("run1"))
     result = sync_journal(path, store)
     assert (result.path, result.run_id, result.problem) == (path, "run1", None)
-    assert (result.records, result.applied, result.last_seq) == (7, 7, 7)
+    assert (result.records, result.applied, result.last_seq) == (9, 9, 9)
     info = store.run("run1")
     assert (info.project, info.name, info.state, info.exit_code) == (
         "p",
@@ -61,7 +61,7 @@ def test_sync_journal_applies_into_a_store(tmp_path: Path, store: Store) -> None
     )
     assert info.config == {"lr": 5e-4, "nothing": None, "flag": True}
     assert info.tags == ["baseline", "ünïcode"]
-    assert info.history_rows == 2 and info.last_step == 1 and info.last_seq == 7
+    assert info.history_rows == 2 and info.last_step == 1 and info.last_seq == 9
     assert info.summary["best"] == 0.9 and info.summary["val/acc"] == 0.75
     rows = store.history("run1").to_pylist()
     assert [r["_step"] for r in rows] == [0, 1]
@@ -230,10 +230,10 @@ def test_live_syncer_into_a_store(tmp_path: Path, store: Store) -> None:
     syncer = LiveSyncer(path, store, "run1", interval=0.01)
     syncer.start()
     try:
-        assert syncer.wait_synced(7, timeout=30)
+        assert syncer.wait_synced(9, timeout=30)
     finally:
         syncer.stop(timeout=10)
-    assert store.run("run1").last_seq == 7 and store.run("run1").state == "failed"
+    assert store.run("run1").last_seq == 9 and store.run("run1").state == "failed"
 
 
 def test_waiting_on_a_syncer_that_never_started_returns_false(tmp_path: Path) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from cairn._version import __version__
+from cairn.cli.reproduce import reproduce
 from cairn.cli.runs import runs
 from cairn.cli.sync import sync
+from cairn.cli.ui import ui
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,8 +17,10 @@ def cli() -> None:
     """Cairn: experiment tracking built for reproducibility."""
 
 
+cli.add_command(reproduce)
 cli.add_command(runs)
 cli.add_command(sync)
+cli.add_command(ui)
 
 
 def main() -> None:

@@ -102,6 +102,7 @@ def show(ref: str, as_json: bool, dir: str | None) -> None:
         ("job type", info.job_type),
         ("host", info.host),
         ("program", info.program),
+        ("reproduction of", info.reproduction_of),
         ("exit code", info.exit_code),
     ):
         if value not in (None, ""):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from cairn.journal.file import JournalReader, JournalWriter, ReadResult, read_journal
 from cairn.journal.records import (
+    Capture,
     ConfigUpdate,
+    Console,
     DefineMetric,
     History,
     Record,
@@ -14,7 +16,9 @@ from cairn.journal.records import (
 )
 
 __all__ = [
+    "Capture",
     "ConfigUpdate",
+    "Console",
     "DefineMetric",
     "History",
     "JournalReader",

@@ -30,6 +30,8 @@ class RunStart(msgspec.Struct, tag="start", kw_only=True):
     host: str | None = None
     program: str | None = None
     resumed: bool = False
+    reproduction_of: str | None = None
+    """``project/id`` of the run this one reproduces (``cairn reproduce``), else None."""
 
 
 class History(msgspec.Struct, tag="history", kw_only=True, gc=False):
@@ -78,7 +80,29 @@ class RunFinish(msgspec.Struct, tag="finish", kw_only=True):
     error: str | None = None
 
 
-Record = RunStart | History | ConfigUpdate | SummaryUpdate | DefineMetric | RunFinish
+class Capture(msgspec.Struct, tag="capture", kw_only=True):
+    """One section of what the run needs to be re-run (``git``, ``code``, ``environment``,
+    ``command``, ``seeds``, ``config_sources``), journaled as it is gathered; a later record of
+    the same section replaces it. ``blobs`` are digests of staged files the section refers to,
+    which a syncer uploads before the record."""
+
+    seq: int
+    section: str
+    data: dict[str, JsonValue]
+    blobs: list[str] = []
+
+
+class Console(msgspec.Struct, tag="console", kw_only=True):
+    """Lines the process wrote to stdout or stderr, in order: ``(ts, stream, text)`` each, with
+    ``stream`` ``"stdout"`` or ``"stderr"`` and ``text`` without its line end."""
+
+    seq: int
+    lines: list[tuple[float, str, str]]
+
+
+Record = (
+    RunStart | History | ConfigUpdate | SummaryUpdate | DefineMetric | RunFinish | Capture | Console
+)
 
 _encoder = msgspec.msgpack.Encoder()
 _decoder: msgspec.msgpack.Decoder[Record] = msgspec.msgpack.Decoder(Record)

@@ -18,6 +18,9 @@ from cairn.store.store import DB_NAME, Store
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cairn.store.console import ConsoleLine
+    from cairn.store.reproductions import Comparison
+
 
 class Api:
     """Reads a store: ``Api().runs("digits", filter='config.lr < 1e-3', order="-summary.acc")``.
@@ -83,9 +86,50 @@ class ApiRun:
     runtime = property(lambda self: self.info.runtime)
     path = property(lambda self: self.info.path)
     keys = property(lambda self: self.info.history_keys)
+    reproduction_of = property(lambda self: self.info.reproduction_of)
+    """``project/id`` of the run this one reproduces (made by ``cairn reproduce``), or None."""
 
     def __repr__(self) -> str:
         return f"<ApiRun {self.path} {self.name!r} {self.state}>"
+
+    @property
+    def capture(self) -> dict[str, Any]:
+        """What the run captured to be re-run: ``git``, ``code``, ``environment``, ``command``,
+        ``seeds`` and ``config_sources`` (each present once gathered; see docs/reproducibility.md)."""
+        from cairn.store.capture import SECTIONS, get_capture
+
+        found = get_capture(self._store, self.id)
+        return {**{name: None for name in SECTIONS}, **found}
+
+    def console(
+        self,
+        search: str | None = None,
+        stream: str | None = None,
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> list[ConsoleLine]:
+        """The lines the run's process printed, in order, each with ``line`` (its number from 0),
+        ``stream`` (``stdout``/``stderr``), ``ts`` and ``text``; ``search`` keeps those holding it
+        (ignoring case), ``after`` those numbered above it."""
+        from cairn.store.console import console_lines
+
+        return console_lines(
+            self._store, self.id, after=after, limit=limit, search=search, stream=stream
+        )
+
+    def reproductions(self) -> list[ApiRun]:
+        """The runs ``cairn reproduce`` made of this run, oldest first."""
+        from cairn.store.capture import reproductions_of
+
+        ids = reproductions_of(self._store, self.project, self.id)
+        infos = {info.id: info for info in self._store.runs(ids=ids)}
+        return [ApiRun(self._store, infos[i]) for i in ids if i in infos]
+
+    def comparisons(self) -> list[Comparison]:
+        """Stored results of ``cairn reproduce`` for this run, newest first."""
+        from cairn.store.reproductions import list_reproductions
+
+        return list_reproductions(self._store, self.id)
 
     def refresh(self) -> ApiRun:
         """Read the run's metadata again (state, summary) and return self."""

@@ -73,7 +73,18 @@ def _load_file(path: Path) -> Any:
 
 
 def json_safe(value: Any, key: str) -> Any:
-    """``value`` as JSON-compatible data; what JSON cannot hold becomes its repr, with a warning."""
+    """``value`` as JSON-compatible data; what JSON cannot hold becomes its repr, with a warning.
+
+    Integers outside 64 bits become their decimal string, with a warning: the journal's msgpack
+    and the SQL JSON columns cannot hold them.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+        warnings.warn(
+            f"config key {key!r}: an integer of {value.bit_length()} bits does not fit in 64 "
+            "bits; stored as its decimal string",
+            stacklevel=4,
+        )
+        return str(value)
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, Mapping):

@@ -10,11 +10,12 @@ import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from cairn.errors import UsageError
 from cairn.journal.file import JournalReader
-from cairn.journal.records import ConfigUpdate, DefineMetric, RunFinish, SummaryUpdate
+from cairn.journal.records import Capture, ConfigUpdate, DefineMetric, RunFinish, SummaryUpdate
 from cairn.sdk.config import Config
 from cairn.sdk.resume import JournalFold
 from cairn.sdk.summary import Summary
@@ -23,8 +24,15 @@ from cairn.sdk.writer import Writer
 from cairn.store.summary import SUMMARY_KINDS
 from cairn.sync.syncer import LiveSyncer
 
+if TYPE_CHECKING:
+    from cairn.sdk.capture import Capturer
+    from cairn.sdk.console import ConsoleCapture
+
 FINISH_TIMEOUT = float(os.environ.get("CAIRN_FINISH_TIMEOUT", "30"))
 """Seconds ``finish()`` waits for the store before leaving the rest to ``cairn sync``."""
+
+UI_URL = "http://127.0.0.1:8080"
+"""Where ``cairn ui`` serves by default; ``$CAIRN_UI_URL`` overrides it for ``Run.url``."""
 
 
 class Run:
@@ -68,6 +76,8 @@ class Run:
         self._closed = False
         self._error: str | None = None
         self._fold_lock = threading.Lock()
+        self._capturer: Capturer | None = None
+        self._console: ConsoleCapture | None = None
         self.config = Config(config, self._config_changed)
         self.summary = Summary(self._computed_summary, self._summary_set)
         self.summary._explicit.update(self._fold.explicit_summary)
@@ -81,8 +91,12 @@ class Run:
 
     @property
     def url(self) -> str | None:
-        """The run's page in a dashboard, once one serves this store (None until then)."""
-        return None
+        """The run's page in the dashboard (``cairn ui``; ``$CAIRN_UI_URL`` says where it is
+        served, default http://127.0.0.1:8080). None for a disabled run, which is not kept."""
+        if self.mode == "disabled":
+            return None
+        base = (os.environ.get("CAIRN_UI_URL") or UI_URL).rstrip("/")
+        return f"{base}/p/{quote(self.project, safe='')}/r/{quote(self.id, safe='')}"
 
     @property
     def step(self) -> int:
@@ -193,6 +207,11 @@ class Run:
                 self._fold.add(records)
             return self._fold.summary.computed()
 
+    def _capture_section(self, section: str, data: dict[str, Any]) -> None:
+        """Journal one section of what the run needs to be re-run (see ``cairn.sdk.capture``)."""
+        if self._writer is not None and not self._closed:
+            self._writer.put(Capture(seq=0, section=section, data=data))
+
     def _check_open(self) -> None:
         if self._closed:
             raise UsageError(f"run {self.path} is finished; changes after finish() are not kept")
@@ -217,6 +236,14 @@ class Run:
         writer = self._writer
         if writer is None:
             return
+        if self._capturer is not None and not self._capturer.wait(FINISH_TIMEOUT):
+            print(
+                f"cairn: capturing the code and environment of {self.path} took longer than "
+                f"{FINISH_TIMEOUT:.0f} s; what was not gathered is missing from the run",
+                file=sys.stderr,
+            )
+        if self._console is not None:
+            self._console.stop()
         state = "finished" if exit_code == 0 and self._error is None else "failed"
         writer.put(
             RunFinish(seq=0, ts=time.time(), exit_code=exit_code, state=state, error=self._error)

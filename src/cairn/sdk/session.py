@@ -18,12 +18,15 @@ from typing import Any, NoReturn
 
 from cairn.errors import UsageError
 from cairn.journal.file import JournalWriter
-from cairn.journal.records import RunStart
+from cairn.journal.records import Capture, RunStart
+from cairn.sdk.capture import Capturer, settings_from
 from cairn.sdk.config import config_to_dict
-from cairn.sdk.location import find_store_dir, journal_path
+from cairn.sdk.console import ConsoleCapture
+from cairn.sdk.location import find_store_dir, journal_path, run_dir
 from cairn.sdk.names import display_name, new_run_id
 from cairn.sdk.resume import JournalFold, Resumed, find_resumable
 from cairn.sdk.run import Run
+from cairn.sdk.settings import Settings
 from cairn.sdk.writer import Writer
 
 MODES = ("online", "offline", "disabled")
@@ -35,6 +38,8 @@ _lock = threading.Lock()
 _current: Run | None = None
 _hooks_installed = False
 _exit_status: object = None
+_seeding: dict[str, Any] | None = None
+"""What ``seed_everything`` did before any run was active: recorded in the next run started."""
 
 
 def current() -> Run | None:
@@ -61,6 +66,7 @@ def init(
     mode: str | None = None,
     id: str | None = None,
     resume: str | None = None,
+    settings: Settings | None = None,
 ) -> Run:
     """Start a run (or continue one) and return it.
 
@@ -75,8 +81,10 @@ def init(
     - ``id`` + ``resume``: ``"allow"`` continues run ``id`` if it exists, else starts it; ``"must"``
       requires it to exist; ``"never"`` (and the default) requires it not to. Steps continue after
       the last one logged.
+    - ``settings``: what is captured besides the metrics (git, code, environment, console); see
+      ``cairn.Settings``. A new run's capture is gathered in the background.
     """
-    global _current
+    global _current, _seeding
     mode = mode or os.environ.get("CAIRN_MODE") or "online"
     if mode not in MODES:
         raise ValueError(f"mode={mode!r}: use one of {', '.join(MODES)}")
@@ -85,6 +93,9 @@ def init(
     if resume in ("allow", "must") and id is None:
         raise ValueError(f"resume={resume!r} needs the id= of the run to continue")
     project = _check_project(project or os.environ.get("CAIRN_PROJECT") or "uncategorized")
+    settings = settings_from(settings)
+    if id is None and os.environ.get("CAIRN_RUN_ID"):
+        id = os.environ.pop("CAIRN_RUN_ID")  # for the first run of the process only
     if id is not None and not _ID.match(id):
         raise ValueError(
             f"id={id!r}: run ids are 1-64 lower-case letters, digits, '-' or '_', "
@@ -169,8 +180,27 @@ def init(
             host=socket.gethostname(),
             program=sys.argv[0] if sys.argv and sys.argv[0] else None,
             resumed=resumed is not None,
+            reproduction_of=None if resumed else os.environ.get("CAIRN_REPRODUCTION_OF") or None,
         )
     )
+    capturer = None
+    if resumed is None:  # a resumed run keeps what its first process captured
+        capturer = Capturer(
+            writer.put,
+            settings,
+            run_dir=run_dir(store_dir, run_id),
+            store_dir=store_dir,
+            config_source=config,
+            online=store is not None,
+        )
+        capturer.start()
+        with _lock:
+            seeding, _seeding = _seeding, None
+        if seeding is not None:
+            writer.put(Capture(seq=0, section="seeds", data=seeding))
+    console = ConsoleCapture(writer.put) if settings.capture_console else None
+    if console is not None:
+        console.start()
     if syncer is not None:
         syncer.start()
     run = Run(
@@ -187,6 +217,7 @@ def init(
         fold=fold,
         reader=resumed.reader if resumed else None,
     )
+    run._capturer, run._console = capturer, console
     with _lock:
         _current = run
     _install_hooks()
@@ -254,6 +285,17 @@ def _finish_at_exit() -> None:
     run.finish(exit_code=code)
 
 
+def record_seeding(record: dict[str, Any]) -> None:
+    """Note what ``seed_everything`` did: in the current run, else in the next one started."""
+    global _seeding
+    with _lock:
+        run = _current
+        if run is None:
+            _seeding = record
+    if run is not None:
+        run._capture_section("seeds", record)
+
+
 def require_current() -> Run:
     run = _current
     if run is None:
@@ -261,4 +303,4 @@ def require_current() -> Run:
     return run
 
 
-__all__ = ["Resumed", "current", "init", "require_current"]
+__all__ = ["Resumed", "current", "init", "record_seeding", "require_current"]

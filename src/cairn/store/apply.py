@@ -11,7 +11,9 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from cairn.errors import StoreGapError
 from cairn.journal.records import (
+    Capture,
     ConfigUpdate,
+    Console,
     DefineMetric,
     History,
     Record,
@@ -21,6 +23,8 @@ from cairn.journal.records import (
 )
 from cairn.store import history
 from cairn.store.blobs import BlobStore
+from cairn.store.capture import apply_capture
+from cairn.store.console import append_console
 from cairn.store.schema import projects, run_tags, runs
 from cairn.store.summary import SummaryState
 
@@ -55,11 +59,21 @@ def apply_records(
         row = _create_run(conn, first)
     run = _RunUpdate(row)
     rows: list[History] = []
+    captures: list[Capture] = []
+    lines: list[Console] = []
     for record in new:
         if type(record) is History:
             rows.append(record)
+        elif type(record) is Console:
+            lines.append(record)
+        elif type(record) is Capture:
+            captures.append(record)
         else:
             run.apply(conn, record)
+    if captures:
+        apply_capture(conn, run_id, captures)
+    if lines:
+        append_console(conn, run_id, lines)
     if rows:
         table = history.rows_table(rows)
         run.add_rows(table)
@@ -102,6 +116,7 @@ def _create_run(conn: Connection, start: RunStart) -> dict[str, Any]:
         "history_rows": 0,
         "last_step": None,
         "last_seq": 0,
+        "reproduction_of": start.reproduction_of,
     }
     conn.execute(insert(runs).values(**values))
     return values
@@ -150,6 +165,8 @@ class _RunUpdate:
             if record.tags:
                 rows = [{"run_id": run_id, "tag": t} for t in dict.fromkeys(record.tags)]
                 conn.execute(insert(run_tags), rows)
+            if record.reproduction_of is not None:
+                self.values["reproduction_of"] = record.reproduction_of
             self.latest = max(self.latest, record.created_at)
         elif isinstance(record, ConfigUpdate):
             self.values["config"] = record.config

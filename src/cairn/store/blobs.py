@@ -50,6 +50,9 @@ class BlobStore:
         return digest
 
     def get(self, digest: str) -> bytes:
+        if self._local:  # the common case, without fsspec's per-call overhead
+            with open(self.path(digest), "rb") as f:
+                return f.read()
         data: bytes = self.fs.cat_file(self.path(digest))
         return data
 

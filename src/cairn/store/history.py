@@ -28,6 +28,7 @@ from cairn.store.schema import history_segments, history_tail
 SEAL_ROWS = 10_000
 COMPACT_OVER = 16
 INDEX_COLUMNS = ("_step", "_seq", "_timestamp")
+THREADED_DECODE_ROWS = 100_000
 
 
 def rows_table(rows: Sequence[History]) -> pa.Table:
@@ -53,12 +54,14 @@ def encode_tail(table: pa.Table) -> bytes:
     return bytes(sink.getvalue())
 
 
-def decode_tail(data: bytes, keys: Sequence[str] | None = None) -> pa.Table:
+def decode_tail(
+    data: bytes, keys: Sequence[str] | None = None, index: Sequence[str] = INDEX_COLUMNS
+) -> pa.Table:
     table = pa.ipc.open_stream(data).read_all()
     if keys is None:
         return table
     names = set(table.column_names)
-    return table.select([*INDEX_COLUMNS, *(k for k in keys if k in names)])
+    return table.select([*index, *(k for k in keys if k in names)])
 
 
 def encode_segment(table: pa.Table) -> bytes:
@@ -72,19 +75,35 @@ def encode_segment(table: pa.Table) -> bytes:
     return buf.getvalue()
 
 
-def decode_segment(data: bytes, keys: Sequence[str] | None = None) -> pa.Table:
-    pf = pq.ParquetFile(io.BytesIO(data))
+def decode_segment(
+    data: bytes, keys: Sequence[str] | None = None, index: Sequence[str] = INDEX_COLUMNS
+) -> pa.Table:
+    # A BufferReader, not io.BytesIO: pyarrow reads it without calling back into Python (and
+    # the GIL), which makes decoding faster and lets threads decode runs in parallel.
+    pf = pq.ParquetFile(pa.BufferReader(data))
+    # Arrow's own threads pay off for a big segment; for a small one they cost more than they
+    # save, and callers reading many runs at once already decode them in parallel.
+    threads = pf.metadata.num_rows >= THREADED_DECODE_ROWS
     if keys is None:
-        return pf.read()
+        return pf.read(use_threads=threads)
     names = set(pf.schema_arrow.names)
-    return pf.read(columns=[*INDEX_COLUMNS, *(k for k in keys if k in names)])
+    return pf.read(columns=[*index, *(k for k in keys if k in names)], use_threads=threads)
 
 
 def sort_rows(table: pa.Table) -> pa.Table:
-    """Order rows by step, then logging order; skips the sort when already ordered."""
+    """Order rows by step, then logging order; skips the sort when already ordered.
+
+    Without a ``_seq`` column the rows must arrive in logging order within each step, as pieces
+    concatenated by ``first_seq`` do (pieces cover disjoint seq ranges; a segment is sorted by
+    step then seq): a stable sort by step then gives the same order.
+    """
     if table.num_rows < 2:
         return table
     steps = table.column("_step").to_numpy()
+    if "_seq" not in table.column_names:
+        if np.all(steps[1:] >= steps[:-1]):
+            return table
+        return table.take(pa.array(np.argsort(steps, kind="stable")))
     if np.all(steps[1:] >= steps[:-1]):
         seqs = table.column("_seq").to_numpy()
         ties = steps[1:] == steps[:-1]
@@ -93,7 +112,9 @@ def sort_rows(table: pa.Table) -> pa.Table:
     return table.sort_by([("_step", "ascending"), ("_seq", "ascending")])
 
 
-def _concat(tables: list[pa.Table], keys: Sequence[str] | None) -> pa.Table:
+def _concat(
+    tables: list[pa.Table], keys: Sequence[str] | None, index: Sequence[str] = INDEX_COLUMNS
+) -> pa.Table:
     if tables:
         table = pa.concat_tables(tables, promote_options="default")
     else:
@@ -108,7 +129,7 @@ def _concat(tables: list[pa.Table], keys: Sequence[str] | None) -> pa.Table:
         if key not in table.column_names:
             table = table.append_column(key, pa.nulls(table.num_rows, pa.float64()))
     if keys is not None:
-        table = table.select([*INDEX_COLUMNS, *keys])
+        table = table.select([*index, *keys])
     return table
 
 
@@ -119,8 +140,15 @@ def read_history(
     keys: Sequence[str] | None = None,
     min_step: int | None = None,
     max_step: int | None = None,
+    index: Sequence[str] = INDEX_COLUMNS,
 ) -> pa.Table:
-    """Every row of a run (optionally only ``keys`` and a step range), ordered by (step, seq)."""
+    """Every row of a run (optionally only ``keys`` and a step range), ordered by (step, seq).
+
+    With ``keys``, ``index`` names the index columns to read (``_step`` always among them):
+    a chart against steps decodes two columns instead of four.
+    """
+    if "_step" not in index:
+        index = ("_step", *index)
     pieces: list[tuple[int, pa.Table]] = []
     for table_def, is_segment in ((history_segments, True), (history_tail, False)):
         query = select(table_def).where(table_def.c.run_id == run_id)
@@ -130,12 +158,12 @@ def read_history(
             query = query.where(table_def.c.min_step <= max_step)
         for row in conn.execute(query):
             if is_segment:
-                piece = decode_segment(blobs.get(row.blob), keys)
+                piece = decode_segment(blobs.get(row.blob), keys, index)
             else:
-                piece = decode_tail(row.data, keys)
+                piece = decode_tail(row.data, keys, index)
             pieces.append((row.first_seq, piece))
     pieces.sort(key=lambda p: p[0])
-    table = sort_rows(_concat([p for _, p in pieces], keys))
+    table = sort_rows(_concat([p for _, p in pieces], keys, index))
     if min_step is not None or max_step is not None:
         steps = table.column("_step").to_numpy()
         lo = -(2**63) if min_step is None else min_step

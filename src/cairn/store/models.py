@@ -41,6 +41,10 @@ class RunInfo:
     history_rows: int = 0
     last_step: int | None = None
     last_seq: int = 0
+    number: int = 0
+    """The run's rank by creation within its project (1, 2, …): the dashboard colours by it."""
+    reproduction_of: str | None = None
+    """``project/id`` of the run this one reproduces (made by ``cairn reproduce``), else None."""
 
     @property
     def path(self) -> str:

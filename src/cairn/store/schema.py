@@ -58,7 +58,9 @@ runs = Table(
     Column("history_rows", Integer, nullable=False),
     Column("last_step", BigInteger),
     Column("last_seq", BigInteger, nullable=False),  # last journal seq applied: idempotent sync
+    Column("reproduction_of", String(320)),  # project/id of the run this one reproduces
     Index("ix_runs_project_created", "project_id", "created_at"),
+    Index("ix_runs_reproduction_of", "reproduction_of"),
 )
 
 run_tags = Table(
@@ -106,4 +108,38 @@ workspaces = Table(
     ),
     Column("data", Json, nullable=False),  # the dashboard's saved layout, opaque to the store
     Column("updated_at", Float, nullable=False),
+)
+
+run_capture = Table(
+    "run_capture",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("section", String(64), primary_key=True),  # git, code, environment, command, ...
+    Column("data", Json, nullable=False),
+    Column("seq", BigInteger, nullable=False),  # the journal record it came from
+)
+
+console = Table(
+    "console",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("line", BigInteger, primary_key=True),  # 0, 1, 2... in the order written
+    Column("seq", BigInteger, nullable=False),  # the journal record it came from
+    Column("stream", String(8), nullable=False),  # stdout | stderr
+    Column("ts", Float, nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+reproductions = Table(
+    "reproductions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("verdict", String(32), nullable=False),  # reproduced | not reproduced | failed
+    Column("runs", Json, nullable=False),  # ids of the reproduction runs
+    Column("metrics", Json, nullable=False),  # one comparison per summary metric
+    Column("details", Json, nullable=False),  # options, environment differences, warnings
+    Column("report", Text, nullable=False),  # the Markdown report
+    Index("ix_reproductions_run", "run_id"),
 )

@@ -51,7 +51,9 @@ def series_of_keys(
         # Clamped to int64, which is what steps are: a huge bound selects everything.
         min_step = None if x_min is None else _int64(np.ceil(x_min))
         max_step = None if x_max is None else _int64(np.floor(x_max))
-    table = store.history(run.id, wanted, min_step=min_step, max_step=max_step)
+    index = ("_step", "_timestamp") if x in ("_runtime", "_timestamp") else ("_step",)
+    table = store.history(run.id, wanted, min_step=min_step, max_step=max_step, index=index)
+    table = table.combine_chunks()  # one copy here; every column below is then zero-copy numpy
     return {key: _one(table, run, key, x, max_points, x_min, x_max) for key in keys}
 
 
@@ -64,10 +66,12 @@ def _one(
     x_min: float | None,
     x_max: float | None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    mask = pc.is_valid(table.column(key))
-    if x not in X_AXES and x != key:
-        mask = pc.and_(mask, pc.is_valid(table.column(x)))
-    table = table.filter(mask)
+    needed = [key] if x in X_AXES or x == key else [key, x]
+    if any(table.column(k).null_count for k in needed):
+        mask = pc.is_valid(table.column(key))
+        if len(needed) > 1:
+            mask = pc.and_(mask, pc.is_valid(table.column(x)))
+        table = table.filter(mask)
     y = _floats(table.column(key))
     if x == "_step":
         xs: np.ndarray = table.column("_step").to_numpy()

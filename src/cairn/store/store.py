@@ -95,6 +95,14 @@ class Store:
             self._delete_blob_if_unused(digest)
         return last
 
+    def put_blob(self, data: bytes) -> str:
+        """Store bytes a record refers to (a code file...); returns their sha256."""
+        return self.blobs.put(data)
+
+    def has_blob(self, digest: str) -> bool:
+        """Whether the store holds the bytes with this sha256."""
+        return self.blobs.exists(digest)
+
     def reserve_run_number(self, project: str) -> int:
         """The next number of a project's run counter (for display names like ``brisk-heron-12``)."""
         with self._write() as conn:
@@ -307,23 +315,40 @@ class Store:
         *,
         min_step: int | None = None,
         max_step: int | None = None,
+        index: Sequence[str] = history.INDEX_COLUMNS,
     ) -> pa.Table:
         """A run's history as an Arrow table ordered by (step, logging order); see store.history.
 
         Without ``keys``: a column for every key the run logged, sorted, whatever the step range.
+        ``index``: which of ``_step``, ``_seq``, ``_timestamp`` to read (``_step`` always is).
         """
         with self._read() as conn:
             if keys is None:
                 query = select(runs.c.history_keys).where(runs.c.id == run_id)
                 keys = list(conn.execute(query).scalar() or [])
-            return history.read_history(conn, self.blobs, run_id, keys, min_step, max_step)
+            return history.read_history(
+                conn, self.blobs, run_id, keys, min_step, max_step, index=index
+            )
 
     def _run_select(self, state: ColumnElement[str]) -> Any:
+        # A run's number: its rank by creation within its project, stable under any filter or
+        # sort, so consecutive runs get different colours in the dashboard.
+        numbers = select(
+            runs.c.id,
+            func.row_number()
+            .over(partition_by=runs.c.project_id, order_by=(runs.c.created_at, runs.c.id))
+            .label("number"),
+        ).subquery("numbers")
         return select(
             *(c for c in runs.c if c.name not in ("summary_state", "summary_explicit", "state")),
             state.label("state"),
             projects.c.name.label("project"),
-        ).select_from(runs.join(projects, projects.c.id == runs.c.project_id))
+            numbers.c.number,
+        ).select_from(
+            runs.join(projects, projects.c.id == runs.c.project_id).join(
+                numbers, numbers.c.id == runs.c.id
+            )
+        )
 
     def _require(self, conn: Connection, run_id: str) -> None:
         if conn.execute(select(runs.c.id).where(runs.c.id == run_id)).first() is None:
@@ -365,6 +390,8 @@ class Store:
             history_rows=row["history_rows"],
             last_step=row["last_step"],
             last_seq=row["last_seq"],
+            reproduction_of=row["reproduction_of"],
+            number=row["number"],
         )
 
 

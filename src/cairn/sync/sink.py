@@ -22,3 +22,11 @@ class Sink(Protocol):
     def heartbeat(self, run_id: str, at: float | None = None) -> None:
         """Record that the run's process is alive."""
         ...
+
+    def put_blob(self, data: bytes) -> str:
+        """Store content-addressed bytes a record refers to; returns their sha256 hex digest."""
+        ...
+
+    def has_blob(self, digest: str) -> bool:
+        """Whether the sink already holds the bytes with this sha256."""
+        ...

@@ -13,6 +13,7 @@ from pathlib import Path
 from cairn.errors import StoreGapError
 from cairn.journal.file import JournalReader, read_journal
 from cairn.journal.records import Record, RunStart
+from cairn.sync.blobs import staged_blob_dirs, upload_blobs
 from cairn.sync.sink import Sink
 
 BATCH = 5_000
@@ -59,7 +60,9 @@ def sync_journal(
     before = sink.last_seq(run_id)
     new = [r for r in records if r.seq > before]
     last = before
+    blob_dirs = staged_blob_dirs(path)
     for start in range(0, len(new), BATCH):
+        upload_blobs(new[start : start + BATCH], blob_dirs, sink)
         last = sink.apply(run_id, new[start : start + BATCH])
         if on_progress:
             on_progress(start + len(new[start : start + BATCH]), len(new))
@@ -99,6 +102,7 @@ class LiveSyncer:
         self.heartbeat_interval = heartbeat_interval
         self.inbox_limit = inbox_limit
         self.reader = JournalReader(path)
+        self.blob_dirs = staged_blob_dirs(path)
         self.last_seq = 0
         self.error: BaseException | None = None
         self._from_writer = from_writer
@@ -200,6 +204,7 @@ class LiveSyncer:
                 self._pending = self._next_batch()
             if not self._pending:
                 return
+            upload_blobs(self._pending, self.blob_dirs, self.sink)
             seq = self.sink.apply(self.run_id, self._pending)
             self._pending = []
             self._floor = seq

@@ -1,0 +1,196 @@
+"""The code a run runs: the entry script's text, and a content-addressed snapshot of the
+repository's tracked files (or, outside a repository, of the source files beside the script).
+
+Each file's bytes are staged once as ``runs/<id>/files/<sha256>``, unless the local store already
+holds them; the section keeps a manifest ``{path: {sha256, size}}`` and a syncer uploads the staged
+bytes the store lacks. Unchanged files across runs cost nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from cairn.sdk.capture.gitinfo import GitError, tracked_files
+from cairn.store.blobs import BlobStore
+
+ENTRY_TEXT_LIMIT = 1_000_000
+"""An entry script longer than this is kept as a staged file only, not as text in the section."""
+
+SOURCE_SUFFIXES = {
+    ".py",
+    ".pyx",
+    ".ipynb",
+    ".yaml",
+    ".yml",
+    ".toml",
+    ".cfg",
+    ".ini",
+    ".sh",
+    ".json",
+}
+"""Outside a git repository, files with these suffixes beside the entry script are the code."""
+
+LOOSE_FILE_LIMIT = 1_000_000
+LOOSE_MAX_FILES = 2000
+_SKIP_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist", "wandb", "outputs"}
+
+
+class Stager:
+    """Stages file bytes under their sha256 in ``files_dir``, skipping what the store has.
+
+    ``direct``: the run syncs into the local store at ``store_blobs`` as it goes (online), so
+    new bytes are written there at once, instead of staged and then copied by the syncer.
+    """
+
+    def __init__(self, files_dir: Path, store_blobs: Path | None, *, direct: bool = False) -> None:
+        self.files_dir = files_dir
+        self.store_blobs = store_blobs
+        self.blobs = BlobStore(store_blobs) if direct and store_blobs is not None else None
+        self.staged = 0
+        """Bytes written (files neither staged nor stored before)."""
+
+    def has(self, digest: str) -> bool:
+        if (self.files_dir / digest).exists():
+            return True
+        if self.store_blobs is None:
+            return False
+        return (self.store_blobs / digest[:2] / digest[2:4] / digest).exists()
+
+    def stage(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        if self.has(digest):
+            return digest
+        self.staged += len(data)
+        if self.blobs is not None:
+            self.blobs.put(data)
+            return digest
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.files_dir, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, self.files_dir / digest)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return digest
+
+
+def entry_section(entry: Path | None, root: Path | None) -> dict[str, Any] | None:
+    """The entry script: its path (relative to the repository when inside it), hash and text."""
+    if entry is None or not entry.is_file():
+        return None
+    data = entry.read_bytes()
+    out: dict[str, Any] = {
+        "path": _relative(entry, root),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+    }
+    if len(data) <= ENTRY_TEXT_LIMIT:
+        out["content"] = data.decode(errors="replace")
+    else:
+        out["content"] = None
+        out["note"] = f"the script is {len(data):,} bytes; its text is in the snapshot only"
+    return out
+
+
+def code_section(
+    entry: Path | None,
+    root: Path | None,
+    *,
+    save_code: bool,
+    limit: int,
+    stager: Stager,
+) -> tuple[dict[str, Any], list[str]]:
+    """The ``code`` section and the digests of the files it names (staged for upload)."""
+    base = root or (entry.parent if entry is not None else None)
+    section: dict[str, Any] = {"entry": entry_section(entry, base), "snapshot": None}
+    if not save_code or base is None:
+        return section, []
+    if root is not None:
+        try:
+            paths = tracked_files(root)
+        except GitError as exc:
+            section["snapshot_note"] = f"cannot list the tracked files: {exc}"
+            return section, []
+        source = "git"
+    else:
+        source = "folder"
+        paths = _source_files(base)
+    files: dict[str, dict[str, Any]] = {}
+    skipped: list[str] = []
+    total = 0
+    for rel in paths:
+        path = base / rel
+        if path.is_symlink():
+            files[rel] = {"symlink": os.readlink(path)}
+            continue
+        try:
+            size = path.stat().st_size
+            if total + size > limit:
+                skipped.append(rel)
+                continue
+            data = path.read_bytes()
+        except OSError:
+            continue  # deleted in the work tree (the diff says so) or unreadable
+        total += len(data)
+        files[rel] = {"sha256": stager.stage(data), "size": len(data)}
+    snapshot: dict[str, Any] = {
+        "source": source,
+        "root": str(base),
+        "files": files,
+        "total_bytes": total,
+    }
+    if skipped:
+        snapshot["skipped"] = skipped[:1000]
+        snapshot["note"] = (
+            f"{len(skipped)} files were left out: the snapshot stops at {limit:,} bytes "
+            "(Settings.code_limit_bytes / $CAIRN_CODE_LIMIT_BYTES)"
+        )
+    section["snapshot"] = snapshot
+    digests = sorted({f["sha256"] for f in files.values() if "sha256" in f})
+    return section, digests
+
+
+def _relative(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _source_files(folder: Path) -> list[str]:
+    """Source-like files under ``folder``, skipping hidden folders, virtualenvs and build output."""
+    found: list[str] = []
+    for visited, (dirpath, dirnames, filenames) in enumerate(os.walk(folder)):
+        if visited >= LOOSE_MAX_FILES:  # a script in a home folder must not walk the disk
+            break
+        here = Path(dirpath)
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".")
+            and d not in _SKIP_DIRS
+            and not (here / d / "pyvenv.cfg").exists()
+        )
+        for name in sorted(filenames):
+            path = here / name
+            if path.suffix.lower() not in SOURCE_SUFFIXES:
+                continue
+            try:
+                if path.stat().st_size > LOOSE_FILE_LIMIT:
+                    continue
+            except OSError:
+                continue
+            found.append(path.relative_to(folder).as_posix())
+            if len(found) >= LOOSE_MAX_FILES:
+                return found
+    return found

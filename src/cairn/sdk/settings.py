@@ -1,0 +1,67 @@
+"""``cairn.Settings``: what ``cairn.init()`` captures besides what the script logs.
+
+Each field's default comes from an environment variable, so a setting can be turned off for a
+whole job without touching the script: ``CAIRN_SAVE_CODE=0 python train.py``. A field given
+explicitly wins over the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from cairn.errors import ConfigError
+
+_FALSE = {"0", "false", "no", "off"}
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in _FALSE:
+        return False
+    if value in _TRUE:
+        return True
+    raise ConfigError(f"${name}={raw!r}: use 1/true/yes/on or 0/false/no/off")
+
+
+def _size(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"${name}={raw!r}: give a number of bytes, e.g. 1000000") from None
+    if value < 0:
+        raise ConfigError(f"${name}={raw!r}: give a number of bytes of at least 0")
+    return value
+
+
+@dataclass
+class Settings:
+    """What ``cairn.init(settings=...)`` captures. Defaults come from ``$CAIRN_*`` variables.
+
+    - ``capture_git``: repository, commit, branch, remote, dirty flag, diff, untracked names.
+    - ``save_code``: a content-addressed snapshot of the repository's tracked files (else the
+      entry script only).
+    - ``capture_env``: Python, OS, CPU, memory, GPUs, installed packages, result-changing
+      environment variables (never secrets).
+    - ``capture_console``: stdout and stderr, teed into the run.
+    - ``diff_limit_bytes``: a diff against HEAD longer than this is cut, with a note saying so.
+    - ``code_limit_bytes``: the code snapshot stops at this many bytes, with a note saying so.
+    """
+
+    capture_git: bool = field(default_factory=lambda: _flag("CAIRN_CAPTURE_GIT", True))
+    save_code: bool = field(default_factory=lambda: _flag("CAIRN_SAVE_CODE", True))
+    capture_env: bool = field(default_factory=lambda: _flag("CAIRN_CAPTURE_ENV", True))
+    capture_console: bool = field(default_factory=lambda: _flag("CAIRN_CAPTURE_CONSOLE", True))
+    diff_limit_bytes: int = field(
+        default_factory=lambda: _size("CAIRN_DIFF_LIMIT_BYTES", 1_000_000)
+    )
+    code_limit_bytes: int = field(
+        default_factory=lambda: _size("CAIRN_CODE_LIMIT_BYTES", 20_000_000)
+    )

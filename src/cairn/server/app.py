@@ -1,0 +1,58 @@
+"""The app factory: the JSON API under ``/api/v1`` and the web app, over one Store.
+
+The app keeps no state of its own beyond the Store, so several processes can serve one database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+
+from cairn._version import __version__
+from cairn.server.errors import install_error_handlers
+from cairn.server.routes import projects, runs, series, workspace
+from cairn.server.static import mount_web_app
+from cairn.store import Store
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(store: Store, static_dir: Path | None = None) -> FastAPI:
+    """The dashboard's server for ``store``; ``static_dir`` holds the built web app (or None)."""
+    app = FastAPI(
+        title="Cairn",
+        version=__version__,
+        summary="Experiment tracking built for reproducibility: the dashboard's JSON API.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.store = store
+    install_error_handlers(app)
+    _serve_api_docs(app, static_dir)
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (projects, runs, series, workspace):
+        api.include_router(module.router)
+    app.include_router(api)
+    mount_web_app(app, static_dir)
+    return app
+
+
+def _serve_api_docs(app: FastAPI, static_dir: Path | None) -> None:
+    """Swagger UI at ``/api/docs``, from the web build's own copy (works offline), else a CDN."""
+    local = static_dir is not None and (static_dir / "swagger" / "swagger-ui-bundle.js").is_file()
+    cdn = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
+    base = "/swagger" if local else cdn
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title="Cairn API",
+            swagger_js_url=f"{base}/swagger-ui-bundle.js",
+            swagger_css_url=f"{base}/swagger-ui.css",
+            swagger_favicon_url=f"{base}/favicon-32x32.png",
+        )

@@ -1,0 +1,36 @@
+"""``/projects``: the projects, and the columns their runs have."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from cairn.server.deps import StoreDep
+from cairn.server.schemas import ApiError, Columns, Project
+from cairn.store.columns import project_columns
+
+router = APIRouter(tags=["projects"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ApiError}}
+
+
+@router.get("/projects", response_model=list[Project])
+def list_projects(store: StoreDep) -> list[dict[str, Any]]:
+    """Every project, by name, with its run count and latest activity."""
+    return [
+        {
+            "name": p.name,
+            "run_count": p.run_count,
+            "created_at": p.created_at,
+            "last_activity": p.last_activity,
+        }
+        for p in store.projects()
+    ]
+
+
+@router.get("/projects/{project}/columns", response_model=Columns, responses=NOT_FOUND)
+def columns(project: str, store: StoreDep) -> dict[str, list[str]]:
+    """The flattened config paths and the summary keys any run of the project has, sorted."""
+    store.project(project)
+    config, summary = project_columns(store, project)
+    return {"config": config, "summary": summary}

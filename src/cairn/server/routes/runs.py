@@ -1,0 +1,119 @@
+"""``/projects/{project}/runs``: list (filter, order, search, pages), read, edit and delete runs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Response
+
+from cairn.errors import RunNotFoundError
+from cairn.server.convert import run_detail, run_row
+from cairn.server.deps import StoreDep, project_run
+from cairn.server.schemas import ApiError, Deleted, DeleteRuns, RunDetail, RunEdit, RunPage
+
+router = APIRouter(tags=["runs"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ApiError}}
+BAD_QUERY: dict[int | str, dict[str, Any]] = {400: {"model": ApiError}, **NOT_FOUND}
+
+MAX_OFFSET = 2**31
+
+
+def _picked_columns(columns: str | None) -> tuple[set[str] | None, set[str] | None]:
+    """``config.model.width,summary.val/acc`` → ({"model.width"}, {"val/acc"}); None: all."""
+    if columns is None:
+        return None, None
+    config: set[str] = set()
+    summary: set[str] = set()
+    for part in columns.split(","):
+        name = part.strip()
+        if not name:
+            continue
+        root, dot, key = name.partition(".")
+        if root not in ("config", "summary") or not dot or not key:
+            raise HTTPException(
+                400,
+                f"column {name!r}: columns are config.<path> or summary.<key>, "
+                "comma-separated (e.g. config.model.width,summary.val/acc)",
+            )
+        (config if root == "config" else summary).add(key)
+    return config, summary
+
+
+@router.get("/projects/{project}/runs", response_model=RunPage, responses=BAD_QUERY)
+def list_runs(
+    project: str,
+    store: StoreDep,
+    filter: Annotated[
+        str | None, Query(description='e.g. config.lr < 1e-3 and "baseline" in tags')
+    ] = None,
+    order: Annotated[
+        str | None, Query(description="e.g. -summary.val/acc,config.lr (default -created_at)")
+    ] = None,
+    search: Annotated[
+        str | None, Query(description="case-insensitive substring of name, id or a tag")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    columns: Annotated[
+        str | None, Query(description="config.<path>,summary.<key>,...: only these values")
+    ] = None,
+) -> dict[str, Any]:
+    """A page of the project's runs and how many match in all."""
+    store.project(project)
+    config_keys, summary_keys = _picked_columns(columns)
+    filter = filter if filter and filter.strip() else None
+    order = order if order and order.strip() else None
+    infos = store.runs(
+        project, filter=filter, order=order, search=search or None, limit=limit, offset=offset
+    )
+    if len(infos) < limit and (infos or offset == 0):
+        total = offset + len(infos)  # this page holds the last run: no need to count
+    else:
+        total = store.count_runs(project, filter=filter, search=search or None)
+    return {
+        "total": total,
+        "offset": offset,
+        "limit": limit,
+        "runs": [run_row(info, config_keys, summary_keys) for info in infos],
+    }
+
+
+@router.get("/projects/{project}/runs/{run_id}", response_model=RunDetail, responses=NOT_FOUND)
+def get_run(project: str, run_id: str, store: StoreDep) -> dict[str, Any]:
+    """One run, config nested as logged, with its metric keys."""
+    return run_detail(project_run(store, project, run_id))
+
+
+@router.patch("/projects/{project}/runs/{run_id}", response_model=RunDetail, responses=NOT_FOUND)
+def edit_run(project: str, run_id: str, edit: RunEdit, store: StoreDep) -> dict[str, Any]:
+    """Change a run's name, notes or tags (tags: the whole new list)."""
+    project_run(store, project, run_id)
+    info = store.update_run(run_id, name=edit.name, notes=edit.notes, tags=edit.tags)
+    return run_detail(info)
+
+
+@router.delete(
+    "/projects/{project}/runs/{run_id}",
+    status_code=204,
+    response_class=Response,
+    responses=NOT_FOUND,
+)
+def delete_run(project: str, run_id: str, store: StoreDep) -> Response:
+    """Delete a run with its history."""
+    project_run(store, project, run_id)
+    store.delete_run(run_id)
+    return Response(status_code=204)
+
+
+@router.post("/projects/{project}/runs/delete", response_model=Deleted, responses=NOT_FOUND)
+def delete_runs(project: str, body: DeleteRuns, store: StoreDep) -> dict[str, int]:
+    """Delete several runs; ids that are not runs of the project are skipped."""
+    store.project(project)
+    deleted = 0
+    for info in store.runs(project, ids=list(dict.fromkeys(body.ids))):
+        try:
+            store.delete_run(info.id)
+        except RunNotFoundError:
+            continue  # deleted meanwhile, by another request
+        deleted += 1
+    return {"deleted": deleted}

@@ -1,0 +1,144 @@
+"""The JSON the API takes and gives, as Pydantic models. Keep in step with web/src/api/types.ts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+JsonObject = dict[str, Any]
+"""A JSON object. Non-finite floats in config and summary arrive as "NaN", "Infinity", "-Infinity"."""
+
+MAX_SERIES_PAIRS = 2000
+"""At most this many (run, key) lines in one series request."""
+
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+Tag = Annotated[str, Field(min_length=1, max_length=255)]
+RunId = Annotated[str, Field(min_length=1, max_length=64)]
+MetricKey = Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class RequestBody(BaseModel):
+    """A request body: unknown fields are an error, so a typo does not pass silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Project(BaseModel):
+    name: str
+    run_count: int
+    created_at: float = Field(description="unix seconds")
+    last_activity: float | None = Field(description="unix seconds of the latest run update")
+
+
+class RunRow(BaseModel):
+    """One row of the runs table: config flattened with "." (``model.width``), summary as stored."""
+
+    id: str
+    project: str
+    name: str
+    state: str = Field(description="running, finished, failed or crashed")
+    created_at: float
+    updated_at: float
+    heartbeat_at: float
+    finished_at: float | None
+    runtime: float = Field(description="seconds from creation to finish or last heartbeat")
+    tags: list[str]
+    notes: str | None
+    group: str | None
+    job_type: str | None
+    host: str | None
+    history_rows: int
+    last_step: int | None
+    number: int = Field(description="rank by creation within the project (1, 2, …); colours")
+    config: JsonObject
+    summary: JsonObject
+
+
+class RunPage(BaseModel):
+    total: int = Field(description="runs matching the filter and search")
+    offset: int
+    limit: int
+    runs: list[RunRow]
+
+
+class RunDetail(RunRow):
+    """One run: config nested as logged, plus what the run page shows."""
+
+    exit_code: int | None
+    error: str | None
+    program: str | None
+    metric_keys: list[str]
+
+
+class Columns(BaseModel):
+    config: list[str] = Field(description="flattened config paths present in any run")
+    summary: list[str] = Field(description="summary keys present in any run")
+
+
+class RunEdit(RequestBody):
+    """Fields to change; a field left out (or null) stays as it is."""
+
+    name: Annotated[str, Field(min_length=1, max_length=255)] | None = None
+    notes: Annotated[str, Field(max_length=100_000)] | None = None
+    tags: Annotated[list[Tag], Field(max_length=100)] | None = None
+
+
+class DeleteRuns(RequestBody):
+    ids: Annotated[list[RunId], Field(max_length=10_000)]
+
+
+class Deleted(BaseModel):
+    deleted: int = Field(description="runs deleted; ids not in the project are skipped")
+
+
+class MetricKeysRequest(RequestBody):
+    run_ids: Annotated[list[RunId], Field(max_length=10_000)] | None = Field(
+        default=None, description="null: every run of the project"
+    )
+
+
+class MetricKeys(BaseModel):
+    keys: list[str]
+
+
+class SeriesRequest(RequestBody):
+    run_ids: Annotated[list[RunId], Field(max_length=MAX_SERIES_PAIRS)]
+    keys: Annotated[list[MetricKey], Field(max_length=MAX_SERIES_PAIRS)]
+    x: Annotated[str, Field(min_length=1, max_length=256)] = Field(
+        default="_step", description="_step, _runtime, _timestamp or a metric key"
+    )
+    max_points: Annotated[int, Field(ge=5, le=10_000)] = 1500
+    x_min: FiniteFloat | None = None
+    x_max: FiniteFloat | None = None
+
+
+class NonFinite(BaseModel):
+    index: list[int] = Field(description="positions in y that hold null")
+    kind: list[Literal["nan", "inf", "-inf"]]
+
+
+class Series(BaseModel):
+    """One (run, key) line, at most max_points points; y is null where the value is non-finite."""
+
+    run_id: str
+    key: str
+    x: list[float]
+    y: list[float | None]
+    nonfinite: NonFinite
+
+
+class SeriesResponse(BaseModel):
+    x: str
+    series: list[Series]
+
+
+class FilterProblem(BaseModel):
+    message: str
+    position: int = Field(description="0-based offset in the expression")
+
+
+class ApiError(BaseModel):
+    """Every 4xx but validation errors (422, FastAPI's list): a message, or a filter problem."""
+
+    detail: str | FilterProblem

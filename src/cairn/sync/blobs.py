@@ -1,0 +1,68 @@
+"""Shipping the files a run's records refer to (code snapshots) before the records themselves.
+
+At capture time a run stages each file's bytes as ``runs/<id>/files/<sha256>`` (or finds them in
+the local store's blob folder already); before a syncer applies a ``Capture`` record, every blob it
+names that the sink lacks is read from there and put to the sink. Identical files are stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from cairn.journal.records import Capture, Record
+from cairn.sync.sink import Sink
+
+log = logging.getLogger("cairn.sync")
+
+
+def staged_blob_dirs(journal: Path) -> list[Path]:
+    """Where a journal's staged blobs may be: its run's ``files/``, then the store's ``blobs/``."""
+    run_dir = journal.parent
+    dirs = [run_dir / "files"]
+    if run_dir.parent.name == "runs":
+        dirs.append(run_dir.parent.parent / "blobs")
+    return dirs
+
+
+def read_staged(dirs: Sequence[Path], digest: str) -> bytes | None:
+    """The staged bytes of ``digest``, or None when no folder has them intact."""
+    for folder in dirs:
+        for path in (folder / digest, folder / digest[:2] / digest[2:4] / digest):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if hashlib.sha256(data).hexdigest() == digest:
+                return data
+    return None
+
+
+def upload_blobs(records: Sequence[Record], dirs: Sequence[Path], sink: Sink) -> int:
+    """Put to ``sink`` the staged blobs that ``records`` name and it lacks; returns how many.
+
+    A blob found nowhere is logged and skipped: the record still applies, and whoever reads the
+    file later is told it is missing, rather than the run never syncing.
+    """
+    sent = 0
+    for record in records:
+        if type(record) is not Capture or not record.blobs:
+            continue
+        for digest in record.blobs:
+            if sink.has_blob(digest):
+                continue
+            data = read_staged(dirs, digest)
+            if data is None:
+                log.warning(
+                    "cairn: the %s capture names file %s, which is staged nowhere in %s; "
+                    "it is left out",
+                    record.section,
+                    digest,
+                    ", ".join(str(d) for d in dirs),
+                )
+                continue
+            sink.put_blob(data)
+            sent += 1
+    return sent

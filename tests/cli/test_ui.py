@@ -1,0 +1,74 @@
+"""``cairn ui``: finds the store, says where it serves, and fails clearly instead of tracebacks."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from click.testing import CliRunner
+from tests.fakes.runs import make_run
+from tests.fakes.server import serve
+
+from cairn.cli.main import cli
+
+
+def test_without_a_store_it_says_so_and_exits_1(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["ui", "--dir", str(tmp_path / "nothing")])
+    assert result.exit_code == 1
+    assert "no Cairn store at" in result.output and "cairn.init()" in result.output
+    assert not (tmp_path / "nothing").exists()  # nothing created
+
+
+def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
+    make_run(tmp_path / ".cairn")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            cli, ["ui", "--dir", str(tmp_path / ".cairn"), "--port", str(port)]
+        )
+    assert result.exit_code == 1
+    assert f"port {port} on 127.0.0.1 is in use" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_open_prints_the_url_and_opens_a_browser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_run(tmp_path / ".cairn")
+    opened: list[str] = []
+    served: list[int] = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets: served.append(len(sockets)))
+    result = CliRunner().invoke(
+        cli, ["ui", "--dir", str(tmp_path / ".cairn"), "--port", "0", "--open"]
+    )
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("Cairn dashboard: http://127.0.0.1:")
+    assert opened == [first.removeprefix("Cairn dashboard: ")]
+    assert served == [1]
+
+
+def test_the_store_is_found_through_cairn_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_run(tmp_path / ".cairn", "found")
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets: None)
+    monkeypatch.setenv("CAIRN_DIR", str(tmp_path / ".cairn"))
+    result = CliRunner().invoke(cli, ["ui", "--port", "0"])
+    assert result.exit_code == 0, result.output
+    assert str(tmp_path / ".cairn") in result.output
+
+
+def test_python_m_cairn_ui_serves_the_api(tmp_path: Path) -> None:
+    make_run(tmp_path / ".cairn", "served")
+    with serve(tmp_path / ".cairn") as server:
+        assert server.output().startswith(f"Cairn dashboard: {server.url}\n")
+        projects = httpx.get(f"{server.url}/api/v1/projects").json()
+        assert [p["name"] for p in projects] == ["served"]
+        assert httpx.get(server.url).status_code == 200

@@ -1,0 +1,65 @@
+"""A real ``cairn ui`` process on a free port, for tests that talk HTTP to the server."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    """The base URL, ``http://127.0.0.1:<port>``."""
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def output(self) -> str:
+        """Everything the process printed so far (stdout and stderr)."""
+        return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def serve(store_dir: Path, timeout: float = 30.0) -> Iterator[Server]:
+    """``python -m cairn ui --dir store_dir --port <free>``, once it answers; stopped after.
+
+    Its output goes to a file, not a pipe, so a chatty server can never block on a full pipe.
+    """
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        log_path = Path(tmp) / "ui.log"
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "cairn", "ui", "--dir", str(store_dir), "--port", str(port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        server = Server(f"http://127.0.0.1:{port}", proc, log_path)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    httpx.get(f"{server.url}/api/v1/projects", timeout=1).raise_for_status()
+                    break
+                except httpx.HTTPError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"cairn ui did not start:\n{server.output()}") from None
+                    time.sleep(0.05)
+            yield server
+        finally:
+            proc.terminate()
+            proc.wait(10)

@@ -1,0 +1,96 @@
+"""The code section: the entry script, a content-addressed snapshot, staged once."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from tests.fakes.repos import make_repo
+
+from cairn.sdk.capture.code import Stager, code_section
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_snapshot_of_the_tracked_files(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {"train.py": "print('hi')\n", "lib/m.py": "M = 1\n"})
+    (repo / "lib" / "m.py").write_text("M = 2\n")  # the working tree's bytes are snapshotted
+    (repo / "untracked.py").write_text("secret = 1\n")
+    stager = Stager(tmp_path / "files", None)
+    section, blobs = code_section(
+        repo / "train.py", repo, save_code=True, limit=10**6, stager=stager
+    )
+    assert section["entry"]["path"] == "train.py"
+    assert section["entry"]["content"] == "print('hi')\n"
+    files = section["snapshot"]["files"]
+    assert files == {
+        "lib/m.py": {"sha256": sha(b"M = 2\n"), "size": 6},
+        "train.py": {"sha256": sha(b"print('hi')\n"), "size": 12},
+    }
+    assert sorted(blobs) == sorted(f["sha256"] for f in files.values())
+    for digest in blobs:
+        assert sha((tmp_path / "files" / digest).read_bytes()) == digest
+
+
+def test_files_the_store_has_are_not_staged_again(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {"a.py": "A = 1\n", "b.py": "B = 1\n"})
+    store_blobs = tmp_path / "blobs"
+    known = sha(b"A = 1\n")
+    (store_blobs / known[:2] / known[2:4]).mkdir(parents=True)
+    (store_blobs / known[:2] / known[2:4] / known).write_bytes(b"A = 1\n")
+    stager = Stager(tmp_path / "files", store_blobs)
+    code_section(repo / "a.py", repo, save_code=True, limit=10**6, stager=stager)
+    assert sorted(p.name for p in (tmp_path / "files").iterdir()) == [sha(b"B = 1\n")]
+    again = Stager(tmp_path / "files", store_blobs)
+    code_section(repo / "a.py", repo, save_code=True, limit=10**6, stager=again)
+    assert again.staged == 0, "a second run with the same code stages nothing"
+
+
+def test_the_snapshot_stops_at_the_limit_and_says_so(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {"a.py": "a" * 60, "b.py": "b" * 60})
+    section, _ = code_section(
+        None, repo, save_code=True, limit=100, stager=Stager(tmp_path / "f", None)
+    )
+    snapshot = section["snapshot"]
+    assert list(snapshot["files"]) == ["a.py"] and snapshot["skipped"] == ["b.py"]
+    assert "1 files were left out" in snapshot["note"]
+
+
+def test_without_save_code_only_the_entry_script(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {"train.py": "x = 1\n"})
+    section, blobs = code_section(
+        repo / "train.py", repo, save_code=False, limit=10**6, stager=Stager(tmp_path / "f", None)
+    )
+    assert section["snapshot"] is None and blobs == []
+    assert section["entry"]["content"] == "x = 1\n"
+
+
+def test_outside_a_repository_the_source_files_beside_the_script(tmp_path: Path) -> None:
+    folder = tmp_path / "project"
+    (folder / "models").mkdir(parents=True)
+    (folder / "train.py").write_text("import models\n")
+    (folder / "models" / "net.py").write_text("NET = 1\n")
+    (folder / "conf.yaml").write_text("lr: 0.1\n")
+    (folder / "data.bin").write_bytes(b"\0" * 100)
+    (folder / ".venv" / "lib").mkdir(parents=True)
+    (folder / ".venv" / "lib" / "x.py").write_text("")
+    (folder / "env" / "lib").mkdir(parents=True)
+    (folder / "env" / "pyvenv.cfg").write_text("")
+    (folder / "env" / "lib" / "y.py").write_text("")
+    section, _ = code_section(
+        folder / "train.py", None, save_code=True, limit=10**6, stager=Stager(tmp_path / "f", None)
+    )
+    assert section["entry"]["path"] == "train.py"
+    assert section["snapshot"]["source"] == "folder"
+    assert sorted(section["snapshot"]["files"]) == ["conf.yaml", "models/net.py", "train.py"]
+
+
+def test_an_online_run_writes_into_the_store_not_the_staging_folder(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {"a.py": "A = 1\n"})
+    stager = Stager(tmp_path / "files", tmp_path / "blobs", direct=True)
+    _, blobs = code_section(repo / "a.py", repo, save_code=True, limit=10**6, stager=stager)
+    digest = blobs[0]
+    assert (tmp_path / "blobs" / digest[:2] / digest[2:4] / digest).read_bytes() == b"A = 1\n"
+    assert not (tmp_path / "files").exists()

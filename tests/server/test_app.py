@@ -1,0 +1,150 @@
+"""The app around the API: OpenAPI and docs, the web app and its routes, errors that are bugs."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.fakes.server import Server
+
+from cairn.server import create_app
+from cairn.store import Store
+
+with warnings.catch_warnings():  # Starlette's TestClient warns about the httpx it is built on
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+INDEX = "<!doctype html><title>Cairn app</title><script src='/assets/app-1234.js'></script>"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.local(tmp_path / ".cairn")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def static_dir(tmp_path: Path) -> Path:
+    """A stand-in for a Vite build: index.html, hashed assets and a file at the root."""
+    static = tmp_path / "static"
+    (static / "assets").mkdir(parents=True)
+    (static / "index.html").write_text(INDEX)
+    (static / "assets" / "app-1234.js").write_text("console.log('cairn')")
+    (static / "favicon.svg").write_text("<svg/>")
+    (tmp_path / "secret.txt").write_text("not for the web")
+    return static
+
+
+def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
+    response = api.get("/openapi.json")
+    assert response.status_code == 200
+    spec = response.json()
+    assert spec["info"]["title"] == "Cairn"
+    assert set(spec["paths"]) == {
+        "/api/v1/projects",
+        "/api/v1/projects/{project}/columns",
+        "/api/v1/projects/{project}/runs",
+        "/api/v1/projects/{project}/runs/{run_id}",
+        "/api/v1/projects/{project}/runs/delete",
+        "/api/v1/projects/{project}/metric-keys",
+        "/api/v1/projects/{project}/series",
+        "/api/v1/projects/{project}/workspace",
+    }
+    assert set(spec["paths"]["/api/v1/projects/{project}/runs/{run_id}"]) == {
+        "get",
+        "patch",
+        "delete",
+    }
+    schemas = spec["components"]["schemas"]
+    assert {"RunRow", "RunPage", "RunDetail", "SeriesRequest", "SeriesResponse"} <= set(schemas)
+
+
+def test_interactive_docs_are_served(server: Server) -> None:
+    response = httpx.get(f"{server.url}/api/docs")
+    assert response.status_code == 200
+    assert "/api/v1/openapi.json" in response.text
+
+
+def test_interactive_docs_work_offline_from_the_build(store: Store, static_dir: Path) -> None:
+    """With a build that carries Swagger UI, /api/docs names no outside address."""
+    swagger = static_dir / "swagger"
+    swagger.mkdir()
+    (swagger / "swagger-ui-bundle.js").write_text("window.SwaggerUIBundle = () => {}")
+    (swagger / "swagger-ui.css").write_text("body {}")
+    client = TestClient(create_app(store, static_dir))
+    page = client.get("/api/docs").text
+    assert "/swagger/swagger-ui-bundle.js" in page and "/swagger/swagger-ui.css" in page
+    assert "https://" not in page
+    assert client.get("/swagger/swagger-ui-bundle.js").text.startswith("window.SwaggerUIBundle")
+
+
+def test_ui_prints_the_dashboard_url_first(server: Server) -> None:
+    assert server.output().splitlines()[0] == f"Cairn dashboard: {server.url}"
+
+
+def test_unknown_api_paths_are_json_404s(server: Server) -> None:
+    for path in ("/api", "/api/v1/nope", "/api/v2/projects"):
+        response = httpx.get(f"{server.url}{path}")
+        assert response.status_code == 404, path
+        assert "no API endpoint" in response.json()["detail"]
+    assert httpx.post(f"{server.url}/api/v1/projects").status_code == 405
+
+
+def test_web_app_routes_get_index_html(store: Store, static_dir: Path) -> None:
+    client = TestClient(create_app(store, static_dir))
+    for path in ("/", "/p/demo", "/p/demo/r/abc123", "/p/demo/r/abc123?tab=charts"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.text == INDEX
+        assert response.headers["content-type"].startswith("text/html")
+        assert response.headers["cache-control"] == "no-cache"
+    asset = client.get("/assets/app-1234.js")
+    assert asset.status_code == 200 and asset.text == "console.log('cairn')"
+    assert client.get("/assets/missing.js").status_code == 404  # not index.html
+    assert client.get("/favicon.svg").text == "<svg/>"
+    assert client.get("/api/v1/projects").json() == []
+
+
+def test_web_app_never_serves_files_outside_its_folder(store: Store, static_dir: Path) -> None:
+    client = TestClient(create_app(store, static_dir))
+    for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/assets/../../secret.txt", "/a%00b"):
+        response = client.get(path)
+        assert "not for the web" not in response.text, path
+        assert response.status_code in (200, 404), path
+
+
+def test_without_a_build_the_page_says_how_to_make_one(store: Store, tmp_path: Path) -> None:
+    for static in (None, tmp_path / "missing"):
+        client = TestClient(create_app(store, static))
+        for path in ("/", "/p/demo/r/abc"):
+            response = client.get(path)
+            assert response.status_code == 200
+            assert "not built" in response.text and "make web" in response.text
+        assert client.get("/api/v1/projects").status_code == 200
+
+
+class BrokenStore(Store):
+    """A store whose project list fails as a bug would."""
+
+    def projects(self) -> list:  # type: ignore[type-arg]
+        raise RuntimeError("boom")
+
+
+def test_a_bug_is_a_logged_500_with_a_message(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = BrokenStore.local(tmp_path / ".cairn")
+    client = TestClient(create_app(store, None), raise_server_exceptions=False)
+    with caplog.at_level(logging.ERROR, logger="cairn.server"):
+        response = client.get("/api/v1/projects")
+    assert response.status_code == 500
+    assert response.json() == {
+        "detail": "internal error (RuntimeError); the server log has the traceback"
+    }
+    assert "GET /api/v1/projects failed" in caplog.text and "boom" in caplog.text
+    store.close()

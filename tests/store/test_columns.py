@@ -1,0 +1,63 @@
+"""Flattened config paths, summary keys and metric keys of a project's runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cairn.journal.records import History, Record, RunFinish, RunStart, SummaryUpdate
+from cairn.store import Store
+from cairn.store.columns import flatten_config, metric_keys, project_columns
+
+T0 = 1_700_000_000.0
+
+
+def test_flatten_config() -> None:
+    config = {"lr": 0.1, "model": {"width": 64, "act": {"name": "relu"}}, "layers": [1, 2], "e": {}}
+    assert flatten_config(config) == {
+        "lr": 0.1,
+        "model.width": 64,
+        "model.act.name": "relu",
+        "layers": [1, 2],
+        "e": {},
+    }
+    assert flatten_config({}) == {}
+
+
+def apply(
+    store: Store, run_id: str, project: str, config: dict[str, Any], summary: dict[str, Any]
+) -> None:
+    records: list[Record] = [
+        RunStart(seq=1, run_id=run_id, project=project, name=run_id, created_at=T0, config=config),
+        SummaryUpdate(seq=2, set=summary),
+        History(seq=3, step=0, ts=T0, values={f"{run_id}/loss": 1.0}),
+        RunFinish(seq=4, ts=T0 + 1),
+    ]
+    store.apply(run_id, records)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.local(tmp_path)
+    apply(store, "a", "p", {"lr": 0.1, "model": {"width": 64}}, {"acc": 0.5})
+    apply(store, "b", "p", {"lr": 0.2, "model": {"depth": 2}, "tags": []}, {"best": {"x": 1}})
+    apply(store, "c", "q", {"other": 1}, {"nan": float("nan")})
+    yield store
+    store.close()
+
+
+def test_project_columns_are_the_sorted_union(store: Store) -> None:
+    config, summary = project_columns(store, "p")
+    assert config == ["lr", "model.depth", "model.width", "tags"]
+    assert summary == ["a/loss", "acc", "b/loss", "best"]
+    assert project_columns(store, "q") == (["other"], ["c/loss", "nan"])
+    assert project_columns(store, "nope") == ([], [])
+
+
+def test_metric_keys_of_some_runs_or_all(store: Store) -> None:
+    assert metric_keys(store, "p") == ["a/loss", "b/loss"]
+    assert metric_keys(store, "p", ["b", "c"]) == ["b/loss"]
+    assert metric_keys(store, "p", []) == []

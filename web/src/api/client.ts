@@ -1,0 +1,101 @@
+// Fetch helpers for the JSON API. Every function throws ApiRequestError with the server's message.
+import type {
+  Columns,
+  Project,
+  RunDetail,
+  RunEdit,
+  RunPage,
+  SeriesRequest,
+  SeriesResponse,
+  Workspace,
+} from "./types";
+
+const BASE = "/api/v1";
+
+export class ApiRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly position?: number,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(`${BASE}${path}`, {
+    ...init,
+    headers: init?.body ? { "Content-Type": "application/json" } : undefined,
+  });
+  if (!response.ok) {
+    let message = `${response.status} ${response.statusText}`;
+    let position: number | undefined;
+    try {
+      const body = (await response.json()) as { detail?: unknown };
+      if (typeof body.detail === "string") message = body.detail;
+      else if (body.detail && typeof body.detail === "object" && "message" in body.detail) {
+        const detail = body.detail as { message: string; position?: number };
+        message = detail.message;
+        position = detail.position;
+      } else if (Array.isArray(body.detail)) message = JSON.stringify(body.detail);
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new ApiRequestError(message, response.status, position);
+  }
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+const enc = encodeURIComponent;
+
+export interface RunQuery {
+  filter?: string;
+  order?: string;
+  search?: string;
+  limit?: number;
+  offset?: number;
+  columns?: string[];
+}
+
+export const api = {
+  projects: () => request<Project[]>("/projects"),
+  runs: (project: string, q: RunQuery = {}) => {
+    const params = new URLSearchParams();
+    if (q.filter) params.set("filter", q.filter);
+    if (q.order) params.set("order", q.order);
+    if (q.search) params.set("search", q.search);
+    if (q.limit !== undefined) params.set("limit", String(q.limit));
+    if (q.offset !== undefined) params.set("offset", String(q.offset));
+    if (q.columns) params.set("columns", q.columns.join(","));
+    return request<RunPage>(`/projects/${enc(project)}/runs?${params}`);
+  },
+  run: (project: string, id: string) => request<RunDetail>(`/projects/${enc(project)}/runs/${enc(id)}`),
+  columns: (project: string) => request<Columns>(`/projects/${enc(project)}/columns`),
+  metricKeys: (project: string, runIds: string[] | null) =>
+    request<{ keys: string[] }>(`/projects/${enc(project)}/metric-keys`, {
+      method: "POST",
+      body: JSON.stringify({ run_ids: runIds }),
+    }),
+  series: (project: string, body: SeriesRequest) =>
+    request<SeriesResponse>(`/projects/${enc(project)}/series`, {
+      method: "POST",
+      body: JSON.stringify(body),
+    }),
+  editRun: (project: string, id: string, edit: RunEdit) =>
+    request<RunDetail>(`/projects/${enc(project)}/runs/${enc(id)}`, {
+      method: "PATCH",
+      body: JSON.stringify(edit),
+    }),
+  deleteRuns: (project: string, ids: string[]) =>
+    request<{ deleted: number }>(`/projects/${enc(project)}/runs/delete`, {
+      method: "POST",
+      body: JSON.stringify({ ids }),
+    }),
+  workspace: (project: string) => request<Workspace>(`/projects/${enc(project)}/workspace`),
+  saveWorkspace: (project: string, workspace: Workspace) =>
+    request<Workspace>(`/projects/${enc(project)}/workspace`, {
+      method: "PUT",
+      body: JSON.stringify(workspace),
+    }),
+};

@@ -1,0 +1,96 @@
+// The JSON API under /api/v1, as the server sends it. Keep in step with src/cairn/server/schemas.py.
+
+export type RunState = "running" | "finished" | "failed" | "crashed";
+
+/** A JSON value in config or summary. Non-finite summary floats arrive as "NaN", "Infinity", "-Infinity". */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export interface Project {
+  name: string;
+  run_count: number;
+  created_at: number; // unix seconds
+  last_activity: number | null;
+}
+
+/** One row of the runs table. config is flattened with "." (model.width); summary keys as logged. */
+export interface RunRow {
+  id: string;
+  project: string;
+  name: string;
+  state: RunState;
+  created_at: number;
+  updated_at: number;
+  heartbeat_at: number;
+  finished_at: number | null;
+  runtime: number; // seconds
+  tags: string[];
+  notes: string | null;
+  group: string | null;
+  job_type: string | null;
+  host: string | null;
+  history_rows: number;
+  last_step: number | null;
+  number: number; // rank by creation within the project (1, 2, …): the run's colour
+  config: Record<string, JsonValue>;
+  summary: Record<string, JsonValue>;
+}
+
+export interface RunPage {
+  total: number; // runs matching the filter and search
+  offset: number;
+  limit: number;
+  runs: RunRow[];
+}
+
+/** GET /projects/{p}/runs/{id}: config nested as logged, plus what the run page shows. */
+export interface RunDetail extends Omit<RunRow, "config"> {
+  config: Record<string, JsonValue>;
+  exit_code: number | null;
+  error: string | null;
+  program: string | null;
+  metric_keys: string[];
+}
+
+export interface Columns {
+  config: string[]; // flattened config paths present in any run of the project
+  summary: string[]; // summary keys present in any run of the project
+}
+
+export type XAxis = "_step" | "_runtime" | "_timestamp" | string;
+
+export interface SeriesRequest {
+  run_ids: string[];
+  keys: string[];
+  x?: XAxis; // default "_step"
+  max_points?: number; // default 1500, at most 10000
+  x_min?: number | null;
+  x_max?: number | null;
+}
+
+/** One (run, key) line. y is null where the value is non-finite; nonfinite says which. */
+export interface Series {
+  run_id: string;
+  key: string;
+  x: number[];
+  y: (number | null)[];
+  nonfinite: { index: number[]; kind: ("nan" | "inf" | "-inf")[] };
+}
+
+export interface SeriesResponse {
+  x: XAxis;
+  series: Series[];
+}
+
+export interface RunEdit {
+  name?: string;
+  notes?: string;
+  tags?: string[];
+}
+
+/** A saved workspace layout (panels, sections, ...): the web app owns its shape. */
+export type Workspace = { [key: string]: JsonValue };
+
+/** Every 4xx: detail is a message; a filter error also gives the position. */
+export interface ApiError {
+  detail: string | { message: string; position?: number };
+}

@@ -1,0 +1,73 @@
+import { Link, useMatch } from "react-router-dom";
+import { useQuery } from "@tanstack/react-query";
+import { runQuery } from "../features/run/state/queries";
+import type { Theme } from "./theme";
+
+interface TopBarProps {
+  theme: Theme;
+  onToggleTheme: () => void;
+}
+
+function RunCrumb({ project, runId }: { project: string; runId: string }) {
+  const run = useQuery(runQuery(project, runId));
+  return <span className="crumb-current">{run.data?.name ?? runId}</span>;
+}
+
+export function TopBar({ theme, onToggleTheme }: TopBarProps) {
+  const projectMatch = useMatch("/p/:project/*");
+  const runMatch = useMatch("/p/:project/r/:runId");
+  const compareMatch = useMatch("/p/:project/compare");
+  const project = projectMatch?.params.project;
+  const runId = runMatch?.params.runId;
+
+  return (
+    <header className="topbar" data-testid="topbar">
+      <Link to="/" className="logo" aria-label="Cairn home">
+        <span className="logo-mark" aria-hidden>
+          ▲
+        </span>
+        cairn
+      </Link>
+      <nav className="breadcrumb" aria-label="Breadcrumb" data-testid="breadcrumb">
+        <Link to="/">Projects</Link>
+        {project && (
+          <>
+            <span className="crumb-sep">›</span>
+            {runId || compareMatch ? (
+              <Link to={`/p/${encodeURIComponent(project)}`}>{project}</Link>
+            ) : (
+              <span className="crumb-current">{project}</span>
+            )}
+          </>
+        )}
+        {project && runId && (
+          <>
+            <span className="crumb-sep">›</span>
+            <RunCrumb project={project} runId={runId} />
+          </>
+        )}
+        {project && compareMatch && (
+          <>
+            <span className="crumb-sep">›</span>
+            <span className="crumb-current">Compare</span>
+          </>
+        )}
+      </nav>
+      <div className="topbar-right">
+        <a className="topbar-link" href="/api/docs" target="_blank" rel="noreferrer">
+          API
+        </a>
+        <button
+          type="button"
+          className="icon-button"
+          onClick={onToggleTheme}
+          data-testid="theme-toggle"
+          title={theme === "dark" ? "Switch to light theme" : "Switch to dark theme"}
+          aria-label="Toggle theme"
+        >
+          {theme === "dark" ? "☀" : "☾"}
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,3 @@
+export function Swatch({ color, title }: { color: string; title?: string }) {
+  return <span className="swatch" style={{ background: color }} title={title} aria-hidden />;
+}

@@ -1,0 +1,212 @@
+// The charts of a set of runs: sections of line-chart panels, laid out and saved per workspace.
+import { useQuery } from "@tanstack/react-query";
+import { type JSX, useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
+import { api } from "../../api/client";
+import type { XAxis } from "../../api/types";
+import { ChartToolbar } from "./components/ChartToolbar";
+import { Section } from "./components/Section";
+import type { PanelSize } from "./components/ResizeHandle";
+import { useDocumentTheme } from "./hooks/useDocumentTheme";
+import { useLiveProbe } from "./hooks/useLiveProbe";
+import { SeriesScheduler } from "./lib/seriesScheduler";
+import { isChartableKey } from "./lib/sections";
+import {
+  addPanel,
+  removePanel,
+  resizePanel,
+  setPanelKeys,
+  setSettings,
+  shownPanels,
+  sortedKeys,
+  toggleSection,
+} from "./state/layout";
+import { useChartsLayout } from "./state/useChartsLayout";
+import { useChartView } from "./state/useChartView";
+import type { ChartView, Zoom } from "./state/viewState";
+import "./charts.css";
+
+export interface ChartRun {
+  id: string;
+  name: string;
+  color: string;
+  group: string | null;
+}
+
+export interface PanelGridProps {
+  project: string;
+  /** the runs to draw, in table order, with their colours */
+  runs: ChartRun[];
+  /** true: runs sharing `group` are one line (mean) with a min–max band */
+  grouped: boolean;
+  /** which saved layout to use (default "default"); the run page uses "run", compare "compare" */
+  workspaceKey?: string;
+}
+
+/** How long the smoothing slider rests before the URL (and the saved settings) follow it. */
+const SMOOTHING_COMMIT_MS = 200;
+/** How often to look for metric keys that live runs start logging. */
+const KEYS_REFRESH_MS = 30_000;
+
+/** The same array while the runs' ids, names, colours and groups stay the same. */
+function useStableRuns(runs: ChartRun[]): ChartRun[] {
+  const signature = runs.map((r) => `${r.id}\u0001${r.name}\u0001${r.color}\u0001${r.group ?? ""}`).join("\u0002");
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the signature stands for the contents
+  return useMemo(() => runs, [signature]);
+}
+
+export function PanelGrid({ project, runs, grouped, workspaceKey = "default" }: PanelGridProps): JSX.Element {
+  const stableRuns = useStableRuns(runs);
+  const sortedIds = useMemo(() => stableRuns.map((r) => r.id).sort(), [stableRuns]);
+  const scheduler = useMemo(() => new SeriesScheduler((request) => api.series(project, request)), [project]);
+  const keysQuery = useQuery({
+    queryKey: ["charts-metric-keys", project, sortedIds],
+    queryFn: () => api.metricKeys(project, sortedIds),
+    enabled: sortedIds.length > 0,
+    placeholderData: (previous) => previous,
+    staleTime: 10_000,
+    refetchInterval: KEYS_REFRESH_MS,
+  });
+  const metricKeys = useMemo(
+    () => sortedKeys((keysQuery.data?.keys ?? []).filter(isChartableKey)),
+    [keysQuery.data],
+  );
+  const keySet = useMemo(() => new Set(metricKeys), [metricKeys]);
+  const { layout, ready, onChange } = useChartsLayout(project, workspaceKey, metricKeys);
+  const { view, onViewChange } = useChartView(layout.settings);
+  const theme = useDocumentTheme();
+
+  // The slider redraws at once; the URL and saved settings follow when it rests.
+  const [smoothDraft, setSmoothDraft] = useState<number | null>(null);
+  const smoothing = smoothDraft ?? view.smoothing;
+  useEffect(() => {
+    if (smoothDraft === null) return;
+    const timer = window.setTimeout(() => {
+      onViewChange({ smoothing: smoothDraft });
+      onChange((l) => setSettings(l, { smooth: smoothDraft }));
+      setSmoothDraft(null);
+    }, SMOOTHING_COMMIT_MS);
+    return () => window.clearTimeout(timer);
+  }, [smoothDraft, onViewChange, onChange]);
+  const drawnSmoothing = useDeferredValue(smoothing);
+  const chartView: ChartView = useMemo(
+    () => ({ ...view, smoothing: drawnSmoothing }),
+    [view, drawnSmoothing],
+  );
+
+  const onZoom = useCallback((zoom: Zoom) => onViewChange({ zoom }), [onViewChange]);
+  const onResetZoom = useCallback(() => onViewChange({ zoom: null }), [onViewChange]);
+  const onXChange = useCallback(
+    (x: XAxis) => {
+      onViewChange({ x, zoom: null });
+      onChange((l) => setSettings(l, { x }));
+    },
+    [onViewChange, onChange],
+  );
+  const onLogyChange = useCallback(
+    (logy: boolean) => {
+      onViewChange({ logy });
+      onChange((l) => setSettings(l, { logy }));
+    },
+    [onViewChange, onChange],
+  );
+  const onToggle = useCallback((section: string) => onChange((l) => toggleSection(l, section)), [onChange]);
+  const onAddPanel = useCallback(
+    (section: string | undefined, keys: string[]) => onChange((l) => addPanel(l, keys, section)),
+    [onChange],
+  );
+  const onRemove = useCallback(
+    (section: string, id: string) => onChange((l) => removePanel(l, section, id)),
+    [onChange],
+  );
+  const onEditKeys = useCallback(
+    (section: string, id: string, keys: string[]) => onChange((l) => setPanelKeys(l, section, id, keys)),
+    [onChange],
+  );
+  const onResize = useCallback(
+    (section: string, id: string, size: PanelSize) => onChange((l) => resizePanel(l, section, id, size.w, size.h)),
+    [onChange],
+  );
+
+  const sections = useMemo(
+    () =>
+      layout.sections
+        .map((s) => ({ ...s, shown: shownPanels(s, keySet) }))
+        .filter((s) => s.shown.length > 0),
+    [layout, keySet],
+  );
+  const syncKey = `cairn-charts:${project}:${workspaceKey}:${view.x}`;
+  // Live updates watch the first key of the first two sections' first panels.
+  const probeKeys = useMemo(
+    () => [...new Set(sections.slice(0, 2).flatMap((s) => s.shown[0]?.keys.slice(0, 1) ?? []))],
+    [sections],
+  );
+  useLiveProbe(project, sortedIds, probeKeys, scheduler);
+  const firstOrders = useMemo(() => {
+    let next = 0;
+    return sections.map((s) => {
+      const first = next;
+      next += s.collapsed ? 0 : s.shown.length;
+      return first;
+    });
+  }, [sections]);
+
+  let body: JSX.Element;
+  if (runs.length === 0) body = <p className="cc-note">No runs to chart: select runs in the table.</p>;
+  else if (keysQuery.isError)
+    body = (
+      <p className="cc-note cc-error">
+        Could not load metrics: {keysQuery.error instanceof Error ? keysQuery.error.message : "request failed"}
+      </p>
+    );
+  else if (keysQuery.data === undefined || !ready) body = <p className="cc-note">Loading charts…</p>;
+  else if (sections.length === 0)
+    body = <p className="cc-note">These runs have not logged any metrics yet. Charts appear as soon as they do.</p>;
+  else
+    body = (
+      <>
+        {sections.map((s, i) => (
+          <Section
+            key={s.name}
+            project={project}
+            scheduler={scheduler}
+            firstOrder={firstOrders[i] ?? 0}
+            name={s.name}
+            collapsed={s.collapsed}
+            panels={s.shown}
+            runs={stableRuns}
+            runIds={sortedIds}
+            grouped={grouped}
+            view={chartView}
+            metricKeys={metricKeys}
+            syncKey={syncKey}
+            theme={theme}
+            onToggle={onToggle}
+            onAddPanel={onAddPanel}
+            onZoom={onZoom}
+            onResetZoom={onResetZoom}
+            onRemove={onRemove}
+            onEditKeys={onEditKeys}
+            onResize={onResize}
+          />
+        ))}
+      </>
+    );
+
+  return (
+    <div className="cc-root" data-testid="panel-grid" data-run-count={runs.length} data-grouped={grouped}>
+      <ChartToolbar
+        smoothing={smoothing}
+        x={view.x}
+        logy={view.logy}
+        zoom={view.zoom}
+        metricKeys={metricKeys}
+        onSmoothingChange={setSmoothDraft}
+        onXChange={onXChange}
+        onLogyChange={onLogyChange}
+        onResetZoom={onResetZoom}
+        onAddPanel={(keys) => onAddPanel(undefined, keys)}
+      />
+      {body}
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+// Settings shared by every panel: smoothing, x axis, log y, zoom reset, add panel.
+import { type JSX, useState } from "react";
+import type { XAxis } from "../../../api/types";
+import { MAX_SMOOTHING } from "../lib/smoothing";
+import { xAxisLabel } from "../plot/axes";
+import type { Zoom } from "../state/viewState";
+import { KeyPicker } from "./KeyPicker";
+
+export interface ChartToolbarProps {
+  smoothing: number;
+  x: XAxis;
+  logy: boolean;
+  zoom: Zoom | null;
+  metricKeys: readonly string[];
+  onSmoothingChange: (value: number) => void;
+  onXChange: (x: XAxis) => void;
+  onLogyChange: (logy: boolean) => void;
+  onResetZoom: () => void;
+  onAddPanel: (keys: string[]) => void;
+}
+
+const BUILT_IN_X: readonly XAxis[] = ["_step", "_runtime", "_timestamp"];
+
+export function ChartToolbar(props: ChartToolbarProps): JSX.Element {
+  const [adding, setAdding] = useState(false);
+  const xChoices = BUILT_IN_X.includes(props.x) || props.metricKeys.includes(props.x)
+    ? props.metricKeys
+    : [props.x, ...props.metricKeys];
+  return (
+    <div className="cc-toolbar" data-testid="chart-toolbar">
+      <label className="cc-field" title="Exponential moving average, debiased (as in TensorBoard)">
+        <span>Smoothing</span>
+        <input
+          type="range"
+          min={0}
+          max={MAX_SMOOTHING}
+          step={0.01}
+          value={props.smoothing}
+          data-testid="smoothing-slider"
+          onChange={(e) => props.onSmoothingChange(Number(e.target.value))}
+        />
+        <output className="cc-smoothing-value">{props.smoothing.toFixed(2)}</output>
+      </label>
+      <label className="cc-field">
+        <span>X axis</span>
+        <select value={props.x} data-testid="x-axis-select" onChange={(e) => props.onXChange(e.target.value)}>
+          {BUILT_IN_X.map((x) => (
+            <option key={x} value={x}>
+              {xAxisLabel(x)}
+            </option>
+          ))}
+          {xChoices.length > 0 && (
+            <optgroup label="Metric">
+              {xChoices.map((key) => (
+                <option key={key} value={key}>
+                  {key}
+                </option>
+              ))}
+            </optgroup>
+          )}
+        </select>
+      </label>
+      <label className="cc-field cc-check">
+        <input
+          type="checkbox"
+          checked={props.logy}
+          data-testid="logy-toggle"
+          onChange={(e) => props.onLogyChange(e.target.checked)}
+        />
+        <span>Log y</span>
+      </label>
+      <div className="cc-toolbar-end">
+        {props.zoom && (
+          <button type="button" className="cc-button" data-testid="reset-zoom" onClick={props.onResetZoom}>
+            Reset zoom
+          </button>
+        )}
+        <div className="cc-menu">
+          <button type="button" className="cc-button" data-testid="add-panel" onClick={() => setAdding(true)}>
+            + Add panel
+          </button>
+          {adding && (
+            <KeyPicker
+              keys={props.metricKeys}
+              title="New panel"
+              confirmLabel="Add panel"
+              onCancel={() => setAdding(false)}
+              onConfirm={(keys) => {
+                setAdding(false);
+                props.onAddPanel(keys);
+              }}
+            />
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

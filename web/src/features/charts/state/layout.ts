@@ -1,0 +1,245 @@
+// The saved panel layout: sections (collapsed or not) with their panels, merged with the metric keys.
+import type { JsonValue } from "../../../api/types";
+import { compareKeys, compareSections, groupKeysBySection, sectionOf } from "../lib/sections";
+
+export type PanelWidth = 1 | 2 | 3;
+export type PanelHeight = "s" | "m" | "l";
+
+export interface PanelLayout {
+  id: string;
+  keys: string[];
+  w: PanelWidth;
+  h: PanelHeight;
+  /** created for a metric key automatically (deleting it remembers the key in `deleted`) */
+  auto: boolean;
+}
+
+export interface SectionLayout {
+  name: string;
+  collapsed: boolean;
+  panels: PanelLayout[];
+  /** keys whose automatic panel the user removed; they are not re-created */
+  deleted: string[];
+}
+
+/** Chart settings saved with the layout; the URL overrides them. */
+export interface SavedSettings {
+  x?: string;
+  logy?: boolean;
+  smooth?: number;
+}
+
+export interface ChartsLayout {
+  sections: SectionLayout[];
+  settings: SavedSettings;
+}
+
+export const LAYOUT_VERSION = 1;
+export const DEFAULT_WIDTH: PanelWidth = 1;
+export const DEFAULT_HEIGHT: PanelHeight = "m";
+
+export function emptyLayout(): ChartsLayout {
+  return { sections: [], settings: {} };
+}
+
+export function autoPanelId(key: string): string {
+  return `auto:${key}`;
+}
+
+type JsonObject = { [key: string]: JsonValue };
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function strings(value: JsonValue | undefined): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+function parsePanel(value: JsonValue): PanelLayout | null {
+  if (!isObject(value)) return null;
+  const keys = strings(value.keys);
+  if (typeof value.id !== "string" || keys.length === 0) return null;
+  const w = value.w === 2 || value.w === 3 ? value.w : DEFAULT_WIDTH;
+  const h = value.h === "s" || value.h === "l" ? value.h : DEFAULT_HEIGHT;
+  return { id: value.id, keys, w, h, auto: value.auto === true };
+}
+
+function parseSection(value: JsonValue): SectionLayout | null {
+  if (!isObject(value) || typeof value.name !== "string") return null;
+  const panels = Array.isArray(value.panels)
+    ? value.panels.map(parsePanel).filter((p): p is PanelLayout => p !== null)
+    : [];
+  return { name: value.name, collapsed: value.collapsed === true, panels, deleted: strings(value.deleted) };
+}
+
+/** The layout stored in a workspace, tolerant of anything malformed (it becomes the empty layout). */
+export function parseLayout(value: JsonValue | undefined): ChartsLayout {
+  if (!isObject(value)) return emptyLayout();
+  const sections = Array.isArray(value.sections)
+    ? value.sections.map(parseSection).filter((s): s is SectionLayout => s !== null)
+    : [];
+  const settings: SavedSettings = {};
+  if (isObject(value.settings)) {
+    const { x, logy, smooth } = value.settings;
+    if (typeof x === "string" && x) settings.x = x;
+    if (typeof logy === "boolean") settings.logy = logy;
+    if (typeof smooth === "number" && Number.isFinite(smooth)) settings.smooth = smooth;
+  }
+  return { sections, settings };
+}
+
+export function serializeLayout(layout: ChartsLayout): JsonValue {
+  const settings: JsonObject = {};
+  if (layout.settings.x !== undefined) settings.x = layout.settings.x;
+  if (layout.settings.logy !== undefined) settings.logy = layout.settings.logy;
+  if (layout.settings.smooth !== undefined) settings.smooth = layout.settings.smooth;
+  return {
+    version: LAYOUT_VERSION,
+    settings,
+    sections: layout.sections.map((s) => ({
+      name: s.name,
+      collapsed: s.collapsed,
+      deleted: [...s.deleted],
+      panels: s.panels.map((p) => ({ id: p.id, keys: [...p.keys], w: p.w, h: p.h, auto: p.auto })),
+    })),
+  };
+}
+
+/**
+ * The saved layout plus an automatic panel for every chartable key that has none yet (unless the
+ * user deleted it), new sections for new prefixes, sections in display order. Saved panels are kept
+ * even when the shown runs lack their keys (see `shownPanels`), so switching runs loses nothing.
+ */
+export function mergeLayout(saved: ChartsLayout, metricKeys: readonly string[]): ChartsLayout {
+  const sections = new Map<string, SectionLayout>();
+  for (const s of saved.sections) {
+    if (!sections.has(s.name)) sections.set(s.name, { ...s, panels: [...s.panels], deleted: [...s.deleted] });
+  }
+  for (const { name, keys } of groupKeysBySection(metricKeys)) {
+    let section = sections.get(name);
+    if (!section) {
+      section = { name, collapsed: false, panels: [], deleted: [] };
+      sections.set(name, section);
+    }
+    const covered = new Set(section.panels.filter((p) => p.auto).map((p) => p.keys[0]));
+    const deleted = new Set(section.deleted);
+    for (const key of keys) {
+      if (covered.has(key) || deleted.has(key)) continue;
+      section.panels.push({ id: autoPanelId(key), keys: [key], w: DEFAULT_WIDTH, h: DEFAULT_HEIGHT, auto: true });
+    }
+  }
+  return {
+    settings: saved.settings,
+    sections: [...sections.values()].sort((a, b) => compareSections(a.name, b.name)),
+  };
+}
+
+/** The panels worth drawing for these keys: custom panels always, automatic ones when their key is logged. */
+export function shownPanels(section: SectionLayout, metricKeys: ReadonlySet<string>): PanelLayout[] {
+  return section.panels.filter((p) => !p.auto || p.keys.some((k) => metricKeys.has(k)));
+}
+
+function updateSection(
+  layout: ChartsLayout,
+  name: string,
+  change: (section: SectionLayout) => SectionLayout,
+): ChartsLayout {
+  const exists = layout.sections.some((s) => s.name === name);
+  const sections = exists
+    ? layout.sections.map((s) => (s.name === name ? change(s) : s))
+    : [...layout.sections, change({ name, collapsed: false, panels: [], deleted: [] })].sort((a, b) =>
+        compareSections(a.name, b.name),
+      );
+  return { ...layout, sections };
+}
+
+function updatePanel(
+  layout: ChartsLayout,
+  section: string,
+  panelId: string,
+  change: (panel: PanelLayout) => PanelLayout,
+): ChartsLayout {
+  return updateSection(layout, section, (s) => ({
+    ...s,
+    panels: s.panels.map((p) => (p.id === panelId ? change(p) : p)),
+  }));
+}
+
+export function toggleSection(layout: ChartsLayout, name: string): ChartsLayout {
+  return updateSection(layout, name, (s) => ({ ...s, collapsed: !s.collapsed }));
+}
+
+/** Removes a panel; an automatic panel's key is remembered so it is not re-created. */
+export function removePanel(layout: ChartsLayout, section: string, panelId: string): ChartsLayout {
+  return updateSection(layout, section, (s) => {
+    const panel = s.panels.find((p) => p.id === panelId);
+    const key = panel?.auto ? panel.keys[0] : undefined;
+    return {
+      ...s,
+      panels: s.panels.filter((p) => p.id !== panelId),
+      deleted: key !== undefined && !s.deleted.includes(key) ? [...s.deleted, key] : s.deleted,
+    };
+  });
+}
+
+let counter = 0;
+
+/** A fresh id for a user-made panel. */
+export function newPanelId(): string {
+  counter += 1;
+  return `p-${Date.now().toString(36)}-${counter.toString(36)}`;
+}
+
+/** Adds a panel of `keys` at the end of `section` (by default the section of its first key). */
+export function addPanel(
+  layout: ChartsLayout,
+  keys: readonly string[],
+  section?: string,
+  id: string = newPanelId(),
+): ChartsLayout {
+  const first = keys[0];
+  if (first === undefined) return layout;
+  const name = section ?? sectionOf(first);
+  const panel: PanelLayout = { id, keys: [...keys], w: DEFAULT_WIDTH, h: DEFAULT_HEIGHT, auto: false };
+  return updateSection(layout, name, (s) => ({ ...s, collapsed: false, panels: [...s.panels, panel] }));
+}
+
+/** Changes a panel's keys; an automatic panel becomes a user panel and its key stays covered. */
+export function setPanelKeys(
+  layout: ChartsLayout,
+  section: string,
+  panelId: string,
+  keys: readonly string[],
+): ChartsLayout {
+  if (keys.length === 0) return removePanel(layout, section, panelId);
+  const panel = layout.sections.find((s) => s.name === section)?.panels.find((p) => p.id === panelId);
+  if (!panel) return layout;
+  const unique = [...new Set(keys)];
+  if (panel.auto && unique.length === 1 && unique[0] === panel.keys[0]) return layout;
+  const next = updatePanel(layout, section, panelId, (p) => ({ ...p, keys: unique, auto: false }));
+  const original = panel.auto ? panel.keys[0] : undefined;
+  if (original === undefined) return next;
+  return updateSection(next, section, (s) =>
+    s.deleted.includes(original) ? s : { ...s, deleted: [...s.deleted, original] },
+  );
+}
+
+export function resizePanel(
+  layout: ChartsLayout,
+  section: string,
+  panelId: string,
+  w: PanelWidth,
+  h: PanelHeight,
+): ChartsLayout {
+  return updatePanel(layout, section, panelId, (p) => ({ ...p, w, h }));
+}
+
+export function setSettings(layout: ChartsLayout, settings: SavedSettings): ChartsLayout {
+  return { ...layout, settings: { ...layout.settings, ...settings } };
+}
+
+/** Keys in natural order, for pickers. */
+export function sortedKeys(keys: Iterable<string>): string[] {
+  return [...new Set(keys)].sort(compareKeys);
+}

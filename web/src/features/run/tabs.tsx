@@ -1,0 +1,33 @@
+// The run page's tabs, as data: a later tab (Logs, System, Media, Files, Artifacts, Reproducibility)
+// is one more entry here, shown only when `available` says the run has something for it.
+import type { ReactNode } from "react";
+import type { RunDetail } from "../../api/types";
+import { ChartsPane } from "../../components/ChartsPane";
+import { runColor } from "../../lib/colors";
+import { OverviewTab } from "./components/OverviewTab";
+
+export interface RunTab {
+  id: string;
+  label: string;
+  available: (run: RunDetail) => boolean;
+  render: (run: RunDetail) => ReactNode;
+  count?: (run: RunDetail) => number | null;
+}
+
+export const RUN_TABS: RunTab[] = [
+  { id: "overview", label: "Overview", available: () => true, render: (run) => <OverviewTab run={run} /> },
+  {
+    id: "charts",
+    label: "Charts",
+    available: () => true,
+    count: (run) => run.metric_keys.length || null,
+    render: (run) => (
+      <ChartsPane
+        project={run.project}
+        runs={[{ id: run.id, name: run.name, color: runColor(run), group: null }]}
+        grouped={false}
+        workspaceKey="run"
+      />
+    ),
+  },
+];

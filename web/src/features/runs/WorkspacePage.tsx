@@ -1,0 +1,218 @@
+// /p/:project — the runs table on the left, the charts of the visible runs on the right.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useMemo, useRef, useState } from "react";
+import { useNavigate, useParams } from "react-router-dom";
+import { api, ApiRequestError } from "../../api/client";
+import type { RunRow } from "../../api/types";
+import { ChartsPane } from "../../components/ChartsPane";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ColumnPicker } from "./components/ColumnPicker";
+import { NoRunsMatch, NoRunsYet } from "./components/EmptyRuns";
+import { FilterBar } from "./components/FilterBar";
+import { GroupBySelect } from "./components/GroupBySelect";
+import { RunCount } from "./components/RunCount";
+import { RunsTable } from "./components/RunsTable";
+import { SelectionBar } from "./components/SelectionBar";
+import { SplitPane } from "./components/SplitPane";
+import { defaultColumns } from "./state/columnIds";
+import { nextSort, orderExpression } from "./state/order";
+import { columnsQuery, useProjectRunTotal, useRunPages } from "./state/queries";
+import { toggleSelection } from "./state/selection";
+import { useRunsView } from "./state/useRunsView";
+import { useWorkspaceState } from "./state/useWorkspaceState";
+import { setVisible } from "./state/visibility";
+
+const NO_RUNS: RunRow[] = [];
+
+export function WorkspacePage() {
+  const { project = "" } = useParams();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const [state, update] = useWorkspaceState();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const anchor = useRef<string | null>(null);
+
+  const columnsInfo = useQuery(columnsQuery(project));
+  const pages = useRunPages(project, { filter: state.filter, search: state.q, order: orderExpression(state.sort) });
+  const filtered = Boolean(state.filter || state.q);
+  const projectTotal = useProjectRunTotal(project, filtered);
+
+  // Keep showing the last good rows while a bad filter is on screen.
+  const lastGood = useRef<RunRow[]>(NO_RUNS);
+  const loaded = useMemo(() => {
+    if (!pages.data) return undefined;
+    const seen = new Set<string>();
+    return pages.data.pages.flatMap((page) => page.runs).filter((run) => !seen.has(run.id) && !!seen.add(run.id));
+  }, [pages.data]);
+  if (loaded) lastGood.current = loaded;
+  const runs = loaded ?? lastGood.current;
+  const matching = pages.data?.pages[0]?.total;
+  const view = useRunsView(runs, state);
+
+  const available = columnsInfo.data ?? { config: [], summary: [] };
+  const columns = useMemo(
+    () => state.cols ?? defaultColumns(available.config, available.summary, runs),
+    [state.cols, available.config, available.summary, runs],
+  );
+  const live = runs.some((run) => run.state === "running");
+
+  const error = pages.error;
+  const filterError =
+    error instanceof ApiRequestError && error.status === 400 ? { message: error.message, position: error.position } : null;
+
+  const indexOf = useMemo(() => {
+    const index = new Map(runs.map((run, i) => [run.id, i]));
+    return (id: string) => index.get(id) ?? Number.MAX_SAFE_INTEGER;
+  }, [runs]);
+
+  const onSort = useCallback(
+    (column: string, desc?: boolean | null) =>
+      update((s) => ({
+        sort: desc === undefined ? nextSort(s.sort, column) : desc === null ? null : { column, desc },
+      })),
+    [update],
+  );
+  const onPin = useCallback(
+    (column: string, pinned: boolean) =>
+      update((s) => ({ pin: pinned ? [...s.pin.filter((c) => c !== column), column] : s.pin.filter((c) => c !== column) })),
+    [update],
+  );
+  const onRemoveColumn = useCallback(
+    (column: string) => update({ cols: columns.filter((c) => c !== column) }),
+    [update, columns],
+  );
+  const onToggleVisible = useCallback(
+    (ids: string[], visible: boolean) => update((s) => setVisible(s, ids, visible, indexOf)),
+    [update, indexOf],
+  );
+  const onToggleSelect = useCallback(
+    (id: string, range: boolean) => {
+      update((s) => ({ select: toggleSelection(s.select, view.order, id, range ? anchor.current : null) }));
+      anchor.current = id;
+    },
+    [update, view.order],
+  );
+  const onSelectAll = useCallback(
+    (selected: boolean) => update({ select: selected ? runs.map((run) => run.id) : [] }),
+    [update, runs],
+  );
+  const onToggleGroup = useCallback(
+    (value: string) =>
+      update((s) => ({ fold: s.fold.includes(value) ? s.fold.filter((v) => v !== value) : [...s.fold, value] })),
+    [update],
+  );
+  const onLoadMore = useCallback(() => void pages.fetchNextPage(), [pages]);
+
+  const remove = useMutation({
+    mutationFn: (ids: string[]) => api.deleteRuns(project, ids),
+    onSuccess: async (_result, ids) => {
+      const gone = new Set(ids);
+      update((s) => ({
+        select: [],
+        hide: s.hide.filter((id) => !gone.has(id)),
+        show: s.show.filter((id) => !gone.has(id)),
+      }));
+      setConfirmDelete(false);
+      await Promise.all([
+        client.invalidateQueries({ queryKey: ["runs", project] }),
+        client.invalidateQueries({ queryKey: ["columns", project] }),
+        client.invalidateQueries({ queryKey: ["projects"] }),
+      ]);
+    },
+  });
+
+  const selectedIds = state.select;
+  let body;
+  if (pages.isPending && !runs.length) body = <div className="pane-message muted">Loading runs…</div>;
+  else if (error && !filterError) body = <div className="pane-message error-text">{error.message}</div>;
+  else if (matching === 0 && !filtered) body = <NoRunsYet project={project} />;
+  else if (matching === 0 && filtered) body = <NoRunsMatch onClear={() => update({ filter: "", q: "" })} />;
+  else
+    body = (
+      <RunsTable
+        project={project}
+        viewKey={[state.filter, state.q, orderExpression(state.sort), state.group].join("\u0000")}
+        runs={runs}
+        rows={view.rows}
+        columns={columns}
+        pinned={state.pin}
+        sort={state.sort}
+        groupBy={state.group}
+        visible={view.visible}
+        selected={view.selected}
+        hasMore={pages.hasNextPage}
+        loadingMore={pages.isFetchingNextPage}
+        onLoadMore={onLoadMore}
+        onSort={onSort}
+        onPin={onPin}
+        onRemoveColumn={onRemoveColumn}
+        onToggleVisible={onToggleVisible}
+        onToggleSelect={onToggleSelect}
+        onSelectAll={onSelectAll}
+        onToggleGroup={onToggleGroup}
+      />
+    );
+
+  const left = (
+    <section className="runs-pane" data-testid="runs-pane">
+      <FilterBar
+        filter={state.filter}
+        search={state.q}
+        error={filterError}
+        onApplyFilter={(filter) => update({ filter })}
+        onSearch={(q) => update({ q })}
+      />
+      <div className="toolbar">
+        <RunCount
+          matching={filterError ? undefined : matching}
+          total={projectTotal.data}
+          filtered={filtered}
+          live={live}
+        />
+        <span className="spacer" />
+        <GroupBySelect
+          configKeys={available.config}
+          value={state.group}
+          onChange={(group) => update({ group, fold: [] })}
+        />
+        <ColumnPicker
+          available={available}
+          columns={columns}
+          onChange={(cols) => update({ cols })}
+          onReset={() => update({ cols: null })}
+        />
+      </div>
+      {selectedIds.length > 0 && (
+        <SelectionBar
+          count={selectedIds.length}
+          onCompare={() =>
+            navigate(`/p/${encodeURIComponent(project)}/compare?runs=${selectedIds.map(encodeURIComponent).join(",")}`)
+          }
+          onDelete={() => setConfirmDelete(true)}
+          onClear={() => update({ select: [] })}
+        />
+      )}
+      <div className="runs-body">{body}</div>
+      {confirmDelete && (
+        <ConfirmDialog
+          title={`Delete ${selectedIds.length === 1 ? "1 run" : `${selectedIds.length} runs`}?`}
+          message="Their config, metrics and files are removed from the store. This cannot be undone."
+          confirmLabel={remove.isPending ? "Deleting…" : "Delete"}
+          danger
+          busy={remove.isPending}
+          onConfirm={() => remove.mutate(selectedIds)}
+          onCancel={() => setConfirmDelete(false)}
+        />
+      )}
+    </section>
+  );
+
+  return (
+    <div className="workspace" data-testid="workspace">
+      <SplitPane
+        left={left}
+        right={<ChartsPane project={project} runs={view.chartRuns} grouped={state.group !== null} />}
+      />
+    </div>
+  );
+}

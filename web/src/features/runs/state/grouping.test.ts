@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import type { RunRow } from "../../../api/types";
+import { NO_VALUE, cellText, displayRows, groupRuns } from "./grouping";
+
+function run(id: string, config: RunRow["config"], extra: Partial<RunRow> = {}): RunRow {
+  return {
+    id,
+    project: "p",
+    name: id,
+    state: "finished",
+    created_at: 0,
+    updated_at: 0,
+    heartbeat_at: 0,
+    finished_at: null,
+    runtime: 1,
+    tags: [],
+    notes: null,
+    group: null,
+    job_type: null,
+    host: null,
+    history_rows: 0,
+    last_step: null,
+    number: 1,
+    config,
+    summary: {},
+    ...extra,
+  };
+}
+
+const runs = [
+  run("a", { optimizer: "sgd", lr: 0.1 }),
+  run("b", { optimizer: "adam", lr: 0.1 }),
+  run("c", { optimizer: "sgd", lr: 0.3 }),
+  run("d", { lr: 0.3 }),
+];
+
+describe("groupRuns", () => {
+  it("groups by a config value in order of first appearance", () => {
+    const groups = groupRuns(runs, "config.optimizer");
+    expect(groups.map((g) => g.value)).toEqual(["sgd", "adam", NO_VALUE]);
+    expect(groups[0]?.runs.map((r) => r.id)).toEqual(["a", "c"]);
+  });
+  it("gives groups different colours", () => {
+    const colors = groupRuns(runs, "config.optimizer").map((g) => g.color);
+    expect(new Set(colors).size).toBe(3);
+  });
+  it("writes numbers as text", () => {
+    expect(groupRuns(runs, "config.lr").map((g) => g.value)).toEqual(["0.1", "0.3"]);
+  });
+  it("groups by meta fields", () => {
+    const withJob = [run("x", {}, { job_type: "train" }), run("y", {}, { job_type: "eval" })];
+    expect(groupRuns(withJob, "job_type").map((g) => g.value)).toEqual(["train", "eval"]);
+    expect(cellText(run("z", {}, { tags: ["a", "b"] }), "tags")).toBe("a, b");
+  });
+});
+
+describe("displayRows", () => {
+  it("lists runs without grouping", () => {
+    expect(displayRows(runs, null, new Set()).map((r) => r.kind)).toEqual(["run", "run", "run", "run"]);
+  });
+  it("puts a header before each group and hides collapsed groups' runs", () => {
+    const rows = displayRows(runs, "config.optimizer", new Set(["sgd"]));
+    const shape = rows.map((r) => (r.kind === "group" ? `[${r.group.value}]` : r.run.id));
+    expect(shape).toEqual(["[sgd]", "[adam]", "b", `[${NO_VALUE}]`, "d"]);
+    const header = rows[0];
+    expect(header?.kind === "group" && header.collapsed && header.group.runs.length).toBe(2);
+  });
+});
