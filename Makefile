@@ -51,9 +51,10 @@ web-check: web/node_modules/.package-lock.json
 test: lint typecheck web-check web chromium
 	$(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) web chromium
 	$(PY) benchmarks/bench_logging.py
 	$(PY) benchmarks/bench_api.py
+	$(PY) benchmarks/bench_dashboard.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) web/node_modules src/cairn/server/static .pytest_cache .mypy_cache .ruff_cache

@@ -70,14 +70,19 @@ def test_projects_page_opens_the_workspace(page: Any, server: str) -> None:
     expect(failed).to_have_attribute("data-state", "failed")
 
 
-def test_filter_narrows_the_table_and_lives_in_the_url(page: Any, server: str) -> None:
+def test_filter_narrows_the_table_and_the_charts_and_lives_in_the_url(
+    page: Any, server: str
+) -> None:
     open_workspace(page, server)
+    charts = page.get_by_test_id("panel-grid")
     box = page.get_by_test_id("filter-input")
     box.fill("config.lr < 0.2")
     expect(rows(page)).to_have_count(RUNS)  # nothing happens before Enter
+    expect(charts).to_have_attribute("data-run-count", str(RUNS))
     box.press("Enter")
     expect(rows(page)).to_have_count(4)
     expect(page.get_by_test_id("run-count")).to_have_text(f"4 of {RUNS} runs")
+    expect(charts).to_have_attribute("data-run-count", "4")
     assert sorted(set(column_values(page, "config.lr"))) == ["0.03", "0.1"]
     assert "filter=config.lr" in urllib.parse.unquote_plus(page.url)
     page.reload()

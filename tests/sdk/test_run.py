@@ -314,6 +314,7 @@ def test_flush_fsyncs(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(JournalWriter, "sync", counting_sync)
     run = cairn.init(project="p")
+    assert run._capturer is not None and run._capturer.wait(30)  # no capture record after flush
     run.log({"a": 1.0})
     run.flush()
     assert synced and synced[-1] == run.journal.stat().st_size  # type: ignore[union-attr]
