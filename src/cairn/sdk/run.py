@@ -120,7 +120,7 @@ class Run:
                 f"run {self.path} is finished; call cairn.init() to start a new run "
                 "(or pass id= and resume='allow' to continue this one)"
             )
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):  # the ABC check is slow
             raise TypeError(f"run.log() takes a dict of metrics, not {type(data).__name__}")
         values = flatten(data, self._known)
         queue = self._queue
