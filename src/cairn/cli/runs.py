@@ -43,7 +43,7 @@ def ls(
     except (CairnError, ValueError) as exc:
         fail(exc)
         return
-    console = Console()
+    console = _console()
     if not found:
         if project or filter_:
             console.print("no runs match")
@@ -88,7 +88,7 @@ def show(ref: str, as_json: bool, dir: str | None) -> None:
         data = {k: getattr(info, k) for k in info.__dataclass_fields__}
         click.echo(json.dumps(encode_nonfinite(data), indent=2, default=str, allow_nan=False))
         return
-    console = Console()
+    console = _console()
     style = STATE_STYLE.get(info.state, "")
     console.print(f"[bold]{escape(info.name)}[/]  {escape(info.path)}  [{style}]{info.state}[/]")
     console.print(
@@ -116,3 +116,9 @@ def show(ref: str, as_json: bool, dir: str | None) -> None:
         table.add_row(escape(key), escape(short(value, 40)))
     console.print("\n[bold]summary[/]")
     console.print(table if info.summary else "-")
+
+
+def _console() -> Console:
+    """A terminal's own width; piped output (make demo, CI logs) gets a wide table, not 80 columns."""
+    console = Console()
+    return console if console.is_terminal else Console(width=200)
