@@ -87,3 +87,50 @@ def run_script(
     )
     assert done.returncode == 0, done.stderr
     return done
+
+
+CHATTY = DETERMINISTIC.replace(
+    'print(f"trained {args.steps} steps")',
+    'print(f"trained {args.steps} steps")\n'
+    'print("\\x1b[32mgreen epoch line\\x1b[0m done")\n'
+    "import sys\n"
+    'print("a warning on stderr", file=sys.stderr)',
+)
+"""Like DETERMINISTIC, plus a line in ANSI green and a line on stderr."""
+
+
+def log_captured_run(tmp: Path) -> tuple[Path, str]:
+    """A run of CHATTY in a dirty repository with every capture on, and one stored comparison
+    of a reproduction of it; returns the store folder and the run id (project ``repro``)."""
+    import cairn
+    from cairn.store.reproductions import save_reproduction
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        full_capture(monkeypatch)
+        repo = make_repo(tmp / "repo", {"train.py": CHATTY, "lib/util.py": "X = 1\n"})
+        (repo / "lib" / "util.py").write_text("X = 2  # changed\n")
+        store_dir = tmp / "store"
+        run_script(repo / "train.py", "--lr", "0.2", store_dir=store_dir)
+    api = cairn.Api(store_dir)
+    run_id = api.runs("repro")[0].id
+    save_reproduction(
+        api.store,
+        run_id,
+        verdict="reproduced",
+        runs=[run_id],
+        metrics=[
+            {
+                "key": "w0",
+                "original": 1.0,
+                "values": [1.0],
+                "mean": 1.0,
+                "std": 0.0,
+                "abs_diff": 0.0,
+                "rel_diff": 0.0,
+                "status": "exact",
+            }
+        ],
+        details={},
+        report="# report",
+    )
+    return store_dir, run_id

@@ -11,7 +11,7 @@ from tests.server.conftest import LONG_STEPS, Demo
 ROW_FIELDS = {
     "id", "project", "name", "state", "created_at", "updated_at", "heartbeat_at", "finished_at",
     "runtime", "tags", "notes", "group", "job_type", "host", "history_rows", "last_step", "number",
-    "config", "summary",
+    "config", "summary", "repro_score",
 }  # fmt: skip
 DETAIL_FIELDS = ROW_FIELDS | {"exit_code", "error", "program", "metric_keys"}
 

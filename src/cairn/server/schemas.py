@@ -53,6 +53,9 @@ class RunRow(BaseModel):
     number: int = Field(description="rank by creation within the project (1, 2, …); colours")
     config: JsonObject
     summary: JsonObject
+    repro_score: int | None = Field(
+        default=None, description="reproducibility score 0-100; null when nothing was captured"
+    )
 
 
 class RunPage(BaseModel):
@@ -142,3 +145,43 @@ class ApiError(BaseModel):
     """Every 4xx but validation errors (422, FastAPI's list): a message, or a filter problem."""
 
     detail: str | FilterProblem
+
+
+class ChecklistItem(BaseModel):
+    id: str
+    label: str
+    ok: bool | None = Field(description="null: not judged yet, left out of the score")
+    detail: str
+
+
+class CaptureResponse(BaseModel):
+    capture: JsonObject = Field(
+        description="git, code, environment, command, seeds, config_sources"
+    )
+    checklist: list[ChecklistItem]
+    score: int | None
+    reproduce_command: str
+
+
+class ConsoleLineOut(BaseModel):
+    number: int
+    ts: float
+    stream: str
+    text: str
+
+
+class ConsolePage(BaseModel):
+    total: int = Field(description="lines the run has in all")
+    lines: list[ConsoleLineOut]
+
+
+class ReproductionOut(BaseModel):
+    id: int
+    created_at: float
+    verdict: str
+    runs: list[str]
+    metrics: list[JsonObject]
+
+
+class ReproductionList(BaseModel):
+    reproductions: list[ReproductionOut]

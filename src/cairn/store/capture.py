@@ -61,3 +61,22 @@ def reproductions_of(store: Store, project: str, run_id: str) -> list[str]:
             .order_by(runs.c.created_at, runs.c.id)
         ).all()
     return [r.id for r in rows]
+
+
+def capture_sections(
+    store: Store, run_ids: Sequence[str], sections: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Some sections of many runs in one query: ``{run_id: {section: data}}`` (runs that
+    captured none of them are absent)."""
+    if not run_ids:
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    with store._read() as conn:
+        rows = conn.execute(
+            select(run_capture.c.run_id, run_capture.c.section, run_capture.c.data).where(
+                run_capture.c.run_id.in_(list(run_ids)) & run_capture.c.section.in_(list(sections))
+            )
+        ).all()
+    for run_id, section, data in rows:
+        found.setdefault(run_id, {})[section] = data
+    return found

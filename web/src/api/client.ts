@@ -1,6 +1,9 @@
 // Fetch helpers for the JSON API. Every function throws ApiRequestError with the server's message.
 import type {
+  CaptureResponse,
   Columns,
+  ConsolePage,
+  Reproduction,
   Project,
   RunDetail,
   RunEdit,
@@ -92,6 +95,17 @@ export const api = {
       method: "POST",
       body: JSON.stringify({ ids }),
     }),
+  capture: (project: string, id: string) =>
+    request<CaptureResponse>(`/projects/${enc(project)}/runs/${enc(id)}/capture`),
+  console: (project: string, id: string, q: { after?: number; search?: string; stream?: string } = {}) => {
+    const params = new URLSearchParams();
+    if (q.after !== undefined) params.set("after", String(q.after));
+    if (q.search) params.set("search", q.search);
+    if (q.stream) params.set("stream", q.stream);
+    return request<ConsolePage>(`/projects/${enc(project)}/runs/${enc(id)}/console?${params}`);
+  },
+  reproductions: (project: string, id: string) =>
+    request<{ reproductions: Reproduction[] }>(`/projects/${enc(project)}/runs/${enc(id)}/reproductions`),
   workspace: (project: string) => request<Workspace>(`/projects/${enc(project)}/workspace`),
   saveWorkspace: (project: string, workspace: Workspace) =>
     request<Workspace>(`/projects/${enc(project)}/workspace`, {

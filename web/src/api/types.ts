@@ -33,6 +33,7 @@ export interface RunRow {
   number: number; // rank by creation within the project (1, 2, …): the run's colour
   config: Record<string, JsonValue>;
   summary: Record<string, JsonValue>;
+  repro_score?: number | null; // reproducibility score 0–100; null when nothing was captured
 }
 
 export interface RunPage {
@@ -93,4 +94,41 @@ export type Workspace = { [key: string]: JsonValue };
 /** Every 4xx: detail is a message; a filter error also gives the position. */
 export interface ApiError {
   detail: string | { message: string; position?: number };
+}
+
+/** GET /projects/{p}/runs/{id}/capture */
+export interface ChecklistItem {
+  id: string;
+  label: string;
+  ok: boolean | null; // null: not judged yet, left out of the score
+  detail: string;
+}
+
+export interface CaptureResponse {
+  capture: Record<string, any>; // git, code, environment, command, seeds, config_sources
+  checklist: ChecklistItem[];
+  score: number | null;
+  reproduce_command: string;
+}
+
+/** GET /projects/{p}/runs/{id}/console */
+export interface ConsoleLine {
+  number: number;
+  ts: number;
+  stream: "stdout" | "stderr" | string;
+  text: string;
+}
+
+export interface ConsolePage {
+  total: number;
+  lines: ConsoleLine[];
+}
+
+/** GET /projects/{p}/runs/{id}/reproductions */
+export interface Reproduction {
+  id: number;
+  created_at: number;
+  verdict: string;
+  runs: string[];
+  metrics: Record<string, any>[];
 }

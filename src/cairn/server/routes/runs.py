@@ -7,9 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from cairn.errors import RunNotFoundError
+from cairn.repro.score import SCORED_SECTIONS, score
 from cairn.server.convert import run_detail, run_row
 from cairn.server.deps import StoreDep, project_run
 from cairn.server.schemas import ApiError, Deleted, DeleteRuns, RunDetail, RunEdit, RunPage
+from cairn.store import RunInfo, Store
+from cairn.store.capture import capture_sections
 
 router = APIRouter(tags=["runs"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ApiError}}
@@ -70,18 +73,29 @@ def list_runs(
         total = offset + len(infos)  # this page holds the last run: no need to count
     else:
         total = store.count_runs(project, filter=filter, search=search or None)
+    captured = capture_sections(store, [i.id for i in infos], SCORED_SECTIONS)
+    scores = {i.id: score(captured[i.id], i.config) for i in infos if i.id in captured}
     return {
         "total": total,
         "offset": offset,
         "limit": limit,
-        "runs": [run_row(info, config_keys, summary_keys) for info in infos],
+        "runs": [
+            {**run_row(info, config_keys, summary_keys), "repro_score": scores.get(info.id)}
+            for info in infos
+        ],
     }
+
+
+def _detail(store: Store, info: RunInfo) -> dict[str, Any]:
+    """A RunDetail with its reproducibility score."""
+    captured = capture_sections(store, [info.id], SCORED_SECTIONS).get(info.id, {})
+    return {**run_detail(info), "repro_score": score(captured, info.config)}
 
 
 @router.get("/projects/{project}/runs/{run_id}", response_model=RunDetail, responses=NOT_FOUND)
 def get_run(project: str, run_id: str, store: StoreDep) -> dict[str, Any]:
     """One run, config nested as logged, with its metric keys."""
-    return run_detail(project_run(store, project, run_id))
+    return _detail(store, project_run(store, project, run_id))
 
 
 @router.patch("/projects/{project}/runs/{run_id}", response_model=RunDetail, responses=NOT_FOUND)
@@ -89,7 +103,7 @@ def edit_run(project: str, run_id: str, edit: RunEdit, store: StoreDep) -> dict[
     """Change a run's name, notes or tags (tags: the whole new list)."""
     project_run(store, project, run_id)
     info = store.update_run(run_id, name=edit.name, notes=edit.notes, tags=edit.tags)
-    return run_detail(info)
+    return _detail(store, info)
 
 
 @router.delete(

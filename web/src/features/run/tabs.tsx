@@ -4,7 +4,9 @@ import type { ReactNode } from "react";
 import type { RunDetail } from "../../api/types";
 import { ChartsPane } from "../../components/ChartsPane";
 import { runColor } from "../../lib/colors";
+import { LogsTab } from "./components/LogsTab";
 import { OverviewTab } from "./components/OverviewTab";
+import { ReproducibilityTab } from "./components/ReproducibilityTab";
 
 export interface RunTab {
   id: string;
@@ -29,5 +31,12 @@ export const RUN_TABS: RunTab[] = [
         workspaceKey="run"
       />
     ),
+  },
+  { id: "logs", label: "Logs", available: () => true, render: (run) => <LogsTab run={run} /> },
+  {
+    id: "reproducibility",
+    label: "Reproducibility",
+    available: () => true,
+    render: (run) => <ReproducibilityTab run={run} />,
   },
 ];

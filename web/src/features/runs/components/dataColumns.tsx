@@ -4,6 +4,7 @@ import type { RunRow } from "../../../api/types";
 import { StatePill } from "../../../components/StatePill";
 import { TagChips } from "../../../components/TagChips";
 import { exactValue, formatValue, isNonFinite, isNumeric } from "../../../lib/format";
+import { scoreLabel, scoreLevel } from "../../../lib/reproScore";
 import { absoluteTime, duration, relativeTime } from "../../../lib/time";
 import { META_LABELS, parseColumnId } from "../state/columnIds";
 
@@ -59,6 +60,21 @@ export function dataColumn(id: string): DataColumn | null {
         numeric: true,
         render: (run) => <span className="cell-num">{duration(run.runtime)}</span>,
         title: (run) => `${run.runtime.toFixed(1)} s`,
+      };
+    case "repro_score":
+      return {
+        ...base,
+        size: 70,
+        numeric: false,
+        render: (run) => (
+          <span className={`score-badge score-${scoreLevel(run.repro_score)}`} data-testid="repro-badge">
+            {scoreLabel(run.repro_score)}
+          </span>
+        ),
+        title: (run) =>
+          run.repro_score === null || run.repro_score === undefined
+            ? "nothing captured"
+            : `reproducibility score ${run.repro_score}%`,
       };
     case "tags":
       return { ...base, numeric: false, render: (run) => <TagChips tags={run.tags} />, title: (run) => run.tags.join(", ") };

@@ -9,6 +9,7 @@ export const META_FIELDS = [
   "job_type",
   "host",
   "notes",
+  "repro_score",
 ] as const;
 export type MetaField = (typeof META_FIELDS)[number];
 
@@ -21,6 +22,7 @@ export const META_LABELS: Record<MetaField, string> = {
   job_type: "Job type",
   host: "Host",
   notes: "Notes",
+  repro_score: "Repro",
 };
 
 /** Meta columns shown when the URL names no columns. */

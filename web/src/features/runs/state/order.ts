@@ -7,7 +7,7 @@ export interface SortState {
 }
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const UNSORTABLE = new Set(["tags"]);
+const UNSORTABLE = new Set(["tags", "repro_score"]);
 
 /** A string literal the filter language reads back exactly. */
 export function quote(text: string): string {

@@ -1,0 +1,188 @@
+// The Reproducibility tab: checklist and score, git details, the diff, packages, the command and
+// the `cairn reproduce` command, and this run's reproductions with their verdict per metric.
+import { useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { api } from "../../../api/client";
+import type { RunDetail } from "../../../api/types";
+import { scoreLabel, scoreLevel } from "../../../lib/reproScore";
+import { CopyButton } from "./CopyButton";
+import { DiffViewer } from "./DiffViewer";
+
+function Packages({ packages }: { packages: Record<string, { version?: string }> }) {
+  const [search, setSearch] = useState("");
+  const rows = useMemo(
+    () =>
+      Object.entries(packages)
+        .filter(([name]) => name.toLowerCase().includes(search.toLowerCase()))
+        .sort(([a], [b]) => a.localeCompare(b)),
+    [packages, search],
+  );
+  return (
+    <section className="card repro-card" data-testid="repro-packages">
+      <h3>
+        Packages <span className="muted">({Object.keys(packages).length})</span>
+      </h3>
+      <input
+        className="input"
+        placeholder="Search packages"
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+        data-testid="package-search"
+      />
+      <div className="package-list">
+        <table className="kv-table">
+          <tbody>
+            {rows.map(([name, info]) => (
+              <tr key={name}>
+                <td>{name}</td>
+                <td className="mono">{info?.version ?? ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function fmt(value: unknown): string {
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toPrecision(6);
+  if (value === null || value === undefined) return "–";
+  return JSON.stringify(value);
+}
+
+export function ReproducibilityTab({ run }: { run: RunDetail }) {
+  const capture = useQuery({
+    queryKey: ["capture", run.project, run.id],
+    queryFn: () => api.capture(run.project, run.id),
+  });
+  const repros = useQuery({
+    queryKey: ["reproductions", run.project, run.id],
+    queryFn: () => api.reproductions(run.project, run.id),
+  });
+  if (capture.isPending) return <div className="muted">Loading capture…</div>;
+  if (capture.isError) return <div className="muted">Could not load the capture: {capture.error.message}</div>;
+  const { checklist, score, reproduce_command } = capture.data;
+  const c = capture.data.capture;
+  const git = c.git ?? {};
+  const command = c.command ?? {};
+  const packages = c.environment?.packages ?? {};
+  return (
+    <div className="repro-tab" data-testid="repro-tab">
+      <section className="card repro-card" data-testid="repro-checklist">
+        <h3>
+          Checklist{" "}
+          <span className={`score-badge score-${scoreLevel(score)}`} data-testid="repro-score">
+            {scoreLabel(score)}
+          </span>
+        </h3>
+        <ul className="checklist">
+          {checklist.map((item) => (
+            <li key={item.id} data-testid={`check-${item.id}`}>
+              <span className={`check ${item.ok === null ? "check-na" : item.ok ? "check-ok" : "check-no"}`}>
+                {item.ok === null ? "–" : item.ok ? "✓" : "✗"}
+              </span>
+              {item.label} <span className="muted">{item.detail}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="card repro-card" data-testid="repro-commands">
+        <h3>Reproduce</h3>
+        <div className="cmd-row">
+          <code data-testid="reproduce-command">{reproduce_command}</code>
+          <CopyButton text={reproduce_command} testId="copy-reproduce" />
+        </div>
+        {command.command_line && (
+          <>
+            <h4>Command</h4>
+            <div className="cmd-row">
+              <code data-testid="run-command">{command.command_line}</code>
+              <CopyButton text={command.command_line} testId="copy-command" />
+            </div>
+            {command.cwd && <div className="muted">in {command.cwd}</div>}
+          </>
+        )}
+      </section>
+      <section className="card repro-card repro-wide" data-testid="repro-git">
+        <h3>Git</h3>
+        {git.commit ? (
+          <table className="kv-table">
+            <tbody>
+              <tr>
+                <td>Remote</td>
+                <td className="mono">{git.remote?.url ?? "–"}</td>
+              </tr>
+              <tr>
+                <td>Branch</td>
+                <td className="mono">{git.branch ?? "–"}</td>
+              </tr>
+              <tr>
+                <td>Commit</td>
+                <td className="mono">{git.commit}</td>
+              </tr>
+              <tr>
+                <td>Dirty</td>
+                <td>{git.dirty ? "yes" : "no"}</td>
+              </tr>
+              {git.untracked?.length ? (
+                <tr>
+                  <td>Untracked</td>
+                  <td className="mono">{git.untracked.join(", ")}</td>
+                </tr>
+              ) : null}
+            </tbody>
+          </table>
+        ) : (
+          <div className="muted">No git repository captured.</div>
+        )}
+        {git.diff ? (
+          <>
+            <h4>Diff{git.diff_truncated ? " (cut: too large)" : ""}</h4>
+            <DiffViewer diff={git.diff} />
+          </>
+        ) : null}
+      </section>
+      <Packages packages={packages} />
+      <section className="card repro-card repro-wide" data-testid="repro-reproductions">
+        <h3>Reproductions</h3>
+        {!repros.data?.reproductions.length ? (
+          <div className="muted">Not reproduced yet.</div>
+        ) : (
+          repros.data.reproductions.map((r) => (
+            <div key={r.id} className="reproduction">
+              <div>
+                <strong className={r.verdict === "reproduced" ? "check-ok" : "check-no"}>{r.verdict}</strong>{" "}
+                <span className="muted">
+                  {new Date(r.created_at * 1000).toLocaleString()} · runs {r.runs.join(", ")}
+                </span>
+              </div>
+              <table className="kv-table">
+                <thead>
+                  <tr>
+                    <th>Metric</th>
+                    <th>Original</th>
+                    <th>Reproduced</th>
+                    <th>Rel. diff</th>
+                    <th>Status</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {r.metrics.map((m) => (
+                    <tr key={String(m.key)}>
+                      <td>{String(m.key)}</td>
+                      <td className="mono">{fmt(m.original)}</td>
+                      <td className="mono">{fmt(m.mean ?? m.values?.[0])}</td>
+                      <td className="mono">{fmt(m.rel_diff)}</td>
+                      <td>{String(m.status)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))
+        )}
+      </section>
+    </div>
+  );
+}
