@@ -40,6 +40,11 @@ def test_reproducibility_tab(page: Any, captured: tuple[str, str]) -> None:
     reproductions = tab.get_by_test_id("repro-reproductions")
     expect(reproductions).to_contain_text("reproduced")
     expect(reproductions).to_contain_text("w0")
+    curves = tab.get_by_test_id("repro-curves")
+    curves.scroll_into_view_if_needed()  # panels draw once they come near the screen
+    expect(curves.get_by_test_id("panel-grid")).to_have_attribute("data-run-count", "2")
+    expect(curves.get_by_test_id("chart-panel").first).to_have_attribute("data-state", "ready")
+    expect(curves.get_by_test_id("chart-panel").first).to_have_attribute("data-line-count", "2")
 
 
 def test_logs_tab(page: Any, captured: tuple[str, str]) -> None:
@@ -62,4 +67,4 @@ def test_logs_tab(page: Any, captured: tuple[str, str]) -> None:
 def test_runs_table_badge_from_the_column_picker(page: Any, captured: tuple[str, str]) -> None:
     url, _ = captured
     page.goto(f"{url}/p/repro?cols=state,repro_score")
-    expect(page.get_by_test_id("repro-badge")).to_have_text("R 100%")
+    expect(page.get_by_test_id("repro-badge")).to_have_text(["R 100%", "R 100%"])

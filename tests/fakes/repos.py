@@ -100,8 +100,9 @@ CHATTY = DETERMINISTIC.replace(
 
 
 def log_captured_run(tmp: Path) -> tuple[Path, str]:
-    """A run of CHATTY in a dirty repository with every capture on, and one stored comparison
-    of a reproduction of it; returns the store folder and the run id (project ``repro``)."""
+    """A run of CHATTY in a dirty repository with every capture on, a second run of it linked as
+    its reproduction, and their stored comparison; returns the store folder and the original's
+    run id (project ``repro``)."""
     import cairn
     from cairn.store.reproductions import save_reproduction
 
@@ -111,13 +112,16 @@ def log_captured_run(tmp: Path) -> tuple[Path, str]:
         (repo / "lib" / "util.py").write_text("X = 2  # changed\n")
         store_dir = tmp / "store"
         run_script(repo / "train.py", "--lr", "0.2", store_dir=store_dir)
+        run_id = cairn.Api(store_dir).runs("repro")[0].id
+        link = {"CAIRN_REPRODUCTION_OF": f"repro/{run_id}"}
+        run_script(repo / "train.py", "--lr", "0.2", store_dir=store_dir, env=link)
     api = cairn.Api(store_dir)
-    run_id = api.runs("repro")[0].id
+    (copy,) = [r.id for r in api.runs("repro") if r.id != run_id]
     save_reproduction(
         api.store,
         run_id,
         verdict="reproduced",
-        runs=[run_id],
+        runs=[copy],
         metrics=[
             {
                 "key": "w0",

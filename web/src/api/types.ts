@@ -125,10 +125,22 @@ export interface ConsolePage {
 }
 
 /** GET /projects/{p}/runs/{id}/reproductions */
+/** One summary metric of a reproduction: the original against the reproductions' values. */
+export interface ReproductionMetric {
+  key: string;
+  original: JsonValue;
+  values: JsonValue[]; // one per reproduction run (null where missing)
+  mean: number | null;
+  std: number | null;
+  abs_diff: number | null;
+  rel_diff: number | null;
+  status: string; // exact | within rtol | within spread | differs | missing
+}
+
 export interface Reproduction {
   id: number;
   created_at: number;
   verdict: string;
-  runs: string[];
-  metrics: Record<string, any>[];
+  runs: string[]; // the reproduction runs' ids, in the same project
+  metrics: ReproductionMetric[];
 }

@@ -4,7 +4,9 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { api } from "../../../api/client";
 import type { RunDetail } from "../../../api/types";
+import { paletteColor, runColor } from "../../../lib/colors";
 import { scoreLabel, scoreLevel } from "../../../lib/reproScore";
+import { type ChartRun, PanelGrid } from "../../charts/PanelGrid";
 import { CopyButton } from "./CopyButton";
 import { DiffViewer } from "./DiffViewer";
 
@@ -51,6 +53,18 @@ function fmt(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The original first, then every run that reproduced it (each in its own colour). */
+function overlaidRuns(run: RunDetail, reproRuns: string[]): ChartRun[] {
+  const original: ChartRun = { id: run.id, name: `${run.name} (original)`, color: runColor(run), group: null };
+  const copies = reproRuns.map((id, i): ChartRun => ({
+    id,
+    name: `reproduction ${i + 1} (${id})`,
+    color: paletteColor(run.number + i),
+    group: null,
+  }));
+  return [original, ...copies];
+}
+
 export function ReproducibilityTab({ run }: { run: RunDetail }) {
   const capture = useQuery({
     queryKey: ["capture", run.project, run.id],
@@ -60,6 +74,11 @@ export function ReproducibilityTab({ run }: { run: RunDetail }) {
     queryKey: ["reproductions", run.project, run.id],
     queryFn: () => api.reproductions(run.project, run.id),
   });
+  const reproRuns = useMemo(
+    () => [...new Set((repros.data?.reproductions ?? []).flatMap((r) => r.runs))].filter((id) => id !== run.id),
+    [repros.data, run.id],
+  );
+  const curveRuns = useMemo(() => overlaidRuns(run, reproRuns), [run, reproRuns]);
   if (capture.isPending) return <div className="muted">Loading capture…</div>;
   if (capture.isError) return <div className="muted">Could not load the capture: {capture.error.message}</div>;
   const { checklist, score, reproduce_command } = capture.data;
@@ -169,12 +188,12 @@ export function ReproducibilityTab({ run }: { run: RunDetail }) {
                 </thead>
                 <tbody>
                   {r.metrics.map((m) => (
-                    <tr key={String(m.key)}>
-                      <td>{String(m.key)}</td>
+                    <tr key={m.key}>
+                      <td>{m.key}</td>
                       <td className="mono">{fmt(m.original)}</td>
-                      <td className="mono">{fmt(m.mean ?? m.values?.[0])}</td>
+                      <td className="mono">{fmt(m.mean ?? m.values[0])}</td>
                       <td className="mono">{fmt(m.rel_diff)}</td>
-                      <td>{String(m.status)}</td>
+                      <td>{m.status}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -183,6 +202,12 @@ export function ReproducibilityTab({ run }: { run: RunDetail }) {
           ))
         )}
       </section>
+      {reproRuns.length > 0 && (
+        <section className="card repro-card repro-wide" data-testid="repro-curves">
+          <h3>Curves: original and reproductions</h3>
+          <PanelGrid project={run.project} runs={curveRuns} grouped={false} workspaceKey="reproduction" />
+        </section>
+      )}
     </div>
   );
 }
