@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import sys
+import types
 from pathlib import Path
 
+import pytest
 from tests.fakes.repos import make_repo
 
 from cairn.sdk.capture.code import Stager, code_section
@@ -94,3 +97,49 @@ def test_an_online_run_writes_into_the_store_not_the_staging_folder(tmp_path: Pa
     digest = blobs[0]
     assert (tmp_path / "blobs" / digest[:2] / digest[2:4] / digest).read_bytes() == b"A = 1\n"
     assert not (tmp_path / "files").exists()
+
+
+class FakeShell:
+    """Stands in for IPython's ZMQInteractiveShell: a user namespace with ``In``."""
+
+    def __init__(self, namespace: dict[str, object]) -> None:
+        self.user_ns = namespace
+
+
+def _in_a_kernel(monkeypatch: pytest.MonkeyPatch, shell: FakeShell | None) -> None:
+    module = types.ModuleType("IPython")
+    module.get_ipython = lambda: shell  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "IPython", module)
+
+
+def test_in_a_notebook_the_executed_cells_and_the_notebook_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notebook = tmp_path / "explore.ipynb"
+    notebook.write_text('{"cells": [], "nbformat": 4}')
+    cells = ["", "import cairn", "run = cairn.init(project='nb')", "x = 1"]
+    _in_a_kernel(monkeypatch, FakeShell({"In": cells}))
+    monkeypatch.setenv("JPY_SESSION_NAME", str(notebook))
+    stager = Stager(tmp_path / "files", None)
+    section, digests = code_section(None, None, save_code=False, limit=10**6, stager=stager)
+    nb = section["notebook"]
+    assert nb["cells"] == cells[1:] and nb["executed_cells"] == 3
+    assert nb["kernel"] == "FakeShell" and nb["path"] == str(notebook)
+    assert nb["sha256"] == hashlib.sha256(notebook.read_bytes()).hexdigest()
+    assert digests == [nb["sha256"]], "the notebook file is uploaded like the snapshot"
+    assert (tmp_path / "files" / nb["sha256"]).read_bytes() == notebook.read_bytes()
+
+
+def test_outside_ipython_there_is_no_notebook_section(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delitem(sys.modules, "IPython", raising=False)
+    section, _ = code_section(
+        None, None, save_code=False, limit=10**6, stager=Stager(tmp_path, None)
+    )
+    assert "notebook" not in section
+    _in_a_kernel(monkeypatch, None)  # IPython imported, but not running a shell
+    section, _ = code_section(
+        None, None, save_code=False, limit=10**6, stager=Stager(tmp_path, None)
+    )
+    assert "notebook" not in section

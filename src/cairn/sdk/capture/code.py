@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -111,8 +112,12 @@ def code_section(
     """The ``code`` section and the digests of the files it names (staged for upload)."""
     base = root or (entry.parent if entry is not None else None)
     section: dict[str, Any] = {"entry": entry_section(entry, base), "snapshot": None}
+    notebook = notebook_section(stager)
+    if notebook is not None:
+        section["notebook"] = notebook
+    notebook_blobs = [notebook["sha256"]] if notebook and "sha256" in notebook else []
     if not save_code or base is None:
-        return section, []
+        return section, notebook_blobs
     if root is not None:
         try:
             paths = tracked_files(root)
@@ -154,8 +159,37 @@ def code_section(
             "(Settings.code_limit_bytes / $CAIRN_CODE_LIMIT_BYTES)"
         )
     section["snapshot"] = snapshot
-    digests = sorted({f["sha256"] for f in files.values() if "sha256" in f})
+    digests = sorted({f["sha256"] for f in files.values() if "sha256" in f} | set(notebook_blobs))
     return section, digests
+
+
+NOTEBOOK_CELLS = 2_000
+
+
+def notebook_section(stager: Stager) -> dict[str, Any] | None:
+    """In a Jupyter/IPython kernel: the cells executed so far (in order) and, when the server
+    names the notebook (``$JPY_SESSION_NAME``, or ``__session__`` in VS Code), the ``.ipynb``
+    file itself, staged like the snapshot. None outside IPython (it is never imported here)."""
+    ipython = sys.modules.get("IPython")
+    get_ipython = getattr(ipython, "get_ipython", None)
+    shell = get_ipython() if callable(get_ipython) else None
+    if shell is None:
+        return None
+    namespace = getattr(shell, "user_ns", {}) or {}
+    cells = [cell for cell in namespace.get("In", [])[1:] if isinstance(cell, str) and cell]
+    out: dict[str, Any] = {
+        "kernel": type(shell).__name__,
+        "executed_cells": len(cells),
+        "cells": cells[-NOTEBOOK_CELLS:],
+    }
+    if len(cells) > NOTEBOOK_CELLS:
+        out["note"] = f"only the last {NOTEBOOK_CELLS:,} of {len(cells):,} executed cells are kept"
+    name = os.environ.get("JPY_SESSION_NAME") or namespace.get("__session__")
+    path = Path(name) if isinstance(name, str) and name else None
+    if path is not None and path.suffix == ".ipynb" and path.is_file():
+        data = path.read_bytes()
+        out.update(path=str(path), sha256=stager.stage(data), size=len(data))
+    return out
 
 
 def _relative(path: Path, root: Path | None) -> str:
