@@ -64,7 +64,9 @@ def test_logs_tab(page: Any, captured: tuple[str, str]) -> None:
     assert download.value.suggested_filename == f"repro-{run_id}-console.txt"
 
 
-def test_runs_table_badge_from_the_column_picker(page: Any, captured: tuple[str, str]) -> None:
+def test_runs_table_shows_the_score_badge(page: Any, captured: tuple[str, str]) -> None:
     url, _ = captured
+    page.goto(f"{url}/p/repro")  # a default column
+    expect(page.get_by_test_id("repro-badge")).to_have_text(["R 100%", "R 100%"])
     page.goto(f"{url}/p/repro?cols=state,repro_score")
     expect(page.get_by_test_id("repro-badge")).to_have_text(["R 100%", "R 100%"])

@@ -79,11 +79,17 @@ def test_tags_and_notes_are_saved(page: Any, server: str) -> None:
     page.get_by_test_id("tag-input").fill("keeper")
     page.get_by_test_id("tag-input").press("Enter")
     expect(chips).to_have_count(3)
-    page.get_by_role("button", name="Remove tag sweep").click()
+    with page.expect_response(lambda r: r.request.method == "PATCH"):
+        page.get_by_role("button", name="Remove tag sweep").click()
     expect(chips).to_have_count(2)
     notes = page.get_by_test_id("run-notes")
     notes.fill("best run so far")
-    with page.expect_response(lambda r: r.request.method == "PATCH"):
+
+    def saves_notes(response: Any) -> bool:  # the PATCH with the notes, not a late one for tags
+        request = response.request
+        return bool(request.method == "PATCH" and "best run so far" in (request.post_data or ""))
+
+    with page.expect_response(saves_notes):
         notes.blur()  # leaving the field saves the notes
     page.reload()
     expect(page.get_by_test_id("tag-editor").get_by_test_id("tag-chip")).to_contain_text(

@@ -26,7 +26,7 @@ export const META_LABELS: Record<MetaField, string> = {
 };
 
 /** Meta columns shown when the URL names no columns. */
-export const DEFAULT_META: MetaField[] = ["state", "created_at", "runtime", "tags"];
+export const DEFAULT_META: MetaField[] = ["state", "created_at", "runtime", "tags", "repro_score"];
 
 export type ColumnRef =
   | { kind: "name" }
