@@ -30,6 +30,7 @@ from cairn.store import history
 from cairn.store.apply import apply_records
 from cairn.store.blobs import BlobStore
 from cairn.store.engine import WRITE, create_store_engine, ensure_schema
+from cairn.store.filters import compile_filter, compile_order
 from cairn.store.models import ProjectInfo, RunInfo
 from cairn.store.schema import history_segments, history_tail, projects, run_tags, runs
 
@@ -234,8 +235,6 @@ class Store:
         ``search`` keeps runs whose name, id or a tag holds it, ignoring case (a quick search box);
         ``ids`` keeps only those runs (ids not found are left out).
         """
-        from cairn.store.filters import compile_filter, compile_order
-
         state = self.state_column()
         query = self._run_select(state)
         if project is not None:
@@ -259,8 +258,6 @@ class Store:
         self, project: str | None = None, *, filter: str | None = None, search: str | None = None
     ) -> int:
         """How many runs ``runs()`` would return without a limit."""
-        from cairn.store.filters import compile_filter
-
         query = select(func.count()).select_from(
             runs.join(projects, projects.c.id == runs.c.project_id)
         )

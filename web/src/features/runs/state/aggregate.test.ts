@@ -1,29 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { RunRow } from "../../../api/types";
 import { aggregate } from "./aggregate";
+import { makeRun } from "./testRuns";
 
 function run(config: RunRow["config"], summary: RunRow["summary"] = {}, state: RunRow["state"] = "finished"): RunRow {
-  return {
-    id: Math.random().toString(36).slice(2),
-    project: "p",
-    name: "r",
-    state,
-    created_at: 0,
-    updated_at: 0,
-    heartbeat_at: 0,
-    finished_at: null,
-    runtime: 1,
-    tags: [],
-    notes: null,
-    group: null,
-    job_type: null,
-    host: null,
-    history_rows: 0,
-    last_step: null,
-    number: 1,
-    config,
-    summary,
-  };
+  return makeRun({ config, summary, state });
 }
 
 describe("aggregate", () => {

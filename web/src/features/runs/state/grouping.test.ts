@@ -1,30 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { RunRow } from "../../../api/types";
 import { NO_VALUE, cellText, displayRows, groupRuns } from "./grouping";
+import { makeRun } from "./testRuns";
 
 function run(id: string, config: RunRow["config"], extra: Partial<RunRow> = {}): RunRow {
-  return {
-    id,
-    project: "p",
-    name: id,
-    state: "finished",
-    created_at: 0,
-    updated_at: 0,
-    heartbeat_at: 0,
-    finished_at: null,
-    runtime: 1,
-    tags: [],
-    notes: null,
-    group: null,
-    job_type: null,
-    host: null,
-    history_rows: 0,
-    last_step: null,
-    number: 1,
-    config,
-    summary: {},
-    ...extra,
-  };
+  return makeRun({ id, name: id, config, ...extra });
 }
 
 const runs = [
