@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from cairn.errors import StoreError
 from cairn.store import jsonsafe
 
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0006"
 """The Alembic head this code expects; tests check it matches the migrations folder."""
 
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -143,3 +143,9 @@ reproductions = Table(
     Column("report", Text, nullable=False),  # the Markdown report
     Index("ix_reproductions_run", "run_id"),
 )
+
+# --- sweeps (migration 0004) ---
+
+# --- artifacts (migration 0005) ---
+
+# --- media (migration 0006) ---
