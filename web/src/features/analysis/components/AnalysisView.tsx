@@ -1,0 +1,173 @@
+// Parallel coordinates and parameter importance for a set of runs, with the pickers around them:
+// which metric, which direction is better, which parameters are axes; brushing filters the runs list.
+import { type JSX, useCallback, useMemo, useState } from "react";
+import { useNavigate } from "react-router-dom";
+import {
+  type AnalysisRun,
+  type Brush,
+  type Goal,
+  buildAxes,
+  configKeys,
+  defaultGoal,
+  numericMetrics,
+  plottableRuns,
+  varyingParams,
+} from "../lib/axes";
+import { brushedRuns, pruneBrush } from "../lib/brush";
+import { formatValue, rankRuns } from "../lib/rank";
+import { ImportanceTable } from "./ImportanceTable";
+import { ParallelCoordinates } from "./ParallelCoordinates";
+import "../analysis.css";
+
+export interface AnalysisViewProps {
+  project: string;
+  runs: readonly AnalysisRun[];
+  /** a fixed metric (e.g. the sweep's); omitted: a picker, first numeric summary key by default */
+  metric?: string;
+  goal?: Goal;
+  /** the initial axes; omitted: the config keys that vary across the runs */
+  params?: readonly string[];
+  onOpenRun?: (id: string) => void;
+}
+
+/** How many brushed runs the list shows (the count always covers all). */
+const LIST_LIMIT = 200;
+
+export function AnalysisView(props: AnalysisViewProps): JSX.Element {
+  const { project, runs } = props;
+  const navigate = useNavigate();
+  const metrics = useMemo(() => numericMetrics(runs), [runs]);
+  const [metricChoice, setMetricChoice] = useState<string | null>(null);
+  const metric = props.metric ?? (metricChoice && metrics.includes(metricChoice) ? metricChoice : metrics[0]) ?? "";
+  const [goalChoice, setGoalChoice] = useState<Goal | null>(null);
+  const goal = goalChoice ?? props.goal ?? defaultGoal(metric);
+
+  const varying = useMemo(() => varyingParams(runs), [runs]);
+  const allParams = useMemo(() => configKeys(runs), [runs]);
+  const [paramsChoice, setParamsChoice] = useState<string[] | null>(props.params ? [...props.params] : null);
+  const params = useMemo(
+    () => (paramsChoice ?? varying).filter((p) => allParams.includes(p)),
+    [paramsChoice, varying, allParams],
+  );
+
+  const [brushState, setBrush] = useState<Brush>({});
+  const plotted = useMemo(() => plottableRuns(runs, metric), [runs, metric]);
+  const axes = useMemo(() => buildAxes(plotted, params, metric), [plotted, params, metric]);
+  const brush = useMemo(() => pruneBrush(brushState, axes), [brushState, axes]);
+  const shown = useMemo(() => rankRuns(brushedRuns(plotted, axes, brush), metric, goal), [plotted, axes, brush, metric, goal]);
+  const brushed = Object.keys(brush).length > 0;
+  const runIds = useMemo(() => runs.map((r) => r.id), [runs]);
+
+  const onOpenRun = useCallback(
+    (id: string) =>
+      props.onOpenRun ? props.onOpenRun(id) : navigate(`/p/${encodeURIComponent(project)}/r/${encodeURIComponent(id)}`),
+    [props, navigate, project],
+  );
+  const setParams = (next: string[]) => setParamsChoice(next);
+
+  if (runs.length === 0) return <p className="an-note">No runs to analyse: show some runs in the table.</p>;
+  if (!metric)
+    return <p className="an-note">These runs have no numeric summary metric yet; log one to analyse them.</p>;
+
+  return (
+    <div className="an-root" data-testid="analysis" data-metric={metric} data-goal={goal}>
+      <div className="an-toolbar">
+        {props.metric === undefined ? (
+          <label className="an-field">
+            Metric
+            <select data-testid="analysis-metric" value={metric} onChange={(e) => setMetricChoice(e.target.value)}>
+              {metrics.map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <span className="an-field">
+            Metric <b>{metric}</b>
+          </span>
+        )}
+        <label className="an-field">
+          Better
+          <select data-testid="analysis-goal" value={goal} onChange={(e) => setGoalChoice(e.target.value as Goal)}>
+            <option value="minimize">lower</option>
+            <option value="maximize">higher</option>
+          </select>
+        </label>
+        <span className="an-axes" data-testid="analysis-axes">
+          Axes
+          {params.map((p) => (
+            <span key={p} className="an-chip">
+              {p}
+              <button type="button" aria-label={`Remove axis ${p}`} onClick={() => setParams(params.filter((q) => q !== p))}>
+                ×
+              </button>
+            </span>
+          ))}
+          <select
+            aria-label="Add an axis"
+            value=""
+            onChange={(e) => e.target.value && setParams([...params, e.target.value])}
+          >
+            <option value="">+ axis</option>
+            {allParams
+              .filter((p) => !params.includes(p))
+              .map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+          </select>
+        </span>
+        <span className="spacer" />
+        <span className="an-count" data-testid="analysis-count" data-shown={shown.length} data-total={plotted.length}>
+          {brushed ? `${shown.length} of ${plotted.length} runs` : `${plotted.length} runs`}
+          {plotted.length < runs.length && (
+            <span className="cc-muted" title={`runs without a number for ${metric} are not drawn`}>
+              {" "}
+              ({runs.length - plotted.length} without {metric})
+            </span>
+          )}
+        </span>
+        {brushed && (
+          <button type="button" className="an-clear" onClick={() => setBrush({})}>
+            Clear brush
+          </button>
+        )}
+      </div>
+      {params.length === 0 && (
+        <p className="an-note">No parameter varies across these runs; add an axis to plot one anyway.</p>
+      )}
+      <ParallelCoordinates
+        runs={plotted}
+        params={params}
+        metric={metric}
+        goal={goal}
+        brush={brush}
+        onBrush={setBrush}
+        onOpenRun={onOpenRun}
+      />
+      <div className="an-lower">
+        <section className="an-runs" data-testid="analysis-runs">
+          <header className="an-section-head">
+            <h4>{brushed ? "Runs in the brush" : "Runs"}</h4>
+            <span className="cc-muted">best first</span>
+          </header>
+          <ol className="an-run-list">
+            {shown.slice(0, LIST_LIMIT).map((run) => (
+              <li key={run.id}>
+                <button type="button" className="an-run" onClick={() => onOpenRun(run.id)} title={`Open ${run.name}`}>
+                  {run.name}
+                </button>
+                <span className="an-num">{formatValue(run.summary[metric])}</span>
+              </li>
+            ))}
+          </ol>
+          {shown.length > LIST_LIMIT && <p className="an-note">and {shown.length - LIST_LIMIT} more</p>}
+        </section>
+        <ImportanceTable project={project} runIds={runIds} metric={metric} />
+      </div>
+    </div>
+  );
+}
