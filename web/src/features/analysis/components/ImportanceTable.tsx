@@ -39,19 +39,23 @@ function Row({ p }: { p: ParameterImportance }): JSX.Element {
         {p.name}
         {p.kind === "categorical" && <span className="an-kind" title="categorical: ordinal-encoded">cat</span>}
       </td>
-      <td className="an-num">
-        <ImportanceBar value={p.importance} />
-        <span>{p.importance.toFixed(3)}</span>
+      <td>
+        <div className="an-cell" data-testid="importance-value">
+          <ImportanceBar value={p.importance} />
+          <span className="an-num">{p.importance.toFixed(3)}</span>
+        </div>
       </td>
-      <td className="an-num">
-        {p.correlation === null ? (
-          <span className="an-none" title="no correlation for categorical or constant parameters">—</span>
-        ) : (
-          <>
-            <CorrelationBar value={p.correlation} />
-            <span>{p.correlation.toFixed(2)}</span>
-          </>
-        )}
+      <td>
+        <div className="an-cell">
+          {p.correlation === null ? (
+            <span className="an-none" title="no correlation for categorical or constant parameters">—</span>
+          ) : (
+            <>
+              <CorrelationBar value={p.correlation} />
+              <span className="an-num">{p.correlation.toFixed(2)}</span>
+            </>
+          )}
+        </div>
       </td>
     </tr>
   );

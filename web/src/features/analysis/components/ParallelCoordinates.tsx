@@ -8,6 +8,7 @@ import { type JSX, useEffect, useMemo, useRef } from "react";
 import { useDocumentTheme } from "../../charts/hooks/useDocumentTheme";
 import { type AnalysisRun, type Brush, type Goal, buildAxes, plottableRuns } from "../lib/axes";
 import { setAxisBrush } from "../lib/brush";
+import { formatValue } from "../lib/rank";
 import { type ChartColors, PLOT_MARGIN, axisId, buildOption } from "../lib/chartOption";
 
 echarts.use([ParallelChart, ParallelComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer]);
@@ -95,25 +96,27 @@ export function ParallelCoordinates(props: ParallelCoordinatesProps): JSX.Elemen
     const element = ref.current;
     if (!chart || !element) return;
     const option = buildOption(runs, axes, goal, readColors(element));
-    const metricAxis = axes.length - 1;
     option.tooltip = {
       ...(option.tooltip as object),
       formatter: (item: unknown) => {
         const index = (item as ItemEvent).dataIndex ?? -1;
         const run = runs[index];
         if (!run) return "";
-        const value = run.summary[metric];
-        return `<b>${escapeHtml(run.name)}</b><br/>${escapeHtml(metric)}: ${escapeHtml(String(value))}`;
+        const rows = axes.map((axis) => {
+          const value = axis.source === "config" ? run.config[axis.key] : run.summary[axis.key];
+          return `${escapeHtml(axis.key)}: <b>${escapeHtml(formatValue(value))}</b>`;
+        });
+        return `<b>${escapeHtml(run.name)}</b><br/>${rows.join("<br/>")}`;
       },
     };
     chart.setOption(option, { notMerge: true });
     axes.forEach((axis, i) => {
       const intervals = latest.current.brush[axis.key];
-      if (intervals?.length && i <= metricAxis) {
+      if (intervals?.length) {
         chart.dispatchAction({ type: "axisAreaSelect", parallelAxisId: axisId(i), intervals }, { silent: true });
       }
     });
-  }, [runs, axes, goal, metric, theme]);
+  }, [runs, axes, goal, theme]);
 
   // A brush cleared from outside (the "Clear" button) clears the axes too.
   const brushKey = JSON.stringify(brush);

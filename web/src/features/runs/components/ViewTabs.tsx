@@ -1,9 +1,8 @@
 // The workspace's right pane: the charts of the visible runs, or their analysis (parallel
 // coordinates and parameter importance), switched by tabs and kept in the URL (?view=analysis).
-import type { JSX } from "react";
+import { type JSX, lazy, Suspense } from "react";
 import type { RunRow } from "../../../api/types";
 import { type ChartRun, ChartsPane } from "../../../components/ChartsPane";
-import { AnalysisView } from "../../analysis";
 import type { WorkspaceView } from "../state/urlState";
 
 interface ViewTabsProps {
@@ -15,6 +14,9 @@ interface ViewTabsProps {
   grouped: boolean;
   onViewChange: (view: WorkspaceView) => void;
 }
+
+// ECharts is big: load it when the Analysis tab is first opened, not with the runs table.
+const AnalysisView = lazy(() => import("../../analysis").then((m) => ({ default: m.AnalysisView })));
 
 const TABS: { id: WorkspaceView; label: string }[] = [
   { id: "charts", label: "Charts" },
@@ -42,7 +44,9 @@ export function ViewTabs({ project, view, chartRuns, rows, grouped, onViewChange
         <ChartsPane project={project} runs={chartRuns} grouped={grouped} />
       ) : (
         <div className="charts-pane analysis-pane" data-testid="analysis-pane" data-run-count={rows.length}>
-          <AnalysisView project={project} runs={rows} />
+          <Suspense fallback={<p className="cc-note">Loading analysis…</p>}>
+            <AnalysisView project={project} runs={rows} />
+          </Suspense>
         </div>
       )}
     </div>
