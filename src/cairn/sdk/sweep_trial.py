@@ -68,7 +68,7 @@ def _merge(
             warnings.warn(
                 f"config key {path!r}: sweep {sweep_id} sets it to {value!r}, so the script's "
                 f"{mine!r} is ignored (sweep parameters are locked)",
-                stacklevel=5,
+                stacklevel=4,
             )
         out[key] = value
     return out
