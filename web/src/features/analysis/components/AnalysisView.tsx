@@ -30,6 +30,10 @@ export interface AnalysisViewProps {
   onOpenRun?: (id: string) => void;
 }
 
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 /** How many brushed runs the list shows (the count always covers all). */
 const LIST_LIMIT = 200;
 
@@ -122,7 +126,7 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
         </span>
         <span className="spacer" />
         <span className="an-count" data-testid="analysis-count" data-shown={shown.length} data-total={plotted.length}>
-          {brushed ? `${shown.length} of ${plotted.length} runs` : `${plotted.length} runs`}
+          {brushed ? `${shown.length} of ${plotted.length} runs` : plural(plotted.length, "run")}
           {plotted.length < runs.length && (
             <span className="cc-muted" title={`runs without a number for ${metric} are not drawn`}>
               {" "}
@@ -136,18 +140,21 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
           </button>
         )}
       </div>
-      {params.length === 0 && (
-        <p className="an-note">No parameter varies across these runs; add an axis to plot one anyway.</p>
+      {params.length === 0 ? (
+        <p className="an-note" data-testid="analysis-no-axes">
+          No parameter varies across these runs; add an axis to plot one anyway.
+        </p>
+      ) : (
+        <ParallelCoordinates
+          runs={plotted}
+          params={params}
+          metric={metric}
+          goal={goal}
+          brush={brush}
+          onBrush={setBrush}
+          onOpenRun={onOpenRun}
+        />
       )}
-      <ParallelCoordinates
-        runs={plotted}
-        params={params}
-        metric={metric}
-        goal={goal}
-        brush={brush}
-        onBrush={setBrush}
-        onOpenRun={onOpenRun}
-      />
       <div className="an-lower">
         <section className="an-runs" data-testid="analysis-runs">
           <header className="an-section-head">

@@ -114,7 +114,7 @@ export function ImportanceTable({ project, runIds, metric, params }: ImportanceT
         <h4>
           Parameter importance <span className="cc-muted">for {metric || "…"}</span>
         </h4>
-        {data && <span className="cc-muted">{data.runs} runs</span>}
+        {data && <span className="cc-muted">{data.runs === 1 ? "1 run" : `${data.runs} runs`}</span>}
         {query.isFetching && data && <span className="cc-fetching" aria-label="Updating" />}
       </header>
       {body}

@@ -6,7 +6,7 @@ import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { type JSX, useEffect, useMemo, useRef } from "react";
 import { useDocumentTheme } from "../../charts/hooks/useDocumentTheme";
-import { type AnalysisRun, type Brush, type Goal, buildAxes, plottableRuns } from "../lib/axes";
+import { type AnalysisRun, type AxisSpec, type Brush, type Goal, buildAxes, plottableRuns } from "../lib/axes";
 import { setAxisBrush } from "../lib/brush";
 import { formatValue } from "../lib/rank";
 import { type ChartColors, PLOT_MARGIN, axisId, buildOption } from "../lib/chartOption";
@@ -38,6 +38,18 @@ interface ItemEvent {
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * Sets every axis's brushed intervals (none clears it) without echoing events, then redraws: the
+ * axes draw their brush rectangles only when rendered, and `axisAreaSelect` alone does not render.
+ */
+function applyBrush(chart: echarts.ECharts, axes: readonly AxisSpec[], brush: Brush): void {
+  axes.forEach((axis, i) => {
+    const intervals = brush[axis.key] ?? [];
+    chart.dispatchAction({ type: "axisAreaSelect", parallelAxisId: axisId(i), intervals }, { silent: true });
+  });
+  chart.resize();
 }
 
 function readColors(element: HTMLElement): ChartColors {
@@ -110,26 +122,13 @@ export function ParallelCoordinates(props: ParallelCoordinatesProps): JSX.Elemen
       },
     };
     chart.setOption(option, { notMerge: true });
-    axes.forEach((axis, i) => {
-      const intervals = latest.current.brush[axis.key];
-      if (intervals?.length) {
-        chart.dispatchAction({ type: "axisAreaSelect", parallelAxisId: axisId(i), intervals }, { silent: true });
-      }
-    });
+    applyBrush(chart, axes, latest.current.brush);
   }, [runs, axes, goal, theme]);
 
-  // A brush cleared from outside (the "Clear" button) clears the axes too.
+  // A brush changed from outside (the "Clear brush" button) shows on the axes too.
   const brushKey = JSON.stringify(brush);
   useEffect(() => {
-    const chart = chartRef.current;
-    if (!chart) return;
-    axes.forEach((axis, i) => {
-      chart.dispatchAction(
-        { type: "axisAreaSelect", parallelAxisId: axisId(i), intervals: latest.current.brush[axis.key] ?? [] },
-        { silent: true },
-      );
-    });
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- brushKey stands for the brush
+    if (chartRef.current) applyBrush(chartRef.current, latest.current.axes, latest.current.brush);
   }, [brushKey]);
 
   return (
