@@ -118,3 +118,11 @@ def test_same_input_same_numbers_and_params_pick_columns() -> None:
 def test_mismatched_lengths_are_an_error_that_says_what_to_pass() -> None:
     with pytest.raises(ValueError, match="one per run"):
         parameter_importance([{"a": 1}], [1.0, 2.0])
+
+
+def test_nested_configs_are_flattened_into_dotted_names() -> None:
+    configs = [{"model": {"width": float(i), "depth": 2}, "lr": 0.1 * (i % 3)} for i in range(10)]
+    metrics: list[float | None] = [float(i) for i in range(10)]
+    result = parameter_importance(configs, metrics)
+    assert result.parameters[0].name == "model.width"
+    assert {p.name for p in result.parameters} == {"model.width", "lr"}

@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from cairn.store.columns import flatten_config
+
 MIN_RUNS = 5
 """Fewer runs with the metric than this and the numbers would mean nothing: we say so instead."""
 
@@ -94,16 +96,17 @@ def parameter_importance(
 ) -> Importance:
     """The importance of ``params`` (default: the keys whose values vary across the runs) for the metric.
 
-    ``configs[i]`` is run i's flat config (``{"lr": 0.01, "model.width": 64}``) and ``metrics[i]``
-    its metric value; runs whose value is None or not finite are left out. Deterministic: the same
-    input gives the same numbers.
+    ``configs[i]`` is run i's config, nested (``{"model": {"width": 64}}``) or flat
+    (``{"model.width": 64}``; parameters are named the flat way), and ``metrics[i]`` its metric
+    value; runs whose value is None or not finite are left out. Deterministic: the same input gives
+    the same numbers.
     """
     if len(configs) != len(metrics):
         raise ValueError(
             f"{len(configs)} configs but {len(metrics)} metric values: pass one per run"
         )
     rows = [
-        (config, float(value))
+        (flatten_config(config), float(value))
         for config, value in zip(configs, metrics, strict=True)
         if value is not None and _is_number(value)
     ]

@@ -16,7 +16,6 @@ from cairn.server.schemas import (
     ImportanceResponse,
 )
 from cairn.store import RunInfo, Store
-from cairn.store.columns import flatten_config
 
 router = APIRouter(tags=["analysis"])
 BAD_QUERY: dict[int | str, dict[str, Any]] = {400: {"model": ApiError}, 404: {"model": ApiError}}
@@ -64,7 +63,7 @@ def importance(project: str, body: ImportanceRequest, store: StoreDep) -> dict[s
             f"summary value {metric!r} is not a number in these runs "
             f"(e.g. {present[0]!r}); pick a numeric metric",
         )
-    configs = [flatten_config(info.config) for info in infos]
+    configs = [info.config for info in infos]
     metrics = [float(v) if _is_number(v) else None for v in values]
     result = parameter_importance(configs, metrics, body.params)
     return {
