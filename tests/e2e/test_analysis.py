@@ -76,13 +76,26 @@ def test_brush_an_axis_filters_the_runs_and_importance_ranks_lr_first(
     runs_list = page.get_by_test_id("analysis-runs").locator("li")
     expect(runs_list).to_have_count(shown)
 
-    # the brush survives a redraw (another colour direction) and a second axis narrows it further
+    # the brush survives a redraw (another colour direction) and a reload (it is in the URL)
     page.get_by_test_id("analysis-goal").select_option("maximize")
     expect(page.get_by_test_id("analysis")).to_have_attribute("data-goal", "maximize")
     expect(count).to_have_attribute("data-shown", str(shown))
+    expect(page).to_have_url(re.compile(r"brush="))
+    page.reload()
+    expect(count).to_have_attribute("data-shown", str(shown))
+    expect(page.get_by_test_id("analysis")).to_have_attribute("data-goal", "maximize")
+    # a second axis narrows it further: only the widest models
+    brush_axis(page, 1, 0.0, 0.3)
+    expect(count).not_to_have_attribute("data-shown", str(shown))
+    assert 0 < int(count.get_attribute("data-shown")) < shown
     page.get_by_role("button", name="Clear brush").click()
     expect(count).to_have_text(f"{RUNS} runs")
     expect(runs_list).to_have_count(RUNS)
+
+    # an axis removed with its chip is gone from the chart and the URL
+    page.get_by_role("button", name="Remove axis model.width").click()
+    expect(chart).to_have_attribute("data-axes", "lr,val/loss")
+    expect(page).to_have_url(re.compile(r"axes=lr(&|$)"))
 
     rows = page.get_by_test_id("importance-row")
     expect(rows).to_have_count(2)

@@ -15,6 +15,9 @@
  *     - params?: string[]                  initial axes (flattened config keys); omitted: the keys whose
  *                                          values vary across `runs`
  *     - onOpenRun?: (id: string) => void   clicking a line; default navigates to the run page
+ *     - persist?: "url" | "memory"         where the choices (metric, direction, axes, brush) live:
+ *                                          "url" adds ?metric=&better=&axes=&brush= to the page URL
+ *                                          (the workspace does); default "memory" (component state)
  *
  *   <ParallelCoordinates runs params metric goal brush onBrush onOpenRun height? />
  *     The chart alone (ECharts `parallel`). Controlled brush: `brush` is a Brush (axis key -> ranges);
@@ -32,3 +35,4 @@ export { ImportanceTable, type ImportanceTableProps } from "./components/Importa
 export { ParallelCoordinates, type ParallelCoordinatesProps } from "./components/ParallelCoordinates";
 export type { AnalysisRun, Brush, Goal } from "./lib/axes";
 export { brushedRuns } from "./lib/brush";
+export type { AnalysisChoice } from "./lib/choice";

@@ -1,6 +1,6 @@
 // Parallel coordinates and parameter importance for a set of runs, with the pickers around them:
 // which metric, which direction is better, which parameters are axes; brushing filters the runs list.
-import { type JSX, useCallback, useMemo, useState } from "react";
+import { type JSX, useCallback, useMemo } from "react";
 import { useNavigate } from "react-router-dom";
 import {
   type AnalysisRun,
@@ -15,6 +15,7 @@ import {
 } from "../lib/axes";
 import { brushedRuns, pruneBrush } from "../lib/brush";
 import { formatValue, rankRuns } from "../lib/rank";
+import { useAnalysisChoice } from "../state/useAnalysisChoice";
 import { ImportanceTable } from "./ImportanceTable";
 import { ParallelCoordinates } from "./ParallelCoordinates";
 import "../analysis.css";
@@ -28,6 +29,13 @@ export interface AnalysisViewProps {
   /** the initial axes; omitted: the config keys that vary across the runs */
   params?: readonly string[];
   onOpenRun?: (id: string) => void;
+  /** "url": the choices (metric, direction, axes, brush) live in the page URL; default "memory" */
+  persist?: "url" | "memory";
+}
+
+/** The brush without one axis (the old metric's, when the metric changes). */
+function pruneKey(brush: Brush, key: string): Brush {
+  return Object.fromEntries(Object.entries(brush).filter(([k]) => k !== key));
 }
 
 function plural(n: number, noun: string): string {
@@ -41,20 +49,20 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
   const { project, runs } = props;
   const navigate = useNavigate();
   const metrics = useMemo(() => numericMetrics(runs), [runs]);
-  const [metricChoice, setMetricChoice] = useState<string | null>(null);
-  const metric = props.metric ?? (metricChoice && metrics.includes(metricChoice) ? metricChoice : metrics[0]) ?? "";
-  const [goalChoice, setGoalChoice] = useState<Goal | null>(null);
-  const goal = goalChoice ?? props.goal ?? defaultGoal(metric);
+  const [choice, update] = useAnalysisChoice(props.persist ?? "memory", {
+    axes: props.params ? [...props.params] : null,
+  });
+  const metric = props.metric ?? (choice.metric && metrics.includes(choice.metric) ? choice.metric : metrics[0]) ?? "";
+  const goal = choice.goal ?? props.goal ?? defaultGoal(metric);
 
   const varying = useMemo(() => varyingParams(runs), [runs]);
   const allParams = useMemo(() => configKeys(runs), [runs]);
-  const [paramsChoice, setParamsChoice] = useState<string[] | null>(props.params ? [...props.params] : null);
   const params = useMemo(
-    () => (paramsChoice ?? varying).filter((p) => allParams.includes(p)),
-    [paramsChoice, varying, allParams],
+    () => (choice.axes ?? varying).filter((p) => allParams.includes(p)),
+    [choice.axes, varying, allParams],
   );
-
-  const [brushState, setBrush] = useState<Brush>({});
+  const brushState = choice.brush;
+  const setBrush = useCallback((brush: Brush) => update({ brush }), [update]);
   const plotted = useMemo(() => plottableRuns(runs, metric), [runs, metric]);
   const axes = useMemo(() => buildAxes(plotted, params, metric), [plotted, params, metric]);
   const brush = useMemo(() => pruneBrush(brushState, axes), [brushState, axes]);
@@ -67,7 +75,7 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
       props.onOpenRun ? props.onOpenRun(id) : navigate(`/p/${encodeURIComponent(project)}/r/${encodeURIComponent(id)}`),
     [props, navigate, project],
   );
-  const setParams = (next: string[]) => setParamsChoice(next);
+  const setParams = (axes: string[]) => update({ axes });
 
   if (runs.length === 0) return <p className="an-note">No runs to analyse: show some runs in the table.</p>;
   if (!metric)
@@ -79,7 +87,7 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
         {props.metric === undefined ? (
           <label className="an-field">
             Metric
-            <select data-testid="analysis-metric" value={metric} onChange={(e) => setMetricChoice(e.target.value)}>
+            <select data-testid="analysis-metric" value={metric} onChange={(e) => update({ metric: e.target.value, brush: pruneKey(brush, metric) })}>
               {metrics.map((m) => (
                 <option key={m} value={m}>
                   {m}
@@ -94,7 +102,7 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
         )}
         <label className="an-field">
           Better
-          <select data-testid="analysis-goal" value={goal} onChange={(e) => setGoalChoice(e.target.value as Goal)}>
+          <select data-testid="analysis-goal" value={goal} onChange={(e) => update({ goal: e.target.value as Goal })}>
             <option value="minimize">lower</option>
             <option value="maximize">higher</option>
           </select>

@@ -45,7 +45,7 @@ export function ViewTabs({ project, view, chartRuns, rows, grouped, onViewChange
       ) : (
         <div className="charts-pane analysis-pane" data-testid="analysis-pane" data-run-count={rows.length}>
           <Suspense fallback={<p className="cc-note">Loading analysis…</p>}>
-            <AnalysisView project={project} runs={rows} />
+            <AnalysisView project={project} runs={rows} persist="url" />
           </Suspense>
         </div>
       )}
