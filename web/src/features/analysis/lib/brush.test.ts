@@ -43,6 +43,10 @@ describe("brushing", () => {
     expect(pruneBrush(brush, withoutLr)).toEqual({ loss: [[0, 0.1]] });
   });
 
+  it("rounds ends to six significant digits", () => {
+    expect(setAxisBrush({}, "loss", [[0.7749999999999999, 0.9157894736842105]])).toEqual({ loss: [[0.775, 0.915789]] });
+  });
+
   it("ignores malformed intervals", () => {
     expect(setAxisBrush({}, "loss", [[Number.NaN, 1], [2]])).toEqual({});
   });

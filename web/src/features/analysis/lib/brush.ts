@@ -1,12 +1,17 @@
 // Brushing: the ranges dragged on parallel axes, and the runs that fall inside all of them.
 import { type AnalysisRun, type AxisSpec, type Brush, axisValue } from "./axes";
 
+/** Six significant digits: finer than a pixel of any axis, and a short URL. */
+function round(value: number): number {
+  return Number(value.toPrecision(6));
+}
+
 /** The brush with one axis's intervals replaced (an empty list clears that axis). */
 export function setAxisBrush(brush: Brush, key: string, intervals: ReadonlyArray<readonly number[]>): Brush {
   const next: Brush = { ...brush };
   const clean = intervals
     .filter((i) => i.length >= 2 && Number.isFinite(i[0]) && Number.isFinite(i[1]))
-    .map((i): [number, number] => [Math.min(i[0]!, i[1]!), Math.max(i[0]!, i[1]!)]);
+    .map((i): [number, number] => [round(Math.min(i[0]!, i[1]!)), round(Math.max(i[0]!, i[1]!))]);
   if (clean.length === 0) delete next[key];
   else next[key] = clean;
   return next;
