@@ -35,6 +35,7 @@ chromium:
 
 demo: $(STAMP) web
 	CAIRN_DIR=$(DEMO_DIR) $(PY) examples/digits.py
+	CAIRN_DIR=$(DEMO_DIR) $(PY) examples/digits_sweep.py
 	CAIRN_DIR=$(DEMO_DIR) $(VENV)/bin/cairn runs ls --project digits
 	$(VENV)/bin/cairn ui --dir $(DEMO_DIR) --port $(PORT)
 
