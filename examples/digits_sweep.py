@@ -17,7 +17,7 @@ import torch
 import cairn
 
 sys.path.insert(0, str(Path(__file__).parent))
-import digits  # noqa: E402 (the sibling example, found through the line above)
+import digits  # the sibling example, found through the line above
 
 SWEEP_FILE = Path(__file__).with_name("digits_sweep.yaml")
 SEED = 0
@@ -34,7 +34,9 @@ def trial() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--trial", action="store_true", help="run one trial (as `cairn agent` does)")
+    parser.add_argument(
+        "--trial", action="store_true", help="run one trial (as `cairn agent` does)"
+    )
     parser.add_argument("--force", action="store_true", help="run a new sweep even if one exists")
     args = parser.parse_args()
     if args.trial:

@@ -38,7 +38,12 @@ def counting(sweep: SweepRow, trials: Sequence[TrialRow]) -> Proposal | None:
 def test_create_get_and_list(store: Store) -> None:
     made = create_sweep(store, "s1", "proj", "first", CONFIG, seed=7)
     assert made == get_sweep(store, "s1")
-    assert (made.project, made.name, made.method, made.state) == ("proj", "first", "random", "running")
+    assert (made.project, made.name, made.method, made.state) == (
+        "proj",
+        "first",
+        "random",
+        "running",
+    )
     assert made.config == CONFIG and made.seed == 7 and made.trial_count == 0
     create_sweep(store, "s2", "proj", "second", CONFIG, seed=8)
     create_sweep(store, "s3", "other", "third", CONFIG, seed=9)

@@ -115,7 +115,11 @@ def test_an_agent_gives_up_after_failures_in_a_row_and_shows_the_output(
     store_dir: Path, train: Path
 ) -> None:
     store = Store.local(store_dir)
-    config = {"program": str(train), "method": "random", "parameters": {"curve": {"value": "crash"}}}
+    config = {
+        "program": str(train),
+        "method": "random",
+        "parameters": {"curve": {"value": "crash"}},
+    }
     sweep = new_sweep(store, config, "fails")
     with pytest.raises(SweepAgentError) as caught:
         Agent(store_dir, sweep.id, max_failures=3, say=lambda _: None).run()

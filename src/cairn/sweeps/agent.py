@@ -122,7 +122,9 @@ class Agent:
                     "fix the training script, then start the agent again"
                 )
         else:
-            result.reason = f"ran {result.trials} trial{'' if result.trials == 1 else 's'} (--count)"
+            result.reason = (
+                f"ran {result.trials} trial{'' if result.trials == 1 else 's'} (--count)"
+            )
         self.say(f"agent done: {result.reason}")
         return result
 
