@@ -56,6 +56,7 @@ bench: $(STAMP) web chromium
 	$(PY) benchmarks/bench_logging.py
 	$(PY) benchmarks/bench_api.py
 	$(PY) benchmarks/bench_dashboard.py
+	$(PY) benchmarks/bench_sweeps.py
 	$(PY) benchmarks/bench_importance.py
 
 clean:
