@@ -42,6 +42,9 @@ function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
+/** At most this many axes by default (more add with "+ axis"): past that the lines are a blur. */
+const DEFAULT_AXES = 10;
+
 /** How many brushed runs the list shows (the count always covers all). */
 const LIST_LIMIT = 200;
 
@@ -58,9 +61,10 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
   const varying = useMemo(() => varyingParams(runs), [runs]);
   const allParams = useMemo(() => configKeys(runs), [runs]);
   const params = useMemo(
-    () => (choice.axes ?? varying).filter((p) => allParams.includes(p)),
+    () => (choice.axes ?? varying.slice(0, DEFAULT_AXES)).filter((p) => allParams.includes(p)),
     [choice.axes, varying, allParams],
   );
+  const capped = choice.axes === null && varying.length > DEFAULT_AXES;
   const brushState = choice.brush;
   const setBrush = useCallback((brush: Brush) => update({ brush }), [update]);
   const plotted = useMemo(() => plottableRuns(runs, metric), [runs, metric]);
@@ -107,6 +111,21 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
             <option value="maximize">higher</option>
           </select>
         </label>
+        <span className="spacer" />
+        <span className="an-count" data-testid="analysis-count" data-shown={shown.length} data-total={plotted.length}>
+          {brushed ? `${shown.length} of ${plotted.length} runs` : plural(plotted.length, "run")}
+          {plotted.length < runs.length && (
+            <span className="cc-muted" title={`runs without a number for ${metric} are not drawn`}>
+              {" "}
+              ({runs.length - plotted.length} without {metric})
+            </span>
+          )}
+        </span>
+        {brushed && (
+          <button type="button" className="an-clear" onClick={() => setBrush({})}>
+            Clear brush
+          </button>
+        )}
         <span className="an-axes" data-testid="analysis-axes">
           Axes
           {params.map((p) => (
@@ -131,22 +150,12 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
                 </option>
               ))}
           </select>
-        </span>
-        <span className="spacer" />
-        <span className="an-count" data-testid="analysis-count" data-shown={shown.length} data-total={plotted.length}>
-          {brushed ? `${shown.length} of ${plotted.length} runs` : plural(plotted.length, "run")}
-          {plotted.length < runs.length && (
-            <span className="cc-muted" title={`runs without a number for ${metric} are not drawn`}>
-              {" "}
-              ({runs.length - plotted.length} without {metric})
+          {capped && (
+            <span className="cc-muted" data-testid="analysis-capped">
+              first {DEFAULT_AXES} of {varying.length} varying
             </span>
           )}
         </span>
-        {brushed && (
-          <button type="button" className="an-clear" onClick={() => setBrush({})}>
-            Clear brush
-          </button>
-        )}
       </div>
       {params.length === 0 ? (
         <p className="an-note" data-testid="analysis-no-axes">

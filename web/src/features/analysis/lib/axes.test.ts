@@ -20,6 +20,12 @@ describe("log scale decision", () => {
     expect(wantsLogScale([0.001, 0.1])).toBe(false); // exactly two decades
     expect(wantsLogScale([0.001, 0.1001])).toBe(true);
   });
+  it("is linear when values spread evenly over the range, even past two decades", () => {
+    const uniform = Array.from({ length: 50 }, (_, i) => 0.001 + i / 49);
+    expect(wantsLogScale(uniform)).toBe(false);
+    const logUniform = Array.from({ length: 50 }, (_, i) => 10 ** (-5 + (4 * i) / 49));
+    expect(wantsLogScale(logUniform)).toBe(true);
+  });
   it("is linear with zero or negative values, or a single value", () => {
     expect(wantsLogScale([0, 1e-4, 1])).toBe(false);
     expect(wantsLogScale([-1, 1000])).toBe(false);

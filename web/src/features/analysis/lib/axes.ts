@@ -45,10 +45,18 @@ export function categoryLabel(value: JsonValue | undefined): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-/** True when positive values span more than two decades: a log axis shows them evenly. */
+/**
+ * True when positive values span more than two decades and a linear axis would squeeze at least
+ * half of them into its bottom tenth (a learning rate from 1e-5 to 1e-1): a log axis spreads them.
+ * Values spread evenly over [0.001, 1] stay linear: they read better that way.
+ */
 export function wantsLogScale(values: readonly number[]): boolean {
   if (values.length < 2 || values.some((v) => v <= 0)) return false;
-  return Math.max(...values) / Math.min(...values) > LOG_SPAN;
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  if (hi / lo <= LOG_SPAN) return false;
+  const crowded = values.filter((v) => v <= lo + (hi - lo) / 10).length;
+  return crowded * 2 >= values.length;
 }
 
 /**
