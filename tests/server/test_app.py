@@ -57,6 +57,7 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
         "/api/v1/projects/{project}/metric-keys",
         "/api/v1/projects/{project}/series",
         "/api/v1/projects/{project}/workspace",
+        "/api/v1/projects/{project}/importance",
     }
     assert set(spec["paths"]["/api/v1/projects/{project}/runs/{run_id}"]) == {
         "get",
