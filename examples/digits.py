@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import sys
 
 import numpy as np
@@ -114,6 +115,8 @@ def main() -> None:
     for lr, width in grid:
         train(lr, width, args.epochs)
     print(f"logged {len(grid)} runs of project {PROJECT!r}", file=sys.stderr)
+    base = (os.environ.get("CAIRN_UI_URL") or "http://127.0.0.1:8080").rstrip("/")
+    print(f"which parameters matter: {base}/p/{PROJECT}?view=analysis", file=sys.stderr)
 
 
 if __name__ == "__main__":
