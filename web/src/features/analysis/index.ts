@@ -9,7 +9,7 @@
  *     - project: string                    the project name (the importance request goes to it)
  *     - runs: AnalysisRun[]                the runs to analyse (RunRow from api/types fits as is)
  *     - metric?: string                    fixed summary key (e.g. the sweep's metric); omitted: a picker,
- *                                          defaulting to the first numeric summary key
+ *                                          defaulting to a val/test loss or accuracy (see defaultMetric)
  *     - goal?: "minimize" | "maximize"     which end is better (colour: better = bright end); default
  *                                          minimize when the key looks like a loss/error, else maximize
  *     - params?: string[]                  initial axes (flattened config keys); omitted: the keys whose

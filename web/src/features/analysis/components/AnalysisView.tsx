@@ -9,6 +9,7 @@ import {
   buildAxes,
   configKeys,
   defaultGoal,
+  defaultMetric,
   numericMetrics,
   plottableRuns,
   varyingParams,
@@ -55,7 +56,7 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
   const [choice, update] = useAnalysisChoice(props.persist ?? "memory", {
     axes: props.params ? [...props.params] : null,
   });
-  const metric = props.metric ?? (choice.metric && metrics.includes(choice.metric) ? choice.metric : metrics[0]) ?? "";
+  const metric = props.metric ?? (choice.metric && metrics.includes(choice.metric) ? choice.metric : defaultMetric(metrics)) ?? "";
   const goal = choice.goal ?? props.goal ?? defaultGoal(metric);
 
   const varying = useMemo(() => varyingParams(runs), [runs]);

@@ -4,6 +4,7 @@ import {
   axisValue,
   buildAxes,
   defaultGoal,
+  defaultMetric,
   numericMetrics,
   plottableRuns,
   varyingParams,
@@ -70,6 +71,14 @@ describe("axes", () => {
 
   it("draws only runs with a finite metric", () => {
     expect(plottableRuns(runs, "loss").map((r) => r.id)).toEqual(["a", "b"]);
+  });
+
+  it("starts with a validation metric, else a quality metric, never a counter when it can", () => {
+    expect(defaultMetric(["epoch", "train/loss", "val/acc", "val/loss"])).toBe("val/acc");
+    expect(defaultMetric(["epoch", "step", "train_loss"])).toBe("train_loss");
+    expect(defaultMetric(["epoch", "throughput"])).toBe("throughput");
+    expect(defaultMetric(["epoch"])).toBe("epoch");
+    expect(defaultMetric([])).toBeUndefined();
   });
 
   it("guesses lower is better for losses and errors", () => {

@@ -85,6 +85,21 @@ export function numericMetrics(runs: readonly AnalysisRun[]): string[] {
   return [...keys].sort();
 }
 
+/**
+ * The metric to show first: a validation or test loss/accuracy if there is one, else any key that
+ * names a loss, accuracy, error or score, else the first key that is not a counter (epoch, step).
+ */
+export function defaultMetric(metrics: readonly string[]): string | undefined {
+  const quality = /loss|acc|err|f1|auc|score|reward|perplexity|precision|recall|mse|mae|bleu/i;
+  const counter = /(^|[/._])(epoch|epochs|step|steps|iter|iteration|global_step|lr|time)$/i;
+  return (
+    metrics.find((m) => /^(val|valid|validation|test|eval)[/_.]/i.test(m) && quality.test(m)) ??
+    metrics.find((m) => quality.test(m)) ??
+    metrics.find((m) => !counter.test(m)) ??
+    metrics[0]
+  );
+}
+
 /** Lower is better for losses and errors; higher for everything else (accuracy, reward, ...). */
 export function defaultGoal(metric: string): Goal {
   return /loss|err|perplexity|mse|mae|rmse|time|latency/i.test(metric) ? "minimize" : "maximize";
