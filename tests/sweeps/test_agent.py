@@ -180,7 +180,7 @@ def test_in_process_agent_runs_the_function_with_the_trial_as_config(
         },
         project="inproc",
     )
-    with pytest.warns(UserWarning, match="'lr': sweep .* sets it to 0.1, so the script's 1.0"):
+    with pytest.warns(UserWarning, match=r"'lr': sweep .* sets it to 0\.0?1, so the script's 1\.0"):
         result = cairn.agent(sweep_id, function=train, count=2)
     assert result.trials == 2
     with pytest.warns(UserWarning, match="sets it to 0.001"):
