@@ -20,6 +20,16 @@ export interface MetricOverTimeProps {
   height?: number;
 }
 
+/** The x range in ms: the trials' start times with 5% (at least 5 s) on each side, so one trial
+ * or a burst of trials does not stretch the axis over days. */
+export function timeRange(starts: readonly number[]): [number | undefined, number | undefined] {
+  if (starts.length === 0) return [undefined, undefined];
+  const lo = Math.min(...starts);
+  const hi = Math.max(...starts);
+  const pad = Math.max((hi - lo) * 0.05, 5);
+  return [(lo - pad) * 1000, (hi + pad) * 1000];
+}
+
 function cssVar(element: HTMLElement, name: string, fallback: string): string {
   return getComputedStyle(element).getPropertyValue(name).trim() || fallback;
 }
@@ -60,6 +70,7 @@ export function MetricOverTime({ trials, metric, goal, onOpenRun, height = 260 }
     const border = cssVar(element, "--border", "#e2e5ea");
     const accent = cssVar(element, "--accent", "#2f6fdb");
     const best = cssVar(element, "--state-finished", "#1a7f37");
+    const [min, max] = timeRange(points.map((p) => p.t));
     chart.setOption(
       {
         animation: false,
@@ -78,6 +89,8 @@ export function MetricOverTime({ trials, metric, goal, onOpenRun, height = 260 }
         },
         xAxis: {
           type: "time",
+          min,
+          max,
           axisLabel: { color: text, fontSize: 11, hideOverlap: true },
           axisLine: { lineStyle: { color: border } },
           splitLine: { show: false },
