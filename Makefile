@@ -35,6 +35,7 @@ chromium:
 
 demo: $(STAMP) web
 	CAIRN_DIR=$(DEMO_DIR) $(PY) examples/digits.py
+	CAIRN_DIR=$(DEMO_DIR) $(PY) examples/digits_sweep.py
 	CAIRN_DIR=$(DEMO_DIR) $(VENV)/bin/cairn runs ls --project digits
 	$(VENV)/bin/cairn ui --dir $(DEMO_DIR) --port $(PORT)
 
@@ -55,6 +56,8 @@ bench: $(STAMP) web chromium
 	$(PY) benchmarks/bench_logging.py
 	$(PY) benchmarks/bench_api.py
 	$(PY) benchmarks/bench_dashboard.py
+	$(PY) benchmarks/bench_sweeps.py
+	$(PY) benchmarks/bench_importance.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) web/node_modules src/cairn/server/static .pytest_cache .mypy_cache .ruff_cache

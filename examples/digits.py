@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import sys
 
 import numpy as np
@@ -37,52 +38,65 @@ def data(seed: int) -> tuple[torch.Tensor, ...]:
     )
 
 
-def train(lr: float, width: int, epochs: int, seed: int = 0) -> None:
-    torch.manual_seed(seed)
-    x_train, x_val, y_train, y_val = data(seed)
-    config = {
-        "lr": lr,
+def base_config(epochs: int, seed: int, data: tuple[torch.Tensor, ...]) -> dict[str, object]:
+    """The config every run shares; a run adds ``lr`` and ``model.width`` (or a sweep does)."""
+    return {
         "epochs": epochs,
         "batch_size": 64,
         "optimizer": "sgd",
         "momentum": 0.9,
         "seed": seed,
-        "model": {"width": width, "depth": 2, "activation": "relu"},
-        "data": {"name": "sklearn-digits", "train": len(x_train), "val": len(x_val)},
+        "model": {"depth": 2, "activation": "relu"},
+        "data": {"name": "sklearn-digits", "train": len(data[0]), "val": len(data[1])},
     }
+
+
+def fit(run: cairn.Run, data: tuple[torch.Tensor, ...]) -> None:
+    """Train the MLP that ``run.config`` describes, logging per-batch and per-epoch metrics."""
+    x_train, x_val, y_train, y_val = data
+    lr, width = run.config["lr"], run.config["model"]["width"]
+    run.define_metric("val/acc", summary="max")
+    run.define_metric("val/loss", summary="min")
+    model = nn.Sequential(
+        nn.Linear(64, width),
+        nn.ReLU(),
+        nn.Linear(width, width),
+        nn.ReLU(),
+        nn.Linear(width, 10),
+    )
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=run.config["momentum"])
+    loss_fn = nn.CrossEntropyLoss()
+    batch = run.config["batch_size"]
+    for epoch in range(run.config["epochs"]):
+        model.train()
+        order = torch.randperm(len(x_train))
+        for start in range(0, len(order), batch):
+            idx = order[start : start + batch]
+            logits = model(x_train[idx])
+            loss = loss_fn(logits, y_train[idx])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            acc = (logits.argmax(1) == y_train[idx]).float().mean()
+            run.log({"train/loss": loss, "train/acc": acc, "epoch": epoch})
+        model.eval()
+        with torch.no_grad():
+            logits = model(x_val)
+            val_loss = loss_fn(logits, y_val)
+            val_acc = (logits.argmax(1) == y_val).float().mean()
+        run.log({"val/loss": val_loss, "val/acc": val_acc, "epoch": epoch}, commit=False)
+    run.summary["params"] = sum(p.numel() for p in model.parameters())
+
+
+def train(lr: float, width: int, epochs: int, seed: int = 0) -> None:
+    torch.manual_seed(seed)
+    split = data(seed)
+    config = base_config(epochs, seed, split)
+    config["lr"] = lr
+    config["model"] = {"width": width, "depth": 2, "activation": "relu"}
     tags = ["demo", "mlp", "baseline" if (lr, width) == (0.1, 32) else "sweep"]
     with cairn.init(project=PROJECT, config=config, tags=tags, group=f"width-{width}") as run:
-        run.define_metric("val/acc", summary="max")
-        run.define_metric("val/loss", summary="min")
-        model = nn.Sequential(
-            nn.Linear(64, width),
-            nn.ReLU(),
-            nn.Linear(width, width),
-            nn.ReLU(),
-            nn.Linear(width, 10),
-        )
-        optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
-        loss_fn = nn.CrossEntropyLoss()
-        batch = config["batch_size"]
-        for epoch in range(epochs):
-            model.train()
-            order = torch.randperm(len(x_train))
-            for start in range(0, len(order), batch):
-                idx = order[start : start + batch]
-                logits = model(x_train[idx])
-                loss = loss_fn(logits, y_train[idx])
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-                acc = (logits.argmax(1) == y_train[idx]).float().mean()
-                run.log({"train/loss": loss, "train/acc": acc, "epoch": epoch})
-            model.eval()
-            with torch.no_grad():
-                logits = model(x_val)
-                val_loss = loss_fn(logits, y_val)
-                val_acc = (logits.argmax(1) == y_val).float().mean()
-            run.log({"val/loss": val_loss, "val/acc": val_acc, "epoch": epoch}, commit=False)
-        run.summary["params"] = sum(p.numel() for p in model.parameters())
+        fit(run, split)
 
 
 def main() -> None:
@@ -101,6 +115,8 @@ def main() -> None:
     for lr, width in grid:
         train(lr, width, args.epochs)
     print(f"logged {len(grid)} runs of project {PROJECT!r}", file=sys.stderr)
+    base = (os.environ.get("CAIRN_UI_URL") or "http://127.0.0.1:8080").rstrip("/")
+    print(f"which parameters matter: {base}/p/{PROJECT}?view=analysis", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -19,11 +19,13 @@ PUBLIC = [
     "Summary",
     "UsageError",
     "__version__",
+    "agent",
     "define_metric",
     "finish",
     "init",
     "log",
     "seed_everything",
+    "sweep",
 ]
 
 

@@ -20,6 +20,7 @@ from cairn.sdk.session import init
 from cairn.sdk.session import require_current as _require_current
 from cairn.sdk.settings import Settings
 from cairn.sdk.summary import Summary
+from cairn.sweeps.public import agent, sweep
 
 __all__ = [
     "Api",
@@ -34,11 +35,13 @@ __all__ = [
     "Summary",
     "UsageError",
     "__version__",
+    "agent",
     "define_metric",
     "finish",
     "init",
     "log",
     "seed_everything",
+    "sweep",
 ]
 
 

@@ -4,9 +4,11 @@ CairnError
 ├── StoreError            the store cannot be opened, read or written
 │   ├── RunNotFoundError      no run with that id or reference
 │   ├── ProjectNotFoundError  no project with that name
+│   ├── SweepNotFoundError    no sweep with that id
 │   └── StoreGapError         records were offered with earlier ones missing
 ├── ConfigError           a config cannot be built from what was given
 ├── UsageError            the API was called in a way it does not allow (e.g. log after finish)
+│   └── SweepStateError       a sweep cannot go from its state to the one asked (resume a stopped one)
 └── ReproduceError        a step of `cairn reproduce` failed (it says which, and how to fix it)
 """
 
@@ -29,6 +31,10 @@ class ProjectNotFoundError(StoreError, LookupError):
     """No project has the name given."""
 
 
+class SweepNotFoundError(StoreError, LookupError):
+    """No sweep has the id given."""
+
+
 class StoreGapError(StoreError):
     """A batch starts after a seq the store has not applied yet: earlier records are missing."""
 
@@ -49,3 +55,7 @@ class ReproduceError(CairnError):
         self.step = step
         self.problem = problem
         self.fix = fix
+
+
+class SweepStateError(UsageError):
+    """A sweep cannot change from its state to the one asked for (e.g. resume a cancelled one)."""

@@ -57,6 +57,11 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
         "/api/v1/projects/{project}/metric-keys",
         "/api/v1/projects/{project}/series",
         "/api/v1/projects/{project}/workspace",
+        "/api/v1/projects/{project}/importance",
+        "/api/v1/projects/{project}/sweeps",
+        "/api/v1/projects/{project}/sweeps/{sweep_id}",
+        "/api/v1/projects/{project}/sweeps/{sweep_id}/runs",
+        "/api/v1/projects/{project}/sweeps/{sweep_id}/state",
     }
     assert set(spec["paths"]["/api/v1/projects/{project}/runs/{run_id}"]) == {
         "get",

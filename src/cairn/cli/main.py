@@ -7,6 +7,7 @@ import click
 from cairn._version import __version__
 from cairn.cli.reproduce import reproduce
 from cairn.cli.runs import runs
+from cairn.cli.sweep import agent, sweep
 from cairn.cli.sync import sync
 from cairn.cli.ui import ui
 
@@ -17,8 +18,10 @@ def cli() -> None:
     """Cairn: experiment tracking built for reproducibility."""
 
 
+cli.add_command(agent)
 cli.add_command(reproduce)
 cli.add_command(runs)
+cli.add_command(sweep)
 cli.add_command(sync)
 cli.add_command(ui)
 

@@ -32,6 +32,8 @@ class RunStart(msgspec.Struct, tag="start", kw_only=True):
     resumed: bool = False
     reproduction_of: str | None = None
     """``project/id`` of the run this one reproduces (``cairn reproduce``), else None."""
+    sweep_id: str | None = None
+    """The sweep whose trial this run is (set by ``cairn agent``), else None."""
 
 
 class History(msgspec.Struct, tag="history", kw_only=True, gc=False):

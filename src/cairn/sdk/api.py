@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from cairn.store.console import ConsoleLine
     from cairn.store.reproductions import Comparison
+    from cairn.sweeps.public import ApiSweep
 
 
 class Api:
@@ -60,6 +61,20 @@ class Api:
         """One run by ``"project/run_id"`` (or a bare id, or a unique display name)."""
         return ApiRun(self.store, self.store.find_run(ref))
 
+    def sweep(self, sweep_id: str) -> ApiSweep:
+        """One sweep by id: its state, config, trials, runs and best run."""
+        from cairn.store.sweeps import get_sweep
+        from cairn.sweeps.public import ApiSweep
+
+        return ApiSweep(self.store, get_sweep(self.store, sweep_id))
+
+    def sweeps(self, project: str | None = None) -> list[ApiSweep]:
+        """The sweeps of ``project`` (of every project when None), newest first."""
+        from cairn.store.sweeps import list_sweeps
+        from cairn.sweeps.public import ApiSweep
+
+        return [ApiSweep(self.store, row) for row in list_sweeps(self.store, project)]
+
 
 class ApiRun:
     """A run as stored, with its history."""
@@ -88,6 +103,8 @@ class ApiRun:
     keys = property(lambda self: self.info.history_keys)
     reproduction_of = property(lambda self: self.info.reproduction_of)
     """``project/id`` of the run this one reproduces (made by ``cairn reproduce``), or None."""
+    sweep_id = property(lambda self: self.info.sweep_id)
+    """The id of the sweep whose trial this run is, or None."""
 
     def __repr__(self) -> str:
         return f"<ApiRun {self.path} {self.name!r} {self.state}>"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import atexit
 import os
 import re
+import signal
 import socket
 import sys
 import threading
@@ -27,6 +28,7 @@ from cairn.sdk.names import display_name, new_run_id
 from cairn.sdk.resume import JournalFold, Resumed, find_resumable
 from cairn.sdk.run import Run
 from cairn.sdk.settings import Settings
+from cairn.sdk.sweep_trial import sweep_trial_from_env
 from cairn.sdk.writer import Writer
 
 MODES = ("online", "offline", "disabled")
@@ -92,6 +94,14 @@ def init(
         raise ValueError(f"resume={resume!r}: use one of {', '.join(RESUME)}, or leave it None")
     if resume in ("allow", "must") and id is None:
         raise ValueError(f"resume={resume!r} needs the id= of the run to continue")
+    trial = sweep_trial_from_env()
+    if trial is not None and project and project != os.environ.get("CAIRN_PROJECT", project):
+        warnings.warn(
+            f"project={project!r} ignored: this run is a trial of sweep {trial.sweep_id}, which "
+            f"logs to project {os.environ['CAIRN_PROJECT']!r}",
+            stacklevel=2,
+        )
+        project = None
     project = _check_project(project or os.environ.get("CAIRN_PROJECT") or "uncategorized")
     settings = settings_from(settings)
     if id is None and os.environ.get("CAIRN_RUN_ID"):
@@ -103,6 +113,8 @@ def init(
         )
     tags = [_check_tag(t) for t in tags]
     cfg = config_to_dict(config)
+    if trial is not None:
+        cfg = trial.apply_to(cfg)
     previous = _current
     if previous is not None:
         warnings.warn(
@@ -181,6 +193,7 @@ def init(
             program=sys.argv[0] if sys.argv and sys.argv[0] else None,
             resumed=resumed is not None,
             reproduction_of=None if resumed else os.environ.get("CAIRN_REPRODUCTION_OF") or None,
+            sweep_id=trial.sweep_id if trial is not None else None,
         )
     )
     capturer = None
@@ -221,7 +234,18 @@ def init(
     with _lock:
         _current = run
     _install_hooks()
+    if trial is not None:
+        _stop_on_sigterm()
     return run
+
+
+def _stop_on_sigterm() -> None:
+    """An agent stops a trial with SIGTERM: exit through ``sys.exit`` so the run is finished
+    (exit code 143) instead of left running."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(128 + signal.SIGTERM))
 
 
 def _check_project(project: str) -> str:

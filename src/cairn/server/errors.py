@@ -1,7 +1,8 @@
 """How errors become responses: a 4xx with a message for every bad request, 500 only for bugs.
 
 - a filter or order that does not parse: 400 ``{"detail": {"message": ..., "position": n}}``
-- an unknown project or run: 404 ``{"detail": "..."}``
+- an unknown project, run or sweep: 404 ``{"detail": "..."}``
+- a sweep asked to change to a state its own does not allow: 409 ``{"detail": "..."}``
 - a value the database refuses (PostgreSQL and NUL characters): 400 ``{"detail": "..."}``
 - a body or parameter of the wrong shape: 422 with FastAPI's list of problems, made JSON-safe
   (the input it echoes may hold NaN, bytes or deep nesting)
@@ -19,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 
-from cairn.errors import ProjectNotFoundError, RunNotFoundError
+from cairn.errors import ProjectNotFoundError, RunNotFoundError, SweepNotFoundError, SweepStateError
 from cairn.store.filters import FilterError
 
 log = logging.getLogger("cairn.server")
@@ -55,6 +56,10 @@ async def _not_found(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=404)
 
 
+async def _conflict(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=409)
+
+
 async def _refused(request: Request, exc: Exception) -> JSONResponse:
     reason = getattr(exc, "orig", exc)
     return JSONResponse({"detail": f"the database refused a value: {reason}"}, status_code=400)
@@ -71,5 +76,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(FilterError, _filter_error)
     app.add_exception_handler(ProjectNotFoundError, _not_found)
     app.add_exception_handler(RunNotFoundError, _not_found)
+    app.add_exception_handler(SweepNotFoundError, _not_found)
+    app.add_exception_handler(SweepStateError, _conflict)
     app.add_exception_handler(DataError, _refused)
     app.add_exception_handler(Exception, _bug)

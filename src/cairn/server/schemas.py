@@ -185,3 +185,38 @@ class ReproductionOut(BaseModel):
 
 class ReproductionList(BaseModel):
     reproductions: list[ReproductionOut]
+
+
+# --- analysis: parameter importance ---
+
+MAX_IMPORTANCE_RUNS = 2000
+"""At most this many runs in one importance request (the forest is fitted while you wait)."""
+
+
+class ImportanceRequest(RequestBody):
+    """Which runs (ids, or a filter; neither: every run of the project) and which metric."""
+
+    metric: MetricKey = Field(description="a summary key holding a number, e.g. val/acc")
+    run_ids: Annotated[list[RunId], Field(max_length=MAX_IMPORTANCE_RUNS)] | None = Field(
+        default=None, description="these runs (ids not in the project are skipped)"
+    )
+    filter: Annotated[str, Field(max_length=4000)] | None = Field(
+        default=None, description="or the runs matching a filter, e.g. config.lr < 0.1"
+    )
+    params: Annotated[list[MetricKey], Field(max_length=200)] | None = Field(
+        default=None, description="flattened config keys; null: the ones that vary"
+    )
+
+
+class ParameterImportanceOut(BaseModel):
+    name: str
+    importance: float = Field(description="share of the explained variance, 0..1")
+    correlation: float | None = Field(description="Pearson r with the metric; null: categorical")
+    kind: Literal["numeric", "categorical"]
+
+
+class ImportanceResponse(BaseModel):
+    metric: str
+    runs: int = Field(description="runs with a finite value of the metric (the ones used)")
+    parameters: list[ParameterImportanceOut] = Field(description="most important first")
+    note: str | None = Field(description="why there are no numbers (e.g. too few runs), else null")

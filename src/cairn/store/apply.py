@@ -117,6 +117,7 @@ def _create_run(conn: Connection, start: RunStart) -> dict[str, Any]:
         "last_step": None,
         "last_seq": 0,
         "reproduction_of": start.reproduction_of,
+        "sweep_id": start.sweep_id,
     }
     conn.execute(insert(runs).values(**values))
     return values
@@ -167,6 +168,8 @@ class _RunUpdate:
                 conn.execute(insert(run_tags), rows)
             if record.reproduction_of is not None:
                 self.values["reproduction_of"] = record.reproduction_of
+            if record.sweep_id is not None:
+                self.values["sweep_id"] = record.sweep_id
             self.latest = max(self.latest, record.created_at)
         elif isinstance(record, ConfigUpdate):
             self.values["config"] = record.config

@@ -24,7 +24,7 @@ Grammar (EBNF)::
     order      = order_key , { "," , order_key } ;
     order_key  = [ "-" | "+" ] , field ;
 
-Fields: ``id``, ``name``, ``state``, ``notes``, ``group``, ``job_type``, ``host`` (text);
+Fields: ``id``, ``name``, ``state``, ``notes``, ``group``, ``job_type``, ``host``, ``sweep_id`` (text);
 ``created_at`` (unix seconds) and ``runtime`` (seconds); ``tags`` (only as ``"t" in tags``);
 ``config.<key>`` and ``summary.<key>`` (paths into JSON; a name may hold ``/``, as metric keys
 do: ``summary.val/acc``; brackets for any key: ``config["weird key"]``).
@@ -166,7 +166,18 @@ def _string(text: str, i: int) -> tuple[str, int]:
 
 # --- parser -------------------------------------------------------------------------------------
 
-_PLAIN = ("id", "name", "state", "notes", "group", "job_type", "host", "created_at", "runtime")
+_PLAIN = (
+    "id",
+    "name",
+    "state",
+    "notes",
+    "group",
+    "job_type",
+    "host",
+    "sweep_id",
+    "created_at",
+    "runtime",
+)
 _JSON_ROOTS = ("config", "summary")
 _ALL_FIELDS = ", ".join((*_PLAIN, "tags", "config.<key>", "summary.<key>"))
 
@@ -405,7 +416,7 @@ def _json_postgresql(element: _Json, compiler: SQLCompiler, **kw: Any) -> str:
 _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {"==": operator.eq, "<": operator.lt}
 _OPERATORS.update({"<=": operator.le, ">": operator.gt, ">=": operator.ge})
 _OPERATORS["~"] = lambda column, pattern: column.regexp_match(pattern)
-_NULLABLE = ("notes", "group", "job_type", "host")
+_NULLABLE = ("notes", "group", "job_type", "host", "sweep_id")
 _FLIPPED = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 

@@ -45,6 +45,8 @@ class RunInfo:
     """The run's rank by creation within its project (1, 2, …): the dashboard colours by it."""
     reproduction_of: str | None = None
     """``project/id`` of the run this one reproduces (made by ``cairn reproduce``), else None."""
+    sweep_id: str | None = None
+    """The sweep whose trial this run is, else None."""
 
     @property
     def path(self) -> str:

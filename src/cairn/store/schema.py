@@ -59,8 +59,10 @@ runs = Table(
     Column("last_step", BigInteger),
     Column("last_seq", BigInteger, nullable=False),  # last journal seq applied: idempotent sync
     Column("reproduction_of", String(320)),  # project/id of the run this one reproduces
+    Column("sweep_id", String(64)),  # the sweep whose trial this run is (migration 0004)
     Index("ix_runs_project_created", "project_id", "created_at"),
     Index("ix_runs_reproduction_of", "reproduction_of"),
+    Index("ix_runs_sweep_id", "sweep_id"),
 )
 
 run_tags = Table(
@@ -145,6 +147,40 @@ reproductions = Table(
 )
 
 # --- sweeps (migration 0004) ---
+
+sweeps = Table(
+    "sweeps",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("method", String(16), nullable=False),  # grid | random | bayes
+    Column(
+        "state", String(16), nullable=False
+    ),  # running | paused | stopped | cancelled | finished
+    Column("config", Json, nullable=False),  # the sweep config as given (W&B's schema)
+    Column("seed", BigInteger, nullable=False),  # random and bayes draw from (seed, trial number)
+    Column("trial_count", Integer, nullable=False),  # trials claimed so far: the next number
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_sweeps_project", "project_id", "created_at"),
+)
+
+sweep_trials = Table(
+    "sweep_trials",
+    metadata,
+    Column("sweep_id", String(64), ForeignKey("sweeps.id", ondelete="CASCADE"), primary_key=True),
+    Column("number", Integer, primary_key=True, autoincrement=False),  # 0, 1, 2... in claim order
+    Column("run_id", String(64), nullable=False),  # chosen at the claim; the run appears later
+    Column("params", Json, nullable=False),  # the trial's parameters, nested like the config
+    Column("suggestion", Json),  # bayes: Optuna's internal parameter values, told back later
+    Column("status", String(16), nullable=False),  # running | finished | failed | stopped | killed
+    Column("agent", String(255), nullable=False),  # host:pid of the agent that claimed it
+    Column("claimed_at", Float, nullable=False),
+    Column("ended_at", Float),
+    Column("note", Text),  # why it ended so (early termination, cancel, the failure's tail)
+    Index("ix_sweep_trials_run", "run_id"),
+)
 
 # --- artifacts (migration 0005) ---
 

@@ -388,6 +388,7 @@ class Store:
             last_step=row["last_step"],
             last_seq=row["last_seq"],
             reproduction_of=row["reproduction_of"],
+            sweep_id=row["sweep_id"],
             number=row["number"],
         )
 

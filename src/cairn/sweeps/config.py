@@ -153,19 +153,21 @@ class SweepConfig:
 
 def load_sweep_config(source: Mapping[str, Any] | str | Path) -> SweepConfig:
     """Build a SweepConfig from a dict or a YAML file path; raise ConfigError naming the bad key."""
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        if not path.is_file():
-            raise ConfigError(f"sweep config file {path} does not exist")
-        try:
-            data = yaml.load(path.read_text(), Loader=_Loader)  # _Loader is a SafeLoader
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"sweep config file {path} is not valid YAML: {exc}") from exc
-    else:
-        data = source
+    data = read_sweep_file(source) if isinstance(source, (str, Path)) else source
     if not isinstance(data, Mapping):
         raise ConfigError(f"a sweep config must be a mapping, not {type(data).__name__}")
     return _parse(data)
+
+
+def read_sweep_file(source: str | Path) -> Any:
+    """The YAML document of a sweep file, with ``1e-5`` read as a float; not yet validated."""
+    path = Path(source)
+    if not path.is_file():
+        raise ConfigError(f"sweep config file {path} does not exist")
+    try:
+        return yaml.load(path.read_text(), Loader=_Loader)  # _Loader is a SafeLoader
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"sweep config file {path} is not valid YAML: {exc}") from exc
 
 
 def _fail(path: str, problem: str) -> ConfigError:

@@ -31,13 +31,13 @@ def sample(param: Parameter, rng: np.random.Generator) -> Any:
     if d == "uniform":
         return float(rng.uniform(_f(param.min), _f(param.max)))
     if d == "q_uniform":
-        return _quantize(rng.uniform(_f(param.min), _f(param.max)), _f(param.q))
+        return quantize(rng.uniform(_f(param.min), _f(param.max)), _f(param.q))
     if d == "log_uniform":
         return float(math.exp(rng.uniform(_f(param.min), _f(param.max))))
     if d == "log_uniform_values":
         return _log_uniform_values(param, rng)
     if d == "q_log_uniform_values":
-        return _quantize(_log_uniform_values(param, rng), _f(param.q))
+        return quantize(_log_uniform_values(param, rng), _f(param.q))
     if d == "inv_log_uniform_values":
         # X = 1/Y with log Y uniform on [log 1/max, log 1/min]; by symmetry log X is uniform too.
         low, high = math.log(1 / _f(param.max)), math.log(1 / _f(param.min))
@@ -45,11 +45,11 @@ def sample(param: Parameter, rng: np.random.Generator) -> Any:
     if d == "normal":
         return float(rng.normal(_f(param.mu), _f(param.sigma)))
     if d == "q_normal":
-        return _quantize(rng.normal(_f(param.mu), _f(param.sigma)), _f(param.q))
+        return quantize(rng.normal(_f(param.mu), _f(param.sigma)), _f(param.q))
     if d == "log_normal":
         return float(rng.lognormal(_f(param.mu), _f(param.sigma)))
     if d == "q_log_normal":
-        return _quantize(rng.lognormal(_f(param.mu), _f(param.sigma)), _f(param.q))
+        return quantize(rng.lognormal(_f(param.mu), _f(param.sigma)), _f(param.q))
     if d == "beta":
         return float(rng.beta(_f(param.a), _f(param.b)))
     raise ValueError(f"unknown distribution {d!r}")  # config validation makes this unreachable
@@ -66,6 +66,6 @@ def _log_uniform_values(param: Parameter, rng: np.random.Generator) -> float:
     return float(min(max(math.exp(rng.uniform(low, high)), _f(param.min)), _f(param.max)))
 
 
-def _quantize(x: float, q: float) -> int | float:
+def quantize(x: float, q: float) -> int | float:
     value = round(float(x) / q) * q
     return round(value) if float(q).is_integer() else float(value)

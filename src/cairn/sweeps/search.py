@@ -37,19 +37,21 @@ def grid_values(param: Parameter) -> list[Any]:
     raise ConfigError(f"a grid cannot enumerate distribution {d}; use values or int_uniform")
 
 
-def _leaves(
+def leaves(
     parameters: Parameters, prefix: tuple[str, ...] = ()
 ) -> list[tuple[tuple[str, ...], Parameter]]:
+    """Every parameter with its path (``("model", "width")``), nested groups flattened."""
     out: list[tuple[tuple[str, ...], Parameter]] = []
     for name, spec in parameters.items():
         if isinstance(spec, NestedParameters):
-            out += _leaves(spec.parameters, (*prefix, name))
+            out += leaves(spec.parameters, (*prefix, name))
         else:
             out.append(((*prefix, name), spec))
     return out
 
 
-def _nest(pairs: Sequence[tuple[tuple[str, ...], Any]]) -> dict[str, Any]:
+def nest(pairs: Sequence[tuple[tuple[str, ...], Any]]) -> dict[str, Any]:
+    """``[(("model", "width"), 64)]`` → ``{"model": {"width": 64}}``."""
     out: dict[str, Any] = {}
     for path, value in pairs:
         node = out
@@ -61,22 +63,22 @@ def _nest(pairs: Sequence[tuple[tuple[str, ...], Any]]) -> dict[str, Any]:
 
 def grid_size(parameters: Parameters) -> int:
     """How many trials the grid has: the product of every parameter's number of values."""
-    return math.prod(len(grid_values(p)) for _, p in _leaves(parameters))
+    return math.prod(len(grid_values(p)) for _, p in leaves(parameters))
 
 
 def grid_point(parameters: Parameters, index: int) -> dict[str, Any] | None:
     """Trial ``index`` of the grid (the last parameter varies fastest), or None once exhausted."""
     if index < 0:
         raise ValueError(f"grid index must not be negative, not {index}")
-    leaves = _leaves(parameters)
-    columns = [grid_values(p) for _, p in leaves]
+    found = leaves(parameters)
+    columns = [grid_values(p) for _, p in found]
     if index >= math.prod(len(c) for c in columns):
         return None
     chosen: list[tuple[tuple[str, ...], Any]] = []
-    for (path, _), values in zip(reversed(leaves), reversed(columns), strict=True):
+    for (path, _), values in zip(reversed(found), reversed(columns), strict=True):
         index, position = divmod(index, len(values))
         chosen.append((path, values[position]))
-    return _nest(chosen[::-1])
+    return nest(chosen[::-1])
 
 
 def iter_grid(parameters: Parameters) -> Iterator[dict[str, Any]]:
@@ -89,7 +91,7 @@ def iter_grid(parameters: Parameters) -> Iterator[dict[str, Any]]:
 
 def random_point(parameters: Parameters, rng: np.random.Generator) -> dict[str, Any]:
     """One random trial: every parameter sampled from its distribution."""
-    return _nest([(path, sample(p, rng)) for path, p in _leaves(parameters)])
+    return nest([(path, sample(p, rng)) for path, p in leaves(parameters)])
 
 
 def flatten(trial: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -3,6 +3,8 @@ import type {
   CaptureResponse,
   Columns,
   ConsolePage,
+  ImportanceRequest,
+  ImportanceResponse,
   Reproduction,
   Project,
   RunDetail,
@@ -106,6 +108,11 @@ export const api = {
   },
   reproductions: (project: string, id: string) =>
     request<{ reproductions: Reproduction[] }>(`/projects/${enc(project)}/runs/${enc(id)}/reproductions`),
+  importance: (project: string, body: ImportanceRequest) =>
+    request<ImportanceResponse>(`/projects/${enc(project)}/importance`, {
+      method: "POST",
+      body: JSON.stringify(body),
+    }),
   workspace: (project: string) => request<Workspace>(`/projects/${enc(project)}/workspace`),
   saveWorkspace: (project: string, workspace: Workspace) =>
     request<Workspace>(`/projects/${enc(project)}/workspace`, {

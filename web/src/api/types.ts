@@ -144,3 +144,25 @@ export interface Reproduction {
   runs: string[]; // the reproduction runs' ids, in the same project
   metrics: ReproductionMetric[];
 }
+
+/** POST /projects/{p}/importance: which config parameters matter for a summary metric. */
+export interface ImportanceRequest {
+  metric: string;
+  run_ids?: string[] | null; // these runs (or filter; neither: every run of the project)
+  filter?: string | null;
+  params?: string[] | null; // flattened config keys; null: the ones that vary
+}
+
+export interface ParameterImportance {
+  name: string;
+  importance: number; // share of the explained variance, 0..1
+  correlation: number | null; // Pearson r with the metric; null for categoricals
+  kind: "numeric" | "categorical";
+}
+
+export interface ImportanceResponse {
+  metric: string;
+  runs: number; // runs with a finite value of the metric
+  parameters: ParameterImportance[]; // most important first
+  note: string | null; // why there are no numbers (too few runs, ...)
+}

@@ -3,6 +3,8 @@ import { ComparePage } from "../features/compare/ComparePage";
 import { ProjectsPage } from "../features/projects/ProjectsPage";
 import { RunPage } from "../features/run/RunPage";
 import { WorkspacePage } from "../features/runs/WorkspacePage";
+import { SweepPage } from "../features/sweeps/SweepPage";
+import { SweepsPage } from "../features/sweeps/SweepsPage";
 import { NotFound } from "./NotFound";
 import { TopBar } from "./TopBar";
 import { useTheme } from "./theme";
@@ -27,6 +29,8 @@ export function App() {
         <Route path="p/:project" element={<WorkspacePage />} />
         <Route path="p/:project/r/:runId" element={<RunPage />} />
         <Route path="p/:project/compare" element={<ComparePage />} />
+        <Route path="p/:project/sweeps" element={<SweepsPage />} />
+        <Route path="p/:project/sweeps/:sweepId" element={<SweepPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -1,4 +1,4 @@
-import { Link, useMatch } from "react-router-dom";
+import { Link, NavLink, useMatch } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { runQuery } from "../features/run/state/queries";
 import type { Theme } from "./theme";
@@ -17,6 +17,8 @@ export function TopBar({ theme, onToggleTheme }: TopBarProps) {
   const projectMatch = useMatch("/p/:project/*");
   const runMatch = useMatch("/p/:project/r/:runId");
   const compareMatch = useMatch("/p/:project/compare");
+  const sweepsMatch = useMatch("/p/:project/sweeps/*");
+  const sweepId = sweepsMatch?.params["*"] || undefined;
   const project = projectMatch?.params.project;
   const runId = runMatch?.params.runId;
 
@@ -33,7 +35,7 @@ export function TopBar({ theme, onToggleTheme }: TopBarProps) {
         {project && (
           <>
             <span className="crumb-sep">›</span>
-            {runId || compareMatch ? (
+            {runId || compareMatch || sweepsMatch ? (
               <Link to={`/p/${encodeURIComponent(project)}`}>{project}</Link>
             ) : (
               <span className="crumb-current">{project}</span>
@@ -52,7 +54,31 @@ export function TopBar({ theme, onToggleTheme }: TopBarProps) {
             <span className="crumb-current">Compare</span>
           </>
         )}
+        {project && sweepsMatch && (
+          <>
+            <span className="crumb-sep">›</span>
+            {sweepId ? (
+              <>
+                <Link to={`/p/${encodeURIComponent(project)}/sweeps`}>Sweeps</Link>
+                <span className="crumb-sep">›</span>
+                <span className="crumb-current">{sweepId}</span>
+              </>
+            ) : (
+              <span className="crumb-current">Sweeps</span>
+            )}
+          </>
+        )}
       </nav>
+      {project && (
+        <nav className="project-nav" aria-label="Project" data-testid="project-nav">
+          <NavLink to={`/p/${encodeURIComponent(project)}`} end>
+            Runs
+          </NavLink>
+          <NavLink to={`/p/${encodeURIComponent(project)}/sweeps`} data-testid="nav-sweeps">
+            Sweeps
+          </NavLink>
+        </nav>
+      )}
       <div className="topbar-right">
         <a className="topbar-link" href="/api/docs" target="_blank" rel="noreferrer">
           API

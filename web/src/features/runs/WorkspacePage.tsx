@@ -4,7 +4,6 @@ import { useCallback, useMemo, useRef, useState } from "react";
 import { useNavigate, useParams } from "react-router-dom";
 import { api, ApiRequestError } from "../../api/client";
 import type { RunRow } from "../../api/types";
-import { ChartsPane } from "../../components/ChartsPane";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ColumnPicker } from "./components/ColumnPicker";
 import { NoRunsMatch, NoRunsYet } from "./components/EmptyRuns";
@@ -14,6 +13,7 @@ import { RunCount } from "./components/RunCount";
 import { RunsTable } from "./components/RunsTable";
 import { SelectionBar } from "./components/SelectionBar";
 import { SplitPane } from "./components/SplitPane";
+import { ViewTabs } from "./components/ViewTabs";
 import { defaultColumns } from "./state/columnIds";
 import { nextSort, orderExpression } from "./state/order";
 import { columnsQuery, useProjectRunTotal, useRunPages } from "./state/queries";
@@ -55,6 +55,7 @@ export function WorkspacePage() {
     [state.cols, available.config, available.summary, runs],
   );
   const live = runs.some((run) => run.state === "running");
+  const visibleRows = useMemo(() => runs.filter((run) => view.visible.has(run.id)), [runs, view.visible]);
 
   const error = pages.error;
   const filterError =
@@ -211,7 +212,16 @@ export function WorkspacePage() {
     <div className="workspace" data-testid="workspace">
       <SplitPane
         left={left}
-        right={<ChartsPane project={project} runs={view.chartRuns} grouped={state.group !== null} />}
+        right={
+          <ViewTabs
+            project={project}
+            view={state.view}
+            chartRuns={view.chartRuns}
+            rows={visibleRows}
+            grouped={state.group !== null}
+            onViewChange={(next) => update({ view: next })}
+          />
+        }
       />
     </div>
   );

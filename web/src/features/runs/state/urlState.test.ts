@@ -13,6 +13,7 @@ describe("workspace URL state", () => {
     show: ["r77"],
     select: ["r3"],
     fold: ["adam"],
+    view: "analysis",
   };
 
   it("round-trips every field", () => {
@@ -26,6 +27,7 @@ describe("workspace URL state", () => {
     expect(params.get("sort")).toBe("-summary.val/acc");
     expect(params.get("group")).toBe("config.optimizer");
     expect(params.get("hide")).toBe("r1,r2");
+    expect(params.get("view")).toBe("analysis");
   });
 
   it("leaves out empty values and decodes nothing as the empty state", () => {

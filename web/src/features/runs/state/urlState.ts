@@ -14,7 +14,10 @@ export interface WorkspaceState {
   show: string[]; // run ids shown beyond the first 50
   select: string[]; // selected run ids
   fold: string[]; // collapsed group values
+  view: WorkspaceView; // the right pane: charts, or analysis (parallel coordinates, importance)
 }
+
+export type WorkspaceView = "charts" | "analysis";
 
 export const EMPTY_STATE: WorkspaceState = {
   filter: "",
@@ -27,6 +30,7 @@ export const EMPTY_STATE: WorkspaceState = {
   show: [],
   select: [],
   fold: [],
+  view: "charts",
 };
 
 const LISTS = ["pin", "hide", "show", "select", "fold"] as const;
@@ -42,6 +46,7 @@ export function decodeWorkspaceState(params: URLSearchParams): WorkspaceState {
     sort: sortColumn ? { column: sortColumn, desc } : null,
     group: params.get("group") || null,
     cols: params.has("cols") ? splitList(params.get("cols")) : null,
+    view: params.get("view") === "analysis" ? "analysis" : "charts",
   };
   for (const key of LISTS) state[key] = splitList(params.get(key));
   return state;
@@ -61,5 +66,6 @@ export function encodeWorkspaceState(state: WorkspaceState, base?: URLSearchPara
   if (state.cols === null) params.delete("cols");
   else params.set("cols", joinList(state.cols));
   for (const key of LISTS) set(key, joinList(state[key]) || null);
+  set("view", state.view === "charts" ? null : state.view);
   return params;
 }

@@ -1,0 +1,165 @@
+"""``cairn sweep CONFIG.yaml`` (create), ``cairn sweep ls|pause|resume|stop|cancel``, and
+``cairn agent SWEEP_ID``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from cairn.cli.common import dir_option, fail, short, when
+from cairn.errors import CairnError
+from cairn.sdk.location import find_store_dir
+from cairn.store.store import DB_NAME, Store
+from cairn.store.sweeps import change_state, list_sweeps, list_trials
+from cairn.sweeps.agent import Agent
+from cairn.sweeps.config import load_sweep_config
+from cairn.sweeps.controller import new_sweep
+from cairn.sweeps.results import best_trial
+
+STATE_STYLE = {
+    "running": "cyan",
+    "paused": "yellow",
+    "stopped": "magenta",
+    "cancelled": "red",
+    "finished": "green",
+}
+
+
+class _SweepGroup(click.Group):
+    """``cairn sweep FILE`` means ``cairn sweep create FILE``, as ``wandb sweep FILE`` does."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["create", *args]
+        return super().parse_args(ctx, args)
+
+
+def _store(dir: str | None, *, create: bool = False) -> Store:
+    root = find_store_dir(dir, create=create)
+    if not create and not (root / DB_NAME).exists():
+        raise click.ClickException(
+            f"no Cairn store at {root}: create a sweep with `cairn sweep CONFIG.yaml`, or pass "
+            "--dir (or set $CAIRN_DIR) to the folder that holds cairn.db"
+        )
+    return Store.local(root)
+
+
+@click.group(cls=_SweepGroup)
+def sweep() -> None:
+    """Create a sweep from a W&B-style YAML file (`cairn sweep CONFIG.yaml`), list and control
+    sweeps."""
+
+
+@sweep.command("create")
+@click.argument("config", type=click.Path(dir_okay=False))
+@click.option("--project", "-p", default=None, help="The project (default: the config's).")
+@dir_option
+def create(config: str, project: str | None, dir: str | None) -> None:
+    """Create a sweep from CONFIG (YAML) and print the command that runs its trials."""
+    store = _store(dir, create=True)
+    try:
+        row = new_sweep(store, Path(config), project)
+    except (CairnError, ValueError) as exc:
+        fail(exc)
+        return
+    click.echo(f"created sweep {row.id} ({row.method}) in project {row.project}")
+    click.echo(f"run its trials with: cairn agent {row.id}")
+
+
+@sweep.command("ls")
+@click.option("--project", "-p", default=None, help="Only this project's sweeps.")
+@dir_option
+def ls(project: str | None, dir: str | None) -> None:
+    """List sweeps, newest first: state, method, trials and the best value of the metric."""
+    store = _store(dir)
+    try:
+        rows = list_sweeps(store, project)
+    except (CairnError, ValueError) as exc:
+        fail(exc)
+        return
+    console = Console(highlight=False, soft_wrap=True)
+    if not rows:
+        console.print("no sweeps yet: create one with `cairn sweep CONFIG.yaml`")
+        return
+    table = Table(box=None, header_style="bold")
+    for column in (
+        "sweep",
+        "project",
+        "name",
+        "state",
+        "method",
+        "trials",
+        "metric",
+        "best",
+        "created",
+    ):
+        table.add_column(column, no_wrap=column in ("sweep", "state"))
+    for row in rows:
+        config = load_sweep_config(row.config)
+        best = best_trial(config, list_trials(store, row.id))
+        metric = f"{config.metric.name} ({config.metric.goal[:3]})" if config.metric else "-"
+        style = STATE_STYLE.get(row.state, "")
+        table.add_row(
+            row.id,
+            escape(row.project),
+            escape(row.name),
+            f"[{style}]{row.state}[/]",
+            row.method,
+            str(row.trial_count),
+            escape(metric),
+            short(best[1]) if best else "-",
+            when(row.created_at),
+        )
+    console.print(table)
+
+
+def _action(name: str, doc: str) -> Any:
+    @click.argument("sweep_id")
+    @dir_option
+    def command(sweep_id: str, dir: str | None) -> None:
+        try:
+            row = change_state(_store(dir), sweep_id, name)
+        except (CairnError, ValueError) as exc:
+            fail(exc)
+            return
+        click.echo(f"sweep {row.id} is {row.state}")
+
+    command.__doc__ = doc
+    return sweep.command(name)(command)
+
+
+_action("pause", "Hand out no new trials until `cairn sweep resume` (running trials go on).")
+_action("resume", "Hand out trials again after `cairn sweep pause`.")
+_action("stop", "Hand out no new trials, ever; the running ones finish.")
+_action("cancel", "Hand out no new trials, ever, and kill the running ones.")
+
+
+@click.command("agent")
+@click.argument("sweep_id")
+@click.option(
+    "--count", "-n", type=click.IntRange(min=1), default=None, help="Run at most N trials."
+)
+@click.option(
+    "--max-failures",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Give up after this many trials in a row fail.",
+)
+@dir_option
+def agent(sweep_id: str, count: int | None, max_failures: int, dir: str | None) -> None:
+    """Run trials of SWEEP_ID, one after another, until the sweep has no more (or --count)."""
+    root = find_store_dir(dir, create=False)
+    _store(dir).close()
+    try:
+        result = Agent(root, sweep_id, count=count, max_failures=max_failures).run()
+    except (CairnError, ValueError) as exc:
+        fail(exc)
+        return
+    if result.failures:
+        click.echo(f"{result.failures} of {result.trials} trials failed")

@@ -1,0 +1,195 @@
+"""``/projects/{project}/sweeps``: a project's sweeps, one sweep with its trials, its runs, and
+pause / resume / stop / cancel."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from cairn.errors import SweepNotFoundError
+from cairn.server.deps import StoreDep
+from cairn.server.routes.runs import list_runs
+from cairn.server.schemas import ApiError, JsonObject, RequestBody, RunPage
+from cairn.store import Store
+from cairn.store.jsonsafe import encode_nonfinite
+from cairn.store.sweeps import SweepRow, TrialRow, change_state, get_sweep, list_sweeps, list_trials
+from cairn.sweeps.config import SweepConfig, load_sweep_config
+from cairn.sweeps.results import best_trial, trial_value
+from cairn.sweeps.search import grid_size
+
+router = APIRouter(tags=["sweeps"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ApiError}}
+CONFLICT: dict[int | str, dict[str, Any]] = {409: {"model": ApiError}, **NOT_FOUND}
+
+
+class SweepMetric(BaseModel):
+    name: str
+    goal: str = Field(description="minimize or maximize")
+    target: float | None
+
+
+class SweepBest(BaseModel):
+    run_id: str
+    trial: int
+    value: float
+    params: JsonObject
+
+
+class Sweep(BaseModel):
+    """A sweep as the sweeps list shows it."""
+
+    id: str
+    project: str
+    name: str
+    method: str = Field(description="grid, random or bayes")
+    state: str = Field(description="running, paused, stopped, cancelled or finished")
+    created_at: float
+    updated_at: float
+    metric: SweepMetric | None
+    run_cap: int | None
+    grid_size: int | None = Field(description="grid: how many trials the grid has")
+    trial_count: int
+    counts: dict[str, int] = Field(description="trials by status: running, finished, failed...")
+    best: SweepBest | None
+
+
+class Trial(BaseModel):
+    number: int
+    run_id: str
+    status: str = Field(description="running, finished, failed, stopped (early) or killed")
+    run_state: str | None = Field(description="the run's state; null before it reached the store")
+    params: JsonObject
+    value: float | None = Field(description="the run's summary value of the sweep's metric")
+    agent: str
+    claimed_at: float
+    ended_at: float | None
+    note: str | None
+
+
+class SweepDetail(Sweep):
+    config: JsonObject = Field(description="the sweep config as given (W&B's schema)")
+    trials: list[Trial]
+
+
+class SweepAction(RequestBody):
+    action: Literal["pause", "resume", "stop", "cancel"]
+
+
+def _sweep(project: str, sweep_id: str, store: Store) -> SweepRow:
+    row = get_sweep(store, sweep_id)
+    if row.project != project:
+        raise SweepNotFoundError(f"no sweep {sweep_id!r} in project {project!r}")
+    return row
+
+
+def _summary(row: SweepRow, config: SweepConfig, trials: list[TrialRow]) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    for trial in trials:
+        counts[trial.status] = counts.get(trial.status, 0) + 1
+    best = best_trial(config, trials)
+    metric = config.metric
+    return {
+        "id": row.id,
+        "project": row.project,
+        "name": row.name,
+        "method": row.method,
+        "state": row.state,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "metric": None
+        if metric is None
+        else {"name": metric.name, "goal": metric.goal, "target": metric.target},
+        "run_cap": config.run_cap,
+        "grid_size": grid_size(config.parameters) if config.method == "grid" else None,
+        "trial_count": row.trial_count,
+        "counts": counts,
+        "best": None
+        if best is None
+        else {
+            "run_id": best[0].run_id,
+            "trial": best[0].number,
+            "value": best[1],
+            "params": encode_nonfinite(best[0].params),
+        },
+    }
+
+
+def _detail(row: SweepRow, store: Store) -> dict[str, Any]:
+    config = load_sweep_config(row.config)
+    trials = list_trials(store, row.id)
+    return {
+        **_summary(row, config, trials),
+        "config": encode_nonfinite(row.config),
+        "trials": [
+            {
+                "number": t.number,
+                "run_id": t.run_id,
+                "status": t.status,
+                "run_state": t.run_state,
+                "params": encode_nonfinite(t.params),
+                "value": trial_value(config, t),
+                "agent": t.agent,
+                "claimed_at": t.claimed_at,
+                "ended_at": t.ended_at,
+                "note": t.note,
+            }
+            for t in trials
+        ],
+    }
+
+
+@router.get("/projects/{project}/sweeps", response_model=list[Sweep], responses=NOT_FOUND)
+def sweeps_of_project(project: str, store: StoreDep) -> list[dict[str, Any]]:
+    """The project's sweeps, newest first, each with its trial counts and best value."""
+    store.project(project)
+    out = []
+    for row in list_sweeps(store, project):
+        config = load_sweep_config(row.config)
+        out.append(_summary(row, config, list_trials(store, row.id)))
+    return out
+
+
+@router.get(
+    "/projects/{project}/sweeps/{sweep_id}", response_model=SweepDetail, responses=NOT_FOUND
+)
+def get_one(project: str, sweep_id: str, store: StoreDep) -> dict[str, Any]:
+    """One sweep: state, config, trial counts, best trial, and every trial with its value."""
+    return _detail(_sweep(project, sweep_id, store), store)
+
+
+@router.get(
+    "/projects/{project}/sweeps/{sweep_id}/runs", response_model=RunPage, responses=NOT_FOUND
+)
+def sweep_runs(
+    project: str,
+    sweep_id: str,
+    store: StoreDep,
+    order: Annotated[str | None, Query(description="e.g. summary.loss")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    columns: Annotated[str | None, Query(description="config.<path>,summary.<key>,...")] = None,
+) -> dict[str, Any]:
+    """The runs of the sweep's trials: the runs listing, limited to ``sweep_id``."""
+    row = _sweep(project, sweep_id, store)
+    return list_runs(
+        project,
+        store,
+        filter=f'sweep_id == "{row.id}"',
+        order=order,
+        search=None,
+        limit=limit,
+        offset=offset,
+        columns=columns,
+    )
+
+
+@router.post(
+    "/projects/{project}/sweeps/{sweep_id}/state", response_model=SweepDetail, responses=CONFLICT
+)
+def act(project: str, sweep_id: str, body: SweepAction, store: StoreDep) -> dict[str, Any]:
+    """Pause, resume, stop or cancel the sweep; 409 when its state does not allow it (resume a
+    stopped sweep, pause a finished one)."""
+    _sweep(project, sweep_id, store)
+    return _detail(change_state(store, sweep_id, body.action), store)

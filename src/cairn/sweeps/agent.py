@@ -1,0 +1,233 @@
+"""Agents: claim a sweep's trials one after another and run them, as subprocesses or in-process.
+
+A trial's parameters reach the training script twice: on its command line (the config's
+``command`` with its macros) and in the environment (``CAIRN_SWEEP_ID``, ``CAIRN_SWEEP_TRIAL``,
+``CAIRN_SWEEP_PARAMS``, plus ``CAIRN_RUN_ID``, ``CAIRN_PROJECT`` and ``CAIRN_DIR``), where
+``cairn.init()`` picks them up. While a subprocess trial runs, the agent checks every few seconds
+whether the sweep was cancelled or Hyperband stops the trial; then the trial gets SIGTERM, and
+SIGKILL after a grace period.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cairn.errors import UsageError
+from cairn.sdk.names import new_run_id
+from cairn.sdk.sweep_trial import ENV_PARAMS, ENV_SWEEP_ID, ENV_TRIAL
+from cairn.store.store import Store
+from cairn.store.sweeps import TrialRow, claim_trial, end_trial, get_sweep
+from cairn.sweeps.config import load_sweep_config
+from cairn.sweeps.controller import next_trial, trials_to_stop
+from cairn.sweeps.search import render_command
+
+MAX_FAILURES = 5
+"""An agent gives up after this many trials in a row fail."""
+GRACE_SECONDS = 10.0
+"""How long a stopped trial has between SIGTERM and SIGKILL."""
+CHECK_SECONDS = 2.0
+"""How often the agent checks a running trial against the sweep's state and Hyperband."""
+PAUSED_POLL_SECONDS = 5.0
+TAIL_LINES = 20
+
+
+@dataclass
+class AgentResult:
+    """What an agent did, and why it ended."""
+
+    trials: int = 0
+    failures: int = 0
+    reason: str = ""
+
+
+class SweepAgentError(UsageError):
+    """The agent gave up: too many trials in a row failed (the message shows the last output)."""
+
+
+class Agent:
+    """Runs trials of one sweep until ``count`` trials ran, the sweep has no more, or it is
+    stopped; ``function`` runs each trial in this process, else the config's command does."""
+
+    def __init__(
+        self,
+        store_dir: Path,
+        sweep_id: str,
+        *,
+        count: int | None = None,
+        function: Callable[[], object] | None = None,
+        max_failures: int = MAX_FAILURES,
+        grace: float = GRACE_SECONDS,
+        check_every: float = CHECK_SECONDS,
+        say: Callable[[str], None] = print,
+    ) -> None:
+        if count is not None and count < 1:
+            raise ValueError(f"count={count}: give at least 1, or None for no limit")
+        self.store_dir = store_dir
+        self.store = Store.local(store_dir)
+        self.sweep = get_sweep(self.store, sweep_id)
+        self.config = load_sweep_config(self.sweep.config)
+        if (
+            function is None
+            and self.config.program is None
+            and any("${program}" in part for part in self.config.command)
+        ):
+            raise UsageError(
+                f"sweep {sweep_id} has no program to run: add `program: train.py` to its config, "
+                "or run it in Python with cairn.agent(sweep_id, function=train)"
+            )
+        self.count = count
+        self.function = function
+        self.max_failures = max_failures
+        self.grace = grace
+        self.check_every = check_every
+        self.say = say
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+
+    def run(self) -> AgentResult:
+        result = AgentResult()
+        in_a_row = 0
+        while self.count is None or result.trials < self.count:
+            claim = claim_trial(self.store, self.sweep.id, new_run_id(), self.name, next_trial)
+            if claim.trial is None:
+                if claim.state == "paused":
+                    time.sleep(PAUSED_POLL_SECONDS)  # a person resumes it: poll, cheaply
+                    continue
+                result.reason = f"the sweep is {claim.state}"
+                break
+            trial = claim.trial
+            self.say(f"trial {trial.number}: run {trial.run_id} {json.dumps(trial.params)}")
+            status, note = self._run_in_process(trial) if self.function else self._spawn(trial)
+            end_trial(self.store, self.sweep.id, trial.number, status, note)
+            self.say(
+                f"trial {trial.number}: {status}"
+                + (f" ({note})" if note and status != "failed" else "")
+            )
+            result.trials += 1
+            in_a_row = in_a_row + 1 if status == "failed" else 0
+            result.failures += status == "failed"
+            if in_a_row >= self.max_failures:
+                raise SweepAgentError(
+                    f"giving up: {in_a_row} trials in a row failed; the last one "
+                    f"(trial {trial.number}, run {trial.run_id}) ended with:\n{note}\n"
+                    "fix the training script, then start the agent again"
+                )
+        else:
+            result.reason = (
+                f"ran {result.trials} trial{'' if result.trials == 1 else 's'} (--count)"
+            )
+        self.say(f"agent done: {result.reason}")
+        return result
+
+    # ---- a trial in a subprocess --------------------------------------------------------
+
+    def _env(self, trial: TrialRow) -> dict[str, str]:
+        return {
+            "CAIRN_DIR": str(self.store_dir),
+            "CAIRN_PROJECT": self.sweep.project,
+            "CAIRN_RUN_ID": trial.run_id,
+            ENV_SWEEP_ID: self.sweep.id,
+            ENV_TRIAL: str(trial.number),
+            ENV_PARAMS: json.dumps(trial.params),
+        }
+
+    def _spawn(self, trial: TrialRow) -> tuple[str, str | None]:
+        argv = render_command(
+            self.config.command,
+            trial.params,
+            program=self.config.program,
+            interpreter=sys.executable,
+        )
+        log_path = self.store_dir / "sweeps" / self.sweep.id / f"trial-{trial.number}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(log_path, "wb") as out:
+            try:
+                proc = subprocess.Popen(
+                    argv,
+                    env={**os.environ, **self._env(trial)},
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,  # its own process group: a stop reaches its children
+                )
+            except OSError as exc:
+                return "failed", f"cannot start {argv[0]!r}: {exc}"
+            status, note = self._watch(proc, trial)
+        if status == "failed" or (status == "finished" and proc.returncode != 0):
+            return "failed", f"exit code {proc.returncode}; output:\n{_tail(log_path)}"
+        return status, note
+
+    def _watch(self, proc: subprocess.Popen[bytes], trial: TrialRow) -> tuple[str, str | None]:
+        while True:
+            try:
+                proc.wait(timeout=self.check_every)
+            except subprocess.TimeoutExpired:
+                pass
+            else:
+                return ("finished" if proc.returncode == 0 else "failed"), None
+            sweep = get_sweep(self.store, self.sweep.id)
+            if sweep.state == "cancelled":
+                self._terminate(proc)
+                return "killed", "the sweep was cancelled"
+            reason = trials_to_stop(self.store, sweep).get(trial.run_id)
+            if reason is not None:
+                self._terminate(proc)
+                return "stopped", reason
+
+    def _terminate(self, proc: subprocess.Popen[bytes]) -> None:
+        """SIGTERM to the trial's process group, SIGKILL after the grace period."""
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=self.grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        except ProcessLookupError:
+            proc.wait()
+
+    # ---- a trial in this process --------------------------------------------------------
+
+    def _run_in_process(self, trial: TrialRow) -> tuple[str, str | None]:
+        from cairn.sdk import session
+
+        assert self.function is not None
+        saved = {k: os.environ.get(k) for k in self._env(trial)}
+        os.environ.update(self._env(trial))
+        status: tuple[str, str | None] = ("finished", None)
+        try:
+            self.function()
+        except Exception:
+            text = traceback.format_exc()
+            status = ("failed", "\n".join(text.splitlines()[-TAIL_LINES:]))
+            run = session.current()
+            if run is not None:
+                run._fail(text)
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+        run = session.current()
+        if run is not None:
+            run.finish(exit_code=1 if status[0] == "failed" else 0)
+        elif status[0] == "finished" and not self._run_exists(trial):
+            status = ("failed", "the function did not call cairn.init(), so no run was recorded")
+        return status
+
+    def _run_exists(self, trial: TrialRow) -> bool:
+        return bool(self.store.runs(ids=[trial.run_id]))
+
+
+def _tail(path: Path, lines: int = TAIL_LINES) -> str:
+    text = path.read_text(errors="replace") if path.exists() else ""
+    return "\n".join(text.splitlines()[-lines:]) or "(no output)"

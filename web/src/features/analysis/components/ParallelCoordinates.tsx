@@ -1,0 +1,146 @@
+// The parallel coordinates chart (ECharts `parallel`): drag on an axis to brush, hover a line for
+// the run, click it to open the run. The brush is controlled: the parent keeps it and filters runs.
+import { ParallelChart } from "echarts/charts";
+import { ParallelComponent, TooltipComponent, VisualMapContinuousComponent } from "echarts/components";
+import * as echarts from "echarts/core";
+import { CanvasRenderer } from "echarts/renderers";
+import { type JSX, useEffect, useMemo, useRef } from "react";
+import { useDocumentTheme } from "../../charts/hooks/useDocumentTheme";
+import { type AnalysisRun, type AxisSpec, type Brush, type Goal, buildAxes, plottableRuns } from "../lib/axes";
+import { setAxisBrush } from "../lib/brush";
+import { formatValue } from "../lib/rank";
+import { type ChartColors, PLOT_MARGIN, axisId, buildOption } from "../lib/chartOption";
+
+echarts.use([ParallelChart, ParallelComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer]);
+
+export interface ParallelCoordinatesProps {
+  runs: readonly AnalysisRun[];
+  /** flattened config keys, one axis each, in order */
+  params: readonly string[];
+  /** the summary key of the last axis, which also colours the lines */
+  metric: string;
+  goal: Goal;
+  brush: Brush;
+  onBrush: (brush: Brush) => void;
+  onOpenRun: (id: string) => void;
+  height?: number;
+}
+
+interface AreaSelectEvent {
+  parallelAxisId?: string;
+  intervals?: number[][];
+}
+
+interface ItemEvent {
+  dataIndex?: number;
+  seriesType?: string;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * Sets every axis's brushed intervals (none clears it) without echoing events, then redraws: the
+ * axes draw their brush rectangles only when rendered, and `axisAreaSelect` alone does not render.
+ */
+function applyBrush(chart: echarts.ECharts, axes: readonly AxisSpec[], brush: Brush): void {
+  axes.forEach((axis, i) => {
+    const intervals = brush[axis.key] ?? [];
+    chart.dispatchAction({ type: "axisAreaSelect", parallelAxisId: axisId(i), intervals }, { silent: true });
+  });
+  chart.resize();
+}
+
+function readColors(element: HTMLElement): ChartColors {
+  const style = getComputedStyle(element);
+  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  return {
+    text: read("--cc-text", "#1f2430"),
+    muted: read("--cc-axis-text", "#5f6673"),
+    border: read("--cc-border-strong", "#cfd4dc"),
+    background: read("--cc-tip-bg", "#ffffff"),
+  };
+}
+
+export function ParallelCoordinates(props: ParallelCoordinatesProps): JSX.Element {
+  const { params, metric, goal, brush, height = 340 } = props;
+  const ref = useRef<HTMLDivElement>(null);
+  const chartRef = useRef<echarts.ECharts | null>(null);
+  const theme = useDocumentTheme();
+  const runs = useMemo(() => plottableRuns(props.runs, metric), [props.runs, metric]);
+  const axes = useMemo(() => buildAxes(runs, params, metric), [runs, params, metric]);
+
+  // Handlers read the latest props through a ref, so the chart is bound once.
+  const latest = useRef({ runs, axes, brush, onBrush: props.onBrush, onOpenRun: props.onOpenRun });
+  latest.current = { runs, axes, brush, onBrush: props.onBrush, onOpenRun: props.onOpenRun };
+
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const chart = echarts.init(element, undefined, { renderer: "canvas" });
+    chartRef.current = chart;
+    chart.on("axisareaselected", (event: unknown) => {
+      const { parallelAxisId, intervals } = event as AreaSelectEvent;
+      const now = latest.current;
+      const index = now.axes.findIndex((_, i) => axisId(i) === parallelAxisId);
+      const axis = now.axes[index];
+      if (!axis) return;
+      now.onBrush(setAxisBrush(now.brush, axis.key, intervals ?? []));
+    });
+    chart.on("click", (event: unknown) => {
+      const { dataIndex, seriesType } = event as ItemEvent;
+      const run = seriesType === "parallel" && dataIndex !== undefined ? latest.current.runs[dataIndex] : undefined;
+      if (run) latest.current.onOpenRun(run.id);
+    });
+    const observer = new ResizeObserver(() => chart.resize());
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      chart.dispose();
+      chartRef.current = null;
+    };
+  }, []);
+
+  // Redraw when the data or the axes change, then put the brush back on its axes.
+  useEffect(() => {
+    const chart = chartRef.current;
+    const element = ref.current;
+    if (!chart || !element) return;
+    const option = buildOption(runs, axes, goal, readColors(element));
+    option.tooltip = {
+      ...(option.tooltip as object),
+      formatter: (item: unknown) => {
+        const index = (item as ItemEvent).dataIndex ?? -1;
+        const run = runs[index];
+        if (!run) return "";
+        const rows = axes.map((axis) => {
+          const value = axis.source === "config" ? run.config[axis.key] : run.summary[axis.key];
+          return `${escapeHtml(axis.key)}: <b>${escapeHtml(formatValue(value))}</b>`;
+        });
+        return `<b>${escapeHtml(run.name)}</b><br/>${rows.join("<br/>")}`;
+      },
+    };
+    chart.setOption(option, { notMerge: true });
+    applyBrush(chart, axes, latest.current.brush);
+  }, [runs, axes, goal, theme]);
+
+  // A brush changed from outside (the "Clear brush" button) shows on the axes too.
+  const brushKey = JSON.stringify(brush);
+  useEffect(() => {
+    if (chartRef.current) applyBrush(chartRef.current, latest.current.axes, latest.current.brush);
+  }, [brushKey]);
+
+  return (
+    <div
+      ref={ref}
+      className="an-parallel"
+      style={{ height }}
+      data-testid="parallel-coordinates"
+      data-axes={axes.map((a) => a.key).join(",")}
+      data-axis-kinds={axes.map((a) => a.kind).join(",")}
+      data-line-count={runs.length}
+      data-margin={`${PLOT_MARGIN.left},${PLOT_MARGIN.right},${PLOT_MARGIN.top},${PLOT_MARGIN.bottom}`}
+    />
+  );
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import type { Trial } from "../api";
+import { bestSoFar, canAct, searchedKeys } from "./progress";
+
+function trial(number: number, claimed_at: number, value: number | null, params = {}): Trial {
+  return {
+    number,
+    run_id: `r${number}`,
+    status: "finished",
+    run_state: "finished",
+    params,
+    value,
+    agent: "a",
+    claimed_at,
+    ended_at: null,
+    note: null,
+  };
+}
+
+describe("canAct", () => {
+  it("follows the server's transitions", () => {
+    expect(canAct("running", "pause")).toBe(true);
+    expect(canAct("paused", "pause")).toBe(false);
+    expect(canAct("paused", "resume")).toBe(true);
+    expect(canAct("stopped", "resume")).toBe(false);
+    expect(canAct("finished", "stop")).toBe(false);
+    expect(canAct("finished", "cancel")).toBe(true);
+    expect(canAct("cancelled", "cancel")).toBe(false);
+  });
+});
+
+describe("bestSoFar", () => {
+  const trials = [trial(2, 30, 0.5), trial(0, 10, 0.9), trial(1, 20, 1.2), trial(3, 40, null), trial(4, 50, 0.7)];
+
+  it("orders by start time and keeps the running minimum", () => {
+    expect(bestSoFar(trials, "minimize").map((p) => [p.trial, p.best])).toEqual([
+      [0, 0.9],
+      [1, 0.9],
+      [2, 0.5],
+      [4, 0.5],
+    ]);
+  });
+
+  it("keeps the running maximum when maximizing", () => {
+    expect(bestSoFar(trials, "maximize").map((p) => p.best)).toEqual([0.9, 1.2, 1.2, 1.2]);
+  });
+});
+
+describe("searchedKeys", () => {
+  it("lists the flattened keys whose values differ", () => {
+    const t = [trial(0, 1, 1, { lr: 0.1, model: { width: 32, depth: 2 } }), trial(1, 2, 1, { lr: 0.1, model: { width: 64, depth: 2 } })];
+    expect(searchedKeys(t)).toEqual(["model.width"]);
+  });
+});
