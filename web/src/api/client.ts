@@ -27,7 +27,8 @@ export class ApiRequestError extends Error {
   }
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
+/** Fetch `path` under /api/v1 as JSON; a failed response throws ApiRequestError with the server's message. */
+export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(`${BASE}${path}`, {
     ...init,
     headers: init?.body ? { "Content-Type": "application/json" } : undefined,

@@ -1,5 +1,5 @@
 // The sweeps API: types mirror src/cairn/server/routes/sweeps.py; fetches throw ApiRequestError.
-import { ApiRequestError } from "../../api/client";
+import { request } from "../../api/client";
 import type { JsonValue, RunPage } from "../../api/types";
 
 export type SweepState = "running" | "paused" | "stopped" | "cancelled" | "finished";
@@ -54,26 +54,7 @@ export interface SweepDetail extends Sweep {
   trials: Trial[];
 }
 
-const BASE = "/api/v1";
 const enc = encodeURIComponent;
-
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(`${BASE}${path}`, {
-    ...init,
-    headers: init?.body ? { "Content-Type": "application/json" } : undefined,
-  });
-  if (!response.ok) {
-    let message = `${response.status} ${response.statusText}`;
-    try {
-      const body = (await response.json()) as { detail?: unknown };
-      if (typeof body.detail === "string") message = body.detail;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new ApiRequestError(message, response.status);
-  }
-  return (await response.json()) as T;
-}
 
 export const sweepsApi = {
   list: (project: string) => request<Sweep[]>(`/projects/${enc(project)}/sweeps`),
