@@ -11,7 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from cairn._version import __version__
-from cairn.errors import CairnError, ConfigError, RunNotFoundError, StoreError, UsageError
+from cairn.artifacts import Artifact, ArtifactVersion
+from cairn.errors import (
+    ArtifactError,
+    ArtifactNotFoundError,
+    CairnError,
+    ConfigError,
+    RunNotFoundError,
+    StoreError,
+    UsageError,
+)
 from cairn.sdk.api import Api, ApiRun
 from cairn.sdk.config import Config
 from cairn.sdk.run import Run
@@ -24,6 +33,10 @@ from cairn.sdk.summary import Summary
 __all__ = [
     "Api",
     "ApiRun",
+    "Artifact",
+    "ArtifactError",
+    "ArtifactNotFoundError",
+    "ArtifactVersion",
     "CairnError",
     "Config",
     "ConfigError",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from typing import Any
+from typing import Any, BinaryIO
 
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
@@ -55,6 +55,13 @@ class BlobStore:
                 return f.read()
         data: bytes = self.fs.cat_file(self.path(digest))
         return data
+
+    def open(self, digest: str) -> BinaryIO:
+        """A blob as a stream, for contents too large to read at once (artifact files)."""
+        if self._local:
+            return open(self.path(digest), "rb")
+        stream: BinaryIO = self.fs.open(self.path(digest), "rb")
+        return stream
 
     def exists(self, digest: str) -> bool:
         return bool(self.fs.exists(self.path(digest)))

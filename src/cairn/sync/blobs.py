@@ -1,4 +1,5 @@
-"""Shipping the files a run's records refer to (code snapshots) before the records themselves.
+"""Shipping the files a run's records refer to (code snapshots, artifact contents) before the
+records themselves.
 
 At capture time a run stages each file's bytes as ``runs/<id>/files/<sha256>`` (or finds them in
 the local store's blob folder already); before a syncer applies a ``Capture`` record, every blob it
@@ -12,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from cairn.journal.records import Capture, Record
+from cairn.journal.records import ArtifactLog, Capture, Record
 from cairn.sync.sink import Sink
 
 log = logging.getLogger("cairn.sync")
@@ -48,17 +49,20 @@ def upload_blobs(records: Sequence[Record], dirs: Sequence[Path], sink: Sink) ->
     """
     sent = 0
     for record in records:
-        if type(record) is not Capture or not record.blobs:
+        if type(record) is not Capture and type(record) is not ArtifactLog:
             continue
+        if not record.blobs:
+            continue
+        what = record.section if isinstance(record, Capture) else f"artifact {record.name}"
         for digest in record.blobs:
             if sink.has_blob(digest):
                 continue
             data = read_staged(dirs, digest)
             if data is None:
                 log.warning(
-                    "cairn: the %s capture names file %s, which is staged nowhere in %s; "
+                    "cairn: the %s record names file %s, which is staged nowhere in %s; "
                     "it is left out",
-                    record.section,
+                    what,
                     digest,
                     ", ".join(str(d) for d in dirs),
                 )
