@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from cairn.artifacts.artifact import Artifact
 from cairn.artifacts.names import check_alias, parse_ref
 from cairn.artifacts.version import ArtifactVersion
-from cairn.errors import CairnError, UsageError
+from cairn.errors import UsageError
 from cairn.journal.records import ArtifactLog, ArtifactUse
 from cairn.store import artifacts as sql
 from cairn.store.store import DB_NAME, Store
@@ -69,10 +69,8 @@ class _Job:
 
     def resolve(self) -> sql.VersionInfo | None:
         self.thread.join()
-        if self.error is not None:
-            raise CairnError(
-                f"logging artifact {self.artifact.name} failed: {self.error}"
-            ) from self.error
+        if self.error is not None:  # staging failed (a missing file, an unreachable reference)
+            raise self.error
         assert self.record is not None
         run = self.run
         store = _local_store(run)
@@ -92,6 +90,10 @@ def log_artifact(
         raise TypeError(f"log_artifact takes a cairn.Artifact, not {type(artifact).__name__}")
     run._check_open()
     checked = [check_alias(a) for a in aliases]
+    if not artifact.entries:
+        raise ValueError(
+            f"artifact {artifact.name!r} is empty: add_file, add_dir or add_reference first"
+        )
     if run._writer is None:  # disabled: nothing is kept
         return ArtifactVersion(None, None, name=artifact.name)
     job = _Job(run, artifact, checked)
