@@ -364,6 +364,26 @@ def run_artifacts(store: Store, run_id: str) -> dict[str, list[VersionInfo]]:
     return out
 
 
+def used_refs(store: Store, run_ids: Sequence[str]) -> dict[str, list[str]]:
+    """``{run_id: ["name:vN", ...]}``: the versions each run used, for the repro checklist."""
+    if not run_ids:
+        return {}
+    query = (
+        select(artifact_links.c.run_id, artifacts.c.name, artifact_versions.c.version)
+        .join(artifact_versions, artifact_versions.c.id == artifact_links.c.version_id)
+        .join(artifacts, artifacts.c.id == artifact_versions.c.artifact_id)
+        .where((artifact_links.c.kind == "used") & artifact_links.c.run_id.in_(list(run_ids)))
+        .order_by(artifact_links.c.seq)
+    )
+    out: dict[str, list[str]] = {}
+    with store._read() as conn:
+        for run_id, name, version in conn.execute(query):
+            ref = f"{name}:v{version}"
+            if ref not in out.setdefault(run_id, []):
+                out[run_id].append(ref)
+    return out
+
+
 def links(store: Store, project: str) -> list[tuple[str, int, str]]:
     """Every ``(run_id, version_id, kind)`` edge of a project's lineage graph."""
     query = (
