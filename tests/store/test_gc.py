@@ -36,13 +36,18 @@ def test_gc_removes_only_the_deleted_versions_unique_blobs(store_dir: Path, tmp_
             arts.append(run.log_artifact(art))
     store = Store.local(store_dir)
     code = store.put_blob(b"print('train')")
+    notebook = store.put_blob(b'{"cells": []}')
     store.apply(
         run.id,
         [
             Capture(
                 seq=store.last_seq(run.id) + 1,
                 section="code",
-                data={"files": {"train.py": {"sha256": code, "size": 14}}},
+                data={  # the shape cairn.sdk.capture.code gives the section
+                    "entry": {"path": "train.py"},
+                    "snapshot": {"files": {"train.py": {"sha256": code, "size": 14}}},
+                    "notebook": {"sha256": notebook},
+                },
             )
         ],
     )
@@ -64,7 +69,7 @@ def test_gc_removes_only_the_deleted_versions_unique_blobs(store_dir: Path, tmp_
     left = {Path(p).name for p in store.blobs.fs.find(store.blobs.root)}
     v1 = {f["sha256"] for f in arts[1].files()}
     assert v1 <= left
-    assert code in left
+    assert {code, notebook} <= left
     assert {s["blob"] for s in segments} <= left
     assert len(left) == len(before) - 1
     assert gc.collect(store).removed == 0

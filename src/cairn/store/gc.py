@@ -3,8 +3,8 @@
 A blob is referenced from (one query each, below):
 
 - ``history_segments.blob``: sealed Parquet segments of run history;
-- ``run_capture`` (section ``code``): captured source files (``files.*.sha256``) and the notebook
-  (``notebook.sha256``);
+- ``run_capture`` (section ``code``): captured source files (``snapshot.files.*.sha256``) and
+  the notebook (``notebook.sha256``);
 - ``artifact_versions.manifest``: each file entry's ``sha256`` (references are not stored).
 
 Media (another table, another branch) adds its own query here when it lands.
@@ -58,7 +58,9 @@ def capture_blobs(conn: Connection) -> set[str]:
     for (data,) in rows:
         if not isinstance(data, dict):
             continue
-        for entry in (data.get("files") or {}).values():
+        snapshot = data.get("snapshot") or {}
+        files = snapshot.get("files") if isinstance(snapshot, dict) else None
+        for entry in (files or {}).values():
             if isinstance(entry, dict) and isinstance(entry.get("sha256"), str):
                 found.add(entry["sha256"])
         notebook = data.get("notebook")
