@@ -1,7 +1,7 @@
 """How errors become responses: a 4xx with a message for every bad request, 500 only for bugs.
 
 - a filter or order that does not parse: 400 ``{"detail": {"message": ..., "position": n}}``
-- an unknown project or run: 404 ``{"detail": "..."}``
+- an unknown project, run or artifact: 404 ``{"detail": "..."}``; unsafe artifact contents: 400
 - a value the database refuses (PostgreSQL and NUL characters): 400 ``{"detail": "..."}``
 - a body or parameter of the wrong shape: 422 with FastAPI's list of problems, made JSON-safe
   (the input it echoes may hold NaN, bytes or deep nesting)
@@ -19,7 +19,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 
-from cairn.errors import ProjectNotFoundError, RunNotFoundError
+from cairn.errors import (
+    ArtifactError,
+    ArtifactNotFoundError,
+    ProjectNotFoundError,
+    RunNotFoundError,
+)
 from cairn.store.filters import FilterError
 
 log = logging.getLogger("cairn.server")
@@ -55,6 +60,10 @@ async def _not_found(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=404)
 
 
+async def _bad_request(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=400)
+
+
 async def _refused(request: Request, exc: Exception) -> JSONResponse:
     reason = getattr(exc, "orig", exc)
     return JSONResponse({"detail": f"the database refused a value: {reason}"}, status_code=400)
@@ -71,5 +80,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(FilterError, _filter_error)
     app.add_exception_handler(ProjectNotFoundError, _not_found)
     app.add_exception_handler(RunNotFoundError, _not_found)
+    app.add_exception_handler(ArtifactNotFoundError, _not_found)
+    app.add_exception_handler(ArtifactError, _bad_request)
     app.add_exception_handler(DataError, _refused)
     app.add_exception_handler(Exception, _bug)
