@@ -1,4 +1,4 @@
-import { Link, useMatch } from "react-router-dom";
+import { Link, NavLink, useMatch } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { runQuery } from "../features/run/state/queries";
 import type { Theme } from "./theme";
@@ -17,6 +17,7 @@ export function TopBar({ theme, onToggleTheme }: TopBarProps) {
   const projectMatch = useMatch("/p/:project/*");
   const runMatch = useMatch("/p/:project/r/:runId");
   const compareMatch = useMatch("/p/:project/compare");
+  const artifactsMatch = useMatch("/p/:project/artifacts");
   const project = projectMatch?.params.project;
   const runId = runMatch?.params.runId;
 
@@ -33,7 +34,7 @@ export function TopBar({ theme, onToggleTheme }: TopBarProps) {
         {project && (
           <>
             <span className="crumb-sep">›</span>
-            {runId || compareMatch ? (
+            {runId || compareMatch || artifactsMatch ? (
               <Link to={`/p/${encodeURIComponent(project)}`}>{project}</Link>
             ) : (
               <span className="crumb-current">{project}</span>
@@ -52,7 +53,23 @@ export function TopBar({ theme, onToggleTheme }: TopBarProps) {
             <span className="crumb-current">Compare</span>
           </>
         )}
+        {project && artifactsMatch && (
+          <>
+            <span className="crumb-sep">›</span>
+            <span className="crumb-current">Artifacts</span>
+          </>
+        )}
       </nav>
+      {project && (
+        <nav className="topbar-nav" aria-label="Project" data-testid="project-nav">
+          <NavLink to={`/p/${encodeURIComponent(project)}`} end>
+            Runs
+          </NavLink>
+          <NavLink to={`/p/${encodeURIComponent(project)}/artifacts`} data-testid="nav-artifacts">
+            Artifacts
+          </NavLink>
+        </nav>
+      )}
       <div className="topbar-right">
         <a className="topbar-link" href="/api/docs" target="_blank" rel="noreferrer">
           API
