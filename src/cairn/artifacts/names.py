@@ -31,7 +31,11 @@ def parse_ref(ref: str, project: str) -> tuple[str, str, str]:
         raise ValueError(
             f"artifact reference {ref!r}: give 'name:alias', e.g. 'digits-train:latest'"
         )
-    head, _, selector = ref.partition(":")
+    head, sep, selector = ref.rpartition(":")  # a project name may hold ':', a selector not
+    if sep and not selector:
+        raise ValueError(f"artifact reference {ref!r}: give an alias or version after ':'")
+    if not sep or "/" in selector:
+        head, selector = ref, ""
     other, _, name = head.rpartition("/")
     if other:
         project = other

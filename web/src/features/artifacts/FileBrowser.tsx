@@ -79,7 +79,8 @@ export function FileBrowser({
   selected: string | null;
   onSelect: (path: string) => void;
 }) {
-  const file = version.files.find((f) => f.path === selected) ?? null;
+  // Nothing picked yet: show the first file rather than an empty pane.
+  const file = version.files.find((f) => f.path === selected) ?? version.files[0] ?? null;
   return (
     <section className="card file-browser" data-testid="file-browser">
       <div className="card-header">
@@ -93,7 +94,7 @@ export function FileBrowser({
           {version.files.map((f) => (
             <div
               key={f.path}
-              className={`file-row${f.path === selected ? " selected" : ""}`}
+              className={`file-row${f.path === file?.path ? " selected" : ""}`}
               onClick={() => onSelect(f.path)}
               data-testid="file-row"
               data-path={f.path}

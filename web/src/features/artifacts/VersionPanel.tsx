@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router-dom";
+import { formatNumber } from "../../lib/format";
 import { absoluteTime } from "../../lib/time";
 import { artifactsApi } from "./api";
 import { FileBrowser } from "./FileBrowser";
@@ -157,7 +158,9 @@ export function VersionPanel({
             {metadata.map(([key, value]) => (
               <tr key={key}>
                 <td className="kv-key">{key}</td>
-                <td className="mono">{typeof value === "string" ? value : JSON.stringify(value)}</td>
+                <td className="mono">
+                  {typeof value === "string" ? value : typeof value === "number" ? formatNumber(value, 6) : JSON.stringify(value)}
+                </td>
               </tr>
             ))}
           </tbody>
