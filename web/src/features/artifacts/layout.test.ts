@@ -22,6 +22,18 @@ describe("layoutLineage", () => {
     expect(layout.width).toBe(PAD * 2 + 3 * NODE_W + 2 * COL_GAP);
   });
 
+  it("orders a column after the inputs of its nodes, so edges do not cross", () => {
+    const layout = layoutLineage({
+      nodes: [node("run:a", 0), node("run:b", 0), node("version:2", 1, "m:v0"), node("version:1", 1, "m:v1")],
+      edges: [
+        { source: "run:a", target: "version:1", kind: "produced" },
+        { source: "run:b", target: "version:2", kind: "produced" },
+      ],
+    });
+    const y = Object.fromEntries(layout.placed.map((p) => [p.node.id, p.y]));
+    expect(y["version:1"] ?? 0).toBeLessThan(y["version:2"] ?? 0); // after a, not by label
+  });
+
   it("opens a lane above the nodes for edges that skip a column", () => {
     const nodes = [node("version:1", 0), node("run:a", 1), node("run:b", 2)];
     const flat = layoutLineage({ nodes, edges: [{ source: "version:1", target: "run:a", kind: "used" }] });

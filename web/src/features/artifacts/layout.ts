@@ -41,16 +41,40 @@ export function layoutLineage(graph: Lineage): Layout {
   const body = PAD * 2 + tallest * NODE_H + Math.max(0, tallest - 1) * ROW_GAP;
   const height = body + offset;
   const placed: Placed[] = [];
+  const rowOf = new Map<string, number>();
+  const sources = new Map<string, string[]>();
+  for (const e of graph.edges) sources.set(e.target, [...(sources.get(e.target) ?? []), e.source]);
   layers.forEach((layer, col) => {
-    const nodes = (columns.get(layer) ?? []).sort((a, b) => a.label.localeCompare(b.label));
+    const nodes = orderColumn(columns.get(layer) ?? [], sources, rowOf);
     const used = nodes.length * NODE_H + (nodes.length - 1) * ROW_GAP;
     const top = offset + (body - used) / 2;
     nodes.forEach((node, row) => {
+      rowOf.set(node.id, top + row * (NODE_H + ROW_GAP));
       placed.push({ node, x: PAD + col * (NODE_W + COL_GAP), y: top + row * (NODE_H + ROW_GAP) });
     });
   });
   const width = PAD * 2 + layers.length * NODE_W + Math.max(0, layers.length - 1) * COL_GAP;
   return { placed, width, height, lane: skips ? PAD + LANE_H / 2 - 4 : null };
+}
+
+/** A column's nodes ordered by the mean height of their inputs already placed (fewer crossing
+ * edges), then by label. */
+function orderColumn(
+  nodes: LineageNode[],
+  sources: Map<string, string[]>,
+  rowOf: Map<string, number>,
+): LineageNode[] {
+  const weight = (node: LineageNode): number => {
+    const ys = (sources.get(node.id) ?? []).map((s) => rowOf.get(s)).filter((y) => y !== undefined);
+    return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : Number.POSITIVE_INFINITY;
+  };
+  const weights = new Map(nodes.map((n) => [n.id, weight(n)]));
+  return [...nodes].sort((a, b) => {
+    const wa = weights.get(a.id) ?? 0;
+    const wb = weights.get(b.id) ?? 0;
+    if (wa !== wb) return wa === Number.POSITIVE_INFINITY ? 1 : wb === Number.POSITIVE_INFINITY ? -1 : wa - wb;
+    return a.label.localeCompare(b.label);
+  });
 }
 
 /** A curve from the right side of one node to the left side of another; an edge that skips a
