@@ -27,6 +27,7 @@ def test_file_browser_previews_a_csv(page: Any, served: tuple[str, Lineage]) -> 
     expect(page.get_by_test_id("artifact-list")).to_contain_text("dataset")
     page.get_by_test_id("artifact-item").filter(has_text="digits").click()
     expect(page.get_by_test_id("version-row")).to_have_count(1)
+    expect(page.get_by_test_id("version-row").first).to_be_visible()
     panel = page.get_by_test_id("version-panel")
     expect(panel.get_by_test_id("used-by")).to_contain_text("evaluate")
     with page.expect_response(lambda r: "/preview/train.csv" in r.url):
