@@ -58,6 +58,7 @@ bench: $(STAMP) web chromium
 	$(PY) benchmarks/bench_dashboard.py
 	$(PY) benchmarks/bench_sweeps.py
 	$(PY) benchmarks/bench_importance.py
+	$(PY) benchmarks/bench_artifacts.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) web/node_modules src/cairn/server/static .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,9 @@
 """The demo project: an MLP trained on scikit-learn's digits at several learning rates and widths.
 
 Run it with `make demo` (or `python examples/digits.py`); it logs into $CAIRN_DIR or ./.cairn.
-Every run logs per-batch training loss and accuracy and per-epoch validation curves.
+Every run logs per-batch training loss and accuracy and per-epoch validation curves, reads its
+data from the `digits-split` dataset artifact and logs its weights as a `digits-mlp` model
+artifact; the best model gets the alias `best`.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import argparse
 import itertools
 import os
 import sys
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -36,6 +40,59 @@ def data(seed: int) -> tuple[torch.Tensor, ...]:
         torch.from_numpy(y_train),
         torch.from_numpy(y_val),
     )
+
+
+# ---- artifacts: the dataset every run uses, the model each run logs ----------------------------
+
+DATASET = "digits-split"
+MODEL = "digits-mlp"
+
+
+def log_dataset(seed: int = 0) -> None:
+    """Version the train/val split once, from a small data-preparation run."""
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        cairn.init(
+            project=PROJECT, name="prepare-data", job_type="data", tags=["demo-data"]
+        ) as run,
+    ):
+        x_train, x_val, y_train, y_val = (t.numpy() for t in data(seed))
+        np.savez(
+            Path(tmp) / "split.npz", x_train=x_train, x_val=x_val, y_train=y_train, y_val=y_val
+        )
+        art = cairn.Artifact(
+            DATASET,
+            type="dataset",
+            description="scikit-learn digits, scaled to [0, 1], stratified 80/20 split",
+            metadata={"train": len(x_train), "val": len(x_val), "seed": seed},
+        )
+        art.add_file(Path(tmp) / "split.npz")
+        run.log_artifact(art)
+
+
+def used_dataset(run: cairn.Run) -> tuple[torch.Tensor, ...]:
+    """The split, as this run's recorded input."""
+    split = np.load(run.use_artifact(f"{DATASET}:latest").download() / "split.npz")
+    return tuple(torch.from_numpy(split[k]) for k in ("x_train", "x_val", "y_train", "y_val"))
+
+
+def log_model(run: cairn.Run, model: nn.Module, val_acc: float) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        torch.save(model.state_dict(), Path(tmp) / "model.pt")
+        params = sum(p.numel() for p in model.parameters())
+        art = cairn.Artifact(MODEL, type="model", metadata={"val/acc": val_acc, "params": params})
+        art.add_file(Path(tmp) / "model.pt")
+        run.log_artifact(art)
+
+
+def mark_best_model() -> None:
+    best = cairn.Api().runs(PROJECT, filter='"demo" in tags', order="-summary.val/acc", limit=1)
+    models = best[0].logged_artifacts() if best else []
+    if models:
+        models[0].set_aliases(["best"])
+
+
+# ---- training -------------------------------------------------------------------------------
 
 
 def base_config(epochs: int, seed: int, data: tuple[torch.Tensor, ...]) -> dict[str, object]:
@@ -86,6 +143,7 @@ def fit(run: cairn.Run, data: tuple[torch.Tensor, ...]) -> None:
             val_acc = (logits.argmax(1) == y_val).float().mean()
         run.log({"val/loss": val_loss, "val/acc": val_acc, "epoch": epoch}, commit=False)
     run.summary["params"] = sum(p.numel() for p in model.parameters())
+    log_model(run, model, float(val_acc))
 
 
 def train(lr: float, width: int, epochs: int, seed: int = 0) -> None:
@@ -96,7 +154,7 @@ def train(lr: float, width: int, epochs: int, seed: int = 0) -> None:
     config["model"] = {"width": width, "depth": 2, "activation": "relu"}
     tags = ["demo", "mlp", "baseline" if (lr, width) == (0.1, 32) else "sweep"]
     with cairn.init(project=PROJECT, config=config, tags=tags, group=f"width-{width}") as run:
-        fit(run, split)
+        fit(run, used_dataset(run))
 
 
 def main() -> None:
@@ -112,8 +170,10 @@ def main() -> None:
     if len(done) >= len(grid) and not args.force:
         print(f"the {PROJECT} demo is already logged ({len(done)} runs); --force logs it again")
         return
+    log_dataset()
     for lr, width in grid:
         train(lr, width, args.epochs)
+    mark_best_model()
     print(f"logged {len(grid)} runs of project {PROJECT!r}", file=sys.stderr)
     base = (os.environ.get("CAIRN_UI_URL") or "http://127.0.0.1:8080").rstrip("/")
     print(f"which parameters matter: {base}/p/{PROJECT}?view=analysis", file=sys.stderr)

@@ -9,6 +9,10 @@ import cairn
 PUBLIC = [
     "Api",
     "ApiRun",
+    "Artifact",
+    "ArtifactError",
+    "ArtifactNotFoundError",
+    "ArtifactVersion",
     "CairnError",
     "Config",
     "ConfigError",

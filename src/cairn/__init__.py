@@ -11,7 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from cairn._version import __version__
-from cairn.errors import CairnError, ConfigError, RunNotFoundError, StoreError, UsageError
+from cairn.artifacts import Artifact, ArtifactVersion
+from cairn.errors import (
+    ArtifactError,
+    ArtifactNotFoundError,
+    CairnError,
+    ConfigError,
+    RunNotFoundError,
+    StoreError,
+    UsageError,
+)
 from cairn.sdk.api import Api, ApiRun
 from cairn.sdk.config import Config
 from cairn.sdk.run import Run
@@ -25,6 +34,10 @@ from cairn.sweeps.public import agent, sweep
 __all__ = [
     "Api",
     "ApiRun",
+    "Artifact",
+    "ArtifactError",
+    "ArtifactNotFoundError",
+    "ArtifactVersion",
     "CairnError",
     "Config",
     "ConfigError",

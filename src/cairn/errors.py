@@ -5,8 +5,10 @@ CairnError
 │   ├── RunNotFoundError      no run with that id or reference
 │   ├── ProjectNotFoundError  no project with that name
 │   ├── SweepNotFoundError    no sweep with that id
+│   ├── ArtifactNotFoundError no artifact, version or alias with that reference
 │   └── StoreGapError         records were offered with earlier ones missing
 ├── ConfigError           a config cannot be built from what was given
+├── ArtifactError         an artifact's contents are unsafe, missing or fail verification
 ├── UsageError            the API was called in a way it does not allow (e.g. log after finish)
 │   └── SweepStateError       a sweep cannot go from its state to the one asked (resume a stopped one)
 └── ReproduceError        a step of `cairn reproduce` failed (it says which, and how to fix it)
@@ -35,12 +37,21 @@ class SweepNotFoundError(StoreError, LookupError):
     """No sweep has the id given."""
 
 
+class ArtifactNotFoundError(StoreError, LookupError):
+    """No artifact, version or alias matches the reference given."""
+
+
 class StoreGapError(StoreError):
     """A batch starts after a seq the store has not applied yet: earlier records are missing."""
 
 
 class ConfigError(CairnError, ValueError):
     """A config cannot be built from the value given."""
+
+
+class ArtifactError(CairnError):
+    """An artifact's contents are unsafe (a path outside its root), missing, or fail
+    verification (a file whose hash is not the one logged)."""
 
 
 class UsageError(CairnError, RuntimeError):

@@ -29,7 +29,7 @@ def test_reproducibility_tab(page: Any, captured: tuple[str, str]) -> None:
     expect(tab.get_by_test_id("repro-score")).to_have_text("R 100%")
     expect(tab.get_by_test_id("check-commit")).to_contain_text("✓")
     expect(tab.get_by_test_id("check-seed")).to_contain_text("seed 3")
-    expect(tab.get_by_test_id("check-data")).to_contain_text("not yet: needs artifacts")
+    expect(tab.get_by_test_id("check-data")).to_contain_text("no artifact inputs")
     expect(tab.get_by_test_id("reproduce-command")).to_have_text(f"cairn reproduce repro/{run_id}")
     expect(tab.get_by_test_id("run-command")).to_contain_text("train.py --lr 0.2")
     diff = tab.get_by_test_id("diff-viewer")

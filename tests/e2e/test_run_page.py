@@ -114,7 +114,7 @@ def test_charts_tab_shows_this_run(page: Any, server: str) -> None:
     rid = run_id(server, "mlp-0.3-32")
     page.goto(f"{server}/p/demo/r/{rid}")
     tabs = page.get_by_test_id("run-tabs").get_by_role("tab")
-    expect(tabs).to_have_count(4)  # overview, charts, logs, reproducibility
+    expect(tabs).to_have_count(5)  # overview, charts, logs, artifacts, reproducibility
     page.get_by_test_id("tab-charts").click()
     expect(page).to_have_url(re.compile(r"tab=charts"))
     expect(page.get_by_test_id("panel-grid")).to_have_attribute("data-run-count", "1")

@@ -45,3 +45,12 @@ def test_no_git_fails_commit_and_tree() -> None:
     items = by_id(only_env, {"a": 1})
     assert items["commit"] is False and items["tree"] is False and items["environment"] is True
     assert score(only_env, {"a": 1}) == 40
+
+
+def test_a_run_whose_inputs_are_artifacts_has_its_data_versioned() -> None:
+    items = checklist(FULL, {}, ["digits-train:v0"])
+    data = next(i for i in items if i["id"] == "data")
+    assert (data["ok"], data["detail"]) == (True, "digits-train:v0")
+    assert score(FULL, {}, ["digits-train:v0"]) == round(100 * 5 / 6)
+    many = [f"d{i}:v0" for i in range(5)]
+    assert checklist(FULL, {}, many)[4]["detail"] == "d0:v0, d1:v0, d2:v0 and 2 more"

@@ -62,6 +62,14 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
         "/api/v1/projects/{project}/sweeps/{sweep_id}",
         "/api/v1/projects/{project}/sweeps/{sweep_id}/runs",
         "/api/v1/projects/{project}/sweeps/{sweep_id}/state",
+        "/api/v1/projects/{project}/artifacts",
+        "/api/v1/projects/{project}/artifacts/{name}/versions",
+        "/api/v1/projects/{project}/artifacts/{name}/versions/{selector}",
+        "/api/v1/projects/{project}/artifacts/{name}/versions/{selector}/aliases",
+        "/api/v1/projects/{project}/artifacts/{name}/versions/{selector}/files/{path}",
+        "/api/v1/projects/{project}/artifacts/{name}/versions/{selector}/preview/{path}",
+        "/api/v1/projects/{project}/runs/{run_id}/artifacts",
+        "/api/v1/projects/{project}/lineage",
     }
     assert set(spec["paths"]["/api/v1/projects/{project}/runs/{run_id}"]) == {
         "get",

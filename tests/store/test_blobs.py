@@ -104,3 +104,16 @@ def test_file_url_and_plain_path_are_the_same_store(tmp_path: Path) -> None:
     digest = by_url.put(b"shared")
     assert by_path.get(digest) == b"shared"
     assert (tmp_path / "blobs" / digest[:2] / digest[2:4] / digest).read_bytes() == b"shared"
+
+
+def test_put_file_streams_and_dedups(tmp_path: Path) -> None:
+    blobs = BlobStore(tmp_path / "blobs")
+    source = tmp_path / "big.bin"
+    source.write_bytes(b"0123456789" * 1_000_000)  # over one chunk
+    digest = blobs.put_file(source)
+    assert digest == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert blobs.get(digest) == source.read_bytes()
+    with blobs.open(digest) as f:
+        assert f.read(10) == b"0123456789"
+    assert blobs.put_file(source) == digest
+    assert [p.name for p in (tmp_path / "blobs").rglob("*") if p.is_file()] == [digest]

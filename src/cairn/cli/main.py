@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cairn._version import __version__
+from cairn.cli.artifact import artifact, gc
 from cairn.cli.reproduce import reproduce
 from cairn.cli.runs import runs
 from cairn.cli.sweep import agent, sweep
@@ -19,6 +20,8 @@ def cli() -> None:
 
 
 cli.add_command(agent)
+cli.add_command(artifact)
+cli.add_command(gc)
 cli.add_command(reproduce)
 cli.add_command(runs)
 cli.add_command(sweep)

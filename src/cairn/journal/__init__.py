@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from cairn.journal.file import JournalReader, JournalWriter, ReadResult, read_journal
 from cairn.journal.records import (
+    ArtifactLog,
+    ArtifactUse,
     Capture,
     ConfigUpdate,
     Console,
@@ -16,6 +18,8 @@ from cairn.journal.records import (
 )
 
 __all__ = [
+    "ArtifactLog",
+    "ArtifactUse",
     "Capture",
     "ConfigUpdate",
     "Console",

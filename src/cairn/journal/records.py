@@ -102,8 +102,45 @@ class Console(msgspec.Struct, tag="console", kw_only=True):
     lines: list[tuple[float, str, str]]
 
 
+class ArtifactLog(msgspec.Struct, tag="artifact", kw_only=True):
+    """The run logged an artifact version: its ``manifest`` (``{path: entry}``, see
+    ``cairn.artifacts.manifest``) and ``digest`` (sha256 of the canonical manifest). The store
+    assigns the version number when it applies the record; ``blobs`` are the staged contents."""
+
+    seq: int
+    name: str
+    artifact_type: str
+    digest: str
+    manifest: dict[str, dict[str, JsonValue]]
+    description: str | None = None
+    metadata: dict[str, JsonValue] = {}
+    aliases: list[str] = []
+    blobs: list[str] = []
+    ts: float = 0.0
+
+
+class ArtifactUse(msgspec.Struct, tag="artifact_use", kw_only=True):
+    """The run used version ``version`` of ``project/name`` (resolved when it was asked for)."""
+
+    seq: int
+    project: str
+    name: str
+    version: int
+    digest: str
+    ts: float = 0.0
+
+
 Record = (
-    RunStart | History | ConfigUpdate | SummaryUpdate | DefineMetric | RunFinish | Capture | Console
+    RunStart
+    | History
+    | ConfigUpdate
+    | SummaryUpdate
+    | DefineMetric
+    | RunFinish
+    | Capture
+    | Console
+    | ArtifactLog
+    | ArtifactUse
 )
 
 _encoder = msgspec.msgpack.Encoder()

@@ -10,8 +10,11 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute
 
-from cairn.errors import StoreError
+from cairn.artifacts.names import parse_ref
+from cairn.artifacts.version import ArtifactVersion
+from cairn.errors import ArtifactNotFoundError, StoreError
 from cairn.sdk.location import find_store_dir
+from cairn.store import artifacts as artifact_sql
 from cairn.store.models import ProjectInfo, RunInfo
 from cairn.store.store import DB_NAME, Store
 
@@ -74,6 +77,30 @@ class Api:
         from cairn.sweeps.public import ApiSweep
 
         return [ApiSweep(self.store, row) for row in list_sweeps(self.store, project)]
+
+    def artifact(self, ref: str, project: str | None = None) -> ArtifactVersion:
+        """An artifact version by ``"project/name:alias"`` (or ``name:v3``, ``name``: latest).
+
+        Without a project in ``ref`` or ``project=``, the one project that has the name is used.
+        """
+        head = ref.partition(":")[0]
+        if project is None and "/" not in head:
+            found = {a.project for a in artifact_sql.list_artifacts(self.store) if a.name == head}
+            if len(found) > 1:
+                raise ArtifactNotFoundError(
+                    f"artifact {head!r} is in projects {', '.join(sorted(found))}: "
+                    "give 'project/name:alias'"
+                )
+            project = found.pop() if found else "uncategorized"
+        proj, name, selector = parse_ref(ref, project or "uncategorized")
+        info = artifact_sql.resolve(self.store, proj, name, selector)
+        return ArtifactVersion(self.store, self.dir, info)
+
+    def artifacts(
+        self, project: str | None = None, type: str | None = None
+    ) -> list[artifact_sql.ArtifactSummary]:
+        """Artifact names with their type, version count and latest version, by type and name."""
+        return artifact_sql.list_artifacts(self.store, project, type)
 
 
 class ApiRun:
@@ -147,6 +174,22 @@ class ApiRun:
         from cairn.store.reproductions import list_reproductions
 
         return list_reproductions(self._store, self.id)
+
+    def logged_artifacts(self) -> list[ArtifactVersion]:
+        """The artifact versions this run logged (its outputs), in order."""
+        found = artifact_sql.run_artifacts(self._store, self.id)["logged"]
+        return [
+            ArtifactVersion(self._store, None, artifact_sql.version_by_id(self._store, v.id))
+            for v in found
+        ]
+
+    def used_artifacts(self) -> list[ArtifactVersion]:
+        """The artifact versions this run used (its inputs), in order."""
+        found = artifact_sql.run_artifacts(self._store, self.id)["used"]
+        return [
+            ArtifactVersion(self._store, None, artifact_sql.version_by_id(self._store, v.id))
+            for v in found
+        ]
 
     def refresh(self) -> ApiRun:
         """Read the run's metadata again (state, summary) and return self."""

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from cairn.artifacts import tracking
 from cairn.errors import UsageError
 from cairn.journal.file import JournalReader
 from cairn.journal.records import Capture, ConfigUpdate, DefineMetric, RunFinish, SummaryUpdate
@@ -25,8 +26,11 @@ from cairn.store.summary import SUMMARY_KINDS
 from cairn.sync.syncer import LiveSyncer
 
 if TYPE_CHECKING:
+    from cairn.artifacts.artifact import Artifact
+    from cairn.artifacts.version import ArtifactVersion
     from cairn.sdk.capture import Capturer
     from cairn.sdk.console import ConsoleCapture
+    from cairn.store.store import Store
 
 FINISH_TIMEOUT = float(os.environ.get("CAIRN_FINISH_TIMEOUT", "30"))
 """Seconds ``finish()`` waits for the store before leaving the rest to ``cairn sync``."""
@@ -78,6 +82,8 @@ class Run:
         self._fold_lock = threading.Lock()
         self._capturer: Capturer | None = None
         self._console: ConsoleCapture | None = None
+        self._artifact_jobs: list[threading.Thread] = []
+        self._artifact_store: Store | None = None
         self.config = Config(config, self._config_changed)
         self.summary = Summary(self._computed_summary, self._summary_set)
         self.summary._explicit.update(self._fold.explicit_summary)
@@ -216,6 +222,21 @@ class Run:
         if self._closed:
             raise UsageError(f"run {self.path} is finished; changes after finish() are not kept")
 
+    # ---- artifacts ----------------------------------------------------------------------
+
+    def log_artifact(
+        self, artifact: Artifact, aliases: list[str] | tuple[str, ...] = (), wait: bool = True
+    ) -> ArtifactVersion:
+        """Log a version of ``artifact`` as an output of this run; ``latest`` and ``aliases``
+        point at it. Identical contents give the existing version. Waits until the contents are
+        stored and the version assigned (``wait=False``: returns at once; ``.wait()`` later)."""
+        return tracking.log_artifact(self, artifact, aliases, wait)
+
+    def use_artifact(self, ref: str) -> ArtifactVersion:
+        """Record that this run uses an artifact version, ``"name:alias"``, ``"name:v3"`` or
+        ``"project/name:alias"``, and return it (``.download()`` fetches the files)."""
+        return tracking.use_artifact(self, ref)
+
     # ---- the end ------------------------------------------------------------------------
 
     def finish(self, exit_code: int = 0, *, quiet: bool = False) -> None:
@@ -244,6 +265,8 @@ class Run:
             )
         if self._console is not None:
             self._console.stop()
+        for job in self._artifact_jobs:  # artifacts still being staged go in before the end
+            job.join()
         state = "finished" if exit_code == 0 and self._error is None else "failed"
         writer.put(
             RunFinish(seq=0, ts=time.time(), exit_code=exit_code, state=state, error=self._error)

@@ -13,7 +13,16 @@ from fastapi.responses import HTMLResponse
 
 from cairn._version import __version__
 from cairn.server.errors import install_error_handlers
-from cairn.server.routes import analysis, capture, projects, runs, series, sweeps, workspace
+from cairn.server.routes import (
+    analysis,
+    artifacts,
+    capture,
+    projects,
+    runs,
+    series,
+    sweeps,
+    workspace,
+)
 from cairn.server.static import mount_web_app
 from cairn.store import Store
 
@@ -34,7 +43,7 @@ def create_app(store: Store, static_dir: Path | None = None) -> FastAPI:
     install_error_handlers(app)
     _serve_api_docs(app, static_dir)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (projects, runs, series, workspace, capture, analysis, sweeps):
+    for module in (projects, runs, series, workspace, capture, analysis, sweeps, artifacts):
         api.include_router(module.router)
     app.include_router(api)
     mount_web_app(app, static_dir)

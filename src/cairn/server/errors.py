@@ -1,7 +1,8 @@
 """How errors become responses: a 4xx with a message for every bad request, 500 only for bugs.
 
 - a filter or order that does not parse: 400 ``{"detail": {"message": ..., "position": n}}``
-- an unknown project, run or sweep: 404 ``{"detail": "..."}``
+- an unknown project, run, sweep or artifact: 404 ``{"detail": "..."}``
+- unsafe artifact contents: 400
 - a sweep asked to change to a state its own does not allow: 409 ``{"detail": "..."}``
 - a value the database refuses (PostgreSQL and NUL characters): 400 ``{"detail": "..."}``
 - a body or parameter of the wrong shape: 422 with FastAPI's list of problems, made JSON-safe
@@ -20,7 +21,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 
-from cairn.errors import ProjectNotFoundError, RunNotFoundError, SweepNotFoundError, SweepStateError
+from cairn.errors import (
+    ArtifactError,
+    ArtifactNotFoundError,
+    ProjectNotFoundError,
+    RunNotFoundError,
+    SweepNotFoundError,
+    SweepStateError,
+)
 from cairn.store.filters import FilterError
 
 log = logging.getLogger("cairn.server")
@@ -60,6 +68,10 @@ async def _conflict(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=409)
 
 
+async def _bad_request(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=400)
+
+
 async def _refused(request: Request, exc: Exception) -> JSONResponse:
     reason = getattr(exc, "orig", exc)
     return JSONResponse({"detail": f"the database refused a value: {reason}"}, status_code=400)
@@ -78,5 +90,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RunNotFoundError, _not_found)
     app.add_exception_handler(SweepNotFoundError, _not_found)
     app.add_exception_handler(SweepStateError, _conflict)
+    app.add_exception_handler(ArtifactNotFoundError, _not_found)
+    app.add_exception_handler(ArtifactError, _bad_request)
     app.add_exception_handler(DataError, _refused)
     app.add_exception_handler(Exception, _bug)

@@ -11,6 +11,8 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from cairn.errors import StoreGapError
 from cairn.journal.records import (
+    ArtifactLog,
+    ArtifactUse,
     Capture,
     ConfigUpdate,
     Console,
@@ -22,6 +24,7 @@ from cairn.journal.records import (
     SummaryUpdate,
 )
 from cairn.store import history
+from cairn.store.artifacts import apply_artifact_records
 from cairn.store.blobs import BlobStore
 from cairn.store.capture import apply_capture
 from cairn.store.console import append_console
@@ -61,6 +64,7 @@ def apply_records(
     rows: list[History] = []
     captures: list[Capture] = []
     lines: list[Console] = []
+    uses: list[ArtifactLog | ArtifactUse] = []
     for record in new:
         if type(record) is History:
             rows.append(record)
@@ -68,12 +72,16 @@ def apply_records(
             lines.append(record)
         elif type(record) is Capture:
             captures.append(record)
+        elif type(record) is ArtifactLog or type(record) is ArtifactUse:
+            uses.append(record)
         else:
             run.apply(conn, record)
     if captures:
         apply_capture(conn, run_id, captures)
     if lines:
         append_console(conn, run_id, lines)
+    if uses:
+        apply_artifact_records(conn, run_id, int(row["project_id"]), uses)
     if rows:
         table = history.rows_table(rows)
         run.add_rows(table)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from typing import Any
+from typing import Any, BinaryIO
 
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
+
+CHUNK = 8 * 1024 * 1024
 
 
 class BlobStore:
@@ -49,12 +51,52 @@ class BlobStore:
             self.fs.pipe_file(target, data)
         return digest
 
+    def put_file(self, path: str | os.PathLike[str]) -> str:
+        """Store a file's bytes, streaming (hash and copy in chunks): for files larger than
+        memory. Returns their sha256; existing contents are not copied again."""
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            while chunk := f.read(CHUNK):
+                digest.update(chunk)
+        hexdigest = digest.hexdigest()
+        target = self.path(hexdigest)
+        if self.fs.exists(target):
+            return hexdigest
+        if not self._local:
+            self.fs.put_file(os.fspath(path), target)
+            return hexdigest
+        folder = os.path.dirname(target)
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out, open(path, "rb") as f:
+                check = hashlib.sha256()
+                while chunk := f.read(CHUNK):
+                    check.update(chunk)
+                    out.write(chunk)
+            if check.hexdigest() != hexdigest:
+                raise OSError(f"{path} changed while it was being stored; store it again")
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return hexdigest
+
     def get(self, digest: str) -> bytes:
         if self._local:  # the common case, without fsspec's per-call overhead
             with open(self.path(digest), "rb") as f:
                 return f.read()
         data: bytes = self.fs.cat_file(self.path(digest))
         return data
+
+    def open(self, digest: str) -> BinaryIO:
+        """A blob as a stream, for contents too large to read at once (artifact files)."""
+        if self._local:
+            return open(self.path(digest), "rb")
+        stream: BinaryIO = self.fs.open(self.path(digest), "rb")
+        return stream
 
     def exists(self, digest: str) -> bool:
         return bool(self.fs.exists(self.path(digest)))

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -183,5 +184,66 @@ sweep_trials = Table(
 )
 
 # --- artifacts (migration 0005) ---
+
+artifacts = Table(
+    "artifacts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(128), nullable=False),
+    Column("type", String(64), nullable=False),  # dataset, model, ...
+    Column("created_at", Float, nullable=False),
+    Column("version_counter", Integer, nullable=False),  # the next version number to assign
+    UniqueConstraint("project_id", "name", name="uq_artifacts_project_name"),
+)
+
+artifact_versions = Table(
+    "artifact_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("artifact_id", Integer, ForeignKey("artifacts.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),  # v0, v1, ... per artifact
+    Column("digest", String(64), nullable=False),  # sha256 of the canonical manifest
+    Column("manifest", Json, nullable=False),  # {path: {sha256, size} | {ref, size, sha256|etag}}
+    Column("description", Text),
+    Column("meta", Json, nullable=False),  # the user's metadata
+    Column("size", BigInteger, nullable=False),
+    Column("file_count", Integer, nullable=False),
+    Column("run_id", String(64), ForeignKey("runs.id", ondelete="SET NULL")),  # the producer
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint("artifact_id", "version", name="uq_artifact_versions_version"),
+    Index("ix_artifact_versions_digest", "artifact_id", "digest"),
+)
+
+artifact_aliases = Table(
+    "artifact_aliases",
+    metadata,
+    Column(
+        "artifact_id", Integer, ForeignKey("artifacts.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("alias", String(128), primary_key=True),
+    Column(
+        "version_id",
+        Integer,
+        ForeignKey("artifact_versions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+)
+
+artifact_links = Table(
+    "artifact_links",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),  # the journal record it came from
+    Column(
+        "version_id",
+        Integer,
+        ForeignKey("artifact_versions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("kind", String(8), nullable=False),  # logged | used
+    Column("created_at", Float, nullable=False),
+    Index("ix_artifact_links_version", "version_id"),
+)
 
 # --- media (migration 0006) ---

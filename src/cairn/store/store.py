@@ -100,6 +100,10 @@ class Store:
         """Store bytes a record refers to (a code file...); returns their sha256."""
         return self.blobs.put(data)
 
+    def put_blob_file(self, path: str | os.PathLike[str]) -> str:
+        """Store a file's bytes without reading it into memory (large artifact files)."""
+        return self.blobs.put_file(path)
+
     def has_blob(self, digest: str) -> bool:
         """Whether the store holds the bytes with this sha256."""
         return self.blobs.exists(digest)

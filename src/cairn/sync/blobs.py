@@ -1,4 +1,5 @@
-"""Shipping the files a run's records refer to (code snapshots) before the records themselves.
+"""Shipping the files a run's records refer to (code snapshots, artifact contents) before the
+records themselves.
 
 At capture time a run stages each file's bytes as ``runs/<id>/files/<sha256>`` (or finds them in
 the local store's blob folder already); before a syncer applies a ``Capture`` record, every blob it
@@ -12,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from cairn.journal.records import Capture, Record
+from cairn.journal.records import ArtifactLog, Capture, Record
 from cairn.sync.sink import Sink
 
 log = logging.getLogger("cairn.sync")
@@ -40,6 +41,15 @@ def read_staged(dirs: Sequence[Path], digest: str) -> bytes | None:
     return None
 
 
+def staged_path(dirs: Sequence[Path], digest: str) -> Path | None:
+    """The staged file of ``digest`` (not read or checked), or None."""
+    for folder in dirs:
+        for path in (folder / digest, folder / digest[:2] / digest[2:4] / digest):
+            if path.is_file():
+                return path
+    return None
+
+
 def upload_blobs(records: Sequence[Record], dirs: Sequence[Path], sink: Sink) -> int:
     """Put to ``sink`` the staged blobs that ``records`` name and it lacks; returns how many.
 
@@ -48,17 +58,29 @@ def upload_blobs(records: Sequence[Record], dirs: Sequence[Path], sink: Sink) ->
     """
     sent = 0
     for record in records:
-        if type(record) is not Capture or not record.blobs:
+        if type(record) is not Capture and type(record) is not ArtifactLog:
             continue
+        if not record.blobs:
+            continue
+        what = record.section if isinstance(record, Capture) else f"artifact {record.name}"
+        streams = getattr(sink, "put_blob_file", None)  # a sink that can take a file streamed
         for digest in record.blobs:
             if sink.has_blob(digest):
                 continue
+            path = staged_path(dirs, digest) if streams is not None else None
+            if path is not None and streams is not None:
+                try:
+                    if streams(path) == digest:
+                        sent += 1
+                        continue
+                except OSError:
+                    pass  # unreadable or changed: try the checked copy below
             data = read_staged(dirs, digest)
             if data is None:
                 log.warning(
-                    "cairn: the %s capture names file %s, which is staged nowhere in %s; "
+                    "cairn: the %s record names file %s, which is staged nowhere in %s; "
                     "it is left out",
-                    record.section,
+                    what,
                     digest,
                     ", ".join(str(d) for d in dirs),
                 )

@@ -1,4 +1,5 @@
 import { Outlet, Route, Routes } from "react-router-dom";
+import { ArtifactsPage } from "../features/artifacts/ArtifactsPage";
 import { ComparePage } from "../features/compare/ComparePage";
 import { ProjectsPage } from "../features/projects/ProjectsPage";
 import { RunPage } from "../features/run/RunPage";
@@ -31,6 +32,7 @@ export function App() {
         <Route path="p/:project/compare" element={<ComparePage />} />
         <Route path="p/:project/sweeps" element={<SweepsPage />} />
         <Route path="p/:project/sweeps/:sweepId" element={<SweepPage />} />
+        <Route path="p/:project/artifacts" element={<ArtifactsPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -19,6 +19,7 @@ export function TopBar({ theme, onToggleTheme }: TopBarProps) {
   const compareMatch = useMatch("/p/:project/compare");
   const sweepsMatch = useMatch("/p/:project/sweeps/*");
   const sweepId = sweepsMatch?.params["*"] || undefined;
+  const artifactsMatch = useMatch("/p/:project/artifacts");
   const project = projectMatch?.params.project;
   const runId = runMatch?.params.runId;
 
@@ -35,7 +36,7 @@ export function TopBar({ theme, onToggleTheme }: TopBarProps) {
         {project && (
           <>
             <span className="crumb-sep">›</span>
-            {runId || compareMatch || sweepsMatch ? (
+            {runId || compareMatch || sweepsMatch || artifactsMatch ? (
               <Link to={`/p/${encodeURIComponent(project)}`}>{project}</Link>
             ) : (
               <span className="crumb-current">{project}</span>
@@ -68,6 +69,12 @@ export function TopBar({ theme, onToggleTheme }: TopBarProps) {
             )}
           </>
         )}
+        {project && artifactsMatch && (
+          <>
+            <span className="crumb-sep">›</span>
+            <span className="crumb-current">Artifacts</span>
+          </>
+        )}
       </nav>
       {project && (
         <nav className="project-nav" aria-label="Project" data-testid="project-nav">
@@ -76,6 +83,9 @@ export function TopBar({ theme, onToggleTheme }: TopBarProps) {
           </NavLink>
           <NavLink to={`/p/${encodeURIComponent(project)}/sweeps`} data-testid="nav-sweeps">
             Sweeps
+          </NavLink>
+          <NavLink to={`/p/${encodeURIComponent(project)}/artifacts`} data-testid="nav-artifacts">
+            Artifacts
           </NavLink>
         </nav>
       )}

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from cairn.repro.score import checklist, score
 from cairn.server.deps import StoreDep, project_run
 from cairn.server.schemas import ApiError, CaptureResponse, ConsolePage, ReproductionList
+from cairn.store.artifacts import used_refs
 from cairn.store.capture import get_capture
 from cairn.store.console import console_count, console_lines
 from cairn.store.reproductions import list_reproductions
@@ -45,12 +46,13 @@ def get_run_capture(project: str, run_id: str, store: StoreDep) -> dict[str, Any
     """Everything the run captured to be re-run, with the reproducibility checklist and score."""
     info = project_run(store, project, run_id)
     capture = get_capture(store, info.id)
+    inputs = used_refs(store, [info.id]).get(info.id, [])
     if "code" in capture:
         capture["code"] = _without_bytes(capture["code"])
     return {
         "capture": capture,
-        "checklist": checklist(capture, info.config),
-        "score": score(capture, info.config),
+        "checklist": checklist(capture, info.config, inputs),
+        "score": score(capture, info.config, inputs),
         "reproduce_command": f"cairn reproduce {project}/{info.id}",
     }
 

@@ -12,6 +12,7 @@ from cairn.server.convert import run_detail, run_row
 from cairn.server.deps import StoreDep, project_run
 from cairn.server.schemas import ApiError, Deleted, DeleteRuns, RunDetail, RunEdit, RunPage
 from cairn.store import RunInfo, Store
+from cairn.store.artifacts import used_refs
 from cairn.store.capture import capture_sections
 
 router = APIRouter(tags=["runs"])
@@ -74,7 +75,12 @@ def list_runs(
     else:
         total = store.count_runs(project, filter=filter, search=search or None)
     captured = capture_sections(store, [i.id for i in infos], SCORED_SECTIONS)
-    scores = {i.id: score(captured[i.id], i.config) for i in infos if i.id in captured}
+    inputs = used_refs(store, list(captured))
+    scores = {
+        i.id: score(captured[i.id], i.config, inputs.get(i.id, ()))
+        for i in infos
+        if i.id in captured
+    }
     return {
         "total": total,
         "offset": offset,
@@ -89,7 +95,8 @@ def list_runs(
 def _detail(store: Store, info: RunInfo) -> dict[str, Any]:
     """A RunDetail with its reproducibility score."""
     captured = capture_sections(store, [info.id], SCORED_SECTIONS).get(info.id, {})
-    return {**run_detail(info), "repro_score": score(captured, info.config)}
+    inputs = used_refs(store, [info.id]).get(info.id, [])
+    return {**run_detail(info), "repro_score": score(captured, info.config, inputs)}
 
 
 @router.get("/projects/{project}/runs/{run_id}", response_model=RunDetail, responses=NOT_FOUND)

@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import type { RunDetail } from "../../api/types";
 import { ChartsPane } from "../../components/ChartsPane";
+import { RunArtifactsTab } from "../artifacts/RunArtifactsTab";
 import { runColor } from "../../lib/colors";
 import { LogsTab } from "./components/LogsTab";
 import { OverviewTab } from "./components/OverviewTab";
@@ -33,6 +34,7 @@ export const RUN_TABS: RunTab[] = [
     ),
   },
   { id: "logs", label: "Logs", available: () => true, render: (run) => <LogsTab run={run} /> },
+  { id: "artifacts", label: "Artifacts", available: () => true, render: (run) => <RunArtifactsTab run={run} /> },
   {
     id: "reproducibility",
     label: "Reproducibility",

@@ -1,0 +1,128 @@
+"""Downloading a version's files into a folder: every file verified, streamed in chunks, and a
+second download into the same folder instant (an index of what was verified there)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from cairn.artifacts import references
+from cairn.artifacts.manifest import check_path, copy_into
+from cairn.errors import ArtifactError
+from cairn.store.blobs import BlobStore
+
+INDEX = ".cairn-artifact.json"
+"""In a download folder: ``{path: [sha256-or-etag, size, mtime_ns]}`` of files verified there."""
+
+
+def safe_target(root: Path, path: str) -> Path:
+    """Where ``path`` goes under ``root``; ArtifactError if that is outside ``root`` (``..``, an
+    absolute path, or a folder that is a symlink leading out)."""
+    check_path(path)
+    target = root / path
+    real_root = os.path.realpath(root)
+    real_parent = os.path.realpath(target.parent)
+    if os.path.commonpath([real_root, real_parent]) != real_root:
+        raise ArtifactError(
+            f"artifact path {path!r} leads outside the download folder {root} (through a "
+            "symlink); download into an empty folder"
+        )
+    return target
+
+
+def download(
+    blobs: BlobStore, manifest: Mapping[str, Mapping[str, Any]], root: Path, label: str
+) -> Path:
+    """Put every file of ``manifest`` under ``root``, verified; returns ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    targets = {path: safe_target(root, path) for path in manifest}
+    index = _read_index(root)
+    todo = [p for p in sorted(manifest) if not _cached(index.get(p), manifest[p], targets[p])]
+    total = sum(int(manifest[p].get("size") or 0) for p in todo)
+    with _progress(label, total) as advance:
+        for path in todo:
+            entry = manifest[path]
+            target = targets[path]
+            if target.is_symlink():
+                target.unlink()
+            if "ref" in entry:
+                digest = references.fetch(dict(entry), target)
+            else:
+                digest = _copy_blob(blobs, str(entry["sha256"]), target, path)
+            index[path] = [_key(entry) or digest, target.stat().st_size, target.stat().st_mtime_ns]
+            advance(int(entry.get("size") or 0))
+    _write_index(root, index)
+    return root
+
+
+def _copy_blob(blobs: BlobStore, digest: str, target: Path, path: str) -> str:
+    try:
+        source = blobs.open(digest)
+    except OSError:
+        raise ArtifactError(
+            f"{path}: the store has no contents {digest[:12]}… (was it removed by `cairn gc` "
+            "after the version was deleted?); log the artifact again"
+        ) from None
+    with source:
+        return copy_into(source, target, expect=digest)[0]
+
+
+def _key(entry: Mapping[str, Any]) -> str | None:
+    value = entry.get("sha256") or entry.get("etag")
+    return None if value is None else str(value)
+
+
+def _cached(seen: Any, entry: Mapping[str, Any], target: Path) -> bool:
+    if not isinstance(seen, list) or len(seen) != 3 or target.is_symlink():
+        return False
+    try:
+        stat = target.stat()
+    except OSError:
+        return False
+    return bool(seen == [_key(entry) or seen[0], stat.st_size, stat.st_mtime_ns] and _key(entry))
+
+
+def _read_index(root: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((root / INDEX).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_index(root: Path, index: dict[str, Any]) -> None:
+    tmp = root / f"{INDEX}.tmp"
+    tmp.write_text(json.dumps(index, sort_keys=True))
+    os.replace(tmp, root / INDEX)
+
+
+class _progress:
+    """A rich progress bar in bytes on a terminal; nothing when output is piped."""
+
+    def __init__(self, label: str, total: int) -> None:
+        self.label = label
+        self.total = total
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        if self.total and sys.stderr.isatty():
+            from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
+
+            self.bar = Progress(
+                *Progress.get_default_columns(),
+                DownloadColumn(),
+                TransferSpeedColumn(),
+                transient=True,
+            )
+            self.bar.start()
+            task = self.bar.add_task(self.label, total=self.total)
+            return lambda n: self.bar.advance(task, n)
+        return lambda n: None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

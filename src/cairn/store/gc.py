@@ -1,0 +1,120 @@
+"""``cairn gc``: remove blobs nothing references any more, and say how much that freed.
+
+A blob is referenced from (one query each, below):
+
+- ``history_segments.blob``: sealed Parquet segments of run history;
+- ``run_capture`` (section ``code``): captured source files (``snapshot.files.*.sha256``) and
+  the notebook (``notebook.sha256``);
+- ``artifact_versions.manifest``: each file entry's ``sha256`` (references are not stored).
+
+Media (another table, another branch) adds its own query here when it lands.
+
+Only blobs older than a grace period (default one hour) are considered: a live run stages blobs
+before the record that refers to them reaches the store, and those must survive.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, select
+
+from cairn.store.schema import artifact_versions, history_segments, run_capture
+
+if TYPE_CHECKING:
+    from cairn.store.store import Store
+
+GRACE = 3600.0
+"""Seconds a blob must have existed before gc may remove it."""
+
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class GcResult:
+    removed: int
+    """Blobs removed (or that would be, on a dry run)."""
+    freed: int
+    """Bytes they took."""
+    kept: int
+    """Blobs still referenced, or too recent to judge."""
+    dry_run: bool
+
+
+def segment_blobs(conn: Connection) -> set[str]:
+    """Sealed history segments."""
+    return set(conn.execute(select(history_segments.c.blob)).scalars())
+
+
+def capture_blobs(conn: Connection) -> set[str]:
+    """Files of the captured code snapshot and notebook."""
+    found: set[str] = set()
+    rows = conn.execute(select(run_capture.c.data).where(run_capture.c.section == "code"))
+    for (data,) in rows:
+        if not isinstance(data, dict):
+            continue
+        snapshot = data.get("snapshot") or {}
+        files = snapshot.get("files") if isinstance(snapshot, dict) else None
+        for entry in (files or {}).values():
+            if isinstance(entry, dict) and isinstance(entry.get("sha256"), str):
+                found.add(entry["sha256"])
+        notebook = data.get("notebook")
+        if isinstance(notebook, dict) and isinstance(notebook.get("sha256"), str):
+            found.add(notebook["sha256"])
+    return found
+
+
+def artifact_blobs(conn: Connection) -> set[str]:
+    """Files of every artifact version (references point elsewhere and hold no blob)."""
+    found: set[str] = set()
+    for (manifest,) in conn.execute(select(artifact_versions.c.manifest)):
+        for entry in manifest.values():
+            if "ref" not in entry and isinstance(entry.get("sha256"), str):
+                found.add(entry["sha256"])
+    return found
+
+
+def referenced(store: Store) -> set[str]:
+    """Every blob digest something in the store refers to."""
+    with store._read() as conn:
+        return segment_blobs(conn) | capture_blobs(conn) | artifact_blobs(conn)
+
+
+def collect(store: Store, *, grace: float = GRACE, dry_run: bool = False) -> GcResult:
+    """Remove unreferenced blobs older than ``grace`` seconds (only count them if ``dry_run``)."""
+    cutoff = time.time() - grace
+    keep = referenced(store)
+    removed = freed = kept = 0
+    for digest, size, mtime in _blobs(store):
+        if digest in keep or mtime > cutoff:
+            kept += 1
+            continue
+        if not dry_run:
+            store.blobs.delete(digest)
+        removed += 1
+        freed += size
+    return GcResult(removed, freed, kept, dry_run)
+
+
+def _blobs(store: Store) -> Iterator[tuple[str, int, float]]:
+    """``(digest, size, modified time)`` of every blob in the store's BlobStore."""
+    blobs = store.blobs
+    if blobs._local:
+        for root, _dirs, files in os.walk(blobs.root):
+            for name in files:
+                if _DIGEST.match(name):
+                    stat = os.stat(os.path.join(root, name))
+                    yield name, stat.st_size, stat.st_mtime
+        return
+    found: dict[str, Any] = blobs.fs.find(blobs.root, detail=True)
+    for path, info in found.items():
+        name = path.rsplit("/", 1)[-1]
+        if _DIGEST.match(name):
+            stamp = info.get("mtime") or info.get("LastModified") or info.get("created") or 0
+            mtime = stamp.timestamp() if hasattr(stamp, "timestamp") else float(stamp)
+            yield name, int(info.get("size") or 0), mtime

@@ -1,0 +1,84 @@
+"""``gc``: removes exactly the blobs nothing references, never a fresh one a live run stages."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import cairn
+from cairn.journal.records import Capture
+from cairn.store import gc
+from cairn.store.schema import history_segments
+from cairn.store.store import Store
+
+
+def age(store: Store, seconds: float = 7200) -> None:
+    """Make every blob look ``seconds`` old, as if logged a while ago."""
+    past = time.time() - seconds
+    for root, _dirs, files in os.walk(store.blobs.root):
+        for name in files:
+            os.utime(os.path.join(root, name), (past, past))
+
+
+def test_gc_removes_only_the_deleted_versions_unique_blobs(store_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "shared.csv").write_text("shared rows")
+    (tmp_path / "only-v0.bin").write_text("v0 weights")
+    (tmp_path / "only-v1.bin").write_text("v1 weights")
+    with cairn.init(project="p") as run:
+        for step in range(10):
+            run.log({"loss": 1 / (step + 1)})
+        arts = []
+        for weights in ("only-v0.bin", "only-v1.bin"):
+            art = cairn.Artifact("model", type="model")
+            art.add_file(tmp_path / "shared.csv")
+            art.add_file(tmp_path / weights, name="weights.bin")
+            arts.append(run.log_artifact(art))
+    store = Store.local(store_dir)
+    code = store.put_blob(b"print('train')")
+    notebook = store.put_blob(b'{"cells": []}')
+    store.apply(
+        run.id,
+        [
+            Capture(
+                seq=store.last_seq(run.id) + 1,
+                section="code",
+                data={  # the shape cairn.sdk.capture.code gives the section
+                    "entry": {"path": "train.py"},
+                    "snapshot": {"files": {"train.py": {"sha256": code, "size": 14}}},
+                    "notebook": {"sha256": notebook},
+                },
+            )
+        ],
+    )
+    with store._read() as conn:
+        segments = set(conn.execute(history_segments.select()).mappings().all())
+    assert segments, "the finished run's history is sealed into a segment blob"
+    age(store)
+    before = store.blobs.fs.find(store.blobs.root)
+
+    dry = gc.collect(store, dry_run=True)
+    assert (dry.removed, dry.freed) == (0, 0)
+    arts[0].delete()
+    dry = gc.collect(store, dry_run=True)
+    assert (dry.removed, dry.freed, dry.dry_run) == (1, len("v0 weights"), True)
+    assert store.blobs.fs.find(store.blobs.root) == before  # a dry run deletes nothing
+
+    real = gc.collect(store)
+    assert (real.removed, real.freed) == (1, len("v0 weights"))
+    left = {Path(p).name for p in store.blobs.fs.find(store.blobs.root)}
+    v1 = {f["sha256"] for f in arts[1].files()}
+    assert v1 <= left
+    assert {code, notebook} <= left
+    assert {s["blob"] for s in segments} <= left
+    assert len(left) == len(before) - 1
+    assert gc.collect(store).removed == 0
+
+
+def test_gc_spares_blobs_younger_than_the_grace_period(store_dir: Path, tmp_path: Path) -> None:
+    store = Store.local(store_dir)
+    fresh = store.put_blob(b"staged by a live run, record not applied yet")
+    assert gc.collect(store).removed == 0
+    assert store.has_blob(fresh)
+    assert gc.collect(store, grace=0).removed == 1
+    assert not store.has_blob(fresh)
