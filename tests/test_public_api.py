@@ -12,6 +12,7 @@ PUBLIC = [
     "CairnError",
     "Config",
     "ConfigError",
+    "Histogram",
     "Run",
     "RunNotFoundError",
     "Settings",

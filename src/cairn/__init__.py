@@ -14,6 +14,7 @@ from cairn._version import __version__
 from cairn.errors import CairnError, ConfigError, RunNotFoundError, StoreError, UsageError
 from cairn.sdk.api import Api, ApiRun
 from cairn.sdk.config import Config
+from cairn.sdk.media import Histogram
 from cairn.sdk.run import Run
 from cairn.sdk.seeds import seed_everything
 from cairn.sdk.session import init
@@ -27,6 +28,7 @@ __all__ = [
     "CairnError",
     "Config",
     "ConfigError",
+    "Histogram",
     "Run",
     "RunNotFoundError",
     "Settings",

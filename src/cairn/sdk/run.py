@@ -17,6 +17,7 @@ from cairn.errors import UsageError
 from cairn.journal.file import JournalReader
 from cairn.journal.records import Capture, ConfigUpdate, DefineMetric, RunFinish, SummaryUpdate
 from cairn.sdk.config import Config
+from cairn.sdk.media.pending import PendingMedia
 from cairn.sdk.resume import JournalFold
 from cairn.sdk.summary import Summary
 from cairn.sdk.values import flatten
@@ -73,6 +74,8 @@ class Run:
         self._step = self._fold.next_step
         self._pending: dict[str, float] | None = None
         self._known: set[str] = set()
+        self._media: dict[str, Any] = {}
+        """Media values of the ``log()`` call in progress (empty between calls)."""
         self._closed = False
         self._error: str | None = None
         self._fold_lock = threading.Lock()
@@ -122,9 +125,14 @@ class Run:
             )
         if type(data) is not dict and not isinstance(data, Mapping):  # the ABC check is slow
             raise TypeError(f"run.log() takes a dict of metrics, not {type(data).__name__}")
-        values = flatten(data, self._known)
+        try:
+            values = flatten(data, self._known, "", self._media)
+        except BaseException:
+            self._media.clear()
+            raise
         queue = self._queue
         if queue is None:  # disabled
+            self._media.clear()
             return
         if step is not None and (type(step) is not int or step != self._step):
             step = _check_step(step)
@@ -133,6 +141,8 @@ class Run:
                 self._commit(self._pending)
                 self._pending = None
             self._step = step
+        if self._media:
+            self._put_media(queue)
         if self._pending is not None:
             self._pending.update(values)
             if not commit:
@@ -149,6 +159,13 @@ class Run:
         values["_ts"] = time.time()
         queue.append(values)
         self._step += 1
+
+    def _put_media(self, queue: Any) -> None:
+        """Enqueue this call's media at the current step; the writer thread encodes them."""
+        now = time.time()
+        for key, value in self._media.items():
+            queue.append(PendingMedia(key, self._step, now, value))
+        self._media.clear()
 
     def _writer_failed(self) -> None:
         """The journal cannot be written: the next ``log()`` takes the slow path, which raises."""

@@ -16,6 +16,7 @@ from cairn.journal.records import (
     Console,
     DefineMetric,
     History,
+    MediaLog,
     Record,
     RunFinish,
     RunStart,
@@ -25,6 +26,7 @@ from cairn.store import history
 from cairn.store.blobs import BlobStore
 from cairn.store.capture import apply_capture
 from cairn.store.console import append_console
+from cairn.store.media import apply_media
 from cairn.store.schema import projects, run_tags, runs
 from cairn.store.summary import SummaryState
 
@@ -61,6 +63,7 @@ def apply_records(
     rows: list[History] = []
     captures: list[Capture] = []
     lines: list[Console] = []
+    logged: list[MediaLog] = []
     for record in new:
         if type(record) is History:
             rows.append(record)
@@ -68,12 +71,16 @@ def apply_records(
             lines.append(record)
         elif type(record) is Capture:
             captures.append(record)
+        elif type(record) is MediaLog:
+            logged.append(record)
         else:
             run.apply(conn, record)
     if captures:
         apply_capture(conn, run_id, captures)
     if lines:
         append_console(conn, run_id, lines)
+    if logged:
+        apply_media(conn, run_id, logged)
     if rows:
         table = history.rows_table(rows)
         run.add_rows(table)

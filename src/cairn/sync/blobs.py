@@ -1,7 +1,7 @@
-"""Shipping the files a run's records refer to (code snapshots) before the records themselves.
+"""Shipping the files a run's records refer to (code snapshots, media) before the records themselves.
 
 At capture time a run stages each file's bytes as ``runs/<id>/files/<sha256>`` (or finds them in
-the local store's blob folder already); before a syncer applies a ``Capture`` record, every blob it
+the local store's blob folder already); before a syncer applies a ``Capture`` or ``MediaLog`` record, every blob it
 names that the sink lacks is read from there and put to the sink. Identical files are stored once.
 """
 
@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from cairn.journal.records import Capture, Record
+from cairn.journal.records import Capture, MediaLog, Record
 from cairn.sync.sink import Sink
 
 log = logging.getLogger("cairn.sync")
@@ -48,7 +48,13 @@ def upload_blobs(records: Sequence[Record], dirs: Sequence[Path], sink: Sink) ->
     """
     sent = 0
     for record in records:
-        if type(record) is not Capture or not record.blobs:
+        if type(record) is Capture:
+            what = f"the {record.section} capture"
+        elif type(record) is MediaLog:
+            what = f"the {record.kind} {record.key!r} at step {record.step}"
+        else:
+            continue
+        if not record.blobs:
             continue
         for digest in record.blobs:
             if sink.has_blob(digest):
@@ -56,9 +62,8 @@ def upload_blobs(records: Sequence[Record], dirs: Sequence[Path], sink: Sink) ->
             data = read_staged(dirs, digest)
             if data is None:
                 log.warning(
-                    "cairn: the %s capture names file %s, which is staged nowhere in %s; "
-                    "it is left out",
-                    record.section,
+                    "cairn: %s names file %s, which is staged nowhere in %s; it is left out",
+                    what,
                     digest,
                     ", ".join(str(d) for d in dirs),
                 )
