@@ -14,7 +14,17 @@ from cairn._version import __version__
 from cairn.errors import CairnError, ConfigError, RunNotFoundError, StoreError, UsageError
 from cairn.sdk.api import Api, ApiRun
 from cairn.sdk.config import Config
-from cairn.sdk.media import Histogram
+from cairn.sdk.media import (
+    Audio,
+    Histogram,
+    Html,
+    Image,
+    Object3D,
+    Table,
+    Text,
+    Video,
+    plot,
+)
 from cairn.sdk.run import Run
 from cairn.sdk.seeds import seed_everything
 from cairn.sdk.session import init
@@ -25,21 +35,29 @@ from cairn.sdk.summary import Summary
 __all__ = [
     "Api",
     "ApiRun",
+    "Audio",
     "CairnError",
     "Config",
     "ConfigError",
     "Histogram",
+    "Html",
+    "Image",
+    "Object3D",
     "Run",
     "RunNotFoundError",
     "Settings",
     "StoreError",
     "Summary",
+    "Table",
+    "Text",
     "UsageError",
+    "Video",
     "__version__",
     "define_metric",
     "finish",
     "init",
     "log",
+    "plot",
     "seed_everything",
 ]
 

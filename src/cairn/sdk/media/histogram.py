@@ -32,7 +32,9 @@ class Histogram(Media):
         if not 1 <= num_bins <= MAX_BINS:
             raise ValueError(f"Histogram num_bins={num_bins}: use 1 to {MAX_BINS} bins")
         if (values is None) == (np_histogram is None):
-            raise ValueError("Histogram takes either values= or np_histogram=(counts, edges), not both")
+            raise ValueError(
+                "Histogram takes either values= or np_histogram=(counts, edges), not both"
+            )
         self.nan = 0
         self.inf = 0
         self.ninf = 0
@@ -51,15 +53,15 @@ class Histogram(Media):
             if not 1 <= len(counts) <= MAX_BINS:
                 raise ValueError(f"Histogram has {len(counts)} bins; the limit is {MAX_BINS}")
             if not (np.isfinite(edges).all() and np.isfinite(counts).all()):
-                raise ValueError("Histogram np_histogram holds NaN or Inf: edges and counts must be finite")
+                raise ValueError(
+                    "Histogram np_histogram holds NaN or Inf: edges and counts must be finite"
+                )
             if (np.diff(edges) < 0).any():
                 raise ValueError("Histogram bin_edges must be increasing")
         else:
             array = array_of(values, "Histogram values")
             if array.dtype.kind not in "biuf":
-                raise TypeError(
-                    f"Histogram values must be numbers, not {array.dtype} values"
-                )
+                raise TypeError(f"Histogram values must be numbers, not {array.dtype} values")
             array = array.astype(np.float64, copy=False).ravel()
             finite = np.isfinite(array)
             if not finite.all():
