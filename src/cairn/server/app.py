@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from cairn._version import __version__
 from cairn.server.errors import install_error_handlers
-from cairn.server.routes import capture, projects, runs, series, workspace
+from cairn.server.routes import capture, media, projects, runs, series, workspace
 from cairn.server.static import mount_web_app
 from cairn.store import Store
 
@@ -34,7 +34,7 @@ def create_app(store: Store, static_dir: Path | None = None) -> FastAPI:
     install_error_handlers(app)
     _serve_api_docs(app, static_dir)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (projects, runs, series, workspace, capture):
+    for module in (projects, runs, series, workspace, capture, media):
         api.include_router(module.router)
     app.include_router(api)
     mount_web_app(app, static_dir)
