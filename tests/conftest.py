@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pytest
 
-QUIET_CAPTURE = {"CAIRN_CAPTURE_GIT": "0", "CAIRN_SAVE_CODE": "0", "CAIRN_CAPTURE_CONSOLE": "0"}
-"""Runs made by tests inside pytest would snapshot the checkout pytest is installed in and tee
-pytest's own streams: tests not about capture run without them. Capture tests set their own."""
+QUIET_CAPTURE = {
+    "CAIRN_CAPTURE_GIT": "0",
+    "CAIRN_SAVE_CODE": "0",
+    "CAIRN_CAPTURE_CONSOLE": "0",
+    "CAIRN_SYSTEM_METRICS": "0",
+}
+"""Runs made by tests inside pytest would snapshot the checkout pytest is installed in, tee
+pytest's own streams and add system rows to slow tests' histories: tests not about capture or
+system metrics run without them. Those tests set their own."""
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,7 @@ from cairn.sdk.names import display_name, new_run_id
 from cairn.sdk.resume import JournalFold, Resumed, find_resumable
 from cairn.sdk.run import Run
 from cairn.sdk.settings import Settings
+from cairn.sdk.system import SystemSampler
 from cairn.sdk.writer import Writer
 
 MODES = ("online", "offline", "disabled")
@@ -218,10 +219,21 @@ def init(
         reader=resumed.reader if resumed else None,
     )
     run._capturer, run._console = capturer, console
+    if settings.system_metrics:
+        run._sampler = _start_sampler(run, settings.system_interval, store_dir)
     with _lock:
         _current = run
     _install_hooks()
     return run
+
+
+def _start_sampler(run: Run, interval: float, store_dir: Path) -> SystemSampler | None:
+    """The system-metrics thread of ``run``; None (and one line why) if it cannot start."""
+    try:
+        return SystemSampler.for_machine(run, interval, str(store_dir)).start()
+    except Exception as exc:  # system metrics are a nicety: never fail init() over them
+        print(f"cairn: system metrics are off for this run: {exc!r}", file=sys.stderr)
+        return None
 
 
 def _check_project(project: str) -> str:
