@@ -199,13 +199,13 @@ def query_table(
     table = table.append_column("_row", pa.array(range(total), pa.int64()))
     if filter:
         table = table.filter(filter_mask(table, filter))
-    keys: list[tuple[str, str]] = []
+    keys: list[tuple[str, str, str]] = []
     if group:
-        keys.append((group, "ascending"))
+        keys.append((group, "ascending", "at_end"))
     if sort:
-        keys.append((sort, "descending" if descending else "ascending"))
+        keys.append((sort, "descending" if descending else "ascending", "at_end"))
     if keys:
-        table = table.take(pc.sort_indices(table, sort_keys=keys, null_placement="at_end"))
+        table = table.take(pc.sort_indices(table, sort_keys=keys))
     groups: list[dict[str, Any]] | None = None
     if group:
         counts = pc.value_counts(table.column(group)).to_pylist()

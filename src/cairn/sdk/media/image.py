@@ -23,8 +23,13 @@ def _pixels(data: Any) -> Any:
     if hasattr(data, "getbands") and hasattr(data, "convert"):  # a PIL image
         image = data if data.mode in ("L", "RGB", "RGBA") else data.convert("RGBA")
         return np.array(image, copy=True)
+    tensor = callable(getattr(data, "detach", None))  # torch is channels-first by convention
     array = array_of(data, "Image")
-    if array.ndim == 3 and array.shape[0] in (1, 3, 4) and array.shape[2] not in (1, 3, 4):
+    if (
+        array.ndim == 3
+        and array.shape[0] in (1, 3, 4)
+        and (tensor or array.shape[2] not in (1, 3, 4))
+    ):
         array = np.transpose(array, (1, 2, 0))  # CHW -> HWC
     if array.ndim == 3 and array.shape[2] == 1:
         array = array[:, :, 0]
