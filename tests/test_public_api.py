@@ -33,6 +33,8 @@ PUBLIC = [
     "log",
     "plot",
     "seed_everything",
+    "unwatch",
+    "watch",
 ]
 
 

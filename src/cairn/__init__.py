@@ -59,6 +59,8 @@ __all__ = [
     "log",
     "plot",
     "seed_everything",
+    "unwatch",
+    "watch",
 ]
 
 
@@ -75,6 +77,16 @@ def finish(exit_code: int = 0) -> None:
 def define_metric(name: str, summary: str = "last", step_metric: str | None = None) -> None:
     """``run.define_metric`` on the current run."""
     _require_current().define_metric(name, summary, step_metric)
+
+
+def watch(model: Any, log: str = "gradients", log_freq: int = 1000) -> None:
+    """``run.watch`` on the current run: histograms of a PyTorch module's gradients/parameters."""
+    _require_current().watch(model, log=log, log_freq=log_freq)
+
+
+def unwatch(model: Any = None) -> None:
+    """``run.unwatch`` on the current run."""
+    _require_current().unwatch(model)
 
 
 def __getattr__(name: str) -> Any:

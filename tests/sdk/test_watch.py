@@ -213,3 +213,23 @@ def test_importing_cairn_does_not_import_torch() -> None:
     code = "import sys, cairn; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_module_level_watch_uses_the_current_run() -> None:
+    run = cairn.init(project="p")
+    model = _model()
+    cairn.watch(model, log_freq=1)
+    assert [w.model for w in run._watchers] == [model]
+    cairn.unwatch()
+    assert run._watchers == [] and not model._forward_pre_hooks
+    run.finish(quiet=True)
+
+
+def test_a_disabled_run_checks_the_arguments_and_hooks_nothing() -> None:
+    run = cairn.init(project="p", mode="disabled")
+    model = _model()
+    with pytest.raises(ValueError, match="log_freq"):
+        run.watch(model, log_freq=0)
+    run.watch(model)
+    assert run._watchers == [] and not model._forward_pre_hooks
+    run.finish()

@@ -20,7 +20,9 @@ from cairn.sdk.config import Config
 from cairn.sdk.media.pending import PendingMedia
 from cairn.sdk.resume import JournalFold
 from cairn.sdk.summary import Summary
+from cairn.sdk.system import SystemSampler
 from cairn.sdk.values import flatten
+from cairn.sdk.watch import Watcher
 from cairn.sdk.writer import Writer
 from cairn.store.summary import SUMMARY_KINDS
 from cairn.sync.syncer import LiveSyncer
@@ -81,6 +83,8 @@ class Run:
         self._fold_lock = threading.Lock()
         self._capturer: Capturer | None = None
         self._console: ConsoleCapture | None = None
+        self._sampler: SystemSampler | None = None
+        self._watchers: list[Watcher] = []
         self.config = Config(config, self._config_changed)
         self.summary = Summary(self._computed_summary, self._summary_set)
         self.summary._explicit.update(self._fold.explicit_summary)
@@ -167,6 +171,23 @@ class Run:
             queue.append(PendingMedia(key, self._step, now, value))
         self._media.clear()
 
+    def _log_aside(self, values: dict[str, float]) -> None:
+        """A row of background readings (system metrics) at the last step logged (0 before the
+        first), leaving the script's step and pending row alone; safe from any thread."""
+        queue = self._queue
+        if queue is None or self._closed:
+            return
+        if len(queue) >= self._max_queue:
+            self._writer.wait_for_room()  # type: ignore[union-attr]
+        values["_step"] = max(self._step - 1, 0)
+        values["_ts"] = time.time()
+        queue.append(values)
+
+    def _exclude_from_summary(self, pattern: str) -> None:
+        """Keys matching ``pattern`` stay out of the summary (readings, not results)."""
+        if self._writer is not None and not self._closed:
+            self._writer.put(DefineMetric(seq=0, name=pattern, summary="none", step_metric=None))
+
     def _writer_failed(self) -> None:
         """The journal cannot be written: the next ``log()`` takes the slow path, which raises."""
         self._max_queue = 0
@@ -200,6 +221,30 @@ class Run:
             self._pending = None
         if self._writer:
             self._writer.barrier(sync=True)
+
+    # ---- model watching -----------------------------------------------------------------
+
+    def watch(self, model: Any, log: str = "gradients", log_freq: int = 1000) -> None:
+        """Log histograms of a PyTorch module's gradients (``log="gradients"``), parameters
+        (``"parameters"``) or both (``"all"``) every ``log_freq`` training steps, with each
+        layer's gradient norm, without advancing the step; see docs/watch.md. Needs torch."""
+        self._check_open()
+        watcher = Watcher(self, model, log=log, log_freq=log_freq)
+        if self._writer is None:  # disabled: the arguments are checked, nothing is hooked
+            watcher.remove()
+            return
+        self.unwatch(model)
+        self._watchers.append(watcher)
+
+    def unwatch(self, model: Any = None) -> None:
+        """Stop watching ``model`` (every watched model when None): its hooks are removed."""
+        keep = []
+        for watcher in self._watchers:
+            if model is None or watcher.model is model:
+                watcher.remove()
+            else:
+                keep.append(watcher)
+        self._watchers = keep
 
     # ---- config and summary -------------------------------------------------------------
 
@@ -247,6 +292,9 @@ class Run:
             self._commit(self._pending)
             self._pending = None
         self._closed = True
+        self.unwatch()
+        if self._sampler is not None:
+            self._sampler.stop()
         from cairn.sdk import session
 
         session.forget(self)

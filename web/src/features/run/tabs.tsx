@@ -4,6 +4,8 @@ import type { ReactNode } from "react";
 import type { RunDetail } from "../../api/types";
 import { ChartsPane } from "../../components/ChartsPane";
 import { runColor } from "../../lib/colors";
+import { SystemTab } from "../system/SystemTab";
+import { hasSystemMetrics } from "../system/systemCharts";
 import { LogsTab } from "./components/LogsTab";
 import { OverviewTab } from "./components/OverviewTab";
 import { ReproducibilityTab } from "./components/ReproducibilityTab";
@@ -31,6 +33,12 @@ export const RUN_TABS: RunTab[] = [
         workspaceKey="run"
       />
     ),
+  },
+  {
+    id: "system",
+    label: "System",
+    available: (run) => hasSystemMetrics(run.metric_keys),
+    render: (run) => <SystemTab run={run} />,
   },
   { id: "logs", label: "Logs", available: () => true, render: (run) => <LogsTab run={run} /> },
   {
