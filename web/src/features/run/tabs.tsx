@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import type { RunDetail } from "../../api/types";
 import { ChartsPane } from "../../components/ChartsPane";
 import { runColor } from "../../lib/colors";
+import { MediaTab } from "../media/MediaTab";
 import { SystemTab } from "../system/SystemTab";
 import { hasSystemMetrics } from "../system/systemCharts";
 import { LogsTab } from "./components/LogsTab";
@@ -40,6 +41,7 @@ export const RUN_TABS: RunTab[] = [
     available: (run) => hasSystemMetrics(run.metric_keys),
     render: (run) => <SystemTab run={run} />,
   },
+  { id: "media", label: "Media", available: () => true, render: (run) => <MediaTab run={run} /> },
   { id: "logs", label: "Logs", available: () => true, render: (run) => <LogsTab run={run} /> },
   {
     id: "reproducibility",
