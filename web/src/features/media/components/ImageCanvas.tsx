@@ -34,6 +34,7 @@ export function ImageCanvas({
   const canvas = useRef<HTMLCanvasElement>(null);
   const [error, setError] = useState<string | null>(null);
   const [drawn, setDrawn] = useState(0);
+  const [boxCount, setBoxCount] = useState(0);
 
   useEffect(() => {
     let alive = true;
@@ -71,9 +72,11 @@ export function ImageCanvas({
         const sy = height / meta.height;
         context.font = "11px ui-monospace, monospace";
         context.lineWidth = 2;
+        let boxes = 0;
         for (const [name, set] of Object.entries(meta.boxes ?? {})) {
           if (controls.hiddenBoxSets.has(name)) continue;
           for (const box of visibleBoxes(set.boxes, controls.hiddenBoxClasses, controls.scoreKey, controls.threshold)) {
+            boxes += 1;
             const color = cssColor(box.class_id ?? 0);
             const x = box.minX * sx;
             const y = box.minY * sy;
@@ -91,6 +94,7 @@ export function ImageCanvas({
           }
         }
         setError(null);
+        setBoxCount(boxes);
         setDrawn((n) => n + 1);
       },
       (e: Error) => alive && setError(e.message),
@@ -113,6 +117,7 @@ export function ImageCanvas({
           height={height}
           data-testid="image-canvas"
           data-drawn={drawn}
+          data-boxes={boxCount}
           onClick={onOpen}
           title={onOpen ? "Click to enlarge" : undefined}
         />

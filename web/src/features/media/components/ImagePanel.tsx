@@ -64,7 +64,7 @@ export function ImagePanel({ project, runs, mediaKey }: { project: string; runs:
   const names = new Map(runs.map((r) => [r.id, r.name]));
 
   return (
-    <div className="cc-panel md-panel" data-w="3" data-testid="image-panel" data-key={mediaKey}>
+    <div className="cc-panel md-panel" data-w={Math.min(3, Math.max(shown.length, items.length, 1) + (maskSets.size || boxSets.size ? 1 : 0))} data-testid="image-panel" data-key={mediaKey}>
       <div className="cc-panel-head">
         <h4 className="cc-panel-title" title={mediaKey}>
           {mediaKey}
