@@ -55,6 +55,7 @@ bench: $(STAMP) web chromium
 	$(PY) benchmarks/bench_logging.py
 	$(PY) benchmarks/bench_api.py
 	$(PY) benchmarks/bench_dashboard.py
+	$(PY) benchmarks/bench_watch.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) web/node_modules src/cairn/server/static .pytest_cache .mypy_cache .ruff_cache
