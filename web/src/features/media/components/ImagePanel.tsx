@@ -177,7 +177,13 @@ export function ImagePanel({ project, runs, mediaKey }: { project: string; runs:
             ) : (
               <div className="md-gallery">
                 {itemsOf<ImageMeta>(value.meta).map((item, i) => (
-                  <ImageCanvas key={`${value.seq}-${i}`} meta={item} controls={controls} size={240} onOpen={() => setEnlarged(item)} />
+                  <ImageCanvas
+                    key={`${value.seq}-${i}`}
+                    meta={item}
+                    controls={controls}
+                    size={itemsOf(value.meta).length > 2 ? 128 : 224}
+                    onOpen={() => setEnlarged(item)}
+                  />
                 ))}
               </div>
             )}

@@ -85,7 +85,7 @@ export function plotOption(spec: PlotSpec, page: TablePage): Option {
   const series = grouped(page, spec, spec.type === "scatter" ? "scatter" : "line");
   return {
     ...base,
-    grid,
+    grid: { ...grid, top: series.length > 6 ? 46 : 24 },
     legend: series.length > 1 ? { top: 0, textStyle: { fontSize: 10 }, itemHeight: 6 } : undefined,
     xAxis: axis(spec.x),
     yAxis: axis(spec.y),
