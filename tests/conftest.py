@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,10 @@ QUIET_CAPTURE = {
 """Runs made by tests inside pytest would snapshot the checkout pytest is installed in, tee
 pytest's own streams and add system rows to slow tests' histories: tests not about capture or
 system metrics run without them. Those tests set their own."""
+
+# Session- and module-scoped fixtures (the e2e demo stores) are set up before the autouse fixture
+# below runs: the sampler's timing must not decide what their runs hold either.
+os.environ.setdefault("CAIRN_SYSTEM_METRICS", "0")
 
 
 @pytest.fixture(autouse=True)

@@ -151,7 +151,14 @@ def test_an_error_stops_the_sampler_not_the_script(
     assert "cairn: system metrics stopped: OSError('disk full')" in capsys.readouterr().err
 
 
-def test_the_environment_turns_it_off(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_environment_turns_it_on_and_off(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAIRN_SYSTEM_METRICS", "1")
+    monkeypatch.setenv("CAIRN_SYSTEM_INTERVAL", "30")
+    run = cairn.init(project="p")
+    assert run._sampler is not None and run._sampler.interval == 30.0
+    run.finish(quiet=True)
     monkeypatch.setenv("CAIRN_SYSTEM_METRICS", "0")
     run = cairn.init(project="p")
     assert run._sampler is None
