@@ -211,7 +211,7 @@ export function WorkspacePage() {
     <div className="workspace" data-testid="workspace">
       <SplitPane
         left={left}
-        right={<ChartsPane project={project} runs={view.chartRuns} grouped={state.group !== null} />}
+        right={<ChartsPane project={project} runs={view.chartRuns} grouped={state.group !== null} media />}
       />
     </div>
   );

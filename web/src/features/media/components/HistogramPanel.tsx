@@ -13,11 +13,13 @@ export function HistogramPanel({
   runId,
   mediaKey,
   normKey,
+  runName,
 }: {
   project: string;
   runId: string;
   mediaKey: string;
   normKey: string | null;
+  runName?: string;
 }): JSX.Element {
   const query = useQuery({
     queryKey: ["histograms", project, runId, mediaKey],
@@ -68,6 +70,7 @@ export function HistogramPanel({
       <div className="cc-panel-head">
         <h4 className="cc-panel-title" title={mediaKey}>
           {mediaKey}
+          {runName && <span className="md-run-tag"> · {runName}</span>}
         </h4>
         {nonfinite > 0 && <span className="md-note">{nonfinite} NaN/Inf not binned</span>}
       </div>

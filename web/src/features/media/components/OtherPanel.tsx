@@ -70,7 +70,19 @@ function Item({ kind, meta }: { kind: MediaKind; meta: Record<string, unknown> }
   return <div className="md-missing">{kind}</div>;
 }
 
-export function OtherPanel({ project, runId, mediaKey, kind }: { project: string; runId: string; mediaKey: string; kind: MediaKind }): JSX.Element {
+export function OtherPanel({
+  project,
+  runId,
+  mediaKey,
+  kind,
+  runName,
+}: {
+  project: string;
+  runId: string;
+  mediaKey: string;
+  kind: MediaKind;
+  runName?: string;
+}): JSX.Element {
   const query = useQuery({
     queryKey: ["media", project, [runId], mediaKey],
     queryFn: () => mediaApi.values(project, [runId], mediaKey),
@@ -83,6 +95,7 @@ export function OtherPanel({ project, runId, mediaKey, kind }: { project: string
       <div className="cc-panel-head">
         <h4 className="cc-panel-title" title={mediaKey}>
           {mediaKey}
+          {runName && <span className="md-run-tag"> · {runName}</span>}
         </h4>
         {values.length > 1 && (
           <select value={picked ?? values.length - 1} onChange={(e) => setPicked(Number(e.target.value))} aria-label={`Step of ${mediaKey}`}>

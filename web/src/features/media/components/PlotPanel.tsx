@@ -6,7 +6,17 @@ import { mediaApi } from "../api";
 import { plotOption } from "../lib/plotOption";
 import { EChart } from "./EChart";
 
-export function PlotPanel({ project, runId, mediaKey }: { project: string; runId: string; mediaKey: string }): JSX.Element {
+export function PlotPanel({
+  project,
+  runId,
+  mediaKey,
+  runName,
+}: {
+  project: string;
+  runId: string;
+  mediaKey: string;
+  runName?: string;
+}): JSX.Element {
   const query = useQuery({
     queryKey: ["plot", project, runId, mediaKey],
     queryFn: () => mediaApi.table(project, runId, { key: mediaKey, limit: 5000 }),
@@ -18,6 +28,7 @@ export function PlotPanel({ project, runId, mediaKey }: { project: string; runId
       <div className="cc-panel-head">
         <h4 className="cc-panel-title" title={mediaKey}>
           {spec?.title || mediaKey}
+          {runName && <span className="md-run-tag"> · {runName}</span>}
         </h4>
         {spec && <span className="md-note">{spec.type.replace("_", " ")}</span>}
       </div>
