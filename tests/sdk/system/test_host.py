@@ -66,16 +66,18 @@ def test_a_store_on_a_vanished_path_loses_only_disk_usage(tmp_path: Path) -> Non
 
 def test_children_count_towards_rss() -> None:
     """Data-loader workers are child processes: their memory is the run's memory too."""
-    alone = HostMetrics("/").sample()["system/memory/rss_mb"]
+    metrics = HostMetrics("/")
+    alone = metrics.sample()["system/memory/rss_mb"]
     child = subprocess.Popen(
-        [sys.executable, "-c", "import sys, numpy; sys.stdin.read()"],
+        [sys.executable, "-c", "import sys, numpy; print('ready', flush=True); sys.stdin.read()"],
         stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
-        metrics = HostMetrics("/")
-        psutil.Process(child.pid)  # it exists
-        rss = metrics.sample()["system/memory/rss_mb"]
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
         child_rss = psutil.Process(child.pid).memory_info().rss / host_module.MB
+        rss = metrics.sample()["system/memory/rss_mb"]
         assert rss >= alone + child_rss * 0.5
     finally:
-        child.communicate(b"")
+        child.communicate("")

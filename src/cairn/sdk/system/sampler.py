@@ -41,14 +41,22 @@ class Sink(Protocol):
 class SystemSampler:
     """Samples its providers on a daemon thread until ``stop()``; ``sample_now()`` takes one now."""
 
-    def __init__(self, sink: Sink, providers: list[Provider], interval: float) -> None:
+    def __init__(
+        self,
+        sink: Sink,
+        providers: list[Provider] | Callable[[], list[Provider]],
+        interval: float,
+    ) -> None:
+        """``providers``: the sources, or a function making them (called on the sampler's thread,
+        so a slow ``nvmlInit`` does not slow ``cairn.init()``)."""
         if not interval > 0:
             raise ValueError(f"interval={interval!r}: give a number of seconds above 0")
         self.interval = interval
         self.samples = 0
         """Rows written so far."""
         self._sink = sink
-        self._providers = providers
+        self._open = providers if callable(providers) else None
+        self._providers: list[Provider] = [] if callable(providers) else providers
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -58,11 +66,15 @@ class SystemSampler:
         cls, sink: Sink, interval: float, disk_path: str, nvml: object = None
     ) -> SystemSampler:
         """A sampler of this machine: psutil's readings, plus NVML's GPUs when there are any."""
-        providers: list[Provider] = [HostMetrics(disk_path)]
-        gpus = open_gpus(nvml)
-        if gpus is not None:
-            providers.append(gpus)
-        return cls(sink, providers, interval)
+
+        def machine() -> list[Provider]:
+            providers: list[Provider] = [HostMetrics(disk_path)]
+            gpus = open_gpus(nvml)
+            if gpus is not None:
+                providers.append(gpus)
+            return providers
+
+        return cls(sink, machine, interval)
 
     def start(self) -> SystemSampler:
         self._thread = threading.Thread(target=self._loop, name="cairn-system", daemon=True)
@@ -72,6 +84,7 @@ class SystemSampler:
     def sample_now(self) -> dict[str, float]:
         """Read every provider and log the row (empty rows are not logged); returns it."""
         with self._lock:
+            self._open_providers()
             row: dict[str, float] = {}
             for provider in self._providers:
                 row.update(_guarded(provider.sample))
@@ -88,12 +101,22 @@ class SystemSampler:
         if self._thread is not None:
             self._thread.join(timeout)
         with self._lock:
+            self._open = None
             for provider in self._providers:
                 _guarded(provider.close)
             self._providers = []
 
+    def _open_providers(self) -> None:
+        """Make the providers, once (the caller holds the lock)."""
+        if self._open is not None:
+            opener, self._open = self._open, None
+            self._providers = opener()
+
     def _loop(self) -> None:
         try:
+            with self._lock:
+                if not self._stop.is_set():
+                    self._open_providers()  # primes the CPU counters: the first sample is a rate
             while not self._stop.wait(self.interval):
                 self.sample_now()
         except Exception as exc:  # never into the training script
