@@ -128,9 +128,10 @@ def flatten(
         elif isinstance(value, Mapping):
             out.update(flatten(value, known, key, media))
         elif isinstance(value, Media) or kind is list or kind is tuple:
+            found = media_value(key, value)
             if media is None:
                 raise TypeError(f"cannot log key {key!r}: media values are logged with run.log")
-            media[key] = media_value(key, value)
+            media[key] = found
         else:
             out[key] = to_float(key, value)
     return out
