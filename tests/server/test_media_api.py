@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 from collections.abc import Iterator
 
 import httpx
@@ -96,3 +97,31 @@ def test_histogram_series(api: tuple[httpx.Client, MediaRuns]) -> None:
     assert body["steps"] == [0, 1, 2, 3, 4] and len(body["edges"]) == 17
     assert [sum(row) for row in body["counts"]] == [500.0] * 5
     assert client.get("/projects/media/runs/nope/media/histograms?key=x").status_code == 404
+
+
+FILTER_TOKENS = [
+    "id", "label", "score", "img", "col", '["label"]', "==", "!=", "<", ">=", "~", "in", "not",
+    "and", "or", "is", "null", "true", "(", ")", "[", "]", ",", "'(a+)+$'", "'['", '"dog', "1e999",
+    "-", "1", "0.5", "\x00", "ü", "\\", "NaN",
+]  # fmt: skip
+
+
+def test_garbage_filters_sorts_and_digests_are_never_a_500(
+    api: tuple[httpx.Client, MediaRuns],
+) -> None:
+    client, runs = api
+    rng = random.Random(5)
+    url = f"/projects/media/runs/{runs.first}/media/table"
+    for _ in range(150):
+        text = " ".join(rng.choice(FILTER_TOKENS) for _ in range(rng.randint(1, 8)))
+        params = {"key": rng.choice(["predictions", "confusion", "samples", text]), "filter": text}
+        if rng.random() < 0.3:
+            params["sort"] = rng.choice(FILTER_TOKENS)
+        if rng.random() < 0.2:
+            params["group"] = rng.choice(FILTER_TOKENS)
+        response = client.get(url, params=params)
+        assert response.status_code < 500, f"{params} -> {response.status_code}: {response.text}"
+        if response.status_code >= 400:
+            assert response.json()["detail"]
+    for digest in ("", "A" * 64, "g" * 64, "0" * 63, "..%2F..%2Fcairn.db", "0" * 65):
+        assert client.get(f"/blobs/{digest}").status_code in (400, 404, 405)
