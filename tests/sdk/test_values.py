@@ -203,5 +203,5 @@ def test_media_values_are_set_aside() -> None:
     row = flatten({"loss": 1.0, "val": {"img": image, "all": gallery}}, set(), "", media)
     assert row == {"loss": 1.0}
     assert media["val/img"] is image and media["val/all"] == gallery
-    with pytest.raises(TypeError, match="media values are logged with run.log"):
+    with pytest.raises(TypeError, match=r"media values are logged with run\.log"):
         flatten({"img": image}, set())
