@@ -165,7 +165,12 @@ def init(
             from_writer=store.last_seq(run_id) == fold.next_seq - 1,
             heartbeat_interval=HEARTBEAT_INTERVAL,
         )
-    writer = Writer(journal, next_seq=fold.next_seq, on_written=syncer.offer if syncer else None)
+    writer = Writer(
+        journal,
+        next_seq=fold.next_seq,
+        on_written=syncer.offer if syncer else None,
+        direct_blobs=store is not None,
+    )
     writer.put(
         RunStart(
             seq=0,

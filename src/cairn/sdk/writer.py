@@ -45,6 +45,7 @@ class Writer:
         next_seq: int,
         max_queue: int | None = None,
         on_written: Callable[[list[Record]], None] | None = None,
+        direct_blobs: bool = False,
     ) -> None:
         self.journal = journal
         self.queue: deque[Any] = deque()
@@ -61,6 +62,8 @@ class Writer:
         self._room = threading.Condition()
         self._stop = False
         self._stager: Stager | None = None
+        self._direct_blobs = direct_blobs
+        """Media bytes go straight into the local store's blob folder (an online run), not staged."""
         self._thread = threading.Thread(target=self._loop, name="cairn-writer", daemon=True)
         self._thread.start()
 
@@ -138,7 +141,7 @@ class Writer:
         if self._stager is None:
             run_dir = self.journal.path.parent
             store_blobs = run_dir.parent.parent / "blobs" if run_dir.parent.name == "runs" else None
-            self._stager = Stager(run_dir / "files", store_blobs)
+            self._stager = Stager(run_dir / "files", store_blobs, direct=self._direct_blobs)
         return self._stager.stage(data)
 
     def _drain(self, queue: deque[Any]) -> None:

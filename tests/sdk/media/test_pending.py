@@ -41,6 +41,9 @@ def test_media_reach_the_store_with_their_blobs(store_dir: Path, mode: str) -> N
     _log_some(run)
     run.finish(quiet=True)
     store = Store.local(store_dir)
+    staged = store_dir / "runs" / run.id / "files"
+    # Online, the bytes go straight to the store's blobs; offline they wait beside the journal.
+    assert staged.is_dir() == (mode == "offline")
     if mode == "offline":
         assert media_keys(store, [run.id]) == []
         shutil.rmtree(store_dir / "blobs", ignore_errors=True)  # only staged copies remain
