@@ -107,4 +107,10 @@ def test_the_workspace_keeps_system_panels_in_a_collapsed_section(
     )
     system.get_by_role("button", name="system").click()
     expect(system).to_have_attribute("data-collapsed", "false")
-    expect(system.get_by_test_id("chart-panel").first).to_be_visible()
+    panel = system.locator('[data-testid=chart-panel][data-keys="system/cpu/percent"]')
+    panel.scroll_into_view_if_needed()
+    expect(panel).to_have_attribute("data-state", "ready")
+    # Readings over time: drawn against relative time while the page's x is the step.
+    expect(panel).to_have_attribute("data-x", "_runtime")
+    loss = page.locator('[data-testid=chart-panel][data-keys="loss"]')
+    expect(loss).to_have_attribute("data-x", "_step")
