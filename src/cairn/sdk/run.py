@@ -84,6 +84,8 @@ class Run:
         self._capturer: Capturer | None = None
         self._console: ConsoleCapture | None = None
         self._sampler: SystemSampler | None = None
+        self._aside_rows = 0
+        """Rows of background readings queued (not the script's rows)."""
         self._watchers: list[Watcher] = []
         self.config = Config(config, self._config_changed)
         self.summary = Summary(self._computed_summary, self._summary_set)
@@ -182,6 +184,7 @@ class Run:
         values["_step"] = max(self._step - 1, 0)
         values["_ts"] = time.time()
         queue.append(values)
+        self._aside_rows += 1
 
     def _exclude_from_summary(self, pattern: str) -> None:
         """Keys matching ``pattern`` stay out of the summary (readings, not results)."""
@@ -322,7 +325,7 @@ class Run:
             self._report(state, synced)
 
     def _report(self, state: str, synced: bool) -> None:
-        rows = self._writer.rows_written if self._writer else 0
+        rows = self._writer.rows_written - self._aside_rows if self._writer else 0
         say = f"cairn: run {self.name} ({self.path}) {state}, {rows} rows logged."
         if self.mode == "offline" or not synced:
             why = "offline" if self.mode == "offline" else "the store did not take it in time"

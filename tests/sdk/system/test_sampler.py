@@ -175,3 +175,16 @@ def test_a_disabled_run_has_no_sampler(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_interval_must_be_positive() -> None:
     with pytest.raises(ValueError, match="above 0"):
         SystemSampler(object(), [], 0)  # type: ignore[arg-type]
+
+
+def test_the_finish_report_counts_the_scripts_rows_only(
+    store_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = cairn.init(project="p")
+    sampler = SystemSampler(run, [Readings({"system/cpu/percent": 1.0})], interval=60)
+    run.log({"loss": 1.0})
+    sampler.sample_now()
+    sampler.sample_now()
+    run.log({"loss": 0.5})
+    run.finish()
+    assert ", 2 rows logged." in capsys.readouterr().err
