@@ -29,11 +29,18 @@ export function TableViewer({ project, runId, mediaKey }: { project: string; run
   const [joinRun, setJoinRun] = useState<string>("");
   const [on, setOn] = useState<string>("");
   const joined = joinRun !== "" && on !== "";
+  const [step, setStep] = useState<number | undefined>(undefined);
+  const versions = useQuery({
+    queryKey: ["media", project, [runId], mediaKey],
+    queryFn: () => mediaApi.values(project, [runId], mediaKey),
+  });
+  const steps = [...new Set((versions.data?.runs[0]?.values ?? []).map((v) => v.step))];
   const query = useInfiniteQuery({
-    queryKey: ["table", project, runId, mediaKey, filter, sort, group, joined ? joinRun : "", joined ? on : ""],
+    queryKey: ["table", project, runId, mediaKey, step, filter, sort, group, joined ? joinRun : "", joined ? on : ""],
     queryFn: ({ pageParam }) =>
       mediaApi.table(project, runId, {
         key: mediaKey,
+        step,
         filter,
         sort: sort?.column,
         desc: sort?.desc,
@@ -78,6 +85,23 @@ export function TableViewer({ project, runId, mediaKey }: { project: string; run
         )}
       </div>
       <div className="md-table-tools">
+        {steps.length > 1 && (
+          <label>
+            version{" "}
+            <select
+              value={step ?? ""}
+              onChange={(e) => setStep(e.target.value === "" ? undefined : Number(e.target.value))}
+              aria-label="Table version"
+            >
+              <option value="">latest</option>
+              {steps.map((s) => (
+                <option key={s} value={s}>
+                  step {s}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <input
           className="md-filter mono"
           placeholder='filter: score > 0.5 and label ~ "cat"'
