@@ -233,3 +233,36 @@ def test_a_disabled_run_checks_the_arguments_and_hooks_nothing() -> None:
     run.watch(model)
     assert run._watchers == [] and not model._forward_pre_hooks
     run.finish()
+
+
+def test_sparse_gradients_are_binned() -> None:
+    run = cairn.init(project="p")
+    embedding = torch.nn.Embedding(10, 3, sparse=True)
+    run.watch(embedding, log_freq=1)
+    embedding(torch.tensor([1, 2, 2])).sum().backward()
+    run.log({"x": 1.0})
+    run.finish(quiet=True)
+    media, rows = _records(run)
+    [hist] = media
+    assert hist.key == "gradients/weight" and sum(hist.data["counts"]) == 6  # type: ignore[arg-type]
+    assert rows[0].values["gradients/weight/norm"] == pytest.approx(math.sqrt(1 + 1 + 1 + 4 * 3))
+
+
+def test_a_tensor_that_cannot_be_binned_is_skipped_with_one_warning() -> None:
+    run = cairn.init(project="p")
+    model = _model()
+    run.watch(model, log="all", log_freq=1)
+    watcher = run._watchers[0]
+
+    def broken(tensor: Any) -> Any:
+        raise RuntimeError("histc: unsupported dtype")
+
+    watcher._histogram = broken  # type: ignore[method-assign]
+    with pytest.warns(UserWarning, match=r"skips (parameters|gradients)/") as caught:
+        _train(run, model, 2)  # training goes on
+    skipped = sorted(str(w.message).split()[3].rstrip(":") for w in caught)
+    assert len(skipped) == 8 == len(set(skipped))  # one warning per key, not one per step
+    assert "parameters/0.weight" in skipped and "gradients/2.bias" in skipped
+    run.finish(quiet=True)
+    media, rows = _records(run)
+    assert media == [] and [r.step for r in rows] == [0, 1]

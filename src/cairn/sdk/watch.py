@@ -14,6 +14,7 @@ never advance the step (as W&B does). torch is imported only when ``watch`` is c
 from __future__ import annotations
 
 import threading
+import warnings
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +71,7 @@ class Watcher:
                 "watch it with log='parameters'"
             )
         self._armed: set[str] = set()
+        self._failed: set[str] = set()
         self._lock = threading.Lock()  # CUDA runs backward hooks on the device's threads
         self._handles = [model.register_forward_pre_hook(self._on_forward)]
         if self._gradients:
@@ -104,8 +106,10 @@ class Watcher:
                 if name not in self._armed:
                     return
                 self._armed.discard(name)
-            histogram, norm = self._summarize(grad)
-            self._send({f"gradients/{name}": histogram, f"gradients/{name}/norm": norm})
+            summary = self._summarize(f"gradients/{name}", grad)
+            if summary is not None:
+                histogram, norm = summary
+                self._send({f"gradients/{name}": histogram, f"gradients/{name}/norm": norm})
 
         return hook
 
@@ -113,14 +117,32 @@ class Watcher:
         row: dict[str, Any] = {}
         with self._torch.no_grad():
             for name, param in self._params:
-                row[f"parameters/{name}"] = self._summarize(param.detach())[0]
-        self._send(row)
+                summary = self._summarize(f"parameters/{name}", param.detach())
+                if summary is not None:
+                    row[f"parameters/{name}"] = summary[0]
+        if row:
+            self._send(row)
 
     # ---- histograms ---------------------------------------------------------------------
 
-    def _summarize(self, tensor: Any) -> tuple[Any, float]:
-        """(a ``cairn.Histogram`` of the tensor, its L2 norm), computed on its device."""
+    def _summarize(self, key: str, tensor: Any) -> tuple[Histogram, float] | None:
+        """(a histogram of the tensor, its L2 norm); None, with one warning per key, for a
+        tensor that cannot be binned: a watched model must never stop training."""
+        try:
+            return self._histogram(tensor)
+        except Exception as exc:
+            if key not in self._failed:
+                self._failed.add(key)
+                warnings.warn(
+                    f"cairn: run.watch() skips {key}: {exc!r} (training goes on)", stacklevel=2
+                )
+            return None
+
+    def _histogram(self, tensor: Any) -> tuple[Histogram, float]:
+        """Computed on the tensor's device; one transfer to the host."""
         torch = self._torch
+        if tensor.is_sparse:  # sparse gradients (nn.Embedding(sparse=True)): the stored values
+            tensor = tensor.coalesce().values()
         values = tensor.detach().reshape(-1).float()
         finite = torch.isfinite(values)
         stats = torch.stack(
