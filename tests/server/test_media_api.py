@@ -36,6 +36,11 @@ def test_keys_and_values(api: tuple[httpx.Client, MediaRuns]) -> None:
     assert run["values"][0]["meta"]["masks"]["predictions"]["class_labels"]["1"] == "ink"
 
 
+def test_run_detail_counts_media_keys(api: tuple[httpx.Client, MediaRuns]) -> None:
+    client, runs = api
+    assert client.get(f"/projects/media/runs/{runs.first}").json()["media_count"] == 7
+
+
 def test_blob_bytes_type_and_caching(api: tuple[httpx.Client, MediaRuns]) -> None:
     client, runs = api
     body = client.post("/projects/media/media", json={"run_ids": [runs.first], "key": "samples"})

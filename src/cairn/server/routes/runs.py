@@ -13,6 +13,7 @@ from cairn.server.deps import StoreDep, project_run
 from cairn.server.schemas import ApiError, Deleted, DeleteRuns, RunDetail, RunEdit, RunPage
 from cairn.store import RunInfo, Store
 from cairn.store.capture import capture_sections
+from cairn.store.media import media_keys
 
 router = APIRouter(tags=["runs"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ApiError}}
@@ -89,7 +90,11 @@ def list_runs(
 def _detail(store: Store, info: RunInfo) -> dict[str, Any]:
     """A RunDetail with its reproducibility score."""
     captured = capture_sections(store, [info.id], SCORED_SECTIONS).get(info.id, {})
-    return {**run_detail(info), "repro_score": score(captured, info.config)}
+    return {
+        **run_detail(info),
+        "repro_score": score(captured, info.config),
+        "media_count": len(media_keys(store, [info.id])),
+    }
 
 
 @router.get("/projects/{project}/runs/{run_id}", response_model=RunDetail, responses=NOT_FOUND)

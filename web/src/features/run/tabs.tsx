@@ -41,7 +41,13 @@ export const RUN_TABS: RunTab[] = [
     available: (run) => hasSystemMetrics(run.metric_keys),
     render: (run) => <SystemTab run={run} />,
   },
-  { id: "media", label: "Media", available: () => true, render: (run) => <MediaTab run={run} /> },
+  {
+    id: "media",
+    label: "Media",
+    available: (run) => (run.media_count ?? 0) > 0,
+    count: (run) => run.media_count || null,
+    render: (run) => <MediaTab run={run} />,
+  },
   { id: "logs", label: "Logs", available: () => true, render: (run) => <LogsTab run={run} /> },
   {
     id: "reproducibility",
