@@ -118,3 +118,23 @@ def test_histogram_heatmap_and_plots_are_drawn(page: Any, media: tuple[str, Medi
     expect(html.locator("b")).to_have_text("bold")
     assert html.locator("script").count() == 0
     assert page.evaluate("() => window.hacked") is None
+
+
+def test_workspace_draws_media_panels_per_run(page: Any, media: tuple[str, MediaRuns]) -> None:
+    url, _ = media
+    page.goto(f"{url}/p/media")
+    expect(page.get_by_test_id("panel-grid")).to_have_attribute("data-run-count", "2")
+    block = page.get_by_test_id("workspace-media")
+    gallery = block.locator('[data-testid="image-panel"][data-key="gallery"]')
+    gallery.scroll_into_view_if_needed()
+    expect(gallery.get_by_test_id("image-column")).to_have_count(2)  # the runs side by side
+    expect(gallery.locator(".md-run-name")).to_have_text(["media-b", "media-a"])
+    expect(gallery.get_by_test_id("image-canvas")).to_have_count(4)
+    confusion = block.locator('[data-testid="plot-panel"][data-key="confusion"]')
+    expect(confusion).to_have_count(2)  # one per run
+    table = block.locator('[data-testid="table-panel"][data-key="predictions"]')
+    table.scroll_into_view_if_needed()
+    table.get_by_label("Join with run").select_option(label="media-a")
+    table.get_by_label("Join on column").select_option("id")
+    expect(table.get_by_role("button", name="score · media-a")).to_be_visible()
+    expect(table.get_by_role("button", name="score · media-b")).to_be_visible()
