@@ -49,6 +49,7 @@ def test_blob_bytes_type_and_caching(api: tuple[httpx.Client, MediaRuns]) -> Non
     assert blob.status_code == 200 and blob.headers["content-type"] == "image/png"
     assert hashlib.sha256(blob.content).hexdigest() == digest
     assert "immutable" in blob.headers["cache-control"]
+    assert blob.headers["x-content-type-options"] == "nosniff"
     bad = client.get("/blobs/not-a-digest")
     assert bad.status_code == 400 and "64 lowercase hex" in bad.json()["detail"]
     assert client.get(f"/blobs/{'0' * 64}").status_code == 404

@@ -148,7 +148,11 @@ def get_blob(digest: str, store: StoreDep) -> Response:
     return Response(
         data,
         media_type=_content_type(data),
-        headers={"Cache-Control": "public, max-age=31536000, immutable", "ETag": f'"{digest}"'},
+        headers={
+            "Cache-Control": "public, max-age=31536000, immutable",
+            "ETag": f'"{digest}"',
+            "X-Content-Type-Options": "nosniff",  # logged bytes are never run as a page
+        },
     )
 
 
