@@ -59,6 +59,7 @@ bench: $(STAMP) web chromium
 	$(PY) benchmarks/bench_sweeps.py
 	$(PY) benchmarks/bench_importance.py
 	$(PY) benchmarks/bench_artifacts.py
+	$(PY) benchmarks/bench_watch.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) web/node_modules src/cairn/server/static .pytest_cache .mypy_cache .ruff_cache

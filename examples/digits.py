@@ -4,6 +4,10 @@ Run it with `make demo` (or `python examples/digits.py`); it logs into $CAIRN_DI
 Every run logs per-batch training loss and accuracy and per-epoch validation curves, reads its
 data from the `digits-split` dataset artifact and logs its weights as a `digits-mlp` model
 artifact; the best model gets the alias `best`.
+Media too: prediction images (digits upscaled, the ink masked by predicted class, a box with the
+confidence), a histogram of confidences per epoch, gradient and parameter histograms
+(`run.watch`), and at the end a predictions table with image cells, a confusion matrix and ROC/PR
+curves.
 """
 
 from __future__ import annotations
@@ -92,6 +96,61 @@ def mark_best_model() -> None:
         models[0].set_aliases(["best"])
 
 
+# ---- media: prediction images, a predictions table, charts ---------------------------------
+
+CLASS_LABELS = {d + 1: str(d) for d in range(10)}  # mask/box class ids: digit + 1 (0 is background)
+UPSCALE = 4
+
+
+def digit_image(pixels: np.ndarray, probs: np.ndarray, label: int) -> cairn.Image:
+    """A validation digit upscaled to 32x32, its ink masked by the predicted class, with a box."""
+    image = np.kron(pixels.reshape(8, 8), np.ones((UPSCALE, UPSCALE)))
+    pred = int(probs.argmax())
+    ink = image > 0.3
+    rows, cols = np.nonzero(ink)
+    box = {
+        "position": {
+            "minX": int(cols.min()),
+            "maxX": int(cols.max()) + 1,
+            "minY": int(rows.min()),
+            "maxY": int(rows.max()) + 1,
+        },
+        "domain": "pixel",
+        "class_id": pred + 1,
+        "box_caption": f"{pred} {probs[pred]:.2f}",
+        "scores": {"confidence": float(probs[pred])},
+    }
+    return cairn.Image(
+        image,
+        caption=f"label {label}, predicted {pred}",
+        masks={"predictions": {"mask_data": ink * (pred + 1), "class_labels": CLASS_LABELS}},
+        boxes={"predictions": {"box_data": [box], "class_labels": CLASS_LABELS}},
+    )
+
+
+def log_predictions(
+    run: cairn.Run, x_val: torch.Tensor, y_val: torch.Tensor, probs: torch.Tensor
+) -> None:
+    """The end of training: a predictions table with image cells, a confusion matrix, curves."""
+    pixels, labels, p = x_val.numpy(), y_val.numpy(), probs.numpy()
+    preds = p.argmax(1)
+    table = cairn.Table(columns=["id", "image", "label", "prediction", "confidence", "correct"])
+    for i in range(min(len(labels), 200)):
+        image = cairn.Image(np.kron(pixels[i].reshape(8, 8), np.ones((UPSCALE, UPSCALE))))
+        table.add_data(
+            i, image, int(labels[i]), int(preds[i]), float(p[i].max()), bool(labels[i] == preds[i])
+        )
+    names = [str(d) for d in range(10)]
+    run.log(
+        {
+            "predictions": table,
+            "val/confusion_matrix": cairn.plot.confusion_matrix(labels, preds, names),
+            "val/roc": cairn.plot.roc_curve(labels, p, names),
+            "val/pr": cairn.plot.pr_curve(labels, p, names),
+        }
+    )
+
+
 # ---- training -------------------------------------------------------------------------------
 
 
@@ -121,6 +180,7 @@ def fit(run: cairn.Run, data: tuple[torch.Tensor, ...]) -> None:
         nn.ReLU(),
         nn.Linear(width, 10),
     )
+    run.watch(model, log="all", log_freq=50)  # gradient/parameter histograms, norms
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=run.config["momentum"])
     loss_fn = nn.CrossEntropyLoss()
     batch = run.config["batch_size"]
@@ -141,7 +201,14 @@ def fit(run: cairn.Run, data: tuple[torch.Tensor, ...]) -> None:
             logits = model(x_val)
             val_loss = loss_fn(logits, y_val)
             val_acc = (logits.argmax(1) == y_val).float().mean()
-        run.log({"val/loss": val_loss, "val/acc": val_acc, "epoch": epoch}, commit=False)
+            probs = logits.softmax(1)
+        media: dict[str, object] = {"val/confidence": cairn.Histogram(probs.max(1).values)}
+        if epoch % 10 == 0 or epoch == run.config["epochs"] - 1:
+            media["val/samples"] = [
+                digit_image(x_val[i].numpy(), probs[i].numpy(), int(y_val[i])) for i in range(8)
+            ]
+        run.log({"val/loss": val_loss, "val/acc": val_acc, "epoch": epoch, **media}, commit=False)
+    log_predictions(run, x_val, y_val, probs)
     run.summary["params"] = sum(p.numel() for p in model.parameters())
     log_model(run, model, float(val_acc))
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-QUIET_CAPTURE = {"CAIRN_CAPTURE_GIT": "0", "CAIRN_SAVE_CODE": "0", "CAIRN_CAPTURE_CONSOLE": "0"}
-"""Runs made by tests inside pytest would snapshot the checkout pytest is installed in and tee
-pytest's own streams: tests not about capture run without them. Capture tests set their own."""
+QUIET_CAPTURE = {
+    "CAIRN_CAPTURE_GIT": "0",
+    "CAIRN_SAVE_CODE": "0",
+    "CAIRN_CAPTURE_CONSOLE": "0",
+    "CAIRN_SYSTEM_METRICS": "0",
+}
+"""Runs made by tests inside pytest would snapshot the checkout pytest is installed in, tee
+pytest's own streams and add system rows to slow tests' histories: tests not about capture or
+system metrics run without them. Those tests set their own."""
+
+# Session- and module-scoped fixtures (the e2e demo stores) are set up before the autouse fixture
+# below runs: the sampler's timing must not decide what their runs hold either.
+os.environ.setdefault("CAIRN_SYSTEM_METRICS", "0")
 
 
 @pytest.fixture(autouse=True)

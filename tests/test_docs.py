@@ -12,7 +12,7 @@ import pytest
 from cairn.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 ORDER = ["quickstart.md", "README.md", "logging.md", "api.md", "cli.md"]
 
 
@@ -26,8 +26,9 @@ def all_docs_text() -> str:
 
 def test_every_doc_page_is_linked_from_the_readme() -> None:
     readme = (ROOT / "README.md").read_text()
-    for page in (ROOT / "docs").glob("*.md"):
-        assert f"docs/{page.name}" in readme, f"README.md does not link docs/{page.name}"
+    for page in (ROOT / "docs").rglob("*.md"):
+        name = page.relative_to(ROOT).as_posix()
+        assert name in readme, f"README.md does not link {name}"
 
 
 def test_python_examples_run_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,6 +23,17 @@ from cairn.errors import (
 )
 from cairn.sdk.api import Api, ApiRun
 from cairn.sdk.config import Config
+from cairn.sdk.media import (
+    Audio,
+    Histogram,
+    Html,
+    Image,
+    Object3D,
+    Table,
+    Text,
+    Video,
+    plot,
+)
 from cairn.sdk.run import Run
 from cairn.sdk.seeds import seed_everything
 from cairn.sdk.session import init
@@ -38,23 +49,34 @@ __all__ = [
     "ArtifactError",
     "ArtifactNotFoundError",
     "ArtifactVersion",
+    "Audio",
     "CairnError",
     "Config",
     "ConfigError",
+    "Histogram",
+    "Html",
+    "Image",
+    "Object3D",
     "Run",
     "RunNotFoundError",
     "Settings",
     "StoreError",
     "Summary",
+    "Table",
+    "Text",
     "UsageError",
+    "Video",
     "__version__",
     "agent",
     "define_metric",
     "finish",
     "init",
     "log",
+    "plot",
     "seed_everything",
     "sweep",
+    "unwatch",
+    "watch",
 ]
 
 
@@ -71,6 +93,16 @@ def finish(exit_code: int = 0) -> None:
 def define_metric(name: str, summary: str = "last", step_metric: str | None = None) -> None:
     """``run.define_metric`` on the current run."""
     _require_current().define_metric(name, summary, step_metric)
+
+
+def watch(model: Any, log: str = "gradients", log_freq: int = 1000) -> None:
+    """``run.watch`` on the current run: histograms of a PyTorch module's gradients/parameters."""
+    _require_current().watch(model, log=log, log_freq=log_freq)
+
+
+def unwatch(model: Any = None) -> None:
+    """``run.unwatch`` on the current run."""
+    _require_current().unwatch(model)
 
 
 def __getattr__(name: str) -> Any:

@@ -192,3 +192,16 @@ class _TextItem:
 def test_item_that_fails_or_is_not_a_number_is_a_type_error(value: Any) -> None:
     with pytest.raises(TypeError, match=rf"'v'.*{type(value).__name__}"):
         flatten({"v": value}, set())
+
+
+def test_media_values_are_set_aside() -> None:
+    import cairn
+
+    image = cairn.Image(np.zeros((2, 2)))
+    gallery = [cairn.Image(np.zeros((2, 2))), cairn.Image(np.ones((2, 2)))]
+    media: dict[str, Any] = {}
+    row = flatten({"loss": 1.0, "val": {"img": image, "all": gallery}}, set(), "", media)
+    assert row == {"loss": 1.0}
+    assert media["val/img"] is image and media["val/all"] == gallery
+    with pytest.raises(TypeError, match=r"media values are logged with run\.log"):
+        flatten({"img": image}, set())

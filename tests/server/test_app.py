@@ -70,6 +70,11 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
         "/api/v1/projects/{project}/artifacts/{name}/versions/{selector}/preview/{path}",
         "/api/v1/projects/{project}/runs/{run_id}/artifacts",
         "/api/v1/projects/{project}/lineage",
+        "/api/v1/projects/{project}/media-keys",
+        "/api/v1/projects/{project}/media",
+        "/api/v1/projects/{project}/runs/{run_id}/media/table",
+        "/api/v1/projects/{project}/runs/{run_id}/media/histograms",
+        "/api/v1/blobs/{digest}",
     }
     assert set(spec["paths"]["/api/v1/projects/{project}/runs/{run_id}"]) == {
         "get",

@@ -13,7 +13,7 @@ ROW_FIELDS = {
     "runtime", "tags", "notes", "group", "job_type", "host", "history_rows", "last_step", "number",
     "config", "summary", "repro_score",
 }  # fmt: skip
-DETAIL_FIELDS = ROW_FIELDS | {"exit_code", "error", "program", "metric_keys"}
+DETAIL_FIELDS = ROW_FIELDS | {"exit_code", "error", "program", "metric_keys", "media_count"}
 
 
 def names(page: dict[str, Any]) -> list[str]:
@@ -183,7 +183,7 @@ def test_run_detail_has_nested_config_and_metric_keys(api: httpx.Client, demo: D
     assert set(run) == DETAIL_FIELDS
     assert run["config"] == {"lr": 0.1, "model": {"width": 64, "depth": 2}, "optimizer": "adam"}
     assert run["metric_keys"] == ["acc", "loss", "val/acc"]
-    assert (run["exit_code"], run["error"]) == (0, None)
+    assert (run["exit_code"], run["error"], run["media_count"]) == (0, None, 0)
     assert run["program"]
     beta = api.get(f"/projects/demo/runs/{demo.beta}").json()
     assert beta["history_rows"] == LONG_STEPS + 1 and beta["summary"]["loss"] == "NaN"

@@ -6,6 +6,8 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
+
 import cairn
 from cairn.journal.records import Capture
 from cairn.store import gc
@@ -28,6 +30,10 @@ def test_gc_removes_only_the_deleted_versions_unique_blobs(store_dir: Path, tmp_
     with cairn.init(project="p") as run:
         for step in range(10):
             run.log({"loss": 1 / (step + 1)})
+        pixels = np.zeros((4, 4), dtype=np.uint8)
+        mask = {"predictions": {"mask_data": np.ones((4, 4), dtype=int), "class_labels": {1: "a"}}}
+        table = cairn.Table(columns=["image"], data=[[cairn.Image(pixels + 7)]])
+        run.log({"image": cairn.Image(pixels, masks=mask), "table": table})
         arts = []
         for weights in ("only-v0.bin", "only-v1.bin"):
             art = cairn.Artifact("model", type="model")
@@ -37,6 +43,7 @@ def test_gc_removes_only_the_deleted_versions_unique_blobs(store_dir: Path, tmp_
     store = Store.local(store_dir)
     code = store.put_blob(b"print('train')")
     notebook = store.put_blob(b'{"cells": []}')
+    diff = store.put_blob(b"--- a/train.py\n+++ b/train.py\n")
     store.apply(
         run.id,
         [
@@ -48,9 +55,17 @@ def test_gc_removes_only_the_deleted_versions_unique_blobs(store_dir: Path, tmp_
                     "snapshot": {"files": {"train.py": {"sha256": code, "size": 14}}},
                     "notebook": {"sha256": notebook},
                 },
-            )
+            ),
+            Capture(
+                seq=store.last_seq(run.id) + 2,
+                section="git",
+                data={"commit": "0" * 40, "dirty": True, "diff_sha256": diff},
+            ),
         ],
     )
+    with store._read() as conn:
+        media = gc.media_blobs(conn)
+    assert len(media) >= 4, "the image, its mask, the table and the image in its cell"
     with store._read() as conn:
         segments = set(conn.execute(history_segments.select()).mappings().all())
     assert segments, "the finished run's history is sealed into a segment blob"
@@ -69,7 +84,8 @@ def test_gc_removes_only_the_deleted_versions_unique_blobs(store_dir: Path, tmp_
     left = {Path(p).name for p in store.blobs.fs.find(store.blobs.root)}
     v1 = {f["sha256"] for f in arts[1].files()}
     assert v1 <= left
-    assert {code, notebook} <= left
+    assert {code, notebook, diff} <= left
+    assert media <= left
     assert {s["blob"] for s in segments} <= left
     assert len(left) == len(before) - 1
     assert gc.collect(store).removed == 0

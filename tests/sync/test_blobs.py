@@ -1,4 +1,4 @@
-"""Staged files (code snapshots) reach the sink before the records that name them."""
+"""Staged files (code snapshots, media) reach the sink before the records that name them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tests.fakes.repos import full_capture, make_repo, run_script
 from tests.fakes.sinks import MemorySink
 
 import cairn
-from cairn.journal.records import Capture, RunStart
+from cairn.journal.records import Capture, MediaLog, RunStart
 from cairn.store.store import Store
 from cairn.sync.blobs import staged_blob_dirs, upload_blobs
 from cairn.sync.syncer import sync_journal
@@ -37,6 +37,22 @@ def test_staged_blobs_the_sink_lacks_are_uploaded_once(tmp_path: Path) -> None:
     assert upload_blobs(records, dirs, sink) == 1
     assert sink.blobs[a] == b"a = 1\n"
     assert upload_blobs(records, dirs, sink) == 0
+
+
+def test_media_records_upload_every_digest_they_name(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    run_dir = tmp_path / "store" / "runs" / "r1"
+    image, mask = stage(run_dir / "files", b"png"), stage(run_dir / "files", b"mask")
+    record = MediaLog(
+        seq=2, step=3, ts=0.0, key="samples", kind="image", data={}, blob=image,
+        blobs=[image, mask, "1" * 64],
+    )  # fmt: skip
+    sink = MemorySink()
+    with caplog.at_level(logging.WARNING, logger="cairn.sync"):
+        assert upload_blobs([record], staged_blob_dirs(run_dir / "journal"), sink) == 2
+    assert sink.blobs[mask] == b"mask"
+    assert "the image 'samples' at step 3 names file 111" in caplog.text
 
 
 def test_a_blob_staged_nowhere_is_logged_and_skipped(

@@ -130,6 +130,22 @@ class ArtifactUse(msgspec.Struct, tag="artifact_use", kw_only=True):
     ts: float = 0.0
 
 
+class MediaLog(msgspec.Struct, tag="media", kw_only=True):
+    """A media value (``kind``: image, histogram, table, plot, text, html, audio, video, object3d)
+    logged under ``key`` at ``step``. ``data`` is its metadata (histogram bins inline); ``blob`` is
+    the digest of its main bytes, and ``blobs`` every staged digest it names (masks, table cells),
+    which a syncer uploads before the record. A gallery (a list under one key) has ``items``."""
+
+    seq: int
+    step: int
+    ts: float
+    key: str
+    kind: str
+    data: dict[str, JsonValue]
+    blob: str | None = None
+    blobs: list[str] = []
+
+
 Record = (
     RunStart
     | History
@@ -141,6 +157,7 @@ Record = (
     | Console
     | ArtifactLog
     | ArtifactUse
+    | MediaLog
 )
 
 _encoder = msgspec.msgpack.Encoder()

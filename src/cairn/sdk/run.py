@@ -18,9 +18,12 @@ from cairn.errors import UsageError
 from cairn.journal.file import JournalReader
 from cairn.journal.records import Capture, ConfigUpdate, DefineMetric, RunFinish, SummaryUpdate
 from cairn.sdk.config import Config
+from cairn.sdk.media.pending import PendingMedia
 from cairn.sdk.resume import JournalFold
 from cairn.sdk.summary import Summary
+from cairn.sdk.system import SystemSampler
 from cairn.sdk.values import flatten
+from cairn.sdk.watch import Watcher
 from cairn.sdk.writer import Writer
 from cairn.store.summary import SUMMARY_KINDS
 from cairn.sync.syncer import LiveSyncer
@@ -77,6 +80,8 @@ class Run:
         self._step = self._fold.next_step
         self._pending: dict[str, float] | None = None
         self._known: set[str] = set()
+        self._media: dict[str, Any] = {}
+        """Media values of the ``log()`` call in progress (empty between calls)."""
         self._closed = False
         self._error: str | None = None
         self._fold_lock = threading.Lock()
@@ -84,6 +89,10 @@ class Run:
         self._console: ConsoleCapture | None = None
         self._artifact_jobs: list[threading.Thread] = []
         self._artifact_store: Store | None = None
+        self._sampler: SystemSampler | None = None
+        self._aside_rows = 0
+        """Rows of background readings queued (not the script's rows)."""
+        self._watchers: list[Watcher] = []
         self.config = Config(config, self._config_changed)
         self.summary = Summary(self._computed_summary, self._summary_set)
         self.summary._explicit.update(self._fold.explicit_summary)
@@ -128,9 +137,14 @@ class Run:
             )
         if type(data) is not dict and not isinstance(data, Mapping):  # the ABC check is slow
             raise TypeError(f"run.log() takes a dict of metrics, not {type(data).__name__}")
-        values = flatten(data, self._known)
+        try:
+            values = flatten(data, self._known, "", self._media)
+        except BaseException:
+            self._media.clear()
+            raise
         queue = self._queue
         if queue is None:  # disabled
+            self._media.clear()
             return
         if step is not None and (type(step) is not int or step != self._step):
             step = _check_step(step)
@@ -139,6 +153,8 @@ class Run:
                 self._commit(self._pending)
                 self._pending = None
             self._step = step
+        if self._media:
+            self._put_media(queue)
         if self._pending is not None:
             self._pending.update(values)
             if not commit:
@@ -155,6 +171,31 @@ class Run:
         values["_ts"] = time.time()
         queue.append(values)
         self._step += 1
+
+    def _put_media(self, queue: Any) -> None:
+        """Enqueue this call's media at the current step; the writer thread encodes them."""
+        now = time.time()
+        for key, value in self._media.items():
+            queue.append(PendingMedia(key, self._step, now, value))
+        self._media.clear()
+
+    def _log_aside(self, values: dict[str, float]) -> None:
+        """A row of background readings (system metrics) at the last step logged (0 before the
+        first), leaving the script's step and pending row alone; safe from any thread."""
+        queue = self._queue
+        if queue is None or self._closed:
+            return
+        if len(queue) >= self._max_queue:
+            self._writer.wait_for_room()  # type: ignore[union-attr]
+        values["_step"] = max(self._step - 1, 0)
+        values["_ts"] = time.time()
+        queue.append(values)
+        self._aside_rows += 1
+
+    def _exclude_from_summary(self, pattern: str) -> None:
+        """Keys matching ``pattern`` stay out of the summary (readings, not results)."""
+        if self._writer is not None and not self._closed:
+            self._writer.put(DefineMetric(seq=0, name=pattern, summary="none", step_metric=None))
 
     def _writer_failed(self) -> None:
         """The journal cannot be written: the next ``log()`` takes the slow path, which raises."""
@@ -189,6 +230,30 @@ class Run:
             self._pending = None
         if self._writer:
             self._writer.barrier(sync=True)
+
+    # ---- model watching -----------------------------------------------------------------
+
+    def watch(self, model: Any, log: str = "gradients", log_freq: int = 1000) -> None:
+        """Log histograms of a PyTorch module's gradients (``log="gradients"``), parameters
+        (``"parameters"``) or both (``"all"``) every ``log_freq`` training steps, with each
+        layer's gradient norm, without advancing the step; see docs/watch.md. Needs torch."""
+        self._check_open()
+        watcher = Watcher(self, model, log=log, log_freq=log_freq)
+        if self._writer is None:  # disabled: the arguments are checked, nothing is hooked
+            watcher.remove()
+            return
+        self.unwatch(model)
+        self._watchers.append(watcher)
+
+    def unwatch(self, model: Any = None) -> None:
+        """Stop watching ``model`` (every watched model when None): its hooks are removed."""
+        keep = []
+        for watcher in self._watchers:
+            if model is None or watcher.model is model:
+                watcher.remove()
+            else:
+                keep.append(watcher)
+        self._watchers = keep
 
     # ---- config and summary -------------------------------------------------------------
 
@@ -251,6 +316,9 @@ class Run:
             self._commit(self._pending)
             self._pending = None
         self._closed = True
+        self.unwatch()
+        if self._sampler is not None:
+            self._sampler.stop()
         from cairn.sdk import session
 
         session.forget(self)
@@ -280,7 +348,7 @@ class Run:
             self._report(state, synced)
 
     def _report(self, state: str, synced: bool) -> None:
-        rows = self._writer.rows_written if self._writer else 0
+        rows = self._writer.rows_written - self._aside_rows if self._writer else 0
         say = f"cairn: run {self.name} ({self.path}) {state}, {rows} rows logged."
         if self.mode == "offline" or not synced:
             why = "offline" if self.mode == "offline" else "the store did not take it in time"

@@ -29,6 +29,7 @@ from cairn.sdk.resume import JournalFold, Resumed, find_resumable
 from cairn.sdk.run import Run
 from cairn.sdk.settings import Settings
 from cairn.sdk.sweep_trial import sweep_trial_from_env
+from cairn.sdk.system import SystemSampler
 from cairn.sdk.writer import Writer
 
 MODES = ("online", "offline", "disabled")
@@ -176,7 +177,12 @@ def init(
             from_writer=store.last_seq(run_id) == fold.next_seq - 1,
             heartbeat_interval=HEARTBEAT_INTERVAL,
         )
-    writer = Writer(journal, next_seq=fold.next_seq, on_written=syncer.offer if syncer else None)
+    writer = Writer(
+        journal,
+        next_seq=fold.next_seq,
+        on_written=syncer.offer if syncer else None,
+        direct_blobs=store is not None,
+    )
     writer.put(
         RunStart(
             seq=0,
@@ -231,6 +237,8 @@ def init(
         reader=resumed.reader if resumed else None,
     )
     run._capturer, run._console = capturer, console
+    if settings.system_metrics:
+        run._sampler = _start_sampler(run, settings.system_interval, store_dir)
     with _lock:
         _current = run
     _install_hooks()
@@ -246,6 +254,15 @@ def _stop_on_sigterm() -> None:
         return
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(128 + signal.SIGTERM))
+
+
+def _start_sampler(run: Run, interval: float, store_dir: Path) -> SystemSampler | None:
+    """The system-metrics thread of ``run``; None (and one line why) if it cannot start."""
+    try:
+        return SystemSampler.for_machine(run, interval, str(store_dir)).start()
+    except Exception as exc:  # system metrics are a nicety: never fail init() over them
+        print(f"cairn: system metrics are off for this run: {exc!r}", file=sys.stderr)
+        return None
 
 
 def _check_project(project: str) -> str:

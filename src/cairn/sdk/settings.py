@@ -41,6 +41,19 @@ def _size(name: str, default: int) -> int:
     return value
 
 
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"${name}={raw!r}: give a number of seconds, e.g. 10") from None
+    if not value > 0 or value == float("inf"):
+        raise ConfigError(f"${name}={raw!r}: give a number of seconds above 0, e.g. 10")
+    return value
+
+
 @dataclass
 class Settings:
     """What ``cairn.init(settings=...)`` captures. Defaults come from ``$CAIRN_*`` variables.
@@ -53,6 +66,8 @@ class Settings:
     - ``capture_console``: stdout and stderr, teed into the run.
     - ``diff_limit_bytes``: a diff against HEAD longer than this is cut, with a note saying so.
     - ``code_limit_bytes``: the code snapshot stops at this many bytes, with a note saying so.
+    - ``system_metrics``: sample CPU, memory, disk, network and GPUs in the background.
+    - ``system_interval``: seconds between two samples of the system metrics.
     """
 
     capture_git: bool = field(default_factory=lambda: _flag("CAIRN_CAPTURE_GIT", True))
@@ -65,3 +80,17 @@ class Settings:
     code_limit_bytes: int = field(
         default_factory=lambda: _size("CAIRN_CODE_LIMIT_BYTES", 20_000_000)
     )
+    system_metrics: bool = field(default_factory=lambda: _flag("CAIRN_SYSTEM_METRICS", True))
+    system_interval: float = field(default_factory=lambda: _seconds("CAIRN_SYSTEM_INTERVAL", 10.0))
+
+    def __post_init__(self) -> None:
+        interval = self.system_interval
+        if isinstance(interval, bool) or not isinstance(interval, (int, float)):
+            raise ConfigError(
+                f"Settings(system_interval={interval!r}): give a number of seconds, e.g. 10"
+            )
+        if not 0 < interval < float("inf"):
+            raise ConfigError(
+                f"Settings(system_interval={interval!r}): give a number of seconds above 0, "
+                "e.g. 10 (turn the sampler off with system_metrics=False)"
+            )

@@ -5,6 +5,9 @@ else with ``.item()`` that yields a number (torch scalars and one-element tensor
 kept. Ints and bools are stored as float64 (ints exactly up to 2**53). Nested dicts flatten with
 ``/``. Anything else raises ``TypeError`` naming the key and the type.
 
+Media objects (``cairn.Image``, ``cairn.Histogram``...) and lists of them (a gallery) are set
+aside into the ``media`` dict the caller passes; the check costs nothing for plain numbers.
+
 Keys: non-empty strings of at most 256 characters with no control characters, not starting with
 ``_`` (``_step``, ``_timestamp`` and ``_runtime`` are Cairn's own columns).
 """
@@ -13,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from cairn.sdk.media.base import Media
 
 MAX_KEY_LENGTH = 256
 _CONTROL = frozenset(chr(c) for c in range(32)) | {"\x7f"}
@@ -62,6 +67,25 @@ def to_float(key: str, value: Any) -> float:
     raise TypeError(f"cannot log key {key!r}: {detail}")
 
 
+def media_value(key: str, value: Any) -> Media | list[Media]:
+    """A media object, or a gallery: a non-empty list of media of one kind."""
+    if isinstance(value, Media):
+        return value
+    items = list(value)
+    if not items or not all(isinstance(v, Media) for v in items):
+        raise TypeError(
+            f"cannot log key {key!r}: a {type(value).__name__} of values; log a number, a media "
+            "object (cairn.Image, cairn.Histogram...), or a non-empty list of media (a gallery)"
+        )
+    kinds = {v.kind for v in items}
+    if len(kinds) > 1:
+        raise TypeError(
+            f"cannot log key {key!r}: a gallery mixes {', '.join(sorted(kinds))}; "
+            "log each kind under its own key"
+        )
+    return items
+
+
 def _size(value: Any) -> int:
     size = getattr(value, "size", None)
     if callable(size):  # torch: .size() is the shape; .numel() is the count
@@ -81,8 +105,14 @@ def _number(key: str, value: float | int | bool) -> float:
         ) from None
 
 
-def flatten(data: Mapping[str, Any], known: set[str], prefix: str = "") -> dict[str, float]:
-    """Validate and flatten one ``log()`` call; ``known`` caches keys already validated."""
+def flatten(
+    data: Mapping[str, Any],
+    known: set[str],
+    prefix: str = "",
+    media: dict[str, Any] | None = None,
+) -> dict[str, float]:
+    """Validate and flatten one ``log()`` call; ``known`` caches keys already validated; media
+    values go to ``media`` (or raise ``TypeError`` when it is None)."""
     out: dict[str, float] = {}
     for key, value in data.items():
         if prefix:
@@ -96,7 +126,12 @@ def flatten(data: Mapping[str, Any], known: set[str], prefix: str = "") -> dict[
         elif kind is int or kind is bool:
             out[key] = _number(key, value)
         elif isinstance(value, Mapping):
-            out.update(flatten(value, known, key))
+            out.update(flatten(value, known, key, media))
+        elif isinstance(value, Media) or kind is list or kind is tuple:
+            found = media_value(key, value)
+            if media is None:
+                raise TypeError(f"cannot log key {key!r}: media values are logged with run.log")
+            media[key] = found
         else:
             out[key] = to_float(key, value)
     return out

@@ -17,6 +17,8 @@ from typing import Any
 from cairn.errors import CairnError
 from cairn.journal.file import JournalWriter
 from cairn.journal.records import History, Record
+from cairn.sdk.capture.code import Stager
+from cairn.sdk.media.pending import PendingMedia
 
 MAX_QUEUE = 100_000
 IDLE_WAIT = 0.02
@@ -43,6 +45,7 @@ class Writer:
         next_seq: int,
         max_queue: int | None = None,
         on_written: Callable[[list[Record]], None] | None = None,
+        direct_blobs: bool = False,
     ) -> None:
         self.journal = journal
         self.queue: deque[Any] = deque()
@@ -58,6 +61,9 @@ class Writer:
         self._wake = threading.Event()
         self._room = threading.Condition()
         self._stop = False
+        self._stager: Stager | None = None
+        self._direct_blobs = direct_blobs
+        """Media bytes go straight into the local store's blob folder (an online run), not staged."""
         self._thread = threading.Thread(target=self._loop, name="cairn-writer", daemon=True)
         self._thread.start()
 
@@ -130,6 +136,14 @@ class Writer:
                     self._room.notify_all()
                 return
 
+    def _stage(self, data: bytes) -> str:
+        """Stage media bytes as ``runs/<id>/files/<sha256>`` beside the journal, for the syncer."""
+        if self._stager is None:
+            run_dir = self.journal.path.parent
+            store_blobs = run_dir.parent.parent / "blobs" if run_dir.parent.name == "runs" else None
+            self._stager = Stager(run_dir / "files", store_blobs, direct=self._direct_blobs)
+        return self._stager.stage(data)
+
     def _drain(self, queue: deque[Any]) -> None:
         records: list[Record] = []
         barriers: list[_Barrier] = []
@@ -146,6 +160,9 @@ class Writer:
                 rows += 1
             elif type(item) is _Barrier:
                 barriers.append(item)
+            elif type(item) is PendingMedia:
+                records.append(item.record(seq, self._stage))
+                seq += 1
             else:
                 item.seq = seq
                 seq += 1

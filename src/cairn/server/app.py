@@ -17,6 +17,7 @@ from cairn.server.routes import (
     analysis,
     artifacts,
     capture,
+    media,
     projects,
     runs,
     series,
@@ -43,7 +44,7 @@ def create_app(store: Store, static_dir: Path | None = None) -> FastAPI:
     install_error_handlers(app)
     _serve_api_docs(app, static_dir)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (projects, runs, series, workspace, capture, analysis, sweeps, artifacts):
+    for module in (projects, runs, series, workspace, capture, analysis, sweeps, artifacts, media):
         api.include_router(module.router)
     app.include_router(api)
     mount_web_app(app, static_dir)

@@ -72,6 +72,7 @@ class RunDetail(RunRow):
     error: str | None
     program: str | None
     metric_keys: list[str]
+    media_count: int = Field(0, description="media keys the run logged (images, tables...)")
 
 
 class Columns(BaseModel):

@@ -18,6 +18,7 @@ from cairn.journal.records import (
     Console,
     DefineMetric,
     History,
+    MediaLog,
     Record,
     RunFinish,
     RunStart,
@@ -28,6 +29,7 @@ from cairn.store.artifacts import apply_artifact_records
 from cairn.store.blobs import BlobStore
 from cairn.store.capture import apply_capture
 from cairn.store.console import append_console
+from cairn.store.media import apply_media
 from cairn.store.schema import projects, run_tags, runs
 from cairn.store.summary import SummaryState
 
@@ -65,6 +67,7 @@ def apply_records(
     captures: list[Capture] = []
     lines: list[Console] = []
     uses: list[ArtifactLog | ArtifactUse] = []
+    logged: list[MediaLog] = []
     for record in new:
         if type(record) is History:
             rows.append(record)
@@ -74,6 +77,8 @@ def apply_records(
             captures.append(record)
         elif type(record) is ArtifactLog or type(record) is ArtifactUse:
             uses.append(record)
+        elif type(record) is MediaLog:
+            logged.append(record)
         else:
             run.apply(conn, record)
     if captures:
@@ -82,6 +87,8 @@ def apply_records(
         append_console(conn, run_id, lines)
     if uses:
         apply_artifact_records(conn, run_id, int(row["project_id"]), uses)
+    if logged:
+        apply_media(conn, run_id, logged)
     if rows:
         table = history.rows_table(rows)
         run.add_rows(table)

@@ -3,11 +3,12 @@
 A blob is referenced from (one query each, below):
 
 - ``history_segments.blob``: sealed Parquet segments of run history;
-- ``run_capture`` (section ``code``): captured source files (``snapshot.files.*.sha256``) and
-  the notebook (``notebook.sha256``);
-- ``artifact_versions.manifest``: each file entry's ``sha256`` (references are not stored).
-
-Media (another table, another branch) adds its own query here when it lands.
+- ``run_capture``: every value under a key ending in ``sha256`` in any section: captured source
+  files (``code``: ``snapshot.files.*.sha256``, ``notebook.sha256``) and the uncommitted diff
+  (``git``: ``diff_sha256``). Walking every section keeps gc safe when a section gains a file;
+  a digest that names no blob keeps nothing;
+- ``artifact_versions.manifest``: each file entry's ``sha256`` (references are not stored);
+- ``media``: the ``blob`` column and each row's ``meta["blobs"]`` (``store.media.referenced_blobs``).
 
 Only blobs older than a grace period (default one hour) are considered: a live run stages blobs
 before the record that refers to them reaches the store, and those must survive.
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
+from cairn.store.media import referenced_blobs as media_blobs
 from cairn.store.schema import artifact_versions, history_segments, run_capture
 
 if TYPE_CHECKING:
@@ -52,21 +54,22 @@ def segment_blobs(conn: Connection) -> set[str]:
 
 
 def capture_blobs(conn: Connection) -> set[str]:
-    """Files of the captured code snapshot and notebook."""
+    """Files a capture section names: code snapshot, notebook, git diff."""
     found: set[str] = set()
-    rows = conn.execute(select(run_capture.c.data).where(run_capture.c.section == "code"))
-    for (data,) in rows:
-        if not isinstance(data, dict):
-            continue
-        snapshot = data.get("snapshot") or {}
-        files = snapshot.get("files") if isinstance(snapshot, dict) else None
-        for entry in (files or {}).values():
-            if isinstance(entry, dict) and isinstance(entry.get("sha256"), str):
-                found.add(entry["sha256"])
-        notebook = data.get("notebook")
-        if isinstance(notebook, dict) and isinstance(notebook.get("sha256"), str):
-            found.add(notebook["sha256"])
+    for (data,) in conn.execute(select(run_capture.c.data)):
+        found.update(_sha256_values(data))
     return found
+
+
+def _sha256_values(value: Any, key: str = "") -> Iterator[str]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _sha256_values(v, str(k))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _sha256_values(item, key)
+    elif isinstance(value, str) and key.endswith("sha256") and _DIGEST.match(value):
+        yield value
 
 
 def artifact_blobs(conn: Connection) -> set[str]:
@@ -82,7 +85,7 @@ def artifact_blobs(conn: Connection) -> set[str]:
 def referenced(store: Store) -> set[str]:
     """Every blob digest something in the store refers to."""
     with store._read() as conn:
-        return segment_blobs(conn) | capture_blobs(conn) | artifact_blobs(conn)
+        return segment_blobs(conn) | capture_blobs(conn) | artifact_blobs(conn) | media_blobs(conn)
 
 
 def collect(store: Store, *, grace: float = GRACE, dry_run: bool = False) -> GcResult:

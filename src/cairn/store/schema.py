@@ -247,3 +247,18 @@ artifact_links = Table(
 )
 
 # --- media (migration 0006) ---
+
+media = Table(
+    "media",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),  # the journal record it came from
+    Column("key", String(256), nullable=False),
+    Column("step", BigInteger, nullable=False),
+    Column("ts", Float, nullable=False),
+    Column("kind", String(16), nullable=False),  # image | histogram | table | plot | text | ...
+    Column("blob", String(64)),  # sha256 of the main bytes; None for inline kinds (histograms)
+    Column("meta", Json, nullable=False),  # size, caption, masks, boxes, bins, columns; "blobs"
+    Index("ix_media_run_key_step", "run_id", "key", "step"),
+    Index("ix_media_blob", "blob"),
+)

@@ -1,8 +1,8 @@
-"""Shipping the files a run's records refer to (code snapshots, artifact contents) before the
-records themselves.
+"""Shipping the files a run's records refer to (code snapshots, artifact contents, media) before
+the records themselves.
 
 At capture time a run stages each file's bytes as ``runs/<id>/files/<sha256>`` (or finds them in
-the local store's blob folder already); before a syncer applies a ``Capture`` record, every blob it
+the local store's blob folder already); before a syncer applies a ``Capture`` or ``MediaLog`` record, every blob it
 names that the sink lacks is read from there and put to the sink. Identical files are stored once.
 """
 
@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from cairn.journal.records import ArtifactLog, Capture, Record
+from cairn.journal.records import ArtifactLog, Capture, MediaLog, Record
 from cairn.sync.sink import Sink
 
 log = logging.getLogger("cairn.sync")
@@ -58,11 +58,16 @@ def upload_blobs(records: Sequence[Record], dirs: Sequence[Path], sink: Sink) ->
     """
     sent = 0
     for record in records:
-        if type(record) is not Capture and type(record) is not ArtifactLog:
+        if type(record) is Capture:
+            what = f"the {record.section} capture"
+        elif type(record) is ArtifactLog:
+            what = f"artifact {record.name}"
+        elif type(record) is MediaLog:
+            what = f"the {record.kind} {record.key!r} at step {record.step}"
+        else:
             continue
         if not record.blobs:
             continue
-        what = record.section if isinstance(record, Capture) else f"artifact {record.name}"
         streams = getattr(sink, "put_blob_file", None)  # a sink that can take a file streamed
         for digest in record.blobs:
             if sink.has_blob(digest):
@@ -78,8 +83,7 @@ def upload_blobs(records: Sequence[Record], dirs: Sequence[Path], sink: Sink) ->
             data = read_staged(dirs, digest)
             if data is None:
                 log.warning(
-                    "cairn: the %s record names file %s, which is staged nowhere in %s; "
-                    "it is left out",
+                    "cairn: %s names file %s, which is staged nowhere in %s; it is left out",
                     what,
                     digest,
                     ", ".join(str(d) for d in dirs),

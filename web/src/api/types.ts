@@ -50,6 +50,8 @@ export interface RunDetail extends Omit<RunRow, "config"> {
   error: string | null;
   program: string | null;
   metric_keys: string[];
+  /** media keys the run logged (the Media tab shows when there are any) */
+  media_count?: number;
 }
 
 export interface Columns {

@@ -8,12 +8,14 @@ interface ChartsPaneProps {
   runs: ChartRun[];
   grouped: boolean;
   workspaceKey?: string;
+  /** also draw the runs' media keys after the line charts (the workspace and compare pages) */
+  media?: boolean;
 }
 
-export function ChartsPane({ project, runs, grouped, workspaceKey }: ChartsPaneProps) {
+export function ChartsPane({ project, runs, grouped, workspaceKey, media }: ChartsPaneProps) {
   return (
     <div className="charts-pane" data-testid="charts-pane" data-run-count={runs.length} data-grouped={grouped}>
-      <PanelGrid project={project} runs={runs} grouped={grouped} workspaceKey={workspaceKey} />
+      <PanelGrid project={project} runs={runs} grouped={grouped} workspaceKey={workspaceKey} media={media} />
     </div>
   );
 }

@@ -14,6 +14,7 @@ from cairn.server.schemas import ApiError, Deleted, DeleteRuns, RunDetail, RunEd
 from cairn.store import RunInfo, Store
 from cairn.store.artifacts import used_refs
 from cairn.store.capture import capture_sections
+from cairn.store.media import media_keys
 
 router = APIRouter(tags=["runs"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ApiError}}
@@ -96,7 +97,11 @@ def _detail(store: Store, info: RunInfo) -> dict[str, Any]:
     """A RunDetail with its reproducibility score."""
     captured = capture_sections(store, [info.id], SCORED_SECTIONS).get(info.id, {})
     inputs = used_refs(store, [info.id]).get(info.id, [])
-    return {**run_detail(info), "repro_score": score(captured, info.config, inputs)}
+    return {
+        **run_detail(info),
+        "repro_score": score(captured, info.config, inputs),
+        "media_count": len(media_keys(store, [info.id])),
+    }
 
 
 @router.get("/projects/{project}/runs/{run_id}", response_model=RunDetail, responses=NOT_FOUND)

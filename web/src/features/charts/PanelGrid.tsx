@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { type JSX, useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { api } from "../../api/client";
 import type { XAxis } from "../../api/types";
+import { WorkspaceMedia } from "../media/WorkspaceMedia";
 import { ChartToolbar } from "./components/ChartToolbar";
 import { Section } from "./components/Section";
 import type { PanelSize } from "./components/ResizeHandle";
@@ -40,6 +41,8 @@ export interface PanelGridProps {
   grouped: boolean;
   /** which saved layout to use (default "default"); the run page uses "run", compare "compare" */
   workspaceKey?: string;
+  /** also draw the runs' media keys (images, histograms, tables...) after the line charts */
+  media?: boolean;
 }
 
 /** How long the smoothing slider rests before the URL (and the saved settings) follow it. */
@@ -54,7 +57,7 @@ function useStableRuns(runs: ChartRun[]): ChartRun[] {
   return useMemo(() => runs, [signature]);
 }
 
-export function PanelGrid({ project, runs, grouped, workspaceKey = "default" }: PanelGridProps): JSX.Element {
+export function PanelGrid({ project, runs, grouped, workspaceKey = "default", media = false }: PanelGridProps): JSX.Element {
   const stableRuns = useStableRuns(runs);
   const sortedIds = useMemo(() => stableRuns.map((r) => r.id).sort(), [stableRuns]);
   const scheduler = useMemo(() => new SeriesScheduler((request) => api.series(project, request)), [project]);
@@ -207,6 +210,7 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default" }: 
         onAddPanel={(keys) => onAddPanel(undefined, keys)}
       />
       {body}
+      {media && <WorkspaceMedia project={project} runs={stableRuns} metricKeys={metricKeys} />}
     </div>
   );
 }

@@ -137,7 +137,7 @@ export function ComparePage() {
         </section>
       </div>
       <div className="compare-charts">
-        <ChartsPane project={project} runs={chartRuns} grouped={false} workspaceKey="compare" />
+        <ChartsPane project={project} runs={chartRuns} grouped={false} workspaceKey="compare" media />
       </div>
     </div>
   );

@@ -5,6 +5,9 @@ import type { RunDetail } from "../../api/types";
 import { ChartsPane } from "../../components/ChartsPane";
 import { RunArtifactsTab } from "../artifacts/RunArtifactsTab";
 import { runColor } from "../../lib/colors";
+import { MediaTab } from "../media/MediaTab";
+import { SystemTab } from "../system/SystemTab";
+import { hasSystemMetrics } from "../system/systemCharts";
 import { LogsTab } from "./components/LogsTab";
 import { OverviewTab } from "./components/OverviewTab";
 import { ReproducibilityTab } from "./components/ReproducibilityTab";
@@ -32,6 +35,19 @@ export const RUN_TABS: RunTab[] = [
         workspaceKey="run"
       />
     ),
+  },
+  {
+    id: "system",
+    label: "System",
+    available: (run) => hasSystemMetrics(run.metric_keys),
+    render: (run) => <SystemTab run={run} />,
+  },
+  {
+    id: "media",
+    label: "Media",
+    available: (run) => (run.media_count ?? 0) > 0,
+    count: (run) => run.media_count || null,
+    render: (run) => <MediaTab run={run} />,
   },
   { id: "logs", label: "Logs", available: () => true, render: (run) => <LogsTab run={run} /> },
   { id: "artifacts", label: "Artifacts", available: () => true, render: (run) => <RunArtifactsTab run={run} /> },

@@ -1,5 +1,6 @@
 // One chart panel: title, "⋯" menu, the line chart (drawn once it nears the viewport), resize corner.
 import { type JSX, memo, useCallback, useMemo, useRef, useState } from "react";
+import type { XAxis } from "../../../api/types";
 import { buildLines, groupRuns, type LineRun } from "../lib/chartLines";
 import { buildPlotData, columnBudget } from "../lib/plotData";
 import { pointsPerSeries, usePanelSeries } from "../hooks/usePanelSeries";
@@ -37,6 +38,13 @@ export interface PanelProps {
 
 type PanelState = "idle" | "loading" | "error" | "empty" | "ready";
 
+/** Cairn's system readings are sampled over time, not per step: their panels draw against time. */
+const SYSTEM_X: XAxis = "_runtime";
+
+function isSystemPanel(keys: readonly string[]): boolean {
+  return keys.length > 0 && keys.every((k) => k.startsWith("system/"));
+}
+
 function PanelImpl(props: PanelProps): JSX.Element {
   const { project, section, panel, runs, runIds, grouped, view } = props;
   const rootRef = useRef<HTMLDivElement>(null);
@@ -45,6 +53,12 @@ function PanelImpl(props: PanelProps): JSX.Element {
   const size = useElementSize(bodyRef);
   const [preview, setPreview] = useState<PanelSize | null>(null);
   const [editing, setEditing] = useState(false);
+  // A system panel keeps its own x (relative time) and zoom when the page's x is something else.
+  const ownX = isSystemPanel(panel.keys) && view.x !== SYSTEM_X;
+  const [ownZoom, setOwnZoom] = useState<Zoom | null>(null);
+  const x = ownX ? SYSTEM_X : view.x;
+  const zoom = ownX ? ownZoom : view.zoom;
+  const onResetOwnZoom = useCallback(() => setOwnZoom(null), []);
 
   const lineCount = (grouped ? groupRuns(runs).length : runs.length) * panel.keys.length;
   const maxPoints = pointsPerSeries(size.width, runs.length * panel.keys.length);
@@ -54,9 +68,9 @@ function PanelImpl(props: PanelProps): JSX.Element {
     priority: props.order,
     runIds,
     keys: panel.keys,
-    x: view.x,
+    x,
     maxPoints,
-    zoom: view.zoom,
+    zoom,
     enabled: seen && size.width > 0,
   });
 
@@ -106,6 +120,7 @@ function PanelImpl(props: PanelProps): JSX.Element {
       data-state={state}
       data-line-count={lines.length}
       data-nonfinite-count={plot.markers.length}
+      data-x={x}
       data-w={w}
       data-h={h}
     >
@@ -138,13 +153,13 @@ function PanelImpl(props: PanelProps): JSX.Element {
             plot={plot}
             width={size.width}
             height={size.height}
-            x={view.x}
+            x={x}
             logy={view.logy}
-            zoom={view.zoom}
-            syncKey={props.syncKey}
+            zoom={zoom}
+            syncKey={ownX ? `${props.syncKey}:${SYSTEM_X}` : props.syncKey}
             theme={props.theme}
-            onZoom={props.onZoom}
-            onResetZoom={props.onResetZoom}
+            onZoom={ownX ? setOwnZoom : props.onZoom}
+            onResetZoom={ownX ? onResetOwnZoom : props.onResetZoom}
             onXScale={onXScale}
           />
         )}

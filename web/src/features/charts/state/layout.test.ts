@@ -32,6 +32,13 @@ describe("mergeLayout", () => {
     expect(layout.sections[1]?.panels[0]).toMatchObject({ id: autoPanelId("train/acc"), auto: true, w: 1, h: "m" });
   });
 
+  it("starts the system section collapsed, and keeps it open once opened", () => {
+    const layout = mergeLayout(emptyLayout(), KEYS);
+    expect(layout.sections.map((s) => s.collapsed)).toEqual([false, false, false, true]);
+    const opened = toggleSection(layout, "system");
+    expect(mergeLayout(opened, [...KEYS, "system/cpu"]).sections[3]?.collapsed).toBe(false);
+  });
+
   it("keeps saved panels, their order and sizes, and appends panels for new keys", () => {
     let saved = mergeLayout(emptyLayout(), ["train/loss", "train/acc"]);
     saved = resizePanel(saved, "train", autoPanelId("train/loss"), 3, "l");

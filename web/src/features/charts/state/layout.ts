@@ -35,6 +35,8 @@ export interface ChartsLayout {
 }
 
 export const LAYOUT_VERSION = 1;
+/** The section of Cairn's own `system/*` readings (CPU, memory, GPUs), collapsed until opened. */
+export const SYSTEM_SECTION = "system";
 export const DEFAULT_WIDTH: PanelWidth = 1;
 export const DEFAULT_HEIGHT: PanelHeight = "m";
 
@@ -119,7 +121,8 @@ export function mergeLayout(saved: ChartsLayout, metricKeys: readonly string[]):
   for (const { name, keys } of groupKeysBySection(metricKeys)) {
     let section = sections.get(name);
     if (!section) {
-      section = { name, collapsed: false, panels: [], deleted: [] };
+      // The sampler's machine readings start folded away: they are context, not results.
+      section = { name, collapsed: name === SYSTEM_SECTION, panels: [], deleted: [] };
       sections.set(name, section);
     }
     const covered = new Set(section.panels.filter((p) => p.auto).map((p) => p.keys[0]));

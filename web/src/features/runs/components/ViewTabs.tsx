@@ -41,7 +41,7 @@ export function ViewTabs({ project, view, chartRuns, rows, grouped, onViewChange
         ))}
       </nav>
       {view === "charts" ? (
-        <ChartsPane project={project} runs={chartRuns} grouped={grouped} />
+        <ChartsPane project={project} runs={chartRuns} grouped={grouped} media />
       ) : (
         <div className="charts-pane analysis-pane" data-testid="analysis-pane" data-run-count={rows.length}>
           <Suspense fallback={<p className="cc-note">Loading analysis…</p>}>

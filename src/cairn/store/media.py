@@ -1,0 +1,152 @@
+"""Media logged with ``run.log`` (images, histograms, tables, plots...): one row per key and step
+in the ``media`` table, from the journal's ``MediaLog`` records; bytes live in the BlobStore.
+
+Metadata stays small: histogram bins inline, everything heavy (PNG, Parquet, WAV, GIF) a blob named
+by its sha256. ``meta["blobs"]`` lists every digest a row refers to (masks, table-cell images),
+so garbage collection can keep them (see ``referenced_blobs``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from cairn.journal.records import MediaLog
+from cairn.store.schema import media
+
+if TYPE_CHECKING:
+    from cairn.store.store import Store
+
+
+@dataclass(frozen=True)
+class MediaEntry:
+    """One logged media value: ``run_id``, ``key``, ``step``, ``kind``, main ``blob``, ``meta``."""
+
+    run_id: str
+    seq: int
+    key: str
+    step: int
+    ts: float
+    kind: str
+    blob: str | None
+    meta: dict[str, Any]
+
+
+def apply_media(conn: Connection, run_id: str, records: Sequence[MediaLog]) -> None:
+    """Insert a batch's media records (inside the batch's transaction)."""
+    rows = []
+    for record in records:
+        meta = dict(record.data)
+        if record.blobs:
+            meta["blobs"] = list(record.blobs)
+        rows.append(
+            {
+                "run_id": run_id,
+                "seq": record.seq,
+                "key": record.key,
+                "step": record.step,
+                "ts": record.ts,
+                "kind": record.kind,
+                "blob": record.blob,
+                "meta": meta,
+            }
+        )
+    conn.execute(insert(media), rows)
+
+
+def referenced_blobs(conn: Connection) -> set[str]:
+    """Every blob digest the media table refers to: the ``blob`` column (an image's PNG, a table's
+    Parquet, a WAV...) and each row's ``meta["blobs"]`` (mask PNGs, images inside table cells,
+    gallery items). Garbage collection must keep all of them."""
+    found: set[str] = set()
+    for blob, meta in conn.execute(select(media.c.blob, media.c.meta)):
+        if blob:
+            found.add(blob)
+        if isinstance(meta, dict):
+            found.update(d for d in meta.get("blobs") or () if isinstance(d, str))
+    return found
+
+
+def media_keys(store: Store, run_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The media keys of some runs: ``[{key, kind, count, runs}]`` sorted by key."""
+    if not run_ids:
+        return []
+    with store._read() as conn:
+        rows = conn.execute(
+            select(media.c.key, media.c.kind, media.c.run_id, func.count())
+            .where(media.c.run_id.in_(list(run_ids)))
+            .group_by(media.c.key, media.c.kind, media.c.run_id)
+        ).all()
+    keys: dict[str, dict[str, Any]] = {}
+    for key, kind, run_id, count in rows:
+        entry = keys.setdefault(key, {"key": key, "kind": kind, "count": 0, "runs": []})
+        entry["count"] += int(count)
+        entry["runs"].append(run_id)
+    return [keys[k] for k in sorted(keys)]
+
+
+def media_entries(
+    store: Store, run_id: str, key: str, *, kind: str | None = None
+) -> list[MediaEntry]:
+    """Every value logged under ``key`` by a run, by step (then logging order)."""
+    query = select(media).where((media.c.run_id == run_id) & (media.c.key == key))
+    if kind is not None:
+        query = query.where(media.c.kind == kind)
+    with store._read() as conn:
+        rows = conn.execute(query.order_by(media.c.step, media.c.seq)).mappings().all()
+    return [
+        MediaEntry(
+            run_id=r["run_id"],
+            seq=r["seq"],
+            key=r["key"],
+            step=r["step"],
+            ts=r["ts"],
+            kind=r["kind"],
+            blob=r["blob"],
+            meta=r["meta"],
+        )
+        for r in rows
+    ]
+
+
+def media_entry(store: Store, run_id: str, key: str, step: int | None) -> MediaEntry | None:
+    """The value of ``key`` at ``step`` (the last one logged there), or the latest when None."""
+    entries = media_entries(store, run_id, key)
+    if step is not None:
+        entries = [e for e in entries if e.step == step]
+    return entries[-1] if entries else None
+
+
+def histogram_series(store: Store, run_id: str, key: str, bins: int = 64) -> dict[str, Any]:
+    """A run's histograms of ``key`` over steps, rebinned onto one shared range so a heatmap can
+    draw them: ``{steps, edges, counts (steps × bins), nan}``. Each bin's count goes to the shared
+    bin holding its centre."""
+    import numpy as np
+
+    entries = [e for e in media_entries(store, run_id, key, kind="histogram") if "edges" in e.meta]
+    if not entries:
+        return {"steps": [], "edges": [], "counts": [], "nan": []}
+    lo = min(e.meta["edges"][0] for e in entries)
+    hi = max(e.meta["edges"][-1] for e in entries)
+    if hi <= lo:
+        hi = lo + 1.0
+    edges = np.linspace(lo, hi, bins + 1)
+    matrix = np.zeros((len(entries), bins))
+    for i, entry in enumerate(entries):
+        own = np.asarray(entry.meta["edges"], dtype=np.float64)
+        counts = np.asarray(entry.meta["counts"], dtype=np.float64)
+        centres = (own[:-1] + own[1:]) / 2
+        index = np.clip(np.searchsorted(edges, centres, side="right") - 1, 0, bins - 1)
+        np.add.at(matrix[i], index, counts)
+    return {
+        "steps": [e.step for e in entries],
+        "edges": edges.tolist(),
+        "counts": matrix.tolist(),
+        "nan": [
+            int(e.meta.get("nan", 0)) + int(e.meta.get("inf", 0)) + int(e.meta.get("ninf", 0))
+            for e in entries
+        ],
+    }

@@ -1,0 +1,174 @@
+// The media API (server/routes/media.py): keys, values by step, blobs, table pages, histograms.
+const BASE = "/api/v1";
+const enc = encodeURIComponent;
+
+export type MediaKind =
+  | "image"
+  | "histogram"
+  | "table"
+  | "plot"
+  | "text"
+  | "html"
+  | "audio"
+  | "video"
+  | "object3d";
+
+export interface MediaKey {
+  key: string;
+  kind: MediaKind;
+  count: number;
+  runs: string[];
+}
+
+export interface Box {
+  minX: number;
+  maxX: number;
+  minY: number;
+  maxY: number;
+  class_id?: number;
+  caption?: string;
+  scores?: Record<string, number>;
+}
+
+export interface BoxSet {
+  class_labels: Record<string, string>;
+  boxes: Box[];
+}
+
+export interface MaskSet {
+  blob: string;
+  class_labels: Record<string, string>;
+}
+
+export interface ImageMeta {
+  blob: string;
+  width: number;
+  height: number;
+  format: string;
+  caption?: string;
+  masks?: Record<string, MaskSet>;
+  boxes?: Record<string, BoxSet>;
+}
+
+export interface MediaValue {
+  step: number;
+  seq: number;
+  ts: number;
+  kind: MediaKind;
+  blob: string | null;
+  meta: Record<string, unknown>;
+}
+
+export interface RunMedia {
+  run_id: string;
+  values: MediaValue[];
+}
+
+export interface TablePage {
+  step: number;
+  total: number;
+  matched: number;
+  offset: number;
+  columns: string[];
+  types: Record<string, string>;
+  data: Record<string, unknown[]>;
+  groups: { value: unknown; count: number }[] | null;
+  spec: PlotSpec | null;
+}
+
+export interface PlotSpec {
+  type: string;
+  title?: string | null;
+  x?: string;
+  y?: string;
+  label?: string;
+  value?: string;
+  series?: string;
+  actual?: string;
+  predicted?: string;
+  count?: string;
+  classes?: string[];
+}
+
+export interface HistogramSeries {
+  steps: number[];
+  edges: number[];
+  counts: number[][];
+  nan: number[];
+}
+
+export interface TableQuery {
+  key: string;
+  step?: number;
+  filter?: string;
+  sort?: string;
+  desc?: boolean;
+  group?: string;
+  offset?: number;
+  limit?: number;
+  joinRun?: string;
+  on?: string;
+}
+
+export class MediaRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(`${BASE}${path}`, {
+    ...init,
+    headers: init?.body ? { "Content-Type": "application/json" } : undefined,
+  });
+  if (!response.ok) {
+    let message = `${response.status} ${response.statusText}`;
+    try {
+      const body = (await response.json()) as { detail?: unknown };
+      const detail = body.detail;
+      if (typeof detail === "string") message = detail;
+      else if (detail && typeof detail === "object" && "message" in detail) message = String(detail.message);
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new MediaRequestError(message, response.status);
+  }
+  return (await response.json()) as T;
+}
+
+export const blobUrl = (digest: string): string => `${BASE}/blobs/${digest}`;
+
+export const mediaApi = {
+  keys: (project: string, runIds: string[]) =>
+    request<{ keys: MediaKey[] }>(`/projects/${enc(project)}/media-keys`, {
+      method: "POST",
+      body: JSON.stringify({ run_ids: runIds }),
+    }),
+  values: (project: string, runIds: string[], key: string) =>
+    request<{ key: string; runs: RunMedia[] }>(`/projects/${enc(project)}/media`, {
+      method: "POST",
+      body: JSON.stringify({ run_ids: runIds, key }),
+    }),
+  table: (project: string, runId: string, q: TableQuery) => {
+    const params = new URLSearchParams({ key: q.key });
+    if (q.step !== undefined) params.set("step", String(q.step));
+    if (q.filter) params.set("filter", q.filter);
+    if (q.sort) params.set("sort", q.sort);
+    if (q.desc) params.set("desc", "true");
+    if (q.group) params.set("group", q.group);
+    if (q.offset) params.set("offset", String(q.offset));
+    if (q.limit) params.set("limit", String(q.limit));
+    if (q.joinRun && q.on) {
+      params.set("join_run", q.joinRun);
+      params.set("on", q.on);
+    }
+    return request<TablePage>(`/projects/${enc(project)}/runs/${enc(runId)}/media/table?${params}`);
+  },
+  histograms: (project: string, runId: string, key: string, bins = 48) =>
+    request<HistogramSeries>(
+      `/projects/${enc(project)}/runs/${enc(runId)}/media/histograms?key=${enc(key)}&bins=${bins}`,
+    ),
+};

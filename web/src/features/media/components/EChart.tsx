@@ -1,0 +1,54 @@
+// A small ECharts host: sets the option, follows the element's size, disposes on unmount.
+import { BarChart, HeatmapChart, LineChart, ScatterChart } from "echarts/charts";
+import { GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
+import * as echarts from "echarts/core";
+import { CanvasRenderer } from "echarts/renderers";
+import { type JSX, useEffect, useRef } from "react";
+
+echarts.use([
+  HeatmapChart,
+  LineChart,
+  ScatterChart,
+  BarChart,
+  GridComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  LegendComponent,
+  TitleComponent,
+  CanvasRenderer,
+]);
+
+export type ChartOption = echarts.EChartsCoreOption;
+
+export function EChart({ option, testId, height }: { option: ChartOption; testId: string; height: number }): JSX.Element {
+  const host = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const instance = echarts.init(element, undefined, { renderer: "canvas" });
+    chart.current = instance;
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const instance = chart.current;
+    if (!instance) return;
+    instance.setOption(option, true);
+    const element = host.current;
+    const mark = () => element?.setAttribute("data-rendered", "true");
+    instance.on("finished", mark);
+    return () => {
+      instance.off("finished", mark);
+    };
+  }, [option]);
+
+  return <div ref={host} className="md-echart" style={{ height }} data-testid={testId} />;
+}

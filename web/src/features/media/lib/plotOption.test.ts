@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import type { TablePage } from "../api";
+import { binValues, plotOption } from "./plotOption";
+
+const page = (data: Record<string, unknown[]>): TablePage => ({
+  step: 0,
+  total: 0,
+  matched: 0,
+  offset: 0,
+  columns: Object.keys(data),
+  types: {},
+  data,
+  groups: null,
+  spec: null,
+});
+
+describe("plotOption", () => {
+  it("puts a confusion matrix's counts at (predicted, actual)", () => {
+    const option = plotOption(
+      { type: "confusion_matrix", actual: "Actual", predicted: "Predicted", count: "Count", classes: ["a", "b"] },
+      page({ Actual: ["a", "a", "b", "b"], Predicted: ["a", "b", "a", "b"], Count: [5, 1, 0, 7] }),
+    );
+    const series = option.series as { data: number[][] }[];
+    expect(series[0]?.data).toEqual([
+      [0, 0, 5],
+      [1, 0, 1],
+      [0, 1, 0],
+      [1, 1, 7],
+    ]);
+  });
+
+  it("draws one line per class of a curve", () => {
+    const option = plotOption(
+      { type: "roc_curve", x: "fpr", y: "tpr", series: "class" },
+      page({ class: ["a", "a", "b"], fpr: [0, 1, 0], tpr: [0, 1, 1] }),
+    );
+    const series = option.series as { name: string; data: number[][] }[];
+    expect(series.map((s) => [s.name, s.data.length])).toEqual([
+      ["a", 2],
+      ["b", 1],
+    ]);
+  });
+
+  it("bins values for a histogram", () => {
+    expect(binValues([0, 1, 1, 2], 2)).toEqual([
+      [0.5, 1],
+      [1.5, 3],
+    ]);
+    expect(binValues([Number.NaN])).toEqual([]);
+  });
+});
