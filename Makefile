@@ -33,8 +33,10 @@ $(WEB_BUILD): web/node_modules/.package-lock.json $(WEB_SOURCES)
 chromium:
 	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
+# A demo run lasts about a second, so the system metrics are sampled every 0.2 s (default 10 s)
+# for its System tab to have something to show.
 demo: $(STAMP) web
-	CAIRN_DIR=$(DEMO_DIR) $(PY) examples/digits.py
+	CAIRN_DIR=$(DEMO_DIR) CAIRN_SYSTEM_INTERVAL=0.2 CAIRN_UI_URL=http://127.0.0.1:$(PORT) $(PY) examples/digits.py
 	CAIRN_DIR=$(DEMO_DIR) $(PY) examples/digits_sweep.py
 	CAIRN_DIR=$(DEMO_DIR) $(VENV)/bin/cairn runs ls --project digits
 	$(VENV)/bin/cairn ui --dir $(DEMO_DIR) --port $(PORT)

@@ -29,7 +29,7 @@ def trial() -> None:
     split = digits.data(SEED)
     config = digits.base_config(epochs=6, seed=SEED, data=split)
     with cairn.init(project=digits.PROJECT, config=config, tags=["demo-sweep", "mlp"]) as run:
-        digits.fit(run, split)
+        digits.fit(run, digits.used_dataset(run))  # the split examples/digits.py versioned
 
 
 def main() -> None:

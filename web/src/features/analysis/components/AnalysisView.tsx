@@ -59,7 +59,9 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
   const metric = props.metric ?? (choice.metric && metrics.includes(choice.metric) ? choice.metric : defaultMetric(metrics)) ?? "";
   const goal = choice.goal ?? props.goal ?? defaultGoal(metric);
 
-  const varying = useMemo(() => varyingParams(runs), [runs]);
+  // Runs without the metric (a data-preparation run, say) do not make a parameter "vary".
+  const plotted = useMemo(() => plottableRuns(runs, metric), [runs, metric]);
+  const varying = useMemo(() => varyingParams(plotted), [plotted]);
   const allParams = useMemo(() => configKeys(runs), [runs]);
   const params = useMemo(
     () => (choice.axes ?? varying.slice(0, DEFAULT_AXES)).filter((p) => allParams.includes(p)),
@@ -68,7 +70,6 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
   const capped = choice.axes === null && varying.length > DEFAULT_AXES;
   const brushState = choice.brush;
   const setBrush = useCallback((brush: Brush) => update({ brush }), [update]);
-  const plotted = useMemo(() => plottableRuns(runs, metric), [runs, metric]);
   const axes = useMemo(() => buildAxes(plotted, params, metric), [plotted, params, metric]);
   const brush = useMemo(() => pruneBrush(brushState, axes), [brushState, axes]);
   const shown = useMemo(() => rankRuns(brushedRuns(plotted, axes, brush), metric, goal), [plotted, axes, brush, metric, goal]);

@@ -19,11 +19,24 @@ export function isSystemSection(name: string): boolean {
   return name.startsWith("_") || SYSTEM_SECTIONS.has(lower) || lower.startsWith("system");
 }
 
-/** Alphabetical (case-insensitive, numbers by value), system-ish sections last. */
+/** Sections `run.watch(model)` fills: diagnostics, shown after the model's metrics. */
+const WATCH_SECTIONS = new Set(["gradients", "parameters"]);
+
+/** 0: the model's metrics, 1: `run.watch` diagnostics, 2: the machine. */
+function sectionRank(name: string): number {
+  if (isSystemSection(name)) return 2;
+  return WATCH_SECTIONS.has(name) ? 1 : 0;
+}
+
+/** Sections a new layout starts collapsed: diagnostics and machine readings, open on demand. */
+export function startsCollapsed(name: string): boolean {
+  return sectionRank(name) > 0;
+}
+
+/** Alphabetical (case-insensitive, numbers by value); watch diagnostics, then system-ish, last. */
 export function compareSections(a: string, b: string): number {
-  const sa = isSystemSection(a);
-  const sb = isSystemSection(b);
-  if (sa !== sb) return sa ? 1 : -1;
+  const rank = sectionRank(a) - sectionRank(b);
+  if (rank !== 0) return rank;
   return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 

@@ -39,6 +39,12 @@ describe("mergeLayout", () => {
     expect(mergeLayout(opened, [...KEYS, "system/cpu"]).sections[3]?.collapsed).toBe(false);
   });
 
+  it("puts run.watch's gradients and parameters after the model's metrics, collapsed", () => {
+    const layout = mergeLayout(emptyLayout(), ["gradients/fc.weight", "parameters/fc.weight", ...KEYS]);
+    expect(names(layout)).toEqual(["Charts", "train", "val", "gradients", "parameters", "system"]);
+    expect(layout.sections.map((s) => s.collapsed)).toEqual([false, false, false, true, true, true]);
+  });
+
   it("keeps saved panels, their order and sizes, and appends panels for new keys", () => {
     let saved = mergeLayout(emptyLayout(), ["train/loss", "train/acc"]);
     saved = resizePanel(saved, "train", autoPanelId("train/loss"), 3, "l");

@@ -1,6 +1,6 @@
 // The saved panel layout: sections (collapsed or not) with their panels, merged with the metric keys.
 import type { JsonValue } from "../../../api/types";
-import { compareKeys, compareSections, groupKeysBySection, sectionOf } from "../lib/sections";
+import { compareKeys, compareSections, groupKeysBySection, sectionOf, startsCollapsed } from "../lib/sections";
 
 export type PanelWidth = 1 | 2 | 3;
 export type PanelHeight = "s" | "m" | "l";
@@ -35,8 +35,6 @@ export interface ChartsLayout {
 }
 
 export const LAYOUT_VERSION = 1;
-/** The section of Cairn's own `system/*` readings (CPU, memory, GPUs), collapsed until opened. */
-export const SYSTEM_SECTION = "system";
 export const DEFAULT_WIDTH: PanelWidth = 1;
 export const DEFAULT_HEIGHT: PanelHeight = "m";
 
@@ -122,7 +120,7 @@ export function mergeLayout(saved: ChartsLayout, metricKeys: readonly string[]):
     let section = sections.get(name);
     if (!section) {
       // The sampler's machine readings start folded away: they are context, not results.
-      section = { name, collapsed: name === SYSTEM_SECTION, panels: [], deleted: [] };
+      section = { name, collapsed: startsCollapsed(name), panels: [], deleted: [] };
       sections.set(name, section);
     }
     const covered = new Set(section.panels.filter((p) => p.auto).map((p) => p.keys[0]));
