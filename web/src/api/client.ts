@@ -37,13 +37,13 @@ export async function request<T>(path: string, init?: RequestInit): Promise<T> {
     let message = `${response.status} ${response.statusText}`;
     let position: number | undefined;
     try {
-      const body = (await response.json()) as { detail?: unknown };
-      if (typeof body.detail === "string") message = body.detail;
-      else if (body.detail && typeof body.detail === "object" && "message" in body.detail) {
-        const detail = body.detail as { message: string; position?: number };
-        message = detail.message;
-        position = detail.position;
-      } else if (Array.isArray(body.detail)) message = JSON.stringify(body.detail);
+      const { detail } = (await response.json()) as { detail?: unknown };
+      if (typeof detail === "string") message = detail;
+      else if (detail && typeof detail === "object" && "message" in detail) {
+        // a filter or order that does not parse: {message, position}
+        message = String(detail.message);
+        if ("position" in detail && typeof detail.position === "number") position = detail.position;
+      } else if (detail) message = JSON.stringify(detail); // validation errors and any other shape
     } catch {
       // not JSON: keep the status line
     }

@@ -1,27 +1,8 @@
 // Fetch helpers for the artifact endpoints, with the server's message on failure.
-import { ApiRequestError } from "../../api/client";
+import { request } from "../../api/client";
 import type { ArtifactRow, Lineage, Preview, RunArtifacts, VersionDetail, VersionRow } from "./types";
 
 const enc = encodeURIComponent;
-
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(`/api/v1${path}`, {
-    ...init,
-    headers: init?.body ? { "Content-Type": "application/json" } : undefined,
-  });
-  if (!response.ok) {
-    let message = `${response.status} ${response.statusText}`;
-    try {
-      const body = (await response.json()) as { detail?: unknown };
-      if (typeof body.detail === "string") message = body.detail;
-      else if (body.detail) message = JSON.stringify(body.detail);
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new ApiRequestError(message, response.status);
-  }
-  return (await response.json()) as T;
-}
 
 export function versionPath(project: string, name: string, version: number | string): string {
   const selector = typeof version === "number" ? `v${version}` : version;

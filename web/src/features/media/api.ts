@@ -1,4 +1,6 @@
 // The media API (server/routes/media.py): keys, values by step, blobs, table pages, histograms.
+import { request } from "../../api/client";
+
 const BASE = "/api/v1";
 const enc = encodeURIComponent;
 
@@ -108,35 +110,6 @@ export interface TableQuery {
   limit?: number;
   joinRun?: string;
   on?: string;
-}
-
-export class MediaRequestError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
-
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(`${BASE}${path}`, {
-    ...init,
-    headers: init?.body ? { "Content-Type": "application/json" } : undefined,
-  });
-  if (!response.ok) {
-    let message = `${response.status} ${response.statusText}`;
-    try {
-      const body = (await response.json()) as { detail?: unknown };
-      const detail = body.detail;
-      if (typeof detail === "string") message = detail;
-      else if (detail && typeof detail === "object" && "message" in detail) message = String(detail.message);
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new MediaRequestError(message, response.status);
-  }
-  return (await response.json()) as T;
 }
 
 export const blobUrl = (digest: string): string => `${BASE}/blobs/${digest}`;
