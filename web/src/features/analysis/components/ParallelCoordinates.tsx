@@ -5,6 +5,7 @@ import { ParallelComponent, TooltipComponent, VisualMapContinuousComponent } fro
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { type JSX, useEffect, useMemo, useRef } from "react";
+import { useECharts } from "../../../lib/useECharts";
 import { useDocumentTheme } from "../../charts/hooks/useDocumentTheme";
 import { type AnalysisRun, type AxisSpec, type Brush, type Goal, buildAxes, plottableRuns } from "../lib/axes";
 import { setAxisBrush } from "../lib/brush";
@@ -65,8 +66,6 @@ function readColors(element: HTMLElement): ChartColors {
 
 export function ParallelCoordinates(props: ParallelCoordinatesProps): JSX.Element {
   const { params, metric, goal, brush, height = 340 } = props;
-  const ref = useRef<HTMLDivElement>(null);
-  const chartRef = useRef<echarts.ECharts | null>(null);
   const theme = useDocumentTheme();
   const runs = useMemo(() => plottableRuns(props.runs, metric), [props.runs, metric]);
   const axes = useMemo(() => buildAxes(runs, params, metric), [runs, params, metric]);
@@ -75,11 +74,7 @@ export function ParallelCoordinates(props: ParallelCoordinatesProps): JSX.Elemen
   const latest = useRef({ runs, axes, brush, onBrush: props.onBrush, onOpenRun: props.onOpenRun });
   latest.current = { runs, axes, brush, onBrush: props.onBrush, onOpenRun: props.onOpenRun };
 
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    const chart = echarts.init(element, undefined, { renderer: "canvas" });
-    chartRef.current = chart;
+  const { ref, chart: chartRef } = useECharts((chart) => {
     chart.on("axisareaselected", (event: unknown) => {
       const { parallelAxisId, intervals } = event as AreaSelectEvent;
       const now = latest.current;
@@ -93,14 +88,7 @@ export function ParallelCoordinates(props: ParallelCoordinatesProps): JSX.Elemen
       const run = seriesType === "parallel" && dataIndex !== undefined ? latest.current.runs[dataIndex] : undefined;
       if (run) latest.current.onOpenRun(run.id);
     });
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(element);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
-      chartRef.current = null;
-    };
-  }, []);
+  });
 
   // Redraw when the data or the axes change, then put the brush back on its axes.
   useEffect(() => {

@@ -1,9 +1,10 @@
-// A small ECharts host: sets the option, follows the element's size, disposes on unmount.
+// A small ECharts host: sets the option and marks the element once drawn.
 import { BarChart, HeatmapChart, LineChart, ScatterChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
-import { type JSX, useEffect, useRef } from "react";
+import { type JSX, useEffect } from "react";
+import { useECharts } from "../../../lib/useECharts";
 
 echarts.use([
   HeatmapChart,
@@ -21,22 +22,7 @@ echarts.use([
 export type ChartOption = echarts.EChartsCoreOption;
 
 export function EChart({ option, testId, height }: { option: ChartOption; testId: string; height: number }): JSX.Element {
-  const host = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-
-  useEffect(() => {
-    const element = host.current;
-    if (!element) return;
-    const instance = echarts.init(element, undefined, { renderer: "canvas" });
-    chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(element);
-    return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = null;
-    };
-  }, []);
+  const { ref: host, chart } = useECharts();
 
   useEffect(() => {
     const instance = chart.current;

@@ -6,6 +6,7 @@ import { CanvasRenderer } from "echarts/renderers";
 import { type JSX, useEffect, useMemo, useRef } from "react";
 import { formatNumber } from "../../../lib/format";
 import { absoluteTime } from "../../../lib/time";
+import { useECharts } from "../../../lib/useECharts";
 import { useDocumentTheme } from "../../charts/hooks/useDocumentTheme";
 import type { Goal, Trial } from "../api";
 import { bestSoFar } from "../lib/progress";
@@ -35,32 +36,18 @@ function cssVar(element: HTMLElement, name: string, fallback: string): string {
 }
 
 export function MetricOverTime({ trials, metric, goal, onOpenRun, height = 260 }: MetricOverTimeProps): JSX.Element {
-  const ref = useRef<HTMLDivElement>(null);
-  const chartRef = useRef<echarts.ECharts | null>(null);
   const theme = useDocumentTheme();
   const points = useMemo(() => bestSoFar(trials, goal), [trials, goal]);
   const latest = useRef({ points, trials, onOpenRun });
   latest.current = { points, trials, onOpenRun };
-
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    const chart = echarts.init(element, undefined, { renderer: "canvas" });
-    chartRef.current = chart;
+  const { ref, chart: chartRef } = useECharts((chart) => {
     chart.on("click", (event: unknown) => {
       const { dataIndex, seriesIndex } = event as { dataIndex?: number; seriesIndex?: number };
       const point = seriesIndex === 0 && dataIndex !== undefined ? latest.current.points[dataIndex] : undefined;
       const trial = point ? latest.current.trials.find((t) => t.number === point.trial) : undefined;
       if (trial) latest.current.onOpenRun(trial.run_id);
     });
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(element);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
-      chartRef.current = null;
-    };
-  }, []);
+  });
 
   useEffect(() => {
     const chart = chartRef.current;
