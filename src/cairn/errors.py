@@ -12,6 +12,9 @@ CairnError
 ├── UsageError            the API was called in a way it does not allow (e.g. log after finish)
 │   └── SweepStateError       a sweep cannot go from its state to the one asked (resume a stopped one)
 └── ReproduceError        a step of `cairn reproduce` failed (it says which, and how to fix it)
+
+TrialStopped              (a BaseException, like SystemExit) a sweep agent stopped this in-process
+                          trial; ``run.log()`` raises it so the training function ends early
 """
 
 from __future__ import annotations
@@ -70,3 +73,16 @@ class ReproduceError(CairnError):
 
 class SweepStateError(UsageError):
     """A sweep cannot change from its state to the one asked for (e.g. resume a cancelled one)."""
+
+
+class TrialStopped(BaseException):
+    """A sweep agent stopped this in-process trial (Hyperband, or the sweep was cancelled): the
+    next ``run.log()`` raises it, and the agent that runs the function catches it.
+
+    Not an ``Exception``, for the reason ``SystemExit`` is not (a stopped subprocess trial gets
+    exactly that): an ``except Exception`` around a training step must not swallow it. Clean up in
+    ``finally`` (or catch it and raise it again); the run is finished with ``exit_code``.
+    """
+
+    exit_code = 143
+    """What the trial's run ends with: 128 + SIGTERM, as a stopped subprocess trial exits."""

@@ -407,6 +407,30 @@ def test_keyboard_interrupt_in_the_context_fails_the_run(store_dir: Path) -> Non
     assert cairn.Api(store_dir).run(run.path).state == "failed"
 
 
+def test_a_stopped_trial_refuses_every_later_log(store_dir: Path) -> None:
+    run = cairn.init()
+    run.log({"loss": 1.0})
+    run._stop_trial("hyperband says so")  # what a sweep agent's monitor thread does
+    for _ in range(2):
+        with pytest.raises(cairn.sweeps.TrialStopped, match="hyperband says so"):
+            try:
+                run.log({"loss": 2.0}, commit=False)
+            except Exception:  # a training loop's own handler does not swallow it
+                pytest.fail("TrialStopped was caught by `except Exception`")
+    run.finish(quiet=True)
+    assert _history(store_dir, run) == [{"_step": 0, "loss": 1.0}]
+
+
+def test_a_stop_through_the_context_finishes_the_run_as_a_stopped_subprocess_would(
+    store_dir: Path,
+) -> None:
+    with pytest.raises(cairn.sweeps.TrialStopped), cairn.init() as run:
+        run._stop_trial("the sweep was cancelled")
+        run.log({"loss": 1.0})
+    stored = cairn.Api(store_dir).run(run.path)
+    assert (stored.state, stored.exit_code, stored.error) == ("failed", 143, None)
+
+
 def test_finish_is_bounded_when_the_store_hangs(
     store_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

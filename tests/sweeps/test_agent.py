@@ -1,5 +1,5 @@
 """Agents on a real local store: subprocess trials, many agents at once, failures, early
-termination and cancel, and in-process trials."""
+termination and cancel, and in-process trials (also stopped early and cancelled)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 import cairn
+from cairn.sdk import session
 from cairn.store.store import Store
 from cairn.store.sweeps import change_state, get_sweep, list_trials
-from cairn.sweeps.agent import Agent, SweepAgentError
+from cairn.sweeps.agent import Agent, AgentResult, SweepAgentError
 from cairn.sweeps.controller import new_sweep
 
 TRAIN = """\
@@ -210,3 +211,87 @@ def test_an_in_process_trial_that_raises_fails_and_the_agent_goes_on(
     assert first.status == "failed" and first.note and "x=1 is cursed" in first.note
     assert first.run_state == "failed"
     assert second.status == "finished"
+
+
+CHECK = 0.1
+"""The agents' check interval in the tests below: a trial's loop waits as long between its logs."""
+
+
+def test_hyperband_stops_a_bad_in_process_trial_and_the_agent_goes_on(
+    store_dir: Path, no_open_run: None
+) -> None:
+    progress: dict[str, int] = {}
+    raised: list[cairn.sweeps.TrialStopped] = []
+
+    def train() -> None:
+        run = cairn.init()
+        curve = run.config["curve"]
+        steps = 8 if curve != "bad" else 600  # 600 x CHECK: a minute, if never stopped
+        for i in range(steps):
+            loss = 5.0 if curve == "bad" else {"good": 1.0, "better": 0.9}[curve] / (i + 1)
+            try:
+                run.log({"loss": loss})
+            except cairn.sweeps.TrialStopped as exc:
+                raised.append(exc)
+                raise
+            progress[curve] = i + 1
+            time.sleep(CHECK)  # a training step as long as the agent's check interval
+        run.finish()
+
+    store = Store.local(store_dir)
+    config = {
+        "method": "grid",
+        "metric": {"name": "loss", "goal": "minimize"},
+        "early_terminate": {"type": "hyperband", "min_iter": 2, "eta": 2},
+        "parameters": {"curve": {"values": ["good", "bad", "better"]}},
+    }
+    sweep = new_sweep(store, config, "hb-inproc")
+    said: list[str] = []
+    result = Agent(store_dir, sweep.id, function=train, check_every=CHECK, say=said.append).run()
+    assert result.trials == 3 and result.reason == "the sweep is finished"
+    assert progress["good"] == progress["better"] == 8  # the good ones ran to their end
+    assert 2 <= progress["bad"] < 600  # the bad one was stopped at its next log
+    good, bad, better = list_trials(store, sweep.id)
+    assert (good.status, better.status) == ("finished", "finished")
+    assert (good.run_state, better.run_state) == ("finished", "finished")
+    assert bad.status == "stopped" and bad.note and "hyperband: at iteration" in bad.note
+    (exc,) = raised
+    assert str(exc) == f"sweep {sweep.id} stopped trial 1: {bad.note}"
+    stored = store.run(bad.run_id)  # finished, not left running; as a stopped subprocess's run
+    assert (stored.state, stored.exit_code, stored.error) == ("failed", 143, None)
+    assert f"trial 1: stopped ({bad.note})" in said
+    assert session.current() is None
+
+
+def test_cancel_stops_an_in_process_trial_and_the_agent_ends(
+    store_dir: Path, no_open_run: None
+) -> None:
+    logged = [0]
+
+    def train() -> None:
+        run = cairn.init()
+        for _ in range(600):  # a minute, if never stopped
+            run.log({"loss": 1.0})
+            logged[0] += 1
+            time.sleep(CHECK)
+        run.finish()
+
+    store = Store.local(store_dir)
+    config = {"method": "random", "parameters": {"x": {"min": 0.0, "max": 1.0}}}
+    sweep = new_sweep(store, config, "cancel-inproc")
+    agent = Agent(store_dir, sweep.id, function=train, check_every=CHECK, say=lambda _: None)
+    results: list[AgentResult] = []
+    thread = threading.Thread(target=lambda: results.append(agent.run()))
+    thread.start()
+    wait_for(lambda: logged[0] > 0)  # the trial is under way
+    change_state(store, sweep.id, "cancel")
+    thread.join(60)
+    assert not thread.is_alive()
+    assert logged[0] < 600
+    (result,) = results
+    assert result.trials == 1 and result.reason == "the sweep is cancelled"
+    (trial,) = list_trials(store, sweep.id)
+    assert trial.status == "killed" and trial.note == "the sweep was cancelled"
+    stored = store.run(trial.run_id)
+    assert (stored.state, stored.exit_code) == ("failed", 143)
+    assert session.current() is None

@@ -320,6 +320,7 @@ def test_the_public_names_are_pinned() -> None:
         "NestedParameters",
         "Parameter",
         "SweepConfig",
+        "TrialStopped",
         "flatten",
         "grid_point",
         "grid_size",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from cairn.artifacts import tracking
-from cairn.errors import UsageError
+from cairn.errors import TrialStopped, UsageError
 from cairn.journal.file import JournalReader
 from cairn.journal.records import Capture, ConfigUpdate, DefineMetric, RunFinish, SummaryUpdate
 from cairn.sdk.config import Config
@@ -83,6 +83,8 @@ class Run:
         self._media: dict[str, Any] = {}
         """Media values of the ``log()`` call in progress (empty between calls)."""
         self._closed = False
+        self._stop_reason: str | None = None
+        """Set (from the agent's thread) when a sweep agent stops this in-process trial."""
         self._error: str | None = None
         self._fold_lock = threading.Lock()
         self._capturer: Capturer | None = None
@@ -128,13 +130,16 @@ class Run:
 
         Without ``step`` each committed call is the next step; ``commit=False`` adds to a pending
         row that the next committed call (or a call at another step) completes. A step may repeat
-        or go backwards: rows are kept in logging order and read back ordered by step.
+        or go backwards: rows are kept in logging order and read back ordered by step. In a
+        trial that a sweep agent stopped, it raises ``cairn.sweeps.TrialStopped``.
         """
         if self._closed:
             raise UsageError(
                 f"run {self.path} is finished; call cairn.init() to start a new run "
                 "(or pass id= and resume='allow' to continue this one)"
             )
+        if self._stop_reason is not None:
+            raise TrialStopped(self._stop_reason)
         if type(data) is not dict and not isinstance(data, Mapping):  # the ABC check is slow
             raise TypeError(f"run.log() takes a dict of metrics, not {type(data).__name__}")
         try:
@@ -196,6 +201,11 @@ class Run:
         """Keys matching ``pattern`` stay out of the summary (readings, not results)."""
         if self._writer is not None and not self._closed:
             self._writer.put(DefineMetric(seq=0, name=pattern, summary="none", step_metric=None))
+
+    def _stop_trial(self, reason: str) -> None:
+        """A sweep agent stops this trial: every later ``log()`` raises ``TrialStopped(reason)``.
+        Safe from any thread: one attribute, read by ``log()`` without a lock."""
+        self._stop_reason = reason
 
     def _writer_failed(self) -> None:
         """The journal cannot be written: the next ``log()`` takes the slow path, which raises."""
@@ -372,7 +382,9 @@ class Run:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if exc is not None:
+        if isinstance(exc, TrialStopped):  # stopped by a sweep agent: not a failure
+            self.finish(exit_code=TrialStopped.exit_code)
+        elif exc is not None:
             self._fail("".join(traceback.format_exception(exc_type, exc, tb)))
             self.finish(exit_code=1)
         else:

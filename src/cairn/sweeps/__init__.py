@@ -1,7 +1,9 @@
-"""Hyperparameter sweeps: W&B-compatible sweep configs, distributions, grid and random search."""
+"""Hyperparameter sweeps: W&B-compatible sweep configs, distributions, grid and random search;
+``TrialStopped``, what ``run.log()`` raises in an in-process trial that an agent stopped."""
 
 from __future__ import annotations
 
+from cairn.errors import TrialStopped
 from cairn.sweeps.config import (
     EarlyTerminate,
     Metric,
@@ -26,6 +28,7 @@ __all__ = [
     "NestedParameters",
     "Parameter",
     "SweepConfig",
+    "TrialStopped",
     "flatten",
     "grid_point",
     "grid_size",

@@ -5,7 +5,8 @@ A trial's parameters reach the training script twice: on its command line (the c
 ``CAIRN_SWEEP_PARAMS``, plus ``CAIRN_RUN_ID``, ``CAIRN_PROJECT`` and ``CAIRN_DIR``), where
 ``cairn.init()`` picks them up. While a subprocess trial runs, the agent checks every few seconds
 whether the sweep was cancelled or Hyperband stops the trial; then the trial gets SIGTERM, and
-SIGKILL after a grace period.
+SIGKILL after a grace period. An in-process trial is checked as often by a monitor thread, which
+tells the trial's run: its next ``run.log()`` raises ``TrialStopped``, which the agent catches.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cairn.errors import UsageError
+from cairn.errors import TrialStopped, UsageError
 from cairn.sdk.names import new_run_id
 from cairn.sdk.sweep_trial import ENV_PARAMS, ENV_SWEEP_ID, ENV_TRIAL
 from cairn.store.store import Store
@@ -174,14 +176,19 @@ class Agent:
                 pass
             else:
                 return ("finished" if proc.returncode == 0 else "failed"), None
-            sweep = get_sweep(self.store, self.sweep.id)
-            if sweep.state == "cancelled":
+            verdict = self._verdict(trial)
+            if verdict is not None:
                 self._terminate(proc)
-                return "killed", "the sweep was cancelled"
-            reason = trials_to_stop(self.store, sweep).get(trial.run_id)
-            if reason is not None:
-                self._terminate(proc)
-                return "stopped", reason
+                return verdict
+
+    def _verdict(self, trial: TrialRow) -> tuple[str, str] | None:
+        """``("killed", why)`` when the sweep was cancelled, ``("stopped", why)`` when Hyperband
+        stops the running trial, else None."""
+        sweep = get_sweep(self.store, self.sweep.id)
+        if sweep.state == "cancelled":
+            return "killed", "the sweep was cancelled"
+        reason = trials_to_stop(self.store, sweep).get(trial.run_id)
+        return None if reason is None else ("stopped", reason)
 
     def _terminate(self, proc: subprocess.Popen[bytes]) -> None:
         """SIGTERM to the trial's process group, SIGKILL after the grace period."""
@@ -197,35 +204,89 @@ class Agent:
     # ---- a trial in this process --------------------------------------------------------
 
     def _run_in_process(self, trial: TrialRow) -> tuple[str, str | None]:
+        """Call the function; once the monitor has told its run to stop, the trial is stopped
+        (or killed) whatever the function does next, and its open run ends with exit code 143."""
         from cairn.sdk import session
 
         assert self.function is not None
         saved = {k: os.environ.get(k) for k in self._env(trial)}
         os.environ.update(self._env(trial))
         status: tuple[str, str | None] = ("finished", None)
+        exit_code = 0
+        monitor = _Monitor(self, trial)
+        monitor.start()
         try:
             self.function()
+        except TrialStopped:
+            exit_code = TrialStopped.exit_code
+            status = ("stopped", "the function raised TrialStopped itself")
         except Exception:
             text = traceback.format_exc()
             status = ("failed", "\n".join(text.splitlines()[-TAIL_LINES:]))
+            exit_code = 1
             run = session.current()
             if run is not None:
                 run._fail(text)
         finally:
+            monitor.stop()
             for key, value in saved.items():
                 if value is None:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
+        if monitor.told is not None:
+            status = monitor.told
+            exit_code = exit_code or TrialStopped.exit_code
         run = session.current()
         if run is not None:
-            run.finish(exit_code=1 if status[0] == "failed" else 0)
+            run.finish(exit_code=exit_code)
         elif status[0] == "finished" and not self._run_exists(trial):
             status = ("failed", "the function did not call cairn.init(), so no run was recorded")
         return status
 
     def _run_exists(self, trial: TrialRow) -> bool:
         return bool(self.store.runs(ids=[trial.run_id]))
+
+
+class _Monitor(threading.Thread):
+    """While an in-process trial's function runs, checks every ``check_every`` seconds whether the
+    agent would stop the trial; if so, tells the trial's run (once it has started), whose next
+    ``log()`` raises ``TrialStopped``."""
+
+    def __init__(self, agent: Agent, trial: TrialRow) -> None:
+        super().__init__(name=f"cairn-sweep-trial-{trial.number}", daemon=True)
+        self.agent = agent
+        self.trial = trial
+        self.told: tuple[str, str] | None = None
+        """The verdict, once the trial's run was told of it."""
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        from cairn.sdk import session
+
+        verdict: tuple[str, str] | None = None
+        complained = False
+        while not self._done.wait(self.agent.check_every):
+            if verdict is None:
+                try:
+                    verdict = self.agent._verdict(self.trial)
+                except Exception as exc:  # e.g. a store busy for too long: check again next time
+                    if not complained:
+                        self.agent.say(f"trial {self.trial.number}: cannot check it: {exc!r}")
+                    complained = True
+                    continue
+            run = session.current()
+            if verdict is not None and run is not None and run.id == self.trial.run_id:
+                run._stop_trial(
+                    f"sweep {self.agent.sweep.id} stopped trial {self.trial.number}: {verdict[1]}"
+                )
+                self.told = verdict
+                return
+
+    def stop(self) -> None:
+        """The function returned: stop checking (waits for a check under way)."""
+        self._done.set()
+        self.join()
 
 
 def _tail(path: Path, lines: int = TAIL_LINES) -> str:
