@@ -1,14 +1,18 @@
+import { lazy, Suspense } from "react";
 import { Outlet, Route, Routes } from "react-router-dom";
-import { ArtifactsPage } from "../features/artifacts/ArtifactsPage";
 import { ComparePage } from "../features/compare/ComparePage";
 import { ProjectsPage } from "../features/projects/ProjectsPage";
 import { RunPage } from "../features/run/RunPage";
 import { WorkspacePage } from "../features/runs/WorkspacePage";
-import { SweepPage } from "../features/sweeps/SweepPage";
-import { SweepsPage } from "../features/sweeps/SweepsPage";
 import { NotFound } from "./NotFound";
 import { TopBar } from "./TopBar";
 import { useTheme } from "./theme";
+
+// Pages that are not the first one most people open load on demand (their own chunks): the sweeps
+// pages draw with ECharts, which the workspace and run pages do not download up front.
+const SweepsPage = lazy(() => import("../features/sweeps/SweepsPage").then((m) => ({ default: m.SweepsPage })));
+const SweepPage = lazy(() => import("../features/sweeps/SweepPage").then((m) => ({ default: m.SweepPage })));
+const ArtifactsPage = lazy(() => import("../features/artifacts/ArtifactsPage").then((m) => ({ default: m.ArtifactsPage })));
 
 function Shell() {
   const { theme, onToggle } = useTheme();
@@ -16,7 +20,9 @@ function Shell() {
     <div className="app">
       <TopBar theme={theme} onToggleTheme={onToggle} />
       <main className="app-main">
-        <Outlet />
+        <Suspense fallback={<div className="page-message muted">Loading…</div>}>
+          <Outlet />
+        </Suspense>
       </main>
     </div>
   );

@@ -1,4 +1,6 @@
 // One ECharts instance per element: made on mount, resized with the element, disposed on unmount.
+// This imports echarts/core: use it only from modules that are loaded lazily (React.lazy), so the
+// app's first paint does not download ECharts.
 import { type ECharts, init } from "echarts/core";
 import { type RefObject, useEffect, useRef } from "react";
 

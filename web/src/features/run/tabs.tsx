@@ -1,16 +1,22 @@
 // The run page's tabs, as data: a later tab (Logs, System, Media, Files, Artifacts, Reproducibility)
 // is one more entry here, shown only when `available` says the run has something for it.
-import type { ReactNode } from "react";
+import { lazy, type ReactNode, Suspense } from "react";
 import type { RunDetail } from "../../api/types";
 import { ChartsPane } from "../../components/ChartsPane";
-import { RunArtifactsTab } from "../artifacts/RunArtifactsTab";
 import { runColor } from "../../lib/colors";
-import { MediaTab } from "../media/MediaTab";
 import { SystemTab } from "../system/SystemTab";
 import { hasSystemMetrics } from "../system/systemCharts";
 import { LogsTab } from "./components/LogsTab";
 import { OverviewTab } from "./components/OverviewTab";
 import { ReproducibilityTab } from "./components/ReproducibilityTab";
+
+// Media (images, ECharts histograms and plots) and Artifacts load when their tab is first opened.
+const MediaTab = lazy(() => import("../media/MediaTab").then((m) => ({ default: m.MediaTab })));
+const RunArtifactsTab = lazy(() => import("../artifacts/RunArtifactsTab").then((m) => ({ default: m.RunArtifactsTab })));
+
+function Loading(): ReactNode {
+  return <p className="muted">Loading…</p>;
+}
 
 export interface RunTab {
   id: string;
@@ -47,10 +53,23 @@ export const RUN_TABS: RunTab[] = [
     label: "Media",
     available: (run) => (run.media_count ?? 0) > 0,
     count: (run) => run.media_count || null,
-    render: (run) => <MediaTab run={run} />,
+    render: (run) => (
+      <Suspense fallback={<Loading />}>
+        <MediaTab run={run} />
+      </Suspense>
+    ),
   },
   { id: "logs", label: "Logs", available: () => true, render: (run) => <LogsTab run={run} /> },
-  { id: "artifacts", label: "Artifacts", available: () => true, render: (run) => <RunArtifactsTab run={run} /> },
+  {
+    id: "artifacts",
+    label: "Artifacts",
+    available: () => true,
+    render: (run) => (
+      <Suspense fallback={<Loading />}>
+        <RunArtifactsTab run={run} />
+      </Suspense>
+    ),
+  },
   {
     id: "reproducibility",
     label: "Reproducibility",

@@ -10,7 +10,6 @@ import { formatNumber, formatValue } from "../../lib/format";
 import { absoluteTime, relativeTime } from "../../lib/time";
 import { useNow } from "../../lib/useNow";
 import { type SweepAction, type SweepDetail, sweepsApi } from "./api";
-import { MetricOverTime } from "./components/MetricOverTime";
 import { SweepStatePill } from "./components/SweepStatePill";
 import { TrialsTable } from "./components/TrialsTable";
 import { canAct, searchedKeys } from "./lib/progress";
@@ -20,6 +19,9 @@ import "./sweeps.css";
 
 // Parallel coordinates pull in ECharts' parallel chart: load them with the section, as the workspace does.
 const AnalysisView = lazy(() => import("../analysis").then((m) => ({ default: m.AnalysisView })));
+// The metric chart is ECharts too: the page's facts and trials show while it loads, in a box of its height.
+const MetricOverTime = lazy(() => import("./components/MetricOverTime").then((m) => ({ default: m.MetricOverTime })));
+const METRIC_CHART_HEIGHT = 260;
 
 const CONTROLS: { action: SweepAction; label: string; title: string }[] = [
   { action: "pause", label: "Pause", title: "Hand out no new trials until resumed; running trials go on" },
@@ -154,7 +156,15 @@ export function SweepPage(): JSX.Element {
       <section className="sw-section">
         <h2>{metric ? `${metric.name} by trial start` : "Trials"}</h2>
         {metric ? (
-          <MetricOverTime trials={trials} metric={metric.name} goal={metric.goal} onOpenRun={openRun} />
+          <Suspense fallback={<div className="sw-chart" style={{ height: METRIC_CHART_HEIGHT }} data-loading="true" />}>
+            <MetricOverTime
+              trials={trials}
+              metric={metric.name}
+              goal={metric.goal}
+              onOpenRun={openRun}
+              height={METRIC_CHART_HEIGHT}
+            />
+          </Suspense>
         ) : (
           <p className="muted">This sweep has no metric: add one to its config to compare trials.</p>
         )}

@@ -1,40 +1,17 @@
-// A small ECharts host: sets the option and marks the element once drawn.
-import { BarChart, HeatmapChart, LineChart, ScatterChart } from "echarts/charts";
-import { GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
-import * as echarts from "echarts/core";
-import { CanvasRenderer } from "echarts/renderers";
-import { type JSX, useEffect } from "react";
-import { useECharts } from "../../../lib/useECharts";
+// The media panels' chart: the ECharts host (`EChartCanvas`) is loaded on demand, so ECharts is
+// downloaded when the first histogram, `cairn.plot` chart or point cloud is shown, not with the app.
+// Until then an empty box of the chart's height holds its place, so the layout does not jump.
+import type { EChartsCoreOption } from "echarts/core";
+import { type JSX, lazy, Suspense } from "react";
 
-echarts.use([
-  HeatmapChart,
-  LineChart,
-  ScatterChart,
-  BarChart,
-  GridComponent,
-  TooltipComponent,
-  VisualMapComponent,
-  LegendComponent,
-  TitleComponent,
-  CanvasRenderer,
-]);
+export type ChartOption = EChartsCoreOption;
 
-export type ChartOption = echarts.EChartsCoreOption;
+const EChartCanvas = lazy(() => import("./EChartCanvas"));
 
 export function EChart({ option, testId, height }: { option: ChartOption; testId: string; height: number }): JSX.Element {
-  const { ref: host, chart } = useECharts();
-
-  useEffect(() => {
-    const instance = chart.current;
-    if (!instance) return;
-    instance.setOption(option, true);
-    const element = host.current;
-    const mark = () => element?.setAttribute("data-rendered", "true");
-    instance.on("finished", mark);
-    return () => {
-      instance.off("finished", mark);
-    };
-  }, [option]);
-
-  return <div ref={host} className="md-echart" style={{ height }} data-testid={testId} />;
+  return (
+    <Suspense fallback={<div className="md-echart" style={{ height }} data-loading="true" />}>
+      <EChartCanvas option={option} testId={testId} height={height} />
+    </Suspense>
+  );
 }
