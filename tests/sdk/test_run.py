@@ -407,6 +407,20 @@ def test_keyboard_interrupt_in_the_context_fails_the_run(store_dir: Path) -> Non
     assert cairn.Api(store_dir).run(run.path).state == "failed"
 
 
+@pytest.mark.parametrize(
+    ("status", "exit_code", "state"),
+    [(None, 0, "finished"), (0, 0, "finished"), (143, 143, "failed"), ("bad input", 1, "failed")],
+)
+def test_sys_exit_in_the_context_finishes_with_its_status(
+    store_dir: Path, status: object, exit_code: int, state: str
+) -> None:
+    with pytest.raises(SystemExit), cairn.init(project="p") as run:
+        run.log({"a": 1.0})
+        raise SystemExit(status)  # what sys.exit() raises; SIGTERM under a sweep agent too
+    stored = cairn.Api(store_dir).run(run.path)
+    assert (stored.state, stored.exit_code, stored.error) == (state, exit_code, None)
+
+
 def test_a_stopped_trial_refuses_every_later_log(store_dir: Path) -> None:
     run = cairn.init()
     run.log({"loss": 1.0})

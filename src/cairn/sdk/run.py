@@ -384,6 +384,9 @@ class Run:
     ) -> None:
         if isinstance(exc, TrialStopped):  # stopped by a sweep agent: not a failure
             self.finish(exit_code=TrialStopped.exit_code)
+        elif isinstance(exc, SystemExit):  # sys.exit() in the block, or a SIGTERM under an agent
+            code = exc.code
+            self.finish(exit_code=code if isinstance(code, int) else 0 if code is None else 1)
         elif exc is not None:
             self._fail("".join(traceback.format_exception(exc_type, exc, tb)))
             self.finish(exit_code=1)
