@@ -6,6 +6,7 @@ CairnError
 │   ├── ProjectNotFoundError  no project with that name
 │   ├── SweepNotFoundError    no sweep with that id
 │   ├── ArtifactNotFoundError no artifact, version or alias with that reference
+│   ├── MediaNotFoundError    no media of that kind under that key (or at that step) in a run
 │   └── StoreGapError         records were offered with earlier ones missing
 ├── ConfigError           a config cannot be built from what was given
 ├── ArtifactError         an artifact's contents are unsafe, missing or fail verification
@@ -42,6 +43,10 @@ class SweepNotFoundError(StoreError, LookupError):
 
 class ArtifactNotFoundError(StoreError, LookupError):
     """No artifact, version or alias matches the reference given."""
+
+
+class MediaNotFoundError(StoreError, LookupError):
+    """A run logged no media of the kind asked for under the key (or at the step) given."""
 
 
 class StoreGapError(StoreError):

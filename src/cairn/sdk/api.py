@@ -13,6 +13,7 @@ import pyarrow.compute
 from cairn.artifacts.names import parse_ref
 from cairn.artifacts.version import ArtifactVersion
 from cairn.errors import ArtifactNotFoundError, StoreError
+from cairn.sdk import api_media
 from cairn.sdk.location import find_store_dir
 from cairn.store import artifacts as artifact_sql
 from cairn.store.models import ProjectInfo, RunInfo
@@ -21,6 +22,7 @@ from cairn.store.store import DB_NAME, Store
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cairn.sdk.api_media import HistogramStep, MediaEntry, MediaKey
     from cairn.store.console import ConsoleLine
     from cairn.store.reproductions import Comparison
     from cairn.sweeps.public import ApiSweep
@@ -190,6 +192,24 @@ class ApiRun:
             ArtifactVersion(self._store, None, artifact_sql.version_by_id(self._store, v.id))
             for v in found
         ]
+
+    def media_keys(self) -> list[MediaKey]:
+        """The keys the run logged media under, sorted, each with its ``kind`` and ``count``."""
+        return api_media.media_keys(self._store, self.id)
+
+    def media(self, key: str) -> list[MediaEntry]:
+        """Every media value logged under ``key``, by step: ``step``, ``kind``, ``caption``,
+        ``meta`` (masks, boxes...), ``.bytes()``, and for an image ``.image()`` and ``.mask(name)``."""
+        return api_media.media(self._store, self.id, key)
+
+    def table(self, key: str, step: int | None = None) -> pd.DataFrame:
+        """The ``cairn.Table`` logged under ``key`` as a DataFrame: the latest version, or the one
+        logged at ``step``. Media cells are their reference dicts (``{"_type": "image", "blob"...}``)."""
+        return api_media.table(self._store, self.id, key, step)
+
+    def histograms(self, key: str) -> list[HistogramStep]:
+        """Every histogram logged under ``key``, by step: ``step``, ``counts``, ``edges``."""
+        return api_media.histograms(self._store, self.id, key)
 
     def refresh(self) -> ApiRun:
         """Read the run's metadata again (state, summary) and return self."""
