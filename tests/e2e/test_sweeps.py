@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.fakes.server import serve
 from tests.fakes.sweeps import make_sweep
+
+from cairn.journal.records import RunStart
+from cairn.store.store import Store
+from cairn.store.sweeps import claim_trial
+from cairn.sweeps.controller import next_trial
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -71,3 +77,19 @@ def test_an_unknown_sweep_says_so(page: Any, swept: tuple[str, str]) -> None:
     url, _ = swept
     page.goto(f"{url}/p/sweepy/sweeps/nope")
     expect(page.locator(".page-message")).to_contain_text("no sweep with id 'nope'")
+
+
+def test_a_trial_whose_agent_died_shows_crashed(page: Any, tmp_path: Path) -> None:
+    store_dir = tmp_path / ".cairn"
+    sweep_id = make_sweep(store_dir, "dead", trials=1)
+    store = Store.local(store_dir)
+    claim_trial(store, sweep_id, "r-dead", "dead-agent", next_trial)
+    start = RunStart(seq=1, run_id="r-dead", project="dead", name="r-dead", created_at=0.0)
+    store.apply("r-dead", [start])  # its agent was killed (-9): no heartbeat since 1970
+    store.close()
+    with serve(store_dir) as running:
+        page.goto(f"{running.url}/p/dead/sweeps/{sweep_id}")
+        dead = page.locator('[data-testid="trial-row"][data-run="r-dead"]')
+        expect(dead.get_by_test_id("sweep-state")).to_have_attribute("data-state", "crashed")
+        expect(dead).to_contain_text("crashed")
+        expect(page.get_by_test_id("sweep-progress")).to_contain_text("1 crashed")

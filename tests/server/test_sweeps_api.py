@@ -11,6 +11,11 @@ from tests.fakes.runs import make_run
 from tests.fakes.server import serve
 from tests.fakes.sweeps import make_sweep
 
+from cairn.journal.records import RunStart
+from cairn.store.store import Store
+from cairn.store.sweeps import claim_trial
+from cairn.sweeps.controller import next_trial
+
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -88,3 +93,22 @@ def test_state_changes_and_their_conflicts(store_dir: Path) -> None:
         assert api.post(url, json=[1, 2]).status_code == 422
         missing = api.post("/projects/states/sweeps/nope/state", json={"action": "pause"})
         assert missing.status_code == 404
+
+
+def test_a_trial_whose_agent_died_is_shown_crashed(tmp_path: Path) -> None:
+    store_dir = tmp_path / ".cairn"
+    sweep_id = make_sweep(store_dir, "dead", trials=1)
+    store = Store.local(store_dir)
+    claim_trial(store, sweep_id, "r-dead", "dead-agent", next_trial)
+    start = RunStart(seq=1, run_id="r-dead", project="dead", name="r-dead", created_at=0.0)
+    store.apply("r-dead", [start])  # its agent was killed (-9): no heartbeat since 1970
+    store.close()
+    with serve(store_dir) as server, httpx.Client(base_url=f"{server.url}/api/v1") as api:
+        body = api.get(f"/projects/dead/sweeps/{sweep_id}").json()
+        assert body["counts"] == {"finished": 1, "crashed": 1}
+        dead = body["trials"][1]
+        assert (dead["run_id"], dead["status"], dead["run_state"]) == (
+            "r-dead",
+            "crashed",
+            "crashed",
+        )

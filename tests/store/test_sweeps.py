@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from cairn.errors import ProjectNotFoundError, SweepNotFoundError, SweepStateError
+from cairn.journal.records import RunFinish, RunStart
+from cairn.store.schema import sweep_trials
 from cairn.store.store import Store
 from cairn.store.sweeps import (
     Proposal,
@@ -109,3 +113,92 @@ def test_possible_transitions(store: Store) -> None:
         change_state(store, "missing", "pause")
     with pytest.raises(ValueError, match="unknown action"):
         change_state(store, "s", "explode")
+
+
+# ---- trials whose agent died ------------------------------------------------------------
+
+
+def start_run(store: Store, run_id: str, silent_for: float = 0.0) -> None:
+    """Store a running run whose last heartbeat was ``silent_for`` seconds ago."""
+    start = RunStart(
+        seq=1, run_id=run_id, project="p", name=run_id, created_at=time.time() - silent_for
+    )
+    store.apply(run_id, [start])
+
+
+@pytest.fixture
+def short_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """A store whose runs read crashed after 60 s without a heartbeat."""
+    monkeypatch.setenv("CAIRN_HEARTBEAT_TIMEOUT", "60")
+    return Store.local(tmp_path / ".cairn")
+
+
+def test_a_trial_whose_run_lost_its_heartbeat_reads_crashed_and_the_next_claim_proceeds(
+    short_timeout: Store,
+) -> None:
+    store = short_timeout
+    assert store.heartbeat_timeout == 60
+    create_sweep(store, "s1", "p", "one", CONFIG, 7)
+    claim_trial(store, "s1", "r0", "live-agent", counting)
+    start_run(store, "r0")
+    assert [(t.status, t.run_state) for t in list_trials(store, "s1")] == [("running", "running")]
+    claim_trial(store, "s1", "r1", "dead-agent", counting)
+    start_run(store, "r1", silent_for=600)  # its agent was killed (-9) ten minutes ago
+    seen: list[str] = []
+
+    def watching(sweep: SweepRow, trials: Sequence[TrialRow]) -> Proposal | None:
+        seen.extend(t.status for t in trials)
+        return counting(sweep, trials)
+
+    claim = claim_trial(store, "s1", "r2", "live-agent", watching)
+    assert claim.trial is not None and claim.trial.number == 2
+    assert seen == ["running", "crashed"]  # the search sees the dead agent's trial as ended
+    trials = list_trials(store, "s1")
+    assert [(t.status, t.run_state) for t in trials[:2]] == [
+        ("running", "running"),
+        ("crashed", "crashed"),
+    ]
+
+
+def test_a_trial_whose_run_never_appeared_reads_crashed_once_its_claim_is_old(
+    short_timeout: Store,
+) -> None:
+    store = short_timeout
+    create_sweep(store, "s1", "p", "one", CONFIG, 7)
+    claim_trial(store, "s1", "ghost", "dead-agent", counting)
+    assert [(t.status, t.run_state) for t in list_trials(store, "s1")] == [("running", None)]
+    with store._write() as conn:
+        conn.execute(update(sweep_trials).values(claimed_at=time.time() - 600))
+    assert [(t.status, t.run_state) for t in list_trials(store, "s1")] == [("crashed", None)]
+
+
+def test_a_trial_whose_run_ended_long_ago_but_was_never_ended_reads_crashed(
+    short_timeout: Store,
+) -> None:
+    """An agent killed alone leaves its subprocess trial running; that run then finishes."""
+    store = short_timeout
+    create_sweep(store, "s1", "p", "one", CONFIG, 7)
+    for number, ended_ago in enumerate((600.0, 5.0)):
+        run_id = f"r{number}"
+        claim_trial(store, "s1", run_id, "agent", counting)
+        start_run(store, run_id, silent_for=ended_ago + 10)
+        store.apply(run_id, [RunFinish(seq=2, ts=time.time() - ended_ago, state="finished")])
+    trials = list_trials(store, "s1")
+    assert [(t.status, t.run_state) for t in trials] == [
+        ("crashed", "finished"),
+        ("running", "finished"),  # its agent is about to end it
+    ]
+
+
+def test_an_ended_trial_keeps_its_status_and_crashed_is_never_stored(
+    short_timeout: Store,
+) -> None:
+    store = short_timeout
+    create_sweep(store, "s1", "p", "one", CONFIG, 7)
+    start_run(store, "r0", silent_for=600)
+    claim_trial(store, "s1", "r0", "slow-agent", counting)
+    assert list_trials(store, "s1")[0].status == "crashed"
+    end_trial(store, "s1", 0, "failed", "it came back after all")
+    assert list_trials(store, "s1")[0].status == "failed"
+    with pytest.raises(ValueError, match="not 'crashed'"):
+        end_trial(store, "s1", 0, "crashed")

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 
 import cairn
+from cairn.journal.records import RunStart
 from cairn.sdk import session
 from cairn.store.store import Store
-from cairn.store.sweeps import change_state, get_sweep, list_trials
+from cairn.store.sweeps import change_state, claim_trial, get_sweep, list_trials
 from cairn.sweeps.agent import Agent, AgentResult, SweepAgentError
-from cairn.sweeps.controller import new_sweep
+from cairn.sweeps.controller import new_sweep, next_trial
 
 TRAIN = """\
 import argparse, sys, time
@@ -194,6 +195,39 @@ def test_in_process_agent_runs_the_function_with_the_trial_as_config(
     best = sweep.best_run()
     assert best is not None and best.config["lr"] == 0.01
     assert [t.status for t in sweep.trials()] == ["finished"] * 3
+
+
+def test_a_dead_agents_grid_point_reads_crashed_and_is_not_handed_out_again(
+    store_dir: Path, no_open_run: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAIRN_HEARTBEAT_TIMEOUT", "60")
+    sweep_id = cairn.sweep(
+        {
+            "method": "grid",
+            "metric": {"name": "loss", "goal": "minimize"},
+            "parameters": {"lr": {"values": [0.1, 0.01, 0.001]}},
+        },
+        project="dead",
+    )
+    store = Store.local(store_dir)
+    # An agent claimed trial 0 and started its run, then was killed (-9): no heartbeat since.
+    claim_trial(store, sweep_id, "r-dead", "dead-agent", next_trial)
+    start = RunStart(seq=1, run_id="r-dead", project="dead", name="r-dead", created_at=0.0)
+    store.apply("r-dead", [start])
+
+    def train() -> None:
+        run = cairn.init()
+        run.log({"loss": abs(run.config["lr"] - 0.01)})
+
+    result = cairn.agent(sweep_id, function=train)
+    assert (result.trials, result.failures) == (2, 0)
+    trials = list_trials(store, sweep_id)
+    assert [(t.params["lr"], t.status) for t in trials] == [
+        (0.1, "crashed"),
+        (0.01, "finished"),
+        (0.001, "finished"),
+    ]
+    assert get_sweep(store, sweep_id).state == "finished"  # the crashed point is not retried
 
 
 def test_an_in_process_trial_that_raises_fails_and_the_agent_goes_on(

@@ -6,9 +6,10 @@ import math
 from typing import Any
 
 import numpy as np
+from optuna.trial import TrialState
 
 from cairn.store.sweeps import TrialRow
-from cairn.sweeps.bayes import optuna_space, suggest
+from cairn.sweeps.bayes import _frozen, optuna_space, suggest
 from cairn.sweeps.config import SweepConfig, load_sweep_config
 from cairn.sweeps.search import random_point
 
@@ -138,3 +139,24 @@ def test_running_and_failed_trials_are_told_but_not_as_results() -> None:
     )
     second = suggest(config, [running, failed], 1, 2)
     assert second.params != first.params
+
+
+def test_a_crashed_trial_is_told_as_failed_even_with_a_value() -> None:
+    config = load_sweep_config(BRANIN)
+    first = suggest(config, [], 1, 0)
+    assert first.suggestion is not None
+    crashed = TrialRow(
+        sweep_id="s",
+        number=0,
+        run_id="r0",
+        params=first.params,
+        suggestion=first.suggestion,
+        status="crashed",
+        agent="a",
+        claimed_at=0.0,
+        run_state="crashed",
+        summary={"value": 0.5},  # logged before its agent died: not a result
+    )
+    distributions = {name: dist for name, (dist, _) in optuna_space(config)[0].items()}
+    told = _frozen(config, crashed, first.suggestion, distributions)
+    assert told.state == TrialState.FAIL and told.value is None

@@ -5,6 +5,16 @@ Claiming happens inside ONE write transaction that first locks the sweep's row (
 many agents claim at once, each trial number (and each grid point) is handed out exactly once.
 What the next trial is, the caller decides (``cairn.sweeps`` holds the search): the store knows
 rows and transactions, not search strategies.
+
+A trial whose agent died (kill -9, machine lost) is ``crashed``, derived on read like a run's state
+(``Store.state_column``): a ``running`` trial whose run reads crashed (no heartbeat for
+``Store.heartbeat_timeout``), whose run never reached the store though it was claimed longer ago
+than that timeout, or whose run ended longer ago than that (an agent killed alone leaves its
+subprocess trial running; nobody then records how the trial ended). Nothing is written, so no job
+must run to settle it and no agent must notice; every reader (the claim's ``propose``, the Python
+and HTTP APIs, the dashboard) sees the same status. A crashed trial is not retried: its number,
+and so its grid point, stays used, as a failed trial's does. If its agent was alive after all and
+ends it, the stored status wins again.
 """
 
 from __future__ import annotations
@@ -25,8 +35,11 @@ if TYPE_CHECKING:
 STATES = ("running", "paused", "stopped", "cancelled", "finished")
 """running: trials are handed out; paused: none for now; stopped: none again, running trials
 finish; cancelled: none again and running trials are killed; finished: the search is done."""
-TRIAL_STATUSES = ("running", "finished", "failed", "stopped", "killed")
-"""stopped: early termination ended it; killed: the sweep was cancelled while it ran."""
+TRIAL_STATUSES = ("running", "finished", "failed", "stopped", "killed", "crashed")
+"""stopped: early termination ended it; killed: the sweep was cancelled while it ran; crashed: its
+agent died while it ran (derived on read, never stored: see the module docstring)."""
+ENDINGS = ("finished", "failed", "stopped", "killed")
+"""The statuses ``end_trial`` stores."""
 ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "pause": (("running",), "paused"),
     "resume": (("paused",), "running"),
@@ -169,9 +182,27 @@ def list_sweeps(store: Store, project: str | None = None) -> list[SweepRow]:
         return [_row(r) for r in conn.execute(query)]
 
 
-def _trials(conn: Connection, sweep_id: str) -> list[TrialRow]:
+def _status(r: Any, cutoff: float) -> str:
+    """The trial's status as read: a running trial whose agent died reads crashed."""
+    if r.status != "running":
+        return str(r.status)
+    if r.run_state is None:
+        lost = r.claimed_at < cutoff
+    else:  # the run crashed, or it ended so long ago that its agent should have ended the trial
+        lost = r.run_state == "crashed" or (r.finished_at is not None and r.finished_at < cutoff)
+    return "crashed" if lost else "running"
+
+
+def _trials(store: Store, conn: Connection, sweep_id: str) -> list[TrialRow]:
+    now = time.time()
+    cutoff = now - store.heartbeat_timeout
     query = (
-        select(sweep_trials, runs.c.state.label("run_state"), runs.c.summary)
+        select(
+            sweep_trials,
+            store.state_column(now).label("run_state"),
+            runs.c.summary,
+            runs.c.finished_at,
+        )
         .select_from(sweep_trials.outerjoin(runs, runs.c.id == sweep_trials.c.run_id))
         .where(sweep_trials.c.sweep_id == sweep_id)
         .order_by(sweep_trials.c.number)
@@ -182,7 +213,7 @@ def _trials(conn: Connection, sweep_id: str) -> list[TrialRow]:
             number=r.number,
             run_id=r.run_id,
             params=dict(r.params),
-            status=r.status,
+            status=_status(r, cutoff),
             agent=r.agent,
             claimed_at=r.claimed_at,
             ended_at=r.ended_at,
@@ -196,10 +227,11 @@ def _trials(conn: Connection, sweep_id: str) -> list[TrialRow]:
 
 
 def list_trials(store: Store, sweep_id: str) -> list[TrialRow]:
-    """A sweep's trials in claim order, each with its run's state and summary."""
+    """A sweep's trials in claim order, each with its run's state (crashed when its heartbeat
+    stopped) and summary, and its status as read (crashed when its agent died)."""
     get_sweep(store, sweep_id)
     with store._read() as conn:
-        return _trials(conn, sweep_id)
+        return _trials(store, conn, sweep_id)
 
 
 def change_state(store: Store, sweep_id: str, action: str) -> SweepRow:
@@ -230,7 +262,7 @@ def claim_trial(store: Store, sweep_id: str, run_id: str, agent: str, propose: P
     """Claim the sweep's next trial for ``agent`` in one transaction (see the module docstring).
 
     A sweep that is not running gives no trial; a search that ``propose`` says is done marks the
-    sweep finished.
+    sweep finished. ``propose`` sees crashed trials as crashed (ended, like failed ones).
     """
     with store._write() as conn:
         found = conn.execute(_select().where(sweeps.c.id == sweep_id).with_for_update()).first()
@@ -239,7 +271,7 @@ def claim_trial(store: Store, sweep_id: str, run_id: str, agent: str, propose: P
         sweep = _row(found)
         if sweep.state != "running":
             return Claim(None, sweep.state)
-        proposal = propose(sweep, _trials(conn, sweep_id))
+        proposal = propose(sweep, _trials(store, conn, sweep_id))
         now = time.time()
         if proposal is None:
             conn.execute(
@@ -282,8 +314,8 @@ def end_trial(
     store: Store, sweep_id: str, number: int, status: str, note: str | None = None
 ) -> None:
     """Record how a trial ended: finished, failed, stopped (early) or killed (cancelled)."""
-    if status not in TRIAL_STATUSES[1:]:
-        raise ValueError(f"a trial ends {', '.join(TRIAL_STATUSES[1:])}, not {status!r}")
+    if status not in ENDINGS:
+        raise ValueError(f"a trial ends {', '.join(ENDINGS)}, not {status!r}")
     with store._write() as conn:
         conn.execute(
             update(sweep_trials)

@@ -1,7 +1,8 @@
 """``bayes`` search: Optuna's TPE sampler through ask/tell, its study rebuilt from the store.
 
 Nothing lives in the agent's memory: each claim rebuilds an in-memory Optuna study from the sweep's
-trials as stored (finished trials with their run's summary value, running ones as RUNNING), asks it
+trials as stored (finished trials with their run's summary value, running ones as RUNNING, failed,
+killed and crashed ones as FAIL, so a dead agent's trial is never told a value), asks it
 for one trial, and stores the answer. So any agent on any machine can ask, and a sweep survives
 its agents. Why TPE: it handles every kind of parameter the config has (ints, floats, log scales,
 categories), needs no extra dependency, scales to hundreds of trials in milliseconds, and with
@@ -124,7 +125,7 @@ def _frozen(
     value = trial_value(config, trial)
     if trial.status == "running" and trial.run_state in (None, "running"):
         return create_trial(state=TrialState.RUNNING, params=params, distributions=distributions)
-    if value is None or trial.status in ("failed", "killed"):
+    if value is None or trial.status in ("failed", "killed", "crashed"):
         return create_trial(state=TrialState.FAIL, params=params, distributions=distributions)
     # Finished, or stopped early by Hyperband: its value then is a fair (pessimistic) result.
     return create_trial(params=params, distributions=distributions, value=value)

@@ -51,14 +51,19 @@ class Sweep(BaseModel):
     run_cap: int | None
     grid_size: int | None = Field(description="grid: how many trials the grid has")
     trial_count: int
-    counts: dict[str, int] = Field(description="trials by status: running, finished, failed...")
+    counts: dict[str, int] = Field(
+        description="trials by status: running, finished, failed, stopped, killed, crashed"
+    )
     best: SweepBest | None
 
 
 class Trial(BaseModel):
     number: int
     run_id: str
-    status: str = Field(description="running, finished, failed, stopped (early) or killed")
+    status: str = Field(
+        description="running, finished, failed, stopped (early), killed (the sweep was cancelled) or "
+        "crashed (its agent died: its run lost its heartbeat, or never appeared)",
+    )
     run_state: str | None = Field(description="the run's state; null before it reached the store")
     params: JsonObject
     value: float | None = Field(description="the run's summary value of the sweep's metric")

@@ -4,7 +4,8 @@ import type { JsonValue, RunPage } from "../../api/types";
 
 export type SweepState = "running" | "paused" | "stopped" | "cancelled" | "finished";
 export type SweepAction = "pause" | "resume" | "stop" | "cancel";
-export type TrialStatus = "running" | "finished" | "failed" | "stopped" | "killed";
+/** crashed: its agent died while it ran (the server derives it from the run's heartbeat). */
+export type TrialStatus = "running" | "finished" | "failed" | "stopped" | "killed" | "crashed";
 export type Goal = "minimize" | "maximize";
 
 export interface SweepMetric {
