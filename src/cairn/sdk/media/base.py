@@ -9,6 +9,7 @@ them (``stage(data) -> sha256``) and returns the JSON metadata the store keeps. 
 from __future__ import annotations
 
 import io
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,14 @@ Stage = Callable[[bytes], str]
 """Stages bytes for upload; returns their sha256 hex digest."""
 
 
-class Media:
+class Media(ABC):
     """Base of every loggable media type (``Image``, ``Histogram``, ``Table``, ...)."""
 
     kind: str = "media"
 
+    @abstractmethod
     def encode(self, stage: Stage) -> dict[str, Any]:
         """The metadata the store keeps; digests of staged bytes go under ``blob``/``blobs``."""
-        raise NotImplementedError
 
 
 def array_of(data: Any, what: str) -> Any:

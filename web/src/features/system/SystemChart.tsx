@@ -11,6 +11,7 @@ import { buildPlotData, columnBudget } from "../charts/lib/plotData";
 import type { SeriesScheduler } from "../charts/lib/seriesScheduler";
 import type { Zoom } from "../charts/state/viewState";
 import type { SystemChartSpec } from "./systemCharts";
+import { panelState } from "../charts/lib/panelState";
 
 /** System metrics are readings over time, not per training step. */
 export const SYSTEM_X = "_runtime";
@@ -67,15 +68,7 @@ function SystemChartImpl(props: SystemChartProps): JSX.Element {
     () => buildPlotData(lines, { smoothing: 0, logy: false, maxColumns: columnBudget(lines.length, widthBucket) }),
     [lines, widthBucket],
   );
-  const state = !seen
-    ? "idle"
-    : query.isError
-      ? "error"
-      : query.data === undefined
-        ? "loading"
-        : lines.length === 0
-          ? "empty"
-          : "ready";
+  const state = panelState(seen, query, lines.length);
 
   return (
     <div

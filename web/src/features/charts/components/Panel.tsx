@@ -13,6 +13,7 @@ import { KeyPicker } from "./KeyPicker";
 import { LineChart } from "./LineChart";
 import { PanelMenu } from "./PanelMenu";
 import { PANEL_HEIGHTS, type PanelSize, ResizeHandle } from "./ResizeHandle";
+import { panelState } from "../lib/panelState";
 
 export interface PanelProps {
   project: string;
@@ -36,7 +37,6 @@ export interface PanelProps {
   onResize: (section: string, panelId: string, size: PanelSize) => void;
 }
 
-type PanelState = "idle" | "loading" | "error" | "empty" | "ready";
 
 /** Cairn's system readings are sampled over time, not per step: their panels draw against time. */
 const SYSTEM_X: XAxis = "_runtime";
@@ -96,15 +96,7 @@ function PanelImpl(props: PanelProps): JSX.Element {
     root.dataset.xMax = String(max);
   }, []);
 
-  const state: PanelState = !seen
-    ? "idle"
-    : query.isError
-      ? "error"
-      : query.data === undefined
-        ? "loading"
-        : lines.length === 0
-          ? "empty"
-          : "ready";
+  const state = panelState(seen, query, lines.length);
   const w = preview?.w ?? panel.w;
   const h = preview?.h ?? panel.h;
   const title = panel.keys.join(", ");
