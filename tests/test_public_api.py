@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+
 import pytest
 
 import cairn
@@ -43,15 +46,36 @@ PUBLIC = [
     "watch",
 ]
 
+PLOTS = ["bar", "confusion_matrix", "histogram", "line", "pr_curve", "roc_curve", "scatter"]
+
 
 def test_all_is_pinned() -> None:
     assert sorted(cairn.__all__) == PUBLIC
     assert len(cairn.__all__) == len(set(cairn.__all__))
 
 
-@pytest.mark.parametrize("name", PUBLIC)
-def test_every_public_name_resolves(name: str) -> None:
-    assert getattr(cairn, name) is not None
+@pytest.mark.parametrize("name", [n for n in PUBLIC if n != "__version__"])
+def test_every_public_name_is_cairns_own(name: str) -> None:
+    """Each name is defined in Cairn (not a stray re-export of a dependency), importable by
+    ``from cairn import NAME``, and is what its case says: a class, or a function."""
+    value = getattr(cairn, name)
+    if inspect.ismodule(value):  # cairn.plot: a namespace of chart builders
+        builders = {
+            n
+            for n, f in inspect.getmembers(value, inspect.isfunction)
+            if f.__module__ == value.__name__ and not n.startswith("_")
+        }
+        assert builders == set(PLOTS)
+        return
+    assert value.__module__.split(".")[0] == "cairn", value.__module__
+    home = importlib.import_module(value.__module__)
+    assert getattr(home, value.__name__) is value
+    if name[0].isupper():
+        assert isinstance(value, type)
+        if name.endswith("Error"):
+            assert issubclass(value, cairn.CairnError)
+    else:
+        assert inspect.isfunction(value)
 
 
 @pytest.mark.parametrize("name", [n for n in PUBLIC if n[0].islower() and n != "__version__"])

@@ -172,7 +172,12 @@ def test_hooks_after_finish_log_nothing() -> None:
     model = _model()
     run.watch(model, log_freq=1)
     run.finish(quiet=True)
-    _train(run, model, 1, log=False)  # the hooks are gone; training goes on without error
+    before = read_journal(run.journal).records if run.journal else []
+    assert not model._forward_pre_hooks  # the forward hook is off
+    assert all(not p._backward_hooks for p in model.parameters())  # and every tensor hook
+    _train(run, model, 2, log=False)  # training goes on without error...
+    after = read_journal(run.journal).records if run.journal else []
+    assert len(after) == len(before) > 0  # ...and writes nothing more
 
 
 @pytest.mark.parametrize(
