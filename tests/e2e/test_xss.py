@@ -100,6 +100,7 @@ def _log_payloads(store_dir: Path) -> Payloads:
         bars.add_data(IMG, 1.0)
         bars.add_data(SCRIPT, 2.0)
         truth = np.array([0, 1, 2, 2, 1, 0])
+        probas = np.eye(3)[truth] * 0.6 + np.random.default_rng(i).uniform(0, 0.4, (6, 3))
         pixels = np.full((16, 16, 3), 200, dtype=np.uint8)
         run.log(
             {
@@ -111,6 +112,8 @@ def _log_payloads(store_dir: Path) -> Payloads:
                 "confusion": cairn.plot.confusion_matrix(truth, truth[::-1], [IMG, SVG, ALERT]),
                 "curve": cairn.plot.line(curve, IMG, SVG, title=SCRIPT),
                 "bars": cairn.plot.bar(bars, "label", "value", title=ALERT),
+                "roc": cairn.plot.roc_curve(truth, probas, labels=[IMG, SVG, ALERT], title=IMG),
+                "pr": cairn.plot.pr_curve(truth, probas, labels=[SCRIPT, URL, IMG], title=SVG),
             }
         )
         if i == 0:
