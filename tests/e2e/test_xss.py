@@ -290,7 +290,7 @@ def test_payloads_in_every_field_never_run(page: Any, payloads: tuple[str, Paylo
     # Every tab of the run page; every chart on it hovered.
     for run_id in logged.runs:
         _run_page(page, url, run_id)
-        expect(page.get_by_test_id("tab-overview")).to_be_visible()
+        expect(page.get_by_test_id("run-notes")).to_contain_text(SCRIPT + URL)
         guard.check("the run overview")
         for tab in ("charts", "media", "logs", "artifacts", "reproducibility", "system"):
             button = page.get_by_test_id(f"tab-{tab}")
@@ -312,6 +312,8 @@ def test_payloads_in_every_field_never_run(page: Any, payloads: tuple[str, Paylo
                     hover_chart(page, chart, limit=60)
                 assert IMG in guard.shown_in("plot-chart")
                 expect(media.get_by_test_id("table-panel").first).to_contain_text(SCRIPT)
+            if tab == "logs":
+                expect(page.get_by_test_id("logs-tab")).to_contain_text(IMG)
             if tab == "artifacts":
                 graph = page.get_by_test_id("lineage")
                 expect(graph.get_by_test_id("lineage-node").first).to_be_visible()
