@@ -1,6 +1,9 @@
 // One ECharts instance per element: made on mount, resized with the element, disposed on unmount.
 // This imports echarts/core: use it only from modules that are loaded lazily (React.lazy), so the
 // app's first paint does not download ECharts.
+// Tooltips are HTML: ECharts 6 escapes the names and values of its default tooltips, but a
+// `formatter` function's string (and a "{b}" template) goes in as markup, so build it with
+// `html` from lib/escapeHtml.
 import { type ECharts, init } from "echarts/core";
 import { type RefObject, useEffect, useRef } from "react";
 

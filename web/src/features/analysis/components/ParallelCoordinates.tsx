@@ -9,8 +9,8 @@ import { useECharts } from "../../../lib/useECharts";
 import { useDocumentTheme } from "../../charts/hooks/useDocumentTheme";
 import { type AnalysisRun, type AxisSpec, type Brush, type Goal, buildAxes, plottableRuns } from "../lib/axes";
 import { setAxisBrush } from "../lib/brush";
-import { formatValue } from "../lib/rank";
 import { type ChartColors, PLOT_MARGIN, axisId, buildOption } from "../lib/chartOption";
+import { runTooltip } from "../lib/tooltip";
 
 echarts.use([ParallelChart, ParallelComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer]);
 
@@ -35,10 +35,6 @@ interface AreaSelectEvent {
 interface ItemEvent {
   dataIndex?: number;
   seriesType?: string;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**
@@ -101,12 +97,7 @@ export function ParallelCoordinates(props: ParallelCoordinatesProps): JSX.Elemen
       formatter: (item: unknown) => {
         const index = (item as ItemEvent).dataIndex ?? -1;
         const run = runs[index];
-        if (!run) return "";
-        const rows = axes.map((axis) => {
-          const value = axis.source === "config" ? run.config[axis.key] : run.summary[axis.key];
-          return `${escapeHtml(axis.key)}: <b>${escapeHtml(formatValue(value))}</b>`;
-        });
-        return `<b>${escapeHtml(run.name)}</b><br/>${rows.join("<br/>")}`;
+        return run ? runTooltip(run, axes) : "";
       },
     };
     chart.setOption(option, { notMerge: true });

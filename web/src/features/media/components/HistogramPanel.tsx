@@ -4,6 +4,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { type JSX, useMemo } from "react";
 import { api } from "../../../api/client";
+import { html } from "../../../lib/escapeHtml";
 import { mediaApi } from "../api";
 import { heatmapData } from "../lib/heatmap";
 import { type ChartOption, EChart } from "./EChart";
@@ -38,7 +39,7 @@ export function HistogramPanel({
       grid: { left: 54, right: 8, top: 8, bottom: 28 },
       tooltip: {
         formatter: (p: { value: [number, number, number] }) =>
-          `step ${data.steps[p.value[0]]}<br/>≈ ${data.bins[p.value[1]]}: ${p.value[2]}`,
+          html`step ${data.steps[p.value[0]] ?? ""}<br/>≈ ${data.bins[p.value[1]] ?? ""}: ${p.value[2]}`.markup,
       },
       xAxis: { type: "category", data: data.steps, name: "step", nameLocation: "middle", nameGap: 18, axisLabel: { fontSize: 10 } },
       yAxis: { type: "category", data: data.bins, axisLabel: { fontSize: 10 } },

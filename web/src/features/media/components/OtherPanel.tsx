@@ -1,9 +1,11 @@
-// Text, HTML (sanitized with DOMPurify before it is shown), audio, video and 3-D points, at a
-// step picked from the ones logged.
+// Text, HTML (in a sandboxed frame of its own, see lib/htmlDocument), audio, video and 3-D points,
+// at a step picked from the ones logged.
 import { useQuery } from "@tanstack/react-query";
 import DOMPurify from "dompurify";
 import { type JSX, useMemo, useState } from "react";
+import { useDocumentTheme } from "../../charts/hooks/useDocumentTheme";
 import { blobUrl, type MediaKind, type MediaValue, mediaApi } from "../api";
+import { HTML_SANDBOX, htmlDocument, htmlTheme } from "../lib/htmlDocument";
 import { itemsOf } from "../lib/steps";
 import { type ChartOption, EChart } from "./EChart";
 
@@ -25,15 +27,28 @@ function Points({ digest }: { digest: string }): JSX.Element {
   return option ? <EChart option={option} testId="points-chart" height={220} /> : <div className="md-missing">Loading…</div>;
 }
 
+/** Logged HTML in a sandboxed frame; DOMPurify first drops scripts, handlers and <meta>/<base>. */
+function HtmlFrame({ html }: { html: string }): JSX.Element {
+  const theme = htmlTheme(useDocumentTheme());
+  const doc = useMemo(() => htmlDocument(DOMPurify.sanitize(html, { FORCE_BODY: true }), theme), [html, theme]);
+  return (
+    <iframe
+      className="md-html"
+      data-testid="media-html"
+      title="Logged HTML"
+      sandbox={HTML_SANDBOX}
+      referrerPolicy="no-referrer"
+      srcDoc={doc}
+    />
+  );
+}
+
 function Item({ kind, meta }: { kind: MediaKind; meta: Record<string, unknown> }): JSX.Element {
   const blob = typeof meta.blob === "string" ? meta.blob : null;
   const caption = typeof meta.caption === "string" ? <div className="md-caption">{meta.caption}</div> : null;
   if ("error" in meta) return <div className="md-missing error-text">{String(meta.error)}</div>;
   if (kind === "text") return <pre className="md-text">{String(meta.text ?? "")}</pre>;
-  if (kind === "html") {
-    const clean = DOMPurify.sanitize(String(meta.html ?? ""));
-    return <div className="md-html" data-testid="media-html" dangerouslySetInnerHTML={{ __html: clean }} />;
-  }
+  if (kind === "html") return <HtmlFrame html={String(meta.html ?? "")} />;
   if (!blob) return <div className="md-missing">no file</div>;
   if (kind === "audio") {
     return (

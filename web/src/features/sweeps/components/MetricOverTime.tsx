@@ -5,11 +5,11 @@ import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { type JSX, useEffect, useMemo, useRef } from "react";
 import { formatNumber } from "../../../lib/format";
-import { absoluteTime } from "../../../lib/time";
 import { useECharts } from "../../../lib/useECharts";
 import { useDocumentTheme } from "../../charts/hooks/useDocumentTheme";
 import type { Goal, Trial } from "../api";
 import { bestSoFar } from "../lib/progress";
+import { pointTooltip } from "../lib/tooltip";
 
 echarts.use([ScatterChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
@@ -68,10 +68,7 @@ export function MetricOverTime({ trials, metric, goal, onOpenRun, height = 260 }
           formatter: (item: unknown) => {
             const { dataIndex, seriesIndex } = item as { dataIndex: number; seriesIndex: number };
             const point = points[dataIndex];
-            if (!point) return "";
-            const shown = seriesIndex === 0 ? point.value : point.best;
-            const label = seriesIndex === 0 ? `trial ${point.trial}` : "best so far";
-            return `${label}<br/>${metric}: <b>${formatNumber(shown, 5)}</b><br/>${absoluteTime(point.t)}`;
+            return point ? pointTooltip(point, metric, seriesIndex !== 0) : "";
           },
         },
         xAxis: {
