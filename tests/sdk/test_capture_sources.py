@@ -18,8 +18,8 @@ def test_an_argparse_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
     ns = argparse.Namespace(lr=0.1, hf_token="abc", layers=(1, 2), path=Path("/d"))
     out = argparse_source(ns)
     assert out == {
-        "namespace": {"hf_token": "<redacted>", "layers": [1, 2], "lr": 0.1, "path": "PosixPath('/d')"},
-        "argv": ["--lr", "0.1", "--hf-token", "<redacted>"],
+        "namespace": {"hf_token": "[REDACTED]", "layers": [1, 2], "lr": 0.1, "path": "PosixPath('/d')"},
+        "argv": ["--lr", "0.1", "--hf-token", "[REDACTED]"],
     }  # fmt: skip
     assert argparse_source({"lr": 0.1}) is None
 
@@ -65,7 +65,7 @@ def test_hydra_composed_config_overrides_and_folder(
     out = hydra_source()
     assert out is not None
     assert out["config_name"] == "train"
-    assert out["overrides"] == ["optimizer.lr=0.01", "db.password=<redacted>"]
+    assert out["overrides"] == ["optimizer.lr=0.01", "db.password=[REDACTED]"]
     assert out["composed"] == {"optimizer": {"lr": 0.01}, "model": "resnet"}
     assert sorted(out["files"]) == [
         ".hydra/config.yaml",
