@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -26,23 +26,28 @@ SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH", re.IGNORECAS
 REDACTED = "[REDACTED]"
 """What a value stored under a secret name (``api_key``, ``--token``) is replaced with."""
 
-TOKEN_PATTERNS: dict[str, re.Pattern[str]] = {
-    "aws-access-key-id": re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
-    "github-token": re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
-    "slack-token": re.compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}"),
-    "anthropic-key": re.compile(r"\bsk-ant-[A-Za-z0-9_-]{20,}"),
-    "openai-key": re.compile(r"\bsk-(?!ant-)(?=[A-Za-z_-]*[0-9])[A-Za-z0-9_-]{20,}"),
-    "google-api-key": re.compile(r"\bAIza[0-9A-Za-z_-]{35}"),
-    "huggingface-token": re.compile(r"\bhf_[A-Za-z0-9]{30,}"),
-    "npm-token": re.compile(r"\bnpm_[A-Za-z0-9]{36}"),
-    "pypi-token": re.compile(r"\bpypi-AgE[A-Za-z0-9_-]{50,}"),
-    "jwt": re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-    "bearer-token": re.compile(
-        r"(?i)\bbearer[ \t]+(?P<secret>(?=[A-Za-z._~+/-]*[0-9])[A-Za-z0-9._~+/-]{20,}=*)"
+TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("aws-access-key-id", r"A[KS]IA(?<!\wA[KS]IA)[0-9A-Z]{16}\b"),
+    ("github-token", r"gh[pousr]_(?<!\wgh[pousr]_)[A-Za-z0-9]{36,}"),
+    ("github-token", r"github_pat_(?<!\wgithub_pat_)[A-Za-z0-9_]{22,}"),
+    ("slack-token", r"xox[baprs]-(?<!\wxox[baprs]-)[A-Za-z0-9-]{10,}"),
+    ("anthropic-key", r"sk-ant-(?<!\wsk-ant-)[A-Za-z0-9_-]{20,}"),
+    ("openai-key", r"sk-(?<!\wsk-)(?=[A-Za-z_-]*[0-9])[A-Za-z0-9_-]{20,}"),
+    ("google-api-key", r"AIza(?<!\wAIza)[0-9A-Za-z_-]{35}"),
+    ("huggingface-token", r"hf_(?<!\whf_)[A-Za-z0-9]{30,}"),
+    ("npm-token", r"npm_(?<!\wnpm_)[A-Za-z0-9]{36}"),
+    ("pypi-token", r"pypi-AgE(?<!\wpypi-AgE)[A-Za-z0-9_-]{50,}"),
+    ("jwt", r"eyJ(?<!\weyJ)[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    # these two replace their ``secret`` part only; they run after the ones above
+    (
+        "bearer-token",
+        r"earer(?<=\b[Bb]earer)[ \t]+(?P<secret>(?=[A-Za-z_.~+/-]*[0-9])[\w.~+/-]{20,}=*)",
     ),
-    "url-password": re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:(?P<secret>[^/\s:@]+)@"),
-}
-"""Values that are secrets wherever they appear; a ``secret`` group is the part replaced."""
+    ("url-password", r"://(?<=[A-Za-z0-9+.-]://)[^/\s:@]+:(?P<secret>[^/\s:@]+)@"),
+)
+"""Values that are secrets wherever they appear: (kind, regular expression). Each starts with its
+literal prefix (the word boundary is a look-behind after it), so a search skips text fast."""
+_TOKENS = [(kind, re.compile(source)) for kind, source in TOKEN_PATTERNS]
 
 _KEY_BLOCK = r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
 _KEY_END = re.compile(r"-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
@@ -52,13 +57,16 @@ _PRIVATE_KEY = re.compile(
 _KEY_BEGIN = re.compile(_KEY_BLOCK)
 
 _ASSIGNMENT = re.compile(
-    r"(?<![\w.])(?P<key>[A-Za-z_][\w.-]{0,80})[\"']?"
+    r"(?P<word>(?i:password|passwd|pwd|passphrase|secrets?|token|credentials?|apikey|key))"
+    r"[0-9]*[\"']?"
     r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.\[\], |]{0,60}?(?=[ \t]*=))?"  # a type annotation
     r"[ \t]*(?::=|=>|[:=])[ \t]*"
     r"(?:(?P<q>[\"'])(?P<quoted>[^\"'\r\n]{4,400})(?P=q)"
     r"|(?=(?P<bare>[^\s\"',;#()\[\]{}<>=]{6,400}))(?P=bare)(?![(\[]))"  # atomic: no backtrack
 )
-"""``key = "value"``, ``key: value``, ``KEY=value``, ``"key": "value"``, ``--key=value``."""
+"""``key = "value"``, ``key: value``, ``KEY=value``, ``"key": "value"``, ``--key=value``, found
+by the last word of the key (a secret name ends with one of these), then judged whole."""
+_KEY_BEFORE = re.compile(r"[A-Za-z_][\w.-]*\Z")
 
 _SECRET_WORDS = {"password", "passwd", "pwd", "passphrase", "secret", "secrets", "token"}
 _SECRET_WORDS |= {"credential", "credentials", "apikey"}
@@ -158,22 +166,12 @@ def redact_text(text: str, *, code: bool = False) -> tuple[str, list[str]]:
 
     if "PRIVATE KEY" in text:
         text = _PRIVATE_KEY.sub(block, text)
-    for kind, pattern in TOKEN_PATTERNS.items():
+    for kind, pattern in _TOKENS:
         text = pattern.sub(_replacer(kind, kinds), text)
-
-    def assignment(match: re.Match[str]) -> str:
-        if not is_secret_key(match["key"]) or not _is_literal(match, code):
-            return match[0]
-        kinds.add("assignment")
-        group = "quoted" if match["quoted"] is not None else "bare"
-        start, end = match.start(group) - match.start(), match.end(group) - match.start()
-        return match[0][:start] + "[REDACTED:assignment]" + match[0][end:]
-
-    text = _ASSIGNMENT.sub(assignment, text)
-    return text, sorted(kinds)
+    return _redact_assignments(text, code, kinds), sorted(kinds)
 
 
-def _replacer(kind: str, kinds: set[str]) -> Any:
+def _replacer(kind: str, kinds: set[str]) -> Callable[[re.Match[str]], str]:
     def replace(match: re.Match[str]) -> str:
         kinds.add(kind)
         if "secret" not in match.re.groupindex:
@@ -182,6 +180,23 @@ def _replacer(kind: str, kinds: set[str]) -> Any:
         return match[0][:start] + f"[REDACTED:{kind}]" + match[0][end:]
 
     return replace
+
+
+def _redact_assignments(text: str, code: bool, kinds: set[str]) -> str:
+    """Literal values assigned to a secret name replaced, judged by the whole name before the
+    matched word (``pad_token`` is not a secret, ``hf_token`` is)."""
+    out: list[str] = []
+    done = 0
+    for match in _ASSIGNMENT.finditer(text):
+        key = _KEY_BEFORE.search(text, max(0, match.start() - 80), match.end("word"))
+        if key is None or not is_secret_key(key[0]) or not _is_literal(match, code):
+            continue
+        kinds.add("assignment")
+        group = "quoted" if match["quoted"] is not None else "bare"
+        out.append(text[done : match.start(group)] + "[REDACTED:assignment]")
+        done = match.end(group)
+    out.append(text[done:])
+    return "".join(out)
 
 
 def secret_kinds(data: bytes, *, code: bool = False) -> list[str]:
