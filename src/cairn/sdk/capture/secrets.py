@@ -43,7 +43,7 @@ TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
         "bearer-token",
         r"earer(?<=\b[Bb]earer)[ \t]+(?P<secret>(?=[A-Za-z_.~+/-]*[0-9])[\w.~+/-]{20,}=*)",
     ),
-    ("url-password", r"://(?<=[A-Za-z0-9+.-]://)[^/\s:@]+:(?P<secret>[^/\s:@]+)@"),
+    ("url-password", r"://(?<=[A-Za-z0-9+.-]://)[^/\s:@\[]+:(?P<secret>[^/\s:@]+)@"),
 )
 """Values that are secrets wherever they appear: (kind, regular expression). Each starts with its
 literal prefix (the word boundary is a look-behind after it), so a search skips text fast."""
