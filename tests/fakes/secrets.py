@@ -38,6 +38,12 @@ PLANTED = [
     Planted("bearer-token", _t("Zx81Qw", "Er72Ty63Ui54Op45As36"), "headers = 'Bearer {}'"),
     Planted("url-password", _t("hun", "ter2-Wq9x"), "db_url = 'postgresql://me:{}@db:5432/x'"),
     Planted("assignment", _t("correct-", "horse-77"), 'password = "{}"'),
+    Planted("npm-token", _t("npm_", "Lq2Wx7Zr4Tn9Kp3Vb8Hc1Dm6Fs5Gj0Ya2EXy"), "npmrc = {!r}"),
+    Planted(
+        "pypi-token",
+        _t("pypi-AgE", "IcHlwaS5vcmcCJDk4ZjQ5YzE2LTRmN2MtNGQ1Yi1hMzE0LWI2NjU3ZDQ4OTRmZQ"),
+        "pypirc = {!r}",
+    ),
 ]
 """Every kind once or twice; ``line.format(secret)`` is a line of Python holding it."""
 

@@ -12,7 +12,7 @@ How the scan stays honest:
   read back through pyarrow (it is zstd-compressed), gzip/zlib files decompressed; a file in a
   compression the scan cannot read fails the test instead of being skipped;
 - the run is also read back through ``cairn.Api`` (capture, config, console);
-- a canary, a harmless unique string sent down every same channel (config, console, the command
+- a canary, a harmless unique string sent down every channel (config, console, the command
   line, the environment, a snapshot file, the diff), MUST be found: it proves each channel was
   stored and scanned, so "no secret found" cannot come from scanning nothing.
 """

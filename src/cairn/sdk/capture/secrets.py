@@ -132,6 +132,7 @@ def credential_file_reason(path: str) -> str | None:
 
 
 def is_code(path: str) -> bool:
+    """A Python file (or notebook): a bare value there is an expression, not a literal."""
     return PurePosixPath(path).suffix.lower() in CODE_SUFFIXES
 
 
