@@ -8,8 +8,8 @@ import types
 from pathlib import Path
 
 import pytest
+from tests.fakes.planted import PLANTED, PRIVATE_KEY, PRIVATE_KEY_BODY, lines
 from tests.fakes.repos import make_repo
-from tests.fakes.secrets import PLANTED, PRIVATE_KEY, PRIVATE_KEY_BODY, lines
 
 from cairn.sdk.capture.code import Stager, code_section
 

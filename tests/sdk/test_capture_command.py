@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from tests.fakes.secrets import PLANTED
+from tests.fakes.planted import PLANTED
 
 from cairn.sdk.capture.command import command_section
 

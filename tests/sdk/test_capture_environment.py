@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from tests.fakes.secrets import PLANTED
+from tests.fakes.planted import PLANTED
 
 from cairn.sdk.capture.environment import (
     environment_section,

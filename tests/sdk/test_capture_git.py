@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.fakes.planted import PLANTED, lines
 from tests.fakes.repos import git, make_repo
-from tests.fakes.secrets import PLANTED, lines
 
 from cairn.sdk.capture.gitinfo import git_info, repo_root, tracked_files
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.fakes.planted import PLANTED, PRIVATE_KEY, PRIVATE_KEY_BODY, Planted
 from tests.fakes.repos import git, make_repo
-from tests.fakes.secrets import PLANTED, PRIVATE_KEY, PRIVATE_KEY_BODY, Planted
 
 from cairn.sdk.capture.environment import RESULT_ENV_VARS, result_env_vars
 from cairn.sdk.capture.secrets import (

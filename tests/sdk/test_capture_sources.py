@@ -9,7 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from tests.fakes.secrets import PLANTED
+from tests.fakes.planted import PLANTED
 
 from cairn.sdk.capture.sources import argparse_source, hydra_source
 

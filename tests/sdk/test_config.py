@@ -14,7 +14,7 @@ import numpy as np
 import pydantic
 import pytest
 from omegaconf import OmegaConf
-from tests.fakes.secrets import PLANTED
+from tests.fakes.planted import PLANTED
 
 import cairn
 from cairn.errors import ConfigError

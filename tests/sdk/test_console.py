@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from tests.fakes.secrets import PLANTED
+from tests.fakes.planted import PLANTED
 
 import cairn
 from cairn.journal.file import read_journal

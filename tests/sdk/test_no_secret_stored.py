@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.fakes.planted import PLANTED, PRIVATE_KEY, PRIVATE_KEY_BODY, Planted
 from tests.fakes.repos import full_capture, make_repo, run_script
-from tests.fakes.secrets import PLANTED, PRIVATE_KEY, PRIVATE_KEY_BODY, Planted
 
 import cairn
 from cairn.journal.file import read_journal
