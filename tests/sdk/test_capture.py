@@ -100,11 +100,11 @@ def test_environment(trained: tuple[Path, Path, str]) -> None:
 def test_command_can_be_run_again(trained: tuple[Path, Path, str]) -> None:
     repo = trained[0]
     command = capture_of(trained)["command"]
-    assert command["argv"] == ["train.py", "--lr", "0.2", "--api-key=<redacted>"]
+    assert command["argv"] == ["train.py", "--lr", "0.2", "--api-key=[REDACTED]"]
     assert Path(command["cwd"]).resolve() == repo.resolve()
     assert command["executable"] == sys.executable
     assert command["target"] == "train.py" and command["rerunnable"] is True
-    assert command["command_line"].endswith("train.py --lr 0.2 '--api-key=<redacted>'")
+    assert command["command_line"].endswith("train.py --lr 0.2 '--api-key=[REDACTED]'")
     assert command["redacted"] == ["--api-key"]
 
 
@@ -113,7 +113,7 @@ def test_seeds_and_config_sources(trained: tuple[Path, Path, str]) -> None:
     assert capture["seeds"]["seed"] == 3 and "numpy" in capture["seeds"]["seeded"]
     parsed = capture["config_sources"]["argparse"]
     assert parsed["namespace"] == {"lr": 0.2, "steps": 40}
-    assert parsed["argv"] == ["--lr", "0.2", "--api-key=<redacted>"]
+    assert parsed["argv"] == ["--lr", "0.2", "--api-key=[REDACTED]"]
 
 
 def test_no_secret_reaches_the_store_or_the_journal(trained: tuple[Path, Path, str]) -> None:

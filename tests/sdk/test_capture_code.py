@@ -8,6 +8,7 @@ import types
 from pathlib import Path
 
 import pytest
+from tests.fakes.planted import PLANTED, PRIVATE_KEY, PRIVATE_KEY_BODY, lines
 from tests.fakes.repos import make_repo
 
 from cairn.sdk.capture.code import Stager, code_section
@@ -143,3 +144,100 @@ def test_outside_ipython_there_is_no_notebook_section(
         None, None, save_code=False, limit=10**6, stager=Stager(tmp_path, None)
     )
     assert "notebook" not in section
+
+
+# ---- credentials are left out ----------------------------------------------------------------
+
+
+def test_outside_a_repository_credential_files_are_left_out_by_name_and_contents(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "train.py").write_text("import json\n")
+    (folder / "conf.yaml").write_text("lr: 0.1\nmax_tokens: 512\n")
+    (folder / "credentials.json").write_text('{"user": "me", "pin": "quiet-pin-4"}')
+    (folder / "client_secret.json").write_text("{}")
+    by_kind = {p.kind: p for p in PLANTED}
+    (folder / "env.sh").write_text(f"export AWS_KEY_ID={by_kind['aws-access-key-id'].secret}\n")
+    (folder / "hub.yaml").write_text(f"hub: {by_kind['huggingface-token'].secret}\n")
+    (folder / "db.ini").write_text("[db]\npassword = quiet-pass-5\n")
+    (folder / "sa.json").write_text('{"private_key": "' + PRIVATE_KEY.replace("\n", "\\n") + '"}')
+    stager = Stager(tmp_path / "files", None)
+    with pytest.warns(
+        UserWarning, match=r"6 files that look like credentials .* credentials\.json"
+    ):
+        section, blobs = code_section(
+            folder / "train.py", None, save_code=True, limit=10**6, stager=stager
+        )
+    snapshot = section["snapshot"]
+    assert sorted(snapshot["files"]) == ["conf.yaml", "train.py"]
+    assert snapshot["secrets_skipped"] == {
+        "client_secret.json": "name matches *secret*",
+        "credentials.json": "name matches *credentials*",
+        "db.ini": "contents: assignment",
+        "env.sh": "contents: aws-access-key-id",
+        "hub.yaml": "contents: huggingface-token",
+        "sa.json": "contents: private-key",
+    }
+    staged = b"".join(p.read_bytes() for p in (tmp_path / "files").iterdir())
+    for secret in ("quiet-pin-4", "quiet-pass-5", PRIVATE_KEY_BODY, *(p.secret for p in PLANTED)):
+        assert secret.encode() not in staged
+    assert len(blobs) == 2
+
+
+def test_in_a_repository_tracked_credential_files_are_left_out_too(tmp_path: Path) -> None:
+    token = PLANTED[2].secret
+    repo = make_repo(
+        tmp_path / "r",
+        {
+            "train.py": "print(1)\n",
+            ".env": "DB=quiet-db-6\n",
+            "deploy/server.pem": PRIVATE_KEY,
+            "lib/hub.py": f"TOKEN = {token!r}\n",
+            "lib/ok.py": "token = get_token()\n",
+        },
+    )
+    with pytest.warns(UserWarning, match=r"3 files .* untrack the file"):
+        section, _ = code_section(
+            repo / "train.py",
+            repo,
+            save_code=True,
+            limit=10**6,
+            stager=Stager(tmp_path / "f", None),
+        )
+    assert sorted(section["snapshot"]["files"]) == ["lib/ok.py", "train.py"]
+    assert section["snapshot"]["secrets_skipped"] == {
+        ".env": "name matches .env",
+        "deploy/server.pem": "name matches *.pem",
+        "lib/hub.py": "contents: github-token",
+    }
+
+
+def test_the_entry_scripts_text_is_kept_with_its_secrets_redacted(tmp_path: Path) -> None:
+    script = tmp_path / "train.py"
+    script.write_text("\n".join(lines()) + "\nlr = 0.1\n")
+    stager = Stager(tmp_path / "files", None)
+    with pytest.warns(UserWarning, match="train.py"):
+        section, _ = code_section(script, None, save_code=True, limit=10**6, stager=stager)
+    entry = section["entry"]
+    assert entry["content"].endswith("\nlr = 0.1\n")
+    assert not [p.secret for p in PLANTED if p.secret in entry["content"]]
+    assert entry["redacted"] == sorted({p.kind for p in PLANTED})
+    assert entry["sha256"] == sha(script.read_bytes()), "the hash is of the script that ran"
+    assert section["snapshot"]["files"] == {} and not (tmp_path / "files").exists()
+
+
+def test_notebook_cells_are_redacted_and_a_notebook_holding_secrets_is_not_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = PLANTED[5].secret
+    notebook = tmp_path / "explore.ipynb"
+    notebook.write_text('{"cells": [{"source": ["key = \\"' + token + '\\""]}]}')
+    _in_a_kernel(monkeypatch, FakeShell({"In": ["", f"key = {token!r}", "x = 1"]}))
+    monkeypatch.setenv("JPY_SESSION_NAME", str(notebook))
+    stager = Stager(tmp_path / "files", None)
+    section, digests = code_section(None, None, save_code=False, limit=10**6, stager=stager)
+    nb = section["notebook"]
+    assert nb["cells"] == ["key = '[REDACTED:openai-key]'", "x = 1"]
+    assert "sha256" not in nb and digests == [] and "openai-key" in nb["note"]

@@ -9,12 +9,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from tests.fakes.planted import PLANTED
 
 from cairn.sdk.capture.environment import (
     environment_section,
     gpu_info,
     installed_packages,
     requirements_lock,
+    result_env_vars,
 )
 
 
@@ -121,3 +123,26 @@ def test_requirements_pin_versions_vcs_commits_and_comment_local_installs(tmp_pa
         "old-thing==0.1",
         "tool @ git+https://github.com/o/tool.git@abc123",
     ]
+
+
+def test_a_package_installed_from_a_url_with_a_token_loses_the_token(tmp_path: Path) -> None:
+    token = PLANTED[2].secret
+    site = tmp_path / "site"
+    (site / "tool-0.3.dist-info").mkdir(parents=True)
+    direct = {
+        "url": f"https://{token}@github.com/o/tool.git",
+        "vcs_info": {"vcs": "git", "commit_id": "abc123"},
+    }
+    (site / "tool-0.3.dist-info" / "direct_url.json").write_text(json.dumps(direct))
+    packages = installed_packages([str(site)])
+    assert packages["tool"]["direct_url"]["url"] == "https://github.com/o/tool.git"
+    assert token not in requirements_lock(packages)
+
+
+def test_an_allowlisted_variable_keeps_its_value_but_not_a_secret_in_it() -> None:
+    token = PLANTED[5].secret
+    environ = {"XLA_FLAGS": f"--xla_dump_to=/tmp --key={token}", "OMP_NUM_THREADS": "4"}
+    assert result_env_vars(environ) == {
+        "XLA_FLAGS": "--xla_dump_to=/tmp --key=[REDACTED:openai-key]",
+        "OMP_NUM_THREADS": "4",
+    }

@@ -1,10 +1,12 @@
 """The git section, on real repositories: clean, dirty, binary changes, a diff over the cap,
-untracked names, no commits, no repository."""
+untracked names, no commits, no repository, secrets in the diff."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from tests.fakes.planted import PLANTED, lines
 from tests.fakes.repos import git, make_repo
 
 from cairn.sdk.capture.gitinfo import git_info, repo_root, tracked_files
@@ -96,3 +98,57 @@ def test_tracked_files_leave_out_submodules(tmp_path: Path) -> None:
         "vendored",
     )
     assert sorted(tracked_files(repo)) == [".gitmodules", "a.py"]
+
+
+def test_secrets_in_the_diff_are_redacted_and_named(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {"train.py": "lr = 0.1\n", "conf.yaml": "lr: 0.1\n"})
+    (repo / "train.py").write_text("lr = 0.1\n" + "\n".join(lines()) + "\n")
+    (repo / "conf.yaml").write_text("lr: 0.1\ndb_password: quiet-pass-7\n")
+    (repo / "credentials.json").write_text('{"pin": "quiet-pin-8"}')
+    git(repo, "add", "credentials.json")  # staged: part of the diff against HEAD
+    with pytest.warns(UserWarning, match=r"git diff holds .* train\.py"):
+        info, raw = git_info(repo, 1_000_000)
+    diff = info["diff"]
+    for secret in ("quiet-pass-7", "quiet-pin-8", *(p.secret for p in PLANTED)):
+        assert secret not in diff
+    assert "+db_password: [REDACTED:assignment]" in diff
+    assert info["diff_redacted"] == {
+        "conf.yaml": ["assignment"],
+        "credentials.json": ["credential-file"],
+        "train.py": sorted({p.kind for p in PLANTED}),
+    }
+    assert raw is None and info["diff_bytes"] == len(diff.encode())
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", str(repo), str(clone))
+    (clone / "d.patch").write_text(diff)
+    git(clone, "apply", "d.patch")  # the diff still applies, with the placeholders
+    assert "[REDACTED:github-token]" in (clone / "train.py").read_text()
+    assert not (clone / "credentials.json").exists(), "a credential file's changes are left out"
+
+
+def test_a_secret_is_redacted_before_the_diff_is_cut(tmp_path: Path) -> None:
+    token = PLANTED[2].secret
+    repo = make_repo(tmp_path / "r", {"a.py": "x = 0\n"})
+    (repo / "a.py").write_text(f"gh = {token!r}\n" + "y = 1\n" * 100)
+    with pytest.warns(UserWarning):
+        info, _ = git_info(repo, 140)
+    assert info["diff_truncated"] is True and token[:12] not in info["diff"]
+
+
+def test_a_diff_that_is_not_utf8_is_redacted_in_its_exact_bytes(tmp_path: Path) -> None:
+    token = PLANTED[0].secret
+    repo = make_repo(tmp_path / "r", {"latin.txt": "caf\n"})
+    (repo / "latin.txt").write_bytes(f"café {token}\n".encode("latin-1"))
+    with pytest.warns(UserWarning):
+        info, raw = git_info(repo, 100_000)
+    assert raw is not None and "caf\xe9 [REDACTED:aws-access-key-id]".encode("latin-1") in raw
+    assert token.encode() not in raw and token not in info["diff"]
+
+
+def test_untracked_credential_files_are_named_never_read(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {"a.py": "x = 1\n"})
+    (repo / "credentials.json").write_text('{"pin": "quiet-pin-9"}')
+    (repo / ".env").write_text("TOKEN=quiet-token-9\n")
+    info, _ = git_info(repo, 100_000)
+    assert sorted(info["untracked"]) == [".env", "credentials.json"]
+    assert "quiet" not in repr(info)

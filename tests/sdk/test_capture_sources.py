@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from tests.fakes.planted import PLANTED
 
 from cairn.sdk.capture.sources import argparse_source, hydra_source
 
@@ -18,8 +19,8 @@ def test_an_argparse_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
     ns = argparse.Namespace(lr=0.1, hf_token="abc", layers=(1, 2), path=Path("/d"))
     out = argparse_source(ns)
     assert out == {
-        "namespace": {"hf_token": "<redacted>", "layers": [1, 2], "lr": 0.1, "path": "PosixPath('/d')"},
-        "argv": ["--lr", "0.1", "--hf-token", "<redacted>"],
+        "namespace": {"hf_token": "[REDACTED]", "layers": [1, 2], "lr": 0.1, "path": "PosixPath('/d')"},
+        "argv": ["--lr", "0.1", "--hf-token", "[REDACTED]"],
     }  # fmt: skip
     assert argparse_source({"lr": 0.1}) is None
 
@@ -65,7 +66,7 @@ def test_hydra_composed_config_overrides_and_folder(
     out = hydra_source()
     assert out is not None
     assert out["config_name"] == "train"
-    assert out["overrides"] == ["optimizer.lr=0.01", "db.password=<redacted>"]
+    assert out["overrides"] == ["optimizer.lr=0.01", "db.password=[REDACTED]"]
     assert out["composed"] == {"optimizer": {"lr": 0.01}, "model": "resnet"}
     assert sorted(out["files"]) == [
         ".hydra/config.yaml",
@@ -77,3 +78,35 @@ def test_hydra_composed_config_overrides_and_folder(
 def test_hydra_imported_but_not_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _fake_hydra(monkeypatch, tmp_path, initialized=False)
     assert hydra_source() is None
+
+
+def test_secrets_in_hydras_files_and_composed_config_are_redacted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = PLANTED[8].secret
+    folder = tmp_path / "outputs" / "2024-01-01" / ".hydra"
+    folder.mkdir(parents=True)
+    text = f"db:\n  password: quiet-pw-11\n  port: 5432\nhub: {token}\nmax_tokens: 64\n"
+    (folder / "config.yaml").write_text(text)
+    (folder / "overrides.yaml").write_text(f"- +hub={token}\n")
+    _fake_hydra(monkeypatch, folder.parent, initialized=True)
+    out = hydra_source()
+    assert out is not None
+    assert out["composed"] == {
+        "db": {"password": "[REDACTED]", "port": 5432},
+        "hub": "[REDACTED:huggingface-token]",
+        "max_tokens": 64,
+    }
+    assert out["files"][".hydra/config.yaml"] == (
+        "db:\n  password: [REDACTED:assignment]\n  port: 5432\n"
+        "hub: [REDACTED:huggingface-token]\nmax_tokens: 64\n"
+    )
+    assert token not in out["files"][".hydra/overrides.yaml"]
+
+
+def test_a_token_in_an_argparse_value_is_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
+    token = PLANTED[2].secret
+    monkeypatch.setattr(sys, "argv", ["train.py", "--repo", f"https://{token}@github.com/o/r"])
+    out = argparse_source(argparse.Namespace(repo=f"https://{token}@github.com/o/r", lr=0.1))
+    assert out is not None and token not in repr(out)
+    assert out["namespace"]["repo"] == "https://[REDACTED:github-token]@github.com/o/r"

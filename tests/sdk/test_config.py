@@ -14,11 +14,12 @@ import numpy as np
 import pydantic
 import pytest
 from omegaconf import OmegaConf
+from tests.fakes.planted import PLANTED
 
 import cairn
 from cairn.errors import ConfigError
 from cairn.journal.file import read_journal
-from cairn.journal.records import ConfigUpdate
+from cairn.journal.records import ConfigUpdate, RunStart
 from cairn.sdk.config import Config, config_to_dict
 
 pytestmark = pytest.mark.usefixtures("no_open_run")
@@ -289,3 +290,47 @@ def test_an_int_beyond_64_bits_is_kept_as_its_string_with_a_warning(store_dir: P
     stored = cairn.Api(store_dir).run(run.path)
     assert stored.config == {"seed": str(big), "lr": 0.1}
     assert stored.state == "finished" and stored.info.history_rows == 1
+
+
+def test_secrets_in_the_config_are_journaled_redacted_and_kept_in_memory(store_dir: Path) -> None:
+    """The journal (and so the store) gets ``[REDACTED]`` under secret-looking keys and
+    ``[REDACTED:<kind>]`` for token-looking values; the script's own ``run.config`` keeps the real
+    values; ML names that mention tokens or keys keep theirs."""
+    key, hf = PLANTED[5].secret, PLANTED[8].secret
+    config = {
+        "lr": 3e-4,
+        "api_key": key,
+        "db": {"password": "quiet-pw-1", "port": 5432},
+        "token_count": 512,
+        "max_tokens": 128,
+        "num_tokens": 10**6,
+        "tokenizer": "gpt2",
+        "pad_token": "<pad>",
+        "key_dim": 64,
+        "secret_sauce_lr": 0.3,
+        "notes": f"hub {hf}",
+    }
+    run = cairn.init(project="cfg", config=config, mode="offline")
+    assert run.config.api_key == key and run.config.db.password == "quiet-pw-1"
+    run.config.update(hf_token=hf)
+    run.config.model = {"secret_key": "quiet-sk-2", "width": 8}
+    run.finish(quiet=True)
+    assert run.journal is not None
+    records = read_journal(run.journal).records
+    start = next(r for r in records if isinstance(r, RunStart))
+    last = [r for r in records if isinstance(r, ConfigUpdate)][-1]
+    expected = {
+        **config,
+        "api_key": "[REDACTED]",
+        "db": {"password": "[REDACTED]", "port": 5432},
+        "notes": "hub [REDACTED:huggingface-token]",
+    }
+    assert start.config == expected
+    assert last.config == {
+        **expected,
+        "hf_token": "[REDACTED]",
+        "model": {"secret_key": "[REDACTED]", "width": 8},
+    }
+    raw = run.journal.read_bytes()
+    for secret in (key, hf, "quiet-pw-1", "quiet-sk-2"):
+        assert secret.encode() not in raw

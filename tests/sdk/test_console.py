@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from tests.fakes.planted import PLANTED
 
 import cairn
 from cairn.journal.file import read_journal
@@ -184,3 +185,22 @@ def test_console_lines_survive_kill_9(tmp_path: Path, mode: str) -> None:
     sync_journal(store_dir / "runs" / "k9" / "journal", store)
     got = [(x.stream, x.text) for x in cairn.Api(store_dir).run("c/k9").console()]
     assert got == [("stdout", f"line {i}") for i in range(5)] + [("stderr", "to stderr")]
+
+
+def test_secret_values_printed_are_redacted_before_they_are_journaled() -> None:
+    records: list[Record] = []
+    token = PLANTED[2].secret
+    with fake_streams() as (out, _):
+        capture = ConsoleCapture(records.append, interval=60)
+        capture.start()
+        print(f"logging in with {token}")
+        sys.stdout.write(f"{PLANTED[5].secret[:9]}")  # a secret split across two writes
+        sys.stdout.write(f"{PLANTED[5].secret[9:]} done\n")
+        print("password = 'quiet-pw-3'; max_tokens = 512")
+        capture.stop()
+    assert token in out.getvalue(), "the terminal still shows what was printed"
+    assert lines_of(records) == [
+        ("stdout", "logging in with [REDACTED:github-token]"),
+        ("stdout", "[REDACTED:openai-key] done"),
+        ("stdout", "password = '[REDACTED:assignment]'; max_tokens = 512"),
+    ]

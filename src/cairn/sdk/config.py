@@ -2,7 +2,8 @@
 
 Sources: a dict, an ``argparse.Namespace``, a dataclass, a pydantic model, an OmegaConf
 ``DictConfig``, or a path to a YAML or JSON file. Values that JSON cannot hold are stored as their
-``repr``, with a warning naming the key. Every change is journaled (as a snapshot of the config).
+``repr``, with a warning naming the key. Every change is journaled (as a snapshot of the config),
+with secrets redacted (``journaled``): the script keeps the real values in ``run.config``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cairn.errors import ConfigError
+from cairn.sdk.capture.secrets import redact_values
 
 _SCALARS = (str, int, float, bool, type(None))
 _INTERNAL = frozenset({"_data", "_on_change", "_root", "_path"})
@@ -51,6 +53,15 @@ def config_to_dict(source: Any) -> dict[str, Any]:
     if not isinstance(data, Mapping):
         raise ConfigError(f"a config must be a mapping at the top level, not {type(data).__name__}")
     return {str(k): json_safe(v, str(k)) for k, v in data.items()}
+
+
+def journaled(config: dict[str, Any]) -> dict[str, Any]:
+    """The config as it is journaled and stored: a string under a secret-looking key (``api_key``,
+    ``hf_token``, ``db.password``; not ``token_count`` or ``tokenizer``) becomes ``[REDACTED]``,
+    a secret-looking value anywhere (``sk-...``, ``ghp_...``) ``[REDACTED:<kind>]``; keys, numbers
+    and booleans are kept."""
+    redacted: dict[str, Any] = redact_values(config)
+    return redacted
 
 
 def _load_file(path: Path) -> Any:
@@ -134,7 +145,7 @@ class Config(MutableMapping[str, Any]):
     def _changed(self) -> None:
         root = self._root or self
         if root._on_change is not None:
-            root._on_change(root.as_dict())
+            root._on_change(journaled(root.as_dict()))
 
     def __getitem__(self, key: str) -> Any:
         return self._wrap(key, self._data[key])

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from cairn.journal.records import Console, Record
+from cairn.sdk.capture.secrets import redact_text
 
 INTERVAL = 1.0
 MAX_LINE = 65_536
@@ -143,10 +144,12 @@ class ConsoleCapture:
 
 
 def _clean(line: str) -> str:
-    """What a terminal shows of a line: the text after its last carriage return, cut when huge."""
+    """What a terminal shows of a line: the text after its last carriage return, its secret
+    values redacted, cut when huge."""
     line = line.rstrip("\r")
     if "\r" in line:
         line = line.rsplit("\r", 1)[1]
+    line = redact_text(line)[0]  # secret-looking values never reach the journal
     return line if len(line) <= MAX_LINE else line[:MAX_LINE] + " …[cut]"
 
 

@@ -21,7 +21,7 @@ from cairn.errors import UsageError
 from cairn.journal.file import JournalWriter
 from cairn.journal.records import Capture, RunStart
 from cairn.sdk.capture import Capturer, settings_from
-from cairn.sdk.config import config_to_dict
+from cairn.sdk.config import config_to_dict, journaled
 from cairn.sdk.console import ConsoleCapture
 from cairn.sdk.location import find_store_dir, journal_path, run_dir
 from cairn.sdk.names import display_name, new_run_id
@@ -190,7 +190,7 @@ def init(
             project=project,
             name=name,
             created_at=created_at,
-            config=cfg,
+            config=journaled(cfg),
             tags=tags,
             notes=notes,
             group=group,

@@ -4,6 +4,10 @@ repository's tracked files (or, outside a repository, of the source files beside
 Each file's bytes are staged once as ``runs/<id>/files/<sha256>``, unless the local store already
 holds them; the section keeps a manifest ``{path: {sha256, size}}`` and a syncer uploads the staged
 bytes the store lacks. Unchanged files across runs cost nothing.
+
+Files that look like credentials, by name or by contents (``secrets.py``), are left out, listed in
+``snapshot["secrets_skipped"]`` with the reason, and named in a warning; the entry script's text
+and notebook cells are kept with their secret values redacted.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ import hashlib
 import os
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
 from cairn.sdk.capture.gitinfo import GitError, tracked_files
+from cairn.sdk.capture.secrets import credential_file_reason, is_code, redact_text, secret_kinds
 from cairn.store.blobs import BlobStore
 
 ENTRY_TEXT_LIMIT = 1_000_000
@@ -94,7 +100,10 @@ def entry_section(entry: Path | None, root: Path | None) -> dict[str, Any] | Non
         "size": len(data),
     }
     if len(data) <= ENTRY_TEXT_LIMIT:
-        out["content"] = data.decode(errors="replace")
+        content, kinds = redact_text(data.decode(errors="replace"), code=is_code(entry.name))
+        out["content"] = content
+        if kinds:
+            out["redacted"] = kinds
     else:
         out["content"] = None
         out["note"] = f"the script is {len(data):,} bytes; its text is in the snapshot only"
@@ -130,9 +139,14 @@ def code_section(
         paths = _source_files(base)
     files: dict[str, dict[str, Any]] = {}
     skipped: list[str] = []
+    secret: dict[str, str] = {}
     total = 0
     for rel in paths:
         path = base / rel
+        reason = credential_file_reason(rel)
+        if reason is not None:
+            secret[rel] = reason
+            continue
         if path.is_symlink():
             files[rel] = {"symlink": os.readlink(path)}
             continue
@@ -144,6 +158,10 @@ def code_section(
             data = path.read_bytes()
         except OSError:
             continue  # deleted in the work tree (the diff says so) or unreadable
+        kinds = secret_kinds(data, code=is_code(rel))
+        if kinds:
+            secret[rel] = "contents: " + ", ".join(kinds)
+            continue
         total += len(data)
         files[rel] = {"sha256": stager.stage(data), "size": len(data)}
     snapshot: dict[str, Any] = {
@@ -158,9 +176,25 @@ def code_section(
             f"{len(skipped)} files were left out: the snapshot stops at {limit:,} bytes "
             "(Settings.code_limit_bytes / $CAIRN_CODE_LIMIT_BYTES)"
         )
+    if secret:
+        snapshot["secrets_skipped"] = secret
+        warn_secret_files(secret, source)
     section["snapshot"] = snapshot
     digests = sorted({f["sha256"] for f in files.values() if "sha256" in f} | set(notebook_blobs))
     return section, digests
+
+
+def warn_secret_files(secret: dict[str, str], source: str) -> None:
+    """One line naming the files left out of the snapshot, and how to change that."""
+    shown = ", ".join(f"{path} ({why})" for path, why in list(secret.items())[:5])
+    more = f" and {len(secret) - 5} more" if len(secret) > 5 else ""
+    where = "untrack the file" if source == "git" else "move the file out of the script's folder"
+    warnings.warn(
+        f"cairn: {len(secret)} files that look like credentials were left out of the code "
+        f"snapshot: {shown}{more}. Read secrets from environment variables, or {where}; to "
+        "store a file on purpose, log it in a cairn.Artifact (add_file)",
+        stacklevel=2,
+    )
 
 
 NOTEBOOK_CELLS = 2_000
@@ -177,6 +211,7 @@ def notebook_section(stager: Stager) -> dict[str, Any] | None:
         return None
     namespace = getattr(shell, "user_ns", {}) or {}
     cells = [cell for cell in namespace.get("In", [])[1:] if isinstance(cell, str) and cell]
+    cells = [redact_text(cell, code=True)[0] for cell in cells]
     out: dict[str, Any] = {
         "kernel": type(shell).__name__,
         "executed_cells": len(cells),
@@ -188,7 +223,11 @@ def notebook_section(stager: Stager) -> dict[str, Any] | None:
     path = Path(name) if isinstance(name, str) and name else None
     if path is not None and path.suffix == ".ipynb" and path.is_file():
         data = path.read_bytes()
-        out.update(path=str(path), sha256=stager.stage(data), size=len(data))
+        kinds = secret_kinds(data, code=True)
+        if kinds:
+            out.update(path=str(path), note="the notebook file holds secrets: " + ", ".join(kinds))
+        else:
+            out.update(path=str(path), sha256=stager.stage(data), size=len(data))
     return out
 
 

@@ -1,6 +1,7 @@
 """How the run was started, so it can be started again: ``sys.argv``, the working directory, the
 interpreter and its flags, and the exact command line. Values of secret-looking flags
-(``--api-key=...``) are redacted."""
+(``--api-key=...``) and secret-looking values anywhere (``sk-...``, in ``python -c`` code too) are
+redacted; ``redacted`` lists the flags and kinds."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cairn.sdk.capture.secrets import redact_args
+from cairn.sdk.capture.secrets import redact_args, redact_text
 
 
 def command_section(
@@ -26,6 +27,9 @@ def command_section(
     executable = executable or sys.executable
     flags, target = _interpreter_flags(argv, orig)
     args, redacted = redact_args(argv[1:])
+    if target is not None and flags[-1:] == ["-c"]:
+        target, kinds = redact_text(target, code=True)
+        redacted.extend(k for k in kinds if k not in redacted)
     run = [executable, *flags] + ([target] if target is not None else []) + args
     entry = entry_script(argv, flags, cwd)
     out: dict[str, Any] = {

@@ -1,7 +1,9 @@
 """The machine and software a run ran on: Python, OS, CPU, memory, GPUs, installed packages (as
 a requirements lock), the conda environment, and the environment variables that change results.
 
-Never secrets: a variable whose name matches ``SECRET_NAME`` is not stored, even when listed.
+Never secrets: a variable whose name matches ``SECRET_NAME`` is not stored, even when listed; a
+stored value has its secret-looking parts redacted, and a package's direct URL loses its
+credentials.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from cairn.sdk.capture.secrets import is_secret_name
+from cairn.sdk.capture.secrets import is_secret_name, redact_text, strip_url_credentials
 
 RESULT_ENV_VARS = (
     "CUDA_VISIBLE_DEVICES",
@@ -87,7 +89,11 @@ def environment_section(nvml: Any = None) -> dict[str, Any]:
 
 def result_env_vars(environ: Any, names: Iterable[str] = RESULT_ENV_VARS) -> dict[str, str]:
     """The allowlisted variables that are set, never one whose name looks like a secret."""
-    return {name: environ[name] for name in names if name in environ and not is_secret_name(name)}
+    return {
+        name: redact_text(str(environ[name]))[0]
+        for name in names
+        if name in environ and not is_secret_name(name)
+    }
 
 
 def installed_packages(path: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -111,9 +117,16 @@ def installed_packages(path: Iterable[str]) -> dict[str, dict[str, Any]]:
             direct = Path(entry or ".") / name / "direct_url.json"
             if direct.exists():
                 with contextlib.suppress(OSError, ValueError):
-                    info["direct_url"] = json.loads(direct.read_text())
+                    info["direct_url"] = _clean_direct_url(json.loads(direct.read_text()))
             found[key] = info
     return dict(sorted(found.items()))
+
+
+def _clean_direct_url(data: Any) -> Any:
+    """pip's ``direct_url.json`` without a token in its URL (``https://tok@host/pkg.git``)."""
+    if isinstance(data, dict) and isinstance(data.get("url"), str):
+        return {**data, "url": strip_url_credentials(data["url"])}
+    return data
 
 
 def requirements_lock(packages: dict[str, dict[str, Any]]) -> str:

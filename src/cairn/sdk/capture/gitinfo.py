@@ -1,5 +1,6 @@
 """The git state of the code a run starts from: repository root, remote (credentials stripped),
-branch, commit, dirty flag, the diff against HEAD (binary-safe, capped) and untracked names.
+branch, commit, dirty flag, the diff against HEAD (binary-safe, capped, secret values redacted:
+``diff_redacted`` says where and what) and untracked names (names only: never read).
 
 Git is asked with ``GIT_OPTIONAL_LOCKS=0``, so ``git status`` never takes the index lock a user's
 own git command might be waiting for.
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 import os
 import subprocess
+import warnings
 from pathlib import Path
 from typing import Any
 
-from cairn.sdk.capture.secrets import strip_url_credentials
+from cairn.sdk.capture.secrets import redact_diff, strip_url_credentials
 
 TIMEOUT = 30.0
 MAX_UNTRACKED = 1000
@@ -86,6 +88,7 @@ def git_info(
     raw: bytes | None = None
     if info["commit"] is not None and changed:
         diff = git(root, "diff", "HEAD", "--binary", "--no-color", "--no-ext-diff")
+        diff = _redacted(diff, info)
         info["diff_bytes"] = len(diff)
         if len(diff) > diff_limit:
             info["diff"] = diff[:diff_limit].decode(errors="replace")
@@ -107,6 +110,22 @@ def git_info(
         info["diff_bytes"] = 0
         info["diff_truncated"] = False
     return info, raw
+
+
+def _redacted(diff: bytes, info: dict[str, Any]) -> bytes:
+    """The diff with its secret values replaced (before any cut, so no secret is cut in half);
+    ``info["diff_redacted"]`` says ``{path: kinds}``, and a warning names them."""
+    text, found = redact_diff(diff.decode("utf-8", errors="surrogateescape"))
+    if not found:
+        return diff
+    info["diff_redacted"] = found
+    shown = ", ".join(f"{path} ({', '.join(kinds)})" for path, kinds in list(found.items())[:5])
+    warnings.warn(
+        f"cairn: the git diff holds what looks like secrets, stored as [REDACTED:<kind>]: {shown}. "
+        "Read secrets from environment variables; a reproduction applies the placeholders",
+        stacklevel=3,
+    )
+    return text.encode("utf-8", errors="surrogateescape")
 
 
 def _remote(root: Path, branch: str | None) -> dict[str, str] | None:

@@ -1,5 +1,6 @@
 """Where a run's config came from: the argparse namespace given to ``init``, and Hydra's composed
-config, its overrides and its ``.hydra`` output folder when Hydra is running."""
+config, its overrides and its ``.hydra`` output folder when Hydra is running. Secrets in them are
+redacted (``secrets.redact_values``, ``redact_text``)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cairn.sdk.capture.secrets import REDACTED, is_secret_flag, redact_args
+from cairn.sdk.capture.secrets import redact_args, redact_text, redact_values
 
 HYDRA_FILES = ("config.yaml", "hydra.yaml", "overrides.yaml")
 HYDRA_FILE_LIMIT = 1_000_000
 
 
 def argparse_source(config: Any) -> dict[str, Any] | None:
-    """The namespace's values (secret-looking names redacted), when ``config`` is one."""
+    """The namespace's values (secrets redacted), when ``config`` is one."""
     if not isinstance(config, argparse.Namespace):
         return None
-    values = {
-        k: (REDACTED if is_secret_flag(k) else _plain(v)) for k, v in sorted(vars(config).items())
-    }
+    values = redact_values({k: _plain(v) for k, v in sorted(vars(config).items())})
     return {"namespace": values, "argv": redact_args(sys.argv[1:])[0]}
 
 
@@ -51,13 +50,14 @@ def hydra_source() -> dict[str, Any] | None:
         for name in HYDRA_FILES:
             path = folder / name
             if path.is_file() and path.stat().st_size <= HYDRA_FILE_LIMIT:
-                files[f"{subdir}/{name}"] = path.read_text(errors="replace")
+                text = path.read_text(errors="replace")
+                files[f"{subdir}/{name}"] = redact_text(text)[0]
         composed = folder / "config.yaml"
         if composed.is_file():
             import yaml
 
             with contextlib.suppress(yaml.YAMLError):
-                out["composed"] = yaml.safe_load(composed.read_text()) or {}
+                out["composed"] = redact_values(yaml.safe_load(composed.read_text()) or {})
     out["files"] = files
     return out
 
