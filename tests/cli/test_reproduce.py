@@ -152,3 +152,17 @@ def test_a_run_without_a_capture_cannot_be_reproduced(store_dir: Path) -> None:
     )
     result = reproduce(store_dir, "p/old1", "--env", "current")
     assert result.exit_code == 1 and "has no captured command" in result.output
+
+
+def test_a_run_with_a_secret_argument_is_refused(tmp_path: Path) -> None:
+    """The token was stored as ``[REDACTED:<kind>]``: re-running with the placeholder in its
+    place would train something else, so reproduce stops and says how to pass secrets."""
+    script = DETERMINISTIC.replace(
+        'parser.add_argument("--lr"', 'parser.add_argument("--hub")\nparser.add_argument("--lr"'
+    )
+    token = "ghp_" + "a1B2" * 9
+    store_dir, original = train(tmp_path, script, "--hub", token)
+    result = reproduce(store_dir, original.path, "--env", "current")
+    assert result.exit_code == 1, result.output
+    assert "secret arguments" in result.output and "environment variables" in result.output
+    assert token not in result.output
