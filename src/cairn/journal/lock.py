@@ -24,6 +24,8 @@ from typing import Any
 from cairn.errors import RunLockedError
 
 _held: weakref.WeakSet[JournalLock] = weakref.WeakSet()
+HOLDER_WAIT = 2.0
+"""Seconds a refused writer waits for the holder to write its pid and host into the lock file."""
 
 
 def lock_path(journal: Path) -> Path:
@@ -58,7 +60,6 @@ class JournalLock:
             if _same_file(fd, path):
                 break
             os.close(fd)  # released and removed by its holder while we waited: take the new one
-        fsync_dir(journal.parent)
         info = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
@@ -67,6 +68,7 @@ class JournalLock:
         }
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode(), 0)
+        fsync_dir(journal.parent)
         lock = cls(path, fd, made)
         _held.add(lock)
         return lock
@@ -105,6 +107,10 @@ def holder(path: Path) -> dict[str, Any]:
 
 def _locked(what: str, path: Path) -> RunLockedError:
     info = holder(path)
+    deadline = time.monotonic() + HOLDER_WAIT
+    while not info and time.monotonic() < deadline:  # it has locked, and is writing who it is
+        time.sleep(0.01)
+        info = holder(path)
     pid, host = info.get("pid"), info.get("host")
     if pid is None:
         who = f"another process (it has not written its pid to {path} yet)"
