@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 from tests.fakes.runs import make_run
 
 from cairn.cli.main import cli
-from cairn.journal.file import read_journal
+from cairn.journal.file import JournalDamageWarning, read_journal
 from cairn.store.store import Store
 
 
@@ -192,3 +192,22 @@ def test_a_journal_is_synced_into_the_store_it_sits_in(
     assert run.journal is not None
     assert stored(home, run.id) == (records_in(run.journal), "finished", 4)
     assert not (elsewhere / ".cairn").exists(), "no stray store where the command ran"
+
+
+def test_damage_in_the_middle_is_skipped_reported_and_exits_1(store_dir: Path) -> None:
+    run = make_run(store_dir, "p", mode="offline", steps=200)
+    assert run.journal is not None
+    before = read_journal(run.journal)
+    data = bytearray(run.journal.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    run.journal.write_bytes(bytes(data))
+    with pytest.warns(JournalDamageWarning):
+        damaged = read_journal(run.journal)
+    (damage,) = damaged.damaged
+    result = invoke(str(run.journal))
+    assert result.exit_code == 1, result.output
+    out = " ".join(result.output.split())
+    assert f"{damage.length} bytes at byte {damage.offset}" in out and "CRC mismatch" in out
+    n = len(before.records) - 1
+    assert f"{run.id}: {n} new of {n} records applied" in out
+    assert stored(store_dir, run.id) == (len(before.records), "finished", 199)
