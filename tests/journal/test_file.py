@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -467,3 +468,24 @@ def test_reopening_a_journal_with_a_torn_header_starts_it_again(
     writer.close()
     result = read_journal(path)
     assert result.clean and [r.seq for r in result.records] == [1]
+
+
+def test_a_new_journal_and_its_folders_are_fsynced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    path = tmp_path / "runs" / "r" / "journal"
+    (tmp_path / "runs").mkdir()
+    JournalWriter(path).close()
+    assert str(path) in synced
+    assert str(path.parent) in synced, "the new journal's name in its folder"
+    assert str(tmp_path / "runs") in synced, "the new run folder's name in runs/"
+    last_dir_sync = len(synced) - 1 - synced[::-1].index(str(path.parent))
+    assert synced.index(str(path)) < last_dir_sync, "the folder after the file's header"

@@ -144,24 +144,3 @@ def test_a_forked_child_does_not_keep_the_lock_when_its_parent_dies(tmp_path: Pa
     finally:
         os.killpg(parent.pid, signal.SIGKILL)  # the orphaned child too
         parent.communicate(timeout=30)
-
-
-def test_a_new_journal_and_its_folders_are_fsynced(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    synced: list[str] = []
-    real = os.fsync
-
-    def fsync(fd: int) -> None:
-        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
-        real(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    path = tmp_path / "runs" / "r" / "journal"
-    (tmp_path / "runs").mkdir()
-    JournalWriter(path).close()
-    assert str(path) in synced
-    assert str(path.parent) in synced, "the new journal's name in its folder"
-    assert str(tmp_path / "runs") in synced, "the new run folder's name in runs/"
-    last_dir_sync = len(synced) - 1 - synced[::-1].index(str(path.parent))
-    assert synced.index(str(path)) < last_dir_sync, "the folder after the file's header"

@@ -310,7 +310,7 @@ def _open_journal(path: Path, resumed: Resumed | None, lock: JournalLock) -> Jou
             JournalDamageWarning,
             stacklevel=3,
         )
-    return JournalWriter(path, truncate_at=reader.valid_bytes if reader else None, lock=lock)
+    return JournalWriter(path, truncate_at=resumed.valid_bytes if resumed else None, lock=lock)
 
 
 def _install_hooks() -> None:
