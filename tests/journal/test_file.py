@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import struct
@@ -489,3 +490,29 @@ def test_a_new_journal_and_its_folders_are_fsynced(
     assert str(tmp_path / "runs") in synced, "the new run folder's name in runs/"
     last_dir_sync = len(synced) - 1 - synced[::-1].index(str(path.parent))
     assert synced.index(str(path)) < last_dir_sync, "the folder after the file's header"
+
+
+@pytest.mark.parametrize("max_records", [2, 3, 5, 1000])
+@pytest.mark.parametrize("chunk", [file_module.READ_CHUNK, 64, 200], ids=lambda c: f"chunk{c}")
+@pytest.mark.parametrize("bad", [3, 4, 6, 10, 11])
+def test_no_batch_starts_right_after_damage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, max_records: int, chunk: int, bad: int
+) -> None:
+    """A sink refuses a batch whose first seq is not its last + 1 (``StoreGapError``): a batch
+    that began just after skipped damage could never be applied. The record before the damage
+    is held back to start the next batch instead."""
+    monkeypatch.setattr(file_module, "READ_CHUNK", chunk)
+    path = tmp_path / "journal"
+    ends = write_journal(path, history_rows(12, first_seq=1))
+    data = bytearray(path.read_bytes())
+    data[ends[bad - 1] - 1] ^= 0xFF  # seq `bad`
+    path.write_bytes(bytes(data))
+    reader = JournalReader(path)
+    batches = []
+    with pytest.warns(JournalDamageWarning):
+        while batch := reader.read(max_records=max_records):
+            batches.append([r.seq for r in batch])
+    assert [s for b in batches for s in b] == [s for s in range(1, 13) if s != bad]
+    assert all(len(b) <= max_records for b in batches)
+    for before, after in itertools.pairwise(batches):
+        assert after[0] == before[-1] + 1, batches

@@ -341,15 +341,16 @@ def test_resume_skips_a_corrupt_frame_in_the_middle_and_keeps_what_follows(
     with pytest.warns(JournalDamageWarning):
         after = read_journal(journal)
     assert len(after.damaged) == 1 and after.problem is None
-    lost = {r.seq for r in before} - {r.seq for r in after.records}
-    assert len(lost) == 1
+    kept = {r.seq for r in after.records}
+    (lost,) = [r for r in before if r.seq not in kept]
+    rows = 1001 - isinstance(lost, History)  # the middle byte is most likely in a row
     steps = [r.step for r in after.records if isinstance(r, History)]
-    assert len(steps) == 1000 and steps[-1] == 1000
+    assert len(steps) == rows and steps[-1] == 1000
     assert [r.seq for r in after.records] == sorted({r.seq for r in after.records})
     with pytest.warns(JournalDamageWarning):
         result = sync_journal(journal, Store.local(store_dir))
     assert result.applied == len(after.records)
-    assert len(cairn.Api(store_dir).run("r/run-1").history()) == 1000
+    assert len(cairn.Api(store_dir).run("r/run-1").history()) == rows
 
 
 def test_resume_after_a_torn_tail_keeps_no_copy(store_dir: Path) -> None:

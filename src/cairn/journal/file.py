@@ -99,14 +99,18 @@ class JournalReader:
         self.problem: str | None = None
         self.damaged: list[Damage] = []
         self.last_seq = 0
+        self._last_start = 0
         """The seq of the last record read: a frame found after damage must carry a later one."""
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self.read())
 
     def read(self, max_records: int | None = None) -> list[Record]:
-        """The next good records after the last read: at most ``max_records``, from at most about
-        ``READ_CHUNK`` bytes. An empty list means the end, or a bad tail (see ``problem``)."""
+        """The next good records after the last read: at most ``max_records``, from about
+        ``READ_CHUNK`` bytes. An empty list means the end, or a bad tail (see ``problem``).
+
+        A batch never begins with the first record after skipped damage (unless ``max_records``
+        is 1): its seq follows a gap, which a sink refuses at the start of a batch."""
         self.stopped_at = self.problem = None
         out: list[Record] = []
         with open(self.path, "rb") as f:
@@ -119,18 +123,45 @@ class JournalReader:
                 data, more = self._chunk(f)
                 left = None if max_records is None else max_records - len(out)
                 out += self._frames(memoryview(data), self.valid_bytes, left)
+                if more and self.problem and self.problem.split(": ", 1)[1].startswith("torn"):
+                    self.stopped_at = self.problem = None  # the chunk ended mid-frame, not the file
                 if self.problem is None:
-                    if not more or (out and self.valid_bytes - began >= READ_CHUNK):
+                    if not more:
+                        break
+                    # stop for the byte budget only where a good frame comes next (see below)
+                    if out and self.valid_bytes - began >= READ_CHUNK and not self._bad_next(f):
                         break
                     continue
-                if more and self.problem.split(": ", 1)[1].startswith("torn"):
-                    self.stopped_at = self.problem = None  # the chunk ended mid-frame, not the file
-                    break
                 if not self._skip_damage(f):
                     break  # nothing good after the bad frame: it is the tail
-                if out and self.valid_bytes - began >= READ_CHUNK:
-                    break
+            if len(out) > 1 and self._bad_next(f):
+                # A batch must not begin just after a gap in seqs (a sink would refuse it as
+                # records missing): the record before the bad frame starts the next batch.
+                out.pop()
+                self.valid_bytes, self.last_seq = self._last_start, out[-1].seq
         return out
+
+    def _bad_next(self, f: BinaryIO) -> bool:
+        """Whether the frame at ``valid_bytes`` is bad (False at the end of the file)."""
+        if self.problem is not None:
+            return True
+        f.seek(self.valid_bytes)
+        head = f.read(FRAME.size)
+        if not head:
+            return False
+        if len(head) < FRAME.size:
+            return True
+        length, crc = FRAME.unpack(head)
+        if length > MAX_PAYLOAD:
+            return True
+        payload = f.read(length)
+        if len(payload) < length or zlib.crc32(payload) != crc:
+            return True
+        try:
+            decode(payload)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            return True
+        return False
 
     def _chunk(self, f: BinaryIO) -> tuple[bytes, bool]:
         """Up to ``READ_CHUNK`` bytes from ``valid_bytes`` (more if its first frame is longer),
@@ -191,6 +222,7 @@ class JournalReader:
                 break
             last = record.seq
             out.append(record)
+            self._last_start = base + pos
             pos = start + length
         self.valid_bytes = base + pos
         self.last_seq = last
