@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 from tests.fakes.runs import make_run
 
+import cairn
 from cairn.cli.main import cli
 from cairn.journal.file import JournalDamageWarning, read_journal
 from cairn.journal.records import History
@@ -215,3 +216,17 @@ def test_damage_in_the_middle_is_skipped_reported_and_exits_1(store_dir: Path) -
     (lost,) = [r for r in before.records if r.seq not in kept]
     rows = 200 - isinstance(lost, History)
     assert stored(store_dir, run.id) == (len(before.records), "finished", rows)
+
+
+def test_a_live_runs_journal_syncs_while_the_run_holds_its_lock(store_dir: Path) -> None:
+    run = cairn.init(project="p", mode="offline")
+    for step in range(5):
+        run.log({"loss": 1.0 / (step + 1)})
+    run.flush()
+    assert run.journal is not None and run.journal.with_name("journal.lock").exists()
+    result = invoke(str(run.journal))
+    assert result.exit_code == 0, result.output
+    assert stored(store_dir, run.id)[1:] == ("running", 5)
+    run.finish(quiet=True)
+    assert invoke(str(run.journal)).exit_code == 0
+    assert stored(store_dir, run.id)[1:] == ("finished", 5)
