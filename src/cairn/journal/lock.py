@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import itertools
 import json
 import os
 import socket
@@ -48,8 +49,14 @@ class JournalLock:
         journal = Path(journal)
         path = lock_path(journal)
         made = make_dirs(journal.parent)
-        while True:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        for attempt in itertools.count():
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except FileNotFoundError:  # the folder was just removed by a refused init's release
+                if attempt >= 3:
+                    raise
+                made += make_dirs(journal.parent)
+                continue
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
