@@ -118,9 +118,9 @@ FORK = textwrap.dedent(
     from cairn.journal.lock import JournalLock
     lock = JournalLock.acquire(sys.argv[1])
     if os.fork() == 0:  # a data loader worker, say: it outlives its parent
+        print("child", flush=True)  # after the at-fork hooks ran
         time.sleep(60)
         os._exit(0)
-    print("locked", flush=True)
     sys.stdin.read()
     """
 )
@@ -137,7 +137,7 @@ def test_a_forked_child_does_not_keep_the_lock_when_its_parent_dies(tmp_path: Pa
         start_new_session=True,
     )
     try:
-        assert parent.stdout is not None and parent.stdout.readline().strip() == "locked"
+        assert parent.stdout is not None and parent.stdout.readline().strip() == "child"
         parent.send_signal(signal.SIGKILL)
         parent.wait(timeout=30)
         JournalLock.acquire(path).release()  # the child still runs, without the lock
