@@ -99,8 +99,9 @@ class JournalReader:
         self.problem: str | None = None
         self.damaged: list[Damage] = []
         self.last_seq = 0
-        self._last_start = 0
         """The seq of the last record read: a frame found after damage must carry a later one."""
+        self._last_start = 0
+        """Where the last record read starts (to hold it back for the next batch)."""
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self.read())
