@@ -25,6 +25,7 @@ PUBLIC = [
     "Image",
     "Object3D",
     "Run",
+    "RunLockedError",
     "RunNotFoundError",
     "Settings",
     "StoreError",
@@ -92,6 +93,7 @@ def test_exception_tree() -> None:
     assert issubclass(cairn.RunNotFoundError, cairn.StoreError)
     assert issubclass(cairn.ConfigError, cairn.CairnError)
     assert issubclass(cairn.UsageError, cairn.CairnError)
+    assert issubclass(cairn.RunLockedError, cairn.CairnError)
 
 
 @pytest.mark.usefixtures("no_open_run")

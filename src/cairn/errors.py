@@ -12,6 +12,7 @@ CairnError
 ├── ArtifactError         an artifact's contents are unsafe, missing or fail verification
 ├── UsageError            the API was called in a way it does not allow (e.g. log after finish)
 │   └── SweepStateError       a sweep cannot go from its state to the one asked (resume a stopped one)
+├── RunLockedError        another process is writing the run's journal (it names the pid and host)
 └── ReproduceError        a step of `cairn reproduce` failed (it says which, and how to fix it)
 
 TrialStopped              (a BaseException, like SystemExit) a sweep agent stopped this in-process
@@ -19,6 +20,8 @@ TrialStopped              (a BaseException, like SystemExit) a sweep agent stopp
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class CairnError(Exception):
@@ -64,6 +67,20 @@ class ArtifactError(CairnError):
 
 class UsageError(CairnError, RuntimeError):
     """The API was called in a way it does not allow."""
+
+
+class RunLockedError(CairnError):
+    """Another process is writing this run's journal (two ranks resuming one run, a requeued job
+    racing the one before it): the message names its ``pid`` and ``host`` and what to do."""
+
+    def __init__(
+        self, message: str, *, pid: int | None = None, host: str | None = None, path: Any = None
+    ) -> None:
+        super().__init__(message)
+        self.pid = pid
+        self.host = host
+        self.path = path
+        """The lock file."""
 
 
 class ReproduceError(CairnError):

@@ -9,8 +9,10 @@ import pytest
 from click.testing import CliRunner, Result
 from tests.fakes.runs import make_run
 
+import cairn
 from cairn.cli.main import cli
-from cairn.journal.file import read_journal
+from cairn.journal.file import JournalDamageWarning, read_journal
+from cairn.journal.records import History
 from cairn.store.store import Store
 
 
@@ -192,3 +194,39 @@ def test_a_journal_is_synced_into_the_store_it_sits_in(
     assert run.journal is not None
     assert stored(home, run.id) == (records_in(run.journal), "finished", 4)
     assert not (elsewhere / ".cairn").exists(), "no stray store where the command ran"
+
+
+def test_damage_in_the_middle_is_skipped_reported_and_exits_1(store_dir: Path) -> None:
+    run = make_run(store_dir, "p", mode="offline", steps=200)
+    assert run.journal is not None
+    before = read_journal(run.journal)
+    data = bytearray(run.journal.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    run.journal.write_bytes(bytes(data))
+    with pytest.warns(JournalDamageWarning):
+        damaged = read_journal(run.journal)
+    (damage,) = damaged.damaged
+    result = invoke(str(run.journal))
+    assert result.exit_code == 1, result.output
+    out = " ".join(result.output.split())
+    assert f"{damage.length} bytes at byte {damage.offset}" in out and "CRC mismatch" in out
+    n = len(before.records) - 1
+    assert f"{run.id}: {n} new of {n} records applied" in out
+    kept = {r.seq for r in damaged.records}
+    (lost,) = [r for r in before.records if r.seq not in kept]
+    rows = 200 - isinstance(lost, History)
+    assert stored(store_dir, run.id) == (len(before.records), "finished", rows)
+
+
+def test_a_live_runs_journal_syncs_while_the_run_holds_its_lock(store_dir: Path) -> None:
+    run = cairn.init(project="p", mode="offline")
+    for step in range(5):
+        run.log({"loss": 1.0 / (step + 1)})
+    run.flush()
+    assert run.journal is not None and run.journal.with_name("journal.lock").exists()
+    result = invoke(str(run.journal))
+    assert result.exit_code == 0, result.output
+    assert stored(store_dir, run.id)[1:] == ("running", 5)
+    run.finish(quiet=True)
+    assert invoke(str(run.journal)).exit_code == 0
+    assert stored(store_dir, run.id)[1:] == ("finished", 5)

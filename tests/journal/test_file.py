@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -18,12 +20,26 @@ from cairn.journal.file import (
     HEADER,
     MAGIC,
     MAX_PAYLOAD,
+    Damage,
+    JournalDamageWarning,
     JournalFormatError,
     JournalReader,
     JournalWriter,
     read_journal,
 )
 from cairn.journal.records import History, Record, RunFinish, encode
+
+
+class _Contains(str):
+    """Equal to any string containing it."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and str(self) in other
+
+    __hash__ = str.__hash__
+
+
+ANY_CRC = _Contains("CRC mismatch")
 
 
 def frame(record: Record) -> bytes:
@@ -151,7 +167,7 @@ def test_torn_tail_at_every_byte_of_the_last_frame(
         assert result.clean and len(result.records) == count and result.valid_bytes == cut
 
 
-def test_a_flipped_byte_in_the_middle_is_a_crc_mismatch(tmp_path: Path) -> None:
+def test_a_flipped_byte_in_the_middle_skips_that_frame_and_reads_on(tmp_path: Path) -> None:
     path = tmp_path / "journal"
     records = every_record()
     ends = write_journal(path, records)
@@ -159,22 +175,39 @@ def test_a_flipped_byte_in_the_middle_is_a_crc_mismatch(tmp_path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[(ends[bad - 1] + FRAME.size + ends[bad]) // 2] ^= 0x40
     path.write_bytes(bytes(data))
-    result = read_journal(path)
-    assert_same_records(result.records, records[:bad])
-    assert result.stopped_at == result.valid_bytes == ends[bad - 1]
-    assert result.problem is not None
-    assert "CRC mismatch" in result.problem and f"at byte {ends[bad - 1]}" in result.problem
+    with pytest.warns(JournalDamageWarning) as warned:
+        result = read_journal(path)
+    assert_same_records(result.records, records[:bad] + records[bad + 1 :])
+    assert result.damaged == [Damage(ends[bad - 1], ends[bad] - ends[bad - 1], ANY_CRC)]
+    assert result.problem is None and result.stopped_at is None and not result.clean
+    assert result.valid_bytes == len(data)
+    message = str(warned[0].message)
+    assert str(path) in message and f"byte {ends[bad - 1]}" in message
+    assert f"{ends[bad] - ends[bad - 1]} bytes" in message and "CRC mismatch" in message
 
 
-def test_a_flipped_crc_field_is_a_crc_mismatch(tmp_path: Path) -> None:
+def test_a_flipped_crc_field_skips_that_frame(tmp_path: Path) -> None:
     path = tmp_path / "journal"
     ends = write_journal(path, every_record())
     data = bytearray(path.read_bytes())
     data[ends[0] + 4] ^= 0x01  # the second frame's crc
     path.write_bytes(bytes(data))
+    with pytest.warns(JournalDamageWarning, match="CRC mismatch"):
+        result = read_journal(path)
+    assert [r.seq for r in result.records] == [1, *range(3, 10)]
+    assert [(d.offset, d.length) for d in result.damaged] == [(ends[0], ends[1] - ends[0])]
+
+
+def test_a_flipped_crc_field_in_the_last_frame_is_a_corrupt_tail(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    ends = write_journal(path, every_record())
+    data = bytearray(path.read_bytes())
+    data[ends[-2] + 4] ^= 0x01
+    path.write_bytes(bytes(data))
     result = read_journal(path)
-    assert len(result.records) == 1 and result.stopped_at == ends[0]
+    assert len(result.records) == 8 and result.stopped_at == result.valid_bytes == ends[-2]
     assert result.problem is not None and "CRC mismatch" in result.problem
+    assert result.damaged == []
 
 
 @pytest.mark.parametrize("length", [MAX_PAYLOAD + 1, 0xFFFFFFFF])
@@ -202,16 +235,113 @@ def test_a_frame_with_a_good_crc_but_no_record_is_corrupt(tmp_path: Path) -> Non
     assert result.problem is not None and "undecodable" in result.problem
 
 
-def test_reading_stops_at_the_first_bad_frame_even_if_later_ones_are_good(tmp_path: Path) -> None:
+def _damage_in_the_middle(data: bytearray, ends: list[int], how: str) -> tuple[int, int, set[int]]:
+    """Damage seq 501 (and 502) of 1,000 frames one way: the damaged range, the seqs lost."""
+    start, end = ends[499], ends[501]  # seq 501 is from ends[499] to ends[500], 502 after it
+    one = (start, ends[500] - start, {501})
+    if how == "flipped payload byte":
+        data[ends[501] - 2] ^= 0xFF
+        return ends[500], ends[501] - ends[500], {502}
+    if how == "length too large":
+        data[start : start + 4] = struct.pack("<I", 10_000)  # points past the next frame
+        return one
+    if how == "length past the end":
+        data[start : start + 4] = struct.pack("<I", MAX_PAYLOAD - 1)
+        return one
+    if how == "absurd length":
+        data[start : start + 4] = struct.pack("<I", 0xFFFFFFFF)
+        return one
+    if how == "zeroed":
+        data[start + 3 : end - 3] = bytes(end - start - 6)
+        return start, end - start, {501, 502}
+    garbage = b"\x85\xa4type garbage \x00\x01 that is not a frame"
+    data[end:end] = garbage
+    return end, len(garbage), set()
+
+
+HOW = [
+    "flipped payload byte",
+    "length too large",
+    "length past the end",
+    "absurd length",
+    "zeroed",
+    "garbage inserted",
+]
+
+
+@pytest.mark.parametrize("how", HOW)
+@pytest.mark.parametrize("chunk", [file_module.READ_CHUNK, 64], ids=lambda c: f"chunk{c}")
+def test_damage_in_the_middle_is_skipped_and_every_good_frame_after_it_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str, chunk: int
+) -> None:
+    monkeypatch.setattr(file_module, "READ_CHUNK", chunk)
     path = tmp_path / "journal"
-    records = history_rows(10, first_seq=1)
+    records = history_rows(1000, first_seq=1)
     ends = write_journal(path, records)
     data = bytearray(path.read_bytes())
-    data[ends[4] - 1] ^= 0xFF  # last payload byte of the fifth frame
+    offset, length, lost = _damage_in_the_middle(data, ends, how)
     path.write_bytes(bytes(data))
-    result = read_journal(path)
-    assert [r.seq for r in result.records] == [1, 2, 3, 4]
-    assert result.stopped_at == ends[3]
+    with pytest.warns(JournalDamageWarning, match=f"byte {offset}"):
+        result = read_journal(path)
+    assert [r.seq for r in result.records] == [s for s in range(1, 1001) if s not in lost]
+    assert [(d.offset, d.length) for d in result.damaged] == [(offset, length)]
+    assert result.problem is None and result.valid_bytes == len(data)
+
+
+def test_a_frame_found_after_damage_must_carry_a_later_seq(tmp_path: Path) -> None:
+    """Old bytes in the damage that happen to hold a whole frame (seq 2, again) are not a record."""
+    path = tmp_path / "journal"
+    records = history_rows(6, first_seq=1)
+    ends = write_journal(path, records)
+    data = bytearray(path.read_bytes())
+    data[ends[2] - 1] ^= 0xFF  # the third frame's last byte
+    stale = frame(records[1])
+    data[ends[2] : ends[2]] = stale
+    path.write_bytes(bytes(data))
+    with pytest.warns(JournalDamageWarning):
+        result = read_journal(path)
+    assert [r.seq for r in result.records] == [1, 2, 4, 5, 6]
+    assert [(d.offset, d.length) for d in result.damaged] == [
+        (ends[1], ends[2] - ends[1] + len(stale))
+    ]
+
+
+def test_damage_then_a_torn_tail(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    ends = write_journal(path, history_rows(10, first_seq=1))
+    data = bytearray(path.read_bytes()[: ends[-1] - 3])
+    data[ends[3] - 1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.warns(JournalDamageWarning):
+        result = read_journal(path)
+    assert [r.seq for r in result.records] == [1, 2, 3, 5, 6, 7, 8, 9]
+    assert result.valid_bytes == result.stopped_at == ends[-2]
+    assert result.problem is not None and "torn" in result.problem
+    assert len(result.damaged) == 1
+
+
+def test_batches_of_max_records_read_across_damage(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    ends = write_journal(path, history_rows(10, first_seq=1))
+    data = bytearray(path.read_bytes())
+    data[ends[4] - 1] ^= 0xFF  # seq 5
+    path.write_bytes(bytes(data))
+    reader = JournalReader(path)
+    batches = []
+    with pytest.warns(JournalDamageWarning):
+        while batch := reader.read(max_records=3):
+            batches.append([r.seq for r in batch])
+    assert batches == [[1, 2, 3], [4, 6, 7], [8, 9, 10]]
+    assert len(reader.damaged) == 1 and reader.problem is None
+
+
+def test_every_payload_is_a_map_whose_first_key_is_the_type_tag() -> None:
+    """Resynchronising after damage looks for frames at this mark (``file.TAG``)."""
+    for record in every_record():
+        payload = encode(record)
+        header = 1 if 0x80 <= payload[0] <= 0x8F else 3 if payload[0] == 0xDE else 5
+        assert payload[0] in (*range(0x80, 0x90), 0xDE, 0xDF)
+        assert payload[header : header + len(file_module.TAG)] == file_module.TAG == b"\xa4type"
 
 
 # ---- reading as the file grows --------------------------------------------------------------
@@ -339,3 +469,50 @@ def test_reopening_a_journal_with_a_torn_header_starts_it_again(
     writer.close()
     result = read_journal(path)
     assert result.clean and [r.seq for r in result.records] == [1]
+
+
+def test_a_new_journal_and_its_folders_are_fsynced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    path = tmp_path / "runs" / "r" / "journal"
+    (tmp_path / "runs").mkdir()
+    JournalWriter(path).close()
+    assert str(path) in synced
+    assert str(path.parent) in synced, "the new journal's name in its folder"
+    assert str(tmp_path / "runs") in synced, "the new run folder's name in runs/"
+    last_dir_sync = len(synced) - 1 - synced[::-1].index(str(path.parent))
+    assert synced.index(str(path)) < last_dir_sync, "the folder after the file's header"
+
+
+@pytest.mark.parametrize("max_records", [2, 3, 5, 1000])
+@pytest.mark.parametrize("chunk", [file_module.READ_CHUNK, 64, 200], ids=lambda c: f"chunk{c}")
+@pytest.mark.parametrize("bad", [3, 4, 6, 10, 11])
+def test_no_batch_starts_right_after_damage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, max_records: int, chunk: int, bad: int
+) -> None:
+    """A sink refuses a batch whose first seq is not its last + 1 (``StoreGapError``): a batch
+    that began just after skipped damage could never be applied. The record before the damage
+    is held back to start the next batch instead."""
+    monkeypatch.setattr(file_module, "READ_CHUNK", chunk)
+    path = tmp_path / "journal"
+    ends = write_journal(path, history_rows(12, first_seq=1))
+    data = bytearray(path.read_bytes())
+    data[ends[bad - 1] - 1] ^= 0xFF  # seq `bad`
+    path.write_bytes(bytes(data))
+    reader = JournalReader(path)
+    batches = []
+    with pytest.warns(JournalDamageWarning):
+        while batch := reader.read(max_records=max_records):
+            batches.append([r.seq for r in batch])
+    assert [s for b in batches for s in b] == [s for s in range(1, 13) if s != bad]
+    assert all(len(b) <= max_records for b in batches)
+    for before, after in itertools.pairwise(batches):
+        assert after[0] == before[-1] + 1, batches

@@ -38,18 +38,37 @@ def test_snapshot_of_the_tracked_files(tmp_path: Path) -> None:
         assert sha((tmp_path / "files" / digest).read_bytes()) == digest
 
 
-def test_files_the_store_has_are_not_staged_again(tmp_path: Path) -> None:
+def test_files_the_store_has_are_linked_not_copied_offline(tmp_path: Path) -> None:
+    """Offline, the store's copy may be removed by ``cairn gc`` before the run syncs: the run
+    keeps its own name for the bytes (a hard link, so nothing is copied)."""
     repo = make_repo(tmp_path / "r", {"a.py": "A = 1\n", "b.py": "B = 1\n"})
     store_blobs = tmp_path / "blobs"
     known = sha(b"A = 1\n")
     (store_blobs / known[:2] / known[2:4]).mkdir(parents=True)
-    (store_blobs / known[:2] / known[2:4] / known).write_bytes(b"A = 1\n")
+    stored = store_blobs / known[:2] / known[2:4] / known
+    stored.write_bytes(b"A = 1\n")
     stager = Stager(tmp_path / "files", store_blobs)
     code_section(repo / "a.py", repo, save_code=True, limit=10**6, stager=stager)
-    assert sorted(p.name for p in (tmp_path / "files").iterdir()) == [sha(b"B = 1\n")]
+    files = tmp_path / "files"
+    assert sorted(p.name for p in files.iterdir()) == sorted([known, sha(b"B = 1\n")])
+    assert (files / known).stat().st_ino == stored.stat().st_ino
+    assert stager.staged == len(b"B = 1\n"), "the known file's bytes are not written again"
+    stored.unlink()  # gc removes the store's copy: the run's stays
+    assert (files / known).read_bytes() == b"A = 1\n"
     again = Stager(tmp_path / "files", store_blobs)
     code_section(repo / "a.py", repo, save_code=True, limit=10**6, stager=again)
     assert again.staged == 0, "a second run with the same code stages nothing"
+
+
+def test_files_the_store_has_are_not_staged_online(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {"a.py": "A = 1\n"})
+    store_blobs = tmp_path / "blobs"
+    known = sha(b"A = 1\n")
+    (store_blobs / known[:2] / known[2:4]).mkdir(parents=True)
+    (store_blobs / known[:2] / known[2:4] / known).write_bytes(b"A = 1\n")
+    stager = Stager(tmp_path / "files", store_blobs, direct=True)
+    code_section(repo / "a.py", repo, save_code=True, limit=10**6, stager=stager)
+    assert stager.staged == 0 and not (tmp_path / "files").exists()
 
 
 def test_the_snapshot_stops_at_the_limit_and_says_so(tmp_path: Path) -> None:

@@ -7,8 +7,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+from click.testing import CliRunner
 
 import cairn
+from cairn.cli.main import cli
 from cairn.journal.records import Capture
 from cairn.store import gc
 from cairn.store.schema import history_segments
@@ -98,3 +100,30 @@ def test_gc_spares_blobs_younger_than_the_grace_period(store_dir: Path, tmp_path
     assert store.has_blob(fresh)
     assert gc.collect(store, grace=0).removed == 1
     assert not store.has_blob(fresh)
+
+
+def test_gc_keeps_what_an_unsynced_offline_run_logged_the_same_bytes_as_a_deleted_run(
+    store_dir: Path,
+) -> None:
+    """Run A (online) and offline run B log the same image; A is deleted and gc runs before B
+    is synced: B must still find its image after ``cairn sync``."""
+    pixels = np.arange(48, dtype=np.uint8).reshape(4, 4, 3)
+    with cairn.init(project="p", id="run-a") as a:
+        a.log({"picture": cairn.Image(pixels)})
+    with cairn.init(project="p", id="run-b", mode="offline") as b:
+        b.log({"picture": cairn.Image(pixels)})
+    store = Store.local(store_dir)
+    digest = cairn.Api(store_dir).run("p/run-a").media("picture")[0].meta["blob"]
+    store.delete_run("run-a")
+    age(store)
+    runner = CliRunner()
+    removed = runner.invoke(cli, ["gc", "--dir", str(store_dir)])
+    assert removed.exit_code == 0, removed.output
+    synced = runner.invoke(
+        cli, ["sync", str(store_dir / "runs" / "run-b"), "--dir", str(store_dir)]
+    )
+    assert synced.exit_code == 0, synced.output
+    assert "left out" not in synced.output
+    (entry,) = cairn.Api(store_dir).run("p/run-b").media("picture")
+    assert entry.meta["blob"] == digest
+    assert np.array_equal(np.asarray(entry.image()), pixels)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -11,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from cairn.cli.common import dir_option
 from cairn.errors import CairnError
-from cairn.journal.file import JournalFormatError
+from cairn.journal.file import JournalDamageWarning, JournalFormatError
 from cairn.sdk.location import find_store_dir
 from cairn.store.store import Store
 from cairn.sync.syncer import sync_journal
@@ -52,12 +55,16 @@ def sync(paths: tuple[str, ...], all_: bool, dir: str | None) -> None:
                 progress.update(task, completed=done, total=total)
 
             try:
-                result = sync_journal(journal, store, on_progress=on_progress)
+                with _damage_reports() as damage:
+                    result = sync_journal(journal, store, on_progress=on_progress)
             except (CairnError, JournalFormatError, OSError) as exc:
                 problems += 1
                 console.print(f"[red]{escape(str(journal))}: {escape(str(exc))}[/]")
                 continue
             progress.remove_task(task)
+            for warning in damage:
+                problems += 1
+                console.print(f"[yellow]{escape(warning)}[/]")
             name = result.run_id or journal.parent.name
             console.print(
                 f"{escape(name)}: {result.applied} new of {result.records} records applied "
@@ -71,6 +78,21 @@ def sync(paths: tuple[str, ...], all_: bool, dir: str | None) -> None:
                 )
     if problems:
         raise SystemExit(1)
+
+
+@contextmanager
+def _damage_reports() -> Iterator[list[str]]:
+    """Collect the reader's ``JournalDamageWarning``s (damage skipped in the middle of a journal:
+    records lost) to print them as problems; other warnings go on as usual."""
+    found: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", JournalDamageWarning)
+        yield found
+    for w in caught:
+        if issubclass(w.category, JournalDamageWarning):
+            found.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def _journal(path: Path) -> Path:

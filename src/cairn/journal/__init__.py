@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from cairn.journal.file import JournalReader, JournalWriter, ReadResult, read_journal
+from cairn.journal.file import (
+    Damage,
+    JournalDamageWarning,
+    JournalReader,
+    JournalWriter,
+    ReadResult,
+    keep_damaged_copy,
+    read_journal,
+)
+from cairn.journal.lock import JournalLock
 from cairn.journal.records import (
     ArtifactLog,
     ArtifactUse,
@@ -23,8 +32,11 @@ __all__ = [
     "Capture",
     "ConfigUpdate",
     "Console",
+    "Damage",
     "DefineMetric",
     "History",
+    "JournalDamageWarning",
+    "JournalLock",
     "JournalReader",
     "JournalWriter",
     "ReadResult",
@@ -32,5 +44,6 @@ __all__ = [
     "RunFinish",
     "RunStart",
     "SummaryUpdate",
+    "keep_damaged_copy",
     "read_journal",
 ]

@@ -79,8 +79,14 @@ class Resumed:
 
 
 def find_resumable(store_dir: Path, run_id: str, store: Store | None) -> Resumed | None:
-    """Run ``run_id``'s state from its journal, else from the store; None if neither has it."""
+    """Run ``run_id``'s state from its journal, else from the store; None if neither has it.
+
+    When the store holds records the journal lacks (the journal was deleted, cut short, or
+    replaced by an older copy), the run continues after the store's last seq and step: a seq
+    the store already holds would be skipped by every later sync, silently.
+    """
     path = journal_path(store_dir, run_id)
+    found: Resumed | None = None
     if path.exists():
         reader = JournalReader(path)
         fold = JournalFold()
@@ -88,17 +94,23 @@ def find_resumable(store_dir: Path, run_id: str, store: Store | None) -> Resumed
             fold.add(records)
         if fold.start is not None:
             start = fold.start
-            return Resumed(start.project, start.name, start.created_at, fold, reader)
-    if store is None:
-        return None
-    try:
-        info = store.run(run_id)
-    except RunNotFoundError:
-        return None
-    fold = JournalFold(
-        config=info.config,
-        tags=info.tags,
-        next_seq=info.last_seq + 1,
-        next_step=(info.last_step + 1) if info.last_step is not None else 0,
-    )
-    return Resumed(info.project, info.name, info.created_at, fold, None)
+            found = Resumed(start.project, start.name, start.created_at, fold, reader)
+    info = None
+    if store is not None:
+        try:
+            info = store.run(run_id)
+        except RunNotFoundError:
+            info = None
+    if info is None:
+        return found
+    next_step = (info.last_step + 1) if info.last_step is not None else 0
+    if found is None:
+        fold = JournalFold(
+            config=info.config, tags=info.tags, next_seq=info.last_seq + 1, next_step=next_step
+        )
+        return Resumed(info.project, info.name, info.created_at, fold, None)
+    if info.last_seq >= found.fold.next_seq:  # the journal is behind the store
+        found.fold.next_seq = info.last_seq + 1
+        found.fold.next_step = max(found.fold.next_step, next_step)
+        found.fold.config, found.fold.tags = info.config, info.tags
+    return found

@@ -18,7 +18,8 @@ from types import TracebackType
 from typing import Any, NoReturn
 
 from cairn.errors import UsageError
-from cairn.journal.file import JournalWriter
+from cairn.journal.file import JournalDamageWarning, JournalWriter, keep_damaged_copy
+from cairn.journal.lock import JournalLock
 from cairn.journal.records import Capture, RunStart
 from cairn.sdk.capture import Capturer, settings_from
 from cairn.sdk.config import config_to_dict, journaled
@@ -138,34 +139,43 @@ def init(
     from cairn.store.store import DB_NAME, Store
 
     store = Store.local(store_dir) if mode == "online" else None
-    resumed = None
-    if id is not None:
-        # Offline too, a run the local store already has must be continued, not restarted at
-        # seq 1 (a later sync would skip every record the store thinks it has).
-        known = store or (Store.local(store_dir) if (store_dir / DB_NAME).exists() else None)
-        resumed = find_resumable(store_dir, id, known)
-    if resumed is not None and resume not in ("allow", "must"):
-        raise UsageError(
-            f"run {id!r} already exists in {store_dir}: pass resume='allow' to continue it, "
-            "or leave id= out for a new run"
-        )
-    if resumed is None and resume == "must":
-        raise UsageError(f"resume='must' but there is no run {id!r} in {store_dir}")
     run_id = id or new_run_id()
     path = journal_path(store_dir, run_id)
-    if resumed is None:
-        counter = store.reserve_run_number(project) if store else _offline_counter(store_dir)
-        name = name or display_name(counter)
-        created_at = time.time()
-        fold = JournalFold()
-    else:
-        project = resumed.project
-        name = name or resumed.name
-        created_at = resumed.created_at
-        fold = resumed.fold
-        cfg = {**fold.config, **cfg}
-        tags = tags or fold.tags
-    journal = JournalWriter(path, truncate_at=resumed.valid_bytes if resumed else None)
+    # Locked before reading where the run stands: a second process resuming it gets
+    # RunLockedError, and one that starts after this run finished reads its last seq.
+    lock = JournalLock.acquire(path, what=f"run {run_id!r}")
+    try:
+        resumed = None
+        if id is not None:
+            # Offline too, a run the local store already has must be continued, not restarted
+            # at seq 1 (a later sync would skip every record the store thinks it has).
+            known = store or (Store.local(store_dir) if (store_dir / DB_NAME).exists() else None)
+            resumed = find_resumable(store_dir, id, known)
+        if resumed is not None and resume not in ("allow", "must"):
+            raise UsageError(
+                f"run {id!r} already exists in {store_dir}: pass resume='allow' to continue it, "
+                "or leave id= out for a new run"
+            )
+        if resumed is None and resume == "must":
+            raise UsageError(f"resume='must' but there is no run {id!r} in {store_dir}")
+        if resumed is None:
+            counter = (
+                store.reserve_run_number(project) if store else _offline_counter(store_dir, run_id)
+            )
+            name = name or display_name(counter)
+            created_at = time.time()
+            fold = JournalFold()
+        else:
+            project = resumed.project
+            name = name or resumed.name
+            created_at = resumed.created_at
+            fold = resumed.fold
+            cfg = {**fold.config, **cfg}
+            tags = tags or fold.tags
+        journal = _open_journal(path, resumed, lock)
+    except BaseException:
+        lock.release()
+        raise
     syncer = None
     if store is not None:
         from cairn.sync.syncer import LiveSyncer
@@ -281,9 +291,26 @@ def _check_tag(tag: Any) -> str:
     return tag
 
 
-def _offline_counter(store_dir: Path) -> int:
+def _offline_counter(store_dir: Path, run_id: str) -> int:
     runs = store_dir / "runs"
-    return sum(1 for _ in runs.iterdir()) + 1 if runs.is_dir() else 1
+    return sum(1 for d in runs.iterdir() if d.name != run_id) + 1 if runs.is_dir() else 1
+
+
+def _open_journal(path: Path, resumed: Resumed | None, lock: JournalLock) -> JournalWriter:
+    """The run's journal, for appending. A resumed journal's bad tail is cut off; if it had
+    damage in the middle (the reader warned), a copy of it as it was is kept aside first."""
+    reader = resumed.reader if resumed else None
+    if reader is not None and reader.damaged:
+        copy = keep_damaged_copy(path)
+        lost = sum(d.length for d in reader.damaged)
+        warnings.warn(
+            f"cairn: the journal {path} had {lost} damaged bytes in {len(reader.damaged)} "
+            f"place(s), skipped (the records after them are kept); a copy of it as it was is "
+            f"at {copy}",
+            JournalDamageWarning,
+            stacklevel=3,
+        )
+    return JournalWriter(path, truncate_at=resumed.valid_bytes if resumed else None, lock=lock)
 
 
 def _install_hooks() -> None:

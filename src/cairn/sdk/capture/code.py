@@ -47,10 +47,15 @@ _SKIP_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist", "
 
 
 class Stager:
-    """Stages file bytes under their sha256 in ``files_dir``, skipping what the store has.
+    """Stages file bytes under their sha256 in ``files_dir``, for a syncer to upload.
 
     ``direct``: the run syncs into the local store at ``store_blobs`` as it goes (online), so
-    new bytes are written there at once, instead of staged and then copied by the syncer.
+    new bytes are written there at once, and bytes the store already has cost nothing.
+
+    Otherwise (offline) every file the run refers to is staged, even when the store holds the
+    same bytes: the store's copy belongs to other runs and ``cairn gc`` may remove it before this
+    run is synced. It is staged as a hard link to the store's blob when it can be (the same inode:
+    no bytes copied, and gc removing the store's name for it leaves this one), else as a copy.
     """
 
     def __init__(self, files_dir: Path, store_blobs: Path | None, *, direct: bool = False) -> None:
@@ -61,21 +66,30 @@ class Stager:
         """Bytes written (files neither staged nor stored before)."""
 
     def has(self, digest: str) -> bool:
+        """Whether this run needs to write nothing for ``digest``."""
         if (self.files_dir / digest).exists():
             return True
+        return self.blobs is not None and self._stored(digest) is not None
+
+    def _stored(self, digest: str) -> Path | None:
         if self.store_blobs is None:
-            return False
-        return (self.store_blobs / digest[:2] / digest[2:4] / digest).exists()
+            return None
+        path = self.store_blobs / digest[:2] / digest[2:4] / digest
+        return path if path.exists() else None
 
     def stage(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()
         if self.has(digest):
             return digest
-        self.staged += len(data)
         if self.blobs is not None:
+            self.staged += len(data)
             self.blobs.put(data)
             return digest
         self.files_dir.mkdir(parents=True, exist_ok=True)
+        stored = self._stored(digest)
+        if stored is not None and self._link(stored, digest):
+            return digest
+        self.staged += len(data)
         fd, tmp = tempfile.mkstemp(dir=self.files_dir, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as f:
@@ -87,6 +101,17 @@ class Stager:
                 os.unlink(tmp)
             raise
         return digest
+
+    def _link(self, stored: Path, digest: str) -> bool:
+        """Stage the store's blob as a hard link; False when the file system will not (another
+        device, no hard links, the blob just removed): the caller copies the bytes instead."""
+        try:
+            os.link(stored, self.files_dir / digest)
+        except FileExistsError:
+            return True
+        except OSError:
+            return False
+        return True
 
 
 def entry_section(entry: Path | None, root: Path | None) -> dict[str, Any] | None:
