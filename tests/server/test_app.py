@@ -182,4 +182,7 @@ def test_a_bug_is_a_logged_500_with_a_message(
         "detail": "internal error (RuntimeError); the server log has the traceback"
     }
     assert "GET /api/v1/projects failed" in caplog.text and "boom" in caplog.text
+    # answered outside the app's middleware, it still carries the security headers
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     store.close()
