@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import warnings
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,7 +17,13 @@ from tests.fakes.runs import make_run
 from tests.fakes.server import serve
 
 import cairn
+from cairn.server import create_app
+from cairn.store import Store
 from cairn.store.blobs import BlobStore
+
+with warnings.catch_warnings():  # Starlette's TestClient warns about the httpx it is built on
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
 
 GIB = 1024**3
 CHUNK = 1024 * 1024
@@ -152,3 +159,21 @@ def test_attachment_names_are_encoded_never_injected(tmp_path: Path) -> None:
 
 def _quote(name: str) -> str:
     return quote(name, safe="")
+
+
+def test_a_blob_in_a_remote_store_streams_with_its_length(tmp_path: Path) -> None:
+    """Not a local folder (s3:// on a team server; fsspec's memory:// here): sent in chunks."""
+    blobs = BlobStore(f"memory://{tmp_path.name}/blobs")
+    data = b"GIF89a" + os.urandom(3 * CHUNK)
+    digest = blobs.put(data)
+    assert blobs.local_path(digest) is None
+    store = Store(f"sqlite:///{tmp_path / 'cairn.db'}", blobs)
+    try:
+        client = TestClient(create_app(store, None, allowed_hosts=["testserver"]))
+        response = client.get(f"/api/v1/blobs/{digest}")
+        assert response.status_code == 200 and response.content == data
+        assert response.headers["content-type"] == "image/gif"
+        assert response.headers["content-length"] == str(len(data))
+        assert response.headers["etag"] == f'"{digest}"'
+    finally:
+        store.close()
