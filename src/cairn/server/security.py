@@ -134,7 +134,6 @@ class SecurityMiddleware:
         if self.any_host or name in self.hosts:
             return None
         shown = name or host
-        allowed = ", ".join(sorted(self.hosts))
         how = (
             f"if you reach the dashboard by this name on purpose, start it with "
             f"`cairn ui --allowed-host {shown}` (or add it to ${ENV})"
@@ -142,8 +141,9 @@ class SecurityMiddleware:
             else "send a Host header"
         )
         return 400, (
-            f"Host {host!r} is not allowed: this server answers to {allowed} (a page on another "
-            f"site may be trying to reach it through DNS rebinding); {how}"
+            f"Host {host!r} is not allowed: this server answers only to loopback names, the "
+            "address it listens on and the names it was given (a page on another site may be "
+            f"trying to reach it through DNS rebinding); {how}"
         )
 
     def _refuse_cross_site(self, host: str, headers: dict[str, str]) -> tuple[int, str] | None:
