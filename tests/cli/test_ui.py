@@ -72,3 +72,71 @@ def test_python_m_cairn_ui_serves_the_api(tmp_path: Path) -> None:
         projects = httpx.get(f"{server.url}/api/v1/projects").json()
         assert [p["name"] for p in projects] == ["served"]
         assert httpx.get(server.url).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10"])
+def test_a_non_loopback_address_without_auth_needs_a_flag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, host: str
+) -> None:
+    make_run(tmp_path / ".cairn")
+    served: list[int] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets: served.append(1))
+    result = CliRunner().invoke(
+        cli, ["ui", "--dir", str(tmp_path / ".cairn"), "--host", host, "--port", "0"]
+    )
+    assert result.exit_code == 1
+    assert f"--host {host} has no login" in result.output
+    assert "--insecure-no-auth" in result.output and "127.0.0.1" in result.output
+    assert "Traceback" not in result.output and not served
+
+
+def test_insecure_no_auth_serves_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_run(tmp_path / ".cairn")
+    apps: list[object] = []
+
+    def run(self: uvicorn.Server, sockets: list[socket.socket]) -> None:
+        apps.append(self.config.app)
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "ui",
+            "--dir",
+            str(tmp_path / ".cairn"),
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--insecure-no-auth",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "WARNING" in result.output and "without authentication" in result.output
+    assert len(apps) == 1
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.5", "localhost", "::1"])
+def test_loopback_addresses_need_no_flag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, host: str
+) -> None:
+    make_run(tmp_path / ".cairn")
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets: None)
+    result = CliRunner().invoke(
+        cli, ["ui", "--dir", str(tmp_path / ".cairn"), "--host", host, "--port", "0"]
+    )
+    if result.exit_code == 1 and "cannot listen" in result.output:
+        pytest.skip(f"{host} is not available on this machine")
+    assert result.exit_code == 0, result.output
+    assert "WARNING" not in result.output
+
+
+def test_an_allowed_host_must_be_a_host_name(tmp_path: Path) -> None:
+    make_run(tmp_path / ".cairn")
+    result = CliRunner().invoke(
+        cli, ["ui", "--dir", str(tmp_path / ".cairn"), "--allowed-host", "http://x.example/"]
+    )
+    assert result.exit_code == 2
+    assert "'http://x.example/' is not a host name" in result.output

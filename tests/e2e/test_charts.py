@@ -63,15 +63,18 @@ def plot_box(page: Any, key: str) -> dict[str, float]:
 
 
 def wait_for_x_range(page: Any, key: str, check: str) -> None:
-    """Waits until the panel's x range satisfies `check` (a JS expression of lo and hi)."""
+    """Waits until the panel's x range satisfies `check` (a JS expression of lo and hi).
+
+    `check` is part of the predicate's source, not run through Function(): the server's CSP
+    forbids evaluating strings in the page."""
     page.wait_for_function(
-        """([key, check]) => {
+        """(key) => {
             const p = document.querySelector(`[data-testid=chart-panel][data-keys="${key}"]`);
             if (!p || p.dataset.xMin === undefined) return false;
             const lo = Number(p.dataset.xMin), hi = Number(p.dataset.xMax);
-            return Function("lo", "hi", `return ${check}`)(lo, hi);
-        }""",
-        arg=[key, check],
+            return CHECK;
+        }""".replace("CHECK", check),
+        arg=key,
         timeout=10_000,
     )
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +35,15 @@ class Server:
 
 
 @contextmanager
-def serve(store_dir: Path, timeout: float = 30.0) -> Iterator[Server]:
-    """``python -m cairn ui --dir store_dir --port <free>``, once it answers; stopped after.
+def serve(
+    store_dir: Path,
+    timeout: float = 30.0,
+    *,
+    args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+) -> Iterator[Server]:
+    """``python -m cairn ui --dir store_dir --port <free> *args``, once it answers; stopped after.
+    ``env`` is added to the process's environment.
 
     Its output goes to a file, not a pipe, so a chatty server can never block on a full pipe.
     """
@@ -43,10 +51,12 @@ def serve(store_dir: Path, timeout: float = 30.0) -> Iterator[Server]:
     with tempfile.TemporaryDirectory() as tmp:
         log_path = Path(tmp) / "ui.log"
         with open(log_path, "wb") as log:
+            command = [sys.executable, "-m", "cairn", "ui", "--dir", str(store_dir)]
             proc = subprocess.Popen(
-                [sys.executable, "-m", "cairn", "ui", "--dir", str(store_dir), "--port", str(port)],
+                [*command, "--port", str(port), *args],
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                env={**os.environ, **env} if env else None,
             )
         server = Server(f"http://127.0.0.1:{port}", proc, log_path)
         try:
@@ -62,4 +72,8 @@ def serve(store_dir: Path, timeout: float = 30.0) -> Iterator[Server]:
             yield server
         finally:
             proc.terminate()
-            proc.wait(10)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:  # stuck in a request: do not leave it running
+                proc.kill()
+                proc.wait(10)

@@ -18,6 +18,8 @@ with warnings.catch_warnings():  # Starlette's TestClient warns about the httpx 
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+TESTSERVER = ["testserver"]
+"""TestClient's Host: the app answers only to loopback names and the hosts it is given."""
 INDEX = "<!doctype html><title>Cairn app</title><script src='/assets/app-1234.js'></script>"
 
 
@@ -97,7 +99,7 @@ def test_interactive_docs_work_offline_from_the_build(store: Store, static_dir: 
     swagger.mkdir()
     (swagger / "swagger-ui-bundle.js").write_text("window.SwaggerUIBundle = () => {}")
     (swagger / "swagger-ui.css").write_text("body {}")
-    client = TestClient(create_app(store, static_dir))
+    client = TestClient(create_app(store, static_dir, allowed_hosts=TESTSERVER))
     page = client.get("/api/docs").text
     assert "/swagger/swagger-ui-bundle.js" in page and "/swagger/swagger-ui.css" in page
     assert "https://" not in page
@@ -117,7 +119,7 @@ def test_unknown_api_paths_are_json_404s(server: Server) -> None:
 
 
 def test_web_app_routes_get_index_html(store: Store, static_dir: Path) -> None:
-    client = TestClient(create_app(store, static_dir))
+    client = TestClient(create_app(store, static_dir, allowed_hosts=TESTSERVER))
     for path in ("/", "/p/demo", "/p/demo/r/abc123", "/p/demo/r/abc123?tab=charts"):
         response = client.get(path)
         assert response.status_code == 200, path
@@ -132,7 +134,7 @@ def test_web_app_routes_get_index_html(store: Store, static_dir: Path) -> None:
 
 
 def test_web_app_never_serves_files_outside_its_folder(store: Store, static_dir: Path) -> None:
-    client = TestClient(create_app(store, static_dir))
+    client = TestClient(create_app(store, static_dir, allowed_hosts=TESTSERVER))
     for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/assets/../../secret.txt", "/a%00b"):
         response = client.get(path)
         assert "not for the web" not in response.text, path
@@ -141,12 +143,22 @@ def test_web_app_never_serves_files_outside_its_folder(store: Store, static_dir:
 
 def test_without_a_build_the_page_says_how_to_make_one(store: Store, tmp_path: Path) -> None:
     for static in (None, tmp_path / "missing"):
-        client = TestClient(create_app(store, static))
+        client = TestClient(create_app(store, static, allowed_hosts=TESTSERVER))
         for path in ("/", "/p/demo/r/abc"):
             response = client.get(path)
             assert response.status_code == 200
             assert "not built" in response.text and "make web" in response.text
         assert client.get("/api/v1/projects").status_code == 200
+
+
+def test_in_process_the_app_answers_only_to_hosts_it_is_given(store: Store) -> None:
+    refused = TestClient(create_app(store, None)).get("/api/v1/projects")
+    assert refused.status_code == 400
+    assert "--allowed-host testserver" in refused.json()["detail"]
+    local = TestClient(create_app(store, None), base_url="http://localhost:8080")
+    assert local.get("/api/v1/projects").status_code == 200
+    anything = TestClient(create_app(store, None, allowed_hosts=["*"]))
+    assert anything.get("/api/v1/projects").status_code == 200
 
 
 class BrokenStore(Store):
@@ -160,7 +172,9 @@ def test_a_bug_is_a_logged_500_with_a_message(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     store = BrokenStore.local(tmp_path / ".cairn")
-    client = TestClient(create_app(store, None), raise_server_exceptions=False)
+    client = TestClient(
+        create_app(store, None, allowed_hosts=TESTSERVER), raise_server_exceptions=False
+    )
     with caplog.at_level(logging.ERROR, logger="cairn.server"):
         response = client.get("/api/v1/projects")
     assert response.status_code == 500
@@ -168,4 +182,7 @@ def test_a_bug_is_a_logged_500_with_a_message(
         "detail": "internal error (RuntimeError); the server log has the traceback"
     }
     assert "GET /api/v1/projects failed" in caplog.text and "boom" in caplog.text
+    # answered outside the app's middleware, it still carries the security headers
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     store.close()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from tests.fakes.runs import make_run
+from tests.fakes.server import serve
 from tests.server.conftest import LONG_STEPS, Demo
 
 ROW_FIELDS = {
@@ -202,3 +205,19 @@ def test_missing_run_is_404(api: httpx.Client, demo: Demo, where: str) -> None:
     assert response.status_code == 404
     assert response.json() == {"detail": f"no run {run_id!r} in project 'demo'"}
     assert api.get(f"/projects/other/runs/{demo.elsewhere}").status_code == 200
+
+
+@pytest.mark.timeout(120)
+def test_a_pathological_regex_filter_answers_at_once(tmp_path: Path) -> None:
+    """``(a+)+$`` backtracks for ever in Python's ``re``; the server answers (RE2), or says 400."""
+    make_run(tmp_path / ".cairn", "p", config={"x": "a" * 5000 + "!"})
+    with serve(tmp_path / ".cairn") as server, httpx.Client(base_url=server.url) as client:
+        url = "/api/v1/projects/p/runs"
+        slow = client.get(url, params={"filter": 'config.x ~ "(a+)+$"'}, timeout=60)
+        assert slow.status_code == 200, slow.text
+        assert slow.json()["total"] == 0
+        found = client.get(url, params={"filter": 'config.x ~ "a+!$"'}, timeout=60)
+        assert found.json()["total"] == 1
+        lookahead = client.get(url, params={"filter": 'config.x ~ "a(?=!)"'}, timeout=60)
+        assert lookahead.status_code == 400
+        assert "RE2 syntax" in lookahead.json()["detail"]["message"]

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import Engine, and_, case, create_engine, func, insert, select
 from sqlalchemy.dialects import postgresql
 
 from cairn.store import schema
+from cairn.store.engine import create_store_engine
 from cairn.store.filters import FilterError, compile_filter, compile_order
 
 pytestmark = pytest.mark.filterwarnings("error")  # e.g. SQLAlchemy's caching warnings
@@ -397,3 +399,54 @@ def test_deep_nesting_is_an_error_not_a_crash() -> None:
 def test_order_errors(text: str, position: int, reason: str) -> None:
     problem = error(compile_order, text)
     assert (problem.position, problem.reason[: len(reason)]) == (position, reason)
+
+
+@pytest.fixture
+def store_engine(tmp_path: Path) -> Iterator[Engine]:
+    """A store's own engine (``create_store_engine``: its REGEXP), one run with a long name."""
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'cairn.db'}")
+    schema.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(schema.projects).values(id=1, name="p", created_at=0, run_counter=1))
+        empty: dict[str, Any] = {"summary": {}, "summary_explicit": {}, "summary_state": {}}
+        empty |= {"metric_defs": [], "history_keys": [], "history_rows": 0, "last_seq": 0}
+        times = {"created_at": 0, "updated_at": 0, "heartbeat_at": 0}
+        long_name = "a" * 50_000 + "!"
+        conn.execute(
+            insert(runs).values(
+                id="long", project_id=1, name=long_name, state="finished", config={"x": "aaa"}
+            ),
+            {**times, **empty},
+        )
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("pattern", ["(a+)+$", "(a|aa)+$", "(.*a){20}$", "^(a?){30}a{30}$"])
+def test_a_pathological_regex_cannot_stall_a_query(store_engine: Engine, pattern: str) -> None:
+    """Backtracking regexes against a long name: a linear-time engine answers at once."""
+    assert matching(store_engine, f'name ~ "{pattern}"') == set()
+    assert matching(store_engine, 'name ~ "a!$"') == {"long"}
+    assert matching(store_engine, 'name ~ "(?i)A{3}"') == {"long"}
+    assert matching(store_engine, 'config.x ~ "^a+$"') == {"long"}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        (
+            "(?=a)",
+            "unsupported regular expression (RE2 syntax: no lookahead, lookbehind or backref",
+        ),
+        (
+            "(a)\\\\1",
+            "unsupported regular expression (RE2 syntax: no lookahead, lookbehind or backref",
+        ),
+        ("(", "invalid regular expression: missing )"),
+        ("a" * 1001, "the regular expression is 1001 characters long; the limit is 1000"),
+    ],
+)
+def test_regex_errors_say_what_is_wrong(pattern: str, reason: str) -> None:
+    problem = error(compile_filter, f'name ~ "{pattern}"')
+    assert (problem.position, problem.reason[: len(reason)]) == (7, reason)

@@ -15,6 +15,17 @@ from cairn.sdk.location import find_store_dir
 from cairn.store.store import DB_NAME, Store
 
 
+def _check_hosts(
+    _ctx: click.Context | None, _param: click.Parameter | None, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    from cairn.server.security import host_name
+
+    try:
+        return tuple(host_name(value) for value in values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @click.command()
 @dir_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
@@ -26,13 +37,46 @@ from cairn.store.store import DB_NAME, Store
     help="The port (0: any free one).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the dashboard in a browser.")
-def ui(dir: str | None, host: str, port: int, open_browser: bool) -> None:
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    callback=_check_hosts,
+    metavar="NAME",
+    help="Another name the dashboard answers to (repeatable; also $CAIRN_ALLOWED_HOSTS). "
+    "Requests naming any other host are refused (DNS rebinding).",
+)
+@click.option(
+    "--insecure-no-auth",
+    is_flag=True,
+    help="Allow --host to be a non-loopback address although there is no login.",
+)
+def ui(
+    dir: str | None,
+    host: str,
+    port: int,
+    open_browser: bool,
+    allowed_hosts: tuple[str, ...],
+    insecure_no_auth: bool,
+) -> None:
     """Serve the dashboard and its JSON API on the store. No login: it listens on 127.0.0.1
-    unless --host says otherwise."""
+    unless --host (with --insecure-no-auth) says otherwise."""
     import uvicorn
 
     from cairn.server import built_web_app, create_app
+    from cairn.server.security import hosts_from_env, is_loopback
 
+    if not is_loopback(host) and not insecure_no_auth:
+        raise click.ClickException(
+            f"--host {host} has no login: anyone who can reach this address could read and "
+            "delete every run. Keep the default 127.0.0.1 (from another machine, use an SSH "
+            "tunnel: ssh -L 8080:127.0.0.1:8080 HOST), or pass --insecure-no-auth on a network "
+            "you trust"
+        )
+    try:
+        names = [*allowed_hosts, *_check_hosts(None, None, tuple(hosts_from_env()))]
+    except click.BadParameter as exc:
+        raise click.ClickException(f"$CAIRN_ALLOWED_HOSTS: {exc.message}") from None
     store_dir = find_store_dir(dir, create=False)
     if not (store_dir / DB_NAME).exists():
         raise click.ClickException(
@@ -48,13 +92,16 @@ def ui(dir: str | None, host: str, port: int, open_browser: bool) -> None:
     bound_port = sock.getsockname()[1]
     url = f"http://{'[' + host + ']' if ':' in host else host}:{bound_port}"
     click.echo(f"Cairn dashboard: {url}")
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"cairn: listening on {host}: anyone who can reach it sees and edits every run")
+    if not is_loopback(host):
+        click.echo(
+            f"cairn: WARNING: listening on {host} without authentication: anyone who can reach "
+            "it sees, edits and deletes every run",
+            err=True,
+        )
     click.echo(f"cairn: store {store_dir}; Ctrl-C stops")
     sys.stdout.flush()  # scripts wait for the URL line: send it now
-    config = uvicorn.Config(
-        create_app(store, built_web_app()), log_level="warning", access_log=False
-    )
+    app = create_app(store, built_web_app(), allowed_hosts=[*_listen_names(host), *names])
+    config = uvicorn.Config(app, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     if open_browser:
         webbrowser.open(url)  # the socket listens already: the browser's request waits for us
@@ -63,6 +110,27 @@ def ui(dir: str | None, host: str, port: int, open_browser: bool) -> None:
     finally:
         sock.close()
         store.close()
+
+
+def _listen_names(host: str) -> list[str]:
+    """The names a request may give for ``host``: itself, or for an any-address (0.0.0.0, ::)
+    every address of this machine and its host name."""
+    if host not in ("0.0.0.0", "::", ""):
+        return [host]
+    import psutil
+
+    families = (socket.AF_INET, socket.AF_INET6)
+    nics = psutil.net_if_addrs().values()
+    addresses = [a.address.split("%")[0] for nic in nics for a in nic if a.family in families]
+    from cairn.server.security import host_name
+
+    names = []
+    for name in (socket.gethostname(), *addresses):
+        try:
+            names.append(host_name(name))
+        except ValueError:  # a host name with characters no Host header can carry
+            continue
+    return names
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -5,6 +5,10 @@ The app keeps no state of its own beyond the Store, so several processes can ser
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
@@ -24,14 +28,21 @@ from cairn.server.routes import (
     sweeps,
     workspace,
 )
+from cairn.server.security import SecurityMiddleware, csp
 from cairn.server.static import mount_web_app
 from cairn.store import Store
 
 API_PREFIX = "/api/v1"
 
 
-def create_app(store: Store, static_dir: Path | None = None) -> FastAPI:
-    """The dashboard's server for ``store``; ``static_dir`` holds the built web app (or None)."""
+def create_app(
+    store: Store, static_dir: Path | None = None, *, allowed_hosts: Iterable[str] = ()
+) -> FastAPI:
+    """The dashboard's server for ``store``; ``static_dir`` holds the built web app (or None).
+
+    It answers to the loopback names and to ``allowed_hosts`` (the address it listens on, names
+    the user allows; ``*``: any), and refuses cross-site writes (see ``security``).
+    """
     app = FastAPI(
         title="Cairn",
         version=__version__,
@@ -48,6 +59,7 @@ def create_app(store: Store, static_dir: Path | None = None) -> FastAPI:
         api.include_router(module.router)
     app.include_router(api)
     mount_web_app(app, static_dir)
+    app.add_middleware(SecurityMiddleware, allowed_hosts=list(allowed_hosts))
     return app
 
 
@@ -57,12 +69,26 @@ def _serve_api_docs(app: FastAPI, static_dir: Path | None) -> None:
     cdn = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
     base = "/swagger" if local else cdn
 
+    page = get_swagger_ui_html(
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        title="Cairn API",
+        swagger_js_url=f"{base}/swagger-ui-bundle.js",
+        swagger_css_url=f"{base}/swagger-ui.css",
+        swagger_favicon_url=f"{base}/favicon-32x32.png",
+    )
+    body = bytes(page.body)
+    # The page's one inline script (it starts Swagger UI) is allowed by its hash, on this page only.
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'"
+        for script in re.findall(rb"<script>(.*?)</script>", body, flags=re.S)
+    )
+    origin = "" if local else f" {cdn}"
+    policy = csp(
+        script_src=f"'self'{origin} {hashes}",
+        style_src=f"'self' 'unsafe-inline'{origin}",
+        img_src=f"'self' data:{origin}",
+    )
+
     @app.get("/api/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=f"{API_PREFIX}/openapi.json",
-            title="Cairn API",
-            swagger_js_url=f"{base}/swagger-ui-bundle.js",
-            swagger_css_url=f"{base}/swagger-ui.css",
-            swagger_favicon_url=f"{base}/favicon-32x32.png",
-        )
+        return HTMLResponse(body, headers={"Content-Security-Policy": policy})

@@ -29,6 +29,7 @@ from cairn.errors import (
     SweepNotFoundError,
     SweepStateError,
 )
+from cairn.server.security import HEADERS
 from cairn.store.filters import FilterError
 
 log = logging.getLogger("cairn.server")
@@ -80,7 +81,8 @@ async def _refused(request: Request, exc: Exception) -> JSONResponse:
 async def _bug(request: Request, exc: Exception) -> JSONResponse:
     log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
     detail = f"internal error ({type(exc).__name__}); the server log has the traceback"
-    return JSONResponse({"detail": detail}, status_code=500)
+    # Starlette sends this answer from outside the app's middleware: add its headers here.
+    return JSONResponse({"detail": detail}, status_code=500, headers=HEADERS)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -98,6 +98,21 @@ class BlobStore:
         stream: BinaryIO = self.fs.open(self.path(digest), "rb")
         return stream
 
+    def local_path(self, digest: str) -> str | None:
+        """The blob's file when the store is a local folder (a server can send it as a file,
+        with ranges), else None."""
+        return self.path(digest) if self._local else None
+
+    def head(self, digest: str, size: int) -> bytes:
+        """The first ``size`` bytes of a blob (to tell its type), without reading the rest."""
+        with self.open(digest) as stream:
+            return stream.read(size)
+
+    def size(self, digest: str) -> int:
+        if self._local:
+            return os.path.getsize(self.path(digest))
+        return int(self.fs.size(self.path(digest)))
+
     def exists(self, digest: str) -> bool:
         return bool(self.fs.exists(self.path(digest)))
 

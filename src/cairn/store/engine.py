@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from cairn.errors import StoreError
 from cairn.store import jsonsafe
+from cairn.store.regex import regex_search
 
 SCHEMA_REVISION = "0006"
 """The Alembic head this code expects; tests check it matches the migrations folder."""
@@ -45,6 +46,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
+        # REGEXP (filters' ``~``) by RE2, replacing SQLAlchemy's Python ``re`` that can backtrack
+        # for ever: the dialect registers its own first, on the same connect event.
+        dbapi_conn.create_function("regexp", 2, regex_search, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

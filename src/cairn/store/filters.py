@@ -55,6 +55,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from cairn.store.regex import check_regex
 from cairn.store.schema import run_tags, runs
 
 
@@ -475,10 +476,9 @@ def _test(field: _Field, op: str, lit: _Lit, state: ColumnElement[str]) -> Colum
     if op == "~":
         if not isinstance(value, str):
             _fail("'~' needs a quoted regular expression", lit.pos)
-        try:
-            re.compile(value)
-        except re.error as error:
-            _fail(f"invalid regular expression: {error.msg}", lit.pos)
+        problem = check_regex(value)
+        if problem is not None:
+            _fail(problem, lit.pos)
     if op == "!=":
         return sa.not_(_test(field, "==", lit, state))
     if field.root in _JSON_ROOTS:

@@ -6,11 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import mimetypes
-from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from cairn.artifacts.lineage import around, directed
 from cairn.server.artifact_schemas import (
@@ -23,6 +21,7 @@ from cairn.server.artifact_schemas import (
     VersionRow,
 )
 from cairn.server.deps import StoreDep, project_run
+from cairn.server.downloads import attachment, blob_response
 from cairn.server.schemas import ApiError, Deleted
 from cairn.store import Store
 from cairn.store import artifacts as sql
@@ -155,25 +154,16 @@ def get_file(
     path: str,
     store: StoreDep,
     download: Annotated[bool, Query()] = False,
-) -> StreamingResponse:
-    """A file's bytes (``download=true``: as an attachment)."""
+) -> Response:
+    """A file's bytes (``download=true``: as an attachment); ``Range`` requests get a part."""
     entry = _entry(store, project, name, selector, path)
     guessed = mimetypes.guess_type(path)[0] or "application/octet-stream"
     safe = guessed in SAFE_TYPES or (guessed.startswith("image/") and guessed != "image/svg+xml")
-    headers = {"X-Content-Type-Options": "nosniff", "Content-Length": str(entry["size"])}
+    headers = {"X-Content-Type-Options": "nosniff"}
     if download or not safe:
-        filename = path.rsplit("/", 1)[-1].replace('"', "")
-        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    blob = store.blobs.open(str(entry["sha256"]))
-
-    def chunks() -> Iterator[bytes]:
-        with blob:
-            while chunk := blob.read(1024 * 1024):
-                yield chunk
-
-    return StreamingResponse(
-        chunks(), media_type=guessed if safe else "application/octet-stream", headers=headers
-    )
+        headers["Content-Disposition"] = attachment(path.rsplit("/", 1)[-1])
+    media_type = guessed if safe else "application/octet-stream"
+    return blob_response(store.blobs, str(entry["sha256"]), media_type, headers)
 
 
 @router.get(f"{VERSION_PATH}/preview/{{path:path}}", response_model=Preview, responses=NOT_FOUND)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from cairn.server.deps import StoreDep, project_run
+from cairn.server.downloads import blob_response
 from cairn.server.schemas import ApiError, JsonObject, MetricKey, RequestBody, RunId
 from cairn.store import Store
 from cairn.store.media import MediaEntry, histogram_series, media_entries, media_entry, media_keys
@@ -140,23 +141,21 @@ def get_blob(digest: str, store: StoreDep) -> Response:
             400, f"{digest[:80]!r} is not a blob digest: 64 lowercase hex characters"
         )
     try:
-        data = store.blobs.get(digest)
+        head = store.blobs.head(digest, 16)
     except (FileNotFoundError, OSError):
         raise HTTPException(
             404, f"no blob {digest} in this store (it was never synced, or collected)"
         ) from None
-    return Response(
-        data,
-        media_type=_content_type(data),
-        headers={
-            "Cache-Control": "public, max-age=31536000, immutable",
-            "ETag": f'"{digest}"',
-            "X-Content-Type-Options": "nosniff",  # logged bytes are never run as a page
-        },
-    )
+    headers = {
+        "Cache-Control": "public, max-age=31536000, immutable",
+        "ETag": f'"{digest}"',
+        "X-Content-Type-Options": "nosniff",  # logged bytes are never run as a page
+    }
+    return blob_response(store.blobs, digest, _content_type(head), headers)
 
 
 def _content_type(data: bytes) -> str:
+    """The type told by a blob's first 12 bytes."""
     for magic, kind in _TYPES.items():
         if data.startswith(magic):
             return kind

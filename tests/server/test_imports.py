@@ -1,0 +1,43 @@
+"""The server imports only what it serves: never the SDK that runs inside training scripts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+# ``import cairn.server`` runs ``cairn/__init__.py`` first, the public SDK API, which loads the SDK on
+# its own; this measures what the server's own modules pull in, with the parent package stubbed out.
+PROBE = """
+import importlib.util, sys, types
+spec = importlib.util.find_spec("cairn")
+package = types.ModuleType("cairn")
+package.__path__ = list(spec.submodule_search_locations)
+sys.modules["cairn"] = package
+import {module}
+print("\\n".join(sorted(m for m in sys.modules if m.startswith("cairn."))))
+"""
+
+
+def _loaded(module: str) -> list[str]:
+    """The Cairn modules loaded by ``import module`` in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-c", PROBE.format(module=module)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout.split()
+
+
+def test_importing_the_server_loads_no_sdk_module() -> None:
+    loaded = _loaded("cairn.server")
+    assert "cairn.server.app" in loaded  # the probe did import the server
+    sdk = [name for name in loaded if name == "cairn.sdk" or name.startswith("cairn.sdk.")]
+    assert not sdk, f"importing cairn.server loads SDK modules: {sdk}"
+
+
+def test_the_repro_package_loads_its_parts_on_demand() -> None:
+    assert "cairn.repro.reproduce" not in _loaded("cairn.repro.score")
+    import cairn.repro
+
+    assert cairn.repro.make_plan.__module__ == "cairn.repro.reproduce"  # still there on access
