@@ -81,7 +81,10 @@ class LiveSyncer:
 
     It never blocks the training loop: when the sink fails (a locked database, a dead server) it
     retries with backoff, and whatever it could not ship stays in the journal for ``cairn sync``.
-    It also beats the run's heartbeat every ``heartbeat_interval`` seconds.
+    A second thread beats the run's heartbeat every ``heartbeat_interval`` seconds, so a batch
+    stuck behind a lock, or a sink that keeps failing, does not stop the beats (a beat into a
+    locked SQLite store waits for the lock too; ``Store.heartbeat_timeout`` is set well beyond
+    the busy timeout for that).
     """
 
     def __init__(
@@ -115,9 +118,11 @@ class LiveSyncer:
         self._stop = threading.Event()
         self._idle = threading.Condition()
         self._thread = threading.Thread(target=self._loop, name="cairn-syncer", daemon=True)
+        self._beats = threading.Thread(target=self._beat, name="cairn-heartbeat", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
+        self._beats.start()
 
     def offer(self, records: list[Record]) -> None:
         """Called by the writer thread with each batch it has appended to the journal."""
@@ -152,19 +157,28 @@ class LiveSyncer:
     def stop(self, timeout: float) -> None:
         self._stop.set()
         self._wake.set()
+        deadline = time.monotonic() + timeout
         self._thread.join(timeout)
+        if self._beats.is_alive():
+            self._beats.join(max(0.0, deadline - time.monotonic()))
+
+    def _beat(self) -> None:
+        """Beat at once (a resumed run must not read as crashed), then every interval."""
+        while True:
+            try:
+                self.sink.heartbeat(self.run_id)
+            except Exception as exc:  # the next beat may get through; the journal has the run
+                log.debug("cairn: heartbeat of run %s failed: %s", self.run_id, exc)
+            if self._stop.wait(max(self.heartbeat_interval, 0.01)):
+                return
 
     def _loop(self) -> None:
         backoff = 0.0
-        next_beat = time.monotonic()  # beat at once: a resumed run must not read as crashed
         while True:
             stopping = self._stop.is_set()
             try:
                 self._ship()
                 backoff = 0.0
-                if time.monotonic() >= next_beat:
-                    self.sink.heartbeat(self.run_id)
-                    next_beat = time.monotonic() + self.heartbeat_interval
             except StoreGapError:
                 self._restart_from_journal()
             except Exception as exc:  # keep going: the journal holds everything
