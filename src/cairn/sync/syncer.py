@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cairn.errors import StoreGapError
-from cairn.journal.file import JournalReader, read_journal
+from cairn.journal.file import JournalReader
 from cairn.journal.records import Record, RunStart
 from cairn.sync.blobs import staged_blob_dirs, upload_blobs
 from cairn.sync.sink import Sink
@@ -30,11 +30,13 @@ class SyncResult:
     """Records the sink did not have before."""
     last_seq: int
     problem: str | None
-    """Why reading stopped before the end of the file (a torn or corrupt frame), or None."""
+    """Why reading stopped before the end of the file (a torn or corrupt frame), or None; what
+    each read reported, joined by "; ", if there was more than one."""
 
 
 def journal_run_id(records: list[Record], path: Path) -> str:
-    """The run a journal belongs to: its start record's id, else its folder's name."""
+    """The run a journal belongs to: its start record's id (a journal begins with it), else its
+    folder's name."""
     for record in records:
         if isinstance(record, RunStart):
             return record.run_id
@@ -49,26 +51,38 @@ def sync_journal(
 ) -> SyncResult:
     """Apply everything a journal holds that the sink lacks. Running it twice changes nothing.
 
-    ``on_progress(done, total)`` is called after each batch, in records.
+    The journal is streamed: read a batch, apply what is new in it, read the next, so memory
+    stays at about one batch whatever the journal's size. ``on_progress(done, total)`` is called
+    after each batch, in bytes of the journal.
     """
     path = Path(path)
-    journal = read_journal(path)
-    records = journal.records
-    if not records:
-        return SyncResult(path, None, 0, 0, 0, journal.problem)
-    run_id = journal_run_id(records, path)
-    before = sink.last_seq(run_id)
-    new = [r for r in records if r.seq > before]
-    last = before
+    total = path.stat().st_size
+    reader = JournalReader(path)
     blob_dirs = staged_blob_dirs(path)
-    for start in range(0, len(new), BATCH):
-        upload_blobs(new[start : start + BATCH], blob_dirs, sink)
-        last = sink.apply(run_id, new[start : start + BATCH])
+    run_id: str | None = None
+    last = read = applied = 0
+    problems: list[str] = []
+    while True:
+        batch = reader.read(max_records=BATCH)
+        if reader.problem is not None and reader.problem not in problems:
+            problems.append(reader.problem)
+        if not batch:
+            break
+        read += len(batch)
+        if run_id is None:
+            run_id = journal_run_id(batch, path)
+            last = sink.last_seq(run_id)
+        new = [r for r in batch if r.seq > last]
+        del batch
+        if new:
+            upload_blobs(new, blob_dirs, sink)
+            last = sink.apply(run_id, new)
+            applied += len(new)
         if on_progress:
-            on_progress(start + len(new[start : start + BATCH]), len(new))
-    if on_progress and not new:
+            on_progress(reader.valid_bytes, total)
+    if on_progress and not read:
         on_progress(0, 0)
-    return SyncResult(path, run_id, len(records), len(new), last, journal.problem)
+    return SyncResult(path, run_id, read, applied, last, "; ".join(problems) or None)
 
 
 class LiveSyncer:
