@@ -100,8 +100,6 @@ class Writer:
         """Bytes of media ever written (by the writer thread alone)."""
         self._media_lock = threading.Lock()
         self.on_written = on_written
-        self.on_error: Callable[[], None] | None = None
-        """Called (from the writer thread) once writing has failed."""
         self.next_seq = next_seq
         self.written_seq = next_seq - 1
         self.rows_written = 0
@@ -211,8 +209,6 @@ class Writer:
                 self.error = exc
                 self.limit = 0
                 self.queue.clear()  # nobody will write them: do not hold them
-                if self.on_error is not None:
-                    self.on_error()
                 with self._room:
                     self._room.notify_all()
                 return
