@@ -3,9 +3,9 @@ run gets the lines, with the time each began, journaled in chunks about once a s
 
 A write costs the original write plus one append to a deque: the lines are split and journaled by
 a background thread, so printing stays fast and ``log()`` is never touched. What a process wrote
-up to its last chunk survives ``kill -9``. If the run's journal cannot be written (a full disk), capture
-stops: the streams are put back and nothing more is queued. Python-level writes to ``sys.stdout`` and
-``sys.stderr`` are seen (and logging handlers that were already writing to them); output of child
+up to its last chunk survives ``kill -9``. If the run's journal cannot be written (a full disk),
+capture stops: the streams are put back and nothing more is queued. Python-level writes to
+``sys.stdout`` and ``sys.stderr`` are seen (and logging handlers that were already writing to them); output of child
 processes or C code writing to the file descriptors directly is not.
 """
 
