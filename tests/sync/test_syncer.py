@@ -385,9 +385,9 @@ def test_a_run_waiting_on_a_locked_store_does_not_read_as_crashed(
 ) -> None:
     """Another process holds the SQLite write lock for 1.5 busy timeouts: the syncer's batch and
     its beats wait (and the batch fails once, and is retried), yet a reader never sees the run
-    as crashed. Time is scaled down: a busy timeout of 1 s stands for the real 120 s, and the
+    as crashed. Time is scaled down: a busy timeout of 2 s stands for the real 120 s, and the
     heartbeat timeout and interval keep their real ratios to it."""
-    busy = 1.0
+    busy = 2.0
     scale = busy / (engine.BUSY_TIMEOUT_MS / 1000)
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", int(busy * 1000))
     store = Store.local(tmp_path / "store")

@@ -262,13 +262,13 @@ class Writer:
             barrier.done.set()
         ended = time.perf_counter()
         self._busy_since = ended if queue else None
-        self._measure(take, ended - began)
+        self._measure(len(records), ended - began)
         with self._room:
             self._room.notify_all()
 
     def _measure(self, items: int, seconds: float) -> None:
-        """Fold a batch into the running cost per item (wall time while there was work: what a
-        queued item waits), and set the bound to ``MAX_LAG`` seconds of it."""
+        """Fold a batch of ``items`` records into the running cost per item (wall time while
+        there was work: what a queued item waits), and set the bound to ``MAX_LAG`` of it."""
         past = math.exp(-seconds / WINDOW)
         self._cost_time = self._cost_time * past + seconds
         self._cost_items = self._cost_items * past + items
