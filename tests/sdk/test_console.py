@@ -10,7 +10,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,9 +18,10 @@ import pytest
 from tests.fakes.planted import PLANTED
 
 import cairn
-from cairn.journal.file import read_journal
+from cairn.journal.file import JournalWriter, read_journal
 from cairn.journal.records import Console, Record
 from cairn.sdk.console import ConsoleCapture
+from cairn.sdk.writer import Writer
 from cairn.store.store import Store
 from cairn.sync.syncer import sync_journal
 
@@ -204,3 +205,38 @@ def test_secret_values_printed_are_redacted_before_they_are_journaled() -> None:
         ("stdout", "[REDACTED:openai-key] done"),
         ("stdout", "password = '[REDACTED:assignment]'; max_tokens = 512"),
     ]
+
+
+def test_capture_stops_queuing_once_the_journal_cannot_be_written(tmp_path: Path) -> None:
+    """A full disk (the journal's descriptor pointed at /dev/full): the writer fails, and console
+    capture puts the streams back instead of queuing output nobody will write."""
+    journal = JournalWriter(tmp_path / "journal")
+    writer = Writer(journal, next_seq=1)
+    full = os.open("/dev/full", os.O_WRONLY)
+    try:
+        os.dup2(full, journal._f.fileno())  # every later write: ENOSPC
+        with fake_streams() as (out, err):
+            capture = ConsoleCapture(writer.put, interval=0.01)
+            capture.start()
+            print("before the disk filled up")
+            assert wait_for(lambda: writer.error is not None), "the journal write never failed"
+            assert wait_for(lambda: print("training…") or sys.stdout is out), "stdout not restored"
+            assert sys.stderr is err
+            for i in range(50_000):
+                print(f"line {i}")
+            pending = len(capture._writes) + len(writer.queue)
+            capture.stop()
+        assert pending == 0, "output after the failure was queued"
+        assert out.getvalue().endswith("line 49999\n"), "the user still sees everything"
+        assert "No space left on device" in err.getvalue(), "it says why capture stopped"
+    finally:
+        os.close(full)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True

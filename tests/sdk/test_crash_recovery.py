@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 import cairn
+from cairn.journal.file import read_journal
+from cairn.journal.records import History
 from cairn.store.store import Store
 from cairn.sync.syncer import sync_journal
 
@@ -84,3 +86,39 @@ def test_kill_9_loses_nothing_flushed(tmp_path: Path, attempt: int) -> None:
     info = store.run(run_id)
     assert info.state == "crashed"
     assert info.config == {"lr": 0.1}
+
+
+FLAT_OUT = textwrap.dedent(
+    """
+    import os, signal, sys, cairn
+    settings = cairn.Settings(
+        capture_git=False, save_code=False, capture_env=False, capture_console=False,
+        system_metrics=False,
+    )
+    run = cairn.init(project="crash", id="flat", mode=sys.argv[1], settings=settings)
+    for step in range(int(sys.argv[2])):
+        run.log({"loss": 1.0 / (step + 1), "acc": step * 1e-6, "lr": 0.1})
+    os.kill(os.getpid(), signal.SIGKILL)  # at once: the writer has had no time to catch up
+    """
+)
+
+
+@pytest.mark.parametrize("mode", ["offline", "online"])
+def test_kill_9_right_after_fast_logging_loses_at_most_the_queue_bound(
+    tmp_path: Path, mode: str
+) -> None:
+    """Rows whose log() returned are either in the journal or among the at most ``bound`` rows
+    the writer may hold: a count, not a timing."""
+    calls, bound = 60_000, 1_000
+    script = tmp_path / "child.py"
+    script.write_text(FLAT_OUT)
+    store_dir = tmp_path / ".cairn"
+    env = {**os.environ, "CAIRN_DIR": str(store_dir), "CAIRN_MAX_QUEUE": str(bound)}
+    child = subprocess.run(
+        [sys.executable, str(script), mode, str(calls)], env=env, capture_output=True, timeout=120
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+    records = read_journal(store_dir / "runs" / "flat" / "journal").records
+    rows = [r.step for r in records if isinstance(r, History)]
+    assert rows == list(range(len(rows))), "the journal holds a prefix of the rows, in order"
+    assert len(rows) >= calls - bound, f"{calls - len(rows)} rows lost; the bound is {bound}"

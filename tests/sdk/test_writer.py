@@ -8,15 +8,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import cairn
-from cairn.errors import CairnError
+from cairn.errors import CairnError, ConfigError
 from cairn.journal.file import JournalWriter, read_journal
 from cairn.journal.records import (
     ConfigUpdate,
     DefineMetric,
     History,
+    MediaLog,
     Record,
     RunFinish,
     RunStart,
@@ -25,6 +27,13 @@ from cairn.journal.records import (
 from cairn.sdk import writer as writer_module
 from cairn.sdk.writer import Writer
 
+_QUIET = cairn.Settings(
+    capture_git=False,
+    save_code=False,
+    capture_env=False,
+    capture_console=False,
+    system_metrics=False,
+)
 WAIT = 10.0
 """Upper bound for waiting on the writer thread; tests normally finish far sooner."""
 
@@ -292,3 +301,97 @@ def test_a_failing_journal_makes_the_next_log_raise_at_once(
         run.log({"x": 2.0})
     with pytest.raises(CairnError, match="journal"):
         run.finish(quiet=True)
+
+
+# ---- media: bounded by bytes ---------------------------------------------------------------
+
+
+def test_queued_media_are_bounded_by_bytes_and_log_waits_rather_than_drops(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mib = 1024 * 1024
+    monkeypatch.setenv("CAIRN_MEDIA_QUEUE_BYTES", str(3 * mib))
+    entered, gate = threading.Event(), threading.Event()
+    real_append = JournalWriter.append
+
+    def gated_append(self: JournalWriter, records: Any) -> None:
+        if any(isinstance(r, MediaLog) for r in records):
+            entered.set()
+            assert gate.wait(WAIT), "the test never opened the gate"
+        real_append(self, records)
+
+    monkeypatch.setattr(JournalWriter, "append", gated_append)
+    run = cairn.init(project="w", mode="offline", settings=_QUIET)
+    writer = run._writer
+    assert writer is not None
+    pixels = np.zeros((512, 512, 4), dtype=np.uint8)  # 1 MiB each
+    run.log({"img": cairn.Image(pixels)})
+    assert entered.wait(WAIT), "the writer never took the first image"
+    logged = []
+
+    def log_more() -> None:
+        for i in range(1, 8):
+            run.log({"img": cairn.Image(pixels + i)})
+            logged.append(i)
+
+    logger = threading.Thread(target=log_more)
+    logger.start()
+    logger.join(0.5)
+    assert logger.is_alive(), "log() never waited although 7 MiB of images were queued"
+    waiting = writer.media_queued - writer.media_written
+    assert len(logged) < 7 and waiting <= 3 * mib + 64 * 1024
+    gate.set()
+    logger.join(WAIT)
+    assert not logger.is_alive() and logged == list(range(1, 8))
+    run.finish(quiet=True)
+    records = read_journal(run.journal).records  # type: ignore[arg-type]
+    media = [r for r in records if isinstance(r, MediaLog)]
+    assert [r.step for r in media] == list(range(8)), "every image is kept, none dropped"
+    assert writer.media_queued == writer.media_written
+
+
+def test_a_slow_writer_lowers_the_bound_to_its_time_budget(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The queue follows the writer's measured speed: at >= 0.5 ms per record (sleep never
+    returns early), MAX_LAG seconds is at most MAX_LAG / 0.5 ms records waiting at any time."""
+    per_record = 0.0005
+    real_append = JournalWriter.append
+
+    def slow_append(self: JournalWriter, records: Any) -> None:
+        records = list(records)
+        time.sleep(per_record * len(records))
+        real_append(self, records)
+
+    monkeypatch.setattr(JournalWriter, "append", slow_append)
+    run = cairn.init(project="w", mode="offline", settings=_QUIET)
+    writer = run._writer
+    assert writer is not None
+    run.flush()  # the writer has measured itself at least once
+    most = int(writer_module.MAX_LAG / per_record)
+    assert writer_module.MIN_QUEUE <= most < writer.max_queue
+    longest = 0
+    for i in range(1_000):
+        run.log({"i": float(i)})
+        longest = max(longest, len(writer.queue))
+    assert longest <= most, f"{longest} rows waited; {most} is {writer_module.MAX_LAG} s of work"
+    run.finish(quiet=True)
+    rows = [r for r in read_journal(run.journal).records if isinstance(r, History)]  # type: ignore[arg-type]
+    assert [r.values["i"] for r in rows] == [float(i) for i in range(1_000)]
+
+
+def test_the_bounds_come_from_the_environment_and_bad_values_say_so(
+    make_writer: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAIRN_MAX_QUEUE", "500")
+    monkeypatch.setenv("CAIRN_MEDIA_QUEUE_BYTES", "1000")
+    writer = make_writer()
+    assert (writer.max_queue, writer.bound, writer.max_media_bytes) == (500, 500, 1000)
+    monkeypatch.setenv("CAIRN_MAX_QUEUE", "0")
+    with pytest.raises(
+        ConfigError, match=r"\$CAIRN_MAX_QUEUE='0': give a whole number of at least 1"
+    ):
+        make_writer()
+    monkeypatch.setenv("CAIRN_MAX_QUEUE", "lots")
+    with pytest.raises(ConfigError, match="CAIRN_MAX_QUEUE"):
+        make_writer()

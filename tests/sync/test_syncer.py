@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -13,7 +16,9 @@ from tests.fakes.sinks import FlakySink, MemorySink, RecordingSink, SinkDown
 from cairn.errors import StoreGapError
 from cairn.journal.file import HEADER, JournalFormatError, JournalWriter
 from cairn.journal.records import Record, RunFinish, RunStart
-from cairn.store.store import Store
+from cairn.sdk.session import HEARTBEAT_INTERVAL
+from cairn.store import engine
+from cairn.store.store import HEARTBEAT_TIMEOUT, Store
 from cairn.sync import syncer as syncer_module
 from cairn.sync.syncer import LiveSyncer, sync_journal
 
@@ -83,14 +88,18 @@ def test_syncing_twice_changes_nothing(tmp_path: Path, store: Store) -> None:
 def test_progress_is_reported_per_batch(
     tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """In bytes of the journal: a journal is streamed, so its record count is not known ahead."""
     monkeypatch.setattr(syncer_module, "BATCH", 4)
     path = tmp_path / "journal"
-    write_journal(path, [start_record(), *history_rows(9)])
+    ends = write_journal(path, [start_record(), *history_rows(9)])
+    size = path.stat().st_size
     calls: list[tuple[int, int]] = []
     sync_journal(path, store, on_progress=lambda done, total: calls.append((done, total)))
-    assert calls == [(4, 10), (8, 10), (10, 10)]
+    assert calls == [(ends[3], size), (ends[7], size), (ends[9], size)]
     calls.clear()
-    sync_journal(path, store, on_progress=lambda done, total: calls.append((done, total)))
+    empty = tmp_path / "empty"
+    JournalWriter(empty).close()
+    sync_journal(empty, store, on_progress=lambda done, total: calls.append((done, total)))
     assert calls == [(0, 0)]
 
 
@@ -311,3 +320,113 @@ def test_live_syncer_beats_at_once_so_a_resumed_run_does_not_read_as_crashed(
         assert wait_for(lambda: len(memory.heartbeats) >= 1)
     finally:
         syncer.stop(timeout=10)
+
+
+# ---- heartbeats: not behind a batch, not behind a lock ---------------------------------------
+
+
+class StuckSink(MemorySink):
+    """Its ``apply`` waits until released, as an apply waiting on a database lock does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def apply(self, run_id: str, records: Sequence[Record]) -> int:
+        self.entered.set()
+        self.release.wait(30)
+        return super().apply(run_id, records)
+
+
+def test_heartbeats_go_on_while_a_batch_is_stuck(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    write_journal(path, [start_record(), *history_rows(3)])
+    sink = StuckSink()
+    syncer = LiveSyncer(path, sink, "run1", interval=0.01, heartbeat_interval=0.02)
+    syncer.start()
+    try:
+        assert sink.entered.wait(10)
+        beats = len(sink.heartbeats)
+        assert wait_for(lambda: len(sink.heartbeats) >= beats + 3), "no beats while stuck"
+    finally:
+        sink.release.set()
+        syncer.stop(timeout=10)
+    assert sink.seqs("run1") == [1, 2, 3, 4]
+
+
+def test_heartbeats_go_on_while_the_sink_keeps_failing(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    write_journal(path, [start_record()])
+    memory = MemorySink()
+    syncer = LiveSyncer(
+        path, FlakySink(memory, failures=None), "run1", interval=0.01, heartbeat_interval=0.02
+    )
+    syncer.start()
+    try:
+        assert wait_for(lambda: len(memory.heartbeats) >= 3), "a failing apply stopped the beats"
+    finally:
+        syncer.stop(timeout=10)
+    assert memory.seqs("run1") == []
+
+
+HOLD_LOCK = """
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+con.execute("COMMIT")
+"""
+
+
+def test_a_run_waiting_on_a_locked_store_does_not_read_as_crashed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holds the SQLite write lock for 1.5 busy timeouts: the syncer's batch and
+    its beats wait (and the batch fails once, and is retried), yet a reader never sees the run
+    as crashed. Time is scaled down: a busy timeout of 2 s stands for the real 120 s, and the
+    heartbeat timeout and interval keep their real ratios to it."""
+    busy = 2.0
+    scale = busy / (engine.BUSY_TIMEOUT_MS / 1000)
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", int(busy * 1000))
+    store = Store.local(tmp_path / "store")
+    store.heartbeat_timeout = HEARTBEAT_TIMEOUT * scale
+    path = tmp_path / "journal"
+    writer = JournalWriter(path)
+    writer.append([start_record(), *history_rows(5)])
+    syncer = LiveSyncer(
+        path, store, "run1", interval=0.01, heartbeat_interval=HEARTBEAT_INTERVAL * scale
+    )
+    syncer.start()
+    holder = None
+    try:
+        assert syncer.wait_synced(6, timeout=30)
+        assert wait_for(lambda: store.run("run1").state == "running"), "never beat"
+        holder = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                HOLD_LOCK,
+                str(tmp_path / "store" / "cairn.db"),
+                str(1.5 * busy),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        writer.append(history_rows(5, first_seq=7))  # a batch that must wait for the lock
+        syncer.notify()
+        states = set()
+        while holder.poll() is None:
+            states.add(store.run("run1").state)
+            time.sleep(0.02)
+        assert holder.returncode == 0
+        assert states == {"running"}, f"a live run waiting on the lock read as {states}"
+        assert syncer.wait_synced(11, timeout=30), "the waiting batch was applied after the lock"
+    finally:
+        if holder is not None and holder.poll() is None:
+            holder.kill()
+        syncer.stop(timeout=10)
+        writer.close()
+        store.close()

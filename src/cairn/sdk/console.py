@@ -3,8 +3,9 @@ run gets the lines, with the time each began, journaled in chunks about once a s
 
 A write costs the original write plus one append to a deque: the lines are split and journaled by
 a background thread, so printing stays fast and ``log()`` is never touched. What a process wrote
-up to its last chunk survives ``kill -9``. Python-level writes to ``sys.stdout`` and
-``sys.stderr`` are seen (and logging handlers that were already writing to them); output of child
+up to its last chunk survives ``kill -9``. If the run's journal cannot be written (a full disk),
+capture stops: the streams are put back and nothing more is queued. Python-level writes to
+``sys.stdout`` and ``sys.stderr`` are seen (and logging handlers that were already writing to them); output of child
 processes or C code writing to the file descriptors directly is not.
 """
 
@@ -69,6 +70,7 @@ class ConsoleCapture:
         self._partial: dict[str, tuple[float, str]] = {}
         self._wake = threading.Event()
         self._stopping = False
+        self._failed = False
         self._lock = threading.Lock()
         self._tees: dict[str, _Tee] = {}
         self._thread = threading.Thread(target=self._loop, name="cairn-console", daemon=True)
@@ -96,16 +98,19 @@ class ConsoleCapture:
 
     def stop(self, timeout: float = 5.0) -> None:
         """Put the streams back, and journal everything written so far, partial lines too."""
+        self._restore()
+        self._stopping = True
+        self._wake.set()
+        self._thread.join(timeout)
+        self._flush(final=True)
+
+    def _restore(self) -> None:
         for name, tee in self._tees.items():
             tee._capture = None
             self._swap_logging(tee, tee._stream)
             if getattr(sys, name) is tee:
                 setattr(sys, name, tee._stream)
             # else someone wrapped us since: leave their wrapper; ours now only passes through
-        self._stopping = True
-        self._wake.set()
-        self._thread.join(timeout)
-        self._flush(final=True)
 
     def _loop(self) -> None:
         while not self._stopping:
@@ -125,9 +130,20 @@ class ConsoleCapture:
                 for stream, (ts, text) in sorted(self._partial.items()):
                     lines.append((ts, stream, _clean(text)))
                 self._partial.clear()
-            if lines:
+            if lines and not self._failed:
                 lines.sort(key=lambda line: line[0])  # stable: a stream's lines keep their order
-                self._put(Console(seq=0, lines=lines))
+                try:
+                    self._put(Console(seq=0, lines=lines))
+                except Exception as exc:  # the journal cannot be written: stop, hold nothing
+                    self._give_up(exc)
+
+    def _give_up(self, exc: Exception) -> None:
+        self._failed = True
+        self._restore()
+        self._writes.clear()
+        self._partial.clear()
+        self._stopping = True
+        print(f"cairn: console capture stopped: {exc}", file=sys.stderr)
 
     def _split(self, ts: float, stream: str, text: str, out: list[tuple[float, str, str]]) -> None:
         start, pending = self._partial.pop(stream, (ts, ""))

@@ -72,9 +72,6 @@ class Run:
         self._writer = writer
         self._syncer = syncer
         self._queue = writer.queue if writer else None
-        self._max_queue = writer.max_queue if writer else 0
-        if writer is not None:
-            writer.on_error = self._writer_failed
         self._fold = fold or JournalFold()
         self._reader = reader or (JournalReader(journal) if journal else None)
         self._step = self._fold.next_step
@@ -159,7 +156,7 @@ class Run:
                 self._pending = None
             self._step = step
         if self._media:
-            self._put_media(queue)
+            self._put_media()
         if self._pending is not None:
             self._pending.update(values)
             if not commit:
@@ -168,8 +165,9 @@ class Run:
         elif not commit:
             self._pending = values
             return
-        if len(queue) >= self._max_queue:
-            self._writer.wait_for_room()  # type: ignore[union-attr]
+        writer = self._writer
+        if len(queue) >= writer.limit:  # type: ignore[union-attr]
+            writer.wait_for_room()  # type: ignore[union-attr]
         # Step and time ride in the row under reserved keys: a dict of numbers is not tracked by
         # the cyclic GC (a tuple would be), so a long queue costs no garbage collections.
         values["_step"] = self._step
@@ -177,12 +175,13 @@ class Run:
         queue.append(values)
         self._step += 1
 
-    def _put_media(self, queue: Any) -> None:
-        """Enqueue this call's media at the current step; the writer thread encodes them."""
+    def _put_media(self) -> None:
+        """Enqueue this call's media at the current step; the writer thread encodes them. Waits
+        while the media already queued pass the writer's byte bound (back-pressure)."""
         now = time.time()
-        for key, value in self._media.items():
-            queue.append(PendingMedia(key, self._step, now, value))
-        self._media.clear()
+        media, self._media = self._media, {}
+        for key, value in media.items():
+            self._writer.put_media(PendingMedia(key, self._step, now, value))  # type: ignore[union-attr]
 
     def _log_aside(self, values: dict[str, float]) -> None:
         """A row of background readings (system metrics) at the last step logged (0 before the
@@ -190,7 +189,7 @@ class Run:
         queue = self._queue
         if queue is None or self._closed:
             return
-        if len(queue) >= self._max_queue:
+        if len(queue) >= self._writer.limit:  # type: ignore[union-attr]
             self._writer.wait_for_room()  # type: ignore[union-attr]
         values["_step"] = max(self._step - 1, 0)
         values["_ts"] = time.time()
@@ -206,10 +205,6 @@ class Run:
         """A sweep agent stops this trial: every later ``log()`` raises ``TrialStopped(reason)``.
         Safe from any thread: one attribute, read by ``log()`` without a lock."""
         self._stop_reason = reason
-
-    def _writer_failed(self) -> None:
-        """The journal cannot be written: the next ``log()`` takes the slow path, which raises."""
-        self._max_queue = 0
 
     def _commit(self, values: dict[str, float]) -> None:
         assert self._queue is not None

@@ -1,28 +1,59 @@
 """The writer thread: drains the run's queue, stamps ``seq``, appends to the journal.
 
 ``log()`` appends a row dict (with its step and time under the reserved keys ``_step`` and ``_ts``)
-to a deque (thread-safe, no lock, no wake-up call); other records are appended as journal records whose ``seq`` the writer assigns, so the journal
-order is the order of the calls. When the queue passes ``max_queue`` items, ``log()`` waits for
-room: back-pressure, never loss.
+to a deque (thread-safe, no lock, no wake-up call); other records are appended as journal records
+whose ``seq`` the writer assigns, so the journal order is the order of the calls.
+
+What ``kill -9`` can lose is what has been queued but not yet handed to the OS: the queue plus the
+batch the writer is encoding. The writer bounds that sum by time, not only by count: it measures
+its own cost per item and keeps ``limit`` (the queue length at which ``log()`` waits) at about
+``MAX_LAG`` seconds of its work, between ``MIN_QUEUE`` and ``max_queue`` items, minus the batch in
+hand. Past it ``log()`` waits for room: back-pressure, never loss.
 """
 
 from __future__ import annotations
 
+import math
+import os
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from cairn.errors import CairnError
+from cairn.errors import CairnError, ConfigError
 from cairn.journal.file import JournalWriter
 from cairn.journal.records import History, Record
 from cairn.sdk.capture.code import Stager
 from cairn.sdk.media.pending import PendingMedia
 
 MAX_QUEUE = 100_000
+"""The most items ever queued or in hand (``$CAIRN_MAX_QUEUE``): the bound a fast writer reaches."""
+MIN_QUEUE = 100
+"""The least: a writer slower than ``MAX_LAG / MIN_QUEUE`` per item lags by more than ``MAX_LAG``."""
+START_QUEUE = 10_000
+"""The bound before the writer has measured itself."""
+MAX_LAG = 0.05
+"""Seconds of the writer's work that may wait in the queue (what ``kill -9`` can lose)."""
+MEDIA_BYTES = 256 * 1024 * 1024
+"""Bytes of media that may wait for encoding (``$CAIRN_MEDIA_QUEUE_BYTES``); past it log() waits."""
 IDLE_WAIT = 0.02
 DRAIN = 20_000
+WINDOW = 0.5
+"""Seconds over which the writer measures its cost per item (an exponentially weighted sum)."""
+
+
+def _env_int(name: str, default: int, least: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"${name}={raw!r}: give a whole number, e.g. {default}") from None
+    if value < least:
+        raise ConfigError(f"${name}={raw!r}: give a whole number of at least {least}")
+    return value
 
 
 class _Barrier:
@@ -44,20 +75,41 @@ class Writer:
         *,
         next_seq: int,
         max_queue: int | None = None,
+        max_media_bytes: int | None = None,
         on_written: Callable[[list[Record]], None] | None = None,
         direct_blobs: bool = False,
     ) -> None:
         self.journal = journal
         self.queue: deque[Any] = deque()
-        self.max_queue = MAX_QUEUE if max_queue is None else max_queue
+        self.max_queue = (
+            _env_int("CAIRN_MAX_QUEUE", MAX_QUEUE, 1) if max_queue is None else max_queue
+        )
+        self.bound = min(self.max_queue, START_QUEUE)
+        """Items that may be queued or in hand: about ``MAX_LAG`` seconds of this writer's work."""
+        self.limit = self.bound
+        """The queue length at which ``log()`` waits: ``bound`` less the batch in hand (0 once
+        writing failed). Read without a lock; only the writer thread sets it."""
+        self.max_media_bytes = (
+            _env_int("CAIRN_MEDIA_QUEUE_BYTES", MEDIA_BYTES, 0)
+            if max_media_bytes is None
+            else max_media_bytes
+        )
+        self.media_queued = 0
+        """Bytes of media ever queued (under ``_media_lock``)."""
+        self.media_written = 0
+        """Bytes of media ever written (by the writer thread alone)."""
+        self._media_lock = threading.Lock()
         self.on_written = on_written
-        self.on_error: Callable[[], None] | None = None
-        """Called (from the writer thread) once writing has failed."""
         self.next_seq = next_seq
         self.written_seq = next_seq - 1
         self.rows_written = 0
         """History rows this writer has written (this process's part of the run)."""
         self.error: BaseException | None = None
+        self._cost_time = 0.0
+        self._cost_items = 0.0
+        self._busy_since: float | None = None
+        """When the batch being measured began: the end of the last batch if the queue was not
+        empty then (the writer's time includes waiting for the GIL and for log()), else now."""
         self._wake = threading.Event()
         self._room = threading.Condition()
         self._stop = False
@@ -70,6 +122,9 @@ class Writer:
     # ---- called from the user's threads --------------------------------------------------
 
     def put(self, record: Record) -> None:
+        """Queue a record (raises once writing has failed, rather than queue it for nobody)."""
+        if self.error is not None:
+            self._check_alive()
         self.queue.append(record)
         self._wake.set()
 
@@ -77,7 +132,29 @@ class Writer:
         """Back-pressure: block until the queue drains below its bound (raises if writing failed)."""
         self._check_alive()
         with self._room:
-            while len(self.queue) >= self.max_queue:
+            while len(self.queue) >= self.limit:
+                self._check_alive()
+                self._wake.set()
+                self._room.wait(0.1)
+
+    def put_media(self, media: PendingMedia) -> None:
+        """Queue a media value, first waiting while more than ``max_media_bytes`` of media wait
+        for encoding (one value bigger than that waits for an empty queue, and goes alone)."""
+        size = media.nbytes
+        if self.media_queued - self.media_written + size > self.max_media_bytes:
+            self._wait_for_media_room(size)
+        with self._media_lock:
+            self.media_queued += size
+        self.queue.append(media)
+        self._wake.set()
+
+    def _wait_for_media_room(self, size: int) -> None:
+        self._check_alive()
+        with self._room:
+            while True:
+                waiting = self.media_queued - self.media_written
+                if waiting == 0 or waiting + size <= self.max_media_bytes:
+                    return
                 self._check_alive()
                 self._wake.set()
                 self._room.wait(0.1)
@@ -130,8 +207,8 @@ class Writer:
                 self._drain(queue)
             except BaseException as exc:  # a full disk, a closed file: make log() say so
                 self.error = exc
-                if self.on_error is not None:
-                    self.on_error()
+                self.limit = 0
+                self.queue.clear()  # nobody will write them: do not hold them
                 with self._room:
                     self._room.notify_all()
                 return
@@ -148,9 +225,13 @@ class Writer:
         records: list[Record] = []
         barriers: list[_Barrier] = []
         seq = self.next_seq
-        rows = 0
+        rows = media_bytes = 0
         popleft = queue.popleft
-        for _ in range(min(len(queue), DRAIN)):
+        began = self._busy_since or time.perf_counter()
+        # What is in hand still counts against the bound: log() may fill only the rest.
+        take = min(len(queue), DRAIN, max(1, self.bound // 2))
+        self.limit = self.bound - take
+        for _ in range(take):
             item = popleft()
             if type(item) is dict:
                 step = item.pop("_step")
@@ -162,6 +243,7 @@ class Writer:
                 barriers.append(item)
             elif type(item) is PendingMedia:
                 records.append(item.record(seq, self._stage))
+                media_bytes += item.nbytes
                 seq += 1
             else:
                 item.seq = seq
@@ -173,10 +255,24 @@ class Writer:
         self.next_seq = seq
         self.written_seq = seq - 1
         self.rows_written += rows
+        self.media_written += media_bytes
         if any(b.sync for b in barriers):
             self.journal.sync()
         for barrier in barriers:
             barrier.done.set()
-        if len(queue) < self.max_queue:
-            with self._room:
-                self._room.notify_all()
+        ended = time.perf_counter()
+        self._busy_since = ended if queue else None
+        self._measure(len(records), ended - began)
+        with self._room:
+            self._room.notify_all()
+
+    def _measure(self, items: int, seconds: float) -> None:
+        """Fold a batch of ``items`` records into the running cost per item (wall time while
+        there was work: what a queued item waits), and set the bound to ``MAX_LAG`` of it."""
+        past = math.exp(-seconds / WINDOW)
+        self._cost_time = self._cost_time * past + seconds
+        self._cost_items = self._cost_items * past + items
+        per_item = self._cost_time / max(self._cost_items, 1e-9)
+        bound = int(MAX_LAG / per_item) if per_item > 0 else self.max_queue
+        self.bound = max(min(MIN_QUEUE, self.max_queue), min(bound, self.max_queue))
+        self.limit = self.bound

@@ -34,10 +34,14 @@ from cairn.store.filters import compile_filter, compile_order
 from cairn.store.models import ProjectInfo, RunInfo
 from cairn.store.schema import history_segments, history_tail, projects, run_tags, runs
 
-HEARTBEAT_TIMEOUT = 120.0
+HEARTBEAT_TIMEOUT = 300.0
 """Seconds without a heartbeat after which a running run reads as crashed.
 
-Live runs beat every ``cairn.sdk.HEARTBEAT_INTERVAL`` (15 s); ``$CAIRN_HEARTBEAT_TIMEOUT`` overrides.
+Live runs beat every ``cairn.sdk.HEARTBEAT_INTERVAL`` (15 s), from a thread of their own. A beat
+into SQLite waits for the write lock like any write, up to the busy timeout
+(``engine.BUSY_TIMEOUT_MS``, 120 s): this is 2.5 times that, so a live run whose store is locked
+for as long as SQLite lets a writer wait (and then some) does not read as crashed.
+``$CAIRN_HEARTBEAT_TIMEOUT`` overrides.
 """
 
 DB_NAME = "cairn.db"

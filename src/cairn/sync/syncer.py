@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cairn.errors import StoreGapError
-from cairn.journal.file import JournalReader, read_journal
+from cairn.journal.file import JournalReader
 from cairn.journal.records import Record, RunStart
 from cairn.sync.blobs import staged_blob_dirs, upload_blobs
 from cairn.sync.sink import Sink
@@ -30,11 +30,13 @@ class SyncResult:
     """Records the sink did not have before."""
     last_seq: int
     problem: str | None
-    """Why reading stopped before the end of the file (a torn or corrupt frame), or None."""
+    """Why reading stopped before the end of the file (a torn or corrupt frame), or None; what
+    each read reported, joined by "; ", if there was more than one."""
 
 
 def journal_run_id(records: list[Record], path: Path) -> str:
-    """The run a journal belongs to: its start record's id, else its folder's name."""
+    """The run a journal belongs to: its start record's id (a journal begins with it), else its
+    folder's name."""
     for record in records:
         if isinstance(record, RunStart):
             return record.run_id
@@ -49,26 +51,38 @@ def sync_journal(
 ) -> SyncResult:
     """Apply everything a journal holds that the sink lacks. Running it twice changes nothing.
 
-    ``on_progress(done, total)`` is called after each batch, in records.
+    The journal is streamed: read a batch, apply what is new in it, read the next, so memory
+    stays at about one batch whatever the journal's size. ``on_progress(done, total)`` is called
+    after each batch, in bytes of the journal.
     """
     path = Path(path)
-    journal = read_journal(path)
-    records = journal.records
-    if not records:
-        return SyncResult(path, None, 0, 0, 0, journal.problem)
-    run_id = journal_run_id(records, path)
-    before = sink.last_seq(run_id)
-    new = [r for r in records if r.seq > before]
-    last = before
+    total = path.stat().st_size
+    reader = JournalReader(path)
     blob_dirs = staged_blob_dirs(path)
-    for start in range(0, len(new), BATCH):
-        upload_blobs(new[start : start + BATCH], blob_dirs, sink)
-        last = sink.apply(run_id, new[start : start + BATCH])
+    run_id: str | None = None
+    last = read = applied = 0
+    problems: list[str] = []
+    while True:
+        batch = reader.read(max_records=BATCH)
+        if reader.problem is not None and reader.problem not in problems:
+            problems.append(reader.problem)
+        if not batch:
+            break
+        read += len(batch)
+        if run_id is None:
+            run_id = journal_run_id(batch, path)
+            last = sink.last_seq(run_id)
+        new = [r for r in batch if r.seq > last]
+        del batch
+        if new:
+            upload_blobs(new, blob_dirs, sink)
+            last = sink.apply(run_id, new)
+            applied += len(new)
         if on_progress:
-            on_progress(start + len(new[start : start + BATCH]), len(new))
-    if on_progress and not new:
+            on_progress(reader.valid_bytes, total)
+    if on_progress and not read:
         on_progress(0, 0)
-    return SyncResult(path, run_id, len(records), len(new), last, journal.problem)
+    return SyncResult(path, run_id, read, applied, last, "; ".join(problems) or None)
 
 
 class LiveSyncer:
@@ -81,7 +95,10 @@ class LiveSyncer:
 
     It never blocks the training loop: when the sink fails (a locked database, a dead server) it
     retries with backoff, and whatever it could not ship stays in the journal for ``cairn sync``.
-    It also beats the run's heartbeat every ``heartbeat_interval`` seconds.
+    A second thread beats the run's heartbeat every ``heartbeat_interval`` seconds, so a batch
+    stuck behind a lock, or a sink that keeps failing, does not stop the beats (a beat into a
+    locked SQLite store waits for the lock too; ``Store.heartbeat_timeout`` is set well beyond
+    the busy timeout for that).
     """
 
     def __init__(
@@ -115,9 +132,11 @@ class LiveSyncer:
         self._stop = threading.Event()
         self._idle = threading.Condition()
         self._thread = threading.Thread(target=self._loop, name="cairn-syncer", daemon=True)
+        self._beats = threading.Thread(target=self._beat, name="cairn-heartbeat", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
+        self._beats.start()
 
     def offer(self, records: list[Record]) -> None:
         """Called by the writer thread with each batch it has appended to the journal."""
@@ -152,19 +171,28 @@ class LiveSyncer:
     def stop(self, timeout: float) -> None:
         self._stop.set()
         self._wake.set()
+        deadline = time.monotonic() + timeout
         self._thread.join(timeout)
+        if self._beats.is_alive():
+            self._beats.join(max(0.0, deadline - time.monotonic()))
+
+    def _beat(self) -> None:
+        """Beat at once (a resumed run must not read as crashed), then every interval."""
+        while True:
+            try:
+                self.sink.heartbeat(self.run_id)
+            except Exception as exc:  # the next beat may get through; the journal has the run
+                log.debug("cairn: heartbeat of run %s failed: %s", self.run_id, exc)
+            if self._stop.wait(max(self.heartbeat_interval, 0.01)):
+                return
 
     def _loop(self) -> None:
         backoff = 0.0
-        next_beat = time.monotonic()  # beat at once: a resumed run must not read as crashed
         while True:
             stopping = self._stop.is_set()
             try:
                 self._ship()
                 backoff = 0.0
-                if time.monotonic() >= next_beat:
-                    self.sink.heartbeat(self.run_id)
-                    next_beat = time.monotonic() + self.heartbeat_interval
             except StoreGapError:
                 self._restart_from_journal()
             except Exception as exc:  # keep going: the journal holds everything

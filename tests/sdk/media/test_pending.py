@@ -15,6 +15,7 @@ import cairn
 from cairn.journal.file import read_journal
 from cairn.journal.records import MediaLog
 from cairn.sdk.media.base import Media, Stage
+from cairn.sdk.media.pending import PendingMedia
 from cairn.store.media import media_entries, media_keys, referenced_blobs
 from cairn.store.store import Store
 from cairn.sync.syncer import sync_journal
@@ -121,3 +122,15 @@ def test_bad_galleries_raise_and_queue_nothing(
     run.finish(quiet=True)
     assert run.journal is not None
     assert not [r for r in read_journal(run.journal).records if isinstance(r, MediaLog)]
+
+
+def test_a_pending_value_knows_about_how_many_bytes_it_holds() -> None:
+    """What the writer's byte bound counts: the data a media value copied, not its wrapper."""
+    mib = 1024 * 1024
+    image = cairn.Image(np.zeros((512, 512, 4), dtype=np.uint8))
+    assert mib <= PendingMedia("img", 0, 0.0, image).nbytes < mib + 4096
+    gallery = PendingMedia("imgs", 0, 0.0, [image, image, image])
+    assert 3 * mib <= gallery.nbytes < 3 * mib + 8192
+    table = cairn.Table(columns=["a", "b"], data=[["x" * 1000, i] for i in range(1000)])
+    assert 1_000_000 <= PendingMedia("t", 0, 0.0, table).nbytes < 1_400_000
+    assert PendingMedia("s", 0, 0.0, cairn.Histogram([1.0, 2.0])).nbytes < 16_384
