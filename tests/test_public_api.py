@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import subprocess
+import sys
 
 import pytest
 
@@ -114,3 +116,19 @@ def test_module_functions_need_a_run() -> None:
 def test_unknown_attribute_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no_such_thing"):
         cairn.no_such_thing  # noqa: B018
+
+
+def test_importing_cairn_is_light() -> None:
+    """``import cairn`` loads no SDK, store or data library until a name is used, so the server
+    (``import cairn.server`` runs this package first) and the CLI start without them."""
+    probe = (
+        "import sys, cairn\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('cairn') or m in "
+        "('sqlalchemy', 'pandas', 'pyarrow', 'numpy'))))\n"
+        "cairn.Image\n"
+        "print('cairn.sdk.media.image' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.splitlines()
+    assert out == ["cairn cairn._version cairn.errors", "True"]

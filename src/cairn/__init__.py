@@ -8,10 +8,10 @@ run.finish()
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from cairn._version import __version__
-from cairn.artifacts import Artifact, ArtifactVersion
 from cairn.errors import (
     ArtifactError,
     ArtifactNotFoundError,
@@ -22,26 +22,54 @@ from cairn.errors import (
     StoreError,
     UsageError,
 )
-from cairn.sdk.api import Api, ApiRun
-from cairn.sdk.config import Config
-from cairn.sdk.media import (
-    Audio,
-    Histogram,
-    Html,
-    Image,
-    Object3D,
-    Table,
-    Text,
-    Video,
-    plot,
-)
-from cairn.sdk.run import Run
-from cairn.sdk.seeds import seed_everything
-from cairn.sdk.session import init
-from cairn.sdk.session import require_current as _require_current
-from cairn.sdk.settings import Settings
-from cairn.sdk.summary import Summary
-from cairn.sweeps.public import agent, sweep
+
+if TYPE_CHECKING:
+    from cairn.artifacts import Artifact, ArtifactVersion
+    from cairn.sdk.api import Api, ApiRun
+    from cairn.sdk.config import Config
+    from cairn.sdk.media import (
+        Audio,
+        Histogram,
+        Html,
+        Image,
+        Object3D,
+        Table,
+        Text,
+        Video,
+        plot,
+    )
+    from cairn.sdk.run import Run
+    from cairn.sdk.seeds import seed_everything
+    from cairn.sdk.session import init
+    from cairn.sdk.settings import Settings
+    from cairn.sdk.summary import Summary
+    from cairn.sweeps.public import agent, sweep
+
+_LAZY = {
+    "Api": "cairn.sdk.api",
+    "ApiRun": "cairn.sdk.api",
+    "Artifact": "cairn.artifacts",
+    "ArtifactVersion": "cairn.artifacts",
+    "Audio": "cairn.sdk.media",
+    "Config": "cairn.sdk.config",
+    "Histogram": "cairn.sdk.media",
+    "Html": "cairn.sdk.media",
+    "Image": "cairn.sdk.media",
+    "Object3D": "cairn.sdk.media",
+    "Run": "cairn.sdk.run",
+    "Settings": "cairn.sdk.settings",
+    "Summary": "cairn.sdk.summary",
+    "Table": "cairn.sdk.media",
+    "Text": "cairn.sdk.media",
+    "Video": "cairn.sdk.media",
+    "agent": "cairn.sweeps.public",
+    "init": "cairn.sdk.session",
+    "plot": "cairn.sdk.media",
+    "seed_everything": "cairn.sdk.seeds",
+    "sweep": "cairn.sweeps.public",
+}
+"""The public names that load the SDK when first used: ``import cairn`` stays light, and
+``import cairn.server`` (which runs this file first) loads no SDK module."""
 
 __all__ = [
     "Api",
@@ -107,7 +135,18 @@ def unwatch(model: Any = None) -> None:
     _require_current().unwatch(model)
 
 
+def _require_current() -> Run:
+    from cairn.sdk.session import require_current
+
+    return require_current()
+
+
 def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value  # looked up once
+        return value
     if name in ("config", "summary"):
         from cairn.sdk.session import current
 

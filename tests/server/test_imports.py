@@ -5,14 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-# ``import cairn.server`` runs ``cairn/__init__.py`` first, the public SDK API, which loads the SDK on
-# its own; this measures what the server's own modules pull in, with the parent package stubbed out.
 PROBE = """
-import importlib.util, sys, types
-spec = importlib.util.find_spec("cairn")
-package = types.ModuleType("cairn")
-package.__path__ = list(spec.submodule_search_locations)
-sys.modules["cairn"] = package
+import sys
 import {module}
 print("\\n".join(sorted(m for m in sys.modules if m.startswith("cairn."))))
 """

@@ -144,8 +144,8 @@ def make_plan(api: Api, ref: str, options: Options) -> Plan:
             f"run {original.path} was not started from a script ({command.get('command_line')})",
             "start the training from a script (python train.py ...) so it can be run again",
         )
-    argv = " ".join(command.get("argv", []))
-    if command.get("redacted") or REDACTED[:-1] in argv or "<redacted>" in argv:  # old marker too
+    line = " ".join(command.get("argv", []))
+    if command.get("redacted") or REDACTED[:-1] in line or "<redacted>" in line:  # old marker too
         raise ReproduceError(
             "planning",
             f"the command had secret arguments, stored redacted: {command.get('redacted')}",
