@@ -387,6 +387,7 @@ def test_the_bounds_come_from_the_environment_and_bad_values_say_so(
     monkeypatch.setenv("CAIRN_MEDIA_QUEUE_BYTES", "1000")
     writer = make_writer()
     assert (writer.max_queue, writer.bound, writer.max_media_bytes) == (500, 500, 1000)
+    writer.close(timeout=WAIT)  # one writer at a time holds the journal's lock
     monkeypatch.setenv("CAIRN_MAX_QUEUE", "0")
     with pytest.raises(
         ConfigError, match=r"\$CAIRN_MAX_QUEUE='0': give a whole number of at least 1"
@@ -395,3 +396,5 @@ def test_the_bounds_come_from_the_environment_and_bad_values_say_so(
     monkeypatch.setenv("CAIRN_MAX_QUEUE", "lots")
     with pytest.raises(ConfigError, match="CAIRN_MAX_QUEUE"):
         make_writer()
+    monkeypatch.delenv("CAIRN_MAX_QUEUE")
+    assert make_writer().max_queue == 100_000  # a refused writer left the journal's lock free

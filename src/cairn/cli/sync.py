@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
 
 from cairn.cli.common import dir_option
 from cairn.errors import CairnError
@@ -43,7 +43,7 @@ def sync(paths: tuple[str, ...], all_: bool, dir: str | None) -> None:
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        DownloadColumn(),  # sync_journal reports its progress in bytes of the journal
         console=console,
         transient=True,
     ) as progress:

@@ -81,19 +81,23 @@ class Writer:
     ) -> None:
         self.journal = journal
         self.queue: deque[Any] = deque()
-        self.max_queue = (
-            _env_int("CAIRN_MAX_QUEUE", MAX_QUEUE, 1) if max_queue is None else max_queue
-        )
+        try:
+            self.max_queue = (
+                _env_int("CAIRN_MAX_QUEUE", MAX_QUEUE, 1) if max_queue is None else max_queue
+            )
+            self.max_media_bytes = (
+                _env_int("CAIRN_MEDIA_QUEUE_BYTES", MEDIA_BYTES, 0)
+                if max_media_bytes is None
+                else max_media_bytes
+            )
+        except ConfigError:
+            journal.close()  # and so release the run's lock: fixing the setting and retrying works
+            raise
         self.bound = min(self.max_queue, START_QUEUE)
         """Items that may be queued or in hand: about ``MAX_LAG`` seconds of this writer's work."""
         self.limit = self.bound
         """The queue length at which ``log()`` waits: ``bound`` less the batch in hand (0 once
         writing failed). Read without a lock; only the writer thread sets it."""
-        self.max_media_bytes = (
-            _env_int("CAIRN_MEDIA_QUEUE_BYTES", MEDIA_BYTES, 0)
-            if max_media_bytes is None
-            else max_media_bytes
-        )
         self.media_queued = 0
         """Bytes of media ever queued (under ``_media_lock``)."""
         self.media_written = 0
