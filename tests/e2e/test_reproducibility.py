@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.fakes.repos import log_captured_run
+from tests.fakes.repos import KEPT_OUT, log_captured_run
 from tests.fakes.server import serve
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -35,6 +35,13 @@ def test_reproducibility_tab(page: Any, captured: tuple[str, str]) -> None:
     diff = tab.get_by_test_id("diff-viewer")
     expect(diff.locator(".diff-add")).to_contain_text("+X = 2  # changed")
     expect(diff.locator(".diff-del")).to_contain_text("-X = 1")
+    kept_out = tab.get_by_test_id("repro-secrets")
+    expect(kept_out).to_contain_text("Kept out as secrets (2)")
+    expect(kept_out.locator("td.mono")).to_have_text(["deploy.pem", "hub.yaml"])
+    expect(kept_out.locator("td.muted")).to_have_text(
+        ["left out: name matches *.pem", "left out: contents: github-token"]
+    )
+    assert KEPT_OUT["hub.yaml"].split("token: ")[1].strip() not in page.content()
     tab.get_by_test_id("package-search").fill("numpy")
     expect(tab.get_by_test_id("repro-packages")).to_contain_text("numpy")
     reproductions = tab.get_by_test_id("repro-reproductions")
@@ -55,7 +62,7 @@ def test_logs_tab(page: Any, captured: tuple[str, str]) -> None:
     green = tab.get_by_test_id("log-line").filter(has_text="green epoch line")
     expect(green.locator("span[style]")).to_have_text("green epoch line")  # ANSI rendered
     expect(green).not_to_contain_text("[32m")
-    expect(tab.locator(".log-stderr")).to_contain_text("a warning on stderr")
+    expect(tab.locator(".log-stderr").filter(has_text="a warning on stderr")).to_have_count(1)
     tab.get_by_test_id("log-search").fill("TRAINED")
     expect(tab.get_by_test_id("log-line")).to_have_count(1)
     expect(tab.get_by_test_id("log-line")).to_contain_text("trained 40 steps")

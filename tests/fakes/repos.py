@@ -99,8 +99,16 @@ CHATTY = DETERMINISTIC.replace(
 """Like DETERMINISTIC, plus a line in ANSI green and a line on stderr."""
 
 
+KEPT_OUT = {
+    "deploy.pem": "not really a key\n",
+    "hub.yaml": "hub:\n  token: ghp_" + "k3Ep0uT" * 6 + "\n",
+}
+"""Tracked files of the captured run's repository that the snapshot leaves out as secrets: one
+by its name, one by its contents."""
+
+
 def log_captured_run(tmp: Path) -> tuple[Path, str]:
-    """A run of CHATTY in a dirty repository with every capture on, a second run of it linked as
+    """A run of CHATTY in a dirty repository (with KEPT_OUT files) with every capture on, a second run of it linked as
     its reproduction, and their stored comparison; returns the store folder and the original's
     run id (project ``repro``)."""
     import cairn
@@ -108,7 +116,8 @@ def log_captured_run(tmp: Path) -> tuple[Path, str]:
 
     with pytest.MonkeyPatch.context() as monkeypatch:
         full_capture(monkeypatch)
-        repo = make_repo(tmp / "repo", {"train.py": CHATTY, "lib/util.py": "X = 1\n"})
+        files = {"train.py": CHATTY, "lib/util.py": "X = 1\n", **KEPT_OUT}
+        repo = make_repo(tmp / "repo", files)
         (repo / "lib" / "util.py").write_text("X = 2  # changed\n")
         store_dir = tmp / "store"
         run_script(repo / "train.py", "--lr", "0.2", store_dir=store_dir)

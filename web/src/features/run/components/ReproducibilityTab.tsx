@@ -47,6 +47,21 @@ function Packages({ packages }: { packages: Record<string, { version?: string }>
   );
 }
 
+/** Files the capture kept out because they look like credentials: left out of the code snapshot
+ * (`code.snapshot.secrets_skipped`, path → reason) or redacted in the git diff
+ * (`git.diff_redacted`, path → kinds). */
+export function secretsKeptOut(capture: Record<string, unknown>): [string, string][] {
+  const rows = new Map<string, string>();
+  const code = capture.code as { snapshot?: { secrets_skipped?: Record<string, string> } } | undefined;
+  for (const [path, why] of Object.entries(code?.snapshot?.secrets_skipped ?? {})) rows.set(path, `left out: ${why}`);
+  const git = capture.git as { diff_redacted?: Record<string, string[] | string> } | undefined;
+  for (const [path, kinds] of Object.entries(git?.diff_redacted ?? {})) {
+    const text = `redacted in the diff: ${Array.isArray(kinds) ? kinds.join(", ") : String(kinds)}`;
+    rows.set(path, rows.has(path) ? `${rows.get(path)}; ${text}` : text);
+  }
+  return [...rows.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
 function fmt(value: unknown): string {
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toPrecision(6);
   if (value === null || value === undefined) return "–";
@@ -86,6 +101,7 @@ export function ReproducibilityTab({ run }: { run: RunDetail }) {
   const git = c.git ?? {};
   const command = c.command ?? {};
   const packages = c.environment?.packages ?? {};
+  const keptOut = secretsKeptOut(c);
   return (
     <div className="repro-tab" data-testid="repro-tab">
       <section className="card repro-card" data-testid="repro-checklist">
@@ -154,6 +170,25 @@ export function ReproducibilityTab({ run }: { run: RunDetail }) {
           </table>
         ) : (
           <div className="muted">No git repository captured.</div>
+        )}
+        {keptOut.length > 0 && (
+          <div className="repro-secrets" data-testid="repro-secrets">
+            <h4>Kept out as secrets ({keptOut.length})</h4>
+            <div className="muted">
+              Left out of the snapshot or redacted in the diff because they look like credentials; a
+              reproduction needs them from elsewhere.
+            </div>
+            <table className="kv-table">
+              <tbody>
+                {keptOut.map(([path, why]) => (
+                  <tr key={path}>
+                    <td className="mono">{path}</td>
+                    <td className="muted">{why}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         {git.diff ? (
           <>
