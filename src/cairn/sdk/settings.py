@@ -28,16 +28,21 @@ def _flag(name: str, default: bool) -> bool:
     raise ConfigError(f"${name}={raw!r}: use 1/true/yes/on or 0/false/no/off")
 
 
-def _size(name: str, default: int) -> int:
+BYTES = "a number of bytes"
+
+
+def env_int(name: str, default: int, least: int = 0, what: str = "a whole number") -> int:
+    """The whole number in ``$name`` (``default`` when unset or empty), at least ``least``;
+    ``what`` names it in the error ("a number of bytes")."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"${name}={raw!r}: give a number of bytes, e.g. 1000000") from None
-    if value < 0:
-        raise ConfigError(f"${name}={raw!r}: give a number of bytes of at least 0")
+        raise ConfigError(f"${name}={raw!r}: give {what}, e.g. {default}") from None
+    if value < least:
+        raise ConfigError(f"${name}={raw!r}: give {what} of at least {least}")
     return value
 
 
@@ -75,10 +80,10 @@ class Settings:
     capture_env: bool = field(default_factory=lambda: _flag("CAIRN_CAPTURE_ENV", True))
     capture_console: bool = field(default_factory=lambda: _flag("CAIRN_CAPTURE_CONSOLE", True))
     diff_limit_bytes: int = field(
-        default_factory=lambda: _size("CAIRN_DIFF_LIMIT_BYTES", 1_000_000)
+        default_factory=lambda: env_int("CAIRN_DIFF_LIMIT_BYTES", 1_000_000, what=BYTES)
     )
     code_limit_bytes: int = field(
-        default_factory=lambda: _size("CAIRN_CODE_LIMIT_BYTES", 20_000_000)
+        default_factory=lambda: env_int("CAIRN_CODE_LIMIT_BYTES", 20_000_000, what=BYTES)
     )
     system_metrics: bool = field(default_factory=lambda: _flag("CAIRN_SYSTEM_METRICS", True))
     system_interval: float = field(default_factory=lambda: _seconds("CAIRN_SYSTEM_INTERVAL", 10.0))

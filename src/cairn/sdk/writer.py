@@ -14,7 +14,6 @@ hand. Past it ``log()`` waits for room: back-pressure, never loss.
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from collections import deque
@@ -26,6 +25,7 @@ from cairn.journal.file import JournalWriter
 from cairn.journal.records import History, Record
 from cairn.sdk.capture.code import Stager
 from cairn.sdk.media.pending import PendingMedia
+from cairn.sdk.settings import BYTES, env_int
 
 MAX_QUEUE = 100_000
 """The most items ever queued or in hand (``$CAIRN_MAX_QUEUE``): the bound a fast writer reaches."""
@@ -41,19 +41,6 @@ IDLE_WAIT = 0.02
 DRAIN = 20_000
 WINDOW = 0.5
 """Seconds over which the writer measures its cost per item (an exponentially weighted sum)."""
-
-
-def _env_int(name: str, default: int, least: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"${name}={raw!r}: give a whole number, e.g. {default}") from None
-    if value < least:
-        raise ConfigError(f"${name}={raw!r}: give a whole number of at least {least}")
-    return value
 
 
 class _Barrier:
@@ -83,10 +70,10 @@ class Writer:
         self.queue: deque[Any] = deque()
         try:
             self.max_queue = (
-                _env_int("CAIRN_MAX_QUEUE", MAX_QUEUE, 1) if max_queue is None else max_queue
+                env_int("CAIRN_MAX_QUEUE", MAX_QUEUE, 1) if max_queue is None else max_queue
             )
             self.max_media_bytes = (
-                _env_int("CAIRN_MEDIA_QUEUE_BYTES", MEDIA_BYTES, 0)
+                env_int("CAIRN_MEDIA_QUEUE_BYTES", MEDIA_BYTES, 0, BYTES)
                 if max_media_bytes is None
                 else max_media_bytes
             )
