@@ -49,11 +49,9 @@ export function WorkspacePage() {
   const matching = pages.data?.pages[0]?.total;
   const view = useRunsView(runs, state);
 
-  const available = columnsInfo.data ?? { config: [], summary: [] };
-  const columns = useMemo(
-    () => state.cols ?? defaultColumns(available.config, available.summary, runs),
-    [state.cols, available.config, available.summary, runs],
-  );
+  const available = columnsInfo.data ?? { config: [], summary: [], defaults: [] };
+  // Chosen over the whole project, not the loaded rows: a filter does not move the columns.
+  const columns = useMemo(() => state.cols ?? defaultColumns(available.defaults), [state.cols, available.defaults]);
   const live = runs.some((run) => run.state === "running");
   const visibleRows = useMemo(() => runs.filter((run) => view.visible.has(run.id)), [runs, view.visible]);
 
