@@ -108,6 +108,33 @@ def test_bad_filter_shows_the_servers_message_at_its_position(page: Any, server:
     expect(rows(page)).to_have_count(2)
 
 
+def test_an_unknown_project_is_a_not_found_page(page: Any, server: str) -> None:
+    page.goto(f"{server}/p/nope")
+    missing = page.get_by_test_id("project-missing")
+    expect(missing).to_contain_text("Project not found")
+    expect(missing).to_contain_text("no project named 'nope'")
+    expect(page.get_by_test_id("workspace")).to_have_count(0)
+    expect(page.get_by_text("select runs in the table")).to_have_count(0)
+    missing.get_by_role("link", name="Back to projects").click()
+    expect(page.locator('[data-testid=project-row][data-project="demo"]')).to_be_visible()
+
+
+def test_a_bad_filter_in_the_url_shows_its_error_where_the_filter_is(
+    page: Any, server: str
+) -> None:
+    page.goto(f"{server}/p/demo?filter=config.lr%20%3C%3C%200.2")
+    error = page.get_by_test_id("filter-error")
+    expect(error).to_contain_text("unknown operator '<<'")
+    expect(page.get_by_test_id("filter-input")).to_have_value("config.lr << 0.2")
+    expect(page.get_by_test_id("runs-bad-filter")).to_contain_text("Fix the filter")
+    expect(page.get_by_test_id("run-count")).to_have_text(f"filter not applied · {RUNS} runs")
+    expect(page.get_by_test_id("charts-blocked")).to_contain_text("filter")
+    expect(page.get_by_text("select runs in the table")).to_have_count(0)
+    page.get_by_test_id("runs-bad-filter").get_by_role("button", name="Clear the filter").click()
+    expect(rows(page)).to_have_count(RUNS)
+    expect(error).to_have_count(0)
+
+
 def test_filter_without_matches_offers_to_clear_it(page: Any, server: str) -> None:
     page.goto(f"{server}/p/demo?filter=config.lr%20%3E%205")
     expect(page.get_by_test_id("runs-no-match")).to_contain_text("No runs match")

@@ -4,9 +4,10 @@ import { useCallback, useMemo, useRef, useState } from "react";
 import { useNavigate, useParams } from "react-router-dom";
 import { api, ApiRequestError } from "../../api/client";
 import type { RunRow } from "../../api/types";
+import { NotFound } from "../../app/NotFound";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ColumnPicker } from "./components/ColumnPicker";
-import { NoRunsMatch, NoRunsYet } from "./components/EmptyRuns";
+import { BadFilter, NoRunsMatch, NoRunsYet } from "./components/EmptyRuns";
 import { FilterBar } from "./components/FilterBar";
 import { GroupBySelect } from "./components/GroupBySelect";
 import { RunCount } from "./components/RunCount";
@@ -124,6 +125,7 @@ export function WorkspacePage() {
   let body;
   if (pages.isPending && !runs.length) body = <div className="pane-message muted">Loading runs…</div>;
   else if (error && !filterError) body = <div className="pane-message error-text">{error.message}</div>;
+  else if (filterError && !runs.length) body = <BadFilter onClear={() => update({ filter: "" })} />;
   else if (matching === 0 && !filtered) body = <NoRunsYet project={project} />;
   else if (matching === 0 && filtered) body = <NoRunsMatch onClear={() => update({ filter: "", q: "" })} />;
   else
@@ -167,6 +169,7 @@ export function WorkspacePage() {
           total={projectTotal.data}
           filtered={filtered}
           live={live}
+          filterError={filterError !== null}
         />
         <span className="spacer" />
         <GroupBySelect
@@ -206,6 +209,10 @@ export function WorkspacePage() {
     </section>
   );
 
+  // An unknown project is a page that is not there, as an unknown run is (not an empty workspace).
+  const missing = [pages.error, columnsInfo.error].find((e) => e instanceof ApiRequestError && e.status === 404);
+  if (missing) return <NotFound title="Project not found" message={missing.message} testId="project-missing" />;
+
   return (
     <div className="workspace" data-testid="workspace">
       <SplitPane
@@ -217,6 +224,7 @@ export function WorkspacePage() {
             chartRuns={view.chartRuns}
             rows={visibleRows}
             grouped={state.group !== null}
+            blocked={filterError && !runs.length ? "Nothing to chart: the filter has an error (see the filter box)." : null}
             onViewChange={(next) => update({ view: next })}
           />
         }
