@@ -121,3 +121,9 @@ def test_project_stats_cover_the_whole_project(store: Store) -> None:
         "summary.b/loss",
         "summary.best",
     ]
+
+
+def test_gradient_norms_are_default_columns_only_when_there_is_nothing_else() -> None:
+    stats = stats_of(({"lr": 0.1}, ["grad_norm", "loss"]), ({"lr": 0.2}, ["gradients/w"]))
+    assert default_columns(stats) == ["config.lr", "summary.loss"]
+    assert default_columns(stats_of(({}, ["grad_norm"]))) == ["summary.grad_norm"]

@@ -78,11 +78,13 @@ def rank_summary(keys: Iterable[str]) -> list[str]:
 def default_columns(stats: ColumnStats) -> list[str]:
     """The default data columns as column ids (``config.lr``, ``summary.val/acc``), most telling
     first: up to 4 config paths that vary (the constant ones when none does), then up to 4
-    summary keys."""
+    summary keys (gradient, parameter and system statistics only when there is nothing else)."""
     ranked = rank_config(stats)
     varying = [path for path in ranked if len(stats.values[path]) > 1]
+    metrics = rank_summary(stats.summary)
+    judged = [key for key in metrics if not _INTERNAL.match(key)]
     return [f"config.{path}" for path in (varying or ranked)[:DEFAULT_CONFIG]] + [
-        f"summary.{key}" for key in rank_summary(stats.summary)[:DEFAULT_SUMMARY]
+        f"summary.{key}" for key in (judged or metrics)[:DEFAULT_SUMMARY]
     ]
 
 
