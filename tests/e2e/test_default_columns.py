@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.e2e.conftest import free_port
+from tests.fakes.server import serve
 
 import cairn
 
@@ -32,26 +28,8 @@ def sweep_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 project="swept", dir=store_dir, name=f"t-{lr}-{width}", config=config
             ) as run:
                 run.log({"val/acc": lr * width, "train/loss": 1 / width})
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cairn", "ui", "--dir", str(store_dir), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/v1/projects", timeout=1).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("cairn ui did not start") from None
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    with serve(store_dir) as running:
+        yield running.url
 
 
 def header_ids(page: Any) -> list[str]:
