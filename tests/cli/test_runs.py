@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,45 @@ def test_ls_prints_brackets_in_user_text_as_they_are(store_dir: Path) -> None:
     assert run.path in result.output
     for text in ("net[v2]", "a[b]", "acc[top1]"):
         assert text in result.output, result.output
+
+
+def sweep_like_project(store_dir: Path) -> None:
+    """A prepare-data run with an empty config, then swept runs with constant data.* keys and
+    gradient norms in their summaries."""
+    make_run(store_dir, "digits", name="prepare-data", config={}, steps=1)
+    data = {"data": {"name": "digits", "val_fraction": 0.2}, "batch_size": 64}
+    for lr in (0.1, 0.01):
+        for width in (32, 128):
+            make_run(
+                store_dir,
+                "digits",
+                name=f"trial-lr{lr}-w{width}",
+                config={**data, "lr": lr, "model": {"width": width}},
+                values={"gradients/fc1.weight": 0.5, "grad_norm": 1.5, "val/acc": 0.9},
+            )
+
+
+def narrow(*args: str, columns: int) -> Result:
+    return CliRunner(env={"COLUMNS": str(columns)}).invoke(cli, list(args))
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_ls_fits_the_terminal_without_wrapping_names_or_dates(
+    store_dir: Path, columns: int
+) -> None:
+    sweep_like_project(store_dir)
+    result = narrow("runs", "ls", "-p", "digits", columns=columns)
+    assert result.exit_code == 0, result.output
+    lines = result.output.rstrip("\n").splitlines()
+    assert max(len(line) for line in lines) <= columns, result.output
+    assert len(lines) == 1 + 5, result.output  # a header and one line per run: nothing wraps
+    assert re.search(r"trial-lr0\.01-w128 .* \d{4}-\d\d-\d\d \d\d:\d\d", result.output)
+    header = lines[0].split()
+    # the workspace's rule: the swept keys first, constant data.* keys and gradient norms never
+    assert {"lr", "val/acc"} <= set(header), result.output
+    assert not {"data.name", "batch_size", "grad_norm", "gradients/fc1.weight"} & set(header)
+    if columns == 200:
+        assert {"model.width", "runtime", "steps"} <= set(header), result.output
 
 
 # ---- show -----------------------------------------------------------------------------------

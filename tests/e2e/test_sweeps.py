@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -93,3 +94,41 @@ def test_a_trial_whose_agent_died_shows_crashed(page: Any, tmp_path: Path) -> No
         expect(dead.get_by_test_id("sweep-state")).to_have_attribute("data-state", "crashed")
         expect(dead).to_contain_text("crashed")
         expect(page.get_by_test_id("sweep-progress")).to_contain_text("1 crashed")
+
+
+def test_cancel_asks_with_unambiguous_buttons_and_keeping_it_running_changes_nothing(
+    page: Any, swept: tuple[str, str]
+) -> None:
+    url, sweep_id = swept
+    page.goto(f"{url}/p/sweepy/sweeps/{sweep_id}")
+    page.get_by_test_id("sweep-cancel").click()
+    dialog = page.get_by_test_id("confirm-dialog")
+    expect(dialog.get_by_role("button")).to_have_text(["Keep running", "Cancel sweep"])
+    dialog.get_by_role("button", name="Keep running").click()
+    expect(dialog).to_have_count(0)
+    header_state = page.locator(".sw-header").get_by_test_id("sweep-state")
+    expect(header_state).to_have_attribute("data-state", "running")
+
+
+def test_the_trials_table_has_one_state_column(page: Any, swept: tuple[str, str]) -> None:
+    url, sweep_id = swept
+    page.goto(f"{url}/p/sweepy/sweeps/{sweep_id}")
+    headers = page.get_by_test_id("sweep-trials").locator("thead th")
+    expect(headers.first).to_have_text("#")
+    texts = [h.inner_text() for h in headers.all()]
+    assert texts.count("State") == 1 and "Trial" not in texts and "Run state" not in texts, texts
+    row = page.get_by_test_id("trial-row").first
+    expect(row.get_by_test_id("sweep-state")).to_have_attribute("data-state", "finished")
+    expect(row).not_to_contain_text("finished finished")
+
+
+def test_cancel_is_disabled_on_a_finished_sweep(page: Any, tmp_path: Path) -> None:
+    store_dir = tmp_path / ".cairn"
+    sweep_id = make_sweep(store_dir, "done", trials=13)  # 12 trials, then the grid is done
+    with serve(store_dir) as running:
+        page.goto(f"{running.url}/p/done/sweeps/{sweep_id}")
+        header_state = page.locator(".sw-header").get_by_test_id("sweep-state")
+        expect(header_state).to_have_attribute("data-state", "finished")
+        cancel = page.get_by_test_id("sweep-cancel")
+        expect(cancel).to_be_disabled()
+        expect(cancel).to_have_attribute("title", re.compile("no trial is running"))

@@ -22,14 +22,20 @@ def test_projects_list_names_counts_and_times(api: httpx.Client) -> None:
 def test_columns_are_the_sorted_union_of_flattened_config_and_summary(api: httpx.Client) -> None:
     response = api.get("/projects/demo/columns")
     assert response.status_code == 200
-    assert response.json() == {
-        "config": ["layers", "lr", "model.depth", "model.width", "optimizer"],
-        "summary": ["acc", "best", "epoch", "loss", "train/loss", "val/acc"],
-    }
+    body = response.json()
+    assert body["config"] == ["layers", "lr", "model.depth", "model.width", "optimizer"]
+    assert body["summary"] == ["acc", "best", "epoch", "loss", "train/loss", "val/acc"]
+    # the default columns: config keys that vary first, validation metrics first
+    assert body["defaults"][0].startswith("config.")
+    assert "summary.val/acc" in body["defaults"]
 
 
 def test_columns_of_another_project(api: httpx.Client) -> None:
-    assert api.get("/projects/other/columns").json() == {"config": ["lr"], "summary": ["loss"]}
+    assert api.get("/projects/other/columns").json() == {
+        "config": ["lr"],
+        "summary": ["loss"],
+        "defaults": ["config.lr", "summary.loss"],
+    }
 
 
 def test_unknown_project_is_404_with_a_message(api: httpx.Client, demo: Demo) -> None:

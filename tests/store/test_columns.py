@@ -10,7 +10,15 @@ import pytest
 
 from cairn.journal.records import History, Record, RunFinish, RunStart, SummaryUpdate
 from cairn.store import Store
-from cairn.store.columns import flatten_config, metric_keys, project_columns
+from cairn.store.columns import (
+    ColumnStats,
+    default_columns,
+    flatten_config,
+    metric_keys,
+    project_columns,
+    project_stats,
+    rank_summary,
+)
 
 T0 = 1_700_000_000.0
 
@@ -61,3 +69,61 @@ def test_metric_keys_of_some_runs_or_all(store: Store) -> None:
     assert metric_keys(store, "p") == ["a/loss", "b/loss"]
     assert metric_keys(store, "p", ["b", "c"]) == ["b/loss"]
     assert metric_keys(store, "p", []) == []
+
+
+def stats_of(*runs: tuple[dict[str, Any], list[str]]) -> ColumnStats:
+    stats = ColumnStats()
+    for config, summary in runs:
+        stats.add(config, summary)
+    return stats
+
+
+def test_a_run_with_an_empty_config_does_not_make_constant_keys_vary() -> None:
+    data = {"data": {"name": "digits", "split": 0.2, "seed": 0}, "batch_size": 64}
+    swept = [
+        ({**data, "lr": lr, "model": {"width": w}}, ["val/acc", "train/loss"])
+        for lr in (0.1, 0.01)
+        for w in (32, 64)
+    ]
+    stats = stats_of(({}, ["rows"]), *swept)
+    assert default_columns(stats) == [
+        "config.lr",
+        "config.model.width",
+        "summary.val/acc",
+        "summary.rows",
+        "summary.train/loss",
+    ]
+
+
+def test_the_keys_with_the_most_values_lead_and_constant_keys_fill_in_when_none_vary() -> None:
+    stats = stats_of(*(({"seed": i, "lr": i % 2, "bs": 8}, []) for i in range(4)))
+    assert default_columns(stats) == ["config.seed", "config.lr"]
+    assert default_columns(stats_of(({"bs": 8, "lr": 0.1}, []))) == ["config.bs", "config.lr"]
+
+
+def test_summary_ranks_validation_first_and_gradient_norms_last() -> None:
+    keys = ["_runtime", "gradients/fc1.weight", "grad_norm", "epoch", "test_acc", "val/loss"]
+    assert rank_summary(keys) == [
+        "test_acc",
+        "val/loss",
+        "epoch",
+        "grad_norm",
+        "gradients/fc1.weight",
+    ]
+
+
+def test_project_stats_cover_the_whole_project(store: Store) -> None:
+    # only lr varies: model.depth, model.width and tags are each in one run
+    assert default_columns(project_stats(store, "p")) == [
+        "config.lr",
+        "summary.a/loss",
+        "summary.acc",
+        "summary.b/loss",
+        "summary.best",
+    ]
+
+
+def test_gradient_norms_are_default_columns_only_when_there_is_nothing_else() -> None:
+    stats = stats_of(({"lr": 0.1}, ["grad_norm", "loss"]), ({"lr": 0.2}, ["gradients/w"]))
+    assert default_columns(stats) == ["config.lr", "summary.loss"]
+    assert default_columns(stats_of(({}, ["grad_norm"]))) == ["summary.grad_norm"]

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+from collections.abc import Sequence
+from itertools import zip_longest
 
 import click
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from cairn.cli.common import dir_option, duration, fail, short, when
 from cairn.errors import CairnError
-from cairn.sdk.api import Api
+from cairn.sdk.api import Api, ApiRun
+from cairn.store.columns import ColumnStats, default_columns, flatten_config, project_stats
 from cairn.store.jsonsafe import encode_nonfinite
 
 STATE_STYLE = {"running": "cyan", "finished": "green", "failed": "red", "crashed": "magenta"}
@@ -39,7 +45,8 @@ def ls(
 ) -> None:
     """List runs, newest first."""
     try:
-        found = Api(dir).runs(project, filter=filter_, order=order, limit=limit)
+        api = Api(dir)
+        found = api.runs(project, filter=filter_, order=order, limit=limit)
     except (CairnError, ValueError) as exc:
         fail(exc)
         return
@@ -50,26 +57,68 @@ def ls(
         else:
             console.print("no runs yet: log one with cairn.init(project=...)")
         return
-    keys: list[str] = []
-    for run in found:
-        keys.extend(k for k in run.summary if k not in keys)
-    keys = keys[:6]
+    # The workspace's default columns: over the whole project when one is named, so a filter
+    # does not change them; else over the runs listed.
+    if project:
+        stats = project_stats(api.store, project)
+    else:
+        stats = ColumnStats()
+        for run in found:
+            stats.add(run.config, run.summary)
+    console.print(_table(found, default_columns(stats), console.width))
+
+
+# The columns of `runs ls` in the order shown; which are kept when the terminal is too narrow
+# for all of them goes by _PRIORITY: these first, then the data columns, then the rest.
+_META = ("run", "name", "state", "created", "runtime", "steps", "tags")
+_REQUIRED = ("run", "name", "state", "created")
+
+
+def _table(found: Sequence[ApiRun], data_ids: list[str], width: int) -> Table:
+    """The runs as a table no wider than ``width``: each column as wide as its widest cell, no
+    cell wrapped; the lower-ranked columns that do not fit are left out."""
+    configs = [flatten_config(run.config) for run in found]
+    cells: dict[str, list[str]] = {
+        "run": [run.path for run in found],
+        "name": [run.name for run in found],
+        "state": [run.state for run in found],
+        "created": [_created(run.created_at) for run in found],
+        "runtime": [duration(run.runtime) for run in found],
+        "steps": [str(run.info.history_rows) for run in found],
+        "tags": [",".join(run.tags) for run in found],
+    }
+    headers = {column: column for column in _META}
+    for column in data_ids:
+        section, _, key = column.partition(".")
+        source = configs if section == "config" else [run.summary for run in found]
+        cells[column] = [short(values[key]) if key in values else "" for values in source]
+        headers[column] = key
+    config_ids = [c for c in data_ids if c.startswith("config.")]
+    summary_ids = [c for c in data_ids if c.startswith("summary.")]
+    interleaved = [c for pair in zip_longest(config_ids, summary_ids) for c in pair if c]
+    used = 0
+    kept: set[str] = set()
+    for column in (*_REQUIRED, *interleaved, "runtime", "steps", "tags"):
+        need = max(cell_len(text) for text in (headers[column], *cells[column])) + 2  # padding
+        if column in _REQUIRED or used + need <= width:
+            kept.add(column)
+            used += need
     table = Table(box=None, header_style="bold")
-    for column in ("run", "name", "state", "created", "runtime", "steps", "tags", *keys):
-        table.add_column(escape(column), overflow="fold", no_wrap=column in ("run", "state"))
-    for run in found:
-        style = STATE_STYLE.get(run.state, "")
-        table.add_row(
-            escape(run.path),
-            escape(run.name),
-            f"[{style}]{run.state}[/]",
-            when(run.created_at),
-            duration(run.runtime),
-            str(run.info.history_rows),
-            escape(",".join(run.tags)),
-            *(escape(short(run.summary.get(k, ""))) for k in keys),
-        )
-    console.print(table)
+    shown = [c for c in (*_META, *data_ids) if c in kept]
+    for column in shown:
+        table.add_column(escape(headers[column]), no_wrap=True, overflow="ellipsis")
+    for i, run in enumerate(found):
+        row = [escape(cells[column][i]) for column in shown]
+        if "state" in kept:
+            style = STATE_STYLE.get(run.state, "")
+            row[shown.index("state")] = f"[{style}]{run.state}[/]"
+        table.add_row(*row)
+    return table
+
+
+def _created(ts: float) -> str:
+    """A run's start to the minute: the seconds make the column wider than they are worth."""
+    return dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
 
 
 @runs.command("show")
@@ -119,6 +168,7 @@ def show(ref: str, as_json: bool, dir: str | None) -> None:
 
 
 def _console() -> Console:
-    """A terminal's own width; piped output (make demo, CI logs) gets a wide table, not 80 columns."""
+    """A terminal's own width (or $COLUMNS); piped output (make demo, CI logs) without $COLUMNS
+    gets a wide table, not 80 columns."""
     console = Console()
-    return console if console.is_terminal else Console(width=200)
+    return console if console.is_terminal or "COLUMNS" in os.environ else Console(width=200)

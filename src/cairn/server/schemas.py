@@ -78,6 +78,11 @@ class RunDetail(RunRow):
 class Columns(BaseModel):
     config: list[str] = Field(description="flattened config paths present in any run")
     summary: list[str] = Field(description="summary keys present in any run")
+    defaults: list[str] = Field(
+        default_factory=list,
+        description="the data columns a table shows when none are chosen, as column ids "
+        "(config.lr, summary.val/acc), most telling first, computed over all the project's runs",
+    )
 
 
 class RunEdit(RequestBody):

@@ -57,6 +57,8 @@ export interface RunDetail extends Omit<RunRow, "config"> {
 export interface Columns {
   config: string[]; // flattened config paths present in any run of the project
   summary: string[]; // summary keys present in any run of the project
+  /** the default data columns as column ids, chosen by the server over all the project's runs */
+  defaults: string[];
 }
 
 export type XAxis = "_step" | "_runtime" | "_timestamp" | string;

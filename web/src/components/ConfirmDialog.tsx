@@ -4,6 +4,8 @@ interface ConfirmDialogProps {
   title: string;
   message: string;
   confirmLabel: string;
+  /** the label of the button that backs out; "Cancel" unless that would be ambiguous */
+  cancelLabel?: string;
   danger?: boolean;
   busy?: boolean;
   onConfirm: () => void;
@@ -34,7 +36,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       <p>{props.message}</p>
       <div className="dialog-actions">
         <button type="button" className="button" onClick={onCancel}>
-          Cancel
+          {props.cancelLabel ?? "Cancel"}
         </button>
         <button
           type="button"

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from cairn.server.deps import StoreDep
 from cairn.server.schemas import ApiError, Columns, Project
-from cairn.store.columns import project_columns
+from cairn.store.columns import default_columns, project_stats
 
 router = APIRouter(tags=["projects"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ApiError}}
@@ -30,7 +30,12 @@ def list_projects(store: StoreDep) -> list[dict[str, Any]]:
 
 @router.get("/projects/{project}/columns", response_model=Columns, responses=NOT_FOUND)
 def columns(project: str, store: StoreDep) -> dict[str, list[str]]:
-    """The flattened config paths and the summary keys any run of the project has, sorted."""
+    """The flattened config paths and the summary keys any run of the project has, sorted, and
+    the default columns (the same for any filter, so the table does not change as one is typed)."""
     store.project(project)
-    config, summary = project_columns(store, project)
-    return {"config": config, "summary": summary}
+    stats = project_stats(store, project)
+    return {
+        "config": sorted(stats.values),
+        "summary": sorted(stats.summary),
+        "defaults": default_columns(stats),
+    }

@@ -4,9 +4,10 @@ import { useCallback, useMemo, useRef, useState } from "react";
 import { useNavigate, useParams } from "react-router-dom";
 import { api, ApiRequestError } from "../../api/client";
 import type { RunRow } from "../../api/types";
+import { NotFound } from "../../app/NotFound";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ColumnPicker } from "./components/ColumnPicker";
-import { NoRunsMatch, NoRunsYet } from "./components/EmptyRuns";
+import { BadFilter, NoRunsMatch, NoRunsYet } from "./components/EmptyRuns";
 import { FilterBar } from "./components/FilterBar";
 import { GroupBySelect } from "./components/GroupBySelect";
 import { RunCount } from "./components/RunCount";
@@ -49,11 +50,9 @@ export function WorkspacePage() {
   const matching = pages.data?.pages[0]?.total;
   const view = useRunsView(runs, state);
 
-  const available = columnsInfo.data ?? { config: [], summary: [] };
-  const columns = useMemo(
-    () => state.cols ?? defaultColumns(available.config, available.summary, runs),
-    [state.cols, available.config, available.summary, runs],
-  );
+  const available = columnsInfo.data ?? { config: [], summary: [], defaults: [] };
+  // Chosen over the whole project, not the loaded rows: a filter does not move the columns.
+  const columns = useMemo(() => state.cols ?? defaultColumns(available.defaults), [state.cols, available.defaults]);
   const live = runs.some((run) => run.state === "running");
   const visibleRows = useMemo(() => runs.filter((run) => view.visible.has(run.id)), [runs, view.visible]);
 
@@ -126,6 +125,7 @@ export function WorkspacePage() {
   let body;
   if (pages.isPending && !runs.length) body = <div className="pane-message muted">Loading runs…</div>;
   else if (error && !filterError) body = <div className="pane-message error-text">{error.message}</div>;
+  else if (filterError && !runs.length) body = <BadFilter onClear={() => update({ filter: "" })} />;
   else if (matching === 0 && !filtered) body = <NoRunsYet project={project} />;
   else if (matching === 0 && filtered) body = <NoRunsMatch onClear={() => update({ filter: "", q: "" })} />;
   else
@@ -169,6 +169,7 @@ export function WorkspacePage() {
           total={projectTotal.data}
           filtered={filtered}
           live={live}
+          filterError={filterError !== null}
         />
         <span className="spacer" />
         <GroupBySelect
@@ -208,6 +209,10 @@ export function WorkspacePage() {
     </section>
   );
 
+  // An unknown project is a page that is not there, as an unknown run is (not an empty workspace).
+  const missing = [pages.error, columnsInfo.error].find((e) => e instanceof ApiRequestError && e.status === 404);
+  if (missing) return <NotFound title="Project not found" message={missing.message} testId="project-missing" />;
+
   return (
     <div className="workspace" data-testid="workspace">
       <SplitPane
@@ -219,6 +224,7 @@ export function WorkspacePage() {
             chartRuns={view.chartRuns}
             rows={visibleRows}
             grouped={state.group !== null}
+            blocked={filterError && !runs.length ? "Nothing to chart: the filter has an error (see the filter box)." : null}
             onViewChange={(next) => update({ view: next })}
           />
         }

@@ -12,7 +12,7 @@ import { useNow } from "../../lib/useNow";
 import { type SweepAction, type SweepDetail, sweepsApi } from "./api";
 import { SweepStatePill } from "./components/SweepStatePill";
 import { TrialsTable } from "./components/TrialsTable";
-import { canAct, searchedKeys } from "./lib/progress";
+import { searchedKeys, whyNot } from "./lib/progress";
 import { sweepQuery, sweepRunsQuery } from "./queries";
 import { progressText } from "./SweepsPage";
 import "./sweeps.css";
@@ -42,25 +42,29 @@ function Controls({ sweep }: { sweep: SweepDetail }): JSX.Element {
   });
   return (
     <div className="sw-controls" data-testid="sweep-controls">
-      {CONTROLS.map(({ action, label, title }) => (
-        <button
-          key={action}
-          type="button"
-          className={action === "cancel" ? "button button-danger-quiet" : "button"}
-          title={title}
-          disabled={!canAct(sweep.state, action) || act.isPending}
-          data-testid={`sweep-${action}`}
-          onClick={() => (action === "cancel" ? setConfirming(true) : act.mutate(action))}
-        >
-          {label}
-        </button>
-      ))}
+      {CONTROLS.map(({ action, label, title }) => {
+        const reason = whyNot(sweep.state, action, sweep.trials);
+        return (
+          <button
+            key={action}
+            type="button"
+            className={action === "cancel" ? "button button-danger-quiet" : "button"}
+            title={reason ? `${title} (not now: ${reason})` : title}
+            disabled={reason !== null || act.isPending}
+            data-testid={`sweep-${action}`}
+            onClick={() => (action === "cancel" ? setConfirming(true) : act.mutate(action))}
+          >
+            {label}
+          </button>
+        );
+      })}
       {act.isError && <span className="error-text">{act.error.message}</span>}
       {confirming && (
         <ConfirmDialog
           title="Cancel this sweep?"
           message="No new trials will start, and agents kill the trials running now. This cannot be undone."
           confirmLabel="Cancel sweep"
+          cancelLabel="Keep running"
           danger
           busy={act.isPending}
           onConfirm={() => {

@@ -21,3 +21,16 @@ export function NoRunsMatch({ onClear }: { onClear: () => void }) {
     </div>
   );
 }
+
+/** The URL's filter does not parse and no rows were loaded before: say where the error is. */
+export function BadFilter({ onClear }: { onClear: () => void }) {
+  return (
+    <div className="empty-state" data-testid="runs-bad-filter">
+      <h2>Fix the filter</h2>
+      <p className="muted">The filter above has an error, shown under it; no runs are listed until it is fixed.</p>
+      <button type="button" className="button" onClick={onClear}>
+        Clear the filter
+      </button>
+    </div>
+  );
+}

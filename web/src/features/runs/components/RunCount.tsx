@@ -3,14 +3,18 @@ interface RunCountProps {
   total: number | undefined;
   filtered: boolean;
   live: boolean;
+  /** the filter has an error: the rows shown (if any) are not filtered by it */
+  filterError?: boolean;
 }
 
 const plural = (n: number) => (n === 1 ? "1 run" : `${n} runs`);
 
-/** "6 runs", or "3 of 6 runs" under a filter; a live dot while runs are running. */
-export function RunCount({ matching, total, filtered, live }: RunCountProps) {
+/** "6 runs", or "3 of 6 runs" under a filter, "filter not applied · 6 runs" under a bad one; a live dot while runs are running. */
+export function RunCount({ matching, total, filtered, live, filterError = false }: RunCountProps) {
   let text = "…";
-  if (matching !== undefined) {
+  if (filterError) {
+    text = total !== undefined ? `filter not applied · ${plural(total)}` : "filter not applied";
+  } else if (matching !== undefined) {
     text = filtered && total !== undefined ? `${matching} of ${plural(total)}` : plural(matching);
   }
   return (

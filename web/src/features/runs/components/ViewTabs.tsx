@@ -12,6 +12,8 @@ interface ViewTabsProps {
   chartRuns: ChartRun[];
   rows: RunRow[];
   grouped: boolean;
+  /** why there is nothing to chart (a bad filter), shown instead of the charts; null: chart */
+  blocked?: string | null;
   onViewChange: (view: WorkspaceView) => void;
 }
 
@@ -23,7 +25,7 @@ const TABS: { id: WorkspaceView; label: string }[] = [
   { id: "analysis", label: "Analysis" },
 ];
 
-export function ViewTabs({ project, view, chartRuns, rows, grouped, onViewChange }: ViewTabsProps): JSX.Element {
+export function ViewTabs({ project, view, chartRuns, rows, grouped, blocked = null, onViewChange }: ViewTabsProps): JSX.Element {
   return (
     <div className="workspace-views">
       <nav className="tabs workspace-tabs" role="tablist" data-testid="workspace-tabs">
@@ -40,7 +42,13 @@ export function ViewTabs({ project, view, chartRuns, rows, grouped, onViewChange
           </button>
         ))}
       </nav>
-      {view === "charts" ? (
+      {blocked ? (
+        <div className="charts-pane">
+          <p className="cc-note" data-testid="charts-blocked">
+            {blocked}
+          </p>
+        </div>
+      ) : view === "charts" ? (
         <ChartsPane project={project} runs={chartRuns} grouped={grouped} media />
       ) : (
         <div className="charts-pane analysis-pane" data-testid="analysis-pane" data-run-count={rows.length}>

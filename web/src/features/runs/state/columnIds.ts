@@ -57,23 +57,10 @@ export function parseColumnId(id: string): ColumnRef | null {
 }
 
 /**
- * The default data columns: the meta columns, then up to 4 config and 4 summary keys. Config keys
- * whose values differ between the loaded runs come first (a constant batch size tells nothing), and
- * validation/test metrics lead the summary keys, as they are what runs are judged by.
+ * The columns shown when the URL names none: the meta columns, then the data columns the server
+ * chose over the whole project (cairn.store.columns.default_columns, the rule `cairn runs ls` uses
+ * too), so the set does not change as a filter narrows the rows.
  */
-export function defaultColumns(
-  config: string[],
-  summary: string[],
-  runs: readonly { config: Record<string, unknown> }[] = [],
-): string[] {
-  const varies = (key: string) => new Set(runs.map((run) => JSON.stringify(run.config[key] ?? null))).size > 1;
-  const configKeys = [...config.filter(varies), ...config.filter((key) => !varies(key))];
-  const metrics = summary.filter((key) => !key.startsWith("_"));
-  const judged = (key: string) => /^(val|valid|validation|eval|test)[/_.]/i.test(key);
-  const summaryKeys = [...metrics.filter(judged), ...metrics.filter((key) => !judged(key))];
-  return [
-    ...DEFAULT_META,
-    ...configKeys.slice(0, 4).map((key) => `config.${key}`),
-    ...(summaryKeys.length ? summaryKeys : summary).slice(0, 4).map((key) => `summary.${key}`),
-  ];
+export function defaultColumns(defaults: readonly string[]): string[] {
+  return [...DEFAULT_META, ...defaults.filter((id) => parseColumnId(id) !== null)];
 }

@@ -1,4 +1,4 @@
-// The sweep's trials as a dense table: its run, status, the metric and the searched parameters.
+// The sweep's trials as a dense table: its run, its state, the metric and the searched parameters.
 import type { JSX } from "react";
 import { Link } from "react-router-dom";
 import type { RunRow } from "../../../api/types";
@@ -17,6 +17,12 @@ export interface TrialsTableProps {
   bestRunId: string | null;
 }
 
+/** The trial's outcome is the state shown; its run's own state, when it says more, is in the tooltip. */
+function trialStateTitle(t: Trial): string {
+  if (t.run_state === null) return "its run has not started yet";
+  return t.run_state === t.status ? `run ${t.run_state}` : `trial ${t.status}, run ${t.run_state}`;
+}
+
 export function TrialsTable({ project, trials, runs, metric, params, bestRunId }: TrialsTableProps): JSX.Element {
   const ordered = [...trials].sort((a, b) => b.number - a.number);
   return (
@@ -26,8 +32,7 @@ export function TrialsTable({ project, trials, runs, metric, params, bestRunId }
           <tr>
             <th className="num">#</th>
             <th>Run</th>
-            <th>Trial</th>
-            <th>Run state</th>
+            <th>State</th>
             {metric && <th className="num">{metric}</th>}
             {params.map((p) => (
               <th key={p} className="num">
@@ -55,10 +60,10 @@ export function TrialsTable({ project, trials, runs, metric, params, bestRunId }
                   )}
                   {t.run_id === bestRunId && <span className="sw-best-badge">best</span>}
                 </td>
-                <td>
+                <td title={trialStateTitle(t)}>
                   <SweepStatePill state={t.status} />
+                  {t.status === "running" && t.run_state === null && <span className="muted"> starting</span>}
                 </td>
-                <td className="muted">{t.run_state ?? "not started"}</td>
                 {metric && <td className="num">{t.value === null ? "—" : formatNumber(t.value, 5)}</td>}
                 {params.map((p) => (
                   <td key={p} className="num">

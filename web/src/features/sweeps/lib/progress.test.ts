@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Trial } from "../api";
-import { bestSoFar, canAct, searchedKeys } from "./progress";
+import { bestSoFar, canAct, searchedKeys, whyNot } from "./progress";
 
 function trial(number: number, claimed_at: number, value: number | null, params = {}): Trial {
   return {
@@ -50,5 +50,22 @@ describe("searchedKeys", () => {
   it("lists the flattened keys whose values differ", () => {
     const t = [trial(0, 1, 1, { lr: 0.1, model: { width: 32, depth: 2 } }), trial(1, 2, 1, { lr: 0.1, model: { width: 64, depth: 2 } })];
     expect(searchedKeys(t)).toEqual(["model.width"]);
+  });
+});
+
+describe("whyNot", () => {
+  const running = [{ status: "running" as const }];
+  const done = [{ status: "finished" as const }];
+  it("lets a running or paused sweep be cancelled", () => {
+    expect(whyNot("running", "cancel", done)).toBeNull();
+    expect(whyNot("paused", "cancel", [])).toBeNull();
+  });
+  it("has nothing to cancel in a finished or stopped sweep with no trial running", () => {
+    expect(whyNot("finished", "cancel", done)).toMatch(/no trial is running/);
+    expect(whyNot("stopped", "cancel", [])).toMatch(/no trial is running/);
+    expect(whyNot("finished", "cancel", running)).toBeNull();
+  });
+  it("names the state for an action that does not apply", () => {
+    expect(whyNot("running", "resume", [])).toBe("the sweep is running");
   });
 });

@@ -15,6 +15,18 @@ export function canAct(state: SweepState, action: SweepAction): boolean {
   return ALLOWED[action].includes(state);
 }
 
+/**
+ * Why an action does nothing for this sweep now, or null when it applies. Cancelling a stopped or
+ * finished sweep only kills its running trials, so with none running there is nothing to cancel
+ * (the server would still accept it and mark the sweep cancelled, hiding that it finished).
+ */
+export function whyNot(state: SweepState, action: SweepAction, trials: readonly Pick<Trial, "status">[]): string | null {
+  if (!canAct(state, action)) return `the sweep is ${state}`;
+  if (action === "cancel" && (state === "stopped" || state === "finished") && !trials.some((t) => t.status === "running"))
+    return `the sweep is ${state} and no trial is running`;
+  return null;
+}
+
 export interface ProgressPoint {
   /** unix seconds the trial was claimed (started) */
   t: number;
