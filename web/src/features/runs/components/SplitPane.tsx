@@ -4,7 +4,7 @@ import { clampSplit, keyStep, readSplit, SPLIT_KEY, SPLIT_MAX, SPLIT_MIN } from 
 /** Two panes side by side with a handle between them: drag it, or focus it and press the arrow keys
  * (Shift for bigger steps, Home/End for the ends, Enter to reset). The left width (percent) is kept in
  * localStorage; the CSS keeps both panes usable (`.split-left` min and max widths) whatever is stored. */
-export function SplitPane({ left, right, initial = 48 }: { left: ReactNode; right: ReactNode; initial?: number }) {
+export function SplitPane({ left, right, initial = 46 }: { left: ReactNode; right: ReactNode; initial?: number }) {
   const [percent, setPercent] = useState(() => readSplit(localStorage.getItem(SPLIT_KEY), initial));
   const [dragging, setDragging] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
