@@ -75,3 +75,10 @@ describe("bin choice in the URL", () => {
     expect(decodeBinChoice("nonsense-99")).toEqual({ mode: "auto", count: 4 });
   });
 });
+
+describe("bin labels", () => {
+  it("use two significant digits, more only where two bins would read the same", () => {
+    expect(labels([0.00171, 0.00512, 0.0147, 0.0612], "quantile", 2)).toEqual(["0.0017–0.0051", "0.015–0.061"]);
+    expect(labels([1.01, 1.02, 1.03, 1.04], "quantile", 2)).toEqual(["1.01–1.02", "1.03–1.04"]);
+  });
+});

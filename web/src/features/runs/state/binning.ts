@@ -10,7 +10,7 @@ export const BIN_COUNTS: readonly number[] = [2, 3, 4, 5, 6, 8, 10];
 export const DEFAULT_BINS = 4;
 
 export interface Bin {
-  label: string; // "0.01–0.03", or "0.1" when the bin holds one value
+  label: string; // "0.01–0.03" (2 significant digits, more when needed to tell bins apart), or "0.1" for one value
   lo: number; // smallest member value
   hi: number; // largest member value
 }
@@ -20,16 +20,27 @@ export interface Binning {
   binOf: (value: number) => number; // index into bins for a value that was binned
 }
 
-/** Numbers written short: 3 significant digits, no trailing zeros, exponent for tiny or huge ones. */
-export function formatBound(value: number): string {
+/** Numbers written short: `digits` significant digits, no trailing zeros, exponent for tiny or huge ones. */
+export function formatBound(value: number, digits = 3): string {
   if (value === 0) return "0";
   const abs = Math.abs(value);
-  if (abs < 1e-4 || abs >= 1e6) return value.toExponential(2).replace(/\.?0+e/, "e");
-  return String(Number(value.toPrecision(3)));
+  if (abs < 1e-4 || abs >= 1e6) return value.toExponential(digits - 1).replace(/\.?0+e/, "e");
+  return String(Number(value.toPrecision(digits)));
 }
 
-function label(lo: number, hi: number): string {
-  return lo === hi ? formatBound(lo) : `${formatBound(lo)}–${formatBound(hi)}`;
+function label(lo: number, hi: number, digits: number): string {
+  const a = formatBound(lo, digits);
+  const b = formatBound(hi, digits);
+  return a === b ? a : `${a}–${b}`;
+}
+
+/** Labels as short as they can be while every bin keeps a label of its own (a group is named by it). */
+function labels(ranges: readonly { lo: number; hi: number }[]): string[] {
+  for (let digits = 2; digits < 17; digits++) {
+    const out = ranges.map((r) => label(r.lo, r.hi, digits));
+    if (new Set(out).size === out.length) return out;
+  }
+  return ranges.map((r) => `${r.lo}–${r.hi}`);
 }
 
 /** True when a key's values are all positive and span two or more orders of magnitude. */
@@ -55,11 +66,9 @@ function fromAssignment(sorted: readonly number[], binIndex: readonly number[]):
     if (!r) ranges.set(b, { lo: v, hi: v });
     else r.hi = v;
   });
-  const order = [...ranges.keys()].sort((a, b) => a - b);
-  const bins = order.map((b) => {
-    const { lo, hi } = ranges.get(b) as { lo: number; hi: number };
-    return { label: label(lo, hi), lo, hi };
-  });
+  const order = [...ranges.keys()].sort((a, b) => a - b).map((b) => ranges.get(b) as { lo: number; hi: number });
+  const names = labels(order);
+  const bins = order.map(({ lo, hi }, i) => ({ label: names[i] as string, lo, hi }));
   return {
     bins,
     binOf: (value) => {

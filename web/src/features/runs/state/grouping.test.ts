@@ -57,7 +57,7 @@ describe("groupRuns by a numeric key", () => {
   });
   it("bins many distinct values instead of one group per float (log bins for a key like lr)", () => {
     const groups = groupRuns(many, "config.lr");
-    expect(groups.map((g) => g.value)).toEqual(["0.00012–0.00021", "0.0007–0.0031", "0.012", "0.045–0.0903"]);
+    expect(groups.map((g) => g.value)).toEqual(["0.00012–0.00021", "0.0007–0.0031", "0.012", "0.045–0.09"]);
     expect(groups.map((g) => g.runs.length)).toEqual([2, 3, 1, 2]);
   });
   it("follows the chosen mode and bin count", () => {
