@@ -54,6 +54,7 @@ export function GroupBySelect({ configKeys, value, numeric, bin, onChange, onBin
             onChange={(e) => onBinChange(e.target.value || null)}
           >
             <option value="">Auto bins ({DEFAULT_BINS})</option>
+            {choice.mode === "auto" && choice.count !== DEFAULT_BINS && <option value={binValue}>Auto bins ({choice.count})</option>}
             <option value="values">Exact values</option>
             {(["quantile", "log"] as const).map((mode) => (
               <optgroup key={mode} label={mode === "quantile" ? "Quantile bins" : "Log-scale bins"}>
