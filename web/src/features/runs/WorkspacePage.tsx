@@ -16,6 +16,7 @@ import { SelectionBar } from "./components/SelectionBar";
 import { SplitPane } from "./components/SplitPane";
 import { ViewTabs } from "./components/ViewTabs";
 import { defaultColumns } from "./state/columnIds";
+import { isNumericColumn } from "./state/grouping";
 import { nextSort, orderExpression } from "./state/order";
 import { columnsQuery, useProjectRunTotal, useRunPages } from "./state/queries";
 import { toggleSelection } from "./state/selection";
@@ -175,7 +176,10 @@ export function WorkspacePage() {
         <GroupBySelect
           configKeys={available.config}
           value={state.group}
-          onChange={(group) => update({ group, fold: [] })}
+          numeric={state.group !== null && isNumericColumn(runs, state.group)}
+          bin={state.bin}
+          onChange={(group) => update({ group, bin: null, fold: [] })}
+          onBinChange={(bin) => update({ bin, fold: [] })}
         />
         <ColumnPicker
           available={available}

@@ -2,11 +2,12 @@
 // with a toggle and opacity per mask set and a toggle per class; boxes with toggles per class, a
 // score threshold and captions.
 import { useQuery } from "@tanstack/react-query";
-import { type JSX, useMemo, useState } from "react";
+import { type JSX, useCallback, useMemo, useState } from "react";
 import { type ImageMeta, mediaApi } from "../api";
 import { itemsOf, unionSteps, valueAt } from "../lib/steps";
 import { cssColor, scoreKeys } from "../lib/overlay";
 import { ImageCanvas, type OverlayControls } from "./ImageCanvas";
+import { Lightbox } from "./Lightbox";
 
 export interface PanelRun {
   id: string;
@@ -31,6 +32,7 @@ export function ImagePanel({ project, runs, mediaKey }: { project: string; runs:
   const at = index === null ? steps.length - 1 : Math.min(index, steps.length - 1);
   const step = steps[at] ?? 0;
   const [enlarged, setEnlarged] = useState<ImageMeta | null>(null);
+  const closeEnlarged = useCallback(() => setEnlarged(null), []);
   const [hiddenMaskSets, setHiddenMaskSets] = useState<ReadonlySet<string>>(new Set());
   const [hiddenMaskClasses, setHiddenMaskClasses] = useState<ReadonlySet<string>>(new Set());
   const [maskOpacity, setMaskOpacity] = useState<Record<string, number>>({});
@@ -191,14 +193,9 @@ export function ImagePanel({ project, runs, mediaKey }: { project: string; runs:
         ))}
       </div>
       {enlarged && (
-        <div className="md-overlay" role="dialog" aria-label="Enlarged image" onClick={() => setEnlarged(null)}>
-          <div className="md-enlarged" onClick={(e) => e.stopPropagation()}>
-            <ImageCanvas meta={enlarged} controls={controls} size={Math.min(window.innerWidth, window.innerHeight) * 0.8} />
-            <button type="button" className="button" onClick={() => setEnlarged(null)}>
-              Close
-            </button>
-          </div>
-        </div>
+        <Lightbox label="Enlarged image" onClose={closeEnlarged}>
+          <ImageCanvas meta={enlarged} controls={controls} size={Math.min(window.innerWidth, window.innerHeight) * 0.8} />
+        </Lightbox>
       )}
     </div>
   );

@@ -3,19 +3,31 @@
 // column; image cells as thumbnails; and the same key of another run joined side by side.
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type JSX, useEffect, useRef, useState } from "react";
+import { type JSX, useCallback, useEffect, useRef, useState } from "react";
 import { api } from "../../../api/client";
 import { useDebounced } from "../../../lib/useDebounced";
 import { blobUrl, mediaApi } from "../api";
-import { type Cell, cellText, loadedRows, viewRows } from "../lib/tableRows";
+import { type Cell, cellText, filterPlaceholder, loadedRows, splitJoined, viewRows } from "../lib/tableRows";
+import { Lightbox } from "./Lightbox";
 
 const PAGE = 500;
 const ROW_H = 36;
+const IMAGE_ROW_H = 60; // rows of a table with images: thumbnails big enough to see
 
-function CellView({ value, type }: { value: Cell; type: string | undefined }): JSX.Element {
+interface Enlarged {
+  blob: string;
+  title: string;
+}
+
+function CellView({ value, type, title, onOpen }: { value: Cell; type: string | undefined; title: string; onOpen: (e: Enlarged) => void }): JSX.Element {
   if (value && typeof value === "object" && "_type" in value && "blob" in value) {
     const media = value as { _type: string; blob: string };
-    if (media._type === "image") return <img className="md-thumb" src={blobUrl(media.blob)} alt="" loading="lazy" />;
+    if (media._type === "image")
+      return (
+        <button type="button" className="md-thumb-button" title="Click to enlarge" aria-label={`Enlarge ${title}`} onClick={() => onOpen({ blob: media.blob, title })}>
+          <img className="md-thumb" src={blobUrl(media.blob)} alt="" loading="lazy" />
+        </button>
+      );
     return <span className="muted">{media._type}</span>;
   }
   return <span className={type === "number" ? "md-num" : undefined}>{cellText(value)}</span>;
@@ -30,11 +42,13 @@ export function TableViewer({ project, runId, mediaKey }: { project: string; run
   const [on, setOn] = useState<string>("");
   const joined = joinRun !== "" && on !== "";
   const [step, setStep] = useState<number | undefined>(undefined);
+  const [enlarged, setEnlarged] = useState<Enlarged | null>(null);
+  const closeEnlarged = useCallback(() => setEnlarged(null), []);
   const versions = useQuery({
     queryKey: ["media", project, [runId], mediaKey],
     queryFn: () => mediaApi.values(project, [runId], mediaKey),
   });
-  const steps = [...new Set((versions.data?.runs[0]?.values ?? []).map((v) => v.step))];
+  const steps = [...new Set((versions.data?.runs[0]?.values ?? []).map((v) => v.step))].sort((a, b) => b - a);
   const query = useInfiniteQuery({
     queryKey: ["table", project, runId, mediaKey, step, filter, sort, group, joined ? joinRun : "", joined ? on : ""],
     queryFn: ({ pageParam }) =>
@@ -62,8 +76,14 @@ export function TableViewer({ project, runId, mediaKey }: { project: string; run
   const first = pages[0];
   const columns = (first?.columns ?? []).filter((c) => c !== "_row");
   const rows = viewRows(pages, group);
+  const hasImages = columns.some((c) => first?.types[c] === "image");
+  const rowH = hasImages ? IMAGE_ROW_H : ROW_H;
+  const twoLineHead = columns.some((c) => splitJoined(c).run !== null);
+  const firstRow = rows.find((r) => r.kind === "row");
+  const placeholder = filterPlaceholder(columns, first?.types ?? {}, firstRow?.kind === "row" ? firstRow.cells : undefined);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12 });
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => rowH, overscan: 12 });
+  useEffect(() => virtualizer.measure(), [rowH, virtualizer]);
   const items = virtualizer.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? 0;
   useEffect(() => {
@@ -85,18 +105,21 @@ export function TableViewer({ project, runId, mediaKey }: { project: string; run
         )}
       </div>
       <div className="md-table-tools">
-        {steps.length > 1 && (
+        {steps.length > 0 && (
           <label>
-            version{" "}
+            step{" "}
             <select
               value={step ?? ""}
               onChange={(e) => setStep(e.target.value === "" ? undefined : Number(e.target.value))}
-              aria-label="Table version"
+              aria-label="Table step"
+              data-testid="table-step"
+              disabled={steps.length < 2}
+              title={steps.length < 2 ? "This table was logged at one step" : `Logged at ${steps.length} steps`}
             >
-              <option value="">latest</option>
+              <option value="">latest ({steps[0]})</option>
               {steps.map((s) => (
                 <option key={s} value={s}>
-                  step {s}
+                  {s}
                 </option>
               ))}
             </select>
@@ -104,7 +127,7 @@ export function TableViewer({ project, runId, mediaKey }: { project: string; run
         )}
         <input
           className="md-filter mono"
-          placeholder='filter: score > 0.5 and label ~ "cat"'
+          placeholder={placeholder}
           value={filterText}
           onChange={(e) => setFilterText(e.target.value)}
           aria-label={`Filter ${mediaKey}`}
@@ -146,20 +169,34 @@ export function TableViewer({ project, runId, mediaKey }: { project: string; run
       </div>
       {query.error && <div className="md-error error-text" data-testid="table-error">{query.error.message}</div>}
       <div className="md-table" ref={scroller}>
-        <div className="md-row md-head" style={{ gridTemplateColumns: template }}>
+        <div className={`md-row md-head${twoLineHead ? " md-head-joined" : ""}`} style={{ gridTemplateColumns: template }}>
           <div className="md-cell muted">#</div>
-          {columns.map((c) => (
-            <button key={c} type="button" className="md-cell md-sort" onClick={() => onHeader(c)} title={`Sort by ${c}`}>
-              {c}
-              {sort?.column === c && <span aria-label={sort.desc ? "descending" : "ascending"}>{sort.desc ? " ▼" : " ▲"}</span>}
-            </button>
-          ))}
+          {columns.map((c) => {
+            const { name, run } = splitJoined(c);
+            return (
+              <button
+                key={c}
+                type="button"
+                className="md-cell md-sort"
+                onClick={() => onHeader(c)}
+                title={`Sort by ${c}`}
+                aria-label={c}
+                data-testid="table-header"
+              >
+                <span className="md-head-name">
+                  {name}
+                  {sort?.column === c && <span aria-label={sort.desc ? "descending" : "ascending"}>{sort.desc ? " ▼" : " ▲"}</span>}
+                </span>
+                {run !== null && <span className="md-head-run">{run}</span>}
+              </button>
+            );
+          })}
         </div>
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {items.map((item) => {
             const row = rows[item.index];
             if (!row) return null;
-            const style = { transform: `translateY(${item.start}px)`, height: ROW_H, gridTemplateColumns: template };
+            const style = { transform: `translateY(${item.start}px)`, height: rowH, gridTemplateColumns: template };
             if (row.kind === "group") {
               return (
                 <div key={item.key} className="md-row md-group" style={style} data-testid="table-group">
@@ -174,7 +211,7 @@ export function TableViewer({ project, runId, mediaKey }: { project: string; run
                 <div className="md-cell muted">{row.index}</div>
                 {columns.map((c) => (
                   <div key={c} className="md-cell">
-                    <CellView value={row.cells[c]} type={first?.types[c]} />
+                    <CellView value={row.cells[c]} type={first?.types[c]} title={`${c}, row ${row.index}`} onOpen={setEnlarged} />
                   </div>
                 ))}
               </div>
@@ -183,6 +220,12 @@ export function TableViewer({ project, runId, mediaKey }: { project: string; run
         </div>
         {first && loadedRows(pages) === 0 && <div className="md-missing">no rows match</div>}
       </div>
+      {enlarged && (
+        <Lightbox label={`Enlarged ${enlarged.title}`} onClose={closeEnlarged}>
+          <img className="md-lightbox-image" src={blobUrl(enlarged.blob)} alt={enlarged.title} data-testid="lightbox-image" />
+          <span className="md-note">{enlarged.title}</span>
+        </Lightbox>
+      )}
     </div>
   );
 }

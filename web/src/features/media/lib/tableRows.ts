@@ -43,3 +43,24 @@ export function cellText(value: Cell): string {
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }
+
+const BARE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** An example filter written with this table's own columns and first row, for the filter's
+ * placeholder: `filter, e.g. score > 0.3 and label == "cat"`. Only columns the filter language
+ * takes bare are used; with none, a generic hint. */
+export function filterPlaceholder(columns: readonly string[], types: Record<string, string>, first: Record<string, Cell> | undefined): string {
+  const usable = columns.filter((c) => c !== "_row" && BARE.test(c));
+  const parts: string[] = [];
+  const number = usable.find((c) => types[c] === "number" && typeof first?.[c] === "number");
+  if (number) parts.push(`${number} > ${cellText(first?.[number])}`);
+  const text = usable.find((c) => types[c] === "string" && typeof first?.[c] === "string");
+  if (text) parts.push(`${text} == ${JSON.stringify(first?.[text])}`);
+  return parts.length ? `filter, e.g. ${parts.join(" and ")}` : "filter rows, e.g. column > 0";
+}
+
+/** A joined column ("score · run-b") as its column and the run it comes from, for a two-line header. */
+export function splitJoined(column: string): { name: string; run: string | null } {
+  const at = column.lastIndexOf(" · ");
+  return at < 0 ? { name: column, run: null } : { name: column.slice(0, at), run: column.slice(at + 3) };
+}

@@ -43,7 +43,7 @@ export function FilterBar({ filter, search, error, onApplyFilter, onSearch }: Fi
             className="filter-input"
             data-testid="filter-input"
             aria-label="Filter expression"
-            placeholder='Filter, e.g. config.lr < 0.01 and summary["val/acc"] > 0.9 — Enter to apply'
+            placeholder="Filter, e.g. config.lr < 0.01"
             value={draft}
             spellCheck={false}
             title={`Filter expression, applied on Enter. Examples:\n${HELP}`}

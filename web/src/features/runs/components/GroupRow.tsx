@@ -76,7 +76,7 @@ export function GroupRow({ style, groupBy, row, columns, visible, onToggleGroup,
               >
                 <CaretIcon open={open} />
                 <span className="swatch" style={{ background: row.group.color }} data-testid="group-swatch" />
-                <span className="group-key">{groupLabel(groupBy)}:</span>
+                <span className="group-key">{groupLabel(groupBy)}</span>
                 <span className="group-value">{row.group.value}</span>
                 <span className="count-badge" data-testid="group-count">
                   {ids.length}

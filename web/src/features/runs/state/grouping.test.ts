@@ -46,3 +46,31 @@ describe("displayRows", () => {
     expect(header?.kind === "group" && header.collapsed && header.group.runs.length).toBe(2);
   });
 });
+
+describe("groupRuns by a numeric key", () => {
+  const many = [0.0902814096, 0.00012, 0.0031, 0.0007, 0.045, 0.00021, 0.012, 0.0015].map((lr, i) =>
+    run(`r${i}`, { lr }),
+  );
+  it("orders exact numeric groups numerically, whatever the run order", () => {
+    const mixed = [run("a", { lr: 0.3 }), run("b", { lr: 0.03 }), run("c", {}), run("d", { lr: 0.1 })];
+    expect(groupRuns(mixed, "config.lr").map((g) => g.value)).toEqual(["0.03", "0.1", "0.3", NO_VALUE]);
+  });
+  it("bins many distinct values instead of one group per float (log bins for a key like lr)", () => {
+    const groups = groupRuns(many, "config.lr");
+    expect(groups.map((g) => g.value)).toEqual(["0.00012–0.00021", "0.0007–0.0031", "0.012", "0.045–0.09"]);
+    expect(groups.map((g) => g.runs.length)).toEqual([2, 3, 1, 2]);
+  });
+  it("follows the chosen mode and bin count", () => {
+    expect(groupRuns(many, "config.lr", { mode: "quantile", count: 2 }).map((g) => g.runs.length)).toEqual([4, 4]);
+    expect(groupRuns(many, "config.lr", { mode: "values", count: 4 })).toHaveLength(8);
+  });
+  it("keeps text keys in order of first appearance", () => {
+    expect(groupRuns([run("a", { k: "b" }), run("b", { k: "a" })], "config.k").map((g) => g.value)).toEqual(["b", "a"]);
+  });
+  it("draws a binned run in its bin's group", () => {
+    const rows = displayRows(many, "config.lr", new Set(), { mode: "quantile", count: 2 });
+    expect(rows.filter((r) => r.kind === "group")).toHaveLength(2);
+    const first = rows.find((r) => r.kind === "run" && r.run.id === "r1");
+    expect(first?.kind === "run" && first.group).toBe("0.00012–0.0015");
+  });
+});

@@ -7,6 +7,7 @@ describe("workspace URL state", () => {
     q: "mlp",
     sort: { column: "summary.val/acc", desc: true },
     group: "config.optimizer",
+    bin: "log-5",
     cols: ["state", "config.lr", "summary.a,b"],
     pin: ["config.lr"],
     hide: ["r1", "r2"],

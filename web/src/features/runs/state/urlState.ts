@@ -8,6 +8,7 @@ export interface WorkspaceState {
   q: string; // quick search
   sort: SortState | null;
   group: string | null; // a column id ("config.optimizer") to group by
+  bin: string | null; // how a numeric group key is binned ("log-5", "values"; see binning.ts); null: auto
   cols: string[] | null; // data column ids in order; null: the defaults
   pin: string[]; // data columns pinned left
   hide: string[]; // run ids hidden from the charts
@@ -24,6 +25,7 @@ export const EMPTY_STATE: WorkspaceState = {
   q: "",
   sort: null,
   group: null,
+  bin: null,
   cols: null,
   pin: [],
   hide: [],
@@ -45,6 +47,7 @@ export function decodeWorkspaceState(params: URLSearchParams): WorkspaceState {
     q: params.get("q") ?? "",
     sort: sortColumn ? { column: sortColumn, desc } : null,
     group: params.get("group") || null,
+    bin: params.get("bin") || null,
     cols: params.has("cols") ? splitList(params.get("cols")) : null,
     view: params.get("view") === "analysis" ? "analysis" : "charts",
   };
@@ -63,6 +66,7 @@ export function encodeWorkspaceState(state: WorkspaceState, base?: URLSearchPara
   set("q", state.q.trim() || null);
   set("sort", state.sort ? `${state.sort.desc ? "-" : ""}${state.sort.column}` : null);
   set("group", state.group);
+  set("bin", state.group ? state.bin : null);
   if (state.cols === null) params.delete("cols");
   else params.set("cols", joinList(state.cols));
   for (const key of LISTS) set(key, joinList(state[key]) || null);

@@ -3,7 +3,8 @@ import { useMemo } from "react";
 import type { RunRow } from "../../../api/types";
 import { runColor } from "../../../lib/colors";
 import type { ChartRun } from "../../../components/ChartsPane";
-import { cellText, displayRows, groupRuns, type DisplayRow } from "./grouping";
+import { decodeBinChoice } from "./binning";
+import { displayRows, groupRuns, type DisplayRow } from "./grouping";
 import type { WorkspaceState } from "./urlState";
 import { isVisible } from "./visibility";
 
@@ -21,6 +22,7 @@ export function useRunsView(runs: RunRow[], state: WorkspaceState): RunsView {
   const foldKey = state.fold.join("\u0000");
   const selectKey = state.select.join(",");
   const { group } = state;
+  const binKey = state.bin;
 
   const visible = useMemo(() => {
     const v = { hide: hideKey ? hideKey.split(",") : [], show: showKey ? showKey.split(",") : [] };
@@ -28,8 +30,8 @@ export function useRunsView(runs: RunRow[], state: WorkspaceState): RunsView {
   }, [runs, hideKey, showKey]);
 
   const rows = useMemo(
-    () => displayRows(runs, group, new Set(foldKey ? foldKey.split("\u0000") : [])),
-    [runs, group, foldKey],
+    () => displayRows(runs, group, new Set(foldKey ? foldKey.split("\u0000") : []), decodeBinChoice(binKey)),
+    [runs, group, foldKey, binKey],
   );
 
   const order = useMemo(() => rows.flatMap((row) => (row.kind === "run" ? [row.run.id] : [])), [rows]);
@@ -38,16 +40,15 @@ export function useRunsView(runs: RunRow[], state: WorkspaceState): RunsView {
 
   // Grouped, a run is drawn in its group's colour (the charts draw one line per group).
   const chartRuns = useMemo(() => {
-    const groupColor = new Map<string, string>();
-    if (group) for (const g of groupRuns(runs, group)) groupColor.set(g.value, g.color);
+    const groupOf = new Map<string, { value: string; color: string }>();
+    if (group) for (const g of groupRuns(runs, group, decodeBinChoice(binKey))) for (const r of g.runs) groupOf.set(r.id, g);
     return runs
       .filter((run) => visible.has(run.id))
       .map((run) => {
-        const value = group ? cellText(run, group) : null;
-        const color = value !== null ? (groupColor.get(value) ?? runColor(run)) : runColor(run);
-        return { id: run.id, name: run.name, color, group: value };
+        const g = groupOf.get(run.id);
+        return { id: run.id, name: run.name, color: g?.color ?? runColor(run), group: g ? g.value : null };
       });
-  }, [runs, visible, group]);
+  }, [runs, visible, group, binKey]);
 
   return { rows, order, visible, selected, chartRuns };
 }
