@@ -37,8 +37,9 @@ export default function EChartCanvas({ option, testId, height }: { option: Chart
       element?.setAttribute("data-theme", theme.name);
     };
     instance.on("finished", mark);
-    instance.setTheme(echartsTheme(theme));
+    // setTheme needs an option to apply to (it does nothing on a chart that has none yet).
     instance.setOption(option, true);
+    instance.setTheme(echartsTheme(theme));
     return () => {
       instance.off("finished", mark);
     };
