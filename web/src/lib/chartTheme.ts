@@ -16,7 +16,6 @@ export interface ChartTheme {
   heat: [string, string, string, string];
   matrix: [string, string];
   cellLabel: string;
-  series: string[];
 }
 
 const LIGHT_CHART: ChartTheme = {
@@ -29,11 +28,10 @@ const LIGHT_CHART: ChartTheme = {
   heat: ["#e8f0fd", "#7aa2f7", "#2f6fdb", "#143d8c"],
   matrix: ["#f3f6fb", "#2f6fdb"],
   cellLabel: "#1f2328",
-  series: [],
 };
 
 /** The chart colours of the document's current theme, read from its CSS custom properties. */
-export function readChartTheme(series: readonly string[] = []): ChartTheme {
+export function readChartTheme(): ChartTheme {
   const root = document.documentElement;
   const style = getComputedStyle(root);
   const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
@@ -53,25 +51,23 @@ export function readChartTheme(series: readonly string[] = []): ChartTheme {
     ],
     matrix: [read("--chart-matrix-low", f.matrix[0]), read("--chart-matrix-high", f.matrix[1])],
     cellLabel: read("--chart-cell-label", f.cellLabel),
-    series: [...series],
   };
 }
 
 /** The chart colours of the current theme, read again when the theme changes. */
-export function useChartTheme(series: readonly string[] = []): ChartTheme {
-  const [theme, setTheme] = useState(() => readChartTheme(series));
+export function useChartTheme(): ChartTheme {
+  const [theme, setTheme] = useState(readChartTheme);
   useEffect(() => {
     const update = () =>
       setTheme((current) => {
-        const next = readChartTheme(series);
+        const next = readChartTheme();
         return JSON.stringify(next) === JSON.stringify(current) ? current : next;
       });
     update();
     const observer = new MutationObserver(update);
     observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
     return () => observer.disconnect();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the series' contents, not identity
-  }, [series.join(",")]);
+  }, []);
   return theme;
 }
 
@@ -86,7 +82,6 @@ export function echartsTheme(t: ChartTheme): Record<string, unknown> {
     splitArea: { areaStyle: { color: ["transparent"] } },
   };
   return {
-    ...(t.series.length ? { color: t.series } : {}),
     backgroundColor: "transparent",
     textStyle: { color: t.text },
     title: { textStyle: { color: t.text }, subtextStyle: { color: t.muted } },
