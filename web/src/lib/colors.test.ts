@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { ciede2000, contrast, hexToLab } from "./ciede2000";
 import { paletteColor, runColor } from "./colors";
 
 describe("runColor", () => {
@@ -15,5 +16,38 @@ describe("runColor", () => {
 
   it("falls back to a stable hash of the id without a number", () => {
     expect(runColor({ id: "abc" })).toBe(runColor({ id: "abc" }));
+  });
+});
+
+describe("the run palette", () => {
+  const first20 = Array.from({ length: 20 }, (_, i) => paletteColor(i));
+  // The panel backgrounds of the light and dark themes (--bg-panel in styles.css).
+  const BACKGROUNDS = ["#ffffff", "#16191e"];
+
+  // ΔE00 ≈ 2.3 is a just-noticeable difference between patches side by side; thin lines
+  // far apart on a chart need much more. 15 keeps every pair of the first 20 colours a
+  // different hue or a clearly different lightness (the old palette's two browns were 9.9
+  // apart, its two greens 11.2), and is close to the best a greedy max-min (Glasbey) search
+  // reaches for 20 colours that also keep 3:1 contrast on both themes.
+  const MIN_DELTA_E = 15;
+
+  it(`keeps every pair of the first 20 colours at least ΔE00 ${MIN_DELTA_E} apart`, () => {
+    const labs = first20.map(hexToLab);
+    const close: string[] = [];
+    labs.forEach((a, i) =>
+      labs.slice(0, i).forEach((b, j) => {
+        const d = ciede2000(a, b);
+        if (d < MIN_DELTA_E) close.push(`${first20[j]} ${first20[i]} ΔE00 ${d.toFixed(1)}`);
+      }),
+    );
+    expect(close).toEqual([]);
+  });
+
+  // WCAG 2.1 §1.4.11: graphical objects need 3:1 against what is next to them.
+  it("reads on the light and the dark theme (3:1 contrast on both panel backgrounds)", () => {
+    const weak = first20.flatMap((c) =>
+      BACKGROUNDS.filter((bg) => contrast(c, bg) < 3).map((bg) => `${c} on ${bg}: ${contrast(c, bg).toFixed(2)}`),
+    );
+    expect(weak).toEqual([]);
   });
 });

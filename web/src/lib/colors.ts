@@ -1,8 +1,11 @@
 // One colour per run, the same everywhere (table swatch, chart line, compare view).
+// A Glasbey-style palette: each colour was picked greedily to be as far as possible (CIEDE2000) from
+// the ones before it, among sRGB colours with 3:1 contrast on both themes' panel backgrounds and a
+// moderate chroma (25-75), so consecutive runs differ most. colors.test.ts checks the distances.
 const PALETTE = [
-  "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-  "#9c755f", "#bab0ac", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2",
-  "#17becf", "#bcbd22", "#6b6ecf", "#e7969c",
+  "#4e79a7", "#a09800", "#f85848", "#b02898", "#007850", "#905810", "#a888b0", "#50a0a0",
+  "#905858", "#38a830", "#f85090", "#e07810", "#686810", "#007078", "#9060e0", "#b83810",
+  "#988058", "#786088", "#d00058", "#c08080", "#889868", "#18a0d0", "#d860d0", "#18a078",
 ];
 
 /**

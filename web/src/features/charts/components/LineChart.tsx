@@ -24,6 +24,10 @@ export interface LineChartProps {
   syncKey: string;
   /** the app theme; axis colours are read from CSS when it changes */
   theme: string;
+  /** the hovered run: its lines keep their colour, the others are dimmed (null: none) */
+  emphasis?: string | null;
+  /** the line nearest the cursor changed (its runs), or the mouse left the chart (null) */
+  onNearest?: (runIds: readonly string[] | null) => void;
   onZoom: (zoom: Zoom) => void;
   onResetZoom: () => void;
   onXScale: (min: number, max: number) => void;
@@ -40,6 +44,25 @@ function applyZoom(u: uPlot, zoom: Zoom | null): void {
   const max = xs[xs.length - 1];
   if (min === undefined || max === undefined || !(max > min)) return;
   if (u.scales.x?.min !== min || u.scales.x?.max !== max) u.setScale("x", { min, max });
+}
+
+/** Opacity of the lines of runs other than the hovered one. */
+export const DIMMED_ALPHA = 0.12;
+
+/** Dims every series not drawing `emphasis` (all at full colour when it is null). */
+function applyEmphasis(u: uPlot, plot: PlotData, emphasis: string | null): void {
+  let changed = false;
+  plot.series.forEach((spec, i) => {
+    const series = u.series[i + 1];
+    if (!series) return;
+    const runIds = plot.tooltip[spec.line]?.runIds ?? [];
+    const alpha = emphasis === null || runIds.includes(emphasis) ? 1 : DIMMED_ALPHA;
+    if (series.alpha !== alpha) {
+      series.alpha = alpha;
+      changed = true;
+    }
+  });
+  if (changed) u.redraw(false);
 }
 
 /** Points are drawn on a line with at most one point per POINT_SPACING_PX in view. */
@@ -100,6 +123,7 @@ export function LineChart(props: LineChartProps): JSX.Element {
           element: tip,
           sources: () => latest.current.plot.tooltip,
           formatX: (v) => formatX(latest.current.x, v),
+          onNearest: (runIds) => latest.current.onNearest?.(runIds),
         }),
         markersPlugin(() => latest.current.plot.markers),
       ],
@@ -108,6 +132,7 @@ export function LineChart(props: LineChartProps): JSX.Element {
     dataRef.current = p.plot.data;
     chartRef.current = u;
     applyZoom(u, p.zoom);
+    applyEmphasis(u, p.plot, p.emphasis ?? null);
     return () => {
       chartRef.current = null;
       u.destroy();
@@ -134,6 +159,11 @@ export function LineChart(props: LineChartProps): JSX.Element {
     const u = chartRef.current;
     if (u) applyZoom(u, latest.current.zoom);
   }, [zoomKey]);
+
+  useLayoutEffect(() => {
+    const u = chartRef.current;
+    if (u) applyEmphasis(u, latest.current.plot, props.emphasis ?? null);
+  }, [props.emphasis, plot]);
 
   return (
     <div className="cc-chart" ref={hostRef}>

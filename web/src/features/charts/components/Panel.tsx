@@ -9,6 +9,8 @@ import { useElementSize } from "../hooks/useElementSize";
 import { useInView } from "../hooks/useInView";
 import type { PanelLayout } from "../state/layout";
 import type { ChartView, Zoom } from "../state/viewState";
+import { setHoveredRun, useHoveredRun } from "../state/hoveredRun";
+import { ChartLegend } from "./ChartLegend";
 import { KeyPicker } from "./KeyPicker";
 import { LineChart } from "./LineChart";
 import { PanelMenu } from "./PanelMenu";
@@ -96,6 +98,13 @@ function PanelImpl(props: PanelProps): JSX.Element {
     root.dataset.xMax = String(max);
   }, []);
 
+  const hovered = useHoveredRun();
+  const emphasis = hovered !== null && lines.some((line) => line.runIds.includes(hovered)) ? hovered : null;
+  const onNearest = useCallback((runIds: readonly string[] | null) => {
+    // A group's line stands for several runs: no single row to highlight.
+    setHoveredRun(runIds && runIds.length === 1 ? (runIds[0] as string) : null);
+  }, []);
+
   const state = panelState(seen, query, lines.length);
   const w = preview?.w ?? panel.w;
   const h = preview?.h ?? panel.h;
@@ -113,6 +122,7 @@ function PanelImpl(props: PanelProps): JSX.Element {
       data-line-count={lines.length}
       data-nonfinite-count={plot.markers.length}
       data-x={x}
+      data-emphasis={emphasis ?? undefined}
       data-w={w}
       data-h={h}
     >
@@ -150,6 +160,8 @@ function PanelImpl(props: PanelProps): JSX.Element {
             zoom={zoom}
             syncKey={ownX ? `${props.syncKey}:${SYSTEM_X}` : props.syncKey}
             theme={props.theme}
+            emphasis={emphasis}
+            onNearest={onNearest}
             onZoom={ownX ? setOwnZoom : props.onZoom}
             onResetZoom={ownX ? onResetOwnZoom : props.onResetZoom}
             onXScale={onXScale}
@@ -168,6 +180,7 @@ function PanelImpl(props: PanelProps): JSX.Element {
           </div>
         )}
       </div>
+      {state === "ready" && <ChartLegend lines={lines} emphasis={emphasis} />}
       <ResizeHandle
         panelRef={rootRef}
         onPreview={setPreview}

@@ -26,6 +26,7 @@ describe("buildLines", () => {
     expect(lines[1]?.color).toBe("#f28e2b");
     expect(lines[1]?.markers).toEqual([{ x: 1, kind: "inf" }]);
     expect(lines[1]?.kinds?.get(1)).toBe("inf");
+    expect(lines.map((l) => l.runIds)).toEqual([["a"], ["b"], ["c"]]);
   });
 
   it("tells keys apart by label and dash when a panel has several", () => {
@@ -45,6 +46,9 @@ describe("buildLines", () => {
     expect(g?.band).toEqual({ min: [1, 2, 3], max: [3, 2, 5] });
     expect(g?.markers).toEqual([{ x: 1, kind: "inf" }]);
     expect(lines[1]?.band).toBeNull();
+    // hover: the group's line stands for its runs, so hovering either row emphasises it
+    expect(g?.runIds).toEqual(["a", "b"]);
+    expect(lines[1]?.runIds).toEqual(["c"]);
   });
 
   it("skips runs without data", () => {

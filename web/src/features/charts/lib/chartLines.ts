@@ -32,6 +32,8 @@ export interface ChartLine {
   kinds: Map<number, NonfiniteKind> | null;
   markers: NonfiniteMarker[];
   runCount: number;
+  /** the runs drawn by this line (one, or a group's members) */
+  runIds: string[];
 }
 
 const DASHES: readonly (number[] | null)[] = [null, [6, 4], [2, 3], [10, 3, 2, 3]];
@@ -66,6 +68,7 @@ function runLine(run: LineRun, series: Series, key: string, keyIndex: number, ke
     kinds: kinds.size > 0 ? kinds : null,
     markers,
     runCount: 1,
+    runIds: [run.id],
   };
 }
 
@@ -151,6 +154,7 @@ export function buildLines(
         kinds: null,
         markers,
         runCount: members.length,
+        runIds: members.map((m) => m.run.id),
       });
     }
   });

@@ -3,7 +3,7 @@ import type { ChartLine } from "./chartLines";
 import { buildPlotData, plotStructure } from "./plotData";
 
 function line(id: string, x: number[], y: (number | null)[], extra: Partial<ChartLine> = {}): ChartLine {
-  return { id, label: id, color: "#4e79a7", dash: null, x, y, band: null, kinds: null, markers: [], runCount: 1, ...extra };
+  return { id, label: id, color: "#4e79a7", dash: null, x, y, band: null, kinds: null, markers: [], runCount: 1, runIds: [id], ...extra };
 }
 
 describe("buildPlotData", () => {

@@ -12,6 +12,8 @@ export interface PlotSeriesSpec {
   width: number;
   dash: number[] | null;
   role: SeriesRole;
+  /** the line (index into `tooltip`) this series draws or belongs to */
+  line: number;
 }
 
 export interface PlotBand {
@@ -31,6 +33,7 @@ export interface TooltipSource {
   raw: readonly (number | null)[];
   kinds: ReadonlyMap<number, NonfiniteKind> | null;
   runCount: number;
+  runIds: readonly string[];
 }
 
 export interface PlotData {
@@ -101,8 +104,8 @@ export function buildPlotData(lines: readonly ChartLine[], options: PlotOptions)
     const col = columns[i] as Int32Array;
     data.push(spreadColumns(col, p.band.max, width), spreadColumns(col, p.band.min, width));
     series.push(
-      { label: `${p.line.label} max`, stroke: p.line.color, width: 0, dash: null, role: "band" },
-      { label: `${p.line.label} min`, stroke: p.line.color, width: 0, dash: null, role: "band" },
+      { label: `${p.line.label} max`, stroke: p.line.color, width: 0, dash: null, role: "band", line: i },
+      { label: `${p.line.label} min`, stroke: p.line.color, width: 0, dash: null, role: "band", line: i },
     );
     bands.push({ upper: data.length - 2, lower: data.length - 1, fill: withAlpha(p.line.color, BAND_ALPHA) });
   });
@@ -115,13 +118,21 @@ export function buildPlotData(lines: readonly ChartLine[], options: PlotOptions)
         width: 1,
         dash: p.line.dash,
         role: "raw",
+        line: i,
       });
     });
   }
   const firstLine = data.length;
   prepared.forEach((p, i) => {
     data.push(spreadColumns(columns[i] as Int32Array, p.shown, width));
-    series.push({ label: p.line.label, stroke: p.line.color, width: strokeWidth, dash: p.line.dash, role: "line" });
+    series.push({
+      label: p.line.label,
+      stroke: p.line.color,
+      width: strokeWidth,
+      dash: p.line.dash,
+      role: "line",
+      line: i,
+    });
   });
 
   return {
@@ -138,6 +149,7 @@ export function buildPlotData(lines: readonly ChartLine[], options: PlotOptions)
       raw: p.line.y,
       kinds: p.line.kinds,
       runCount: p.line.runCount,
+      runIds: p.line.runIds,
     })),
   };
 }

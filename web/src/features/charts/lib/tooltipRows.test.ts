@@ -3,7 +3,7 @@ import type { TooltipSource } from "./plotData";
 import { tooltipRows, tooltipWindow } from "./tooltipRows";
 
 function source(label: string, x: number[], y: (number | null)[], extra: Partial<TooltipSource> = {}): TooltipSource {
-  return { label, color: "#000", x, y, raw: y, kinds: null, runCount: 1, ...extra };
+  return { label, color: "#000", x, y, raw: y, kinds: null, runCount: 1, runIds: [label], ...extra };
 }
 
 describe("tooltipRows", () => {

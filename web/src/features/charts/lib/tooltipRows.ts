@@ -13,6 +13,8 @@ export interface TooltipRow {
   value: number | null;
   text: string;
   runCount: number;
+  /** the runs this line draws */
+  runIds: readonly string[];
 }
 
 const KIND_TEXT: Record<NonfiniteKind, string> = { nan: "NaN", inf: "+Inf", "-inf": "-Inf" };
@@ -35,7 +37,7 @@ export function tooltipRows(sources: readonly TooltipSource[], x: number, tolera
       const raw = s.raw[i];
       text = kind ? KIND_TEXT[kind] : raw !== null && raw !== undefined ? formatValue(raw) : "—";
     }
-    rows.push({ label: s.label, color: s.color, x: s.x[i] as number, value, text, runCount: s.runCount });
+    rows.push({ label: s.label, color: s.color, x: s.x[i] as number, value, text, runCount: s.runCount, runIds: s.runIds });
   }
   return rows.sort((a, b) => {
     if (a.value === null || b.value === null) return a.value === null ? (b.value === null ? 0 : 1) : -1;

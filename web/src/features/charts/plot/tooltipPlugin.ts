@@ -14,6 +14,8 @@ export interface TooltipOptions {
   element: HTMLElement;
   sources: () => readonly TooltipSource[];
   formatX: (x: number) => string;
+  /** the line nearest the cursor changed: its runs, or null when no line is near or the mouse left */
+  onNearest?: (runIds: readonly string[] | null) => void;
 }
 
 function el(tag: string, className: string, text?: string): HTMLElement {
@@ -43,6 +45,13 @@ export function tooltipPlugin(options: TooltipOptions): uPlot.Plugin {
   let hovered = false;
   let dots: HTMLDivElement | null = null;
 
+  let nearest: readonly string[] | null = null;
+  const setNearest = (runIds: readonly string[] | null) => {
+    if (runIds === nearest) return;
+    nearest = runIds;
+    options.onNearest?.(runIds);
+  };
+
   const hide = () => {
     element.style.display = "none";
     if (dots) dots.replaceChildren();
@@ -53,20 +62,24 @@ export function tooltipPlugin(options: TooltipOptions): uPlot.Plugin {
     const xs = u.data[0];
     if (!hovered || left === undefined || top === undefined || left < 0 || idx === null || idx === undefined) {
       hide();
+      setNearest(null);
       return;
     }
     const x = xs[idx];
     if (x === undefined) {
       hide();
+      setNearest(null);
       return;
     }
     const reach = Math.abs(u.posToVal(REACH_PX, "x") - u.posToVal(0, "x"));
     const rows = tooltipRows(options.sources(), x, reach);
     if (rows.length === 0) {
       hide();
+      setNearest(null);
       return;
     }
     const near = nearestRow(u, rows, top);
+    setNearest(rows[near]?.runIds ?? null);
     const [start, end] = tooltipWindow(rows.length, near, MAX_TOOLTIP_ROWS);
     const shown = rows.slice(start, end);
 
@@ -124,6 +137,7 @@ export function tooltipPlugin(options: TooltipOptions): uPlot.Plugin {
         u.over.addEventListener("mouseleave", () => {
           hovered = false;
           hide();
+          setNearest(null);
         });
       },
       setCursor: render,
@@ -131,6 +145,7 @@ export function tooltipPlugin(options: TooltipOptions): uPlot.Plugin {
         if (hovered) render(u);
       },
       destroy: () => {
+        if (hovered) setNearest(null);
         hovered = false;
         hide();
       },

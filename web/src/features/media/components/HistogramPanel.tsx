@@ -4,9 +4,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { type JSX, useMemo } from "react";
 import { api } from "../../../api/client";
-import { html } from "../../../lib/escapeHtml";
+import { useChartTheme } from "../../../lib/chartTheme";
 import { mediaApi } from "../api";
-import { heatmapData } from "../lib/heatmap";
+import { histogramOption } from "../lib/histogramOption";
 import { type ChartOption, EChart } from "./EChart";
 
 export function HistogramPanel({
@@ -31,27 +31,11 @@ export function HistogramPanel({
     queryFn: () => api.series(project, { run_ids: [runId], keys: [normKey ?? ""], max_points: 500 }),
     enabled: normKey !== null,
   });
-  const option = useMemo((): ChartOption | null => {
-    if (!query.data || query.data.steps.length === 0) return null;
-    const data = heatmapData(query.data);
-    return {
-      animation: false,
-      grid: { left: 54, right: 8, top: 8, bottom: 28 },
-      tooltip: {
-        formatter: (p: { value: [number, number, number] }) =>
-          html`step ${data.steps[p.value[0]] ?? ""}<br/>≈ ${data.bins[p.value[1]] ?? ""}: ${p.value[2]}`.markup,
-      },
-      xAxis: { type: "category", data: data.steps, name: "step", nameLocation: "middle", nameGap: 18, axisLabel: { fontSize: 10 } },
-      yAxis: { type: "category", data: data.bins, axisLabel: { fontSize: 10 } },
-      visualMap: {
-        show: false,
-        min: 0,
-        max: data.max || 1,
-        inRange: { color: ["#e8f0fd", "#7aa2f7", "#2f6fdb", "#143d8c"] },
-      },
-      series: [{ type: "heatmap", data: data.cells, progressive: 0 }],
-    };
-  }, [query.data]);
+  const theme = useChartTheme();
+  const option = useMemo(
+    (): ChartOption | null => (query.data ? histogramOption(query.data, theme) : null),
+    [query.data, theme],
+  );
   const normOption = useMemo((): ChartOption | null => {
     const line = norm.data?.series[0];
     if (!line) return null;

@@ -2,6 +2,7 @@
 // ECharts from the table it carries.
 import { useQuery } from "@tanstack/react-query";
 import { type JSX, useMemo } from "react";
+import { useChartTheme } from "../../../lib/chartTheme";
 import { mediaApi } from "../api";
 import { plotOption } from "../lib/plotOption";
 import { EChart } from "./EChart";
@@ -22,7 +23,11 @@ export function PlotPanel({
     queryFn: () => mediaApi.table(project, runId, { key: mediaKey, limit: 5000 }),
   });
   const spec = query.data?.spec ?? null;
-  const option = useMemo(() => (spec && query.data ? plotOption(spec, query.data) : null), [spec, query.data]);
+  const theme = useChartTheme();
+  const option = useMemo(
+    () => (spec && query.data ? plotOption(spec, query.data, theme) : null),
+    [spec, query.data, theme],
+  );
   return (
     <div className="cc-panel md-panel" data-w="1" data-testid="plot-panel" data-key={mediaKey} data-type={spec?.type}>
       <div className="cc-panel-head">

@@ -49,3 +49,15 @@ describe("plotOption", () => {
     expect(binValues([Number.NaN])).toEqual([]);
   });
 });
+
+describe("plotOption colours", () => {
+  it("colours a confusion matrix from the theme", () => {
+    const option = plotOption(
+      { type: "confusion_matrix", classes: ["a"] },
+      page({ Actual: ["a"], Predicted: ["a"], Count: [3] }),
+      { matrix: ["#111111", "#222222"], cellLabel: "#333333" },
+    );
+    expect((option.visualMap as { inRange: { color: string[] } }).inRange.color).toEqual(["#111111", "#222222"]);
+    expect((option.series as { label: { color: string } }[])[0]?.label.color).toBe("#333333");
+  });
+});

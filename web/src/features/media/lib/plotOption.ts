@@ -1,5 +1,11 @@
 // A `cairn.plot` spec and its table → an ECharts option (confusion matrix heatmap, curves, bars...).
+import type { ChartTheme } from "../../../lib/chartTheme";
 import type { PlotSpec, TablePage } from "../api";
+
+/** The theme colours a plot needs beyond the ECharts theme (axes, grid and text come from that). */
+export type PlotColors = Pick<ChartTheme, "matrix" | "cellLabel">;
+
+const LIGHT: PlotColors = { matrix: ["#f3f6fb", "#2f6fdb"], cellLabel: "#1f2328" };
 
 type Option = Record<string, unknown>;
 
@@ -45,7 +51,7 @@ export function binValues(values: number[], bins = 20): [number, number][] {
   return counts.map((c, i) => [lo + (i + 0.5) * width, c]);
 }
 
-export function plotOption(spec: PlotSpec, page: TablePage): Option {
+export function plotOption(spec: PlotSpec, page: TablePage, colors: PlotColors = LIGHT): Option {
   const base: Option = { animation: false, tooltip: { trigger: spec.type === "confusion_matrix" ? "item" : "axis" } };
   if (spec.type === "confusion_matrix") {
     const classes = spec.classes ?? [];
@@ -59,8 +65,14 @@ export function plotOption(spec: PlotSpec, page: TablePage): Option {
       grid: { left: 70, right: 10, top: 10, bottom: 44 },
       xAxis: { type: "category", data: classes, name: "predicted", nameLocation: "middle", nameGap: 28 },
       yAxis: { type: "category", data: classes, name: "actual", nameLocation: "middle", nameGap: 54, inverse: true },
-      visualMap: { show: false, min: 0, max: Math.max(1, ...counts), inRange: { color: ["#f3f6fb", "#2f6fdb"] } },
-      series: [{ type: "heatmap", data: cells, label: { show: classes.length <= 12, fontSize: 10 } }],
+      visualMap: { show: false, min: 0, max: Math.max(1, ...counts), inRange: { color: [...colors.matrix] } },
+      series: [
+        {
+          type: "heatmap",
+          data: cells,
+          label: { show: classes.length <= 12, fontSize: 10, color: colors.cellLabel },
+        },
+      ],
     };
   }
   const grid = { left: 50, right: 12, top: 24, bottom: 36 };

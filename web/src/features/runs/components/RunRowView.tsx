@@ -3,6 +3,7 @@ import { memo, type CSSProperties } from "react";
 import { Link } from "react-router-dom";
 import type { RunRow } from "../../../api/types";
 import { runColor } from "../../../lib/colors";
+import { setHoveredRun, useIsHoveredRun } from "../../charts/state/hoveredRun";
 import type { DataColumn } from "./dataColumns";
 import { EyeIcon } from "./icons";
 import { cellClass, cellStyle } from "./cells";
@@ -23,14 +24,20 @@ interface RunRowViewProps {
 function RunRowViewInner(props: RunRowViewProps) {
   const { run, visible, selected } = props;
   const color = runColor(run);
+  // Hover is shared with the charts: hovering this row emphasises the run's lines, and hovering
+  // one of its lines highlights this row.
+  const hovered = useIsHoveredRun(run.id);
   return (
     <div
-      className={`rt-row${selected ? " selected" : ""}${visible ? "" : " dimmed"}`}
+      className={`rt-row${selected ? " selected" : ""}${visible ? "" : " dimmed"}${hovered ? " hovered" : ""}`}
       style={props.style}
       role="row"
       data-testid="run-row"
       data-run-id={run.id}
       data-run-name={run.name}
+      data-hovered={hovered || undefined}
+      onMouseEnter={() => setHoveredRun(run.id)}
+      onMouseLeave={() => setHoveredRun(null)}
     >
       {props.columns.map((column) => {
         const id = column.id;
