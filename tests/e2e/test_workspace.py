@@ -135,11 +135,6 @@ def test_a_bad_filter_in_the_url_shows_its_error_where_the_filter_is(
     expect(error).to_have_count(0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 item 6: the fallback belongs in web/src/features/charts (ChartToolbar keeps an "
-    "unknown x as a choice), which another engineer owns; this test is the one for that change",
-)
 def test_an_unknown_x_key_in_the_url_falls_back_to_step_with_a_note(page: Any, server: str) -> None:
     open_workspace(page, server, "?x=nokey")
     expect(page.get_by_test_id("x-axis-select")).to_have_value("_step", timeout=3000)

@@ -23,7 +23,7 @@ import {
 } from "./state/layout";
 import { useChartsLayout } from "./state/useChartsLayout";
 import { useChartView } from "./state/useChartView";
-import type { ChartView, Zoom } from "./state/viewState";
+import { type ChartView, resolveX, type Zoom } from "./state/viewState";
 import "./charts.css";
 
 export interface ChartRun {
@@ -91,9 +91,14 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", me
     return () => window.clearTimeout(timer);
   }, [smoothDraft, onViewChange, onChange]);
   const drawnSmoothing = useDeferredValue(smoothing);
+  const keysKnown = keysQuery.data !== undefined && !keysQuery.isPlaceholderData;
+  const { x, unknown: unknownX } = useMemo(
+    () => resolveX(view.x, keysKnown ? metricKeys : null),
+    [view.x, keysKnown, metricKeys],
+  );
   const chartView: ChartView = useMemo(
-    () => ({ ...view, smoothing: drawnSmoothing }),
-    [view, drawnSmoothing],
+    () => ({ ...view, x, smoothing: drawnSmoothing }),
+    [view, x, drawnSmoothing],
   );
 
   const onZoom = useCallback((zoom: Zoom) => onViewChange({ zoom }), [onViewChange]);
@@ -137,7 +142,7 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", me
         .filter((s) => s.shown.length > 0),
     [layout, keySet],
   );
-  const syncKey = `cairn-charts:${project}:${workspaceKey}:${view.x}`;
+  const syncKey = `cairn-charts:${project}:${workspaceKey}:${x}`;
   // Live updates watch the first key of the first two sections' first panels.
   const probeKeys = useMemo(
     () => [...new Set(sections.slice(0, 2).flatMap((s) => s.shown[0]?.keys.slice(0, 1) ?? []))],
@@ -199,7 +204,8 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", me
     <div className="cc-root" data-testid="panel-grid" data-run-count={runs.length} data-grouped={grouped}>
       <ChartToolbar
         smoothing={smoothing}
-        x={view.x}
+        x={x}
+        unknownX={unknownX}
         logy={view.logy}
         zoom={view.zoom}
         metricKeys={metricKeys}

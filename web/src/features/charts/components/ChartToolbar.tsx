@@ -3,12 +3,14 @@ import { type JSX, useState } from "react";
 import type { XAxis } from "../../../api/types";
 import { MAX_SMOOTHING } from "../lib/smoothing";
 import { xAxisLabel } from "../plot/axes";
-import type { Zoom } from "../state/viewState";
+import { BUILT_IN_X, type Zoom } from "../state/viewState";
 import { KeyPicker } from "./KeyPicker";
 
 export interface ChartToolbarProps {
   smoothing: number;
   x: XAxis;
+  /** an x axis the URL asked for that these runs never logged (the step is drawn instead) */
+  unknownX?: string | null;
   logy: boolean;
   zoom: Zoom | null;
   metricKeys: readonly string[];
@@ -18,8 +20,6 @@ export interface ChartToolbarProps {
   onResetZoom: () => void;
   onAddPanel: (keys: string[]) => void;
 }
-
-const BUILT_IN_X: readonly XAxis[] = ["_step", "_runtime", "_timestamp"];
 
 export function ChartToolbar(props: ChartToolbarProps): JSX.Element {
   const [adding, setAdding] = useState(false);
@@ -59,6 +59,11 @@ export function ChartToolbar(props: ChartToolbarProps): JSX.Element {
             </optgroup>
           )}
         </select>
+        {props.unknownX && (
+          <span className="cc-x-note" data-testid="x-axis-note" title={`These runs never logged “${props.unknownX}”: pick an axis they logged`}>
+            no “{props.unknownX}”: showing Step
+          </span>
+        )}
       </label>
       <label className="cc-field cc-check">
         <input

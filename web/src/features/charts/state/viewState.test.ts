@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatZoom, parseView, parseZoom, writeView } from "./viewState";
+import { formatZoom, parseView, parseZoom, resolveX, writeView } from "./viewState";
 
 describe("view state in the URL", () => {
   it("reads defaults, then saved settings, then the URL", () => {
@@ -38,5 +38,17 @@ describe("view state in the URL", () => {
     expect(formatZoom([12.3456789012345, 100])).toBe("12.3457,100");
     expect(formatZoom([1_700_000_000.25, 1_700_000_100.5])).toBe("1700000000.25,1700000100.5");
     expect(formatZoom([0, 3_000_000])).toBe("0,3000000");
+  });
+});
+
+describe("resolveX", () => {
+  it("keeps a built-in axis or a logged key, and any axis while the keys load", () => {
+    expect(resolveX("_runtime", ["loss"])).toEqual({ x: "_runtime", unknown: null });
+    expect(resolveX("epoch", ["epoch", "loss"])).toEqual({ x: "epoch", unknown: null });
+    expect(resolveX("epoch", null)).toEqual({ x: "epoch", unknown: null });
+  });
+
+  it("falls back to the step for a key the runs never logged, and names it", () => {
+    expect(resolveX("nokey", ["epoch", "loss"])).toEqual({ x: "_step", unknown: "nokey" });
   });
 });

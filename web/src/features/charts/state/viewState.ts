@@ -16,6 +16,16 @@ export const PARAM = { smooth: "smooth", x: "x", logy: "logy", zoom: "zoom" } as
 
 export const DEFAULT_X: XAxis = "_step";
 
+/** The x axes every run has: its step, the time since it started, the wall clock. */
+export const BUILT_IN_X: readonly XAxis[] = ["_step", "_runtime", "_timestamp"];
+
+/** The x axis to draw: the URL's, unless the runs' metric keys are known and it is none of them
+ * (a stale or mistyped link); then the step, with the key that was asked for to say so. */
+export function resolveX(x: XAxis, metricKeys: readonly string[] | null): { x: XAxis; unknown: string | null } {
+  if (metricKeys === null || BUILT_IN_X.includes(x) || metricKeys.includes(x)) return { x, unknown: null };
+  return { x: DEFAULT_X, unknown: x };
+}
+
 export function clampSmoothing(value: number): number {
   if (!Number.isFinite(value)) return 0;
   return Math.round(Math.min(Math.max(value, 0), MAX_SMOOTHING) * 100) / 100;
