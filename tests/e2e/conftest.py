@@ -15,8 +15,11 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from tests.fakes.media import MediaRuns, log_media_runs
+from tests.fakes.server import serve
 
 import cairn
 
@@ -95,6 +98,24 @@ def server(demo_store: Path) -> Iterator[str]:
     yield url
     proc.terminate()
     proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, MediaRuns]]:
+    """A server over a store of runs that logged every kind of media (read only: shared)."""
+    runs = log_media_runs(tmp_path_factory.mktemp("e2e_media") / ".cairn")
+    with serve(runs.store_dir) as running:
+        yield running.url, runs
+
+
+def open_media_tab(page: Any, media: tuple[str, MediaRuns]) -> Any:
+    """The first media run's page, on its Media tab; returns the tab."""
+    url, runs = media
+    page.goto(f"{url}/p/media/r/{runs.first}")
+    page.get_by_test_id("tab-media").click()
+    tab = page.get_by_test_id("media-tab")
+    tab.wait_for(state="visible")
+    return tab
 
 
 @pytest.fixture(scope="session")

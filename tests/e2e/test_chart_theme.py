@@ -5,14 +5,12 @@ round ticks."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.fakes.media import MediaRuns, log_media_runs
-from tests.fakes.server import serve
+from tests.fakes.media import MediaRuns
 
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, open_media_tab
 
 expect = pytest.importorskip("playwright.sync_api").expect
 Image = pytest.importorskip("PIL.Image")
@@ -24,22 +22,6 @@ NEAR_WHITE = 215
 HEATMAP_GRID_LEFT = 54
 HEATMAP_GRID_TOP = 8
 HEATMAP_GRID_BOTTOM = 28
-
-
-@pytest.fixture(scope="module")
-def media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, MediaRuns]]:
-    runs = log_media_runs(tmp_path_factory.mktemp("e2e_chart_theme") / ".cairn")
-    with serve(runs.store_dir) as running:
-        yield running.url, runs
-
-
-def _open_media(page: Any, media: tuple[str, MediaRuns]) -> Any:
-    url, runs = media
-    page.goto(f"{url}/p/media/r/{runs.first}")
-    page.get_by_test_id("tab-media").click()
-    tab = page.get_by_test_id("media-tab")
-    expect(tab).to_be_visible()
-    return tab
 
 
 def _charts(tab: Any) -> dict[str, Any]:
@@ -68,7 +50,7 @@ def _near_white_share(image: Any) -> float:
 
 
 def test_media_charts_follow_the_dark_theme(page: Any, media: tuple[str, MediaRuns]) -> None:
-    tab = _open_media(page, media)
+    tab = open_media_tab(page, media)
     charts = _charts(tab)
     for chart in charts.values():
         expect(chart).to_have_attribute("data-rendered", "true")
@@ -99,7 +81,7 @@ def test_media_charts_drawn_first_in_the_dark_theme_are_dark(
     page.goto(f"{url}/p/media")
     page.get_by_test_id("theme-toggle").click()
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
-    charts = _charts(_open_media(page, media))  # a new page load: the charts start out dark
+    charts = _charts(open_media_tab(page, media))  # a new page load: the charts start out dark
     for chart in charts.values():
         expect(chart).to_have_attribute("data-rendered", "true")
     _assert_dark(charts)
@@ -127,7 +109,7 @@ def _label_bands(image: Any) -> int:
 def test_histogram_heatmap_has_a_few_round_value_ticks(
     page: Any, media: tuple[str, MediaRuns]
 ) -> None:
-    tab = _open_media(page, media)
+    tab = open_media_tab(page, media)
     heatmap = _charts(tab)["heatmap"]
     expect(heatmap).to_have_attribute("data-rendered", "true")
     bands = _label_bands(_pixels(heatmap))

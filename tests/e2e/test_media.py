@@ -4,33 +4,15 @@ table sorted and filtered, a histogram heatmap drawn, a confusion matrix, HTML i
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.fakes.media import MediaRuns, log_media_runs
-from tests.fakes.server import serve
+from tests.fakes.media import MediaRuns
 
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, open_media_tab
 
 expect = pytest.importorskip("playwright.sync_api").expect
 Image = pytest.importorskip("PIL.Image")
-
-
-@pytest.fixture(scope="module")
-def media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, MediaRuns]]:
-    runs = log_media_runs(tmp_path_factory.mktemp("e2e_media") / ".cairn")
-    with serve(runs.store_dir) as running:
-        yield running.url, runs
-
-
-def _open(page: Any, media: tuple[str, MediaRuns]) -> Any:
-    url, runs = media
-    page.goto(f"{url}/p/media/r/{runs.first}")
-    page.get_by_test_id("tab-media").click()
-    tab = page.get_by_test_id("media-tab")
-    expect(tab).to_be_visible()
-    return tab
 
 
 def _redrawn(canvas: Any, before: str) -> None:
@@ -38,7 +20,7 @@ def _redrawn(canvas: Any, before: str) -> None:
 
 
 def test_mask_overlay_toggles_off_and_on(page: Any, media: tuple[str, MediaRuns]) -> None:
-    tab = _open(page, media)
+    tab = open_media_tab(page, media)
     panel = tab.locator('[data-testid="image-panel"][data-key="samples"]')
     canvas = panel.get_by_test_id("image-canvas")
     expect(canvas).not_to_have_attribute("data-drawn", "0")
@@ -62,7 +44,7 @@ def test_mask_overlay_toggles_off_and_on(page: Any, media: tuple[str, MediaRuns]
 
 
 def test_score_threshold_hides_boxes(page: Any, media: tuple[str, MediaRuns]) -> None:
-    tab = _open(page, media)
+    tab = open_media_tab(page, media)
     panel = tab.locator('[data-testid="image-panel"][data-key="samples"]')
     canvas = panel.get_by_test_id("image-canvas")
     expect(canvas).to_have_attribute("data-boxes", "2")
@@ -79,7 +61,7 @@ def test_score_threshold_hides_boxes(page: Any, media: tuple[str, MediaRuns]) ->
 
 
 def test_table_sorted_and_filtered(page: Any, media: tuple[str, MediaRuns]) -> None:
-    tab = _open(page, media)
+    tab = open_media_tab(page, media)
     table = tab.locator('[data-testid="table-panel"][data-key="predictions"]')
     expect(table.get_by_test_id("table-count")).to_contain_text("6 rows")
     expect(table.get_by_test_id("table-row")).to_have_count(6)
@@ -101,7 +83,7 @@ def test_table_sorted_and_filtered(page: Any, media: tuple[str, MediaRuns]) -> N
 
 
 def test_histogram_heatmap_and_plots_are_drawn(page: Any, media: tuple[str, MediaRuns]) -> None:
-    tab = _open(page, media)
+    tab = open_media_tab(page, media)
     panel = tab.locator('[data-testid="histogram-panel"][data-key="gradients/fc1"]')
     heatmap = panel.get_by_test_id("histogram-heatmap")
     heatmap.scroll_into_view_if_needed()

@@ -10,12 +10,13 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from tests.fakes.planted import PLANTED
+from tests.fakes.waiting import wait_for
 
 import cairn
 from cairn.journal.file import JournalWriter, read_journal
@@ -231,12 +232,3 @@ def test_capture_stops_queuing_once_the_journal_cannot_be_written(tmp_path: Path
         assert "No space left on device" in err.getvalue(), "it says why capture stopped"
     finally:
         os.close(full)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True

@@ -6,12 +6,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from tests.fakes.journals import every_record, history_rows, write_journal
 from tests.fakes.sinks import FlakySink, MemorySink, RecordingSink, SinkDown
+from tests.fakes.waiting import wait_for
 
 from cairn.errors import StoreGapError
 from cairn.journal.file import HEADER, JournalFormatError, JournalWriter
@@ -25,15 +26,6 @@ from cairn.sync.syncer import LiveSyncer, sync_journal
 
 def start_record(run_id: str = "run1") -> RunStart:
     return RunStart(seq=1, run_id=run_id, project="p", name="n", created_at=1_700_000_000.0)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 @pytest.fixture
