@@ -146,7 +146,7 @@ def histogram_series_of_runs(
     }
     every = [e for entries in found.values() for e in entries]
     if not every:
-        empty = {"steps": [], "counts": [], "nan": []}
+        empty: dict[str, list[Any]] = {"steps": [], "counts": [], "nan": []}
         return {"edges": [], "runs": [{"run_id": r, **empty} for r in found]}
     lo = min(e.meta["edges"][0] for e in every)
     hi = max(e.meta["edges"][-1] for e in every)
