@@ -34,6 +34,12 @@ def test_keys_and_values(api: tuple[httpx.Client, MediaRuns]) -> None:
     (run,) = body["runs"]
     assert run["run_id"] == runs.second and [v["step"] for v in run["values"]] == [0, 1, 2, 3, 4]
     assert run["values"][0]["meta"]["masks"]["predictions"]["class_labels"]["1"] == "ink"
+    # A workspace showing many runs asks for all their keys at once (bounded).
+    many = [runs.first, *(f"x{i}" for i in range(199))]
+    body = client.post("/projects/media/media-keys", json={"run_ids": many}).json()
+    assert {k["key"] for k in body["keys"]} >= {"samples", "gradients/fc1"}
+    too_many = client.post("/projects/media/media-keys", json={"run_ids": ["x"] * 1001})
+    assert too_many.status_code == 422
 
 
 def test_run_detail_counts_media_keys(api: tuple[httpx.Client, MediaRuns]) -> None:

@@ -28,6 +28,7 @@ router = APIRouter(tags=["media"])
 ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": ApiError}, 404: {"model": ApiError}}
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
 MAX_RUNS = 50
+MAX_KEY_RUNS = 1000  # every run a workspace shows: the key list is one grouped query
 MAX_HISTOGRAM_RUNS = 24  # one panel's runs; each run's histograms are rebinned in the request
 
 _TYPES = {
@@ -44,7 +45,7 @@ _TYPES = {
 
 
 class MediaKeysRequest(RequestBody):
-    run_ids: list[RunId] = Field(max_length=MAX_RUNS)
+    run_ids: list[RunId] = Field(max_length=MAX_KEY_RUNS)
 
 
 class MediaKey(BaseModel):
