@@ -16,8 +16,10 @@ import { RunChooser, RunTag, useRunChoice } from "./RunChooser";
 /** At most this many runs' heatmaps in one panel (pick others in the head). */
 export const MAX_HISTOGRAM_RUNS = 6;
 
+const NO_SERIES: HistogramSeries = { edges: [], steps: [], counts: [], nan: [] };
+
 function RunHeatmap({ run, series, named, theme }: { run: MediaRun; series: HistogramSeries; named: boolean; theme: ChartTheme }): JSX.Element {
-  const option = useMemo((): ChartOption | null => histogramOption(series, theme), [series, theme]);
+  const option = useMemo((): ChartOption | null => histogramOption(series, theme, named), [series, theme, named]);
   const nonfinite = series.nan.reduce((a, b) => a + b, 0);
   return (
     <div className="md-multiple" data-testid="histogram-run" data-run-id={run.id}>
@@ -28,7 +30,7 @@ function RunHeatmap({ run, series, named, theme }: { run: MediaRun; series: Hist
         </div>
       )}
       {option ? (
-        <EChart option={option} testId="histogram-heatmap" height={named ? 170 : 200} />
+        <EChart option={option} testId="histogram-heatmap" height={named ? 150 : 200} />
       ) : (
         <div className="md-missing">no histograms</div>
       )}
@@ -62,10 +64,14 @@ export function HistogramPanel({
   });
   const theme = useChartTheme();
   const normChart = useMemo(() => (norm.data ? normOption(norm.data.series, choice.shown) : null), [norm.data, choice.shown]);
-  const byRun = new Map((query.data?.runs ?? []).map((r) => [r.run_id, r]));
-  const edges = query.data?.edges ?? [];
+  // One series object per run while the data stays, so each heatmap's option is built once.
+  const byRun = useMemo(() => {
+    const edges = query.data?.edges ?? [];
+    return new Map((query.data?.runs ?? []).map((r): [string, HistogramSeries] => [r.run_id, { edges, steps: r.steps, counts: r.counts, nan: r.nan }]));
+  }, [query.data]);
   const named = runs.length > 1;
-  const columns = Math.min(choice.shown.length, 3);
+  // Up to four side by side; five or six in two rows of three.
+  const columns = choice.shown.length <= 4 ? choice.shown.length : 3;
 
   return (
     <div className="cc-panel md-panel" data-w={named || normKey ? "3" : "1"} data-testid="histogram-panel" data-key={mediaKey}>
@@ -74,16 +80,13 @@ export function HistogramPanel({
           {mediaKey}
         </h4>
         {!named && runs[0] && <RunTag run={runs[0]} />}
+        {named && <span className="md-note">value by step, one heatmap per run</span>}
         <RunChooser choice={choice} mediaKey={mediaKey} />
       </div>
       <div className="md-hist-row">
         <div className="md-hist-main md-multiples" style={{ gridTemplateColumns: `repeat(${Math.max(columns, 1)}, minmax(0, 1fr))` }}>
           {query.data
-            ? choice.shown.map((run) => {
-                const found = byRun.get(run.id);
-                const series = found ? { edges, steps: found.steps, counts: found.counts, nan: found.nan } : { edges, steps: [], counts: [], nan: [] };
-                return <RunHeatmap key={run.id} run={run} series={series} named={named} theme={theme} />;
-              })
+            ? choice.shown.map((run) => <RunHeatmap key={run.id} run={run} series={byRun.get(run.id) ?? NO_SERIES} named={named} theme={theme} />)
             : <div className="md-missing">{query.error ? query.error.message : "Loading…"}</div>}
         </div>
         {normKey && (
