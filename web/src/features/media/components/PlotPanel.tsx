@@ -21,11 +21,23 @@ function usePlot(project: string, runId: string, mediaKey: string) {
   });
 }
 
-function RunPlot({ project, run, mediaKey, named }: { project: string; run: MediaRun; mediaKey: string; named: boolean }): JSX.Element {
+function RunPlot({
+  project,
+  run,
+  mediaKey,
+  named,
+  compact,
+}: {
+  project: string;
+  run: MediaRun;
+  mediaKey: string;
+  named: boolean;
+  compact: boolean;
+}): JSX.Element {
   const query = usePlot(project, run.id, mediaKey);
   const spec = query.data?.spec ?? null;
   const theme = useChartTheme();
-  const option = useMemo(() => (spec && query.data ? plotOption(spec, query.data, theme) : null), [spec, query.data, theme]);
+  const option = useMemo(() => (spec && query.data ? plotOption(spec, query.data, theme, compact) : null), [spec, query.data, theme, compact]);
   return (
     <div className="md-multiple" data-testid="plot-run" data-run-id={run.id}>
       {named && (
@@ -61,7 +73,7 @@ export function PlotPanel({ project, runs, mediaKey }: { project: string; runs: 
       </div>
       <div className="md-multiples" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
         {choice.shown.map((run) => (
-          <RunPlot key={run.id} project={project} run={run} mediaKey={mediaKey} named={named} />
+          <RunPlot key={run.id} project={project} run={run} mediaKey={mediaKey} named={named} compact={columns > 2} />
         ))}
       </div>
     </div>
