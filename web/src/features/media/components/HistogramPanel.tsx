@@ -74,7 +74,7 @@ export function HistogramPanel({
   const columns = choice.shown.length <= 4 ? choice.shown.length : 3;
 
   return (
-    <div className="cc-panel md-panel" data-w={named || normKey ? "3" : "1"} data-testid="histogram-panel" data-key={mediaKey}>
+    <div className="cc-panel md-panel" data-w={named ? "3" : normKey ? "2" : "1"} data-testid="histogram-panel" data-key={mediaKey}>
       <div className="cc-panel-head">
         <h4 className="cc-panel-title" title={mediaKey}>
           {mediaKey}
