@@ -1,7 +1,8 @@
 """Media in the workspace and on the compare page, in Chromium: one panel per key comparing the
 runs the table shows (named in the panel, "N of M runs" when more than fit, a picker), hidden runs
 leave the panels, a table panel that names and switches its run, sections that start collapsed and
-fetch nothing until opened, panels that load as they scroll into view, "gradients" once."""
+fetch nothing until opened, panels that load as they scroll into view, runs selected in the table
+drawn first, "gradients" once."""
 
 from __future__ import annotations
 
@@ -207,6 +208,22 @@ def test_hiding_a_run_in_the_table_takes_it_out_of_the_media(page: Any, store: S
     expect(panel.get_by_test_id("run-chooser")).to_have_text("6 runs ▾")
     assert first not in _run_names(panel, "histogram-run")
     expect(panel.get_by_test_id("histogram-run")).to_have_count(6)
+
+
+def test_runs_selected_in_the_table_come_first_in_the_media(page: Any, store: Store) -> None:
+    gradients = open_section(open_workspace(page, store), "gradients")
+    panel = gradients.get_by_test_id("histogram-panel")
+    expect(panel.get_by_test_id("histogram-run")).to_have_count(6)
+    shown = _run_names(panel, "histogram-run")
+    missing = ({f"wm-{i}" for i in range(RUNS)} - set(shown)).pop()
+    box = page.get_by_label(f"Select {missing}")
+    box.click()
+    expect(box).to_be_checked()
+    expect(panel.get_by_test_id("histogram-run").first.get_by_test_id("media-run")).to_have_text(
+        missing
+    )
+    expect(panel.get_by_test_id("histogram-run")).to_have_count(6)
+    assert shown[-1] not in _run_names(panel, "histogram-run")  # the last one made room
 
 
 def test_charts_and_tables_one_panel_per_key(page: Any, store: Store) -> None:

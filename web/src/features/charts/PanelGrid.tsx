@@ -45,6 +45,8 @@ export interface PanelGridProps {
   workspaceKey?: string;
   /** also draw the runs' media keys (images, histograms, tables...) after the line charts */
   media?: boolean;
+  /** runs selected in the table: media panels draw these first */
+  selected?: readonly string[];
 }
 
 /** How long the smoothing slider rests before the URL (and the saved settings) follow it. */
@@ -59,7 +61,7 @@ function useStableRuns(runs: ChartRun[]): ChartRun[] {
   return useMemo(() => runs, [signature]);
 }
 
-export function PanelGrid({ project, runs, grouped, workspaceKey = "default", media = false }: PanelGridProps): JSX.Element {
+export function PanelGrid({ project, runs, grouped, workspaceKey = "default", media = false, selected }: PanelGridProps): JSX.Element {
   const stableRuns = useStableRuns(runs);
   const sortedIds = useMemo(() => stableRuns.map((r) => r.id).sort(), [stableRuns]);
   const scheduler = useMemo(() => new SeriesScheduler((request) => api.series(project, request)), [project]);
@@ -227,7 +229,7 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", me
       />
       {body}
       {media && mediaKeys.data && (
-        <WorkspaceMedia project={project} runs={stableRuns} keys={mediaKeys.data.keys} metricKeys={allKeys} />
+        <WorkspaceMedia project={project} runs={stableRuns} keys={mediaKeys.data.keys} metricKeys={allKeys} selected={selected} />
       )}
     </div>
   );

@@ -1,6 +1,6 @@
 // Media panels in a workspace (and the compare page), after the line charts: a section per key
-// prefix, collapsed until opened, then one panel per key comparing the runs the table shows (each
-// panel says how many of them it draws and lets you pick). Nothing but the key list is fetched
+// prefix, collapsed until opened, then one panel per key comparing the runs the table shows, the
+// selected ones first (each panel says how many of them it draws and lets you pick). Nothing but the key list is fetched
 // before a section is opened; an open section's panels load as they scroll into view.
 import { type JSX, type ReactNode, useMemo, useRef, useState } from "react";
 import { useInView } from "../charts/hooks/useInView";
@@ -11,8 +11,10 @@ import { ImagePanel } from "./components/ImagePanel";
 import { OtherPanel } from "./components/OtherPanel";
 import { PlotPanel } from "./components/PlotPanel";
 import { TableViewer } from "./components/TableViewer";
-import type { MediaRun } from "./lib/runChoice";
+import { type MediaRun, selectedFirst } from "./lib/runChoice";
 import "./media.css";
+
+const NONE: readonly string[] = [];
 
 /** A panel's place until it scrolls near the view: then it mounts and fetches. */
 function LazyPanel({ wide, children }: { wide: boolean; children: () => ReactNode }): ReactNode {
@@ -88,10 +90,13 @@ export function WorkspaceMedia({
   runs,
   keys,
   metricKeys,
+  selected = NONE,
 }: {
   project: string;
   /** the runs the table shows, in table order, with their colours */
   runs: readonly MediaRun[];
+  /** runs selected in the table: panels draw these first */
+  selected?: readonly string[];
   /** the media keys of those runs */
   keys: readonly MediaKey[];
   metricKeys: readonly string[];
@@ -99,18 +104,21 @@ export function WorkspaceMedia({
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const metrics = useMemo(() => new Set(metricKeys), [metricKeys]);
   const visible = useMemo(() => new Set(runs.map((r) => r.id)), [runs]);
+  const selectedKey = selected.join(",");
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- selectedKey stands for `selected`
+  const ordered = useMemo(() => selectedFirst(runs, selected), [runs, selectedKey]);
   // Per key, the shown runs that logged it, in table order: one array per key while runs stay.
   const sections = useMemo(() => {
     const found = new Map<string, { key: MediaKey; logged: MediaRun[] }[]>();
     for (const key of [...keys].sort((a, b) => compareKeys(a.key, b.key))) {
       const has = new Set(key.runs);
-      const logged = runs.filter((r) => has.has(r.id));
+      const logged = ordered.filter((r) => has.has(r.id));
       if (!logged.length) continue;
       const name = sectionOf(key.key);
       found.set(name, [...(found.get(name) ?? []), { key, logged }]);
     }
     return [...found].sort(([a], [b]) => compareSections(a, b));
-  }, [keys, runs]);
+  }, [keys, ordered]);
   if (!sections.length || !visible.size) return null;
   const onToggle = (name: string) =>
     setOpen((old) => {

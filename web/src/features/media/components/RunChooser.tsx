@@ -1,5 +1,6 @@
 // Which runs a media panel draws, said in its head ("4 of 15 runs ▾"), and a list to pick others:
-// by default the first runs the table shows, in table order; hide a run there and it leaves.
+// by default the runs selected in the table, then the first ones it shows, in table order; hide a
+// run there and it leaves.
 import { type JSX, useCallback, useMemo, useRef, useState } from "react";
 import { useDismiss } from "../../charts/components/usePopover";
 import { chosenRuns, type MediaRun, runsNote, togglePicked } from "../lib/runChoice";
@@ -47,7 +48,7 @@ export function RunChooser({ choice, mediaKey }: { choice: RunChoice; mediaKey: 
         className={`md-chooser-button${cut ? " md-cut" : ""}`}
         aria-expanded={open}
         aria-label={`Runs of ${mediaKey}: ${note}`}
-        title={cut ? `This panel draws at most ${limit} runs: the first ones in table order, or the ones you pick here` : "The runs the table shows"}
+        title={cut ? `This panel draws at most ${limit} runs: those selected in the table, then the first in table order; or pick them here` : "The runs the table shows"}
         data-testid="run-chooser"
         onClick={() => setOpen((o) => !o)}
       >

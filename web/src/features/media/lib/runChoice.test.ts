@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chosenRuns, type MediaRun, runsNote, togglePicked } from "./runChoice";
+import { chosenRuns, type MediaRun, runsNote, selectedFirst, togglePicked } from "./runChoice";
 
 const runs: MediaRun[] = ["a", "b", "c", "d"].map((id) => ({ id, name: `run-${id}`, color: "#000" }));
 
@@ -30,5 +30,12 @@ describe("togglePicked", () => {
     expect(togglePicked(["a", "b"], "c", 2)).toEqual(["a", "b"]);
     expect(togglePicked(["a", "b"], "a", 2)).toEqual(["b"]);
     expect(togglePicked(["a"], "a", 2)).toEqual(["a"]);
+  });
+});
+
+describe("selectedFirst", () => {
+  it("puts the runs selected in the table first, each part in table order", () => {
+    expect(selectedFirst(runs, ["d", "b"]).map((r) => r.id)).toEqual(["b", "d", "a", "c"]);
+    expect(selectedFirst(runs, [])).toBe(runs);
   });
 });

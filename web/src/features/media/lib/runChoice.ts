@@ -21,6 +21,13 @@ export function chosenRuns(runs: readonly MediaRun[], picked: readonly string[] 
   return runs.slice(0, limit);
 }
 
+/** `runs` with the ones selected in the table first (each part in table order): media draw those. */
+export function selectedFirst(runs: readonly MediaRun[], selected: readonly string[]): readonly MediaRun[] {
+  if (!selected.length) return runs;
+  const picked = new Set(selected);
+  return [...runs.filter((r) => picked.has(r.id)), ...runs.filter((r) => !picked.has(r.id))];
+}
+
 /** "3 runs" when all are drawn, else "4 of 15 runs". */
 export function runsNote(shown: number, total: number): string {
   if (shown === total) return total === 1 ? "1 run" : `${total} runs`;
