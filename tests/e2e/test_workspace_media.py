@@ -121,6 +121,11 @@ def test_sections_start_collapsed_and_fetch_nothing_until_opened(page: Any, stor
     )
     assert any("/media/histograms" in url for url, _ in requests)
     assert not any("eval" in url + body or "zoo" in body for url, body in requests)
+    # The browser remembers which sections were opened.
+    page.reload()
+    block = page.get_by_test_id("workspace-media")
+    expect(block.locator('[data-section="gradients"]')).to_have_attribute("data-collapsed", "false")
+    expect(block.locator('[data-section="eval"]')).to_have_attribute("data-collapsed", "true")
 
 
 def test_panels_of_an_open_section_load_as_they_scroll_into_view(page: Any, store: Store) -> None:

@@ -1,8 +1,8 @@
 // Media panels in a workspace (and the compare page), after the line charts: a section per key
-// prefix, collapsed until opened, then one panel per key comparing the runs the table shows, the
+// prefix, collapsed until opened (the browser remembers which), then one panel per key comparing the runs the table shows, the
 // selected ones first (each panel says how many of them it draws and lets you pick). Nothing but the key list is fetched
 // before a section is opened; an open section's panels load as they scroll into view.
-import { type JSX, type ReactNode, useMemo, useRef, useState } from "react";
+import { type JSX, type ReactNode, useMemo, useRef } from "react";
 import { useInView } from "../charts/hooks/useInView";
 import { compareKeys, compareSections, sectionOf } from "../charts/lib/sections";
 import type { MediaKey, MediaKind } from "./api";
@@ -11,6 +11,7 @@ import { ImagePanel } from "./components/ImagePanel";
 import { OtherPanel } from "./components/OtherPanel";
 import { PlotPanel } from "./components/PlotPanel";
 import { TableViewer } from "./components/TableViewer";
+import { useOpenSections } from "./hooks/useOpenSections";
 import { type MediaRun, selectedFirst } from "./lib/runChoice";
 import "./media.css";
 
@@ -101,7 +102,7 @@ export function WorkspaceMedia({
   keys: readonly MediaKey[];
   metricKeys: readonly string[];
 }): JSX.Element | null {
-  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const [open, onToggle] = useOpenSections(project);
   const metrics = useMemo(() => new Set(metricKeys), [metricKeys]);
   const visible = useMemo(() => new Set(runs.map((r) => r.id)), [runs]);
   const selectedKey = selected.join(",");
@@ -120,13 +121,6 @@ export function WorkspaceMedia({
     return [...found].sort(([a], [b]) => compareSections(a, b));
   }, [keys, ordered]);
   if (!sections.length || !visible.size) return null;
-  const onToggle = (name: string) =>
-    setOpen((old) => {
-      const next = new Set(old);
-      if (next.has(name)) next.delete(name);
-      else next.add(name);
-      return next;
-    });
   return (
     <div className="md-workspace" data-testid="workspace-media">
       {sections.map(([name, found]) => (
