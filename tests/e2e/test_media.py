@@ -109,9 +109,9 @@ def test_workspace_draws_one_media_panel_per_key(page: Any, media: tuple[str, Me
     expect(page.get_by_test_id("panel-grid")).to_have_attribute("data-run-count", "2")
     block = page.get_by_test_id("workspace-media")
     block.scroll_into_view_if_needed()
-    section = block.locator('[data-testid="media-section"][data-section="Charts"]')
+    section = block.locator('[data-testid="media-section"][data-section="Media"]')
     expect(section).to_have_attribute("data-collapsed", "true")
-    section.get_by_role("button", name=re.compile("^Charts media")).click()
+    section.get_by_role("button", name=re.compile("^Media ")).click()
     gallery = block.locator('[data-testid="image-panel"][data-key="gallery"]')
     gallery.scroll_into_view_if_needed()
     expect(gallery.get_by_test_id("image-column")).to_have_count(2)  # the runs side by side

@@ -4,7 +4,7 @@
 // before a section is opened; an open section's panels load as they scroll into view.
 import { type JSX, type ReactNode, useMemo, useRef } from "react";
 import { useInView } from "../charts/hooks/useInView";
-import { compareKeys, compareSections, sectionOf } from "../charts/lib/sections";
+import { compareKeys, compareSections, DEFAULT_SECTION, sectionOf } from "../charts/lib/sections";
 import type { MediaKey, MediaKind } from "./api";
 import { HistogramPanel } from "./components/HistogramPanel";
 import { ImagePanel } from "./components/ImagePanel";
@@ -16,6 +16,14 @@ import { type MediaRun, selectedFirst } from "./lib/runChoice";
 import "./media.css";
 
 const NONE: readonly string[] = [];
+
+/** The section of media keys without a "/" prefix (the line charts call theirs "Charts"). */
+export const MEDIA_SECTION = "Media";
+
+function mediaSectionOf(key: string): string {
+  const name = sectionOf(key);
+  return name === DEFAULT_SECTION ? MEDIA_SECTION : name;
+}
 
 /** A panel's place until it scrolls near the view: then it mounts and fetches. */
 function LazyPanel({ wide, children }: { wide: boolean; children: () => ReactNode }): ReactNode {
@@ -76,7 +84,7 @@ function MediaSection({
             ▸
           </span>
           <span className="cc-section-name">{name}</span>
-          <span className="md-note">media</span>
+          {name !== MEDIA_SECTION && <span className="md-note">media</span>}
           <span className="cc-section-count">{keys.length}</span>
           {!open && <span className="md-note">{kindsNote(keys)}</span>}
         </button>
@@ -115,7 +123,7 @@ export function WorkspaceMedia({
       const has = new Set(key.runs);
       const logged = ordered.filter((r) => has.has(r.id));
       if (!logged.length) continue;
-      const name = sectionOf(key.key);
+      const name = mediaSectionOf(key.key);
       found.set(name, [...(found.get(name) ?? []), { key, logged }]);
     }
     return [...found].sort(([a], [b]) => compareSections(a, b));
