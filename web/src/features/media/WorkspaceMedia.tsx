@@ -1,7 +1,8 @@
 // Media panels in a workspace (and the compare page), after the line charts: a section per key
-// prefix, collapsed until opened (the browser remembers which), then one panel per key comparing the runs the table shows, the
-// selected ones first (each panel says how many of them it draws and lets you pick). Nothing but the key list is fetched
-// before a section is opened; an open section's panels load as they scroll into view.
+// prefix, collapsed until opened (the browser remembers which), then one panel per key comparing
+// the runs the table shows, the selected ones first (each panel says how many of them it draws and
+// lets you pick). Nothing but the key list is fetched before a section is opened; an open
+// section's panels load as they scroll into view.
 import { type JSX, type ReactNode, useMemo, useRef } from "react";
 import { useInView } from "../charts/hooks/useInView";
 import { compareKeys, compareSections, DEFAULT_SECTION, sectionOf } from "../charts/lib/sections";
@@ -18,7 +19,7 @@ import "./media.css";
 const NONE: readonly string[] = [];
 
 /** The section of media keys without a "/" prefix (the line charts call theirs "Charts"). */
-export const MEDIA_SECTION = "Media";
+const MEDIA_SECTION = "Media";
 
 function mediaSectionOf(key: string): string {
   const name = sectionOf(key);
