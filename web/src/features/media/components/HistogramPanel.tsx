@@ -67,7 +67,9 @@ export function HistogramPanel({
   // One series object per run while the data stays, so each heatmap's option is built once.
   const byRun = useMemo(() => {
     const edges = query.data?.edges ?? [];
-    return new Map((query.data?.runs ?? []).map((r): [string, HistogramSeries] => [r.run_id, { edges, steps: r.steps, counts: r.counts, nan: r.nan }]));
+    return new Map(
+      (query.data?.runs ?? []).map((r): [string, HistogramSeries] => [r.run_id, { edges, steps: r.steps, counts: r.counts, nan: r.nan }]),
+    );
   }, [query.data]);
   const named = runs.length > 1;
   // Up to four side by side; five or six in two rows of three.
@@ -85,9 +87,13 @@ export function HistogramPanel({
       </div>
       <div className="md-hist-row">
         <div className="md-hist-main md-multiples" style={{ gridTemplateColumns: `repeat(${Math.max(columns, 1)}, minmax(0, 1fr))` }}>
-          {query.data
-            ? choice.shown.map((run) => <RunHeatmap key={run.id} run={run} series={byRun.get(run.id) ?? NO_SERIES} named={named} theme={theme} />)
-            : <div className="md-missing">{query.error ? query.error.message : "Loading…"}</div>}
+          {query.data ? (
+            choice.shown.map((run) => (
+              <RunHeatmap key={run.id} run={run} series={byRun.get(run.id) ?? NO_SERIES} named={named} theme={theme} />
+            ))
+          ) : (
+            <div className="md-missing">{query.error ? query.error.message : "Loading…"}</div>
+          )}
         </div>
         {normKey && (
           <div className="md-hist-norm">
