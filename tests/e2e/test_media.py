@@ -4,6 +4,7 @@ table sorted and filtered, a histogram heatmap drawn, a confusion matrix, HTML i
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -102,20 +103,28 @@ def test_histogram_heatmap_and_plots_are_drawn(page: Any, media: tuple[str, Medi
     assert page.evaluate("() => window.hacked") is None
 
 
-def test_workspace_draws_media_panels_per_run(page: Any, media: tuple[str, MediaRuns]) -> None:
+def test_workspace_draws_one_media_panel_per_key(page: Any, media: tuple[str, MediaRuns]) -> None:
     url, _ = media
     page.goto(f"{url}/p/media")
     expect(page.get_by_test_id("panel-grid")).to_have_attribute("data-run-count", "2")
     block = page.get_by_test_id("workspace-media")
+    block.scroll_into_view_if_needed()
+    section = block.locator('[data-testid="media-section"][data-section="Media"]')
+    expect(section).to_have_attribute("data-collapsed", "true")
+    section.get_by_role("button", name=re.compile("^Media ")).click()
     gallery = block.locator('[data-testid="image-panel"][data-key="gallery"]')
     gallery.scroll_into_view_if_needed()
     expect(gallery.get_by_test_id("image-column")).to_have_count(2)  # the runs side by side
     expect(gallery.locator(".md-run-name")).to_have_text(["media-b", "media-a"])
     expect(gallery.get_by_test_id("image-canvas")).to_have_count(4)
     confusion = block.locator('[data-testid="plot-panel"][data-key="confusion"]')
-    expect(confusion).to_have_count(2)  # one per run
+    confusion.scroll_into_view_if_needed()
+    expect(confusion).to_have_count(1)  # one panel, the runs side by side in it
+    expect(confusion.get_by_test_id("plot-run")).to_have_count(2)
+    expect(confusion.get_by_test_id("run-chooser")).to_have_text("2 runs ▾")
     table = block.locator('[data-testid="table-panel"][data-key="predictions"]')
     table.scroll_into_view_if_needed()
+    expect(table.locator('.cc-panel-head [data-testid="media-run"]')).to_have_text("media-b")
     table.get_by_label("Join with run").select_option(label="media-a")
     table.get_by_label("Join on column").select_option("id")
     expect(table.get_by_role("button", name="score · media-a")).to_be_visible()

@@ -286,6 +286,18 @@ def test_payloads_in_every_field_never_run(page: Any, payloads: tuple[str, Paylo
     expect(page.get_by_test_id("config-diff")).to_contain_text(SCRIPT)
     hover_line_charts(page, 2)
     guard.check("the compare page")
+    # Its media, one panel per key naming the payload runs: open every section (they start closed).
+    sections = page.get_by_test_id("media-section")
+    expect(sections.first).to_be_attached()
+    for section in sections.all():
+        section.locator(".cc-section-toggle").click()
+        expect(section).to_have_attribute("data-collapsed", "false")
+    for chart in page.get_by_test_id("plot-chart").all():
+        chart.scroll_into_view_if_needed()
+        expect(chart).to_have_attribute("data-rendered", "true")
+        hover_chart(page, chart)
+    assert SVG in page.get_by_test_id("workspace-media").inner_text()  # a run's name, as text
+    guard.check("the compare page's media")
 
     # Every tab of the run page; every chart on it hovered.
     for run_id in logged.runs:

@@ -76,6 +76,7 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
         "/api/v1/projects/{project}/media",
         "/api/v1/projects/{project}/runs/{run_id}/media/table",
         "/api/v1/projects/{project}/runs/{run_id}/media/histograms",
+        "/api/v1/projects/{project}/media/histograms",
         "/api/v1/blobs/{digest}",
     }
     assert set(spec["paths"]["/api/v1/projects/{project}/runs/{run_id}"]) == {

@@ -34,6 +34,12 @@ def test_keys_and_values(api: tuple[httpx.Client, MediaRuns]) -> None:
     (run,) = body["runs"]
     assert run["run_id"] == runs.second and [v["step"] for v in run["values"]] == [0, 1, 2, 3, 4]
     assert run["values"][0]["meta"]["masks"]["predictions"]["class_labels"]["1"] == "ink"
+    # A workspace showing many runs asks for all their keys at once (bounded).
+    many = [runs.first, *(f"x{i}" for i in range(199))]
+    body = client.post("/projects/media/media-keys", json={"run_ids": many}).json()
+    assert {k["key"] for k in body["keys"]} >= {"samples", "gradients/fc1"}
+    too_many = client.post("/projects/media/media-keys", json={"run_ids": ["x"] * 1001})
+    assert too_many.status_code == 422
 
 
 def test_run_detail_counts_media_keys(api: tuple[httpx.Client, MediaRuns]) -> None:
@@ -103,6 +109,35 @@ def test_histogram_series(api: tuple[httpx.Client, MediaRuns]) -> None:
     assert body["steps"] == [0, 1, 2, 3, 4] and len(body["edges"]) == 17
     assert [sum(row) for row in body["counts"]] == [500.0] * 5
     assert client.get("/projects/media/runs/nope/media/histograms?key=x").status_code == 404
+
+
+def test_histograms_of_several_runs_share_one_range(api: tuple[httpx.Client, MediaRuns]) -> None:
+    client, runs = api
+    url = "/projects/media/media/histograms"
+    body = client.post(
+        url, json={"run_ids": [runs.second, "nope", runs.first], "key": "gradients/fc1", "bins": 8}
+    ).json()
+    assert [r["run_id"] for r in body["runs"]] == [runs.second, runs.first]
+    assert len(body["edges"]) == 9
+    for run in body["runs"]:
+        assert run["steps"] == [0, 1, 2, 3, 4]
+        assert [sum(row) for row in run["counts"]] == [500.0] * 5  # nothing falls off the range
+    alone = client.get(
+        f"/projects/media/runs/{runs.first}/media/histograms",
+        params={"key": "gradients/fc1", "bins": 8},
+    ).json()
+    assert alone["edges"] != body["edges"]  # alone, a run's own range; together, the union
+    many = client.post(url, json={"run_ids": [f"r{i}" for i in range(25)], "key": "x"})
+    assert many.status_code == 422  # bounded: one panel's runs
+    assert client.post(url, json={"run_ids": [], "key": "x"}).status_code == 422
+    assert (
+        client.post(
+            "/projects/nope/media/histograms", json={"run_ids": ["a"], "key": "x"}
+        ).status_code
+        == 404
+    )
+    other = client.post(url, json={"run_ids": [runs.first], "key": "samples"}).json()
+    assert other["runs"] == [{"run_id": runs.first, "steps": [], "counts": [], "nan": []}]
 
 
 FILTER_TOKENS = [

@@ -124,29 +124,55 @@ def histogram_series(store: Store, run_id: str, key: str, bins: int = 64) -> dic
     """A run's histograms of ``key`` over steps, rebinned onto one shared range so a heatmap can
     draw them: ``{steps, edges, counts (steps × bins), nan}``. Each bin's count goes to the shared
     bin holding its centre."""
+    both = histogram_series_of_runs(store, [run_id], key, bins)
+    (run,) = both["runs"]
+    return {"edges": both["edges"], **{k: run[k] for k in ("steps", "counts", "nan")}}
+
+
+def histogram_series_of_runs(
+    store: Store, run_ids: Sequence[str], key: str, bins: int = 64
+) -> dict[str, Any]:
+    """Several runs' histograms of ``key``, all rebinned onto the one range that holds every run's
+    values, so their heatmaps can be compared side by side: ``{edges, runs: [{run_id, steps,
+    counts (steps × bins), nan}]}``, runs in the order given (a run that logged none has no steps).
+    Each bin's count goes to the shared bin holding its centre."""
     import numpy as np
 
-    entries = [e for e in media_entries(store, run_id, key, kind="histogram") if "edges" in e.meta]
-    if not entries:
-        return {"steps": [], "edges": [], "counts": [], "nan": []}
-    lo = min(e.meta["edges"][0] for e in entries)
-    hi = max(e.meta["edges"][-1] for e in entries)
+    found = {
+        run_id: [
+            e for e in media_entries(store, run_id, key, kind="histogram") if "edges" in e.meta
+        ]
+        for run_id in run_ids
+    }
+    every = [e for entries in found.values() for e in entries]
+    if not every:
+        empty: dict[str, list[Any]] = {"steps": [], "counts": [], "nan": []}
+        return {"edges": [], "runs": [{"run_id": r, **empty} for r in found]}
+    lo = min(e.meta["edges"][0] for e in every)
+    hi = max(e.meta["edges"][-1] for e in every)
     if hi <= lo:
         hi = lo + 1.0
     edges = np.linspace(lo, hi, bins + 1)
-    matrix = np.zeros((len(entries), bins))
-    for i, entry in enumerate(entries):
-        own = np.asarray(entry.meta["edges"], dtype=np.float64)
-        counts = np.asarray(entry.meta["counts"], dtype=np.float64)
-        centres = (own[:-1] + own[1:]) / 2
-        index = np.clip(np.searchsorted(edges, centres, side="right") - 1, 0, bins - 1)
-        np.add.at(matrix[i], index, counts)
-    return {
-        "steps": [e.step for e in entries],
-        "edges": edges.tolist(),
-        "counts": matrix.tolist(),
-        "nan": [
-            int(e.meta.get("nan", 0)) + int(e.meta.get("inf", 0)) + int(e.meta.get("ninf", 0))
-            for e in entries
-        ],
-    }
+    runs = []
+    for run_id, entries in found.items():
+        matrix = np.zeros((len(entries), bins))
+        for i, entry in enumerate(entries):
+            own = np.asarray(entry.meta["edges"], dtype=np.float64)
+            counts = np.asarray(entry.meta["counts"], dtype=np.float64)
+            centres = (own[:-1] + own[1:]) / 2
+            index = np.clip(np.searchsorted(edges, centres, side="right") - 1, 0, bins - 1)
+            np.add.at(matrix[i], index, counts)
+        runs.append(
+            {
+                "run_id": run_id,
+                "steps": [e.step for e in entries],
+                "counts": matrix.tolist(),
+                "nan": [
+                    int(e.meta.get("nan", 0))
+                    + int(e.meta.get("inf", 0))
+                    + int(e.meta.get("ninf", 0))
+                    for e in entries
+                ],
+            }
+        )
+    return {"edges": edges.tolist(), "runs": runs}

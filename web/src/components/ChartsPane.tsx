@@ -10,12 +10,14 @@ interface ChartsPaneProps {
   workspaceKey?: string;
   /** also draw the runs' media keys after the line charts (the workspace and compare pages) */
   media?: boolean;
+  /** runs selected in the table: media panels draw these first */
+  selected?: readonly string[];
 }
 
-export function ChartsPane({ project, runs, grouped, workspaceKey, media }: ChartsPaneProps) {
+export function ChartsPane({ project, runs, grouped, workspaceKey, media, selected }: ChartsPaneProps) {
   return (
     <div className="charts-pane" data-testid="charts-pane" data-run-count={runs.length} data-grouped={grouped}>
-      <PanelGrid project={project} runs={runs} grouped={grouped} workspaceKey={workspaceKey} media={media} />
+      <PanelGrid project={project} runs={runs} grouped={grouped} workspaceKey={workspaceKey} media={media} selected={selected} />
     </div>
   );
 }

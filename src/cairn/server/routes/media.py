@@ -14,13 +14,22 @@ from cairn.server.deps import StoreDep, project_run
 from cairn.server.downloads import blob_response
 from cairn.server.schemas import ApiError, JsonObject, MetricKey, RequestBody, RunId
 from cairn.store import Store
-from cairn.store.media import MediaEntry, histogram_series, media_entries, media_entry, media_keys
+from cairn.store.media import (
+    MediaEntry,
+    histogram_series,
+    histogram_series_of_runs,
+    media_entries,
+    media_entry,
+    media_keys,
+)
 from cairn.store.media_tables import column_types, join_tables, query_table, read_table
 
 router = APIRouter(tags=["media"])
 ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": ApiError}, 404: {"model": ApiError}}
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
 MAX_RUNS = 50
+MAX_KEY_RUNS = 1000  # every run a workspace shows: the key list is one grouped query
+MAX_HISTOGRAM_RUNS = 24  # one panel's runs; each run's histograms are rebinned in the request
 
 _TYPES = {
     b"\x89PNG": "image/png",
@@ -36,7 +45,7 @@ _TYPES = {
 
 
 class MediaKeysRequest(RequestBody):
-    run_ids: list[RunId] = Field(max_length=MAX_RUNS)
+    run_ids: list[RunId] = Field(max_length=MAX_KEY_RUNS)
 
 
 class MediaKey(BaseModel):
@@ -93,6 +102,25 @@ class HistogramSeries(BaseModel):
     edges: list[float]
     counts: list[list[float]] = Field(description="one row of bin counts per step")
     nan: list[int] = Field(description="NaN and ±Inf values per step, not binned")
+
+
+class HistogramsRequest(RequestBody):
+    run_ids: list[RunId] = Field(min_length=1, max_length=MAX_HISTOGRAM_RUNS)
+    key: MetricKey
+    bins: int = Field(default=64, ge=2, le=512)
+
+
+class RunHistograms(BaseModel):
+    run_id: str
+    steps: list[int]
+    counts: list[list[float]] = Field(description="one row of bin counts per step")
+    nan: list[int] = Field(description="NaN and ±Inf values per step, not binned")
+
+
+class RunsHistograms(BaseModel):
+    key: str
+    edges: list[float] = Field(description="the bin edges every run shares")
+    runs: list[RunHistograms]
 
 
 def _value(entry: MediaEntry) -> dict[str, Any]:
@@ -265,3 +293,16 @@ def get_histograms(
     """A run's histograms of ``key`` over steps, rebinned onto one shared range (a heatmap)."""
     info = project_run(store, project, run_id)
     return histogram_series(store, info.id, key, bins)
+
+
+@router.post(
+    "/projects/{project}/media/histograms", response_model=RunsHistograms, responses=ERRORS
+)
+def get_runs_histograms(project: str, body: HistogramsRequest, store: StoreDep) -> dict[str, Any]:
+    """Several runs' histograms of ``key`` on one shared range (one heatmap per run, comparable
+    side by side), in one request; runs not in the project are skipped."""
+    store.project(project)
+    wanted = list(dict.fromkeys(body.run_ids))
+    found = {info.id for info in store.runs(project, ids=wanted)}
+    series = histogram_series_of_runs(store, [r for r in wanted if r in found], body.key, body.bins)
+    return {"key": body.key, **series}

@@ -3,6 +3,8 @@ import { useQuery } from "@tanstack/react-query";
 import { type JSX, useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { api } from "../../api/client";
 import type { XAxis } from "../../api/types";
+import { useMediaKeys } from "../media/hooks/useMediaKeys";
+import { normsOfHistograms } from "../media/lib/watchKeys";
 import { WorkspaceMedia } from "../media/WorkspaceMedia";
 import { ChartToolbar } from "./components/ChartToolbar";
 import { Section } from "./components/Section";
@@ -43,6 +45,8 @@ export interface PanelGridProps {
   workspaceKey?: string;
   /** also draw the runs' media keys (images, histograms, tables...) after the line charts */
   media?: boolean;
+  /** runs selected in the table: media panels draw these first */
+  selected?: readonly string[];
 }
 
 /** How long the smoothing slider rests before the URL (and the saved settings) follow it. */
@@ -57,7 +61,7 @@ function useStableRuns(runs: ChartRun[]): ChartRun[] {
   return useMemo(() => runs, [signature]);
 }
 
-export function PanelGrid({ project, runs, grouped, workspaceKey = "default", media = false }: PanelGridProps): JSX.Element {
+export function PanelGrid({ project, runs, grouped, workspaceKey = "default", media = false, selected }: PanelGridProps): JSX.Element {
   const stableRuns = useStableRuns(runs);
   const sortedIds = useMemo(() => stableRuns.map((r) => r.id).sort(), [stableRuns]);
   const scheduler = useMemo(() => new SeriesScheduler((request) => api.series(project, request)), [project]);
@@ -69,10 +73,17 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", me
     staleTime: 10_000,
     refetchInterval: KEYS_REFRESH_MS,
   });
-  const metricKeys = useMemo(
+  const allKeys = useMemo(
     () => sortedKeys((keysQuery.data?.keys ?? []).filter(isChartableKey)),
     [keysQuery.data],
   );
+  // With media, a histogram's norm (`gradients/<layer>/norm`) is drawn in the histogram's panel,
+  // so the line charts leave it out.
+  const mediaKeys = useMediaKeys(project, sortedIds, media);
+  const metricKeys = useMemo(() => {
+    const inMedia = normsOfHistograms(mediaKeys.data?.keys ?? []);
+    return inMedia.size ? allKeys.filter((k) => !inMedia.has(k)) : allKeys;
+  }, [allKeys, mediaKeys.data]);
   const keySet = useMemo(() => new Set(metricKeys), [metricKeys]);
   const { layout, ready, onChange } = useChartsLayout(project, workspaceKey, metricKeys);
   const { view, onViewChange } = useChartView(layout.settings);
@@ -166,7 +177,8 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", me
         Could not load metrics: {keysQuery.error instanceof Error ? keysQuery.error.message : "request failed"}
       </p>
     );
-  else if (keysQuery.data === undefined || !ready) body = <p className="cc-note">Loading charts…</p>;
+  else if (keysQuery.data === undefined || !ready || (media && mediaKeys.isLoading))
+    body = <p className="cc-note">Loading charts…</p>;
   else if (sections.length === 0)
     body = <p className="cc-note">These runs have not logged any metrics yet. Charts appear as soon as they do.</p>;
   else
@@ -216,7 +228,9 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", me
         onAddPanel={(keys) => onAddPanel(undefined, keys)}
       />
       {body}
-      {media && <WorkspaceMedia project={project} runs={stableRuns} metricKeys={metricKeys} />}
+      {media && mediaKeys.data && (
+        <WorkspaceMedia project={project} runs={stableRuns} keys={mediaKeys.data.keys} metricKeys={allKeys} selected={selected} />
+      )}
     </div>
   );
 }

@@ -1,8 +1,9 @@
 // The run page's Media tab: a section per kind (images, histograms, plots, tables, other), a panel
 // per logged key, in key order.
 import { useQuery } from "@tanstack/react-query";
-import type { JSX } from "react";
+import { type JSX, useMemo } from "react";
 import type { RunDetail } from "../../api/types";
+import { runColor } from "../../lib/colors";
 import { type MediaKey, mediaApi } from "./api";
 import { HistogramPanel } from "./components/HistogramPanel";
 import { ImagePanel } from "./components/ImagePanel";
@@ -21,7 +22,7 @@ const SECTIONS: { id: string; label: string; kinds: string[] }[] = [
 ];
 
 export function MediaSections({ run, keys }: { run: RunDetail; keys: MediaKey[] }): JSX.Element {
-  const runs = [{ id: run.id, name: run.name }];
+  const runs = useMemo(() => [{ id: run.id, name: run.name, color: runColor(run) }], [run]);
   const metrics = new Set(run.metric_keys);
   return (
     <>
@@ -38,11 +39,11 @@ export function MediaSections({ run, keys }: { run: RunDetail; keys: MediaKey[] 
                 if (kind === "image") return <ImagePanel key={key} project={run.project} runs={runs} mediaKey={key} />;
                 if (kind === "histogram") {
                   const norm = `${key}/norm`;
-                  return <HistogramPanel key={key} project={run.project} runId={run.id} mediaKey={key} normKey={metrics.has(norm) ? norm : null} />;
+                  return <HistogramPanel key={key} project={run.project} runs={runs} mediaKey={key} normKey={metrics.has(norm) ? norm : null} />;
                 }
-                if (kind === "plot") return <PlotPanel key={key} project={run.project} runId={run.id} mediaKey={key} />;
-                if (kind === "table") return <TableViewer key={key} project={run.project} runId={run.id} mediaKey={key} />;
-                return <OtherPanel key={key} project={run.project} runId={run.id} mediaKey={key} kind={kind} />;
+                if (kind === "plot") return <PlotPanel key={key} project={run.project} runs={runs} mediaKey={key} />;
+                if (kind === "table") return <TableViewer key={key} project={run.project} runs={runs} mediaKey={key} />;
+                return <OtherPanel key={key} project={run.project} runs={runs} mediaKey={key} kind={kind} />;
               })}
             </div>
           </section>

@@ -1,76 +1,147 @@
-// Media panels in a workspace, after the line charts: a section per key prefix (like the charts'),
-// each media key drawn by the panel of its kind for the selected runs. Image panels put the runs
-// side by side; histograms, charts and other media get a panel per run; a table shows the first
-// run that logged it (join another run in the viewer).
-import { useQuery } from "@tanstack/react-query";
-import type { JSX } from "react";
-import { sectionOf } from "../charts/lib/sections";
-import { type MediaKey, mediaApi } from "./api";
+// Media panels in a workspace (and the compare page), after the line charts: a section per key
+// prefix, collapsed until opened (the browser remembers which), then one panel per key comparing
+// the runs the table shows, the selected ones first (each panel says how many of them it draws and
+// lets you pick). Nothing but the key list is fetched before a section is opened; an open
+// section's panels load as they scroll into view.
+import { type JSX, type ReactNode, useMemo, useRef } from "react";
+import { useInView } from "../charts/hooks/useInView";
+import { compareKeys, compareSections, DEFAULT_SECTION, sectionOf } from "../charts/lib/sections";
+import type { MediaKey, MediaKind } from "./api";
 import { HistogramPanel } from "./components/HistogramPanel";
-import { ImagePanel, type PanelRun } from "./components/ImagePanel";
+import { ImagePanel } from "./components/ImagePanel";
 import { OtherPanel } from "./components/OtherPanel";
 import { PlotPanel } from "./components/PlotPanel";
 import { TableViewer } from "./components/TableViewer";
+import { useOpenSections } from "./hooks/useOpenSections";
+import { type MediaRun, selectedFirst } from "./lib/runChoice";
 import "./media.css";
 
-/** At most this many runs get a panel each for one key (the first ones, in table order). */
-const MAX_RUN_PANELS = 6;
+const NONE: readonly string[] = [];
 
-function panelsOf(project: string, runs: PanelRun[], key: MediaKey, metricKeys: ReadonlySet<string>): JSX.Element[] {
-  const logged = runs.filter((r) => key.runs.includes(r.id));
-  if (key.kind === "image") return [<ImagePanel key={key.key} project={project} runs={logged.slice(0, 8)} mediaKey={key.key} />];
-  if (key.kind === "table") {
-    const first = logged[0];
-    return first ? [<TableViewer key={key.key} project={project} runId={first.id} mediaKey={key.key} />] : [];
+/** The section of media keys without a "/" prefix (the line charts call theirs "Charts"). */
+const MEDIA_SECTION = "Media";
+
+function mediaSectionOf(key: string): string {
+  const name = sectionOf(key);
+  return name === DEFAULT_SECTION ? MEDIA_SECTION : name;
+}
+
+/** A panel's place until it scrolls near the view: then it mounts and fetches. */
+function LazyPanel({ wide, children }: { wide: boolean; children: () => ReactNode }): ReactNode {
+  const ref = useRef<HTMLDivElement>(null);
+  const { seen } = useInView(ref);
+  if (seen) return children();
+  return <div ref={ref} className="cc-panel md-panel md-pending" data-w={wide ? "3" : "1"} data-testid="media-pending" />;
+}
+
+function panelOf(project: string, key: MediaKey, logged: MediaRun[], metricKeys: ReadonlySet<string>): JSX.Element {
+  if (key.kind === "image") return <ImagePanel project={project} runs={logged} mediaKey={key.key} />;
+  if (key.kind === "table") return <TableViewer project={project} runs={logged} mediaKey={key.key} />;
+  if (key.kind === "histogram") {
+    const norm = `${key.key}/norm`;
+    return <HistogramPanel project={project} runs={logged} mediaKey={key.key} normKey={metricKeys.has(norm) ? norm : null} />;
   }
-  return logged.slice(0, MAX_RUN_PANELS).map((run) => {
-    const id = `${key.key}\u0001${run.id}`;
-    const title = logged.length > 1 ? run.name : undefined;
-    if (key.kind === "histogram") {
-      const norm = `${key.key}/norm`;
-      return (
-        <HistogramPanel key={id} project={project} runId={run.id} mediaKey={key.key} normKey={metricKeys.has(norm) ? norm : null} runName={title} />
-      );
-    }
-    if (key.kind === "plot") return <PlotPanel key={id} project={project} runId={run.id} mediaKey={key.key} runName={title} />;
-    return <OtherPanel key={id} project={project} runId={run.id} mediaKey={key.key} kind={key.kind} runName={title} />;
-  });
+  if (key.kind === "plot") return <PlotPanel project={project} runs={logged} mediaKey={key.key} />;
+  return <OtherPanel project={project} runs={logged} mediaKey={key.key} kind={key.kind} />;
+}
+
+const KIND_WORDS: Record<MediaKind, string> = {
+  image: "images",
+  histogram: "histograms",
+  table: "tables",
+  plot: "charts",
+  text: "texts",
+  html: "HTML",
+  audio: "audio",
+  video: "videos",
+  object3d: "3-D",
+};
+
+/** "6 histograms · 2 charts": what a collapsed section holds. */
+function kindsNote(keys: readonly MediaKey[]): string {
+  const counts = new Map<MediaKind, number>();
+  for (const key of keys) counts.set(key.kind, (counts.get(key.kind) ?? 0) + 1);
+  return [...counts].map(([kind, n]) => `${n} ${KIND_WORDS[kind]}`).join(" · ");
+}
+
+function MediaSection({
+  name,
+  keys,
+  open,
+  onToggle,
+  children,
+}: {
+  name: string;
+  keys: readonly MediaKey[];
+  open: boolean;
+  onToggle: (name: string) => void;
+  children: () => ReactNode;
+}): JSX.Element {
+  return (
+    <section className="cc-section md-section" data-testid="media-section" data-section={name} data-collapsed={!open}>
+      <header className="cc-section-head">
+        <button type="button" className="cc-section-toggle" aria-expanded={open} onClick={() => onToggle(name)}>
+          <span className={`cc-chevron${open ? " cc-open" : ""}`} aria-hidden>
+            ▸
+          </span>
+          <span className="cc-section-name">{name}</span>
+          {name !== MEDIA_SECTION && <span className="md-note">media</span>}
+          <span className="cc-section-count">{keys.length}</span>
+          {!open && <span className="md-note">{kindsNote(keys)}</span>}
+        </button>
+      </header>
+      {open && <div className="cc-grid">{children()}</div>}
+    </section>
+  );
 }
 
 export function WorkspaceMedia({
   project,
   runs,
+  keys,
   metricKeys,
+  selected = NONE,
 }: {
   project: string;
-  runs: PanelRun[];
+  /** the runs the table shows, in table order, with their colours */
+  runs: readonly MediaRun[];
+  /** runs selected in the table: panels draw these first */
+  selected?: readonly string[];
+  /** the media keys of those runs */
+  keys: readonly MediaKey[];
   metricKeys: readonly string[];
 }): JSX.Element | null {
-  const ids = runs.map((r) => r.id).sort();
-  const query = useQuery({
-    queryKey: ["media-keys", project, ids],
-    queryFn: () => mediaApi.keys(project, ids),
-    enabled: ids.length > 0,
-    staleTime: 10_000,
-    refetchInterval: 30_000,
-  });
-  const keys = query.data?.keys ?? [];
-  if (!keys.length) return null;
-  const metrics = new Set(metricKeys);
-  const sections = new Map<string, MediaKey[]>();
-  for (const key of keys) {
-    const name = sectionOf(key.key);
-    sections.set(name, [...(sections.get(name) ?? []), key]);
-  }
+  const [open, onToggle] = useOpenSections(project);
+  const metrics = useMemo(() => new Set(metricKeys), [metricKeys]);
+  const visible = useMemo(() => new Set(runs.map((r) => r.id)), [runs]);
+  const selectedKey = selected.join(",");
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- selectedKey stands for `selected`
+  const ordered = useMemo(() => selectedFirst(runs, selected), [runs, selectedKey]);
+  // Per key, the shown runs that logged it, in table order: one array per key while runs stay.
+  const sections = useMemo(() => {
+    const found = new Map<string, { key: MediaKey; logged: MediaRun[] }[]>();
+    for (const key of [...keys].sort((a, b) => compareKeys(a.key, b.key))) {
+      const has = new Set(key.runs);
+      const logged = ordered.filter((r) => has.has(r.id));
+      if (!logged.length) continue;
+      const name = mediaSectionOf(key.key);
+      found.set(name, [...(found.get(name) ?? []), { key, logged }]);
+    }
+    return [...found].sort(([a], [b]) => compareSections(a, b));
+  }, [keys, ordered]);
+  if (!sections.length || !visible.size) return null;
   return (
     <div className="md-workspace" data-testid="workspace-media">
-      {[...sections].map(([name, found]) => (
-        <section key={name} className="cc-section md-section" data-testid="media-section" data-section={name}>
-          <h3 className="md-section-title">
-            {name} <span className="md-note">media</span> <span className="cc-section-count">{found.length}</span>
-          </h3>
-          <div className="cc-grid">{found.flatMap((key) => panelsOf(project, runs, key, metrics))}</div>
-        </section>
+      {sections.map(([name, found]) => (
+        <MediaSection key={name} name={name} keys={found.map((f) => f.key)} open={open.has(name)} onToggle={onToggle}>
+          {() =>
+            found.map(({ key, logged }) => (
+              <LazyPanel key={key.key} wide={logged.length > 1 || key.kind === "table"}>
+                {() => panelOf(project, key, logged, metrics)}
+              </LazyPanel>
+            ))
+          }
+        </MediaSection>
       ))}
     </div>
   );

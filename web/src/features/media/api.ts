@@ -99,6 +99,13 @@ export interface HistogramSeries {
   nan: number[];
 }
 
+/** Several runs' histograms of one key on the bin edges they all share. */
+export interface RunsHistograms {
+  key: string;
+  edges: number[];
+  runs: { run_id: string; steps: number[]; counts: number[][]; nan: number[] }[];
+}
+
 export interface TableQuery {
   key: string;
   step?: number;
@@ -140,8 +147,9 @@ export const mediaApi = {
     }
     return request<TablePage>(`/projects/${enc(project)}/runs/${enc(runId)}/media/table?${params}`);
   },
-  histograms: (project: string, runId: string, key: string, bins = 48) =>
-    request<HistogramSeries>(
-      `/projects/${enc(project)}/runs/${enc(runId)}/media/histograms?key=${enc(key)}&bins=${bins}`,
-    ),
+  histograms: (project: string, runIds: string[], key: string, bins = 48) =>
+    request<RunsHistograms>(`/projects/${enc(project)}/media/histograms`, {
+      method: "POST",
+      body: JSON.stringify({ run_ids: runIds, key, bins }),
+    }),
 };

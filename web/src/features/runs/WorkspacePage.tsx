@@ -228,6 +228,7 @@ export function WorkspacePage() {
             chartRuns={view.chartRuns}
             rows={visibleRows}
             grouped={state.group !== null}
+            selected={state.select}
             blocked={filterError && !runs.length ? "Nothing to chart: the filter has an error (see the filter box)." : null}
             onViewChange={(next) => update({ view: next })}
           />

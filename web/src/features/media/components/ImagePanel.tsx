@@ -1,4 +1,4 @@
-// An image panel: one column per run, a step slider, galleries, click to enlarge; mask overlays
+// An image panel: one column per run (the chosen runs, named in the head), a step slider, galleries, click to enlarge; mask overlays
 // with a toggle and opacity per mask set and a toggle per class; boxes with toggles per class, a
 // score threshold and captions.
 import { useQuery } from "@tanstack/react-query";
@@ -6,13 +6,13 @@ import { type JSX, useCallback, useMemo, useState } from "react";
 import { type ImageMeta, mediaApi } from "../api";
 import { itemsOf, unionSteps, valueAt } from "../lib/steps";
 import { cssColor, scoreKeys } from "../lib/overlay";
+import type { MediaRun } from "../lib/runChoice";
 import { ImageCanvas, type OverlayControls } from "./ImageCanvas";
 import { Lightbox } from "./Lightbox";
+import { RunChooser, RunTag, useRunChoice } from "./RunChooser";
 
-export interface PanelRun {
-  id: string;
-  name: string;
-}
+/** At most this many runs' columns in one panel (pick others in the head). */
+export const MAX_IMAGE_RUNS = 8;
 
 function toggled<T>(set: ReadonlySet<T>, item: T): Set<T> {
   const next = new Set(set);
@@ -21,10 +21,13 @@ function toggled<T>(set: ReadonlySet<T>, item: T): Set<T> {
   return next;
 }
 
-export function ImagePanel({ project, runs, mediaKey }: { project: string; runs: PanelRun[]; mediaKey: string }): JSX.Element {
+export function ImagePanel({ project, runs, mediaKey }: { project: string; runs: readonly MediaRun[]; mediaKey: string }): JSX.Element {
+  const choice = useRunChoice(runs, MAX_IMAGE_RUNS);
+  const ids = choice.shown.map((r) => r.id);
   const query = useQuery({
-    queryKey: ["media", project, runs.map((r) => r.id), mediaKey],
-    queryFn: () => mediaApi.values(project, runs.map((r) => r.id), mediaKey),
+    queryKey: ["media", project, ids, mediaKey],
+    queryFn: () => mediaApi.values(project, ids, mediaKey),
+    enabled: ids.length > 0,
   });
   const data = query.data?.runs ?? [];
   const steps = useMemo(() => unionSteps(data), [data]);
@@ -63,7 +66,7 @@ export function ImagePanel({ project, runs, mediaKey }: { project: string; runs:
     () => ({ hiddenMaskSets, hiddenMaskClasses, maskOpacity, hiddenBoxSets, hiddenBoxClasses, scoreKey, threshold }),
     [hiddenMaskSets, hiddenMaskClasses, maskOpacity, hiddenBoxSets, hiddenBoxClasses, scoreKey, threshold],
   );
-  const names = new Map(runs.map((r) => [r.id, r.name]));
+  const byId = new Map(runs.map((r) => [r.id, r]));
 
   return (
     <div className="cc-panel md-panel" data-w={Math.min(3, Math.max(shown.length, items.length, 1) + (maskSets.size || boxSets.size ? 1 : 0))} data-testid="image-panel" data-key={mediaKey}>
@@ -71,6 +74,8 @@ export function ImagePanel({ project, runs, mediaKey }: { project: string; runs:
         <h4 className="cc-panel-title" title={mediaKey}>
           {mediaKey}
         </h4>
+        {runs.length === 1 && runs[0] && <RunTag run={runs[0]} />}
+        <RunChooser choice={choice} mediaKey={mediaKey} />
         {steps.length > 0 && (
           <label className="md-step">
             step <strong data-testid="image-step">{step}</strong>
@@ -171,7 +176,11 @@ export function ImagePanel({ project, runs, mediaKey }: { project: string; runs:
         {query.error && <div className="md-missing error-text">{query.error.message}</div>}
         {shown.map(({ run, value }) => (
           <div key={run.run_id} className="md-column" data-testid="image-column">
-            {shown.length > 1 && <div className="md-run-name">{names.get(run.run_id) ?? run.run_id}</div>}
+            {shown.length > 1 && (
+              <div className="md-run-name">
+                {byId.has(run.run_id) ? <RunTag run={byId.get(run.run_id) as MediaRun} /> : run.run_id}
+              </div>
+            )}
             {value === null ? (
               <div className="md-missing">nothing logged by step {step}</div>
             ) : "error" in value.meta ? (

@@ -1,13 +1,15 @@
 // Text, HTML (in a sandboxed frame of its own, see lib/htmlDocument), audio, video and 3-D points,
-// at a step picked from the ones logged.
+// at a step picked from the ones logged, the chosen runs side by side.
 import { useQuery } from "@tanstack/react-query";
 import DOMPurify from "dompurify";
 import { type JSX, useMemo, useState } from "react";
 import { useDocumentTheme } from "../../charts/hooks/useDocumentTheme";
 import { blobUrl, type MediaKind, type MediaValue, mediaApi } from "../api";
 import { HTML_SANDBOX, htmlDocument, htmlTheme } from "../lib/htmlDocument";
-import { itemsOf } from "../lib/steps";
+import type { MediaRun } from "../lib/runChoice";
+import { itemsOf, unionSteps, valueAt } from "../lib/steps";
 import { type ChartOption, EChart } from "./EChart";
+import { RunChooser, RunTag, useRunChoice } from "./RunChooser";
 
 function Points({ digest }: { digest: string }): JSX.Element {
   const query = useQuery({
@@ -85,46 +87,71 @@ function Item({ kind, meta }: { kind: MediaKind; meta: Record<string, unknown> }
   return <div className="md-missing">{kind}</div>;
 }
 
+/** At most this many runs side by side in one panel (pick others in the head). */
+export const MAX_OTHER_RUNS = 4;
+
 export function OtherPanel({
   project,
-  runId,
+  runs,
   mediaKey,
   kind,
-  runName,
 }: {
   project: string;
-  runId: string;
+  /** the runs that logged the key, in table order */
+  runs: readonly MediaRun[];
   mediaKey: string;
   kind: MediaKind;
-  runName?: string;
 }): JSX.Element {
+  const choice = useRunChoice(runs, MAX_OTHER_RUNS);
+  const ids = choice.shown.map((r) => r.id);
   const query = useQuery({
-    queryKey: ["media", project, [runId], mediaKey],
-    queryFn: () => mediaApi.values(project, [runId], mediaKey),
+    queryKey: ["media", project, ids, mediaKey],
+    queryFn: () => mediaApi.values(project, ids, mediaKey),
+    enabled: ids.length > 0,
   });
-  const values: MediaValue[] = query.data?.runs[0]?.values ?? [];
+  const data = query.data?.runs ?? [];
+  const steps = useMemo(() => unionSteps(data), [data]);
   const [picked, setPicked] = useState<number | null>(null);
-  const value = values[picked ?? values.length - 1];
+  const step = picked !== null && steps.includes(picked) ? picked : (steps[steps.length - 1] ?? 0);
+  const named = runs.length > 1;
+  const values = new Map(data.map((run) => [run.run_id, valueAt(run.values, step)]));
   return (
-    <div className="cc-panel md-panel" data-w="1" data-testid="other-panel" data-key={mediaKey}>
+    <div className="cc-panel md-panel" data-w={named ? "3" : "1"} data-testid="other-panel" data-key={mediaKey}>
       <div className="cc-panel-head">
         <h4 className="cc-panel-title" title={mediaKey}>
           {mediaKey}
-          {runName && <span className="md-run-tag"> · {runName}</span>}
         </h4>
-        {values.length > 1 && (
-          <select value={picked ?? values.length - 1} onChange={(e) => setPicked(Number(e.target.value))} aria-label={`Step of ${mediaKey}`}>
-            {values.map((v, i) => (
-              <option key={v.seq} value={i}>
-                step {v.step}
+        {!named && runs[0] && <RunTag run={runs[0]} />}
+        {steps.length > 1 && (
+          <select value={step} onChange={(e) => setPicked(Number(e.target.value))} aria-label={`Step of ${mediaKey}`}>
+            {steps.map((s) => (
+              <option key={s} value={s}>
+                step {s}
               </option>
             ))}
           </select>
         )}
-        {values.length === 1 && value && <span className="md-note">step {value.step}</span>}
+        {steps.length === 1 && <span className="md-note">step {step}</span>}
+        <RunChooser choice={choice} mediaKey={mediaKey} />
       </div>
-      <div className="md-other">
-        {value ? itemsOf<Record<string, unknown>>(value.meta).map((meta, i) => <Item key={i} kind={kind} meta={meta} />) : <div className="md-missing">{query.isPending ? "Loading…" : "nothing logged"}</div>}
+      <div className="md-multiples" style={{ gridTemplateColumns: `repeat(${Math.max(choice.shown.length, 1)}, minmax(0, 1fr))` }}>
+        {choice.shown.map((run) => {
+          const value: MediaValue | null = values.get(run.id) ?? null;
+          return (
+            <div key={run.id} className="md-multiple md-other" data-testid="other-run" data-run-id={run.id}>
+              {named && (
+                <div className="md-multiple-head">
+                  <RunTag run={run} />
+                </div>
+              )}
+              {value ? (
+                itemsOf<Record<string, unknown>>(value.meta).map((meta, i) => <Item key={i} kind={kind} meta={meta} />)
+              ) : (
+                <div className="md-missing">{query.isPending ? "Loading…" : `nothing logged by step ${step}`}</div>
+              )}
+            </div>
+          );
+        })}
       </div>
     </div>
   );

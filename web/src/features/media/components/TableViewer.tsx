@@ -1,6 +1,7 @@
 // A logged table: virtualized rows fetched a page at a time; sort by clicking a header; a filter in
 // the runs filter language, evaluated on the server (`score > 0.5 and label ~ "cat"`); group by a
-// column; image cells as thumbnails; and the same key of another run joined side by side.
+// column; image cells as thumbnails; the run whose table it is named and switched; the same key of
+// another run joined side by side.
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type JSX, useCallback, useEffect, useRef, useState } from "react";
@@ -8,7 +9,9 @@ import { api } from "../../../api/client";
 import { useDebounced } from "../../../lib/useDebounced";
 import { blobUrl, mediaApi } from "../api";
 import { type Cell, cellText, filterPlaceholder, loadedRows, splitJoined, viewRows } from "../lib/tableRows";
+import type { MediaRun } from "../lib/runChoice";
 import { Lightbox } from "./Lightbox";
+import { RunTag } from "./RunChooser";
 
 const PAGE = 500;
 const ROW_H = 36;
@@ -33,7 +36,19 @@ function CellView({ value, type, title, onOpen }: { value: Cell; type: string | 
   return <span className={type === "number" ? "md-num" : undefined}>{cellText(value)}</span>;
 }
 
-export function TableViewer({ project, runId, mediaKey }: { project: string; runId: string; mediaKey: string }): JSX.Element {
+export function TableViewer({
+  project,
+  runs,
+  mediaKey,
+}: {
+  project: string;
+  /** the runs that logged the table, in table order: it shows the first one's until another is picked */
+  runs: readonly MediaRun[];
+  mediaKey: string;
+}): JSX.Element {
+  const [picked, setPicked] = useState<string | null>(null);
+  const run = runs.find((r) => r.id === picked) ?? runs[0];
+  const runId = run?.id ?? "";
   const [filterText, setFilterText] = useState("");
   const filter = useDebounced(filterText, 300);
   const [sort, setSort] = useState<{ column: string; desc: boolean } | null>(null);
@@ -47,6 +62,7 @@ export function TableViewer({ project, runId, mediaKey }: { project: string; run
   const versions = useQuery({
     queryKey: ["media", project, [runId], mediaKey],
     queryFn: () => mediaApi.values(project, [runId], mediaKey),
+    enabled: runId !== "",
   });
   const steps = [...new Set((versions.data?.runs[0]?.values ?? []).map((v) => v.step))].sort((a, b) => b - a);
   const query = useInfiniteQuery({
@@ -65,6 +81,7 @@ export function TableViewer({ project, runId, mediaKey }: { project: string; run
         on: joined ? on : undefined,
       }),
     initialPageParam: 0,
+    enabled: runId !== "",
     getNextPageParam: (last) => {
       const n = last.data[last.columns[0] ?? ""]?.length ?? 0;
       return last.offset + n < last.matched ? last.offset + n : undefined;
@@ -98,6 +115,7 @@ export function TableViewer({ project, runId, mediaKey }: { project: string; run
     <div className="cc-panel md-panel" data-w="3" data-testid="table-panel" data-key={mediaKey}>
       <div className="cc-panel-head">
         <h4 className="cc-panel-title">{mediaKey}</h4>
+        {run && <RunTag run={run} />}
         {first && (
           <span className="md-note" data-testid="table-count">
             {first.matched === first.total ? `${first.total} rows` : `${first.matched} of ${first.total} rows`} · step {first.step}
@@ -105,6 +123,28 @@ export function TableViewer({ project, runId, mediaKey }: { project: string; run
         )}
       </div>
       <div className="md-table-tools">
+        {runs.length > 1 && (
+          <label>
+            run{" "}
+            <select
+              value={runId}
+              onChange={(e) => {
+                setPicked(e.target.value);
+                setStep(undefined);
+                if (e.target.value === joinRun) setJoinRun("");
+              }}
+              aria-label={`Run of ${mediaKey}`}
+              data-testid="table-run"
+              title={`${runs.length} runs the table shows logged ${mediaKey}`}
+            >
+              {runs.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {steps.length > 0 && (
           <label>
             step{" "}

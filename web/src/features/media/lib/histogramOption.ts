@@ -44,17 +44,21 @@ function valueAxes(series: HistogramSeries, bins: string[]): Option[] {
   ];
 }
 
-export function histogramOption(series: HistogramSeries, colors: Pick<ChartTheme, "heat">): Option | null {
+/**
+ * The heatmap of one run's histograms. `compact`: a small multiple among other runs' (no "step"
+ * axis name: the panel says it once), so more of its height goes to the cells.
+ */
+export function histogramOption(series: HistogramSeries, colors: Pick<ChartTheme, "heat">, compact = false): Option | null {
   if (series.steps.length === 0) return null;
   const data = heatmapData(series);
   return {
     animation: false,
-    grid: { left: 54, right: 8, top: 8, bottom: 28 },
+    grid: { left: 54, right: 8, top: 8, bottom: compact ? 20 : 28 },
     tooltip: {
       formatter: (p: { value: [number, number, number] }) =>
         html`step ${data.steps[p.value[0]] ?? ""}<br/>≈ ${data.bins[p.value[1]] ?? ""}: ${p.value[2]}`.markup,
     },
-    xAxis: { type: "category", data: data.steps, name: "step", nameLocation: "middle", nameGap: 18, axisLabel: { fontSize: 10 } },
+    xAxis: { type: "category", data: data.steps, name: compact ? "" : "step", nameLocation: "middle", nameGap: 18, axisLabel: { fontSize: 10 } },
     yAxis: valueAxes(series, data.bins),
     visualMap: { show: false, min: 0, max: data.max || 1, inRange: { color: [...colors.heat] } },
     series: [{ type: "heatmap", data: data.cells, progressive: 0, yAxisIndex: 0 }],

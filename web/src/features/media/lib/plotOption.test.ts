@@ -51,6 +51,15 @@ describe("plotOption", () => {
 });
 
 describe("plotOption colours", () => {
+  it("writes counts in a small multiple's cells only for a few classes", () => {
+    const classes = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    const spec = { type: "confusion_matrix", classes };
+    const shown = (compact: boolean) =>
+      (plotOption(spec, page({}), undefined, compact) as { series: { label: { show: boolean } }[] }).series[0]?.label.show;
+    expect(shown(false)).toBe(true);
+    expect(shown(true)).toBe(false);
+  });
+
   it("colours a confusion matrix from the theme", () => {
     const option = plotOption(
       { type: "confusion_matrix", classes: ["a"] },

@@ -51,7 +51,12 @@ export function binValues(values: number[], bins = 20): [number, number][] {
   return counts.map((c, i) => [lo + (i + 0.5) * width, c]);
 }
 
-export function plotOption(spec: PlotSpec, page: TablePage, colors: PlotColors = LIGHT): Option {
+/** Counts written in a confusion matrix's cells up to this many classes (a small multiple: fewer). */
+const CELL_LABEL_CLASSES = 12;
+const COMPACT_CELL_LABEL_CLASSES = 6;
+
+/** `compact`: one of several runs' charts side by side, so narrower: fewer words in the cells. */
+export function plotOption(spec: PlotSpec, page: TablePage, colors: PlotColors = LIGHT, compact = false): Option {
   const base: Option = { animation: false, tooltip: { trigger: spec.type === "confusion_matrix" ? "item" : "axis" } };
   if (spec.type === "confusion_matrix") {
     const classes = spec.classes ?? [];
@@ -60,17 +65,23 @@ export function plotOption(spec: PlotSpec, page: TablePage, colors: PlotColors =
     const predicted = page.data[spec.predicted ?? "Predicted"] ?? [];
     const counts = numbers(page, spec.count ?? "Count");
     const cells = counts.map((c, i) => [index.get(String(predicted[i])) ?? 0, index.get(String(actual[i])) ?? 0, c]);
+    // The labels' own width sets the left margin (containLabel); "actual" sits just left of them.
+    const longest = Math.max(1, ...classes.map((c) => c.length));
     return {
       ...base,
-      grid: { left: 70, right: 10, top: 10, bottom: 44 },
-      xAxis: { type: "category", data: classes, name: "predicted", nameLocation: "middle", nameGap: 28 },
-      yAxis: { type: "category", data: classes, name: "actual", nameLocation: "middle", nameGap: 54, inverse: true },
+      grid: { left: 22, right: 10, top: 10, bottom: 30, containLabel: true },
+      xAxis: { type: "category", data: classes, name: "predicted", nameLocation: "middle", nameGap: 24 },
+      yAxis: { type: "category", data: classes, name: "actual", nameLocation: "middle", nameGap: 16 + 7 * Math.min(longest, 16), inverse: true },
       visualMap: { show: false, min: 0, max: Math.max(1, ...counts), inRange: { color: [...colors.matrix] } },
       series: [
         {
           type: "heatmap",
           data: cells,
-          label: { show: classes.length <= 12, fontSize: 10, color: colors.cellLabel },
+          label: {
+            show: classes.length <= (compact ? COMPACT_CELL_LABEL_CLASSES : CELL_LABEL_CLASSES),
+            fontSize: 10,
+            color: colors.cellLabel,
+          },
         },
       ],
     };

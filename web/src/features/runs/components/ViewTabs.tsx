@@ -12,6 +12,8 @@ interface ViewTabsProps {
   chartRuns: ChartRun[];
   rows: RunRow[];
   grouped: boolean;
+  /** runs selected in the table: media panels draw these first */
+  selected?: readonly string[];
   /** why there is nothing to chart (a bad filter), shown instead of the charts; null: chart */
   blocked?: string | null;
   onViewChange: (view: WorkspaceView) => void;
@@ -25,7 +27,7 @@ const TABS: { id: WorkspaceView; label: string }[] = [
   { id: "analysis", label: "Analysis" },
 ];
 
-export function ViewTabs({ project, view, chartRuns, rows, grouped, blocked = null, onViewChange }: ViewTabsProps): JSX.Element {
+export function ViewTabs({ project, view, chartRuns, rows, grouped, selected, blocked = null, onViewChange }: ViewTabsProps): JSX.Element {
   return (
     <div className="workspace-views">
       <nav className="tabs workspace-tabs" role="tablist" data-testid="workspace-tabs">
@@ -49,7 +51,7 @@ export function ViewTabs({ project, view, chartRuns, rows, grouped, blocked = nu
           </p>
         </div>
       ) : view === "charts" ? (
-        <ChartsPane project={project} runs={chartRuns} grouped={grouped} media />
+        <ChartsPane project={project} runs={chartRuns} grouped={grouped} media selected={selected} />
       ) : (
         <div className="charts-pane analysis-pane" data-testid="analysis-pane" data-run-count={rows.length}>
           <Suspense fallback={<p className="cc-note">Loading analysis…</p>}>
