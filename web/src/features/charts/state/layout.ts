@@ -337,13 +337,11 @@ export function addKindPanel(layout: ChartsLayout, spec: PanelSpec, section: str
   return updateSection(layout, section, (s) => ({ ...s, collapsed: false, panels: [...s.panels, panel] }));
 }
 
+/** New values for a panel's settings (undefined removes one). */
+export type PanelPatch = Partial<Omit<PanelLayout, "id" | "keys" | "w" | "h" | "auto" | "kind">>;
+
 /** Changes the fields of a panel other than its id, keys and size (settings of its kind). */
-export function updatePanelSettings(
-  layout: ChartsLayout,
-  section: string,
-  panelId: string,
-  patch: Partial<Omit<PanelLayout, "id" | "keys" | "w" | "h" | "auto" | "kind">>,
-): ChartsLayout {
+export function updatePanelSettings(layout: ChartsLayout, section: string, panelId: string, patch: PanelPatch): ChartsLayout {
   return updatePanel(layout, section, panelId, (p) => {
     const next: PanelLayout = { ...p, ...patch };
     for (const key of Object.keys(patch) as (keyof typeof patch)[]) if (patch[key] === undefined) delete next[key];

@@ -49,7 +49,7 @@ export function ViewTabs({ project, view, chartRuns, rows, grouped, blocked = nu
           </p>
         </div>
       ) : view === "charts" ? (
-        <ChartsPane project={project} runs={chartRuns} grouped={grouped} media />
+        <ChartsPane project={project} runs={chartRuns} grouped={grouped} values={rows} media />
       ) : (
         <div className="charts-pane analysis-pane" data-testid="analysis-pane" data-run-count={rows.length}>
           <Suspense fallback={<p className="cc-note">Loading analysis…</p>}>
