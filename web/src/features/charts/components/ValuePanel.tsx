@@ -3,6 +3,7 @@
 // the grouping; clicking a point or a run's bar opens the run.
 import { type JSX, useCallback, useMemo, useRef, useState } from "react";
 import { useNavigate } from "react-router-dom";
+import { useChartTheme } from "../../../lib/chartTheme";
 import { useElementSize } from "../hooks/useElementSize";
 import { formatValue } from "../lib/format";
 import { aggregate, bars, numericKeys, runValue, scatterPoints, type ValueRun } from "../lib/runValues";
@@ -20,13 +21,13 @@ function panelTitle(panel: PanelLayout): string {
   return a;
 }
 
-function chartOf(panel: PanelLayout, runs: readonly ValueRun[], grouped: boolean): ValueChartSpec | null {
+function chartOf(panel: PanelLayout, runs: readonly ValueRun[], grouped: boolean, textColor: string): ValueChartSpec | null {
   const [a, b] = panel.keys;
   if (panel.kind === "scatter" && a && b) {
     const log = { x: panel.logx === true, y: panel.logy === true };
     return scatterChart(scatterPoints(runs, a, b, panel.colorBy ?? null, log), { x: a, y: b, color: panel.colorBy ?? null }, log);
   }
-  if (panel.kind === "bar" && a) return barChart(bars(runs, a, grouped), a, grouped);
+  if (panel.kind === "bar" && a) return barChart(bars(runs, a, grouped), a, grouped, textColor);
   return null;
 }
 
@@ -34,7 +35,7 @@ function Scalar({ panel, runs, height }: { panel: PanelLayout; runs: readonly Va
   const key = panel.keys[0] ?? "";
   const how: Aggregation = panel.agg ?? "mean";
   const result = aggregate(runs, key, how, panel.run);
-  const size = Math.max(22, Math.min(96, height * 0.32));
+  const size = Math.max(22, Math.min(80, height * 0.26));
   let caption: string;
   if (how === "run") caption = result.run ? result.run.name : "the run is not among the shown runs";
   else if (how === "mean") caption = `mean of ${result.count} run${result.count === 1 ? "" : "s"}`;
@@ -62,7 +63,8 @@ export function ValuePanel(props: PanelProps): JSX.Element {
     (id: string) => navigate(`/p/${encodeURIComponent(project)}/r/${encodeURIComponent(id)}`),
     [navigate, project],
   );
-  const chart = useMemo(() => chartOf(panel, valueRuns, grouped), [panel, valueRuns, grouped]);
+  const theme = useChartTheme();
+  const chart = useMemo(() => chartOf(panel, valueRuns, grouped, theme.text), [panel, valueRuns, grouped, theme.text]);
   const valueKeys = useMemo(() => numericKeys(valueRuns), [valueRuns]);
   const withValue = valueRuns.filter((r) => panel.keys.every((k) => runValue(r, k) !== null)).length;
   const title = panelTitle(panel);

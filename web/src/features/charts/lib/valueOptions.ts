@@ -60,7 +60,7 @@ export function scatterChart(
   }));
   const option: Record<string, unknown> = {
     animation: false,
-    grid: { ...GRID, right: keys.color !== null ? 78 : GRID.right },
+    grid: { ...GRID, top: 28, right: keys.color !== null ? 78 : GRID.right },
     tooltip: { trigger: "item", confine: true },
     xAxis: {
       type: log.x ? "log" : "value",
@@ -68,6 +68,7 @@ export function scatterChart(
       name: keyLabel(keys.x),
       nameLocation: "middle",
       nameGap: 24,
+      splitNumber: 4,
       axisLabel: { formatter: axisLabel, hideOverlap: true },
     },
     yAxis: {
@@ -104,7 +105,8 @@ export function scatterChart(
   return { option, anchors };
 }
 
-export function barChart(list: readonly Bar[], key: string, grouped: boolean): ValueChart {
+/** Bars of `list`; `textColor` is the theme's, for the value labels beside the bars. */
+export function barChart(list: readonly Bar[], key: string, grouped: boolean, textColor: string): ValueChart {
   const labels = list.map((b) => b.label);
   const tooltipFor = (b: Bar) =>
     b.low === null || b.high === null
@@ -115,7 +117,7 @@ export function barChart(list: readonly Bar[], key: string, grouped: boolean): V
       type: "bar",
       barMaxWidth: 22,
       data: list.map((b) => ({ value: b.value, itemStyle: { color: b.color } })),
-      label: { show: true, position: "right", formatter: (item: { value: number }) => formatValue(item.value), fontSize: 11 },
+      label: { show: true, position: "right", formatter: (item: { value: number }) => formatValue(item.value), fontSize: 11, color: textColor, textBorderWidth: 0 },
       tooltip: { formatter: (item: { dataIndex: number }) => { const b = list[item.dataIndex]; return b ? tooltipFor(b) : ""; } },
     },
   ];
@@ -133,7 +135,7 @@ export function barChart(list: readonly Bar[], key: string, grouped: boolean): V
         const [x0, y] = api.coord([api.value(0), api.value(2)]);
         const [x1] = api.coord([api.value(1), api.value(2)]);
         const cap = api.size([0, 1])[1] * 0.18;
-        const style = { stroke: "#6b7280", lineWidth: 1.5 };
+        const style = { stroke: textColor, lineWidth: 1.5, opacity: 0.75 };
         return {
           type: "group",
           children: [
