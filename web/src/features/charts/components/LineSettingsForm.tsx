@@ -50,7 +50,7 @@ export function LineSettingsForm({ initial, smoothing, onConfirm, onCancel }: Li
       <div className="cc-picker-title">Panel settings</div>
       <label className="cc-form-row">
         <span>Markers</span>
-        <select value={extremes} onChange={(e) => setExtremes(e.target.value as Extremes | "")}>
+        <select value={extremes} aria-label="Markers" onChange={(e) => setExtremes(e.target.value as Extremes | "")}>
           <option value="">None</option>
           <option value="min">Minimum of each line</option>
           <option value="max">Maximum of each line</option>
@@ -63,7 +63,7 @@ export function LineSettingsForm({ initial, smoothing, onConfirm, onCancel }: Li
         <input type="text" inputMode="decimal" aria-label="Y max" placeholder="auto" value={ymax} onChange={(e) => setYmax(e.target.value)} />
       </div>
       <label className="cc-form-row cc-check">
-        <input type="checkbox" checked={logx} onChange={(e) => setLogx(e.target.checked)} />
+        <input type="checkbox" checked={logx} aria-label="Log x" onChange={(e) => setLogx(e.target.checked)} />
         <span>Log x (x ≤ 0 not drawn)</span>
       </label>
       <label className="cc-form-row cc-check">

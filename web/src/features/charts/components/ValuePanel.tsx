@@ -68,6 +68,10 @@ export function ValuePanel(props: PanelProps): JSX.Element {
   const valueKeys = useMemo(() => numericKeys(valueRuns), [valueRuns]);
   const withValue = valueRuns.filter((r) => panel.keys.every((k) => runValue(r, k) !== null)).length;
   const title = panelTitle(panel);
+  const barList = useMemo(
+    () => (panel.kind === "bar" && panel.keys[0] ? bars(valueRuns, panel.keys[0], grouped) : null),
+    [panel, valueRuns, grouped],
+  );
 
   const body = (width: number, height: number) => {
     if (width <= 0 || height <= 0) return null;
@@ -85,7 +89,12 @@ export function ValuePanel(props: PanelProps): JSX.Element {
       title={title}
       rootRef={rootRef}
       bodyRef={bodyRef}
-      data={{ "data-keys": panel.keys.join(", "), "data-state": "ready", "data-run-count": withValue }}
+      data={{
+        "data-keys": panel.keys.join(", "),
+        "data-state": "ready",
+        "data-run-count": withValue,
+        "data-bars": barList ? JSON.stringify(barList.map((b) => [b.label, b.value, b.low, b.high])) : undefined,
+      }}
       menu={[{ label: "Edit panel…", onSelect: () => setEditing(true) }]}
       neighbours={{ before: props.before, after: props.after }}
       overlay={

@@ -36,7 +36,7 @@ function KeySelect(props: { label: string; value: string; keys: readonly string[
   return (
     <label className="cc-form-row">
       <span>{props.label}</span>
-      <select value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+      <select value={props.value} aria-label={props.label} onChange={(e) => props.onChange(e.target.value)}>
         {props.none !== undefined && <option value="">{props.none}</option>}
         {config.length > 0 && (
           <optgroup label="Config">
@@ -114,7 +114,7 @@ export function ValuePanelForm(props: ValuePanelFormProps): JSX.Element {
           {kind === "scalar" && (
             <label className="cc-form-row">
               <span>Show</span>
-              <select value={agg} onChange={(e) => setAgg(e.target.value as Aggregation)}>
+              <select value={agg} aria-label="Show" onChange={(e) => setAgg(e.target.value as Aggregation)}>
                 {AGGREGATIONS.map((a) => (
                   <option key={a} value={a}>
                     {AGGREGATION_LABELS[a]}
@@ -126,7 +126,7 @@ export function ValuePanelForm(props: ValuePanelFormProps): JSX.Element {
           {kind === "scalar" && agg === "run" && (
             <label className="cc-form-row">
               <span>Run</span>
-              <select value={run} onChange={(e) => setRun(e.target.value)}>
+              <select value={run} aria-label="Run" onChange={(e) => setRun(e.target.value)}>
                 {props.runs.map((r) => (
                   <option key={r.id} value={r.id}>
                     {r.name}
