@@ -3,6 +3,7 @@ summary; a line panel's own markers, y range, smoothing and full screen; reorder
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -120,7 +121,7 @@ def test_scatter_of_lr_against_val_acc_hovers_and_opens_the_right_run(
     # the gaps 0.03 → 0.1 → 0.3 are in the ratio of their logs on a log axis, of the values on a linear one
     def gaps(xs: dict[str, int]) -> list[int]:
         by_lr = sorted({lr[i]: x for i, x in xs.items()}.items())
-        return [b[1] - a[1] for a, b in zip(by_lr, by_lr[1:], strict=False)]
+        return [b[1] - a[1] for a, b in itertools.pairwise(by_lr)]
 
     log_ratio = math.log(0.1 / 0.03) / math.log(0.3 / 0.1)
     assert math.isclose(gaps(logged)[0] / gaps(logged)[1], log_ratio, rel_tol=0.06), gaps(logged)
