@@ -7,7 +7,7 @@ import { useChartTheme } from "../../../lib/chartTheme";
 import { useElementSize } from "../hooks/useElementSize";
 import { formatValue } from "../lib/format";
 import { aggregate, bars, numericKeys, runValue, scatterPoints, type ValueRun } from "../lib/runValues";
-import { barChart, keyLabel, scatterChart, type ValueChart as ValueChartSpec } from "../lib/valueOptions";
+import { type BarColors, barChart, keyLabel, scatterChart, type ValueChart as ValueChartSpec } from "../lib/valueOptions";
 import type { Aggregation, PanelLayout, PanelSpec } from "../state/layout";
 import type { PanelProps } from "./Panel";
 import { PanelFrame } from "./PanelFrame";
@@ -21,13 +21,13 @@ function panelTitle(panel: PanelLayout): string {
   return a;
 }
 
-function chartOf(panel: PanelLayout, runs: readonly ValueRun[], grouped: boolean, textColor: string): ValueChartSpec | null {
+function chartOf(panel: PanelLayout, runs: readonly ValueRun[], grouped: boolean, colors: BarColors): ValueChartSpec | null {
   const [a, b] = panel.keys;
   if (panel.kind === "scatter" && a && b) {
     const log = { x: panel.logx === true, y: panel.logy === true };
     return scatterChart(scatterPoints(runs, a, b, panel.colorBy ?? null, log), { x: a, y: b, color: panel.colorBy ?? null }, log);
   }
-  if (panel.kind === "bar" && a) return barChart(bars(runs, a, grouped), a, grouped, textColor);
+  if (panel.kind === "bar" && a) return barChart(bars(runs, a, grouped), a, grouped, colors);
   return null;
 }
 
@@ -64,7 +64,10 @@ export function ValuePanel(props: PanelProps): JSX.Element {
     [navigate, project],
   );
   const theme = useChartTheme();
-  const chart = useMemo(() => chartOf(panel, valueRuns, grouped, theme.text), [panel, valueRuns, grouped, theme.text]);
+  const chart = useMemo(
+    () => chartOf(panel, valueRuns, grouped, { text: theme.text, panel: theme.panel }),
+    [panel, valueRuns, grouped, theme.text, theme.panel],
+  );
   const valueKeys = useMemo(() => numericKeys(valueRuns), [valueRuns]);
   const withValue = valueRuns.filter((r) => panel.keys.every((k) => runValue(r, k) !== null)).length;
   const title = panelTitle(panel);

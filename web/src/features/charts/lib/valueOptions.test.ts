@@ -44,10 +44,10 @@ describe("scatterChart", () => {
 describe("barChart", () => {
   it("draws whiskers only when grouped and escapes labels in tooltips", () => {
     const list = bars([evil, plain], "summary.val/acc", false);
-    const single = barChart(list, "summary.val/acc", false, "#000");
+    const single = barChart(list, "summary.val/acc", false, { text: "#000", panel: "#fff" });
     expect((single.option.series as Series[]).length).toBe(1);
     expect((single.option.series as Series[])[0]?.tooltip.formatter({ dataIndex: 0 })).not.toContain("<img");
-    const grouped = barChart(bars([evil, plain], "summary.val/acc", true), "summary.val/acc", true, "#000");
+    const grouped = barChart(bars([evil, plain], "summary.val/acc", true), "summary.val/acc", true, { text: "#000", panel: "#fff" });
     expect((grouped.option.series as Series[]).length).toBe(2);
   });
 

@@ -105,8 +105,18 @@ export function scatterChart(
   return { option, anchors };
 }
 
-/** Bars of `list`; `textColor` is the theme's, for the value labels beside the bars. */
-export function barChart(list: readonly Bar[], key: string, grouped: boolean, textColor: string): ValueChart {
+/** The theme's colours the bar labels and whiskers are drawn in. */
+export interface BarColors {
+  text: string;
+  panel: string;
+}
+
+/**
+ * Bars of `list`, their values beside them; grouped, the value sits inside the bar's start, haloed
+ * in the panel's colour, so the min–max whisker past the bar's end stays clear.
+ */
+export function barChart(list: readonly Bar[], key: string, grouped: boolean, colors: BarColors): ValueChart {
+  const textColor = colors.text;
   const labels = list.map((b) => b.label);
   const tooltipFor = (b: Bar) =>
     b.low === null || b.high === null
@@ -117,7 +127,15 @@ export function barChart(list: readonly Bar[], key: string, grouped: boolean, te
       type: "bar",
       barMaxWidth: 22,
       data: list.map((b) => ({ value: b.value, itemStyle: { color: b.color } })),
-      label: { show: true, position: "right", formatter: (item: { value: number }) => formatValue(item.value), fontSize: 11, color: textColor, textBorderWidth: 0 },
+      label: {
+        show: true,
+        position: grouped ? "insideLeft" : "right",
+        formatter: (item: { value: number }) => formatValue(item.value),
+        fontSize: 11,
+        color: textColor,
+        textBorderColor: colors.panel,
+        textBorderWidth: grouped ? 2.5 : 0,
+      },
       tooltip: { formatter: (item: { dataIndex: number }) => { const b = list[item.dataIndex]; return b ? tooltipFor(b) : ""; } },
     },
   ];
