@@ -102,7 +102,16 @@ export function LinePanel(props: PanelProps): JSX.Element {
 
   const state = panelState(seen, query, lines.length);
   const title = panel.keys.join(", ");
-  const direction = betterDirection(panel.keys[0] ?? "");
+  const firstKey = panel.keys[0] ?? "";
+  const direction = useMemo(() => {
+    const summaries = new Map(props.valueRuns.map((r) => [r.id, r.summary[firstKey]]));
+    const summaryOf = (id: string) => {
+      const value = summaries.get(id);
+      return typeof value === "number" ? value : null;
+    };
+    // Only a one-key panel's lines are the first key's.
+    return betterDirection(firstKey, panel.keys.length === 1 ? lines : [], summaryOf);
+  }, [firstKey, lines, props.valueRuns, panel.keys.length]);
   const setLine = (line: LineSettings) =>
     props.onSettings(section, panel.id, { line: Object.keys(line).length > 0 ? line : undefined });
 

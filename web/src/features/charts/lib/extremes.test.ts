@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChartLine } from "./chartLines";
-import { betterDirection, extremePoints } from "./extremes";
+import { betterDirection, directionByName, extremePoints, summaryDirection } from "./extremes";
 
 function line(id: string, x: number[], y: (number | null)[]): ChartLine {
   return { id, label: id, color: "#123456", dash: null, x, y, band: null, kinds: null, markers: [], runCount: 1, runIds: [id] };
@@ -24,12 +24,23 @@ describe("extremePoints", () => {
   });
 });
 
-describe("betterDirection", () => {
+describe("directions", () => {
   it("knows rising and falling metrics by name", () => {
-    expect(betterDirection("val/acc")).toBe("max");
-    expect(betterDirection("eval/f1")).toBe("max");
-    expect(betterDirection("train/loss")).toBe("min");
-    expect(betterDirection("val/error")).toBe("min");
-    expect(betterDirection("accumulated_steps")).toBe("min");
+    expect(directionByName("val/acc")).toBe("max");
+    expect(directionByName("eval/f1")).toBe("max");
+    expect(directionByName("train/loss")).toBe("min");
+    expect(directionByName("val/error")).toBe("min");
+    expect(directionByName("accumulated_steps")).toBe("min");
+  });
+
+  it("reads the direction from summaries that keep an extreme rather than the last value", () => {
+    const runs = [line("a", [0, 1, 2], [1, 5, 3]), line("b", [0, 1, 2], [4, 2, 3])];
+    const summaries: Record<string, number> = { a: 5, b: 4 };
+    expect(summaryDirection(runs, (id) => summaries[id] ?? null)).toBe("max");
+    // a "loss" whose runs keep their maximum is marked at the maximum
+    expect(betterDirection("train/loss", runs, (id) => summaries[id] ?? null)).toBe("max");
+    // summaries that are the last value tell nothing: the name decides
+    expect(summaryDirection(runs, () => 3)).toBeNull();
+    expect(betterDirection("train/loss", runs, () => 3)).toBe("min");
   });
 });

@@ -31,7 +31,42 @@ export function extremePoints(lines: readonly ChartLine[], which: "min" | "max")
 
 const RISING = /(^|[/_.\-\s])(acc|accuracy|auc|auroc|f1|precision|recall|score|reward|return|iou|miou|map|bleu|rouge|top\d+|r2)([/_.\-\s]|$)/i;
 
-/** "max" for metrics that improve upward (accuracy, F1, reward…), otherwise "min" (loss, error…). */
-export function betterDirection(key: string): "min" | "max" {
+/** "max" for metrics named as improving upward (accuracy, F1, reward…), otherwise "min" (loss, error…). */
+export function directionByName(key: string): "min" | "max" {
   return RISING.test(key) ? "max" : "min";
+}
+
+/**
+ * Which extreme the runs' summaries keep for `key`: a run that declared `define_metric(key,
+ * summary="max")` has the highest logged value as its summary, not the last one. Runs whose summary
+ * is their last value say nothing; null when no run tells (or they disagree).
+ */
+export function summaryDirection(
+  lines: readonly ChartLine[],
+  summaryOf: (runId: string) => number | null,
+): "min" | "max" | null {
+  let min = 0;
+  let max = 0;
+  for (const line of lines) {
+    if (line.runIds.length !== 1) continue;
+    const summary = summaryOf(line.runIds[0] as string);
+    const ys = line.y.filter((y): y is number => y !== null && Number.isFinite(y));
+    if (summary === null || ys.length < 2) continue;
+    const last = ys[ys.length - 1];
+    if (summary === last) continue;
+    if (summary === Math.max(...ys)) max += 1;
+    else if (summary === Math.min(...ys)) min += 1;
+  }
+  if (max > min) return "max";
+  if (min > max) return "min";
+  return null;
+}
+
+/** The extreme to mark on a metric: the one its summaries keep when they tell, else by its name. */
+export function betterDirection(
+  key: string,
+  lines: readonly ChartLine[] = [],
+  summaryOf: (runId: string) => number | null = () => null,
+): "min" | "max" {
+  return summaryDirection(lines, summaryOf) ?? directionByName(key);
 }
