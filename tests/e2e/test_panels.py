@@ -373,3 +373,10 @@ def test_drag_reorders_panels_and_the_order_persists(page: Any, server: str) -> 
     ).to_have_attribute("data-keys", "train/acc")
     panel(page, "train/acc").get_by_test_id("panel-menu").click()
     expect(page.get_by_role("menuitem", name="Move left")).to_be_disabled()
+    page.keyboard.press("Escape")
+    # or the arrow keys on the handle
+    panel(page, "train/acc").get_by_test_id("panel-drag").focus()
+    page.keyboard.press("ArrowRight")
+    expect(
+        page.locator('[data-section="train"] [data-testid=chart-panel]').first
+    ).to_have_attribute("data-keys", "train/loss")

@@ -102,13 +102,19 @@ export function PanelFrame(props: PanelFrameProps): JSX.Element {
         <button
           type="button"
           className="cc-drag-handle"
-          aria-label="Drag to move the panel"
-          title="Drag to move (or ⋯ → Move left/right)"
+          aria-label="Move the panel (drag, or the arrow keys)"
+          title="Drag to move (or ← → here, or ⋯ → Move left/right)"
           data-testid="panel-drag"
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}
           onPointerUp={() => endDrag(true)}
           onPointerCancel={() => endDrag(false)}
+          onKeyDown={(e) => {
+            const to = e.key === "ArrowLeft" ? before : e.key === "ArrowRight" ? after : null;
+            if (!to) return;
+            e.preventDefault();
+            props.onMove(section, panel.id, to);
+          }}
         >
           ⠿
         </button>
