@@ -14,6 +14,9 @@ import { PanelFrame } from "./PanelFrame";
 import { ValueChart } from "./ValueChart";
 import { AGGREGATION_LABELS, type ValueKind, ValuePanelForm } from "./ValuePanelForm";
 
+/** Bars beyond this many would be too thin to read: the largest are drawn, and the panel says so. */
+export const MAX_BARS = 40;
+
 function panelTitle(panel: PanelLayout): string {
   const [a = "", b = ""] = panel.keys.map(keyLabel);
   if (panel.kind === "scatter") return `${b} vs ${a}`;
@@ -27,7 +30,7 @@ function chartOf(panel: PanelLayout, runs: readonly ValueRun[], grouped: boolean
     const log = { x: panel.logx === true, y: panel.logy === true };
     return scatterChart(scatterPoints(runs, a, b, panel.colorBy ?? null, log), { x: a, y: b, color: panel.colorBy ?? null }, log);
   }
-  if (panel.kind === "bar" && a) return barChart(bars(runs, a, grouped), a, grouped, colors);
+  if (panel.kind === "bar" && a) return barChart(bars(runs, a, grouped).slice(0, MAX_BARS), a, grouped, colors);
   return null;
 }
 
@@ -99,6 +102,13 @@ export function ValuePanel(props: PanelProps): JSX.Element {
         "data-bars": barList ? JSON.stringify(barList.map((b) => [b.label, b.value, b.low, b.high])) : undefined,
       }}
       menu={[{ label: "Edit panel…", onSelect: () => setEditing(true) }]}
+      badges={
+        barList && barList.length > MAX_BARS ? (
+          <span className="cc-muted cc-small" data-testid="bar-limit" title="Hide runs in the table, or group them, to see the others">
+            largest {MAX_BARS} of {barList.length}
+          </span>
+        ) : undefined
+      }
       neighbours={{ before: props.before, after: props.after }}
       overlay={
         editing && (
