@@ -453,3 +453,33 @@ def test_logged_html_is_shown_sandboxed(
     assert _sent(outbound) == [], "logged HTML sent requests out"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     panel.screenshot(path=str(SCREENSHOTS / "xss-html-iframe.png"))
+
+
+def test_value_panels_show_payload_names_and_keys_as_text(
+    page: Any, payloads: tuple[str, Payloads]
+) -> None:
+    """Scatter and bar panels over payload config and summary keys of runs with payload names: every
+    point and bar hovered, the names show in the tooltips as text and nothing runs."""
+    url, _ = payloads
+    guard = Guard(page)
+    page.goto(f"{url}/p/{PROJECT}")
+    expect(page.get_by_test_id("panel-grid")).not_to_have_attribute("data-run-count", "0")
+    for kind, fields in (
+        ("scatter", {"X": f"config.{SVG}", "Y": f"summary.{SVG}"}),
+        ("bar", {"Value": f"summary.{SVG}"}),
+    ):
+        page.get_by_test_id("add-panel").click()
+        page.get_by_test_id(f"panel-kind-{kind}").click()
+        form = page.get_by_test_id("value-panel-form")
+        for label, value in fields.items():
+            form.get_by_label(label, exact=True).select_option(value)
+        form.get_by_role("button", name="Add panel").click()
+        chart = page.locator(f"[data-testid=chart-panel][data-kind={kind}]").get_by_test_id(
+            "value-chart"
+        )
+        expect(chart).to_have_attribute("data-rendered", "true")
+        assert hover_chart(page, chart) > 0
+        shown = guard.shown_in("value-chart")
+        assert IMG in shown and SVG in shown, shown
+        guard.check(f"the {kind} panel")
+    page.request.put(f"{url}/api/v1/projects/{PROJECT}/workspace", data={})

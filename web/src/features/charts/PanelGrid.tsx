@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { type JSX, useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { api } from "../../api/client";
-import type { XAxis } from "../../api/types";
+import type { JsonValue, XAxis } from "../../api/types";
 import { useMediaKeys } from "../media/hooks/useMediaKeys";
 import { normsOfHistograms } from "../media/lib/watchKeys";
 import { WorkspaceMedia } from "../media/WorkspaceMedia";
@@ -12,9 +12,16 @@ import type { PanelSize } from "./components/ResizeHandle";
 import { useDocumentTheme } from "./hooks/useDocumentTheme";
 import { useLiveProbe } from "./hooks/useLiveProbe";
 import { SeriesScheduler } from "./lib/seriesScheduler";
-import { isChartableKey } from "./lib/sections";
+import { numericKeys, type ValueRun } from "./lib/runValues";
+import { isChartableKey, sectionOf } from "./lib/sections";
+import { keyLabel } from "./lib/valueOptions";
 import {
+  addKindPanel,
   addPanel,
+  movePanel,
+  type PanelPatch,
+  type PanelSpec,
+  updatePanelSettings,
   removePanel,
   resizePanel,
   setPanelKeys,
@@ -35,6 +42,14 @@ export interface ChartRun {
   group: string | null;
 }
 
+/** A run's config (flattened with ".") and summary, for the scatter, bar and scalar panels. */
+export interface RunValues {
+  id: string;
+  created_at: number;
+  config: Record<string, JsonValue>;
+  summary: Record<string, JsonValue>;
+}
+
 export interface PanelGridProps {
   project: string;
   /** the runs to draw, in table order, with their colours */
@@ -43,6 +58,8 @@ export interface PanelGridProps {
   grouped: boolean;
   /** which saved layout to use (default "default"); the run page uses "run", compare "compare" */
   workspaceKey?: string;
+  /** the runs' config and summary (by id); without them only line panels can be added */
+  values?: readonly RunValues[];
   /** also draw the runs' media keys (images, histograms, tables...) after the line charts */
   media?: boolean;
   /** runs selected in the table: media panels draw these first */
@@ -61,8 +78,22 @@ function useStableRuns(runs: ChartRun[]): ChartRun[] {
   return useMemo(() => runs, [signature]);
 }
 
-export function PanelGrid({ project, runs, grouped, workspaceKey = "default", media = false, selected }: PanelGridProps): JSX.Element {
+/** The charted runs joined with their values, in table order (runs without values are left out). */
+function useValueRuns(runs: readonly ChartRun[], values: readonly RunValues[] | undefined): ValueRun[] {
+  return useMemo(() => {
+    if (!values) return [];
+    const byId = new Map(values.map((v) => [v.id, v]));
+    return runs.flatMap((run) => {
+      const v = byId.get(run.id);
+      return v ? [{ ...run, created_at: v.created_at, config: v.config, summary: v.summary }] : [];
+    });
+  }, [runs, values]);
+}
+
+export function PanelGrid({ project, runs, grouped, workspaceKey = "default", values, media = false, selected }: PanelGridProps): JSX.Element {
   const stableRuns = useStableRuns(runs);
+  const valueRuns = useValueRuns(stableRuns, values);
+  const valueKeys = useMemo(() => numericKeys(valueRuns), [valueRuns]);
   const sortedIds = useMemo(() => stableRuns.map((r) => r.id).sort(), [stableRuns]);
   const scheduler = useMemo(() => new SeriesScheduler((request) => api.series(project, request)), [project]);
   const keysQuery = useQuery({
@@ -130,7 +161,20 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", me
   );
   const onToggle = useCallback((section: string) => onChange((l) => toggleSection(l, section)), [onChange]);
   const onAddPanel = useCallback(
-    (section: string | undefined, keys: string[]) => onChange((l) => addPanel(l, keys, section)),
+    (section: string | undefined, spec: PanelSpec) =>
+      onChange((l) => {
+        if ((spec.kind ?? "line") === "line") return addPanel(l, spec.keys, section);
+        // A value panel lands in the section of its (last) key: summary.val/acc → "val".
+        return addKindPanel(l, spec, section ?? sectionOf(keyLabel(spec.keys[spec.keys.length - 1] ?? "")));
+      }),
+    [onChange],
+  );
+  const onSettings = useCallback(
+    (section: string, id: string, patch: PanelPatch) => onChange((l) => updatePanelSettings(l, section, id, patch)),
+    [onChange],
+  );
+  const onMove = useCallback(
+    (section: string, id: string, targetId: string) => onChange((l) => movePanel(l, section, id, targetId)),
     [onChange],
   );
   const onRemove = useCallback(
@@ -156,7 +200,11 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", me
   const syncKey = `cairn-charts:${project}:${workspaceKey}:${x}`;
   // Live updates watch the first key of the first two sections' first panels.
   const probeKeys = useMemo(
-    () => [...new Set(sections.slice(0, 2).flatMap((s) => s.shown[0]?.keys.slice(0, 1) ?? []))],
+    () => [
+      ...new Set(
+        sections.slice(0, 2).flatMap((s) => s.shown.find((p) => (p.kind ?? "line") === "line")?.keys.slice(0, 1) ?? []),
+      ),
+    ],
     [sections],
   );
   useLiveProbe(project, sortedIds, probeKeys, scheduler);
@@ -194,6 +242,8 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", me
             collapsed={s.collapsed}
             panels={s.shown}
             runs={stableRuns}
+            valueRuns={valueRuns}
+            valueKeys={valueKeys}
             runIds={sortedIds}
             grouped={grouped}
             view={chartView}
@@ -206,7 +256,9 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", me
             onResetZoom={onResetZoom}
             onRemove={onRemove}
             onEditKeys={onEditKeys}
+            onSettings={onSettings}
             onResize={onResize}
+            onMove={onMove}
           />
         ))}
       </>
@@ -221,11 +273,13 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", me
         logy={view.logy}
         zoom={view.zoom}
         metricKeys={metricKeys}
+        valueKeys={valueKeys}
+        valueRuns={valueRuns}
         onSmoothingChange={setSmoothDraft}
         onXChange={onXChange}
         onLogyChange={onLogyChange}
         onResetZoom={onResetZoom}
-        onAddPanel={(keys) => onAddPanel(undefined, keys)}
+        onAddPanel={(spec) => onAddPanel(undefined, spec)}
       />
       {body}
       {media && mediaKeys.data && (

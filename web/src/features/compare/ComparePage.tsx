@@ -33,6 +33,11 @@ export function ComparePage() {
     }),
     [runsKey],
   );
+  // Config flattened with "." as in the runs table, for the scatter, bar and scalar panels.
+  const values = useMemo(
+    () => runs.map((r) => ({ id: r.id, created_at: r.created_at, config: flatten(r.config), summary: r.summary })),
+    [runsKey],
+  );
   const chartRuns = useMemo(
     () => runs.map((r: RunDetail) => ({ id: r.id, name: r.name, color: runColor(r), group: null })),
     [runsKey],
@@ -137,7 +142,7 @@ export function ComparePage() {
         </section>
       </div>
       <div className="compare-charts">
-        <ChartsPane project={project} runs={chartRuns} grouped={false} workspaceKey="compare" media />
+        <ChartsPane project={project} runs={chartRuns} grouped={false} values={values} workspaceKey="compare" media />
       </div>
     </div>
   );

@@ -4,7 +4,9 @@ import type { XAxis } from "../../../api/types";
 import { MAX_SMOOTHING } from "../lib/smoothing";
 import { xAxisLabel } from "../plot/axes";
 import { BUILT_IN_X, type Zoom } from "../state/viewState";
-import { KeyPicker } from "./KeyPicker";
+import type { ValueRun } from "../lib/runValues";
+import type { PanelSpec } from "../state/layout";
+import { AddPanelDialog } from "./AddPanelDialog";
 
 export interface ChartToolbarProps {
   smoothing: number;
@@ -14,11 +16,13 @@ export interface ChartToolbarProps {
   logy: boolean;
   zoom: Zoom | null;
   metricKeys: readonly string[];
+  valueKeys: readonly string[];
+  valueRuns: readonly ValueRun[];
   onSmoothingChange: (value: number) => void;
   onXChange: (x: XAxis) => void;
   onLogyChange: (logy: boolean) => void;
   onResetZoom: () => void;
-  onAddPanel: (keys: string[]) => void;
+  onAddPanel: (spec: PanelSpec) => void;
 }
 
 export function ChartToolbar(props: ChartToolbarProps): JSX.Element {
@@ -85,14 +89,15 @@ export function ChartToolbar(props: ChartToolbarProps): JSX.Element {
             + Add panel
           </button>
           {adding && (
-            <KeyPicker
-              keys={props.metricKeys}
+            <AddPanelDialog
               title="New panel"
-              confirmLabel="Add panel"
+              metricKeys={props.metricKeys}
+              valueKeys={props.valueKeys}
+              valueRuns={props.valueRuns}
               onCancel={() => setAdding(false)}
-              onConfirm={(keys) => {
+              onAdd={(spec) => {
                 setAdding(false);
-                props.onAddPanel(keys);
+                props.onAddPanel(spec);
               }}
             />
           )}

@@ -1,5 +1,5 @@
 // Pick one or more metric keys (a filter box and a checkbox list), for new panels and "Edit keys".
-import { type JSX, useMemo, useRef, useState } from "react";
+import { type JSX, type ReactNode, useMemo, useRef, useState } from "react";
 import { useDismiss } from "./usePopover";
 
 export interface KeyPickerProps {
@@ -7,11 +7,13 @@ export interface KeyPickerProps {
   initial?: readonly string[];
   title: string;
   confirmLabel: string;
+  /** above the list (the kind tabs of AddPanelDialog) */
+  header?: ReactNode;
   onConfirm: (keys: string[]) => void;
   onCancel: () => void;
 }
 
-export function KeyPicker({ keys, initial = [], title, confirmLabel, onConfirm, onCancel }: KeyPickerProps): JSX.Element {
+export function KeyPicker({ keys, initial = [], title, confirmLabel, header, onConfirm, onCancel }: KeyPickerProps): JSX.Element {
   const ref = useRef<HTMLDivElement>(null);
   const [filter, setFilter] = useState("");
   const [chosen, setChosen] = useState<string[]>([...initial]);
@@ -26,6 +28,7 @@ export function KeyPicker({ keys, initial = [], title, confirmLabel, onConfirm, 
   return (
     <div className="cc-popover cc-picker" ref={ref} data-testid="key-picker" role="dialog" aria-label={title}>
       <div className="cc-picker-title">{title}</div>
+      {header}
       <input
         className="cc-picker-filter"
         type="search"

@@ -8,8 +8,10 @@ import type { XAxis } from "../../../api/types";
 import { type PlotData, plotStructure } from "../lib/plotData";
 import { lowerBound } from "../lib/search";
 import { formatX } from "../plot/axes";
+import type { ExtremePoint } from "../lib/extremes";
+import { extremesPlugin } from "../plot/extremesPlugin";
 import { markersPlugin } from "../plot/markersPlugin";
-import { buildOptions } from "../plot/options";
+import { buildOptions, type YRange } from "../plot/options";
 import { tooltipPlugin } from "../plot/tooltipPlugin";
 import type { Zoom } from "../state/viewState";
 
@@ -19,6 +21,12 @@ export interface LineChartProps {
   height: number;
   x: XAxis;
   logy: boolean;
+  /** a logarithmic x axis (the plot's x must be positive) */
+  logx?: boolean;
+  /** fixed ends of the y axis */
+  yRange?: YRange | null;
+  /** rings at each line's min or max */
+  extremes?: readonly ExtremePoint[];
   zoom: Zoom | null;
   /** panels with the same key share the cursor */
   syncKey: string;
@@ -31,6 +39,7 @@ export interface LineChartProps {
   onZoom: (zoom: Zoom) => void;
   onResetZoom: () => void;
   onXScale: (min: number, max: number) => void;
+  onYScale?: (min: number, max: number) => void;
 }
 
 /** Shows `zoom` on x, or all the data when there is no zoom. */
@@ -92,7 +101,8 @@ export function LineChart(props: LineChartProps): JSX.Element {
 
   const { plot, width, height, zoom } = props;
   const sized = width > 40 && height > 40;
-  const structure = `${plotStructure(plot)}|${props.x}|${props.logy}|${props.theme}|${props.syncKey}`;
+  const yRangeKey = props.yRange ? `${props.yRange.min ?? ""},${props.yRange.max ?? ""}` : "";
+  const structure = `${plotStructure(plot)}|${props.x}|${props.logy}|${props.logx === true}|${yRangeKey}|${props.theme}|${props.syncKey}`;
   const zoomKey = zoom ? `${zoom[0]},${zoom[1]}` : "";
 
   useLayoutEffect(() => {
@@ -107,6 +117,8 @@ export function LineChart(props: LineChartProps): JSX.Element {
       height: p.height,
       x: p.x,
       logy: p.logy,
+      logx: p.logx,
+      yRange: p.yRange,
       colors: {
         text: cssColor(style, "--cc-axis-text", "#6b7280"),
         grid: cssColor(style, "--cc-grid", "rgba(0, 0, 0, 0.07)"),
@@ -116,6 +128,7 @@ export function LineChart(props: LineChartProps): JSX.Element {
         onSelect: (min, max) => latest.current.onZoom([min, max]),
         onDoubleClick: () => latest.current.onResetZoom(),
         onXScale: (min, max) => latest.current.onXScale(min, max),
+        onYScale: (min, max) => latest.current.onYScale?.(min, max),
         showPoints: (u, seriesIdx) => sparseInView(u, latest.current.plot, seriesIdx),
       },
       plugins: [
@@ -126,6 +139,10 @@ export function LineChart(props: LineChartProps): JSX.Element {
           onNearest: (runIds) => latest.current.onNearest?.(runIds),
         }),
         markersPlugin(() => latest.current.plot.markers),
+        extremesPlugin(
+          () => latest.current.extremes ?? [],
+          cssColor(style, "--cc-panel-bg", "#ffffff"),
+        ),
       ],
     });
     const u = new uPlot(options, p.plot.data as uPlot.AlignedData, host);
@@ -159,6 +176,10 @@ export function LineChart(props: LineChartProps): JSX.Element {
     const u = chartRef.current;
     if (u) applyZoom(u, latest.current.zoom);
   }, [zoomKey]);
+
+  useLayoutEffect(() => {
+    chartRef.current?.redraw(false);
+  }, [props.extremes]);
 
   useLayoutEffect(() => {
     const u = chartRef.current;

@@ -1,13 +1,19 @@
-// The "⋯" menu of a panel: edit its keys, remove it.
+// The "⋯" menu of a panel: its actions (edit, settings, move left/right, remove), given by the panel.
 import { type JSX, useCallback, useRef, useState } from "react";
 import { useDismiss } from "./usePopover";
 
-export interface PanelMenuProps {
-  onEditKeys: () => void;
-  onRemove: () => void;
+export interface PanelMenuItem {
+  label: string;
+  onSelect: () => void;
+  danger?: boolean;
+  disabled?: boolean;
 }
 
-export function PanelMenu({ onEditKeys, onRemove }: PanelMenuProps): JSX.Element {
+export interface PanelMenuProps {
+  items: readonly PanelMenuItem[];
+}
+
+export function PanelMenu({ items }: PanelMenuProps): JSX.Element {
   const ref = useRef<HTMLDivElement>(null);
   const [open, setOpen] = useState(false);
   const close = useCallback(() => setOpen(false), []);
@@ -27,27 +33,21 @@ export function PanelMenu({ onEditKeys, onRemove }: PanelMenuProps): JSX.Element
       </button>
       {open && (
         <div className="cc-popover cc-menu-list" role="menu">
-          <button
-            type="button"
-            role="menuitem"
-            onClick={() => {
-              setOpen(false);
-              onEditKeys();
-            }}
-          >
-            Edit metrics…
-          </button>
-          <button
-            type="button"
-            role="menuitem"
-            className="cc-danger"
-            onClick={() => {
-              setOpen(false);
-              onRemove();
-            }}
-          >
-            Remove panel
-          </button>
+          {items.map((item) => (
+            <button
+              key={item.label}
+              type="button"
+              role="menuitem"
+              className={item.danger ? "cc-danger" : undefined}
+              disabled={item.disabled}
+              onClick={() => {
+                setOpen(false);
+                item.onSelect();
+              }}
+            >
+              {item.label}
+            </button>
+          ))}
         </div>
       )}
     </div>

@@ -1,9 +1,10 @@
 // A collapsible section of panels ("train", "val", ...), with its own "Add panel".
 import { type JSX, useState } from "react";
 import type { LineRun } from "../lib/chartLines";
-import type { PanelLayout } from "../state/layout";
+import type { ValueRun } from "../lib/runValues";
+import type { PanelLayout, PanelPatch, PanelSpec } from "../state/layout";
 import type { ChartView, Zoom } from "../state/viewState";
-import { KeyPicker } from "./KeyPicker";
+import { AddPanelDialog } from "./AddPanelDialog";
 import type { SeriesScheduler } from "../lib/seriesScheduler";
 import { Panel } from "./Panel";
 import type { PanelSize } from "./ResizeHandle";
@@ -17,6 +18,8 @@ export interface SectionProps {
   collapsed: boolean;
   panels: readonly PanelLayout[];
   runs: readonly LineRun[];
+  valueRuns: readonly ValueRun[];
+  valueKeys: readonly string[];
   runIds: readonly string[];
   grouped: boolean;
   view: ChartView;
@@ -24,12 +27,14 @@ export interface SectionProps {
   syncKey: string;
   theme: string;
   onToggle: (section: string) => void;
-  onAddPanel: (section: string, keys: string[]) => void;
+  onAddPanel: (section: string, spec: PanelSpec) => void;
   onZoom: (zoom: Zoom) => void;
   onResetZoom: () => void;
   onRemove: (section: string, panelId: string) => void;
   onEditKeys: (section: string, panelId: string, keys: string[]) => void;
+  onSettings: (section: string, panelId: string, patch: PanelPatch) => void;
   onResize: (section: string, panelId: string, size: PanelSize) => void;
+  onMove: (section: string, panelId: string, targetId: string) => void;
 }
 
 export function Section(props: SectionProps): JSX.Element {
@@ -55,14 +60,15 @@ export function Section(props: SectionProps): JSX.Element {
             + Add panel
           </button>
           {adding && (
-            <KeyPicker
-              keys={props.metricKeys}
+            <AddPanelDialog
               title={`New panel in ${name}`}
-              confirmLabel="Add panel"
+              metricKeys={props.metricKeys}
+              valueKeys={props.valueKeys}
+              valueRuns={props.valueRuns}
               onCancel={() => setAdding(false)}
-              onConfirm={(keys) => {
+              onAdd={(spec) => {
                 setAdding(false);
-                props.onAddPanel(name, keys);
+                props.onAddPanel(name, spec);
               }}
             />
           )}
@@ -79,6 +85,7 @@ export function Section(props: SectionProps): JSX.Element {
               section={name}
               panel={panel}
               runs={props.runs}
+              valueRuns={props.valueRuns}
               runIds={props.runIds}
               grouped={props.grouped}
               view={props.view}
@@ -89,7 +96,11 @@ export function Section(props: SectionProps): JSX.Element {
               onResetZoom={props.onResetZoom}
               onRemove={props.onRemove}
               onEditKeys={props.onEditKeys}
+              onSettings={props.onSettings}
               onResize={props.onResize}
+              onMove={props.onMove}
+              before={panels[i - 1]?.id ?? null}
+              after={panels[i + 1]?.id ?? null}
             />
           ))}
         </div>

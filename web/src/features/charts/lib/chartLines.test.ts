@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Series } from "../../../api/types";
-import { buildLines, groupRuns } from "./chartLines";
+import { buildLines, type ChartLine, groupRuns, withPositiveX } from "./chartLines";
 
 function series(run_id: string, key: string, x: number[], y: (number | null)[], nonfinite: Series["nonfinite"] = { index: [], kind: [] }): Series {
   return { run_id, key, x, y, nonfinite };
@@ -70,5 +70,18 @@ describe("groupRuns", () => {
       ["b", ["y", "w"]],
       ["a", ["z"]],
     ]);
+  });
+});
+
+describe("withPositiveX", () => {
+  it("drops the points at x <= 0 and shifts the non-finite kinds along", () => {
+    const line: ChartLine = {
+      id: "a", label: "a", color: "#000", dash: null, x: [0, 1, 2], y: [5, null, 3], band: null,
+      kinds: new Map([[1, "nan"]]), markers: [{ x: 1, kind: "nan" }], runCount: 1, runIds: ["a"],
+    };
+    const [out] = withPositiveX([line]);
+    expect(out?.x).toEqual([1, 2]);
+    expect(out?.y).toEqual([null, 3]);
+    expect([...(out?.kinds ?? [])]).toEqual([[0, "nan"]]);
   });
 });

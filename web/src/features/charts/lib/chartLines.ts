@@ -160,3 +160,25 @@ export function buildLines(
   });
   return lines;
 }
+
+/** The lines without their points at x ≤ 0 (which a log x axis cannot place); x is ascending. */
+export function withPositiveX(lines: readonly ChartLine[]): ChartLine[] {
+  return lines.map((line) => {
+    let k = 0;
+    while (k < line.x.length && !((line.x[k] as number) > 0)) k++;
+    if (k === 0) return line;
+    let kinds: Map<number, NonfiniteKind> | null = null;
+    if (line.kinds) {
+      kinds = new Map();
+      for (const [at, kind] of line.kinds) if (at >= k) kinds.set(at - k, kind);
+    }
+    return {
+      ...line,
+      x: line.x.slice(k),
+      y: line.y.slice(k),
+      band: line.band && { min: line.band.min.slice(k), max: line.band.max.slice(k) },
+      kinds,
+      markers: line.markers.filter((m) => m.x > 0),
+    };
+  });
+}

@@ -67,7 +67,7 @@ function tickValues(format: (value: number, incr: number, span: number) => strin
   };
 }
 
-export function xAxis(x: XAxis, colors: AxisColors): uPlot.Axis {
+export function xAxis(x: XAxis, colors: AxisColors, logx = false): uPlot.Axis {
   const base: uPlot.Axis = {
     stroke: colors.text,
     font: AXIS_FONT,
@@ -79,6 +79,13 @@ export function xAxis(x: XAxis, colors: AxisColors): uPlot.Axis {
   };
   // One line per tick (uPlot's default time ticks stack the date below, and it gets cut off).
   if (isTimeAxis(x)) return { ...base, space: 70, values: tickValues((v, incr) => formatWallTick(v, incr)) };
+  if (logx) {
+    return {
+      ...base,
+      grid: { stroke: colors.grid, width: 1, filter: decadesOnly },
+      values: (_self, splits) => splits.map((v) => (v === null || v === undefined ? "" : formatCompact(v, 2))),
+    };
+  }
   if (x === "_runtime") return { ...base, incrs: [...DURATION_INCRS], values: tickValues(formatDurationTick) };
   return { ...base, values: tickValues((v, incr) => formatTick(v, incr)) };
 }

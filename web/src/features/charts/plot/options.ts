@@ -10,6 +10,8 @@ export interface ChartHandlers {
   onDoubleClick: () => void;
   /** the x scale changed (zoom, new data) */
   onXScale: (min: number, max: number) => void;
+  /** the y scale changed */
+  onYScale?: (min: number, max: number) => void;
   /** whether a line is sparse enough in view to draw its points */
   showPoints: (u: uPlot, seriesIdx: number) => boolean;
 }
@@ -20,10 +22,33 @@ export interface OptionsInput {
   height: number;
   x: XAxis;
   logy: boolean;
+  /** a logarithmic x axis (not for time axes) */
+  logx?: boolean;
+  /** fixed ends of the y axis; an absent end follows the data */
+  yRange?: YRange | null;
   colors: AxisColors;
   syncKey: string;
   handlers: ChartHandlers;
   plugins: uPlot.Plugin[];
+}
+
+export interface YRange {
+  min?: number;
+  max?: number;
+}
+
+/** The y scale: log or linear, with the panel's fixed ends (the other end follows the data). */
+function yScale(logy: boolean, range: YRange | null | undefined): uPlot.Scale {
+  const scale: uPlot.Scale = logy ? { distr: 3, log: 10 } : {};
+  if (!range || (range.min === undefined && range.max === undefined)) return scale;
+  return {
+    ...scale,
+    range: (_u, dataMin, dataMax) => {
+      const lo = range.min ?? (dataMin === null || dataMin === undefined ? 0 : dataMin);
+      const hi = range.max ?? (dataMax === null || dataMax === undefined ? lo + 1 : dataMax);
+      return hi > lo ? [lo, hi] : [lo, lo + Math.abs(lo || 1)];
+    },
+  };
 }
 
 /** Drags shorter than this are clicks, not zooms. */
@@ -57,10 +82,10 @@ export function buildOptions(input: OptionsInput): uPlot.Options {
     series: [{ label: "x" }, ...seriesOptions(plot, handlers)],
     bands: plot.bands.map((b) => ({ series: [b.upper, b.lower], fill: b.fill })),
     scales: {
-      x: { time: isTimeAxis(input.x) },
-      y: input.logy ? { distr: 3, log: 10 } : {},
+      x: input.logx && !isTimeAxis(input.x) ? { time: false, distr: 3, log: 10 } : { time: isTimeAxis(input.x) },
+      y: yScale(input.logy, input.yRange),
     },
-    axes: [xAxis(input.x, input.colors), yAxis(input.logy, input.colors)],
+    axes: [xAxis(input.x, input.colors, input.logx === true && !isTimeAxis(input.x)), yAxis(input.logy, input.colors)],
     cursor: {
       x: true,
       y: false,
@@ -105,6 +130,7 @@ export function buildOptions(input: OptionsInput): uPlot.Options {
           if (key === "x" && scale?.min !== undefined && scale.max !== undefined) {
             handlers.onXScale(scale.min, scale.max);
           }
+          if (key === "y" && scale?.min != null && scale.max != null) handlers.onYScale?.(scale.min, scale.max);
         },
       ],
     },

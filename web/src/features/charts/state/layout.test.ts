@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+  addKindPanel,
   addPanel,
+  movePanel,
+  updatePanelSettings,
   autoPanelId,
   type ChartsLayout,
   emptyLayout,
@@ -127,5 +130,72 @@ describe("(de)serialization", () => {
       { name: "train", collapsed: false, panels: [{ id: "a", keys: ["k"], w: 1, h: "m", auto: false }], deleted: ["b"] },
     ]);
     expect(parsed.settings).toEqual({ smooth: 0.3 });
+  });
+});
+
+describe("panel kinds and settings", () => {
+  it("loads a layout saved before kinds existed as line panels", () => {
+    const layout = parseLayout({ sections: [{ name: "train", panels: [{ id: "a", keys: ["train/loss"], w: 1, h: "m" }] }] });
+    const panel = layout.sections[0]?.panels[0];
+    expect(panel?.kind).toBeUndefined();
+    expect(panel?.line).toBeUndefined();
+  });
+
+  it("round-trips kinds and per-panel settings", () => {
+    let layout = addKindPanel(emptyLayout(), { kind: "scatter", keys: ["config.lr", "summary.val/acc"], colorBy: "config.model.width", logx: true }, "val", "s1");
+    layout = addKindPanel(layout, { kind: "scalar", keys: ["summary.val/acc"], agg: "max" }, "val", "n1");
+    layout = addPanel(layout, ["val/loss"], "val", "l1");
+    layout = updatePanelSettings(layout, "val", "l1", { line: { extremes: "min", ymin: 0, ymax: 2, logx: true, smooth: 0.8 } });
+    const again = parseLayout(serializeLayout(layout));
+    expect(again).toEqual(layout);
+    const panels = again.sections[0]?.panels ?? [];
+    expect(panels.map((p) => p.kind ?? "line")).toEqual(["scatter", "scalar", "line"]);
+    expect(panels[0]?.colorBy).toBe("config.model.width");
+    expect(panels[2]?.line).toEqual({ extremes: "min", ymin: 0, ymax: 2, logx: true, smooth: 0.8 });
+  });
+
+  it("drops malformed settings and panels missing keys for their kind", () => {
+    const layout = parseLayout({
+      sections: [
+        {
+          name: "val",
+          panels: [
+            { id: "a", kind: "scatter", keys: ["config.lr"] },
+            { id: "b", kind: "pie", keys: ["val/acc"], line: { ymin: 3, ymax: 1, smooth: "x", extremes: "mid" } },
+          ],
+        },
+      ],
+    });
+    const panels = layout.sections[0]?.panels ?? [];
+    expect(panels.map((p) => p.id)).toEqual(["b"]);
+    expect(panels[0]?.kind).toBeUndefined();
+    expect(panels[0]?.line).toEqual({ ymin: 3 });
+  });
+
+  it("removes a setting set to undefined", () => {
+    let layout = addKindPanel(emptyLayout(), { kind: "scalar", keys: ["summary.x"], agg: "run", run: "r1" }, "Charts", "n");
+    layout = updatePanelSettings(layout, "Charts", "n", { agg: "mean", run: undefined });
+    const panel = layout.sections[0]?.panels[0];
+    expect(panel?.agg).toBe("mean");
+    expect(panel && "run" in panel).toBe(false);
+  });
+});
+
+describe("movePanel", () => {
+  const base = ["a", "b", "c", "d"].reduce((l, id) => addPanel(l, [`train/${id}`], "train", id), emptyLayout());
+  const ids = (l: ChartsLayout) => l.sections[0]?.panels.map((p) => p.id);
+
+  it("moves a panel right onto the place of its target", () => {
+    expect(ids(movePanel(base, "train", "a", "c"))).toEqual(["b", "c", "a", "d"]);
+  });
+
+  it("moves a panel left onto the place of its target", () => {
+    expect(ids(movePanel(base, "train", "d", "b"))).toEqual(["a", "d", "b", "c"]);
+  });
+
+  it("changes nothing for an unknown panel or itself", () => {
+    expect(movePanel(base, "train", "a", "a")).toBe(base);
+    expect(movePanel(base, "train", "zz", "a")).toBe(base);
+    expect(movePanel(base, "val", "a", "b")).toBe(base);
   });
 });

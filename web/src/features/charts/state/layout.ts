@@ -5,6 +5,32 @@ import { compareKeys, compareSections, groupKeysBySection, sectionOf, startsColl
 export type PanelWidth = 1 | 2 | 3;
 export type PanelHeight = "s" | "m" | "l";
 
+/** What a panel draws: metric lines over x (the default), or one value per run from config/summary. */
+export type PanelKind = "line" | "scatter" | "bar" | "scalar";
+export const PANEL_KINDS: readonly PanelKind[] = ["line", "scatter", "bar", "scalar"];
+
+/** How a scalar panel reduces the visible runs' values to one number ("run": one run's value). */
+export type Aggregation = "mean" | "min" | "max" | "last" | "run";
+export const AGGREGATIONS: readonly Aggregation[] = ["mean", "min", "max", "last", "run"];
+
+export type Extremes = "min" | "max";
+
+/** Line-chart settings of one panel; each absent field follows the workspace. */
+export interface LineSettings {
+  /** a marker on every line at its minimum or maximum */
+  extremes?: Extremes;
+  /** fixed y range ends (either may be absent: that end follows the data) */
+  ymin?: number;
+  ymax?: number;
+  logx?: boolean;
+  /** smoothing of this panel, overriding the workspace's */
+  smooth?: number;
+}
+
+/**
+ * One panel. `keys` are metric keys for a line panel; for the other kinds they are value keys
+ * ("config.lr", "summary.val/acc"): scatter [x, y], bar and scalar [key].
+ */
 export interface PanelLayout {
   id: string;
   keys: string[];
@@ -12,6 +38,21 @@ export interface PanelLayout {
   h: PanelHeight;
   /** created for a metric key automatically (deleting it remembers the key in `deleted`) */
   auto: boolean;
+  /** absent: "line" (layouts saved before kinds existed keep loading) */
+  kind?: PanelKind;
+  line?: LineSettings;
+  /** scatter: the value key that colours the points (absent: run colours) */
+  colorBy?: string;
+  /** scatter: logarithmic axes */
+  logx?: boolean;
+  logy?: boolean;
+  /** scalar: how the runs' values become one number; "run" shows the value of `run` */
+  agg?: Aggregation;
+  run?: string;
+}
+
+export function panelKind(panel: PanelLayout): PanelKind {
+  return panel.kind ?? "line";
 }
 
 export interface SectionLayout {
@@ -56,13 +97,62 @@ function strings(value: JsonValue | undefined): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
+function finite(value: JsonValue | undefined): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+function parseLine(value: JsonValue | undefined): LineSettings | undefined {
+  if (!isObject(value)) return undefined;
+  const line: LineSettings = {};
+  if (value.extremes === "min" || value.extremes === "max") line.extremes = value.extremes;
+  const ymin = finite(value.ymin);
+  const ymax = finite(value.ymax);
+  if (ymin !== undefined) line.ymin = ymin;
+  if (ymax !== undefined && (ymin === undefined || ymax > ymin)) line.ymax = ymax;
+  if (value.logx === true) line.logx = true;
+  const smooth = finite(value.smooth);
+  if (smooth !== undefined) line.smooth = smooth;
+  return Object.keys(line).length > 0 ? line : undefined;
+}
+
+/** Keys a panel of `kind` needs at least. */
+const MIN_KEYS: Record<PanelKind, number> = { line: 1, scatter: 2, bar: 1, scalar: 1 };
+
 function parsePanel(value: JsonValue): PanelLayout | null {
   if (!isObject(value)) return null;
   const keys = strings(value.keys);
-  if (typeof value.id !== "string" || keys.length === 0) return null;
+  const kind = PANEL_KINDS.find((k) => k === value.kind) ?? "line";
+  if (typeof value.id !== "string" || keys.length < MIN_KEYS[kind]) return null;
   const w = value.w === 2 || value.w === 3 ? value.w : DEFAULT_WIDTH;
   const h = value.h === "s" || value.h === "l" ? value.h : DEFAULT_HEIGHT;
-  return { id: value.id, keys, w, h, auto: value.auto === true };
+  const panel: PanelLayout = { id: value.id, keys, w, h, auto: value.auto === true };
+  if (kind !== "line") panel.kind = kind;
+  const line = parseLine(value.line);
+  if (line && kind === "line") panel.line = line;
+  if (typeof value.colorBy === "string" && value.colorBy) panel.colorBy = value.colorBy;
+  if (value.logx === true) panel.logx = true;
+  if (value.logy === true) panel.logy = true;
+  const agg = AGGREGATIONS.find((a) => a === value.agg);
+  if (agg) panel.agg = agg;
+  if (typeof value.run === "string" && value.run) panel.run = value.run;
+  return panel;
+}
+
+/** The saved form of a panel: the fields it has, nothing undefined. */
+function serializePanel(p: PanelLayout): JsonObject {
+  const out: JsonObject = { id: p.id, keys: [...p.keys], w: p.w, h: p.h, auto: p.auto };
+  if (p.kind !== undefined && p.kind !== "line") out.kind = p.kind;
+  if (p.line) {
+    const line: JsonObject = {};
+    for (const [k, v] of Object.entries(p.line)) if (v !== undefined) line[k] = v as JsonValue;
+    if (Object.keys(line).length > 0) out.line = line;
+  }
+  if (p.colorBy !== undefined) out.colorBy = p.colorBy;
+  if (p.logx) out.logx = true;
+  if (p.logy) out.logy = true;
+  if (p.agg !== undefined) out.agg = p.agg;
+  if (p.run !== undefined) out.run = p.run;
+  return out;
 }
 
 function parseSection(value: JsonValue): SectionLayout | null {
@@ -101,7 +191,7 @@ export function serializeLayout(layout: ChartsLayout): JsonValue {
       name: s.name,
       collapsed: s.collapsed,
       deleted: [...s.deleted],
-      panels: s.panels.map((p) => ({ id: p.id, keys: [...p.keys], w: p.w, h: p.h, auto: p.auto })),
+      panels: s.panels.map(serializePanel),
     })),
   };
 }
@@ -234,6 +324,43 @@ export function resizePanel(
   h: PanelHeight,
 ): ChartsLayout {
   return updatePanel(layout, section, panelId, (p) => ({ ...p, w, h }));
+}
+
+/** A new panel of another kind than "line" (its fields, without id and size). */
+export type PanelSpec = Omit<PanelLayout, "id" | "w" | "h" | "auto">;
+
+/** Adds a panel of any kind at the end of `section`. */
+export function addKindPanel(layout: ChartsLayout, spec: PanelSpec, section: string, id: string = newPanelId()): ChartsLayout {
+  if (spec.keys.length < MIN_KEYS[spec.kind ?? "line"]) return layout;
+  const panel: PanelLayout = { ...spec, keys: [...spec.keys], id, w: DEFAULT_WIDTH, h: DEFAULT_HEIGHT, auto: false };
+  if (panel.kind === "line") delete panel.kind;
+  return updateSection(layout, section, (s) => ({ ...s, collapsed: false, panels: [...s.panels, panel] }));
+}
+
+/** New values for a panel's settings (undefined removes one). */
+export type PanelPatch = Partial<Omit<PanelLayout, "id" | "keys" | "w" | "h" | "auto" | "kind">>;
+
+/** Changes the fields of a panel other than its id, keys and size (settings of its kind). */
+export function updatePanelSettings(layout: ChartsLayout, section: string, panelId: string, patch: PanelPatch): ChartsLayout {
+  return updatePanel(layout, section, panelId, (p) => {
+    const next: PanelLayout = { ...p, ...patch };
+    for (const key of Object.keys(patch) as (keyof typeof patch)[]) if (patch[key] === undefined) delete next[key];
+    return next;
+  });
+}
+
+/** Moves a panel to the place of `targetId` in its section (the others shift along). */
+export function movePanel(layout: ChartsLayout, section: string, panelId: string, targetId: string): ChartsLayout {
+  if (panelId === targetId) return layout;
+  const s = layout.sections.find((x) => x.name === section);
+  const from = s?.panels.findIndex((p) => p.id === panelId) ?? -1;
+  const to = s?.panels.findIndex((p) => p.id === targetId) ?? -1;
+  if (!s || from < 0 || to < 0) return layout;
+  const panels = [...s.panels];
+  const [moved] = panels.splice(from, 1);
+  if (!moved) return layout;
+  panels.splice(to, 0, moved);
+  return updateSection(layout, section, (x) => ({ ...x, panels }));
 }
 
 export function setSettings(layout: ChartsLayout, settings: SavedSettings): ChartsLayout {

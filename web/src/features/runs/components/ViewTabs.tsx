@@ -51,7 +51,7 @@ export function ViewTabs({ project, view, chartRuns, rows, grouped, selected, bl
           </p>
         </div>
       ) : view === "charts" ? (
-        <ChartsPane project={project} runs={chartRuns} grouped={grouped} media selected={selected} />
+        <ChartsPane project={project} runs={chartRuns} grouped={grouped} values={rows} media selected={selected} />
       ) : (
         <div className="charts-pane analysis-pane" data-testid="analysis-pane" data-run-count={rows.length}>
           <Suspense fallback={<p className="cc-note">Loading analysis…</p>}>
