@@ -34,7 +34,7 @@ import psutil
 from bench_api import serve
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
-from workspaces import DEMO, LARGE, Workspace, build_demo_like, build_large
+from workspaces import DEMO, LARGE, Workspace, build_demo_like, build_large, check_served
 
 LAST_PASS = "283e13b"
 """The commit whose web/ was measured at the last pass of issue 13."""
@@ -270,6 +270,7 @@ def measure(
     samples: dict[str, dict[str, list[float]]] = {name: {} for name in builds}
     with contextlib.ExitStack() as stack:
         urls = {name: stack.enter_context(served(store_dir, web)) for name, web in builds.items()}
+        check_served(urls["now"], workspace)
         for name, url in list(urls.items()):  # warm up each server (and the OS file cache)
             try:
                 load(browser, f"{url}/p/{workspace.project}", scroll=False)

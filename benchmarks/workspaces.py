@@ -14,7 +14,9 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import numpy as np
 from bench_api import apply_many
 
@@ -207,3 +209,22 @@ def build_large(store_dir: Path) -> Workspace:
     for index in range(LARGE.runs - LARGE.media_runs, LARGE.runs):
         _log_run(store_dir, LARGE, index, LARGE_STEPS, rng)
     return LARGE
+
+
+def check_served(url: str, workspace: Workspace) -> None:
+    """Raise unless the dashboard at ``url`` serves what ``workspace`` says it holds: its runs, its
+    metric keys, and its media keys on the ``media_runs`` newest runs (the ones logged through
+    the SDK)."""
+    api = f"{url}/api/v1/projects/{workspace.project}"
+
+    def answer(response: httpx.Response) -> Any:
+        return response.raise_for_status().json()
+
+    runs = answer(httpx.get(f"{api}/runs", params={"limit": workspace.media_runs}))
+    metric = answer(httpx.post(f"{api}/metric-keys", json={}))["keys"]
+    ids = [run["id"] for run in runs["runs"]]
+    media = answer(httpx.post(f"{api}/media-keys", json={"run_ids": ids}))["keys"]
+    found = (runs["total"], set(workspace.metric_keys) <= set(metric), {m["key"] for m in media})
+    wanted = (workspace.runs, True, set(workspace.media_keys))
+    if found != wanted:
+        raise RuntimeError(f"the {workspace.project} store holds {found}, not {wanted}")
