@@ -9,6 +9,13 @@ browser context, the two builds taking turns. Targets (issue 13):
 - demo-like: first chart ≤ 800 ms, no long task over 200 ms, ≤ 30 requests before the first chart;
 - 1,000 runs: first chart ≤ 1.5 s, 50+ fps scrolling the charts to the bottom, tab memory ≤ 500 MB.
 
+First chart: navigation start to the first drawn chart, seen by a MutationObserver installed
+before the app loads (as is the long-task observer). Scrolling: the box that scrolls the charts
+moves SCROLL_STEP px every animation frame down to the bottom; fps is frames over the seconds that
+took (stalls count), beside the median frame and the 95th-percentile frame time. Memory, after
+scrolling: the JS heap (CDP Performance.getMetrics) and the tab's renderer process (RSS, which the
+target is about, and USS). One unmeasured warm-up load per build first.
+
 The harness relies on these hooks of the web app only: ``[data-testid=chart-panel]`` with
 ``data-state=ready`` once a chart is drawn, and ``[data-testid=charts-pane]`` inside the element
 that scrolls. Prints a table; asserts nothing. Run with `make bench`.
