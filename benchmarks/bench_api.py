@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -142,12 +142,14 @@ def cpu_seconds(pid: int) -> float | None:
 
 
 @contextmanager
-def serve(store_dir: Path) -> Iterator[tuple[str, int]]:
-    """`cairn ui` on the store, in its own process; yields its base URL and pid once it answers."""
+def serve(store_dir: Path, env: Mapping[str, str] | None = None) -> Iterator[tuple[str, int]]:
+    """`cairn ui` on the store, in its own process (``env`` added to its environment); yields its
+    base URL and pid once it answers."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "cairn", "ui", "--dir", str(store_dir), "--port", str(port)],
         stdout=subprocess.DEVNULL,
+        env={**os.environ, **env} if env else None,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-from bench_dashboard import CHROMIUM_ARGS, free_port
+from bench_api import serve
+from bench_workspace import CHROMIUM_ARGS
 
 from cairn.journal.records import History, RunFinish, RunStart
 from cairn.store.store import Store
@@ -92,20 +91,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store_dir = Path(tmp) / ".cairn"
         build_store(store_dir)
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "cairn", "ui", "--dir", str(store_dir), "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(f"{url}/api/v1/projects", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with serve(store_dir) as (url, _pid):
             save_layout(url)
             first, retheme = [], []
             with sync_playwright() as p:
@@ -132,9 +118,6 @@ def main() -> None:
                     retheme.append(time.perf_counter() - t)
                     page.close()
                 browser.close()
-        finally:
-            server.terminate()
-            server.wait(10)
     print()
     print(f"{'metric':60} {'value':>10}")
     print("-" * 72)

@@ -140,3 +140,27 @@ def test_an_allowed_host_must_be_a_host_name(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "'http://x.example/' is not a host name" in result.output
+
+
+def test_cairn_web_dir_serves_another_build(tmp_path: Path) -> None:
+    make_run(tmp_path / ".cairn", "served")
+    build = tmp_path / "old-build"
+    (build / "assets").mkdir(parents=True)
+    (build / "index.html").write_text("<!doctype html><title>the old build</title>")
+    (build / "assets" / "app-1.js").write_text("console.log('old')")
+    with serve(tmp_path / ".cairn", env={"CAIRN_WEB_DIR": str(build)}) as server:
+        assert "the old build" in httpx.get(f"{server.url}/p/served").text
+        assert httpx.get(f"{server.url}/assets/app-1.js").text == "console.log('old')"
+        assert httpx.get(f"{server.url}/api/v1/projects").json()[0]["name"] == "served"
+
+
+def test_cairn_web_dir_without_a_build_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_run(tmp_path / ".cairn")
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets: None)
+    monkeypatch.setenv("CAIRN_WEB_DIR", str(tmp_path / "empty"))
+    result = CliRunner().invoke(cli, ["ui", "--dir", str(tmp_path / ".cairn"), "--port", "0"])
+    assert result.exit_code == 1
+    assert f"$CAIRN_WEB_DIR={tmp_path / 'empty'} holds no build" in result.output
+    assert "Traceback" not in result.output

@@ -77,6 +77,10 @@ def ui(
         names = [*allowed_hosts, *_check_hosts(None, None, tuple(hosts_from_env()))]
     except click.BadParameter as exc:
         raise click.ClickException(f"$CAIRN_ALLOWED_HOSTS: {exc.message}") from None
+    try:
+        web_dir = built_web_app()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     store_dir = find_store_dir(dir, create=False)
     if not (store_dir / DB_NAME).exists():
         raise click.ClickException(
@@ -100,7 +104,7 @@ def ui(
         )
     click.echo(f"cairn: store {store_dir}; Ctrl-C stops")
     sys.stdout.flush()  # scripts wait for the URL line: send it now
-    app = create_app(store, built_web_app(), allowed_hosts=[*_listen_names(host), *names])
+    app = create_app(store, web_dir, allowed_hosts=[*_listen_names(host), *names])
     config = uvicorn.Config(app, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     if open_browser:

@@ -3,6 +3,7 @@ routes in the browser, e.g. ``/p/demo/r/abc``). Without a build, a page that say
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -25,7 +26,18 @@ documented at <a href="/api/docs">/api/docs</a>.</p>
 
 
 def built_web_app() -> Path | None:
-    """The packaged build of the web app, or None when it was not built."""
+    """The build of the web app to serve: ``$CAIRN_WEB_DIR`` when set (another build, e.g. an
+    older one to compare against in ``make bench``), else the packaged build, or None when it was
+    not built. Raises ValueError when ``$CAIRN_WEB_DIR`` holds no build."""
+    other = os.environ.get("CAIRN_WEB_DIR")
+    if other:
+        root = Path(other)
+        if not (root / "index.html").is_file() or not (root / "assets").is_dir():
+            raise ValueError(
+                f"$CAIRN_WEB_DIR={other} holds no build of the web app (index.html and assets/): "
+                "point it at the output folder of `npx vite build`, or unset it"
+            )
+        return root
     return BUILT if (BUILT / "index.html").is_file() else None
 
 
