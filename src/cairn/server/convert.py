@@ -60,5 +60,6 @@ def run_detail(info: RunInfo) -> dict[str, Any]:
         error=info.error,
         program=info.program,
         metric_keys=info.history_keys,
+        metric_defs=info.metric_defs,
     )
     return detail
