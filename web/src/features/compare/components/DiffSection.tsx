@@ -41,7 +41,10 @@ export function DiffSection({ title, testId, runs, view, total, summary, hideEqu
         </span>
       </div>
       {view.rows.length ? (
-        <DiffTable testId={testId} runs={runs} rows={view.rows} summary={summary} onRemove={runs.length > 1 ? onRemove : null} />
+        <DiffTable testId={testId} runs={runs} rows={view.rows} summary={summary}
+          onRemove={runs.length > 1 ? onRemove : null}
+          onlyDifferences={hideEqual}
+        />
       ) : (
         <div className="muted pad" data-testid={`${testId}-empty`}>
           {total === 0

@@ -15,15 +15,17 @@ interface DiffTableProps {
   /** summary rows: NaN/∞ read as numbers and the best value per row is marked */
   summary: boolean;
   onRemove: ((run: RunDetail) => void) | null;
+  /** equal rows are hidden: differing rows keep their mark but not their fill */
+  onlyDifferences: boolean;
 }
 
 /** Keys as rows, one column per run in its colour; rows whose values differ are marked. */
-export function DiffTable({ testId, runs, rows, summary, onRemove }: DiffTableProps) {
+export function DiffTable({ testId, runs, rows, summary, onRemove, onlyDifferences }: DiffTableProps) {
   const defs = runs.map((run) => run.metric_defs ?? []);
   return (
     <div className="diff-scroll">
       <table
-        className="diff-table"
+        className={onlyDifferences ? "diff-table only-differences" : "diff-table"}
         data-testid={testId}
         style={{ minWidth: KEY_WIDTH + runs.length * MIN_RUN_WIDTH }}
       >

@@ -8,6 +8,7 @@ import { Swatch } from "../../../components/Swatch";
 import { runColor } from "../../../lib/colors";
 
 const LIMIT = 50;
+const PICKER_WIDTH = 360;
 
 interface RunPickerProps {
   project: string;
@@ -20,6 +21,8 @@ export function RunPicker({ project, exclude, onAdd }: RunPickerProps) {
   const [open, setOpen] = useState(false);
   const [search, setSearch] = useState("");
   const [active, setActive] = useState(0);
+  // opens to the right of the button unless that would leave the window
+  const [align, setAlign] = useState<"left" | "right">("left");
   const anchor = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const listId = useId();
@@ -71,12 +74,16 @@ export function RunPicker({ project, exclude, onAdd }: RunPickerProps) {
         aria-expanded={open}
         aria-haspopup="listbox"
         data-testid="add-run"
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => {
+          const left = anchor.current?.getBoundingClientRect().left ?? 0;
+          setAlign(left + PICKER_WIDTH > window.innerWidth - 8 ? "right" : "left");
+          setOpen((o) => !o);
+        }}
       >
         + Add run
       </button>
       {open && (
-        <div className="popover popover-left picker run-picker" data-testid="run-picker">
+        <div className={`popover popover-${align} picker run-picker`} style={{ width: PICKER_WIDTH }} data-testid="run-picker">
           <input
             className="card-search picker-search"
             type="search"
