@@ -23,6 +23,7 @@ DETAIL_FIELDS = ROW_FIELDS | {
     "metric_keys",
     "media_count",
     "metric_defs",
+    "sweep_id",
 }
 
 
@@ -204,7 +205,7 @@ def test_failed_run_detail(api: httpx.Client, demo: Demo) -> None:
     gamma = api.get(f"/projects/demo/runs/{demo.gamma}").json()
     assert (gamma["state"], gamma["exit_code"]) == ("failed", 1)
     assert gamma["metric_keys"] == ["epoch", "train/loss"]
-    assert gamma["metric_defs"] == []
+    assert (gamma["metric_defs"], gamma["sweep_id"]) == ([], None)
 
 
 @pytest.mark.parametrize("where", ["unknown", "other project"])

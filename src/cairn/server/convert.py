@@ -61,5 +61,6 @@ def run_detail(info: RunInfo) -> dict[str, Any]:
         program=info.program,
         metric_keys=info.history_keys,
         metric_defs=info.metric_defs,
+        sweep_id=info.sweep_id,
     )
     return detail

@@ -83,6 +83,7 @@ class RunDetail(RunRow):
     metric_defs: list[MetricDef] = Field(
         default_factory=list, description="define_metric rules in the order recorded"
     )
+    sweep_id: str | None = Field(None, description="the sweep whose trial this run is")
     media_count: int = Field(0, description="media keys the run logged (images, tables...)")
 
 

@@ -59,6 +59,8 @@ export interface RunDetail extends Omit<RunRow, "config"> {
   metric_keys: string[];
   /** define_metric rules in the order recorded (the latest matching glob wins) */
   metric_defs?: MetricDef[];
+  /** the sweep whose trial this run is */
+  sweep_id?: string | null;
   /** media keys the run logged (the Media tab shows when there are any) */
   media_count?: number;
 }

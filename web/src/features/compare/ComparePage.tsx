@@ -14,6 +14,7 @@ import { CompareHeader } from "./components/CompareHeader";
 import { DiffSection, tableView } from "./components/DiffSection";
 import { diffRows } from "./state/diff";
 import { withRun, withoutRun } from "./state/runList";
+import { useSweepGoals } from "./state/sweepGoals";
 
 export function ComparePage() {
   const { project = "" } = useParams();
@@ -28,6 +29,8 @@ export function ComparePage() {
   const runs = results.flatMap((r) => (r.data ? [r.data] : []));
   const failed = results.filter((r) => r.isError);
   const loading = results.some((r) => r.isPending);
+
+  const goals = useSweepGoals(project, runs);
 
   const runsKey = runs.map((r) => `${r.id}:${r.updated_at}`).join(",");
   const { configRows, summaryRows } = useMemo(
@@ -136,6 +139,7 @@ export function ComparePage() {
           summary={false}
           hideEqual={hideEqual}
           onRemove={removeRun}
+          goals={goals}
         />
         <DiffSection
           title="Summary"
@@ -146,6 +150,7 @@ export function ComparePage() {
           summary
           hideEqual={hideEqual}
           onRemove={removeRun}
+          goals={goals}
         />
       </div>
       <div className="compare-charts">

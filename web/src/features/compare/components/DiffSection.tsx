@@ -1,6 +1,7 @@
 // One card of the compare page (Config or Summary): its table, or why it is empty, and its counts.
 import type { RunDetail } from "../../../api/types";
 import { plural } from "../../../lib/plural";
+import type { DirectionSources } from "../state/best";
 import { visibleRows, type DiffRow } from "../state/diff";
 import { DiffTable } from "./DiffTable";
 
@@ -27,9 +28,10 @@ interface DiffSectionProps {
   summary: boolean;
   hideEqual: boolean;
   onRemove: (run: RunDetail) => void;
+  goals: DirectionSources["goals"];
 }
 
-export function DiffSection({ title, testId, runs, view, total, summary, hideEqual, onRemove }: DiffSectionProps) {
+export function DiffSection({ title, testId, runs, view, total, summary, hideEqual, onRemove, goals }: DiffSectionProps) {
   const noun = summary ? "summary key" : "config key";
   return (
     <section className="card">
@@ -44,6 +46,7 @@ export function DiffSection({ title, testId, runs, view, total, summary, hideEqu
         <DiffTable testId={testId} runs={runs} rows={view.rows} summary={summary}
           onRemove={runs.length > 1 ? onRemove : null}
           onlyDifferences={hideEqual}
+          goals={goals}
         />
       ) : (
         <div className="muted pad" data-testid={`${testId}-empty`}>

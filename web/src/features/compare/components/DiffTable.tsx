@@ -1,7 +1,7 @@
 import type { RunDetail } from "../../../api/types";
 import { exactValue, formatValue, isNumeric } from "../../../lib/format";
 import { runColor } from "../../../lib/colors";
-import { bestOf, type BestMark } from "../state/best";
+import { bestOf, type BestMark, type DirectionSources } from "../state/best";
 import type { DiffRow } from "../state/diff";
 
 /** Width of the key column and the least width of a run column, in px (more runs scroll sideways). */
@@ -17,11 +17,13 @@ interface DiffTableProps {
   onRemove: ((run: RunDetail) => void) | null;
   /** equal rows are hidden: differing rows keep their mark but not their fill */
   onlyDifferences: boolean;
+  /** sweep goals of the compared runs (their define_metric rules come with the runs) */
+  goals: DirectionSources["goals"];
 }
 
 /** Keys as rows, one column per run in its colour; rows whose values differ are marked. */
-export function DiffTable({ testId, runs, rows, summary, onRemove, onlyDifferences }: DiffTableProps) {
-  const defs = runs.map((run) => run.metric_defs ?? []);
+export function DiffTable({ testId, runs, rows, summary, onRemove, onlyDifferences, goals }: DiffTableProps) {
+  const sources: DirectionSources = { defs: runs.map((run) => run.metric_defs ?? []), goals };
   return (
     <div className="diff-scroll">
       <table
@@ -62,7 +64,7 @@ export function DiffTable({ testId, runs, rows, summary, onRemove, onlyDifferenc
         </thead>
         <tbody>
           {rows.map((row) => {
-            const best = summary ? bestOf(row.key, row.values, defs) : null;
+            const best = summary ? bestOf(row.key, row.values, sources) : null;
             return (
               <tr
                 key={row.key}

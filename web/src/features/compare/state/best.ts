@@ -1,5 +1,6 @@
 // Which run has the best value of a summary key: the direction comes from the runs' define_metric
-// rules when they say min or max, else from words in the key's name; unknown directions mark nothing.
+// rules when they say min or max, else from the goal of a sweep the runs belong to, else from words
+// in the key's name; an unknown direction marks nothing.
 import type { JsonValue, MetricDef } from "../../../api/types";
 
 export type Direction = "min" | "max";
@@ -8,6 +9,14 @@ export interface KeyDirection {
   direction: Direction;
   /** why: the rule that decided, in words for a tooltip */
   rule: string;
+}
+
+/** What the compared runs recorded about directions. */
+export interface DirectionSources {
+  /** each run's define_metric rules */
+  defs: readonly (readonly MetricDef[])[];
+  /** the metrics of the sweeps the runs are trials of */
+  goals: readonly { name: string; goal: "minimize" | "maximize" }[];
 }
 
 export interface BestMark extends KeyDirection {
@@ -49,22 +58,35 @@ export function directionFromName(key: string): KeyDirection | null {
   return null;
 }
 
+/** One direction when every source that speaks agrees; null when none speaks or they disagree. */
+function agreed(said: Map<Direction, string>): KeyDirection | null | undefined {
+  if (said.size > 1) return null;
+  for (const [direction, source] of said) {
+    return { direction, rule: `${source}: ${direction === "min" ? "lower" : "higher"} is better` };
+  }
+  return undefined;
+}
+
 /**
- * The direction of `key` over the compared runs: define_metric(summary="min"|"max") when the runs
- * that define one agree, else none when they disagree, else the key name.
+ * The direction of `key` over the compared runs: define_metric(summary="min"|"max"), else a sweep's
+ * goal for that metric, else the key name. Sources of one kind that disagree leave it unknown.
  */
-export function keyDirection(key: string, runDefs: readonly (readonly MetricDef[])[]): KeyDirection | null {
-  const said = new Map<Direction, string>();
-  for (const defs of runDefs) {
+export function keyDirection(key: string, sources: DirectionSources): KeyDirection | null {
+  const defined = new Map<Direction, string>();
+  for (const defs of sources.defs) {
     const def = ruleFor(key, defs);
     if (def && (def.summary === "min" || def.summary === "max")) {
-      said.set(def.summary, `define_metric("${def.name}", summary="${def.summary}")`);
+      defined.set(def.summary, `define_metric("${def.name}", summary="${def.summary}")`);
     }
   }
-  if (said.size > 1) return null;
-  for (const [direction, call] of said) {
-    return { direction, rule: `${call}: ${direction === "min" ? "lower" : "higher"} is better` };
+  const byDefinition = agreed(defined);
+  if (byDefinition !== undefined) return byDefinition;
+  const goals = new Map<Direction, string>();
+  for (const { name, goal } of sources.goals) {
+    if (name === key) goals.set(goal === "minimize" ? "min" : "max", `the sweep's goal is to ${goal} ${name}`);
   }
+  const byGoal = agreed(goals);
+  if (byGoal !== undefined) return byGoal;
   return directionFromName(key);
 }
 
@@ -75,11 +97,11 @@ export function keyDirection(key: string, runDefs: readonly (readonly MetricDef[
 export function bestOf(
   key: string,
   values: readonly (JsonValue | undefined)[],
-  runDefs: readonly (readonly MetricDef[])[],
+  sources: DirectionSources,
 ): BestMark | null {
   const numbers = values.flatMap((v, i) => (typeof v === "number" && Number.isFinite(v) ? [{ v, i }] : []));
   if (numbers.length < 2) return null;
-  const direction = keyDirection(key, runDefs);
+  const direction = keyDirection(key, sources);
   if (!direction) return null;
   const pick = direction.direction === "min" ? Math.min : Math.max;
   const target = pick(...numbers.map((n) => n.v));
