@@ -40,6 +40,7 @@ def log_demo(store_dir: Path) -> Demo:
         tags=["baseline", "small"],
         notes="the first one",
     )
+    alpha.define_metric("val/*", summary="max")
     for step in range(50):
         alpha.log({"loss": 1 / (step + 1), "acc": step / 50})
         if step % 10 == 9:

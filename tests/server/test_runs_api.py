@@ -16,7 +16,15 @@ ROW_FIELDS = {
     "runtime", "tags", "notes", "group", "job_type", "host", "history_rows", "last_step", "number",
     "config", "summary", "repro_score",
 }  # fmt: skip
-DETAIL_FIELDS = ROW_FIELDS | {"exit_code", "error", "program", "metric_keys", "media_count"}
+DETAIL_FIELDS = ROW_FIELDS | {
+    "exit_code",
+    "error",
+    "program",
+    "metric_keys",
+    "media_count",
+    "metric_defs",
+    "sweep_id",
+}
 
 
 def names(page: dict[str, Any]) -> list[str]:
@@ -188,6 +196,7 @@ def test_run_detail_has_nested_config_and_metric_keys(api: httpx.Client, demo: D
     assert run["metric_keys"] == ["acc", "loss", "val/acc"]
     assert (run["exit_code"], run["error"], run["media_count"]) == (0, None, 0)
     assert run["program"]
+    assert run["metric_defs"] == [{"name": "val/*", "summary": "max", "step_metric": None}]
     beta = api.get(f"/projects/demo/runs/{demo.beta}").json()
     assert beta["history_rows"] == LONG_STEPS + 1 and beta["summary"]["loss"] == "NaN"
 
@@ -196,6 +205,7 @@ def test_failed_run_detail(api: httpx.Client, demo: Demo) -> None:
     gamma = api.get(f"/projects/demo/runs/{demo.gamma}").json()
     assert (gamma["state"], gamma["exit_code"]) == ("failed", 1)
     assert gamma["metric_keys"] == ["epoch", "train/loss"]
+    assert (gamma["metric_defs"], gamma["sweep_id"]) == ([], None)
 
 
 @pytest.mark.parametrize("where", ["unknown", "other project"])

@@ -56,6 +56,8 @@ def test_one_sweep_has_config_trials_and_the_best(api: httpx.Client, sweep_id: s
     best = min(trials, key=lambda t: t["value"])
     assert body["best"]["run_id"] == best["run_id"] and body["best"]["value"] == best["value"]
     assert body["best"]["params"] == {"lr": 0.1, "model": {"width": 64}}
+    run = api.get(f"/projects/sweepy/runs/{trials[0]['run_id']}").json()
+    assert run["sweep_id"] == sweep_id
     assert api.get(f"/projects/sweepy/sweeps/{sweep_id}x").status_code == 404
     assert api.get(f"/projects/empty/sweeps/{sweep_id}").status_code == 404
 

@@ -60,5 +60,7 @@ def run_detail(info: RunInfo) -> dict[str, Any]:
         error=info.error,
         program=info.program,
         metric_keys=info.history_keys,
+        metric_defs=info.metric_defs,
+        sweep_id=info.sweep_id,
     )
     return detail

@@ -65,6 +65,14 @@ class RunPage(BaseModel):
     runs: list[RunRow]
 
 
+class MetricDef(BaseModel):
+    """One ``define_metric`` rule: keys matching the glob ``name`` summarize as ``summary``."""
+
+    name: str
+    summary: Literal["min", "max", "mean", "first", "last", "none"]
+    step_metric: str | None = None
+
+
 class RunDetail(RunRow):
     """One run: config nested as logged, plus what the run page shows."""
 
@@ -72,6 +80,10 @@ class RunDetail(RunRow):
     error: str | None
     program: str | None
     metric_keys: list[str]
+    metric_defs: list[MetricDef] = Field(
+        default_factory=list, description="define_metric rules in the order recorded"
+    )
+    sweep_id: str | None = Field(None, description="the sweep whose trial this run is")
     media_count: int = Field(0, description="media keys the run logged (images, tables...)")
 
 

@@ -38,6 +38,8 @@ class RunInfo:
     summary: dict[str, Any]
     tags: list[str] = field(default_factory=list)
     history_keys: list[str] = field(default_factory=list)
+    metric_defs: list[dict[str, Any]] = field(default_factory=list)
+    """``define_metric`` rules in the order recorded: ``{name, summary, step_metric}``."""
     history_rows: int = 0
     last_step: int | None = None
     last_seq: int = 0

@@ -392,6 +392,7 @@ class Store:
             summary=row["summary"],
             tags=sorted(tags),
             history_keys=row["history_keys"],
+            metric_defs=row["metric_defs"],
             history_rows=row["history_rows"],
             last_step=row["last_step"],
             last_seq=row["last_seq"],

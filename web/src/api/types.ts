@@ -44,12 +44,23 @@ export interface RunPage {
 }
 
 /** GET /projects/{p}/runs/{id}: config nested as logged, plus what the run page shows. */
+/** One define_metric rule: keys matching the glob `name` summarize as `summary`. */
+export interface MetricDef {
+  name: string;
+  summary: "min" | "max" | "mean" | "first" | "last" | "none";
+  step_metric: string | null;
+}
+
 export interface RunDetail extends Omit<RunRow, "config"> {
   config: Record<string, JsonValue>;
   exit_code: number | null;
   error: string | null;
   program: string | null;
   metric_keys: string[];
+  /** define_metric rules in the order recorded (the latest matching glob wins) */
+  metric_defs?: MetricDef[];
+  /** the sweep whose trial this run is */
+  sweep_id?: string | null;
   /** media keys the run logged (the Media tab shows when there are any) */
   media_count?: number;
 }

@@ -1,4 +1,5 @@
-// /p/:project/compare?runs=a,b — config differences, summaries side by side, and shared charts.
+// /p/:project/compare?runs=a,b[&diff=all] — runs added and removed in place, config and summary
+// differences (equal rows hidden unless diff=all), the best summary value per row, shared charts.
 import { useQueries } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
@@ -6,10 +7,14 @@ import type { RunDetail } from "../../api/types";
 import { ChartsPane } from "../../components/ChartsPane";
 import { runColor } from "../../lib/colors";
 import { flatten } from "../../lib/flatten";
+import { plural } from "../../lib/plural";
 import { joinList, splitList } from "../../lib/urlList";
 import { runQuery } from "../run/state/queries";
-import { DiffTable } from "./components/DiffTable";
-import { diffRows, visibleRows } from "./state/diff";
+import { CompareHeader } from "./components/CompareHeader";
+import { DiffSection, tableView } from "./components/DiffSection";
+import { diffRows } from "./state/diff";
+import { withRun, withoutRun } from "./state/runList";
+import { useSweepGoals } from "./state/sweepGoals";
 
 export function ComparePage() {
   const { project = "" } = useParams();
@@ -25,11 +30,13 @@ export function ComparePage() {
   const failed = results.filter((r) => r.isError);
   const loading = results.some((r) => r.isPending);
 
+  const goals = useSweepGoals(project, runs);
+
   const runsKey = runs.map((r) => `${r.id}:${r.updated_at}`).join(",");
-  const { config, summary } = useMemo(
+  const { configRows, summaryRows } = useMemo(
     () => ({
-      config: diffRows(runs.map((r) => flatten(r.config))),
-      summary: diffRows(runs.map((r) => r.summary)),
+      configRows: diffRows(runs.map((r) => flatten(r.config))),
+      summaryRows: diffRows(runs.map((r) => r.summary)),
     }),
     [runsKey],
   );
@@ -43,7 +50,7 @@ export function ComparePage() {
     [runsKey],
   );
 
-  const setParam = (key: string, value: string | null) =>
+  const setParam = (key: string, value: string | null, replace: boolean) =>
     setParams(
       (prev) => {
         const next = new URLSearchParams(prev);
@@ -51,50 +58,48 @@ export function ComparePage() {
         else next.set(key, value);
         return next;
       },
-      { replace: true },
+      { replace },
     );
+  // adding and removing runs push a history entry: Back undoes them
+  const setRuns = (next: string[]) => setParam("runs", next.length ? joinList(next) : null, false);
+  const header = (
+    <CompareHeader
+      project={project}
+      ids={ids}
+      runs={runs}
+      onAdd={(run) => setRuns(withRun(ids, run.id))}
+      onRemove={(id) => setRuns(withoutRun(ids, id))}
+    />
+  );
 
   if (ids.length === 0) {
     return (
-      <div className="page-message">
-        <h2>Nothing to compare</h2>
-        <p className="muted">Select runs in the workspace and press Compare.</p>
-        <Link to={`/p/${encodeURIComponent(project)}`}>Back to {project}</Link>
+      <div className="page compare-page" data-testid="compare-page">
+        {header}
+        <div className="page-message">
+          <h2>Nothing to compare</h2>
+          <p className="muted">Add runs above, or select runs in the workspace and press Compare.</p>
+          <Link to={`/p/${encodeURIComponent(project)}`}>Back to {project}</Link>
+        </div>
       </div>
     );
   }
 
-  const shownConfig = visibleRows(config, onlyDiff, search);
-  const shownSummary = visibleRows(summary, false, search);
-  const differing = config.filter((r) => r.differs).length;
+  // with one run every row agrees: hiding equal rows would hide everything
+  const comparable = runs.length > 1;
+  const hideEqual = onlyDiff && comparable;
+  const config = tableView(configRows, hideEqual, search);
+  const summary = tableView(summaryRows, hideEqual, search);
+  const hidden = config.hidden + summary.hidden;
+  const removeRun = (run: RunDetail) => setRuns(withoutRun(ids, run.id));
 
   return (
     <div className="page compare-page" data-testid="compare-page">
-      <div className="page-header">
-        <h1>Compare {ids.length} runs</h1>
-        <div className="compare-runs">
-          {runs.map((run) => (
-            <span key={run.id} className="compare-chip" data-testid="compare-run">
-              <span className="swatch" style={{ background: runColor(run) }} />
-              <Link to={`/p/${encodeURIComponent(project)}/r/${encodeURIComponent(run.id)}`}>{run.name}</Link>
-              {ids.length > 2 && (
-                <button
-                  type="button"
-                  className="tag-remove"
-                  aria-label={`Remove ${run.name} from the comparison`}
-                  onClick={() => setParam("runs", joinList(ids.filter((id) => id !== run.id)))}
-                >
-                  ×
-                </button>
-              )}
-            </span>
-          ))}
-        </div>
-      </div>
+      {header}
       {loading && <div className="muted">Loading runs…</div>}
       {failed.length > 0 && (
         <div className="error-text" role="alert">
-          {failed.length === 1 ? "1 run" : `${failed.length} runs`} could not be loaded:{" "}
+          {plural(failed.length, "run")} could not be loaded:{" "}
           {failed.map((r) => r.error?.message).join("; ")}
         </div>
       )}
@@ -103,43 +108,55 @@ export function ComparePage() {
           className="card-search"
           type="search"
           placeholder="Search keys and values"
+          aria-label="Search keys and values"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
           data-testid="compare-search"
         />
-        <label className="toggle">
+        <label className="toggle" title={comparable ? "Hide config and summary rows where every run agrees" : "Add a run to compare"}>
           <input
             type="checkbox"
             checked={onlyDiff}
+            disabled={!comparable}
             data-testid="only-differences"
             onChange={(e) => {
               setOnlyDiff(e.target.checked);
-              setParam("diff", e.target.checked ? null : "all");
+              setParam("diff", e.target.checked ? null : "all", true);
             }}
           />
-          Only differences
+          Differences only
         </label>
         <span className="muted small" data-testid="diff-count">
-          {differing} of {config.length} config keys differ
+          {hideEqual
+            ? `${plural(hidden, "row")} where every run agrees ${hidden === 1 ? "is" : "are"} hidden`
+            : comparable
+              ? `${config.differing + summary.differing} of ${configRows.length + summaryRows.length} rows differ`
+              : "Add a run to see differences"}
         </span>
       </div>
       <div className="compare-tables">
-        <section className="card">
-          <div className="card-header">
-            <h3>Config</h3>
-          </div>
-          {shownConfig.length ? (
-            <DiffTable testId="config-diff" runs={runs} rows={shownConfig} summary={false} highlight />
-          ) : (
-            <div className="muted pad">{onlyDiff ? "The configs are identical." : "No config keys."}</div>
-          )}
-        </section>
-        <section className="card">
-          <div className="card-header">
-            <h3>Summary</h3>
-          </div>
-          <DiffTable testId="summary-diff" runs={runs} rows={shownSummary} summary highlight={false} />
-        </section>
+        <DiffSection
+          title="Config"
+          testId="config-diff"
+          runs={runs}
+          view={config}
+          total={configRows.length}
+          summary={false}
+          hideEqual={hideEqual}
+          onRemove={removeRun}
+          goals={goals}
+        />
+        <DiffSection
+          title="Summary"
+          testId="summary-diff"
+          runs={runs}
+          view={summary}
+          total={summaryRows.length}
+          summary
+          hideEqual={hideEqual}
+          onRemove={removeRun}
+          goals={goals}
+        />
       </div>
       <div className="compare-charts">
         <ChartsPane project={project} runs={chartRuns} grouped={false} values={values} workspaceKey="compare" media />

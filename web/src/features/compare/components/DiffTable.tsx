@@ -1,56 +1,104 @@
 import type { RunDetail } from "../../../api/types";
 import { exactValue, formatValue, isNumeric } from "../../../lib/format";
 import { runColor } from "../../../lib/colors";
+import { bestOf, type BestMark, type DirectionSources } from "../state/best";
 import type { DiffRow } from "../state/diff";
+
+/** Width of the key column and the least width of a run column, in px (more runs scroll sideways). */
+const KEY_WIDTH = 260;
+const MIN_RUN_WIDTH = 130;
 
 interface DiffTableProps {
   testId: string;
   runs: RunDetail[];
   rows: DiffRow[];
+  /** summary rows: NaN/∞ read as numbers and the best value per row is marked */
   summary: boolean;
-  highlight: boolean;
+  onRemove: ((run: RunDetail) => void) | null;
+  /** equal rows are hidden: differing rows keep their mark but not their fill */
+  onlyDifferences: boolean;
+  /** sweep goals of the compared runs (their define_metric rules come with the runs) */
+  goals: DirectionSources["goals"];
 }
 
 /** Keys as rows, one column per run in its colour; rows whose values differ are marked. */
-export function DiffTable({ testId, runs, rows, summary, highlight }: DiffTableProps) {
+export function DiffTable({ testId, runs, rows, summary, onRemove, onlyDifferences, goals }: DiffTableProps) {
+  const sources: DirectionSources = { defs: runs.map((run) => run.metric_defs ?? []), goals };
   return (
     <div className="diff-scroll">
-      <table className="diff-table" data-testid={testId}>
+      <table
+        className={onlyDifferences ? "diff-table only-differences" : "diff-table"}
+        data-testid={testId}
+        style={{ minWidth: KEY_WIDTH + runs.length * MIN_RUN_WIDTH }}
+      >
+        <colgroup>
+          <col style={{ width: KEY_WIDTH }} />
+          {runs.map((run) => (
+            <col key={run.id} />
+          ))}
+        </colgroup>
         <thead>
           <tr>
             <th className="diff-key">Key</th>
             {runs.map((run) => (
-              <th key={run.id} style={{ borderTopColor: runColor(run) }} title={run.id}>
-                <span className="swatch" style={{ background: runColor(run) }} /> {run.name}
+              <th key={run.id} style={{ borderTopColor: runColor(run) }} title={`${run.name} (${run.id})`}>
+                <span className="diff-run-head">
+                  <span className="swatch" style={{ background: runColor(run) }} />
+                  <span className="diff-run-name">{run.name}</span>
+                  {onRemove && (
+                    <button
+                      type="button"
+                      className="tag-remove"
+                      aria-label={`Remove ${run.name} from the comparison`}
+                      title={`Remove ${run.name} from the comparison`}
+                      data-testid="remove-run-column"
+                      onClick={() => onRemove(run)}
+                    >
+                      ×
+                    </button>
+                  )}
+                </span>
               </th>
             ))}
           </tr>
         </thead>
         <tbody>
-          {rows.map((row) => (
-            <tr
-              key={row.key}
-              className={highlight && row.differs ? "differs" : ""}
-              data-testid="diff-row"
-              data-key={row.key}
-              data-differs={row.differs}
-            >
-              <td className="diff-key" title={row.key}>
-                {row.key}
-              </td>
-              {row.values.map((value, i) => (
-                <td
-                  key={runs[i]?.id ?? i}
-                  className={isNumeric(value, summary) ? "mono num" : "mono"}
-                  title={value === undefined ? "missing" : exactValue(value)}
-                >
-                  {value === undefined ? <span className="cell-missing">—</span> : formatValue(value, summary)}
+          {rows.map((row) => {
+            const best = summary ? bestOf(row.key, row.values, sources) : null;
+            return (
+              <tr
+                key={row.key}
+                className={row.differs && runs.length > 1 ? "differs" : ""}
+                data-testid="diff-row"
+                data-key={row.key}
+                data-differs={row.differs}
+              >
+                <td className="diff-key" title={row.key}>
+                  {row.key}
                 </td>
-              ))}
-            </tr>
-          ))}
+                {row.values.map((value, i) => (
+                  <ValueCell key={runs[i]?.id ?? i} value={value} summary={summary} best={best?.best.includes(i) ? best : null} />
+                ))}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>
+  );
+}
+
+function ValueCell({ value, summary, best }: { value: DiffRow["values"][number]; summary: boolean; best: BestMark | null }) {
+  const classes = ["mono", isNumeric(value, summary) ? "num" : "", best ? "best" : ""].filter(Boolean).join(" ");
+  const why = best ? `Best: ${best.direction === "min" ? "lowest" : "highest"} (${best.rule})` : "";
+  return (
+    <td className={classes} title={value === undefined ? "missing" : exactValue(value)} data-best={best ? "true" : undefined}>
+      {best && (
+        <span className="best-mark" role="img" aria-label={why} title={why} data-testid="best-mark">
+          ★
+        </span>
+      )}
+      {value === undefined ? <span className="cell-missing">—</span> : formatValue(value, summary)}
+    </td>
   );
 }

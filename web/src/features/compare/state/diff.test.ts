@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { flatten } from "../../../lib/flatten";
-import { diffRows, visibleRows } from "./diff";
+import { diffRows, equalCount, visibleRows } from "./diff";
 
 describe("flatten", () => {
   it("joins nested keys with dots and keeps lists and empty objects as values", () => {
@@ -39,5 +39,10 @@ describe("diffRows", () => {
     expect(visibleRows(rows, true, "").map((r) => r.key)).toEqual(["lr", "seed"]);
     expect(visibleRows(rows, false, "wid").map((r) => r.key)).toEqual(["model.width"]);
     expect(visibleRows(rows, false, "sgd").map((r) => r.key)).toEqual(["optimizer"]);
+  });
+
+  it("counts the rows where every run agrees", () => {
+    expect(equalCount(diffRows([a, b]))).toBe(2);
+    expect(equalCount(diffRows([a]))).toBe(4);
   });
 });

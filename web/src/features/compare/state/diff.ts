@@ -26,6 +26,11 @@ export function diffRows(records: readonly Record<string, JsonValue>[]): DiffRow
     });
 }
 
+/** How many rows the "differences only" toggle hides: those where every run agrees. */
+export function equalCount(rows: readonly DiffRow[]): number {
+  return rows.filter((row) => !row.differs).length;
+}
+
 /** Rows to show: matching the search (key or any value), and only differing rows when asked. */
 export function visibleRows(rows: readonly DiffRow[], onlyDiff: boolean, search: string): DiffRow[] {
   const needle = search.trim().toLowerCase();

@@ -1,0 +1,62 @@
+// One card of the compare page (Config or Summary): its table, or why it is empty, and its counts.
+import type { RunDetail } from "../../../api/types";
+import { plural } from "../../../lib/plural";
+import type { DirectionSources } from "../state/best";
+import { visibleRows, type DiffRow } from "../state/diff";
+import { DiffTable } from "./DiffTable";
+
+export interface TableView {
+  rows: DiffRow[];
+  /** rows matching the search that the "differences only" toggle hides */
+  hidden: number;
+  differing: number;
+}
+
+/** The rows a table shows under the search and the toggle, and how many the toggle hides. */
+export function tableView(rows: readonly DiffRow[], hideEqual: boolean, search: string): TableView {
+  const matching = visibleRows(rows, false, search);
+  const shown = hideEqual ? matching.filter((row) => row.differs) : matching;
+  return { rows: shown, hidden: matching.length - shown.length, differing: rows.filter((r) => r.differs).length };
+}
+
+interface DiffSectionProps {
+  title: string;
+  testId: string;
+  runs: RunDetail[];
+  view: TableView;
+  total: number;
+  summary: boolean;
+  hideEqual: boolean;
+  onRemove: (run: RunDetail) => void;
+  goals: DirectionSources["goals"];
+}
+
+export function DiffSection({ title, testId, runs, view, total, summary, hideEqual, onRemove, goals }: DiffSectionProps) {
+  const noun = summary ? "summary key" : "config key";
+  return (
+    <section className="card">
+      <div className="card-header">
+        <h3>{title}</h3>
+        <span className="muted small" data-testid={`${testId}-count`}>
+          {runs.length > 1 ? `${view.differing} of ${plural(total, noun)} differ` : plural(total, noun)}
+          {hideEqual && view.hidden > 0 && ` · ${view.hidden} equal hidden`}
+        </span>
+      </div>
+      {view.rows.length ? (
+        <DiffTable testId={testId} runs={runs} rows={view.rows} summary={summary}
+          onRemove={runs.length > 1 ? onRemove : null}
+          onlyDifferences={hideEqual}
+          goals={goals}
+        />
+      ) : (
+        <div className="muted pad" data-testid={`${testId}-empty`}>
+          {total === 0
+            ? `No ${noun}s.`
+            : view.hidden > 0
+              ? `Every run has the same ${title.toLowerCase()} (${plural(view.hidden, "row")} hidden).`
+              : "No key matches the search."}
+        </div>
+      )}
+    </section>
+  );
+}
