@@ -13,7 +13,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from cairn.artifacts import tracking
 from cairn.errors import TrialStopped, UsageError
 from cairn.journal.file import JournalReader
 from cairn.journal.records import Capture, ConfigUpdate, DefineMetric, RunFinish, SummaryUpdate
@@ -300,11 +299,15 @@ class Run:
         """Log a version of ``artifact`` as an output of this run; ``latest`` and ``aliases``
         point at it. Identical contents give the existing version. Waits until the contents are
         stored and the version assigned (``wait=False``: returns at once; ``.wait()`` later)."""
+        from cairn.artifacts import tracking  # the store's artifact tables: loaded when used
+
         return tracking.log_artifact(self, artifact, aliases, wait)
 
     def use_artifact(self, ref: str) -> ArtifactVersion:
         """Record that this run uses an artifact version, ``"name:alias"``, ``"name:v3"`` or
         ``"project/name:alias"``, and return it (``.download()`` fetches the files)."""
+        from cairn.artifacts import tracking
+
         return tracking.use_artifact(self, ref)
 
     # ---- the end ------------------------------------------------------------------------
