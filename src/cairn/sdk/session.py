@@ -248,6 +248,7 @@ def init(
         reader=resumed.reader if resumed else None,
     )
     run._capturer, run._console = capturer, console
+    run._store, run._keep_journal = store, settings.keep_journal
     if settings.system_metrics:
         run._sampler = _start_sampler(run, settings.system_interval, store_dir)
     with _lock:

@@ -37,6 +37,7 @@ from cairn.store.schema import (
     run_tags,
     runs,
 )
+from cairn.store.summary import SummaryState
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -302,6 +303,16 @@ class Store:
                 )
             tags = self._tags(conn, [run_id])
         return self._run_info(row, tags.get(run_id, []))
+
+    def summary_state(self, run_id: str) -> tuple[SummaryState, dict[str, Any]]:
+        """A run's summary aggregates with its ``define_metric`` rules, and its explicit values:
+        what a resumed run continues from when its journal is gone. Raises RunNotFoundError."""
+        query = select(runs.c.summary_state, runs.c.metric_defs, runs.c.summary_explicit)
+        with self._read() as conn:
+            row = conn.execute(query.where(runs.c.id == run_id)).first()
+        if row is None:
+            raise RunNotFoundError(f"no run with id {run_id!r} in {self.url}")
+        return SummaryState(row.summary_state, row.metric_defs), dict(row.summary_explicit)
 
     def find_run(self, ref: str) -> RunInfo:
         """A run by ``project/id``, ``id``, or a unique display name; raises RunNotFoundError."""
