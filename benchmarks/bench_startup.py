@@ -152,7 +152,7 @@ def main() -> None:
         c, j = median["cairn"][key], median["jsonl"][key]
         ratio = f"{c / j:.1f}x" if j > 0 else ""
         print(
-            f"{LABELS[key] + ' (' + unit + ')':<30}{fmt.format(c):>12}{fmt.format(j):>12}{ratio:>8}"
+            f"{LABELS[key] + ' (' + unit + ')':<32}{fmt.format(c):>12}{fmt.format(j):>12}{ratio:>8}"
         )
 
 
