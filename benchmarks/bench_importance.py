@@ -5,21 +5,29 @@ numeric, 3 categorical) and a metric that depends on 3 of them. For each, the ti
 `parameter_importance` (forest + permutation importance + correlations) against two baselines in
 the same run: fitting the same forest alone and reading its impurity importance (what the
 permutation step adds to), and the previous implementation, sklearn's ``permutation_importance``
-(which predicts each shuffled copy in its own call; ours stacks them into one ``predict``). Prints a table; it asserts nothing. Run with `make bench`.
+(which predicts each shuffled copy in its own call; ours stacks them into one ``predict``).
+Then the server call, ``POST /projects/{p}/importance`` on 100 runs through HTTP to a real
+``cairn ui``: the first call for a set of runs (computed) and a repeat (served from the memo). Prints a table; it asserts nothing. Run with `make bench`.
 """
 
 from __future__ import annotations
 
 import math
 import random
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import numpy as np
+from bench_api import T0, apply_many, serve
 
 from cairn.analysis import parameter_importance
 from cairn.analysis.importance import N_ESTIMATORS, N_REPEATS, RANDOM_STATE
+from cairn.journal.records import Record, RunFinish, RunStart, SummaryUpdate
+from cairn.store import Store
 
 SIZES = (20, 100, 500, 2000)
 REPEATS = 3
@@ -102,6 +110,57 @@ def main() -> None:
             f"{full * 1000:>17.0f} ms | {old / full:>6.1f}x | {', '.join(top)}"
         )
     print("targets: 100 runs in under 300 ms; a 500-run sweep in under 2 s")
+    server_rows()
+
+
+def stored_runs(n: int) -> Iterator[tuple[str, list[Record]]]:
+    configs, metrics = workload(n)
+    for i, (config, metric) in enumerate(zip(configs, metrics, strict=True)):
+        run_id = f"i{i:05d}"
+        yield (
+            run_id,
+            [
+                RunStart(
+                    seq=1,
+                    run_id=run_id,
+                    project="imp",
+                    name=run_id,
+                    created_at=T0 + i,
+                    config=config,
+                ),
+                SummaryUpdate(seq=2, set={"score": metric}),
+                RunFinish(seq=3, ts=T0 + i + 60),
+            ],
+        )
+
+
+def server_rows(n: int = 100) -> None:
+    """The importance route on n runs through HTTP: calls on new sets of runs (a window of n
+    run ids sliding by one, so the memo cannot answer) and repeats of one call."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store_dir = Path(tmp) / ".cairn"
+        store = Store.local(store_dir)
+        apply_many(store, stored_runs(n + REPEATS + 1), per_txn=1000)
+        store.close()
+        ids = [f"i{i:05d}" for i in range(n + REPEATS + 1)]
+        with (
+            serve(store_dir) as (url, _pid),
+            httpx.Client(base_url=f"{url}/api/v1", timeout=60) as client,
+        ):
+
+            def call(first: int) -> float:
+                start = time.perf_counter()
+                body = {"metric": "score", "run_ids": ids[first : first + n]}
+                client.post("/projects/imp/importance", json=body).raise_for_status()
+                return time.perf_counter() - start
+
+            call(0)  # warm-up: imports sklearn in the server
+            computed = min(call(k + 1) for k in range(REPEATS))
+            repeat = min(call(0) for _ in range(REPEATS))
+    print(f"server, POST /importance on {n} runs over HTTP, best of {REPEATS}:")
+    print(
+        f"  new set of runs (computed) {computed * 1000:.0f} ms | same runs again (memo) {repeat * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":
