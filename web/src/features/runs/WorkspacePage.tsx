@@ -63,12 +63,16 @@ export function WorkspacePage() {
   // Chosen over the whole project, not the loaded rows: a filter does not move the columns.
   const columns = useMemo(() => state.cols ?? defaultColumns(available.defaults), [state.cols, available.defaults]);
   const live = runs.some((run) => run.state === "running");
+  // Always from the unbrushed pages (the same request as the table's when nothing is brushed), so
+  // brushing does not hand the chart new runs and redraw it under the mouse.
+  const hideKey = state.hide.join(",");
+  const showKey = state.show.join(",");
   const analysisRuns = useMemo(() => {
-    if (!brushed) return runs.filter((run) => view.visible.has(run.id));
     const seen = new Set<string>();
     const all = (unbrushed.data?.pages ?? []).flatMap((page) => page.runs).filter((run) => !seen.has(run.id) && !!seen.add(run.id));
-    return all.filter((run, i) => isVisible(run.id, i, { hide: state.hide, show: state.show }));
-  }, [brushed, runs, view.visible, unbrushed.data, state.hide, state.show]);
+    const v = { hide: hideKey ? hideKey.split(",") : [], show: showKey ? showKey.split(",") : [] };
+    return all.filter((run, i) => isVisible(run.id, i, v));
+  }, [unbrushed.data, hideKey, showKey]);
 
   const error = pages.error;
   const filterError =

@@ -12,7 +12,7 @@ export function BrushChip({ filter, onClear }: BrushChipProps): JSX.Element {
     <div className="brush-chip" data-testid="brush-filter" title={`Brushed on the Analysis tab: ${filter}`}>
       <span className="brush-chip-label">Brush</span>
       <code className="brush-chip-text">{filter}</code>
-      <button type="button" aria-label="Clear brush" data-testid="brush-filter-clear" onClick={onClear}>
+      <button type="button" aria-label="Remove the brush from the table" data-testid="brush-filter-clear" onClick={onClear}>
         ×
       </button>
     </div>
