@@ -64,8 +64,6 @@ export function buildOption(
         axisTick: axisLine,
         axisLabel: { color: colors.muted, fontSize: 10, hideOverlap: true },
         splitLine: { show: false },
-        // Brush events only when the drag ends: each one filters the runs table through the URL.
-        realtime: false,
         areaSelectStyle: { width: 22, borderWidth: 1, borderColor: "#2f6fdb", color: "#2f6fdb", opacity: 0.2 },
       },
     },
