@@ -10,6 +10,8 @@ export interface ChartColors {
   background: string;
 }
 
+const BRUSH_STYLE = { width: 22, borderWidth: 1, borderColor: "#2f6fdb", color: "#2f6fdb", opacity: 0.25 };
+
 /** From worse to better: pale amber, rose, deep violet (readable on light and dark backgrounds). */
 export const SCALE = ["#f4c152", "#e0576b", "#6b3fa0"];
 
@@ -64,7 +66,6 @@ export function buildOption(
         axisTick: axisLine,
         axisLabel: { color: colors.muted, fontSize: 10, hideOverlap: true },
         splitLine: { show: false },
-        areaSelectStyle: { width: 22, borderWidth: 1, borderColor: "#2f6fdb", color: "#2f6fdb", opacity: 0.2 },
       },
     },
     parallelAxis: axes.map((axis, i) => ({
@@ -73,6 +74,8 @@ export function buildOption(
       name: shortName(axis.key),
       type: axis.kind,
       scale: axis.kind === "value",
+      // On each axis: ECharts does not take the brush style from parallelAxisDefault (it drew grey).
+      areaSelectStyle: BRUSH_STYLE,
       ...(axis.kind === "category" ? { data: axis.categories } : {}),
     })),
     visualMap: {
