@@ -16,6 +16,7 @@ import { SelectionBar } from "./components/SelectionBar";
 import { SplitPane } from "./components/SplitPane";
 import { ViewTabs } from "./components/ViewTabs";
 import { defaultColumns } from "./state/columnIds";
+import { moveColumn, shiftColumn } from "./state/columnOrder";
 import { isNumericColumn } from "./state/grouping";
 import { nextSort, orderExpression } from "./state/order";
 import { columnsQuery, useProjectRunTotal, useRunPages } from "./state/queries";
@@ -80,6 +81,15 @@ export function WorkspacePage() {
   );
   const onRemoveColumn = useCallback(
     (column: string) => update({ cols: columns.filter((c) => c !== column) }),
+    [update, columns],
+  );
+  const onMoveColumn = useCallback(
+    (column: string, target: string, side: "before" | "after") =>
+      update((s) => ({ cols: moveColumn(columns, s.pin, column, target, side) })),
+    [update, columns],
+  );
+  const onShiftColumn = useCallback(
+    (column: string, by: -1 | 1) => update((s) => ({ cols: shiftColumn(columns, s.pin, column, by) })),
     [update, columns],
   );
   const onToggleVisible = useCallback(
@@ -148,6 +158,8 @@ export function WorkspacePage() {
         onSort={onSort}
         onPin={onPin}
         onRemoveColumn={onRemoveColumn}
+        onMoveColumn={onMoveColumn}
+        onShiftColumn={onShiftColumn}
         onToggleVisible={onToggleVisible}
         onToggleSelect={onToggleSelect}
         onSelectAll={onSelectAll}
