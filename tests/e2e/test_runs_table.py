@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from tests.fakes.waiting import wait_for
 
 from .test_charts import fresh_workspace, open_charts, panel, saved_workspace
 
@@ -103,4 +104,115 @@ def test_the_swept_keys_are_in_view_at_1280x800_without_scrolling(page: Any, ser
     assert ids.index("config.model.width") < ids.index("tags"), ids
 
 
-__all__ += ["open_charts", "panel", "saved_workspace"]
+def _rgb(css: str) -> str:
+    """'rgb(18, 52, 86)' → '#123456'."""
+    r, g, b = (int(v) for v in re.findall(r"\d+", css)[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def legend_color(page: Any, key: str, name: str) -> str:
+    item = panel(page, key).get_by_test_id("legend-item").filter(has_text=name)
+    swatch = item.locator(".cc-legend-swatch")
+    return _rgb(swatch.evaluate("(el) => getComputedStyle(el).backgroundColor"))
+
+
+RUN = "mlp-0.1-32"
+
+
+def test_a_chosen_run_colour_draws_its_lines_survives_a_reload_and_reset_restores_it(
+    page: Any, server: str
+) -> None:
+    open_charts(page, server)
+    row = page.locator(f'[data-testid=run-row][data-run-name="{RUN}"]')
+    swatch = row.get_by_test_id("run-swatch")
+    default = swatch.get_attribute("data-color")
+    assert legend_color(page, "train/loss", RUN) == default
+    # choose from the palette with the keyboard: the popover opens on the current colour
+    swatch.click()
+    popover = page.get_by_test_id("color-popover")
+    expect(popover).to_be_visible()
+    expect(popover.locator("[aria-pressed=true]")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    chosen = page.evaluate("() => document.activeElement.dataset.color")
+    assert chosen and chosen != default
+    page.keyboard.press("Enter")
+    expect(popover).to_have_count(0)
+    expect(swatch).to_have_attribute("data-color", chosen)
+    for key in ("train/loss", "val/acc"):
+        expect(panel(page, key).get_by_test_id("legend-item").filter(has_text=RUN)).to_have_count(1)
+        assert legend_color(page, key, RUN) == chosen, key
+    # a hex colour typed in; Escape closes without a change
+    swatch.click()
+    page.get_by_test_id("color-hex").fill("#123456")
+    page.get_by_test_id("color-hex").press("Enter")
+    expect(swatch).to_have_attribute("data-color", "#123456")
+    swatch.click()
+    expect(popover).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(popover).to_have_count(0)
+    expect(swatch).to_have_attribute("data-color", "#123456")
+    run_id = row.get_attribute("data-run-id")
+
+    def saved_color() -> object:
+        return saved_workspace(server).get("runColors", {}).get(run_id)
+
+    assert wait_for(lambda: saved_color() == "#123456")
+    page.reload()
+    expect(swatch).to_have_attribute("data-color", "#123456")
+    expect(panel(page, "train/loss")).to_have_attribute("data-state", "ready", timeout=15_000)
+    assert legend_color(page, "train/loss", RUN) == "#123456"
+    # the compare page draws the run in that colour too
+    page.goto(f"{server}/p/demo/compare?runs={run_id}")
+    expect(page.locator("[data-testid=compare-run] .swatch").first).to_have_css(
+        "background-color", "rgb(18, 52, 86)"
+    )
+    # reset gives the palette's colour back, everywhere and after a reload
+    open_charts(page, server)
+    swatch.click()
+    page.get_by_test_id("color-reset").click()
+    expect(swatch).to_have_attribute("data-color", default or "")
+    assert legend_color(page, "train/loss", RUN) == default
+    assert wait_for(lambda: saved_color() is None)
+    page.reload()
+    expect(swatch).to_have_attribute("data-color", default or "")
+
+
+def test_hovering_a_group_row_emphasises_its_line_and_a_group_line_marks_its_row(
+    page: Any, server: str
+) -> None:
+    open_charts(page, server, "?group=config.optimizer")
+    adam = page.locator('[data-testid=group-row][data-group="adam"]')
+    expect(adam).to_be_visible()
+    adam_ids = [
+        r.get_attribute("data-run-id")
+        for r in page.locator("[data-testid=run-row]").all()
+        if r.locator('[data-column="config.optimizer"]').inner_text().strip() == "adam"
+    ]
+    assert len(adam_ids) == 3, adam_ids
+    adam.locator("[data-column]").first.hover()
+    expect(adam).to_have_attribute("data-hovered", "true")
+    for key in ("train/loss", "val/acc"):
+        expect(panel(page, key)).to_have_attribute("data-emphasis", re.compile("|".join(adam_ids)))
+    expect(page.locator('[data-testid=group-row][data-group="sgd"]')).not_to_have_attribute(
+        "data-hovered", "true"
+    )
+    page.get_by_test_id("workspace-tabs").hover()
+    expect(adam).not_to_have_attribute("data-hovered", "true")
+    expect(panel(page, "train/loss")).not_to_have_attribute("data-emphasis", re.compile("."))
+    # hovering a group's line marks its group row: sweep up the plot until a line is nearest
+    box = panel(page, "train/loss").locator(".u-over").bounding_box()
+    assert box is not None
+    near = page.locator("[data-testid=chart-tooltip]:visible .cc-tip-near .cc-tip-name")
+    name = None
+    for step in range(40):
+        page.mouse.move(
+            box["x"] + box["width"] * 0.25, box["y"] + box["height"] * (0.98 - step * 0.024)
+        )
+        if near.count() == 1:
+            name = near.inner_text()
+            break
+    assert name is not None, "no line came near the cursor"
+    group = "adam" if "adam" in name else "sgd"
+    expect(page.locator(f'[data-testid=group-row][data-group="{group}"]')).to_have_attribute(
+        "data-hovered", "true"
+    )

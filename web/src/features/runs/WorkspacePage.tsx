@@ -5,6 +5,7 @@ import { useNavigate, useParams } from "react-router-dom";
 import { api, ApiRequestError } from "../../api/client";
 import type { RunRow } from "../../api/types";
 import { NotFound } from "../../app/NotFound";
+import { useRunColorOverrides } from "../../lib/useRunColorOverrides";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ColumnPicker } from "./components/ColumnPicker";
 import { BadFilter, NoRunsMatch, NoRunsYet } from "./components/EmptyRuns";
@@ -34,6 +35,7 @@ export function WorkspacePage() {
   const [state, update] = useWorkspaceState();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const anchor = useRef<string | null>(null);
+  const onChooseColor = useRunColorOverrides(project);
 
   const columnsInfo = useQuery(columnsQuery(project));
   const pages = useRunPages(project, { filter: state.filter, search: state.q, order: orderExpression(state.sort) });
@@ -164,6 +166,7 @@ export function WorkspacePage() {
         onToggleSelect={onToggleSelect}
         onSelectAll={onSelectAll}
         onToggleGroup={onToggleGroup}
+        onChooseColor={onChooseColor}
       />
     );
 

@@ -48,6 +48,8 @@ export interface RunsTableProps {
   onToggleSelect: (id: string, range: boolean) => void;
   onSelectAll: (selected: boolean) => void;
   onToggleGroup: (value: string) => void;
+  /** a run's colour chosen in its swatch's palette (null: back to the default) */
+  onChooseColor: (id: string, color: string | null) => void;
 }
 
 export function RunsTable(props: RunsTableProps) {
@@ -195,6 +197,7 @@ export function RunsTable(props: RunsTableProps) {
                 now={now}
                 onToggleVisible={props.onToggleVisible}
                 onToggleSelect={props.onToggleSelect}
+                onChooseColor={props.onChooseColor}
               />
             );
           })}
