@@ -191,6 +191,8 @@ def test_hovering_a_group_row_emphasises_its_line_and_a_group_line_marks_its_row
     assert len(adam_ids) == 3, adam_ids
     adam.locator("[data-column]").first.hover()
     expect(adam).to_have_attribute("data-hovered", "true")
+    # the group's row stands for its line: none of its run rows is marked as well
+    expect(page.locator("[data-testid=run-row][data-hovered=true]")).to_have_count(0)
     for key in ("train/loss", "val/acc"):
         expect(panel(page, key)).to_have_attribute("data-emphasis", re.compile("|".join(adam_ids)))
     expect(page.locator('[data-testid=group-row][data-group="sgd"]')).not_to_have_attribute(

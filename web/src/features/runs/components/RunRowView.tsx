@@ -17,6 +17,8 @@ interface RunRowViewProps {
   dataColumns: Map<string, DataColumn>;
   visible: boolean;
   selected: boolean;
+  /** the table is grouped: a line stands for a group, so the group's row shows the shared hover */
+  grouped: boolean;
   now: number;
   onToggleVisible: (ids: string[], visible: boolean) => void;
   onToggleSelect: (id: string, range: boolean) => void;
@@ -28,7 +30,8 @@ function RunRowViewInner(props: RunRowViewProps) {
   const color = useRunColor(run);
   // Hover is shared with the charts: hovering this row emphasises the run's lines, and hovering
   // one of its lines highlights this row.
-  const hovered = useIsHoveredRun(run.id);
+  const hoveredHere = useIsHoveredRun(run.id);
+  const hovered = hoveredHere && !props.grouped;
   return (
     <div
       className={`rt-row${selected ? " selected" : ""}${visible ? "" : " dimmed"}${hovered ? " hovered" : ""}`}

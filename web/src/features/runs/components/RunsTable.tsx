@@ -194,6 +194,7 @@ export function RunsTable(props: RunsTableProps) {
                 dataColumns={dataColumns}
                 visible={props.visible.has(row.run.id)}
                 selected={props.selected.has(row.run.id)}
+                grouped={props.groupBy !== null}
                 now={now}
                 onToggleVisible={props.onToggleVisible}
                 onToggleSelect={props.onToggleSelect}
