@@ -166,6 +166,11 @@ def test_a_chosen_run_colour_draws_its_lines_survives_a_reload_and_reset_restore
     expect(page.locator("[data-testid=compare-run] .swatch").first).to_have_css(
         "background-color", "rgb(18, 52, 86)"
     )
+    # and so does the run's own page
+    page.goto(f"{server}/p/demo/r/{run_id}")
+    expect(page.locator(".run-title-row .swatch")).to_have_css(
+        "background-color", "rgb(18, 52, 86)"
+    )
     # reset gives the palette's colour back, everywhere and after a reload
     open_charts(page, server)
     swatch.click()
