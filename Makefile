@@ -56,6 +56,7 @@ test: lint typecheck web-check web chromium
 
 bench: $(STAMP) web chromium
 	$(PY) benchmarks/bench_logging.py
+	$(PY) benchmarks/bench_startup.py
 	$(PY) benchmarks/bench_kill.py
 	$(PY) benchmarks/bench_sync.py
 	$(PY) benchmarks/bench_api.py

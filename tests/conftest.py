@@ -39,6 +39,13 @@ def store_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def keep_journal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep finished runs' journals (removed by default once the store holds them all), for
+    tests that read or tamper with a finished run's journal."""
+    monkeypatch.setenv("CAIRN_KEEP_JOURNAL", "1")
+
+
+@pytest.fixture
 def no_open_run() -> Iterator[None]:
     """Finishes a run a test left open, so the next test starts without a current run."""
     yield

@@ -132,3 +132,12 @@ def test_importing_cairn_is_light() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     ).stdout.splitlines()
     assert out == ["cairn cairn._version cairn.errors", "True"]
+
+
+def test_documented_subpackages_load_on_first_use() -> None:
+    """``except cairn.sweeps.TrialStopped`` works after a bare ``import cairn``."""
+    probe = "import cairn\nprint(cairn.sweeps.TrialStopped.__name__, callable(cairn.analysis.parameter_importance))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert out.split() == ["TrialStopped", "True"]

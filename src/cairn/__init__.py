@@ -71,6 +71,10 @@ _LAZY = {
 """The public names that load the SDK when first used: ``import cairn`` stays light, and
 ``import cairn.server`` (which runs this file first) loads no SDK module."""
 
+_SUBPACKAGES = ("analysis", "sweeps")
+"""Subpackages the docs reach through ``cairn.`` (``except cairn.sweeps.TrialStopped``): imported
+on first use, as ``import cairn`` no longer loads them as a side effect."""
+
 __all__ = [
     "Api",
     "ApiRun",
@@ -147,6 +151,8 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(module), name)
         globals()[name] = value  # looked up once
         return value
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"cairn.{name}")
     if name in ("config", "summary"):
         from cairn.sdk.session import current
 

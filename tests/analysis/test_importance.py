@@ -126,3 +126,25 @@ def test_nested_configs_are_flattened_into_dotted_names() -> None:
     result = parameter_importance(configs, metrics)
     assert result.parameters[0].name == "model.width"
     assert {p.name for p in result.parameters} == {"model.width", "lr"}
+
+
+def test_the_three_parameters_the_metric_depends_on_rank_top_among_ten() -> None:
+    """100 runs, 10 parameters (7 noise, numeric and categorical); the metric depends on lr,
+    dropout and the optimizer. The speed-up of the permutation step must not cost this ranking."""
+    rng = random.Random(13)
+    configs: list[dict[str, Any]] = []
+    metrics: list[float | None] = []
+    for _ in range(100):
+        config: dict[str, Any] = {f"noise{i}": rng.random() for i in range(5)}
+        config["lr"] = 10 ** rng.uniform(-5, -1)
+        config["dropout"] = rng.uniform(0, 0.5)
+        config["optimizer"] = rng.choice(["adam", "sgd", "rmsprop"])
+        config["act"] = rng.choice(["relu", "gelu"])
+        config["aug"] = rng.choice([True, False])
+        configs.append(config)
+        bonus = {"adam": 1.0, "sgd": 0.0, "rmsprop": 0.5}[config["optimizer"]]
+        metrics.append((math.log10(config["lr"]) + 3) ** 2 + 4 * config["dropout"] + bonus)
+    result = parameter_importance(configs, metrics)
+    top = [p.name for p in result.parameters[:3]]
+    assert sorted(top) == ["dropout", "lr", "optimizer"]
+    assert sum(p.importance for p in result.parameters[:3]) > 0.9

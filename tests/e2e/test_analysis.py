@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from tests.fakes.server import serve
@@ -17,6 +19,8 @@ import cairn
 expect = pytest.importorskip("playwright.sync_api").expect
 
 RUNS = 20
+BRUSH_RUNS = 45
+OPTIMIZERS = ("adam", "rmsprop", "sgd")
 
 
 def log_sweep_like_runs(store_dir: Path) -> None:
@@ -31,9 +35,37 @@ def log_sweep_like_runs(store_dir: Path) -> None:
         run.finish(quiet=True)
 
 
+def log_brushing_runs(store_dir: Path) -> dict[str, tuple[str, float]]:
+    """BRUSH_RUNS runs of project "brushing": an optimizer (categorical) and lr; returns each run's
+    (optimizer, val/loss) by name."""
+    rng = random.Random(1)
+    truth: dict[str, tuple[str, float]] = {}
+    for i in range(BRUSH_RUNS):
+        lr = 10 ** rng.uniform(-4, -1)
+        opt = OPTIMIZERS[i % 3]
+        loss = round((math.log10(lr) + 2.5) ** 2 + 0.2 * (i % 3), 6)
+        name = f"b-{i:02d}"
+        run = cairn.init(
+            project="brushing", dir=store_dir, name=name, config={"lr": lr, "opt": opt}
+        )
+        run.log({"val/loss": loss})
+        run.finish(quiet=True)
+        truth[name] = (opt, loss)
+    return truth
+
+
 @pytest.fixture(scope="module")
-def analysis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store_dir = tmp_path_factory.mktemp("analysis") / ".cairn"
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("analysis") / ".cairn"
+
+
+@pytest.fixture(scope="module")
+def brushing_truth(store_dir: Path) -> dict[str, tuple[str, float]]:
+    return log_brushing_runs(store_dir)
+
+
+@pytest.fixture(scope="module")
+def analysis_server(store_dir: Path, brushing_truth: dict[str, tuple[str, float]]) -> Iterator[str]:
     log_sweep_like_runs(store_dir)
     with serve(store_dir) as running:
         yield running.url
@@ -121,3 +153,93 @@ def test_too_few_runs_show_a_note_instead_of_numbers(page: Any, analysis_server:
     expect(page.get_by_test_id("analysis-no-axes")).to_be_visible()
     expect(page.get_by_test_id("parallel-coordinates")).to_have_count(0)
     expect(page.get_by_test_id("analysis-count")).to_have_text("1 run")
+
+
+def url_brush(page: Any) -> tuple[dict[str, list[list[float]]], str]:
+    """The drawn brush (?brush=) and the runs filter it became (?brushed=) in the page's URL."""
+    query = parse_qs(urlparse(page.url).query)
+    return json.loads(query.get("brush", ["{}"])[0]), query.get("brushed", [""])[0]
+
+
+def table_names(page: Any) -> set[str]:
+    return {row.get_attribute("data-run-name") for row in page.get_by_test_id("run-row").all()}
+
+
+def test_brushing_filters_the_runs_table_and_clearing_restores_it(
+    page: Any, analysis_server: str, brushing_truth: dict[str, tuple[str, float]]
+) -> None:
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(f"{analysis_server}/p/brushing?view=analysis")
+    chart = page.get_by_test_id("parallel-coordinates")
+    expect(chart).to_have_attribute("data-axes", "lr,opt,val/loss")
+    expect(chart).to_have_attribute("data-axis-kinds", "log,category,value")
+    run_count = page.get_by_test_id("run-count")
+    expect(run_count).to_have_text(f"{BRUSH_RUNS} runs")
+
+    # the best (lowest) third of val/loss
+    brush_axis(page, 2, 0.6, 1.0)
+    expect(page.get_by_test_id("brush-filter")).to_be_visible()
+    brush, text = url_brush(page)
+    [[lo, hi]] = brush["val/loss"]
+    assert text == f"summary.val/loss >= {lo:g} and summary.val/loss <= {hi:g}"
+    in_range = {name for name, (_, loss) in brushing_truth.items() if lo <= loss <= hi}
+    assert 0 < len(in_range) < BRUSH_RUNS
+    expect(run_count).to_have_text(f"{len(in_range)} of {BRUSH_RUNS} runs")
+    expect(page.get_by_test_id("run-row")).to_have_count(len(in_range))
+    assert table_names(page) == in_range
+    # the chart still draws every run, so the brush can be moved
+    expect(chart).to_have_attribute("data-line-count", str(BRUSH_RUNS))
+
+    # a categorical axis too, combined with AND: the middle category (rmsprop) only
+    brush_axis(page, 1, 0.4, 0.6)
+    expect(page.get_by_test_id("brush-filter")).to_contain_text('config.opt in ["rmsprop"]')
+    both = {name for name in in_range if brushing_truth[name][0] == "rmsprop"}
+    assert 0 < len(both) < len(in_range)
+    expect(run_count).to_have_text(f"{len(both)} of {BRUSH_RUNS} runs")
+    expect(page.get_by_test_id("run-row")).to_have_count(len(both))
+    assert table_names(page) == both
+    assert "config.opt" in url_brush(page)[1]
+
+    # brushing the metric axis again (a click outside the range drops it, then a new drag)
+    brush_axis(page, 2, 0.1, 0.1)
+    brush_axis(page, 2, 0.3, 0.7)
+    expect(page).not_to_have_url(re.compile(rf"brushed=[^&]*{hi}"))
+    brush, _ = url_brush(page)
+    [[lo2, hi2]] = brush["val/loss"]
+    moved = {
+        name
+        for name, (opt, loss) in brushing_truth.items()
+        if opt == "rmsprop" and lo2 <= loss <= hi2
+    }
+    assert (lo2, hi2) != (lo, hi) and len(moved) > 0
+    expect(run_count).to_have_text(f"{len(moved)} of {BRUSH_RUNS} runs")
+    expect(page.get_by_test_id("run-row")).to_have_count(len(moved))
+    assert table_names(page) == moved
+
+    # the chip clears the brush: the table, the URL and the chart's ranges
+    page.get_by_test_id("brush-filter-clear").click()
+    expect(page.get_by_test_id("brush-filter")).to_have_count(0)
+    expect(run_count).to_have_text(f"{BRUSH_RUNS} runs")
+    expect(page.get_by_test_id("analysis-count")).to_have_text(f"{BRUSH_RUNS} runs")
+    assert url_brush(page) == ({}, "")
+
+
+def test_the_best_first_list_shows_that_it_scrolls(page: Any, analysis_server: str) -> None:
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(f"{analysis_server}/p/brushing?view=analysis")
+    expect(page.get_by_test_id("analysis-list-count")).to_have_text(
+        f"10 of {BRUSH_RUNS} shown · scroll"
+    )
+    run_list = page.get_by_test_id("analysis-run-list")
+    expect(run_list).to_have_class(re.compile(r"an-scrolls"))
+    sizes = run_list.evaluate(
+        "el => ({client: el.clientHeight, scroll: el.scrollHeight, overflow: getComputedStyle(el).overflowY,"
+        " row: el.querySelector('li').offsetHeight})"
+    )
+    assert sizes["scroll"] > sizes["client"] + 20 * sizes["row"]  # far more rows behind the edge
+    assert abs(sizes["client"] - 10 * sizes["row"]) <= 2  # ten rows fit exactly
+    # a scrollbar always drawn (headless Chromium hides scrollbars, so read the style, not its width)
+    assert sizes["overflow"] == "scroll"
+    # the list is best first: val/loss ascending
+    values = [float(v) for v in run_list.locator("li .an-num").all_inner_texts()]
+    assert values == sorted(values) and len(values) == BRUSH_RUNS

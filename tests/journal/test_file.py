@@ -26,8 +26,9 @@ from cairn.journal.file import (
     JournalReader,
     JournalWriter,
     read_journal,
+    remove_applied_journal,
 )
-from cairn.journal.records import History, Record, RunFinish, encode
+from cairn.journal.records import History, Record, RunFinish, RunStart, encode
 
 
 class _Contains(str):
@@ -516,3 +517,27 @@ def test_no_batch_starts_right_after_damage(
     assert all(len(b) <= max_records for b in batches)
     for before, after in itertools.pairwise(batches):
         assert after[0] == before[-1] + 1, batches
+
+
+def test_an_applied_journal_is_removed_with_its_empty_folder(tmp_path: Path) -> None:
+    path = tmp_path / "runs" / "r1" / "journal"
+    writer = JournalWriter(path)
+    writer.append([RunStart(seq=1, run_id="r1", project="p", name="n", created_at=0.0)])
+    size = writer.bytes_written
+    writer.close()
+    assert remove_applied_journal(path, size)
+    assert not path.parent.exists()
+
+
+def test_a_journal_resumed_or_grown_since_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "runs" / "r1" / "journal"
+    writer = JournalWriter(path)
+    writer.append([RunStart(seq=1, run_id="r1", project="p", name="n", created_at=0.0)])
+    size = writer.bytes_written
+    writer.close()
+    again = JournalWriter(path)  # another process continues the run: it holds the lock
+    assert not remove_applied_journal(path, size)
+    again.append([RunStart(seq=2, run_id="r1", project="p", name="n", created_at=0.0)])
+    again.close()
+    assert not remove_applied_journal(path, size)  # it grew: the store lacks the rest
+    assert len(read_journal(path).records) == 2

@@ -20,7 +20,7 @@ from cairn.sdk.location import journal_path
 from cairn.store.store import Store
 from cairn.sync.syncer import sync_journal
 
-pytestmark = pytest.mark.usefixtures("no_open_run")
+pytestmark = pytest.mark.usefixtures("no_open_run", "keep_journal")
 
 
 def _first_run(mode: str = "online") -> cairn.Run:
@@ -46,9 +46,16 @@ def _rows(store_dir: Path, path: str) -> list[tuple[int, dict[str, float]]]:
     ]
 
 
+@pytest.mark.parametrize("journal", ["kept", "removed on finish"])
 @pytest.mark.parametrize("resume", ["allow", "must"])
-def test_resume_continues_steps_config_and_summary(store_dir: Path, resume: str) -> None:
+def test_resume_continues_steps_config_and_summary(
+    store_dir: Path, resume: str, journal: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if journal == "removed on finish":
+        monkeypatch.delenv("CAIRN_KEEP_JOURNAL")
     first = _first_run()
+    assert first.journal is not None
+    assert first.journal.exists() == (journal == "kept")
     run = cairn.init(project="r", id="run-1", resume=resume, config={"epochs": 5})
     assert run.name == first.name
     assert run.step == 3

@@ -17,7 +17,7 @@ from cairn.errors import UsageError
 from cairn.journal.file import read_journal
 from cairn.journal.records import History, MediaLog
 
-pytestmark = pytest.mark.usefixtures("no_open_run", "store_dir")
+pytestmark = pytest.mark.usefixtures("no_open_run", "store_dir", "keep_journal")
 
 
 def _model() -> torch.nn.Module:

@@ -108,3 +108,37 @@ def test_bad_requests_are_4xx_with_a_message(
 def test_an_unknown_project_is_404(client: httpx.Client) -> None:
     response = client.post("/projects/nope/importance", json={"metric": "val_loss"})
     assert response.status_code == 404
+
+
+def test_a_new_run_or_a_changed_summary_changes_the_answer(
+    client: httpx.Client, store_dir: Path
+) -> None:
+    """The server keeps results by their input: asking again after the runs change never gives
+    the old answer. Its own project, so the runs of the other tests stay as they are."""
+    ids = []
+    for i in range(6):
+        run = cairn.init(project="imp-memo", dir=store_dir, name=f"m{i}", config={"a": i, "b": -i})
+        run.log({"score": float(i)})
+        run.finish(quiet=True)
+        ids.append(run.id)
+
+    def ask() -> dict[str, object]:
+        response = client.post("/projects/imp-memo/importance", json={"metric": "score"})
+        assert response.status_code == 200, response.text
+        answer: dict[str, object] = response.json()
+        return answer
+
+    first = ask()
+    assert first["runs"] == 6 and ask() == first
+    extra = cairn.init(project="imp-memo", dir=store_dir, name="m6", config={"a": 6, "b": -6})
+    extra.log({"score": 6.0})
+    extra.finish(quiet=True)
+    assert ask()["runs"] == 7
+    resumed = cairn.init(project="imp-memo", dir=store_dir, id=ids[0], resume="must")
+    resumed.summary["score"] = 100.0
+    resumed.finish(quiet=True)
+    changed = ask()
+    assert changed["runs"] == 7
+    correlations = {p["name"]: p["correlation"] for p in changed["parameters"]}  # type: ignore[attr-defined]
+    before = {p["name"]: p["correlation"] for p in first["parameters"]}  # type: ignore[attr-defined]
+    assert correlations["a"] != before["a"]

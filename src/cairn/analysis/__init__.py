@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cairn.analysis.cache import ImportanceMemo
 from cairn.analysis.importance import (
     MIN_RUNS,
     Importance,
@@ -10,4 +11,11 @@ from cairn.analysis.importance import (
     varying_keys,
 )
 
-__all__ = ["MIN_RUNS", "Importance", "ParameterImportance", "parameter_importance", "varying_keys"]
+__all__ = [
+    "MIN_RUNS",
+    "Importance",
+    "ImportanceMemo",
+    "ParameterImportance",
+    "parameter_importance",
+    "varying_keys",
+]

@@ -15,6 +15,7 @@ bad frame is one of two things:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import struct
@@ -28,6 +29,7 @@ from typing import BinaryIO
 
 import msgspec
 
+from cairn.errors import RunLockedError
 from cairn.journal.lock import JournalLock, fsync_dir, make_dirs
 from cairn.journal.records import Record, decode, encode
 
@@ -324,6 +326,30 @@ def keep_damaged_copy(path: str | os.PathLike[str]) -> Path:
         copy = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
     shutil.copy2(path, copy)
     return copy
+
+
+def remove_applied_journal(path: str | os.PathLike[str], size: int) -> bool:
+    """Delete a journal whose every record the store has applied (the caller knows: its writer
+    wrote ``size`` bytes and the store confirmed the last seq). Done under the journal's lock, and
+    only if the file is still ``size`` bytes: a process that resumed the run since keeps it.
+    The run's folder goes too if nothing else is left in it. Returns whether it was removed."""
+    path = Path(path)
+    try:
+        lock = JournalLock.acquire(path)
+    except RunLockedError:
+        return False
+    try:
+        if path.stat().st_size != size:
+            return False
+        path.unlink()
+        fsync_dir(path.parent)
+    except FileNotFoundError:
+        return False
+    finally:
+        lock.release()
+    with contextlib.suppress(OSError):  # not empty (staged files), or already gone
+        path.parent.rmdir()
+    return True
 
 
 class JournalWriter:

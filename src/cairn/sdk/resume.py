@@ -101,16 +101,23 @@ def find_resumable(store_dir: Path, run_id: str, store: Store | None) -> Resumed
             info = store.run(run_id)
         except RunNotFoundError:
             info = None
-    if info is None:
+    if info is None or store is None:
         return found
     next_step = (info.last_step + 1) if info.last_step is not None else 0
-    if found is None:
+    if found is None:  # a finished run's applied journal is removed: the store has it all
+        summary, explicit = store.summary_state(run_id)
         fold = JournalFold(
-            config=info.config, tags=info.tags, next_seq=info.last_seq + 1, next_step=next_step
+            config=info.config,
+            tags=info.tags,
+            summary=summary,
+            explicit_summary=explicit,
+            next_seq=info.last_seq + 1,
+            next_step=next_step,
         )
         return Resumed(info.project, info.name, info.created_at, fold, None)
     if info.last_seq >= found.fold.next_seq:  # the journal is behind the store
         found.fold.next_seq = info.last_seq + 1
         found.fold.next_step = max(found.fold.next_step, next_step)
         found.fold.config, found.fold.tags = info.config, info.tags
+        found.fold.summary, found.fold.explicit_summary = store.summary_state(run_id)
     return found

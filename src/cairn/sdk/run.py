@@ -13,9 +13,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from cairn.artifacts import tracking
 from cairn.errors import TrialStopped, UsageError
-from cairn.journal.file import JournalReader
+from cairn.journal.file import JournalReader, remove_applied_journal
 from cairn.journal.records import Capture, ConfigUpdate, DefineMetric, RunFinish, SummaryUpdate
 from cairn.sdk.config import Config
 from cairn.sdk.media.pending import PendingMedia
@@ -89,6 +88,12 @@ class Run:
         self._artifact_jobs: list[threading.Thread] = []
         self._artifact_store: Store | None = None
         self._sampler: SystemSampler | None = None
+        self._store: Store | None = None
+        """The local store an online run syncs to (set by ``init``)."""
+        self._keep_journal = False
+        """Keep the journal once the store has applied all of it (``Settings.keep_journal``)."""
+        self._summary_at_end: dict[str, Any] | None = None
+        """The computed summary, read from the store once the journal is removed."""
         self._aside_rows = 0
         """Rows of background readings queued (not the script's rows)."""
         self._watchers: list[Watcher] = []
@@ -274,6 +279,8 @@ class Run:
 
     def _computed_summary(self) -> dict[str, Any]:
         """The summary of everything logged so far, folded from the journal on demand."""
+        if self._summary_at_end is not None:
+            return self._summary_at_end
         if self._writer is None or self._reader is None:
             return {}
         if not self._closed:
@@ -300,11 +307,15 @@ class Run:
         """Log a version of ``artifact`` as an output of this run; ``latest`` and ``aliases``
         point at it. Identical contents give the existing version. Waits until the contents are
         stored and the version assigned (``wait=False``: returns at once; ``.wait()`` later)."""
+        from cairn.artifacts import tracking  # the store's artifact tables: loaded when used
+
         return tracking.log_artifact(self, artifact, aliases, wait)
 
     def use_artifact(self, ref: str) -> ArtifactVersion:
         """Record that this run uses an artifact version, ``"name:alias"``, ``"name:v3"`` or
         ``"project/name:alias"``, and return it (``.download()`` fetches the files)."""
+        from cairn.artifacts import tracking
+
         return tracking.use_artifact(self, ref)
 
     # ---- the end ------------------------------------------------------------------------
@@ -349,8 +360,17 @@ class Run:
         if self._syncer is not None:
             synced = self._syncer.wait_synced(writer.written_seq, FINISH_TIMEOUT)
             self._syncer.stop(timeout=2.0)
+            if synced and not self._keep_journal and self._store is not None:
+                self._remove_journal(self._store, writer)
         if not quiet:
             self._report(state, synced)
+
+    def _remove_journal(self, store: Store, writer: Writer) -> None:
+        """The store has applied the whole journal (its history sealed by the finish record):
+        remove it, unless another process resumed the run since. ``run.summary`` then reads the
+        store's aggregates, which are the same as the journal's."""
+        if remove_applied_journal(writer.journal.path, writer.journal.bytes_written):
+            self._summary_at_end = store.summary_state(self.id)[0].computed()
 
     def _report(self, state: str, synced: bool) -> None:
         rows = self._writer.rows_written - self._aside_rows if self._writer else 0

@@ -15,7 +15,7 @@ import traceback
 import warnings
 from pathlib import Path
 from types import TracebackType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from cairn.errors import UsageError
 from cairn.journal.file import JournalDamageWarning, JournalWriter, keep_damaged_copy
@@ -32,6 +32,9 @@ from cairn.sdk.settings import Settings
 from cairn.sdk.sweep_trial import sweep_trial_from_env
 from cairn.sdk.system import SystemSampler
 from cairn.sdk.writer import Writer
+
+if TYPE_CHECKING:
+    from cairn.store.store import Store
 
 MODES = ("online", "offline", "disabled")
 RESUME = ("allow", "must", "never")
@@ -136,9 +139,7 @@ def init(
         _current = run
         return run
     store_dir = find_store_dir(dir)
-    from cairn.store.store import DB_NAME, Store
-
-    store = Store.local(store_dir) if mode == "online" else None
+    store = _open_store(store_dir) if mode == "online" else None
     run_id = id or new_run_id()
     path = journal_path(store_dir, run_id)
     # Locked before reading where the run stands: a second process resuming it gets
@@ -149,7 +150,7 @@ def init(
         if id is not None:
             # Offline too, a run the local store already has must be continued, not restarted
             # at seq 1 (a later sync would skip every record the store thinks it has).
-            known = store or (Store.local(store_dir) if (store_dir / DB_NAME).exists() else None)
+            known = store or _open_store(store_dir, only_if_exists=True)
             resumed = find_resumable(store_dir, id, known)
         if resumed is not None and resume not in ("allow", "must"):
             raise UsageError(
@@ -247,6 +248,7 @@ def init(
         reader=resumed.reader if resumed else None,
     )
     run._capturer, run._console = capturer, console
+    run._store, run._keep_journal = store, settings.keep_journal
     if settings.system_metrics:
         run._sampler = _start_sampler(run, settings.system_interval, store_dir)
     with _lock:
@@ -255,6 +257,16 @@ def init(
     if trial is not None:
         _stop_on_sigterm()
     return run
+
+
+def _open_store(store_dir: Path, only_if_exists: bool = False) -> Store | None:
+    """The local store (None if ``only_if_exists`` and there is none yet). Imported here: an
+    offline run never loads SQLAlchemy."""
+    from cairn.store.store import DB_NAME, Store
+
+    if only_if_exists and not (store_dir / DB_NAME).exists():
+        return None
+    return Store.local(store_dir)
 
 
 def _stop_on_sigterm() -> None:

@@ -73,6 +73,8 @@ class Settings:
     - ``code_limit_bytes``: the code snapshot stops at this many bytes, with a note saying so.
     - ``system_metrics``: sample CPU, memory, disk, network and GPUs in the background.
     - ``system_interval``: seconds between two samples of the system metrics.
+    - ``keep_journal``: keep the run's journal after ``finish()`` even when the store has applied
+      all of it (by default it is then removed; offline and unsynced runs always keep theirs).
     """
 
     capture_git: bool = field(default_factory=lambda: _flag("CAIRN_CAPTURE_GIT", True))
@@ -87,6 +89,7 @@ class Settings:
     )
     system_metrics: bool = field(default_factory=lambda: _flag("CAIRN_SYSTEM_METRICS", True))
     system_interval: float = field(default_factory=lambda: _seconds("CAIRN_SYSTEM_INTERVAL", 10.0))
+    keep_journal: bool = field(default_factory=lambda: _flag("CAIRN_KEEP_JOURNAL", False))
 
     def __post_init__(self) -> None:
         interval = self.system_interval

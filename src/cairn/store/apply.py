@@ -30,7 +30,7 @@ from cairn.store.blobs import BlobStore
 from cairn.store.capture import apply_capture
 from cairn.store.console import append_console
 from cairn.store.media import apply_media
-from cairn.store.schema import projects, run_tags, runs
+from cairn.store.schema import INDEX_COLUMNS, projects, run_tags, runs
 from cairn.store.summary import SummaryState
 
 
@@ -152,7 +152,7 @@ class _RunUpdate:
         self.latest = row["heartbeat_at"]
 
     def add_rows(self, table: pa.Table) -> None:
-        keys = table.column_names[len(history.INDEX_COLUMNS) :]
+        keys = table.column_names[len(INDEX_COLUMNS) :]
         self.summary.add_columns({k: table.column(k) for k in keys})
         self.keys.update(keys)
         self.rows += table.num_rows

@@ -23,11 +23,10 @@ from sqlalchemy import Connection, delete, func, insert, select
 
 from cairn.journal.records import History
 from cairn.store.blobs import BlobStore
-from cairn.store.schema import history_segments, history_tail
+from cairn.store.schema import INDEX_COLUMNS, history_segments, history_tail
 
 SEAL_ROWS = 10_000
 COMPACT_OVER = 16
-INDEX_COLUMNS = ("_step", "_seq", "_timestamp")
 THREADED_DECODE_ROWS = 100_000
 
 

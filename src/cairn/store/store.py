@@ -7,9 +7,8 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -26,13 +25,22 @@ from sqlalchemy.exc import OperationalError
 
 from cairn.errors import ProjectNotFoundError, RunNotFoundError, StoreError
 from cairn.journal.records import Record
-from cairn.store import history
-from cairn.store.apply import apply_records
 from cairn.store.blobs import BlobStore
 from cairn.store.engine import WRITE, create_store_engine, ensure_schema
 from cairn.store.filters import compile_filter, compile_order
 from cairn.store.models import ProjectInfo, RunInfo
-from cairn.store.schema import history_segments, history_tail, projects, run_tags, runs
+from cairn.store.schema import (
+    INDEX_COLUMNS,
+    history_segments,
+    history_tail,
+    projects,
+    run_tags,
+    runs,
+)
+from cairn.store.summary import SummaryState
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 HEARTBEAT_TIMEOUT = 300.0
 """Seconds without a heartbeat after which a running run reads as crashed.
@@ -94,6 +102,10 @@ class Store:
 
     def apply(self, run_id: str, records: Sequence[Record]) -> int:
         """Apply the journal records of one run that the store lacks; returns the last seq."""
+        # Imported here: applying loads pyarrow, which a training script's own thread never
+        # needs (the syncer thread applies).
+        from cairn.store.apply import apply_records
+
         with self._write() as conn:
             last, dropped = apply_records(conn, self.blobs, run_id, records)
         for digest in dropped:
@@ -292,6 +304,16 @@ class Store:
             tags = self._tags(conn, [run_id])
         return self._run_info(row, tags.get(run_id, []))
 
+    def summary_state(self, run_id: str) -> tuple[SummaryState, dict[str, Any]]:
+        """A run's summary aggregates with its ``define_metric`` rules, and its explicit values:
+        what a resumed run continues from when its journal is gone. Raises RunNotFoundError."""
+        query = select(runs.c.summary_state, runs.c.metric_defs, runs.c.summary_explicit)
+        with self._read() as conn:
+            row = conn.execute(query.where(runs.c.id == run_id)).first()
+        if row is None:
+            raise RunNotFoundError(f"no run with id {run_id!r} in {self.url}")
+        return SummaryState(row.summary_state, row.metric_defs), dict(row.summary_explicit)
+
     def find_run(self, ref: str) -> RunInfo:
         """A run by ``project/id``, ``id``, or a unique display name; raises RunNotFoundError."""
         project, _, key = ref.rpartition("/")
@@ -320,13 +342,15 @@ class Store:
         *,
         min_step: int | None = None,
         max_step: int | None = None,
-        index: Sequence[str] = history.INDEX_COLUMNS,
+        index: Sequence[str] = INDEX_COLUMNS,
     ) -> pa.Table:
         """A run's history as an Arrow table ordered by (step, logging order); see store.history.
 
         Without ``keys``: a column for every key the run logged, sorted, whatever the step range.
         ``index``: which of ``_step``, ``_seq``, ``_timestamp`` to read (``_step`` always is).
         """
+        from cairn.store import history
+
         with self._read() as conn:
             if keys is None:
                 query = select(runs.c.history_keys).where(runs.c.id == run_id)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SUMMARY_KINDS = ("min", "max", "mean", "first", "last", "none")
 
@@ -34,6 +34,8 @@ class SummaryState:
 
     def add_rows(self, rows: Sequence[Mapping[str, float]]) -> None:
         """Fold rows (each a dict of the keys it logged) into the aggregates."""
+        import pyarrow as pa  # here, not at the top: a run in training needs none of it
+
         keys: dict[str, None] = {}
         for row in rows:
             keys.update(dict.fromkeys(row))
@@ -41,6 +43,8 @@ class SummaryState:
 
     def add_columns(self, columns: Mapping[str, pa.Array]) -> None:
         """Fold columns (null where a row did not log the key) into the aggregates."""
+        import numpy as np
+
         for key, column in columns.items():
             logged = column.drop_null().to_numpy(zero_copy_only=False)
             if len(logged) == 0:

@@ -124,6 +124,8 @@ class LiveSyncer:
         self.error: BaseException | None = None
         self._from_writer = from_writer
         self._inbox: list[Record] = []
+        self._offered = 0
+        """Records the writer has handed over so far."""
         self._inbox_lock = threading.Lock()
         self._pending: list[Record] = []
         self._floor: int | None = None
@@ -146,7 +148,15 @@ class LiveSyncer:
             if len(self._inbox) + len(records) > self.inbox_limit:
                 self._read_journal_instead()
                 return
+            first = self._offered == 0
+            self._offered += len(records)
             self._inbox.extend(records)
+            full = len(self._inbox) >= BATCH
+        # The first records (the run's start) go at once, so the run shows up and the store's
+        # code is loaded while the script runs; then a full batch goes as soon as it is full,
+        # so that finish() has little left to apply.
+        if first or full:
+            self._wake.set()
 
     def _read_journal_instead(self) -> None:
         self._from_writer = False

@@ -20,7 +20,7 @@ from cairn.store.media import media_entries, media_keys, referenced_blobs
 from cairn.store.store import Store
 from cairn.sync.syncer import sync_journal
 
-pytestmark = pytest.mark.usefixtures("no_open_run")
+pytestmark = pytest.mark.usefixtures("no_open_run", "keep_journal")
 
 
 def _log_some(run: cairn.Run) -> None:

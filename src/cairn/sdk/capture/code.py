@@ -18,11 +18,13 @@ import sys
 import tempfile
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cairn.sdk.capture.gitinfo import GitError, tracked_files
 from cairn.sdk.capture.secrets import credential_file_reason, is_code, redact_text, secret_kinds
-from cairn.store.blobs import BlobStore
+
+if TYPE_CHECKING:
+    from cairn.store.blobs import BlobStore
 
 ENTRY_TEXT_LIMIT = 1_000_000
 """An entry script longer than this is kept as a staged file only, not as text in the section."""
@@ -61,7 +63,11 @@ class Stager:
     def __init__(self, files_dir: Path, store_blobs: Path | None, *, direct: bool = False) -> None:
         self.files_dir = files_dir
         self.store_blobs = store_blobs
-        self.blobs = BlobStore(store_blobs) if direct and store_blobs is not None else None
+        self.blobs: BlobStore | None = None
+        if direct and store_blobs is not None:
+            from cairn.store.blobs import BlobStore  # fsspec: loaded only when media is stored
+
+            self.blobs = BlobStore(store_blobs)
         self.staged = 0
         """Bytes written (files neither staged nor stored before)."""
 

@@ -7,7 +7,7 @@ from typing import Any, TypeGuard
 
 from fastapi import APIRouter, HTTPException
 
-from cairn.analysis import parameter_importance
+from cairn.analysis import ImportanceMemo
 from cairn.server.deps import StoreDep
 from cairn.server.schemas import (
     MAX_IMPORTANCE_RUNS,
@@ -18,6 +18,8 @@ from cairn.server.schemas import (
 from cairn.store import RunInfo, Store
 
 router = APIRouter(tags=["analysis"])
+memo = ImportanceMemo()
+"""Results by their input's content: a new run or a changed config or summary is a new key."""
 BAD_QUERY: dict[int | str, dict[str, Any]] = {400: {"model": ApiError}, 404: {"model": ApiError}}
 
 
@@ -65,7 +67,7 @@ def importance(project: str, body: ImportanceRequest, store: StoreDep) -> dict[s
         )
     configs = [info.config for info in infos]
     metrics = [float(v) if _is_number(v) else None for v in values]
-    result = parameter_importance(configs, metrics, body.params)
+    result = memo(configs, metrics, body.params)
     return {
         "metric": metric,
         "runs": result.runs,

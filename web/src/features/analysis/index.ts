@@ -16,7 +16,7 @@
  *                                          values vary across `runs`
  *     - onOpenRun?: (id: string) => void   clicking a line; default navigates to the run page
  *     - persist?: "url" | "memory"         where the choices (metric, direction, axes, brush) live:
- *                                          "url" adds ?metric=&better=&axes=&brush= to the page URL
+ *                                          "url" adds ?metric=&better=&axes=&brush=&brushed= to the URL
  *                                          (the workspace does); default "memory" (component state)
  *
  *   <ParallelCoordinates runs params metric goal brush onBrush onOpenRun height? />

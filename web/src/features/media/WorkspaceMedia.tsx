@@ -6,6 +6,7 @@
 import { type JSX, type ReactNode, useMemo, useRef } from "react";
 import { useInView } from "../charts/hooks/useInView";
 import { compareKeys, compareSections, DEFAULT_SECTION, sectionOf } from "../charts/lib/sections";
+import { plural } from "../../lib/plural";
 import type { MediaKey, MediaKind } from "./api";
 import { HistogramPanel } from "./components/HistogramPanel";
 import { ImagePanel } from "./components/ImagePanel";
@@ -45,23 +46,24 @@ function panelOf(project: string, key: MediaKey, logged: MediaRun[], metricKeys:
   return <OtherPanel project={project} runs={logged} mediaKey={key.key} kind={key.kind} />;
 }
 
-const KIND_WORDS: Record<MediaKind, string> = {
-  image: "images",
-  histogram: "histograms",
-  table: "tables",
-  plot: "charts",
-  text: "texts",
-  html: "HTML",
-  audio: "audio",
-  video: "videos",
-  object3d: "3-D",
+/** Each kind's noun, singular and plural. */
+const KIND_WORDS: Record<MediaKind, [string, string]> = {
+  image: ["image", "images"],
+  histogram: ["histogram", "histograms"],
+  table: ["table", "tables"],
+  plot: ["chart", "charts"],
+  text: ["text", "texts"],
+  html: ["HTML", "HTML"],
+  audio: ["audio", "audio"],
+  video: ["video", "videos"],
+  object3d: ["3-D object", "3-D objects"],
 };
 
 /** "6 histograms · 2 charts": what a collapsed section holds. */
 function kindsNote(keys: readonly MediaKey[]): string {
   const counts = new Map<MediaKind, number>();
   for (const key of keys) counts.set(key.kind, (counts.get(key.kind) ?? 0) + 1);
-  return [...counts].map(([kind, n]) => `${n} ${KIND_WORDS[kind]}`).join(" · ");
+  return [...counts].map(([kind, n]) => plural(n, ...KIND_WORDS[kind])).join(" · ");
 }
 
 function MediaSection({

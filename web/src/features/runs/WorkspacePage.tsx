@@ -7,6 +7,9 @@ import type { RunRow } from "../../api/types";
 import { NotFound } from "../../app/NotFound";
 import { useRunColorOverrides } from "../../lib/useRunColorOverrides";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { bothFilters } from "../analysis/lib/brushFilter";
+import { useBrushFilter } from "../analysis/state/useBrushFilter";
+import { BrushChip } from "./components/BrushChip";
 import { ColumnPicker } from "./components/ColumnPicker";
 import { BadFilter, NoRunsMatch, NoRunsYet } from "./components/EmptyRuns";
 import { FilterBar } from "./components/FilterBar";
@@ -24,7 +27,7 @@ import { columnsQuery, useProjectRunTotal, useRunPages } from "./state/queries";
 import { toggleSelection } from "./state/selection";
 import { useRunsView } from "./state/useRunsView";
 import { useWorkspaceState } from "./state/useWorkspaceState";
-import { setVisible } from "./state/visibility";
+import { isVisible, setVisible } from "./state/visibility";
 
 const NO_RUNS: RunRow[] = [];
 
@@ -38,8 +41,13 @@ export function WorkspacePage() {
   const onChooseColor = useRunColorOverrides(project);
 
   const columnsInfo = useQuery(columnsQuery(project));
-  const pages = useRunPages(project, { filter: state.filter, search: state.q, order: orderExpression(state.sort) });
-  const filtered = Boolean(state.filter || state.q);
+  // A brush on the Analysis tab narrows the table (and the charts that follow it); the analysis
+  // itself keeps drawing every run of the filter, so the brush can be moved. Same key, one request.
+  const [brushed, clearBrush] = useBrushFilter();
+  const request = { search: state.q, order: orderExpression(state.sort) };
+  const pages = useRunPages(project, { ...request, filter: bothFilters(state.filter, brushed) });
+  const unbrushed = useRunPages(project, { ...request, filter: state.filter });
+  const filtered = Boolean(state.filter || state.q || brushed);
   const projectTotal = useProjectRunTotal(project, filtered);
 
   // Keep showing the last good rows while a bad filter is on screen.
@@ -58,7 +66,16 @@ export function WorkspacePage() {
   // Chosen over the whole project, not the loaded rows: a filter does not move the columns.
   const columns = useMemo(() => state.cols ?? defaultColumns(available.defaults), [state.cols, available.defaults]);
   const live = runs.some((run) => run.state === "running");
-  const visibleRows = useMemo(() => runs.filter((run) => view.visible.has(run.id)), [runs, view.visible]);
+  // Always from the unbrushed pages (the same request as the table's when nothing is brushed), so
+  // brushing does not hand the chart new runs and redraw it under the mouse.
+  const hideKey = state.hide.join(",");
+  const showKey = state.show.join(",");
+  const analysisRuns = useMemo(() => {
+    const seen = new Set<string>();
+    const all = (unbrushed.data?.pages ?? []).flatMap((page) => page.runs).filter((run) => !seen.has(run.id) && !!seen.add(run.id));
+    const v = { hide: hideKey ? hideKey.split(",") : [], show: showKey ? showKey.split(",") : [] };
+    return all.filter((run, i) => isVisible(run.id, i, v));
+  }, [unbrushed.data, hideKey, showKey]);
 
   const error = pages.error;
   const filterError =
@@ -140,12 +157,20 @@ export function WorkspacePage() {
   else if (error && !filterError) body = <div className="pane-message error-text">{error.message}</div>;
   else if (filterError && !runs.length) body = <BadFilter onClear={() => update({ filter: "" })} />;
   else if (matching === 0 && !filtered) body = <NoRunsYet project={project} />;
-  else if (matching === 0 && filtered) body = <NoRunsMatch onClear={() => update({ filter: "", q: "" })} />;
+  else if (matching === 0 && filtered)
+    body = (
+      <NoRunsMatch
+        onClear={() => {
+          update({ filter: "", q: "" });
+          clearBrush();
+        }}
+      />
+    );
   else
     body = (
       <RunsTable
         project={project}
-        viewKey={[state.filter, state.q, orderExpression(state.sort), state.group].join("\u0000")}
+        viewKey={[state.filter, brushed, state.q, orderExpression(state.sort), state.group].join("\u0000")}
         runs={runs}
         rows={view.rows}
         columns={columns}
@@ -179,6 +204,7 @@ export function WorkspacePage() {
         onApplyFilter={(filter) => update({ filter })}
         onSearch={(q) => update({ q })}
       />
+      {brushed && <BrushChip filter={brushed} onClear={clearBrush} />}
       <div className="toolbar">
         <RunCount
           matching={filterError ? undefined : matching}
@@ -241,7 +267,7 @@ export function WorkspacePage() {
             project={project}
             view={state.view}
             chartRuns={view.chartRuns}
-            rows={visibleRows}
+            rows={analysisRuns}
             grouped={state.group !== null}
             selected={state.select}
             blocked={filterError && !runs.length ? "Nothing to chart: the filter has an error (see the filter box)." : null}

@@ -1,6 +1,6 @@
 // Parallel coordinates and parameter importance for a set of runs, with the pickers around them:
 // which metric, which direction is better, which parameters are axes; brushing filters the runs list.
-import { type JSX, useCallback, useMemo } from "react";
+import { type JSX, useCallback, useEffect, useMemo } from "react";
 import { useNavigate } from "react-router-dom";
 import {
   type AnalysisRun,
@@ -15,6 +15,7 @@ import {
   varyingParams,
 } from "../lib/axes";
 import { brushedRuns, pruneBrush } from "../lib/brush";
+import { brushFilter } from "../lib/brushFilter";
 import { formatValue, rankRuns } from "../lib/rank";
 import { useAnalysisChoice } from "../state/useAnalysisChoice";
 import { ImportanceTable } from "./ImportanceTable";
@@ -49,6 +50,9 @@ const DEFAULT_AXES = 10;
 /** How many brushed runs the list shows (the count always covers all). */
 const LIST_LIMIT = 200;
 
+/** Rows the best-first list shows before it scrolls (its height is fixed to this many). */
+const LIST_VISIBLE = 10;
+
 export function AnalysisView(props: AnalysisViewProps): JSX.Element {
   const { project, runs } = props;
   const navigate = useNavigate();
@@ -74,6 +78,13 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
   const brush = useMemo(() => pruneBrush(brushState, axes), [brushState, axes]);
   const shown = useMemo(() => rankRuns(brushedRuns(plotted, axes, brush), metric, goal), [plotted, axes, brush, metric, goal]);
   const brushed = Object.keys(brush).length > 0;
+  // The runs table follows the brush through a filter in the URL: keep it equal to the brush drawn
+  // (a removed axis or a changed metric drops that axis's range from both).
+  const filterText = useMemo(() => brushFilter(brush, axes, plotted), [brush, axes, plotted]);
+  const urlPersisted = props.persist === "url";
+  useEffect(() => {
+    if (urlPersisted && metric && filterText !== choice.brushFilter) update({ brushFilter: filterText });
+  }, [urlPersisted, metric, filterText, choice.brushFilter, update]);
   const runIds = useMemo(() => runs.map((r) => r.id), [runs]);
 
   const onOpenRun = useCallback(
@@ -177,12 +188,22 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
       <div className="an-lower">
         <section className="an-runs" data-testid="analysis-runs">
           <header className="an-section-head">
-            <h4>{brushed ? "Runs in the brush" : "Runs"}</h4>
-            <span className="cc-muted">best first</span>
+            <h4>
+              {brushed ? "Runs in the brush" : "Runs"} <span className="cc-muted">best first</span>
+            </h4>
+            <span className="cc-muted an-num" data-testid="analysis-list-count">
+              {shown.length > LIST_VISIBLE
+                ? `${LIST_VISIBLE} of ${Math.min(shown.length, LIST_LIMIT)} shown · scroll`
+                : plural(shown.length, "run")}
+            </span>
           </header>
-          <ol className="an-run-list">
-            {shown.slice(0, LIST_LIMIT).map((run) => (
+          <ol
+            className={`an-run-list${shown.length > LIST_VISIBLE ? " an-scrolls" : ""}`}
+            data-testid="analysis-run-list"
+          >
+            {shown.slice(0, LIST_LIMIT).map((run, i) => (
               <li key={run.id}>
+                <span className="an-rank">{i + 1}</span>
                 <button type="button" className="an-run" onClick={() => onOpenRun(run.id)} title={`Open ${run.name}`}>
                   {run.name}
                 </button>

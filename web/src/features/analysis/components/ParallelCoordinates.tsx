@@ -43,7 +43,10 @@ interface ItemEvent {
  */
 function applyBrush(chart: echarts.ECharts, axes: readonly AxisSpec[], brush: Brush): void {
   axes.forEach((axis, i) => {
-    const intervals = brush[axis.key] ?? [];
+    // A category brush is a range of indices, often one ([1, 1]): drawn as it is it has no height,
+    // so it is drawn half a category wider each way (the same runs fall inside).
+    const pad = axis.kind === "category" ? 0.45 : 0;
+    const intervals = (brush[axis.key] ?? []).map(([lo, hi]) => [lo - pad, hi + pad]);
     chart.dispatchAction({ type: "axisAreaSelect", parallelAxisId: axisId(i), intervals }, { silent: true });
   });
   chart.resize();

@@ -7,6 +7,7 @@ describe("analysis choice in the URL", () => {
     goal: "minimize",
     axes: ["lr", "model.width", "a,b"],
     brush: { lr: [[1e-4, 1e-2]], "val/loss": [[0, 0.5], [1, 2]] },
+    brushFilter: "config.lr >= 0.0001 and config.lr <= 0.01",
   };
 
   it("round-trips every field and keeps other parameters", () => {

@@ -2,15 +2,17 @@
 // that a link (or a reload) shows the same chart: ?metric=val/loss&better=lower&axes=lr,width&brush={...}
 import { joinList, splitList } from "../../../lib/urlList";
 import type { Brush, Goal } from "./axes";
+import { BRUSH_FILTER_PARAM } from "./brushFilter";
 
 export interface AnalysisChoice {
   metric: string | null; // null: the default metric
   goal: Goal | null; // null: guessed from the metric's name
   axes: string[] | null; // null: the parameters that vary
   brush: Brush;
+  brushFilter: string; // the brush as a runs filter expression (see brushFilter.ts); "" none
 }
 
-export const NO_CHOICE: AnalysisChoice = { metric: null, goal: null, axes: null, brush: {} };
+export const NO_CHOICE: AnalysisChoice = { metric: null, goal: null, axes: null, brush: {}, brushFilter: "" };
 
 const GOALS: Record<string, Goal> = { lower: "minimize", higher: "maximize" };
 
@@ -42,6 +44,7 @@ export function decodeChoice(params: URLSearchParams): AnalysisChoice {
     goal: GOALS[params.get("better") ?? ""] ?? null,
     axes: params.has("axes") ? splitList(params.get("axes")) : null,
     brush: parseBrush(params.get("brush")),
+    brushFilter: params.get(BRUSH_FILTER_PARAM) ?? "",
   };
 }
 
@@ -53,5 +56,6 @@ export function encodeChoice(choice: AnalysisChoice, base?: URLSearchParams): UR
   set("better", choice.goal === null ? null : choice.goal === "minimize" ? "lower" : "higher");
   set("axes", choice.axes === null ? null : joinList(choice.axes));
   set("brush", Object.keys(choice.brush).length > 0 ? JSON.stringify(choice.brush) : null);
+  set(BRUSH_FILTER_PARAM, choice.brushFilter || null);
   return params;
 }

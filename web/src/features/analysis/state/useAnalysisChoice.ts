@@ -30,7 +30,7 @@ export function useAnalysisChoice(
 
 /** The choices the URL actually makes (so `initial` fills the rest). */
 function definedOnly(choice: AnalysisChoice): Partial<AnalysisChoice> {
-  const out: Partial<AnalysisChoice> = { brush: choice.brush };
+  const out: Partial<AnalysisChoice> = { brush: choice.brush, brushFilter: choice.brushFilter };
   if (choice.metric !== null) out.metric = choice.metric;
   if (choice.goal !== null) out.goal = choice.goal;
   if (choice.axes !== null) out.axes = choice.axes;

@@ -1,0 +1,160 @@
+"""Start-to-finish benchmark: what a whole training script pays for Cairn, in fresh processes.
+
+Fixed workload (as in issue 16): 20,000 steps x 10 random float scalars, capture off (no git,
+code, environment, console or system metrics). Each repeat runs a new interpreter that imports
+the tracker, starts a run, logs, finishes and exits; a second new interpreter reads one key back
+(cold). A JSON-lines writer runs the same script in the same benchmark, interleaved; median of 3.
+Prints a table; it asserts nothing. Run with `make bench`.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_logging import KEYS, STEPS, du
+
+REPEATS = 3
+
+# Each child prints one JSON line of its timings; ru_maxrss is the peak RSS in KiB of the
+# process (and of any it waited for).
+TRAIN = {
+    "cairn": """
+import json, random, resource, sys, time
+t0 = time.perf_counter()
+import cairn
+t1 = time.perf_counter()
+off = cairn.Settings(capture_git=False, save_code=False, capture_env=False,
+                     capture_console=False, system_metrics=False)
+run = cairn.init(project="bench", dir=sys.argv[1], settings=off)
+t2 = time.perf_counter()
+KEYS, STEPS = json.loads(sys.argv[2]), int(sys.argv[3])
+rng = random.Random(0)
+rows = [{k: rng.random() for k in KEYS} for _ in range(STEPS)]
+t3 = time.perf_counter()
+for row in rows:
+    run.log(row)
+t4 = time.perf_counter()
+run.finish(quiet=True)
+t5 = time.perf_counter()
+peak = max(resource.getrusage(r).ru_maxrss for r in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+print(json.dumps({"import": t1 - t0, "init": t2 - t1, "log_us": (t4 - t3) / STEPS * 1e6,
+                  "finish": t5 - t4, "peak_mb": peak / 1024, "path": run.path}))
+""",
+    "jsonl": """
+import json, os, random, resource, sys, time
+t0 = time.perf_counter()
+import orjson
+t1 = time.perf_counter()
+f = open(os.path.join(sys.argv[1], "run.jsonl"), "wb")
+t2 = time.perf_counter()
+KEYS, STEPS = json.loads(sys.argv[2]), int(sys.argv[3])
+rng = random.Random(0)
+rows = [{k: rng.random() for k in KEYS} for _ in range(STEPS)]
+t3 = time.perf_counter()
+for step, row in enumerate(rows):
+    f.write(orjson.dumps({"_step": step, "_timestamp": time.time(), **row}) + b"\\n")
+t4 = time.perf_counter()
+f.flush(); os.fsync(f.fileno()); f.close()
+t5 = time.perf_counter()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"import": t1 - t0, "init": t2 - t1, "log_us": (t4 - t3) / STEPS * 1e6,
+                  "finish": t5 - t4, "peak_mb": peak / 1024, "path": "run.jsonl"}))
+""",
+}
+
+READ = {
+    "cairn": """
+import sys, time
+t0 = time.perf_counter()
+import cairn
+frame = cairn.Api(sys.argv[1]).run(sys.argv[2]).history(keys=[sys.argv[3]])
+assert len(frame)
+print((time.perf_counter() - t0) * 1e3)
+""",
+    "jsonl": """
+import os, sys, time
+t0 = time.perf_counter()
+import orjson
+with open(os.path.join(sys.argv[1], sys.argv[2]), "rb") as f:
+    values = [orjson.loads(line).get(sys.argv[3]) for line in f]
+assert values
+print((time.perf_counter() - t0) * 1e3)
+""",
+}
+
+
+def _child(script: str, *args: str) -> tuple[str, float]:
+    """Run ``script`` in a fresh interpreter: its last output line and the wall time, in s."""
+    t0 = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True
+    ).stdout
+    return out.splitlines()[-1], time.perf_counter() - t0
+
+
+def one_repeat(tracker: str, folder: Path) -> dict[str, float]:
+    folder.mkdir(parents=True)
+    line, wall = _child(TRAIN[tracker], str(folder), json.dumps(KEYS), str(STEPS))
+    result = json.loads(line)
+    read, _ = _child(READ[tracker], str(folder), result.pop("path"), KEYS[0])
+    return {
+        **result,
+        "start": result["import"] + result["init"],
+        "wall": wall,
+        "bytes": du(folder) / (STEPS * len(KEYS)),
+        "read_ms": float(read),
+    }
+
+
+ROWS = [
+    ("import", "s", "{:.3f}"),
+    ("init", "s", "{:.3f}"),
+    ("start", "s", "{:.3f}"),
+    ("log_us", "µs/call", "{:.2f}"),
+    ("finish", "s", "{:.3f}"),
+    ("wall", "s", "{:.2f}"),
+    ("peak_mb", "MB", "{:.0f}"),
+    ("bytes", "B/point", "{:.1f}"),
+    ("read_ms", "ms", "{:.0f}"),
+]
+LABELS = {
+    "import": "import",
+    "init": "init() (capture off)",
+    "start": "import + init()",
+    "log_us": "log()",
+    "finish": "finish()",
+    "wall": "whole script wall time",
+    "peak_mb": "peak RSS",
+    "bytes": "store on disk / point",
+    "read_ms": "cold read of one key",
+}
+
+
+def main() -> None:
+    runs: dict[str, list[dict[str, float]]] = {"cairn": [], "jsonl": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(REPEATS):  # interleaved, so load on the machine hits both alike
+            for tracker in runs:
+                runs[tracker].append(one_repeat(tracker, Path(tmp) / f"{tracker}{i}"))
+    median = {t: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for t, rs in runs.items()}
+    print(
+        f"startup benchmark: {STEPS:,} steps x {len(KEYS)} floats, capture off, fresh processes, "
+        f"median of {REPEATS}"
+    )
+    print(f"{'':<32}{'Cairn':>12}{'JSON lines':>12}{'ratio':>8}")
+    for key, unit, fmt in ROWS:
+        c, j = median["cairn"][key], median["jsonl"][key]
+        ratio = f"{c / j:.1f}x" if j > 0 else ""
+        print(
+            f"{LABELS[key] + ' (' + unit + ')':<32}{fmt.format(c):>12}{fmt.format(j):>12}{ratio:>8}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""A finished online run's journal is removed once the store has applied all of it; offline and
+unsynced runs, and runs told to keep it, keep theirs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import cairn
+from cairn.journal.file import read_journal
+from cairn.journal.records import RunFinish
+from cairn.sdk import run as run_module
+from cairn.store import history
+from cairn.store.store import Store
+
+pytestmark = pytest.mark.usefixtures("no_open_run")
+
+
+def _logged_run(**init: Any) -> cairn.Run:
+    run = cairn.init(project="p", **init)
+    run.define_metric("loss", summary="min")
+    for step in range(30):
+        run.log({"loss": 3.0 - step / 10, "acc": step / 30})
+    run.summary["note"] = "kept"
+    run.finish(quiet=True)
+    return run
+
+
+def test_a_synced_run_leaves_no_journal_and_the_store_has_everything(store_dir: Path) -> None:
+    run = _logged_run()
+    assert run.journal is not None
+    assert not run.journal.exists()
+    assert not run.journal.parent.exists()  # the run's folder held nothing else
+    stored = cairn.Api(store_dir).run(run.path)
+    assert stored.state == "finished"
+    assert len(stored.history()) == 30
+    store = Store.local(store_dir)
+    assert store.history(run.id, ["loss"]).num_rows == 30
+    with store.engine.connect() as conn:
+        assert history.tail_rows(conn, run.id) == 0  # sealed into Parquet: the tail is empty
+    # The summary still reads after finish, now from the store.
+    assert run.summary["loss"] == pytest.approx(0.1)
+    assert run.summary["note"] == "kept"
+
+
+@pytest.mark.parametrize("how", ["Settings", "environment"])
+def test_keep_journal_keeps_it(store_dir: Path, how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if how == "Settings":
+        run = _logged_run(settings=cairn.Settings(keep_journal=True))
+    else:
+        monkeypatch.setenv("CAIRN_KEEP_JOURNAL", "1")
+        run = _logged_run()
+    assert run.journal is not None
+    records = read_journal(run.journal).records
+    assert isinstance(records[-1], RunFinish)
+    assert Store.local(store_dir).last_seq(run.id) == records[-1].seq
+
+
+def test_an_offline_run_keeps_its_journal(store_dir: Path) -> None:
+    run = _logged_run(mode="offline")
+    assert run.journal is not None
+    assert isinstance(read_journal(run.journal).records[-1], RunFinish)
+
+
+def test_a_run_the_store_did_not_take_keeps_its_journal(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(self: Store, run_id: str, records: Any) -> int:
+        raise OSError("the store is unavailable")
+
+    monkeypatch.setattr(run_module, "FINISH_TIMEOUT", 0.5)
+    monkeypatch.setattr(Store, "apply", refuse)
+    run = _logged_run()
+    assert run.journal is not None
+    assert isinstance(read_journal(run.journal).records[-1], RunFinish)
+    monkeypatch.undo()
+    assert Store.local(store_dir).last_seq(run.id) == 0  # `cairn sync` needs the journal

@@ -1,0 +1,78 @@
+"""What a training script's own thread loads: ``init`` and ``log`` leave the heavy libraries to
+the run's background threads (the syncer applies with pyarrow) or to first use."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = (
+    "sqlalchemy",
+    "fsspec",
+    "pyarrow",
+    "pandas",
+    "numpy",
+    "PIL",
+    "fastapi",
+    "uvicorn",
+    "cairn.store.store",
+    "cairn.server",
+    "cairn.sweeps",
+    "cairn.artifacts",
+)
+
+# A finder that notes which thread first imports each heavy module, then lets the import go on.
+PROBE = """
+import json, sys, threading
+HEAVY = set(sys.argv[3].split(","))
+by_main = []
+class Note:
+    def find_spec(self, name, path=None, target=None):
+        if name in HEAVY and threading.current_thread() is threading.main_thread():
+            by_main.append(name)
+        return None
+sys.meta_path.insert(0, Note())
+import cairn
+after_import = list(by_main)
+off = cairn.Settings(capture_git=False, save_code=False, capture_env=False,
+                     capture_console=False, system_metrics=False)
+run = cairn.init(project="p", dir=sys.argv[1], mode=sys.argv[2], settings=off)
+for step in range(100):
+    run.log({"loss": 1.0 / (step + 1), "acc": step / 100})
+after_log = list(by_main)
+run.finish(quiet=True)
+print(json.dumps({"import": after_import, "init_and_log": after_log}))
+"""
+
+
+def _imported_by_main_thread(store: Path, mode: str) -> dict[str, list[str]]:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, str(store), mode, ",".join(HEAVY)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    return json.loads(out.splitlines()[-1])  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("mode", ["online", "offline"])
+def test_import_loads_no_heavy_module(tmp_path: Path, mode: str) -> None:
+    assert _imported_by_main_thread(tmp_path / ".cairn", mode)["import"] == []
+
+
+def test_online_init_and_log_load_only_the_sql_layer_on_the_calling_thread(
+    tmp_path: Path,
+) -> None:
+    """An online run opens the store in ``init`` (its run number names the run): SQLAlchemy and
+    fsspec load there. History tables, media, the server, sweeps and artifacts do not."""
+    loaded = _imported_by_main_thread(tmp_path / ".cairn", "online")["init_and_log"]
+    assert sorted(loaded) == ["cairn.store.store", "fsspec", "sqlalchemy"]
+
+
+def test_offline_init_and_log_load_no_heavy_module(tmp_path: Path) -> None:
+    assert _imported_by_main_thread(tmp_path / ".cairn", "offline")["init_and_log"] == []
