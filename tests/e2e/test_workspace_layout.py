@@ -139,4 +139,4 @@ def test_nothing_wraps_or_is_cut_at_1280x800(page: Any, server: str) -> None:
     assert fits["toolbarRows"] == 1, "the charts toolbar wraps"
     assert fits["chipsShown"] >= 6 and fits["chipsCut"] == 0, fits
     shown = [c for c, inside in fits["headers"].items() if inside]
-    assert shown[:5] == ["name", "state", "created_at", "runtime", "tags"], shown
+    assert shown[:4] == ["name", "state", "config.lr", "config.model.width"], shown

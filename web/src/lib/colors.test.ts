@@ -1,7 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
 import { ciede2000, contrast, hexToLab } from "./ciede2000";
-import { paletteColor, runColor } from "./colors";
+import {
+  getRunColorOverrides,
+  normalizeHex,
+  paletteColor,
+  parseRunColorOverrides,
+  runColor,
+  setRunColorOverrides,
+  withRunColor,
+} from "./colors";
 
 describe("runColor", () => {
   it("gives consecutive runs of a project different colours", () => {
@@ -49,5 +57,32 @@ describe("the run palette", () => {
       BACKGROUNDS.filter((bg) => contrast(c, bg) < 3).map((bg) => `${c} on ${bg}: ${contrast(c, bg).toFixed(2)}`),
     );
     expect(weak).toEqual([]);
+  });
+});
+
+describe("chosen run colours", () => {
+  afterEach(() => setRunColorOverrides({}));
+
+  it("replace the palette's colour of that run only", () => {
+    const plain = runColor({ id: "a", number: 1 });
+    setRunColorOverrides(withRunColor({}, "a", "#123456"));
+    expect(runColor({ id: "a", number: 1 })).toBe("#123456");
+    expect(runColor({ id: "b", number: 1 })).toBe(plain);
+    setRunColorOverrides(withRunColor(getRunColorOverrides(), "a", null));
+    expect(runColor({ id: "a", number: 1 })).toBe(plain);
+  });
+
+  it("read hex colours in either case and length, and nothing else", () => {
+    expect(normalizeHex("#ABC")).toBe("#aabbcc");
+    expect(normalizeHex(" a0b1c2 ")).toBe("#a0b1c2");
+    expect(normalizeHex("red")).toBeNull();
+    expect(normalizeHex("#12345")).toBeNull();
+    expect(normalizeHex("url(x)")).toBeNull();
+  });
+
+  it("are parsed from a workspace leaving out anything not a colour", () => {
+    expect(parseRunColorOverrides({ a: "#FF0000", b: "javascript:x", c: 3 })).toEqual({ a: "#ff0000" });
+    expect(parseRunColorOverrides(["#ff0000"])).toEqual({});
+    expect(parseRunColorOverrides(null)).toEqual({});
   });
 });

@@ -5,7 +5,8 @@ import { useEffect, useMemo, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import type { RunDetail } from "../../api/types";
 import { ChartsPane } from "../../components/ChartsPane";
-import { runColor } from "../../lib/colors";
+import { runColor, useRunColorsVersion } from "../../lib/colors";
+import { useRunColorOverrides } from "../../lib/useRunColorOverrides";
 import { flatten } from "../../lib/flatten";
 import { plural } from "../../lib/plural";
 import { joinList, splitList } from "../../lib/urlList";
@@ -31,6 +32,8 @@ export function ComparePage() {
   const loading = results.some((r) => r.isPending);
 
   const goals = useSweepGoals(project, runs);
+  useRunColorOverrides(project); // the colours chosen in the workspace
+  const colorsVersion = useRunColorsVersion();
 
   const runsKey = runs.map((r) => `${r.id}:${r.updated_at}`).join(",");
   const { configRows, summaryRows } = useMemo(
@@ -47,7 +50,7 @@ export function ComparePage() {
   );
   const chartRuns = useMemo(
     () => runs.map((r: RunDetail) => ({ id: r.id, name: r.name, color: runColor(r), group: null })),
-    [runsKey],
+    [runsKey, colorsVersion],
   );
 
   const setParam = (key: string, value: string | null, replace: boolean) =>

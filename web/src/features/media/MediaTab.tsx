@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { type JSX, useMemo } from "react";
 import type { RunDetail } from "../../api/types";
-import { runColor } from "../../lib/colors";
+import { runColor, useRunColorsVersion } from "../../lib/colors";
 import { type MediaKey, mediaApi } from "./api";
 import { HistogramPanel } from "./components/HistogramPanel";
 import { ImagePanel } from "./components/ImagePanel";
@@ -22,7 +22,8 @@ const SECTIONS: { id: string; label: string; kinds: string[] }[] = [
 ];
 
 export function MediaSections({ run, keys }: { run: RunDetail; keys: MediaKey[] }): JSX.Element {
-  const runs = useMemo(() => [{ id: run.id, name: run.name, color: runColor(run) }], [run]);
+  const colorsVersion = useRunColorsVersion();
+  const runs = useMemo(() => [{ id: run.id, name: run.name, color: runColor(run) }], [run, colorsVersion]);
   const metrics = new Set(run.metric_keys);
   return (
     <>

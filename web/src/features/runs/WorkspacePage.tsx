@@ -5,6 +5,7 @@ import { useNavigate, useParams } from "react-router-dom";
 import { api, ApiRequestError } from "../../api/client";
 import type { RunRow } from "../../api/types";
 import { NotFound } from "../../app/NotFound";
+import { useRunColorOverrides } from "../../lib/useRunColorOverrides";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { bothFilters } from "../analysis/lib/brushFilter";
 import { useBrushFilter } from "../analysis/state/useBrushFilter";
@@ -19,6 +20,7 @@ import { SelectionBar } from "./components/SelectionBar";
 import { SplitPane } from "./components/SplitPane";
 import { ViewTabs } from "./components/ViewTabs";
 import { defaultColumns } from "./state/columnIds";
+import { moveColumn, shiftColumn } from "./state/columnOrder";
 import { isNumericColumn } from "./state/grouping";
 import { nextSort, orderExpression } from "./state/order";
 import { columnsQuery, useProjectRunTotal, useRunPages } from "./state/queries";
@@ -36,6 +38,7 @@ export function WorkspacePage() {
   const [state, update] = useWorkspaceState();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const anchor = useRef<string | null>(null);
+  const onChooseColor = useRunColorOverrides(project);
 
   const columnsInfo = useQuery(columnsQuery(project));
   // A brush on the Analysis tab narrows the table (and the charts that follow it); the analysis
@@ -97,6 +100,15 @@ export function WorkspacePage() {
   );
   const onRemoveColumn = useCallback(
     (column: string) => update({ cols: columns.filter((c) => c !== column) }),
+    [update, columns],
+  );
+  const onMoveColumn = useCallback(
+    (column: string, target: string, side: "before" | "after") =>
+      update((s) => ({ cols: moveColumn(columns, s.pin, column, target, side) })),
+    [update, columns],
+  );
+  const onShiftColumn = useCallback(
+    (column: string, by: -1 | 1) => update((s) => ({ cols: shiftColumn(columns, s.pin, column, by) })),
     [update, columns],
   );
   const onToggleVisible = useCallback(
@@ -173,10 +185,13 @@ export function WorkspacePage() {
         onSort={onSort}
         onPin={onPin}
         onRemoveColumn={onRemoveColumn}
+        onMoveColumn={onMoveColumn}
+        onShiftColumn={onShiftColumn}
         onToggleVisible={onToggleVisible}
         onToggleSelect={onToggleSelect}
         onSelectAll={onSelectAll}
         onToggleGroup={onToggleGroup}
+        onChooseColor={onChooseColor}
       />
     );
 

@@ -96,8 +96,8 @@ export function LinePanel(props: PanelProps): JSX.Element {
   const hovered = useHoveredRun();
   const emphasis = hovered !== null && lines.some((line) => line.runIds.includes(hovered)) ? hovered : null;
   const onNearest = useCallback((ids: readonly string[] | null) => {
-    // A group's line stands for several runs: no single row to highlight.
-    setHoveredRun(ids && ids.length === 1 ? (ids[0] as string) : null);
+    // A group's line stands for its runs: its first one marks the group's row (and the line).
+    setHoveredRun(ids?.[0] ?? null);
   }, []);
 
   const state = panelState(seen, query, lines.length);

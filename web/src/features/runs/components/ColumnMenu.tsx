@@ -9,6 +9,8 @@ interface ColumnMenuProps {
   onSort: (desc: boolean | null) => void;
   onPin: (pinned: boolean) => void;
   onRemove: () => void;
+  canShift: (by: -1 | 1) => boolean;
+  onShift: (by: -1 | 1) => void;
 }
 
 /** The "⋮" menu of a column header, drawn in a portal so the table's scrolling does not clip it. */
@@ -79,6 +81,22 @@ export function ColumnMenu(props: ColumnMenuProps) {
             )}
             <button type="button" role="menuitem" onClick={choose(() => props.onPin(!props.pinned))}>
               {props.pinned ? "Unpin column" : "Pin column left"}
+            </button>
+            <button
+              type="button"
+              role="menuitem"
+              disabled={!props.canShift(-1)}
+              onClick={choose(() => props.onShift(-1))}
+            >
+              Move left
+            </button>
+            <button
+              type="button"
+              role="menuitem"
+              disabled={!props.canShift(1)}
+              onClick={choose(() => props.onShift(1))}
+            >
+              Move right
             </button>
             {props.removable && (
               <button type="button" role="menuitem" onClick={choose(props.onRemove)}>

@@ -1,6 +1,7 @@
 import type { Column } from "@tanstack/react-table";
-import type { CSSProperties } from "react";
+import { useSyncExternalStore, type CSSProperties } from "react";
 import type { RunRow } from "../../../api/types";
+import { getHoveredRun, setHoveredRun, subscribeHoveredRun } from "../../charts/state/hoveredRun";
 import { aggregate } from "../state/aggregate";
 import { parseColumnId } from "../state/columnIds";
 import type { DisplayRow } from "../state/grouping";
@@ -33,11 +34,21 @@ export function GroupRow({ style, groupBy, row, columns, visible, onToggleGroup,
   const color = columns.find((c) => c.id === "color");
   const name = columns.find((c) => c.id === "name");
   const labelWidth = (color?.getSize() ?? 0) + (name?.getSize() ?? 0);
+  // Hover is shared with the charts as for run rows: the group's line stands for its runs, so
+  // hovering the row marks its first run (whose line is the group's), and a hovered group line
+  // marks this row.
+  const hovered = useSyncExternalStore(subscribeHoveredRun, () => {
+    const id = getHoveredRun();
+    return id !== null && runs.some((r) => r.id === id);
+  });
 
   return (
     <div
-      className="rt-row rt-group-row"
+      className={`rt-row rt-group-row${hovered ? " hovered" : ""}`}
       style={style}
+      data-hovered={hovered || undefined}
+      onMouseEnter={() => setHoveredRun(ids[0] ?? null)}
+      onMouseLeave={() => setHoveredRun(null)}
       role="row"
       data-testid="group-row"
       data-group={row.group.value}

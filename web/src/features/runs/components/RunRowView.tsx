@@ -2,10 +2,11 @@ import type { Column } from "@tanstack/react-table";
 import { memo, type CSSProperties } from "react";
 import { Link } from "react-router-dom";
 import type { RunRow } from "../../../api/types";
-import { runColor } from "../../../lib/colors";
+import { getRunColorOverrides, useRunColor } from "../../../lib/colors";
 import { setHoveredRun, useIsHoveredRun } from "../../charts/state/hoveredRun";
 import type { DataColumn } from "./dataColumns";
 import { EyeIcon } from "./icons";
+import { RunColorPicker } from "./RunColorPicker";
 import { cellClass, cellStyle } from "./cells";
 
 interface RunRowViewProps {
@@ -16,17 +17,21 @@ interface RunRowViewProps {
   dataColumns: Map<string, DataColumn>;
   visible: boolean;
   selected: boolean;
+  /** the table is grouped: a line stands for a group, so the group's row shows the shared hover */
+  grouped: boolean;
   now: number;
   onToggleVisible: (ids: string[], visible: boolean) => void;
   onToggleSelect: (id: string, range: boolean) => void;
+  onChooseColor: (id: string, color: string | null) => void;
 }
 
 function RunRowViewInner(props: RunRowViewProps) {
   const { run, visible, selected } = props;
-  const color = runColor(run);
+  const color = useRunColor(run);
   // Hover is shared with the charts: hovering this row emphasises the run's lines, and hovering
   // one of its lines highlights this row.
-  const hovered = useIsHoveredRun(run.id);
+  const hoveredHere = useIsHoveredRun(run.id);
+  const hovered = hoveredHere && !props.grouped;
   return (
     <div
       className={`rt-row${selected ? " selected" : ""}${visible ? "" : " dimmed"}${hovered ? " hovered" : ""}`}
@@ -76,7 +81,12 @@ function RunRowViewInner(props: RunRowViewProps) {
           case "color":
             return (
               <div key={id} className={cellClass(column, "rt-center")} style={style}>
-                <span className="swatch" style={{ background: color }} data-testid="run-swatch" />
+                <RunColorPicker
+                  runName={run.name}
+                  color={color}
+                  chosen={run.id in getRunColorOverrides()}
+                  onChoose={(next) => props.onChooseColor(run.id, next)}
+                />
               </div>
             );
           case "name":

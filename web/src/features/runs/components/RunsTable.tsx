@@ -6,9 +6,10 @@ import {
   type Header,
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, type CSSProperties } from "react";
+import { useEffect, useMemo, useRef, useState, type CSSProperties } from "react";
 import type { RunRow } from "../../../api/types";
 import { useNow } from "../../../lib/useNow";
+import { canShift, displayOrder } from "../state/columnOrder";
 import type { DisplayRow } from "../state/grouping";
 import type { SortState } from "../state/order";
 import { dataColumn, type DataColumn } from "./dataColumns";
@@ -39,10 +40,16 @@ export interface RunsTableProps {
   onSort: (column: string, desc?: boolean | null) => void;
   onPin: (column: string, pinned: boolean) => void;
   onRemoveColumn: (column: string) => void;
+  /** move `column` before or after `target` (a header dragged and dropped) */
+  onMoveColumn: (column: string, target: string, side: "before" | "after") => void;
+  /** move `column` one place left (-1) or right (+1) (the column menu) */
+  onShiftColumn: (column: string, by: -1 | 1) => void;
   onToggleVisible: (ids: string[], visible: boolean) => void;
   onToggleSelect: (id: string, range: boolean) => void;
   onSelectAll: (selected: boolean) => void;
   onToggleGroup: (value: string) => void;
+  /** a run's colour chosen in its swatch's palette (null: back to the default) */
+  onChooseColor: (id: string, color: string | null) => void;
 }
 
 export function RunsTable(props: RunsTableProps) {
@@ -50,16 +57,20 @@ export function RunsTable(props: RunsTableProps) {
   const now = useNow();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [sizing, onSizingChange] = useColumnSizing(project);
+  const [dragging, setDragging] = useState<string | null>(null);
+  const [dropAt, setDropAt] = useState<{ id: string; side: "before" | "after" } | null>(null);
 
   const columnsKey = columns.join("\u0000");
+  const pinnedKey = pinned.join("\u0000");
   const dataColumns = useMemo(() => {
     const map = new Map<string, DataColumn>();
-    for (const id of columnsKey ? columnsKey.split("\u0000") : []) {
+    // Pinned columns first, in their saved order: the map's order is the drawing order.
+    for (const id of displayOrder(columnsKey ? columnsKey.split("\u0000") : [], pinnedKey ? pinnedKey.split("\u0000") : [])) {
       const column = dataColumn(id);
       if (column) map.set(id, column);
     }
     return map;
-  }, [columnsKey]);
+  }, [columnsKey, pinnedKey]);
 
   const columnDefs = useMemo<ColumnDef<RunRow>[]>(
     () => [
@@ -83,7 +94,7 @@ export function RunsTable(props: RunsTableProps) {
     state: {
       columnSizing: sizing,
       columnOrder: [...FIXED_COLUMNS, ...dataColumns.keys()],
-      columnPinning: { left: [...FIXED_COLUMNS, ...pinned.filter((id) => dataColumns.has(id))], right: [] },
+      columnPinning: { left: [...FIXED_COLUMNS, ...[...dataColumns.keys()].filter((id) => pinned.includes(id))], right: [] },
     },
     onColumnSizingChange: onSizingChange,
   });
@@ -131,6 +142,24 @@ export function RunsTable(props: RunsTableProps) {
               onSort={props.onSort}
               onPin={props.onPin}
               onRemoveColumn={props.onRemoveColumn}
+              canShift={(by) => canShift(columns, pinned, header.column.id, by)}
+              onShift={(by) => props.onShiftColumn(header.column.id, by)}
+              drag={{
+                accepts: dragging !== null && pinned.includes(dragging) === pinned.includes(header.column.id),
+                dropSide: dropAt?.id === header.column.id ? dropAt.side : null,
+                onStart: setDragging,
+                onOver: (side) =>
+                  setDropAt((at) => (at?.id === header.column.id && at.side === side ? at : { id: header.column.id, side })),
+                onEnd: () => {
+                  setDragging(null);
+                  setDropAt(null);
+                },
+                onDrop: (side) => {
+                  if (dragging) props.onMoveColumn(dragging, header.column.id, side);
+                  setDragging(null);
+                  setDropAt(null);
+                },
+              }}
               onSelectAll={props.onSelectAll}
               onToggleAllVisible={() => props.onToggleVisible(runs.map((r) => r.id), !anyVisible)}
             />
@@ -165,9 +194,11 @@ export function RunsTable(props: RunsTableProps) {
                 dataColumns={dataColumns}
                 visible={props.visible.has(row.run.id)}
                 selected={props.selected.has(row.run.id)}
+                grouped={props.groupBy !== null}
                 now={now}
                 onToggleVisible={props.onToggleVisible}
                 onToggleSelect={props.onToggleSelect}
+                onChooseColor={props.onChooseColor}
               />
             );
           })}

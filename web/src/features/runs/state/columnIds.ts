@@ -25,7 +25,7 @@ export const META_LABELS: Record<MetaField, string> = {
   repro_score: "Repro",
 };
 
-/** Meta columns shown when the URL names no columns. */
+/** Meta columns shown when the URL names no columns: state first, the rest after the data columns. */
 export const DEFAULT_META: MetaField[] = ["state", "created_at", "runtime", "tags", "repro_score"];
 
 export type ColumnRef =
@@ -57,10 +57,13 @@ export function parseColumnId(id: string): ColumnRef | null {
 }
 
 /**
- * The columns shown when the URL names none: the meta columns, then the data columns the server
- * chose over the whole project (cairn.store.columns.default_columns, the rule `cairn runs ls` uses
- * too), so the set does not change as a filter narrows the rows.
+ * The columns shown when the URL names none: the state, then the data columns the server chose over
+ * the whole project (cairn.store.columns.default_columns, the rule `cairn runs ls` uses too: the
+ * swept config keys, then the main metrics), then the other meta columns. The swept keys come before
+ * Created/Tags so a narrow window shows them without scrolling; the set does not change as a filter
+ * narrows the rows.
  */
 export function defaultColumns(defaults: readonly string[]): string[] {
-  return [...DEFAULT_META, ...defaults.filter((id) => parseColumnId(id) !== null)];
+  const [first, ...rest] = DEFAULT_META;
+  return [first as MetaField, ...defaults.filter((id) => parseColumnId(id) !== null), ...rest];
 }

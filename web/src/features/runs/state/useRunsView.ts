@@ -1,7 +1,7 @@
 // What the workspace shows, derived from the URL state and the loaded pages.
 import { useMemo } from "react";
 import type { RunRow } from "../../../api/types";
-import { runColor } from "../../../lib/colors";
+import { runColor, useRunColorsVersion } from "../../../lib/colors";
 import type { ChartRun } from "../../../components/ChartsPane";
 import { decodeBinChoice } from "./binning";
 import { displayRows, groupRuns, type DisplayRow } from "./grouping";
@@ -39,6 +39,7 @@ export function useRunsView(runs: RunRow[], state: WorkspaceState): RunsView {
   const selected = useMemo(() => new Set(selectKey ? selectKey.split(",") : []), [selectKey]);
 
   // Grouped, a run is drawn in its group's colour (the charts draw one line per group).
+  const colorsVersion = useRunColorsVersion(); // a chosen colour redraws the lines
   const chartRuns = useMemo(() => {
     const groupOf = new Map<string, { value: string; color: string }>();
     if (group) for (const g of groupRuns(runs, group, decodeBinChoice(binKey))) for (const r of g.runs) groupOf.set(r.id, g);
@@ -48,7 +49,7 @@ export function useRunsView(runs: RunRow[], state: WorkspaceState): RunsView {
         const g = groupOf.get(run.id);
         return { id: run.id, name: run.name, color: g?.color ?? runColor(run), group: g ? g.value : null };
       });
-  }, [runs, visible, group, binKey]);
+  }, [runs, visible, group, binKey, colorsVersion]);
 
   return { rows, order, visible, selected, chartRuns };
 }
