@@ -18,6 +18,7 @@ import { brushedRuns, pruneBrush } from "../lib/brush";
 import { brushFilter } from "../lib/brushFilter";
 import { formatValue, rankRuns } from "../lib/rank";
 import { useAnalysisChoice } from "../state/useAnalysisChoice";
+import { plural } from "../../../lib/plural";
 import { ImportanceTable } from "./ImportanceTable";
 import { ParallelCoordinates } from "./ParallelCoordinates";
 import "../analysis.css";
@@ -38,10 +39,6 @@ export interface AnalysisViewProps {
 /** The brush without one axis (the old metric's, when the metric changes). */
 function pruneKey(brush: Brush, key: string): Brush {
   return Object.fromEntries(Object.entries(brush).filter(([k]) => k !== key));
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 /** At most this many axes by default (more add with "+ axis"): past that the lines are a blur. */
