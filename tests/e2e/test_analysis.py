@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from tests.fakes.server import serve
+from tests.fakes.waiting import wait_for
 
 import cairn
 
@@ -179,9 +180,18 @@ def test_brushing_filters_the_runs_table_and_clearing_restores_it(
     # the best (lowest) third of val/loss
     brush_axis(page, 2, 0.6, 1.0)
     expect(page.get_by_test_id("brush-filter")).to_be_visible()
-    brush, text = url_brush(page)
+
+    def filter_matches_brush() -> bool:
+        brush, text = url_brush(page)
+        if len(brush.get("val/loss", [])) != 1:
+            return False
+        [[lo, hi]] = brush["val/loss"]
+        return bool(text == f"summary.val/loss >= {lo:g} and summary.val/loss <= {hi:g}")
+
+    # The brush reports while the mouse moves: the URL settles on the last range a moment later.
+    assert wait_for(filter_matches_brush), f"the filter does not match the brush: {url_brush(page)}"
+    brush, _ = url_brush(page)
     [[lo, hi]] = brush["val/loss"]
-    assert text == f"summary.val/loss >= {lo:g} and summary.val/loss <= {hi:g}"
     in_range = {name for name, (_, loss) in brushing_truth.items() if lo <= loss <= hi}
     assert 0 < len(in_range) < BRUSH_RUNS
     expect(run_count).to_have_text(f"{len(in_range)} of {BRUSH_RUNS} runs")
