@@ -7,9 +7,9 @@ import io
 from pathlib import Path
 
 import pandas as pd
+from tests.compat.conftest import Script
 
 import cairn
-from tests.compat.conftest import Script
 
 CLASSIFY = """
 import argparse

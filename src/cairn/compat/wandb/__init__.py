@@ -15,10 +15,10 @@ from cairn.errors import CairnError as Error
 
 if TYPE_CHECKING:
     from cairn.compat.wandb import plot
+    from cairn.compat.wandb.active_run import Run
     from cairn.compat.wandb.api import Api
     from cairn.compat.wandb.artifacts import Artifact
     from cairn.compat.wandb.media import Audio, Histogram, Html, Image, Object3D, Table, Video
-    from cairn.compat.wandb.active_run import Run
     from cairn.compat.wandb.session import init
     from cairn.compat.wandb.settings import Settings
     from cairn.compat.wandb.sweeps import agent, sweep

@@ -17,8 +17,8 @@ from typing import IO, TYPE_CHECKING
 from cairn.sdk.location import run_dir
 
 if TYPE_CHECKING:
-    from cairn.compat.wandb.artifacts import LoggedArtifact
     from cairn.compat.wandb.active_run import Run
+    from cairn.compat.wandb.artifacts import LoggedArtifact
     from cairn.sdk.run import Run as CairnRun
 
 FILES_TYPE = "run-files"
@@ -43,8 +43,14 @@ def run_files_dir(run: CairnRun) -> Path:
 
 def copy_matches(run: CairnRun, pattern: str, base_path: str | Path | None) -> list[str]:
     """Copy the files matching ``pattern`` into the run's files folder, named relative to
-    ``base_path`` (default: the pattern's folder); returns those names."""
-    base = Path(base_path) if base_path else Path(pattern).parent
+    ``base_path``; by default, as W&B names them, relative to the current folder (``ckpt/*.pt``
+    keeps ``ckpt/``), or for an absolute pattern to its folder's parent; returns those names."""
+    if base_path:
+        base = Path(base_path)
+    elif os.path.isabs(pattern):
+        base = Path(pattern).parent.parent
+    else:
+        base = Path.cwd()
     target = run_files_dir(run)
     names = []
     for match in sorted(glob.glob(pattern, recursive=True)):

@@ -11,8 +11,8 @@ import os
 from typing import Any
 
 from cairn.compat.wandb import env, notices
-from cairn.compat.wandb.run_config import select
 from cairn.compat.wandb.active_run import Run
+from cairn.compat.wandb.run_config import select
 from cairn.compat.wandb.settings import settings_of
 from cairn.errors import UsageError
 
