@@ -23,7 +23,10 @@ def no_wandb_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             monkeypatch.delenv(name)
     monkeypatch.delenv("CAIRN_PROJECT", raising=False)
     monkeypatch.delenv("CAIRN_RUN_ID", raising=False)
+    before = dict(os.environ)
     yield
+    os.environ.clear()  # init() sets the CAIRN_* twins of WANDB_* variables
+    os.environ.update(before)
     from cairn.compat.wandb import session
 
     run = session.current()

@@ -16,9 +16,9 @@ _MODES["disabled"] = "disabled"
 TWINS = {
     "WANDB_PROJECT": "CAIRN_PROJECT",
     "WANDB_DIR": "CAIRN_DIR",
-    "WANDB_RUN_ID": "CAIRN_RUN_ID",
 }
-"""Variables whose value carries over as it is."""
+"""Variables whose value carries over as it is (``WANDB_RUN_ID`` is read by ``init``, for the
+first run of the process, as ``CAIRN_RUN_ID`` is)."""
 
 _FLAGS_OFF = {
     "WANDB_DISABLE_GIT": "CAIRN_CAPTURE_GIT",
