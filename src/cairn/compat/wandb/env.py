@@ -24,7 +24,7 @@ _FLAGS_OFF = {
     "WANDB_DISABLE_GIT": "CAIRN_CAPTURE_GIT",
     "WANDB_DISABLE_CODE": "CAIRN_SAVE_CODE",
 }
-"""``WANDB_DISABLE_X=true`` is ``CAIRN_X=0``."""
+"""``WANDB_DISABLE_GIT=true`` is ``CAIRN_CAPTURE_GIT=0``."""
 
 _TRUE = {"1", "true", "yes", "on"}
 

@@ -7,9 +7,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cairn.compat.wandb import notices
-from cairn.sdk.media import Audio, Html, Object3D
+from cairn.sdk.media import Audio
 from cairn.sdk.media import Histogram as CairnHistogram
+from cairn.sdk.media import Html as CairnHtml
 from cairn.sdk.media import Image as CairnImage
+from cairn.sdk.media import Object3D as CairnObject3D
 from cairn.sdk.media import Table as CairnTable
 from cairn.sdk.media import Video as CairnVideo
 
@@ -122,3 +124,20 @@ class Video(CairnVideo):
         if format not in (None, "gif") and not isinstance(data_or_path, str):
             notices.once("video-format", f"Video(format={format!r}): frames are kept as a GIF")
         super().__init__(data_or_path, fps=fps or 4, caption=caption)
+
+
+class Html(CairnHtml):
+    """``wandb.Html(data, inject=True)``: a string or an open file; the dashboard sanitizes it."""
+
+    def __init__(self, data: Any, inject: bool = True, data_is_not_path: bool = False) -> None:
+        super().__init__(data.read() if hasattr(data, "read") else str(data))
+
+
+class Object3D(CairnObject3D):
+    """``wandb.Object3D(data_or_path, caption=)``; W&B's other options (boxes, vectors) are
+    accepted and warned once."""
+
+    def __init__(self, data_or_path: Any, caption: str | None = None, **options: Any) -> None:
+        if options:
+            notices.once("object3d", f"Object3D({', '.join(options)}=...) is ignored")
+        super().__init__(data_or_path, caption=caption)
