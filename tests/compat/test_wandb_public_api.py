@@ -8,7 +8,11 @@ from pathlib import Path
 
 from tests.compat.conftest import Script
 
+from fastapi.testclient import TestClient
+
 import cairn
+from cairn.server.app import create_app
+from cairn.store.store import Store
 
 MAKE_RUNS = """
 from pathlib import Path
@@ -76,6 +80,10 @@ def test_the_public_api_reads_runs_as_wandb_scripts_expect(script: Script, store
     assert out["FILES"] == "['weights.txt']"
     assert out["WEIGHTS"] == "weights of run 1"
 
-    saved = cairn.Api().run(f"q/{ids['1']}")  # the edit is in the store the dashboard reads
+    saved = cairn.Api().run(f"q/{ids['1']}")
     assert saved.summary["best_acc"] == 0.95 and saved.summary["acc"] == 0.91
     assert saved.name == "renamed" and "reviewed" in saved.tags
+    app = create_app(Store.local(store_dir), allowed_hosts=["testserver"])
+    shown = TestClient(app).get(f"/api/v1/projects/q/runs/{ids['1']}")
+    assert shown.status_code == 200  # the dashboard's API shows the edit
+    assert shown.json()["summary"]["best_acc"] == 0.95 and shown.json()["name"] == "renamed"
