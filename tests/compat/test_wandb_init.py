@@ -126,3 +126,15 @@ def test_importing_the_module_is_light() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_name_notes_and_tags_set_after_init_are_kept(store_dir: Path) -> None:
+    run = wandb.init(project="edit", name="first", tags=["a"])
+    run.log({"x": 1})
+    run.name = "renamed"
+    run.tags = (*run.tags, "b")
+    run.notes = "set later"
+    assert run.save() is True
+    run.finish(quiet=True)
+    stored = cairn.Api().run(f"edit/{run.id}")
+    assert (stored.name, sorted(stored.tags), stored.notes) == ("renamed", ["a", "b"], "set later")

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.compat.conftest import Script
-
 from fastapi.testclient import TestClient
+from tests.compat.conftest import Script
 
 import cairn
 from cairn.server.app import create_app

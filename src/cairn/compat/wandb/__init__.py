@@ -130,7 +130,7 @@ def unwatch(models: Any = None) -> None:
 
 def save(glob_str: str | None = None, base_path: str | None = None, policy: str = "live") -> Any:
     """``run.save`` on the current run: files kept with it."""
-    return _run().save(glob_str, base_path, policy)
+    return _run().save_files(glob_str, base_path, policy)
 
 
 def restore(

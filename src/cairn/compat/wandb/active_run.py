@@ -38,8 +38,8 @@ class Run:
         self._saved: list[tuple[str, Path]] = []
         self.config = Config.over(run.config)
         self.summary = run.summary
-        self.tags: tuple[str, ...] = ()
-        self.notes: str | None = None
+        self._tags: tuple[str, ...] = ()
+        self._notes: str | None = None
         self.group: str | None = None
         self.job_type: str | None = None
         self.sweep_id: str | None = None
@@ -47,7 +47,6 @@ class Run:
     # ---- identity ---------------------------------------------------------------------
 
     id = property(lambda self: self.cairn.id)
-    name = property(lambda self: self.cairn.name)
     project = property(lambda self: self.cairn.project)
     mode = property(lambda self: self.cairn.mode)
     url = property(lambda self: self.cairn.url)
@@ -55,7 +54,63 @@ class Run:
     start_time = property(lambda self: self.cairn.created_at)
     offline = property(lambda self: self.cairn.mode == "offline")
     disabled = property(lambda self: self.cairn.mode == "disabled")
+
+    @property
+    def name(self) -> str:
+        return str(self.cairn.name)
+
+    @name.setter
+    def name(self, value: str) -> None:
+        """Rename the run (kept in the store for an online run)."""
+        self._edit(name=str(value))
+
     display_name = name
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self._tags
+
+    @tags.setter
+    def tags(self, value: Any) -> None:
+        self._edit(tags=[str(t) for t in value])
+
+    @property
+    def notes(self) -> str | None:
+        return self._notes
+
+    @notes.setter
+    def notes(self, value: str | None) -> None:
+        self._edit(notes=value or "")
+
+    def _edit(self, **fields: Any) -> None:
+        """Set the run's name, notes or tags after ``init``: the store gets them once it holds
+        the run (online); an offline or disabled run keeps them only in this process."""
+        run = self.cairn
+        if "name" in fields:
+            run.name = fields["name"]
+        if "tags" in fields:
+            self._tags = tuple(fields["tags"])
+        if "notes" in fields:
+            self._notes = fields["notes"]
+        store = run._syncer.sink if run._syncer is not None else None
+        if store is None or run._writer is None:
+            notices.once(
+                "edit-offline",
+                "a name, notes or tags set after init() are kept only when the run is online",
+            )
+            return
+        from cairn.sdk.run import FINISH_TIMEOUT
+        from cairn.store.store import Store
+
+        run.flush()
+        run._syncer.wait_synced(run._writer.written_seq, FINISH_TIMEOUT)  # type: ignore[union-attr]
+        if isinstance(store, Store):
+            store.update_run(run.id, **fields)
+
+    def save(self, *args: Any, **kwargs: Any) -> Any:
+        """``run.save()`` after renaming keeps the name (already kept); with a path, as
+        ``wandb.save``."""
+        return self.save_files(*args, **kwargs) if args or kwargs else True
 
     @property
     def path(self) -> str:
@@ -161,7 +216,7 @@ class Run:
 
     # ---- files and artifacts ----------------------------------------------------------
 
-    def save(
+    def save_files(
         self,
         glob_str: str | Path | None = None,
         base_path: str | Path | None = None,

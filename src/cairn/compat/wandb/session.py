@@ -108,14 +108,18 @@ def init(
     )
     from cairn.sdk.session import init as cairn_init
 
+    run_tags = list(tags or given.get("run_tags") or env.tags())
+    run_notes = notes or given.get("run_notes") or env.get("WANDB_NOTES")
+    run_group = group or given.get("run_group") or env.get("WANDB_RUN_GROUP")
+    run_job_type = job_type or given.get("run_job_type") or env.get("WANDB_JOB_TYPE")
     run = cairn_init(
         project=project,
         name=name or given.get("run_name") or env.get("WANDB_NAME"),
         config=cfg,
-        tags=list(tags or given.get("run_tags") or env.tags()),
-        notes=notes or given.get("run_notes") or env.get("WANDB_NOTES"),
-        group=group or given.get("run_group") or env.get("WANDB_RUN_GROUP"),
-        job_type=job_type or given.get("run_job_type") or env.get("WANDB_JOB_TYPE"),
+        tags=run_tags,
+        notes=run_notes,
+        group=run_group,
+        job_type=run_job_type,
         dir=dir or given.get("root_dir"),
         mode=mode,
         id=run_id,
@@ -124,8 +128,9 @@ def init(
     )
     quiet = env.flag("WANDB_SILENT") or bool(given.get("silent") or given.get("quiet"))
     wrapped = Run(run, entity=entity, resumed=run.resumed, quiet=quiet)
-    wrapped.tags, wrapped.notes = tuple(tags or ()), notes
-    wrapped.group, wrapped.job_type = group, job_type
+    wrapped._tags = tuple(run_tags)
+    wrapped._notes = run_notes
+    wrapped.group, wrapped.job_type = run_group, run_job_type
     if entity or ignored:
         run._capture_section(
             "wandb", {"entity": entity, "ignored": {k: repr(v) for k, v in ignored.items()}}
