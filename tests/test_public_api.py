@@ -42,6 +42,7 @@ PUBLIC = [
     "finish",
     "init",
     "log",
+    "login",
     "plot",
     "seed_everything",
     "sweep",
@@ -132,3 +133,12 @@ def test_importing_cairn_is_light() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     ).stdout.splitlines()
     assert out == ["cairn cairn._version cairn.errors", "True"]
+
+
+def test_run_is_the_open_run_and_login_needs_nothing(store_dir: object) -> None:
+    assert cairn.run is None
+    assert cairn.login() is True and cairn.login(key="k" * 40) is True
+    run = cairn.init(project="p")
+    assert cairn.run is run
+    run.finish(quiet=True)
+    assert cairn.run is None

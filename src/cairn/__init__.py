@@ -102,6 +102,7 @@ __all__ = [
     "finish",
     "init",
     "log",
+    "login",
     "plot",
     "seed_everything",
     "sweep",
@@ -135,6 +136,11 @@ def unwatch(model: Any = None) -> None:
     _require_current().unwatch(model)
 
 
+def login(key: str | None = None, host: str | None = None, **_: Any) -> bool:
+    """Returns True: a local store needs no login (taken so ``wandb.login()`` calls run)."""
+    return True
+
+
 def _require_current() -> Run:
     from cairn.sdk.session import require_current
 
@@ -147,6 +153,10 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(module), name)
         globals()[name] = value  # looked up once
         return value
+    if name == "run":  # the open run, as ``wandb.run``; None before init() and after finish()
+        from cairn.sdk.session import current as current_run
+
+        return current_run()
     if name in ("config", "summary"):
         from cairn.sdk.session import current
 

@@ -59,11 +59,20 @@ print("RUN", run.id)
 """
 
 RESTORE = """
-import cairn.compat.wandb as wandb
 import sys
+from pathlib import Path
+
+import cairn.compat.wandb as wandb
+
 run_id = sys.argv[1] if len(sys.argv) > 1 else open("run_id").read()
 with wandb.restore("ckpt/epoch2.txt", run_path=f"lab/pipe/{run_id}", root="restored") as f:
     print("RESTORED", f.read())
+model = wandb.Api().artifact("lab/pipe/mlp:best", type="model")
+print("API", model.name, model.type, model.qualified_name, Path(model.file("api-got")).read_bytes())
+try:
+    wandb.Api().artifact("lab/pipe/mlp:best", type="dataset")
+except ValueError as exc:
+    print("APITYPE", "of type 'model'" in str(exc))
 """
 
 
@@ -96,5 +105,7 @@ def test_an_artifact_pipeline_runs_unchanged(
     (tmp_path / "run_id").write_text(run_id)
     restored = script(RESTORE, name="restore.py").stdout
     assert "RESTORED e2" in restored
+    assert "API mlp:v0 model pipe/mlp:v0 b'weights'" in restored
+    assert "APITYPE True" in restored
     assert (tmp_path / "restored" / "ckpt" / "epoch2.txt").read_text() == "e2"
     assert sorted(os.listdir(tmp_path / "data")) == ["README.md", "csv", "meta", "ref"]
