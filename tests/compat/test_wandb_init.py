@@ -22,7 +22,12 @@ def test_module_state_before_during_and_after_a_run(store_dir: Path) -> None:
         wandb.log({"a": 1})
     wandb.finish()  # nothing open: nothing happens, as in W&B
     assert wandb.login() is True and wandb.login(key="x" * 40, relogin=True) is True
-    run = wandb.init(project="state", config=argparse.Namespace(lr=0.1, seed=3))
+    wandb.require("core")
+    wandb.setup()
+    wandb.termlog("starting")
+    run_id = wandb.util.generate_id()
+    run = wandb.init(project="state", id=run_id, config=argparse.Namespace(lr=0.1, seed=3))
+    assert run.id == run_id
     assert wandb.run is run and wandb.config is run.config and wandb.summary is run.summary
     assert wandb.config.lr == 0.1
     wandb.config.setdefaults({"lr": 5, "extra": 1})

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from cairn.errors import CairnError as Error
 
 if TYPE_CHECKING:
-    from cairn.compat.wandb import plot
+    from cairn.compat.wandb import plot, util
     from cairn.compat.wandb.active_run import Run
     from cairn.compat.wandb.api import Api
     from cairn.compat.wandb.artifacts import Artifact
@@ -65,11 +65,17 @@ __all__ = [
     "login",
     "mark_preempting",
     "plot",
+    "require",
     "restore",
     "save",
+    "setup",
     "sweep",
+    "termerror",
+    "termlog",
+    "termwarn",
     "unwatch",
     "use_artifact",
+    "util",
     "watch",
 ]
 
@@ -191,14 +197,44 @@ def login(
     return True
 
 
+def require(requirement: str | None = None) -> None:
+    """Accepted (``wandb.require("core")``): Cairn has no optional W&B features to turn on."""
+
+
+def setup(settings: Any = None) -> None:
+    """Accepted (``wandb.setup()``): Cairn starts nothing ahead of ``init``."""
+
+
+def termlog(
+    string: str = "", newline: bool = True, repeat: bool = True, prefix: bool = True
+) -> None:
+    """Print a line to stderr, prefixed ``cairn:`` (W&B's ``wandb:``)."""
+    _say(string, newline, prefix, "")
+
+
+def termwarn(string: str, newline: bool = True, repeat: bool = True, prefix: bool = True) -> None:
+    _say(string, newline, prefix, "WARNING ")
+
+
+def termerror(string: str, newline: bool = True, repeat: bool = True, prefix: bool = True) -> None:
+    _say(string, newline, prefix, "ERROR ")
+
+
+def _say(text: str, newline: bool, prefix: bool, level: str) -> None:
+    import sys
+
+    head = f"cairn: {level}" if prefix else ""
+    print(f"{head}{text}", end="\n" if newline else "", file=sys.stderr)
+
+
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is not None:
         value = getattr(importlib.import_module(module), name)
         globals()[name] = value
         return value
-    if name == "plot":
-        value = importlib.import_module("cairn.compat.wandb.plot")
+    if name in ("plot", "util"):
+        value = importlib.import_module(f"cairn.compat.wandb.{name}")
         globals()[name] = value
         return value
     if name == "run":
