@@ -60,6 +60,7 @@ bench: $(STAMP) web chromium
 	$(PY) benchmarks/bench_sync.py
 	$(PY) benchmarks/bench_api.py
 	$(PY) benchmarks/bench_memory.py
+	$(PY) benchmarks/bench_compat.py
 	$(PY) benchmarks/bench_dashboard.py
 	$(PY) benchmarks/bench_sweeps.py
 	$(PY) benchmarks/bench_importance.py
