@@ -42,8 +42,8 @@ assert run.path == f"lab/cls/{run.id}" and run.url.endswith(run.id)
 wandb.config.update({"batch": 32, "lr": 0.05}, allow_val_change=True)
 
 wandb.define_metric("epoch")
-wandb.define_metric("val/*", step_metric="epoch")
 wandb.define_metric("val/loss", summary="min", goal="minimize")
+wandb.define_metric("val/*", step_metric="epoch")  # after: val/loss keeps its min, as in W&B
 wandb.define_metric("val/acc", summary="max,mean")
 wandb.define_metric("train/best", summary="best", goal="maximize")
 

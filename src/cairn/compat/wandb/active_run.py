@@ -36,6 +36,8 @@ class Run:
         """True when this process continues a run that existed (``resume=``)."""
         self._quiet = quiet
         self._saved: list[tuple[str, Path]] = []
+        self._summary_rules: list[tuple[str, str]] = []
+        """``(name, summary)`` of each ``define_metric`` that set a summary, in order."""
         self.config = Config.over(run.config)
         self.summary = run.summary
         self._tags: tuple[str, ...] = ()
@@ -175,12 +177,17 @@ class Run:
                 f"define_metric(summary={summary!r}): Cairn keeps one summary per key; "
                 f"{kinds[0]!r} is kept (log the others under their own keys)",
             )
+        if not kinds and goal is not None:
+            kinds = ["min" if goal == "minimize" else "max"]
         if kinds:
             self.cairn.define_metric(name, kinds[0], step_metric)
-        elif step_metric is not None or goal is not None:
-            self.cairn.define_metric(
-                name, "min" if goal == "minimize" else "max" if goal else "last", step_metric
-            )
+            self._summary_rules.append((name, kinds[0]))
+        elif step_metric is not None:
+            # Cairn's latest matching rule sets a key's summary; in W&B a definition without
+            # summary= changes none: the summaries defined so far are stated again after it.
+            self.cairn.define_metric(name, "last", step_metric)
+            for earlier, kind in self._summary_rules:
+                self.cairn.define_metric(earlier, kind)
 
     def watch(
         self,
