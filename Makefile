@@ -63,6 +63,7 @@ bench: $(STAMP) web chromium
 	$(PY) benchmarks/bench_memory.py
 	$(PY) benchmarks/bench_workspace.py
 	$(PY) benchmarks/bench_value_panels.py
+	$(PY) benchmarks/bench_compat.py
 	$(PY) benchmarks/bench_sweeps.py
 	$(PY) benchmarks/bench_importance.py
 	$(PY) benchmarks/bench_artifacts.py

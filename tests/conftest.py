@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,9 @@ system metrics run without them. Those tests set their own."""
 # Session- and module-scoped fixtures (the e2e demo stores) are set up before the autouse fixture
 # below runs: the sampler's timing must not decide what their runs hold either.
 os.environ.setdefault("CAIRN_SYSTEM_METRICS", "0")
+# Artifact downloads keep their index in the user's cache folder: the suite's go to a folder of
+# its own, never the home folder's.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="cairn-test-cache-")
 
 
 @pytest.fixture(autouse=True)

@@ -42,6 +42,7 @@ PUBLIC = [
     "finish",
     "init",
     "log",
+    "login",
     "plot",
     "seed_everything",
     "sweep",
@@ -141,3 +142,12 @@ def test_documented_subpackages_load_on_first_use() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     ).stdout
     assert out.split() == ["TrialStopped", "True"]
+
+
+def test_run_is_the_open_run_and_login_needs_nothing(store_dir: object) -> None:
+    assert cairn.run is None
+    assert cairn.login() is True and cairn.login(key="k" * 40) is True
+    run = cairn.init(project="p")
+    assert cairn.run is run
+    run.finish(quiet=True)
+    assert cairn.run is None

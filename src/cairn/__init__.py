@@ -106,6 +106,7 @@ __all__ = [
     "finish",
     "init",
     "log",
+    "login",
     "plot",
     "seed_everything",
     "sweep",
@@ -139,6 +140,11 @@ def unwatch(model: Any = None) -> None:
     _require_current().unwatch(model)
 
 
+def login(key: str | None = None, host: str | None = None, **_: Any) -> bool:
+    """Returns True: a local store needs no login (taken so ``wandb.login()`` calls run)."""
+    return True
+
+
 def _require_current() -> Run:
     from cairn.sdk.session import require_current
 
@@ -153,6 +159,10 @@ def __getattr__(name: str) -> Any:
         return value
     if name in _SUBPACKAGES:
         return importlib.import_module(f"cairn.{name}")
+    if name == "run":  # the open run, as ``wandb.run``; None before init() and after finish()
+        from cairn.sdk.session import current as current_run
+
+        return current_run()
     if name in ("config", "summary"):
         from cairn.sdk.session import current
 

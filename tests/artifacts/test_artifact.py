@@ -89,6 +89,19 @@ def test_use_records_lineage_and_download_verifies(store_dir: Path, tmp_path: Pa
     assert [v.name for v in api.run(f"p/{producer.id}").logged_artifacts()] == ["digits-train"]
 
 
+def test_download_leaves_exactly_the_files_and_use_checks_the_type(
+    store_dir: Path, tmp_path: Path
+) -> None:
+    with cairn.init(project="p") as producer:
+        producer.log_artifact(dataset(tmp_path))
+    with cairn.init(project="p") as consumer:
+        root = consumer.use_artifact("digits-train:latest", type="dataset").download(tmp_path / "o")
+        with pytest.raises(ValueError, match="is of type 'dataset'"):
+            consumer.use_artifact("digits-train:latest", type="model")
+    found = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    assert found == ["images", "images/0.txt", "train.csv"]
+
+
 def test_second_download_is_served_from_the_verified_folder(
     store_dir: Path, tmp_path: Path
 ) -> None:

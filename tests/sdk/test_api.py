@@ -274,3 +274,13 @@ def test_series_while_the_run_is_live(store_dir: Path) -> None:
     assert len(points) <= 50
     assert points["y"].max() == 6.0 and points["y"].min() == 0.0
     run.finish(quiet=True)
+
+
+def test_a_summary_edit_is_saved_to_the_store(three_runs: list[cairn.Run]) -> None:
+    run = cairn.Api().run(three_runs[0].path)
+    run.update_summary({"acc": 0.75, "note": "checked"})
+    assert run.summary["acc"] == 0.75 and run.summary["note"] == "checked"
+    again = cairn.Api().run(three_runs[0].path)
+    assert again.summary["acc"] == 0.75
+    again.update_summary({}, ["note"])
+    assert "note" not in cairn.Api().run(three_runs[0].path).summary

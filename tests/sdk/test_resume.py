@@ -110,6 +110,18 @@ def test_resume_a_failed_run_makes_it_finished(store_dir: Path) -> None:
     assert stored.exit_code == 0
 
 
+def test_resume_true_is_allow_and_the_run_says_it_was_resumed(store_dir: Path) -> None:
+    fresh = cairn.init(project="r", id="run-1", resume=True)
+    assert fresh.resumed is False
+    fresh.log({"loss": 1.0})
+    fresh.finish(quiet=True)
+    again = cairn.init(project="r", id="run-1", resume=True)
+    assert again.resumed is True and again.step == 1
+    again.finish(quiet=True)
+    with pytest.raises(cairn.UsageError, match="resume='allow'"):
+        cairn.init(project="r", id="run-1", resume=False)
+
+
 def test_allow_without_the_run_starts_it(store_dir: Path) -> None:
     run = cairn.init(project="r", id="fresh", resume="allow")
     assert run.id == "fresh"

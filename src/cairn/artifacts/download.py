@@ -1,8 +1,10 @@
 """Downloading a version's files into a folder: every file verified, streamed in chunks, and a
-second download into the same folder instant (an index of what was verified there)."""
+second download into the same folder instant (an index of what was verified there, kept in the
+user's cache folder so the download folder holds exactly the artifact's files)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -15,8 +17,9 @@ from cairn.artifacts.manifest import check_path, copy_into
 from cairn.errors import ArtifactError
 from cairn.store.blobs import BlobStore
 
-INDEX = ".cairn-artifact.json"
-"""In a download folder: ``{path: [sha256-or-etag, size, mtime_ns]}`` of files verified there."""
+INDEX_FOLDER = ("cairn", "downloads")
+"""Under ``$XDG_CACHE_HOME`` (else ``~/.cache``): one ``<sha256 of the folder>.json`` per download
+folder, ``{path: [sha256-or-etag, size, mtime_ns]}`` of the files verified there."""
 
 
 def safe_target(root: Path, path: str) -> Path:
@@ -86,18 +89,30 @@ def _cached(seen: Any, entry: Mapping[str, Any], target: Path) -> bool:
     return bool(seen == [_key(entry) or seen[0], stat.st_size, stat.st_mtime_ns] and _key(entry))
 
 
+def index_path(root: Path) -> Path:
+    """Where the index of download folder ``root`` is kept (outside it)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    key = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()
+    return Path(cache).joinpath(*INDEX_FOLDER, f"{key}.json")
+
+
 def _read_index(root: Path) -> dict[str, Any]:
     try:
-        data = json.loads((root / INDEX).read_text())
+        data = json.loads(index_path(root).read_text())
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def _write_index(root: Path, index: dict[str, Any]) -> None:
-    tmp = root / f"{INDEX}.tmp"
-    tmp.write_text(json.dumps(index, sort_keys=True))
-    os.replace(tmp, root / INDEX)
+    path = index_path(root)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(index, sort_keys=True))
+        os.replace(tmp, path)
+    except OSError:  # no writable cache: the next download verifies every file again
+        pass
 
 
 class _progress:

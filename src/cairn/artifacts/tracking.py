@@ -103,7 +103,7 @@ def log_artifact(
     return version.wait() if wait else version
 
 
-def use_artifact(run: Run, ref: str) -> ArtifactVersion:
+def use_artifact(run: Run, ref: str, type: str | None = None) -> ArtifactVersion:
     """Resolve ``[project/]name[:alias|:vN]`` in the store and record that the run used it."""
     run._check_open()
     project, name, selector = parse_ref(ref, run.project)
@@ -114,6 +114,11 @@ def use_artifact(run: Run, ref: str) -> ArtifactVersion:
             "online (mode='online') against the store that holds it"
         )
     info = sql.resolve(store, project, name, selector)
+    if type is not None and info.type != type:
+        raise ValueError(
+            f"use_artifact({ref!r}, type={type!r}): {info.ref} is of type {info.type!r}; "
+            "pass its type, or leave type= out"
+        )
     if run._writer is not None:
         run._writer.put(
             ArtifactUse(

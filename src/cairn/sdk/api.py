@@ -211,6 +211,19 @@ class ApiRun:
         """Every histogram logged under ``key``, by step: ``step``, ``counts``, ``edges``."""
         return api_media.histograms(self._store, self.id, key)
 
+    def update_summary(
+        self, values: dict[str, Any], remove: list[str] | tuple[str, ...] = ()
+    ) -> None:
+        """Set (and remove) summary keys of the stored run, as ``run.summary[k] = v`` in the
+        script would have: one record after the run's last, applied to the store."""
+        from cairn.journal.records import SummaryUpdate
+        from cairn.sdk.config import json_safe
+
+        clean = {str(k): json_safe(v, f"summary[{k!r}]") for k, v in values.items()}
+        seq = self._store.last_seq(self.id) + 1
+        self._store.apply(self.id, [SummaryUpdate(seq=seq, set=clean, remove=list(remove))])
+        self.refresh()
+
     def refresh(self) -> ApiRun:
         """Read the run's metadata again (state, summary) and return self."""
         self.info = self._store.run(self.id)

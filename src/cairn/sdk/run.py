@@ -59,6 +59,7 @@ class Run:
         created_at: float | None = None,
         fold: JournalFold | None = None,
         reader: JournalReader | None = None,
+        resumed: bool = False,
     ) -> None:
         self.id = id
         self.name = name
@@ -67,6 +68,8 @@ class Run:
         self.dir = dir
         """The store folder (``.cairn``) this run is kept in; None when disabled."""
         self.journal = journal
+        self.resumed = resumed
+        """True when this process continues a run that existed (``resume="allow"|"must"``)."""
         self.created_at = created_at or time.time()
         self._writer = writer
         self._syncer = syncer
@@ -311,12 +314,13 @@ class Run:
 
         return tracking.log_artifact(self, artifact, aliases, wait)
 
-    def use_artifact(self, ref: str) -> ArtifactVersion:
+    def use_artifact(self, ref: str, type: str | None = None) -> ArtifactVersion:
         """Record that this run uses an artifact version, ``"name:alias"``, ``"name:v3"`` or
-        ``"project/name:alias"``, and return it (``.download()`` fetches the files)."""
+        ``"project/name:alias"``, and return it (``.download()`` fetches the files). With
+        ``type``, a version of another type is an error."""
         from cairn.artifacts import tracking
 
-        return tracking.use_artifact(self, ref)
+        return tracking.use_artifact(self, ref, type)
 
     # ---- the end ------------------------------------------------------------------------
 

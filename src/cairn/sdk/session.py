@@ -72,7 +72,7 @@ def init(
     dir: str | os.PathLike[str] | None = None,
     mode: str | None = None,
     id: str | None = None,
-    resume: str | None = None,
+    resume: str | bool | None = None,
     settings: Settings | None = None,
 ) -> Run:
     """Start a run (or continue one) and return it.
@@ -87,11 +87,14 @@ def init(
       call a cheap no-op.
     - ``id`` + ``resume``: ``"allow"`` continues run ``id`` if it exists, else starts it; ``"must"``
       requires it to exist; ``"never"`` (and the default) requires it not to. Steps continue after
-      the last one logged.
+      the last one logged. ``resume=True`` is ``"allow"``, ``False`` is None; ``run.resumed`` says
+      whether a run was continued.
     - ``settings``: what is captured besides the metrics (git, code, environment, console); see
       ``cairn.Settings``. A new run's capture is gathered in the background.
     """
     global _current, _seeding
+    if isinstance(resume, bool):
+        resume = "allow" if resume else None
     mode = mode or os.environ.get("CAIRN_MODE") or "online"
     if mode not in MODES:
         raise ValueError(f"mode={mode!r}: use one of {', '.join(MODES)}")
@@ -246,6 +249,7 @@ def init(
         created_at=created_at,
         fold=fold,
         reader=resumed.reader if resumed else None,
+        resumed=resumed is not None,
     )
     run._capturer, run._console = capturer, console
     run._store, run._keep_journal = store, settings.keep_journal
@@ -355,14 +359,18 @@ def _finish_at_exit() -> None:
     run = _current
     if run is None:
         return
+    run.finish(exit_code=exit_code_at_exit(run))
+
+
+def exit_code_at_exit(run: Run) -> int:
+    """The exit code of a process ending now: 1 after an uncaught exception in ``run``, else
+    what ``sys.exit`` was given (0 when it was not called)."""
     status = _exit_status
     if run._error:
-        code = 1
-    elif status is None or isinstance(status, int):
-        code = status or 0
-    else:  # sys.exit("message") exits with 1
-        code = 1
-    run.finish(exit_code=code)
+        return 1
+    if status is None or isinstance(status, int):
+        return status or 0
+    return 1  # sys.exit("message") exits with 1
 
 
 def record_seeding(record: dict[str, Any]) -> None:
