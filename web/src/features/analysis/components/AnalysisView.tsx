@@ -70,18 +70,23 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
   );
   const capped = choice.axes === null && varying.length > DEFAULT_AXES;
   const brushState = choice.brush;
-  const setBrush = useCallback((brush: Brush) => update({ brush }), [update]);
   const axes = useMemo(() => buildAxes(plotted, params, metric), [plotted, params, metric]);
   const brush = useMemo(() => pruneBrush(brushState, axes), [brushState, axes]);
   const shown = useMemo(() => rankRuns(brushedRuns(plotted, axes, brush), metric, goal), [plotted, axes, brush, metric, goal]);
   const brushed = Object.keys(brush).length > 0;
-  // The runs table follows the brush through a filter in the URL: keep it equal to the brush drawn
-  // (a removed axis or a changed metric drops that axis's range from both).
-  const filterText = useMemo(() => brushFilter(brush, axes, plotted), [brush, axes, plotted]);
+  // The runs table follows the brush through a filter in the URL, written with the brush in one
+  // update from the URL as it is at that moment (the brush reports while the mouse moves, faster
+  // than renders), so the two never disagree; a removed axis or a changed metric drops that axis's
+  // range from both.
   const urlPersisted = props.persist === "url";
+  const filterOf = useCallback((b: Brush) => (urlPersisted && metric ? brushFilter(pruneBrush(b, axes), axes, plotted) : ""), [urlPersisted, metric, axes, plotted]);
+  const setBrush = useCallback((next: Brush) => update({ brush: next, brushFilter: filterOf(next) }), [update, filterOf]);
+  const filterText = useMemo(() => filterOf(brushState), [filterOf, brushState]);
   useEffect(() => {
-    if (urlPersisted && metric && filterText !== choice.brushFilter) update({ brushFilter: filterText });
-  }, [urlPersisted, metric, filterText, choice.brushFilter, update]);
+    if (urlPersisted && metric && filterText !== choice.brushFilter) {
+      update((latest) => ({ brushFilter: filterOf(latest.brush) }));
+    }
+  }, [urlPersisted, metric, filterText, choice.brushFilter, update, filterOf]);
   const runIds = useMemo(() => runs.map((r) => r.id), [runs]);
 
   const onOpenRun = useCallback(

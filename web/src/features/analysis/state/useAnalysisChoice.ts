@@ -5,25 +5,30 @@ import { useSearchParams } from "react-router-dom";
 import { type AnalysisChoice, NO_CHOICE, decodeChoice, encodeChoice } from "../lib/choice";
 
 export type ChoicePatch = Partial<AnalysisChoice>;
+/** A patch, or a function of the latest choices (the URL as it is now, not as the last render saw it). */
+export type ChoiceUpdate = ChoicePatch | ((latest: AnalysisChoice) => ChoicePatch);
 
 export function useAnalysisChoice(
   persist: "url" | "memory",
   initial: Partial<AnalysisChoice> = {},
-): [AnalysisChoice, (patch: ChoicePatch) => void] {
+): [AnalysisChoice, (update: ChoiceUpdate) => void] {
   const [params, setParams] = useSearchParams();
   const [memory, setMemory] = useState<AnalysisChoice>({ ...NO_CHOICE, ...initial });
   const fromUrl = useMemo(() => ({ ...NO_CHOICE, ...initial, ...definedOnly(decodeChoice(params)) }), [params]); // eslint-disable-line react-hooks/exhaustive-deps -- initial is read once
   const update = useCallback(
-    (patch: ChoicePatch) => {
+    (change: ChoiceUpdate) => {
+      const patchOf = (latest: AnalysisChoice) => (typeof change === "function" ? change(latest) : change);
       if (persist === "memory") {
-        setMemory((current) => ({ ...current, ...patch }));
+        setMemory((current) => ({ ...current, ...patchOf(current) }));
         return;
       }
       // Read the URL itself: two updates in one tick must both land (as the workspace state does).
       const prev = new URLSearchParams(window.location.search);
-      setParams(encodeChoice({ ...decodeChoice(prev), ...patch }, prev), { replace: true });
+      const written = decodeChoice(prev);
+      const patch = patchOf({ ...NO_CHOICE, ...initial, ...definedOnly(written) });
+      setParams(encodeChoice({ ...written, ...patch }, prev), { replace: true });
     },
-    [persist, setParams],
+    [persist, setParams], // eslint-disable-line react-hooks/exhaustive-deps -- initial is read once
   );
   return [persist === "url" ? fromUrl : memory, update];
 }
