@@ -49,6 +49,9 @@ function applyBrush(chart: echarts.ECharts, axes: readonly AxisSpec[], brush: Br
     const intervals = (brush[axis.key] ?? []).map(([lo, hi]) => [lo - pad, hi + pad]);
     chart.dispatchAction({ type: "axisAreaSelect", parallelAxisId: axisId(i), intervals }, { silent: true });
   });
+  // Lines the mouse crossed while dragging keep their hover highlight through the redraw (drawn at
+  // the opacity they had then: brushed lines looked brushed after leaving the brush): end it.
+  chart.dispatchAction({ type: "downplay", seriesIndex: 0 });
   chart.resize();
 }
 
