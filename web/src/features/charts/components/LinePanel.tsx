@@ -31,7 +31,7 @@ export function LinePanel(props: PanelProps): JSX.Element {
   const settings: LineSettings = panel.line ?? {};
   const rootRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
-  const { seen } = useInView(rootRef);
+  const { seen } = useInView(rootRef, true);
   const size = useElementSize(bodyRef);
   const [editing, setEditing] = useState<"keys" | "settings" | null>(null);
   // A system panel keeps its own x (relative time) and zoom when the page's x is something else.

@@ -1,5 +1,5 @@
 import { useEffect, useState, type RefObject } from "react";
-import { observeView } from "./sharedObservers";
+import { observeAhead, observeView } from "./sharedObservers";
 
 export interface InView {
   /** near the viewport now */
@@ -8,15 +8,24 @@ export interface InView {
   seen: boolean;
 }
 
-/** Whether `ref`'s element is (or was) near the viewport, through the shared IntersectionObserver. */
-export function useInView(ref: RefObject<HTMLElement | null>): InView {
+/**
+ * Whether `ref`'s element is (or was) near the viewport, through the shared IntersectionObserver.
+ * With `ahead`, it also counts as seen once the page is idle while it sits a little further off
+ * (a chart drawn before it is scrolled to; not for panels that fetch much, such as media).
+ */
+export function useInView(ref: RefObject<HTMLElement | null>, ahead = false): InView {
   const [state, setState] = useState<InView>({ visible: false, seen: false });
   useEffect(() => {
     const element = ref.current;
     if (!element) return;
-    return observeView(element, (visible) =>
+    const stopView = observeView(element, (visible) =>
       setState((old) => (old.visible === visible && (old.seen || !visible) ? old : { visible, seen: old.seen || visible })),
     );
-  }, [ref]);
+    const stopAhead = ahead ? observeAhead(element, () => setState((old) => (old.seen ? old : { ...old, seen: true }))) : () => undefined;
+    return () => {
+      stopView();
+      stopAhead();
+    };
+  }, [ref, ahead]);
   return state;
 }

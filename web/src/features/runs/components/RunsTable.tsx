@@ -6,7 +6,7 @@ import {
   type Header,
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, useState, type CSSProperties } from "react";
+import { useEffect, useMemo, useRef, useState, type CSSProperties, type UIEvent } from "react";
 import type { RunRow } from "../../../api/types";
 import { useNow } from "../../../lib/useNow";
 import { canShift, displayOrder } from "../state/columnOrder";
@@ -119,6 +119,13 @@ export function RunsTable(props: RunsTableProps) {
     scrollRef.current?.scrollTo({ top: 0 });
   }, [props.viewKey]);
 
+  // Pinned cells stick only while the table is scrolled sideways: every sticky cell is a layer of
+  // its own for the compositor, which re-layers the whole page on every frame the charts draw.
+  const markScrolledX = (event: UIEvent<HTMLDivElement>) => {
+    const element = event.currentTarget;
+    element.toggleAttribute("data-scrolled-x", element.scrollLeft > 0);
+  };
+
   useEffect(() => {
     if (hasMore && !loadingMore && lastIndex >= rows.length - LOAD_AHEAD) onLoadMore();
   }, [hasMore, loadingMore, lastIndex, rows.length, onLoadMore]);
@@ -127,7 +134,7 @@ export function RunsTable(props: RunsTableProps) {
   const anyVisible = runs.some((r) => props.visible.has(r.id));
 
   return (
-    <div className="rt-scroll" ref={scrollRef} data-testid="runs-table" role="grid" aria-rowcount={rows.length}>
+    <div className="rt-scroll" ref={scrollRef} onScroll={markScrolledX} data-testid="runs-table" role="grid" aria-rowcount={rows.length}>
       <div className="rt-inner" style={{ width: totalWidth }}>
         <div className="rt-header" role="row" style={{ width: totalWidth }}>
           {headers.map((header) => (
