@@ -52,6 +52,14 @@ class MediaNotFoundError(StoreError, LookupError):
     """A run logged no media of the kind asked for under the key (or at the step) given."""
 
 
+class ViewNotFoundError(StoreError, LookupError):
+    """A project has no saved view with the name given."""
+
+
+class ViewConflictError(StoreError):
+    """A saved view cannot take that name (another has it) or cannot be deleted (the default)."""
+
+
 class StoreGapError(StoreError):
     """A batch starts after a seq the store has not applied yet: earlier records are missing."""
 

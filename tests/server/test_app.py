@@ -59,6 +59,8 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
         "/api/v1/projects/{project}/metric-keys",
         "/api/v1/projects/{project}/series",
         "/api/v1/projects/{project}/workspace",
+        "/api/v1/projects/{project}/views",
+        "/api/v1/projects/{project}/views/{name}",
         "/api/v1/projects/{project}/importance",
         "/api/v1/projects/{project}/sweeps",
         "/api/v1/projects/{project}/sweeps/{sweep_id}",

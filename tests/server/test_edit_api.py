@@ -142,3 +142,39 @@ def test_workspace_limits(api: httpx.Client) -> None:
         response = api.put("/projects/edit/workspace", json=not_an_object)
         assert response.status_code == 422, not_an_object
     assert api.put("/projects/nope/workspace", json={}).status_code == 404
+
+
+def test_saved_views_through_the_api(api: httpx.Client) -> None:
+    make = api.post("/projects/views/views", json={"name": "x"})
+    assert make.status_code == 404  # no such project
+    api.put("/projects/edit/workspace", json={"who": "default"})
+    xss = '<img src=x onerror="alert(1)">'
+    created = api.post("/projects/edit/views", json={"name": f" {xss} ", "workspace": {"w": 1}})
+    assert created.status_code == 201, created.text
+    assert created.json()["name"] == xss and created.json()["is_default"] is False
+    assert api.get("/projects/edit/workspace", params={"view": xss}).json() == {"w": 1}
+    assert api.get("/projects/edit/workspace").json() == {"who": "default"}
+    assert api.put("/projects/edit/workspace", params={"view": xss}, json={"w": 2}).json() == {
+        "w": 2
+    }
+    again = api.post("/projects/edit/views", json={"name": xss})
+    assert again.status_code == 409 and "already has a view" in again.json()["detail"]
+    assert api.post("/projects/edit/views", json={"name": "   "}).status_code == 400
+    assert api.post("/projects/edit/views", json={"name": "a", "extra": 1}).status_code == 422
+
+    path = f"/projects/edit/views/{xss}"
+    assert api.patch(path, json={}).status_code == 400
+    renamed = api.patch(path, json={"name": "Loss", "default": True})
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json() == {**renamed.json(), "name": "Loss", "is_default": True}
+    views = api.get("/projects/edit/views").json()
+    assert [(v["name"], v["is_default"]) for v in views] == [("Loss", True), ("Default", False)]
+    assert api.get("/projects/edit/workspace").json() == {"w": 2}
+    assert api.patch("/projects/edit/views/Default", json={"name": "Loss"}).status_code == 409
+    assert api.delete("/projects/edit/views/Loss").status_code == 409  # the default
+    assert api.delete("/projects/edit/views/Default").status_code == 204
+    assert api.delete("/projects/edit/views/Default").status_code == 404
+    assert api.get("/projects/edit/workspace", params={"view": "Default"}).status_code == 404
+    assert api.put("/projects/edit/workspace", params={"view": "gone"}, json={}).status_code == 404
+    big = {"name": "big", "workspace": {"blob": "x" * 1_000_001}}
+    assert api.post("/projects/edit/views", json=big).status_code == 413

@@ -1,9 +1,10 @@
 """How errors become responses: a 4xx with a message for every bad request, 500 only for bugs.
 
 - a filter or order that does not parse: 400 ``{"detail": {"message": ..., "position": n}}``
-- an unknown project, run, sweep or artifact: 404 ``{"detail": "..."}``
+- an unknown project, run, sweep, artifact or saved view: 404 ``{"detail": "..."}``
 - unsafe artifact contents: 400
-- a sweep asked to change to a state its own does not allow: 409 ``{"detail": "..."}``
+- a sweep asked to change to a state its own does not allow, a view name already taken, deleting
+  the default view: 409 ``{"detail": "..."}``
 - a value the database refuses (PostgreSQL and NUL characters): 400 ``{"detail": "..."}``
 - a body or parameter of the wrong shape: 422 with FastAPI's list of problems, made JSON-safe
   (the input it echoes may hold NaN, bytes or deep nesting)
@@ -28,6 +29,8 @@ from cairn.errors import (
     RunNotFoundError,
     SweepNotFoundError,
     SweepStateError,
+    ViewConflictError,
+    ViewNotFoundError,
 )
 from cairn.server.security import HEADERS
 from cairn.store.filters import FilterError
@@ -93,6 +96,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SweepNotFoundError, _not_found)
     app.add_exception_handler(SweepStateError, _conflict)
     app.add_exception_handler(ArtifactNotFoundError, _not_found)
+    app.add_exception_handler(ViewNotFoundError, _not_found)
+    app.add_exception_handler(ViewConflictError, _conflict)
     app.add_exception_handler(ArtifactError, _bad_request)
     app.add_exception_handler(DataError, _refused)
     app.add_exception_handler(Exception, _bug)

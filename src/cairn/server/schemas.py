@@ -238,3 +238,25 @@ class ImportanceResponse(BaseModel):
     runs: int = Field(description="runs with a finite value of the metric (the ones used)")
     parameters: list[ParameterImportanceOut] = Field(description="most important first")
     note: str | None = Field(description="why there are no numbers (e.g. too few runs), else null")
+
+
+class ViewInfo(BaseModel):
+    """A saved view of a project's dashboard (its document: ``GET /workspace?view=name``)."""
+
+    name: str
+    is_default: bool
+    updated_at: float
+
+
+class ViewCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    workspace: JsonObject = Field(default_factory=dict, description="the view's document")
+
+
+class ViewChange(BaseModel):
+    """A new name, and/or ``default: true`` to make the view the one the project opens with."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    default: Literal[True] | None = None

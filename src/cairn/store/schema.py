@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -102,8 +103,8 @@ history_segments = Table(
     Column("size", Integer, nullable=False),
 )
 
-workspaces = Table(
-    "workspaces",
+views = Table(
+    "views",
     metadata,
     Column(
         "project_id",
@@ -112,7 +113,9 @@ workspaces = Table(
         primary_key=True,
         autoincrement=False,
     ),
-    Column("data", Json, nullable=False),  # the dashboard's saved layout, opaque to the store
+    Column("name", String(100), primary_key=True),
+    Column("data", Json, nullable=False),  # the dashboard's layout, opaque to the store
+    Column("is_default", Boolean, nullable=False),  # the view a project opens with
     Column("updated_at", Float, nullable=False),
 )
 
