@@ -11,6 +11,7 @@ import type {
   RunEdit,
   RunPage,
   SeriesRequest,
+  SavedView,
   SeriesResponse,
   Workspace,
 } from "./types";
@@ -114,10 +115,29 @@ export const api = {
       method: "POST",
       body: JSON.stringify(body),
     }),
-  workspace: (project: string) => request<Workspace>(`/projects/${enc(project)}/workspace`),
-  saveWorkspace: (project: string, workspace: Workspace) =>
-    request<Workspace>(`/projects/${enc(project)}/workspace`, {
+  /** The document of a saved view; `view` null: the project's default view. */
+  workspace: (project: string, view: string | null = null) =>
+    request<Workspace>(`/projects/${enc(project)}/workspace${viewQuery(view)}`),
+  saveWorkspace: (project: string, workspace: Workspace, view: string | null = null) =>
+    request<Workspace>(`/projects/${enc(project)}/workspace${viewQuery(view)}`, {
       method: "PUT",
       body: JSON.stringify(workspace),
     }),
+  views: (project: string) => request<SavedView[]>(`/projects/${enc(project)}/views`),
+  createView: (project: string, name: string, workspace: Workspace) =>
+    request<SavedView>(`/projects/${enc(project)}/views`, {
+      method: "POST",
+      body: JSON.stringify({ name, workspace }),
+    }),
+  changeView: (project: string, name: string, change: { name?: string; default?: true }) =>
+    request<SavedView>(`/projects/${enc(project)}/views/${enc(name)}`, {
+      method: "PATCH",
+      body: JSON.stringify(change),
+    }),
+  deleteView: (project: string, name: string) =>
+    request<null>(`/projects/${enc(project)}/views/${enc(name)}`, { method: "DELETE" }),
 };
+
+function viewQuery(view: string | null): string {
+  return view === null ? "" : `?${new URLSearchParams({ view })}`;
+}

@@ -106,6 +106,13 @@ export interface RunEdit {
 /** A saved workspace layout (panels, sections, ...): the web app owns its shape. */
 export type Workspace = { [key: string]: JsonValue };
 
+/** A named, shared layout of a project's dashboard (its document: `api.workspace(project, name)`). */
+export interface SavedView {
+  name: string;
+  is_default: boolean;
+  updated_at: number;
+}
+
 /** Every 4xx: detail is a message; a filter error also gives the position. */
 export interface ApiError {
   detail: string | { message: string; position?: number };

@@ -21,15 +21,16 @@ import {
   movePanel,
   type PanelPatch,
   type PanelSpec,
+  type SavedSettings,
   updatePanelSettings,
   removePanel,
   resizePanel,
   setPanelKeys,
-  setSettings,
   shownPanels,
   sortedKeys,
-  toggleSection,
 } from "./state/layout";
+import { usePersonalState } from "../views/personalState";
+import { useSavedViewName } from "../views/savedView";
 import { useChartsLayout } from "./state/useChartsLayout";
 import { useChartView } from "./state/useChartView";
 import { type ChartView, resolveX, type Zoom } from "./state/viewState";
@@ -116,8 +117,17 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
     return inMedia.size ? allKeys.filter((k) => !inMedia.has(k)) : allKeys;
   }, [allKeys, mediaKeys.data]);
   const keySet = useMemo(() => new Set(metricKeys), [metricKeys]);
-  const { layout, ready, onChange } = useChartsLayout(project, workspaceKey, metricKeys);
-  const { view, onViewChange } = useChartView(layout.settings);
+  const savedView = useSavedViewName();
+  const { layout, ready, missing, onChange } = useChartsLayout(project, savedView, workspaceKey, metricKeys);
+  // Smoothing, axes and collapsed sections are this viewer's (the browser keeps them), over what the
+  // view was saved with; the URL overrides both.
+  const [personal, setPersonal] = usePersonalState(project);
+  const defaults = useMemo(() => ({ ...layout.settings, ...personal.chart }), [layout.settings, personal.chart]);
+  const { view, onViewChange } = useChartView(defaults);
+  const setChartSetting = useCallback(
+    (patch: SavedSettings) => setPersonal((p) => ({ ...p, chart: { ...p.chart, ...patch } })),
+    [setPersonal],
+  );
   const theme = useDocumentTheme();
 
   // The slider redraws at once; the URL and saved settings follow when it rests.
@@ -127,11 +137,11 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
     if (smoothDraft === null) return;
     const timer = window.setTimeout(() => {
       onViewChange({ smoothing: smoothDraft });
-      onChange((l) => setSettings(l, { smooth: smoothDraft }));
+      setChartSetting({ smooth: smoothDraft });
       setSmoothDraft(null);
     }, SMOOTHING_COMMIT_MS);
     return () => window.clearTimeout(timer);
-  }, [smoothDraft, onViewChange, onChange]);
+  }, [smoothDraft, onViewChange, setChartSetting]);
   const drawnSmoothing = useDeferredValue(smoothing);
   const keysKnown = keysQuery.data !== undefined && !keysQuery.isPlaceholderData;
   const { x, unknown: unknownX } = useMemo(
@@ -148,18 +158,27 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
   const onXChange = useCallback(
     (x: XAxis) => {
       onViewChange({ x, zoom: null });
-      onChange((l) => setSettings(l, { x }));
+      setChartSetting({ x });
     },
-    [onViewChange, onChange],
+    [onViewChange, setChartSetting],
   );
   const onLogyChange = useCallback(
     (logy: boolean) => {
       onViewChange({ logy });
-      onChange((l) => setSettings(l, { logy }));
+      setChartSetting({ logy });
     },
-    [onViewChange, onChange],
+    [onViewChange, setChartSetting],
   );
-  const onToggle = useCallback((section: string) => onChange((l) => toggleSection(l, section)), [onChange]);
+  const collapsedHere = personal.collapsed[workspaceKey];
+  const onToggle = useCallback(
+    (section: string) =>
+      setPersonal((p) => {
+        const mine = p.collapsed[workspaceKey] ?? {};
+        const now = mine[section] ?? layout.sections.find((s) => s.name === section)?.collapsed ?? false;
+        return { ...p, collapsed: { ...p.collapsed, [workspaceKey]: { ...mine, [section]: !now } } };
+      }),
+    [setPersonal, workspaceKey, layout.sections],
+  );
   const onAddPanel = useCallback(
     (section: string | undefined, spec: PanelSpec) =>
       onChange((l) => {
@@ -193,9 +212,9 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
   const sections = useMemo(
     () =>
       layout.sections
-        .map((s) => ({ ...s, shown: shownPanels(s, keySet) }))
+        .map((s) => ({ ...s, collapsed: collapsedHere?.[s.name] ?? s.collapsed, shown: shownPanels(s, keySet) }))
         .filter((s) => s.shown.length > 0),
-    [layout, keySet],
+    [layout, keySet, collapsedHere],
   );
   const syncKey = `cairn-charts:${project}:${workspaceKey}:${x}`;
   // Live updates watch the first key of the first two sections' first panels.
@@ -223,6 +242,12 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
     body = (
       <p className="cc-note cc-error">
         Could not load metrics: {keysQuery.error instanceof Error ? keysQuery.error.message : "request failed"}
+      </p>
+    );
+  else if (missing)
+    body = (
+      <p className="cc-note cc-error" data-testid="view-missing">
+        This project has no saved view named “{savedView}”. Pick one in the Views menu.
       </p>
     );
   else if (keysQuery.data === undefined || !ready || (media && mediaKeys.isLoading))

@@ -7,6 +7,7 @@ import type { RunDetail } from "../../api/types";
 import { ChartsPane } from "../../components/ChartsPane";
 import { runColor, useRunColorsVersion } from "../../lib/colors";
 import { useRunColorOverrides } from "../../lib/useRunColorOverrides";
+import { useSavedViewName } from "../views/savedView";
 import { flatten } from "../../lib/flatten";
 import { plural } from "../../lib/plural";
 import { joinList, splitList } from "../../lib/urlList";
@@ -32,7 +33,7 @@ export function ComparePage() {
   const loading = results.some((r) => r.isPending);
 
   const goals = useSweepGoals(project, runs);
-  useRunColorOverrides(project); // the colours chosen in the workspace
+  useRunColorOverrides(project, useSavedViewName()); // the colours chosen in the workspace
   const colorsVersion = useRunColorsVersion();
 
   const runsKey = runs.map((r) => `${r.id}:${r.updated_at}`).join(",");

@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { ApiRequestError } from "../../api/client";
 import { useRunColorOverrides } from "../../lib/useRunColorOverrides";
+import { useSavedViewName } from "../views/savedView";
 import { RunHeader } from "./components/RunHeader";
 import { runQuery } from "./state/queries";
 import { RUN_TABS } from "./tabs";
@@ -11,7 +12,7 @@ export function RunPage() {
   const { project = "", runId = "" } = useParams();
   const [params, setParams] = useSearchParams();
   const run = useQuery(runQuery(project, runId));
-  useRunColorOverrides(project); // the colour chosen for the run in the workspace
+  useRunColorOverrides(project, useSavedViewName()); // the colour chosen for the run in the workspace
 
   if (run.isPending) return <div className="page-message muted">Loading run…</div>;
   if (run.isError) {

@@ -6,6 +6,7 @@ import { api, ApiRequestError } from "../../api/client";
 import type { RunRow } from "../../api/types";
 import { NotFound } from "../../app/NotFound";
 import { useRunColorOverrides } from "../../lib/useRunColorOverrides";
+import { useSavedViewName } from "../views/savedView";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { bothFilters } from "../analysis/lib/brushFilter";
 import { useBrushFilter } from "../analysis/state/useBrushFilter";
@@ -38,7 +39,7 @@ export function WorkspacePage() {
   const [state, update] = useWorkspaceState();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const anchor = useRef<string | null>(null);
-  const onChooseColor = useRunColorOverrides(project);
+  const onChooseColor = useRunColorOverrides(project, useSavedViewName());
 
   const columnsInfo = useQuery(columnsQuery(project));
   // A brush on the Analysis tab narrows the table (and the charts that follow it); the analysis

@@ -14,7 +14,6 @@ import {
   serializeLayout,
   setPanelKeys,
   shownPanels,
-  toggleSection,
 } from "./layout";
 
 const KEYS = ["train/loss", "train/acc", "val/loss", "lr", "system/gpu"];
@@ -25,6 +24,11 @@ function names(layout: ChartsLayout): string[] {
 
 function panelKeys(layout: ChartsLayout, section: string): string[][] {
   return layout.sections.find((s) => s.name === section)?.panels.map((p) => p.keys) ?? [];
+}
+
+/** A section opened or closed, as a saved view may hold it. */
+function toggleSection(layout: ChartsLayout, name: string): ChartsLayout {
+  return { ...layout, sections: layout.sections.map((s) => (s.name === name ? { ...s, collapsed: !s.collapsed } : s)) };
 }
 
 describe("mergeLayout", () => {

@@ -63,7 +63,8 @@ export interface SectionLayout {
   deleted: string[];
 }
 
-/** Chart settings saved with the layout; the URL overrides them. */
+/** Chart settings a view was saved with (before they became each viewer's own, in the browser):
+ * defaults under the viewer's; the URL overrides both. */
 export interface SavedSettings {
   x?: string;
   logy?: boolean;
@@ -257,10 +258,6 @@ function updatePanel(
   }));
 }
 
-export function toggleSection(layout: ChartsLayout, name: string): ChartsLayout {
-  return updateSection(layout, name, (s) => ({ ...s, collapsed: !s.collapsed }));
-}
-
 /** Removes a panel; an automatic panel's key is remembered so it is not re-created. */
 export function removePanel(layout: ChartsLayout, section: string, panelId: string): ChartsLayout {
   return updateSection(layout, section, (s) => {
@@ -361,10 +358,6 @@ export function movePanel(layout: ChartsLayout, section: string, panelId: string
   if (!moved) return layout;
   panels.splice(to, 0, moved);
   return updateSection(layout, section, (x) => ({ ...x, panels }));
-}
-
-export function setSettings(layout: ChartsLayout, settings: SavedSettings): ChartsLayout {
-  return { ...layout, settings: { ...layout.settings, ...settings } };
 }
 
 /** Keys in natural order, for pickers. */

@@ -3,6 +3,7 @@
 import { type JSX, lazy, Suspense } from "react";
 import type { RunRow } from "../../../api/types";
 import { type ChartRun, ChartsPane } from "../../../components/ChartsPane";
+import { ViewsMenu } from "../../views/ViewsMenu";
 import type { WorkspaceView } from "../state/urlState";
 
 interface ViewTabsProps {
@@ -43,6 +44,7 @@ export function ViewTabs({ project, view, chartRuns, rows, grouped, selected, bl
             {tab.label}
           </button>
         ))}
+        <ViewsMenu project={project} />
       </nav>
       {blocked ? (
         <div className="charts-pane">
