@@ -53,6 +53,8 @@ for as long as SQLite lets a writer wait (and then some) does not read as crashe
 """
 
 DB_NAME = "cairn.db"
+READ_RETRIES = 5
+"""How many times a history read starts over when compaction removed a segment under it."""
 
 
 class Store:
@@ -351,13 +353,25 @@ class Store:
         """
         from cairn.store import history
 
-        with self._read() as conn:
-            if keys is None:
-                query = select(runs.c.history_keys).where(runs.c.id == run_id)
-                keys = list(conn.execute(query).scalar() or [])
-            return history.read_history(
-                conn, self.blobs, run_id, keys, min_step, max_step, index=index
-            )
+        # Compaction deletes the segment blobs it merged once its transaction commits, so a read
+        # that began before can find a blob gone: it reads again from the new list of segments,
+        # which holds the same rows. Each retry means another compaction committed meanwhile.
+        for attempt in range(READ_RETRIES + 1):
+            try:
+                with self._read() as conn:
+                    if keys is None:
+                        query = select(runs.c.history_keys).where(runs.c.id == run_id)
+                        keys = list(conn.execute(query).scalar() or [])
+                    return history.read_history(
+                        conn, self.blobs, run_id, keys, min_step, max_step, index=index
+                    )
+            except FileNotFoundError as exc:
+                if attempt == READ_RETRIES:
+                    raise StoreError(
+                        f"run {run_id}'s history changed under {READ_RETRIES + 1} reads in a "
+                        f"row (a segment blob is missing: {exc.filename}); read it again"
+                    ) from exc
+        raise AssertionError("unreachable")
 
     def _run_select(self, state: ColumnElement[str]) -> Any:
         # A run's number: its rank by creation within its project, stable under any filter or
