@@ -6,6 +6,7 @@ idempotently: it remembers the last ``seq`` it applied and skips anything at or 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -169,6 +170,6 @@ def encode(record: Record) -> bytes:
     return _encoder.encode(record)
 
 
-def decode(payload: bytes | memoryview) -> Record:
-    """Decode one msgpack payload; raises ``msgspec.DecodeError`` or ``ValidationError`` on bad data."""
-    return _decoder.decode(payload)
+decode: Callable[[bytes | memoryview], Record] = _decoder.decode
+"""Decode one msgpack payload; raises ``msgspec.DecodeError`` or ``ValidationError`` on bad data.
+(The decoder's own method, not a wrapper: a sync calls it once per record.)"""
