@@ -1,0 +1,41 @@
+"""Arrow arrays to and from numpy through their buffers, for the write path of history.
+
+``pa.array`` and ``to_numpy`` import pandas the first time they run (about 0.2 s on this machine):
+the syncer thread applying a run's rows, or ``finish()`` waiting for it, never needs pandas, so
+the store's write path builds and reads its (int64 and float64) columns here instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+
+def numbers(values: list[Any] | np.ndarray, dtype: type[np.generic]) -> pa.Array:
+    """An int64 or float64 Arrow array of ``values`` (None in a list: null)."""
+    kind = pa.from_numpy_dtype(dtype)
+    if isinstance(values, np.ndarray) or None not in values:
+        data = np.array(values, dtype)
+        return pa.Array.from_buffers(kind, len(data), [None, pa.py_buffer(data)])
+    missing = np.fromiter((v is None for v in values), bool, len(values))
+    data = np.fromiter((0 if v is None else v for v in values), dtype, len(values))
+    valid = np.packbits(~missing, bitorder="little")
+    buffers = [pa.py_buffer(valid), pa.py_buffer(data)]
+    return pa.Array.from_buffers(kind, len(data), buffers, null_count=int(missing.sum()))
+
+
+def as_numpy(column: pa.Array | pa.ChunkedArray, dtype: type[np.generic]) -> np.ndarray:
+    """The values of an int64 or float64 column without nulls (drop them first) as one array."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    parts = []
+    for chunk in chunks:
+        if chunk.null_count:
+            raise ValueError("as_numpy takes a column without nulls: drop_null() it first")
+        data = chunk.buffers()[1] if len(chunk) else None
+        if data is not None:
+            parts.append(np.frombuffer(data, dtype)[chunk.offset : chunk.offset + len(chunk)])
+    if not parts:
+        return np.empty(0, dtype)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
