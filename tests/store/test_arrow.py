@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from cairn.store.arrow import as_numpy, numbers
+from cairn.store.arrow import as_numpy, numbers, valid
 
 
 def test_numbers_match_pyarrows_own_conversion() -> None:
@@ -37,4 +37,13 @@ def test_as_numpy_reads_chunks_and_slices() -> None:
     assert as_numpy(with_nulls.drop_null(), np.float64).tolist() == [1.0, 3.0]
     with pytest.raises(ValueError, match="drop_null"):
         as_numpy(with_nulls, np.float64)
+    filled = as_numpy(pa.chunked_array([with_nulls, with_nulls.slice(1)]), np.float64, math.nan)
+    assert np.array_equal(filled, [1.0, math.nan, 3.0, math.nan, 3.0], equal_nan=True)
     assert as_numpy(pa.chunked_array([], pa.float64()), np.float64).tolist() == []
+
+
+def test_valid_marks_the_set_values_across_chunks_and_offsets() -> None:
+    column = numbers([1.0, None, 3.0, None, 5.0, 6.0, 7.0, 8.0, None, 10.0], np.float64)
+    chunked = pa.chunked_array([column.slice(1, 4), column.slice(7)])
+    assert valid(chunked).tolist() == [False, True, False, True, True, False, True]
+    assert valid(numbers([1, 2], np.int64)).tolist() == [True, True]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute
 
@@ -230,20 +232,58 @@ class ApiRun:
         return self
 
     def _table(self, keys: list[str] | None) -> pa.Table:
+        # numpy over the columns' buffers, not pyarrow.compute: its first call imports pandas
+        # (about 0.2 s), which a read asking for Arrow or numpy should not pay.
+        from cairn.store.arrow import as_numpy, numbers, valid
+
         table = self._store.history(self.id, keys)
         if keys:  # only the rows that logged at least one of the keys
-            logged = pa.compute.is_valid(table.column(keys[0]))
-            for key in keys[1:]:
-                logged = pa.compute.or_(logged, pa.compute.is_valid(table.column(key)))
-            table = table.filter(logged)
-        runtime = pa.compute.subtract(table.column("_timestamp"), self.info.created_at)
+            logged = np.zeros(table.num_rows, bool)
+            for key in keys:
+                logged |= valid(table.column(key))
+            if not logged.all():
+                table = table.filter(pa.array(logged))
+        seconds = as_numpy(table.column("_timestamp"), np.float64) - self.info.created_at
         after = table.column_names.index("_timestamp") + 1
-        return table.add_column(after, "_runtime", runtime).drop_columns(["_seq"])
+        table = table.add_column(after, "_runtime", numbers(seconds, np.float64))
+        return table.drop_columns(["_seq"])
 
-    def history(self, keys: list[str] | None = None) -> pd.DataFrame:
+    @overload
+    def history(
+        self, keys: list[str] | None = None, *, format: Literal["pandas"] = "pandas"
+    ) -> pd.DataFrame: ...
+    @overload
+    def history(self, keys: list[str] | None = None, *, format: Literal["arrow"]) -> pa.Table: ...
+    @overload
+    def history(
+        self, keys: list[str] | None = None, *, format: Literal["numpy"]
+    ) -> dict[str, np.ndarray]: ...
+
+    def history(
+        self, keys: list[str] | None = None, *, format: str = "pandas"
+    ) -> pd.DataFrame | pa.Table | dict[str, np.ndarray]:
         """Every row, full fidelity: ``_step``, ``_timestamp``, ``_runtime`` and a column per key
-        (NaN where a row did not log the key), ordered by step, then logging order."""
-        frame: pd.DataFrame = self._table(keys).to_pandas()
+        (NaN where a row did not log the key), ordered by step, then logging order. With ``keys``
+        only those columns are read (and only the rows that logged one of them).
+
+        ``format``: ``"pandas"`` (a DataFrame), ``"arrow"`` (a ``pyarrow.Table``, nulls where a
+        row did not log a key) or ``"numpy"`` (a dict of column name to array, NaN for those);
+        the last two never import pandas, which makes a cold read in a fresh process faster."""
+        table = self._table(keys)
+        if format == "arrow":
+            return table
+        if format == "numpy":
+            from cairn.store.arrow import as_numpy
+
+            return {
+                name: as_numpy(table.column(name), np.int64)
+                if name == "_step"
+                else as_numpy(table.column(name), np.float64, nulls=math.nan)
+                for name in table.column_names
+            }
+        if format != "pandas":
+            raise ValueError(f'format={format!r}: use "pandas", "arrow" or "numpy"')
+        frame: pd.DataFrame = table.to_pandas()
         return frame
 
     def scan_history(self, keys: list[str] | None = None) -> Iterator[dict[str, Any]]:

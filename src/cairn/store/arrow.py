@@ -26,16 +26,39 @@ def numbers(values: list[Any] | np.ndarray, dtype: type[np.generic]) -> pa.Array
     return pa.Array.from_buffers(kind, len(data), buffers, null_count=int(missing.sum()))
 
 
-def as_numpy(column: pa.Array | pa.ChunkedArray, dtype: type[np.generic]) -> np.ndarray:
-    """The values of an int64 or float64 column without nulls (drop them first) as one array."""
+def as_numpy(
+    column: pa.Array | pa.ChunkedArray, dtype: type[np.generic], nulls: float | None = None
+) -> np.ndarray:
+    """The values of an int64 or float64 column as one array; nulls become ``nulls`` (NaN, say).
+    A column with nulls and no ``nulls`` is an error: drop_null() it first, or say what they are."""
+    if column.null_count and nulls is None:
+        raise ValueError("the column has nulls: drop_null() it first, or pass nulls=")
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     parts = []
     for chunk in chunks:
-        if chunk.null_count:
-            raise ValueError("as_numpy takes a column without nulls: drop_null() it first")
         data = chunk.buffers()[1] if len(chunk) else None
         if data is not None:
             parts.append(np.frombuffer(data, dtype)[chunk.offset : chunk.offset + len(chunk)])
     if not parts:
         return np.empty(0, dtype)
+    values = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    if column.null_count:
+        values = values.copy()  # a view of Arrow's buffer is read-only
+        values[~valid(column)] = nulls
+    return values
+
+
+def valid(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Whether each value of a column is set (not null), as a numpy bool array."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    parts = []
+    for chunk in chunks:
+        bitmap = chunk.buffers()[0] if chunk.null_count else None
+        if bitmap is None:
+            parts.append(np.ones(len(chunk), bool))
+            continue
+        bits = np.unpackbits(np.frombuffer(bitmap, np.uint8), bitorder="little")
+        parts.append(bits[chunk.offset : chunk.offset + len(chunk)].astype(bool))
+    if not parts:
+        return np.empty(0, bool)
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
