@@ -55,14 +55,15 @@ class Api:
         filter: str | None = None,
         order: str | None = None,
         limit: int | None = None,
-    ) -> list[ApiRun]:
-        """Runs of ``project`` (all projects when None), newest first unless ``order`` says else.
+    ) -> RunList:
+        """Runs of ``project`` (all projects when None), newest first unless ``order`` says else
+        (a list; in Jupyter it shows as a table).
 
         ``filter`` is an expression such as ``config.lr < 1e-3 and "baseline" in tags``;
         ``order`` a comma-separated list of fields, ``-`` for descending (docs/api.md).
         """
         infos = self.store.runs(project, filter=filter, order=order, limit=limit)
-        return [ApiRun(self.store, info) for info in infos]
+        return RunList(ApiRun(self.store, info) for info in infos)
 
     def run(self, ref: str) -> ApiRun:
         """One run by ``"project/run_id"`` (or a bare id, or a unique display name)."""
@@ -107,6 +108,31 @@ class Api:
         return artifact_sql.list_artifacts(self.store, project, type)
 
 
+class RunList(list["ApiRun"]):
+    """The runs ``Api().runs()`` found: a list, shown in Jupyter as a table."""
+
+    def _repr_html_(self) -> str:
+        import datetime
+
+        from cairn.sdk.location import run_url
+        from cairn.sdk.notebook import runs_table
+
+        rows = [
+            {
+                "name": run.name,
+                "path": run.path,
+                "state": run.state,
+                "created": datetime.datetime.fromtimestamp(run.created_at).strftime(
+                    "%Y-%m-%d %H:%M"
+                ),
+                "url": run_url(run.project, run.id),
+                "summary": run.summary,
+            }
+            for run in self
+        ]
+        return runs_table(rows, len(self))
+
+
 class ApiRun:
     """A run as stored, with its history."""
 
@@ -139,6 +165,18 @@ class ApiRun:
 
     def __repr__(self) -> str:
         return f"<ApiRun {self.path} {self.name!r} {self.state}>"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: a card with the run's dashboard link, state, summary and sparklines."""
+        from cairn.sdk.location import run_url
+        from cairn.sdk.notebook import chart_keys, run_card
+
+        keys = chart_keys(self.info.history_keys)
+        series = self.history(keys, format="numpy") if keys else {}
+        lines = {k: series[k].tolist() for k in keys}
+        return run_card(
+            self.name, self.path, self.state, run_url(self.project, self.id), self.summary, lines
+        )
 
     @property
     def capture(self) -> dict[str, Any]:
