@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import cairn
@@ -174,6 +175,21 @@ def test_history_of_some_keys_leaves_out_rows_that_logged_none_of_them(
     some = mixed.history(keys=["acc"])
     assert len(some) == everything["acc"].notna().sum() < len(everything)
     assert some["acc"].notna().all()
+
+
+def test_history_as_arrow_and_numpy_holds_what_the_frame_holds(mixed: cairn.ApiRun) -> None:
+    frame = mixed.history(keys=["loss", "acc"])
+    table = mixed.history(keys=["loss", "acc"], format="arrow")
+    assert isinstance(table, pa.Table)
+    assert table.column_names == frame.columns.tolist()
+    assert table.column("acc").null_count == frame["acc"].isna().sum()  # not logged: null
+    arrays = mixed.history(keys=["loss", "acc"], format="numpy")
+    assert list(arrays) == frame.columns.tolist()
+    assert arrays["_step"].dtype == np.int64 and arrays["_step"].tolist() == frame["_step"].tolist()
+    for name in ("_timestamp", "_runtime", "loss", "acc"):
+        assert np.array_equal(arrays[name], frame[name].to_numpy(), equal_nan=True), name
+    with pytest.raises(ValueError, match="format"):
+        mixed.history(format="polars")  # type: ignore[call-overload]
 
 
 def test_history_of_a_run_without_rows(store_dir: Path) -> None:

@@ -45,7 +45,8 @@ for step in range(100):
     run.log({"loss": 1.0 / (step + 1), "acc": step / 100})
 after_log = list(by_main)
 run.finish(quiet=True)
-print(json.dumps({"import": after_import, "init_and_log": after_log}))
+print(json.dumps({"import": after_import, "init_and_log": after_log,
+                  "anywhere": sorted(name for name in HEAVY if name in sys.modules)}))
 """
 
 
@@ -76,3 +77,10 @@ def test_online_init_and_log_load_only_the_sql_layer_on_the_calling_thread(
 
 def test_offline_init_and_log_load_no_heavy_module(tmp_path: Path) -> None:
     assert _imported_by_main_thread(tmp_path / ".cairn", "offline")["init_and_log"] == []
+
+
+def test_a_run_logged_and_finished_never_loads_pandas(tmp_path: Path) -> None:
+    """The syncer applies the rows and ``finish()`` seals them with pyarrow alone: pandas (about
+    0.2 s to import) loads only when someone reads a history as a DataFrame."""
+    loaded = _imported_by_main_thread(tmp_path / ".cairn", "online")["anywhere"]
+    assert "pyarrow" in loaded and "pandas" not in loaded

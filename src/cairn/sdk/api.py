@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute
 
@@ -53,14 +55,15 @@ class Api:
         filter: str | None = None,
         order: str | None = None,
         limit: int | None = None,
-    ) -> list[ApiRun]:
-        """Runs of ``project`` (all projects when None), newest first unless ``order`` says else.
+    ) -> RunList:
+        """Runs of ``project`` (all projects when None), newest first unless ``order`` says else
+        (a list; in Jupyter it shows as a table).
 
         ``filter`` is an expression such as ``config.lr < 1e-3 and "baseline" in tags``;
         ``order`` a comma-separated list of fields, ``-`` for descending (docs/api.md).
         """
         infos = self.store.runs(project, filter=filter, order=order, limit=limit)
-        return [ApiRun(self.store, info) for info in infos]
+        return RunList(ApiRun(self.store, info) for info in infos)
 
     def run(self, ref: str) -> ApiRun:
         """One run by ``"project/run_id"`` (or a bare id, or a unique display name)."""
@@ -105,6 +108,31 @@ class Api:
         return artifact_sql.list_artifacts(self.store, project, type)
 
 
+class RunList(list["ApiRun"]):
+    """The runs ``Api().runs()`` found: a list, shown in Jupyter as a table."""
+
+    def _repr_html_(self) -> str:
+        import datetime
+
+        from cairn.sdk.location import run_url
+        from cairn.sdk.notebook import runs_table
+
+        rows = [
+            {
+                "name": run.name,
+                "path": run.path,
+                "state": run.state,
+                "created": datetime.datetime.fromtimestamp(run.created_at).strftime(
+                    "%Y-%m-%d %H:%M"
+                ),
+                "url": run_url(run.project, run.id),
+                "summary": run.summary,
+            }
+            for run in self
+        ]
+        return runs_table(rows, len(self))
+
+
 class ApiRun:
     """A run as stored, with its history."""
 
@@ -137,6 +165,18 @@ class ApiRun:
 
     def __repr__(self) -> str:
         return f"<ApiRun {self.path} {self.name!r} {self.state}>"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: a card with the run's dashboard link, state, summary and sparklines."""
+        from cairn.sdk.location import run_url
+        from cairn.sdk.notebook import chart_keys, run_card
+
+        keys = chart_keys(self.info.history_keys)
+        series = self.history(keys, format="numpy") if keys else {}
+        lines = {k: series[k].tolist() for k in keys}
+        return run_card(
+            self.name, self.path, self.state, run_url(self.project, self.id), self.summary, lines
+        )
 
     @property
     def capture(self) -> dict[str, Any]:
@@ -230,20 +270,58 @@ class ApiRun:
         return self
 
     def _table(self, keys: list[str] | None) -> pa.Table:
+        # numpy over the columns' buffers, not pyarrow.compute: its first call imports pandas
+        # (about 0.2 s), which a read asking for Arrow or numpy should not pay.
+        from cairn.store.arrow import as_numpy, numbers, valid
+
         table = self._store.history(self.id, keys)
         if keys:  # only the rows that logged at least one of the keys
-            logged = pa.compute.is_valid(table.column(keys[0]))
-            for key in keys[1:]:
-                logged = pa.compute.or_(logged, pa.compute.is_valid(table.column(key)))
-            table = table.filter(logged)
-        runtime = pa.compute.subtract(table.column("_timestamp"), self.info.created_at)
+            logged = np.zeros(table.num_rows, bool)
+            for key in keys:
+                logged |= valid(table.column(key))
+            if not logged.all():
+                table = table.filter(pa.array(logged))
+        seconds = as_numpy(table.column("_timestamp"), np.float64) - self.info.created_at
         after = table.column_names.index("_timestamp") + 1
-        return table.add_column(after, "_runtime", runtime).drop_columns(["_seq"])
+        table = table.add_column(after, "_runtime", numbers(seconds, np.float64))
+        return table.drop_columns(["_seq"])
 
-    def history(self, keys: list[str] | None = None) -> pd.DataFrame:
+    @overload
+    def history(
+        self, keys: list[str] | None = None, *, format: Literal["pandas"] = "pandas"
+    ) -> pd.DataFrame: ...
+    @overload
+    def history(self, keys: list[str] | None = None, *, format: Literal["arrow"]) -> pa.Table: ...
+    @overload
+    def history(
+        self, keys: list[str] | None = None, *, format: Literal["numpy"]
+    ) -> dict[str, np.ndarray]: ...
+
+    def history(
+        self, keys: list[str] | None = None, *, format: str = "pandas"
+    ) -> pd.DataFrame | pa.Table | dict[str, np.ndarray]:
         """Every row, full fidelity: ``_step``, ``_timestamp``, ``_runtime`` and a column per key
-        (NaN where a row did not log the key), ordered by step, then logging order."""
-        frame: pd.DataFrame = self._table(keys).to_pandas()
+        (NaN where a row did not log the key), ordered by step, then logging order. With ``keys``
+        only those columns are read (and only the rows that logged one of them).
+
+        ``format``: ``"pandas"`` (a DataFrame), ``"arrow"`` (a ``pyarrow.Table``, nulls where a
+        row did not log a key) or ``"numpy"`` (a dict of column name to array, NaN for those);
+        the last two never import pandas, which makes a cold read in a fresh process faster."""
+        table = self._table(keys)
+        if format == "arrow":
+            return table
+        if format == "numpy":
+            from cairn.store.arrow import as_numpy
+
+            return {
+                name: as_numpy(table.column(name), np.int64)
+                if name == "_step"
+                else as_numpy(table.column(name), np.float64, nulls=math.nan)
+                for name in table.column_names
+            }
+        if format != "pandas":
+            raise ValueError(f'format={format!r}: use "pandas", "arrow" or "numpy"')
+        frame: pd.DataFrame = table.to_pandas()
         return frame
 
     def scan_history(self, keys: list[str] | None = None) -> Iterator[dict[str, Any]]:

@@ -1,12 +1,21 @@
 """Where a store lives: ``dir=``, else ``$CAIRN_DIR``, else the nearest ``.cairn/`` walking up from
-the current folder, else a new ``./.cairn/``."""
+the current folder, else a new ``./.cairn/``. And where a run's dashboard page is."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 FOLDER = ".cairn"
+UI_URL = "http://127.0.0.1:8080"
+"""Where ``cairn ui`` serves by default; ``$CAIRN_UI_URL`` overrides it for run links."""
+
+
+def run_url(project: str, run_id: str) -> str:
+    """A run's page in the dashboard (``cairn ui``, at ``$CAIRN_UI_URL`` or UI_URL)."""
+    base = (os.environ.get("CAIRN_UI_URL") or UI_URL).rstrip("/")
+    return f"{base}/p/{quote(project, safe='')}/r/{quote(run_id, safe='')}"
 
 
 def find_store_dir(dir: str | os.PathLike[str] | None = None, *, create: bool = True) -> Path:

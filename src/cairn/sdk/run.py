@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
-from cairn.errors import TrialStopped, UsageError
+from cairn.errors import RunNotFoundError, TrialStopped, UsageError
 from cairn.journal.file import JournalReader, remove_applied_journal
 from cairn.journal.records import Capture, ConfigUpdate, DefineMetric, RunFinish, SummaryUpdate
 from cairn.sdk.config import Config
+from cairn.sdk.location import run_url
 from cairn.sdk.media.pending import PendingMedia
 from cairn.sdk.resume import JournalFold
 from cairn.sdk.summary import Summary
@@ -36,9 +36,6 @@ if TYPE_CHECKING:
 
 FINISH_TIMEOUT = float(os.environ.get("CAIRN_FINISH_TIMEOUT", "30"))
 """Seconds ``finish()`` waits for the store before leaving the rest to ``cairn sync``."""
-
-UI_URL = "http://127.0.0.1:8080"
-"""Where ``cairn ui`` serves by default; ``$CAIRN_UI_URL`` overrides it for ``Run.url``."""
 
 
 class Run:
@@ -117,8 +114,7 @@ class Run:
         served, default http://127.0.0.1:8080). None for a disabled run, which is not kept."""
         if self.mode == "disabled":
             return None
-        base = (os.environ.get("CAIRN_UI_URL") or UI_URL).rstrip("/")
-        return f"{base}/p/{quote(self.project, safe='')}/r/{quote(self.id, safe='')}"
+        return run_url(self.project, self.id)
 
     @property
     def step(self) -> int:
@@ -127,6 +123,23 @@ class Run:
 
     def __repr__(self) -> str:
         return f"<cairn.Run {self.path} {self.name!r} mode={self.mode}>"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: a card with the run's link, state, summary and sparklines of its metrics
+        (from the store as far as it has synced; an offline run shows its summary only)."""
+        from cairn.sdk.notebook import chart_keys, run_card
+
+        series: dict[str, Any] = {}
+        if self._store is not None:
+            try:
+                keys = chart_keys(self._store.run(self.id).history_keys)
+            except RunNotFoundError:  # the syncer has not stored the run yet
+                keys = []
+            if keys:
+                table = self._store.history(self.id, keys)
+                series = {k: table.column(k).to_pylist() for k in keys}
+        state = "finished" if self._closed else "running"
+        return run_card(self.name, self.path, state, self.url, dict(self.summary), series)
 
     # ---- logging ----------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import Connection, delete, func, insert, select
 
 from cairn.journal.records import History
+from cairn.store.arrow import as_numpy, numbers
 from cairn.store.blobs import BlobStore
 from cairn.store.schema import INDEX_COLUMNS, history_segments, history_tail
 
@@ -35,14 +36,14 @@ def rows_table(rows: Sequence[History]) -> pa.Table:
     keys: dict[str, None] = {}
     for row in rows:
         keys.update(dict.fromkeys(row.values))
-    columns: dict[str, pa.Array] = {
-        "_step": pa.array([r.step for r in rows], pa.int64()),
-        "_seq": pa.array([r.seq for r in rows], pa.int64()),
-        "_timestamp": pa.array([r.ts for r in rows], pa.float64()),
-    }
-    for key in keys:
-        columns[key] = pa.array([r.values.get(key) for r in rows], pa.float64())
-    return pa.table(columns)
+    names = ["_step", "_seq", "_timestamp", *keys]
+    columns = [
+        numbers([r.step for r in rows], np.int64),
+        numbers([r.seq for r in rows], np.int64),
+        numbers([r.ts for r in rows], np.float64),
+        *(numbers([r.values.get(key) for r in rows], np.float64) for key in keys),
+    ]
+    return pa.Table.from_arrays(columns, names=names)
 
 
 def encode_tail(table: pa.Table) -> bytes:
@@ -98,13 +99,13 @@ def sort_rows(table: pa.Table) -> pa.Table:
     """
     if table.num_rows < 2:
         return table
-    steps = table.column("_step").to_numpy()
+    steps = as_numpy(table.column("_step"), np.int64)
     if "_seq" not in table.column_names:
         if np.all(steps[1:] >= steps[:-1]):
             return table
-        return table.take(pa.array(np.argsort(steps, kind="stable")))
+        return table.take(numbers(np.argsort(steps, kind="stable"), np.int64))
     if np.all(steps[1:] >= steps[:-1]):
-        seqs = table.column("_seq").to_numpy()
+        seqs = as_numpy(table.column("_seq"), np.int64)
         ties = steps[1:] == steps[:-1]
         if not ties.any() or np.all(seqs[1:][ties] > seqs[:-1][ties]):
             return table
@@ -173,8 +174,8 @@ def read_history(
 
 def append_tail(conn: Connection, run_id: str, table: pa.Table) -> None:
     """Store one batch (from ``rows_table``) as a tail chunk."""
-    steps = table.column("_step").to_numpy()
-    seqs = table.column("_seq").to_numpy()
+    steps = as_numpy(table.column("_step"), np.int64)
+    seqs = as_numpy(table.column("_seq"), np.int64)
     conn.execute(
         insert(history_tail).values(
             run_id=run_id,
@@ -226,8 +227,8 @@ def seal(conn: Connection, blobs: BlobStore, run_id: str) -> list[str]:
 
 def _insert_segment(conn: Connection, blobs: BlobStore, run_id: str, table: pa.Table) -> None:
     data = encode_segment(table)
-    steps = table.column("_step").to_numpy()
-    seqs = table.column("_seq").to_numpy()
+    steps = as_numpy(table.column("_step"), np.int64)
+    seqs = as_numpy(table.column("_seq"), np.int64)
     conn.execute(
         insert(history_segments).values(
             run_id=run_id,

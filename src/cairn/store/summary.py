@@ -45,8 +45,10 @@ class SummaryState:
         """Fold columns (null where a row did not log the key) into the aggregates."""
         import numpy as np
 
+        from cairn.store.arrow import as_numpy
+
         for key, column in columns.items():
-            logged = column.drop_null().to_numpy(zero_copy_only=False)
+            logged = as_numpy(column.drop_null(), np.float64)
             if len(logged) == 0:
                 continue
             finite = logged[~np.isnan(logged)]
