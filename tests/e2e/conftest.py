@@ -136,10 +136,11 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
+    during_test = list(errors)  # not what closing the page does to loads still in flight
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
     context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not during_test, f"JavaScript errors on the page: {during_test}"
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
