@@ -8,6 +8,7 @@ from cairn._version import __version__
 from cairn.cli.artifact import artifact, gc
 from cairn.cli.reproduce import reproduce
 from cairn.cli.runs import runs
+from cairn.cli.sql import sql
 from cairn.cli.sweep import agent, sweep
 from cairn.cli.sync import sync
 from cairn.cli.ui import ui
@@ -24,6 +25,7 @@ cli.add_command(artifact)
 cli.add_command(gc)
 cli.add_command(reproduce)
 cli.add_command(runs)
+cli.add_command(sql)
 cli.add_command(sweep)
 cli.add_command(sync)
 cli.add_command(ui)
