@@ -31,6 +31,8 @@ def header(page: Any, column: str) -> Any:
 def open_table(page: Any, server: str, query: str = "") -> None:
     page.goto(f"{server}/p/demo{query}")
     expect(page.get_by_test_id("run-row")).to_have_count(6)
+    # the column list arrives after the rows: wait for the full set of headers
+    expect(header(page, "runtime")).to_have_count(1)
 
 
 def test_dragging_a_header_moves_its_column_and_the_order_survives_a_reload(
