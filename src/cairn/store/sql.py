@@ -14,16 +14,12 @@ Only queries run (``SELECT``, ``WITH``, ``EXPLAIN``...): anything that would wri
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import numpy as np
 import pyarrow as pa
 from sqlalchemy import select
 
-from cairn.store.arrow import numbers
-from cairn.store.columns import flatten_config
+from cairn.store.export import runs_table
 from cairn.store.history import decode_tail
 from cairn.store.schema import history_segments, history_tail
 from cairn.store.store import Store
@@ -38,46 +34,6 @@ class SqlError(ValueError):
     """A query that cannot run: not a query, or DuckDB refused it (the message says why)."""
 
 
-def _column(values: Sequence[Any]) -> pa.Array:
-    """Numbers when every present value is one, else JSON text; None stays null."""
-    present = [v for v in values if v is not None]
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
-        return numbers([None if v is None else float(v) for v in values], np.float64)
-    return pa.array([None if v is None else json.dumps(v) for v in values], pa.string())
-
-
-def runs_table(store: Store) -> pa.Table:
-    infos = store.runs()
-    configs = [flatten_config(r.config) for r in infos]
-    config_keys = sorted({k for c in configs for k in c})
-    summary_keys = sorted({k for r in infos for k in r.summary})
-
-    def times(values: Sequence[float | None]) -> pa.Array:
-        seconds = [None if v is None else int(v * 1e6) for v in values]
-        return pa.array(seconds, pa.int64()).cast(pa.timestamp("us", tz="UTC"))
-
-    columns: dict[str, pa.Array] = {
-        "id": pa.array([r.id for r in infos], pa.string()),
-        "project": pa.array([r.project for r in infos], pa.string()),
-        "name": pa.array([r.name for r in infos], pa.string()),
-        "state": pa.array([r.state for r in infos], pa.string()),
-        "created_at": times([r.created_at for r in infos]),
-        "finished_at": times([r.finished_at for r in infos]),
-        "runtime": pa.array(
-            [((r.finished_at or r.heartbeat_at) - r.created_at) for r in infos], pa.float64()
-        ),
-        "tags": pa.array([r.tags for r in infos], pa.list_(pa.string())),
-        "group": pa.array([r.group for r in infos], pa.string()),
-        "job_type": pa.array([r.job_type for r in infos], pa.string()),
-        "notes": pa.array([r.notes for r in infos], pa.string()),
-    }
-    for key in config_keys:
-        columns[f"config.{key}"] = _column([c.get(key) for c in configs])
-    for key in summary_keys:
-        columns[f"summary.{key}"] = _column([r.summary.get(key) for r in infos])
-    return pa.table(columns)
-
-
 def connect(store: Store) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the store's ``runs`` and ``history`` views."""
     try:
@@ -87,7 +43,7 @@ def connect(store: Store) -> duckdb.DuckDBPyConnection:
             "cairn sql needs DuckDB: pip install 'cairn[sql]' (or pip install duckdb)"
         ) from None
     con = duckdb.connect(":memory:")
-    con.register("runs", runs_table(store))
+    con.register("runs", runs_table(store.runs()))
     with store._read() as conn:
         segments = conn.execute(select(history_segments.c.run_id, history_segments.c.blob)).all()
         tails = conn.execute(

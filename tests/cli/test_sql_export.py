@@ -1,4 +1,5 @@
-"""``cairn sql``: a table in the terminal, CSV to stdout, Parquet to a file, clear errors."""
+"""``cairn sql`` (a table in the terminal, CSV to stdout, Parquet to a file) and ``cairn export``;
+clear errors, never a traceback."""
 
 from __future__ import annotations
 
@@ -62,3 +63,13 @@ def test_errors_are_messages_not_tracebacks(store_dir: Path) -> None:
         assert "Traceback" not in result.output
     result = invoke("sql", "SELECT 1", "--format", "parquet", "--dir", str(store_dir))
     assert result.exit_code == 2 and "--out" in result.output
+
+
+def test_export_writes_the_project_and_says_what(store_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exported"
+    result = invoke("export", "q", "--out", str(out), "--dir", str(store_dir))
+    assert result.exit_code == 0, result.output
+    assert "2 runs and 10 points written" in result.output
+    assert pq.read_table(out / "history.parquet").num_rows == 10
+    bad = invoke("export", "q", "--filter", "config.lr <", "--dir", str(store_dir))
+    assert bad.exit_code == 1 and "Traceback" not in bad.output
