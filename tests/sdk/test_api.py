@@ -300,3 +300,13 @@ def test_a_summary_edit_is_saved_to_the_store(three_runs: list[cairn.Run]) -> No
     assert again.summary["acc"] == 0.75
     again.update_summary({}, ["note"])
     assert "note" not in cairn.Api().run(three_runs[0].path).summary
+
+
+def test_runs_to_arrow_is_the_runs_table(store_dir: Path) -> None:
+    run = _run("arrow", name="arrow", config={"model": {"width": 8}})
+    run.log({"loss": 0.5})
+    run.finish(quiet=True)
+    table = cairn.Api(store_dir).runs("arrow").to_arrow()
+    [row] = table.to_pylist()
+    assert row["name"] == "arrow" and row["config.model.width"] == 8.0
+    assert row["summary.loss"] == 0.5

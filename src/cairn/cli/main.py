@@ -6,8 +6,11 @@ import click
 
 from cairn._version import __version__
 from cairn.cli.artifact import artifact, gc
+from cairn.cli.export import export
+from cairn.cli.imports import import_
 from cairn.cli.reproduce import reproduce
 from cairn.cli.runs import runs
+from cairn.cli.sql import sql
 from cairn.cli.sweep import agent, sweep
 from cairn.cli.sync import sync
 from cairn.cli.ui import ui
@@ -21,9 +24,12 @@ def cli() -> None:
 
 cli.add_command(agent)
 cli.add_command(artifact)
+cli.add_command(export)
+cli.add_command(import_)
 cli.add_command(gc)
 cli.add_command(reproduce)
 cli.add_command(runs)
+cli.add_command(sql)
 cli.add_command(sweep)
 cli.add_command(sync)
 cli.add_command(ui)

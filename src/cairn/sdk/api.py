@@ -111,6 +111,14 @@ class Api:
 class RunList(list["ApiRun"]):
     """The runs ``Api().runs()`` found: a list, shown in Jupyter as a table."""
 
+    def to_arrow(self) -> pa.Table:
+        """The runs as one Arrow table: id, project, name, state, times, tags, group, job type,
+        notes, then a column per config path (``config.model.width``) and per summary key
+        (``summary.val/acc``): numbers, or JSON text where a key holds other values."""
+        from cairn.store.export import runs_table
+
+        return runs_table([run.info for run in self])
+
     def _repr_html_(self) -> str:
         import datetime
 

@@ -1,0 +1,45 @@
+"""``cairn import ...``: history from other trackers into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cairn.cli.common import dir_option
+from cairn.errors import CairnError
+from cairn.sdk.location import find_store_dir
+from cairn.store.store import Store
+
+
+@click.group(name="import")
+def import_() -> None:
+    """Bring runs logged with other trackers into the store."""
+
+
+@import_.command()
+@click.argument("logdir", type=click.Path(exists=True, file_okay=False))
+@click.option("--project", "-p", default=None, help="The project (default: LOGDIR's folder name).")
+@dir_option
+def tensorboard(logdir: str, project: str | None, dir: str | None) -> None:
+    """Import TensorBoard event files: one run per folder under LOGDIR (scalars, histograms,
+    images, text). Re-running imports only what is new."""
+    from cairn.importers.tensorboard import TensorBoardError, import_logdir
+
+    root = Path(logdir).resolve()
+    store = Store.local(find_store_dir(dir))
+    try:
+        done = import_logdir(
+            store,
+            root,
+            project or root.name,
+            on_run=lambda name, outcome: click.echo(f"  {outcome:8} {name}", err=True),
+        )
+    except (TensorBoardError, CairnError) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+    click.echo(
+        f"{len(done.runs)} runs imported ({done.points:,} points, {done.media:,} media), "
+        f"{len(done.skipped)} already there, into project {project or root.name!r}"
+    )

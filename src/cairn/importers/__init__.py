@@ -1,0 +1,1 @@
+"""Bringing history from other trackers into a Cairn store (``cairn import ...``)."""
