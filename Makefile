@@ -8,7 +8,7 @@ WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite
 DEMO_DIR ?= $(CURDIR)/.cairn-demo
 PORT ?= 8080
 
-.PHONY: demo test lint typecheck web-check bench install web chromium clean
+.PHONY: demo test lint typecheck web-check bench install web chromium clean mlflow-venv
 
 install: $(STAMP)
 
@@ -20,6 +20,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e '.[dev,torch]'
 	touch $(STAMP)
+
+# The real MLflow client, in a virtualenv of its own (never in the project's): tests log into
+# Cairn's MLflow API with it (tests/server/mlflow).
+MLFLOW_VENV := .venv-mlflow
+MLFLOW_STAMP := $(MLFLOW_VENV)/.installed
+mlflow-venv: $(MLFLOW_STAMP)
+$(MLFLOW_STAMP):
+	test -x $(MLFLOW_VENV)/bin/python || $(PYTHON) -m venv $(MLFLOW_VENV)
+	$(MLFLOW_VENV)/bin/python -m pip install -q mlflow-skinny==3.18.0 scikit-learn==1.9.1 pandas==3.1.1
+	touch $(MLFLOW_STAMP)
 
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
@@ -51,7 +61,7 @@ typecheck: $(STAMP)
 web-check: web/node_modules/.package-lock.json
 	cd web && npm run typecheck && npx vitest run
 
-test: lint typecheck web-check web chromium
+test: lint typecheck web-check web chromium mlflow-venv
 	$(PY) -m pytest -q
 
 bench: $(STAMP) web chromium
@@ -72,4 +82,4 @@ bench: $(STAMP) web chromium
 	$(PY) benchmarks/bench_watch.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) web/node_modules src/cairn/server/static .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MLFLOW_VENV) $(DEMO_DIR) web/node_modules src/cairn/server/static .pytest_cache .mypy_cache .ruff_cache

@@ -51,6 +51,11 @@ def _check_hosts(
     is_flag=True,
     help="Allow --host to be a non-loopback address although there is no login.",
 )
+@click.option(
+    "--create",
+    is_flag=True,
+    help="Start an empty store when there is none (for MLflow clients to log into).",
+)
 def ui(
     dir: str | None,
     host: str,
@@ -58,6 +63,7 @@ def ui(
     open_browser: bool,
     allowed_hosts: tuple[str, ...],
     insecure_no_auth: bool,
+    create: bool,
 ) -> None:
     """Serve the dashboard and its JSON API on the store. No login: it listens on 127.0.0.1
     unless --host (with --insecure-no-auth) says otherwise."""
@@ -81,11 +87,11 @@ def ui(
         web_dir = built_web_app()
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    store_dir = find_store_dir(dir, create=False)
-    if not (store_dir / DB_NAME).exists():
+    store_dir = find_store_dir(dir, create=create)
+    if not (store_dir / DB_NAME).exists() and not create:
         raise click.ClickException(
-            f"no Cairn store at {store_dir}: log a run with cairn.init() first, or point --dir "
-            "(or $CAIRN_DIR) at the folder that holds cairn.db"
+            f"no Cairn store at {store_dir}: log a run with cairn.init() first, point --dir "
+            "(or $CAIRN_DIR) at the folder that holds cairn.db, or pass --create to start one"
         )
     sock = _listen(host, port)
     try:

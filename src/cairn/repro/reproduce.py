@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from cairn.errors import ReproduceError, RunNotFoundError
+from cairn.names import new_run_id
 from cairn.repro.code import CodePlan, materialize, plan_code
 from cairn.repro.compare import MetricComparison, compare_summaries, verdict
 from cairn.repro.environment import EnvPlan, build_venv, plan_env
 from cairn.repro.report import markdown_report
 from cairn.sdk.api import Api, ApiRun
 from cairn.sdk.capture.secrets import REDACTED
-from cairn.sdk.names import new_run_id
 from cairn.store.reproductions import save_reproduction
 
 RUN_STEP = "running the command"

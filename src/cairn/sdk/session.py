@@ -21,11 +21,11 @@ from cairn.errors import UsageError
 from cairn.journal.file import JournalDamageWarning, JournalWriter, keep_damaged_copy
 from cairn.journal.lock import JournalLock
 from cairn.journal.records import Capture, RunStart
+from cairn.names import display_name, new_run_id
 from cairn.sdk.capture import Capturer, settings_from
 from cairn.sdk.config import config_to_dict, journaled
 from cairn.sdk.console import ConsoleCapture
 from cairn.sdk.location import find_store_dir, journal_path, run_dir
-from cairn.sdk.names import display_name, new_run_id
 from cairn.sdk.resume import JournalFold, Resumed, find_resumable
 from cairn.sdk.run import Run
 from cairn.sdk.settings import Settings

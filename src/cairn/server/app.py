@@ -17,6 +17,9 @@ from fastapi.responses import HTMLResponse
 
 from cairn._version import __version__
 from cairn.server.errors import install_error_handlers
+from cairn.server.mlflow import artifacts as mlflow_artifacts
+from cairn.server.mlflow import models as mlflow_models
+from cairn.server.mlflow import routes as mlflow_routes
 from cairn.server.routes import (
     analysis,
     artifacts,
@@ -58,6 +61,11 @@ def create_app(
     for module in (projects, runs, series, workspace, capture, analysis, sweeps, artifacts, media):
         api.include_router(module.router)
     app.include_router(api)
+    # MLflow clients log here too (docs/integrations.md)
+    app.include_router(mlflow_models.router)
+    app.include_router(mlflow_artifacts.router)
+    app.include_router(mlflow_routes.router)  # last: it answers every other MLflow path
+    app.add_exception_handler(mlflow_routes.MlflowError, mlflow_routes.mlflow_error_response)
     mount_web_app(app, static_dir)
     app.add_middleware(SecurityMiddleware, allowed_hosts=list(allowed_hosts))
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -109,6 +109,24 @@ class Store:
         from cairn.store.apply import apply_records
 
         with self._write() as conn:
+            last, dropped = apply_records(conn, self.blobs, run_id, records)
+        for digest in dropped:
+            self._delete_blob_if_unused(digest)
+        return last
+
+    def append(
+        self, run_id: str, make: Callable[[int, Mapping[str, Any] | None], Sequence[Record]]
+    ) -> int:
+        """Apply the records ``make(next_seq, config)`` returns, numbered from the run's next seq,
+        in one write transaction (``config``: the run's, None for a new run): for writers that
+        keep no journal, such as the MLflow API, so concurrent requests never reuse a seq."""
+        from cairn.store.apply import apply_records
+
+        with self._write() as conn:
+            row = conn.execute(
+                select(runs.c.last_seq, runs.c.config).where(runs.c.id == run_id)
+            ).first()
+            records = make(row.last_seq + 1 if row else 1, dict(row.config) if row else None)
             last, dropped = apply_records(conn, self.blobs, run_id, records)
         for digest in dropped:
             self._delete_blob_if_unused(digest)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cairn.errors import TrialStopped, UsageError
-from cairn.sdk.names import new_run_id
+from cairn.names import new_run_id
 from cairn.sdk.sweep_trial import ENV_PARAMS, ENV_SWEEP_ID, ENV_TRIAL
 from cairn.store.store import Store
 from cairn.store.sweeps import TrialRow, claim_trial, end_trial, get_sweep

@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from cairn.errors import ConfigError
-from cairn.sdk.names import new_run_id
+from cairn.names import new_run_id
 from cairn.store.store import Store
 from cairn.store.sweeps import Proposal, SweepRow, TrialRow, create_sweep, list_trials
 from cairn.sweeps import hyperband

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import cairn
-from cairn.sdk.names import ADJECTIVES, NOUNS, display_name, new_run_id
+from cairn.names import ADJECTIVES, NOUNS, display_name, new_run_id
 
 pytestmark = pytest.mark.usefixtures("no_open_run")
 
