@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,7 +39,12 @@ def client(url: str, script: str) -> dict:  # type: ignore[type-arg]
         capture_output=True,
         text=True,
         timeout=180,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(ROOT), "MLFLOW_TRACKING_INSECURE_TLS": "false"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": tempfile.mkdtemp(prefix="mlflow-home-"),  # the client writes config there
+            "MLFLOW_DISABLE_TELEMETRY": "true",
+            "DO_NOT_TRACK": "1",
+        },
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
