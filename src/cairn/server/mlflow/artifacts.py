@@ -89,21 +89,30 @@ async def listing(store: StoreDep, path: str = "") -> Response:
     return JSONResponse({"files": files})
 
 
-@router.get("/artifacts/{path:path}")
-async def download(path: str, store: StoreDep) -> Response:
+def _existing(store: Store, path: str) -> Path | None:
+    """The stored file or folder at ``path``; None when there is none (or the path is bad)."""
     root = _root(store)
     target = None if root is None else _target(root, path)
+    return target if target is not None and target.exists() else None
+
+
+def _no_artifact(path: str) -> JSONResponse:
+    return _error("RESOURCE_DOES_NOT_EXIST", f"No artifact at {path!r}", 404)
+
+
+@router.get("/artifacts/{path:path}")
+async def download(path: str, store: StoreDep) -> Response:
+    target = _existing(store, path)
     if target is None or not target.is_file():
-        return _error("RESOURCE_DOES_NOT_EXIST", f"No artifact at {path!r}", 404)
+        return _no_artifact(path)
     return FileResponse(target, media_type="application/octet-stream")
 
 
 @router.delete("/artifacts/{path:path}")
 async def remove(path: str, store: StoreDep) -> Response:
-    root = _root(store)
-    target = None if root is None else _target(root, path)
-    if target is None or not target.exists():
-        return _error("RESOURCE_DOES_NOT_EXIST", f"No artifact at {path!r}", 404)
+    target = _existing(store, path)
+    if target is None:
+        return _no_artifact(path)
     if target.is_dir():
         shutil.rmtree(target)
     else:
