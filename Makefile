@@ -8,7 +8,7 @@ WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite
 DEMO_DIR ?= $(CURDIR)/.cairn-demo
 PORT ?= 8080
 
-.PHONY: demo test lint typecheck web-check bench install web chromium clean mlflow-venv
+.PHONY: demo test lint typecheck web-check bench install web chromium postgresql clean mlflow-venv
 
 install: $(STAMP)
 
@@ -43,6 +43,12 @@ $(WEB_BUILD): web/node_modules/.package-lock.json $(WEB_SOURCES)
 chromium:
 	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
+# The store and server tests run a throw-away PostgreSQL cluster (tests/fakes/postgres.py) from
+# Debian's binaries; install them when missing.
+postgresql:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql)
+
 # A demo run lasts about a second, so the system metrics are sampled every 0.2 s (default 10 s)
 # for its System tab to have something to show.
 demo: $(STAMP) web
@@ -61,7 +67,7 @@ typecheck: $(STAMP)
 web-check: web/node_modules/.package-lock.json
 	cd web && npm run typecheck && npx vitest run
 
-test: lint typecheck web-check web chromium mlflow-venv
+test: lint typecheck web-check web chromium postgresql mlflow-venv
 	$(PY) -m pytest -q
 
 bench: $(STAMP) web chromium

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
 QUIET_CAPTURE = {
     "CAIRN_CAPTURE_GIT": "0",
@@ -58,3 +61,88 @@ def no_open_run() -> Iterator[None]:
     run = session.current()
     if run is not None:
         run.finish(quiet=True)
+
+
+# ---- the team server's parts: PostgreSQL and S3, real, on loopback ----------------------------
+
+
+class Postgres:
+    """The session's PostgreSQL cluster; each test takes a database of its own."""
+
+    TEMPLATE = "cairn_template"
+
+    def __init__(self, cluster: Any) -> None:
+        self.cluster = cluster
+        self.admin = create_engine(cluster.url, isolation_level="AUTOCOMMIT")
+        self._template_ready = False
+
+    def empty_database(self) -> str:
+        """The URL of a new, empty database (no schema)."""
+        name = f"t_{uuid.uuid4().hex[:16]}"
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        return self.cluster.database_url(name)
+
+    def database(self) -> str:
+        """The URL of a new database at the current schema (copied from a migrated template)."""
+        if not self._template_ready:
+            from cairn.store.engine import create_store_engine, ensure_schema
+
+            with self.admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{self.TEMPLATE}"'))
+            engine = create_store_engine(self.cluster.database_url(self.TEMPLATE))
+            ensure_schema(engine)
+            engine.dispose()
+            self._template_ready = True
+        name = f"t_{uuid.uuid4().hex[:16]}"
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.TEMPLATE}"'))
+        return self.cluster.database_url(name)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    from tests.fakes import postgres as cluster
+
+    started = cluster.start()
+    service = Postgres(started)
+    try:
+        yield service
+    finally:
+        service.admin.dispose()
+        started.stop()
+
+
+class S3:
+    """The session's S3 endpoint (moto); each test takes a bucket of its own."""
+
+    def __init__(self, endpoint: Any) -> None:
+        self.endpoint = endpoint
+
+    @property
+    def environment(self) -> dict[str, str]:
+        return dict(self.endpoint.environment)
+
+    def bucket(self) -> str:
+        """The ``s3://`` URL of a new, empty bucket."""
+        name = f"cairn-{uuid.uuid4().hex[:16]}"
+        self.endpoint.make_bucket(name)
+        return f"s3://{name}/blobs"
+
+
+@pytest.fixture(scope="session")
+def s3() -> Iterator[S3]:
+    from tests.fakes import s3 as moto
+
+    endpoint = moto.start()
+    saved = {name: os.environ.get(name) for name in endpoint.environment}
+    os.environ.update(endpoint.environment)  # the suite's processes and their children find it
+    try:
+        yield S3(endpoint)
+    finally:
+        endpoint.stop()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pytest
 from sqlalchemy import func, select
 from tests.fakes.journals import every_record, same
+from tests.store.conftest import MakeStore
 
 from cairn.errors import StoreError, StoreGapError
 from cairn.journal.records import (
@@ -36,8 +36,8 @@ def _no_crashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    store = Store.local(tmp_path)
+def store(make_store: MakeStore) -> Iterator[Store]:
+    store = make_store()
     yield store
     store.close()
 
@@ -113,11 +113,11 @@ def test_applying_a_batch_twice_changes_nothing(store: Store) -> None:
     assert table_rows(store, history_tail) == 1
 
 
-def test_overlapping_batches_apply_each_record_once(tmp_path: Path) -> None:
+def test_overlapping_batches_apply_each_record_once(make_store: MakeStore) -> None:
     records = workload()
-    whole = Store.local(tmp_path / "whole")
+    whole = make_store("whole")
     whole.apply("r1", records)
-    pieces = Store.local(tmp_path / "pieces")
+    pieces = make_store("pieces")
     for lo in range(0, len(records), 7):
         pieces.apply("r1", records[max(0, lo - 5) : lo + 7])  # each batch repeats 5 old records
     assert same(run_row(pieces), run_row(whole))
@@ -127,13 +127,13 @@ def test_overlapping_batches_apply_each_record_once(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("records", [workload(), every_record("r1")], ids=["workload", "every"])
 def test_a_batch_split_at_any_point_gives_the_same_run(
-    tmp_path: Path, records: list[Record]
+    make_store: MakeStore, records: list[Record]
 ) -> None:
-    whole = Store.local(tmp_path / "whole")
+    whole = make_store("whole")
     whole.apply("r1", records)
     want_row, want_history = run_row(whole), whole.history("r1")
     for cut in range(1, len(records)):
-        split = Store.local(tmp_path / f"split{cut}")
+        split = make_store(f"split{cut}")
         assert split.apply("r1", records[:cut]) == records[cut - 1].seq
         assert split.apply("r1", records[cut:]) == records[-1].seq
         assert same(run_row(split), want_row), f"split at {cut}"
@@ -141,11 +141,11 @@ def test_a_batch_split_at_any_point_gives_the_same_run(
         split.close()
 
 
-def test_one_record_per_batch_gives_the_same_run(tmp_path: Path) -> None:
+def test_one_record_per_batch_gives_the_same_run(make_store: MakeStore) -> None:
     records = workload()
-    whole = Store.local(tmp_path / "whole")
+    whole = make_store("whole")
     whole.apply("r1", records)
-    single = Store.local(tmp_path / "single")
+    single = make_store("single")
     for record in records:
         single.apply("r1", [record])
         single.apply("r1", [record])  # and again

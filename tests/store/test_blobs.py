@@ -1,4 +1,5 @@
-"""BlobStore: content-addressed bytes over fsspec: a local folder, file:// and memory://."""
+"""BlobStore: content-addressed bytes over fsspec: a local folder, file://, memory:// and S3 (moto's
+server on loopback, through s3fs, as the team server uses it)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ import pytest
 from cairn.store.blobs import BlobStore
 
 
-@pytest.fixture(params=["path", "file_url", "memory"])
+@pytest.fixture(params=["path", "file_url", "memory", "s3"])
 def blobs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BlobStore]:
     if request.param == "path":
         yield BlobStore(tmp_path / "blobs")
     elif request.param == "file_url":
         yield BlobStore(f"file://{tmp_path / 'blobs'}")
+    elif request.param == "s3":
+        yield BlobStore(request.getfixturevalue("s3").bucket())
     else:
         url = f"memory://cairn-test-{uuid.uuid4().hex}"
         store = BlobStore(url)

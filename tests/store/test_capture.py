@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from tests.store.conftest import MakeStore
 
 from cairn.journal.records import Capture, Console, History, RunFinish, RunStart
 from cairn.store.capture import get_capture, reproductions_of
@@ -14,8 +13,8 @@ from cairn.store.store import Store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.local(tmp_path)
+def store(make_store: MakeStore) -> Store:
+    return make_store()
 
 
 def start(seq: int = 1, run_id: str = "r1", **kw: object) -> RunStart:

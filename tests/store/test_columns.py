@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.store.conftest import MakeStore
 
 from cairn.journal.records import History, Record, RunFinish, RunStart, SummaryUpdate
 from cairn.store import Store
@@ -48,8 +48,8 @@ def apply(
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    store = Store.local(tmp_path)
+def store(make_store: MakeStore) -> Iterator[Store]:
+    store = make_store()
     apply(store, "a", "p", {"lr": 0.1, "model": {"width": 64}}, {"acc": 0.5})
     apply(store, "b", "p", {"lr": 0.2, "model": {"depth": 2}, "tags": []}, {"best": {"x": 1}})
     apply(store, "c", "q", {"other": 1}, {"nan": float("nan")})

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from tests.store.conftest import MakeStore
 
 from cairn.journal.records import ConfigUpdate, History, Record, RunFinish, RunStart
 from cairn.store import Store, history
@@ -30,10 +31,10 @@ def _records(run_id: str, project: str, keys: list[str], steps: int, lr: float) 
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+def store(make_store: MakeStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     monkeypatch.setenv("CAIRN_HEARTBEAT_TIMEOUT", "inf")
     monkeypatch.setattr(history, "SEAL_ROWS", 50)
-    store = Store.local(tmp_path / "store")
+    store = make_store()
     store.apply("a", _records("a", "p", ["loss", "acc"], 120, 0.1))
     store.apply("b", _records("b", "p", ["loss", "val/f1"], 80, 0.01))
     store.apply("c", _records("c", "other", ["loss"], 10, 0.5))

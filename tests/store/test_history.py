@@ -13,6 +13,7 @@ import pyarrow as pa
 import pytest
 from sqlalchemy import func, select
 from tests.fakes.journals import same
+from tests.store.conftest import MakeStore
 
 from cairn.journal.records import History, Record, RunFinish, RunStart
 from cairn.store import Store, history
@@ -22,9 +23,9 @@ T0 = 1_700_000_000.0
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+def store(make_store: MakeStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     monkeypatch.setenv("CAIRN_HEARTBEAT_TIMEOUT", "inf")
-    store = Store.local(tmp_path)
+    store = make_store()
     yield store
     store.close()
 
@@ -85,8 +86,8 @@ def segment_blobs(store: Store) -> list[str]:
         return sorted(conn.execute(select(history_segments.c.blob)).scalars())
 
 
-def blob_files(root: Path) -> list[str]:
-    return sorted(p.name for p in (root / "blobs").rglob("*") if p.is_file())
+def blob_files(store: Store) -> list[str]:
+    return sorted(digest for digest, _size, _mtime in store.blobs.entries())
 
 
 # ---- order and shape --------------------------------------------------------------------
@@ -221,16 +222,16 @@ def test_more_than_seal_rows_are_sealed_and_read_the_same(store: Store) -> None:
 
 
 def test_tail_and_segments_give_identical_reads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_store: MakeStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CAIRN_HEARTBEAT_TIMEOUT", "inf")
     records = _random_records(600, seed=3)
-    tail_only = Store.local(tmp_path / "tail")
+    tail_only = make_store("tail")
     for i in range(0, len(records), 50):
         tail_only.apply("r1", records[i : i + 50])
     assert count(tail_only, history_segments) == 0
     monkeypatch.setattr(history, "SEAL_ROWS", 64)
-    sealed = Store.local(tmp_path / "sealed")
+    sealed = make_store("sealed")
     for i in range(0, len(records), 50):
         sealed.apply("r1", records[i : i + 50])
     assert count(sealed, history_segments) >= 5
@@ -275,13 +276,13 @@ def test_compaction_merges_segments_and_deletes_old_blobs(
         store.apply("r1", records[i : i + 5])
         seen.update(segment_blobs(store))
     assert count(store, history_segments) == 3
-    assert blob_files(tmp_path) == segment_blobs(store)
+    assert blob_files(store) == segment_blobs(store)
 
     store.apply("r1", records[16:])  # the fourth segment: more than COMPACT_OVER, so merge
     assert count(store, history_segments) == 1
     [merged] = segment_blobs(store)
     assert merged not in seen
-    assert blob_files(tmp_path) == [merged], "the merged segments' blobs are gone from disk"
+    assert blob_files(store) == [merged], "the merged segments' blobs are gone from disk"
     assert read(store) == expected(records)
     with store.engine.connect() as conn:
         row = conn.execute(select(history_segments)).one()
@@ -302,7 +303,7 @@ def test_compaction_keeps_blobs_another_run_references(
     store.apply("r1", rows([4, 5], first_seq=6))  # r1 compacts its three segments
     assert count(store, history_segments, "r1") == 1
     assert count(store, history_segments, "r2") == 1
-    assert blob_files(tmp_path) == segment_blobs(store)
+    assert blob_files(store) == segment_blobs(store)
     assert read(store, "r2") == expected([*rows([0, 1])])
 
 

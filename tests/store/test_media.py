@@ -3,9 +3,8 @@ series rebinned for a heatmap."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from tests.store.conftest import MakeStore
 
 from cairn.journal.records import MediaLog, RunStart
 from cairn.store.media import (
@@ -53,8 +52,8 @@ def _records() -> list[MediaLog | RunStart]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    store = Store.local(tmp_path)
+def store(make_store: MakeStore) -> Store:
+    store = make_store()
     store.apply("r1", _records())
     return store
 

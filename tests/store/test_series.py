@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from tests.store.conftest import MakeStore
 
 from cairn.journal.records import History, Record, RunFinish, RunStart
 from cairn.store import Store, history
@@ -19,8 +19,8 @@ T0 = 1_700_000_000.0
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    store = Store.local(tmp_path)
+def store(make_store: MakeStore) -> Iterator[Store]:
+    store = make_store()
     yield store
     store.close()
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pytest
+from tests.store.conftest import MakeStore
 
 from cairn.journal.records import History, Record, RunFinish, RunStart
 from cairn.store import Store, history
@@ -20,9 +20,9 @@ T0 = 1_700_000_000.0
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+def store(make_store: MakeStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     monkeypatch.setattr(history, "SEAL_ROWS", 50)  # several segments, then a tail
-    store = Store.local(tmp_path)
+    store = make_store()
     yield store
     store.close()
 

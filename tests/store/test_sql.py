@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.store.conftest import MakeStore
 
 from cairn.journal.records import ConfigUpdate, History, Record, RunFinish, RunStart
 from cairn.store import Store, history
@@ -41,10 +42,10 @@ def _run(run_id: str, steps: int, finish: bool, lr: object) -> list[Record]:
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+def store(make_store: MakeStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     monkeypatch.setenv("CAIRN_HEARTBEAT_TIMEOUT", "inf")
     monkeypatch.setattr(history, "SEAL_ROWS", 7)  # segments and a tail
-    store = Store.local(tmp_path)
+    store = make_store()
     store.apply("a", _run("a", 30, True, 0.1))
     store.apply("b", _run("b", 12, False, "adaptive"))
     yield store

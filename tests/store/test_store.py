@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select
+from tests.store.conftest import MakeStore, reopen
 
 from cairn.errors import RunNotFoundError, StoreError
 from cairn.journal.records import History, Record, RunFinish, RunStart
@@ -17,8 +19,8 @@ from cairn.store.schema import history_segments, history_tail, run_tags, runs
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    store = Store.local(tmp_path)
+def store(make_store: MakeStore) -> Iterator[Store]:
+    store = make_store()
     yield store
     store.close()
 
@@ -107,15 +109,17 @@ def test_finished_runs_never_read_as_crashed(store: Store, state: str) -> None:
 
 
 def test_heartbeat_timeout_comes_from_the_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_store: MakeStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CAIRN_HEARTBEAT_TIMEOUT", "5000")
-    store = Store.local(tmp_path)
+    store = make_store()
     assert store.heartbeat_timeout == 5000
     make_run(store, "r", created_at=time.time() - 600)
     assert store.run("r").state == "running"
     monkeypatch.setenv("CAIRN_HEARTBEAT_TIMEOUT", "100")
-    assert Store.local(tmp_path).run("r").state == "crashed"
+    again = reopen(store)
+    assert again.run("r").state == "crashed"
+    again.close()
 
 
 # ---- projects and runs ------------------------------------------------------------------
@@ -252,8 +256,8 @@ def test_update_unknown_run(store: Store) -> None:
 # ---- delete_run -------------------------------------------------------------------------
 
 
-def _blob_files(tmp_path: Path) -> set[str]:
-    return {p.name for p in (tmp_path / "blobs").rglob("*") if p.is_file()}
+def _blob_files(store: Store) -> set[str]:
+    return {digest for digest, _size, _mtime in store.blobs.entries()}
 
 
 def test_delete_run_removes_rows_tags_history_and_blobs(
@@ -274,7 +278,7 @@ def test_delete_run_removes_rows_tags_history_and_blobs(
     store.delete_run("gone")
     for table in (runs, run_tags, history_tail, history_segments):
         assert count(store, table, "gone") == 0, table.name
-    assert not gone_blobs & _blob_files(tmp_path)
+    assert not gone_blobs & _blob_files(store)
     assert [r.id for r in store.runs()] == ["kept"]
     assert store.run("kept").tags == ["t1"]
     assert store.history("kept").equals(kept_history)
@@ -305,7 +309,7 @@ def test_delete_run_keeps_a_blob_another_run_references(tmp_path: Path, store: S
         )
     store.delete_run("gone")
     assert store.blobs.exists(digest)
-    assert digest in _blob_files(tmp_path)
+    assert digest in _blob_files(store)
 
 
 def test_delete_unknown_run(store: Store) -> None:
@@ -319,3 +323,50 @@ def test_a_deleted_run_can_be_synced_again(store: Store) -> None:
     store.delete_run("r")
     make_run(store, "r", created_at=100.0, rows=3, finish="finished")
     assert store.run("r") == before
+
+
+def _at_once(store: Store, work: Callable[[Store, int], object], workers: int = 8) -> list[object]:
+    """Runs ``work(store_of_its_own, i)`` in ``workers`` threads released together; their results."""
+    stores = [reopen(store) for _ in range(workers)]
+    barrier = threading.Barrier(workers)
+    results: list[object] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def one(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            got = work(stores[i], i)
+            with lock:
+                results.append(got)
+        except BaseException as exc:
+            with lock:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    for s in stores:
+        s.close()
+    assert not errors, errors
+    return results
+
+
+def test_run_numbers_reserved_at_once_by_many_connections_are_all_different(
+    store: Store,
+) -> None:
+    """On PostgreSQL two transactions can read the same counter at once: reservation must lock
+    (a new project included, which two writers may try to create together)."""
+    each = 15
+    got = _at_once(store, lambda mine, _i: [mine.reserve_run_number("c") for _ in range(each)])
+    numbers = sorted(n for batch in got for n in batch)  # type: ignore[attr-defined]
+    assert numbers == list(range(1, 8 * each + 1))
+
+
+def test_runs_of_a_new_project_started_at_once_all_land_in_one_project(store: Store) -> None:
+    _at_once(store, lambda mine, i: make_run(mine, f"r{i}", project="fresh", rows=3))
+    assert [p.name for p in store.projects()] == ["fresh"]
+    assert store.project("fresh").run_count == 8
+    assert sorted(r.id for r in store.runs(project="fresh")) == [f"r{i}" for i in range(8)]

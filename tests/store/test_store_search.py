@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from tests.store.conftest import MakeStore
 
 from cairn.errors import ProjectNotFoundError
 from cairn.journal.records import Record, RunFinish, RunStart
@@ -15,8 +15,8 @@ T0 = 1_700_000_000.0
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    store = Store.local(tmp_path)
+def store(make_store: MakeStore) -> Iterator[Store]:
+    store = make_store()
     runs = [
         ("aaa111", "p", "Brisk-Heron-1", ["baseline"]),
         ("bbb222", "p", "50%_done", ["Sweep_A"]),

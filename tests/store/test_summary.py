@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pytest
 from tests.fakes.journals import same
+from tests.store.conftest import MakeStore
 
 from cairn.journal.records import (
     DefineMetric,
@@ -28,9 +28,9 @@ NAN, INF = math.nan, math.inf
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+def store(make_store: MakeStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     monkeypatch.setenv("CAIRN_HEARTBEAT_TIMEOUT", "inf")
-    store = Store.local(tmp_path)
+    store = make_store()
     yield store
     store.close()
 
@@ -248,5 +248,5 @@ def test_non_finite_values_survive_in_the_summary(store: Store) -> None:
     assert isinstance(got["last"], float) and math.isnan(got["last"])
     assert got["explicit"][0] == INF and math.isnan(got["explicit"][1]["deep"])
     with store.engine.connect() as conn:  # the column itself holds valid JSON
-        text = conn.exec_driver_sql("SELECT summary FROM runs").scalar_one()
+        text = conn.exec_driver_sql("SELECT CAST(summary AS TEXT) FROM runs").scalar_one()
     json.loads(text, parse_constant=lambda token: pytest.fail(f"bare {token} in {text}"))

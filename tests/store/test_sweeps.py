@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
+from tests.store.conftest import MakeStore
 
 from cairn.errors import ProjectNotFoundError, SweepNotFoundError, SweepStateError
 from cairn.journal.records import RunFinish, RunStart
@@ -30,8 +30,8 @@ CONFIG = {"method": "random", "parameters": {"x": {"values": [1, 2]}}}
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.local(tmp_path / ".cairn")
+def store(make_store: MakeStore) -> Store:
+    return make_store()
 
 
 def counting(sweep: SweepRow, trials: Sequence[TrialRow]) -> Proposal | None:
@@ -127,10 +127,10 @@ def start_run(store: Store, run_id: str, silent_for: float = 0.0) -> None:
 
 
 @pytest.fixture
-def short_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+def short_timeout(make_store: MakeStore, monkeypatch: pytest.MonkeyPatch) -> Store:
     """A store whose runs read crashed after 60 s without a heartbeat."""
     monkeypatch.setenv("CAIRN_HEARTBEAT_TIMEOUT", "60")
-    return Store.local(tmp_path / ".cairn")
+    return make_store()
 
 
 def test_a_trial_whose_run_lost_its_heartbeat_reads_crashed_and_the_next_claim_proceeds(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
+from tests.store.conftest import MakeStore, reopen
 
 from cairn.errors import ProjectNotFoundError, ViewConflictError, ViewNotFoundError
 from cairn.store import Store
@@ -27,8 +28,8 @@ from cairn.store.workspaces import (
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    store = Store.local(tmp_path)
+def store(make_store: MakeStore) -> Iterator[Store]:
+    store = make_store()
     store.reserve_run_number("p")
     store.reserve_run_number("q")
     yield store
@@ -60,9 +61,9 @@ def test_unknown_project(store: Store) -> None:
         save_workspace(store, "nope", {})
 
 
-def test_survives_reopening(tmp_path: Path, store: Store) -> None:
+def test_survives_reopening(store: Store) -> None:
     save_workspace(store, "p", {"kept": [1, 2]})
-    again = Store.local(tmp_path)
+    again = reopen(store)
     try:
         assert get_workspace(again, "p") == {"kept": [1, 2]}
     finally:

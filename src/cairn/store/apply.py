@@ -30,7 +30,8 @@ from cairn.store.blobs import BlobStore
 from cairn.store.capture import apply_capture
 from cairn.store.console import append_console
 from cairn.store.media import apply_media
-from cairn.store.schema import INDEX_COLUMNS, projects, run_tags, runs
+from cairn.store.projects import ensure_project
+from cairn.store.schema import INDEX_COLUMNS, run_tags, runs
 from cairn.store.summary import SummaryState
 
 
@@ -103,20 +104,10 @@ def apply_records(
     return new[-1].seq, dropped
 
 
-def _project_id(conn: Connection, name: str, now: float) -> int:
-    found = conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar()
-    if found is not None:
-        return int(found)
-    result = conn.execute(insert(projects).values(name=name, created_at=now, run_counter=0))
-    key = result.inserted_primary_key
-    assert key is not None  # a single-row INSERT always has one
-    return int(key[0])
-
-
 def _create_run(conn: Connection, start: RunStart) -> dict[str, Any]:
     values: dict[str, Any] = {
         "id": start.run_id,
-        "project_id": _project_id(conn, start.project, start.created_at),
+        "project_id": ensure_project(conn, start.project, start.created_at),
         "name": start.name,
         "state": "running",
         "created_at": start.created_at,

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
 CHUNK = 8 * 1024 * 1024
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 
 class BlobStore:
@@ -20,7 +23,8 @@ class BlobStore:
     """
 
     def __init__(self, url: str | os.PathLike[str]) -> None:
-        fs, root = fsspec.core.url_to_fs(str(url))
+        self.url = str(url)
+        fs, root = fsspec.core.url_to_fs(self.url)
         self.fs: Any = fs
         self.root: str = root.rstrip("/")
         self._local = isinstance(fs, LocalFileSystem)
@@ -112,6 +116,25 @@ class BlobStore:
         if self._local:
             return os.path.getsize(self.path(digest))
         return int(self.fs.size(self.path(digest)))
+
+    def entries(self) -> Iterator[tuple[str, int, float]]:
+        """``(digest, size, modified time)`` of every blob stored."""
+        if self._local:
+            for root, _dirs, files in os.walk(self.root):
+                for name in files:
+                    if _DIGEST.match(name):
+                        stat = os.stat(os.path.join(root, name))
+                        yield name, stat.st_size, stat.st_mtime
+            return
+        if not self.fs.exists(self.root):
+            return
+        found: dict[str, Any] = self.fs.find(self.root, detail=True)
+        for path, info in found.items():
+            name = path.rsplit("/", 1)[-1]
+            if _DIGEST.match(name):
+                stamp = info.get("mtime") or info.get("LastModified") or info.get("created") or 0
+                mtime = stamp.timestamp() if hasattr(stamp, "timestamp") else float(stamp)
+                yield name, int(info.get("size") or 0), mtime
 
     def exists(self, digest: str) -> bool:
         return bool(self.fs.exists(self.path(digest)))

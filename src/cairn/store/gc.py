@@ -16,7 +16,6 @@ before the record that refers to them reaches the store, and those must survive.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -93,7 +92,7 @@ def collect(store: Store, *, grace: float = GRACE, dry_run: bool = False) -> GcR
     cutoff = time.time() - grace
     keep = referenced(store)
     removed = freed = kept = 0
-    for digest, size, mtime in _blobs(store):
+    for digest, size, mtime in store.blobs.entries():
         if digest in keep or mtime > cutoff:
             kept += 1
             continue
@@ -102,22 +101,3 @@ def collect(store: Store, *, grace: float = GRACE, dry_run: bool = False) -> GcR
         removed += 1
         freed += size
     return GcResult(removed, freed, kept, dry_run)
-
-
-def _blobs(store: Store) -> Iterator[tuple[str, int, float]]:
-    """``(digest, size, modified time)`` of every blob in the store's BlobStore."""
-    blobs = store.blobs
-    if blobs._local:
-        for root, _dirs, files in os.walk(blobs.root):
-            for name in files:
-                if _DIGEST.match(name):
-                    stat = os.stat(os.path.join(root, name))
-                    yield name, stat.st_size, stat.st_mtime
-        return
-    found: dict[str, Any] = blobs.fs.find(blobs.root, detail=True)
-    for path, info in found.items():
-        name = path.rsplit("/", 1)[-1]
-        if _DIGEST.match(name):
-            stamp = info.get("mtime") or info.get("LastModified") or info.get("created") or 0
-            mtime = stamp.timestamp() if hasattr(stamp, "timestamp") else float(stamp)
-            yield name, int(info.get("size") or 0), mtime

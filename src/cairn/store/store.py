@@ -29,6 +29,7 @@ from cairn.store.blobs import BlobStore
 from cairn.store.engine import WRITE, create_store_engine, ensure_schema
 from cairn.store.filters import compile_filter, compile_order
 from cairn.store.models import ProjectInfo, RunInfo
+from cairn.store.projects import ensure_project
 from cairn.store.schema import (
     INDEX_COLUMNS,
     history_segments,
@@ -147,20 +148,15 @@ class Store:
     def reserve_run_number(self, project: str) -> int:
         """The next number of a project's run counter (for display names like ``brisk-heron-12``)."""
         with self._write() as conn:
-            row = conn.execute(
-                select(projects.c.id, projects.c.run_counter).where(projects.c.name == project)
-            ).first()
-            if row is None:
-                conn.execute(
-                    projects.insert().values(name=project, created_at=time.time(), run_counter=1)
-                )
-                return 1
-            conn.execute(
+            project_id = ensure_project(conn, project, time.time())
+            # An UPDATE locks the row: concurrent reservations queue instead of reading one value.
+            number = conn.execute(
                 update(projects)
-                .where(projects.c.id == row.id)
-                .values(run_counter=row.run_counter + 1)
-            )
-            return int(row.run_counter) + 1
+                .where(projects.c.id == project_id)
+                .values(run_counter=projects.c.run_counter + 1)
+                .returning(projects.c.run_counter)
+            ).scalar_one()
+            return int(number)
 
     def heartbeat(self, run_id: str, at: float | None = None) -> None:
         """Record that a running run is alive."""
