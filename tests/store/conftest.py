@@ -3,6 +3,7 @@ PostgreSQL with S3 blobs (the team server's), the same tests on each."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -48,3 +49,32 @@ def reopen(store: Store) -> Store:
     if store.url.startswith("sqlite:///"):
         return Store.local(Path(store.url.removeprefix("sqlite:///")).parent)
     return Store(store.url, BlobStore(store.blobs.url))
+
+
+def at_once(store: Store, work: Callable[[Store, int], object], workers: int = 8) -> list[object]:
+    """Runs ``work(store_of_its_own, i)`` in ``workers`` threads released together; their results."""
+    stores = [reopen(store) for _ in range(workers)]
+    barrier = threading.Barrier(workers)
+    results: list[object] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def one(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            got = work(stores[i], i)
+            with lock:
+                results.append(got)
+        except BaseException as exc:
+            with lock:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    for s in stores:
+        s.close()
+    assert not errors, errors
+    return results

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select
-from tests.store.conftest import MakeStore, reopen
+from tests.store.conftest import MakeStore, at_once, reopen
 
 from cairn.errors import RunNotFoundError, StoreError
 from cairn.journal.records import History, Record, RunFinish, RunStart
@@ -325,48 +324,19 @@ def test_a_deleted_run_can_be_synced_again(store: Store) -> None:
     assert store.run("r") == before
 
 
-def _at_once(store: Store, work: Callable[[Store, int], object], workers: int = 8) -> list[object]:
-    """Runs ``work(store_of_its_own, i)`` in ``workers`` threads released together; their results."""
-    stores = [reopen(store) for _ in range(workers)]
-    barrier = threading.Barrier(workers)
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def one(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            got = work(stores[i], i)
-            with lock:
-                results.append(got)
-        except BaseException as exc:
-            with lock:
-                errors.append(exc)
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    for s in stores:
-        s.close()
-    assert not errors, errors
-    return results
-
-
 def test_run_numbers_reserved_at_once_by_many_connections_are_all_different(
     store: Store,
 ) -> None:
     """On PostgreSQL two transactions can read the same counter at once: reservation must lock
     (a new project included, which two writers may try to create together)."""
     each = 15
-    got = _at_once(store, lambda mine, _i: [mine.reserve_run_number("c") for _ in range(each)])
+    got = at_once(store, lambda mine, _i: [mine.reserve_run_number("c") for _ in range(each)])
     numbers = sorted(n for batch in got for n in batch)  # type: ignore[attr-defined]
     assert numbers == list(range(1, 8 * each + 1))
 
 
 def test_runs_of_a_new_project_started_at_once_all_land_in_one_project(store: Store) -> None:
-    _at_once(store, lambda mine, i: make_run(mine, f"r{i}", project="fresh", rows=3))
+    at_once(store, lambda mine, i: make_run(mine, f"r{i}", project="fresh", rows=3))
     assert [p.name for p in store.projects()] == ["fresh"]
     assert store.project("fresh").run_count == 8
     assert sorted(r.id for r in store.runs(project="fresh")) == [f"r{i}" for i in range(8)]

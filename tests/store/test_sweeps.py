@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 from sqlalchemy import update
-from tests.store.conftest import MakeStore
+from tests.store.conftest import MakeStore, at_once
 
 from cairn.errors import ProjectNotFoundError, SweepNotFoundError, SweepStateError
 from cairn.journal.records import RunFinish, RunStart
@@ -202,3 +202,24 @@ def test_an_ended_trial_keeps_its_status_and_crashed_is_never_stored(
     assert list_trials(store, "s1")[0].status == "failed"
     with pytest.raises(ValueError, match="not 'crashed'"):
         end_trial(store, "s1", 0, "crashed")
+
+
+def test_agents_claiming_at_once_on_many_connections_never_share_a_trial(store: Store) -> None:
+    """The sweep row is locked (FOR UPDATE on PostgreSQL, the write lock on SQLite) while a claim
+    reads the trials so far and adds one: 8 agents × 5 claims give trials 0..39, each once."""
+    create_sweep(store, "s", "p", "s", CONFIG, seed=1)
+
+    def up_to_40(sweep: SweepRow, trials: Sequence[TrialRow]) -> Proposal | None:
+        assert len(trials) == sweep.trial_count
+        return Proposal({"x": sweep.trial_count}) if sweep.trial_count < 40 else None
+
+    def agent(mine: Store, i: int) -> list[int]:
+        claims = [claim_trial(mine, "s", f"a{i}-{n}", f"agent{i}", up_to_40) for n in range(5)]
+        return [c.trial.number for c in claims if c.trial]
+
+    got = at_once(store, agent)
+    numbers = sorted(n for claimed in got for n in claimed)  # type: ignore[attr-defined]
+    assert numbers == list(range(40))
+    trials = list_trials(store, "s")
+    assert sorted(t.number for t in trials) == list(range(40))
+    assert all(t.params == {"x": t.number} for t in trials)

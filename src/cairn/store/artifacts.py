@@ -16,6 +16,7 @@ from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from cairn.errors import ArtifactNotFoundError
 from cairn.journal.records import ArtifactLog, ArtifactUse
+from cairn.store.projects import insert_missing
 from cairn.store.schema import (
     artifact_aliases,
     artifact_links,
@@ -97,25 +98,24 @@ def apply_artifact_records(
 
 
 def _log_version(conn: Connection, run_id: str, project_id: int, record: ArtifactLog) -> int:
+    # Created when missing, then locked: two runs logging versions of one (new) name at once
+    # number them one after the other.
+    insert_missing(
+        conn,
+        artifacts,
+        ["project_id", "name"],
+        project_id=project_id,
+        name=record.name,
+        type=record.artifact_type,
+        created_at=record.ts,
+        version_counter=0,
+    )
     art = conn.execute(
         select(artifacts.c.id, artifacts.c.version_counter)
         .where((artifacts.c.project_id == project_id) & (artifacts.c.name == record.name))
         .with_for_update()
-    ).first()
-    if art is None:
-        key = conn.execute(
-            insert(artifacts).values(
-                project_id=project_id,
-                name=record.name,
-                type=record.artifact_type,
-                created_at=record.ts,
-                version_counter=0,
-            )
-        ).inserted_primary_key
-        assert key is not None
-        art_id, counter = int(key[0]), 0
-    else:
-        art_id, counter = int(art.id), int(art.version_counter)
+    ).one()
+    art_id, counter = int(art.id), int(art.version_counter)
     existing = conn.execute(
         select(artifact_versions.c.id).where(
             (artifact_versions.c.artifact_id == art_id)

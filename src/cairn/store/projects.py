@@ -1,26 +1,33 @@
-"""Projects are created on first use, by whichever writer gets there first."""
+"""Rows created on first use (projects, artifact names), by whichever writer gets there first."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from cairn.store.schema import projects
 
 
-def ensure_project(conn: Connection, name: str, now: float) -> int:
-    """The id of project ``name``, created when missing.
+def insert_missing(conn: Connection, table: Table, keys: list[str], **values: Any) -> None:
+    """Insert a row unless one with the same ``keys`` (a unique constraint's columns) exists.
 
-    Safe when writers on other connections create the same project at the same moment (on
-    PostgreSQL both can find it missing; the second insert does nothing instead of failing).
+    Safe when writers on other connections insert the same row at the same moment: on PostgreSQL
+    both can find it missing, and the second insert then does nothing instead of failing.
     """
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(
+        dialect.insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[table.c[k] for k in keys])
+    )
+
+
+def ensure_project(conn: Connection, name: str, now: float) -> int:
+    """The id of project ``name``, created when missing."""
     found = conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar()
     if found is not None:
         return int(found)
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(
-        dialect.insert(projects)
-        .values(name=name, created_at=now, run_counter=0)
-        .on_conflict_do_nothing(index_elements=[projects.c.name])
-    )
+    insert_missing(conn, projects, ["name"], name=name, created_at=now, run_counter=0)
     return int(conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar_one())
