@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,15 @@ from alembic.script import ScriptDirectory
 
 from cairn.errors import StoreError
 from cairn.store import Store
+from cairn.store.blobs import BlobStore
 from cairn.store.engine import (
     MIGRATIONS,
     SCHEMA_REVISION,
     create_store_engine,
     current_revision,
+    database_url,
     ensure_schema,
+    upgrade,
 )
 from cairn.store.schema import metadata
 from cairn.store.store import DB_NAME
@@ -54,12 +58,27 @@ def test_fresh_store_gets_the_schema_at_head(tmp_path: Path) -> None:
         store.close()
 
 
-def test_migrations_create_exactly_the_schema(tmp_path: Path) -> None:
+@pytest.fixture
+def empty_database(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Callable[[str], str]:
+    """Makes URLs of new, empty databases on the test's backend."""
+
+    def make(name: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path / name}.db"
+        url: str = request.getfixturevalue("postgres").empty_database()
+        return url
+
+    return make
+
+
+def test_migrations_create_exactly_the_schema(empty_database: Callable[[str], str]) -> None:
     """Migrations up to head and ``schema.metadata`` describe the same tables, columns, keys and
-    indexes."""
-    migrated = create_store_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+    indexes, on SQLite and on PostgreSQL."""
+    migrated = create_store_engine(empty_database("migrated"))
     ensure_schema(migrated)
-    reference = create_store_engine(f"sqlite:///{tmp_path / 'reference.db'}")
+    reference = create_store_engine(empty_database("reference"))
     metadata.create_all(reference)
     try:
         got, want = sa.inspect(migrated), sa.inspect(reference)
@@ -89,9 +108,13 @@ def test_migrations_create_exactly_the_schema(tmp_path: Path) -> None:
         reference.dispose()
 
 
-def test_a_store_at_the_first_revision_is_migrated_keeping_its_data(tmp_path: Path) -> None:
+def test_a_store_at_the_first_revision_is_migrated_keeping_its_data(
+    empty_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    """Every migration runs, on data, on SQLite and on PostgreSQL."""
     first = _script().get_bases()[0]
-    engine = create_store_engine(f"sqlite:///{tmp_path / DB_NAME}")
+    url = empty_database("store")
+    engine = create_store_engine(url)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect() as conn:
@@ -103,7 +126,7 @@ def test_a_store_at_the_first_revision_is_migrated_keeping_its_data(tmp_path: Pa
         conn.commit()
     assert current_revision(engine) == first
     engine.dispose()
-    store = Store.local(tmp_path)
+    store = Store(url, BlobStore(tmp_path / "blobs"))
     try:
         assert current_revision(store.engine) == SCHEMA_REVISION
         assert store.reserve_run_number("p") == 5
@@ -208,3 +231,73 @@ def test_processes_opening_a_new_store_at_once(tmp_path: Path) -> None:
         assert current_revision(store.engine) == SCHEMA_REVISION
     finally:
         store.close()
+
+
+# ---- a team server's database: migrated by `cairn db upgrade`, never by the server itself --------
+
+
+def _at_revision(url: str, revision: str) -> None:
+    engine = create_store_engine(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        conn.commit()
+    engine.dispose()
+
+
+def test_a_store_that_may_not_migrate_refuses_an_empty_or_older_database(
+    empty_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    url = empty_database("server")
+    with pytest.raises(StoreError, match=r"has no Cairn schema: create it with `cairn db upgrade`"):
+        Store(url, BlobStore(tmp_path / "blobs"), migrate=False)
+    older = _script().get_revision(SCHEMA_REVISION).down_revision
+    assert isinstance(older, str)
+    _at_revision(url, older)
+    with pytest.raises(
+        StoreError, match=rf"revision {older}, behind .*back it up.*cairn db upgrade"
+    ):
+        Store(url, BlobStore(tmp_path / "blobs"), migrate=False)
+    assert current_revision(create_store_engine(url)) == older  # refused, not migrated
+    engine = create_store_engine(url)
+    assert upgrade(engine) == (older, SCHEMA_REVISION)
+    assert upgrade(engine) == (SCHEMA_REVISION, SCHEMA_REVISION)
+    engine.dispose()
+    Store(url, BlobStore(tmp_path / "blobs"), migrate=False).close()
+
+
+def test_messages_never_show_the_database_password(postgres: Any, tmp_path: Path) -> None:
+    url = postgres.empty_database().replace("cairn@", "cairn:s3cret-pw@")
+    with pytest.raises(StoreError) as caught:
+        Store(url, BlobStore(tmp_path / "blobs"), migrate=False)
+    assert "s3cret-pw" not in str(caught.value) and "***" in str(caught.value)
+
+
+def test_servers_upgrading_one_database_at_once_migrate_it_once(postgres: Any) -> None:
+    url = postgres.empty_database()
+    results: list[object] = []
+
+    def run() -> None:
+        engine = create_store_engine(url)
+        try:
+            results.append(upgrade(engine))
+        except BaseException as exc:
+            results.append(exc)
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert all(isinstance(r, tuple) and r[1] == SCHEMA_REVISION for r in results), results
+    assert current_revision(create_store_engine(url)) == SCHEMA_REVISION
+
+
+def test_plain_postgresql_urls_use_psycopg_3() -> None:
+    assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("sqlite:///x.db") == "sqlite:///x.db"

@@ -6,6 +6,7 @@ import click
 
 from cairn._version import __version__
 from cairn.cli.artifact import artifact, gc
+from cairn.cli.db import db
 from cairn.cli.export import export
 from cairn.cli.imports import import_
 from cairn.cli.reproduce import reproduce
@@ -24,6 +25,7 @@ def cli() -> None:
 
 cli.add_command(agent)
 cli.add_command(artifact)
+cli.add_command(db)
 cli.add_command(export)
 cli.add_command(import_)
 cli.add_command(gc)

@@ -26,11 +26,24 @@ SCHEMA_REVISION = "0007"
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 120_000
 WRITE = "cairn_write"
+MIGRATION_LOCK = 0x6361_6972_6E00
+"""The PostgreSQL advisory lock migrations hold ("cairn" in hex)."""
+
+
+def database_url(url: str) -> str:
+    """``url`` with PostgreSQL's plain scheme (``postgresql://``, ``postgres://``) mapped to the
+    psycopg 3 driver Cairn installs (SQLAlchemy would look for psycopg2)."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url.removeprefix(plain)
+    return url
 
 
 def create_store_engine(url: str) -> Engine:
     """An engine for ``url`` with Cairn's JSON handling and, on SQLite, WAL and safe locking."""
-    engine = create_engine(url, json_serializer=jsonsafe.dumps, json_deserializer=jsonsafe.loads)
+    engine = create_engine(
+        database_url(url), json_serializer=jsonsafe.dumps, json_deserializer=jsonsafe.loads
+    )
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
@@ -56,6 +69,17 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Migrate the database to this Cairn's schema (``cairn db upgrade``); returns the revisions
+    before and after."""
+    before = current_revision(engine)
+    if before is not None:
+        _refuse_unknown(before)
+    if before != SCHEMA_REVISION:
+        _upgrade(engine)
+    return before, SCHEMA_REVISION
+
+
 def current_revision(engine: Engine) -> str | None:
     """The schema revision stamped in the database, or None for an empty database."""
     try:
@@ -64,6 +88,39 @@ def current_revision(engine: Engine) -> str | None:
     except (OperationalError, ProgrammingError):
         return None
     return row[0] if row else None
+
+
+def describe(engine: Engine) -> str:
+    """The database's URL without its password, for messages."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse a database whose schema is not exactly this Cairn's: a server never migrates on
+    its own (``cairn db upgrade`` does, after a backup)."""
+    revision = current_revision(engine)
+    if revision == SCHEMA_REVISION:
+        return
+    where = describe(engine)
+    if revision is None:
+        raise StoreError(
+            f"the database {where} has no Cairn schema: create it with "
+            "`cairn db upgrade` (the database URL in $CAIRN_DB)"
+        )
+    _refuse_unknown(revision)
+    raise StoreError(
+        f"the database {where} is at schema revision {revision}, behind this Cairn's "
+        f"{SCHEMA_REVISION}: back it up, then run `cairn db upgrade` (the database URL in "
+        "$CAIRN_DB)"
+    )
+
+
+def _refuse_unknown(revision: str) -> None:
+    if not any((MIGRATIONS / "versions").glob(f"{revision}_*.py")):
+        raise StoreError(
+            f"the store's schema is at revision {revision}, which this Cairn does not know: "
+            "it was written by a newer Cairn; upgrade with `pip install -U cairn`"
+        )
 
 
 def ensure_schema(engine: Engine, lock_path: Path | None = None) -> None:
@@ -78,11 +135,8 @@ def ensure_schema(engine: Engine, lock_path: Path | None = None) -> None:
         revision = current_revision(engine)
         if revision == SCHEMA_REVISION:
             return
-        if revision is not None and not any((MIGRATIONS / "versions").glob(f"{revision}_*.py")):
-            raise StoreError(
-                f"the store's schema is at revision {revision}, which this Cairn does not know: "
-                "it was written by a newer Cairn; upgrade with `pip install -U cairn`"
-            )
+        if revision is not None:
+            _refuse_unknown(revision)
         _upgrade(engine)
 
 
@@ -93,6 +147,10 @@ def _upgrade(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect().execution_options(**{WRITE: True}) as conn:
+        if engine.dialect.name == "postgresql":
+            # Servers or `cairn db upgrade` started together migrate one after the other; the
+            # lock ends with the transaction (PostgreSQL's DDL is transactional: all or nothing).
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         conn.commit()

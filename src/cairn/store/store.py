@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError
 from cairn.errors import ProjectNotFoundError, RunNotFoundError, StoreError
 from cairn.journal.records import Record
 from cairn.store.blobs import BlobStore
-from cairn.store.engine import WRITE, create_store_engine, ensure_schema
+from cairn.store.engine import WRITE, check_schema, create_store_engine, describe, ensure_schema
 from cairn.store.filters import compile_filter, compile_order
 from cairn.store.models import ProjectInfo, RunInfo
 from cairn.store.projects import ensure_project
@@ -67,14 +67,33 @@ class Store:
     at all. Readers see committed batches only.
     """
 
-    def __init__(self, url: str, blobs: BlobStore, *, lock_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        blobs: BlobStore,
+        *,
+        lock_path: Path | None = None,
+        migrate: bool = True,
+    ) -> None:
+        """Open the store at database ``url`` with ``blobs``. ``migrate``: bring an empty or
+        older database to the current schema (the local store); else refuse it with the command
+        that does (a team server: ``cairn db upgrade``)."""
         self.url = url
         self.engine = create_store_engine(url)
         self.blobs = blobs
         try:
-            ensure_schema(self.engine, lock_path)
+            if migrate:
+                ensure_schema(self.engine, lock_path)
+            else:
+                check_schema(self.engine)
         except OperationalError as exc:
-            raise StoreError(f"cannot open the store at {url}: {exc.orig}") from exc
+            self.engine.dispose()
+            raise StoreError(
+                f"cannot open the store at {describe(self.engine)}: {exc.orig}"
+            ) from exc
+        except StoreError:
+            self.engine.dispose()
+            raise
         self.heartbeat_timeout = float(os.environ.get("CAIRN_HEARTBEAT_TIMEOUT", HEARTBEAT_TIMEOUT))
 
     @classmethod

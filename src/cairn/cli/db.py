@@ -1,0 +1,73 @@
+"""``cairn db``: the store database's schema (a team server's PostgreSQL, or a local store)."""
+
+from __future__ import annotations
+
+import click
+
+from cairn.cli.common import dir_option
+from cairn.errors import StoreError
+
+db_option = click.option(
+    "--db",
+    "url",
+    envvar="CAIRN_DB",
+    default=None,
+    help="The database URL (postgresql://USER@HOST/NAME, sqlite:///PATH); default: $CAIRN_DB, "
+    "else the local store's. Keep passwords out of command lines: put the URL in $CAIRN_DB or "
+    "the password in ~/.pgpass.",
+)
+
+
+@click.group()
+def db() -> None:
+    """The store database's schema: see where it is, bring it up to date."""
+
+
+@db.command()
+@db_option
+@dir_option
+def upgrade(url: str | None, dir: str | None) -> None:
+    """Migrate the database to this Cairn's schema (creating it when empty). Back it up first;
+    a team server refuses to start until this has run after an upgrade of Cairn."""
+    from cairn.store.engine import create_store_engine, describe
+    from cairn.store.engine import upgrade as migrate
+
+    engine = create_store_engine(url or _local_url(dir))
+    try:
+        before, after = migrate(engine)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:  # a connection refused, a permission missing: the driver says
+        raise click.ClickException(f"cannot upgrade {describe(engine)}: {exc}") from None
+    finally:
+        engine.dispose()
+    where = describe(engine)
+    if before == after:
+        click.echo(f"{where}: already at schema revision {after}")
+    else:
+        click.echo(f"{where}: schema revision {before or '(empty)'} -> {after}")
+
+
+@db.command()
+@db_option
+@dir_option
+def current(url: str | None, dir: str | None) -> None:
+    """Print the database's schema revision and this Cairn's."""
+    from cairn.store.engine import SCHEMA_REVISION, create_store_engine, current_revision, describe
+
+    engine = create_store_engine(url or _local_url(dir))
+    try:
+        revision = current_revision(engine)
+    finally:
+        engine.dispose()
+    state = "current" if revision == SCHEMA_REVISION else "run `cairn db upgrade`"
+    click.echo(
+        f"{describe(engine)}: {revision or '(empty)'} (this Cairn: {SCHEMA_REVISION}; {state})"
+    )
+
+
+def _local_url(dir: str | None) -> str:
+    from cairn.sdk.location import find_store_dir
+    from cairn.store.store import DB_NAME
+
+    return f"sqlite:///{find_store_dir(dir) / DB_NAME}"
