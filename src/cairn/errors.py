@@ -60,6 +60,10 @@ class ViewConflictError(StoreError):
     """A saved view cannot take that name (another has it) or cannot be deleted (the default)."""
 
 
+class AccountError(StoreError):
+    """A user or API key that does not exist, a name that is taken, a role that is not one."""
+
+
 class StoreGapError(StoreError):
     """A batch starts after a seq the store has not applied yet: earlier records are missing."""
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import numpy as np
 from click.testing import CliRunner
+from tests.store.conftest import MakeStore
 
 import cairn
 from cairn.cli.main import cli
-from cairn.journal.records import Capture
+from cairn.journal.records import Capture, History, RunStart
 from cairn.store import gc
 from cairn.store.schema import history_segments
 from cairn.store.store import Store
@@ -127,3 +128,25 @@ def test_gc_keeps_what_an_unsynced_offline_run_logged_the_same_bytes_as_a_delete
     (entry,) = cairn.Api(store_dir).run("p/run-b").media("picture")
     assert entry.meta["blob"] == digest
     assert np.array_equal(np.asarray(entry.image()), pixels)
+
+
+def test_gc_on_each_backend_keeps_referenced_and_fresh_blobs(make_store: MakeStore) -> None:
+    """On a blob folder and on S3 (whose listing gives LastModified, not a file's mtime)."""
+    store = make_store()
+    store.apply(
+        "r1",
+        [
+            RunStart(seq=1, run_id="r1", project="p", name="n", created_at=time.time()),
+            *[History(seq=2 + i, step=i, ts=time.time(), values={"a": float(i)}) for i in range(3)],
+        ],
+    )
+    kept = store.put_blob(b"kept: a capture refers to it")
+    store.apply("r1", [Capture(seq=5, section="code", data={"sha256": kept}, blobs=[kept])])
+    orphan = store.put_blob(b"nothing refers to this")
+    assert gc.collect(store).removed == 0  # younger than the grace period
+    assert store.has_blob(orphan)
+    dry = gc.collect(store, grace=0, dry_run=True)
+    assert dry.removed == 1 and store.has_blob(orphan)
+    done = gc.collect(store, grace=0)
+    assert (done.removed, done.freed) == (1, len(b"nothing refers to this"))
+    assert not store.has_blob(orphan) and store.has_blob(kept)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from cairn.cli.common import dir_option
 from cairn.errors import StoreError
+
+if TYPE_CHECKING:
+    from cairn.store.store import Store
 
 db_option = click.option(
     "--db",
@@ -71,3 +76,18 @@ def _local_url(dir: str | None) -> str:
     from cairn.store.store import DB_NAME
 
     return f"sqlite:///{find_store_dir(dir) / DB_NAME}"
+
+
+def open_store(url: str | None, dir: str | None) -> Store:
+    """The store of database ``url`` (which must be at this Cairn's schema), else the local one,
+    for commands that touch rows only (``cairn admin``): no blob store behind a URL."""
+    from cairn.sdk.location import find_store_dir
+    from cairn.store.blobs import BlobStore
+    from cairn.store.store import Store
+
+    try:
+        if url is None:
+            return Store.local(find_store_dir(dir))
+        return Store(url, BlobStore("memory://cairn-admin-no-blobs"), migrate=False)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None

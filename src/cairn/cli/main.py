@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cairn._version import __version__
+from cairn.cli.admin import admin
 from cairn.cli.artifact import artifact, gc
 from cairn.cli.db import db
 from cairn.cli.export import export
@@ -23,6 +24,7 @@ def cli() -> None:
     """Cairn: experiment tracking built for reproducibility."""
 
 
+cli.add_command(admin)
 cli.add_command(agent)
 cli.add_command(artifact)
 cli.add_command(db)

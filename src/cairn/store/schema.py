@@ -268,3 +268,48 @@ media = Table(
     Index("ix_media_run_key_step", "run_id", "key", "step"),
     Index("ix_media_blob", "blob"),
 )
+
+# ---- accounts (the team server's users, API keys and project roles; see cairn.server.auth) ----
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("password_hash", String(255)),  # Argon2id; None: no password login
+    Column("is_admin", Boolean, nullable=False),  # every role on every project
+    Column("created_at", Float, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("prefix", String(16), nullable=False),  # the key's first characters, to tell keys apart
+    Column("digest", String(64), nullable=False, unique=True),  # sha256 of the whole key
+    Column("created_at", Float, nullable=False),
+    Column("last_used_at", Float),
+    Column("revoked_at", Float),
+)
+
+project_roles = Table(
+    "project_roles",
+    metadata,
+    Column(
+        "project_id",
+        Integer,
+        ForeignKey("projects.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column(
+        "user_id",
+        Integer,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("role", String(16), nullable=False),  # viewer | editor | admin
+)

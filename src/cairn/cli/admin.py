@@ -1,0 +1,182 @@
+"""``cairn admin``: users, API keys and project roles, straight in the database (scripts, CI,
+provisioning a team server)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from cairn.cli.common import dir_option, when
+from cairn.cli.db import db_option, open_store
+from cairn.errors import AccountError
+
+
+@click.group()
+def admin() -> None:
+    """Accounts of a team server's database ($CAIRN_DB), or of the local store."""
+
+
+@admin.group()
+def user() -> None:
+    """Users: create, list, set a password, give a role on a project."""
+
+
+@admin.group()
+def key() -> None:
+    """API keys: create (shown once), list, revoke."""
+
+
+@user.command("create")
+@click.argument("name")
+@click.option("--admin", "is_admin", is_flag=True, help="Every role on every project.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read a password from standard input (never from the command line).",
+)
+@db_option
+@dir_option
+def user_create(
+    name: str, is_admin: bool, password_stdin: bool, url: str | None, dir: str | None
+) -> None:
+    """Create user NAME (without --password-stdin, the user logs in with API keys only)."""
+    from cairn.server.auth.credentials import hash_password
+    from cairn.store.accounts import create_user
+
+    password_hash = hash_password(_read_password()) if password_stdin else None
+    store = open_store(url, dir)
+    try:
+        made = create_user(store, name, password_hash=password_hash, is_admin=is_admin)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+    click.echo(f"user {made.name} created{' (admin)' if made.is_admin else ''}")
+
+
+@user.command("ls")
+@db_option
+@dir_option
+def user_ls(url: str | None, dir: str | None) -> None:
+    """List users: name, admin, password login, created."""
+    from cairn.store.accounts import list_users
+
+    store = open_store(url, dir)
+    try:
+        for u in list_users(store):
+            flags = ["admin" if u.is_admin else "-", "password" if u.password_hash else "keys only"]
+            click.echo(f"{u.name}\t{flags[0]}\t{flags[1]}\t{when(u.created_at)}")
+    finally:
+        store.close()
+
+
+@user.command("password")
+@click.argument("name")
+@db_option
+@dir_option
+def user_password(name: str, url: str | None, dir: str | None) -> None:
+    """Set NAME's password, read from standard input."""
+    from cairn.server.auth.credentials import hash_password
+    from cairn.store.accounts import set_password_hash
+
+    password_hash = hash_password(_read_password())
+    store = open_store(url, dir)
+    try:
+        set_password_hash(store, name, password_hash)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+    click.echo(f"password of {name} set")
+
+
+@user.command("grant")
+@click.argument("name")
+@click.argument("project")
+@click.argument("role", type=click.Choice(["viewer", "editor", "admin", "none"]))
+@db_option
+@dir_option
+def user_grant(name: str, project: str, role: str, url: str | None, dir: str | None) -> None:
+    """Give NAME ROLE on PROJECT (none: take their role away)."""
+    from cairn.store.accounts import set_role
+
+    store = open_store(url, dir)
+    try:
+        set_role(store, project, name, None if role == "none" else role)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+    click.echo(f"{name} on {project}: {role}")
+
+
+@key.command("create")
+@click.argument("user_name", metavar="USER")
+@click.option("--name", default="default", show_default=True, help="What the key is for.")
+@db_option
+@dir_option
+def key_create(user_name: str, name: str, url: str | None, dir: str | None) -> None:
+    """Create an API key for USER and print it, once: only its hash is stored."""
+    from cairn.server.auth.credentials import new_key
+    from cairn.store.accounts import add_key
+
+    made = new_key()
+    store = open_store(url, dir)
+    try:
+        info = add_key(store, user_name, name=name, prefix=made.prefix, digest=made.digest)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+    click.echo(f"API key {info.id} of {info.user} ({info.name}); shown this once:", err=True)
+    click.echo(made.secret)
+
+
+@key.command("ls")
+@click.argument("user_name", metavar="[USER]", required=False)
+@db_option
+@dir_option
+def key_ls(user_name: str | None, url: str | None, dir: str | None) -> None:
+    """List API keys (never the keys themselves): id, user, name, prefix, created, last used."""
+    from cairn.store.accounts import list_keys
+
+    store = open_store(url, dir)
+    try:
+        for k in list_keys(store, user_name):
+            state = f"revoked {when(k.revoked_at)}" if k.revoked_at else "live"
+            click.echo(
+                f"{k.id}\t{k.user}\t{k.name}\t{k.prefix}…\t{when(k.created_at)}\t"
+                f"{when(k.last_used_at)}\t{state}"
+            )
+    finally:
+        store.close()
+
+
+@key.command("revoke")
+@click.argument("key_id", metavar="ID", type=int)
+@db_option
+@dir_option
+def key_revoke(key_id: int, url: str | None, dir: str | None) -> None:
+    """Revoke API key ID: it stops working at once."""
+    from cairn.store.accounts import revoke_key
+
+    store = open_store(url, dir)
+    try:
+        info = revoke_key(store, key_id)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+    click.echo(f"API key {info.id} of {info.user} revoked")
+
+
+def _read_password() -> str:
+    from cairn.server.auth.credentials import MIN_PASSWORD
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(
+            f"a password needs at least {MIN_PASSWORD} characters (read from standard input)"
+        )
+    return password

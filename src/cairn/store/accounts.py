@@ -1,0 +1,202 @@
+"""Users, API keys and project roles as rows (the team server's accounts). Hashing and checking
+secrets is ``cairn.server.auth``'s: the store keeps only hashes and never sees a key or a
+password in clear."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from cairn.errors import AccountError
+from cairn.store.projects import ensure_project
+from cairn.store.schema import api_keys, project_roles, projects, users
+from cairn.store.store import Store
+
+ROLES = ("viewer", "editor", "admin")
+"""Project roles, each allowed what the one before it is: read; log and edit; manage."""
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+TOUCH_EVERY = 60.0
+"""Seconds between two updates of a key's last-used time (not a write per request)."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    is_admin: bool
+    created_at: float
+    password_hash: str | None
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    id: int
+    user: str
+    name: str
+    prefix: str
+    created_at: float
+    last_used_at: float | None
+    revoked_at: float | None
+
+
+def create_user(
+    store: Store, name: str, *, password_hash: str | None = None, is_admin: bool = False
+) -> User:
+    """A new user. ``name``: letters, digits, ``.``, ``_``, ``-`` (at most 64)."""
+    if not _NAME.match(name):
+        raise AccountError(
+            f"{name!r} is not a user name: use letters, digits, '.', '_' and '-' (at most 64)"
+        )
+    now = time.time()
+    try:
+        with store._write() as conn:
+            conn.execute(
+                insert(users).values(
+                    name=name, password_hash=password_hash, is_admin=is_admin, created_at=now
+                )
+            )
+    except IntegrityError:
+        raise AccountError(f"there is a user named {name!r} already") from None
+    return get_user(store, name)
+
+
+def get_user(store: Store, name: str) -> User:
+    with store._read() as conn:
+        row = conn.execute(select(users).where(users.c.name == name)).first()
+    if row is None:
+        raise AccountError(f"no user named {name!r}: `cairn admin user ls` lists them")
+    return _user(row)
+
+
+def list_users(store: Store) -> list[User]:
+    with store._read() as conn:
+        return [_user(r) for r in conn.execute(select(users).order_by(users.c.name))]
+
+
+def set_password_hash(store: Store, name: str, password_hash: str | None) -> None:
+    with store._write() as conn:
+        done = conn.execute(
+            update(users).where(users.c.name == name).values(password_hash=password_hash)
+        )
+    if done.rowcount == 0:
+        raise AccountError(f"no user named {name!r}")
+
+
+def add_key(store: Store, user: str, *, name: str, prefix: str, digest: str) -> ApiKey:
+    """Record a new key of ``user`` by its ``digest`` (the caller shows the key once)."""
+    owner = get_user(store, user)
+    with store._write() as conn:
+        key = conn.execute(
+            insert(api_keys).values(
+                user_id=owner.id, name=name, prefix=prefix, digest=digest, created_at=time.time()
+            )
+        ).inserted_primary_key
+    assert key is not None
+    return _keys(store, api_keys.c.id == int(key[0]))[0]
+
+
+def list_keys(store: Store, user: str | None = None) -> list[ApiKey]:
+    """Every key (of ``user``), revoked ones included, oldest first."""
+    return _keys(store, users.c.name == user if user is not None else None)
+
+
+def revoke_key(store: Store, key_id: int) -> ApiKey:
+    with store._write() as conn:
+        done = conn.execute(
+            update(api_keys)
+            .where((api_keys.c.id == key_id) & api_keys.c.revoked_at.is_(None))
+            .values(revoked_at=time.time())
+        )
+    found = _keys(store, api_keys.c.id == key_id)
+    if not found:
+        raise AccountError(f"no API key with id {key_id}: `cairn admin key ls` lists them")
+    if done.rowcount == 0:
+        raise AccountError(f"API key {key_id} was revoked already")
+    return found[0]
+
+
+def user_of_key(store: Store, digest: str, now: float | None = None) -> User | None:
+    """The user a live (not revoked) key belongs to, by the key's digest; marks it used."""
+    now = time.time() if now is None else now
+    with store._read() as conn:
+        row = conn.execute(
+            select(users, api_keys.c.id.label("key_id"), api_keys.c.last_used_at)
+            .join(api_keys, api_keys.c.user_id == users.c.id)
+            .where((api_keys.c.digest == digest) & api_keys.c.revoked_at.is_(None))
+        ).first()
+    if row is None:
+        return None
+    if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
+        with store._write() as conn:
+            conn.execute(
+                update(api_keys).where(api_keys.c.id == row.key_id).values(last_used_at=now)
+            )
+    return _user(row)
+
+
+def set_role(store: Store, project: str, user: str, role: str | None) -> None:
+    """Give ``user`` ``role`` on ``project`` (created when missing); None takes it away."""
+    if role is not None and role not in ROLES:
+        raise AccountError(f"{role!r} is not a role: use one of {', '.join(ROLES)}")
+    owner = get_user(store, user)
+    with store._write() as conn:
+        project_id = ensure_project(conn, project, time.time())
+        conn.execute(
+            delete(project_roles).where(
+                (project_roles.c.project_id == project_id) & (project_roles.c.user_id == owner.id)
+            )
+        )
+        if role is not None:
+            conn.execute(
+                insert(project_roles).values(project_id=project_id, user_id=owner.id, role=role)
+            )
+
+
+def roles(store: Store, user: str) -> dict[str, str]:
+    """``{project: role}`` of ``user``'s grants (an admin user has every role everywhere)."""
+    with store._read() as conn:
+        rows = conn.execute(
+            select(projects.c.name, project_roles.c.role)
+            .join(project_roles, project_roles.c.project_id == projects.c.id)
+            .join(users, users.c.id == project_roles.c.user_id)
+            .where(users.c.name == user)
+        ).all()
+    return {r.name: r.role for r in rows}
+
+
+def _keys(store: Store, where: object | None) -> list[ApiKey]:
+    query = (
+        select(api_keys, users.c.name.label("user"))
+        .join(users, users.c.id == api_keys.c.user_id)
+        .order_by(api_keys.c.id)
+    )
+    if where is not None:
+        query = query.where(where)  # type: ignore[arg-type]
+    with store._read() as conn:
+        return [
+            ApiKey(
+                id=r.id,
+                user=r.user,
+                name=r.name,
+                prefix=r.prefix,
+                created_at=r.created_at,
+                last_used_at=r.last_used_at,
+                revoked_at=r.revoked_at,
+            )
+            for r in conn.execute(query)
+        ]
+
+
+def _user(row: object) -> User:
+    return User(
+        id=row.id,  # type: ignore[attr-defined]
+        name=row.name,  # type: ignore[attr-defined]
+        is_admin=bool(row.is_admin),  # type: ignore[attr-defined]
+        created_at=row.created_at,  # type: ignore[attr-defined]
+        password_hash=row.password_hash,  # type: ignore[attr-defined]
+    )
