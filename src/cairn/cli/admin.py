@@ -4,12 +4,18 @@ provisioning a team server)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
 from cairn.cli.common import dir_option, when
 from cairn.cli.db import db_option, open_store
 from cairn.errors import AccountError
+
+if TYPE_CHECKING:
+    from cairn.store.store import Store
 
 
 @click.group()
@@ -45,13 +51,8 @@ def user_create(
     from cairn.store.accounts import create_user
 
     password_hash = hash_password(_read_password()) if password_stdin else None
-    store = open_store(url, dir)
-    try:
+    with _accounts(url, dir) as store:
         made = create_user(store, name, password_hash=password_hash, is_admin=is_admin)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        store.close()
     click.echo(f"user {made.name} created{' (admin)' if made.is_admin else ''}")
 
 
@@ -62,13 +63,10 @@ def user_ls(url: str | None, dir: str | None) -> None:
     """List users: name, admin, password login, created."""
     from cairn.store.accounts import list_users
 
-    store = open_store(url, dir)
-    try:
+    with _accounts(url, dir) as store:
         for u in list_users(store):
             flags = ["admin" if u.is_admin else "-", "password" if u.password_hash else "keys only"]
             click.echo(f"{u.name}\t{flags[0]}\t{flags[1]}\t{when(u.created_at)}")
-    finally:
-        store.close()
 
 
 @user.command("password")
@@ -81,13 +79,8 @@ def user_password(name: str, url: str | None, dir: str | None) -> None:
     from cairn.store.accounts import set_password_hash
 
     password_hash = hash_password(_read_password())
-    store = open_store(url, dir)
-    try:
+    with _accounts(url, dir) as store:
         set_password_hash(store, name, password_hash)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        store.close()
     click.echo(f"password of {name} set")
 
 
@@ -101,13 +94,8 @@ def user_grant(name: str, project: str, role: str, url: str | None, dir: str | N
     """Give NAME ROLE on PROJECT (none: take their role away)."""
     from cairn.store.accounts import set_role
 
-    store = open_store(url, dir)
-    try:
+    with _accounts(url, dir) as store:
         set_role(store, project, name, None if role == "none" else role)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        store.close()
     click.echo(f"{name} on {project}: {role}")
 
 
@@ -122,13 +110,8 @@ def key_create(user_name: str, name: str, url: str | None, dir: str | None) -> N
     from cairn.store.accounts import add_key
 
     made = new_key()
-    store = open_store(url, dir)
-    try:
+    with _accounts(url, dir) as store:
         info = add_key(store, user_name, name=name, prefix=made.prefix, digest=made.digest)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        store.close()
     click.echo(f"API key {info.id} of {info.user} ({info.name}); shown this once:", err=True)
     click.echo(made.secret)
 
@@ -141,16 +124,13 @@ def key_ls(user_name: str | None, url: str | None, dir: str | None) -> None:
     """List API keys (never the keys themselves): id, user, name, prefix, created, last used."""
     from cairn.store.accounts import list_keys
 
-    store = open_store(url, dir)
-    try:
+    with _accounts(url, dir) as store:
         for k in list_keys(store, user_name):
             state = f"revoked {when(k.revoked_at)}" if k.revoked_at else "live"
             click.echo(
                 f"{k.id}\t{k.user}\t{k.name}\t{k.prefix}…\t{when(k.created_at)}\t"
                 f"{when(k.last_used_at)}\t{state}"
             )
-    finally:
-        store.close()
 
 
 @key.command("revoke")
@@ -161,14 +141,21 @@ def key_revoke(key_id: int, url: str | None, dir: str | None) -> None:
     """Revoke API key ID: it stops working at once."""
     from cairn.store.accounts import revoke_key
 
+    with _accounts(url, dir) as store:
+        info = revoke_key(store, key_id)
+    click.echo(f"API key {info.id} of {info.user} revoked")
+
+
+@contextmanager
+def _accounts(url: str | None, dir: str | None) -> Iterator[Store]:
+    """The store, closed after use; account mistakes become the command's error message."""
     store = open_store(url, dir)
     try:
-        info = revoke_key(store, key_id)
+        yield store
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         store.close()
-    click.echo(f"API key {info.id} of {info.user} revoked")
 
 
 def _read_password() -> str:
