@@ -31,6 +31,15 @@ $(MLFLOW_STAMP):
 	$(MLFLOW_VENV)/bin/python -m pip install -q mlflow-skinny==3.18.0 scikit-learn==1.9.1 pandas==3.1.1
 	touch $(MLFLOW_STAMP)
 
+# Cairn's peers, for `make bench-peers` only, in a virtualenv of their own (never in Cairn's).
+PEERS_VENV := .venv-peers
+PEERS_STAMP := $(PEERS_VENV)/.installed
+$(PEERS_STAMP):
+	test -x $(PEERS_VENV)/bin/python || $(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip install -q wandb==0.31.0 mlflow-skinny==3.18.0 \
+		sqlalchemy==2.1.9 alembic==1.20.1 aim==3.29.1 tensorboardX==2.6.5 orjson==3.13.0
+	touch $(PEERS_STAMP)
+
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 
@@ -69,6 +78,9 @@ web-check: web/node_modules/.package-lock.json
 
 test: lint typecheck web-check web chromium postgresql mlflow-venv
 	$(PY) -m pytest -q
+
+bench-peers: $(STAMP) $(PEERS_STAMP)
+	$(PY) benchmarks/bench_peers.py $(PEERS_VENV)/bin/python
 
 bench: $(STAMP) web chromium
 	$(PY) benchmarks/bench_logging.py
