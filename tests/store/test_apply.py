@@ -269,6 +269,36 @@ def test_run_start_fills_the_run(store: Store) -> None:
     assert (run.history_rows, run.history_keys, run.last_step, run.summary) == (0, [], None, {})
 
 
+def test_texts_longer_than_their_columns_are_cut_on_every_backend(store: Store) -> None:
+    """PostgreSQL refuses a value longer than its column, where SQLite keeps it: the record must
+    still apply (else the run's sync would stop at it for good), the same way on both."""
+    long = "x" * 300
+    store.apply("r1", [start(name=long, group=long, job_type=long, host=long, tags=[long, "t"])])
+    run = store.run("r1")
+    assert (run.name, run.group, run.job_type, run.host) == ("x" * 255,) * 4
+    assert run.tags == ["t", "x" * 255]
+    store.apply("r1", [start(seq=2, name="y" * 400, group=long, resumed=True)])
+    assert (store.run("r1").name, store.run("r1").group) == ("y" * 255, "x" * 255)
+
+
+def test_nul_characters_are_stored_as_replacement_characters_on_every_backend(
+    store: Store,
+) -> None:
+    """PostgreSQL refuses NUL in text and JSONB: names, errors, config keys and values, metric
+    keys and projects holding one still apply, as U+FFFD, the same way on both backends."""
+    records: list[Record] = [
+        start(project="p\x00q", name="a\x00b", config={"k\x00": "v\x00", "n": [1, "\x00"]}),
+        History(seq=2, step=0, ts=T0, values={"loss\x00": 1.0}),
+        RunFinish(seq=3, ts=T0 + 1, state="failed", error="boom\x00"),
+    ]
+    store.apply("r1", records)
+    run = store.run("r1")
+    assert (run.project, run.name, run.error) == ("p\ufffdq", "a\ufffdb", "boom\ufffd")
+    assert run.config == {"k\ufffd": "v\ufffd", "n": [1, "\ufffd"]}
+    assert run.history_keys == ["loss\ufffd"]
+    assert store.runs("p\x00q", search="a\x00b")[0].id == "r1"  # reads compare the same way
+
+
 def test_config_update_replaces_the_config(store: Store) -> None:
     store.apply("r1", [start(config={"a": 1, "b": 2}), ConfigUpdate(seq=2, config={"a": 3})])
     assert store.run("r1").config == {"a": 3}

@@ -104,11 +104,18 @@ def apply_records(
     return new[-1].seq, dropped
 
 
+def clip(column: Any, text: str | None) -> str | None:
+    """``text`` cut to the length of its column: PostgreSQL refuses a longer value (SQLite
+    keeps it), and a journal record the store cannot apply would stop the run's sync for good."""
+    length = column.type.length
+    return text[:length] if text is not None and length and len(text) > length else text
+
+
 def _create_run(conn: Connection, start: RunStart) -> dict[str, Any]:
     values: dict[str, Any] = {
         "id": start.run_id,
         "project_id": ensure_project(conn, start.project, start.created_at),
-        "name": start.name,
+        "name": clip(runs.c.name, start.name),
         "state": "running",
         "created_at": start.created_at,
         "updated_at": start.created_at,
@@ -155,13 +162,13 @@ class _RunUpdate:
     def apply(self, conn: Connection, record: Record) -> None:
         if isinstance(record, RunStart):
             self.values.update(
-                name=record.name,
+                name=clip(runs.c.name, record.name),
                 state="running",
                 config=record.config,
                 notes=record.notes,
-                group_name=record.group,
-                job_type=record.job_type,
-                host=record.host,
+                group_name=clip(runs.c.group_name, record.group),
+                job_type=clip(runs.c.job_type, record.job_type),
+                host=clip(runs.c.host, record.host),
                 program=record.program,
                 finished_at=None,
                 exit_code=None,
@@ -170,8 +177,8 @@ class _RunUpdate:
             run_id = record.run_id
             conn.execute(delete(run_tags).where(run_tags.c.run_id == run_id))
             if record.tags:
-                rows = [{"run_id": run_id, "tag": t} for t in dict.fromkeys(record.tags)]
-                conn.execute(insert(run_tags), rows)
+                tags = dict.fromkeys(clip(run_tags.c.tag, t) for t in record.tags)
+                conn.execute(insert(run_tags), [{"run_id": run_id, "tag": t} for t in tags])
             if record.reproduction_of is not None:
                 self.values["reproduction_of"] = record.reproduction_of
             if record.sweep_id is not None:

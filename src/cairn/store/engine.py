@@ -46,7 +46,32 @@ def create_store_engine(url: str) -> Engine:
     )
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     return engine
+
+
+def _without_nul(
+    _conn: Connection,
+    _cursor: Any,
+    statement: str,
+    parameters: Any,
+    _context: Any,
+    _executemany: bool,
+) -> tuple[str, Any]:
+    """Parameters with NUL characters replaced by U+FFFD (as ``jsonsafe`` does in JSON):
+    PostgreSQL refuses NUL in text, so a run name or an error message holding one would make
+    its record impossible to apply. Done on every backend, so both store the same."""
+    return statement, _replace_nul(parameters)
+
+
+def _replace_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", jsonsafe.NUL_REPLACEMENT) if "\x00" in value else value
+    if isinstance(value, dict):
+        return {k: _replace_nul(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_replace_nul(v) for v in value)
+    return value
 
 
 def _configure_sqlite(engine: Engine) -> None:

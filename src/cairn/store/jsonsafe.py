@@ -1,6 +1,7 @@
 """JSON for SQL columns: non-finite floats become the strings ``"NaN"``, ``"Infinity"``,
 ``"-Infinity"`` on the way in (SQLite's JSON functions and PostgreSQL's JSONB reject bare NaN) and
 floats again on the way out. A user string equal to one of those reads back as a float: documented.
+NUL characters in strings and keys become U+FFFD (PostgreSQL's JSONB refuses ``\u0000``).
 """
 
 from __future__ import annotations
@@ -11,19 +12,27 @@ from typing import Any
 
 _TO_TEXT = {math.inf: "Infinity", -math.inf: "-Infinity"}
 _FROM_TEXT = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+NUL_REPLACEMENT = "\ufffd"
 
 
 def encode_nonfinite(value: Any) -> Any:
-    """Replace non-finite floats, at any depth, by their string names."""
+    """Replace non-finite floats, at any depth, by their string names (and NUL characters in
+    strings and keys by U+FFFD)."""
     if isinstance(value, float):
         if value != value:
             return "NaN"
         return _TO_TEXT.get(value, value)
+    if isinstance(value, str):
+        return value.replace("\x00", NUL_REPLACEMENT) if "\x00" in value else value
     if isinstance(value, dict):
-        return {k: encode_nonfinite(v) for k, v in value.items()}
+        return {_no_nul(k): encode_nonfinite(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [encode_nonfinite(v) for v in value]
     return value
+
+
+def _no_nul(key: Any) -> Any:
+    return key.replace("\x00", NUL_REPLACEMENT) if isinstance(key, str) and "\x00" in key else key
 
 
 def decode_nonfinite(value: Any) -> Any:
