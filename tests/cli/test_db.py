@@ -52,3 +52,13 @@ def test_upgrade_of_the_local_store(store_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (store_dir / "cairn.db").exists()
     assert str(store_dir / "cairn.db") in result.output
+
+
+def test_current_without_a_store_says_so_and_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CAIRN_DB", raising=False)
+    missing = tmp_path / "nothing-here"
+    result = CliRunner().invoke(cli, ["db", "current", "--dir", str(missing)])
+    assert result.exit_code == 1 and "no Cairn store at" in result.output
+    assert not missing.exists()

@@ -60,7 +60,7 @@ def current(url: str | None, dir: str | None) -> None:
     """Print the database's schema revision and this Cairn's."""
     from cairn.store.engine import SCHEMA_REVISION, create_store_engine, current_revision, describe
 
-    engine = create_store_engine(url or _local_url(dir))
+    engine = create_store_engine(url or _local_url(dir, create=False))
     try:
         revision = current_revision(engine)
     finally:
@@ -71,11 +71,18 @@ def current(url: str | None, dir: str | None) -> None:
     )
 
 
-def _local_url(dir: str | None) -> str:
+def _local_url(dir: str | None, *, create: bool = True) -> str:
+    """The local store's database; without ``create``, one that exists (reading a schema
+    revision must not leave an empty store behind)."""
     from cairn.sdk.location import find_store_dir
     from cairn.store.store import DB_NAME
 
-    return f"sqlite:///{find_store_dir(dir) / DB_NAME}"
+    path = find_store_dir(dir, create=create) / DB_NAME
+    if not create and not path.exists():
+        raise click.ClickException(
+            f"no Cairn store at {path.parent}: pass --db (or $CAIRN_DB), or --dir"
+        )
+    return f"sqlite:///{path}"
 
 
 def open_store(url: str | None, dir: str | None) -> Store:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cairn.errors import AccountError
@@ -169,14 +170,14 @@ def roles(store: Store, user: str) -> dict[str, str]:
     return {r.name: r.role for r in rows}
 
 
-def _keys(store: Store, where: object | None) -> list[ApiKey]:
+def _keys(store: Store, where: ColumnElement[bool] | None) -> list[ApiKey]:
     query = (
         select(api_keys, users.c.name.label("user"))
         .join(users, users.c.id == api_keys.c.user_id)
         .order_by(api_keys.c.id)
     )
     if where is not None:
-        query = query.where(where)  # type: ignore[arg-type]
+        query = query.where(where)
     with store._read() as conn:
         return [
             ApiKey(
@@ -192,11 +193,11 @@ def _keys(store: Store, where: object | None) -> list[ApiKey]:
         ]
 
 
-def _user(row: object) -> User:
+def _user(row: Any) -> User:
     return User(
-        id=row.id,  # type: ignore[attr-defined]
-        name=row.name,  # type: ignore[attr-defined]
-        is_admin=bool(row.is_admin),  # type: ignore[attr-defined]
-        created_at=row.created_at,  # type: ignore[attr-defined]
-        password_hash=row.password_hash,  # type: ignore[attr-defined]
+        id=row.id,
+        name=row.name,
+        is_admin=bool(row.is_admin),
+        created_at=row.created_at,
+        password_hash=row.password_hash,
     )

@@ -66,7 +66,7 @@ def _without_nul(
 
 def _replace_nul(value: Any) -> Any:
     if isinstance(value, str):
-        return value.replace("\x00", jsonsafe.NUL_REPLACEMENT) if "\x00" in value else value
+        return jsonsafe.without_nul(value)
     if isinstance(value, dict):
         return {k: _replace_nul(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

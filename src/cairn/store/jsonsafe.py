@@ -23,16 +23,21 @@ def encode_nonfinite(value: Any) -> Any:
             return "NaN"
         return _TO_TEXT.get(value, value)
     if isinstance(value, str):
-        return value.replace("\x00", NUL_REPLACEMENT) if "\x00" in value else value
+        return without_nul(value)
     if isinstance(value, dict):
-        return {_no_nul(k): encode_nonfinite(v) for k, v in value.items()}
+        return {without_nul(k): encode_nonfinite(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [encode_nonfinite(v) for v in value]
     return value
 
 
-def _no_nul(key: Any) -> Any:
-    return key.replace("\x00", NUL_REPLACEMENT) if isinstance(key, str) and "\x00" in key else key
+def without_nul(value: Any) -> Any:
+    """A string with its NUL characters as U+FFFD (anything else as it is)."""
+    return (
+        value.replace("\x00", NUL_REPLACEMENT)
+        if isinstance(value, str) and "\x00" in value
+        else value
+    )
 
 
 def decode_nonfinite(value: Any) -> Any:
