@@ -1,4 +1,4 @@
-"""A real ``cairn ui`` process on a free port, for tests that talk HTTP to the server."""
+"""A real ``cairn ui`` or ``cairn server`` process on a free port, for tests that talk HTTP to the server."""
 
 from __future__ import annotations
 
@@ -43,17 +43,26 @@ def serve(
     env: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
     """``python -m cairn ui --dir store_dir --port <free> *args``, once it answers; stopped after.
-    ``env`` is added to the process's environment.
+    ``env`` is added to the process's environment."""
+    with serve_command(["ui", "--dir", str(store_dir), *args], timeout, env=env) as server:
+        yield server
+
+
+@contextmanager
+def serve_command(
+    args: Sequence[str], timeout: float = 30.0, *, env: Mapping[str, str] | None = None
+) -> Iterator[Server]:
+    """``python -m cairn *args --port <free>`` (``ui`` or ``server``), once it answers; stopped
+    after. ``env`` is added to the process's environment.
 
     Its output goes to a file, not a pipe, so a chatty server can never block on a full pipe.
     """
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        log_path = Path(tmp) / "ui.log"
+        log_path = Path(tmp) / "server.log"
         with open(log_path, "wb") as log:
-            command = [sys.executable, "-m", "cairn", "ui", "--dir", str(store_dir)]
             proc = subprocess.Popen(
-                [*command, "--port", str(port), *args],
+                [sys.executable, "-m", "cairn", *args, "--port", str(port)],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, **env} if env else None,
@@ -63,11 +72,13 @@ def serve(
             deadline = time.monotonic() + timeout
             while True:
                 try:
-                    httpx.get(f"{server.url}/api/v1/projects", timeout=1).raise_for_status()
+                    httpx.get(f"{server.url}/api/v1/health", timeout=1).raise_for_status()
                     break
                 except httpx.HTTPError:
                     if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"cairn ui did not start:\n{server.output()}") from None
+                        raise RuntimeError(
+                            f"cairn {args[0]} did not start:\n{server.output()}"
+                        ) from None
                     time.sleep(0.05)
             yield server
         finally:

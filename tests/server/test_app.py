@@ -48,6 +48,10 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
     spec = response.json()
     assert spec["info"]["title"] == "Cairn"
     assert set(spec["paths"]) == {
+        "/api/v1/health",
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/me",
         "/api/v1/projects",
         "/api/v1/projects/{project}/columns",
         "/api/v1/projects/{project}/runs",
@@ -66,6 +70,7 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
         "/api/v1/projects/{project}/sweeps/{sweep_id}",
         "/api/v1/projects/{project}/sweeps/{sweep_id}/runs",
         "/api/v1/projects/{project}/sweeps/{sweep_id}/state",
+        "/api/v1/projects/{project}/sweeps/{sweep_id}/claim",
         "/api/v1/projects/{project}/artifacts",
         "/api/v1/projects/{project}/artifacts/{name}/versions",
         "/api/v1/projects/{project}/artifacts/{name}/versions/{selector}",

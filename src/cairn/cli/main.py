@@ -12,6 +12,7 @@ from cairn.cli.export import export
 from cairn.cli.imports import import_
 from cairn.cli.reproduce import reproduce
 from cairn.cli.runs import runs
+from cairn.cli.server import server
 from cairn.cli.sql import sql
 from cairn.cli.sweep import agent, sweep
 from cairn.cli.sync import sync
@@ -33,6 +34,7 @@ cli.add_command(import_)
 cli.add_command(gc)
 cli.add_command(reproduce)
 cli.add_command(runs)
+cli.add_command(server)
 cli.add_command(sql)
 cli.add_command(sweep)
 cli.add_command(sync)

@@ -70,7 +70,7 @@ def ui(
     import uvicorn
 
     from cairn.server import built_web_app, create_app
-    from cairn.server.security import hosts_from_env, is_loopback
+    from cairn.server.security import hosts_from_env, is_loopback, listen_names
 
     if not is_loopback(host) and not insecure_no_auth:
         raise click.ClickException(
@@ -93,7 +93,7 @@ def ui(
             f"no Cairn store at {store_dir}: log a run with cairn.init() first, point --dir "
             "(or $CAIRN_DIR) at the folder that holds cairn.db, or pass --create to start one"
         )
-    sock = _listen(host, port)
+    sock = listen(host, port)
     try:
         store = Store.local(store_dir)
     except StoreError as exc:
@@ -110,7 +110,7 @@ def ui(
         )
     click.echo(f"cairn: store {store_dir}; Ctrl-C stops")
     sys.stdout.flush()  # scripts wait for the URL line: send it now
-    app = create_app(store, web_dir, allowed_hosts=[*_listen_names(host), *names])
+    app = create_app(store, web_dir, allowed_hosts=[*listen_names(host), *names])
     config = uvicorn.Config(app, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     if open_browser:
@@ -122,28 +122,7 @@ def ui(
         store.close()
 
 
-def _listen_names(host: str) -> list[str]:
-    """The names a request may give for ``host``: itself, or for an any-address (0.0.0.0, ::)
-    every address of this machine and its host name."""
-    if host not in ("0.0.0.0", "::", ""):
-        return [host]
-    import psutil
-
-    families = (socket.AF_INET, socket.AF_INET6)
-    nics = psutil.net_if_addrs().values()
-    addresses = [a.address.split("%")[0] for nic in nics for a in nic if a.family in families]
-    from cairn.server.security import host_name
-
-    names = []
-    for name in (socket.gethostname(), *addresses):
-        try:
-            names.append(host_name(name))
-        except ValueError:  # a host name with characters no Host header can carry
-            continue
-    return names
-
-
-def _listen(host: str, port: int) -> socket.socket:
+def listen(host: str, port: int) -> socket.socket:
     """A listening socket, or a clear error when the address is taken or wrong."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP spelled out: asyncio turns Nagle off (TCP_NODELAY) only on sockets that say so,

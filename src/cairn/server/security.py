@@ -17,6 +17,7 @@ import ipaddress
 import json
 import os
 import re
+import socket
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -207,3 +208,22 @@ async def _send_error(send: Send, status: int, message: str) -> None:
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def listen_names(host: str) -> list[str]:
+    """The names a request may give for ``host``: itself, or for an any-address (0.0.0.0, ::)
+    every address of this machine and its host name."""
+    if host not in ("0.0.0.0", "::", ""):
+        return [host]
+    import psutil
+
+    families = (socket.AF_INET, socket.AF_INET6)
+    nics = psutil.net_if_addrs().values()
+    addresses = [a.address.split("%")[0] for nic in nics for a in nic if a.family in families]
+    names = []
+    for name in (socket.gethostname(), *addresses):
+        try:
+            names.append(host_name(name))
+        except ValueError:  # a host name with characters no Host header can carry
+            continue
+    return names

@@ -1,5 +1,5 @@
-"""``/projects/{project}/sweeps``: a project's sweeps, one sweep with its trials, its runs, and
-pause / resume / stop / cancel."""
+"""``/projects/{project}/sweeps``: a project's sweeps, one sweep with its trials, its runs,
+pause / resume / stop / cancel, and claiming a trial (agents on other machines)."""
 
 from __future__ import annotations
 
@@ -80,6 +80,21 @@ class SweepDetail(Sweep):
 
 class SweepAction(RequestBody):
     action: Literal["pause", "resume", "stop", "cancel"]
+
+
+class ClaimRequest(RequestBody):
+    agent: str = Field(min_length=1, max_length=200, description="Who claims, e.g. host:pid")
+
+
+class ClaimedTrial(BaseModel):
+    number: int
+    run_id: str = Field(description="The id the trial's run must log under")
+    params: JsonObject
+
+
+class ClaimResult(BaseModel):
+    trial: ClaimedTrial | None = Field(description="None: no trial now; state says why")
+    state: str
 
 
 def _sweep(project: str, sweep_id: str, store: Store) -> SweepRow:
@@ -198,3 +213,25 @@ def act(project: str, sweep_id: str, body: SweepAction, store: StoreDep) -> dict
     stopped sweep, pause a finished one)."""
     _sweep(project, sweep_id, store)
     return _detail(change_state(store, sweep_id, body.action), store)
+
+
+@router.post(
+    "/projects/{project}/sweeps/{sweep_id}/claim", response_model=ClaimResult, responses=NOT_FOUND
+)
+def claim(project: str, sweep_id: str, body: ClaimRequest, store: StoreDep) -> dict[str, Any]:
+    """Claim the sweep's next trial for an agent: each trial goes to exactly one claim, whichever
+    server process or machine it comes through (one database transaction chooses it)."""
+    # Loaded here: the search (numpy, Optuna for bayes) only on a claim.
+    from cairn.names import new_run_id
+    from cairn.store.sweeps import claim_trial
+    from cairn.sweeps.controller import next_trial
+
+    _sweep(project, sweep_id, store)
+    got = claim_trial(store, sweep_id, new_run_id(), body.agent, next_trial)
+    trial = got.trial
+    return {
+        "trial": None
+        if trial is None
+        else {"number": trial.number, "run_id": trial.run_id, "params": trial.params},
+        "state": got.state,
+    }

@@ -1,0 +1,123 @@
+"""``cairn server``: the team server on PostgreSQL (or SQLite) and S3 (or a folder), with
+several worker processes."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import socket
+import sys
+from typing import Any
+
+import click
+
+from cairn.errors import ConfigError, StoreError
+
+config_option = click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A TOML file of settings (also $CAIRN_SERVER_CONFIG); flags and variables win.",
+)
+db_option = click.option(
+    "--db",
+    default=None,
+    metavar="URL",
+    help="The database: postgresql://USER@HOST/DB or a SQLite file (also $CAIRN_DB). Keep "
+    "passwords out of it: ~/.pgpass, $PGPASSWORD or the config file.",
+)
+
+
+@click.command()
+@db_option
+@click.option(
+    "--blobs",
+    default=None,
+    metavar="URL",
+    help="Where bytes go: s3://BUCKET/PREFIX or a folder (also $CAIRN_BLOBS). S3 credentials "
+    "and endpoint come from boto3's settings ($AWS_*, ~/.aws).",
+)
+@click.option("--host", default=None, help="The address to listen on (default 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="The port (default 8080; 0: any free one).")
+@click.option("--workers", default=None, type=int, help="Worker processes (default 1).")
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A public name the server answers to, e.g. the reverse proxy's (repeatable; also "
+    "$CAIRN_ALLOWED_HOSTS). Requests naming any other host are refused.",
+)
+@config_option
+def server(config: str | None, **flags: Any) -> None:
+    """Serve the dashboard and API on a shared database and blob store, for a team: every
+    request signs in (an API key, or a browser session) and is checked against project roles.
+
+    Settings come from flags, else $CAIRN_* variables, else the config file. The database's
+    schema must be this Cairn's: `cairn db upgrade` migrates it.
+    """
+    import uvicorn
+
+    from cairn.cli.ui import listen
+    from cairn.server.settings import load_settings
+    from cairn.server.static import built_web_app
+    from cairn.server.team import open_team_store
+    from cairn.store.accounts import list_users
+
+    try:
+        settings = load_settings(flags, os.environ, config)
+        built_web_app()
+        store = open_team_store(settings)  # refuse a wrong schema before listening
+        try:
+            has_users = bool(list_users(store))
+        finally:
+            store.close()
+    except (ConfigError, StoreError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    sock = listen(settings.host, settings.port)
+    os.environ.update(settings.environment())  # the workers read their settings from here
+    host = settings.host
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{sock.getsockname()[1]}"
+    click.echo(f"Cairn server: {url} ({settings.workers} worker(s))")
+    click.echo(f"cairn: database {_shown(settings.db_url)}, blobs {settings.blobs}; Ctrl-C stops")
+    if not has_users:
+        click.echo(
+            "cairn: no users yet: create the first admin with `cairn admin user create NAME "
+            "--admin --password-stdin` (the database in $CAIRN_DB)"
+        )
+    sys.stdout.flush()  # scripts wait for the URL line: send it now
+    uv_config = uvicorn.Config(
+        "cairn.server.team:create_team_app",
+        factory=True,
+        workers=settings.workers,
+        log_level="warning",
+        access_log=False,
+    )
+    try:
+        _run(uv_config, sock)
+    finally:
+        sock.close()
+
+
+def _run(config: Any, sock: socket.socket) -> None:
+    """Serve on ``sock`` (ours, made with IPPROTO_TCP so that asyncio turns Nagle off; uvicorn's
+    ``fd=`` would take it for a Unix socket and every keep-alive response would wait 40 ms), in
+    ``config.workers`` processes under uvicorn's supervisor."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    server = uvicorn.Server(config)
+    if config.workers == 1:
+        server.run(sockets=[sock])
+        return
+    supervisor: Any = Multiprocess  # its signature changed: older uvicorns take the target
+    if "target" in inspect.signature(Multiprocess).parameters:
+        supervisor(config, target=server.run, sockets=[sock]).run()
+    else:
+        supervisor(config, sockets=[sock]).run()
+
+
+def _shown(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

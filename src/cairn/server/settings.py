@@ -1,0 +1,150 @@
+"""The team server's settings: from the command line, else environment variables, else a TOML
+config file, else defaults (in that order of precedence).
+
+Secrets (the database password, S3 keys) belong in the environment or a file only its owner can
+read (the config file, ``~/.pgpass``, ``~/.aws/credentials``), never on a long-running process's
+command line, where every user of the machine can read it (``ps``).
+
+| setting | flag | variable | file key | default |
+| --- | --- | --- | --- | --- |
+| database | ``--db`` | ``CAIRN_DB`` | ``db`` | required |
+| blobs | ``--blobs`` | ``CAIRN_BLOBS`` | ``blobs`` | required |
+| address | ``--host`` | ``CAIRN_HOST`` | ``host`` | 127.0.0.1 |
+| port | ``--port`` | ``CAIRN_PORT`` | ``port`` | 8080 |
+| processes | ``--workers`` | ``CAIRN_WORKERS`` | ``workers`` | 1 |
+| public names | ``--allowed-host`` | ``CAIRN_ALLOWED_HOSTS`` | ``allowed_hosts`` | none |
+| config file | ``--config`` | ``CAIRN_SERVER_CONFIG`` | | none |
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cairn.errors import ConfigError
+from cairn.server.security import host_name
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+CONFIG_ENV = "CAIRN_SERVER_CONFIG"
+ENV = {
+    "db": "CAIRN_DB",
+    "blobs": "CAIRN_BLOBS",
+    "host": "CAIRN_HOST",
+    "port": "CAIRN_PORT",
+    "workers": "CAIRN_WORKERS",
+    "allowed_hosts": "CAIRN_ALLOWED_HOSTS",
+}
+"""Setting → the environment variable that gives it."""
+DEFAULTS: dict[str, Any] = {"host": "127.0.0.1", "port": 8080, "workers": 1, "allowed_hosts": []}
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    db: str
+    """A SQLAlchemy URL (``postgresql://user@host/db``), or a SQLite file's path."""
+    blobs: str
+    """``s3://bucket/prefix``, or a folder."""
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 1
+    allowed_hosts: list[str] = field(default_factory=list)
+
+    @property
+    def db_url(self) -> str:
+        """``db`` as a SQLAlchemy URL: a plain path becomes a SQLite URL."""
+        if "://" in self.db:
+            return self.db
+        return f"sqlite:///{Path(self.db).expanduser().resolve()}"
+
+    def environment(self) -> dict[str, str]:
+        """The settings as environment variables, for the server's worker processes."""
+        values = {
+            "db": self.db,
+            "blobs": self.blobs,
+            "host": self.host,
+            "port": str(self.port),
+            "workers": str(self.workers),
+            "allowed_hosts": ",".join(self.allowed_hosts),
+        }
+        return {ENV[name]: value for name, value in values.items()}
+
+
+def load_settings(
+    flags: Mapping[str, Any],
+    env: Mapping[str, str],
+    config: str | None = None,
+    *,
+    need_blobs: bool = True,
+) -> ServerSettings:
+    """Settings from ``flags`` (None: not given), else ``env``, else the config file (``config``
+    or ``$CAIRN_SERVER_CONFIG``), else defaults. ConfigError names what is missing or wrong;
+    ``need_blobs=False``: only the database is required (``cairn db upgrade``)."""
+    path = config or env.get(CONFIG_ENV)
+    from_file = _read_file(Path(path)) if path else {}
+    values: dict[str, Any] = {}
+    for name in ENV:
+        flag = flags.get(name)
+        if flag is not None and flag != ():
+            values[name] = flag
+        elif env.get(ENV[name]):
+            values[name] = env[ENV[name]]
+        elif name in from_file:
+            values[name] = from_file[name]
+        elif name in DEFAULTS:
+            values[name] = DEFAULTS[name]
+    for name in ("db", "blobs") if need_blobs else ("db",):
+        if not values.get(name):
+            raise ConfigError(
+                f"no {name} given: pass --{name}, set ${ENV[name]}, or set {name} in the config "
+                f"file (--config or ${CONFIG_ENV})"
+            )
+    return ServerSettings(
+        db=str(values["db"]),
+        blobs=str(values.get("blobs", "")),
+        host=str(values["host"]),
+        port=_integer(values["port"], "port", 0, 65535),
+        workers=_integer(values["workers"], "workers", 1, 256),
+        allowed_hosts=_hosts(values["allowed_hosts"]),
+    )
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"no config file at {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    unknown = sorted(set(data) - set(ENV))
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown setting {', '.join(unknown)}; the settings are {', '.join(ENV)}"
+        )
+    return data
+
+
+def _integer(value: Any, name: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    if not low <= number <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, not {number}")
+    return number
+
+
+def _hosts(value: Any) -> list[str]:
+    names = re.split(r"[,\s]+", value) if isinstance(value, str) else list(value)
+    try:
+        return [host_name(str(name)) for name in names if name]
+    except ValueError as exc:
+        raise ConfigError(f"allowed_hosts: {exc}") from None

@@ -1,0 +1,75 @@
+"""The team server's settings: flags, else environment variables, else the config file, else
+defaults; every mistake named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cairn.errors import ConfigError
+from cairn.server.settings import ServerSettings, load_settings
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "server.toml"
+    path.write_text(text)
+    return str(path)
+
+
+def test_flags_win_over_variables_which_win_over_the_file(tmp_path: Path) -> None:
+    config = write(
+        tmp_path,
+        'db = "postgresql://file/db"\nblobs = "s3://file"\nport = 9000\nworkers = 3\n'
+        'allowed_hosts = ["file.example"]\n',
+    )
+    env = {"CAIRN_DB": "postgresql://env/db", "CAIRN_PORT": "9100"}
+    got = load_settings({"db": None, "port": 9200, "allowed_hosts": ()}, env, config)
+    assert got == ServerSettings(
+        db="postgresql://env/db",
+        blobs="s3://file",
+        host="127.0.0.1",
+        port=9200,
+        workers=3,
+        allowed_hosts=["file.example"],
+    )
+
+
+def test_the_config_file_can_come_from_the_environment(tmp_path: Path) -> None:
+    config = write(tmp_path, 'db = "cairn.db"\nblobs = "blobs"\n')
+    got = load_settings({}, {"CAIRN_SERVER_CONFIG": config})
+    assert (got.db, got.blobs, got.port, got.workers) == ("cairn.db", "blobs", 8080, 1)
+    assert got.db_url == f"sqlite:///{Path('cairn.db').resolve()}"
+
+
+def test_settings_round_trip_through_the_environment() -> None:
+    settings = ServerSettings("postgresql://h/db", "s3://b/p", "0.0.0.0", 81, 4, ["a.example"])
+    assert load_settings({}, settings.environment()) == settings
+
+
+@pytest.mark.parametrize(
+    ("flags", "text", "message"),
+    [
+        ({}, "", r"no db given: pass --db, set \$CAIRN_DB"),
+        ({"db": "x"}, "", "no blobs given"),
+        ({"db": "x", "blobs": "y", "port": 70000}, "", "port must be between 0 and 65535"),
+        ({"db": "x", "blobs": "y"}, "workers = 'many'", "workers must be a whole number"),
+        ({"db": "x", "blobs": "y"}, "password = 'x'", "unknown setting password"),
+        ({"db": "x", "blobs": "y"}, "db = ", "is not valid TOML"),
+        ({"db": "x", "blobs": "y", "allowed_hosts": ("https://a/",)}, "", "not a host name"),
+    ],
+)
+def test_mistakes_are_named(
+    tmp_path: Path, flags: dict[str, object], text: str, message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_settings(flags, {}, write(tmp_path, text))
+
+
+def test_a_missing_config_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no config file at"):
+        load_settings({}, {}, str(tmp_path / "nope.toml"))
+
+
+def test_db_upgrade_needs_no_blobs() -> None:
+    assert load_settings({"db": "x"}, {}, need_blobs=False).db == "x"
