@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from cairn.errors import AccountError
@@ -9,14 +11,23 @@ from cairn.store import Store
 from cairn.store.accounts import (
     TOUCH_EVERY,
     add_key,
+    add_session,
     create_user,
+    end_session,
+    end_sessions,
+    failed_logins,
+    get_session,
     get_user,
     list_keys,
     list_users,
+    readable_projects,
+    record_failed_login,
     revoke_key,
+    role_on,
     roles,
     set_password_hash,
     set_role,
+    set_visibility,
     user_of_key,
 )
 
@@ -77,3 +88,61 @@ def test_roles_are_given_changed_and_taken_away(store: Store) -> None:
     with pytest.raises(AccountError, match="not a role"):
         set_role(store, "vision", "ada", "owner")
     assert [p.name for p in store.projects()] == ["nlp", "vision"]  # created on first grant
+
+
+def test_what_a_user_may_do_on_a_project(store: Store) -> None:
+    root = create_user(store, "root", is_admin=True)
+    ann = create_user(store, "ann")
+    bob = create_user(store, "bob")
+    set_role(store, "shared", "ann", "editor")
+    set_role(store, "secret", "bob", "viewer")
+    assert role_on(store, ann, "shared") == "editor"
+    assert role_on(store, ann, "secret") is None  # hidden: not even a viewer
+    assert role_on(store, None, "shared") is None
+    assert role_on(store, root, "secret") == "admin"
+    assert role_on(store, ann, "missing") is None
+    assert readable_projects(store, ann) == {"shared"}
+    assert readable_projects(store, None) == set()
+    assert readable_projects(store, root) is None  # all of them
+
+    set_visibility(store, "secret", "public")
+    assert role_on(store, None, "secret") == "viewer"  # anyone reads a public project
+    assert role_on(store, ann, "secret") == "viewer"
+    assert role_on(store, bob, "secret") == "viewer"
+    assert readable_projects(store, None) == {"secret"}
+    assert readable_projects(store, ann) == {"shared", "secret"}
+    set_visibility(store, "secret", "private")
+    assert role_on(store, None, "secret") is None
+    with pytest.raises(AccountError, match="not a visibility"):
+        set_visibility(store, "secret", "team")
+
+
+def test_sessions_live_until_they_end_or_expire(store: Store) -> None:
+    ann = create_user(store, "ann")
+    later = time.time() + 3600
+    add_session(store, ann, digest="a" * 64, csrf="tok", expires_at=later)
+    add_session(store, ann, digest="b" * 64, csrf="tok2", expires_at=later)
+    add_session(store, ann, digest="c" * 64, csrf="tok3", expires_at=time.time() - 1)
+    found = get_session(store, "a" * 64)
+    assert found is not None and (found.user.name, found.csrf) == ("ann", "tok")
+    assert get_session(store, "c" * 64) is None  # expired
+    assert get_session(store, "d" * 64) is None
+    assert get_session(store, "a" * 64, now=later + 1) is None
+    end_session(store, "a" * 64)
+    assert get_session(store, "a" * 64) is None
+    assert get_session(store, "b" * 64) is not None
+    end_sessions(store, "ann")
+    assert get_session(store, "b" * 64) is None
+
+
+def test_failed_logins_are_counted_by_name_and_address(store: Store) -> None:
+    start = time.time()
+    for _ in range(3):
+        record_failed_login(store, "ann", "10.0.0.1")
+    record_failed_login(store, "bob", "10.0.0.1")
+    record_failed_login(store, "ann", "10.0.0.2")
+    assert failed_logins(store, name="ann", address="10.0.0.1", since=start - 1) == (4, 4)
+    assert failed_logins(store, name="bob", address="10.0.0.2", since=start - 1) == (1, 1)
+    assert failed_logins(store, name="ann", address="10.0.0.1", since=time.time() + 1) == (0, 0)
+    record_failed_login(store, "x" * 500, "y" * 500)  # cut to the columns, on PostgreSQL too
+    assert failed_logins(store, name="x" * 500, address="y" * 500, since=start - 1) == (1, 1)

@@ -33,6 +33,11 @@ def key() -> None:
     """API keys: create (shown once), list, revoke."""
 
 
+@admin.group()
+def project() -> None:
+    """Projects: who besides their members may read them."""
+
+
 @user.command("create")
 @click.argument("name")
 @click.option("--admin", "is_admin", is_flag=True, help="Every role on every project.")
@@ -74,14 +79,15 @@ def user_ls(url: str | None, dir: str | None) -> None:
 @db_option
 @dir_option
 def user_password(name: str, url: str | None, dir: str | None) -> None:
-    """Set NAME's password, read from standard input."""
+    """Set NAME's password, read from standard input; signs NAME out of every browser."""
     from cairn.server.auth.credentials import hash_password
-    from cairn.store.accounts import set_password_hash
+    from cairn.store.accounts import end_sessions, set_password_hash
 
     password_hash = hash_password(_read_password())
     with _accounts(url, dir) as store:
         set_password_hash(store, name, password_hash)
-    click.echo(f"password of {name} set")
+        end_sessions(store, name)
+    click.echo(f"password of {name} set; their browser sessions ended")
 
 
 @user.command("grant")
@@ -97,6 +103,23 @@ def user_grant(name: str, project: str, role: str, url: str | None, dir: str | N
     with _accounts(url, dir) as store:
         set_role(store, project, name, None if role == "none" else role)
     click.echo(f"{name} on {project}: {role}")
+
+
+@project.command("visibility")
+@click.argument("project_name", metavar="PROJECT")
+@click.argument("visibility", type=click.Choice(["private", "public"]))
+@db_option
+@dir_option
+def project_visibility(
+    project_name: str, visibility: str, url: str | None, dir: str | None
+) -> None:
+    """Make PROJECT private (its members only, the default) or public (anyone may read it,
+    signed in or not; only members write)."""
+    from cairn.store.accounts import set_visibility
+
+    with _accounts(url, dir) as store:
+        set_visibility(store, project_name, visibility)
+    click.echo(f"{project_name}: {visibility}")
 
 
 @key.command("create")

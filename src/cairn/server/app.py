@@ -11,11 +11,12 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
 from cairn._version import __version__
+from cairn.server.auth.access import authorize, authorize_mlflow, missing_rules
 from cairn.server.errors import install_error_handlers
 from cairn.server.mlflow import artifacts as mlflow_artifacts
 from cairn.server.mlflow import models as mlflow_models
@@ -28,6 +29,7 @@ from cairn.server.routes import (
     projects,
     runs,
     series,
+    session,
     sweeps,
     workspace,
 )
@@ -38,14 +40,43 @@ from cairn.store import Store
 API_PREFIX = "/api/v1"
 
 
+API_MODULES = (
+    session,
+    projects,
+    runs,
+    series,
+    workspace,
+    capture,
+    analysis,
+    sweeps,
+    artifacts,
+    media,
+)
+
+
 def create_app(
-    store: Store, static_dir: Path | None = None, *, allowed_hosts: Iterable[str] = ()
+    store: Store,
+    static_dir: Path | None = None,
+    *,
+    allowed_hosts: Iterable[str] = (),
+    accounts: bool = False,
 ) -> FastAPI:
     """The dashboard's server for ``store``; ``static_dir`` holds the built web app (or None).
 
     It answers to the loopback names and to ``allowed_hosts`` (the address it listens on, names
-    the user allows; ``*``: any), and refuses cross-site writes (see ``security``).
+    the user allows; ``*``: any), and refuses cross-site writes (see ``security``). With
+    ``accounts`` (``cairn server``) every request is checked against the store's users, keys
+    and roles (``auth.access``); without (``cairn ui``) the caller may do everything.
     """
+    routes = [
+        (method, route.path)
+        for module in API_MODULES
+        for route in module.router.routes
+        for method in getattr(route, "methods", ())
+    ]
+    missing = missing_rules(routes)
+    if missing:  # every route says who may call it, or the server does not start
+        raise RuntimeError(f"no entry in cairn.server.auth.access.ACCESS for {missing}")
     app = FastAPI(
         title="Cairn",
         version=__version__,
@@ -55,16 +86,19 @@ def create_app(
         redoc_url=None,
     )
     app.state.store = store
+    app.state.auth = accounts
     install_error_handlers(app)
     _serve_api_docs(app, static_dir)
-    api = APIRouter(prefix=API_PREFIX)
-    for module in (projects, runs, series, workspace, capture, analysis, sweeps, artifacts, media):
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(authorize)])
+    for module in API_MODULES:
         api.include_router(module.router)
     app.include_router(api)
     # MLflow clients log here too (docs/integrations.md)
-    app.include_router(mlflow_models.router)
-    app.include_router(mlflow_artifacts.router)
-    app.include_router(mlflow_routes.router)  # last: it answers every other MLflow path
+    mlflow = [Depends(authorize_mlflow)]
+    app.include_router(mlflow_models.router, dependencies=mlflow)
+    app.include_router(mlflow_artifacts.router, dependencies=mlflow)
+    # last: it answers every other MLflow path
+    app.include_router(mlflow_routes.router, dependencies=mlflow)
     app.add_exception_handler(mlflow_routes.MlflowError, mlflow_routes.mlflow_error_response)
     mount_web_app(app, static_dir)
     app.add_middleware(SecurityMiddleware, allowed_hosts=list(allowed_hosts))

@@ -9,16 +9,25 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cairn.errors import AccountError
 from cairn.store.projects import ensure_project
-from cairn.store.schema import api_keys, project_roles, projects, users
+from cairn.store.schema import (
+    api_keys,
+    login_attempts,
+    project_roles,
+    projects,
+    sessions,
+    users,
+)
 from cairn.store.store import Store
 
 ROLES = ("viewer", "editor", "admin")
 """Project roles, each allowed what the one before it is: read; log and edit; manage."""
+VISIBILITIES = ("private", "public")
+"""Who may read a project besides its members: no one; anyone, signed in or not."""
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 TOUCH_EVERY = 60.0
@@ -168,6 +177,132 @@ def roles(store: Store, user: str) -> dict[str, str]:
             .where(users.c.name == user)
         ).all()
     return {r.name: r.role for r in rows}
+
+
+def role_on(store: Store, user: User | None, project: str) -> str | None:
+    """What ``user`` (None: anonymous) may do on ``project``: its role, ``viewer`` on a public
+    project, ``admin`` for a server admin; None when the project is hidden from them (or
+    missing)."""
+    if user is not None and user.is_admin:
+        return "admin"
+    with store._read() as conn:
+        row = conn.execute(
+            select(projects.c.id, projects.c.visibility).where(projects.c.name == project)
+        ).first()
+        if row is None:
+            return None
+        role = None
+        if user is not None:
+            role = conn.execute(
+                select(project_roles.c.role).where(
+                    (project_roles.c.project_id == row.id) & (project_roles.c.user_id == user.id)
+                )
+            ).scalar()
+    if role is None and row.visibility == "public":
+        return "viewer"
+    return role
+
+
+def readable_projects(store: Store, user: User | None) -> set[str] | None:
+    """The names of the projects ``user`` (None: anonymous) may read; None: all of them."""
+    if user is not None and user.is_admin:
+        return None
+    public = select(projects.c.name).where(projects.c.visibility == "public")
+    with store._read() as conn:
+        names = {name for (name,) in conn.execute(public)}
+        if user is not None:
+            names.update(
+                conn.execute(
+                    select(projects.c.name)
+                    .join(project_roles, project_roles.c.project_id == projects.c.id)
+                    .where(project_roles.c.user_id == user.id)
+                ).scalars()
+            )
+    return names
+
+
+def set_visibility(store: Store, project: str, visibility: str) -> None:
+    """Make ``project`` (created when missing) ``private`` or ``public``."""
+    if visibility not in VISIBILITIES:
+        raise AccountError(
+            f"{visibility!r} is not a visibility: use one of {', '.join(VISIBILITIES)}"
+        )
+    with store._write() as conn:
+        project_id = ensure_project(conn, project, time.time())
+        conn.execute(
+            update(projects).where(projects.c.id == project_id).values(visibility=visibility)
+        )
+
+
+# ---- browser sessions and login attempts -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    csrf: str
+    expires_at: float
+
+
+def add_session(store: Store, user: User, *, digest: str, csrf: str, expires_at: float) -> None:
+    """Record a session by its token's ``digest`` (the cookie holds the token)."""
+    now = time.time()
+    with store._write() as conn:
+        conn.execute(delete(sessions).where(sessions.c.expires_at < now))
+        conn.execute(
+            insert(sessions).values(
+                digest=digest, user_id=user.id, csrf=csrf, created_at=now, expires_at=expires_at
+            )
+        )
+
+
+def get_session(store: Store, digest: str, now: float | None = None) -> Session | None:
+    """The live session with this token digest, with its user; None when unknown or expired."""
+    now = time.time() if now is None else now
+    with store._read() as conn:
+        row = conn.execute(
+            select(users, sessions.c.csrf, sessions.c.expires_at)
+            .join(sessions, sessions.c.user_id == users.c.id)
+            .where((sessions.c.digest == digest) & (sessions.c.expires_at > now))
+        ).first()
+    if row is None:
+        return None
+    return Session(_user(row), row.csrf, row.expires_at)
+
+
+def end_session(store: Store, digest: str) -> None:
+    with store._write() as conn:
+        conn.execute(delete(sessions).where(sessions.c.digest == digest))
+
+
+def end_sessions(store: Store, user: str) -> None:
+    """Sign ``user`` out everywhere (after a password change)."""
+    owner = get_user(store, user)
+    with store._write() as conn:
+        conn.execute(delete(sessions).where(sessions.c.user_id == owner.id))
+
+
+def record_failed_login(store: Store, name: str, address: str) -> None:
+    now = time.time()
+    with store._write() as conn:
+        conn.execute(delete(login_attempts).where(login_attempts.c.at < now - 86400))
+        conn.execute(insert(login_attempts).values(name=name[:64], address=address[:64], at=now))
+
+
+def failed_logins(store: Store, *, name: str, address: str, since: float) -> tuple[int, int]:
+    """Failed logins since ``since``: (for this user name, from this address)."""
+    with store._read() as conn:
+        by_name = conn.execute(
+            select(func.count()).where(
+                (login_attempts.c.name == name[:64]) & (login_attempts.c.at >= since)
+            )
+        ).scalar_one()
+        by_address = conn.execute(
+            select(func.count()).where(
+                (login_attempts.c.address == address[:64]) & (login_attempts.c.at >= since)
+            )
+        ).scalar_one()
+    return int(by_name), int(by_address)
 
 
 def _keys(store: Store, where: ColumnElement[bool] | None) -> list[ApiKey]:

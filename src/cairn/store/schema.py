@@ -31,6 +31,8 @@ projects = Table(
     Column("name", String(255), nullable=False, unique=True),
     Column("created_at", Float, nullable=False),
     Column("run_counter", Integer, nullable=False),
+    # private: its members only; public: anyone may read (migration 0009)
+    Column("visibility", String(16), nullable=False, server_default="private"),
 )
 
 runs = Table(
@@ -312,4 +314,25 @@ project_roles = Table(
         autoincrement=False,
     ),
     Column("role", String(16), nullable=False),  # viewer | editor | admin
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("digest", String(64), primary_key=True),  # sha256 of the cookie's token
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf", String(64), nullable=False),  # what cookie-authenticated writes must echo
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+)
+
+login_attempts = Table(  # failed logins, for rate limiting across server processes
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("at", Float, nullable=False),
+    Index("ix_login_attempts_name_at", "name", "at"),
+    Index("ix_login_attempts_address_at", "address", "at"),
 )

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiRequestError, request } from "./client";
+import { ApiRequestError, csrfToken, request } from "./client";
 
 function failWith(status: number, body: unknown): void {
   vi.stubGlobal("fetch", async () => new Response(JSON.stringify(body), { status, statusText: "Bad" }));
@@ -34,5 +34,29 @@ describe("request", () => {
   it("keeps the status line when the body is not JSON", async () => {
     vi.stubGlobal("fetch", async () => new Response("oops", { status: 502, statusText: "Bad Gateway" }));
     expect((await caught()).message).toBe("502 Bad Gateway");
+  });
+});
+
+describe("csrfToken", () => {
+  it("reads the session's token among other cookies", () => {
+    expect(csrfToken("theme=dark; cairn_csrf=abc%2Bdef; other=1")).toBe("abc+def");
+  });
+
+  it("is undefined without a session (cairn ui)", () => {
+    expect(csrfToken("theme=dark")).toBeUndefined();
+    expect(csrfToken("")).toBeUndefined();
+  });
+
+  it("is sent on writes and not on reads", async () => {
+    const seen: (string | null)[] = [];
+    vi.stubGlobal("document", { cookie: "cairn_csrf=tok" });
+    vi.stubGlobal("fetch", async (_url: string, init: RequestInit) => {
+      seen.push(new Headers(init.headers).get("X-CSRF-Token"));
+      return new Response("{}", { status: 200 });
+    });
+    await request("/x");
+    await request("/x", { method: "POST", body: "{}" });
+    expect(seen).toEqual([null, "tok"]);
+    vi.unstubAllGlobals();
   });
 });

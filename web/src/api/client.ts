@@ -5,6 +5,7 @@ import type {
   ConsolePage,
   ImportanceRequest,
   ImportanceResponse,
+  Me,
   Reproduction,
   Project,
   RunDetail,
@@ -28,12 +29,20 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** The CSRF token a signed-in browser session's writes must carry (cairn server), from its cookie. */
+export function csrfToken(cookies: string = document.cookie): string | undefined {
+  const found = cookies.split(";").find((part) => part.trim().startsWith("cairn_csrf="));
+  return found === undefined ? undefined : decodeURIComponent(found.trim().slice("cairn_csrf=".length));
+}
+
 /** Fetch `path` under /api/v1 as JSON; a failed response throws ApiRequestError with the server's message. */
 export async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(`${BASE}${path}`, {
-    ...init,
-    headers: init?.body ? { "Content-Type": "application/json" } : undefined,
-  });
+  const headers: Record<string, string> = {};
+  if (init?.body) headers["Content-Type"] = "application/json";
+  const method = (init?.method ?? "GET").toUpperCase();
+  const token = method === "GET" ? undefined : csrfToken();
+  if (token) headers["X-CSRF-Token"] = token;
+  const response = await fetch(`${BASE}${path}`, { ...init, headers });
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
     let position: number | undefined;
@@ -66,6 +75,10 @@ export interface RunQuery {
 }
 
 export const api = {
+  me: () => request<Me>("/auth/me"),
+  login: (name: string, password: string) =>
+    request<undefined>("/auth/login", { method: "POST", body: JSON.stringify({ name, password }) }),
+  logout: () => request<undefined>("/auth/logout", { method: "POST" }),
   projects: () => request<Project[]>("/projects"),
   runs: (project: string, q: RunQuery = {}) => {
     const params = new URLSearchParams();

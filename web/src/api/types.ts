@@ -188,3 +188,11 @@ export interface ImportanceResponse {
   parameters: ParameterImportance[]; // most important first
   note: string | null; // why there are no numbers (too few runs, ...)
 }
+
+/** Who the dashboard is signed in as (GET /auth/me). */
+export interface Me {
+  /** false on `cairn ui`: no accounts, everything allowed */
+  accounts: boolean;
+  user: string | null;
+  is_admin: boolean;
+}

@@ -1,9 +1,12 @@
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { Outlet, Route, Routes } from "react-router-dom";
 import { ComparePage } from "../features/compare/ComparePage";
 import { ProjectsPage } from "../features/projects/ProjectsPage";
 import { RunPage } from "../features/run/RunPage";
 import { WorkspacePage } from "../features/runs/WorkspacePage";
+import { LoginPage } from "../features/session/LoginPage";
+import { meQuery } from "../features/session/queries";
 import { NotFound } from "./NotFound";
 import { TopBar } from "./TopBar";
 import { useTheme } from "./theme";
@@ -16,13 +19,23 @@ const ArtifactsPage = lazy(() => import("../features/artifacts/ArtifactsPage").t
 
 function Shell() {
   const { theme, onToggle } = useTheme();
+  const me = useQuery(meQuery);
+  // On a team server, signed out: the sign-in page, unless the reader chose public projects only.
+  const [browsePublic, setBrowsePublic] = useState(false);
+  const signIn = me.data?.accounts === true && me.data.user === null && !browsePublic;
   return (
     <div className="app">
-      <TopBar theme={theme} onToggleTheme={onToggle} />
+      <TopBar theme={theme} onToggleTheme={onToggle} me={signIn ? undefined : me.data} />
       <main className="app-main">
-        <Suspense fallback={<div className="page-message muted">Loading…</div>}>
-          <Outlet />
-        </Suspense>
+        {me.isPending ? (
+          <div className="page-message muted">Loading…</div>
+        ) : signIn ? (
+          <LoginPage onBrowsePublic={() => setBrowsePublic(true)} />
+        ) : (
+          <Suspense fallback={<div className="page-message muted">Loading…</div>}>
+            <Outlet />
+          </Suspense>
+        )}
       </main>
     </div>
   );

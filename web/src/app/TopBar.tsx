@@ -1,11 +1,46 @@
 import { Link, NavLink, useMatch } from "react-router-dom";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "../api/client";
+import type { Me } from "../api/types";
 import { runQuery } from "../features/run/state/queries";
 import type { Theme } from "./theme";
 
 interface TopBarProps {
   theme: Theme;
   onToggleTheme: () => void;
+  /** who is signed in (undefined while loading, and on the sign-in page) */
+  me?: Me;
+}
+
+/** The signed-in user and Sign out, on a team server; nothing on `cairn ui`. */
+function SessionControls({ me }: { me: Me }) {
+  const queryClient = useQueryClient();
+  if (!me.accounts) return null;
+  if (me.user === null) {
+    return (
+      <button type="button" className="link-button" onClick={() => location.assign("/")} data-testid="sign-in">
+        Sign in
+      </button>
+    );
+  }
+  return (
+    <>
+      <span className="topbar-user muted" data-testid="signed-in-user">
+        {me.user}
+      </span>
+      <button
+        type="button"
+        className="link-button"
+        data-testid="sign-out"
+        onClick={async () => {
+          await api.logout();
+          await queryClient.resetQueries();
+        }}
+      >
+        Sign out
+      </button>
+    </>
+  );
 }
 
 function RunCrumb({ project, runId }: { project: string; runId: string }) {
@@ -13,7 +48,7 @@ function RunCrumb({ project, runId }: { project: string; runId: string }) {
   return <span className="crumb-current">{run.data?.name ?? runId}</span>;
 }
 
-export function TopBar({ theme, onToggleTheme }: TopBarProps) {
+export function TopBar({ theme, onToggleTheme, me }: TopBarProps) {
   const projectMatch = useMatch("/p/:project/*");
   const runMatch = useMatch("/p/:project/r/:runId");
   const compareMatch = useMatch("/p/:project/compare");
@@ -90,6 +125,7 @@ export function TopBar({ theme, onToggleTheme }: TopBarProps) {
         </nav>
       )}
       <div className="topbar-right">
+        {me && <SessionControls me={me} />}
         <a className="topbar-link" href="/api/docs" target="_blank" rel="noreferrer">
           API
         </a>

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
+from cairn.server.auth.access import Caller
 from cairn.server.deps import StoreDep
 from cairn.server.schemas import ApiError, Columns, Project
+from cairn.store.accounts import readable_projects
 from cairn.store.columns import default_columns, project_stats
 
 router = APIRouter(tags=["projects"])
@@ -15,8 +17,10 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ApiError}}
 
 
 @router.get("/projects", response_model=list[Project])
-def list_projects(store: StoreDep) -> list[dict[str, Any]]:
-    """Every project, by name, with its run count and latest activity."""
+def list_projects(store: StoreDep, request: Request) -> list[dict[str, Any]]:
+    """Every project the caller may read, by name, with its run count and latest activity."""
+    caller: Caller = request.state.caller
+    shown = None if caller.local else readable_projects(store, caller.user)
     return [
         {
             "name": p.name,
@@ -25,6 +29,7 @@ def list_projects(store: StoreDep) -> list[dict[str, Any]]:
             "last_activity": p.last_activity,
         }
         for p in store.projects()
+        if shown is None or p.name in shown
     ]
 
 

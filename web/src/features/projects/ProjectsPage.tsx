@@ -3,10 +3,12 @@ import { Link, useNavigate } from "react-router-dom";
 import { LogSnippet } from "../../components/LogSnippet";
 import { absoluteTime, relativeTime } from "../../lib/time";
 import { useNow } from "../../lib/useNow";
+import { meQuery } from "../session/queries";
 import { projectsQuery } from "./queries";
 
 export function ProjectsPage() {
   const projects = useQuery(projectsQuery());
+  const me = useQuery(meQuery).data;
   const navigate = useNavigate();
   const now = useNow();
 
@@ -23,7 +25,16 @@ export function ProjectsPage() {
         <h1>Projects</h1>
         <span className="muted">{list.length === 1 ? "1 project" : `${list.length} projects`}</span>
       </div>
-      {list.length === 0 ? (
+      {list.length === 0 && me?.accounts ? (
+        <div className="empty-state" data-testid="projects-empty">
+          <h2>No projects you can see</h2>
+          <p className="muted">
+            {me.user === null
+              ? "Signed out, only public projects show: sign in to see yours."
+              : `${me.user} has no role on any project yet: a project admin grants one with cairn admin user grant ${me.user} PROJECT viewer.`}
+          </p>
+        </div>
+      ) : list.length === 0 ? (
         <div className="empty-state" data-testid="projects-empty">
           <h2>
             No projects yet — log a run with <code>cairn.init(project=...)</code>

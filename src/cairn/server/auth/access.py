@@ -1,0 +1,222 @@
+"""Who may call which route: the one table of permissions, and the dependency that enforces it.
+
+Every route of the JSON API has an entry in ``ACCESS`` (``create_app`` refuses to start when one
+has not, so a new route cannot go unchecked). On ``cairn ui`` there are no accounts: the caller
+is the machine's user and may do everything (the server listens on loopback). On ``cairn
+server`` the caller is found from an API key (``Authorization: Bearer cairn_…``) or a browser
+session cookie, and must have, on the route's ``{project}``:
+
+- ``viewer``: read it (a member with any role; anyone, even signed out, on a public project);
+- ``editor``: change runs, views, sweeps, artifacts' aliases;
+- ``admin``: manage the project (a member with the admin role, or a server admin).
+
+Answers: 401 when a signed-out caller needs to sign in; 404 when the project is not visible to
+the caller (the same answer as a missing project: names do not leak); 403 when it is visible
+but the caller's role is too low, and for a cookie-authenticated write without the session's
+CSRF token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from fastapi import HTTPException, Request
+
+from cairn.server.auth.credentials import key_digest, looks_like_key
+from cairn.store import Store
+from cairn.store.accounts import ROLES, Session, User, get_session, role_on, user_of_key
+
+SESSION_COOKIE = "cairn_session"
+CSRF_COOKIE = "cairn_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Need(str, Enum):
+    """What a route needs of its caller."""
+
+    ANYONE = "anyone"
+    """No check: health, login, and routes that show each caller only what they may see."""
+    SIGNED_IN = "signed-in"
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+    SERVER_ADMIN = "server-admin"
+
+
+ACCESS: dict[str, Need] = {
+    # the server and the caller
+    "GET /health": Need.ANYONE,
+    "POST /auth/login": Need.ANYONE,
+    "POST /auth/logout": Need.ANYONE,
+    "GET /auth/me": Need.ANYONE,
+    "GET /projects": Need.ANYONE,  # lists only the projects the caller may read
+    # blobs are named by the sha256 of their bytes: knowing one means having read a record
+    # that holds it (or having the bytes)
+    "GET /blobs/{digest}": Need.SIGNED_IN,
+    # runs, charts, workspace
+    "GET /projects/{project}/columns": Need.VIEWER,
+    "GET /projects/{project}/runs": Need.VIEWER,
+    "GET /projects/{project}/runs/{run_id}": Need.VIEWER,
+    "PATCH /projects/{project}/runs/{run_id}": Need.EDITOR,
+    "DELETE /projects/{project}/runs/{run_id}": Need.EDITOR,
+    "POST /projects/{project}/runs/delete": Need.EDITOR,
+    "POST /projects/{project}/metric-keys": Need.VIEWER,  # a read with a filter in its body
+    "POST /projects/{project}/series": Need.VIEWER,
+    "GET /projects/{project}/workspace": Need.VIEWER,
+    "PUT /projects/{project}/workspace": Need.EDITOR,
+    "GET /projects/{project}/views": Need.VIEWER,
+    "POST /projects/{project}/views": Need.EDITOR,
+    "PATCH /projects/{project}/views/{name}": Need.EDITOR,
+    "DELETE /projects/{project}/views/{name}": Need.EDITOR,
+    # reproducibility and analysis
+    "GET /projects/{project}/runs/{run_id}/capture": Need.VIEWER,
+    "GET /projects/{project}/runs/{run_id}/console": Need.VIEWER,
+    "GET /projects/{project}/runs/{run_id}/reproductions": Need.VIEWER,
+    "POST /projects/{project}/importance": Need.VIEWER,
+    # sweeps
+    "GET /projects/{project}/sweeps": Need.VIEWER,
+    "GET /projects/{project}/sweeps/{sweep_id}": Need.VIEWER,
+    "GET /projects/{project}/sweeps/{sweep_id}/runs": Need.VIEWER,
+    "POST /projects/{project}/sweeps/{sweep_id}/state": Need.EDITOR,
+    "POST /projects/{project}/sweeps/{sweep_id}/claim": Need.EDITOR,
+    # artifacts
+    "GET /projects/{project}/artifacts": Need.VIEWER,
+    "GET /projects/{project}/artifacts/{name}/versions": Need.VIEWER,
+    "GET /projects/{project}/artifacts/{name}/versions/{selector}": Need.VIEWER,
+    "DELETE /projects/{project}/artifacts/{name}/versions/{selector}": Need.ADMIN,
+    "PUT /projects/{project}/artifacts/{name}/versions/{selector}/aliases": Need.EDITOR,
+    "GET /projects/{project}/artifacts/{name}/versions/{selector}/files/{path:path}": Need.VIEWER,
+    "GET /projects/{project}/artifacts/{name}/versions/{selector}/preview/{path:path}": (
+        Need.VIEWER
+    ),
+    "GET /projects/{project}/runs/{run_id}/artifacts": Need.VIEWER,
+    "GET /projects/{project}/lineage": Need.VIEWER,
+    # media
+    "POST /projects/{project}/media-keys": Need.VIEWER,
+    "POST /projects/{project}/media": Need.VIEWER,
+    "GET /projects/{project}/runs/{run_id}/media/table": Need.VIEWER,
+    "GET /projects/{project}/runs/{run_id}/media/histograms": Need.VIEWER,
+    "POST /projects/{project}/media/histograms": Need.VIEWER,
+}
+"""``"METHOD /path"`` (under ``/api/v1``, as the route declares it) → what it needs."""
+
+MLFLOW = Need.SERVER_ADMIN
+"""The MLflow endpoints on ``cairn server``: server admins only, until they check project roles
+call by call (an MLflow client sends its key as ``MLFLOW_TRACKING_TOKEN``)."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking."""
+
+    user: User | None
+    """None: not signed in (or ``cairn ui``, which has no accounts)."""
+    local: bool = False
+    """``cairn ui``: no accounts; the caller may do everything."""
+    session: Session | None = None
+    """The browser session the caller came with (None: an API key, or nobody)."""
+
+    def role_on(self, store: Store, project: str) -> str | None:
+        if self.local:
+            return "admin"
+        return role_on(store, self.user, project)
+
+
+LOCAL = Caller(user=None, local=True)
+
+
+def route_key(method: str, path: str) -> str:
+    return f"{'GET' if method == 'HEAD' else method} {path}"
+
+
+def missing_rules(routes: list[tuple[str, str]]) -> list[str]:
+    """The ``"METHOD /path"`` of ``routes`` that ``ACCESS`` has no entry for."""
+    return [key for key in (route_key(m, p) for m, p in routes) if key not in ACCESS]
+
+
+def authorize(request: Request) -> Caller:
+    """The JSON API's dependency: who is asking, refused unless the route's ``ACCESS`` allows."""
+    route = request.scope["route"]
+    need = ACCESS[route_key(request.method, route.path)]
+    return check(request, need)
+
+
+def authorize_mlflow(request: Request) -> Caller:
+    """The MLflow endpoints' dependency (``MLFLOW``)."""
+    return check(request, MLFLOW)
+
+
+def check(request: Request, need: Need) -> Caller:
+    caller = identify(request)
+    request.state.caller = caller
+    if caller.local or need is Need.ANYONE:
+        return caller
+    user = caller.user
+    if need is Need.SIGNED_IN:
+        if user is None:
+            raise _sign_in()
+        return caller
+    if need is Need.SERVER_ADMIN:
+        if user is None:
+            raise _sign_in()
+        if not user.is_admin:
+            raise HTTPException(403, f"only a server admin may do this; {user.name} is not one")
+        return caller
+    project = request.path_params["project"]
+    store: Store = request.app.state.store
+    role = caller.role_on(store, project)
+    if role is None:
+        if user is None:
+            raise _sign_in()
+        raise HTTPException(
+            404,
+            f"no project {project!r} (or it is not shared with {user.name}): a project "
+            "admin can grant a role with `cairn admin user grant`",
+        )
+    if ROLES.index(role) < ROLES.index(need.value):
+        if user is None:
+            raise _sign_in()
+        raise HTTPException(
+            403,
+            f"{user.name} is {role} of {project!r}; this needs {need.value}: ask a project "
+            "admin for the role",
+        )
+    return caller
+
+
+def identify(request: Request) -> Caller:
+    """The caller from an API key or a session cookie: 401 for a key that is not valid (rather
+    than serving a signed-out caller a script meant to sign in), 403 for a cookie write without
+    the CSRF token; an ended session is a signed-out caller."""
+    if not request.app.state.auth:
+        return LOCAL
+    store: Store = request.app.state.store
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, secret = header.partition(" ")
+        secret = secret.strip()
+        if scheme.lower() != "bearer" or not looks_like_key(secret):
+            raise _sign_in("the Authorization header must be `Bearer cairn_…` (an API key)")
+        user = user_of_key(store, key_digest(secret))
+        if user is None:
+            raise _sign_in("this API key is not valid: it was revoked, or never existed")
+        return Caller(user=user)
+    token = request.cookies.get(SESSION_COOKIE)
+    if token is None:
+        return Caller(user=None)
+    session = get_session(store, key_digest(token))
+    if session is None:  # ended or expired: signed out (the login route must still work)
+        return Caller(user=None)
+    if request.method not in SAFE_METHODS and request.headers.get(CSRF_HEADER) != session.csrf:
+        raise HTTPException(
+            403,
+            f"a write from a browser session must carry its {CSRF_HEADER} header (the "
+            f"{CSRF_COOKIE} cookie's value); reload the page",
+        )
+    return Caller(user=session.user, session=session)
+
+
+def _sign_in(message: str = "sign in first, or send an API key") -> HTTPException:
+    return HTTPException(401, message, headers={"WWW-Authenticate": 'Bearer realm="cairn"'})

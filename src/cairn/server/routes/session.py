@@ -1,0 +1,133 @@
+"""``/health`` and ``/auth``: whether the server is up, and signing in and out of a browser
+session (``cairn server``; ``cairn ui`` has no accounts).
+
+A session is a random token in an HttpOnly cookie (SameSite=Lax, Secure on HTTPS); the store
+keeps its sha256. Writes made with the cookie must echo the session's CSRF token, which the
+dashboard reads from a second cookie that scripts of other sites cannot read. Failed logins are
+counted in the database, so every server process sees them: after ``MAX_FAILURES_PER_NAME``
+for one user name or ``MAX_FAILURES_PER_ADDRESS`` from one address within ``WINDOW`` seconds,
+logins are refused with 429 until the window has passed.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from pydantic import BaseModel, Field
+
+from cairn._version import __version__
+from cairn.errors import AccountError
+from cairn.server.auth.access import CSRF_COOKIE, SESSION_COOKIE, Caller
+from cairn.server.auth.credentials import check_password, key_digest
+from cairn.server.deps import StoreDep
+from cairn.server.schemas import ApiError, RequestBody
+from cairn.store.accounts import (
+    add_session,
+    end_session,
+    failed_logins,
+    get_user,
+    record_failed_login,
+)
+
+router = APIRouter(tags=["session"])
+
+SESSION_SECONDS = 14 * 86400
+WINDOW = 900.0
+MAX_FAILURES_PER_NAME = 10
+MAX_FAILURES_PER_ADDRESS = 50
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    accounts: bool = Field(description="Whether callers sign in (cairn server) or not (cairn ui)")
+
+
+class Login(RequestBody):
+    name: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class Me(BaseModel):
+    accounts: bool = Field(description="False on cairn ui: no accounts, everything allowed")
+    user: str | None = Field(description="The signed-in user; None: signed out")
+    is_admin: bool
+
+
+@router.get("/health", response_model=Health)
+def health(request: Request) -> dict[str, Any]:
+    """Whether the server answers (for load balancers and scripts); needs no sign-in."""
+    return {"status": "ok", "version": __version__, "accounts": request.app.state.auth}
+
+
+@router.get("/auth/me", response_model=Me)
+def me(request: Request) -> dict[str, Any]:
+    """Who the request is from."""
+    caller: Caller = request.state.caller
+    user = caller.user
+    return {
+        "accounts": request.app.state.auth,
+        "user": None if user is None else user.name,
+        "is_admin": caller.local or (user is not None and user.is_admin),
+    }
+
+
+@router.post(
+    "/auth/login",
+    status_code=204,
+    response_class=Response,
+    responses={401: {"model": ApiError}, 429: {"model": ApiError}},
+)
+def login(body: Login, request: Request, store: StoreDep) -> Response:
+    """Sign in with a user name and password: sets the session cookies."""
+    if not request.app.state.auth:
+        raise HTTPException(400, "this server has no accounts (cairn ui): there is no sign-in")
+    address = request.client.host if request.client else "unknown"
+    by_name, by_address = failed_logins(
+        store, name=body.name, address=address, since=time.time() - WINDOW
+    )
+    if by_name >= MAX_FAILURES_PER_NAME or by_address >= MAX_FAILURES_PER_ADDRESS:
+        raise HTTPException(
+            429,
+            f"too many failed sign-ins; try again in {WINDOW / 60:.0f} minutes, or ask a server "
+            "admin to set a new password (`cairn admin user password`)",
+            headers={"Retry-After": str(int(WINDOW))},
+        )
+    try:
+        user = get_user(store, body.name)
+    except AccountError:
+        user = None
+    if not check_password(user.password_hash if user else None, body.password) or user is None:
+        record_failed_login(store, body.name, address)
+        raise HTTPException(401, "wrong user name or password")
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    expires = time.time() + SESSION_SECONDS
+    add_session(store, user, digest=key_digest(token), csrf=csrf, expires_at=expires)
+    response = Response(status_code=204)
+    secure = request.url.scheme == "https"
+    for name, value, http_only in ((SESSION_COOKIE, token, True), (CSRF_COOKIE, csrf, False)):
+        response.set_cookie(
+            name,
+            value,
+            max_age=SESSION_SECONDS,
+            path="/",
+            secure=secure,
+            httponly=http_only,
+            samesite="lax",
+        )
+    return response
+
+
+@router.post("/auth/logout", status_code=204, response_class=Response)
+def logout(request: Request, store: StoreDep) -> Response:
+    """End the browser session (its cookie stops working everywhere at once)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token is not None:
+        end_session(store, key_digest(token))
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response

@@ -1,0 +1,80 @@
+"""Signing in to ``cairn server`` from a browser: the sign-in page, a wrong password, the projects
+the user may see, an edit saved with the session (its CSRF token), signing out."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.fakes.runs import make_run
+from tests.fakes.server import Server, serve_command
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+PASSWORD = "correct horse battery"
+
+
+def admin(store_dir: Path, *args: str, stdin: str | None = None) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "cairn", "admin", *args, "--dir", str(store_dir)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
+    store_dir = tmp_path_factory.mktemp("sign-in") / ".cairn"
+    run_id = make_run(store_dir, "vision", name="resnet").id
+    make_run(store_dir, "secret-project")
+    admin(store_dir, "user", "create", "ann", "--password-stdin", stdin=PASSWORD + "\n")
+    admin(store_dir, "user", "grant", "ann", "vision", "editor")
+    command = ["server", "--db", str(store_dir / "cairn.db"), "--blobs", str(store_dir / "blobs")]
+    with serve_command(command) as server:
+        yield server, run_id
+
+
+def test_sign_in_edit_and_sign_out(page: Any, team: tuple[Server, str]) -> None:
+    server, run_id = team
+    page.goto(f"{server.url}/")
+    expect(page.get_by_test_id("login-page")).to_be_visible()
+    page.get_by_test_id("login-name").fill("ann")
+    page.get_by_test_id("login-password").fill("not the password")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-error")).to_have_text("wrong user name or password")
+
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("signed-in-user")).to_have_text("ann")
+    rows = page.get_by_test_id("project-row")
+    expect(rows).to_have_count(1)  # not secret-project: ann has no role there
+    expect(rows.first).to_contain_text("vision")
+
+    page.goto(f"{server.url}/p/vision/r/{run_id}")
+    notes = page.get_by_test_id("run-notes")
+    notes.fill("written through a session")
+    with page.expect_response(lambda r: r.request.method == "PATCH") as saved:
+        notes.blur()
+    assert saved.value.status == 200  # the dashboard sent the session's CSRF token
+    page.reload()
+    expect(page.get_by_test_id("run-notes")).to_have_value("written through a session")
+
+    page.get_by_test_id("sign-out").click()
+    expect(page.get_by_test_id("login-page")).to_be_visible()
+    page.goto(f"{server.url}/p/vision/r/{run_id}")
+    expect(page.get_by_test_id("login-page")).to_be_visible()
+
+
+def test_signed_out_readers_see_only_public_projects(page: Any, team: tuple[Server, str]) -> None:
+    server, _run_id = team
+    page.goto(f"{server.url}/")
+    page.get_by_test_id("browse-public").click()
+    expect(page.get_by_test_id("sign-in")).to_be_visible()
+    expect(page.get_by_test_id("project-row")).to_have_count(0)

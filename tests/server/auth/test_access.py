@@ -1,0 +1,300 @@
+"""Every route of the OpenAPI spec, called through a real ``cairn server`` by six callers.
+
+The callers: nobody (no key), a server admin, and on project ``p`` a viewer, an editor and an
+admin, plus the admin of another project ``q``. ``EXPECTED`` says what each route needs; a route
+of the spec without an entry fails the test, so a new route cannot ship unchecked.
+
+What each need means for each caller:
+
+| need | nobody | other-project admin | viewer | editor | project admin | server admin |
+| --- | --- | --- | --- | --- | --- | --- |
+| open | ok | ok | ok | ok | ok | ok |
+| signed in | 401 | ok | ok | ok | ok | ok |
+| read | 401 | 404 | ok | ok | ok | ok |
+| write | 401 | 404 | 403 | ok | ok | ok |
+| manage | 401 | 404 | 403 | 403 | ok | ok |
+
+"ok" is any answer that shows the caller got past the check: under 500, neither 401 nor 403,
+and not the 404 that hides a project. A route a caller may use is also called with a body the
+route accepts, so most "ok"s are 2xx (checked for every GET of the server admin).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from tests.fakes.server import serve_command
+
+import cairn
+from cairn.store.store import Store
+from cairn.sweeps.controller import new_sweep
+
+OPEN, SIGNED_IN, READ, WRITE, MANAGE = "open", "signed in", "read", "write", "manage"
+CALLERS = ("nobody", "other", "viewer", "editor", "admin", "root")
+"""In the order the walk calls them: the ones refused first, so deletions come last."""
+
+EXPECTED: dict[str, str] = {
+    "GET /api/v1/health": OPEN,
+    "POST /api/v1/auth/login": OPEN,
+    "POST /api/v1/auth/logout": OPEN,
+    "GET /api/v1/auth/me": OPEN,
+    "GET /api/v1/projects": OPEN,
+    "GET /api/v1/blobs/{digest}": SIGNED_IN,
+    "GET /api/v1/projects/{project}/columns": READ,
+    "GET /api/v1/projects/{project}/runs": READ,
+    "GET /api/v1/projects/{project}/runs/{run_id}": READ,
+    "PATCH /api/v1/projects/{project}/runs/{run_id}": WRITE,
+    "DELETE /api/v1/projects/{project}/runs/{run_id}": WRITE,
+    "POST /api/v1/projects/{project}/runs/delete": WRITE,
+    "POST /api/v1/projects/{project}/metric-keys": READ,
+    "POST /api/v1/projects/{project}/series": READ,
+    "GET /api/v1/projects/{project}/workspace": READ,
+    "PUT /api/v1/projects/{project}/workspace": WRITE,
+    "GET /api/v1/projects/{project}/views": READ,
+    "POST /api/v1/projects/{project}/views": WRITE,
+    "PATCH /api/v1/projects/{project}/views/{name}": WRITE,
+    "DELETE /api/v1/projects/{project}/views/{name}": WRITE,
+    "GET /api/v1/projects/{project}/runs/{run_id}/capture": READ,
+    "GET /api/v1/projects/{project}/runs/{run_id}/console": READ,
+    "GET /api/v1/projects/{project}/runs/{run_id}/reproductions": READ,
+    "POST /api/v1/projects/{project}/importance": READ,
+    "GET /api/v1/projects/{project}/sweeps": READ,
+    "GET /api/v1/projects/{project}/sweeps/{sweep_id}": READ,
+    "GET /api/v1/projects/{project}/sweeps/{sweep_id}/runs": READ,
+    "POST /api/v1/projects/{project}/sweeps/{sweep_id}/state": WRITE,
+    "POST /api/v1/projects/{project}/sweeps/{sweep_id}/claim": WRITE,
+    "GET /api/v1/projects/{project}/artifacts": READ,
+    "GET /api/v1/projects/{project}/artifacts/{name}/versions": READ,
+    "GET /api/v1/projects/{project}/artifacts/{name}/versions/{selector}": READ,
+    "DELETE /api/v1/projects/{project}/artifacts/{name}/versions/{selector}": MANAGE,
+    "PUT /api/v1/projects/{project}/artifacts/{name}/versions/{selector}/aliases": WRITE,
+    "GET /api/v1/projects/{project}/artifacts/{name}/versions/{selector}/files/{path}": READ,
+    "GET /api/v1/projects/{project}/artifacts/{name}/versions/{selector}/preview/{path}": READ,
+    "GET /api/v1/projects/{project}/runs/{run_id}/artifacts": READ,
+    "GET /api/v1/projects/{project}/lineage": READ,
+    "POST /api/v1/projects/{project}/media-keys": READ,
+    "POST /api/v1/projects/{project}/media": READ,
+    "GET /api/v1/projects/{project}/runs/{run_id}/media/table": READ,
+    "GET /api/v1/projects/{project}/runs/{run_id}/media/histograms": READ,
+    "POST /api/v1/projects/{project}/media/histograms": READ,
+}
+
+REFUSED = {
+    OPEN: {},
+    SIGNED_IN: {"nobody": 401},
+    READ: {"nobody": 401, "other": 404},
+    WRITE: {"nobody": 401, "other": 404, "viewer": 403},
+    MANAGE: {"nobody": 401, "other": 404, "viewer": 403, "editor": 403},
+}
+
+
+@dataclass
+class Deployment:
+    url: str
+    keys: dict[str, dict[str, str]]
+    """Caller → headers ({} for nobody)."""
+    params: dict[str, str]
+    """Path parameter → the value the walk uses (objects that exist in project p)."""
+    bodies: dict[str, Any]
+
+
+def cairn_cli(*args: str, stdin: str | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "cairn", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    """A store logged with the SDK, served by ``cairn server`` on its SQLite file and folder."""
+    store_dir = tmp_path_factory.mktemp("team") / ".cairn"
+    image = tmp_path_factory.mktemp("files") / "data.txt"
+    image.write_text("a line\n")
+    run = cairn.init(project="p", dir=store_dir, config={"lr": 0.1, "depth": 2})
+    for step in range(5):
+        run.log({"loss": 1 / (step + 1), "acc": step / 5})
+    import numpy as np
+
+    run.log(
+        {
+            "picture": cairn.Image(np.zeros((4, 4, 3), dtype=np.uint8)),
+            "h": cairn.Histogram([1, 2, 3]),
+        }
+    )
+    run.log({"table": cairn.Table(columns=["a"], data=[[1]])})
+    artifact = cairn.Artifact("data", type="dataset")
+    artifact.add_file(image)
+    run.log_artifact(artifact)
+    run.finish(quiet=True)
+    other = cairn.init(project="q", dir=store_dir)
+    other.finish(quiet=True)
+    store = Store.local(store_dir)
+    sweep = new_sweep(store, {"method": "grid", "parameters": {"x": {"values": [1, 2]}}}, "p")
+    store.close()
+    with sqlite3.connect(store_dir / "cairn.db") as db:
+        (digest,) = db.execute("SELECT blob FROM media WHERE blob IS NOT NULL").fetchone()
+
+    def admin(*args: str, stdin: str | None = None) -> str:
+        return cairn_cli("admin", *args, "--dir", str(store_dir), stdin=stdin)
+
+    users = {"root": None, "viewer": "viewer", "editor": "editor", "admin": "admin", "other": None}
+    for user in users:
+        admin("user", "create", user, *(["--admin"] if user == "root" else []))
+    for user, role in users.items():
+        if role is not None:
+            admin("user", "grant", user, "p", role)
+    admin("user", "grant", "other", "q", "admin")
+    admin("user", "password", "viewer", stdin="a good long password\n")
+    keys: dict[str, dict[str, str]] = {"nobody": {}}
+    for user in users:
+        secret = admin("key", "create", user)
+        keys[user] = {"Authorization": f"Bearer {secret}"}
+
+    command = ["server", "--db", str(store_dir / "cairn.db"), "--blobs", str(store_dir / "blobs")]
+    with serve_command(command) as server:
+        view = httpx.post(
+            f"{server.url}/api/v1/projects/p/views",
+            json={"name": "mine", "workspace": {}},
+            headers=keys["root"],
+        )
+        assert view.status_code in (200, 201), view.text
+        yield Deployment(
+            url=server.url,
+            keys=keys,
+            params={
+                "project": "p",
+                "run_id": run.id,
+                "sweep_id": sweep.id,
+                "name": "mine",
+                "selector": "v0",
+                "path": "data.txt",
+                "digest": digest,
+            },
+            bodies={
+                "/auth/login": {"name": "viewer", "password": "a good long password"},
+                "/runs/{run_id}": {"notes": "seen"},
+                "/runs/delete": {"ids": ["zzzzzzzz"]},
+                "/metric-keys": {"run_ids": [run.id]},
+                "/series": {"run_ids": [run.id], "keys": ["loss"]},
+                "/workspace": {},
+                "/views": {"name": "another", "workspace": {}},
+                "/views/{name}": {"default": True},
+                "/importance": {"metric": "loss"},
+                "/state": {"action": "pause"},
+                "/claim": {"agent": "walker"},
+                "/aliases": {"aliases": ["best"]},
+                "/media-keys": {"run_ids": [run.id]},
+                "/media": {"run_ids": [run.id], "key": "picture"},
+                "/media/histograms": {"run_ids": [run.id], "key": "h"},
+            },
+        )
+
+
+def test_every_route_of_the_spec_has_an_expected_need(deployment: Deployment) -> None:
+    spec = httpx.get(f"{deployment.url}/api/v1/openapi.json").json()
+    routes = {f"{method.upper()} {path}" for path, ops in spec["paths"].items() for method in ops}
+    assert routes - set(EXPECTED) == set(), "new routes: say who may call them in EXPECTED"
+    assert set(EXPECTED) - routes == set(), "routes gone: remove them from EXPECTED"
+
+
+QUERIES = {
+    "/lineage": "node=run:{run_id}",
+    "/media/table": "key=table",
+    "/media/histograms": "key=h",
+}
+
+
+def call(deployment: Deployment, route: str, caller: str) -> httpx.Response:
+    method, template = route.split(" ", 1)
+    params = dict(deployment.params)
+    if "/artifacts/" in template:
+        params["name"] = "data"  # not the view's name
+    path = template.format(**params)
+    body = next((b for suffix, b in deployment.bodies.items() if template.endswith(suffix)), None)
+    query = next((q for suffix, q in QUERIES.items() if template.endswith(suffix)), "")
+    return httpx.request(
+        method,
+        f"{deployment.url}{path}?{query.format(**params)}",
+        json=None if method in ("GET", "DELETE") else body,
+        headers=deployment.keys[caller],
+        timeout=60,
+    )
+
+
+def destroys(route: str) -> bool:
+    return route.startswith("DELETE ") or route.endswith("/runs/delete")
+
+
+def test_each_caller_gets_what_each_route_needs(deployment: Deployment) -> None:
+    wrong = []
+    # every caller on every route, deletions last (so that the objects exist for the others)
+    walk = [
+        (caller, route)
+        for last in (False, True)
+        for caller in CALLERS
+        for route in EXPECTED
+        if destroys(route) == last
+    ]
+    for caller, route in walk:
+        need = EXPECTED[route]
+        response = call(deployment, route, caller)
+        refused = REFUSED[need].get(caller)
+        got = response.status_code
+        if refused is not None:
+            if got != refused:
+                wrong.append(f"{caller} {route}: {got}, expected {refused}")
+            elif refused == 404 and "not shared" not in response.text:
+                wrong.append(f"{caller} {route}: a 404 that is not the project's: {response.text}")
+        elif got >= 500 or got in (401, 403) or "not shared" in response.text:
+            wrong.append(f"{caller} {route}: {got} {response.text[:200]}")
+        elif caller == "root" and route.startswith("GET ") and got != 200:
+            wrong.append(f"root {route}: {got} {response.text[:200]}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_no_answer_tells_a_secret(deployment: Deployment) -> None:
+    me = httpx.get(f"{deployment.url}/api/v1/auth/me", headers=deployment.keys["editor"]).json()
+    assert me == {"accounts": True, "user": "editor", "is_admin": False}
+    secret = deployment.keys["editor"]["Authorization"].removeprefix("Bearer ")
+    for route in EXPECTED:
+        if route.startswith("GET "):
+            assert secret not in call(deployment, route, "root").text
+
+
+def test_a_revoked_or_forged_key_is_refused(deployment: Deployment, tmp_path: Path) -> None:
+    url = f"{deployment.url}/api/v1/projects/p/runs"
+    forged = {"Authorization": "Bearer cairn_" + "A" * 43}
+    assert httpx.get(url, headers=forged).status_code == 401
+    assert httpx.get(url, headers={"Authorization": "Basic dXNlcjpwYXNz"}).status_code == 401
+    assert httpx.get(url, headers={"Authorization": "Bearer"}).status_code == 401
+
+
+def test_mlflow_endpoints_are_for_server_admins(deployment: Deployment) -> None:
+    url = f"{deployment.url}/api/2.0/mlflow/experiments/search"
+    expected = {
+        "nobody": 401,
+        "other": 403,
+        "viewer": 403,
+        "editor": 403,
+        "admin": 403,
+        "root": 200,
+    }
+    got = {
+        caller: httpx.post(url, json={}, headers=deployment.keys[caller]).status_code
+        for caller in CALLERS
+    }
+    assert got == expected

@@ -1,0 +1,126 @@
+"""Signing in from a browser on ``cairn server``: the session cookies, CSRF on writes made with
+them, signing out, failed logins rate-limited across requests, and no sign-in on ``cairn ui``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.fakes.runs import make_run
+from tests.fakes.server import Server, serve, serve_command
+
+PASSWORD = "a long enough password"
+
+
+@dataclass
+class Team:
+    url: str
+    store_dir: Path
+    server: Server
+    run_id: str
+
+
+def admin(store_dir: Path, *args: str, stdin: str | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "cairn", "admin", *args, "--dir", str(store_dir)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
+    store_dir = tmp_path_factory.mktemp("session") / ".cairn"
+    run_id = make_run(store_dir, "p").id
+    for name in ("ann", "bob", "cy"):
+        admin(store_dir, "user", "create", name, "--password-stdin", stdin=PASSWORD + "\n")
+        admin(store_dir, "user", "grant", name, "p", "editor")
+    command = ["server", "--db", str(store_dir / "cairn.db"), "--blobs", str(store_dir / "blobs")]
+    with serve_command(command) as server:
+        yield Team(server.url, store_dir, server, run_id)
+
+
+def signed_in(team: Team, name: str) -> httpx.Client:
+    client = httpx.Client(base_url=f"{team.url}/api/v1")
+    response = client.post("/auth/login", json={"name": name, "password": PASSWORD})
+    assert response.status_code == 204, response.text
+    return client
+
+
+def test_a_session_reads_and_writes_with_its_csrf_token(team: Team) -> None:
+    client = signed_in(team, "ann")
+    cookies = {c.name: c for c in client.cookies.jar}
+    assert set(cookies) == {"cairn_session", "cairn_csrf"}
+    session = cookies["cairn_session"]
+    assert session.has_nonstandard_attr("HttpOnly")
+    assert not cookies["cairn_csrf"].has_nonstandard_attr("HttpOnly")  # the page reads it
+    assert not session.secure  # plain http on loopback; Secure on https
+    assert client.get("/auth/me").json() == {"accounts": True, "user": "ann", "is_admin": False}
+    assert client.get("/projects/p/runs").status_code == 200
+
+    no_token = client.patch(f"/projects/p/runs/{team.run_id}", json={"notes": "x"})
+    assert no_token.status_code == 403 and "X-CSRF-Token" in no_token.text
+    wrong = client.patch(
+        f"/projects/p/runs/{team.run_id}", json={"notes": "x"}, headers={"X-CSRF-Token": "no"}
+    )
+    assert wrong.status_code == 403
+    token = {"X-CSRF-Token": cookies["cairn_csrf"].value or ""}
+    assert client.patch(
+        f"/projects/p/runs/{team.run_id}", json={"notes": "x"}, headers=token
+    ).is_success
+
+
+def test_signing_out_ends_the_session_everywhere(team: Team) -> None:
+    client = signed_in(team, "ann")
+    stolen = dict(client.cookies)
+    token = {"X-CSRF-Token": client.cookies["cairn_csrf"]}
+    assert client.post("/auth/logout", headers=token).status_code == 204
+    replay = httpx.get(f"{team.url}/api/v1/projects/p/runs", cookies=stolen)
+    assert replay.status_code == 401  # the cookie was kept by someone: it is dead anyway
+    me = httpx.get(f"{team.url}/api/v1/auth/me", cookies=stolen).json()
+    assert me["user"] is None
+
+
+def test_a_new_password_ends_the_sessions(team: Team) -> None:
+    client = signed_in(team, "cy")
+    admin(team.store_dir, "user", "password", "cy", stdin=PASSWORD + "\n")
+    assert client.get("/projects/p/runs").status_code == 401
+
+
+def test_wrong_passwords_are_refused_then_rate_limited(team: Team) -> None:
+    url = f"{team.url}/api/v1/auth/login"
+    unknown = httpx.post(url, json={"name": "nobody", "password": PASSWORD})
+    wrong = httpx.post(url, json={"name": "bob", "password": "not the password"})
+    assert unknown.status_code == wrong.status_code == 401
+    assert unknown.json() == wrong.json()  # the same words: who exists does not show
+    for _ in range(9):
+        assert httpx.post(url, json={"name": "bob", "password": "guess"}).status_code == 401
+    limited = httpx.post(url, json={"name": "bob", "password": PASSWORD})
+    assert limited.status_code == 429  # the right password too, until the window has passed
+    assert int(limited.headers["retry-after"]) > 0
+    assert signed_in(team, "ann")  # another user is not locked out
+
+
+def test_no_password_or_key_in_the_server_output(team: Team) -> None:
+    signed_in(team, "ann")
+    assert PASSWORD not in team.server.output()
+    assert "cairn_" not in team.server.output()
+
+
+def test_cairn_ui_has_no_sign_in(tmp_path: Path) -> None:
+    make_run(tmp_path / ".cairn", "p")
+    with serve(tmp_path / ".cairn") as server:
+        me = httpx.get(f"{server.url}/api/v1/auth/me").json()
+        assert me == {"accounts": False, "user": None, "is_admin": True}
+        login = httpx.post(f"{server.url}/api/v1/auth/login", json={"name": "a", "password": "b"})
+        assert login.status_code == 400 and "no accounts" in login.text
+        assert httpx.get(f"{server.url}/api/v1/projects/p/runs").status_code == 200
