@@ -38,7 +38,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     store_dir = tmp_path_factory.mktemp("security") / ".cairn"
     make_run(store_dir, "p", name="kept")
     blob = BlobStore(store_dir / "blobs").put(b"\x89PNG\r\n\x1a\n not really an image")
-    env = {"CAIRN_ALLOWED_HOSTS": "team.example, Other.Example"}
+    env = {"CAIRN_ALLOWED_HOSTS": "team.example, Other.Example", "CAIRN_MAX_REQUEST_BYTES": "65536"}
     with serve(store_dir, args=["--allowed-host", "dash.lan"], env=env) as server:
         yield Served(server, store_dir, blob)
 
@@ -180,3 +180,25 @@ def test_reads_are_not_checked_for_origin(served: Served) -> None:
     response = get(served, "/api/v1/projects", Origin="http://attacker.example")
     assert response.status_code == 200
     assert "access-control-allow-origin" not in response.headers
+
+
+def test_a_body_over_the_limit_is_refused_before_any_route_reads_it(served: Served) -> None:
+    url = f"{served.server.url}/api/v1/projects/p/series"
+    big = b'{"run_ids": [], "keys": ["' + b"k" * 70_000 + b'"]}'
+    refused = httpx.post(url, content=big, headers={"Content-Type": "application/json"})
+    assert refused.status_code == 413 and "CAIRN_MAX_REQUEST_BYTES" in refused.text
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the server counts as it reads
+        for start in range(0, len(big), 8192):
+            yield big[start : start + 8192]
+
+    chunked = httpx.post(url, content=chunks(), headers={"Content-Type": "application/json"})
+    assert chunked.status_code == 413
+    small = b'{"run_ids": [], "keys": ["loss"]}'
+
+    def small_chunks() -> Iterator[bytes]:
+        yield small[:10]
+        yield small[10:]
+
+    fine = httpx.post(url, content=small_chunks(), headers={"Content-Type": "application/json"})
+    assert fine.status_code == 200, fine.text  # a chunked body under the limit reaches the route

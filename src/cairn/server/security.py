@@ -9,6 +9,9 @@
   that sets its own policy (the API docs) keeps it.
 - **Cross-site writes** (CSRF): POST, PUT, PATCH and DELETE from a browser must come from the
   dashboard's own origin; requests without ``Origin`` (the SDK, curl, the CLI) pass.
+- **Body size**: a request body over ``$CAIRN_MAX_REQUEST_BYTES`` (16 MiB) gets 413 before any
+  route reads it; MLflow's artifact uploads (``/api/2.0/mlflow-artifacts``), which stream files
+  to the blob store, are exempt.
 """
 
 from __future__ import annotations
@@ -60,6 +63,9 @@ HEADERS = {
     "x-content-type-options": "nosniff",
 }
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+MAX_BODY_ENV = "CAIRN_MAX_REQUEST_BYTES"
+MAX_BODY = 16 * 1024 * 1024
+STREAMED_UPLOADS = "/api/2.0/mlflow-artifacts/"
 _HOST_NAME = re.compile(r"^(\*|[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?|[0-9a-f:.]+)$")
 
 
@@ -102,6 +108,7 @@ class SecurityMiddleware:
         self.extra = frozenset(host_name(h) for h in allowed_hosts) - set(LOOPBACK)
         self.hosts = self.extra | set(LOOPBACK)
         self.any_host = ANY in self.extra
+        self.max_body = int(os.environ.get(MAX_BODY_ENV, MAX_BODY))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -112,6 +119,8 @@ class SecurityMiddleware:
         refusal = self._refuse_host(host)
         if refusal is None and scope["method"] in UNSAFE_METHODS:
             refusal = self._refuse_cross_site(host, headers)
+        if refusal is None and not scope["path"].startswith(STREAMED_UPLOADS):
+            refusal, receive = await self._limit_body(headers, receive)
         if refusal is not None:
             status, message = refusal
             await _send_error(send, status, message)
@@ -129,6 +138,41 @@ class SecurityMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    async def _limit_body(
+        self, headers: dict[str, str], receive: Receive
+    ) -> tuple[tuple[int, str] | None, Receive]:
+        """413 for a body over the limit: by its Content-Length, or (chunked) by reading it up
+        to the limit, then handing the app what was read."""
+        too_big = (
+            413,
+            f"the request body is over {self.max_body} bytes, this server's limit "
+            f"(${MAX_BODY_ENV}); send less at a time",
+        )
+        length = headers.get("content-length")
+        if length is not None:
+            if not length.strip().isdigit():
+                return (400, f"Content-Length {length[:40]!r} is not a number of bytes"), receive
+            return (too_big if int(length) > self.max_body else None), receive
+        if "chunked" not in headers.get("transfer-encoding", ""):
+            return None, receive
+        messages: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            size += len(message.get("body", b""))
+            if size > self.max_body:
+                return too_big, receive
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        return None, replay
 
     def _refuse_host(self, host: str) -> tuple[int, str] | None:
         name = _strip_port(host)
