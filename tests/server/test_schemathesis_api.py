@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -60,24 +61,27 @@ def test_no_request_from_the_spec_gets_a_server_error(deployment: Deployment, ca
     assert len(operations) >= 40
 
     for operation in operations:
-
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy(), real=st.booleans())
-        def call(case: object, real: bool) -> None:
-            path = case.path_parameters  # type: ignore[attr-defined]
-            if real and path:
-                path.update({k: v for k, v in REAL.items() if k in path})
-            response = case.call(  # type: ignore[attr-defined]
-                base_url=deployment.url, headers=deployment.keys[caller], timeout=30
-            )
-            if response.status_code >= 500:
-                errors.append(f"{operation.label}: {response.status_code} {response.text[:300]}")
-
-        call()
+        fuzz(operation, deployment.url, deployment.keys[caller], errors)
     assert errors == []
+
+
+def fuzz(operation: Any, url: str, headers: dict[str, str], errors: list[str]) -> None:
+    """Send ``EXAMPLES`` requests schemathesis makes for ``operation``; note each 5xx."""
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(), real=st.booleans())
+    def call(case: Any, real: bool) -> None:
+        path = case.path_parameters
+        if real and path:
+            path.update({k: v for k, v in REAL.items() if k in path})
+        response = case.call(base_url=url, headers=headers, timeout=30)
+        if response.status_code >= 500:
+            errors.append(f"{operation.label}: {response.status_code} {response.text[:300]}")
+
+    call()
