@@ -25,6 +25,7 @@ from cairn.server.routes import (
     analysis,
     artifacts,
     capture,
+    ingest,
     media,
     projects,
     runs,
@@ -50,6 +51,7 @@ API_MODULES = (
     analysis,
     sweeps,
     artifacts,
+    ingest,  # before media: its HEAD /blobs/{digest} answers without reading the blob
     media,
 )
 

@@ -10,8 +10,7 @@
 - **Cross-site writes** (CSRF): POST, PUT, PATCH and DELETE from a browser must come from the
   dashboard's own origin; requests without ``Origin`` (the SDK, curl, the CLI) pass.
 - **Body size**: a request body over ``$CAIRN_MAX_REQUEST_BYTES`` (16 MiB) gets 413 before any
-  route reads it; MLflow's artifact uploads (``/api/2.0/mlflow-artifacts``), which stream files
-  to the blob store, are exempt.
+  route reads it; uploads that stream to the blob store (``STREAMED_UPLOADS``) are exempt.
 """
 
 from __future__ import annotations
@@ -65,7 +64,8 @@ HEADERS = {
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_BODY_ENV = "CAIRN_MAX_REQUEST_BYTES"
 MAX_BODY = 16 * 1024 * 1024
-STREAMED_UPLOADS = "/api/2.0/mlflow-artifacts/"
+STREAMED_UPLOADS = ("/api/2.0/mlflow-artifacts/", "/api/v1/blobs/")
+"""Where uploads stream to the blob store (MLflow's artifacts, ``PUT /blobs/{digest}``)."""
 _HOST_NAME = re.compile(r"^(\*|[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?|[0-9a-f:.]+)$")
 
 

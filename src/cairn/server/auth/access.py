@@ -10,6 +10,9 @@ session cookie, and must have, on the route's ``{project}``:
 - ``editor``: change runs, views, sweeps, artifacts' aliases;
 - ``admin``: manage the project (a member with the admin role, or a server admin).
 
+Logging runs (``Need.LOGGER``) needs ``editor``, or, for a project that does not exist yet, any
+signed-in user: their first write creates it, with them as its admin.
+
 Answers: 401 when a signed-out caller needs to sign in; 404 when the project is not visible to
 the caller (the same answer as a missing project: names do not leak); 403 when it is visible
 but the caller's role is too low, and for a cookie-authenticated write without the session's
@@ -23,9 +26,18 @@ from enum import Enum
 
 from fastapi import HTTPException, Request
 
+from cairn.errors import ProjectNotFoundError
 from cairn.server.auth.credentials import key_digest, looks_like_key
 from cairn.store import Store
-from cairn.store.accounts import ROLES, Session, User, get_session, role_on, user_of_key
+from cairn.store.accounts import (
+    ROLES,
+    Session,
+    User,
+    get_session,
+    role_on,
+    set_role,
+    user_of_key,
+)
 
 SESSION_COOKIE = "cairn_session"
 CSRF_COOKIE = "cairn_csrf"
@@ -43,6 +55,9 @@ class Need(str, Enum):
     EDITOR = "editor"
     ADMIN = "admin"
     SERVER_ADMIN = "server-admin"
+    LOGGER = "logger"
+    """Editor of the project; or signed in, for a project that does not exist yet (a write
+    creates it, with the caller as its admin)."""
 
 
 ACCESS: dict[str, Need] = {
@@ -54,7 +69,13 @@ ACCESS: dict[str, Need] = {
     "GET /projects": Need.ANYONE,  # lists only the projects the caller may read
     # blobs are named by the sha256 of their bytes: knowing one means having read a record
     # that holds it (or having the bytes)
-    "GET /blobs/{digest}": Need.SIGNED_IN,
+    "GET /blobs/{digest}": Need.SIGNED_IN,  # and HEAD: whether the server has them
+    "PUT /blobs/{digest}": Need.SIGNED_IN,  # checked against the digest; content-addressed
+    # logging from other machines (cairn.sync.http)
+    "GET /projects/{project}/runs/{run_id}/last-seq": Need.LOGGER,
+    "POST /projects/{project}/runs/{run_id}/records": Need.LOGGER,
+    "POST /projects/{project}/runs/{run_id}/heartbeat": Need.LOGGER,
+    "POST /projects/{project}/run-numbers": Need.LOGGER,
     # runs, charts, workspace
     "GET /projects/{project}/columns": Need.VIEWER,
     "GET /projects/{project}/runs": Need.VIEWER,
@@ -167,6 +188,14 @@ def check(request: Request, need: Need) -> Caller:
     project = request.path_params["project"]
     store: Store = request.app.state.store
     role = caller.role_on(store, project)
+    if need is Need.LOGGER:
+        if user is None:
+            raise _sign_in()
+        if role is None and not _exists(store, project):
+            if request.method not in SAFE_METHODS:
+                set_role(store, project, user.name, "admin")  # creates the project
+            return caller
+        need = Need.EDITOR
     if role is None:
         if user is None:
             raise _sign_in()
@@ -184,6 +213,14 @@ def check(request: Request, need: Need) -> Caller:
             "admin for the role",
         )
     return caller
+
+
+def _exists(store: Store, project: str) -> bool:
+    try:
+        store.project(project)
+    except ProjectNotFoundError:
+        return False
+    return True
 
 
 def identify(request: Request) -> Caller:

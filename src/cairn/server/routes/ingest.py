@@ -1,0 +1,169 @@
+"""Logging into the server from other machines: a run's journal records, its heartbeat, its run
+number, and the blobs its records name (``cairn.sync.http.HttpSink`` is the client).
+
+Records travel as one msgpack array of journal records, gzip-compressed
+(``application/x-cairn-records``), and apply exactly as a local syncer applies them: idempotent
+by ``seq``, a batch wholly or not at all. A batch that starts after a seq the store lacks gets
+409 (``gap``), and the client sends the journal from where the store stands.
+
+Logging into a project that does not exist creates it, with the caller as its admin (see
+``auth.access.Need.LOGGER``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+import zlib
+from typing import Any
+
+import msgspec
+from fastapi import APIRouter, HTTPException, Request, Response
+from pydantic import BaseModel
+
+from cairn.errors import RunNotFoundError, StoreGapError
+from cairn.journal.records import Record, RunStart
+from cairn.server.deps import StoreDep
+from cairn.server.schemas import ApiError
+from cairn.store import Store
+
+router = APIRouter(tags=["ingest"])
+RECORDS_TYPE = "application/x-cairn-records"
+MAX_RECORDS_BYTES = 256 * 1024 * 1024
+"""The most a batch may inflate to (a gzip bomb is refused, not decompressed)."""
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ApiError},
+    404: {"model": ApiError},
+    409: {"model": ApiError},
+}
+_decode_batch = msgspec.msgpack.Decoder(list[Record]).decode
+
+
+class LastSeq(BaseModel):
+    last_seq: int
+
+
+class RunNumber(BaseModel):
+    number: int
+
+
+def _owned_run(store: Store, project: str, run_id: str) -> bool:
+    """Whether the store has the run (in ``project``; 409 if in another one)."""
+    try:
+        info = store.run(run_id)
+    except RunNotFoundError:
+        return False
+    if info.project != project:
+        raise HTTPException(409, f"run {run_id!r} belongs to another project")
+    return True
+
+
+@router.get("/projects/{project}/runs/{run_id}/last-seq", response_model=LastSeq, responses=ERRORS)
+def last_seq(project: str, run_id: str, store: StoreDep) -> dict[str, int]:
+    """The last journal seq the store applied for the run; 0 when it has never seen it."""
+    return {"last_seq": store.last_seq(run_id) if _owned_run(store, project, run_id) else 0}
+
+
+@router.post(
+    "/projects/{project}/runs/{run_id}/records",
+    response_model=LastSeq,
+    responses=ERRORS,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {RECORDS_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+async def records(project: str, run_id: str, request: Request, store: StoreDep) -> dict[str, int]:
+    """Apply a batch of the run's journal records (a gzip-compressed msgpack array)."""
+    batch = _read_batch(await request.body())
+    for record in batch:
+        if isinstance(record, RunStart) and (record.run_id, record.project) != (run_id, project):
+            raise HTTPException(
+                400,
+                f"the batch starts run {record.run_id!r} of project {record.project!r}, not "
+                f"{run_id!r} of {project!r}",
+            )
+    if not any(isinstance(r, RunStart) for r in batch) and not _owned_run(store, project, run_id):
+        raise HTTPException(
+            409, f"gap: the store has no run {run_id!r} yet; send the journal from its start"
+        )
+    try:
+        last = store.apply(run_id, batch)
+    except StoreGapError as exc:
+        raise HTTPException(409, f"gap: {exc}") from None
+    return {"last_seq": last}
+
+
+def _read_batch(body: bytes) -> list[Record]:
+    try:
+        raw = zlib.decompressobj(wbits=31).decompress(body, MAX_RECORDS_BYTES)
+    except zlib.error:
+        raise HTTPException(400, f"the body must be gzip-compressed ({RECORDS_TYPE})") from None
+    if len(raw) >= MAX_RECORDS_BYTES:
+        raise HTTPException(413, f"a batch may inflate to at most {MAX_RECORDS_BYTES} bytes")
+    try:
+        batch = _decode_batch(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise HTTPException(400, f"the body is not a batch of journal records: {exc}") from None
+    if not batch:
+        raise HTTPException(400, "an empty batch")
+    return batch
+
+
+@router.post(
+    "/projects/{project}/runs/{run_id}/heartbeat",
+    status_code=204,
+    response_class=Response,
+    responses=ERRORS,
+)
+def heartbeat(project: str, run_id: str, store: StoreDep) -> Response:
+    """Record that the run's process is alive (a run without beats reads as crashed)."""
+    if _owned_run(store, project, run_id):
+        store.heartbeat(run_id, time.time())
+    return Response(status_code=204)
+
+
+@router.post("/projects/{project}/run-numbers", response_model=RunNumber, responses=ERRORS)
+def run_number(project: str, store: StoreDep) -> dict[str, int]:
+    """The project's next run number (for display names like ``brisk-heron-12``)."""
+    return {"number": store.reserve_run_number(project)}
+
+
+@router.put("/blobs/{digest}", status_code=204, response_class=Response, responses=ERRORS)
+async def put_blob(digest: str, request: Request, store: StoreDep) -> Response:
+    """Store the bytes whose sha256 is ``digest``, streamed (never held whole in memory) and
+    checked: bytes that do not hash to the digest are refused."""
+    _check_digest(digest)
+    if store.blobs.exists(digest):
+        return Response(status_code=204)
+    hasher = hashlib.sha256()
+    fd, tmp = tempfile.mkstemp(prefix="cairn-upload-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            async for chunk in request.stream():
+                hasher.update(chunk)
+                f.write(chunk)
+        if hasher.hexdigest() != digest:
+            raise HTTPException(400, f"the bytes sent hash to {hasher.hexdigest()}, not {digest}")
+        store.blobs.put_file(tmp)
+    finally:
+        os.unlink(tmp)
+    return Response(status_code=204)
+
+
+@router.head("/blobs/{digest}", status_code=200, responses=ERRORS)
+def has_blob(digest: str, store: StoreDep) -> Response:
+    """200 when the store holds the bytes of ``digest``, 404 when not."""
+    _check_digest(digest)
+    return Response(status_code=200 if store.blobs.exists(digest) else 404)
+
+
+def _check_digest(digest: str) -> None:
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise HTTPException(
+            400, f"{digest[:80]!r} is not a blob digest: 64 lowercase hex characters"
+        )
