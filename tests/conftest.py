@@ -28,6 +28,10 @@ os.environ.setdefault("CAIRN_SYSTEM_METRICS", "0")
 # Artifact downloads keep their index in the user's cache folder: the suite's go to a folder of
 # its own, never the home folder's.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="cairn-test-cache-")
+# A login saved by `cairn login` on this machine must not send the suite's runs to a server.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="cairn-test-config-")
+for _name in ("CAIRN_URL", "CAIRN_API_KEY"):
+    os.environ.pop(_name, None)
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from cairn.cli.artifact import artifact, gc
 from cairn.cli.db import db
 from cairn.cli.export import export
 from cairn.cli.imports import import_
+from cairn.cli.login import login, logout
 from cairn.cli.reproduce import reproduce
 from cairn.cli.runs import runs
 from cairn.cli.server import server
@@ -32,6 +33,8 @@ cli.add_command(db)
 cli.add_command(export)
 cli.add_command(import_)
 cli.add_command(gc)
+cli.add_command(login)
+cli.add_command(logout)
 cli.add_command(reproduce)
 cli.add_command(runs)
 cli.add_command(server)

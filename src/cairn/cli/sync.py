@@ -14,20 +14,30 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColum
 
 from cairn.cli.common import dir_option
 from cairn.errors import CairnError
-from cairn.journal.file import JournalDamageWarning, JournalFormatError
+from cairn.journal.file import JournalDamageWarning, JournalFormatError, JournalReader
+from cairn.journal.records import RunStart
+from cairn.login import Login, current_login
 from cairn.sdk.location import find_store_dir
 from cairn.store.store import Store
+from cairn.sync.sink import Sink
 from cairn.sync.syncer import sync_journal
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--all", "all_", is_flag=True, help="Sync every run journal in the store folder.")
+@click.option(
+    "--local",
+    is_flag=True,
+    help="Apply to the local store even when a team server is configured ($CAIRN_URL or "
+    "`cairn login`).",
+)
 @dir_option
-def sync(paths: tuple[str, ...], all_: bool, dir: str | None) -> None:
-    """Apply run journals to the store. PATHS are journal files or run folders
+def sync(paths: tuple[str, ...], all_: bool, local: bool, dir: str | None) -> None:
+    """Apply run journals to the store: the team server's when one is configured ($CAIRN_URL
+    or `cairn login`), else the local one. PATHS are journal files or run folders
     (.cairn/runs/<id>), each applied to the store it sits in (or to --dir). Running it twice
-    changes nothing."""
+    changes nothing; a sync that stopped resumes where the store stands."""
     if not paths and not all_:
         raise click.UsageError("name journals or run folders to sync, or pass --all")
     default_dir = find_store_dir(dir, create=False)
@@ -38,6 +48,12 @@ def sync(paths: tuple[str, ...], all_: bool, dir: str | None) -> None:
     if not journals:
         console.print(f"no run journals in {escape(str(default_dir / 'runs'))}: nothing to sync")
         return
+    try:
+        login = None if local else current_login()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if login is not None:
+        console.print(f"syncing to {escape(login.url)} (--local: to the local store instead)")
     stores: dict[Path, Store] = {}
     problems = 0
     with Progress(
@@ -48,7 +64,11 @@ def sync(paths: tuple[str, ...], all_: bool, dir: str | None) -> None:
         transient=True,
     ) as progress:
         for journal, store_dir in journals:
-            store = stores.get(store_dir) or stores.setdefault(store_dir, Store.local(store_dir))
+            sink: Sink
+            if login is not None:
+                sink = _server_sink(login, journal)
+            else:
+                sink = stores.get(store_dir) or stores.setdefault(store_dir, Store.local(store_dir))
             task = progress.add_task(journal.parent.name, total=None)
 
             def on_progress(done: int, total: int, task: TaskID = task) -> None:
@@ -56,7 +76,7 @@ def sync(paths: tuple[str, ...], all_: bool, dir: str | None) -> None:
 
             try:
                 with _damage_reports() as damage:
-                    result = sync_journal(journal, store, on_progress=on_progress)
+                    result = sync_journal(journal, sink, on_progress=on_progress)
             except (CairnError, JournalFormatError, OSError) as exc:
                 problems += 1
                 console.print(f"[red]{escape(str(journal))}: {escape(str(exc))}[/]")
@@ -93,6 +113,16 @@ def _damage_reports() -> Iterator[list[str]]:
             found.append(str(w.message))
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _server_sink(login: Login, journal: Path) -> Sink:
+    """The server's sink for the project of the run a journal holds (its first record says)."""
+    from cairn.sync.http import HttpSink
+
+    first = JournalReader(journal).read(max_records=1)
+    if not first or not isinstance(first[0], RunStart):
+        raise CairnError(f"{journal} does not start with its run's start record")
+    return HttpSink(login, first[0].project)
 
 
 def _journal(path: Path) -> Path:

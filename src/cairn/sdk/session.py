@@ -34,11 +34,16 @@ from cairn.sdk.system import SystemSampler
 from cairn.sdk.writer import Writer
 
 if TYPE_CHECKING:
+    from cairn.login import Login
     from cairn.store.store import Store
+    from cairn.sync.http import HttpSink
+    from cairn.sync.sink import Sink
 
 MODES = ("online", "offline", "disabled")
 RESUME = ("allow", "must", "never")
 HEARTBEAT_INTERVAL = 15.0
+RUN_NUMBER_TIMEOUT = 5.0
+"""Seconds init() waits for a team server to number a new run before numbering it locally."""
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 _lock = threading.Lock()
@@ -142,7 +147,10 @@ def init(
         _current = run
         return run
     store_dir = find_store_dir(dir)
-    store = _open_store(store_dir) if mode == "online" else None
+    login = _server_login() if mode == "online" else None
+    # Online without a team server: the local store. With one: the server, over HTTP.
+    store = _open_store(store_dir) if mode == "online" and login is None else None
+    sink: HttpSink | None = None
     run_id = id or new_run_id()
     path = journal_path(store_dir, run_id)
     # Locked before reading where the run stands: a second process resuming it gets
@@ -163,9 +171,13 @@ def init(
         if resumed is None and resume == "must":
             raise UsageError(f"resume='must' but there is no run {id!r} in {store_dir}")
         if resumed is None:
-            counter = (
-                store.reserve_run_number(project) if store else _offline_counter(store_dir, run_id)
-            )
+            if login is not None:
+                sink = _http_sink(login, project)
+                counter = _server_run_number(sink, project) or _offline_counter(store_dir, run_id)
+            elif store is not None:
+                counter = store.reserve_run_number(project)
+            else:
+                counter = _offline_counter(store_dir, run_id)
             name = name or display_name(counter)
             created_at = time.time()
             fold = JournalFold()
@@ -180,15 +192,18 @@ def init(
     except BaseException:
         lock.release()
         raise
+    if login is not None and sink is None:
+        sink = _http_sink(login, project)
+    target: Sink | None = sink if sink is not None else store
     syncer = None
-    if store is not None:
+    if target is not None:
         from cairn.sync.syncer import LiveSyncer
 
         syncer = LiveSyncer(
             path,
-            store,
+            target,
             run_id,
-            from_writer=store.last_seq(run_id) == fold.next_seq - 1,
+            from_writer=resumed is None or _has_up_to(target, run_id, fold.next_seq - 1),
             heartbeat_interval=HEARTBEAT_INTERVAL,
         )
     writer = Writer(
@@ -261,6 +276,42 @@ def init(
     if trial is not None:
         _stop_on_sigterm()
     return run
+
+
+def _server_login() -> Login | None:
+    """The team server this process logs to ($CAIRN_URL, or `cairn login`), or None."""
+    from cairn.login import current_login
+
+    return current_login()
+
+
+def _http_sink(login: Login, project: str) -> HttpSink:
+    from cairn.sync.http import HttpSink  # httpx loads only for runs that log to a server
+
+    return HttpSink(login, project)
+
+
+def _server_run_number(sink: HttpSink, project: str) -> int | None:
+    """The project's next run number from the server; None when it does not answer in time
+    (the run starts anyway, numbered from this machine's journals, and syncs later)."""
+    try:
+        return sink.reserve_run_number(project, timeout=RUN_NUMBER_TIMEOUT)
+    except Exception as exc:  # a server that is down must not stop a training script
+        print(
+            f"cairn: the server {sink.login.url} did not answer ({exc}); logging to the journal, "
+            "which is sent when it answers (or with `cairn sync`)",
+            file=sys.stderr,
+        )
+        return None
+
+
+def _has_up_to(sink: Sink, run_id: str, seq: int) -> bool:
+    """Whether the sink holds the run's records up to ``seq`` exactly (False when it cannot
+    say: the syncer then reads the journal from where the sink stands)."""
+    try:
+        return sink.last_seq(run_id) == seq
+    except Exception:
+        return False
 
 
 def _open_store(store_dir: Path, only_if_exists: bool = False) -> Store | None:

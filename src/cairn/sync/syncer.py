@@ -4,6 +4,7 @@ from a background thread while a run logs (online mode)."""
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -212,7 +213,8 @@ class LiveSyncer:
                 backoff = min(30.0, max(0.5, backoff * 2))
             if stopping:
                 return
-            self._wake.wait(backoff or self.interval)
+            # jittered, so that many runs whose server came back do not all retry at once
+            self._wake.wait(backoff * random.uniform(0.5, 1.0) if backoff else self.interval)
             self._wake.clear()
 
     def _restart_from_journal(self) -> None:

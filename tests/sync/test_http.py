@@ -1,0 +1,246 @@
+"""Runs that log to a team server over HTTP: a real ``cairn server`` process, the real SDK in
+subprocesses, the server stopped while a run logs, ``cairn sync`` afterwards, idempotent
+batches, and what the server refuses."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import msgspec
+import pytest
+from tests.fakes.journals import every_record, history_rows
+from tests.fakes.server import Server, free_port, serve_command
+
+from cairn.errors import StoreGapError
+from cairn.login import Login
+from cairn.sync.http import HttpSink, ServerError
+
+STEPS = 2_000
+
+
+@dataclass
+class Team:
+    server: Server
+    store_dir: Path
+    keys: dict[str, str]
+
+    def login(self, user: str = "ann") -> Login:
+        return Login(self.server.url, self.keys[user])
+
+    def api(self, path: str, user: str = "root") -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.keys[user]}"}
+        return httpx.get(f"{self.server.url}/api/v1{path}", headers=headers, timeout=30)
+
+
+def cairn(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "cairn", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def cairn_said(*args: str, env: dict[str, str]) -> str:
+    """What ``cairn *args`` printed on both streams (``cairn sync`` reports on stderr)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "cairn", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout + done.stderr
+
+
+def server_command(store_dir: Path) -> list[str]:
+    return ["server", "--db", str(store_dir / "cairn.db"), "--blobs", str(store_dir / "blobs")]
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
+    store_dir = tmp_path_factory.mktemp("server") / "shared"
+    store_dir.mkdir()
+    cairn("db", "upgrade", "--db", f"sqlite:///{store_dir / 'cairn.db'}")
+    keys = {}
+    for user in ("root", "ann", "vic"):
+        cairn("admin", "user", "create", user, *(["--admin"] if user == "root" else []),
+              "--db", f"sqlite:///{store_dir / 'cairn.db'}")  # fmt: skip
+        keys[user] = cairn(
+            "admin", "key", "create", user, "--db", f"sqlite:///{store_dir / 'cairn.db'}"
+        )
+    with serve_command(server_command(store_dir)) as server:
+        yield Team(server, store_dir, keys)
+
+
+TRAIN = textwrap.dedent(
+    """
+    import sys, time, numpy as np, cairn
+    run = cairn.init(project=sys.argv[1], config={"lr": 0.1})
+    started = time.perf_counter()
+    for step in range(int(sys.argv[2])):
+        run.log({"loss": 1 / (step + 1), "acc": step / 10})
+    per_log = (time.perf_counter() - started) / int(sys.argv[2])
+    run.log({"picture": cairn.Image(np.full((8, 8, 3), 200, dtype=np.uint8))})
+    begun = time.perf_counter()
+    run.finish()
+    print(run.id, per_log, time.perf_counter() - begun)
+    """
+)
+
+
+def train(
+    tmp: Path, env: dict[str, str], project: str, steps: int = STEPS
+) -> tuple[str, float, float]:
+    script = tmp / "train.py"
+    script.write_text(TRAIN)
+    done = subprocess.run(
+        [sys.executable, str(script), project, str(steps)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp,
+        env={**os.environ, "CAIRN_DIR": str(tmp / ".cairn"), **env},
+    )
+    assert done.returncode == 0, done.stderr
+    run_id, per_log, finish = done.stdout.split()
+    return run_id, float(per_log), float(finish)
+
+
+def history_count(team: Team, project: str, run_id: str) -> int:
+    series = httpx.post(
+        f"{team.server.url}/api/v1/projects/{project}/series",
+        json={"run_ids": [run_id], "keys": ["loss"], "max_points": 10_000},
+        headers={"Authorization": f"Bearer {team.keys['root']}"},
+        timeout=30,
+    )
+    assert series.status_code == 200, series.text
+    (line,) = series.json()["series"]
+    return len(line["x"])
+
+
+def test_a_run_logs_to_the_server_and_makes_its_project(team: Team, tmp_path: Path) -> None:
+    env = {"CAIRN_URL": team.server.url, "CAIRN_API_KEY": team.keys["ann"]}
+    run_id, _per_log, _finish = train(tmp_path, env, "from-afar")
+    run = team.api(f"/projects/from-afar/runs/{run_id}", user="ann").json()
+    assert run["state"] == "finished" and run["config"] == {"lr": 0.1}
+    assert history_count(team, "from-afar", run_id) == STEPS
+    media = httpx.post(
+        f"{team.server.url}/api/v1/projects/from-afar/media",
+        json={"run_ids": [run_id], "key": "picture"},
+        headers={"Authorization": f"Bearer {team.keys['ann']}"},
+    ).json()
+    (value,) = media["runs"][0]["values"]
+    assert team.api(f"/blobs/{value['blob']}").status_code == 200  # the image's bytes came too
+    # ann made the project: she is its admin; vic, without a role, does not see it
+    assert [p["name"] for p in team.api("/projects", user="ann").json()] == ["from-afar"]
+    assert team.api(f"/projects/from-afar/runs/{run_id}", user="vic").status_code == 404
+    assert not (tmp_path / ".cairn" / "cairn.db").exists()  # nothing went to a local store
+
+
+def test_a_dead_server_loses_nothing_and_cairn_sync_sends_the_rest(
+    team: Team, tmp_path: Path
+) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    env = {"CAIRN_URL": dead, "CAIRN_API_KEY": team.keys["ann"], "CAIRN_FINISH_TIMEOUT": "2"}
+    started = time.monotonic()
+    run_id, per_log, finish = train(tmp_path, env, "offline-first")
+    assert finish < 10  # finish() gave up after its bound, the journal keeps everything
+    assert per_log < 0.001  # log() did not wait for the server
+    assert time.monotonic() - started < 60
+    journal = tmp_path / ".cairn" / "runs" / run_id / "journal"
+    assert journal.is_file()
+
+    up = {"CAIRN_URL": team.server.url, "CAIRN_API_KEY": team.keys["ann"]}
+    out = cairn_said("sync", "--all", "--dir", str(tmp_path / ".cairn"), env=up)
+    assert run_id in out
+    assert history_count(team, "offline-first", run_id) == STEPS
+    again = cairn_said("sync", "--all", "--dir", str(tmp_path / ".cairn"), env=up)
+    assert "0 new of" in again  # a second sync sends nothing twice
+    assert history_count(team, "offline-first", run_id) == STEPS
+
+
+def test_batches_are_idempotent_and_a_gap_is_told(team: Team) -> None:
+    sink = HttpSink(team.login(), "batches")
+    records = every_record("batch1", "batches")
+    last = sink.apply("batch1", records)
+    assert sink.apply("batch1", records) == last  # the same batch again changes nothing
+    assert sink.last_seq("batch1") == last
+    with pytest.raises(StoreGapError):
+        sink.apply("batch1", history_rows(3, first_seq=last + 10))
+    with pytest.raises(StoreGapError):  # a new run whose start record was never sent
+        sink.apply("batch2", history_rows(3))
+    assert sink.reserve_run_number("batches") >= 1
+    sink.heartbeat("batch1")
+    data = b"some bytes a record names"
+    digest = sink.put_blob(data)
+    assert sink.has_blob(digest) and not sink.has_blob("0" * 64)
+
+
+def test_a_large_file_is_streamed_and_checked(team: Team, tmp_path: Path) -> None:
+    big = tmp_path / "weights.bin"
+    big.write_bytes(os.urandom(3 * 1024 * 1024) * 8)  # 24 MiB: over the 16 MiB body limit
+    sink = HttpSink(team.login(), "files")
+    digest = sink.put_blob_file(big)
+    assert sink.has_blob(digest)
+    lying = httpx.put(
+        f"{team.server.url}/api/v1/blobs/{'a' * 64}",
+        content=b"not those bytes",
+        headers={"Authorization": f"Bearer {team.keys['ann']}"},
+    )
+    assert lying.status_code == 400 and "hash to" in lying.text
+
+
+def test_what_the_server_refuses(team: Team) -> None:
+    HttpSink(team.login("ann"), "anns").apply("a1", every_record("a1", "anns"))
+    viewer = HttpSink(team.login("vic"), "anns")
+    with pytest.raises(ServerError, match="404"):  # vic has no role on ann's project
+        viewer.apply("a1", history_rows(1, first_seq=100))
+    nobody = HttpSink(Login(team.server.url, "cairn_" + "x" * 43), "anns")
+    with pytest.raises(ServerError, match="401"):
+        nobody.last_seq("a1")
+    ann = HttpSink(team.login("ann"), "anns")
+    with pytest.raises(ServerError, match="not 'a2'"):  # a start record of another run
+        ann.apply("a2", every_record("a1", "anns"))
+    url = f"{team.server.url}/api/v1/projects/anns/runs/a1/records"
+    headers = {"Authorization": f"Bearer {team.keys['ann']}"}
+    assert httpx.post(url, content=b"not gzip", headers=headers).status_code == 400
+    garbage = gzip.compress(msgspec.msgpack.encode([{"x": 1}]))
+    assert httpx.post(url, content=garbage, headers=headers).status_code == 400
+    bomb = gzip.compress(b"\0" * (300 * 1024 * 1024))  # 300 MiB of zeros, 300 KiB sent
+    assert httpx.post(url, content=bomb, headers=headers, timeout=60).status_code == 413
+
+
+def test_cairn_login_saves_the_key_for_this_user_only(team: Team, tmp_path: Path) -> None:
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    out = cairn("login", team.server.url, "--key-stdin", stdin=team.keys["ann"] + "\n", env=env)
+    assert "as ann" in out
+    saved = tmp_path / "config" / "cairn" / "login.toml"
+    assert saved.stat().st_mode & 0o777 == 0o600
+    assert team.keys["ann"] not in out
+    refused = subprocess.run(
+        [sys.executable, "-m", "cairn", "login", team.server.url, "--key-stdin"],
+        input="cairn_" + "y" * 43 + "\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
+    assert refused.returncode == 1 and "refused the key" in refused.stderr
+    run_id, _, _ = train(tmp_path, env, "logged-in", steps=10)  # no CAIRN_URL: the saved login
+    assert history_count(team, "logged-in", run_id) == 10
+    assert "forgot" in cairn("logout", env=env)
+    assert not saved.exists()
