@@ -50,14 +50,18 @@ def serve(
 
 @contextmanager
 def serve_command(
-    args: Sequence[str], timeout: float = 30.0, *, env: Mapping[str, str] | None = None
+    args: Sequence[str],
+    timeout: float = 30.0,
+    *,
+    env: Mapping[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[Server]:
-    """``python -m cairn *args --port <free>`` (``ui`` or ``server``), once it answers; stopped
-    after. ``env`` is added to the process's environment.
+    """``python -m cairn *args --port <port>`` (``ui`` or ``server``; a free port unless given),
+    once it answers; stopped after. ``env`` is added to the process's environment.
 
     Its output goes to a file, not a pipe, so a chatty server can never block on a full pipe.
     """
-    port = free_port()
+    port = port or free_port()
     with tempfile.TemporaryDirectory() as tmp:
         log_path = Path(tmp) / "server.log"
         with open(log_path, "wb") as log:
