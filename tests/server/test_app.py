@@ -71,6 +71,8 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
         "/api/v1/projects/{project}/sweeps/{sweep_id}/runs",
         "/api/v1/projects/{project}/sweeps/{sweep_id}/state",
         "/api/v1/projects/{project}/sweeps/{sweep_id}/claim",
+        "/api/v1/projects/{project}/sweeps/{sweep_id}/trials/{number}/end",
+        "/api/v1/projects/{project}/sweeps/{sweep_id}/verdict/{run_id}",
         "/api/v1/projects/{project}/artifacts",
         "/api/v1/projects/{project}/artifacts/{name}/versions",
         "/api/v1/projects/{project}/artifacts/{name}/versions/{selector}",

@@ -153,9 +153,18 @@ _action("cancel", "Hand out no new trials, ever, and kill the running ones.")
 )
 @dir_option
 def agent(sweep_id: str, count: int | None, max_failures: int, dir: str | None) -> None:
-    """Run trials of SWEEP_ID, one after another, until the sweep has no more (or --count)."""
-    root = find_store_dir(dir, create=False)
-    _store(dir).close()
+    """Run trials of SWEEP_ID, one after another, until the sweep has no more (or --count).
+    With a team server configured (`cairn login`, $CAIRN_URL), SWEEP_ID is PROJECT/SWEEP_ID on
+    the server, and agents on any number of machines share its trials."""
+    from cairn.login import current_login
+
+    try:
+        remote = current_login() is not None
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    root = find_store_dir(dir, create=remote)  # on a server: a local folder for the journals
+    if not remote:
+        _store(dir).close()
     try:
         result = Agent(root, sweep_id, count=count, max_failures=max_failures).run()
     except (CairnError, ValueError) as exc:

@@ -27,11 +27,9 @@ from pathlib import Path
 from cairn.errors import TrialStopped, UsageError
 from cairn.names import new_run_id
 from cairn.sdk.sweep_trial import ENV_PARAMS, ENV_SWEEP_ID, ENV_TRIAL
-from cairn.store.store import Store
-from cairn.store.sweeps import TrialRow, claim_trial, end_trial, get_sweep
 from cairn.sweeps.config import load_sweep_config
-from cairn.sweeps.controller import next_trial, trials_to_stop
 from cairn.sweeps.search import render_command
+from cairn.sweeps.source import SweepSource, Trial, open_sweep
 
 MAX_FAILURES = 5
 """An agent gives up after this many trials in a row fail."""
@@ -58,7 +56,11 @@ class SweepAgentError(UsageError):
 
 class Agent:
     """Runs trials of one sweep until ``count`` trials ran, the sweep has no more, or it is
-    stopped; ``function`` runs each trial in this process, else the config's command does."""
+    stopped; ``function`` runs each trial in this process, else the config's command does.
+
+    ``sweep_id`` names a sweep of the local store, or ``PROJECT/SWEEP_ID`` on the team server
+    when one is configured (``cairn login``); the trials' runs log where ``cairn.init()`` does.
+    """
 
     def __init__(
         self,
@@ -75,8 +77,8 @@ class Agent:
         if count is not None and count < 1:
             raise ValueError(f"count={count}: give at least 1, or None for no limit")
         self.store_dir = store_dir
-        self.store = Store.local(store_dir)
-        self.sweep = get_sweep(self.store, sweep_id)
+        self.source: SweepSource = open_sweep(store_dir, sweep_id)
+        self.sweep = self.source.sweep
         self.config = load_sweep_config(self.sweep.config)
         if (
             function is None
@@ -96,10 +98,16 @@ class Agent:
         self.name = f"{socket.gethostname()}:{os.getpid()}"
 
     def run(self) -> AgentResult:
+        try:
+            return self._run()
+        finally:
+            self.source.close()
+
+    def _run(self) -> AgentResult:
         result = AgentResult()
         in_a_row = 0
         while self.count is None or result.trials < self.count:
-            claim = claim_trial(self.store, self.sweep.id, new_run_id(), self.name, next_trial)
+            claim = self.source.claim(new_run_id(), self.name)
             if claim.trial is None:
                 if claim.state == "paused":
                     time.sleep(PAUSED_POLL_SECONDS)  # a person resumes it: poll, cheaply
@@ -109,7 +117,7 @@ class Agent:
             trial = claim.trial
             self.say(f"trial {trial.number}: run {trial.run_id} {json.dumps(trial.params)}")
             status, note = self._run_in_process(trial) if self.function else self._spawn(trial)
-            end_trial(self.store, self.sweep.id, trial.number, status, note)
+            self.source.end(trial.number, status, note)
             self.say(
                 f"trial {trial.number}: {status}"
                 + (f" ({note})" if note and status != "failed" else "")
@@ -132,7 +140,7 @@ class Agent:
 
     # ---- a trial in a subprocess --------------------------------------------------------
 
-    def _env(self, trial: TrialRow) -> dict[str, str]:
+    def _env(self, trial: Trial) -> dict[str, str]:
         return {
             "CAIRN_DIR": str(self.store_dir),
             "CAIRN_PROJECT": self.sweep.project,
@@ -142,7 +150,7 @@ class Agent:
             ENV_PARAMS: json.dumps(trial.params),
         }
 
-    def _spawn(self, trial: TrialRow) -> tuple[str, str | None]:
+    def _spawn(self, trial: Trial) -> tuple[str, str | None]:
         argv = render_command(
             self.config.command,
             trial.params,
@@ -168,7 +176,7 @@ class Agent:
             return "failed", f"exit code {proc.returncode}; output:\n{_tail(log_path)}"
         return status, note
 
-    def _watch(self, proc: subprocess.Popen[bytes], trial: TrialRow) -> tuple[str, str | None]:
+    def _watch(self, proc: subprocess.Popen[bytes], trial: Trial) -> tuple[str, str | None]:
         while True:
             try:
                 proc.wait(timeout=self.check_every)
@@ -181,14 +189,10 @@ class Agent:
                 self._terminate(proc)
                 return verdict
 
-    def _verdict(self, trial: TrialRow) -> tuple[str, str] | None:
+    def _verdict(self, trial: Trial) -> tuple[str, str] | None:
         """``("killed", why)`` when the sweep was cancelled, ``("stopped", why)`` when Hyperband
         stops the running trial, else None."""
-        sweep = get_sweep(self.store, self.sweep.id)
-        if sweep.state == "cancelled":
-            return "killed", "the sweep was cancelled"
-        reason = trials_to_stop(self.store, sweep).get(trial.run_id)
-        return None if reason is None else ("stopped", reason)
+        return self.source.verdict(trial.run_id)
 
     def _terminate(self, proc: subprocess.Popen[bytes]) -> None:
         """SIGTERM to the trial's process group, SIGKILL after the grace period."""
@@ -203,7 +207,7 @@ class Agent:
 
     # ---- a trial in this process --------------------------------------------------------
 
-    def _run_in_process(self, trial: TrialRow) -> tuple[str, str | None]:
+    def _run_in_process(self, trial: Trial) -> tuple[str, str | None]:
         """Call the function; once the monitor has told its run to stop, the trial is stopped
         (or killed) whatever the function does next, and its open run ends with exit code 143."""
         from cairn.sdk import session
@@ -244,8 +248,8 @@ class Agent:
             status = ("failed", "the function did not call cairn.init(), so no run was recorded")
         return status
 
-    def _run_exists(self, trial: TrialRow) -> bool:
-        return bool(self.store.runs(ids=[trial.run_id]))
+    def _run_exists(self, trial: Trial) -> bool:
+        return self.source.has_run(trial.run_id)
 
 
 class _Monitor(threading.Thread):
@@ -253,7 +257,7 @@ class _Monitor(threading.Thread):
     agent would stop the trial; if so, tells the trial's run (once it has started), whose next
     ``log()`` raises ``TrialStopped``."""
 
-    def __init__(self, agent: Agent, trial: TrialRow) -> None:
+    def __init__(self, agent: Agent, trial: Trial) -> None:
         super().__init__(name=f"cairn-sweep-trial-{trial.number}", daemon=True)
         self.agent = agent
         self.trial = trial

@@ -102,6 +102,8 @@ ACCESS: dict[str, Need] = {
     "GET /projects/{project}/sweeps/{sweep_id}/runs": Need.VIEWER,
     "POST /projects/{project}/sweeps/{sweep_id}/state": Need.EDITOR,
     "POST /projects/{project}/sweeps/{sweep_id}/claim": Need.EDITOR,
+    "POST /projects/{project}/sweeps/{sweep_id}/trials/{number}/end": Need.EDITOR,
+    "GET /projects/{project}/sweeps/{sweep_id}/verdict/{run_id}": Need.VIEWER,
     # artifacts
     "GET /projects/{project}/artifacts": Need.VIEWER,
     "GET /projects/{project}/artifacts/{name}/versions": Need.VIEWER,

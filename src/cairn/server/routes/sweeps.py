@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from cairn.errors import SweepNotFoundError
@@ -235,3 +235,55 @@ def claim(project: str, sweep_id: str, body: ClaimRequest, store: StoreDep) -> d
         else {"number": trial.number, "run_id": trial.run_id, "params": trial.params},
         "state": got.state,
     }
+
+
+class TrialEnd(RequestBody):
+    status: Literal["finished", "failed", "stopped", "killed"]
+    note: str | None = Field(default=None, max_length=100_000)
+
+
+class Verdict(BaseModel):
+    verdict: Literal["killed", "stopped"] | None = Field(
+        description="None: the trial goes on; killed: the sweep was cancelled; stopped: "
+        "Hyperband stops it"
+    )
+    reason: str | None
+
+
+@router.post(
+    "/projects/{project}/sweeps/{sweep_id}/trials/{number}/end",
+    status_code=204,
+    response_class=Response,
+    responses=NOT_FOUND,
+)
+def end(project: str, sweep_id: str, number: int, body: TrialEnd, store: StoreDep) -> Response:
+    """Record how a claimed trial ended (an agent on another machine reports it)."""
+    from cairn.store.sweeps import end_trial
+
+    _sweep(project, sweep_id, store)
+    if not any(t.number == number for t in list_trials(store, sweep_id)):
+        raise HTTPException(404, f"sweep {sweep_id} has no trial {number}")
+    end_trial(store, sweep_id, number, body.status, body.note)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/projects/{project}/sweeps/{sweep_id}/verdict/{run_id}",
+    response_model=Verdict,
+    responses=NOT_FOUND,
+)
+def verdict(project: str, sweep_id: str, run_id: str, store: StoreDep) -> dict[str, Any]:
+    """Whether the running trial of ``run_id`` should stop: the sweep was cancelled, or
+    Hyperband's rule stops it now (agents ask every few seconds)."""
+    from cairn.sweeps.source import sweep_verdict
+
+    _sweep(project, sweep_id, store)
+    found = sweep_verdict(store, sweep_id, run_id)
+    return (
+        {"verdict": None, "reason": None}
+        if found is None
+        else {
+            "verdict": found[0],
+            "reason": found[1],
+        }
+    )
