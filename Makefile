@@ -82,7 +82,7 @@ test: lint typecheck web-check web chromium postgresql mlflow-venv
 bench-peers: $(STAMP) $(PEERS_STAMP)
 	$(PY) benchmarks/bench_peers.py $(PEERS_VENV)/bin/python
 
-bench: $(STAMP) web chromium
+bench: $(STAMP) web chromium postgresql
 	$(PY) benchmarks/bench_logging.py
 	$(PY) benchmarks/bench_startup.py
 	$(PY) benchmarks/bench_kill.py
@@ -95,6 +95,7 @@ bench: $(STAMP) web chromium
 	$(PY) benchmarks/bench_value_panels.py
 	$(PY) benchmarks/bench_compat.py
 	$(PY) benchmarks/bench_sweeps.py
+	$(PY) benchmarks/bench_server.py
 	$(PY) benchmarks/bench_importance.py
 	$(PY) benchmarks/bench_artifacts.py
 	$(PY) benchmarks/bench_watch.py

@@ -1,0 +1,259 @@
+"""The team server under load: CLIENTS training processes each log STEPS steps x 10 random float
+scalars to one ``cairn server`` over HTTP at once (the real SDK, its HTTP sink), on SQLite and
+on PostgreSQL (a throw-away cluster, as the tests start it), the clients and the server sharing
+this machine's cores.
+
+Measured: ingest in points/s end to end (from the clients' start until the last finish() has
+everything on the server), each batch's latency as the clients saw it (p50, p99; a batch is up to
+5,000 steps), log() per call in the clients while they shipped, the server's CPU (cores used,
+over all its processes) and peak RSS. Checked: every run's last seq on the server.
+
+Prints a table and asserts nothing. Usage: python benchmarks/bench_server.py [CLIENTS STEPS]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fakes.server import serve_command  # noqa: E402
+
+from cairn.store.blobs import BlobStore  # noqa: E402
+from cairn.store.store import Store  # noqa: E402
+
+CLIENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 32
+STEPS = int(sys.argv[2]) if len(sys.argv) > 2 else 50_000
+KEYS = 10
+QUIET = {
+    "CAIRN_CAPTURE_GIT": "0",
+    "CAIRN_SAVE_CODE": "0",
+    "CAIRN_CAPTURE_ENV": "0",
+    "CAIRN_CAPTURE_CONSOLE": "0",
+    "CAIRN_SYSTEM_METRICS": "0",
+    "CAIRN_FINISH_TIMEOUT": "1200",
+}
+
+CLIENT = """
+import json, random, sys, time
+import cairn
+steps, keys = int(sys.argv[1]), int(sys.argv[2])
+rng = random.Random(0)
+rows = [{f"k{j}": rng.random() for j in range(keys)} for _ in range(1000)]
+run = cairn.init(project="load")
+started = time.perf_counter()
+for i in range(steps):
+    run.log(rows[i % 1000])
+logged = time.perf_counter() - started
+sink = run._syncer.sink if run._syncer is not None else None
+run.finish(quiet=True)
+print(json.dumps({"id": run.id, "log_us": logged / steps * 1e6, "done": time.time(),
+                  "batches": list(sink.timings) if sink is not None else []}))
+"""
+
+
+def server_processes(pid: int) -> list[psutil.Process]:
+    root = psutil.Process(pid)
+    return [root, *root.children(recursive=True)]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds the server and its worker processes have used so far."""
+    total = 0.0
+    for proc in server_processes(pid):
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def watch_rss(pid: int, stop: threading.Event, out: dict[str, float]) -> None:
+    """The peak RSS of the server and its workers, sampled every 0.25 s until ``stop``."""
+    peak = 0
+    while not stop.wait(0.25):
+        rss = 0
+        for proc in server_processes(pid):
+            try:
+                rss += proc.memory_info().rss
+            except psutil.NoSuchProcess:
+                continue
+        peak = max(peak, rss)
+    out["rss"] = peak
+
+
+def run_clients(tmp: Path, env: dict[str, str]) -> tuple[float, list[dict[str, Any]]]:
+    """Start CLIENTS training processes at once, each in a folder of its own; their reports."""
+    script = tmp / "client.py"
+    script.write_text(CLIENT)
+    started = time.time()
+    clients = []
+    for i in range(CLIENTS):
+        folder = tmp / f"client{i}"
+        folder.mkdir()
+        clients.append(
+            subprocess.Popen(
+                [sys.executable, str(script), str(STEPS), str(KEYS)],
+                cwd=folder,
+                env={**env, "CAIRN_DIR": str(folder / ".cairn")},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+    results = []
+    for proc in clients:
+        out, err = proc.communicate(timeout=3600)
+        if proc.returncode != 0:
+            raise SystemExit(f"a client failed:\n{err}")
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return started, results
+
+
+def without_server(kind: str, tmp: Path) -> dict[str, float]:
+    """The same clients with no server to reach: offline (the journal only, the baseline of
+    log()), or logging to a server that accepts connections and never answers."""
+    env = {**os.environ, **QUIET}
+    if kind == "offline":
+        env["CAIRN_MODE"] = "offline"
+        started, results = run_clients(tmp, env)
+    else:
+        hanging = socket.socket()
+        hanging.bind(("127.0.0.1", 0))
+        hanging.listen(1024)  # connections queue; no request is ever read
+        env.update(
+            CAIRN_URL=f"http://127.0.0.1:{hanging.getsockname()[1]}",
+            CAIRN_API_KEY="cairn_" + "x" * 43,
+            CAIRN_FINISH_TIMEOUT="2",
+        )
+        try:
+            started, results = run_clients(tmp, env)
+        finally:
+            hanging.close()
+    wall = max(r["done"] for r in results) - started
+    return {
+        "points_s": CLIENTS * STEPS * KEYS / wall,
+        "steps_s": CLIENTS * STEPS / wall,
+        "wall": wall,
+        "log_us": statistics.median(r["log_us"] for r in results),
+    }
+
+
+def one(backend: str, tmp: Path) -> dict[str, float]:
+    cairn = [sys.executable, "-m", "cairn"]
+    env = dict(os.environ)
+    if backend == "sqlite":
+        shared = tmp / "shared"
+        shared.mkdir()
+        db, blobs = f"sqlite:///{shared / 'cairn.db'}", str(shared / "blobs")
+    else:
+        from tests.fakes import postgres as cluster
+        from tests.fakes import s3 as moto
+
+        pg = cluster.start()
+        s3 = moto.start()
+        env.update(s3.environment)
+        os.environ.update(s3.environment)
+        from sqlalchemy import create_engine, text
+
+        admin = create_engine(pg.url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text('CREATE DATABASE "cairn_bench"'))
+        admin.dispose()
+        db = pg.database_url("cairn_bench")
+        s3.make_bucket("bench")
+        blobs = "s3://bench/blobs"
+    try:
+        subprocess.run(
+            [*cairn, "db", "upgrade", "--db", db], check=True, env=env, capture_output=True
+        )
+        subprocess.run(
+            [*cairn, "admin", "user", "create", "load", "--db", db],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+        key = subprocess.run(
+            [*cairn, "admin", "key", "create", "load", "--db", db],
+            check=True,
+            env=env,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        server_env = {**env, "CAIRN_DB": db, "CAIRN_BLOBS": blobs}
+        with serve_command(["server", "--workers", "2"], env=server_env, timeout=60) as server:
+            stop, usage = threading.Event(), {}
+            pid = server.process.pid
+            watcher = threading.Thread(target=watch_rss, args=(pid, stop, usage))
+            watcher.start()
+            cpu_before = cpu_seconds(pid)
+            client_env = {**env, **QUIET, "CAIRN_URL": server.url, "CAIRN_API_KEY": key}
+            started, results = run_clients(tmp, client_env)
+            usage["cpu"] = cpu_seconds(pid) - cpu_before
+            stop.set()
+            watcher.join()
+        wall = max(r["done"] for r in results) - started
+        store = Store(db, BlobStore(blobs), migrate=False)
+        complete = sum(store.last_seq(r["id"]) > STEPS for r in results)
+        store.close()
+        batches = sorted(b for r in results for b in r["batches"])
+        return {
+            "points_s": CLIENTS * STEPS * KEYS / wall,
+            "steps_s": CLIENTS * STEPS / wall,
+            "wall": wall,
+            "p50": statistics.median(batches) * 1000,
+            "p99": batches[int(len(batches) * 0.99)] * 1000,
+            "log_us": statistics.median(r["log_us"] for r in results),
+            "cores": usage["cpu"] / wall,
+            "rss": usage["rss"] / 2**20,
+            "complete": complete,
+        }
+    finally:
+        if backend != "sqlite":
+            s3.stop()
+            pg.stop()
+
+
+def main() -> None:
+    print(
+        f"cairn server under load: {CLIENTS} client processes x {STEPS:,} steps x {KEYS} scalars, "
+        f"{os.cpu_count()} cores shared by clients and server, --workers 2"
+    )
+    header = (
+        f"{'store':<24}{'points/s':>12}{'steps/s':>10}{'wall s':>8}{'batch p50 ms':>14}"
+        f"{'p99 ms':>9}{'log() us':>10}{'server cores':>14}{'server RSS MB':>15}{'runs whole':>12}"
+    )
+    print(header)
+    for backend, label in (("sqlite", "SQLite + folder"), ("postgresql", "PostgreSQL + S3 (moto)")):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = one(backend, Path(tmp))
+        print(
+            f"{label:<24}{r['points_s']:>12,.0f}{r['steps_s']:>10,.0f}{r['wall']:>8.1f}"
+            f"{r['p50']:>14.1f}{r['p99']:>9.1f}{r['log_us']:>10.2f}{r['cores']:>14.2f}"
+            f"{r['rss']:>15.0f}{int(r['complete']):>9}/{CLIENTS}"
+        )
+    for kind, label in (("offline", "no server (offline)"), ("hanging", "a server that hangs")):
+        with tempfile.TemporaryDirectory() as tmp:
+            r = without_server(kind, Path(tmp))
+        print(
+            f"{label:<24}{r['points_s']:>12,.0f}{r['steps_s']:>10,.0f}{r['wall']:>8.1f}"
+            f"{'-':>14}{'-':>9}{r['log_us']:>10.2f}{'-':>14}{'-':>15}{'journal':>12}"
+        )
+
+
+if __name__ == "__main__":
+    main()
