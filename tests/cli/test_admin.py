@@ -92,3 +92,34 @@ def test_the_local_store_has_accounts_too(store_dir: Any) -> None:
     result = CliRunner().invoke(cli, ["admin", "user", "create", "solo"])
     assert result.exit_code == 0, result.output
     assert "solo" in CliRunner().invoke(cli, ["admin", "user", "ls"]).output
+
+
+def test_teams_give_their_members_a_role(database: str) -> None:
+    runner = CliRunner()
+    for args in (
+        ["user", "create", "ann"],
+        ["user", "create", "bob"],
+        ["team", "create", "vision-lab"],
+        ["team", "add", "vision-lab", "ann", "bob"],
+        ["team", "grant", "vision-lab", "segmentation", "editor"],
+        ["user", "grant", "bob", "segmentation", "admin"],
+        ["project", "visibility", "segmentation", "public"],
+    ):
+        done = runner.invoke(cli, ["admin", *args])
+        assert done.exit_code == 0, done.output
+    listed = runner.invoke(cli, ["admin", "team", "ls"]).output
+    assert "vision-lab\tann, bob\tsegmentation:editor" in listed
+    store = _store(database)
+    try:
+        from cairn.store.accounts import role_on
+
+        assert role_on(store, get_user(store, "ann"), "segmentation") == "editor"
+        assert role_on(store, get_user(store, "bob"), "segmentation") == "admin"  # the highest
+        assert runner.invoke(cli, ["admin", "team", "remove", "vision-lab", "ann"]).exit_code == 0
+        assert role_on(store, get_user(store, "ann"), "segmentation") == "viewer"  # public
+    finally:
+        store.close()
+    again = runner.invoke(cli, ["admin", "team", "create", "vision-lab"])
+    assert again.exit_code == 1 and "already" in again.output
+    missing = runner.invoke(cli, ["admin", "team", "add", "nobody-team", "ann"])
+    assert missing.exit_code == 1 and "no team named 'nobody-team'" in missing.output

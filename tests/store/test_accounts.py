@@ -12,6 +12,7 @@ from cairn.store.accounts import (
     TOUCH_EVERY,
     add_key,
     add_session,
+    create_team,
     create_user,
     end_session,
     end_sessions,
@@ -25,8 +26,10 @@ from cairn.store.accounts import (
     revoke_key,
     role_on,
     roles,
+    set_member,
     set_password_hash,
     set_role,
+    set_team_role,
     set_visibility,
     user_of_key,
 )
@@ -146,3 +149,29 @@ def test_failed_logins_are_counted_by_name_and_address(store: Store) -> None:
     assert failed_logins(store, name="ann", address="10.0.0.1", since=time.time() + 1) == (0, 0)
     record_failed_login(store, "x" * 500, "y" * 500)  # cut to the columns, on PostgreSQL too
     assert failed_logins(store, name="x" * 500, address="y" * 500, since=start - 1) == (1, 1)
+
+
+def test_a_team_role_is_every_members_role(store: Store) -> None:
+    ann = create_user(store, "ann")
+    bob = create_user(store, "bob")
+    create_team(store, "lab")
+    set_member(store, "lab", "ann", True)
+    set_team_role(store, "shared", "lab", "viewer")
+    assert role_on(store, ann, "shared") == "viewer"
+    assert role_on(store, bob, "shared") is None
+    assert readable_projects(store, ann) == {"shared"}
+    set_role(store, "shared", "ann", "editor")
+    assert role_on(store, ann, "shared") == "editor"  # the higher of hers and the team's
+    set_team_role(store, "shared", "lab", "admin")
+    assert role_on(store, ann, "shared") == "admin"
+    set_member(store, "lab", "ann", False)
+    assert role_on(store, ann, "shared") == "editor"
+    set_team_role(store, "shared", "lab", None)
+    set_member(store, "lab", "bob", True)
+    assert role_on(store, bob, "shared") is None
+    with pytest.raises(AccountError, match="not a role"):
+        set_team_role(store, "shared", "lab", "owner")
+    with pytest.raises(AccountError, match="no team named"):
+        set_member(store, "nope", "ann", True)
+    with pytest.raises(AccountError, match="not a team name"):
+        create_team(store, "<b>")

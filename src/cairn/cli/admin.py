@@ -34,6 +34,11 @@ def key() -> None:
 
 
 @admin.group()
+def team() -> None:
+    """Teams: a role given to a team on a project is every member's role there."""
+
+
+@admin.group()
 def project() -> None:
     """Projects: who besides their members may read them."""
 
@@ -103,6 +108,80 @@ def user_grant(name: str, project: str, role: str, url: str | None, dir: str | N
     with _accounts(url, dir) as store:
         set_role(store, project, name, None if role == "none" else role)
     click.echo(f"{name} on {project}: {role}")
+
+
+@team.command("create")
+@click.argument("name")
+@db_option
+@dir_option
+def team_create(name: str, url: str | None, dir: str | None) -> None:
+    """Create team NAME (empty: `cairn admin team add` puts users in)."""
+    from cairn.store.accounts import create_team
+
+    with _accounts(url, dir) as store:
+        create_team(store, name)
+    click.echo(f"team {name} created")
+
+
+@team.command("add")
+@click.argument("team_name", metavar="TEAM")
+@click.argument("users", metavar="USER...", nargs=-1, required=True)
+@db_option
+@dir_option
+def team_add(team_name: str, users: tuple[str, ...], url: str | None, dir: str | None) -> None:
+    """Put USERs in TEAM."""
+    from cairn.store.accounts import set_member
+
+    with _accounts(url, dir) as store:
+        for name in users:
+            set_member(store, team_name, name, True)
+    click.echo(f"{', '.join(users)} in team {team_name}")
+
+
+@team.command("remove")
+@click.argument("team_name", metavar="TEAM")
+@click.argument("users", metavar="USER...", nargs=-1, required=True)
+@db_option
+@dir_option
+def team_remove(team_name: str, users: tuple[str, ...], url: str | None, dir: str | None) -> None:
+    """Take USERs out of TEAM: its roles stop applying to them at once."""
+    from cairn.store.accounts import set_member
+
+    with _accounts(url, dir) as store:
+        for name in users:
+            set_member(store, team_name, name, False)
+    click.echo(f"{', '.join(users)} out of team {team_name}")
+
+
+@team.command("grant")
+@click.argument("team_name", metavar="TEAM")
+@click.argument("project_name", metavar="PROJECT")
+@click.argument("role", type=click.Choice(["viewer", "editor", "admin", "none"]))
+@db_option
+@dir_option
+def team_grant(
+    team_name: str, project_name: str, role: str, url: str | None, dir: str | None
+) -> None:
+    """Give every member of TEAM ROLE on PROJECT (none: take it away); a member's role is the
+    highest of their own and their teams'."""
+    from cairn.store.accounts import set_team_role
+
+    with _accounts(url, dir) as store:
+        set_team_role(store, project_name, team_name, None if role == "none" else role)
+    click.echo(f"team {team_name} on {project_name}: {role}")
+
+
+@team.command("ls")
+@db_option
+@dir_option
+def team_ls(url: str | None, dir: str | None) -> None:
+    """List teams: name, members, roles on projects."""
+    from cairn.store.accounts import list_teams
+
+    with _accounts(url, dir) as store:
+        for t in list_teams(store):
+            grants = ", ".join(f"{p}:{r}" for p, r in sorted(t.roles.items())) or "-"
+            click.echo(f"{t.name}\t{', '.join(t.members) or '-'}\t{grants}")
 
 
 @project.command("visibility")

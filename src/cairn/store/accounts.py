@@ -20,6 +20,9 @@ from cairn.store.schema import (
     project_roles,
     projects,
     sessions,
+    team_members,
+    team_roles,
+    teams,
     users,
 )
 from cairn.store.store import Store
@@ -180,9 +183,9 @@ def roles(store: Store, user: str) -> dict[str, str]:
 
 
 def role_on(store: Store, user: User | None, project: str) -> str | None:
-    """What ``user`` (None: anonymous) may do on ``project``: its role, ``viewer`` on a public
-    project, ``admin`` for a server admin; None when the project is hidden from them (or
-    missing)."""
+    """What ``user`` (None: anonymous) may do on ``project``: the highest of their own role and
+    their teams' roles, at least ``viewer`` on a public project, ``admin`` for a server admin;
+    None when the project is hidden from them (or missing)."""
     if user is not None and user.is_admin:
         return "admin"
     with store._read() as conn:
@@ -191,16 +194,21 @@ def role_on(store: Store, user: User | None, project: str) -> str | None:
         ).first()
         if row is None:
             return None
-        role = None
+        found: list[str] = []
         if user is not None:
-            role = conn.execute(
+            found += conn.execute(
                 select(project_roles.c.role).where(
                     (project_roles.c.project_id == row.id) & (project_roles.c.user_id == user.id)
                 )
-            ).scalar()
-    if role is None and row.visibility == "public":
-        return "viewer"
-    return role
+            ).scalars()
+            found += conn.execute(
+                select(team_roles.c.role)
+                .join(team_members, team_members.c.team_id == team_roles.c.team_id)
+                .where((team_roles.c.project_id == row.id) & (team_members.c.user_id == user.id))
+            ).scalars()
+    if row.visibility == "public":
+        found.append("viewer")
+    return max(found, key=ROLES.index) if found else None
 
 
 def readable_projects(store: Store, user: User | None) -> set[str] | None:
@@ -218,6 +226,14 @@ def readable_projects(store: Store, user: User | None) -> set[str] | None:
                     .where(project_roles.c.user_id == user.id)
                 ).scalars()
             )
+            names.update(
+                conn.execute(
+                    select(projects.c.name)
+                    .join(team_roles, team_roles.c.project_id == projects.c.id)
+                    .join(team_members, team_members.c.team_id == team_roles.c.team_id)
+                    .where(team_members.c.user_id == user.id)
+                ).scalars()
+            )
     return names
 
 
@@ -232,6 +248,88 @@ def set_visibility(store: Store, project: str, visibility: str) -> None:
         conn.execute(
             update(projects).where(projects.c.id == project_id).values(visibility=visibility)
         )
+
+
+# ---- teams ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Team:
+    name: str
+    members: list[str]
+    roles: dict[str, str]
+    """``{project: role}`` given to the team."""
+
+
+def create_team(store: Store, name: str) -> None:
+    """A new, empty team. ``name``: as a user name."""
+    if not _NAME.match(name):
+        raise AccountError(
+            f"{name!r} is not a team name: use letters, digits, '.', '_' and '-' (at most 64)"
+        )
+    try:
+        with store._write() as conn:
+            conn.execute(insert(teams).values(name=name, created_at=time.time()))
+    except IntegrityError:
+        raise AccountError(f"there is a team named {name!r} already") from None
+
+
+def list_teams(store: Store) -> list[Team]:
+    with store._read() as conn:
+        rows = conn.execute(select(teams.c.id, teams.c.name).order_by(teams.c.name)).all()
+        out = []
+        for row in rows:
+            members = conn.execute(
+                select(users.c.name)
+                .join(team_members, team_members.c.user_id == users.c.id)
+                .where(team_members.c.team_id == row.id)
+                .order_by(users.c.name)
+            ).scalars()
+            grants = conn.execute(
+                select(projects.c.name, team_roles.c.role)
+                .join(team_roles, team_roles.c.project_id == projects.c.id)
+                .where(team_roles.c.team_id == row.id)
+            ).all()
+            out.append(Team(row.name, list(members), {g.name: g.role for g in grants}))
+    return out
+
+
+def set_member(store: Store, team: str, user: str, member: bool) -> None:
+    """Put ``user`` in ``team`` (``member=True``) or take them out."""
+    team_id = _team_id(store, team)
+    owner = get_user(store, user)
+    where = (team_members.c.team_id == team_id) & (team_members.c.user_id == owner.id)
+    with store._write() as conn:
+        conn.execute(delete(team_members).where(where))
+        if member:
+            conn.execute(insert(team_members).values(team_id=team_id, user_id=owner.id))
+
+
+def set_team_role(store: Store, project: str, team: str, role: str | None) -> None:
+    """Give every member of ``team`` ``role`` on ``project`` (created when missing); None takes
+    it away."""
+    if role is not None and role not in ROLES:
+        raise AccountError(f"{role!r} is not a role: use one of {', '.join(ROLES)}")
+    team_id = _team_id(store, team)
+    with store._write() as conn:
+        project_id = ensure_project(conn, project, time.time())
+        conn.execute(
+            delete(team_roles).where(
+                (team_roles.c.project_id == project_id) & (team_roles.c.team_id == team_id)
+            )
+        )
+        if role is not None:
+            conn.execute(
+                insert(team_roles).values(project_id=project_id, team_id=team_id, role=role)
+            )
+
+
+def _team_id(store: Store, name: str) -> int:
+    with store._read() as conn:
+        found = conn.execute(select(teams.c.id).where(teams.c.name == name)).scalar()
+    if found is None:
+        raise AccountError(f"no team named {name!r}: `cairn admin team ls` lists them")
+    return int(found)
 
 
 # ---- browser sessions and login attempts -----------------------------------------------------

@@ -336,3 +336,52 @@ login_attempts = Table(  # failed logins, for rate limiting across server proces
     Index("ix_login_attempts_name_at", "name", "at"),
     Index("ix_login_attempts_address_at", "address", "at"),
 )
+
+# ---- teams (migration 0010): a role given to a team is every member's role ----
+
+teams = Table(
+    "teams",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+)
+
+team_members = Table(
+    "team_members",
+    metadata,
+    Column(
+        "team_id",
+        Integer,
+        ForeignKey("teams.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column(
+        "user_id",
+        Integer,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+)
+
+team_roles = Table(
+    "team_roles",
+    metadata,
+    Column(
+        "project_id",
+        Integer,
+        ForeignKey("projects.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column(
+        "team_id",
+        Integer,
+        ForeignKey("teams.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("role", String(16), nullable=False),  # viewer | editor | admin
+)

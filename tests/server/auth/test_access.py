@@ -1,7 +1,8 @@
 """Every route of the OpenAPI spec, called through a real ``cairn server`` by six callers.
 
-The callers: nobody (no key), a server admin, and on project ``p`` a viewer, an editor and an
-admin, plus the admin of another project ``q``. ``EXPECTED`` says what each route needs; a route
+The callers: nobody (no key), a server admin, and on project ``p`` a viewer, an editor, an
+editor through a team ("teamed") and an admin, plus the admin of another project ``q``.
+``EXPECTED`` says what each route needs; a route
 of the spec without an entry fails the test, so a new route cannot ship unchecked.
 
 What each need means for each caller:
@@ -13,6 +14,8 @@ What each need means for each caller:
 | read | 401 | 404 | ok | ok | ok | ok |
 | write | 401 | 404 | 403 | ok | ok | ok |
 | manage | 401 | 404 | 403 | 403 | ok | ok |
+
+("teamed" is answered as the editor is.)
 
 "ok" is any answer that shows the caller got past the check: under 500, neither 401 nor 403,
 and not the 404 that hides a project. A route a caller may use is also called with a body the
@@ -38,7 +41,7 @@ from cairn.store.store import Store
 from cairn.sweeps.controller import new_sweep
 
 OPEN, SIGNED_IN, READ, WRITE, MANAGE = "open", "signed in", "read", "write", "manage"
-CALLERS = ("nobody", "other", "viewer", "editor", "admin", "root")
+CALLERS = ("nobody", "other", "viewer", "editor", "teamed", "admin", "root")
 """In the order the walk calls them: the ones refused first, so deletions come last."""
 
 EXPECTED: dict[str, str] = {
@@ -100,7 +103,7 @@ REFUSED = {
     SIGNED_IN: {"nobody": 401},
     READ: {"nobody": 401, "other": 404},
     WRITE: {"nobody": 401, "other": 404, "viewer": 403},
-    MANAGE: {"nobody": 401, "other": 404, "viewer": 403, "editor": 403},
+    MANAGE: {"nobody": 401, "other": 404, "viewer": 403, "editor": 403, "teamed": 403},
 }
 
 
@@ -159,13 +162,23 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     def admin(*args: str, stdin: str | None = None) -> str:
         return cairn_cli("admin", *args, "--dir", str(store_dir), stdin=stdin)
 
-    users = {"root": None, "viewer": "viewer", "editor": "editor", "admin": "admin", "other": None}
+    users = {
+        "root": None,
+        "viewer": "viewer",
+        "editor": "editor",
+        "admin": "admin",
+        "other": None,
+        "teamed": None,
+    }
     for user in users:
         admin("user", "create", user, *(["--admin"] if user == "root" else []))
     for user, role in users.items():
         if role is not None:
             admin("user", "grant", user, "p", role)
     admin("user", "grant", "other", "q", "admin")
+    admin("team", "create", "lab")
+    admin("team", "add", "lab", "teamed")
+    admin("team", "grant", "lab", "p", "editor")
     admin("user", "password", "viewer", stdin="a good long password\n")
     keys: dict[str, dict[str, str]] = {"nobody": {}}
     for user in users:
@@ -295,14 +308,7 @@ def test_a_revoked_or_forged_key_is_refused(deployment: Deployment, tmp_path: Pa
 
 def test_mlflow_endpoints_are_for_server_admins(deployment: Deployment) -> None:
     url = f"{deployment.url}/api/2.0/mlflow/experiments/search"
-    expected = {
-        "nobody": 401,
-        "other": 403,
-        "viewer": 403,
-        "editor": 403,
-        "admin": 403,
-        "root": 200,
-    }
+    expected = {caller: 403 for caller in CALLERS} | {"nobody": 401, "root": 200}
     got = {
         caller: httpx.post(url, json={}, headers=deployment.keys[caller]).status_code
         for caller in CALLERS
