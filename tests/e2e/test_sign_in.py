@@ -3,13 +3,13 @@ the user may see, an edit saved with the session (its CSRF token), signing out."
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.fakes.commands import cairn
 from tests.fakes.runs import make_run
 from tests.fakes.server import Server, serve_command
 
@@ -18,24 +18,14 @@ expect = pytest.importorskip("playwright.sync_api").expect
 PASSWORD = "correct horse battery"
 
 
-def admin(store_dir: Path, *args: str, stdin: str | None = None) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "cairn", "admin", *args, "--dir", str(store_dir)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-
-
 @pytest.fixture(scope="module")
 def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
     store_dir = tmp_path_factory.mktemp("sign-in") / ".cairn"
     run_id = make_run(store_dir, "vision", name="resnet").id
     make_run(store_dir, "secret-project")
-    admin(store_dir, "user", "create", "ann", "--password-stdin", stdin=PASSWORD + "\n")
-    admin(store_dir, "user", "grant", "ann", "vision", "editor")
+    dir_ = ("--dir", str(store_dir))
+    cairn("admin", "user", "create", "ann", "--password-stdin", *dir_, stdin=PASSWORD + "\n")
+    cairn("admin", "user", "grant", "ann", "vision", "editor", *dir_)
     command = ["server", "--db", str(store_dir / "cairn.db"), "--blobs", str(store_dir / "blobs")]
     with serve_command(command) as server:
         yield server, run_id
@@ -78,3 +68,23 @@ def test_signed_out_readers_see_only_public_projects(page: Any, team: tuple[Serv
     page.get_by_test_id("browse-public").click()
     expect(page.get_by_test_id("sign-in")).to_be_visible()
     expect(page.get_by_test_id("project-row")).to_have_count(0)
+
+
+def test_the_setup_link_creates_the_first_admin(page: Any, tmp_path: Path) -> None:
+    store_dir = tmp_path / "fresh"
+    store_dir.mkdir()
+    cairn("db", "upgrade", "--db", f"sqlite:///{store_dir / 'cairn.db'}")
+    command = ["server", "--db", str(store_dir / "cairn.db"), "--blobs", str(store_dir / "blobs")]
+    with serve_command(command) as server:
+        found = re.search(r"(http://\S+/setup#token=\S+)", server.output())
+        assert found is not None, server.output()
+        page.goto(found.group(1))
+        expect(page.get_by_test_id("setup-page")).to_be_visible()
+        page.get_by_test_id("setup-name").fill("boss")
+        page.get_by_test_id("setup-password").fill("short")
+        page.get_by_test_id("setup-submit").click()
+        expect(page.get_by_test_id("setup-error")).to_contain_text("at least 10 characters")
+        page.get_by_test_id("setup-password").fill(PASSWORD)
+        page.get_by_test_id("setup-submit").click()
+        expect(page.get_by_test_id("signed-in-user")).to_have_text("boss")
+        assert "token" not in page.url

@@ -50,6 +50,7 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
     assert set(spec["paths"]) == {
         "/api/v1/health",
         "/api/v1/auth/login",
+        "/api/v1/auth/setup",
         "/api/v1/auth/logout",
         "/api/v1/auth/me",
         "/api/v1/projects",

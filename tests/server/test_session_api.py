@@ -3,14 +3,14 @@ them, signing out, failed logins rate-limited across requests, and no sign-in on
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from tests.fakes.commands import cairn
 from tests.fakes.runs import make_run
 from tests.fakes.server import Server, serve, serve_command
 
@@ -25,25 +25,14 @@ class Team:
     run_id: str
 
 
-def admin(store_dir: Path, *args: str, stdin: str | None = None) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "cairn", "admin", *args, "--dir", str(store_dir)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     store_dir = tmp_path_factory.mktemp("session") / ".cairn"
     run_id = make_run(store_dir, "p").id
     for name in ("ann", "bob", "cy"):
-        admin(store_dir, "user", "create", name, "--password-stdin", stdin=PASSWORD + "\n")
-        admin(store_dir, "user", "grant", name, "p", "editor")
+        dir_ = ("--dir", str(store_dir))
+        cairn("admin", "user", "create", name, "--password-stdin", *dir_, stdin=PASSWORD + "\n")
+        cairn("admin", "user", "grant", name, "p", "editor", *dir_)
     command = ["server", "--db", str(store_dir / "cairn.db"), "--blobs", str(store_dir / "blobs")]
     with serve_command(command) as server:
         yield Team(server.url, store_dir, server, run_id)
@@ -92,7 +81,8 @@ def test_signing_out_ends_the_session_everywhere(team: Team) -> None:
 
 def test_a_new_password_ends_the_sessions(team: Team) -> None:
     client = signed_in(team, "cy")
-    admin(team.store_dir, "user", "password", "cy", stdin=PASSWORD + "\n")
+    dir_ = ("--dir", str(team.store_dir))
+    cairn("admin", "user", "password", "cy", *dir_, stdin=PASSWORD + "\n")
     assert client.get("/projects/p/runs").status_code == 401
 
 
@@ -124,3 +114,28 @@ def test_cairn_ui_has_no_sign_in(tmp_path: Path) -> None:
         login = httpx.post(f"{server.url}/api/v1/auth/login", json={"name": "a", "password": "b"})
         assert login.status_code == 400 and "no accounts" in login.text
         assert httpx.get(f"{server.url}/api/v1/projects/p/runs").status_code == 200
+
+
+def test_the_setup_link_makes_the_first_admin_once(tmp_path: Path) -> None:
+    store_dir = tmp_path / "fresh"
+    store_dir.mkdir()
+    cairn("db", "upgrade", "--db", f"sqlite:///{store_dir / 'cairn.db'}")
+    command = ["server", "--db", str(store_dir / "cairn.db"), "--blobs", str(store_dir / "blobs")]
+    with serve_command(command) as server:
+        found = re.search(r"/setup#token=([A-Za-z0-9_-]+)", server.output())
+        assert found is not None, server.output()
+        url = f"{server.url}/api/v1/auth/setup"
+        body = {"token": found.group(1), "name": "boss", "password": PASSWORD}
+        forged = httpx.post(url, json={**body, "token": "guessed"})
+        assert forged.status_code == 403 and "not valid" in forged.text
+        short = httpx.post(url, json={**body, "password": "short"})
+        assert short.status_code == 400
+        client = httpx.Client(base_url=f"{server.url}/api/v1")
+        assert client.post("/auth/setup", json=body).status_code == 204
+        me = client.get("/auth/me").json()
+        assert me == {"accounts": True, "user": "boss", "is_admin": True}
+        again = httpx.post(url, json={**body, "name": "intruder"})
+        assert again.status_code == 403  # the link works once
+        assert found.group(1) not in server.output().replace(found.group(0), "")
+    with serve_command(command) as server:  # users exist now: no new link
+        assert "/setup#token=" not in server.output()

@@ -80,7 +80,7 @@ def test_an_empty_database_is_refused_until_cairn_db_upgrade(team_env: dict[str,
     assert upgraded.returncode == 0, upgraded.stderr
     assert cairn(team_env, "db", "current").stdout.count(SCHEMA_REVISION) >= 1
     with serve_command(["server"], env=team_env) as server:
-        assert "no users yet: create the first admin" in server.output()
+        assert "no users yet: open http" in server.output() and "/setup#token=" in server.output()
         assert httpx.get(f"{server.url}/api/v1/projects").json() == []
 
 

@@ -25,15 +25,22 @@ from cairn.sweeps.controller import new_sweep
 TRIALS = 16
 
 
-def test_eight_agents_on_two_machines_through_two_servers(
-    postgres: Postgres, s3: S3, tmp_path: Path
-) -> None:
+def deployment(postgres: Postgres, s3: S3) -> tuple[Store, dict[str, str], str]:
+    """A team database and bucket with a user "agent", editor of project "swept": its store,
+    the servers' environment, and the user's API key."""
     db, blobs = postgres.database(), s3.bucket()
     store = Store(db, BlobStore(blobs), migrate=False)
     create_user(store, "agent")
     made = new_key()
     add_key(store, "agent", name="agents", prefix=made.prefix, digest=made.digest)
     set_role(store, "swept", "agent", "editor")
+    return store, {**s3.environment, "CAIRN_DB": db, "CAIRN_BLOBS": blobs}, made.secret
+
+
+def test_eight_agents_on_two_machines_through_two_servers(
+    postgres: Postgres, s3: S3, tmp_path: Path
+) -> None:
+    store, env, key = deployment(postgres, s3)
     train = tmp_path / "train.py"
     train.write_text(TRAIN)
     config = {
@@ -44,7 +51,6 @@ def test_eight_agents_on_two_machines_through_two_servers(
         "parameters": {"x": {"min": 0.0, "max": 1.0}, "epochs": {"value": 2}},
     }
     sweep = new_sweep(store, config, "swept")
-    env = {**s3.environment, "CAIRN_DB": db, "CAIRN_BLOBS": blobs}
     with serve_command(["server"], env=env) as one, serve_command(["server"], env=env) as two:
         agents = []
         for i in range(8):
@@ -58,7 +64,7 @@ def test_eight_agents_on_two_machines_through_two_servers(
                     env={
                         **os.environ,
                         "CAIRN_URL": server.url,
-                        "CAIRN_API_KEY": made.secret,
+                        "CAIRN_API_KEY": key,
                         "CAIRN_DIR": str(machine / ".cairn"),
                         "CAIRN_CAPTURE_ENV": "0",
                     },
@@ -86,17 +92,11 @@ def test_eight_agents_on_two_machines_through_two_servers(
 def test_a_cancelled_sweep_kills_a_remote_agents_trial(
     postgres: Postgres, s3: S3, tmp_path: Path
 ) -> None:
-    db, blobs = postgres.database(), s3.bucket()
-    store = Store(db, BlobStore(blobs), migrate=False)
-    create_user(store, "agent")
-    made = new_key()
-    add_key(store, "agent", name="agents", prefix=made.prefix, digest=made.digest)
-    set_role(store, "swept", "agent", "editor")
+    store, env, key = deployment(postgres, s3)
     train = tmp_path / "train.py"
     train.write_text(TRAIN)
     config = {"program": str(train), "method": "random", "parameters": {"curve": {"value": "bad"}}}
     sweep = new_sweep(store, config, "swept")
-    env = {**s3.environment, "CAIRN_DB": db, "CAIRN_BLOBS": blobs}
     with serve_command(["server"], env=env) as server:
         agent = subprocess.Popen(
             [sys.executable, "-m", "cairn", "agent", f"swept/{sweep.id}", "--count", "1"],
@@ -104,7 +104,7 @@ def test_a_cancelled_sweep_kills_a_remote_agents_trial(
             env={
                 **os.environ,
                 "CAIRN_URL": server.url,
-                "CAIRN_API_KEY": made.secret,
+                "CAIRN_API_KEY": key,
                 "CAIRN_DIR": str(tmp_path / ".cairn"),
             },
             stdout=subprocess.PIPE,

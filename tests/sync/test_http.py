@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import msgspec
 import pytest
+from tests.fakes.commands import cairn
 from tests.fakes.journals import every_record, history_rows
 from tests.fakes.server import Server, free_port, serve_command
 
@@ -41,32 +42,6 @@ class Team:
         return httpx.get(f"{self.server.url}/api/v1{path}", headers=headers, timeout=30)
 
 
-def cairn(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "cairn", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
-
-
-def cairn_said(*args: str, env: dict[str, str]) -> str:
-    """What ``cairn *args`` printed on both streams (``cairn sync`` reports on stderr)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "cairn", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **env},
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout + done.stderr
-
-
 def server_command(store_dir: Path) -> list[str]:
     return ["server", "--db", str(store_dir / "cairn.db"), "--blobs", str(store_dir / "blobs")]
 
@@ -75,14 +50,12 @@ def server_command(store_dir: Path) -> list[str]:
 def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     store_dir = tmp_path_factory.mktemp("server") / "shared"
     store_dir.mkdir()
-    cairn("db", "upgrade", "--db", f"sqlite:///{store_dir / 'cairn.db'}")
+    db = ("--db", f"sqlite:///{store_dir / 'cairn.db'}")
+    cairn("db", "upgrade", *db)
     keys = {}
     for user in ("root", "ann", "vic"):
-        cairn("admin", "user", "create", user, *(["--admin"] if user == "root" else []),
-              "--db", f"sqlite:///{store_dir / 'cairn.db'}")  # fmt: skip
-        keys[user] = cairn(
-            "admin", "key", "create", user, "--db", f"sqlite:///{store_dir / 'cairn.db'}"
-        )
+        cairn("admin", "user", "create", user, *(["--admin"] if user == "root" else []), *db)
+        keys[user] = cairn("admin", "key", "create", user, *db).stdout.strip()
     with serve_command(server_command(store_dir)) as server:
         yield Team(server, store_dir, keys)
 
@@ -166,10 +139,10 @@ def test_a_dead_server_loses_nothing_and_cairn_sync_sends_the_rest(
     assert journal.is_file()
 
     up = {"CAIRN_URL": team.server.url, "CAIRN_API_KEY": team.keys["ann"]}
-    out = cairn_said("sync", "--all", "--dir", str(tmp_path / ".cairn"), env=up)
+    out = cairn("sync", "--all", "--dir", str(tmp_path / ".cairn"), env=up).stderr
     assert run_id in out
     assert history_count(team, "offline-first", run_id) == STEPS
-    again = cairn_said("sync", "--all", "--dir", str(tmp_path / ".cairn"), env=up)
+    again = cairn("sync", "--all", "--dir", str(tmp_path / ".cairn"), env=up).stderr
     assert "0 new of" in again  # a second sync sends nothing twice
     assert history_count(team, "offline-first", run_id) == STEPS
 
@@ -227,7 +200,9 @@ def test_what_the_server_refuses(team: Team) -> None:
 
 def test_cairn_login_saves_the_key_for_this_user_only(team: Team, tmp_path: Path) -> None:
     env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
-    out = cairn("login", team.server.url, "--key-stdin", stdin=team.keys["ann"] + "\n", env=env)
+    out = cairn(
+        "login", team.server.url, "--key-stdin", stdin=team.keys["ann"] + "\n", env=env
+    ).stdout
     assert "as ann" in out
     saved = tmp_path / "config" / "cairn" / "login.toml"
     assert saved.stat().st_mode & 0o777 == 0o600
@@ -242,5 +217,5 @@ def test_cairn_login_saves_the_key_for_this_user_only(team: Team, tmp_path: Path
     assert refused.returncode == 1 and "refused the key" in refused.stderr
     run_id, _, _ = train(tmp_path, env, "logged-in", steps=10)  # no CAIRN_URL: the saved login
     assert history_count(team, "logged-in", run_id) == 10
-    assert "forgot" in cairn("logout", env=env)
+    assert "forgot" in cairn("logout", env=env).stdout
     assert not saved.exists()

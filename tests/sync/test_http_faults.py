@@ -11,6 +11,7 @@ import textwrap
 import time
 from pathlib import Path
 
+from tests.fakes.commands import cairn
 from tests.fakes.server import free_port, serve_command
 
 from cairn.store.blobs import BlobStore
@@ -33,25 +34,13 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def cairn(*args: str, env: dict[str, str]) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "cairn", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **env},
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 def test_a_server_killed_ten_times_loses_and_doubles_nothing(tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()
     db = f"sqlite:///{shared / 'cairn.db'}"
-    cairn("db", "upgrade", "--db", db, env={})
-    cairn("admin", "user", "create", "ann", "--db", db, env={})
-    key = cairn("admin", "key", "create", "ann", "--db", db, env={}).strip()
+    cairn("db", "upgrade", "--db", db)
+    cairn("admin", "user", "create", "ann", "--db", db)
+    key = cairn("admin", "key", "create", "ann", "--db", db).stdout.strip()
     command = ["server", "--db", str(shared / "cairn.db"), "--blobs", str(shared / "blobs")]
     port = free_port()
     client_env = {

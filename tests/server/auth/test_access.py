@@ -25,8 +25,6 @@ route accepts, so most "ok"s are 2xx (checked for every GET of the server admin)
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +32,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.fakes import commands
 from tests.fakes.server import serve_command
 
 import cairn
@@ -41,12 +40,15 @@ from cairn.store.store import Store
 from cairn.sweeps.controller import new_sweep
 
 OPEN, SIGNED_IN, READ, WRITE, MANAGE = "open", "signed in", "read", "write", "manage"
+TOKEN = "token"
+"""Decided by a one-time token in the body, for every caller alike (the walk's is not valid)."""
 CALLERS = ("nobody", "other", "viewer", "editor", "teamed", "admin", "root")
 """In the order the walk calls them: the ones refused first, so deletions come last."""
 
 EXPECTED: dict[str, str] = {
     "GET /api/v1/health": OPEN,
     "POST /api/v1/auth/login": OPEN,
+    "POST /api/v1/auth/setup": TOKEN,
     "POST /api/v1/auth/logout": OPEN,
     "GET /api/v1/auth/me": OPEN,
     "GET /api/v1/projects": OPEN,
@@ -104,6 +106,7 @@ REFUSED = {
     READ: {"nobody": 401, "other": 404},
     WRITE: {"nobody": 401, "other": 404, "viewer": 403},
     MANAGE: {"nobody": 401, "other": 404, "viewer": 403, "editor": 403, "teamed": 403},
+    TOKEN: dict.fromkeys(CALLERS, 403),
 }
 
 
@@ -115,18 +118,6 @@ class Deployment:
     params: dict[str, str]
     """Path parameter → the value the walk uses (objects that exist in project p)."""
     bodies: dict[str, Any]
-
-
-def cairn_cli(*args: str, stdin: str | None = None) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "cairn", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +151,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         (digest,) = db.execute("SELECT blob FROM media WHERE blob IS NOT NULL").fetchone()
 
     def admin(*args: str, stdin: str | None = None) -> str:
-        return cairn_cli("admin", *args, "--dir", str(store_dir), stdin=stdin)
+        return commands.cairn("admin", *args, "--dir", str(store_dir), stdin=stdin).stdout.strip()
 
     users = {
         "root": None,
@@ -208,6 +199,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             },
             bodies={
                 "/auth/login": {"name": "viewer", "password": "a good long password"},
+                "/auth/setup": {"token": "guess", "name": "x", "password": "a good long password"},
                 "/runs/{run_id}": {"notes": "seen"},
                 "/runs/delete": {"ids": ["zzzzzzzz"]},
                 "/metric-keys": {"run_ids": [run.id]},
