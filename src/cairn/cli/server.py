@@ -69,7 +69,7 @@ def server(config: str | None, **flags: Any) -> None:
         built_web_app()
         store = open_team_store(settings)  # refuse a wrong schema before listening
         try:
-            has_users = bool(list_users(store))
+            setup_token = None if list_users(store) else _new_setup_token(store)
         finally:
             store.close()
     except (ConfigError, StoreError, ValueError) as exc:
@@ -80,10 +80,11 @@ def server(config: str | None, **flags: Any) -> None:
     url = f"http://{'[' + host + ']' if ':' in host else host}:{sock.getsockname()[1]}"
     click.echo(f"Cairn server: {url} ({settings.workers} worker(s))")
     click.echo(f"cairn: database {_shown(settings.db_url)}, blobs {settings.blobs}; Ctrl-C stops")
-    if not has_users:
+    if setup_token is not None:
         click.echo(
-            "cairn: no users yet: create the first admin with `cairn admin user create NAME "
-            "--admin --password-stdin` (the database in $CAIRN_DB)"
+            f"cairn: no users yet: open {url}/setup#token={setup_token} (through your public "
+            f"address behind a proxy) to create the first admin; the link works once, for "
+            f"{SETUP_HOURS} hours. Or: `cairn admin user create NAME --admin --password-stdin`"
         )
     sys.stdout.flush()  # scripts wait for the URL line: send it now
     uv_config = uvicorn.Config(
@@ -97,6 +98,23 @@ def server(config: str | None, **flags: Any) -> None:
         _run(uv_config, sock)
     finally:
         sock.close()
+
+
+SETUP_HOURS = 24
+
+
+def _new_setup_token(store: Any) -> str:
+    """A one-time token for the setup link; the store keeps its sha256 (a new start replaces
+    it, so only the link printed last works)."""
+    import secrets
+    import time
+
+    from cairn.server.auth.credentials import key_digest
+    from cairn.store.accounts import add_setup_token
+
+    token = secrets.token_urlsafe(32)
+    add_setup_token(store, key_digest(token), time.time() + SETUP_HOURS * 3600)
+    return token
 
 
 def _run(config: Any, sock: socket.socket) -> None:

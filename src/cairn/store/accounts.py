@@ -20,6 +20,7 @@ from cairn.store.schema import (
     project_roles,
     projects,
     sessions,
+    setup_tokens,
     team_members,
     team_roles,
     teams,
@@ -330,6 +331,36 @@ def _team_id(store: Store, name: str) -> int:
     if found is None:
         raise AccountError(f"no team named {name!r}: `cairn admin team ls` lists them")
     return int(found)
+
+
+# ---- the first admin ---------------------------------------------------------------------
+
+
+def add_setup_token(store: Store, digest: str, expires_at: float) -> None:
+    """Record the one setup token (by its digest), replacing any older one."""
+    with store._write() as conn:
+        conn.execute(delete(setup_tokens))
+        conn.execute(insert(setup_tokens).values(digest=digest, expires_at=expires_at))
+
+
+def create_first_admin(store: Store, digest: str, name: str, password_hash: str) -> User:
+    """Create the first user, a server admin, if the setup token is live and there is no user
+    yet; the token is used up. AccountError otherwise."""
+    with store._write() as conn:
+        # deleting it is the claim: of two requests at once, one deletes the row, one finds none
+        used = conn.execute(
+            delete(setup_tokens).where(
+                (setup_tokens.c.digest == digest) & (setup_tokens.c.expires_at > time.time())
+            )
+        ).rowcount
+        if used != 1:
+            raise AccountError(
+                "this setup link is not valid: it expired, was used, or was never made; "
+                "restart `cairn server` for a new one, or run `cairn admin user create`"
+            )
+        if conn.execute(select(func.count()).select_from(users)).scalar_one():
+            raise AccountError("this server has users already: sign in instead")
+    return create_user(store, name, password_hash=password_hash, is_admin=True)
 
 
 # ---- browser sessions and login attempts -----------------------------------------------------

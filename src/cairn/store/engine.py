@@ -20,7 +20,7 @@ from cairn.errors import StoreError
 from cairn.store import jsonsafe
 from cairn.store.regex import regex_search
 
-SCHEMA_REVISION = "0010"
+SCHEMA_REVISION = "0011"
 """The Alembic head this code expects; tests check it matches the migrations folder."""
 
 MIGRATIONS = Path(__file__).parent / "migrations"

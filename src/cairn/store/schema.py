@@ -385,3 +385,10 @@ team_roles = Table(
     ),
     Column("role", String(16), nullable=False),  # viewer | editor | admin
 )
+
+setup_tokens = Table(  # migration 0011: the first admin's one-time link (sha256 of the token)
+    "setup_tokens",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("expires_at", Float, nullable=False),
+)

@@ -79,6 +79,8 @@ export const api = {
   login: (name: string, password: string) =>
     request<undefined>("/auth/login", { method: "POST", body: JSON.stringify({ name, password }) }),
   logout: () => request<undefined>("/auth/logout", { method: "POST" }),
+  setup: (token: string, name: string, password: string) =>
+    request<undefined>("/auth/setup", { method: "POST", body: JSON.stringify({ token, name, password }) }),
   projects: () => request<Project[]>("/projects"),
   runs: (project: string, q: RunQuery = {}) => {
     const params = new URLSearchParams();

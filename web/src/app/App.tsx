@@ -1,11 +1,12 @@
 import { lazy, Suspense, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { Outlet, Route, Routes } from "react-router-dom";
+import { Outlet, Route, Routes, useMatch } from "react-router-dom";
 import { ComparePage } from "../features/compare/ComparePage";
 import { ProjectsPage } from "../features/projects/ProjectsPage";
 import { RunPage } from "../features/run/RunPage";
 import { WorkspacePage } from "../features/runs/WorkspacePage";
 import { LoginPage } from "../features/session/LoginPage";
+import { SetupPage } from "../features/session/SetupPage";
 import { meQuery } from "../features/session/queries";
 import { NotFound } from "./NotFound";
 import { TopBar } from "./TopBar";
@@ -22,13 +23,16 @@ function Shell() {
   const me = useQuery(meQuery);
   // On a team server, signed out: the sign-in page, unless the reader chose public projects only.
   const [browsePublic, setBrowsePublic] = useState(false);
-  const signIn = me.data?.accounts === true && me.data.user === null && !browsePublic;
+  const setup = useMatch("/setup") !== null;
+  const signIn = me.data?.accounts === true && me.data.user === null && !browsePublic && !setup;
   return (
     <div className="app">
-      <TopBar theme={theme} onToggleTheme={onToggle} me={signIn ? undefined : me.data} />
+      <TopBar theme={theme} onToggleTheme={onToggle} me={signIn || setup ? undefined : me.data} />
       <main className="app-main">
         {me.isPending ? (
           <div className="page-message muted">Loading…</div>
+        ) : setup ? (
+          <SetupPage />
         ) : signIn ? (
           <LoginPage onBrowsePublic={() => setBrowsePublic(true)} />
         ) : (

@@ -64,6 +64,7 @@ ACCESS: dict[str, Need] = {
     # the server and the caller
     "GET /health": Need.ANYONE,
     "POST /auth/login": Need.ANYONE,
+    "POST /auth/setup": Need.ANYONE,  # needs the one-time token, and a server without users
     "POST /auth/logout": Need.ANYONE,
     "GET /auth/me": Need.ANYONE,
     "GET /projects": Need.ANYONE,  # lists only the projects the caller may read

@@ -21,11 +21,14 @@ from pydantic import BaseModel, Field
 from cairn._version import __version__
 from cairn.errors import AccountError
 from cairn.server.auth.access import CSRF_COOKIE, SESSION_COOKIE, Caller
-from cairn.server.auth.credentials import check_password, key_digest
+from cairn.server.auth.credentials import check_password, hash_password, key_digest
 from cairn.server.deps import StoreDep
 from cairn.server.schemas import ApiError, RequestBody
+from cairn.store import Store
 from cairn.store.accounts import (
+    User,
     add_session,
+    create_first_admin,
     end_session,
     failed_logins,
     get_user,
@@ -103,6 +106,11 @@ def login(body: Login, request: Request, store: StoreDep) -> Response:
     if not check_password(user.password_hash if user else None, body.password) or user is None:
         record_failed_login(store, body.name, address)
         raise HTTPException(401, "wrong user name or password")
+    return _signed_in(request, store, user)
+
+
+def _signed_in(request: Request, store: Store, user: User) -> Response:
+    """A 204 that starts a browser session of ``user``: its cookies, its row in the store."""
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     expires = time.time() + SESSION_SECONDS
     add_session(store, user, digest=key_digest(token), csrf=csrf, expires_at=expires)
@@ -119,6 +127,34 @@ def login(body: Login, request: Request, store: StoreDep) -> Response:
             samesite="lax",
         )
     return response
+
+
+class Setup(RequestBody):
+    token: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+@router.post(
+    "/auth/setup",
+    status_code=204,
+    response_class=Response,
+    responses={400: {"model": ApiError}, 403: {"model": ApiError}},
+)
+def setup(body: Setup, request: Request, store: StoreDep) -> Response:
+    """Create the first user, a server admin, with the one-time token of the setup link
+    ``cairn server`` printed on a database without users; signs them in."""
+    if not request.app.state.auth:
+        raise HTTPException(400, "this server has no accounts (cairn ui): there is no setup")
+    try:
+        password_hash = hash_password(body.password)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    try:
+        user = create_first_admin(store, key_digest(body.token), body.name, password_hash)
+    except AccountError as exc:
+        raise HTTPException(403, str(exc)) from None
+    return _signed_in(request, store, user)
 
 
 @router.post("/auth/logout", status_code=204, response_class=Response)
