@@ -31,7 +31,9 @@ export function ProjectsPage() {
           <p className="muted">
             {me.user === null
               ? "Signed out, only public projects show: sign in to see yours."
-              : `${me.user} has no role on any project yet: a project admin grants one with cairn admin user grant ${me.user} PROJECT viewer.`}
+              : me.is_admin
+                ? `No project on this server yet: log a run to it from any machine with cairn login ${window.location.origin}, then cairn.init(project=...).`
+                : `${me.user} has no role on any project yet: a project admin grants one with cairn admin user grant ${me.user} PROJECT viewer.`}
           </p>
         </div>
       ) : list.length === 0 ? (
