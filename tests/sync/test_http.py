@@ -71,7 +71,7 @@ TRAIN = textwrap.dedent(
     run.log({"picture": cairn.Image(np.full((8, 8, 3), 200, dtype=np.uint8))})
     begun = time.perf_counter()
     run.finish()
-    print(run.id, per_log, time.perf_counter() - begun)
+    print(run.id, per_log, time.perf_counter() - begun, run.url)
     """
 )
 
@@ -90,7 +90,8 @@ def train(
         env={**os.environ, "CAIRN_DIR": str(tmp / ".cairn"), **env},
     )
     assert done.returncode == 0, done.stderr
-    run_id, per_log, finish = done.stdout.split()
+    run_id, per_log, finish, url = done.stdout.split()
+    assert url == f"{env.get('CAIRN_URL', url.split('/p/')[0])}/p/{project}/r/{run_id}"
     return run_id, float(per_log), float(finish)
 
 

@@ -12,9 +12,10 @@ UI_URL = "http://127.0.0.1:8080"
 """Where ``cairn ui`` serves by default; ``$CAIRN_UI_URL`` overrides it for run links."""
 
 
-def run_url(project: str, run_id: str) -> str:
-    """A run's page in the dashboard (``cairn ui``, at ``$CAIRN_UI_URL`` or UI_URL)."""
-    base = (os.environ.get("CAIRN_UI_URL") or UI_URL).rstrip("/")
+def run_url(project: str, run_id: str, server: str | None = None) -> str:
+    """A run's page in the dashboard: on the team ``server`` it logs to, else ``cairn ui``'s (at
+    ``$CAIRN_UI_URL`` or UI_URL)."""
+    base = (server or os.environ.get("CAIRN_UI_URL") or UI_URL).rstrip("/")
     return f"{base}/p/{quote(project, safe='')}/r/{quote(run_id, safe='')}"
 
 

@@ -110,11 +110,13 @@ class Run:
 
     @property
     def url(self) -> str | None:
-        """The run's page in the dashboard (``cairn ui``; ``$CAIRN_UI_URL`` says where it is
-        served, default http://127.0.0.1:8080). None for a disabled run, which is not kept."""
+        """The run's page in the dashboard: on the team server it logs to, else ``cairn ui``'s
+        (``$CAIRN_UI_URL`` says where that is served, default http://127.0.0.1:8080). None for
+        a disabled run, which is not kept."""
         if self.mode == "disabled":
             return None
-        return run_url(self.project, self.id)
+        login = getattr(getattr(self._syncer, "sink", None), "login", None)  # an HttpSink's
+        return run_url(self.project, self.id, login.url if login is not None else None)
 
     @property
     def step(self) -> int:
