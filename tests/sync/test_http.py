@@ -22,7 +22,7 @@ from tests.fakes.journals import every_record, history_rows
 from tests.fakes.server import Server, free_port, serve_command
 
 from cairn.errors import StoreGapError
-from cairn.login import Login
+from cairn.server_login import Login
 from cairn.sync.http import HttpSink, ServerError
 
 STEPS = 2_000

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from cairn.login import KEY_ENV, URL_ENV, Login, config_dir, forget_login, save_login
+from cairn.server_login import KEY_ENV, URL_ENV, Login, config_dir, forget_login, save_login
 
 
 @click.command()

@@ -156,7 +156,7 @@ def agent(sweep_id: str, count: int | None, max_failures: int, dir: str | None) 
     """Run trials of SWEEP_ID, one after another, until the sweep has no more (or --count).
     With a team server configured (`cairn login`, $CAIRN_URL), SWEEP_ID is PROJECT/SWEEP_ID on
     the server, and agents on any number of machines share its trials."""
-    from cairn.login import current_login
+    from cairn.server_login import current_login
 
     try:
         remote = current_login() is not None

@@ -16,8 +16,8 @@ from cairn.cli.common import dir_option
 from cairn.errors import CairnError
 from cairn.journal.file import JournalDamageWarning, JournalFormatError, JournalReader
 from cairn.journal.records import RunStart
-from cairn.login import Login, current_login
 from cairn.sdk.location import find_store_dir
+from cairn.server_login import Login, current_login
 from cairn.store.store import Store
 from cairn.sync.sink import Sink
 from cairn.sync.syncer import sync_journal

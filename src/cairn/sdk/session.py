@@ -34,7 +34,7 @@ from cairn.sdk.system import SystemSampler
 from cairn.sdk.writer import Writer
 
 if TYPE_CHECKING:
-    from cairn.login import Login
+    from cairn.server_login import Login
     from cairn.store.store import Store
     from cairn.sync.http import HttpSink
     from cairn.sync.sink import Sink
@@ -280,7 +280,7 @@ def init(
 
 def _server_login() -> Login | None:
     """The team server this process logs to ($CAIRN_URL, or `cairn login`), or None."""
-    from cairn.login import current_login
+    from cairn.server_login import current_login
 
     return current_login()
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from cairn.errors import UsageError
-from cairn.login import Login
+from cairn.server_login import Login
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ class ServerSweep:
 
 def open_sweep(store_dir: Path, ref: str) -> SweepSource:
     """The sweep ``ref`` names: on the team server when one is configured, else locally."""
-    from cairn.login import current_login
+    from cairn.server_login import current_login
 
     login = current_login()
     if login is not None:

@@ -26,7 +26,7 @@ import msgspec
 from cairn._version import __version__
 from cairn.errors import CairnError, StoreGapError
 from cairn.journal.records import Record
-from cairn.login import Login
+from cairn.server_login import Login
 
 RECORDS_TYPE = "application/x-cairn-records"
 CHUNK = 1024 * 1024
