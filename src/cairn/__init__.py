@@ -141,7 +141,21 @@ def unwatch(model: Any = None) -> None:
 
 
 def login(key: str | None = None, host: str | None = None, **_: Any) -> bool:
-    """Returns True: a local store needs no login (taken so ``wandb.login()`` calls run)."""
+    """With ``host`` (a team server's URL) and ``key`` (else ``$CAIRN_API_KEY``): check the key
+    with the server and save both, as ``cairn login`` does, so runs log there. Without ``host``:
+    True, as a local store needs no login (so ``wandb.login()`` calls run)."""
+    if host is None:
+        return True
+    import os
+
+    from cairn.server_login import KEY_ENV, Login, check_login, save_login
+
+    key = key or os.environ.get(KEY_ENV)
+    if not key:
+        raise ValueError(f"login(host={host!r}) needs key= (an API key), or ${KEY_ENV}")
+    login = Login(host.rstrip("/"), key)
+    check_login(login)
+    save_login(login)
     return True
 
 

@@ -92,3 +92,30 @@ def forget_login() -> bool:
 
 def _toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def check_login(login: Login, timeout: float = 15.0) -> str:
+    """The user name the server knows the key as; ValueError saying what is wrong otherwise
+    (the server cannot be reached, refuses the key, or is a ``cairn ui`` without accounts)."""
+    import httpx
+
+    if not login.url.startswith(("http://", "https://")):
+        raise ValueError(f"{login.url!r}: give the server's URL, e.g. https://cairn.example.com")
+    try:
+        response = httpx.get(
+            f"{login.url}/api/v1/auth/me",
+            headers={"Authorization": f"Bearer {login.key}"},
+            timeout=timeout,
+        )
+    except httpx.HTTPError as exc:
+        raise ValueError(f"cannot reach {login.url}: {exc}") from None
+    if response.status_code == 401:
+        raise ValueError(f"{login.url} refused the key: it was revoked, or mistyped")
+    if not response.is_success:
+        raise ValueError(f"{login.url} answered {response.status_code}: is it a Cairn server?")
+    me = response.json()
+    if not me.get("accounts"):
+        raise ValueError(
+            f"{login.url} is a `cairn ui` (no accounts): log to its store with cairn.init(dir=...)"
+        )
+    return str(me["user"])

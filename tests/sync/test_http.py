@@ -220,3 +220,18 @@ def test_cairn_login_saves_the_key_for_this_user_only(team: Team, tmp_path: Path
     assert history_count(team, "logged-in", run_id) == 10
     assert "forgot" in cairn("logout", env=env).stdout
     assert not saved.exists()
+
+
+def test_cairn_login_in_python_saves_a_checked_key(
+    team: Team, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cairn
+    from cairn.server_login import saved_login
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert cairn.login() is True and saved_login() is None  # no host: a local store
+    with pytest.raises(ValueError, match="refused the key"):
+        cairn.login(key="cairn_" + "z" * 43, host=team.server.url)
+    assert saved_login() is None
+    assert cairn.login(key=team.keys["vic"], host=team.server.url + "/") is True
+    assert saved_login() == Login(team.server.url, team.keys["vic"])
