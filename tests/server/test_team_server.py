@@ -203,11 +203,15 @@ def test_sweep_trials_claimed_through_both_servers_go_out_once(
     sweep = new_sweep(store, grid, "sweeps")
     store.close()
     claimed: list[tuple[str, int, str]] = []
+    # The agents claim in rounds, all four at once each round: a server whose worker is still
+    # loading the search code on its first claim cannot lose every trial to the other server.
+    rounds = threading.Barrier(4)
 
     def agent(base: str, name: str) -> Callable[[], None]:
         def claim_all() -> None:
             with httpx.Client(base_url=f"{base}/api/v1", timeout=60, headers=team.ann) as client:
                 while True:
+                    rounds.wait(timeout=120)
                     path = f"/projects/sweeps/sweeps/{sweep.id}/claim"
                     got = client.post(path, json={"agent": name}).json()
                     if got["trial"] is None:
