@@ -34,3 +34,17 @@ def display_name(counter: int, rng: random.Random | None = None) -> str:
     """``adjective-noun-counter``, e.g. ``brisk-heron-12``."""
     rng = rng or random.SystemRandom()
     return f"{rng.choice(ADJECTIVES)}-{rng.choice(NOUNS)}-{counter}"
+
+
+def check_project(project: str) -> str:
+    """``project`` if it can name a project, else ValueError saying why: 1-255 characters, no
+    '/' or control characters, not ``.`` or ``..`` (a project's name is a segment of its URLs).
+    The SDK and the server's project-creating routes share this rule."""
+    if not isinstance(project, str) or not project.strip() or len(project) > 255:
+        raise ValueError(f"project={project!r}: give a name of 1-255 characters")
+    if "/" in project or any(ord(c) < 32 for c in project) or project in (".", ".."):
+        raise ValueError(
+            f"project={project!r}: project names may not contain '/' or control characters, "
+            "nor be '.' or '..'"
+        )
+    return project

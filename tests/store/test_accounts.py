@@ -175,3 +175,15 @@ def test_a_team_role_is_every_members_role(store: Store) -> None:
         set_member(store, "nope", "ann", True)
     with pytest.raises(AccountError, match="not a team name"):
         create_team(store, "<b>")
+
+
+def test_grants_make_projects_only_with_names_the_sdk_would_take(store: Store) -> None:
+    create_user(store, "ann")
+    create_team(store, "lab")
+    for bad in ["..", "a/b", "x" * 256, ""]:
+        with pytest.raises(AccountError, match="project="):
+            set_role(store, bad, "ann", "viewer")
+        with pytest.raises(AccountError, match="project="):
+            set_team_role(store, bad, "lab", "viewer")
+        with pytest.raises(AccountError, match="project="):
+            set_visibility(store, bad, "public")

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import msgspec
@@ -235,3 +236,25 @@ def test_cairn_login_in_python_saves_a_checked_key(
     assert saved_login() is None
     assert cairn.login(key=team.keys["vic"], host=team.server.url + "/") is True
     assert saved_login() == Login(team.server.url, team.keys["vic"])
+
+
+def test_a_run_of_another_project_cannot_be_written_through_ones_own(team: Team) -> None:
+    HttpSink(team.login("ann"), "anns-own").apply("own1", every_record("own1", "anns-own"))
+    before = team.api("/projects/anns-own/runs/own1").json()
+    # vic makes a project of his own, then sends a start record naming ann's run in it
+    vics = HttpSink(team.login("vic"), "vics-own")
+    with pytest.raises(ServerError, match=r"409.*another project"):
+        vics.apply("own1", every_record("own1", "vics-own"))
+    with pytest.raises(ServerError, match=r"409.*another project"):
+        vics.last_seq("own1")
+    assert team.api("/projects/anns-own/runs/own1").json() == before
+
+
+@pytest.mark.parametrize("name", ["..", ".", "x" * 256, "ctl\x01name"])
+def test_a_project_is_only_made_with_a_name_the_sdk_would_take(team: Team, name: str) -> None:
+    segment = quote(name, safe="").replace(".", "%2E")  # or the client drops . and ..
+    url = f"{team.server.url}/api/v1/projects/{segment}/run-numbers"
+    refused = httpx.post(url, headers={"Authorization": f"Bearer {team.keys['ann']}"})
+    assert refused.status_code == 400 and "project=" in refused.text
+    names = [p["name"] for p in team.api("/projects").json()]
+    assert name not in names

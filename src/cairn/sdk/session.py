@@ -21,7 +21,7 @@ from cairn.errors import UsageError
 from cairn.journal.file import JournalDamageWarning, JournalWriter, keep_damaged_copy
 from cairn.journal.lock import JournalLock
 from cairn.journal.records import Capture, RunStart
-from cairn.names import display_name, new_run_id
+from cairn.names import check_project, display_name, new_run_id
 from cairn.sdk.capture import Capturer, settings_from
 from cairn.sdk.config import config_to_dict, journaled
 from cairn.sdk.console import ConsoleCapture
@@ -115,7 +115,7 @@ def init(
             stacklevel=2,
         )
         project = None
-    project = _check_project(project or os.environ.get("CAIRN_PROJECT") or "uncategorized")
+    project = check_project(project or os.environ.get("CAIRN_PROJECT") or "uncategorized")
     settings = settings_from(settings)
     if id is None and os.environ.get("CAIRN_RUN_ID"):
         id = os.environ.pop("CAIRN_RUN_ID")  # for the first run of the process only
@@ -340,16 +340,6 @@ def _start_sampler(run: Run, interval: float, store_dir: Path) -> SystemSampler 
     except Exception as exc:  # system metrics are a nicety: never fail init() over them
         print(f"cairn: system metrics are off for this run: {exc!r}", file=sys.stderr)
         return None
-
-
-def _check_project(project: str) -> str:
-    if not isinstance(project, str) or not project.strip() or len(project) > 255:
-        raise ValueError(f"project={project!r}: give a name of 1-255 characters")
-    if "/" in project or any(ord(c) < 32 for c in project):
-        raise ValueError(
-            f"project={project!r}: project names may not contain '/' or control characters"
-        )
-    return project
 
 
 def _check_tag(tag: Any) -> str:

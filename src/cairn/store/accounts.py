@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cairn.errors import AccountError
+from cairn.names import check_project
 from cairn.store.projects import ensure_project
 from cairn.store.schema import (
     api_keys,
@@ -159,7 +160,7 @@ def set_role(store: Store, project: str, user: str, role: str | None) -> None:
         raise AccountError(f"{role!r} is not a role: use one of {', '.join(ROLES)}")
     owner = get_user(store, user)
     with store._write() as conn:
-        project_id = ensure_project(conn, project, time.time())
+        project_id = _project_id(conn, project)
         conn.execute(
             delete(project_roles).where(
                 (project_roles.c.project_id == project_id) & (project_roles.c.user_id == owner.id)
@@ -245,7 +246,7 @@ def set_visibility(store: Store, project: str, visibility: str) -> None:
             f"{visibility!r} is not a visibility: use one of {', '.join(VISIBILITIES)}"
         )
     with store._write() as conn:
-        project_id = ensure_project(conn, project, time.time())
+        project_id = _project_id(conn, project)
         conn.execute(
             update(projects).where(projects.c.id == project_id).values(visibility=visibility)
         )
@@ -313,7 +314,7 @@ def set_team_role(store: Store, project: str, team: str, role: str | None) -> No
         raise AccountError(f"{role!r} is not a role: use one of {', '.join(ROLES)}")
     team_id = _team_id(store, team)
     with store._write() as conn:
-        project_id = ensure_project(conn, project, time.time())
+        project_id = _project_id(conn, project)
         conn.execute(
             delete(team_roles).where(
                 (team_roles.c.project_id == project_id) & (team_roles.c.team_id == team_id)
@@ -323,6 +324,15 @@ def set_team_role(store: Store, project: str, team: str, role: str | None) -> No
             conn.execute(
                 insert(team_roles).values(project_id=project_id, team_id=team_id, role=role)
             )
+
+
+def _project_id(conn: Any, project: str) -> int:
+    """The id of ``project``, created when missing (its name checked as the SDK checks it)."""
+    try:
+        check_project(project)
+    except ValueError as exc:
+        raise AccountError(str(exc)) from None
+    return ensure_project(conn, project, time.time())
 
 
 def _team_id(store: Store, name: str) -> int:

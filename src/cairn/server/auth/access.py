@@ -27,6 +27,7 @@ from enum import Enum
 from fastapi import HTTPException, Request
 
 from cairn.errors import ProjectNotFoundError
+from cairn.names import check_project
 from cairn.server.auth.credentials import key_digest, looks_like_key
 from cairn.store import Store
 from cairn.store.accounts import (
@@ -196,6 +197,10 @@ def check(request: Request, need: Need) -> Caller:
             raise _sign_in()
         if role is None and not _exists(store, project):
             if request.method not in SAFE_METHODS:
+                try:
+                    check_project(project)
+                except ValueError as exc:
+                    raise HTTPException(400, str(exc)) from None
                 set_role(store, project, user.name, "admin")  # creates the project
             return caller
         need = Need.EDITOR

@@ -22,6 +22,7 @@ from typing import Any
 import msgspec
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from cairn.errors import RunNotFoundError, StoreGapError
 from cairn.journal.records import Record, RunStart
@@ -87,12 +88,15 @@ async def records(project: str, run_id: str, request: Request, store: StoreDep) 
                 f"the batch starts run {record.run_id!r} of project {record.project!r}, not "
                 f"{run_id!r} of {project!r}",
             )
-    if not any(isinstance(r, RunStart) for r in batch) and not _owned_run(store, project, run_id):
+    # 409 for a run of another project, whether or not the batch starts it: a caller may only
+    # write to runs of projects they may write to
+    known = await run_in_threadpool(_owned_run, store, project, run_id)
+    if not known and not any(isinstance(r, RunStart) for r in batch):
         raise HTTPException(
             409, f"gap: the store has no run {run_id!r} yet; send the journal from its start"
         )
-    try:
-        last = store.apply(run_id, batch)
+    try:  # in a thread: applying a batch must not hold up the worker's other requests
+        last = await run_in_threadpool(store.apply, run_id, batch)
     except StoreGapError as exc:
         raise HTTPException(409, f"gap: {exc}") from None
     return {"last_seq": last}
@@ -138,7 +142,7 @@ async def put_blob(digest: str, request: Request, store: StoreDep) -> Response:
     """Store the bytes whose sha256 is ``digest``, streamed (never held whole in memory) and
     checked: bytes that do not hash to the digest are refused."""
     _check_digest(digest)
-    if store.blobs.exists(digest):
+    if await run_in_threadpool(store.blobs.exists, digest):
         return Response(status_code=204)
     hasher = hashlib.sha256()
     fd, tmp = tempfile.mkstemp(prefix="cairn-upload-")
@@ -149,7 +153,7 @@ async def put_blob(digest: str, request: Request, store: StoreDep) -> Response:
                 f.write(chunk)
         if hasher.hexdigest() != digest:
             raise HTTPException(400, f"the bytes sent hash to {hasher.hexdigest()}, not {digest}")
-        store.blobs.put_file(tmp)
+        await run_in_threadpool(store.blobs.put_file, tmp)  # S3: a long upload, off the loop
     finally:
         os.unlink(tmp)
     return Response(status_code=204)

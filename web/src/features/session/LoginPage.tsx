@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { useQueryClient } from "@tanstack/react-query";
-import { api, ApiRequestError } from "../../api/client";
+import { api } from "../../api/client";
+import { useSessionAction } from "./useSessionAction";
 
 interface LoginPageProps {
   /** Go on signed out: only public projects are readable. */
@@ -9,24 +9,13 @@ interface LoginPageProps {
 
 /** Sign in to a team server (`cairn server`) with a user name and password. */
 export function LoginPage({ onBrowsePublic }: LoginPageProps) {
-  const queryClient = useQueryClient();
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSessionAction();
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.login(name, password);
-      await queryClient.resetQueries(); // everything fetched signed out is stale now
-    } catch (e) {
-      setError(e instanceof ApiRequestError ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
+    void run(() => api.login(name, password));
   }
 
   return (

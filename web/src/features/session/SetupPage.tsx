@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
-import { useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router-dom";
-import { api, ApiRequestError } from "../../api/client";
+import { api } from "../../api/client";
+import { useSessionAction } from "./useSessionAction";
 
 /** The token of the one-time setup link `cairn server` prints (`/setup#token=…`). */
 export function setupToken(hash: string): string | null {
@@ -10,28 +10,16 @@ export function setupToken(hash: string): string | null {
 
 /** Create the first admin of a team server from its one-time setup link. */
 export function SetupPage() {
-  const queryClient = useQueryClient();
   const navigate = useNavigate();
   const token = setupToken(window.location.hash);
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // then drop the used token from the address bar
+  const { busy, error, run } = useSessionAction(() => navigate("/", { replace: true }));
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    if (token === null) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api.setup(token, name, password);
-      await queryClient.resetQueries();
-      navigate("/", { replace: true }); // drops the used token from the address bar
-    } catch (e) {
-      setError(e instanceof ApiRequestError ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
+    if (token !== null) void run(() => api.setup(token, name, password));
   }
 
   return (
