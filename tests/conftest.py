@@ -7,10 +7,13 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import create_engine, text
+
+if TYPE_CHECKING:
+    from tests.fakes.reading import Reading
 
 QUIET_CAPTURE = {
     "CAIRN_CAPTURE_GIT": "0",
@@ -47,6 +50,22 @@ def store_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.mkdir()
     monkeypatch.setenv("CAIRN_DIR", str(path))
     return path
+
+
+@pytest.fixture(scope="module", params=["store", "server"])
+def reading(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Reading]:
+    """A fresh store for the test module, read through ``cairn.Api(dir)``, then again through a
+    ``cairn server`` serving it (``Api(url=…)``): the tests taking it run once each way."""
+    from tests.fakes.reading import reading as reading_through
+
+    dir = tmp_path_factory.mktemp(f"reading-{request.param}") / ".cairn"
+    with pytest.MonkeyPatch.context() as env:  # module-scoped: before the autouse fixtures
+        for name, value in QUIET_CAPTURE.items():
+            env.setenv(name, value)
+        with reading_through(request.param, dir) as found:
+            yield found
 
 
 @pytest.fixture

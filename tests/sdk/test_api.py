@@ -1,4 +1,7 @@
-"""``cairn.Api``: projects, runs, one run's metadata, history, and downsampled series."""
+"""``cairn.Api``: projects, runs, one run's metadata, history, and downsampled series.
+
+Every test that takes ``reading`` runs twice: reading the store directly (``Api(dir)``), and
+through a ``cairn server`` serving that store (``Api(url=…)``); both must answer alike."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from tests.fakes.reading import Reading
 
 import cairn
 
@@ -19,19 +23,24 @@ def _run(project: str, **kwargs: object) -> cairn.Run:
     return cairn.init(project=project, **kwargs)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def three_runs(store_dir: Path) -> list[cairn.Run]:
+@pytest.fixture(scope="module")
+def three_runs(reading: Reading) -> list[cairn.Run]:
     made = []
     for project, lr, acc, tags in (
         ("digits", 0.1, 0.7, ["baseline"]),
         ("digits", 0.001, 0.9, ["best", "cnn"]),
         ("faces", 0.01, 0.8, []),
     ):
-        run = _run(project, config={"lr": lr}, tags=tags)
+        run = reading.log(project, config={"lr": lr}, tags=tags)
         run.log({"acc": acc})
         run.finish(quiet=True)
         made.append(run)
     return made
+
+
+@pytest.fixture
+def api(reading: Reading) -> cairn.Api:
+    return reading.api()
 
 
 def test_no_store_is_a_store_error_that_says_what_to_do(tmp_path: Path) -> None:
@@ -42,14 +51,14 @@ def test_no_store_is_a_store_error_that_says_what_to_do(tmp_path: Path) -> None:
     assert not (tmp_path / "missing").exists()
 
 
-def test_api_finds_the_store_like_init(
-    three_runs: list[cairn.Run], store_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_api_finds_the_store_like_init(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _run("p").finish(quiet=True)
     assert cairn.Api().dir == store_dir.resolve()
     monkeypatch.delenv("CAIRN_DIR")
     monkeypatch.chdir(store_dir.parent)
     assert cairn.Api().dir == store_dir.resolve()
-    assert len(cairn.Api().runs()) == 3
+    assert len(cairn.Api().runs()) == 1
+    assert cairn.Api().url is None
 
 
 def test_api_without_env_or_store_creates_nothing(
@@ -62,37 +71,46 @@ def test_api_without_env_or_store_creates_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_projects_with_run_counts(three_runs: list[cairn.Run], store_dir: Path) -> None:
-    projects = cairn.Api(store_dir).projects()
-    assert [(p.name, p.run_count) for p in projects] == [("digits", 2), ("faces", 1)]
-    assert all(p.last_activity is not None for p in projects)
+def test_projects_with_run_counts(three_runs: list[cairn.Run], api: cairn.Api) -> None:
+    projects = {p.name: p for p in api.projects()}  # other tests of the module add projects
+    assert (projects["digits"].run_count, projects["faces"].run_count) == (2, 1)
+    assert all(p.last_activity is not None for p in projects.values())
+    assert [p.name for p in api.projects()] == sorted(projects)
 
 
-def test_runs_of_a_project_newest_first(three_runs: list[cairn.Run], store_dir: Path) -> None:
-    api = cairn.Api(store_dir)
+def test_runs_of_a_project_newest_first(three_runs: list[cairn.Run], api: cairn.Api) -> None:
     assert [r.id for r in api.runs("digits")] == [three_runs[1].id, three_runs[0].id]
-    assert {r.id for r in api.runs()} == {r.id for r in three_runs}
+    every = api.runs()
+    assert {r.id for r in three_runs} <= {r.id for r in every}
+    assert [r.created_at for r in every] == sorted((r.created_at for r in every), reverse=True)
     assert api.runs("nobody") == []
     assert len(api.runs(limit=1)) == 1
+    assert [r.id for r in api.runs("digits", limit=1)] == [three_runs[1].id]
 
 
-def test_runs_filter_and_order(three_runs: list[cairn.Run], store_dir: Path) -> None:
-    api = cairn.Api(store_dir)
+def test_runs_filter_and_order(three_runs: list[cairn.Run], api: cairn.Api) -> None:
     assert [r.id for r in api.runs("digits", filter="config.lr < 0.01")] == [three_runs[1].id]
     assert [r.id for r in api.runs(filter='"best" in tags')] == [three_runs[1].id]
-    by_acc = [r.summary["acc"] for r in api.runs(order="summary.acc")]
+    by_acc = [r.summary["acc"] for r in api.runs(filter="config.lr > 0", order="summary.acc")]
     assert by_acc == [0.7, 0.8, 0.9]
-    by_acc_desc = [r.summary["acc"] for r in api.runs(order="-summary.acc")]
+    by_acc_desc = [r.summary["acc"] for r in api.runs(filter="config.lr > 0", order="-summary.acc")]
     assert by_acc_desc == [0.9, 0.8, 0.7]
-    assert [r.project for r in api.runs(filter='state == "finished"', order="config.lr")] == [
+    assert [r.project for r in api.runs(filter="config.lr > 0", order="config.lr")] == [
         "digits",
         "faces",
         "digits",
     ]
 
 
-def test_one_run(three_runs: list[cairn.Run], store_dir: Path) -> None:
-    api = cairn.Api(store_dir)
+def test_a_filter_that_does_not_parse_says_where(
+    three_runs: list[cairn.Run], api: cairn.Api
+) -> None:
+    with pytest.raises(ValueError, match="position") as caught:  # a FilterError
+        api.runs("digits", filter="config.lr <")
+    assert getattr(caught.value, "position", 0) > 0
+
+
+def test_one_run(three_runs: list[cairn.Run], reading: Reading, api: cairn.Api) -> None:
     made = three_runs[1]
     run = api.run(made.path)
     assert run.id == made.id
@@ -110,22 +128,22 @@ def test_one_run(three_runs: list[cairn.Run], store_dir: Path) -> None:
     assert api.run(made.id).id == made.id
     assert api.run(made.name).id == made.id
     assert api.run(f"digits/{made.name}").id == made.id
+    assert run.info == cairn.Api(reading.dir).run(made.path).info  # every field, as stored
 
 
-def test_unknown_runs(three_runs: list[cairn.Run], store_dir: Path) -> None:
-    api = cairn.Api(store_dir)
+def test_unknown_runs(three_runs: list[cairn.Run], api: cairn.Api) -> None:
     with pytest.raises(cairn.RunNotFoundError, match="project/run_id"):
         api.run("digits/nope")
     with pytest.raises(cairn.RunNotFoundError):
         api.run(f"faces/{three_runs[0].id}")  # the id exists, in another project
 
 
-def test_refresh_sees_later_changes(store_dir: Path) -> None:
-    live = _run("p")
+def test_refresh_sees_later_changes(reading: Reading, api: cairn.Api) -> None:
+    live = reading.log("p")
     live.log({"a": 1.0})
     live.flush()
     assert live._syncer is not None and live._syncer.wait_synced(2, timeout=30.0)
-    seen = cairn.Api(store_dir).run(live.path)
+    seen = api.run(live.path)
     assert seen.state == "running"
     live.finish(quiet=True)
     assert seen.state == "running"
@@ -133,16 +151,21 @@ def test_refresh_sees_later_changes(store_dir: Path) -> None:
     assert seen.state == "finished"
 
 
-@pytest.fixture
-def mixed(store_dir: Path) -> cairn.ApiRun:
-    run = _run("h")
+@pytest.fixture(scope="module")
+def mixed_path(reading: Reading) -> str:
+    run = reading.log("h")
     run.log({"loss": 3.0, "lr": 0.1})
     run.log({"loss": float("nan")})
     run.log({"acc": 0.5}, step=0)
     run.log({"loss": math.inf, "val": {"acc": 0.25}}, step=5)
     run.log({"loss": -math.inf})
     run.finish(quiet=True)
-    return cairn.Api(store_dir).run(run.path)
+    return run.path
+
+
+@pytest.fixture
+def mixed(mixed_path: str, api: cairn.Api) -> cairn.ApiRun:
+    return api.run(mixed_path)
 
 
 def test_history_is_a_full_fidelity_frame(mixed: cairn.ApiRun) -> None:
@@ -192,10 +215,10 @@ def test_history_as_arrow_and_numpy_holds_what_the_frame_holds(mixed: cairn.ApiR
         mixed.history(format="polars")  # type: ignore[call-overload]
 
 
-def test_history_of_a_run_without_rows(store_dir: Path) -> None:
-    run = _run("h")
+def test_history_of_a_run_without_rows(reading: Reading, api: cairn.Api) -> None:
+    run = reading.log("h")
     run.finish(quiet=True)
-    stored = cairn.Api(store_dir).run(run.path)
+    stored = api.run(run.path)
     frame = stored.history()
     assert len(frame) == 0
     assert frame.columns.tolist() == ["_step", "_timestamp", "_runtime"]
@@ -211,17 +234,22 @@ def test_scan_history_rows_hold_only_their_keys(mixed: cairn.ApiRun) -> None:
     assert all(row["_runtime"] >= 0 for row in rows)
 
 
-@pytest.fixture
-def long_run(store_dir: Path) -> cairn.ApiRun:
+@pytest.fixture(scope="module")
+def long_path(reading: Reading) -> str:
     rng = np.random.default_rng(0)
     values = rng.normal(size=20_000).cumsum()
     values[7_777] = 1e6  # a spike a naive decimation would miss
     values[12_345] = -1e6
-    run = _run("long")
+    run = reading.log("long")
     for i, v in enumerate(values):
         run.log({"y": float(v), "epoch": i / 100, "sparse": float(i)} if i % 10 == 0 else {"y": v})
     run.finish(quiet=True)
-    return cairn.Api(store_dir).run(run.path)
+    return run.path
+
+
+@pytest.fixture
+def long_run(long_path: str, api: cairn.Api) -> cairn.ApiRun:
+    return api.run(long_path)
 
 
 def test_series_keeps_extremes_and_ends(long_run: cairn.ApiRun) -> None:
@@ -280,33 +308,37 @@ def test_series_of_an_unknown_key_is_empty(long_run: cairn.ApiRun) -> None:
     assert len(points) == 0
 
 
-def test_series_while_the_run_is_live(store_dir: Path) -> None:
-    run = _run("live")
+def test_series_while_the_run_is_live(reading: Reading, api: cairn.Api) -> None:
+    run = reading.log("live")
     for i in range(3_000):
         run.log({"y": float(i % 7)})
     run.flush()
     assert run._syncer is not None and run._syncer.wait_synced(3_001, timeout=30.0)
-    points = cairn.Api(store_dir).run(run.path).series("y", max_points=50)
+    points = api.run(run.path).series("y", max_points=50)
     assert len(points) <= 50
     assert points["y"].max() == 6.0 and points["y"].min() == 0.0
     run.finish(quiet=True)
 
 
-def test_a_summary_edit_is_saved_to_the_store(three_runs: list[cairn.Run]) -> None:
-    run = cairn.Api().run(three_runs[0].path)
+def test_a_summary_edit_is_saved_to_the_store(reading: Reading) -> None:
+    made = reading.log("edits")
+    made.log({"acc": 0.5})
+    made.finish(quiet=True)
+    run = reading.api().run(made.path)
     run.update_summary({"acc": 0.75, "note": "checked"})
     assert run.summary["acc"] == 0.75 and run.summary["note"] == "checked"
-    again = cairn.Api().run(three_runs[0].path)
+    again = reading.api().run(made.path)
     assert again.summary["acc"] == 0.75
     again.update_summary({}, ["note"])
-    assert "note" not in cairn.Api().run(three_runs[0].path).summary
+    assert "note" not in reading.api().run(made.path).summary
+    assert cairn.Api(reading.dir).run(made.path).summary == {"acc": 0.75}  # in the store
 
 
-def test_runs_to_arrow_is_the_runs_table(store_dir: Path) -> None:
-    run = _run("arrow", name="arrow", config={"model": {"width": 8}})
+def test_runs_to_arrow_is_the_runs_table(reading: Reading, api: cairn.Api) -> None:
+    run = reading.log("arrow", name="arrow", config={"model": {"width": 8}})
     run.log({"loss": 0.5})
     run.finish(quiet=True)
-    table = cairn.Api(store_dir).runs("arrow").to_arrow()
+    table = api.runs("arrow").to_arrow()
     [row] = table.to_pylist()
     assert row["name"] == "arrow" and row["config.model.width"] == 8.0
     assert row["summary.loss"] == 0.5

@@ -23,8 +23,9 @@ from tests.fakes.journals import every_record, history_rows
 from tests.fakes.server import Server, free_port, serve_command
 
 from cairn.errors import StoreGapError
+from cairn.server_client import ServerError
 from cairn.server_login import Login
-from cairn.sync.http import HttpSink, ServerError
+from cairn.sync.http import HttpSink
 
 STEPS = 2_000
 

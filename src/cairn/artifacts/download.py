@@ -15,7 +15,7 @@ from typing import Any
 from cairn.artifacts import references
 from cairn.artifacts.manifest import check_path, copy_into
 from cairn.errors import ArtifactError
-from cairn.store.blobs import BlobStore
+from cairn.store.reader import BlobReader
 
 INDEX_FOLDER = ("cairn", "downloads")
 """Under ``$XDG_CACHE_HOME`` (else ``~/.cache``): one ``<sha256 of the folder>.json`` per download
@@ -38,7 +38,7 @@ def safe_target(root: Path, path: str) -> Path:
 
 
 def download(
-    blobs: BlobStore, manifest: Mapping[str, Mapping[str, Any]], root: Path, label: str
+    blobs: BlobReader, manifest: Mapping[str, Mapping[str, Any]], root: Path, label: str
 ) -> Path:
     """Put every file of ``manifest`` under ``root``, verified; returns ``root``."""
     root.mkdir(parents=True, exist_ok=True)
@@ -62,7 +62,7 @@ def download(
     return root
 
 
-def _copy_blob(blobs: BlobStore, digest: str, target: Path, path: str) -> str:
+def _copy_blob(blobs: BlobReader, digest: str, target: Path, path: str) -> str:
     try:
         source = blobs.open(digest)
     except OSError:

@@ -19,6 +19,7 @@ from cairn.artifacts.version import ArtifactVersion
 from cairn.errors import UsageError
 from cairn.journal.records import ArtifactLog, ArtifactUse
 from cairn.store import artifacts as sql
+from cairn.store.reader import StoreReader
 from cairn.store.store import DB_NAME, Store
 
 if TYPE_CHECKING:
@@ -99,7 +100,9 @@ def log_artifact(
     job = _Job(run, artifact, checked)
     run._artifact_jobs.append(job.thread)
     job.thread.start()
-    version = ArtifactVersion(_local_store(run), run.dir, resolve=job.resolve, name=artifact.name)
+    store = _local_store(run)
+    reader = None if store is None else StoreReader(store)
+    version = ArtifactVersion(reader, run.dir, resolve=job.resolve, name=artifact.name)
     return version.wait() if wait else version
 
 
@@ -130,7 +133,7 @@ def use_artifact(run: Run, ref: str, type: str | None = None) -> ArtifactVersion
                 ts=time.time(),
             )
         )
-    return ArtifactVersion(store, run.dir, info)
+    return ArtifactVersion(StoreReader(store), run.dir, info)
 
 
 def _local_store(run: Run) -> Store | None:

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 from cairn.artifacts.download import download
 from cairn.artifacts.names import check_alias
 from cairn.errors import ArtifactError, UsageError
-from cairn.store import artifacts as sql
 
 if TYPE_CHECKING:
-    from cairn.store.store import Store
+    from cairn.store.artifacts import VersionInfo
+    from cairn.store.reader import Reader
 
 
 class ArtifactVersion:
@@ -27,15 +27,15 @@ class ArtifactVersion:
 
     def __init__(
         self,
-        store: Store | None,
+        reader: Reader | None,
         dir: Path | None,
-        info: sql.VersionInfo | None = None,
+        info: VersionInfo | None = None,
         *,
-        resolve: Callable[[], sql.VersionInfo | None] | None = None,
+        resolve: Callable[[], VersionInfo | None] | None = None,
         name: str = "",
         digest: str = "",
     ) -> None:
-        self._store = store
+        self._reader = reader
         self._dir = dir
         self._info = info
         self._resolve = resolve
@@ -48,7 +48,7 @@ class ArtifactVersion:
         self._get(required=False)
         return self
 
-    def _get(self, required: bool = True) -> sql.VersionInfo | None:
+    def _get(self, required: bool = True) -> VersionInfo | None:
         with self._lock:
             if self._info is None and self._resolve is not None:
                 self._info = self._resolve()
@@ -63,7 +63,7 @@ class ArtifactVersion:
         return self._info
 
     @property
-    def info(self) -> sql.VersionInfo:
+    def info(self) -> VersionInfo:
         info = self._get()
         assert info is not None
         return info
@@ -95,7 +95,7 @@ class ArtifactVersion:
         info = self._get(required=False)
         if info is None:
             return []
-        return sql.version_by_id(self._need_store(), info.id).aliases
+        return self._need_reader().artifact(info.project, info.name, f"v{info.version}").aliases
 
     @property
     def ref(self) -> str:
@@ -117,35 +117,33 @@ class ArtifactVersion:
             if self._dir is None:
                 raise UsageError("pass root= to download an artifact of a store without a folder")
             root = self._dir / "artifacts" / info.project / info.name / f"v{info.version}"
-        return download(self._need_store().blobs, info.manifest, Path(root), info.ref)
+        return download(self._need_reader().blobs, info.manifest, Path(root), info.ref)
 
     def logged_by(self) -> list[str]:
         """Ids of the runs that logged these contents (the first is the producer)."""
-        return sql.linked_runs(self._need_store(), self.info.id, "logged")
+        return self._need_reader().linked_runs(self.info, "logged")
 
     def used_by(self) -> list[str]:
         """Ids of the runs that used this version (``use_artifact``)."""
-        return sql.linked_runs(self._need_store(), self.info.id, "used")
+        return self._need_reader().linked_runs(self.info, "used")
 
     def versions(self) -> list[ArtifactVersion]:
         """Every version of this artifact, newest first."""
-        store = self._need_store()
+        reader = self._need_reader()
         return [
-            ArtifactVersion(store, self._dir, sql.version_by_id(store, v.id))
-            for v in sql.versions(store, self.info.project, self.info.name)
+            ArtifactVersion(reader, self._dir, v)
+            for v in reader.artifact_versions(self.info.project, self.info.name)
         ]
 
     def set_aliases(self, aliases: Sequence[str]) -> None:
         """Make ``aliases`` the version's aliases (each moves here from any other version)."""
-        self._info = sql.set_aliases(
-            self._need_store(), self.info.id, [check_alias(a) for a in aliases]
-        )
+        self._info = self._need_reader().set_aliases(self.info, [check_alias(a) for a in aliases])
 
     def delete(self) -> None:
         """Delete the version; `cairn gc` then frees the contents nothing else holds."""
-        sql.delete_version(self._need_store(), self.info.id)
+        self._need_reader().delete_version(self.info)
 
-    def _need_store(self) -> Store:
-        if self._store is None:
+    def _need_reader(self) -> Reader:
+        if self._reader is None:
             raise ArtifactError("this artifact version has no store to read from (offline run)")
-        return self._store
+        return self._reader

@@ -11,9 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from cairn.artifacts import Artifact
-from cairn.cli.common import dir_option, fail, when
+from cairn.cli.common import dir_option, fail, store_api, when
 from cairn.errors import CairnError
-from cairn.sdk.api import Api
 from cairn.sdk.session import init
 from cairn.sdk.settings import Settings
 from cairn.store import gc as store_gc
@@ -72,7 +71,7 @@ def put(
 def get(ref: str, root: str | None, project: str | None, dir: str | None) -> None:
     """Download an artifact version (NAME:ALIAS, NAME:vN, PROJECT/NAME:ALIAS), verified."""
     try:
-        version = Api(dir).artifact(ref, project=project)
+        version = store_api(dir).artifact(ref, project=project)
         where = version.download(Path(root) if root else None)
     except (CairnError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -88,7 +87,7 @@ def ls(type_: str | None, project: str | None, name: str | None, dir: str | None
     """List artifacts; with NAME, its versions and aliases."""
     console = Console() if Console().is_terminal else Console(width=200)
     try:
-        api = Api(dir)
+        api = store_api(dir)
         if name:
             versions = api.artifact(name, project=project).versions()
             table = Table(box=None, header_style="bold")
@@ -142,7 +141,7 @@ def ls(type_: str | None, project: str | None, name: str | None, dir: str | None
 def gc(dry_run: bool, grace: float, dir: str | None) -> None:
     """Remove stored contents nothing references any more (deleted artifact versions...)."""
     try:
-        result = store_gc.collect(Api(dir).store, grace=grace, dry_run=dry_run)
+        result = store_gc.collect(store_api(dir).store, grace=grace, dry_run=dry_run)
     except (CairnError, ValueError) as exc:
         fail(exc)
         return

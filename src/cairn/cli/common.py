@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cairn.errors import CairnError
+
+if TYPE_CHECKING:
+    from cairn.sdk.api import Api
 
 dir_option = click.option(
     "--dir",
@@ -38,3 +41,12 @@ def duration(seconds: float) -> str:
 def short(value: Any, width: int = 12) -> str:
     text = f"{value:.6g}" if isinstance(value, float) else str(value)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def store_api(dir: str | None) -> Api:
+    """The Api of a local store (``--dir``, else ``$CAIRN_DIR``, else the nearest ``.cairn/``):
+    these commands read a store, even where ``cairn login`` set up a team server."""
+    from cairn.sdk.api import Api
+    from cairn.sdk.location import find_store_dir
+
+    return Api(find_store_dir(dir, create=False))

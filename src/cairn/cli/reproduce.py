@@ -10,12 +10,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cairn.cli.common import dir_option
+from cairn.cli.common import dir_option, store_api
 from cairn.errors import CairnError, ReproduceError
 from cairn.repro.compare import MetricComparison
 from cairn.repro.report import fmt, reproduced_cell
 from cairn.repro.reproduce import Options, execute, make_plan
-from cairn.sdk.api import Api
 
 NOT_REPRODUCED = 3
 """Exit status when the reproduction ran but its numbers did not come back (1: a step failed)."""
@@ -92,7 +91,7 @@ def reproduce(
         python=python,
     )
     try:
-        api = Api(dir)
+        api = store_api(dir)
         plan = make_plan(api, ref, options)
     except (CairnError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None

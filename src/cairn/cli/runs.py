@@ -14,9 +14,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cairn.cli.common import dir_option, duration, fail, short, when
+from cairn.cli.common import dir_option, duration, fail, short, store_api, when
 from cairn.errors import CairnError
-from cairn.sdk.api import Api, ApiRun
+from cairn.sdk.api import ApiRun
 from cairn.store.columns import ColumnStats, default_columns, flatten_config, project_stats
 from cairn.store.jsonsafe import encode_nonfinite
 
@@ -45,7 +45,7 @@ def ls(
 ) -> None:
     """List runs, newest first."""
     try:
-        api = Api(dir)
+        api = store_api(dir)
         found = api.runs(project, filter=filter_, order=order, limit=limit)
     except (CairnError, ValueError) as exc:
         fail(exc)
@@ -128,7 +128,7 @@ def _created(ts: float) -> str:
 def show(ref: str, as_json: bool, dir: str | None) -> None:
     """Show one run: REF is project/run_id (or a run id)."""
     try:
-        run = Api(dir).run(ref)
+        run = store_api(dir).run(ref)
     except (CairnError, ValueError) as exc:
         fail(exc)
         return

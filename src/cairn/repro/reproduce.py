@@ -123,6 +123,13 @@ def make_plan(api: Api, ref: str, options: Options) -> Plan:
     """Everything ``reproduce`` will do, decided up front without changing anything."""
     if options.seeds < 1:
         raise ReproduceError("planning", f"--seeds {options.seeds}", "give --seeds 1 or more")
+    if api.dir is None:
+        raise ReproduceError(
+            "planning",
+            f"reproducing reads a local store, and this Api reads the server {api.url}",
+            "run `cairn reproduce` on a machine with the store (Api(dir=...)), or pass --dir",
+        )
+    store_dir = api.dir
     try:
         original = api.run(ref)
     except RunNotFoundError as exc:
@@ -151,7 +158,7 @@ def make_plan(api: Api, ref: str, options: Options) -> Plan:
             f"the command had secret arguments, stored redacted: {command.get('redacted')}",
             "pass secrets through environment variables the script reads, not arguments",
         )
-    workdir = (options.workdir or _new_workdir(api.dir / "reproduce", original.id)).resolve()
+    workdir = (options.workdir or _new_workdir(store_dir / "reproduce", original.id)).resolve()
     code = plan_code(capture, workdir / "code", api.store.blobs)
     env = plan_env(
         capture.get("environment"),
@@ -174,7 +181,7 @@ def make_plan(api: Api, ref: str, options: Options) -> Plan:
     env_vars = dict(((capture.get("environment") or {}).get("env_vars")) or {})
     return Plan(
         original,
-        api.dir,
+        store_dir,
         workdir,
         code,
         env,
@@ -267,7 +274,7 @@ def execute(plan: Plan, api: Api, echo: Callable[[str], None], *, command_line: 
                 f"{info.project}/{run_id}` has its error"
             )
             break
-    reproductions = [ApiRun(api.store, api.store.run(r)) for r in runs]
+    reproductions = [ApiRun(api.reader, api.store.run(r)) for r in runs]
     metrics: list[MetricComparison] = []
     if failure is None:
         metrics = compare_summaries(

@@ -14,11 +14,12 @@ import pyarrow.compute
 
 from cairn.artifacts.names import parse_ref
 from cairn.artifacts.version import ArtifactVersion
-from cairn.errors import ArtifactNotFoundError, StoreError
+from cairn.errors import ArtifactNotFoundError, StoreError, SweepNotFoundError, UsageError
 from cairn.sdk import api_media
 from cairn.sdk.location import find_store_dir
-from cairn.store import artifacts as artifact_sql
+from cairn.store.artifacts import ArtifactSummary
 from cairn.store.models import ProjectInfo, RunInfo
+from cairn.store.reader import Reader, StoreReader
 from cairn.store.store import DB_NAME, Store
 
 if TYPE_CHECKING:
@@ -31,23 +32,63 @@ if TYPE_CHECKING:
 
 
 class Api:
-    """Reads a store: ``Api().runs("digits", filter='config.lr < 1e-3', order="-summary.acc")``.
+    """Reads runs back: ``Api().runs("digits", filter='config.lr < 1e-3', order="-summary.acc")``.
 
-    ``dir`` is found as ``cairn.init`` finds it (``$CAIRN_DIR``, else the nearest ``.cairn/``).
+    It reads where ``cairn.init`` logs: a team server when one is configured (``$CAIRN_URL`` or
+    ``cairn login``), else the store ``cairn.init`` finds (``$CAIRN_DIR``, else the nearest
+    ``.cairn/``). ``dir=`` reads that store folder; ``url=`` (with ``key=``, else the key saved
+    by ``cairn login`` for that URL, else ``$CAIRN_API_KEY``) reads a Cairn server over HTTP,
+    with the same methods and results.
     """
 
-    def __init__(self, dir: str | os.PathLike[str] | None = None) -> None:
-        self.dir: Path = find_store_dir(dir, create=False)
+    def __init__(
+        self,
+        dir: str | os.PathLike[str] | None = None,
+        *,
+        url: str | None = None,
+        key: str | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        if url is not None and dir is not None:
+            raise UsageError("pass dir= (a store folder) or url= (a Cairn server), not both")
+        if url is None and dir is None and key is None:
+            from cairn.server_login import current_login
+
+            login = current_login()
+            if login is not None:
+                url, key = login.url, login.key
+        self.dir: Path | None = None
+        """The store folder read, or None when reading a server."""
+        self.url: str | None = None
+        """The server read (``url=``), or None when reading a store folder."""
+        self.reader: Reader
+        if url is not None:
+            from cairn.server_reader import HttpReader
+
+            self.reader = HttpReader(url, key, timeout=timeout)
+            self.url = self.reader.url
+            return
+        self.dir = find_store_dir(dir, create=False)
         if not (self.dir / DB_NAME).exists():
             raise StoreError(
                 f"no Cairn store at {self.dir}: log a run with cairn.init() first, or pass dir= "
                 "(or set $CAIRN_DIR) to the folder that holds cairn.db"
             )
-        self.store = Store.local(self.dir)
+        self.reader = StoreReader(Store.local(self.dir))
+
+    @property
+    def store(self) -> Store:
+        """The local store read (an ``Api(url=...)`` has none: it reads through the server)."""
+        if not isinstance(self.reader, StoreReader):
+            raise UsageError(
+                f"this Api reads the server {self.url} over HTTP and has no local store; "
+                "run this on the server's machine with Api(dir=...)"
+            )
+        return self.reader.store
 
     def projects(self) -> list[ProjectInfo]:
-        """Every project with its run count and last activity."""
-        return self.store.projects()
+        """Every project with its run count and last activity (on a server: those you may read)."""
+        return self.reader.projects()
 
     def runs(
         self,
@@ -62,26 +103,30 @@ class Api:
         ``filter`` is an expression such as ``config.lr < 1e-3 and "baseline" in tags``;
         ``order`` a comma-separated list of fields, ``-`` for descending (docs/api.md).
         """
-        infos = self.store.runs(project, filter=filter, order=order, limit=limit)
-        return RunList(ApiRun(self.store, info) for info in infos)
+        infos = self.reader.runs(project, filter=filter, order=order, limit=limit)
+        return RunList(ApiRun(self.reader, info) for info in infos)
 
     def run(self, ref: str) -> ApiRun:
         """One run by ``"project/run_id"`` (or a bare id, or a unique display name)."""
-        return ApiRun(self.store, self.store.find_run(ref))
+        return ApiRun(self.reader, self.reader.find_run(ref))
 
-    def sweep(self, sweep_id: str) -> ApiSweep:
-        """One sweep by id: its state, config, trials, runs and best run."""
-        from cairn.store.sweeps import get_sweep
+    def sweep(self, ref: str) -> ApiSweep:
+        """One sweep by ``"project/sweep_id"`` or id: its state, config, trials, runs and best run."""
         from cairn.sweeps.public import ApiSweep
 
-        return ApiSweep(self.store, get_sweep(self.store, sweep_id))
+        project, _, sweep_id = ref.rpartition("/")
+        row = self.reader.sweep(sweep_id)
+        if project and row.project != project:
+            raise SweepNotFoundError(
+                f"sweep {sweep_id} is in project {row.project!r}, not {project!r}"
+            )
+        return ApiSweep(self.reader, row)
 
     def sweeps(self, project: str | None = None) -> list[ApiSweep]:
         """The sweeps of ``project`` (of every project when None), newest first."""
-        from cairn.store.sweeps import list_sweeps
         from cairn.sweeps.public import ApiSweep
 
-        return [ApiSweep(self.store, row) for row in list_sweeps(self.store, project)]
+        return [ApiSweep(self.reader, row) for row in self.reader.sweeps(project)]
 
     def artifact(self, ref: str, project: str | None = None) -> ArtifactVersion:
         """An artifact version by ``"project/name:alias"`` (or ``name:v3``, ``name``: latest).
@@ -90,7 +135,7 @@ class Api:
         """
         head = ref.partition(":")[0]
         if project is None and "/" not in head:
-            found = {a.project for a in artifact_sql.list_artifacts(self.store) if a.name == head}
+            found = {a.project for a in self.reader.artifacts(None, None) if a.name == head}
             if len(found) > 1:
                 raise ArtifactNotFoundError(
                     f"artifact {head!r} is in projects {', '.join(sorted(found))}: "
@@ -98,14 +143,13 @@ class Api:
                 )
             project = found.pop() if found else "uncategorized"
         proj, name, selector = parse_ref(ref, project or "uncategorized")
-        info = artifact_sql.resolve(self.store, proj, name, selector)
-        return ArtifactVersion(self.store, self.dir, info)
+        return ArtifactVersion(self.reader, self.dir, self.reader.artifact(proj, name, selector))
 
     def artifacts(
         self, project: str | None = None, type: str | None = None
-    ) -> list[artifact_sql.ArtifactSummary]:
+    ) -> list[ArtifactSummary]:
         """Artifact names with their type, version count and latest version, by type and name."""
-        return artifact_sql.list_artifacts(self.store, project, type)
+        return self.reader.artifacts(project, type)
 
 
 class RunList(list["ApiRun"]):
@@ -144,8 +188,8 @@ class RunList(list["ApiRun"]):
 class ApiRun:
     """A run as stored, with its history."""
 
-    def __init__(self, store: Store, info: RunInfo) -> None:
-        self._store = store
+    def __init__(self, reader: Reader, info: RunInfo) -> None:
+        self._reader = reader
         self.info = info
 
     id = property(lambda self: self.info.id)
@@ -190,9 +234,9 @@ class ApiRun:
     def capture(self) -> dict[str, Any]:
         """What the run captured to be re-run: ``git``, ``code``, ``environment``, ``command``,
         ``seeds`` and ``config_sources`` (each present once gathered; see docs/reproducibility.md)."""
-        from cairn.store.capture import SECTIONS, get_capture
+        from cairn.store.capture import SECTIONS
 
-        found = get_capture(self._store, self.id)
+        found = self._reader.capture(self.info)
         return {**{name: None for name in SECTIONS}, **found}
 
     def console(
@@ -205,76 +249,60 @@ class ApiRun:
         """The lines the run's process printed, in order, each with ``line`` (its number from 0),
         ``stream`` (``stdout``/``stderr``), ``ts`` and ``text``; ``search`` keeps those holding it
         (ignoring case), ``after`` those numbered above it."""
-        from cairn.store.console import console_lines
-
-        return console_lines(
-            self._store, self.id, after=after, limit=limit, search=search, stream=stream
+        return self._reader.console(
+            self.info, after=after, limit=limit, search=search, stream=stream
         )
 
     def reproductions(self) -> list[ApiRun]:
         """The runs ``cairn reproduce`` made of this run, oldest first."""
-        from cairn.store.capture import reproductions_of
-
-        ids = reproductions_of(self._store, self.project, self.id)
-        infos = {info.id: info for info in self._store.runs(ids=ids)}
-        return [ApiRun(self._store, infos[i]) for i in ids if i in infos]
+        return [ApiRun(self._reader, info) for info in self._reader.reproductions(self.info)]
 
     def comparisons(self) -> list[Comparison]:
         """Stored results of ``cairn reproduce`` for this run, newest first."""
-        from cairn.store.reproductions import list_reproductions
-
-        return list_reproductions(self._store, self.id)
+        return self._reader.comparisons(self.info)
 
     def logged_artifacts(self) -> list[ArtifactVersion]:
         """The artifact versions this run logged (its outputs), in order."""
-        found = artifact_sql.run_artifacts(self._store, self.id)["logged"]
-        return [
-            ArtifactVersion(self._store, None, artifact_sql.version_by_id(self._store, v.id))
-            for v in found
-        ]
+        found = self._reader.run_artifacts(self.info)["logged"]
+        return [ArtifactVersion(self._reader, None, v) for v in found]
 
     def used_artifacts(self) -> list[ArtifactVersion]:
         """The artifact versions this run used (its inputs), in order."""
-        found = artifact_sql.run_artifacts(self._store, self.id)["used"]
-        return [
-            ArtifactVersion(self._store, None, artifact_sql.version_by_id(self._store, v.id))
-            for v in found
-        ]
+        found = self._reader.run_artifacts(self.info)["used"]
+        return [ArtifactVersion(self._reader, None, v) for v in found]
 
     def media_keys(self) -> list[MediaKey]:
         """The keys the run logged media under, sorted, each with its ``kind`` and ``count``."""
-        return api_media.media_keys(self._store, self.id)
+        return api_media.media_keys(self._reader, self.info)
 
     def media(self, key: str) -> list[MediaEntry]:
         """Every media value logged under ``key``, by step: ``step``, ``kind``, ``caption``,
         ``meta`` (masks, boxes...), ``.bytes()``, and for an image ``.image()`` and ``.mask(name)``."""
-        return api_media.media(self._store, self.id, key)
+        return api_media.media(self._reader, self.info, key)
 
     def table(self, key: str, step: int | None = None) -> pd.DataFrame:
         """The ``cairn.Table`` logged under ``key`` as a DataFrame: the latest version, or the one
         logged at ``step``. Media cells are their reference dicts (``{"_type": "image", "blob"...}``)."""
-        return api_media.table(self._store, self.id, key, step)
+        return api_media.table(self._reader, self.info, key, step)
 
     def histograms(self, key: str) -> list[HistogramStep]:
         """Every histogram logged under ``key``, by step: ``step``, ``counts``, ``edges``."""
-        return api_media.histograms(self._store, self.id, key)
+        return api_media.histograms(self._reader, self.info, key)
 
     def update_summary(
         self, values: dict[str, Any], remove: list[str] | tuple[str, ...] = ()
     ) -> None:
         """Set (and remove) summary keys of the stored run, as ``run.summary[k] = v`` in the
         script would have: one record after the run's last, applied to the store."""
-        from cairn.journal.records import SummaryUpdate
         from cairn.sdk.config import json_safe
 
         clean = {str(k): json_safe(v, f"summary[{k!r}]") for k, v in values.items()}
-        seq = self._store.last_seq(self.id) + 1
-        self._store.apply(self.id, [SummaryUpdate(seq=seq, set=clean, remove=list(remove))])
+        self._reader.update_summary(self.info, clean, list(remove))
         self.refresh()
 
     def refresh(self) -> ApiRun:
         """Read the run's metadata again (state, summary) and return self."""
-        self.info = self._store.run(self.id)
+        self.info = self._reader.find_run(self.path)
         return self
 
     def _table(self, keys: list[str] | None) -> pa.Table:
@@ -282,7 +310,7 @@ class ApiRun:
         # (about 0.2 s), which a read asking for Arrow or numpy should not pay.
         from cairn.store.arrow import as_numpy, numbers, valid
 
-        table = self._store.history(self.id, keys)
+        table = self._reader.history(self.info, keys)
         if keys:  # only the rows that logged at least one of the keys
             logged = np.zeros(table.num_rows, bool)
             for key in keys:
@@ -351,9 +379,7 @@ class ApiRun:
         same line as the full data; a DataFrame with columns ``[x, key]``."""
         import pandas as pd
 
-        from cairn.store.series import series
-
-        xs, ys = series(
-            self._store, self.info, key, x=x, max_points=max_points, x_min=x_min, x_max=x_max
+        xs, ys = self._reader.series(
+            self.info, key, x=x, max_points=max_points, x_min=x_min, x_max=x_max
         )
         return pd.DataFrame({x: xs, key: ys})

@@ -1,5 +1,6 @@
 """Reading a run's logged media back in Python: ``ApiRun.media_keys()``, ``media(key)``,
-``table(key, step=None)`` and ``histograms(key)``, over the ``media`` table and the BlobStore.
+``table(key, step=None)`` and ``histograms(key)``, through the Api's ``Reader``
+(a store, or a team server).
 
 A gallery (a list of media logged under one key at one step) gives one entry per item, numbered by
 ``index``. A value that failed to encode is an entry whose ``error`` says why, and has no bytes.
@@ -13,15 +14,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cairn.errors import MediaNotFoundError
-from cairn.store import media as media_sql
-from cairn.store.blobs import BlobStore
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
     from PIL import Image as PILImage
 
-    from cairn.store.store import Store
+    from cairn.store import media as media_sql
+    from cairn.store.models import RunInfo
+    from cairn.store.reader import BlobReader, Reader
 
 _PLAIN_COLUMNS = ("number", "bool", "string")
 
@@ -45,7 +46,7 @@ class MediaEntry:
     kind: str
     index: int
     meta: dict[str, Any]
-    _blobs: BlobStore = field(repr=False, compare=False)
+    _blobs: BlobReader = field(repr=False, compare=False)
 
     @property
     def caption(self) -> str | None:
@@ -119,16 +120,16 @@ def _open_image(data: bytes) -> PILImage.Image:
     return image
 
 
-def media_keys(store: Store, run_id: str) -> list[MediaKey]:
+def media_keys(reader: Reader, run: RunInfo) -> list[MediaKey]:
     """The run's media keys, sorted."""
-    found = media_sql.media_keys(store, [run_id])
+    found = reader.media_keys(run)
     return [MediaKey(k["key"], k["kind"], k["count"]) for k in found]
 
 
-def _rows(store: Store, run_id: str, key: str, kind: str | None) -> list[media_sql.MediaEntry]:
-    rows = media_sql.media_entries(store, run_id, key)
+def _rows(reader: Reader, run: RunInfo, key: str, kind: str | None) -> list[media_sql.MediaEntry]:
+    rows = reader.media_entries(run, key)
     if not rows:
-        keys = media_keys(store, run_id)
+        keys = media_keys(reader, run)
         have = ", ".join(f"{k.key} ({k.kind})" for k in keys) or "none: it logged no media"
         raise MediaNotFoundError(f"the run has no media key {key!r}; its media keys: {have}")
     if kind is not None and rows[0].kind != kind:
@@ -138,27 +139,27 @@ def _rows(store: Store, run_id: str, key: str, kind: str | None) -> list[media_s
     return rows
 
 
-def media(store: Store, run_id: str, key: str) -> list[MediaEntry]:
+def media(reader: Reader, run: RunInfo, key: str) -> list[MediaEntry]:
     """Every value logged under ``key``, by step, a gallery's items in order."""
     entries = []
-    for row in _rows(store, run_id, key, None):
+    for row in _rows(reader, run, key, None):
         items = row.meta.get("items")
         metas = items if isinstance(items, list) else [row.meta]
         entries += [
-            MediaEntry(row.key, row.step, row.kind, i, meta, store.blobs)
+            MediaEntry(row.key, row.step, row.kind, i, meta, reader.blobs)
             for i, meta in enumerate(metas)
         ]
     return entries
 
 
-def table(store: Store, run_id: str, key: str, step: int | None = None) -> pd.DataFrame:
+def table(reader: Reader, run: RunInfo, key: str, step: int | None = None) -> pd.DataFrame:
     """The table logged under ``key`` (the last version, or the one logged at ``step``) as a
     DataFrame; JSON and media cells come back as the dicts and lists they were stored as."""
     import pandas as pd
 
     from cairn.store.media_tables import read_table
 
-    rows = _rows(store, run_id, key, "table")
+    rows = _rows(reader, run, key, "table")
     if step is not None:
         at = [r for r in rows if r.step == step]
         if not at:
@@ -173,7 +174,7 @@ def table(store: Store, run_id: str, key: str, step: int | None = None) -> pd.Da
             f"the table {key!r} at step {row.step} has no data: "
             f"{row.meta.get('error', 'it was not stored')}"
         )
-    arrow = read_table(store.blobs, row.blob)
+    arrow = read_table(reader.blobs, row.blob)
     frame: pd.DataFrame = arrow.to_pandas()
     for name, kind in (row.meta.get("types") or {}).items():
         if kind not in _PLAIN_COLUMNS and name in frame.columns:
@@ -184,7 +185,7 @@ def table(store: Store, run_id: str, key: str, step: int | None = None) -> pd.Da
     return frame
 
 
-def histograms(store: Store, run_id: str, key: str) -> list[HistogramStep]:
+def histograms(reader: Reader, run: RunInfo, key: str) -> list[HistogramStep]:
     """Every histogram logged under ``key``, by step, with its own bins."""
     return [
         HistogramStep(
@@ -195,6 +196,6 @@ def histograms(store: Store, run_id: str, key: str) -> list[HistogramStep]:
             inf=int(row.meta.get("inf", 0)),
             ninf=int(row.meta.get("ninf", 0)),
         )
-        for row in _rows(store, run_id, key, "histogram")
+        for row in _rows(reader, run, key, "histogram")
         if "counts" in row.meta
     ]

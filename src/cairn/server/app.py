@@ -28,6 +28,7 @@ from cairn.server.routes import (
     ingest,
     media,
     projects,
+    reads,
     runs,
     series,
     session,
@@ -53,6 +54,7 @@ API_MODULES = (
     artifacts,
     ingest,  # before media: its HEAD /blobs/{digest} answers without reading the blob
     media,
+    reads,
 )
 
 

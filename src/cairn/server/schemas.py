@@ -199,10 +199,16 @@ class ReproductionOut(BaseModel):
     verdict: str
     runs: list[str]
     metrics: list[JsonObject]
+    details: JsonObject = Field(default_factory=dict)
+    report: str = Field("", description="the comparison as Markdown")
 
 
 class ReproductionList(BaseModel):
     reproductions: list[ReproductionOut]
+    made: list[str] = Field(
+        default_factory=list,
+        description="ids of the runs `cairn reproduce` made of this run, oldest first",
+    )
 
 
 # --- analysis: parameter importance ---

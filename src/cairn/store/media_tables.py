@@ -20,15 +20,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from cairn.store.blobs import BlobStore
 from cairn.store.filters import _CONSTANTS, FilterError, _fail, _Problem, _tokens
+from cairn.store.reader import BlobReader
 
 MAX_PAGE = 5_000
 _COMPARE = {"==": pc.equal, "!=": pc.not_equal, "<": pc.less, "<=": pc.less_equal}
 _COMPARE.update({">": pc.greater, ">=": pc.greater_equal})
 
 
-def read_table(blobs: BlobStore, digest: str) -> pa.Table:
+def read_table(blobs: BlobReader, digest: str) -> pa.Table:
     """The Parquet table stored under ``digest``."""
     return pq.read_table(io.BytesIO(blobs.get(digest)))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -284,16 +284,20 @@ class Store:
         ids: Sequence[str] | None = None,
         limit: int | None = None,
         offset: int = 0,
+        within: Collection[str] | None = None,
     ) -> list[RunInfo]:
         """Runs of a project (or of all), filtered and ordered by expressions (see docs/).
 
         ``search`` keeps runs whose name, id or a tag holds it, ignoring case (a quick search box);
-        ``ids`` keeps only those runs (ids not found are left out).
+        ``ids`` keeps only those runs (ids not found are left out); ``within`` only the runs of
+        those projects (a server: the projects the caller may read).
         """
         state = self.state_column()
         query = self._run_select(state)
         if project is not None:
             query = query.where(projects.c.name == project)
+        if within is not None:
+            query = query.where(projects.c.name.in_(list(within)))
         if filter:
             query = query.where(compile_filter(filter, state))
         if search:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from cairn.sdk.location import find_store_dir
 from cairn.store.store import Store
-from cairn.store.sweeps import SweepRow, TrialRow, get_sweep, list_trials
+from cairn.store.sweeps import SweepRow, TrialRow
 from cairn.sweeps.agent import Agent, AgentResult
 from cairn.sweeps.config import SweepConfig, load_sweep_config
 from cairn.sweeps.controller import new_sweep
@@ -17,6 +17,7 @@ from cairn.sweeps.results import best_trial
 
 if TYPE_CHECKING:
     from cairn.sdk.api import ApiRun
+    from cairn.store.reader import Reader
 
 
 def sweep(
@@ -53,8 +54,8 @@ def agent(
 class ApiSweep:
     """A sweep as stored: ``state``, ``config``, its trials, runs and best run."""
 
-    def __init__(self, store: Store, row: SweepRow) -> None:
-        self._store = store
+    def __init__(self, reader: Reader, row: SweepRow) -> None:
+        self._reader = reader
         self.row = row
 
     id = property(lambda self: self.row.id)
@@ -76,23 +77,25 @@ class ApiSweep:
 
     def trials(self) -> list[TrialRow]:
         """Every trial claimed so far, in order: number, params, status, run_id, run summary."""
-        return list_trials(self._store, self.id)
+        return self._reader.trials(self.row)
 
     def runs(self) -> list[ApiRun]:
         """The runs of the sweep's trials that reached the store, newest first."""
         from cairn.sdk.api import ApiRun
 
-        infos = self._store.runs(filter=f'sweep_id == "{self.id}"')
-        return [ApiRun(self._store, info) for info in infos]
+        infos = self._reader.runs(self.project, filter=f'sweep_id == "{self.id}"')
+        return [ApiRun(self._reader, info) for info in infos]
 
     def best_run(self) -> ApiRun | None:
         """The run with the best value of the sweep's metric, per its goal (None before any)."""
         from cairn.sdk.api import ApiRun
 
         found = best_trial(self.parsed, self.trials())
-        return ApiRun(self._store, self._store.run(found[0].run_id)) if found else None
+        if not found:
+            return None
+        return ApiRun(self._reader, self._reader.find_run(f"{self.project}/{found[0].run_id}"))
 
     def refresh(self) -> ApiSweep:
         """Read the sweep again (its state and trial count) and return self."""
-        self.row = get_sweep(self._store, self.id)
+        self.row = self._reader.sweep(self.id)
         return self

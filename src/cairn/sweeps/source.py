@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from cairn.errors import UsageError
+from cairn.server_client import login_client, ok
 from cairn.server_login import Login
 
 
@@ -107,36 +108,21 @@ class ServerSweep:
     """A sweep of a team server, named ``PROJECT/SWEEP_ID``."""
 
     def __init__(self, login: Login, ref: str) -> None:
-        import httpx
-
         project, _, sweep_id = ref.rpartition("/")
         if not project:
             raise UsageError(
                 f"{ref!r}: on a team server, name the sweep as PROJECT/SWEEP_ID "
                 "(`cairn sweep ls` and the sweep page show both)"
             )
-        self.client = httpx.Client(
-            base_url=f"{login.url}/api/v1",
-            headers={"Authorization": f"Bearer {login.key}"},
-            timeout=60,
-        )
+        self.client = login_client(login, timeout=60)
         self.base = f"/projects/{quote(project, safe='')}/sweeps/{quote(sweep_id, safe='')}"
-        detail = self._ok(self.client.get(self.base)).json()
+        detail = ok(self.client.get(self.base)).json()
         self.sweep = SweepInfo(detail["id"], detail["project"], detail["config"])
         self.project = project
 
-    def _ok(self, response: Any) -> Any:
-        if not response.is_success:
-            try:
-                detail = response.json().get("detail")
-            except ValueError:
-                detail = response.text[:300]
-            raise UsageError(f"the server answered {response.status_code}: {detail}")
-        return response
-
     def claim(self, run_id: str, agent: str) -> Claimed:
         # the server names the trial's run; ``run_id`` is this side's proposal, unused
-        got = self._ok(self.client.post(f"{self.base}/claim", json={"agent": agent})).json()
+        got = ok(self.client.post(f"{self.base}/claim", json={"agent": agent})).json()
         trial = got["trial"]
         return Claimed(
             None if trial is None else Trial(trial["number"], trial["run_id"], trial["params"]),
@@ -145,10 +131,10 @@ class ServerSweep:
 
     def end(self, number: int, status: str, note: str | None) -> None:
         body = {"status": status, "note": note}
-        self._ok(self.client.post(f"{self.base}/trials/{number}/end", json=body))
+        ok(self.client.post(f"{self.base}/trials/{number}/end", json=body))
 
     def verdict(self, run_id: str) -> tuple[str, str] | None:
-        got = self._ok(self.client.get(f"{self.base}/verdict/{quote(run_id, safe='')}")).json()
+        got = ok(self.client.get(f"{self.base}/verdict/{quote(run_id, safe='')}")).json()
         return None if got["verdict"] is None else (got["verdict"], got["reason"])
 
     def has_run(self, run_id: str) -> bool:
@@ -156,7 +142,7 @@ class ServerSweep:
         response = self.client.get(path)
         if response.status_code == 404:
             return False
-        self._ok(response)
+        ok(response)
         return True
 
     def close(self) -> None:

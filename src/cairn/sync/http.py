@@ -17,23 +17,17 @@ import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
-import httpx
 import msgspec
 
-from cairn._version import __version__
-from cairn.errors import CairnError, StoreGapError
+from cairn.errors import StoreGapError
 from cairn.journal.records import Record
+from cairn.server_client import login_client, message, ok
 from cairn.server_login import Login
 
 RECORDS_TYPE = "application/x-cairn-records"
 CHUNK = 1024 * 1024
-
-
-class ServerError(CairnError):
-    """The server refused or failed a request; the message is the server's."""
 
 
 class HttpSink:
@@ -45,11 +39,7 @@ class HttpSink:
         self.timings: deque[float] = deque(maxlen=10_000)
         """Seconds each batch's request took, sent to answered, encoding not included (the
         last 10,000; ``make bench``)."""
-        self.client = httpx.Client(
-            base_url=f"{login.url}/api/v1",
-            headers={"Authorization": f"Bearer {login.key}", "User-Agent": f"cairn/{__version__}"},
-            timeout=timeout,
-        )
+        self.client = login_client(login, timeout=timeout)
 
     def close(self) -> None:
         self.client.close()
@@ -65,30 +55,30 @@ class HttpSink:
         )
         self.timings.append(time.perf_counter() - started)
         if response.status_code == 409 and "gap" in response.text:
-            raise StoreGapError(_message(response))
-        return int(_ok(response).json()["last_seq"])
+            raise StoreGapError(message(response))
+        return int(ok(response).json()["last_seq"])
 
     def last_seq(self, run_id: str) -> int:
-        return int(_ok(self.client.get(self._run(run_id, "last-seq"))).json()["last_seq"])
+        return int(ok(self.client.get(self._run(run_id, "last-seq"))).json()["last_seq"])
 
     def heartbeat(self, run_id: str, at: float | None = None) -> None:
-        _ok(self.client.post(self._run(run_id, "heartbeat")))
+        ok(self.client.post(self._run(run_id, "heartbeat")))
 
     def reserve_run_number(self, project: str, timeout: float | None = None) -> int:
         path = f"/projects/{quote(project, safe='')}/run-numbers"
         response = self.client.post(path, timeout=timeout or self.client.timeout)
-        return int(_ok(response).json()["number"])
+        return int(ok(response).json()["number"])
 
     def has_blob(self, digest: str) -> bool:
         response = self.client.head(f"/blobs/{digest}")
         if response.status_code == 404:
             return False
-        _ok(response)
+        ok(response)
         return True
 
     def put_blob(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()
-        _ok(self.client.put(f"/blobs/{digest}", content=data))
+        ok(self.client.put(f"/blobs/{digest}", content=data))
         return digest
 
     def put_blob_file(self, path: str | os.PathLike[str]) -> str:
@@ -98,7 +88,7 @@ class HttpSink:
             while chunk := f.read(CHUNK):
                 hasher.update(chunk)
         digest = hasher.hexdigest()
-        _ok(self.client.put(f"/blobs/{digest}", content=_chunks(Path(path))))
+        ok(self.client.put(f"/blobs/{digest}", content=_chunks(Path(path))))
         return digest
 
 
@@ -106,17 +96,3 @@ def _chunks(path: Path) -> Iterator[bytes]:
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
             yield chunk
-
-
-def _ok(response: httpx.Response) -> httpx.Response:
-    if response.is_success:
-        return response
-    raise ServerError(f"{response.request.method} {response.url.path}: {_message(response)}")
-
-
-def _message(response: httpx.Response) -> str:
-    try:
-        detail: Any = response.json().get("detail")
-    except (ValueError, AttributeError):
-        detail = None
-    return f"{response.status_code} {detail if isinstance(detail, str) else response.text[:300]}"

@@ -226,9 +226,8 @@ class Run:
             self.cairn.update_summary(values, removed)
         info = self.cairn.info
         if (self.name, self.notes, list(self.tags)) != (info.name, info.notes, list(info.tags)):
-            store = self._api.store
-            self.cairn.info = store.update_run(
-                self.id, name=self.name, notes=self.notes, tags=list(self.tags)
+            self.cairn.info = self._api.reader.edit_run(
+                info, name=self.name, notes=self.notes, tags=list(self.tags)
             )
         self.cairn.refresh()
 

@@ -69,6 +69,8 @@ ACCESS: dict[str, Need] = {
     "POST /auth/logout": Need.ANYONE,
     "GET /auth/me": Need.ANYONE,
     "GET /projects": Need.ANYONE,  # lists only the projects the caller may read
+    "GET /runs": Need.ANYONE,  # cairn.Api: lists only the runs of projects the caller may read
+    "GET /run": Need.ANYONE,  # cairn.Api: finds a run among those the caller may read
     # blobs are named by the sha256 of their bytes: knowing one means having read a record
     # that holds it (or having the bytes)
     "GET /blobs/{digest}": Need.SIGNED_IN,  # and HEAD: whether the server has them
@@ -82,6 +84,7 @@ ACCESS: dict[str, Need] = {
     "GET /projects/{project}/columns": Need.VIEWER,
     "GET /projects/{project}/runs": Need.VIEWER,
     "GET /projects/{project}/runs/{run_id}": Need.VIEWER,
+    "POST /projects/{project}/runs/{run_id}/history": Need.VIEWER,  # a read; keys in its body
     "PATCH /projects/{project}/runs/{run_id}": Need.EDITOR,
     "DELETE /projects/{project}/runs/{run_id}": Need.EDITOR,
     "POST /projects/{project}/runs/delete": Need.EDITOR,

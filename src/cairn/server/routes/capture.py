@@ -11,8 +11,9 @@ from cairn.repro.score import checklist, score
 from cairn.server.deps import StoreDep, project_run
 from cairn.server.schemas import ApiError, CaptureResponse, ConsolePage, ReproductionList
 from cairn.store.artifacts import used_refs
-from cairn.store.capture import get_capture
+from cairn.store.capture import get_capture, reproductions_of
 from cairn.store.console import console_count, console_lines
+from cairn.store.jsonsafe import encode_nonfinite
 from cairn.store.reproductions import list_reproductions
 
 router = APIRouter(tags=["reproducibility"])
@@ -29,7 +30,7 @@ def _without_bytes(code: Any) -> Any:
         snapshot = {
             **{k: v for k, v in snapshot.items() if k != "files"},
             "files": {
-                path: {k: v for k, v in info.items() if k in ("sha256", "size")}
+                path: {k: v for k, v in info.items() if k in ("sha256", "size", "symlink")}
                 if isinstance(info, dict)
                 else info
                 for path, info in files.items()
@@ -98,8 +99,11 @@ def get_run_reproductions(project: str, run_id: str, store: StoreDep) -> dict[st
                 "created_at": c.created_at,
                 "verdict": c.verdict,
                 "runs": c.runs,
-                "metrics": c.metrics,
+                "metrics": encode_nonfinite(c.metrics),
+                "details": encode_nonfinite(c.details),
+                "report": c.report,
             }
             for c in list_reproductions(store, info.id)
-        ]
+        ],
+        "made": reproductions_of(store, project, info.id),
     }

@@ -71,10 +71,14 @@ class Trial(BaseModel):
     claimed_at: float
     ended_at: float | None
     note: str | None
+    summary: JsonObject = Field(
+        default_factory=dict, description="the run's summary ({} before it reached the store)"
+    )
 
 
 class SweepDetail(Sweep):
     config: JsonObject = Field(description="the sweep config as given (W&B's schema)")
+    seed: int = Field(0, description="the seed of the sweep's search")
     trials: list[Trial]
 
 
@@ -142,6 +146,7 @@ def _detail(row: SweepRow, store: Store) -> dict[str, Any]:
     return {
         **_summary(row, config, trials),
         "config": encode_nonfinite(row.config),
+        "seed": row.seed,
         "trials": [
             {
                 "number": t.number,
@@ -154,6 +159,7 @@ def _detail(row: SweepRow, store: Store) -> dict[str, Any]:
                 "claimed_at": t.claimed_at,
                 "ended_at": t.ended_at,
                 "note": t.note,
+                "summary": encode_nonfinite(t.summary),
             }
             for t in trials
         ],

@@ -1,0 +1,62 @@
+"""One HTTP client for a Cairn server's JSON API (``/api/v1``): the HTTP sink, the remote sweep
+agent and ``cairn.Api(url=…)`` all talk through it, and read the server's errors the same way."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cairn._version import __version__
+from cairn.errors import CairnError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from cairn.server_login import Login
+
+
+class ServerError(CairnError):
+    """The server refused or failed a request; the message is the server's."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+        """The HTTP status (0: no answer)."""
+
+
+def api_client(url: str, key: str | None, *, timeout: float = 30.0) -> httpx.Client:
+    """A keep-alive client on ``url``'s ``/api/v1``, sending ``key`` as a Bearer token."""
+    import httpx
+
+    headers = {"User-Agent": f"cairn/{__version__}"}
+    if key:
+        headers["Authorization"] = f"Bearer {key}"
+    return httpx.Client(base_url=f"{url.rstrip('/')}/api/v1", headers=headers, timeout=timeout)
+
+
+def login_client(login: Login, *, timeout: float = 30.0) -> httpx.Client:
+    """``api_client`` for a saved or configured login."""
+    return api_client(login.url, login.key, timeout=timeout)
+
+
+def ok(response: httpx.Response) -> httpx.Response:
+    """``response`` when it succeeded; else ServerError with the server's message."""
+    if response.is_success:
+        return response
+    raise ServerError(
+        f"{response.request.method} {response.url.path}: {message(response)}",
+        response.status_code,
+    )
+
+
+def message(response: httpx.Response) -> str:
+    """``"<status> <detail>"``: the server's own explanation of a failed request."""
+    return f"{response.status_code} {detail(response)}"
+
+
+def detail(response: httpx.Response) -> str:
+    """The ``detail`` of the server's JSON error, else the start of the body."""
+    try:
+        found: Any = response.json().get("detail")
+    except (ValueError, AttributeError):
+        found = None
+    return found if isinstance(found, str) else response.text[:300]

@@ -1,0 +1,528 @@
+"""``cairn.Api(url=…)``: the ``Reader`` (``cairn.store.reader``) of a Cairn server, over its
+JSON API. Runs come from ``/runs`` and ``/run`` as full records, a history as an Arrow IPC stream,
+blobs (media, tables, artifact files) are streamed from ``/blobs/{sha256}`` and checked against
+their digest. The server answers only what the key's user may read (docs/server.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO
+from urllib.parse import quote
+
+from cairn.errors import (
+    ArtifactNotFoundError,
+    CairnError,
+    MediaNotFoundError,
+    ProjectNotFoundError,
+    RunNotFoundError,
+    StoreError,
+    SweepNotFoundError,
+    UsageError,
+)
+from cairn.server_client import ServerError, api_client, detail
+from cairn.store.jsonsafe import decode_nonfinite
+from cairn.store.models import ProjectInfo, RunInfo
+
+if TYPE_CHECKING:
+    import httpx
+    import numpy as np
+    import pyarrow as pa
+
+    from cairn.store.artifacts import ArtifactSummary, VersionInfo
+    from cairn.store.console import ConsoleLine
+    from cairn.store.media import MediaEntry
+    from cairn.store.reproductions import Comparison
+    from cairn.store.sweeps import SweepRow, TrialRow
+
+PAGE = 1000
+"""Runs per request of a listing (the server's largest page)."""
+CONSOLE_PAGE = 100_000
+CHUNK = 1024 * 1024
+_RUN_FIELDS = {f.name for f in dataclasses.fields(RunInfo)}
+
+
+def _q(part: str) -> str:
+    return quote(part, safe="")
+
+
+class HttpBlobs:
+    """A server's blobs, read by sha256 (``GET /blobs/{digest}``), streamed."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self._client = client
+
+    def get(self, digest: str) -> bytes:
+        with self.open(digest) as f:
+            return f.read()
+
+    def open(self, digest: str) -> BinaryIO:
+        """The bytes as a file read from the network as it goes (close it); FileNotFoundError
+        when the server has no such blob."""
+        request = self._client.build_request("GET", f"/blobs/{_q(digest)}")
+        response = self._client.send(request, stream=True)
+        if response.status_code in (400, 404):
+            response.close()
+            raise FileNotFoundError(f"no blob {digest} on the server")
+        if not response.is_success:
+            response.read()
+            response.close()
+            raise ServerError(f"GET /blobs/{digest}: {response.status_code} {detail(response)}")
+        return io.BufferedReader(_ResponseStream(response), CHUNK)
+
+
+class _ResponseStream(io.RawIOBase):
+    """An httpx streamed response as a readable raw stream."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self._chunks: Iterator[bytes] = response.iter_bytes(CHUNK)
+        self._left = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._left:
+            try:
+                self._left = next(self._chunks)
+            except StopIteration:
+                return 0
+        n = min(len(buffer), len(self._left))
+        buffer[:n] = self._left[:n]
+        self._left = self._left[n:]
+        return n
+
+    def close(self) -> None:
+        if not self.closed:
+            self._response.close()
+        super().close()
+
+
+class HttpReader:
+    """A ``Reader`` on the Cairn server at ``url`` (``cairn server``, or a ``cairn ui``)."""
+
+    def __init__(self, url: str, key: str | None = None, *, timeout: float = 60.0) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise UsageError(f"url={url!r}: give the server's URL, e.g. https://cairn.example.com")
+        self.url = url.rstrip("/")
+        self.client = api_client(self.url, key or _saved_key(self.url), timeout=timeout)
+        self._blobs = HttpBlobs(self.client)
+
+    def __repr__(self) -> str:
+        return f"<HttpReader {self.url}>"
+
+    @property
+    def blobs(self) -> HttpBlobs:
+        return self._blobs
+
+    # ---- requests -----------------------------------------------------------------------
+
+    def _send(
+        self, method: str, path: str, missing: type[CairnError], **kwargs: Any
+    ) -> httpx.Response:
+        import httpx
+
+        try:
+            response = self.client.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise ServerError(f"cannot reach {self.url}: {exc}") from None
+        return self._check(response, missing)
+
+    def _check(self, response: httpx.Response, missing: type[CairnError]) -> httpx.Response:
+        """``response`` when it succeeded; else the error a store would raise (``missing`` for
+        a 404, FilterError for a filter that does not parse) or a ServerError."""
+        if response.is_success:
+            return response
+        status, said = response.status_code, detail(response)
+        if status == 404:
+            raise missing(said)
+        if status == 401:
+            raise ServerError(
+                f"{self.url} wants an API key: pass key=, set $CAIRN_API_KEY, or run "
+                f"`cairn login {self.url}`",
+                status,
+            )
+        if status == 403:
+            raise ServerError(f"{self.url} refused: {said}", status)
+        if status == 400:
+            _raise_bad_request(response)
+        request = response.request
+        raise ServerError(f"{request.method} {request.url.path}: {status} {said}", status)
+
+    def _get(self, path: str, missing: type[CairnError] = StoreError, **kwargs: Any) -> Any:
+        return self._send("GET", path, missing, **kwargs).json()
+
+    def _post(self, path: str, body: Any, missing: type[CairnError] = StoreError) -> Any:
+        return self._send("POST", path, missing, json=body).json()
+
+    @staticmethod
+    def _run_path(run: RunInfo, what: str = "") -> str:
+        path = f"/projects/{_q(run.project)}/runs/{_q(run.id)}"
+        return f"{path}/{what}" if what else path
+
+    # ---- projects and runs --------------------------------------------------------------
+
+    def projects(self) -> list[ProjectInfo]:
+        return [ProjectInfo(**p) for p in self._get("/projects")]
+
+    def runs(
+        self,
+        project: str | None,
+        *,
+        filter: str | None = None,
+        order: str | None = None,
+        limit: int | None = None,
+    ) -> list[RunInfo]:
+        found: list[RunInfo] = []
+        while limit is None or len(found) < limit:
+            size = PAGE if limit is None else min(PAGE, limit - len(found))
+            params: dict[str, Any] = {"limit": size, "offset": len(found)}
+            for name, value in (("project", project), ("filter", filter), ("order", order)):
+                if value is not None:
+                    params[name] = value
+            page = self._get("/runs", params=params)["runs"]
+            found += [_run_info(r) for r in page]
+            if len(page) < size:
+                break
+        return found
+
+    def find_run(self, ref: str) -> RunInfo:
+        return _run_info(self._get("/run", RunNotFoundError, params={"ref": ref}))
+
+    def history(self, run: RunInfo, keys: Sequence[str] | None) -> pa.Table:
+        import pyarrow as pa
+
+        body = {"keys": None if keys is None else list(keys)}
+        request = self.client.build_request("POST", self._run_path(run, "history"), json=body)
+        response = self.client.send(request, stream=True)
+        try:
+            if not response.is_success:
+                response.read()
+                self._check(response, RunNotFoundError)
+            with io.BufferedReader(_ResponseStream(response), CHUNK) as stream:
+                return pa.ipc.open_stream(stream).read_all()
+        finally:
+            response.close()
+
+    def series(
+        self,
+        run: RunInfo,
+        key: str,
+        *,
+        x: str,
+        max_points: int,
+        x_min: float | None,
+        x_max: float | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
+        body = {
+            "run_ids": [run.id],
+            "keys": [key],
+            "x": x,
+            "max_points": max_points,
+            "x_min": x_min,
+            "x_max": x_max,
+        }
+        lines = self._post(f"/projects/{_q(run.project)}/series", body, RunNotFoundError)["series"]
+        if not lines:
+            return np.array([], np.float64), np.array([], np.float64)
+        line = lines[0]
+        xs = np.array([np.nan if v is None else v for v in line["x"]], np.float64)
+        ys = np.array([np.nan if v is None else v for v in line["y"]], np.float64)
+        nonfinite = line["nonfinite"]
+        for index, kind in zip(nonfinite["index"], nonfinite["kind"], strict=True):
+            ys[index] = {"nan": np.nan, "inf": np.inf, "-inf": -np.inf}[kind]
+        if x == "_step":
+            return xs.astype(np.int64), ys
+        return xs, ys
+
+    def capture(self, run: RunInfo) -> dict[str, Any]:
+        found: dict[str, Any] = self._get(self._run_path(run, "capture"), RunNotFoundError)[
+            "capture"
+        ]
+        return found
+
+    def console(
+        self,
+        run: RunInfo,
+        *,
+        after: int | None,
+        limit: int | None,
+        search: str | None,
+        stream: str | None,
+    ) -> list[ConsoleLine]:
+        from cairn.store.console import ConsoleLine
+
+        lines: list[ConsoleLine] = []
+        while limit is None or len(lines) < limit:
+            size = CONSOLE_PAGE if limit is None else min(CONSOLE_PAGE, limit - len(lines))
+            params: dict[str, Any] = {"limit": size}
+            for name, value in (("after", after), ("search", search), ("stream", stream)):
+                if value is not None:
+                    params[name] = value
+            page = self._get(self._run_path(run, "console"), RunNotFoundError, params=params)
+            got = [ConsoleLine(x["number"], x["stream"], x["ts"], x["text"]) for x in page["lines"]]
+            lines += got
+            if len(got) < size:
+                break
+            after = got[-1].line
+        return lines
+
+    def _reproductions(self, run: RunInfo) -> dict[str, Any]:
+        found: dict[str, Any] = self._get(self._run_path(run, "reproductions"), RunNotFoundError)
+        return found
+
+    def reproductions(self, run: RunInfo) -> list[RunInfo]:
+        made = self._reproductions(run)["made"]
+        return [self.find_run(f"{run.project}/{run_id}") for run_id in made]
+
+    def comparisons(self, run: RunInfo) -> list[Comparison]:
+        from cairn.store.reproductions import Comparison
+
+        return [
+            Comparison(
+                id=c["id"],
+                run_id=run.id,
+                created_at=c["created_at"],
+                verdict=c["verdict"],
+                runs=c["runs"],
+                metrics=decode_nonfinite(c["metrics"]),
+                details=decode_nonfinite(c["details"]),
+                report=c["report"],
+            )
+            for c in self._reproductions(run)["reproductions"]
+        ]
+
+    def update_summary(self, run: RunInfo, values: dict[str, Any], remove: list[str]) -> None:
+        import gzip
+
+        import msgspec
+
+        from cairn.journal.records import SummaryUpdate
+        from cairn.sync.http import RECORDS_TYPE
+
+        seq = int(self._get(self._run_path(run, "last-seq"), RunNotFoundError)["last_seq"]) + 1
+        record = SummaryUpdate(seq=seq, set=values, remove=remove)
+        body = gzip.compress(msgspec.msgpack.encode([record]))
+        self._send(
+            "POST",
+            self._run_path(run, "records"),
+            RunNotFoundError,
+            content=body,
+            headers={"Content-Type": RECORDS_TYPE},
+        )
+
+    def edit_run(
+        self, run: RunInfo, *, name: str | None, notes: str | None, tags: list[str] | None
+    ) -> RunInfo:
+        body = {"name": name, "notes": notes, "tags": tags}
+        self._send("PATCH", self._run_path(run), RunNotFoundError, json=body)
+        return self.find_run(run.path)
+
+    # ---- media --------------------------------------------------------------------------
+
+    def media_keys(self, run: RunInfo) -> list[dict[str, Any]]:
+        body = {"run_ids": [run.id]}
+        path = f"/projects/{_q(run.project)}/media-keys"
+        keys: list[dict[str, Any]] = self._post(path, body, RunNotFoundError)["keys"]
+        return keys
+
+    def media_entries(self, run: RunInfo, key: str) -> list[MediaEntry]:
+        from cairn.store.media import MediaEntry
+
+        body = {"run_ids": [run.id], "key": key}
+        got = self._post(f"/projects/{_q(run.project)}/media", body, MediaNotFoundError)["runs"]
+        values = got[0]["values"] if got else []
+        return [
+            MediaEntry(
+                run_id=run.id,
+                seq=v["seq"],
+                key=key,
+                step=v["step"],
+                ts=v["ts"],
+                kind=v["kind"],
+                blob=v["blob"],
+                meta=v["meta"],
+            )
+            for v in values
+        ]
+
+    # ---- artifacts ----------------------------------------------------------------------
+
+    def _version_path(self, project: str, name: str, selector: str) -> str:
+        return f"/projects/{_q(project)}/artifacts/{_q(name)}/versions/{_q(selector)}"
+
+    def _version(self, row: dict[str, Any], project: str) -> VersionInfo:
+        from cairn.store.artifacts import VersionInfo
+
+        files = row.get("files") or []
+        return VersionInfo(
+            id=row["id"],
+            project=project,
+            name=row["name"],
+            type=row["type"],
+            version=row["version"],
+            digest=row["digest"],
+            description=row["description"],
+            metadata=row["metadata"],
+            size=row["size"],
+            file_count=row["file_count"],
+            run_id=(row.get("producer") or {}).get("id"),
+            created_at=row["created_at"],
+            aliases=row["aliases"],
+            manifest={f["path"]: {k: v for k, v in f.items() if k != "path"} for f in files},
+        )
+
+    def run_artifacts(self, run: RunInfo) -> dict[str, list[VersionInfo]]:
+        found = self._get(self._run_path(run, "artifacts"), RunNotFoundError)
+        return {
+            kind: [self.artifact(run.project, v["name"], f"v{v['version']}") for v in found[kind]]
+            for kind in ("logged", "used")
+        }
+
+    def artifacts(self, project: str | None, type: str | None) -> list[ArtifactSummary]:
+        from cairn.store.artifacts import ArtifactSummary
+
+        names = [project] if project is not None else [p.name for p in self.projects()]
+        params = {} if type is None else {"type": type}
+        found = []
+        for name in names:
+            try:
+                rows = self._get(
+                    f"/projects/{_q(name)}/artifacts", ProjectNotFoundError, params=params
+                )
+            except ProjectNotFoundError:
+                continue
+            found += [ArtifactSummary(project=name, **row) for row in rows]
+        return sorted(found, key=lambda a: (a.type, a.name, a.project))
+
+    def artifact(self, project: str, name: str, selector: str) -> VersionInfo:
+        row = self._get(self._version_path(project, name, selector), ArtifactNotFoundError)
+        return self._version(row, project)
+
+    def artifact_versions(self, project: str, name: str) -> list[VersionInfo]:
+        path = f"/projects/{_q(project)}/artifacts/{_q(name)}/versions"
+        rows = self._get(path, ArtifactNotFoundError)
+        return [self.artifact(project, name, f"v{row['version']}") for row in rows]
+
+    def linked_runs(self, version: VersionInfo, kind: str) -> list[str]:
+        row = self._get(
+            self._version_path(version.project, version.name, f"v{version.version}"),
+            ArtifactNotFoundError,
+        )
+        return [r["id"] for r in row["logged_by" if kind == "logged" else "used_by"]]
+
+    def set_aliases(self, version: VersionInfo, aliases: Sequence[str]) -> VersionInfo:
+        path = self._version_path(version.project, version.name, f"v{version.version}")
+        self._send("PUT", f"{path}/aliases", ArtifactNotFoundError, json={"aliases": list(aliases)})
+        return self.artifact(version.project, version.name, f"v{version.version}")
+
+    def delete_version(self, version: VersionInfo) -> None:
+        path = self._version_path(version.project, version.name, f"v{version.version}")
+        self._send("DELETE", path, ArtifactNotFoundError)
+
+    # ---- sweeps -------------------------------------------------------------------------
+
+    def _sweep(self, project: str, sweep_id: str) -> dict[str, Any]:
+        found: dict[str, Any] = self._get(
+            f"/projects/{_q(project)}/sweeps/{_q(sweep_id)}", SweepNotFoundError
+        )
+        return found
+
+    def sweep(self, sweep_id: str) -> SweepRow:
+        for project in self.projects():
+            try:
+                return _sweep_row(self._sweep(project.name, sweep_id))
+            except SweepNotFoundError:
+                continue
+        raise SweepNotFoundError(f"no sweep {sweep_id!r} in the projects you may read")
+
+    def sweeps(self, project: str | None) -> list[SweepRow]:
+        names = [project] if project is not None else [p.name for p in self.projects()]
+        rows = []
+        for name in names:
+            try:
+                listed = self._get(f"/projects/{_q(name)}/sweeps", ProjectNotFoundError)
+            except ProjectNotFoundError:
+                continue
+            rows += [_sweep_row(self._sweep(name, s["id"])) for s in listed]
+        return sorted(rows, key=lambda r: (-r.created_at, r.id))
+
+    def trials(self, sweep: SweepRow) -> list[TrialRow]:
+        from cairn.store.sweeps import TrialRow
+
+        found = self._sweep(sweep.project, sweep.id)
+        return [
+            TrialRow(
+                sweep_id=sweep.id,
+                number=t["number"],
+                run_id=t["run_id"],
+                params=decode_nonfinite(t["params"]),
+                status=t["status"],
+                agent=t["agent"],
+                claimed_at=t["claimed_at"],
+                ended_at=t["ended_at"],
+                note=t["note"],
+                run_state=t["run_state"],
+                summary=decode_nonfinite(t.get("summary") or {}),
+            )
+            for t in found["trials"]
+        ]
+
+
+def _run_info(record: dict[str, Any]) -> RunInfo:
+    values = {k: v for k, v in record.items() if k in _RUN_FIELDS}
+    for name in ("config", "summary", "metric_defs"):
+        values[name] = decode_nonfinite(values[name])
+    return RunInfo(**values)
+
+
+def _sweep_row(found: dict[str, Any]) -> SweepRow:
+    from cairn.store.sweeps import SweepRow
+
+    return SweepRow(
+        id=found["id"],
+        project=found["project"],
+        name=found["name"],
+        method=found["method"],
+        state=found["state"],
+        config=decode_nonfinite(found["config"]),
+        seed=found.get("seed", 0),
+        trial_count=found["trial_count"],
+        created_at=found["created_at"],
+        updated_at=found["updated_at"],
+    )
+
+
+def _raise_bad_request(response: httpx.Response) -> None:
+    """A 400: a filter or order that does not parse is a FilterError, as with a store."""
+    from cairn.store.filters import FilterError
+
+    try:
+        found = response.json().get("detail")
+    except (ValueError, AttributeError):
+        found = None
+    if isinstance(found, dict) and "position" in found:
+        lines = str(found.get("message", "")).split("\n")
+        reason = lines[0].rsplit(" at position ", 1)[0]
+        text = lines[1][2:] if len(lines) > 1 else ""
+        raise FilterError(reason, text, int(found["position"]))
+    raise UsageError(detail(response))
+
+
+def _saved_key(url: str) -> str | None:
+    """``$CAIRN_API_KEY``, else the key ``cairn login`` saved for ``url``, else None."""
+    from cairn.server_login import KEY_ENV, saved_login
+
+    if os.environ.get(KEY_ENV):
+        return os.environ[KEY_ENV]
+    try:
+        saved = saved_login()
+    except ValueError:
+        return None
+    return saved.key if saved is not None and saved.url == url else None
