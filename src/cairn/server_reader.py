@@ -375,7 +375,10 @@ class HttpReader:
             run_id=(row.get("producer") or {}).get("id"),
             created_at=row["created_at"],
             aliases=row["aliases"],
-            manifest={f["path"]: {k: v for k, v in f.items() if k != "path"} for f in files},
+            manifest={
+                f["path"]: {k: v for k, v in f.items() if k != "path" and v is not None}
+                for f in files
+            },
         )
 
     def run_artifacts(self, run: RunInfo) -> dict[str, list[VersionInfo]]:
@@ -399,7 +402,7 @@ class HttpReader:
             except ProjectNotFoundError:
                 continue
             found += [ArtifactSummary(project=name, **row) for row in rows]
-        return sorted(found, key=lambda a: (a.type, a.name, a.project))
+        return sorted(found, key=lambda a: (a.project, a.type, a.name))
 
     def artifact(self, project: str, name: str, selector: str) -> VersionInfo:
         row = self._get(self._version_path(project, name, selector), ArtifactNotFoundError)
@@ -445,11 +448,8 @@ class HttpReader:
     def sweeps(self, project: str | None) -> list[SweepRow]:
         names = [project] if project is not None else [p.name for p in self.projects()]
         rows = []
-        for name in names:
-            try:
-                listed = self._get(f"/projects/{_q(name)}/sweeps", ProjectNotFoundError)
-            except ProjectNotFoundError:
-                continue
+        for name in names:  # an unknown project raises ProjectNotFoundError, as with a store
+            listed = self._get(f"/projects/{_q(name)}/sweeps", ProjectNotFoundError)
             rows += [_sweep_row(self._sweep(name, s["id"])) for s in listed]
         return sorted(rows, key=lambda r: (-r.created_at, r.id))
 

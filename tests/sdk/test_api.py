@@ -6,6 +6,7 @@ through a ``cairn server`` serving that store (``Api(url=…)``); both must answ
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -342,3 +343,75 @@ def test_runs_to_arrow_is_the_runs_table(reading: Reading, api: cairn.Api) -> No
     [row] = table.to_pylist()
     assert row["name"] == "arrow" and row["config.model.width"] == 8.0
     assert row["summary.loss"] == 0.5
+
+
+@pytest.fixture(scope="module")
+def traced(reading: Reading) -> str:
+    """A run with its console captured, an original of two reproductions with a comparison."""
+    from cairn.store import Store
+    from cairn.store.reproductions import save_reproduction
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CAIRN_CAPTURE_CONSOLE", "1")
+        run = reading.log("traced", config={"seed": 3})
+        for i in range(5):
+            print(f"epoch {i} loss {1 / (i + 1):.3f}")
+        print("warning: slow", file=sys.stderr)
+        run.finish(quiet=True)
+    made = []
+    for _ in range(2):
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("CAIRN_REPRODUCTION_OF", run.path)
+            again = reading.log("traced")
+            again.log({"loss": 0.2})
+            again.finish(quiet=True)
+        made.append(again.id)
+    store = Store.local(reading.dir)
+    try:
+        save_reproduction(
+            store,
+            run.id,
+            verdict="reproduced",
+            runs=made,
+            metrics=[{"key": "loss", "original": 0.2, "values": [0.2, 0.2], "status": "ok"}],
+            details={"rtol": 0.05, "spread": math.nan},
+            report="# Reproduced\n\nAll within 5 %.",
+        )
+    finally:
+        store.close()
+    return run.path
+
+
+def test_console_lines_with_search_stream_and_pages(traced: str, api: cairn.Api) -> None:
+    run = api.run(traced)
+    lines = run.console()
+    assert [x.text for x in lines if x.stream == "stdout"][:2] == [
+        "epoch 0 loss 1.000",
+        "epoch 1 loss 0.500",
+    ]
+    assert [x.line for x in lines] == list(range(len(lines)))
+    assert [x.text for x in run.console(stream="stderr")] == ["warning: slow"]
+    assert [x.text for x in run.console(search="EPOCH 4")] == ["epoch 4 loss 0.200"]
+    assert [x.line for x in run.console(after=2, limit=2)] == [3, 4]
+
+
+def test_console_reads_as_stored(traced: str, reading: Reading, api: cairn.Api) -> None:
+    assert api.run(traced).console() == cairn.Api(reading.dir).run(traced).console()
+
+
+def test_capture_reads_as_stored(traced: str, reading: Reading, api: cairn.Api) -> None:
+    capture = api.run(traced).capture
+    assert set(capture) >= {"git", "code", "environment", "command", "seeds", "config_sources"}
+    assert capture == cairn.Api(reading.dir).run(traced).capture
+
+
+def test_reproductions_and_their_comparison(traced: str, api: cairn.Api) -> None:
+    run = api.run(traced)
+    made = run.reproductions()
+    assert len(made) == 2 and all(r.reproduction_of == traced for r in made)
+    assert made[0].created_at <= made[1].created_at
+    [comparison] = run.comparisons()
+    assert comparison.verdict == "reproduced" and comparison.runs == [r.id for r in made]
+    assert comparison.metrics[0]["values"] == [0.2, 0.2]
+    assert comparison.details["rtol"] == 0.05 and math.isnan(comparison.details["spread"])
+    assert comparison.report.startswith("# Reproduced")

@@ -1,13 +1,13 @@
 """``ApiRun.media_keys``, ``media``, ``table`` and ``histograms``: logged through a real run, read
-back equal, with errors that say what there is."""
+back equal, with errors that say what there is; from the store, and through a ``cairn server``
+(the ``reading`` fixture)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from tests.fakes.reading import Reading
 
 import cairn
 from cairn.errors import MediaNotFoundError
@@ -20,9 +20,9 @@ MASK = (np.arange(30).reshape(6, 5) % 3).astype(np.uint8)
 VALUES = RNG.normal(size=500)
 
 
-@pytest.fixture
-def run(store_dir: Path) -> cairn.ApiRun:
-    run = cairn.init(project="media")
+@pytest.fixture(scope="module")
+def logged(reading: Reading) -> str:
+    run = reading.log("media")
     for step, pixels in enumerate(PIXELS):
         image = cairn.Image(
             pixels,
@@ -40,7 +40,12 @@ def run(store_dir: Path) -> cairn.ApiRun:
     run.log({"preds": table}, step=2)
     run.log({"preds": cairn.Table(dataframe=pd.DataFrame({"id": [7]}))}, step=3)
     run.finish(quiet=True)
-    return cairn.Api().run(f"media/{run.id}")
+    return f"media/{run.id}"
+
+
+@pytest.fixture
+def run(logged: str, reading: Reading) -> cairn.ApiRun:
+    return reading.api().run(logged)
 
 
 def test_media_keys_name_kind_and_count(run: cairn.ApiRun) -> None:
@@ -119,11 +124,11 @@ def test_errors_list_the_keys_and_name_the_kind(run: cairn.ApiRun) -> None:
         run.media("hist")[0].image()
 
 
-def test_a_run_without_media(store_dir: Path) -> None:
-    made = cairn.init(project="plain")
+def test_a_run_without_media(reading: Reading) -> None:
+    made = reading.log("plain")
     made.log({"loss": 1.0})
     made.finish(quiet=True)
-    run = cairn.Api().run(f"plain/{made.id}")
+    run = reading.api().run(f"plain/{made.id}")
     assert run.media_keys() == []
     with pytest.raises(MediaNotFoundError, match="it logged no media"):
         run.table("preds")
