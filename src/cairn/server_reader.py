@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import quote
@@ -109,8 +110,27 @@ class HttpReader:
         if not url.startswith(("http://", "https://")):
             raise UsageError(f"url={url!r}: give the server's URL, e.g. https://cairn.example.com")
         self.url = url.rstrip("/")
-        self.client = api_client(self.url, key or _saved_key(self.url), timeout=timeout)
+        key = key or _saved_key(self.url)
+        self.client = api_client(self.url, key, timeout=timeout)
         self._blobs = HttpBlobs(self.client)
+        if key is None:
+            self._warn_if_signed_out()
+
+    def _warn_if_signed_out(self) -> None:
+        """Without a key, a team server shows only its public projects: say so, once, rather
+        than let an empty answer look like an empty server."""
+        import httpx
+
+        try:
+            me = self.client.get("/auth/me").json()
+        except (httpx.HTTPError, ValueError):
+            return  # the first real request says what is wrong
+        if isinstance(me, dict) and me.get("accounts") and me.get("user") is None:
+            warnings.warn(
+                f"cairn.Api: no API key for {self.url}, so only its public projects can be "
+                f"read; pass key=, set $CAIRN_API_KEY, or run `cairn login {self.url}`",
+                stacklevel=4,
+            )
 
     def __repr__(self) -> str:
         return f"<HttpReader {self.url}>"

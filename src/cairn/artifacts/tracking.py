@@ -19,7 +19,7 @@ from cairn.artifacts.version import ArtifactVersion
 from cairn.errors import UsageError
 from cairn.journal.records import ArtifactLog, ArtifactUse
 from cairn.store import artifacts as sql
-from cairn.store.reader import StoreReader
+from cairn.store.reader import Reader, StoreReader
 from cairn.store.store import DB_NAME, Store
 
 if TYPE_CHECKING:
@@ -74,14 +74,19 @@ class _Job:
             raise self.error
         assert self.record is not None
         run = self.run
-        store = _local_store(run)
-        if store is None or run._writer is None or run._syncer is None:
+        reader = _sink_reader(run)
+        if reader is None or run._writer is None or run._syncer is None:
             return None
         if not run._closed:
             run._writer.barrier(sync=False)
         if not run._syncer.wait_synced(self.record.seq, WAIT_TIMEOUT):
             return None
-        return sql.logged_version(store, run.id, self.record.seq)
+        if isinstance(reader, StoreReader):
+            return sql.logged_version(reader.store, run.id, self.record.seq)
+        # on a team server: the version of these contents among those the run logged
+        logged = reader.run_artifacts(reader.find_run(f"{run.project}/{run.id}"))["logged"]
+        record = self.record
+        return next((v for v in logged if (v.name, v.digest) == (record.name, record.digest)), None)
 
 
 def log_artifact(
@@ -100,9 +105,7 @@ def log_artifact(
     job = _Job(run, artifact, checked)
     run._artifact_jobs.append(job.thread)
     job.thread.start()
-    store = _local_store(run)
-    reader = None if store is None else StoreReader(store)
-    version = ArtifactVersion(reader, run.dir, resolve=job.resolve, name=artifact.name)
+    version = ArtifactVersion(_sink_reader(run), run.dir, resolve=job.resolve, name=artifact.name)
     return version.wait() if wait else version
 
 
@@ -110,13 +113,13 @@ def use_artifact(run: Run, ref: str, type: str | None = None) -> ArtifactVersion
     """Resolve ``[project/]name[:alias|:vN]`` in the store and record that the run used it."""
     run._check_open()
     project, name, selector = parse_ref(ref, run.project)
-    store = _local_store(run) or _any_store(run)
-    if store is None:
+    reader = _sink_reader(run) or _folder_reader(run)
+    if reader is None:
         raise UsageError(
             f"use_artifact({ref!r}): there is no store to find it in; log it first, or run "
             "online (mode='online') against the store that holds it"
         )
-    info = sql.resolve(store, project, name, selector)
+    info = reader.artifact(project, name, selector)
     if type is not None and info.type != type:
         raise ValueError(
             f"use_artifact({ref!r}, type={type!r}): {info.ref} is of type {info.type!r}; "
@@ -133,7 +136,7 @@ def use_artifact(run: Run, ref: str, type: str | None = None) -> ArtifactVersion
                 ts=time.time(),
             )
         )
-    return ArtifactVersion(StoreReader(store), run.dir, info)
+    return ArtifactVersion(reader, run.dir, info)
 
 
 def _local_store(run: Run) -> Store | None:
@@ -141,9 +144,28 @@ def _local_store(run: Run) -> Store | None:
     return sink if isinstance(sink, Store) else None
 
 
-def _any_store(run: Run) -> Store | None:
+def _sink_reader(run: Run) -> Reader | None:
+    """The store the run logs to, or the team server it logs to; None: it logs to neither."""
+    sink = run._syncer.sink if run._syncer is not None else None
+    if isinstance(sink, Store):
+        return StoreReader(sink)
+    if sink is None:
+        return None
+    from cairn.sync.http import HttpSink
+
+    if not isinstance(sink, HttpSink):
+        return None
+    if run._artifact_reader is None:
+        from cairn.server_reader import HttpReader
+
+        run._artifact_reader = HttpReader(sink.login.url, sink.login.key)
+    return run._artifact_reader
+
+
+def _folder_reader(run: Run) -> Reader | None:
+    """The store in the run's folder (an offline run's), when there is one."""
     if run.dir is None or not (run.dir / DB_NAME).exists():
         return None
-    if run._artifact_store is None:
-        run._artifact_store = Store.local(run.dir)
-    return run._artifact_store
+    if run._artifact_reader is None:
+        run._artifact_reader = StoreReader(Store.local(run.dir))
+    return run._artifact_reader

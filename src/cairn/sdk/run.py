@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from cairn.artifacts.version import ArtifactVersion
     from cairn.sdk.capture import Capturer
     from cairn.sdk.console import ConsoleCapture
+    from cairn.store.reader import Reader
     from cairn.store.store import Store
 
 FINISH_TIMEOUT = float(os.environ.get("CAIRN_FINISH_TIMEOUT", "30"))
@@ -86,7 +87,8 @@ class Run:
         self._capturer: Capturer | None = None
         self._console: ConsoleCapture | None = None
         self._artifact_jobs: list[threading.Thread] = []
-        self._artifact_store: Store | None = None
+        self._artifact_reader: Reader | None = None
+        """Where use_artifact reads when the run's own sink is not a store (cairn.artifacts)."""
         self._sampler: SystemSampler | None = None
         self._store: Store | None = None
         """The local store an online run syncs to (set by ``init``)."""

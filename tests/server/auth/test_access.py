@@ -52,6 +52,8 @@ EXPECTED: dict[str, str] = {
     "POST /api/v1/auth/logout": OPEN,
     "GET /api/v1/auth/me": OPEN,
     "GET /api/v1/projects": OPEN,
+    "GET /api/v1/runs": OPEN,
+    "GET /api/v1/run": OPEN,
     "GET /api/v1/blobs/{digest}": SIGNED_IN,
     "HEAD /api/v1/blobs/{digest}": SIGNED_IN,
     "PUT /api/v1/blobs/{digest}": SIGNED_IN,
@@ -62,6 +64,7 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/projects/{project}/columns": READ,
     "GET /api/v1/projects/{project}/runs": READ,
     "GET /api/v1/projects/{project}/runs/{run_id}": READ,
+    "POST /api/v1/projects/{project}/runs/{run_id}/history": READ,
     "PATCH /api/v1/projects/{project}/runs/{run_id}": WRITE,
     "DELETE /api/v1/projects/{project}/runs/{run_id}": WRITE,
     "POST /api/v1/projects/{project}/runs/delete": WRITE,
@@ -213,6 +216,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 "/end": {"status": "finished"},
                 "/aliases": {"aliases": ["best"]},
                 "/media-keys": {"run_ids": [run.id]},
+                "/history": {"keys": ["loss"]},
                 "/media": {"run_ids": [run.id], "key": "picture"},
                 "/media/histograms": {"run_ids": [run.id], "key": "h"},
             },
@@ -227,6 +231,8 @@ def test_every_route_of_the_spec_has_an_expected_need(deployment: Deployment) ->
 
 
 QUERIES = {
+    "/api/v1/runs": "project={project}",
+    "/api/v1/run": "ref={project}/{run_id}",
     "/lineage": "node=run:{run_id}",
     "/media/table": "key=table",
     "/media/histograms": "key=h",
@@ -252,6 +258,31 @@ def call(deployment: Deployment, route: str, caller: str) -> httpx.Response:
 
 def destroys(route: str) -> bool:
     return route.startswith("DELETE ") or route.endswith("/runs/delete")
+
+
+def test_the_python_api_lists_and_finds_only_runs_the_caller_may_read(
+    deployment: Deployment,
+) -> None:
+    def listed(caller: str, query: str = "") -> set[str]:
+        url = f"{deployment.url}/api/v1/runs{query}"
+        response = httpx.get(url, headers=deployment.keys[caller])
+        assert response.status_code == 200, response.text
+        return {r["project"] for r in response.json()["runs"]}
+
+    def found(caller: str, ref: str) -> int:
+        url = f"{deployment.url}/api/v1/run"
+        return httpx.get(url, params={"ref": ref}, headers=deployment.keys[caller]).status_code
+
+    run_id = deployment.params["run_id"]
+    assert listed("root") == {"p", "q"}
+    assert listed("viewer") == {"p"} == listed("teamed")
+    assert listed("other") == {"q"}
+    assert listed("nobody") == set()  # no public project
+    assert listed("other", "?project=p") == set()  # the same answer as a project that is not there
+    assert listed("other", "?filter=config.lr%20%3E%200") == set()
+    assert found("viewer", f"p/{run_id}") == found("viewer", run_id) == 200
+    assert found("other", f"p/{run_id}") == found("other", run_id) == 404
+    assert found("nobody", run_id) == 404
 
 
 def test_each_caller_gets_what_each_route_needs(deployment: Deployment) -> None:

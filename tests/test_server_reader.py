@@ -1,0 +1,119 @@
+"""``cairn.Api(url=…)`` against a real ``cairn server``: what only reading over HTTP has (keys,
+roles, where the Api reads by default, a server that is not there, a history in many Arrow
+batches). What both readers share is tested in tests/sdk/test_api*.py, against both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from tests.fakes.reading import Reading, add_key, reading
+from tests.fakes.server import free_port, serve
+
+import cairn
+from cairn.errors import RunNotFoundError, UsageError
+from cairn.server_client import ServerError
+
+pytestmark = pytest.mark.usefixtures("no_open_run")
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reading]:
+    """A server with two projects: ``open`` (a viewer may read it) and ``closed``."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CAIRN_CAPTURE_CONSOLE", "0")
+        env.setenv("CAIRN_CAPTURE_GIT", "0")
+        env.setenv("CAIRN_SAVE_CODE", "0")
+        with reading("server", tmp_path_factory.mktemp("team") / ".cairn") as found:
+            for project in ("open", "closed"):
+                run = found.log(project, name=f"{project}-run", config={"lr": 0.1})
+                run.log({"loss": 0.5})
+                run.finish(quiet=True)
+            yield found
+
+
+def viewer_key(team: Reading) -> str:
+    from cairn.store import Store, accounts
+
+    key = add_key(team.dir, "vera")
+    store = Store.local(team.dir)
+    try:
+        accounts.set_role(store, "open", "vera", "viewer")
+    finally:
+        store.close()
+    return key
+
+
+def test_a_viewer_reads_what_is_shared_and_cannot_edit(team: Reading) -> None:
+    assert team.server is not None
+    api = cairn.Api(url=team.server.url, key=viewer_key(team))
+    assert [p.name for p in api.projects()] == ["open"]
+    assert [r.name for r in api.runs()] == ["open-run"]
+    assert api.runs("closed") == []
+    with pytest.raises(RunNotFoundError):
+        api.run("closed-run")  # a unique name, but in a project vera may not read
+    run = api.run("open-run")
+    assert run.history(keys=["loss"], format="numpy")["loss"].tolist() == [0.5]
+    with pytest.raises(ServerError, match="refused") as refused:
+        run.update_summary({"loss": 0.0})
+    assert refused.value.status == 403
+
+
+def test_without_a_key_a_warning_says_only_public_projects_show(team: Reading) -> None:
+    assert team.server is not None
+    with pytest.warns(UserWarning, match=r"only its public projects.*cairn login http://127"):
+        api = cairn.Api(url=team.server.url)
+    assert api.runs() == []
+    with pytest.raises(RunNotFoundError):
+        api.run("open-run")
+
+
+def test_api_reads_the_server_cairn_init_logs_to(
+    team: Reading, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert team.server is not None
+    monkeypatch.setenv("CAIRN_URL", team.server.url)
+    monkeypatch.setenv("CAIRN_API_KEY", str(team.key))
+    api = cairn.Api()
+    assert (api.url, api.dir) == (team.server.url, None)
+    assert {r.project for r in api.runs()} == {"open", "closed"}
+    with pytest.raises(UsageError, match="no local store"):
+        api.store  # noqa: B018 - the property raises
+    assert cairn.Api(team.dir).url is None  # dir= still reads the folder
+
+
+def test_a_server_that_is_not_there_is_a_clear_error() -> None:
+    api = cairn.Api(url=f"http://127.0.0.1:{free_port()}", key="cairn_x")
+    with pytest.raises(ServerError, match="cannot reach"):
+        api.projects()
+    with pytest.raises(UsageError, match="not both"):
+        cairn.Api("somewhere", url="http://127.0.0.1:1")
+    with pytest.raises(UsageError, match="server's URL"):
+        cairn.Api(url="127.0.0.1:8080")
+
+
+def test_a_long_history_comes_back_whole_in_many_batches(team: Reading) -> None:
+    steps = 150_000  # more than two of the server's Arrow batches
+    run = team.log("open", name="long")
+    for i in range(steps):
+        run.log({"y": i * 0.5, "z": float(i % 7)} if i % 3 == 0 else {"y": i * 0.5})
+    run.finish(quiet=True)
+    over_http = team.api().run(run.path).history(format="numpy")
+    stored = cairn.Api(team.dir).run(run.path).history(format="numpy")
+    assert over_http.keys() == stored.keys()
+    for name in stored:
+        assert np.array_equal(over_http[name], stored[name], equal_nan=True), name
+    assert over_http["_step"].tolist() == list(range(steps))
+    assert np.isnan(over_http["z"][1]) and over_http["z"][3] == 3.0
+
+
+def test_a_cairn_ui_is_read_without_a_key(store_dir: Path) -> None:
+    run = cairn.init(project="local")
+    run.log({"acc": 0.9})
+    run.finish(quiet=True)
+    with serve(store_dir) as ui:
+        api = cairn.Api(url=ui.url)
+        assert [r.summary["acc"] for r in api.runs("local")] == [0.9]
+        assert api.run(run.path).history(keys=["acc"])["acc"].tolist() == [0.9]
