@@ -4,13 +4,19 @@ batches). What both readers share is tested in tests/sdk/test_api*.py, against b
 
 from __future__ import annotations
 
+import socket
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
+import httpx
 import numpy as np
 import pytest
+from tests.conftest import S3
 from tests.fakes.reading import Reading, add_key, reading
-from tests.fakes.server import free_port, serve
+from tests.fakes.server import free_port, serve, serve_command
 
 import cairn
 from cairn.errors import RunNotFoundError, UsageError
@@ -117,3 +123,106 @@ def test_a_cairn_ui_is_read_without_a_key(store_dir: Path) -> None:
         api = cairn.Api(url=ui.url)
         assert [r.summary["acc"] for r in api.runs("local")] == [0.9]
         assert api.run(run.path).history(keys=["acc"])["acc"].tolist() == [0.9]
+
+
+class _FlakyBlobs(BaseHTTPRequestHandler):
+    """``/api/v1/blobs/<digest>``: ``direct=true`` redirects to a port where nothing listens;
+    the first plain read drops the connection halfway; later ones honour ``Range``."""
+
+    data = bytes(range(256)) * 4096  # 1 MiB
+    dead = ""
+    seen: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        ranged = self.headers.get("Range", "")
+        type(self).seen.append(f"{self.path} {ranged}".strip())
+        if "direct=true" in self.path:
+            self.send_response(307)
+            self.send_header("Location", f"{self.dead}/bucket/blob?X-Amz-Signature=x")
+            self.end_headers()
+            return
+        if not ranged and len(self.seen) <= 2:  # the first plain read: half, then hang up
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(self.data)))
+            self.end_headers()
+            self.wfile.write(self.data[: len(self.data) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        start = int(ranged.removeprefix("bytes=").rstrip("-") or 0)
+        self.send_response(206 if ranged else 200)
+        self.send_header("Content-Length", str(len(self.data) - start))
+        self.end_headers()
+        self.wfile.write(self.data[start:])
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_blob_read_falls_back_to_the_server_and_resumes_after_a_drop() -> None:
+    import hashlib
+
+    from cairn.server_reader import HttpReader
+
+    _FlakyBlobs.dead = f"http://127.0.0.1:{free_port()}"
+    _FlakyBlobs.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FlakyBlobs)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        reader = HttpReader(f"http://127.0.0.1:{server.server_address[1]}", "cairn_test")
+        digest = hashlib.sha256(_FlakyBlobs.data).hexdigest()
+        assert reader.blobs.get(digest) == _FlakyBlobs.data
+        half = len(_FlakyBlobs.data) // 2
+        assert _FlakyBlobs.seen == [
+            f"/api/v1/blobs/{digest}?direct=true",  # the object store's URL: out of reach
+            f"/api/v1/blobs/{digest}",  # through the server: dropped halfway
+            f"/api/v1/blobs/{digest} bytes={half}-",  # resumed from the byte it reached
+        ]
+        assert not reader.blobs.direct  # and the next reads go through the server at once
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_downloads_come_straight_from_the_object_store(
+    s3: S3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store_dir = tmp_path / "server" / ".cairn"
+    key = add_key(store_dir, "ann", admin=True)
+    blobs = s3.bucket()
+    args = ["server", "--db", f"sqlite:///{store_dir / 'cairn.db'}", "--blobs", blobs]
+    with serve_command(args) as server:
+        machine = tmp_path / "machine"
+        (machine / "data").mkdir(parents=True)
+        payload = bytes(range(256)) * 8192  # 2 MiB
+        (machine / "data" / "weights.bin").write_bytes(payload)
+        (machine / "data" / "notes.txt").write_text("trained on digits")
+        monkeypatch.chdir(machine)
+        monkeypatch.setenv("CAIRN_URL", server.url)
+        monkeypatch.setenv("CAIRN_API_KEY", key)
+        monkeypatch.setenv("CAIRN_DIR", str(machine / ".cairn"))
+        with cairn.init(project="s3") as run:
+            art = cairn.Artifact("model", type="model")
+            art.add_dir(machine / "data")
+            run.log_artifact(art)
+
+        api = cairn.Api(url=server.url, key=key)
+        fetched: list[str] = []
+        sent_key_to: list[str] = []
+
+        def seen(response: httpx.Response) -> None:
+            fetched.append(f"{response.status_code} {response.url}")
+            if "authorization" in response.request.headers:
+                sent_key_to.append(f"{response.url.scheme}://{response.url.netloc.decode()}")
+
+        api.reader.client.event_hooks["response"].append(seen)
+        root = api.artifact("s3/model:latest").download(tmp_path / "out")
+        assert (root / "weights.bin").read_bytes() == payload
+        assert (root / "notes.txt").read_text() == "trained on digits"
+        redirects = [f for f in fetched if f.startswith("307 ")]
+        from_s3 = [f for f in fetched if f.startswith(f"200 {s3.endpoint.url}")]
+        assert len(redirects) == len(from_s3) == 2, fetched  # each file: signed, then from S3
+        assert all("Signature=" in f for f in from_s3)  # pre-signed
+        assert sent_key_to == [server.url] * len(sent_key_to)  # the API key never left for S3

@@ -51,10 +51,19 @@ def _q(part: str) -> str:
 
 
 class HttpBlobs:
-    """A server's blobs, read by sha256 (``GET /blobs/{digest}``), streamed."""
+    """A server's blobs, read by sha256 (``GET /blobs/{digest}``), streamed.
+
+    Each read first asks for the blob ``direct``: a server whose store is on S3 redirects to a
+    pre-signed URL, and the bytes come straight from the object store. When that URL cannot be
+    reached (an object store on the server's private network) the bytes come through the server,
+    for this read and the next ones. A connection dropped mid-blob is opened again from the byte
+    it reached (``Range``), up to ``RETRIES`` times.
+    """
 
     def __init__(self, client: httpx.Client) -> None:
         self._client = client
+        self.direct = True
+        """Whether reads still try the object store's pre-signed URLs."""
 
     def get(self, digest: str) -> bytes:
         with self.open(digest) as f:
@@ -63,16 +72,40 @@ class HttpBlobs:
     def open(self, digest: str) -> BinaryIO:
         """The bytes as a file read from the network as it goes (close it); FileNotFoundError
         when the server has no such blob."""
-        request = self._client.build_request("GET", f"/blobs/{_q(digest)}")
-        response = self._client.send(request, stream=True)
-        if response.status_code in (400, 404):
-            response.close()
-            raise FileNotFoundError(f"no blob {digest} on the server")
-        if not response.is_success:
-            response.read()
-            response.close()
-            raise ServerError(f"GET /blobs/{digest}: {response.status_code} {detail(response)}")
-        return io.BufferedReader(_ResponseStream(response), CHUNK)
+        return io.BufferedReader(_BlobStream(self, digest), CHUNK)
+
+    def _response(self, digest: str, offset: int) -> httpx.Response:
+        """A streamed answer holding the blob from byte ``offset`` on (200 or 206)."""
+        import httpx
+
+        headers = {"Range": f"bytes={offset}-"} if offset else {}
+        path = f"/blobs/{_q(digest)}"
+        if self.direct:
+            request = self._client.build_request(
+                "GET", path, params={"direct": "true"}, headers=headers
+            )
+            try:
+                return _checked(
+                    self._client.send(request, stream=True, follow_redirects=True), digest
+                )
+            except httpx.TransportError:
+                self.direct = False  # the object store is out of reach: through the server
+        request = self._client.build_request("GET", path, headers=headers)
+        return _checked(self._client.send(request, stream=True), digest)
+
+
+def _checked(response: httpx.Response, digest: str) -> httpx.Response:
+    if response.status_code in (200, 206):
+        return response
+    response.read()
+    response.close()
+    if response.status_code in (400, 404):
+        raise FileNotFoundError(f"no blob {digest} on the server")
+    raise ServerError(f"GET /blobs/{digest}: {response.status_code} {detail(response)}")
+
+
+RETRIES = 5
+"""Times a blob read opens its connection again after it dropped."""
 
 
 class _ResponseStream(io.RawIOBase):
@@ -80,17 +113,20 @@ class _ResponseStream(io.RawIOBase):
 
     def __init__(self, response: httpx.Response) -> None:
         self._response = response
-        self._chunks: Iterator[bytes] = response.iter_bytes(CHUNK)
+        self._chunks: Iterator[bytes] = response.iter_bytes()
         self._left = b""
 
     def readable(self) -> bool:
         return True
 
+    def _next_chunk(self) -> bytes:
+        """The next bytes of the body; b"" at its end."""
+        return next(self._chunks, b"")
+
     def readinto(self, buffer: Any) -> int:
-        while not self._left:
-            try:
-                self._left = next(self._chunks)
-            except StopIteration:
+        if not self._left:
+            self._left = self._next_chunk()
+            if not self._left:
                 return 0
         n = min(len(buffer), len(self._left))
         buffer[:n] = self._left[:n]
@@ -101,6 +137,46 @@ class _ResponseStream(io.RawIOBase):
         if not self.closed:
             self._response.close()
         super().close()
+
+
+class _BlobStream(_ResponseStream):
+    """One blob read over HTTP, resumed from where it stopped when the connection drops."""
+
+    def __init__(self, blobs: HttpBlobs, digest: str) -> None:
+        self._blobs = blobs
+        self._digest = digest
+        self._offset = 0
+        """Bytes of the blob read so far."""
+        self._retries = 0
+        super().__init__(blobs._response(digest, 0))
+
+    def _next_chunk(self) -> bytes:
+        import httpx
+
+        while True:
+            try:
+                chunk = next(self._chunks, b"")
+                self._offset += len(chunk)
+                return chunk
+            except httpx.TransportError:
+                if self._retries >= RETRIES:
+                    raise
+                self._retries += 1
+                self._response.close()
+                self._response = self._blobs._response(self._digest, self._offset)
+                self._chunks = self._response.iter_bytes()
+                if self._response.status_code == 200:  # the whole blob again: skip what we have
+                    self._chunks = _skipped(self._chunks, self._offset)
+
+
+def _skipped(chunks: Iterator[bytes], count: int) -> Iterator[bytes]:
+    """``chunks`` without their first ``count`` bytes."""
+    for chunk in chunks:
+        if count >= len(chunk):
+            count -= len(chunk)
+            continue
+        yield chunk[count:]
+        count = 0
 
 
 class HttpReader:

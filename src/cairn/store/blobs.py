@@ -102,6 +102,17 @@ class BlobStore:
         stream: BinaryIO = self.fs.open(self.path(digest), "rb")
         return stream
 
+    def signed_url(self, digest: str, expires: int = 3600) -> str | None:
+        """A URL that reads the blob straight from the object store for ``expires`` seconds (an
+        S3 pre-signed URL), so a server need not pass the bytes on; None where the store cannot
+        sign one (a local folder)."""
+        if self._local:
+            return None
+        try:
+            return str(self.fs.sign(self.path(digest), expiration=expires))
+        except (NotImplementedError, AttributeError):
+            return None
+
     def local_path(self, digest: str) -> str | None:
         """The blob's file when the store is a local folder (a server can send it as a file,
         with ranges), else None."""

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import pyarrow as pa
 from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from cairn.server.deps import StoreDep, project_run
@@ -161,13 +162,27 @@ def get_media(project: str, body: MediaRequest, store: StoreDep) -> dict[str, An
 
 
 @router.get("/blobs/{digest}", responses=ERRORS, response_class=Response)
-def get_blob(digest: str, store: StoreDep) -> Response:
+def get_blob(
+    digest: str,
+    store: StoreDep,
+    direct: Annotated[
+        bool,
+        Query(description="redirect (307) to a pre-signed object-store URL when there is one"),
+    ] = False,
+) -> Response:
     """The bytes stored under a sha256 digest (an image, a table's Parquet...). Content never
-    changes for a digest, so browsers may cache it for good."""
+    changes for a digest, so browsers may cache it for good. With ``direct=true`` (the Python
+    client's downloads) a store on S3 answers with a redirect to a pre-signed URL valid for an
+    hour, so the bytes come straight from the object store."""
     if not DIGEST.match(digest):
         raise HTTPException(
             400, f"{digest[:80]!r} is not a blob digest: 64 lowercase hex characters"
         )
+    signed = store.blobs.signed_url(digest) if direct else None
+    if signed is not None:
+        if not store.blobs.exists(digest):
+            raise HTTPException(404, f"no blob {digest} in this store (never synced, or collected)")
+        return RedirectResponse(signed, status_code=307, headers={"Cache-Control": "no-store"})
     try:
         head = store.blobs.head(digest, 16)
     except (FileNotFoundError, OSError):
