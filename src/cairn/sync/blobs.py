@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from cairn.journal.records import ArtifactLog, Capture, MediaLog, Record
@@ -50,13 +51,19 @@ def staged_path(dirs: Sequence[Path], digest: str) -> Path | None:
     return None
 
 
+PARALLEL = 4
+"""Blobs sent at once: a server or an object store takes several uploads faster than one after
+the other (each is still checked against its digest on arrival)."""
+
+
 def upload_blobs(records: Sequence[Record], dirs: Sequence[Path], sink: Sink) -> int:
-    """Put to ``sink`` the staged blobs that ``records`` name and it lacks; returns how many.
+    """Put to ``sink`` the staged blobs that ``records`` name and it lacks, ``PARALLEL`` at a
+    time; returns how many.
 
     A blob found nowhere is logged and skipped: the record still applies, and whoever reads the
     file later is told it is missing, rather than the run never syncing.
     """
-    sent = 0
+    wanted: dict[str, str] = {}  # digest -> what names it, for the warning
     for record in records:
         if type(record) is Capture:
             what = f"the {record.section} capture"
@@ -66,29 +73,35 @@ def upload_blobs(records: Sequence[Record], dirs: Sequence[Path], sink: Sink) ->
             what = f"the {record.kind} {record.key!r} at step {record.step}"
         else:
             continue
-        if not record.blobs:
-            continue
-        streams = getattr(sink, "put_blob_file", None)  # a sink that can take a file streamed
-        for digest in record.blobs:
-            if sink.has_blob(digest):
-                continue
-            path = staged_path(dirs, digest) if streams is not None else None
-            if path is not None and streams is not None:
-                try:
-                    if streams(path) == digest:
-                        sent += 1
-                        continue
-                except OSError:
-                    pass  # unreadable or changed: try the checked copy below
-            data = read_staged(dirs, digest)
-            if data is None:
-                log.warning(
-                    "cairn: %s names file %s, which is staged nowhere in %s; it is left out",
-                    what,
-                    digest,
-                    ", ".join(str(d) for d in dirs),
-                )
-                continue
-            sink.put_blob(data)
-            sent += 1
-    return sent
+        for digest in record.blobs or ():
+            wanted.setdefault(digest, what)
+    if len(wanted) <= 1:
+        return sum(_upload(digest, what, dirs, sink) for digest, what in wanted.items())
+    with ThreadPoolExecutor(min(PARALLEL, len(wanted)), thread_name_prefix="cairn-upload") as pool:
+        sent = [pool.submit(_upload, digest, what, dirs, sink) for digest, what in wanted.items()]
+        return sum(future.result() for future in sent)
+
+
+def _upload(digest: str, what: str, dirs: Sequence[Path], sink: Sink) -> int:
+    """1 when the blob was sent, 0 when the sink had it or it is staged nowhere."""
+    if sink.has_blob(digest):
+        return 0
+    streams = getattr(sink, "put_blob_file", None)  # a sink that can take a file streamed
+    path = staged_path(dirs, digest) if streams is not None else None
+    if path is not None and streams is not None:
+        try:
+            if streams(path) == digest:
+                return 1
+        except OSError:
+            pass  # unreadable or changed: try the checked copy below
+    data = read_staged(dirs, digest)
+    if data is None:
+        log.warning(
+            "cairn: %s names file %s, which is staged nowhere in %s; it is left out",
+            what,
+            digest,
+            ", ".join(str(d) for d in dirs),
+        )
+        return 0
+    sink.put_blob(data)
+    return 1
