@@ -226,3 +226,11 @@ def test_downloads_come_straight_from_the_object_store(
         assert len(redirects) == len(from_s3) == 2, fetched  # each file: signed, then from S3
         assert all("Signature=" in f for f in from_s3)  # pre-signed
         assert sent_key_to == [server.url] * len(sent_key_to)  # the API key never left for S3
+
+
+def test_a_run_read_from_a_server_links_to_its_page_there(team: Reading) -> None:
+    assert team.server is not None
+    run = team.api().run("open-run")
+    assert run.url == f"{team.server.url}/p/open/r/{run.id}"
+    assert run.url in team.api().runs("open")._repr_html_()
+    assert cairn.Api(team.dir).run("open-run").url.startswith("http://127.0.0.1:8080/p/open/r/")

@@ -166,7 +166,6 @@ class RunList(list["ApiRun"]):
     def _repr_html_(self) -> str:
         import datetime
 
-        from cairn.sdk.location import run_url
         from cairn.sdk.notebook import runs_table
 
         rows = [
@@ -177,7 +176,7 @@ class RunList(list["ApiRun"]):
                 "created": datetime.datetime.fromtimestamp(run.created_at).strftime(
                     "%Y-%m-%d %H:%M"
                 ),
-                "url": run_url(run.project, run.id),
+                "url": run.url,
                 "summary": run.summary,
             }
             for run in self
@@ -218,16 +217,22 @@ class ApiRun:
     def __repr__(self) -> str:
         return f"<ApiRun {self.path} {self.name!r} {self.state}>"
 
+    @property
+    def url(self) -> str:
+        """The run's page in the dashboard: on the server read, else ``cairn ui``'s."""
+        from cairn.sdk.location import run_url
+
+        return run_url(self.project, self.id, self._reader.url)
+
     def _repr_html_(self) -> str:
         """Jupyter: a card with the run's dashboard link, state, summary and sparklines."""
-        from cairn.sdk.location import run_url
         from cairn.sdk.notebook import chart_keys, run_card
 
         keys = chart_keys(self.info.history_keys)
         series = self.history(keys, format="numpy") if keys else {}
         lines = {k: series[k].tolist() for k in keys}
         return run_card(
-            self.name, self.path, self.state, run_url(self.project, self.id), self.summary, lines
+            self.name, self.path, self.state, self.url, self.summary, lines
         )
 
     @property

@@ -34,6 +34,11 @@ class Reader(Protocol):
     """Everything ``cairn.Api`` reads (and the few edits it makes)."""
 
     @property
+    def url(self) -> str | None:
+        """The server read, or None for a store."""
+        ...
+
+    @property
     def blobs(self) -> BlobReader: ...
 
     def projects(self) -> list[ProjectInfo]: ...
@@ -129,6 +134,8 @@ class Reader(Protocol):
 
 class StoreReader:
     """A ``Reader`` on a store."""
+
+    url: str | None = None
 
     def __init__(self, store: Store) -> None:
         self.store = store
