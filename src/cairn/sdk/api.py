@@ -231,9 +231,7 @@ class ApiRun:
         keys = chart_keys(self.info.history_keys)
         series = self.history(keys, format="numpy") if keys else {}
         lines = {k: series[k].tolist() for k in keys}
-        return run_card(
-            self.name, self.path, self.state, self.url, self.summary, lines
-        )
+        return run_card(self.name, self.path, self.state, self.url, self.summary, lines)
 
     @property
     def capture(self) -> dict[str, Any]:
