@@ -43,3 +43,35 @@ def tensorboard(logdir: str, project: str | None, dir: str | None) -> None:
         f"{len(done.runs)} runs imported ({done.points:,} points, {done.media:,} media), "
         f"{len(done.skipped)} already there, into project {project or root.name!r}"
     )
+
+
+@import_.command()
+@click.argument("mlruns", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--project",
+    "-p",
+    default=None,
+    help="One project for every experiment (default: each its own).",
+)
+@dir_option
+def mlflow(mlruns: str, project: str | None, dir: str | None) -> None:
+    """Import an MLflow file store (its mlruns folder): each experiment a project, each run a run
+    with its params, metrics, tags and artifact files. Re-running imports only what is new."""
+    from cairn.importers.mlflow import MlflowImportError, import_file_store
+
+    store = Store.local(find_store_dir(dir))
+    try:
+        done = import_file_store(
+            store,
+            Path(mlruns).resolve(),
+            project,
+            on_run=lambda name, outcome: click.echo(f"  {outcome:8} {name}", err=True),
+        )
+    except (MlflowImportError, CairnError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+    click.echo(
+        f"{len(done.runs)} runs imported ({done.points:,} points, {done.files:,} files), "
+        f"{len(done.skipped)} already there"
+    )

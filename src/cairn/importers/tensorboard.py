@@ -13,7 +13,6 @@ finished import is skipped, and an import that stopped part-way is replaced.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import struct
 from collections.abc import Callable, Iterator
@@ -22,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from cairn.errors import RunNotFoundError
+from cairn.importers import stable_run_id
 from cairn.journal.records import History, MediaLog, Record, RunFinish, RunStart
 from cairn.store.store import Store
 
 BATCH = 5_000
-ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 DBL_MAX = 1.7976931348623157e308
 
 
@@ -52,13 +51,7 @@ def run_folders(logdir: Path) -> list[Path]:
 
 def run_id_for(project: str, name: str) -> str:
     """A stable 8-character id for the run imported from folder ``name`` into ``project``."""
-    digest = hashlib.sha256(f"tensorboard\0{project}\0{name}".encode()).digest()
-    number = int.from_bytes(digest[:8], "big")
-    chars = []
-    for _ in range(8):
-        number, rest = divmod(number, len(ALPHABET))
-        chars.append(ALPHABET[rest])
-    return "".join(chars)
+    return stable_run_id("tensorboard", project, name)
 
 
 def read_records(path: Path) -> Iterator[bytes]:
