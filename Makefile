@@ -22,13 +22,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The real MLflow client, in a virtualenv of its own (never in the project's): tests log into
-# Cairn's MLflow API with it (tests/server/mlflow).
+# Cairn's MLflow API with it (tests/server/mlflow), and write the file and SQLite stores that
+# `cairn import mlflow` reads (tests/importers/test_mlflow.py; SQLAlchemy and Alembic for SQLite).
 MLFLOW_VENV := .venv-mlflow
 MLFLOW_STAMP := $(MLFLOW_VENV)/.installed
 mlflow-venv: $(MLFLOW_STAMP)
 $(MLFLOW_STAMP):
 	test -x $(MLFLOW_VENV)/bin/python || $(PYTHON) -m venv $(MLFLOW_VENV)
-	$(MLFLOW_VENV)/bin/python -m pip install -q mlflow-skinny==3.18.0 scikit-learn==1.9.1 pandas==3.1.1
+	$(MLFLOW_VENV)/bin/python -m pip install -q mlflow-skinny==3.18.0 scikit-learn==1.9.1 pandas==3.1.1 \
+		sqlalchemy==2.1.9 alembic==1.20.1
 	touch $(MLFLOW_STAMP)
 
 # Cairn's peers, for `make bench-peers` only, in a virtualenv of their own (never in Cairn's).

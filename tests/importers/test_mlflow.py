@@ -12,7 +12,7 @@ import pytest
 from tests.fakes.commands import cairn as cairn_command
 
 import cairn
-from cairn.importers.mlflow import MlflowImportError, import_file_store, param_value
+from cairn.importers.mlflow import MlflowImportError, import_mlflow, param_value
 from cairn.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ WRITE = """
 import math, sys
 import mlflow
 
-mlflow.set_tracking_uri("file://" + sys.argv[1])
+mlflow.set_tracking_uri(sys.argv[1])
 mlflow.set_experiment("digits")
 with mlflow.start_run(run_name="logreg") as run:
     mlflow.log_params({"lr": 0.1, "depth": 3, "model/kind": "logreg", "early": True})
@@ -50,14 +50,14 @@ END = """
 import sys
 import mlflow
 
-mlflow.set_tracking_uri("file://" + sys.argv[1])
+mlflow.set_tracking_uri(sys.argv[1])
 client = mlflow.MlflowClient()
 client.log_metric(sys.argv[2], "loss", 4.0, step=1)
 client.set_terminated(sys.argv[2])
 """
 
 
-def mlflow_python(code: str, *args: str) -> str:
+def mlflow_python(code: str, *args: str, cwd: Path | None = None) -> str:
     if not MLFLOW_PYTHON.exists():
         pytest.fail(f"{MLFLOW_PYTHON} is missing: `make mlflow-venv` makes it (make test does)")
     done = subprocess.run(
@@ -65,23 +65,30 @@ def mlflow_python(code: str, *args: str) -> str:
         capture_output=True,
         text=True,
         timeout=120,
+        cwd=cwd,
         env={"MLFLOW_ALLOW_FILE_STORE": "true", "PATH": "/usr/bin:/bin"},
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
 
-@pytest.fixture
-def mlruns(tmp_path: Path) -> tuple[Path, str]:
-    """A file store with 2 experiments; the run of ``faces`` is still running (its id)."""
-    root = tmp_path / "mlruns"
-    live = mlflow_python(WRITE, str(root), str(tmp_path / "notes.txt"))
-    return root, live
+@pytest.fixture(params=["file store", "sqlite store"])
+def mlruns(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str]:
+    """An MLflow store with 2 experiments, as the source to import and the tracking URI MLflow
+    wrote it through; the run of ``faces`` is still running (its id)."""
+    if request.param == "file store":
+        source = str(tmp_path / "mlruns")
+        uri = f"file://{source}"
+    else:  # MLflow 3's default; the artifacts go to ./mlruns beside it
+        source = str(tmp_path / "mlflow.db")
+        uri = f"sqlite:///{source}"
+    live = mlflow_python(WRITE, uri, str(tmp_path / "notes.txt"), cwd=tmp_path)
+    return source, live
 
 
-def test_an_mlflow_file_store_comes_in_whole(mlruns: tuple[Path, str], store_dir: Path) -> None:
-    root, _ = mlruns
-    made = cairn_command("import", "mlflow", str(root))
+def test_an_mlflow_store_comes_in_whole(mlruns: tuple[str, str], store_dir: Path) -> None:
+    source, _ = mlruns
+    made = cairn_command("import", "mlflow", source)
     assert made.returncode == 0, made.stderr
     assert "4 runs imported" in made.stdout
     api = cairn.Api()
@@ -108,24 +115,25 @@ def test_an_mlflow_file_store_comes_in_whole(mlruns: tuple[Path, str], store_dir
 
 
 def test_importing_again_changes_nothing_but_runs_that_ended_since(
-    mlruns: tuple[Path, str], store_dir: Path
+    mlruns: tuple[str, str], store_dir: Path
 ) -> None:
     root, live = mlruns
+    uri = f"sqlite:///{root}" if root.endswith(".db") else f"file://{root}"
     store = Store.local(store_dir)
     try:
-        first = import_file_store(store, root)
+        first = import_mlflow(store, root)
         assert (len(first.runs), first.points, first.files) == (4, 50 + 51 + 1 + 1 + 1 + 1, 1)
-        again = import_file_store(store, root)
+        again = import_mlflow(store, root)
         assert (len(again.runs), len(again.skipped)) == (1, 3)  # the live run, imported anew
         assert again.runs == ["faces/live"]
-        mlflow_python(END, str(root), live)
-        ended = import_file_store(store, root, project="all")
+        mlflow_python(END, uri, live, cwd=Path(root).parent)
+        ended = import_mlflow(store, root, project="all")
         assert len(ended.runs) == 4  # into another project: new runs
-        import_file_store(store, root)
+        import_mlflow(store, root)
         [run] = cairn.Api().runs("faces")
         assert run.state == "finished"
         assert run.history(keys=["loss"])["loss"].tolist() == [5.0, 4.0]
-        assert len(import_file_store(store, root).runs) == 0
+        assert len(import_mlflow(store, root).runs) == 0
     finally:
         store.close()
 
@@ -134,7 +142,7 @@ def test_what_is_not_a_file_store_says_so(tmp_path: Path, store_dir: Path) -> No
     store = Store.local(store_dir)
     try:
         with pytest.raises(MlflowImportError, match="give the mlruns folder"):
-            import_file_store(store, tmp_path)
+            import_mlflow(store, str(tmp_path))
     finally:
         store.close()
     assert [param_value(v) for v in ("3", "0.5", "1e-3", "True", "nan", "adam")] == [

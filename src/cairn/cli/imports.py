@@ -46,7 +46,7 @@ def tensorboard(logdir: str, project: str | None, dir: str | None) -> None:
 
 
 @import_.command()
-@click.argument("mlruns", type=click.Path(exists=True, file_okay=False))
+@click.argument("source")
 @click.option(
     "--project",
     "-p",
@@ -54,16 +54,17 @@ def tensorboard(logdir: str, project: str | None, dir: str | None) -> None:
     help="One project for every experiment (default: each its own).",
 )
 @dir_option
-def mlflow(mlruns: str, project: str | None, dir: str | None) -> None:
-    """Import an MLflow file store (its mlruns folder): each experiment a project, each run a run
-    with its params, metrics, tags and artifact files. Re-running imports only what is new."""
-    from cairn.importers.mlflow import MlflowImportError, import_file_store
+def mlflow(source: str, project: str | None, dir: str | None) -> None:
+    """Import an MLflow store: SOURCE is an mlruns folder, an mlflow.db file or a SQL store's URL.
+    Each experiment becomes a project, each run a run with its params, metrics, tags and artifact
+    files. Re-running imports only what is new."""
+    from cairn.importers.mlflow import MlflowImportError, import_mlflow
 
     store = Store.local(find_store_dir(dir))
     try:
-        done = import_file_store(
+        done = import_mlflow(
             store,
-            Path(mlruns).resolve(),
+            source,
             project,
             on_run=lambda name, outcome: click.echo(f"  {outcome:8} {name}", err=True),
         )

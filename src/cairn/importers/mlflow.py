@@ -1,4 +1,6 @@
-"""``cairn import mlflow MLRUNS``: an MLflow file store (its ``mlruns`` folder) into a store.
+"""``cairn import mlflow SOURCE``: an MLflow store into a Cairn store. SOURCE is a file store (its
+``mlruns`` folder), an ``mlflow.db`` file (MLflow 3's default SQLite store), or the database URL
+of a tracking server's SQL backend; the tables and files are read directly, without MLflow.
 
 Each experiment becomes a project of the same name (or all go to ``--project``), each run a run:
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +45,7 @@ from cairn.names import check_project
 from cairn.store.store import Store
 
 BATCH = 5_000
+DBL_MAX = 1.7976931348623157e308
 STATUS = {1: "RUNNING", 2: "SCHEDULED", 3: "FINISHED", 4: "FAILED", 5: "KILLED"}
 """MLflow's ``RunStatus`` numbers, as its file store writes them."""
 
@@ -60,24 +64,49 @@ class Imported:
     files: int = 0
 
 
+Point = tuple[str, int, float, int]
+"""One metric point as MLflow keeps it: ``(key, timestamp in ms, value, step)``."""
+
+
 @dataclass(frozen=True)
 class MlflowRun:
-    """One run of a file store, as read from its folder."""
+    """One MLflow run, read from a file store or a SQL store."""
 
-    folder: Path
     run_id: str
     experiment: str
-    meta: dict[str, Any]
+    status: str
+    """``FINISHED``, ``FAILED``, ``KILLED``, ``RUNNING``..."""
+    start_time: int
+    """ms since the epoch"""
+    end_time: int | None
     tags: dict[str, str]
+    params: dict[str, str]
+    points: Callable[[], Iterator[Point]] = field(repr=False)
+    artifacts: Path | None = None
+    """The local folder of its artifact files, when it has one."""
+    artifact_uri: str | None = None
+    run_name: str | None = None
 
     @property
     def name(self) -> str:
-        return str(self.tags.get("mlflow.runName") or self.meta.get("run_name") or self.run_id[:8])
+        return str(self.tags.get("mlflow.runName") or self.run_name or self.run_id[:8])
 
-    @property
-    def status(self) -> str:
-        status = self.meta.get("status", 1)
-        return STATUS.get(status, str(status)) if isinstance(status, int) else str(status)
+
+def _status(value: Any) -> str:
+    return STATUS.get(value, str(value)) if isinstance(value, int) else str(value or "RUNNING")
+
+
+def _local_folder(uri: str | None) -> Path | None:
+    """The local folder a ``file://`` URI or a plain path names, when it exists."""
+    if not uri:
+        return None
+    from urllib.parse import unquote, urlparse
+
+    parsed = urlparse(uri)
+    if parsed.scheme not in ("", "file"):
+        return None
+    folder = Path(unquote(parsed.path))
+    return folder if folder.is_dir() else None
 
 
 def _yaml(path: Path) -> dict[str, Any]:
@@ -101,8 +130,8 @@ def _files(folder: Path) -> dict[str, str]:
     }
 
 
-def experiments(root: Path) -> list[tuple[str, Path]]:
-    """``(name, folder)`` of the file store's live experiments, by name."""
+def file_store(root: Path) -> list[tuple[str, list[MlflowRun]]]:
+    """The live experiments of the file store at ``root`` with their runs, by name."""
     found = []
     for folder in sorted(root.iterdir()):
         meta_path = folder / "meta.yaml"
@@ -111,12 +140,90 @@ def experiments(root: Path) -> list[tuple[str, Path]]:
         meta = _yaml(meta_path)
         if meta.get("lifecycle_stage") == "deleted" or "experiment_id" not in meta:
             continue
-        found.append((str(meta.get("name") or folder.name), folder))
-    return sorted(found)
+        name = str(meta.get("name") or folder.name)
+        found.append((name, runs_of(name, folder)))
+    if not found:
+        raise MlflowImportError(
+            f"no MLflow experiments (folders with a meta.yaml) in {root}: give the mlruns folder"
+        )
+    return sorted(found, key=lambda e: e[0])
 
 
-def runs_of(experiment: str, folder: Path) -> Iterator[MlflowRun]:
-    """The live runs of an experiment's folder, oldest first."""
+def sql_store(url: str) -> list[tuple[str, list[MlflowRun]]]:
+    """The live experiments of an MLflow SQL store (``sqlite:///mlflow.db``, or the database
+    URL of a tracking server's backend) with their runs, by name; read-only."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT experiment_id, name FROM experiments "
+                    "WHERE lifecycle_stage = 'active' ORDER BY name"
+                )
+            ).all()
+            found = []
+            for experiment_id, name in rows:
+                runs = conn.execute(
+                    text(
+                        "SELECT run_uuid, name, status, start_time, end_time, artifact_uri "
+                        "FROM runs WHERE experiment_id = :e AND lifecycle_stage = 'active' "
+                        "ORDER BY start_time, run_uuid"
+                    ),
+                    {"e": experiment_id},
+                ).all()
+                found.append((str(name), [_sql_run(conn, str(name), row, url) for row in runs]))
+    except SQLAlchemyError as exc:
+        raise MlflowImportError(f"cannot read the MLflow store {url}: {exc}") from None
+    finally:
+        engine.dispose()
+    return found
+
+
+def _sql_run(conn: Any, experiment: str, row: Any, url: str) -> MlflowRun:
+    from sqlalchemy import text
+
+    run_id, name, status, start, end, artifact_uri = row
+    pairs = "SELECT key, value FROM {} WHERE run_uuid = :r"
+    return MlflowRun(
+        run_id=str(run_id),
+        experiment=experiment,
+        status=_status(status),
+        start_time=int(start or 0),
+        end_time=end,
+        tags=dict(conn.execute(text(pairs.format("tags")), {"r": run_id}).all()),
+        params=dict(conn.execute(text(pairs.format("params")), {"r": run_id}).all()),
+        points=partial(_sql_points, url, str(run_id)),
+        artifacts=_local_folder(artifact_uri),
+        artifact_uri=artifact_uri,
+        run_name=name,
+    )
+
+
+def _sql_points(url: str, run_id: str) -> Iterator[Point]:
+    """The metric points of one run of a SQL store (NaN as MLflow flags it)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            query = text(
+                "SELECT key, timestamp, value, step, is_nan FROM metrics WHERE run_uuid = :r "
+                "ORDER BY step, timestamp"
+            )
+            for key, stamp, value, step, is_nan in conn.execute(query, {"r": run_id}):
+                number = math.nan if is_nan else float(value)
+                if abs(number) == DBL_MAX:  # how MLflow's SQL stores keep ±Inf
+                    number = math.copysign(math.inf, number)
+                yield str(key), int(stamp), number, int(step)
+    finally:
+        engine.dispose()
+
+
+def runs_of(experiment: str, folder: Path) -> list[MlflowRun]:
+    """The live runs of a file store experiment's folder, oldest first."""
     runs = []
     for run_folder in folder.iterdir():
         meta_path = run_folder / "meta.yaml"
@@ -125,9 +232,37 @@ def runs_of(experiment: str, folder: Path) -> Iterator[MlflowRun]:
         meta = _yaml(meta_path)
         if meta.get("lifecycle_stage") == "deleted" or "run_id" not in meta:
             continue
-        tags = _files(run_folder / "tags")
-        runs.append(MlflowRun(run_folder, str(meta["run_id"]), experiment, meta, tags))
-    yield from sorted(runs, key=lambda r: (r.meta.get("start_time") or 0, r.run_id))
+        runs.append(
+            MlflowRun(
+                run_id=str(meta["run_id"]),
+                experiment=experiment,
+                status=_status(meta.get("status", 1)),
+                start_time=int(meta.get("start_time") or 0),
+                end_time=meta.get("end_time"),
+                tags=_files(run_folder / "tags"),
+                params=_files(run_folder / "params"),
+                points=partial(_file_points, run_folder / "metrics"),
+                artifacts=_local_folder(str(run_folder / "artifacts")),
+                artifact_uri=meta.get("artifact_uri"),
+                run_name=meta.get("run_name"),
+            )
+        )
+    return sorted(runs, key=lambda r: (r.start_time, r.run_id))
+
+
+def _file_points(folder: Path) -> Iterator[Point]:
+    """The points of a file store run's ``metrics`` folder (one file per key: time value step)."""
+    for key, text in _files(folder).items():
+        for line in text.splitlines():
+            parts = line.split()
+            if len(parts) < 2:
+                continue
+            try:
+                yield key, int(parts[0]), float(parts[1]), int(parts[2]) if len(parts) > 2 else 0
+            except ValueError:
+                raise MlflowImportError(
+                    f"{folder / key}: {line!r} is not 'time value step'"
+                ) from None
 
 
 def param_value(text: str) -> Any:
@@ -143,37 +278,26 @@ def param_value(text: str) -> Any:
     return {"True": True, "False": False, "true": True, "false": False}.get(text, text)
 
 
-def metric_rows(folder: Path) -> tuple[list[tuple[int, float, dict[str, float]]], int]:
-    """The history rows of a run's ``metrics`` folder, ``(step, time, values)`` in step and time
-    order, and how many points they hold. Points of one step and millisecond share a row; a key
-    logged again within it goes to a row of its own, so no point is lost."""
+def metric_rows(points: Iterator[Point]) -> tuple[list[tuple[int, float, dict[str, float]]], int]:
+    """History rows ``(step, time, values)`` in step and time order, and how many points they
+    hold. Points of one step and millisecond share a row; a key logged again within it goes to a
+    row of its own, so no point is lost."""
     rows: dict[tuple[int, int], list[dict[str, float]]] = {}
-    points = 0
-    for key, text in _files(folder).items():
-        for line in text.splitlines():
-            parts = line.split()
-            if len(parts) < 2:
-                continue
-            try:
-                stamp, value = int(parts[0]), float(parts[1])
-                step = int(parts[2]) if len(parts) > 2 else 0
-            except ValueError:
-                raise MlflowImportError(
-                    f"{folder / key}: {line!r} is not 'time value step'"
-                ) from None
-            at = rows.setdefault((step, stamp), [])
-            row = next((r for r in at if key not in r), None)
-            if row is None:
-                row = {}
-                at.append(row)
-            row[key] = value
-            points += 1
+    count = 0
+    for key, stamp, value, step in points:
+        at = rows.setdefault((step, stamp), [])
+        row = next((r for r in at if key not in r), None)
+        if row is None:
+            row = {}
+            at.append(row)
+        row[key] = value
+        count += 1
     ordered = [
         (step, stamp / 1000, values)
         for (step, stamp), found in sorted(rows.items())
         for values in found
     ]
-    return ordered, points
+    return ordered, count
 
 
 def _records(run: MlflowRun, run_id: str, project: str, store: Store) -> Iterator[Record]:
@@ -181,9 +305,9 @@ def _records(run: MlflowRun, run_id: str, project: str, store: Store) -> Iterato
     from cairn.artifacts.artifact import Artifact
     from cairn.artifacts.manifest import stage_file
 
-    meta, tags = run.meta, run.tags
+    tags = run.tags
     user_tags = sorted(f"{k}={v}"[:255] for k, v in tags.items() if not k.startswith("mlflow."))
-    created = (meta.get("start_time") or 0) / 1000
+    created = run.start_time / 1000
     seq = 1
     yield RunStart(
         seq=seq,
@@ -191,24 +315,27 @@ def _records(run: MlflowRun, run_id: str, project: str, store: Store) -> Iterato
         project=project,
         name=run.name,
         created_at=created,
-        config={k: param_value(v) for k, v in _files(run.folder / "params").items()},
+        config={k: param_value(v) for k, v in run.params.items()},
         tags=user_tags,
         notes=tags.get("mlflow.note.content") or None,
         group=tags.get("mlflow.parentRunId") or None,
         host=None,
         program=tags.get("mlflow.source.name") or None,
     )
-    rows, _ = metric_rows(run.folder / "metrics")
+    rows, _ = metric_rows(run.points())
     last = created
     for step, stamp, values in rows:
         seq += 1
         last = max(last, stamp)
         yield History(seq=seq, step=step, ts=stamp, values=values)
     seq += 1
-    yield SummaryUpdate(seq=seq, set={"mlflow/run_id": run.run_id, "mlflow/status": run.status})
-    artifacts = run.folder / "artifacts"
-    files = sorted(p for p in artifacts.rglob("*") if p.is_file()) if artifacts.is_dir() else []
-    if files:
+    found = {"mlflow/run_id": run.run_id, "mlflow/status": run.status}
+    if run.artifact_uri:
+        found["mlflow/artifact_uri"] = run.artifact_uri
+    yield SummaryUpdate(seq=seq, set=dict(found))
+    artifacts = run.artifacts
+    files = sorted(p for p in artifacts.rglob("*") if p.is_file()) if artifacts else []
+    if artifacts is not None and files:
         blob_root = Path(store.blobs.root)
         manifest: dict[str, dict[str, Any]] = {}
         for path in files:
@@ -222,13 +349,13 @@ def _records(run: MlflowRun, run_id: str, project: str, store: Store) -> Iterato
             digest=Artifact.digest_of(manifest),
             manifest=manifest,
             description=f"the artifacts of MLflow run {run.run_id}",
-            metadata={"mlflow_run_id": run.run_id, "artifact_uri": meta.get("artifact_uri")},
+            metadata={"mlflow_run_id": run.run_id, "artifact_uri": run.artifact_uri},
             blobs=sorted({str(e["sha256"]) for e in manifest.values()}),
             ts=last,
         )
     status = run.status
     if status in ("FINISHED", "FAILED", "KILLED"):
-        end = (meta.get("end_time") or 0) / 1000 or last
+        end = (run.end_time or 0) / 1000 or last
         seq += 1
         failed = status != "FINISHED"
         yield RunFinish(
@@ -259,28 +386,36 @@ def import_run(store: Store, run: MlflowRun, project: str) -> tuple[str, int, in
     return run_id, points, files
 
 
-def import_file_store(
+def read_source(source: str) -> list[tuple[str, list[MlflowRun]]]:
+    """The experiments and runs of ``source``: an ``mlruns`` folder (a file store), an
+    ``mlflow.db`` file, or a SQL store's URL (``sqlite:///…``, ``postgresql://…``)."""
+    if "://" in source and not source.startswith("file://"):
+        return sql_store(source)
+    path = Path(source.removeprefix("file://")).expanduser()
+    if path.is_file():
+        return sql_store(f"sqlite:///{path.resolve()}")
+    if not path.is_dir():
+        raise MlflowImportError(
+            f"{source}: give an mlruns folder, an mlflow.db file or a database URL"
+        )
+    return file_store(path)
+
+
+def import_mlflow(
     store: Store,
-    root: Path,
+    source: str,
     project: str | None = None,
     on_run: Callable[[str, str], None] | None = None,
 ) -> Imported:
-    """Import every live run of the file store at ``root`` (each experiment into the project of
-    its name, or all into ``project``); ``on_run(project/name, outcome)`` reports each
+    """Import every live run of ``source`` (see ``read_source``), each experiment into the
+    project of its name, or all into ``project``; ``on_run(project/name, outcome)`` reports each
     ("imported", "skipped")."""
-    if not root.is_dir():
-        raise MlflowImportError(f"{root} is not a folder")
     if store.blobs.local_path("0" * 64) is None:
         raise MlflowImportError("importing MLflow artifacts needs a local store folder (--dir)")
-    found = experiments(root)
-    if not found:
-        raise MlflowImportError(
-            f"no MLflow experiments (folders with a meta.yaml) in {root}: give the mlruns folder"
-        )
     done = Imported()
-    for name, folder in found:
+    for name, runs in read_source(source):
         target = check_project(project or name)
-        for run in runs_of(name, folder):
+        for run in runs:
             label = f"{target}/{run.name}"
             run_id = stable_run_id("mlflow", target, run.run_id)
             try:
