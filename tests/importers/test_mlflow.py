@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from tests.fakes.commands import cairn as cairn_command
+from tests.fakes.server import serve
 
 import cairn
 from cairn.importers.mlflow import MlflowImportError, import_mlflow, param_value
@@ -153,3 +154,51 @@ def test_what_is_not_a_file_store_says_so(tmp_path: Path, store_dir: Path) -> No
         "nan",
         "adam",
     ]
+
+
+SERVE_WRITE = """
+import math, sys
+import mlflow
+
+mlflow.set_tracking_uri(sys.argv[1])
+mlflow.set_experiment("remote")
+with mlflow.start_run(run_name="fit"):
+    mlflow.log_params({"lr": 0.1, "opt": "adam"})
+    for step in range(30):
+        mlflow.log_metric("loss", 1 / (step + 1), step=step)
+    mlflow.log_metric("val/loss", math.nan, step=29)
+    mlflow.set_tag("team", "vision")
+    mlflow.set_tag("mlflow.note.content", "over REST")
+    with open(sys.argv[2], "w") as f:
+        f.write("weights")
+    mlflow.log_artifact(sys.argv[2], artifact_path="model")
+with mlflow.start_run(run_name="diverged"):
+    mlflow.log_metric("loss", math.inf, step=0)
+    mlflow.end_run(status="FAILED")
+"""
+
+
+def test_a_tracking_server_is_read_over_its_rest_api(tmp_path: Path, store_dir: Path) -> None:
+    """The server is a ``cairn ui`` speaking MLflow's REST API (tests/server/mlflow checks it
+    against the real client); the import reads it as it would read MLflow's own server."""
+    with serve(tmp_path / "server" / ".cairn", args=["--create"]) as server:
+        mlflow_python(SERVE_WRITE, server.url, str(tmp_path / "weights.bin"), cwd=tmp_path)
+        made = cairn_command("import", "mlflow", server.url, "--project", "imported")
+        assert made.returncode == 0, made.stderr
+        assert "2 runs imported" in made.stdout
+        again = cairn_command("import", "mlflow", server.url, "--project", "imported")
+        assert "0 runs imported" in again.stdout and "2 already there" in again.stdout
+    runs = {r.name: r for r in cairn.Api().runs("imported")}
+    fit = runs["fit"]
+    assert fit.state == "finished" and fit.config == {"lr": 0.1, "opt": "adam"}
+    assert fit.tags == ["team=vision"] and fit.notes == "over REST"
+    history = fit.history(keys=["loss", "val/loss"])
+    assert history["loss"].count() == 30 and history["loss"].iloc[0] == 1.0
+    assert math.isnan(history.dropna(subset=["loss"])["val/loss"].iloc[-1])
+    [files] = fit.logged_artifacts()
+    assert [f["path"] for f in files.files()] == ["model/weights.bin"]
+    root = files.download(tmp_path / "out")
+    assert (root / "model" / "weights.bin").read_text() == "weights"
+    diverged = runs["diverged"]
+    assert diverged.state == "failed"
+    assert math.isinf(diverged.history(keys=["loss"])["loss"].iloc[0])

@@ -55,7 +55,8 @@ def tensorboard(logdir: str, project: str | None, dir: str | None) -> None:
 )
 @dir_option
 def mlflow(source: str, project: str | None, dir: str | None) -> None:
-    """Import an MLflow store: SOURCE is an mlruns folder, an mlflow.db file or a SQL store's URL.
+    """Import an MLflow store: SOURCE is an mlruns folder, an mlflow.db file, a SQL store's URL or
+    a tracking server's URL.
     Each experiment becomes a project, each run a run with its params, metrics, tags and artifact
     files. Re-running imports only what is new."""
     from cairn.importers.mlflow import MlflowImportError, import_mlflow

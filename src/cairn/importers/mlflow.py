@@ -23,6 +23,8 @@ not imported.
 from __future__ import annotations
 
 import math
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -86,6 +88,9 @@ class MlflowRun:
     """The local folder of its artifact files, when it has one."""
     artifact_uri: str | None = None
     run_name: str | None = None
+    fetch: Callable[[Path], int] | None = field(default=None, repr=False)
+    """Downloads its artifact files into a folder (a tracking server's proxied artifacts),
+    returning how many; None when they are local or out of reach."""
 
     @property
     def name(self) -> str:
@@ -265,6 +270,143 @@ def _file_points(folder: Path) -> Iterator[Point]:
                 ) from None
 
 
+def rest_store(url: str) -> list[tuple[str, list[MlflowRun]]]:
+    """The live experiments and runs of an MLflow tracking server, over its REST API
+    (``$MLFLOW_TRACKING_TOKEN``, or ``$MLFLOW_TRACKING_USERNAME`` and ``_PASSWORD``, sign in)."""
+    import httpx
+
+    client = httpx.Client(base_url=url.rstrip("/"), timeout=120, **_mlflow_auth())
+    try:
+        experiments = _pages(
+            client,
+            "/api/2.0/mlflow/experiments/search",
+            {"max_results": 1000, "view_type": "ACTIVE_ONLY"},
+            "experiments",
+        )
+        found = []
+        for experiment in experiments:
+            name = str(experiment["name"])
+            runs = _pages(
+                client,
+                "/api/2.0/mlflow/runs/search",
+                {
+                    "experiment_ids": [experiment["experiment_id"]],
+                    "max_results": 1000,
+                    "run_view_type": "ACTIVE_ONLY",
+                },
+                "runs",
+            )
+            found.append((name, [_rest_run(client, name, run) for run in runs]))
+    except httpx.HTTPError as exc:
+        raise MlflowImportError(f"cannot read the MLflow server {url}: {exc}") from None
+    return sorted(found, key=lambda e: e[0])
+
+
+def _mlflow_auth() -> dict[str, Any]:
+    token = os.environ.get("MLFLOW_TRACKING_TOKEN")
+    if token:
+        return {"headers": {"Authorization": f"Bearer {token}"}}
+    user = os.environ.get("MLFLOW_TRACKING_USERNAME")
+    if user:
+        return {"auth": (user, os.environ.get("MLFLOW_TRACKING_PASSWORD", ""))}
+    return {}
+
+
+def _pages(client: Any, path: str, body: dict[str, Any], field_name: str) -> list[Any]:
+    """Every item of a paged MLflow search."""
+    items: list[Any] = []
+    token = None
+    while True:
+        response = client.post(path, json={**body, **({"page_token": token} if token else {})})
+        _check(response)
+        page = response.json()
+        items += page.get(field_name) or []
+        token = page.get("next_page_token")
+        if not token:
+            return items
+
+
+def _check(response: Any) -> None:
+    if not response.is_success:
+        raise MlflowImportError(
+            f"the MLflow server answered {response.status_code} to {response.request.url.path}: "
+            f"{response.text[:300]}"
+        )
+
+
+def _rest_run(client: Any, experiment: str, run: dict[str, Any]) -> MlflowRun:
+    info, data = run["info"], run.get("data") or {}
+    run_id = str(info.get("run_id") or info["run_uuid"])
+    keys = sorted({m["key"] for m in data.get("metrics") or []})
+    uri = info.get("artifact_uri")
+    return MlflowRun(
+        run_id=run_id,
+        experiment=experiment,
+        status=_status(info.get("status")),
+        start_time=int(info.get("start_time") or 0),
+        end_time=int(info["end_time"]) if info.get("end_time") else None,
+        tags={t["key"]: t["value"] for t in data.get("tags") or []},
+        params={p["key"]: p["value"] for p in data.get("params") or []},
+        points=partial(_rest_points, client, run_id, keys),
+        artifacts=_local_folder(uri),
+        artifact_uri=uri,
+        run_name=info.get("run_name"),
+        fetch=partial(_fetch_proxied, client, uri)
+        if str(uri).startswith("mlflow-artifacts:")
+        else None,
+    )
+
+
+def _rest_points(client: Any, run_id: str, keys: list[str]) -> Iterator[Point]:
+    for key in keys:
+        token = None
+        while True:
+            params = {"run_id": run_id, "metric_key": key, "max_results": 25_000}
+            response = client.get(
+                "/api/2.0/mlflow/metrics/get-history",
+                params={**params, **({"page_token": token} if token else {})},
+            )
+            _check(response)
+            page = response.json()
+            for point in page.get("metrics") or []:
+                value = float(point["value"])  # "NaN", "Infinity" come as text
+                yield key, int(point["timestamp"]), value, int(point.get("step") or 0)
+            token = page.get("next_page_token")
+            if not token:
+                break
+
+
+def _fetch_proxied(client: Any, uri: str, into: Path) -> int:
+    """Download the files under ``mlflow-artifacts:/…`` (the server's artifact proxy) into
+    ``into``; how many."""
+    from cairn.artifacts.download import safe_target
+
+    root = uri.removeprefix("mlflow-artifacts:").lstrip("/")
+    count = 0
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        path = f"{root}/{relative}".rstrip("/")
+        response = client.get("/api/2.0/mlflow-artifacts/artifacts", params={"path": path})
+        if response.status_code in (404, 501):
+            return count  # no artifacts, or a server that does not proxy them
+        _check(response)
+        for entry in response.json().get("files") or []:
+            name = f"{relative}/{entry['path']}".lstrip("/")
+            if entry.get("is_dir"):
+                pending.append(name)
+                continue
+            target = safe_target(into, name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with client.stream("GET", f"/api/2.0/mlflow-artifacts/artifacts/{root}/{name}") as got:
+                _check(got)
+                with open(target, "wb") as f:
+                    for chunk in got.iter_bytes():
+                        f.write(chunk)
+            count += 1
+    return count
+
+
 def param_value(text: str) -> Any:
     """A param as config holds it: an int, a float, a bool, else the text."""
     for kind in (int, float):
@@ -302,9 +444,6 @@ def metric_rows(points: Iterator[Point]) -> tuple[list[tuple[int, float, dict[st
 
 def _records(run: MlflowRun, run_id: str, project: str, store: Store) -> Iterator[Record]:
     """The journal records of one MLflow run, in order."""
-    from cairn.artifacts.artifact import Artifact
-    from cairn.artifacts.manifest import stage_file
-
     tags = run.tags
     user_tags = sorted(f"{k}={v}"[:255] for k, v in tags.items() if not k.startswith("mlflow."))
     created = run.start_time / 1000
@@ -333,26 +472,14 @@ def _records(run: MlflowRun, run_id: str, project: str, store: Store) -> Iterato
     if run.artifact_uri:
         found["mlflow/artifact_uri"] = run.artifact_uri
     yield SummaryUpdate(seq=seq, set=dict(found))
-    artifacts = run.artifacts
-    files = sorted(p for p in artifacts.rglob("*") if p.is_file()) if artifacts else []
-    if artifacts is not None and files:
-        blob_root = Path(store.blobs.root)
-        manifest: dict[str, dict[str, Any]] = {}
-        for path in files:
-            digest, size = stage_file(path, blob_root, nested=True)
-            manifest[path.relative_to(artifacts).as_posix()] = {"sha256": digest, "size": size}
-        seq += 1
-        yield ArtifactLog(
-            seq=seq,
-            name=f"mlflow-{run_id}",
-            artifact_type="files",
-            digest=Artifact.digest_of(manifest),
-            manifest=manifest,
-            description=f"the artifacts of MLflow run {run.run_id}",
-            metadata={"mlflow_run_id": run.run_id, "artifact_uri": run.artifact_uri},
-            blobs=sorted({str(e["sha256"]) for e in manifest.values()}),
-            ts=last,
-        )
+    with tempfile.TemporaryDirectory(prefix="cairn-mlflow-") as scratch:
+        artifacts = run.artifacts
+        if artifacts is None and run.fetch is not None and run.fetch(Path(scratch)):
+            artifacts = Path(scratch)
+        record = _artifact_record(run, run_id, artifacts, store, seq + 1, last)
+        if record is not None:
+            seq += 1
+            yield record
     status = run.status
     if status in ("FINISHED", "FAILED", "KILLED"):
         end = (run.end_time or 0) / 1000 or last
@@ -365,6 +492,34 @@ def _records(run: MlflowRun, run_id: str, project: str, store: Store) -> Iterato
             state="failed" if failed else "finished",
             error=f"the MLflow run ended {status}" if failed else None,
         )
+
+
+def _artifact_record(
+    run: MlflowRun, run_id: str, artifacts: Path | None, store: Store, seq: int, ts: float
+) -> ArtifactLog | None:
+    """The run's artifact files, staged into the store, as a ``files`` artifact; None without."""
+    from cairn.artifacts.artifact import Artifact
+    from cairn.artifacts.manifest import stage_file
+
+    files = sorted(p for p in artifacts.rglob("*") if p.is_file()) if artifacts else []
+    if artifacts is None or not files:
+        return None
+    blob_root = Path(store.blobs.root)
+    manifest: dict[str, dict[str, Any]] = {}
+    for path in files:
+        digest, size = stage_file(path, blob_root, nested=True)
+        manifest[path.relative_to(artifacts).as_posix()] = {"sha256": digest, "size": size}
+    return ArtifactLog(
+        seq=seq,
+        name=f"mlflow-{run_id}",
+        artifact_type="files",
+        digest=Artifact.digest_of(manifest),
+        manifest=manifest,
+        description=f"the artifacts of MLflow run {run.run_id}",
+        metadata={"mlflow_run_id": run.run_id, "artifact_uri": run.artifact_uri},
+        blobs=sorted({str(e["sha256"]) for e in manifest.values()}),
+        ts=ts,
+    )
 
 
 def import_run(store: Store, run: MlflowRun, project: str) -> tuple[str, int, int]:
@@ -388,7 +543,10 @@ def import_run(store: Store, run: MlflowRun, project: str) -> tuple[str, int, in
 
 def read_source(source: str) -> list[tuple[str, list[MlflowRun]]]:
     """The experiments and runs of ``source``: an ``mlruns`` folder (a file store), an
-    ``mlflow.db`` file, or a SQL store's URL (``sqlite:///…``, ``postgresql://…``)."""
+    ``mlflow.db`` file, a SQL store's URL (``sqlite:///…``, ``postgresql://…``), or a tracking
+    server's URL (``http(s)://…``)."""
+    if source.startswith(("http://", "https://")):
+        return rest_store(source)
     if "://" in source and not source.startswith("file://"):
         return sql_store(source)
     path = Path(source.removeprefix("file://")).expanduser()
