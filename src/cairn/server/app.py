@@ -21,6 +21,7 @@ from cairn.server.errors import install_error_handlers
 from cairn.server.mlflow import artifacts as mlflow_artifacts
 from cairn.server.mlflow import models as mlflow_models
 from cairn.server.mlflow import routes as mlflow_routes
+from cairn.server.mlflow.access import MlflowError
 from cairn.server.routes import (
     analysis,
     artifacts,
@@ -103,7 +104,7 @@ def create_app(
     app.include_router(mlflow_artifacts.router, dependencies=mlflow)
     # last: it answers every other MLflow path
     app.include_router(mlflow_routes.router, dependencies=mlflow)
-    app.add_exception_handler(mlflow_routes.MlflowError, mlflow_routes.mlflow_error_response)
+    app.add_exception_handler(MlflowError, mlflow_routes.mlflow_error_response)
     mount_web_app(app, static_dir)
     app.add_middleware(SecurityMiddleware, allowed_hosts=list(allowed_hosts))
     return app

@@ -329,11 +329,52 @@ def test_a_revoked_or_forged_key_is_refused(deployment: Deployment, tmp_path: Pa
     assert httpx.get(url, headers={"Authorization": "Bearer"}).status_code == 401
 
 
-def test_mlflow_endpoints_are_for_server_admins(deployment: Deployment) -> None:
-    url = f"{deployment.url}/api/2.0/mlflow/experiments/search"
-    expected = {caller: 403 for caller in CALLERS} | {"nobody": 401, "root": 200}
-    got = {
-        caller: httpx.post(url, json={}, headers=deployment.keys[caller]).status_code
-        for caller in CALLERS
-    }
-    assert got == expected
+def test_mlflow_endpoints_check_project_roles(deployment: Deployment) -> None:
+    base = f"{deployment.url}/api/2.0/mlflow"
+
+    def call(caller: str, method: str, path: str, body: dict[str, Any]) -> httpx.Response:
+        kwargs: dict[str, Any] = {"params": body} if method == "GET" else {"json": body}
+        return httpx.request(method, f"{base}/{path}", headers=deployment.keys[caller], **kwargs)
+
+    def listed(caller: str) -> set[str]:
+        found = call(caller, "POST", "experiments/search", {})
+        assert found.status_code == 200, found.text
+        return {e["name"] for e in found.json()["experiments"]}
+
+    assert call("nobody", "POST", "experiments/search", {}).status_code == 401
+    assert {"p", "q"} <= listed("root")
+    assert "p" in listed("viewer") and "q" not in listed("viewer")
+    assert "q" in listed("other") and "p" not in listed("other")
+    assert call("viewer", "GET", "experiments/get-by-name", {"experiment_name": "p"}).is_success
+    hidden = call("other", "GET", "experiments/get-by-name", {"experiment_name": "p"})
+    assert (hidden.status_code, hidden.json()["error_code"]) == (404, "RESOURCE_DOES_NOT_EXIST")
+
+    made = call("editor", "POST", "runs/create", {"experiment_id": "p", "run_name": "via-mlflow"})
+    assert made.status_code == 200, made.text
+    run_id = made.json()["run"]["info"]["run_id"]
+    metric = {"run_id": run_id, "key": "loss", "value": 0.5, "timestamp": 0, "step": 1}
+    assert call("editor", "POST", "runs/log-metric", metric).is_success
+    refused = call("viewer", "POST", "runs/log-metric", metric)
+    assert (refused.status_code, refused.json()["error_code"]) == (403, "PERMISSION_DENIED")
+    assert call("viewer", "GET", "runs/get", {"run_id": run_id}).is_success
+    unseen = call("other", "GET", "runs/get", {"run_id": run_id})
+    assert (unseen.status_code, unseen.json()["error_code"]) == (404, "RESOURCE_DOES_NOT_EXIST")
+    assert call("other", "POST", "runs/log-metric", metric).status_code == 404
+    search = call("other", "POST", "runs/search", {"experiment_ids": ["p", "q"]}).json()
+    assert all(r["info"]["experiment_id"] == "q" for r in search.get("runs", []))
+    assert call("viewer", "POST", "runs/create", {"experiment_id": "p"}).status_code == 403
+    # a first write to a new experiment makes the caller its admin, as with the JSON API
+    assert call("viewer", "POST", "experiments/create", {"name": "viewers-own"}).is_success
+    own = call("viewer", "POST", "runs/create", {"experiment_id": "viewers-own"})
+    assert own.status_code == 200, own.text
+
+    artifact = f"{deployment.url}/api/2.0/mlflow-artifacts/artifacts/p/{run_id}/artifacts/a.txt"
+    put = httpx.put(artifact, content=b"hi", headers=deployment.keys["viewer"])
+    assert put.status_code == 403
+    assert httpx.put(artifact, content=b"hi", headers=deployment.keys["editor"]).is_success
+    assert httpx.get(artifact, headers=deployment.keys["viewer"]).content == b"hi"
+    assert httpx.get(artifact, headers=deployment.keys["other"]).status_code == 404
+    root = httpx.get(
+        f"{deployment.url}/api/2.0/mlflow-artifacts/artifacts", headers=deployment.keys["other"]
+    )
+    assert "p" not in {f["path"] for f in root.json().get("files", [])}

@@ -31,8 +31,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         yield running.url, store_dir
 
 
-def client(url: str, script: str) -> dict:  # type: ignore[type-arg]
-    """Run ``script`` with the MLflow client pointed at ``url``; it prints one JSON line last."""
+def client(url: str, script: str, token: str | None = None) -> dict:  # type: ignore[type-arg]
+    """Run ``script`` with the MLflow client pointed at ``url`` (sending ``token`` as an API
+    key); it prints one JSON line last."""
     code = "import json, mlflow\nmlflow.set_tracking_uri(URL)\n" + textwrap.dedent(script)
     done = subprocess.run(
         [str(MLFLOW_PYTHON), "-c", code.replace("URL", repr(url))],
@@ -44,6 +45,7 @@ def client(url: str, script: str) -> dict:  # type: ignore[type-arg]
             "HOME": tempfile.mkdtemp(prefix="mlflow-home-"),  # the client writes config there
             "MLFLOW_DISABLE_TELEMETRY": "true",
             "DO_NOT_TRACK": "1",
+            **({"MLFLOW_TRACKING_TOKEN": token} if token else {}),
         },
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -202,3 +204,49 @@ def test_the_example_in_the_docs_runs(server: tuple[str, Path]) -> None:
     client(url, example + "\nprint(json.dumps({}))\n")
     run = cairn.Api(store_dir).runs("digits", filter='name == "logreg"', order="-created_at")[0]
     assert run.summary["extra"] == 0.5 and run.config["max_iter"] == "300"
+
+
+def test_on_a_team_server_an_editor_logs_and_a_viewer_reads(tmp_path: Path) -> None:
+    """``cairn server`` with accounts: the MLflow client signs in with an API key
+    (``MLFLOW_TRACKING_TOKEN``) and gets what the key's project role allows."""
+    from tests.fakes.reading import add_key, reading
+
+    from cairn.store import Store, accounts
+
+    store_dir = tmp_path / ".cairn"
+    editor, viewer = add_key(store_dir, "ed"), add_key(store_dir, "vic")
+    store = Store.local(store_dir)
+    try:
+        accounts.set_role(store, "team", "ed", "editor")  # makes the project
+        accounts.set_role(store, "team", "vic", "viewer")
+    finally:
+        store.close()
+    with reading("server", store_dir) as found:
+        assert found.server is not None
+        logged = client(
+            found.server.url,
+            """
+            mlflow.set_experiment("team")
+            with mlflow.start_run(run_name="shared") as run:
+                mlflow.log_params({"lr": 0.1})
+                mlflow.log_metrics({"loss": 0.5}, step=1)
+            print(json.dumps({"id": run.info.run_id}))
+            """,
+            token=editor,
+        )
+        seen = client(
+            found.server.url,
+            f"""
+            c = mlflow.MlflowClient()
+            got = c.get_run({logged["id"]!r})
+            try:
+                c.log_metric({logged["id"]!r}, "loss", 0.1)
+                refused = "no error"
+            except mlflow.exceptions.MlflowException as exc:
+                refused = exc.error_code
+            print(json.dumps({{"metrics": got.data.metrics, "refused": refused}}))
+            """,
+            token=viewer,
+        )
+    assert seen == {"metrics": {"loss": 0.5}, "refused": "PERMISSION_DENIED"}
+    assert cairn.Api(store_dir).run(f"team/{logged['id']}").config == {"lr": "0.1"}

@@ -130,9 +130,9 @@ ACCESS: dict[str, Need] = {
 }
 """``"METHOD /path"`` (under ``/api/v1``, as the route declares it) → what it needs."""
 
-MLFLOW = Need.SERVER_ADMIN
-"""The MLflow endpoints on ``cairn server``: server admins only, until they check project roles
-call by call (an MLflow client sends its key as ``MLFLOW_TRACKING_TOKEN``)."""
+MLFLOW = Need.SIGNED_IN
+"""The MLflow endpoints on ``cairn server``: signed in (an MLflow client sends its key as
+``MLFLOW_TRACKING_TOKEN``), then each checks the role on the experiment's project."""
 
 
 @dataclass(frozen=True)
@@ -172,11 +172,14 @@ def authorize(request: Request) -> Caller:
 
 
 def authorize_mlflow(request: Request) -> Caller:
-    """The MLflow endpoints' dependency (``MLFLOW``)."""
+    """The MLflow endpoints' dependency (``MLFLOW``): signed in; each endpoint then checks the
+    caller's role on the experiment's project (``cairn.server.mlflow.access``)."""
     return check(request, MLFLOW)
 
 
-def check(request: Request, need: Need) -> Caller:
+def check(request: Request, need: Need, project: str | None = None) -> Caller:
+    """The caller, refused unless they may ``need`` on ``project`` (default: the route's
+    ``{project}``): 401 signed out, 404 a project they may not read, 403 a role too low."""
     caller = identify(request)
     request.state.caller = caller
     if caller.local or need is Need.ANYONE:
@@ -192,7 +195,8 @@ def check(request: Request, need: Need) -> Caller:
         if not user.is_admin:
             raise HTTPException(403, f"only a server admin may do this; {user.name} is not one")
         return caller
-    project = request.path_params["project"]
+    if project is None:
+        project = request.path_params["project"]
     store: Store = request.app.state.store
     role = caller.role_on(store, project)
     if need is Need.LOGGER:

@@ -18,7 +18,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
+from cairn.server.auth.access import Need
 from cairn.server.deps import StoreDep
+from cairn.server.mlflow.access import MlflowError, readable, require
 from cairn.store import Store
 
 router = APIRouter(prefix="/api/2.0/mlflow-artifacts", include_in_schema=False)
@@ -26,6 +28,21 @@ router = APIRouter(prefix="/api/2.0/mlflow-artifacts", include_in_schema=False)
 
 def _error(code: str, message: str, status: int) -> JSONResponse:
     return JSONResponse({"error_code": code, "message": message}, status_code=status)
+
+
+def project_of_path(path: str) -> str:
+    """The project an artifact path belongs to: its first part is the experiment id."""
+    experiment = path.split("/", 1)[0]
+    return "Default" if experiment == "0" else experiment
+
+
+def _refused(request: Request, path: str, need: Need) -> JSONResponse | None:
+    """MLflow's error when the caller may not ``need`` on the path's project, else None."""
+    try:
+        require(request, need, project_of_path(path))
+    except MlflowError as exc:
+        return _error(exc.code, str(exc), exc.status)
+    return None
 
 
 def _root(store: Store) -> Path | None:
@@ -48,6 +65,9 @@ def _target(root: Path, path: str) -> Path | None:
 
 @router.put("/artifacts/{path:path}")
 async def upload(path: str, request: Request, store: StoreDep) -> Response:
+    refused = _refused(request, path, Need.EDITOR)
+    if refused is not None:
+        return refused
     root = _root(store)
     if root is None:
         return _error("NOT_IMPLEMENTED", "MLflow artifacts need a local store for now", 501)
@@ -68,7 +88,11 @@ async def upload(path: str, request: Request, store: StoreDep) -> Response:
 
 
 @router.get("/artifacts")
-async def listing(store: StoreDep, path: str = "") -> Response:
+async def listing(request: Request, store: StoreDep, path: str = "") -> Response:
+    if path:
+        refused = _refused(request, path, Need.VIEWER)
+        if refused is not None:
+            return refused
     root = _root(store)
     if root is None:
         return _error("NOT_IMPLEMENTED", "MLflow artifacts need a local store for now", 501)
@@ -76,9 +100,12 @@ async def listing(store: StoreDep, path: str = "") -> Response:
     if folder is None:
         return _error("INVALID_PARAMETER_VALUE", f"Invalid artifact path: {path!r}", 400)
     files: list[dict[str, Any]] = []
+    shown = None if path else readable(request, store)  # the root lists experiments
     if folder.is_dir():
         for entry in sorted(folder.iterdir()):
             if entry.name.startswith(".upload-"):
+                continue
+            if shown is not None and project_of_path(entry.name) not in shown:
                 continue
             item: dict[str, Any] = {"path": entry.name, "is_dir": entry.is_dir()}
             if entry.is_file():
@@ -101,7 +128,10 @@ def _no_artifact(path: str) -> JSONResponse:
 
 
 @router.get("/artifacts/{path:path}")
-async def download(path: str, store: StoreDep) -> Response:
+async def download(path: str, request: Request, store: StoreDep) -> Response:
+    refused = _refused(request, path, Need.VIEWER)
+    if refused is not None:
+        return refused
     target = _existing(store, path)
     if target is None or not target.is_file():
         return _no_artifact(path)
@@ -109,7 +139,10 @@ async def download(path: str, store: StoreDep) -> Response:
 
 
 @router.delete("/artifacts/{path:path}")
-async def remove(path: str, store: StoreDep) -> Response:
+async def remove(path: str, request: Request, store: StoreDep) -> Response:
+    refused = _refused(request, path, Need.EDITOR)
+    if refused is not None:
+        return refused
     target = _existing(store, path)
     if target is None:
         return _no_artifact(path)

@@ -14,9 +14,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
+from cairn.server.auth.access import Need
 from cairn.server.deps import StoreDep
-from cairn.server.mlflow.artifacts import _root
-from cairn.server.mlflow.routes import MlflowError, _body, _missing, _pairs
+from cairn.server.mlflow.access import MlflowError, readable, require
+from cairn.server.mlflow.artifacts import _root, project_of_path
+from cairn.server.mlflow.routes import _body, _missing, _pairs
 from cairn.store import Store
 
 router = APIRouter(prefix="/api/2.0/mlflow/logged-models", include_in_schema=False)
@@ -39,8 +41,16 @@ def _meta_path(store: Store, model_id: str) -> Path:
     return found[0]
 
 
-def _load(store: Store, model_id: str) -> dict[str, Any]:
-    return dict(json.loads(_meta_path(store, model_id).read_text()))
+def _load(request: Request, store: Store, model_id: str, need: Need) -> dict[str, Any]:
+    """The model, when the caller may ``need`` on its experiment's project (one they may not
+    read is "not found")."""
+    model = dict(json.loads(_meta_path(store, model_id).read_text()))
+    project = project_of_path(model["info"]["experiment_id"])
+    shown = readable(request, store)
+    if shown is not None and project not in shown:
+        raise _missing(f"Logged model with ID '{model_id}' not found")
+    require(request, need, project)
+    return model
 
 
 def _save(store: Store, model: dict[str, Any]) -> None:
@@ -62,6 +72,7 @@ async def create(request: Request, store: StoreDep) -> dict[str, Any]:
     experiment_id = str(body.get("experiment_id") or "0")
     if "/" in experiment_id or experiment_id in (".", ".."):
         raise MlflowError("INVALID_PARAMETER_VALUE", f"Invalid experiment id {experiment_id!r}")
+    require(request, Need.EDITOR, project_of_path(experiment_id))
     model_id = f"m-{uuid.uuid4().hex}"
     model = {
         "info": {
@@ -105,11 +116,14 @@ async def search(request: Request, store: StoreDep) -> dict[str, Any]:
     body = await _body(request)
     ids = [str(i) for i in body.get("experiment_ids") or []]
     wanted = _conditions(str(body.get("filter") or ""))
+    shown = readable(request, store)
     models = []
     for path in sorted(_folder(store).glob("*/models/*/meta.json")):
         model = json.loads(path.read_text())
         info = model["info"]
         if ids and info["experiment_id"] not in ids:
+            continue
+        if shown is not None and project_of_path(info["experiment_id"]) not in shown:
             continue
         if all(str(info.get(field)) == value for field, value in wanted.items()):
             models.append(model)
@@ -117,14 +131,14 @@ async def search(request: Request, store: StoreDep) -> dict[str, Any]:
 
 
 @router.get("/{model_id}")
-async def get(model_id: str, store: StoreDep) -> dict[str, Any]:
-    return {"model": _load(store, model_id)}
+async def get(model_id: str, request: Request, store: StoreDep) -> dict[str, Any]:
+    return {"model": _load(request, store, model_id, Need.VIEWER)}
 
 
 @router.patch("/{model_id}")
 async def finalize(model_id: str, request: Request, store: StoreDep) -> dict[str, Any]:
     body = await _body(request)
-    model = _load(store, model_id)
+    model = _load(request, store, model_id, Need.EDITOR)
     status = body.get("status")
     if status in ("LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED", 2, 3):
         model["info"]["status"] = {2: "LOGGED_MODEL_READY", 3: "LOGGED_MODEL_UPLOAD_FAILED"}.get(
@@ -138,7 +152,7 @@ async def finalize(model_id: str, request: Request, store: StoreDep) -> dict[str
 @router.patch("/{model_id}/tags")
 async def set_tags(model_id: str, request: Request, store: StoreDep) -> dict[str, Any]:
     body = await _body(request)
-    model = _load(store, model_id)
+    model = _load(request, store, model_id, Need.EDITOR)
     tags = {t["key"]: t for t in model["info"]["tags"]}
     tags.update({str(t.get("key")): t for t in _pairs(body, "tags")})
     model["info"]["tags"] = list(tags.values())
@@ -149,14 +163,15 @@ async def set_tags(model_id: str, request: Request, store: StoreDep) -> dict[str
 @router.post("/{model_id}/params")
 async def log_params(model_id: str, request: Request, store: StoreDep) -> dict[str, Any]:
     body = await _body(request)
-    model = _load(store, model_id)
+    model = _load(request, store, model_id, Need.EDITOR)
     model["data"]["params"] = model["data"]["params"] + _pairs(body, "params")
     _save(store, model)
     return {}
 
 
 @router.delete("/{model_id}")
-async def delete(model_id: str, store: StoreDep) -> dict[str, Any]:
+async def delete(model_id: str, request: Request, store: StoreDep) -> dict[str, Any]:
+    _load(request, store, model_id, Need.EDITOR)
     path = _meta_path(store, model_id)
     import shutil
 

@@ -25,7 +25,9 @@ from fastapi.responses import JSONResponse
 from cairn.errors import ProjectNotFoundError, RunNotFoundError
 from cairn.journal.records import ConfigUpdate, History, Record, RunFinish, RunStart
 from cairn.names import display_name, new_run_id
+from cairn.server.auth.access import Need
 from cairn.server.deps import StoreDep
+from cairn.server.mlflow.access import MlflowError, readable, require
 from cairn.server.mlflow.filters import MlflowFilterError, translate
 from cairn.store import RunInfo, Store
 from cairn.store.filters import FilterError
@@ -37,12 +39,6 @@ DEFAULT_PROJECT = "Default"
 STATUS = {"running": "RUNNING", "finished": "FINISHED", "failed": "FAILED", "crashed": "FAILED"}
 NAME_TAG, NOTE_TAG = "mlflow.runName", "mlflow.note.content"
 MAX_BATCH = 1000
-
-
-class MlflowError(Exception):
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.code, self.status = code, status
 
 
 def mlflow_error_response(_request: Request, exc: Exception) -> JSONResponse:
@@ -89,7 +85,20 @@ def _experiment_id(project: str) -> str:
     return DEFAULT_EXPERIMENT if project == DEFAULT_PROJECT else project
 
 
-def _experiment(store: Store, project: str) -> dict[str, Any]:
+def _default_experiment(request: Request, store: Store) -> None:
+    """MLflow's default experiment always exists: its project is made on first sight."""
+    try:
+        store.project(DEFAULT_PROJECT)
+    except ProjectNotFoundError:
+        require(request, Need.LOGGER, DEFAULT_PROJECT)
+        store.reserve_run_number(DEFAULT_PROJECT)
+
+
+def _experiment(request: Request, store: Store, project: str) -> dict[str, Any]:
+    """The experiment of ``project``; ProjectNotFoundError also when the caller may not read it."""
+    shown = readable(request, store)
+    if shown is not None and project not in shown:
+        raise ProjectNotFoundError(project)
     info = store.project(project)
     created = int(info.created_at * 1000)
     return {
@@ -103,13 +112,20 @@ def _experiment(store: Store, project: str) -> dict[str, Any]:
     }
 
 
-def _run(store: Store, run_id: str | None) -> RunInfo:
+def _run(request: Request, store: Store, run_id: str | None, need: Need = Need.VIEWER) -> RunInfo:
+    """The run, when the caller may ``need`` on its project; a run in a project the caller may
+    not read is "not found", as a run that does not exist."""
     if run_id is None:
         raise _bad("missing value for required parameter 'run_id'")
     try:
-        return store.run(run_id)
+        info = store.run(run_id)
     except RunNotFoundError:
-        raise _missing(f"Run with id={run_id} not found") from None
+        info = None
+    shown = readable(request, store)
+    if info is None or (shown is not None and info.project not in shown):
+        raise _missing(f"Run with id={run_id} not found")
+    require(request, need, info.project)
+    return info
 
 
 def _tags(info: RunInfo) -> list[dict[str, str]]:
@@ -188,6 +204,7 @@ def _number(value: Any, key: str) -> float:
 
 
 def _log(
+    request: Request,
     store: Store,
     run_id: str,
     metrics: Sequence[Mapping[str, Any]] = (),
@@ -197,7 +214,7 @@ def _log(
     """Metrics, params and tags of one request, applied together."""
     if len(metrics) + len(params) + len(tags) > MAX_BATCH:
         raise _bad(f"a batch holds at most {MAX_BATCH} metrics, params and tags in total")
-    info = _run(store, run_id)
+    info = _run(request, store, run_id, Need.EDITOR)
     rows: list[tuple[int, float, dict[str, float]]] = []
     for metric in metrics:
         key = _text(metric, "key")
@@ -267,9 +284,10 @@ async def get_experiment_by_name(request: Request, store: StoreDep) -> dict[str,
     name = _text(await _body(request), "experiment_name")
     assert name is not None
     try:
-        return {"experiment": _experiment(store, name)}
+        found = {"experiment": _experiment(request, store, name)}
     except ProjectNotFoundError:
         raise _missing(f"Could not find experiment with name '{name}'") from None
+    return found
 
 
 @router.get("/experiments/get")
@@ -278,11 +296,12 @@ async def get_experiment(request: Request, store: StoreDep) -> dict[str, Any]:
     assert experiment_id is not None
     project = _project_of(experiment_id)
     if project == DEFAULT_PROJECT:
-        store.reserve_run_number(DEFAULT_PROJECT)  # MLflow's default experiment always exists
+        _default_experiment(request, store)
     try:
-        return {"experiment": _experiment(store, project)}
+        found = {"experiment": _experiment(request, store, project)}
     except ProjectNotFoundError:
         raise _missing(f"No Experiment with id={experiment_id} exists") from None
+    return found
 
 
 @router.post("/experiments/create")
@@ -292,6 +311,7 @@ async def create_experiment(request: Request, store: StoreDep) -> dict[str, Any]
     try:
         store.project(name)
     except ProjectNotFoundError:
+        require(request, Need.LOGGER, name)  # the caller becomes its admin
         store.reserve_run_number(name)  # makes the project
         return {"experiment_id": _experiment_id(name)}
     raise MlflowError("RESOURCE_ALREADY_EXISTS", f"Experiment '{name}' already exists.")
@@ -299,7 +319,14 @@ async def create_experiment(request: Request, store: StoreDep) -> dict[str, Any]
 
 @router.post("/experiments/search")
 async def search_experiments(request: Request, store: StoreDep) -> dict[str, Any]:
-    return {"experiments": [_experiment(store, p.name) for p in store.projects()]}
+    shown = readable(request, store)
+    return {
+        "experiments": [
+            _experiment(request, store, p.name)
+            for p in store.projects()
+            if shown is None or p.name in shown
+        ]
+    }
 
 
 # ---- runs ----------------------------------------------------------------------------------
@@ -309,6 +336,7 @@ async def search_experiments(request: Request, store: StoreDep) -> dict[str, Any
 async def create_run(request: Request, store: StoreDep) -> dict[str, Any]:
     body = await _body(request)
     project = _project_of(str(body.get("experiment_id") or DEFAULT_EXPERIMENT))
+    require(request, Need.LOGGER, project)
     tags = _pairs(body, "tags")
     name = body.get("run_name") or next(
         (str(t.get("value")) for t in tags if t.get("key") == NAME_TAG), None
@@ -326,14 +354,15 @@ async def create_run(request: Request, store: StoreDep) -> dict[str, Any]:
 
 @router.get("/runs/get")
 async def get_run(request: Request, store: StoreDep) -> dict[str, Any]:
-    info = _run(store, _text(await _body(request), "run_id"))
+    info = _run(request, store, _text(await _body(request), "run_id"))
     return {"run": _full_run(store, info)}
 
 
 @router.post("/runs/update")
 async def update_run(request: Request, store: StoreDep) -> dict[str, Any]:
     body = await _body(request)
-    info = _run(store, _text(body, "run_id", required=False) or _text(body, "run_uuid"))
+    run_id = _text(body, "run_id", required=False) or _text(body, "run_uuid")
+    info = _run(request, store, run_id, Need.EDITOR)
     if body.get("run_name"):
         store.update_run(info.id, name=str(body["run_name"]))
     status = body.get("status")
@@ -352,7 +381,7 @@ async def update_run(request: Request, store: StoreDep) -> dict[str, Any]:
 
 @router.post("/runs/delete")
 async def delete_run(request: Request, store: StoreDep) -> dict[str, Any]:
-    info = _run(store, _text(await _body(request), "run_id"))
+    info = _run(request, store, _text(await _body(request), "run_id"), Need.EDITOR)
     store.delete_run(info.id)
     return {}
 
@@ -360,14 +389,14 @@ async def delete_run(request: Request, store: StoreDep) -> dict[str, Any]:
 @router.post("/runs/log-metric")
 async def log_metric(request: Request, store: StoreDep) -> dict[str, Any]:
     body = await _body(request)
-    _log(store, str(_text(body, "run_id")), metrics=[body])
+    _log(request, store, str(_text(body, "run_id")), metrics=[body])
     return {}
 
 
 @router.post("/runs/log-parameter")
 async def log_param(request: Request, store: StoreDep) -> dict[str, Any]:
     body = await _body(request)
-    _log(store, str(_text(body, "run_id")), params=[body])
+    _log(request, store, str(_text(body, "run_id")), params=[body])
     return {}
 
 
@@ -375,14 +404,14 @@ async def log_param(request: Request, store: StoreDep) -> dict[str, Any]:
 async def set_tag(request: Request, store: StoreDep) -> dict[str, Any]:
     body = await _body(request)
     run_id = _text(body, "run_id", required=False) or _text(body, "run_uuid")
-    _set_tags(store, _run(store, run_id), [body])
+    _set_tags(store, _run(request, store, run_id, Need.EDITOR), [body])
     return {}
 
 
 @router.post("/runs/delete-tag")
 async def delete_tag(request: Request, store: StoreDep) -> dict[str, Any]:
     body = await _body(request)
-    info = _run(store, _text(body, "run_id"))
+    info = _run(request, store, _text(body, "run_id"), Need.EDITOR)
     key = _text(body, "key")
     kept = [t for t in info.tags if t.partition("=")[0] != key]
     if len(kept) == len(info.tags):
@@ -395,26 +424,34 @@ async def delete_tag(request: Request, store: StoreDep) -> dict[str, Any]:
 async def log_batch(request: Request, store: StoreDep) -> dict[str, Any]:
     body = await _body(request)
     run_id = _text(body, "run_id")
-    _log(store, str(run_id), _pairs(body, "metrics"), _pairs(body, "params"), _pairs(body, "tags"))
+    _log(
+        request,
+        store,
+        str(run_id),
+        _pairs(body, "metrics"),
+        _pairs(body, "params"),
+        _pairs(body, "tags"),
+    )
     return {}
 
 
 @router.post("/runs/log-inputs")
 async def log_inputs(request: Request, store: StoreDep) -> dict[str, Any]:
-    _run(store, _text(await _body(request), "run_id"))
+    _run(request, store, _text(await _body(request), "run_id"), Need.EDITOR)
     return {}  # dataset inputs: accepted, not kept yet (docs/integrations.md)
 
 
 @router.post("/runs/outputs")
 async def log_outputs(request: Request, store: StoreDep) -> dict[str, Any]:
-    _run(store, _text(await _body(request), "run_id"))
+    _run(request, store, _text(await _body(request), "run_id"), Need.EDITOR)
     return {}
 
 
 @router.get("/metrics/get-history")
 async def get_metric_history(request: Request, store: StoreDep) -> dict[str, Any]:
     body = await _body(request)
-    info = _run(store, _text(body, "run_id", required=False) or _text(body, "run_uuid"))
+    run_id = _text(body, "run_id", required=False) or _text(body, "run_uuid")
+    info = _run(request, store, run_id)
     key = _text(body, "metric_key")
     assert key is not None
     if key not in info.history_keys:
@@ -447,7 +484,10 @@ async def search_runs(request: Request, store: StoreDep) -> dict[str, Any]:
     offset = int(body.get("page_token") or 0)
     order = _order(body.get("order_by") or [])
     found: list[RunInfo] = []
+    shown = readable(request, store)
     for experiment_id in ids:
+        if shown is not None and _project_of(str(experiment_id)) not in shown:
+            continue  # as an experiment that does not exist
         try:
             found += store.runs(
                 _project_of(str(experiment_id)), filter=expression or None, order=order
