@@ -159,7 +159,11 @@ def test_a_write_through_one_server_reads_through_the_other(team: Team) -> None:
         params={"experiment_name": "team"},
         headers=team.ann,
     )
-    assert as_editor.status_code == 403  # MLflow clients: server admins only, for now
+    assert as_editor.status_code == 200  # MLflow clients get their project role
+    as_viewer = httpx.post(
+        f"{one}/api/2.0/mlflow/runs/create", json={"experiment_id": "team"}, headers=team.vic
+    )
+    assert (as_viewer.status_code, as_viewer.json()["error_code"]) == (403, "PERMISSION_DENIED")
     run = mlflow.post("/runs/create", json={"experiment_id": "team", "run_name": "shared"}).json()[
         "run"
     ]
