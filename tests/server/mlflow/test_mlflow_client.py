@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.conftest import S3
 from tests.fakes.server import serve
 
 import cairn
@@ -115,11 +116,7 @@ def test_params_metrics_tags_history_and_search(server: tuple[str, Path]) -> Non
     assert {r["name"] for r in rows} == {"first", "second"}
 
 
-def test_artifacts_and_sklearn_autolog_with_its_model(server: tuple[str, Path]) -> None:
-    url, store_dir = server
-    out = client(
-        url,
-        """
+AUTOLOG = """
         import os, tempfile
         import mlflow.sklearn
         from sklearn.datasets import load_digits
@@ -144,12 +141,23 @@ def test_artifacts_and_sklearn_autolog_with_its_model(server: tuple[str, Path]) 
             "listed": listed, "back": back,
             "same": bool((loaded.predict(X[:50]) == y[:50]).mean() > 0.9),
         }))
-        """,
-    )
+"""
+
+
+def check_autolog(out: dict) -> None:  # type: ignore[type-arg]
     assert out["params"]["C"] == "0.5" and out["params"]["max_iter"] == "300"
     assert out["metrics"]["training_accuracy_score"] > 0.9
     assert out["listed"] == ["extra/notes.txt"] and out["back"] == "hello <b>"
     assert out["same"], "the model loaded back through Cairn predicts as the one trained"
+
+
+def test_artifacts_and_sklearn_autolog_with_its_model(server: tuple[str, Path]) -> None:
+    url, store_dir = server
+    out = client(
+        url,
+        AUTOLOG,
+    )
+    check_autolog(out)
     run = cairn.Api(store_dir).run(f"digits/{out['id']}")
     assert run.summary["training_accuracy_score"] > 0.9
 
@@ -250,3 +258,26 @@ def test_on_a_team_server_an_editor_logs_and_a_viewer_reads(tmp_path: Path) -> N
         )
     assert seen == {"metrics": {"loss": 0.5}, "refused": "PERMISSION_DENIED"}
     assert cairn.Api(store_dir).run(f"team/{logged['id']}").config == {"lr": "0.1"}
+
+
+def test_on_a_team_server_with_s3_artifacts_and_models_live_in_the_bucket(
+    tmp_path: Path, s3: S3
+) -> None:
+    """``cairn server --blobs s3://…``: the artifact proxy and logged models keep their files in
+    the bucket (beside the blobs), and the model loads back from there."""
+    from tests.fakes.reading import add_key
+    from tests.fakes.server import serve_command
+
+    store_dir = tmp_path / ".cairn"
+    key = add_key(store_dir, "ann", admin=True)
+    bucket = s3.bucket()
+    args = ["server", "--db", f"sqlite:///{store_dir / 'cairn.db'}", "--blobs", bucket]
+    with serve_command(args) as server:
+        out = client(server.url, AUTOLOG, token=key)
+    check_autolog(out)
+    assert not (store_dir / "mlflow-artifacts").exists()  # nothing on the server's disk
+    import fsspec
+
+    fs, root = fsspec.core.url_to_fs(bucket.rsplit("/", 1)[0] + "/mlflow-artifacts")
+    stored = [p.rsplit("/", 1)[-1] for p in fs.find(root)]
+    assert "notes.txt" in stored and "meta.json" in stored and "model.pkl" in stored

@@ -1,7 +1,7 @@
 """MLflow 3 logged models (``/api/2.0/mlflow/logged-models``): what ``mlflow.<flavor>.log_model``
 and autologging create. Each is a small JSON file beside its artifacts, in
 ``mlflow-artifacts/<experiment>/models/<model_id>/``; the model files themselves arrive through
-the artifact proxy. Local stores only for now, as the artifacts."""
+the artifact proxy, and live where those do (``files.py``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import json
 import re
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,7 +16,8 @@ from fastapi import APIRouter, Request
 from cairn.server.auth.access import Need
 from cairn.server.deps import StoreDep
 from cairn.server.mlflow.access import MlflowError, readable, require
-from cairn.server.mlflow.artifacts import _root, project_of_path
+from cairn.server.mlflow.artifacts import project_of_path
+from cairn.server.mlflow.files import ArtifactFiles
 from cairn.server.mlflow.routes import _body, _missing, _pairs
 from cairn.store import Store
 
@@ -25,17 +25,10 @@ router = APIRouter(prefix="/api/2.0/mlflow/logged-models", include_in_schema=Fal
 MODEL_ID = re.compile(r"m-[0-9a-f]{32}")
 
 
-def _folder(store: Store) -> Path:
-    root = _root(store)
-    if root is None:
-        raise MlflowError("NOT_IMPLEMENTED", "MLflow models need a local store for now", 501)
-    return root
-
-
-def _meta_path(store: Store, model_id: str) -> Path:
+def _meta_path(store: Store, model_id: str) -> str:
     if not MODEL_ID.fullmatch(model_id):
         raise _missing(f"Logged model with ID '{model_id}' not found")
-    found = list(_folder(store).glob(f"*/models/{model_id}/meta.json"))
+    found = ArtifactFiles(store).glob(f"*/models/{model_id}/meta.json")
     if not found:
         raise _missing(f"Logged model with ID '{model_id}' not found")
     return found[0]
@@ -44,7 +37,7 @@ def _meta_path(store: Store, model_id: str) -> Path:
 def _load(request: Request, store: Store, model_id: str, need: Need) -> dict[str, Any]:
     """The model, when the caller may ``need`` on its experiment's project (one they may not
     read is "not found")."""
-    model = dict(json.loads(_meta_path(store, model_id).read_text()))
+    model = dict(json.loads(ArtifactFiles(store).read_text(_meta_path(store, model_id))))
     project = project_of_path(model["info"]["experiment_id"])
     shown = readable(request, store)
     if shown is not None and project not in shown:
@@ -55,11 +48,11 @@ def _load(request: Request, store: Store, model_id: str, need: Need) -> dict[str
 
 def _save(store: Store, model: dict[str, Any]) -> None:
     info = model["info"]
-    path = _folder(store) / info["experiment_id"] / "models" / info["model_id"] / "meta.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(model))
-    tmp.replace(path)
+    files = ArtifactFiles(store)
+    files.write_text(
+        f"{files.root}/{info['experiment_id']}/models/{info['model_id']}/meta.json",
+        json.dumps(model),
+    )
 
 
 def _now() -> int:
@@ -118,8 +111,9 @@ async def search(request: Request, store: StoreDep) -> dict[str, Any]:
     wanted = _conditions(str(body.get("filter") or ""))
     shown = readable(request, store)
     models = []
-    for path in sorted(_folder(store).glob("*/models/*/meta.json")):
-        model = json.loads(path.read_text())
+    files = ArtifactFiles(store)
+    for path in files.glob("*/models/*/meta.json"):
+        model = json.loads(files.read_text(path))
         info = model["info"]
         if ids and info["experiment_id"] not in ids:
             continue
@@ -173,7 +167,5 @@ async def log_params(model_id: str, request: Request, store: StoreDep) -> dict[s
 async def delete(model_id: str, request: Request, store: StoreDep) -> dict[str, Any]:
     _load(request, store, model_id, Need.EDITOR)
     path = _meta_path(store, model_id)
-    import shutil
-
-    shutil.rmtree(path.parent)
+    ArtifactFiles(store).remove(path.rsplit("/", 1)[0])
     return {}
