@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute
 
 from cairn.artifacts.names import parse_ref
 from cairn.artifacts.version import ArtifactVersion
