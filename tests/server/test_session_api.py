@@ -4,6 +4,7 @@ them, signing out, failed logins rate-limited across requests, and no sign-in on
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,3 +140,57 @@ def test_the_setup_link_makes_the_first_admin_once(tmp_path: Path) -> None:
         assert found.group(1) not in server.output().replace(found.group(0), "")
     with serve_command(command) as server:  # users exist now: no new link
         assert "/setup#token=" not in server.output()
+
+
+def _outside_address() -> str | None:
+    """An IPv4 address of this machine that is not loopback (a proxy uvicorn does not trust)."""
+    import psutil
+
+    for addresses in psutil.net_if_addrs().values():
+        for address in addresses:
+            if address.family == socket.AF_INET and not address.address.startswith("127."):
+                return str(address.address)
+    return None
+
+
+@pytest.fixture(scope="module")
+def open_server(team: Team) -> Iterator[Server]:
+    """The team's store served on every address (as behind a proxy on another machine)."""
+    command = [
+        "server",
+        "--db",
+        str(team.store_dir / "cairn.db"),
+        "--blobs",
+        str(team.store_dir / "blobs"),
+        "--host",
+        "0.0.0.0",
+    ]
+    with serve_command(command) as server:
+        yield server
+
+
+def _session_cookies(url: str, headers: dict[str, str]) -> list[str]:
+    response = httpx.post(
+        f"{url}/api/v1/auth/login", json={"name": "cy", "password": PASSWORD}, headers=headers
+    )
+    assert response.status_code == 204, response.text
+    return response.headers.get_list("set-cookie")
+
+
+def test_the_session_cookie_is_secure_behind_a_tls_proxy(open_server: Server) -> None:
+    port = open_server.url.rsplit(":", 1)[1]
+    plain = _session_cookies(open_server.url, {})
+    assert len(plain) == 2 and not any("secure" in c.lower() for c in plain)
+    # a proxy on this machine (loopback, which uvicorn trusts) says the client came over HTTPS
+    proxied = _session_cookies(open_server.url, {"X-Forwarded-Proto": "https"})
+    assert len(proxied) == 2 and all("; secure" in c.lower() for c in proxied)
+    [session] = [c for c in proxied if c.startswith("cairn_session=")]
+    assert "httponly" in session.lower() and "samesite=lax" in session.lower()
+    outside = _outside_address()
+    if outside is None:
+        pytest.skip("this machine has no address besides loopback to send from")
+    # the same header from anywhere else is not believed: a client cannot claim HTTPS
+    spoofed = _session_cookies(
+        f"http://{outside}:{port}", {"X-Forwarded-Proto": "https", "Host": f"127.0.0.1:{port}"}
+    )
+    assert len(spoofed) == 2 and not any("secure" in c.lower() for c in spoofed)
