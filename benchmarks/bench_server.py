@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -124,14 +125,27 @@ def run_clients(tmp: Path, env: dict[str, str]) -> tuple[float, list[dict[str, A
     return started, results
 
 
+class _Answers500(BaseHTTPRequestHandler):
+    def _fail(self) -> None:
+        self.send_response(500)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = do_PUT = do_HEAD = _fail
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 def without_server(kind: str, tmp: Path) -> dict[str, float]:
     """The same clients with no server to reach: offline (the journal only, the baseline of
-    log()), or logging to a server that accepts connections and never answers."""
+    log()), logging to a server that accepts connections and never answers, or to one that
+    answers every request with 500."""
     env = {**os.environ, **QUIET}
     if kind == "offline":
         env["CAIRN_MODE"] = "offline"
         started, results = run_clients(tmp, env)
-    else:
+    elif kind == "hanging":
         hanging = socket.socket()
         hanging.bind(("127.0.0.1", 0))
         hanging.listen(1024)  # connections queue; no request is ever read
@@ -144,6 +158,20 @@ def without_server(kind: str, tmp: Path) -> dict[str, float]:
             started, results = run_clients(tmp, env)
         finally:
             hanging.close()
+    else:  # a server that answers every request with 500
+        failing = ThreadingHTTPServer(("127.0.0.1", 0), _Answers500)
+        failing.daemon_threads = True
+        threading.Thread(target=failing.serve_forever, daemon=True).start()
+        env.update(
+            CAIRN_URL=f"http://127.0.0.1:{failing.server_address[1]}",
+            CAIRN_API_KEY="cairn_" + "x" * 43,
+            CAIRN_FINISH_TIMEOUT="2",
+        )
+        try:
+            started, results = run_clients(tmp, env)
+        finally:
+            failing.shutdown()
+            failing.server_close()
     wall = max(r["done"] for r in results) - started
     return {
         "points_s": CLIENTS * STEPS * KEYS / wall,
@@ -246,7 +274,11 @@ def main() -> None:
             f"{r['p50']:>14.1f}{r['p99']:>9.1f}{r['log_us']:>10.2f}{r['cores']:>14.2f}"
             f"{r['rss']:>15.0f}{int(r['complete']):>9}/{CLIENTS}"
         )
-    for kind, label in (("offline", "no server (offline)"), ("hanging", "a server that hangs")):
+    for kind, label in (
+        ("offline", "no server (offline)"),
+        ("hanging", "a server that hangs"),
+        ("failing", "a server answering 500"),
+    ):
         with tempfile.TemporaryDirectory() as tmp:
             r = without_server(kind, Path(tmp))
         print(

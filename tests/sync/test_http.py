@@ -9,9 +9,11 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
@@ -148,6 +150,57 @@ def test_a_dead_server_loses_nothing_and_cairn_sync_sends_the_rest(
     again = cairn("sync", "--all", "--dir", str(tmp_path / ".cairn"), env=up).stderr
     assert "0 new of" in again  # a second sync sends nothing twice
     assert history_count(team, "offline-first", run_id) == STEPS
+
+
+class _Failing(BaseHTTPRequestHandler):
+    """A server that answers every request with 500, or (``hang``) never answers at all."""
+
+    hang = False
+    requests = 0
+
+    def _fail(self) -> None:
+        type(self).requests += 1
+        if self.hang:
+            time.sleep(120)  # holds the connection; the test ends before
+            return
+        body = b'{"detail": "the database is down"}'
+        self.send_response(500)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = do_HEAD = _fail
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("fault", ["answers 500", "hangs"])
+def test_a_failing_server_loses_nothing_and_cairn_sync_sends_the_rest(
+    team: Team, tmp_path: Path, fault: str
+) -> None:
+    handler = type("Handler", (_Failing,), {"hang": fault == "hangs", "requests": 0})
+    failing = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    failing.daemon_threads = True
+    threading.Thread(target=failing.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{failing.server_address[1]}"
+        env = {"CAIRN_URL": url, "CAIRN_API_KEY": team.keys["ann"], "CAIRN_FINISH_TIMEOUT": "2"}
+        started = time.monotonic()
+        run_id, _per_log, finish = train(tmp_path, env, f"faulty-{fault.split()[0]}")
+        assert finish < 10  # finish() gave up after its bound, the journal keeps everything
+        assert time.monotonic() - started < 90
+        assert handler.requests > 0  # the run did try the server
+    finally:
+        failing.shutdown()
+        failing.server_close()
+    up = {"CAIRN_URL": team.server.url, "CAIRN_API_KEY": team.keys["ann"]}
+    out = cairn("sync", "--all", "--dir", str(tmp_path / ".cairn"), env=up).stderr
+    assert run_id in out
+    assert history_count(team, f"faulty-{fault.split()[0]}", run_id) == STEPS
+    again = cairn("sync", "--all", "--dir", str(tmp_path / ".cairn"), env=up).stderr
+    assert "0 new of" in again
+    assert history_count(team, f"faulty-{fault.split()[0]}", run_id) == STEPS
 
 
 def test_batches_are_idempotent_and_a_gap_is_told(team: Team) -> None:

@@ -121,6 +121,7 @@ class Deployment:
     params: dict[str, str]
     """Path parameter → the value the walk uses (objects that exist in project p)."""
     bodies: dict[str, Any]
+    store_dir: Path
 
 
 @pytest.fixture(scope="module")
@@ -188,6 +189,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         )
         assert view.status_code in (200, 201), view.text
         yield Deployment(
+            store_dir=store_dir,
             url=server.url,
             keys=keys,
             params={
@@ -378,3 +380,53 @@ def test_mlflow_endpoints_check_project_roles(deployment: Deployment) -> None:
         f"{deployment.url}/api/2.0/mlflow-artifacts/artifacts", headers=deployment.keys["other"]
     )
     assert "p" not in {f["path"] for f in root.json().get("files", [])}
+
+
+TRAVERSALS = [
+    "../cairn.db",
+    "..%2fcairn.db",
+    "%2e%2e%2f%2e%2e%2fsecret.txt",
+    "..%5c..%5csecret.txt",
+    "%2e%2e/%2e%2e/secret.txt",
+    "/etc/passwd",
+    "%2fetc%2fpasswd",
+    "a%00b",
+    "x" * 300,
+]
+
+
+def test_no_path_or_digest_leaves_the_store(deployment: Deployment) -> None:
+    """Every route of ``cairn server`` that takes a path or a digest, tried with traversals as
+    a server admin: never a 500, never a file read or written outside the store's folders."""
+    marker = "TOP SECRET, outside the store"
+    (deployment.store_dir.parent / "secret.txt").write_text(marker)
+    (deployment.store_dir / "secret.txt").write_text(marker)
+    version = "/api/v1/projects/p/artifacts/data/versions/v0"
+    templates = [
+        "/api/v1/blobs/{x}",
+        f"{version}/files/{{x}}",
+        f"{version}/preview/{{x}}",
+        "/api/v1/projects/{x}/runs",
+        "/api/v1/projects/p/runs/{x}",
+        "/api/2.0/mlflow-artifacts/artifacts/{x}",
+        "/api/2.0/mlflow-artifacts/artifacts/p/{x}",
+        "/api/2.0/mlflow/artifacts/{x}",
+    ]
+    headers = deployment.keys["root"]
+    before = {p for p in deployment.store_dir.parent.rglob("*") if p.is_file()}
+    wrong = []
+    for template in templates:
+        for bad in TRAVERSALS:
+            url = deployment.url + template.format(x=bad)
+            for method in ("GET", "HEAD", "PUT"):
+                if method == "PUT" and ("/files/" in template or "/preview/" in template):
+                    continue  # read-only routes: 405 is the router's answer
+                got = httpx.request(method, url, headers=headers, content=b"x", timeout=30)
+                if got.status_code >= 500 or marker in got.text:
+                    wrong.append(f"{method} {template.format(x=bad)}: {got.status_code}")
+    assert wrong == [], "\n".join(wrong)
+    assert (deployment.store_dir.parent / "secret.txt").read_text() == marker  # not overwritten
+    # what the PUTs wrote (httpx resolves "p/../x" to "x" before sending) stays in MLflow's folder
+    made = {p for p in deployment.store_dir.parent.rglob("*") if p.is_file()} - before
+    artifacts = deployment.store_dir / "mlflow-artifacts"
+    assert all(artifacts in p.parents or p.name.startswith("cairn.db") for p in made), made

@@ -19,6 +19,17 @@ from cairn.store import Store
 
 FOLDER = "mlflow-artifacts"
 CHUNK = 1024 * 1024
+MAX_PATH = 1024
+"""Characters in an artifact path; each part at most 255 bytes, as file systems allow."""
+
+
+def _bad_part(part: str) -> bool:
+    return (
+        part in ("", ".", "..")
+        or "\\" in part
+        or "\0" in part
+        or len(part.encode("utf-8", "surrogatepass")) > 255
+    )
 
 
 class ArtifactFiles:
@@ -32,9 +43,10 @@ class ArtifactFiles:
         self.root = f"{base}/{FOLDER}"
 
     def path(self, relative: str) -> str | None:
-        """The full path of ``relative``; None when it is not a plain path inside the folder."""
+        """The full path of ``relative``; None when it is not a plain path inside the folder (or
+        one too long to store)."""
         parts = relative.split("/")
-        if not relative or any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts):
+        if not relative or len(relative) > MAX_PATH or any(_bad_part(p) for p in parts):
             return None
         target = f"{self.root}/{relative}"
         if self.local:
