@@ -62,3 +62,21 @@ def test_current_without_a_store_says_so_and_creates_nothing(
     result = CliRunner().invoke(cli, ["db", "current", "--dir", str(missing)])
     assert result.exit_code == 1 and "no Cairn store at" in result.output
     assert not missing.exists()
+
+
+def test_upgrade_reads_the_database_from_the_servers_config_file(
+    postgres: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CAIRN_DB", raising=False)
+    monkeypatch.delenv("CAIRN_SERVER_CONFIG", raising=False)
+    url = postgres.empty_database()
+    config = tmp_path / "cairn-server.toml"
+    config.write_text(f'db = "{url}"\nblobs = "{tmp_path / "blobs"}"\n')
+    runner = CliRunner()
+    done = runner.invoke(cli, ["db", "upgrade", "--config", str(config)])
+    assert done.exit_code == 0, done.output
+    assert f"(empty) -> {SCHEMA_REVISION}" in done.output
+    monkeypatch.setenv("CAIRN_SERVER_CONFIG", str(config))  # the variable does the same
+    assert "current)" in runner.invoke(cli, ["db", "current"]).output
+    wrong = runner.invoke(cli, ["db", "upgrade", "--config", str(tmp_path / "missing.toml")])
+    assert wrong.exit_code == 1 and "no config file at" in wrong.output

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 import click
 
 from cairn.cli.common import dir_option
-from cairn.errors import StoreError
+from cairn.errors import ConfigError, StoreError
 
 if TYPE_CHECKING:
     from cairn.store.store import Store
@@ -23,6 +24,15 @@ db_option = click.option(
 )
 
 
+config_option = click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A team server's TOML settings file (also $CAIRN_SERVER_CONFIG): its db, when --db and "
+    "$CAIRN_DB are not given.",
+)
+
+
 @click.group()
 def db() -> None:
     """The store database's schema: see where it is, bring it up to date."""
@@ -30,14 +40,15 @@ def db() -> None:
 
 @db.command()
 @db_option
+@config_option
 @dir_option
-def upgrade(url: str | None, dir: str | None) -> None:
+def upgrade(url: str | None, config: str | None, dir: str | None) -> None:
     """Migrate the database to this Cairn's schema (creating it when empty). Back it up first;
     a team server refuses to start until this has run after an upgrade of Cairn."""
     from cairn.store.engine import create_store_engine, describe
     from cairn.store.engine import upgrade as migrate
 
-    engine = create_store_engine(url or _local_url(dir))
+    engine = create_store_engine(_database_url(url, config, dir))
     try:
         before, after = migrate(engine)
     except StoreError as exc:
@@ -55,12 +66,13 @@ def upgrade(url: str | None, dir: str | None) -> None:
 
 @db.command()
 @db_option
+@config_option
 @dir_option
-def current(url: str | None, dir: str | None) -> None:
+def current(url: str | None, config: str | None, dir: str | None) -> None:
     """Print the database's schema revision and this Cairn's."""
     from cairn.store.engine import SCHEMA_REVISION, create_store_engine, current_revision, describe
 
-    engine = create_store_engine(url or _local_url(dir, create=False))
+    engine = create_store_engine(_database_url(url, config, dir, create=False))
     try:
         revision = current_revision(engine)
     finally:
@@ -69,6 +81,22 @@ def current(url: str | None, dir: str | None) -> None:
     click.echo(
         f"{describe(engine)}: {revision or '(empty)'} (this Cairn: {SCHEMA_REVISION}; {state})"
     )
+
+
+def _database_url(
+    url: str | None, config: str | None, dir: str | None, *, create: bool = True
+) -> str:
+    """The database a ``cairn db`` command works on: ``--db`` (or ``$CAIRN_DB``), else the one
+    a team server's config file names (``--config`` or ``$CAIRN_SERVER_CONFIG``, read as
+    ``cairn server`` reads it), else the local store's."""
+    from cairn.server.settings import CONFIG_ENV, load_settings
+
+    if url is None and (config or os.environ.get(CONFIG_ENV)):
+        try:
+            url = load_settings({}, os.environ, config, need_blobs=False).db
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+    return url or _local_url(dir, create=create)
 
 
 def _local_url(dir: str | None, *, create: bool = True) -> str:
