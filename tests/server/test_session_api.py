@@ -4,7 +4,6 @@ them, signing out, failed logins rate-limited across requests, and no sign-in on
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +66,52 @@ def test_a_session_reads_and_writes_with_its_csrf_token(team: Team) -> None:
     assert client.patch(
         f"/projects/p/runs/{team.run_id}", json={"notes": "x"}, headers=token
     ).is_success
+
+
+def session_cookies(response: httpx.Response) -> dict[str, str]:
+    """The ``Set-Cookie`` headers of a sign-in, by cookie name, lower case."""
+    assert response.status_code == 204, response.text
+    headers = response.headers.get_list("set-cookie")
+    return {header.split("=", 1)[0]: header.lower() for header in headers}
+
+
+def test_the_cookies_are_secure_only_behind_a_trusted_https_proxy(team: Team) -> None:
+    body = {"name": "ann", "password": PASSWORD}
+    https = {"X-Forwarded-Proto": "https"}
+    proxied = session_cookies(httpx.post(f"{team.url}/api/v1/auth/login", json=body, headers=https))
+    assert set(proxied) == {"cairn_session", "cairn_csrf"}
+    for cookie in proxied.values():  # from 127.0.0.1, the proxy uvicorn trusts by default
+        assert "; secure" in cookie and "samesite=lax" in cookie
+    assert "httponly" in proxied["cairn_session"]
+
+    plain = session_cookies(httpx.post(f"{team.url}/api/v1/auth/login", json=body))
+    assert all("secure" not in cookie for cookie in plain.values())
+
+    # Any other address is a client, not the proxy: its header says nothing. 127.0.0.2 is
+    # loopback too (Linux routes all of 127/8 to lo), but only 127.0.0.1 and ::1 are trusted
+    # (the default of --trusted-proxy).
+    elsewhere = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"))
+    with elsewhere:
+        spoofed = elsewhere.post(f"{team.url}/api/v1/auth/login", json=body, headers=https)
+    assert all("secure" not in cookie for cookie in session_cookies(spoofed).values())
+
+
+def test_the_trusted_proxy_is_a_setting(team: Team) -> None:
+    """--trusted-proxy replaces the loopback default, and uvicorn's own $FORWARDED_ALLOW_IPS
+    (here: trust everyone) is not read."""
+    body = {"name": "ann", "password": PASSWORD}
+    https = {"X-Forwarded-Proto": "https"}
+    store = team.store_dir
+    command = ["server", "--db", str(store / "cairn.db"), "--blobs", str(store / "blobs")]
+    command += ["--trusted-proxy", "127.0.0.2"]
+    with serve_command(command, env={"FORWARDED_ALLOW_IPS": "*"}) as server:
+        url = f"{server.url}/api/v1/auth/login"
+        proxy = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"))
+        with proxy:
+            proxied = session_cookies(proxy.post(url, json=body, headers=https))
+        assert all("; secure" in cookie for cookie in proxied.values())
+        direct = session_cookies(httpx.post(url, json=body, headers=https))  # from 127.0.0.1
+        assert all("secure" not in cookie for cookie in direct.values())
 
 
 def test_signing_out_ends_the_session_everywhere(team: Team) -> None:
@@ -140,57 +185,3 @@ def test_the_setup_link_makes_the_first_admin_once(tmp_path: Path) -> None:
         assert found.group(1) not in server.output().replace(found.group(0), "")
     with serve_command(command) as server:  # users exist now: no new link
         assert "/setup#token=" not in server.output()
-
-
-def _outside_address() -> str | None:
-    """An IPv4 address of this machine that is not loopback (a proxy uvicorn does not trust)."""
-    import psutil
-
-    for addresses in psutil.net_if_addrs().values():
-        for address in addresses:
-            if address.family == socket.AF_INET and not address.address.startswith("127."):
-                return str(address.address)
-    return None
-
-
-@pytest.fixture(scope="module")
-def open_server(team: Team) -> Iterator[Server]:
-    """The team's store served on every address (as behind a proxy on another machine)."""
-    command = [
-        "server",
-        "--db",
-        str(team.store_dir / "cairn.db"),
-        "--blobs",
-        str(team.store_dir / "blobs"),
-        "--host",
-        "0.0.0.0",
-    ]
-    with serve_command(command) as server:
-        yield server
-
-
-def _session_cookies(url: str, headers: dict[str, str]) -> list[str]:
-    response = httpx.post(
-        f"{url}/api/v1/auth/login", json={"name": "cy", "password": PASSWORD}, headers=headers
-    )
-    assert response.status_code == 204, response.text
-    return response.headers.get_list("set-cookie")
-
-
-def test_the_session_cookie_is_secure_behind_a_tls_proxy(open_server: Server) -> None:
-    port = open_server.url.rsplit(":", 1)[1]
-    plain = _session_cookies(open_server.url, {})
-    assert len(plain) == 2 and not any("secure" in c.lower() for c in plain)
-    # a proxy on this machine (loopback, which uvicorn trusts) says the client came over HTTPS
-    proxied = _session_cookies(open_server.url, {"X-Forwarded-Proto": "https"})
-    assert len(proxied) == 2 and all("; secure" in c.lower() for c in proxied)
-    [session] = [c for c in proxied if c.startswith("cairn_session=")]
-    assert "httponly" in session.lower() and "samesite=lax" in session.lower()
-    outside = _outside_address()
-    if outside is None:
-        pytest.skip("this machine has no address besides loopback to send from")
-    # the same header from anywhere else is not believed: a client cannot claim HTTPS
-    spoofed = _session_cookies(
-        f"http://{outside}:{port}", {"X-Forwarded-Proto": "https", "Host": f"127.0.0.1:{port}"}
-    )
-    assert len(spoofed) == 2 and not any("secure" in c.lower() for c in spoofed)

@@ -43,8 +43,19 @@ def test_the_config_file_can_come_from_the_environment(tmp_path: Path) -> None:
 
 
 def test_settings_round_trip_through_the_environment() -> None:
-    settings = ServerSettings("postgresql://h/db", "s3://b/p", "0.0.0.0", 81, 4, ["a.example"])
+    settings = ServerSettings(
+        "postgresql://h/db", "s3://b/p", "0.0.0.0", 81, 4, ["a.example"], ["10.0.0.0/24", "::1"]
+    )
     assert load_settings({}, settings.environment()) == settings
+
+
+def test_trusted_proxies_default_to_loopback_and_take_networks(tmp_path: Path) -> None:
+    flags = {"db": "x", "blobs": "y"}
+    assert load_settings(flags, {}).trusted_proxies == ["127.0.0.1", "::1"]
+    config = write(tmp_path, 'trusted_proxies = ["10.1.2.3", "fd00::/8"]\n')
+    assert load_settings(flags, {}, config).trusted_proxies == ["10.1.2.3", "fd00::/8"]
+    env = {"CAIRN_TRUSTED_PROXIES": "10.0.0.0/24, *"}
+    assert load_settings(flags, env, config).trusted_proxies == ["10.0.0.0/24", "*"]
 
 
 @pytest.mark.parametrize(
@@ -57,6 +68,11 @@ def test_settings_round_trip_through_the_environment() -> None:
         ({"db": "x", "blobs": "y"}, "password = 'x'", "unknown setting password"),
         ({"db": "x", "blobs": "y"}, "db = ", "is not valid TOML"),
         ({"db": "x", "blobs": "y", "allowed_hosts": ("https://a/",)}, "", "not a host name"),
+        (
+            {"db": "x", "blobs": "y", "trusted_proxies": ("proxy.example",)},
+            "",
+            "'proxy.example' is not an address or a network",
+        ),
     ],
 )
 def test_mistakes_are_named(

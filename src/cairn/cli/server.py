@@ -48,6 +48,15 @@ db_option = click.option(
     help="A public name the server answers to, e.g. the reverse proxy's (repeatable; also "
     "$CAIRN_ALLOWED_HOSTS). Requests naming any other host are refused.",
 )
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    metavar="ADDRESS",
+    help="The address or network (10.0.0.0/24) of a reverse proxy whose X-Forwarded-For and "
+    "X-Forwarded-Proto headers are believed (repeatable; also $CAIRN_TRUSTED_PROXIES; default "
+    "127.0.0.1 and ::1).",
+)
 @config_option
 def server(config: str | None, **flags: Any) -> None:
     """Serve the dashboard and API on a shared database and blob store, for a team: every
@@ -93,6 +102,8 @@ def server(config: str | None, **flags: Any) -> None:
         workers=settings.workers,
         log_level="warning",
         access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,  # not uvicorn's $FORWARDED_ALLOW_IPS
     )
     try:
         _run(uv_config, sock)

@@ -13,11 +13,13 @@ command line, where every user of the machine can read it (``ps``).
 | port | ``--port`` | ``CAIRN_PORT`` | ``port`` | 8080 |
 | processes | ``--workers`` | ``CAIRN_WORKERS`` | ``workers`` | 1 |
 | public names | ``--allowed-host`` | ``CAIRN_ALLOWED_HOSTS`` | ``allowed_hosts`` | none |
+| proxies | ``--trusted-proxy`` | ``CAIRN_TRUSTED_PROXIES`` | ``trusted_proxies`` | 127.0.0.1, ::1 |
 | config file | ``--config`` | ``CAIRN_SERVER_CONFIG`` | | none |
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import sys
 from collections.abc import Mapping
@@ -41,9 +43,19 @@ ENV = {
     "port": "CAIRN_PORT",
     "workers": "CAIRN_WORKERS",
     "allowed_hosts": "CAIRN_ALLOWED_HOSTS",
+    "trusted_proxies": "CAIRN_TRUSTED_PROXIES",
 }
 """Setting → the environment variable that gives it."""
-DEFAULTS: dict[str, Any] = {"host": "127.0.0.1", "port": 8080, "workers": 1, "allowed_hosts": []}
+LOOPBACK_PROXIES = ["127.0.0.1", "::1"]
+"""A reverse proxy on the same machine: the clients trusted by default to say, in
+``X-Forwarded-For`` and ``X-Forwarded-Proto``, who the client is and whether it came over HTTPS."""
+DEFAULTS: dict[str, Any] = {
+    "host": "127.0.0.1",
+    "port": 8080,
+    "workers": 1,
+    "allowed_hosts": [],
+    "trusted_proxies": LOOPBACK_PROXIES,
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,9 @@ class ServerSettings:
     port: int = 8080
     workers: int = 1
     allowed_hosts: list[str] = field(default_factory=list)
+    trusted_proxies: list[str] = field(default_factory=lambda: list(LOOPBACK_PROXIES))
+    """Addresses or networks (``10.0.0.0/24``) of the proxies whose ``X-Forwarded-*`` headers
+    are believed (the session cookie is Secure when they say HTTPS); ``*``: every client."""
 
     @property
     def db_url(self) -> str:
@@ -73,6 +88,7 @@ class ServerSettings:
             "port": str(self.port),
             "workers": str(self.workers),
             "allowed_hosts": ",".join(self.allowed_hosts),
+            "trusted_proxies": ",".join(self.trusted_proxies),
         }
         return {ENV[name]: value for name, value in values.items()}
 
@@ -113,6 +129,7 @@ def load_settings(
         port=_integer(values["port"], "port", 0, 65535),
         workers=_integer(values["workers"], "workers", 1, 256),
         allowed_hosts=_hosts(values["allowed_hosts"]),
+        trusted_proxies=_proxies(values["trusted_proxies"]),
     )
 
 
@@ -142,9 +159,29 @@ def _integer(value: Any, name: str, low: int, high: int) -> int:
     return number
 
 
-def _hosts(value: Any) -> list[str]:
+def _listed(value: Any) -> list[str]:
+    """A list setting: a TOML list, the flag's values, or a comma- or space-separated string."""
     names = re.split(r"[,\s]+", value) if isinstance(value, str) else list(value)
+    return [str(name) for name in names if name]
+
+
+def _hosts(value: Any) -> list[str]:
     try:
-        return [host_name(str(name)) for name in names if name]
+        return [host_name(name) for name in _listed(value)]
     except ValueError as exc:
         raise ConfigError(f"allowed_hosts: {exc}") from None
+
+
+def _proxies(value: Any) -> list[str]:
+    proxies = _listed(value)
+    for proxy in proxies:
+        try:
+            if proxy != "*":
+                ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"trusted_proxies: {proxy!r} is not an address or a network; give the reverse "
+                "proxy's, e.g. 10.0.0.5 or 10.0.0.0/24 (or * to trust every client, only when "
+                "nothing but the proxy can reach the server)"
+            ) from None
+    return proxies
