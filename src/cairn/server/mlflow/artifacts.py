@@ -43,8 +43,16 @@ async def upload(path: str, request: Request, store: StoreDep) -> Response:
     files = ArtifactFiles(store)
     target = files.path(path)
     if target is None:
-        return _error("INVALID_PARAMETER_VALUE", f"Invalid artifact path: {path!r}", 400)
-    await files.write(target, request.stream())
+        return _error("INVALID_PARAMETER_VALUE", f"Invalid artifact path: {path[:200]!r}", 400)
+    try:
+        await files.write(target, request.stream())
+    except (FileExistsError, NotADirectoryError, IsADirectoryError):
+        return _error(
+            "INVALID_PARAMETER_VALUE",
+            f"Invalid artifact path: {path[:200]!r}: a file and a folder cannot share a name; "
+            "choose another path",
+            400,
+        )
     return JSONResponse({})
 
 
@@ -57,7 +65,7 @@ async def listing(request: Request, store: StoreDep, path: str = "") -> Response
     files = ArtifactFiles(store)
     folder = files.path(path) if path else files.root
     if folder is None:
-        return _error("INVALID_PARAMETER_VALUE", f"Invalid artifact path: {path!r}", 400)
+        return _error("INVALID_PARAMETER_VALUE", f"Invalid artifact path: {path[:200]!r}", 400)
     found = files.listing(folder)
     if not path:  # the root lists experiments: only those the caller may read
         shown = readable(request, store)
@@ -66,7 +74,7 @@ async def listing(request: Request, store: StoreDep, path: str = "") -> Response
 
 
 def _no_artifact(path: str) -> JSONResponse:
-    return _error("RESOURCE_DOES_NOT_EXIST", f"No artifact at {path!r}", 404)
+    return _error("RESOURCE_DOES_NOT_EXIST", f"No artifact at {path[:200]!r}", 404)
 
 
 @router.get("/artifacts/{path:path}")

@@ -50,8 +50,11 @@ class ArtifactFiles:
             return None
         target = f"{self.root}/{relative}"
         if self.local:
-            root = Path(self.root).resolve()
-            resolved = Path(target).resolve()
+            try:
+                root = Path(self.root).resolve()
+                resolved = Path(target).resolve()
+            except (OSError, RuntimeError):  # a symlink loop, or a name the system refuses
+                return None
             if resolved != root and root not in resolved.parents:
                 return None
         return target
