@@ -21,6 +21,7 @@ from lightning.pytorch.loggers.logger import Logger
 from lightning.pytorch.utilities import rank_zero_only
 
 import cairn
+from cairn.integrations._values import plain
 
 if TYPE_CHECKING:
     from lightning.pytorch.callbacks import ModelCheckpoint
@@ -85,7 +86,7 @@ class CairnLogger(Logger):
         self, params: dict[str, Any] | Namespace, *args: Any, **kwargs: Any
     ) -> None:
         found = _sanitize_callable_params(_convert_params(params))
-        self.experiment.config.update({k: _plain(v) for k, v in found.items()})
+        self.experiment.config.update({k: plain(v) for k, v in found.items()})
 
     @rank_zero_only
     def log_metrics(self, metrics: Mapping[str, float], step: int | None = None) -> None:
@@ -146,14 +147,3 @@ def _number(value: Any) -> float:
     """A metric as a float (Lightning hands tensors)."""
     item = getattr(value, "item", None)
     return float(item() if callable(item) else value)
-
-
-def _plain(value: Any) -> Any:
-    """A hyperparameter as config holds it: JSON values as they are, anything else as its text."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return str(value)
