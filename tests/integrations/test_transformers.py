@@ -69,7 +69,7 @@ def test_a_trainer_logs_config_metrics_totals_and_models(store_dir: Path, tmp_pa
     callback = CairnCallback(project="hf", name="tiny", log_model="all", tags=["bert"])
     trainer = transformers.Trainer(
         model=model,
-        args=arguments(tmp_path),
+        args=arguments(tmp_path, load_best_model_at_end=True, metric_for_best_model="loss"),
         train_dataset=Tokens(32, 0),
         eval_dataset=Tokens(16, 1),
         callbacks=[callback],
@@ -120,6 +120,10 @@ def test_a_trainer_logs_config_metrics_totals_and_models(store_dir: Path, tmp_pa
         assert torch.equal(restored.state_dict()[name], value), name
     checkpoint = cairn.Api().artifact(f"hf/model-{run.id}:checkpoint-2")
     assert "trainer_state.json" in {f["path"] for f in checkpoint.files()}
+    best = cairn.Api().artifact(f"hf/model-{run.id}:best")  # the checkpoint's version, aliased
+    best_name = Path(trainer.state.best_model_checkpoint).name
+    assert best.metadata["checkpoint"] == best_name and best_name in best.aliases
+    assert final.metadata["best_metric"] == pytest.approx(trainer.state.best_metric)
 
     # evaluate() after train() logs into the same run, resumed
     metrics = trainer.evaluate()
