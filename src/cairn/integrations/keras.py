@@ -16,7 +16,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import keras
+try:
+    import keras
+except ModuleNotFoundError as missing:  # Keras's default backend is tensorflow
+    if missing.name is None or not missing.name.startswith(("tensorflow", "jax", "torch")):
+        raise
+    raise ImportError(
+        f"Keras could not load its backend ({missing.name} is not installed): set "
+        "KERAS_BACKEND to an installed one (torch, jax or tensorflow) before importing keras"
+    ) from missing
 
 import cairn
 from cairn.integrations._values import numbers, plain
