@@ -1,0 +1,28 @@
+"""What the XGBoost and LightGBM integrations share: the model file as an artifact, and
+feature importance as a table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import cairn
+
+
+def log_model_file(run: cairn.Run, path: Path, metadata: dict[str, Any]) -> None:
+    """``path`` as a version of the ``model`` artifact ``model-<run id>``."""
+    artifact = cairn.Artifact(f"model-{run.id}", type="model", metadata=metadata)
+    artifact.add_file(str(path))
+    run.log_artifact(artifact)
+
+
+def log_importance(run: cairn.Run, importance: dict[str, dict[str, float]], step: int) -> None:
+    """A ``feature_importance`` table at ``step``: a row per feature (highest gain first), a
+    column per importance type."""
+    kinds = list(next(iter(importance.values()), {}))
+    rows = sorted(importance.items(), key=lambda item: -item[1].get("gain", 0.0))
+    table = cairn.Table(
+        columns=["feature", *kinds],
+        data=[[feature, *(scores[kind] for kind in kinds)] for feature, scores in rows],
+    )
+    run.log({"feature_importance": table}, step=step)
