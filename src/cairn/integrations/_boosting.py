@@ -9,6 +9,14 @@ from typing import Any
 import cairn
 
 
+def find_or_start_run(init_kwargs: dict[str, Any]) -> cairn.Run:
+    """The open run when no ``cairn.init`` arguments are given, else a new run with them."""
+    current = cairn.run
+    if current is not None and not init_kwargs:
+        return current  # type: ignore[no-any-return]
+    return cairn.init(**init_kwargs)
+
+
 def log_model_file(run: cairn.Run, path: Path, metadata: dict[str, Any]) -> None:
     """``path`` as a version of the ``model`` artifact ``model-<run id>``."""
     artifact = cairn.Artifact(f"model-{run.id}", type="model", metadata=metadata)

@@ -20,7 +20,7 @@ import xgboost
 from xgboost.callback import TrainingCallback
 
 import cairn
-from cairn.integrations._boosting import log_importance, log_model_file
+from cairn.integrations._boosting import find_or_start_run, log_importance, log_model_file
 
 _NOT_PARAMS = frozenset({"num_trees"})
 """Saved with the parameters, but a count that grows as training goes."""
@@ -80,11 +80,7 @@ class CairnCallback(TrainingCallback):
     def run(self) -> cairn.Run:
         """The run this callback logs into (started when training starts, or on first use)."""
         if self._run is None:
-            current = cairn.run
-            if current is not None and not self._init_kwargs:
-                self._run = current
-            else:
-                self._run = cairn.init(**self._init_kwargs)
+            self._run = find_or_start_run(self._init_kwargs)
         return self._run
 
     def before_training(self, model: Any) -> Any:
