@@ -4,6 +4,7 @@ the way people run it: one job, a multirun, and a job that changes into its outp
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,8 @@ import cairn
 from cairn.errors import UsageError
 from cairn.integrations.hydra import init_from_hydra
 
-SRC = Path(__file__).resolve().parents[2] / "src"
+ROOT = Path(__file__).resolve().parents[2]
+SRC = ROOT / "src"
 
 APP = """
 import hydra
@@ -112,6 +114,23 @@ def test_a_job_in_its_output_folder_keeps_the_store_where_the_app_started(
     [run] = cairn.Api(dir=app / ".cairn").runs("hydra-app")
     assert run.config["epochs"] == 1
     assert run.tags == ["demo", "epochs=1"]  # Hydra's own overrides are not the job's
+
+
+def test_the_docs_example_runs_as_written(tmp_path: Path) -> None:
+    docs = (ROOT / "docs" / "integrations.md").read_text()
+    section = docs.split("## Hydra\n", 1)[1].split("\n## ", 1)[0]
+    [app_source] = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    [config] = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
+    folder = tmp_path / "docs-app"
+    (folder / "conf").mkdir(parents=True)
+    (folder / "app.py").write_text(app_source)
+    (folder / "conf" / "config.yaml").write_text(config)
+    store = tmp_path / ".cairn"
+    run_app(folder, "-m", "lr=0.1,0.2,0.3", store=store)
+    runs = cairn.Api(dir=store).runs("hydra-demo")
+    assert sorted(r.config["lr"] for r in runs) == [0.1, 0.2, 0.3]
+    assert len({r.group for r in runs}) == 1 and runs[0].group is not None
+    assert {len(r.history(keys=["loss"])) for r in runs} == {3}
 
 
 def test_outside_a_hydra_job_it_says_what_to_use_instead() -> None:
