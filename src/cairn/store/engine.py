@@ -8,8 +8,6 @@ transaction tries to upgrade to a write.
 from __future__ import annotations
 
 import contextlib
-import fcntl
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +16,11 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from cairn.errors import StoreError
 from cairn.store import jsonsafe
+from cairn.store.numbering import BUSY_TIMEOUT_MS, file_lock
+from cairn.store.numbering import SCHEMA_REVISION as SCHEMA_REVISION
 from cairn.store.regex import regex_search
 
-SCHEMA_REVISION = "0011"
-"""The Alembic head this code expects; tests check it matches the migrations folder."""
-
 MIGRATIONS = Path(__file__).parent / "migrations"
-BUSY_TIMEOUT_MS = 120_000
 WRITE = "cairn_write"
 MIGRATION_LOCK = 0x6361_6972_6E00
 """The PostgreSQL advisory lock migrations hold ("cairn" in hex)."""
@@ -181,14 +177,5 @@ def _upgrade(engine: Engine) -> None:
         conn.commit()
 
 
-@contextlib.contextmanager
-def _file_lock(path: Path | None) -> Iterator[None]:
-    if path is None:
-        yield
-        return
-    with open(path, "a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+def _file_lock(path: Path | None) -> contextlib.AbstractContextManager[None]:
+    return contextlib.nullcontext() if path is None else file_lock(path)

@@ -29,6 +29,8 @@ from cairn.store.blobs import BlobStore
 from cairn.store.engine import WRITE, check_schema, create_store_engine, describe, ensure_schema
 from cairn.store.filters import compile_filter, compile_order
 from cairn.store.models import ProjectInfo, RunInfo
+from cairn.store.numbering import DB_NAME as DB_NAME
+from cairn.store.numbering import LOCK_NAME
 from cairn.store.projects import ensure_project
 from cairn.store.schema import (
     INDEX_COLUMNS,
@@ -53,7 +55,6 @@ for as long as SQLite lets a writer wait (and then some) does not read as crashe
 ``$CAIRN_HEARTBEAT_TIMEOUT`` overrides.
 """
 
-DB_NAME = "cairn.db"
 READ_RETRIES = 5
 """How many times a history read starts over when compaction removed a segment under it."""
 
@@ -104,7 +105,7 @@ class Store:
         return cls(
             f"sqlite:///{root / DB_NAME}",
             BlobStore(root / "blobs"),
-            lock_path=root / f"{DB_NAME}.lock",
+            lock_path=root / LOCK_NAME,
         )
 
     def close(self) -> None:

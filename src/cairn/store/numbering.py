@@ -1,0 +1,143 @@
+"""A new run's number from the local store's SQLite file, through the stdlib's ``sqlite3`` alone.
+
+``cairn.init()`` names a new run after its project's run counter before it returns. Opening the
+``Store`` for that loads SQLAlchemy and checks the migrations on the script's thread (about
+0.4 s); this does the same reservation (the same row, the same locking) in a few milliseconds, on
+a database at this Cairn's schema revision. A new, empty database first gets that schema from
+``migrations/head.sqlite.sql``: the SQL the migrations leave behind (a test checks that it still
+is; ``python -m cairn.store.numbering DB`` prints it from a migrated database). Anything else (an
+older or newer schema, a damaged file, a folder where the file should be) returns None: the
+caller opens the ``Store``, which migrates or says what is wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+SCHEMA_REVISION = "0011"
+"""The Alembic head this code expects; tests check it matches the migrations folder."""
+
+DB_NAME = "cairn.db"
+LOCK_NAME = f"{DB_NAME}.lock"
+"""Held while a new database gets its schema (the ``Store`` migrates under the same lock)."""
+HEAD_SQL = Path(__file__).parent / "migrations" / "head.sqlite.sql"
+BUSY_TIMEOUT_MS = 120_000
+
+
+def reserve_run_number(root: Path, project: str) -> int | None:
+    """The next number of ``project``'s run counter in the store at ``root`` (a ``.cairn``
+    folder), the project created when missing; None when only the ``Store`` can say."""
+    try:
+        db = _connect(root / DB_NAME)
+    except sqlite3.Error:
+        return None
+    try:
+        revision = _revision(db)
+        if revision is None:
+            with file_lock(root / LOCK_NAME):
+                revision = _revision(db)
+                if revision is None and _is_empty(db):
+                    db.executescript(f"BEGIN IMMEDIATE;\n{HEAD_SQL.read_text()}\nCOMMIT;")
+                    revision = _revision(db)
+        if revision != SCHEMA_REVISION:
+            return None
+        return _reserve(db, project)
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection set up as ``cairn.store.engine`` sets up SQLAlchemy's (WAL, busy timeout)."""
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
+
+
+def _revision(db: sqlite3.Connection) -> str | None:
+    try:
+        row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return None
+        raise
+    return str(row[0]) if row else None
+
+
+def _is_empty(db: sqlite3.Connection) -> bool:
+    return int(db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]) == 0
+
+
+def _reserve(db: sqlite3.Connection, project: str) -> int:
+    """``Store.reserve_run_number``'s statements: an UPDATE in a write transaction, so
+    concurrent reservations (from any process, through either path) queue on the lock."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute(
+            "INSERT INTO projects (name, created_at, run_counter) VALUES (?, ?, 0) "
+            "ON CONFLICT (name) DO NOTHING",
+            (project, time.time()),
+        )
+        (number,) = db.execute(
+            "UPDATE projects SET run_counter = run_counter + 1 WHERE name = ? "
+            "RETURNING run_counter",
+            (project,),
+        ).fetchone()
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return int(number)
+
+
+@contextlib.contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def schema_script(path: str | Path) -> str:
+    """The SQL that rebuilds the schema of the SQLite database at ``path`` (tables, indexes,
+    triggers, views in the order they were made) and its Alembic revision: what
+    ``migrations/head.sqlite.sql`` holds for a database the migrations made."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        rows = db.execute(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY rowid"
+        ).fetchall()
+        (revision,) = db.execute("SELECT version_num FROM alembic_version").fetchone()
+    lines = [
+        "-- The schema the migrations leave in a new SQLite store, revision "
+        f"{revision}: made by `python -m cairn.store.numbering DB`, never by hand.",
+        *(_trimmed(sql) + ";" for (sql,) in rows),
+        f"INSERT INTO alembic_version (version_num) VALUES ('{revision}');",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _trimmed(sql: str) -> str:
+    """``sql`` without the spaces SQLAlchemy leaves at the ends of its lines."""
+    return "\n".join(line.rstrip() for line in sql.splitlines())
+
+
+if __name__ == "__main__":
+    sys.stdout.write(schema_script(sys.argv[1]))
