@@ -140,17 +140,15 @@ def use_artifact(run: Run, ref: str, type: str | None = None) -> ArtifactVersion
 
 
 def _local_store(run: Run) -> Store | None:
-    sink = run._syncer.sink if run._syncer is not None else None
-    return sink if isinstance(sink, Store) else None
+    return run._store
 
 
 def _sink_reader(run: Run) -> Reader | None:
     """The store the run logs to, or the team server it logs to; None: it logs to neither."""
+    store = run._store
+    if store is not None:
+        return StoreReader(store)
     sink = run._syncer.sink if run._syncer is not None else None
-    if isinstance(sink, Store):
-        return StoreReader(sink)
-    if sink is None:
-        return None
     from cairn.sync.http import HttpSink
 
     if not isinstance(sink, HttpSink):

@@ -20,7 +20,6 @@ from cairn.sdk.location import run_url
 from cairn.sdk.media.pending import PendingMedia
 from cairn.sdk.resume import JournalFold
 from cairn.sdk.summary import Summary
-from cairn.sdk.system import SystemSampler
 from cairn.sdk.values import flatten
 from cairn.sdk.watch import Watcher
 from cairn.sdk.writer import Writer
@@ -33,7 +32,9 @@ if TYPE_CHECKING:
     from cairn.sdk.capture import Capturer
     from cairn.sdk.console import ConsoleCapture
     from cairn.store.reader import Reader
+    from cairn.sdk.system import SystemSampler
     from cairn.store.store import Store
+    from cairn.sync.local import LocalSink
 
 FINISH_TIMEOUT = float(os.environ.get("CAIRN_FINISH_TIMEOUT", "30"))
 """Seconds ``finish()`` waits for the store before leaving the rest to ``cairn sync``."""
@@ -90,8 +91,8 @@ class Run:
         self._artifact_reader: Reader | None = None
         """Where use_artifact reads when the run's own sink is not a store (cairn.artifacts)."""
         self._sampler: SystemSampler | None = None
-        self._store: Store | None = None
-        """The local store an online run syncs to (set by ``init``)."""
+        self._local: LocalSink | None = None
+        """The local store an online run syncs to (set by ``init``), opened on first use."""
         self._keep_journal = False
         """Keep the journal once the store has applied all of it (``Settings.keep_journal``)."""
         self._summary_at_end: dict[str, Any] | None = None
@@ -102,6 +103,12 @@ class Run:
         self.config = Config(config, self._config_changed)
         self.summary = Summary(self._computed_summary, self._summary_set)
         self.summary._explicit.update(self._fold.explicit_summary)
+
+    @property
+    def _store(self) -> Store | None:
+        """The local store this run syncs to (opened now if the syncer has not yet); None for
+        an offline or disabled run and one that logs to a team server."""
+        return self._local.store() if self._local is not None else None
 
     # ---- identity ---------------------------------------------------------------------
 
@@ -381,8 +388,8 @@ class Run:
         if self._syncer is not None:
             synced = self._syncer.wait_synced(writer.written_seq, FINISH_TIMEOUT)
             self._syncer.stop(timeout=2.0)
-            if synced and not self._keep_journal and self._store is not None:
-                self._remove_journal(self._store, writer)
+            if synced and not self._keep_journal and self._local is not None:
+                self._remove_journal(self._local.store(), writer)
         if not quiet:
             self._report(state, synced)
 

@@ -30,10 +30,11 @@ from cairn.sdk.resume import JournalFold, Resumed, find_resumable
 from cairn.sdk.run import Run
 from cairn.sdk.settings import Settings
 from cairn.sdk.sweep_trial import sweep_trial_from_env
-from cairn.sdk.system import SystemSampler
 from cairn.sdk.writer import Writer
+from cairn.sync.local import LocalSink
 
 if TYPE_CHECKING:
+    from cairn.sdk.system import SystemSampler
     from cairn.server_login import Login
     from cairn.store.store import Store
     from cairn.sync.http import HttpSink
@@ -148,8 +149,16 @@ def init(
         return run
     store_dir = find_store_dir(dir)
     login = _server_login() if mode == "online" else None
-    # Online without a team server: the local store. With one: the server, over HTTP.
-    store = _open_store(store_dir) if mode == "online" and login is None else None
+    # Online without a team server: the local store, which the run's background threads open
+    # (a new run's number comes from its SQLite file directly). With one: the server, over HTTP.
+    local = LocalSink(store_dir) if mode == "online" and login is None else None
+    counter: int | None = None
+    if local is not None:
+        _import_before_shutdown()
+        if id is None:
+            counter = local.reserve_run_number(project)
+        else:
+            local.store()  # a run named by its id may exist: the store says (or fails here)
     sink: HttpSink | None = None
     run_id = id or new_run_id()
     path = journal_path(store_dir, run_id)
@@ -161,7 +170,7 @@ def init(
         if id is not None:
             # Offline too, a run the local store already has must be continued, not restarted
             # at seq 1 (a later sync would skip every record the store thinks it has).
-            known = store or _open_store(store_dir, only_if_exists=True)
+            known = local.store() if local else _open_store(store_dir, only_if_exists=True)
             resumed = find_resumable(store_dir, id, known)
         if resumed is not None and resume not in ("allow", "must"):
             raise UsageError(
@@ -174,8 +183,8 @@ def init(
             if login is not None:
                 sink = _http_sink(login, project)
                 counter = _server_run_number(sink, project) or _offline_counter(store_dir, run_id)
-            elif store is not None:
-                counter = store.reserve_run_number(project)
+            elif local is not None:
+                counter = counter if counter is not None else local.reserve_run_number(project)
             else:
                 counter = _offline_counter(store_dir, run_id)
             name = name or display_name(counter)
@@ -194,7 +203,7 @@ def init(
         raise
     if login is not None and sink is None:
         sink = _http_sink(login, project)
-    target: Sink | None = sink if sink is not None else store
+    target: Sink | None = sink if sink is not None else local
     syncer = None
     if target is not None:
         from cairn.sync.syncer import LiveSyncer
@@ -210,7 +219,7 @@ def init(
         journal,
         next_seq=fold.next_seq,
         on_written=syncer.offer if syncer else None,
-        direct_blobs=store is not None,
+        direct_blobs=local is not None,
     )
     writer.put(
         RunStart(
@@ -239,7 +248,7 @@ def init(
             run_dir=run_dir(store_dir, run_id),
             store_dir=store_dir,
             config_source=config,
-            online=store is not None,
+            online=local is not None,
         )
         capturer.start()
         with _lock:
@@ -267,7 +276,7 @@ def init(
         resumed=resumed is not None,
     )
     run._capturer, run._console = capturer, console
-    run._store, run._keep_journal = store, settings.keep_journal
+    run._local, run._keep_journal = local, settings.keep_journal
     if settings.system_metrics:
         run._sampler = _start_sampler(run, settings.system_interval, store_dir)
     with _lock:
@@ -324,6 +333,14 @@ def _open_store(store_dir: Path, only_if_exists: bool = False) -> Store | None:
     return Store.local(store_dir)
 
 
+def _import_before_shutdown() -> None:
+    """Import now what the background threads opening the store need and cannot import once the
+    interpreter shuts down, as it may before they do: a script that ends right after a short
+    loop has its run finished at exit. ``concurrent.futures.thread`` (which fsspec imports)
+    refuses to load then ("can't register atexit after shutdown"); it takes about 2 ms."""
+    import concurrent.futures.thread  # noqa: F401
+
+
 def _stop_on_sigterm() -> None:
     """An agent stops a trial with SIGTERM: exit through ``sys.exit`` so the run is finished
     (exit code 143) instead of left running."""
@@ -335,6 +352,8 @@ def _stop_on_sigterm() -> None:
 
 def _start_sampler(run: Run, interval: float, store_dir: Path) -> SystemSampler | None:
     """The system-metrics thread of ``run``; None (and one line why) if it cannot start."""
+    from cairn.sdk.system import SystemSampler  # psutil: loaded only for a run that samples
+
     try:
         return SystemSampler.for_machine(run, interval, str(store_dir)).start()
     except Exception as exc:  # system metrics are a nicety: never fail init() over them

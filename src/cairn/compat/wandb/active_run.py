@@ -102,12 +102,12 @@ class Run:
             )
             return
         from cairn.sdk.run import FINISH_TIMEOUT
-        from cairn.store.store import Store
 
         run.flush()
         run._syncer.wait_synced(run._writer.written_seq, FINISH_TIMEOUT)  # type: ignore[union-attr]
-        if isinstance(store, Store):
-            store.update_run(run.id, **fields)
+        local = run._store
+        if local is not None:
+            local.update_run(run.id, **fields)
 
     def save(self, *args: Any, **kwargs: Any) -> Any:
         """``run.save()`` after renaming keeps the name (already kept); with a path, as

@@ -63,19 +63,26 @@ class Stager:
     def __init__(self, files_dir: Path, store_blobs: Path | None, *, direct: bool = False) -> None:
         self.files_dir = files_dir
         self.store_blobs = store_blobs
-        self.blobs: BlobStore | None = None
-        if direct and store_blobs is not None:
-            from cairn.store.blobs import BlobStore  # fsspec: loaded only when media is stored
-
-            self.blobs = BlobStore(store_blobs)
+        self.direct = direct and store_blobs is not None
+        self._blobs: BlobStore | None = None
         self.staged = 0
         """Bytes written (files neither staged nor stored before)."""
+
+    @property
+    def blobs(self) -> BlobStore | None:
+        """The store's blob folder when bytes go straight there (made on first use: fsspec
+        loads only when a file is stored, not in ``init()``); None when they are staged."""
+        if self.direct and self._blobs is None:
+            from cairn.store.blobs import BlobStore
+
+            self._blobs = BlobStore(self.store_blobs)  # type: ignore[arg-type]  # set if direct
+        return self._blobs
 
     def has(self, digest: str) -> bool:
         """Whether this run needs to write nothing for ``digest``."""
         if (self.files_dir / digest).exists():
             return True
-        return self.blobs is not None and self._stored(digest) is not None
+        return self.direct and self._stored(digest) is not None
 
     def _stored(self, digest: str) -> Path | None:
         if self.store_blobs is None:
@@ -87,9 +94,10 @@ class Stager:
         digest = hashlib.sha256(data).hexdigest()
         if self.has(digest):
             return digest
-        if self.blobs is not None:
+        blobs = self.blobs
+        if blobs is not None:
             self.staged += len(data)
-            self.blobs.put(data)
+            blobs.put(data)
             return digest
         self.files_dir.mkdir(parents=True, exist_ok=True)
         stored = self._stored(digest)
