@@ -326,3 +326,43 @@ def test_sealed_random_walk_takes_few_bytes_per_point(store: Store) -> None:
     assert per_point <= 10
     got = store.history("r1", ["k3"]).column("k3").to_numpy()
     assert np.array_equal(got, walk[:, 3])
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [{"a": 1.0, "b": 2}, {"b": 4.0, "a": True}, {"a": -math.inf, "b": 0.5}],
+        [{"a": 1.0, "b": 2.0}, {"a": math.nan, "b": 3.0}],
+        [{"only": 1.0}, {"only": 2.5}],
+        [{"a": 1.0, "b": 2.0}, {"a": 3.0, "c": 4.0}],
+        [{"a": 1.0}, {"a": 2.0, "b": 3.0}, {"b": 5.0}],
+        [{"a": 1.0, "b": None}, {"a": 2.0, "b": 3.0}],
+        [{}, {"a": 1.0}],
+    ],
+    ids=[
+        "same keys any order",
+        "NaN",
+        "one key",
+        "a key swapped",
+        "keys grow",
+        "None",
+        "empty row",
+    ],
+)
+def test_rows_table_is_the_same_whichever_keys_rows_share(values: list[dict[str, Any]]) -> None:
+    rows = [History(seq=i + 1, step=i, ts=float(i), values=v) for i, v in enumerate(values)]
+    keys = list(dict.fromkeys(k for v in values for k in v))
+    expected = {
+        "_step": list(range(len(values))),
+        "_seq": [i + 1 for i in range(len(values))],
+        "_timestamp": [float(i) for i in range(len(values))],
+        **{k: [None if v.get(k) is None else float(v[k]) for v in values] for k in keys},
+    }
+    table = history.rows_table(rows)
+    assert table.column_names == list(expected)
+    assert _nan_as_text(table.to_pydict()) == _nan_as_text(expected)  # NaN is not null
+    assert all(table.schema.field(k).type == pa.float64() for k in keys)
+
+
+def _nan_as_text(columns: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    return {k: ["nan" if x is not None and x != x else x for x in c] for k, c in columns.items()}

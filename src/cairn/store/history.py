@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 import pyarrow as pa
@@ -33,17 +35,44 @@ THREADED_DECODE_ROWS = 100_000
 
 def rows_table(rows: Sequence[History]) -> pa.Table:
     """One batch of history records as a table: index columns, then a column per key."""
-    keys: dict[str, None] = {}
-    for row in rows:
-        keys.update(dict.fromkeys(row.values))
-    names = ["_step", "_seq", "_timestamp", *keys]
-    columns = [
+    index = [
         numbers([r.step for r in rows], np.int64),
         numbers([r.seq for r in rows], np.int64),
         numbers([r.ts for r in rows], np.float64),
-        *(numbers([r.values.get(key) for r in rows], np.float64) for key in keys),
     ]
-    return pa.Table.from_arrays(columns, names=names)
+    values = [r.values for r in rows]
+    same = _same_keys(values)
+    if same is not None:
+        keys, columns = same
+    else:
+        keys = list(dict.fromkeys(k for v in values for k in v))
+        columns = [numbers([v.get(key) for v in values], np.float64) for key in keys]
+    return pa.Table.from_arrays([*index, *columns], names=["_step", "_seq", "_timestamp", *keys])
+
+
+def _same_keys(values: list[dict[str, float]]) -> tuple[list[str], list[pa.Array]] | None:
+    """The keys and columns of rows that all logged the same keys (a training loop's usual
+    rows), read in one pass into one numpy array; None when they did not, or a value is None or
+    NaN, for the general path to handle."""
+    if not values or not values[0]:
+        return None
+    keys = list(values[0])
+    width = len(keys)
+    if any(len(v) != width for v in values):
+        return None
+    get = itemgetter(*keys)
+    try:
+        flat = np.fromiter(
+            chain.from_iterable(map(get, values)) if width > 1 else map(get, values),
+            np.float64,
+            len(values) * width,
+        )
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None  # a row lacks a key the first has (so it has another), or a value is odd
+    if np.isnan(flat).any():
+        return None  # fromiter reads None (null) as NaN (a value): the general path tells them
+    grid = flat.reshape(len(values), width)
+    return keys, [numbers(np.ascontiguousarray(grid[:, i]), np.float64) for i in range(width)]
 
 
 def encode_tail(table: pa.Table) -> bytes:
