@@ -8,11 +8,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 URL_ENV = "CAIRN_URL"
 KEY_ENV = "CAIRN_API_KEY"
 FILE_NAME = "login.toml"
@@ -55,11 +50,18 @@ def current_login() -> Login | None:
 def saved_login() -> Login | None:
     path = config_dir() / FILE_NAME
     try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
+        text = path.read_bytes()
     except FileNotFoundError:
-        return None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return None  # the usual case: init() then loads no TOML parser
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc}; run `cairn login` again") from None
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(text.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ValueError(f"cannot read {path}: {exc}; run `cairn login` again") from None
     url, key = data.get("url"), data.get("api_key")
     if not isinstance(url, str) or not isinstance(key, str):

@@ -11,7 +11,8 @@ import pytest
 from tests.fakes.planted import PLANTED, PRIVATE_KEY, PRIVATE_KEY_BODY, lines
 from tests.fakes.repos import make_repo
 
-from cairn.sdk.capture.code import Stager, code_section
+from cairn.sdk.capture.code import code_section
+from cairn.sdk.capture.stager import Stager
 
 
 def sha(data: bytes) -> str:

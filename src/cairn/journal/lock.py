@@ -15,7 +15,6 @@ import fcntl
 import itertools
 import json
 import os
-import socket
 import sys
 import time
 import weakref
@@ -69,7 +68,7 @@ class JournalLock:
             os.close(fd)  # released and removed by its holder while we waited: take the new one
         info = {
             "pid": os.getpid(),
-            "host": socket.gethostname(),
+            "host": os.uname().nodename,  # socket.gethostname(), without importing socket
             "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
             "argv": sys.argv[:8],
         }

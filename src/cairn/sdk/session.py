@@ -7,7 +7,6 @@ import atexit
 import os
 import re
 import signal
-import socket
 import sys
 import threading
 import time
@@ -233,7 +232,7 @@ def init(
             notes=notes,
             group=group,
             job_type=job_type,
-            host=socket.gethostname(),
+            host=os.uname().nodename,  # socket.gethostname(), without importing socket
             program=sys.argv[0] if sys.argv and sys.argv[0] else None,
             resumed=resumed is not None,
             reproduction_of=None if resumed else os.environ.get("CAIRN_REPRODUCTION_OF") or None,
@@ -258,8 +257,6 @@ def init(
     console = ConsoleCapture(writer.put) if settings.capture_console else None
     if console is not None:
         console.start()
-    if syncer is not None:
-        syncer.start()
     run = Run(
         id=run_id,
         name=name,
@@ -284,6 +281,8 @@ def init(
     _install_hooks()
     if trial is not None:
         _stop_on_sigterm()
+    if syncer is not None:  # last: its threads load the store, and would slow init() down
+        syncer.start()
     return run
 
 

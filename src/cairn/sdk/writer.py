@@ -23,7 +23,7 @@ from typing import Any
 from cairn.errors import CairnError, ConfigError
 from cairn.journal.file import JournalWriter
 from cairn.journal.records import History, Record
-from cairn.sdk.capture.code import Stager
+from cairn.sdk.capture.stager import Stager
 from cairn.sdk.media.pending import PendingMedia
 from cairn.sdk.settings import BYTES, env_int
 

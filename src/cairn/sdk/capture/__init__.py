@@ -16,11 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from cairn.journal.records import Capture, Record
-from cairn.sdk.capture.code import Stager, code_section
 from cairn.sdk.capture.command import command_section
-from cairn.sdk.capture.environment import environment_section
-from cairn.sdk.capture.gitinfo import git_info, repo_root
-from cairn.sdk.capture.sources import argparse_source, hydra_source
+from cairn.sdk.capture.stager import Stager
 from cairn.sdk.settings import Settings
 
 log = logging.getLogger("cairn.capture")
@@ -65,6 +62,12 @@ class Capturer:
             log.debug("cairn: capture stopped early", exc_info=True)
 
     def _gather_sections(self) -> None:
+        # Imported on this thread, not in init(): git, the code, the environment and the
+        # config sources are gathered here.
+        from cairn.sdk.capture.code import code_section
+        from cairn.sdk.capture.environment import environment_section
+        from cairn.sdk.capture.gitinfo import repo_root
+
         entry_text = self.command.get("entry_script")
         entry = Path(entry_text) if entry_text else None
         settings = self.settings
@@ -88,6 +91,8 @@ class Capturer:
         self._section("config_sources", lambda: (self._sources(), []))
 
     def _git(self, root: Path | None) -> tuple[dict[str, Any], list[str]]:
+        from cairn.sdk.capture.gitinfo import git_info
+
         if root is None:
             return {"repository": False}, []
         info, raw = git_info(root, self.settings.diff_limit_bytes, exclude=self.store_dir)
@@ -98,6 +103,8 @@ class Capturer:
         return info, [info["diff_sha256"]]
 
     def _sources(self) -> dict[str, Any]:
+        from cairn.sdk.capture.sources import argparse_source, hydra_source
+
         out: dict[str, Any] = {}
         parsed = argparse_source(self.config_source)
         if parsed is not None:
