@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import Connection, delete, insert, select, update
 
 from cairn.errors import StoreGapError
@@ -25,6 +25,7 @@ from cairn.journal.records import (
     SummaryUpdate,
 )
 from cairn.store import history
+from cairn.store.arrow import as_numpy
 from cairn.store.artifacts import apply_artifact_records
 from cairn.store.blobs import BlobStore
 from cairn.store.capture import apply_capture
@@ -154,10 +155,13 @@ class _RunUpdate:
         self.summary.add_columns({k: table.column(k) for k in keys})
         self.keys.update(keys)
         self.rows += table.num_rows
-        top = int(pc.max(table.column("_step")).as_py())
+        # numpy, not pyarrow.compute: the write path never loads compute (about 35 ms)
+        top = int(as_numpy(table.column("_step"), np.int64).max())
         if self.last_step is None or top > self.last_step:
             self.last_step = top
-        self.latest = max(self.latest, float(pc.max(table.column("_timestamp")).as_py()))
+        self.latest = max(
+            self.latest, float(as_numpy(table.column("_timestamp"), np.float64).max())
+        )
 
     def apply(self, conn: Connection, record: Record) -> None:
         if isinstance(record, RunStart):
