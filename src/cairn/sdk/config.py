@@ -8,10 +8,10 @@ with secrets redacted (``journaled``): the script keeps the real values in ``run
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import os
+import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
@@ -24,6 +24,13 @@ _SCALARS = (str, int, float, bool, type(None))
 _INTERNAL = frozenset({"_data", "_on_change", "_root", "_path"})
 
 
+def _is_namespace(source: Any) -> bool:
+    """An ``argparse.Namespace``: checked without importing argparse, which a script that has
+    not imported it cannot have made one of."""
+    argparse = sys.modules.get("argparse")
+    return argparse is not None and isinstance(source, argparse.Namespace)
+
+
 def config_to_dict(source: Any) -> dict[str, Any]:
     """A JSON-safe nested dict from any supported config source; raises ConfigError otherwise."""
     if source is None:
@@ -32,7 +39,7 @@ def config_to_dict(source: Any) -> dict[str, Any]:
         return source.as_dict()
     if isinstance(source, (str, os.PathLike)):
         data = _load_file(Path(source))
-    elif isinstance(source, argparse.Namespace):
+    elif _is_namespace(source):
         data = vars(source)
     elif dataclasses.is_dataclass(source) and not isinstance(source, type):
         data = dataclasses.asdict(source)

@@ -8,7 +8,6 @@ names that the sink lacks is read from there and put to the sink. Identical file
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +30,8 @@ def staged_blob_dirs(journal: Path) -> list[Path]:
 
 def read_staged(dirs: Sequence[Path], digest: str) -> bytes | None:
     """The staged bytes of ``digest``, or None when no folder has them intact."""
+    import hashlib  # here: init() (which imports this module) hashes nothing
+
     for folder in dirs:
         for path in (folder / digest, folder / digest[:2] / digest[2:4] / digest):
             try:
