@@ -43,6 +43,7 @@ def reserve_run_number(root: Path, project: str) -> int | None:
             with file_lock(root / LOCK_NAME):
                 revision = _revision(db)
                 if revision is None and _is_empty(db):
+                    db.execute("PRAGMA journal_mode=WAL")  # kept in the file, as the Store's is
                     db.executescript(f"BEGIN IMMEDIATE;\n{HEAD_SQL.read_text()}\nCOMMIT;")
                     revision = _revision(db)
         if revision != SCHEMA_REVISION:
@@ -55,11 +56,12 @@ def reserve_run_number(root: Path, project: str) -> int | None:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    """A connection set up as ``cairn.store.engine`` sets up SQLAlchemy's (WAL, busy timeout)."""
+    """A connection set up as ``cairn.store.engine`` sets up SQLAlchemy's, but for WAL: that is
+    a property of the file, set when it is made (switching to it needs the database to
+    itself, and may fail at once, without waiting, while another process reads it)."""
     db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
         db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
     except sqlite3.Error:
