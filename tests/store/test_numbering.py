@@ -19,9 +19,10 @@ from cairn.sync.local import LocalSink
 def test_head_sql_is_what_the_migrations_make(tmp_path: Path) -> None:
     Store.local(tmp_path).close()
     assert schema_script(tmp_path / DB_NAME) == HEAD_SQL.read_text(), (
-        "migrations/head.sqlite.sql is behind the migrations: regenerate it with "
-        "`python -m cairn.store.numbering .cairn/cairn.db > src/cairn/store/migrations/"
-        "head.sqlite.sql` from a new store"
+        "migrations/head.sqlite.sql is behind the migrations: remake it from a store the "
+        "migrations made, `python -c \"from cairn.store import Store; Store.local('/tmp/s')\"` "
+        "then `python -m cairn.store.numbering /tmp/s/cairn.db > "
+        "src/cairn/store/migrations/head.sqlite.sql`"
     )
     with sqlite3.connect(tmp_path / DB_NAME) as db:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]

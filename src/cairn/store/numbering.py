@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 SCHEMA_REVISION = "0011"
-"""The Alembic head this code expects; tests check it matches the migrations folder."""
+"""The Alembic head this code expects; tests check it matches the migrations folder, and that
+``migrations/head.sqlite.sql`` is what the migrations make (a new migration remakes it)."""
 
 DB_NAME = "cairn.db"
 LOCK_NAME = f"{DB_NAME}.lock"
