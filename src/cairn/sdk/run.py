@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from cairn.artifacts.version import ArtifactVersion
     from cairn.sdk.capture import Capturer
     from cairn.sdk.console import ConsoleCapture
-    from cairn.store.reader import Reader
     from cairn.sdk.system import SystemSampler
+    from cairn.store.reader import Reader
     from cairn.store.store import Store
     from cairn.sync.local import LocalSink
 
