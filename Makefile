@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[dev,torch,lightning,transformers,xgboost,lightgbm,hydra]'
+	$(PY) -m pip install -q -e '.[dev,torch,lightning,transformers,keras,xgboost,lightgbm,hydra]'
 	touch $(STAMP)
 
 # The real MLflow client, in a virtualenv of its own (never in the project's): tests log into
