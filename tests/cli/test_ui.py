@@ -15,6 +15,15 @@ from tests.fakes.server import serve
 from cairn.cli.main import cli
 
 
+@pytest.fixture(autouse=True)
+def no_logging_setup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cairn ui`` runs in pytest's process here, where uvicorn.Config's logging setup
+    (``logging.config.dictConfig``) would close every logging handler of the test session.
+    absl's handler (imported with keras) then closes the stream it was made with, pytest's
+    captured stderr, because CliRunner has swapped sys.stderr: pytest dies ('lost sys.stderr')."""
+    monkeypatch.setattr(uvicorn.Config, "configure_logging", lambda self: None)
+
+
 def test_without_a_store_it_says_so_and_exits_1(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["ui", "--dir", str(tmp_path / "nothing")])
     assert result.exit_code == 1
