@@ -1,9 +1,8 @@
-"""What the XGBoost and LightGBM integrations share: the model file as an artifact, and
-feature importance as a table."""
+"""What the XGBoost and LightGBM integrations share: the run to log into, and feature
+importance as a table (the model file goes through ``_models.log_model_file``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import cairn
@@ -15,13 +14,6 @@ def find_or_start_run(init_kwargs: dict[str, Any]) -> cairn.Run:
     if current is not None and not init_kwargs:
         return current  # type: ignore[no-any-return]
     return cairn.init(**init_kwargs)
-
-
-def log_model_file(run: cairn.Run, path: Path, metadata: dict[str, Any]) -> None:
-    """``path`` as a version of the ``model`` artifact ``model-<run id>``."""
-    artifact = cairn.Artifact(f"model-{run.id}", type="model", metadata=metadata)
-    artifact.add_file(str(path))
-    run.log_artifact(artifact)
 
 
 def log_importance(run: cairn.Run, importance: dict[str, dict[str, float]], step: int) -> None:

@@ -27,6 +27,7 @@ except ModuleNotFoundError as missing:  # Keras's default backend is tensorflow
     ) from missing
 
 import cairn
+from cairn.integrations._models import log_model_file
 from cairn.integrations._values import numbers, plain
 
 
@@ -121,13 +122,9 @@ class CairnCallback(keras.callbacks.Callback):  # type: ignore[misc]
             with tempfile.TemporaryDirectory(prefix="cairn-model-") as folder:
                 path = Path(folder) / "model.keras"
                 self.model.save(path)
-                artifact = cairn.Artifact(
-                    f"model-{self.run.id}",
-                    type="model",
-                    metadata={"step": self._step, "model": self.model.name},
+                log_model_file(
+                    self.run, path, metadata={"step": self._step, "model": self.model.name}
                 )
-                artifact.add_file(path)
-                self.run.log_artifact(artifact)
         if self._started:
             self.run.finish(quiet=True)
             self._finished = True

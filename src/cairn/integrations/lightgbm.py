@@ -20,7 +20,8 @@ import lightgbm
 
 import cairn
 from cairn.errors import UsageError
-from cairn.integrations._boosting import find_or_start_run, log_importance, log_model_file
+from cairn.integrations._boosting import find_or_start_run, log_importance
+from cairn.integrations._models import log_model_file
 
 IMPORTANCE_TYPES = ("split", "gain")
 """The columns of the feature importance table, as ``Booster.feature_importance`` names them."""

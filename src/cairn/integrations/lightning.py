@@ -13,7 +13,7 @@ import os
 from argparse import Namespace
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from lightning.fabric.loggers.logger import rank_zero_experiment
 from lightning.fabric.utilities.logger import _convert_params, _sanitize_callable_params
@@ -21,6 +21,7 @@ from lightning.pytorch.loggers.logger import Logger
 from lightning.pytorch.utilities import rank_zero_only
 
 import cairn
+from cairn.integrations._models import LogModel, log_model_option
 from cairn.integrations._values import plain
 
 if TYPE_CHECKING:
@@ -47,18 +48,16 @@ class CairnLogger(Logger):
         project: str | None = None,
         name: str | None = None,
         *,
-        log_model: bool | Literal["all"] = False,
+        log_model: LogModel = False,
         run: cairn.Run | None = None,
         **init_kwargs: Any,
     ) -> None:
         super().__init__()
-        if log_model not in (True, False, "all"):
-            raise ValueError(f'log_model={log_model!r}: use False, True or "all"')
         self._project = project
         self._name = name
         self._init_kwargs = init_kwargs
         self._run = run
-        self._log_model = log_model
+        self._log_model = log_model_option(log_model)
         self._checkpoint: ModelCheckpoint | None = None
         self._logged: dict[str, float] = {}
         """Checkpoint paths logged, with their modification times."""

@@ -14,11 +14,12 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from transformers import TrainerCallback, TrainerControl, TrainerState, TrainingArguments
 
 import cairn
+from cairn.integrations._models import LogModel, log_model_option
 from cairn.integrations._values import number_or_none, numbers, plain
 
 TOTALS = {
@@ -59,15 +60,13 @@ class CairnCallback(TrainerCallback):
         project: str | None = None,
         name: str | None = None,
         *,
-        log_model: bool | Literal["all"] = False,
+        log_model: LogModel = False,
         run: cairn.Run | None = None,
         **init_kwargs: Any,
     ) -> None:
-        if log_model not in (True, False, "all"):
-            raise ValueError(f'log_model={log_model!r}: use False, True or "all"')
         self.project = project
         self.name = name
-        self.log_model = log_model
+        self.log_model = log_model_option(log_model)
         self.init_kwargs = init_kwargs
         self.run: cairn.Run | None = run
         """The run logged into (None until training begins, unless passed)."""

@@ -20,7 +20,8 @@ import xgboost
 from xgboost.callback import TrainingCallback
 
 import cairn
-from cairn.integrations._boosting import find_or_start_run, log_importance, log_model_file
+from cairn.integrations._boosting import find_or_start_run, log_importance
+from cairn.integrations._models import log_model_file
 
 _NOT_PARAMS = frozenset({"num_trees"})
 """Saved with the parameters, but a count that grows as training goes."""
