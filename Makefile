@@ -90,6 +90,7 @@ bench: $(STAMP) web chromium postgresql
 	$(PY) benchmarks/bench_kill.py
 	$(PY) benchmarks/bench_sync.py
 	$(PY) benchmarks/bench_sync_rate.py
+	$(PY) benchmarks/bench_store_writers.py
 	$(PY) benchmarks/bench_export.py
 	$(PY) benchmarks/bench_api.py
 	$(PY) benchmarks/bench_memory.py

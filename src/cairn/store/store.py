@@ -41,6 +41,7 @@ from cairn.store.schema import (
     runs,
 )
 from cairn.store.summary import SummaryState
+from cairn.store.write_turns import WriteTurns, sqlite_path
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -82,6 +83,7 @@ class Store:
         self.url = url
         self.engine = create_store_engine(url)
         self.blobs = blobs
+        self._turns = WriteTurns(sqlite_path(url))
         try:
             if migrate:
                 ensure_schema(self.engine, lock_path)
@@ -110,10 +112,15 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        self._turns.close()
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+        with (
+            self._turns.turn(),
+            self.engine.connect().execution_options(**{WRITE: True}) as conn,
+            conn.begin(),
+        ):
             yield conn
 
     @contextmanager
