@@ -91,6 +91,8 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
         "/api/v1/projects/{project}/runs/{run_id}/media/histograms",
         "/api/v1/projects/{project}/media/histograms",
         "/api/v1/blobs/{digest}",
+        "/api/v1/blobs/{digest}/uploads",
+        "/api/v1/blobs/{digest}/uploads/{upload}",
         "/api/v1/projects/{project}/runs/{run_id}/last-seq",
         "/api/v1/projects/{project}/runs/{run_id}/records",
         "/api/v1/projects/{project}/runs/{run_id}/heartbeat",

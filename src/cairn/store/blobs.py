@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 import fsspec
+import fsspec.asyn
 from fsspec.implementations.local import LocalFileSystem
 
 CHUNK = 8 * 1024 * 1024
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
+_UPLOAD = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 class BlobStore:
@@ -112,6 +114,52 @@ class BlobStore:
             return str(self.fs.sign(self.path(digest), expiration=expires))
         except (NotImplementedError, AttributeError):
             return None
+
+    def signed_upload(self, name: str, expires: int = 3600) -> str | None:
+        """A URL to which a client PUTs bytes for upload ``name`` (a one-time token) for
+        ``expires`` seconds: an S3 pre-signed ``PutObject`` of a key under ``uploads/``, beside
+        the blobs and never one of them until ``adopt_upload`` has checked it. None where the
+        store cannot sign one (a local folder, a file system without S3's signing)."""
+        if self._local or not hasattr(self.fs, "split_path") or not hasattr(self.fs, "s3"):
+            return None
+        bucket, key, _ = self.fs.split_path(self._upload_path(name))
+        fs = self.fs
+
+        async def sign() -> str:
+            await fs.set_session()
+            return str(
+                await fs.s3.generate_presigned_url(
+                    ClientMethod="put_object",
+                    Params={"Bucket": bucket, "Key": key},
+                    ExpiresIn=expires,
+                )
+            )
+
+        return str(fsspec.asyn.sync(fs.loop, sign))
+
+    def adopt_upload(self, name: str, digest: str) -> bool:
+        """Make upload ``name`` the blob ``digest`` if its bytes hash to it (read back here,
+        in chunks: the client's word is not taken), then remove the upload either way. False:
+        the bytes are another blob's. Raises ``FileNotFoundError`` for an upload not there."""
+        upload = self._upload_path(name)
+        try:
+            hasher = hashlib.sha256()
+            with self.fs.open(upload, "rb") as stream:
+                while chunk := stream.read(CHUNK):
+                    hasher.update(chunk)
+            if hasher.hexdigest() != digest:
+                return False
+            if not self.exists(digest):
+                self.fs.copy(upload, self.path(digest))  # S3: a copy inside the object store
+            return True
+        finally:
+            if self.fs.exists(upload):
+                self.fs.rm_file(upload)
+
+    def _upload_path(self, name: str) -> str:
+        if not _UPLOAD.match(name):
+            raise ValueError(f"{name[:80]!r} is not an upload name")
+        return f"{self.root}/uploads/{name}"
 
     def local_path(self, digest: str) -> str | None:
         """The blob's file when the store is a local folder (a server can send it as a file,

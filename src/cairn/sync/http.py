@@ -4,7 +4,9 @@ server``) instead of a local store. The server side is ``cairn.server.routes.ing
 One keep-alive connection (httpx) per run. Records go as a gzip-compressed msgpack array, so a
 batch of 5,000 history rows is one request; a batch the server has already applied changes
 nothing (idempotent by ``seq``), so a retry after a lost answer is safe. Blobs are checked
-(``HEAD``) before they are sent, and files are streamed, never held whole in memory. Every
+(``HEAD``) before they are sent, and files are streamed, never held whole in memory: straight
+into the object store through a pre-signed URL when the server's blobs are on S3 (the server
+checks them before they become blobs), else through the server. Every
 failure raises: the syncer retries with back-off, and the journal keeps everything meanwhile.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import os
 import time
 from collections import deque
@@ -19,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
+import httpx
 import msgspec
 
 from cairn.errors import StoreGapError
@@ -27,6 +31,7 @@ from cairn.server_client import login_client, message, ok
 from cairn.server_login import Login
 
 RECORDS_TYPE = "application/x-cairn-records"
+log = logging.getLogger("cairn.sync")
 CHUNK = 1024 * 1024
 
 
@@ -40,6 +45,8 @@ class HttpSink:
         """Seconds each batch's request took, sent to answered, encoding not included (the
         last 10,000; ``make bench``)."""
         self.client = login_client(login, timeout=timeout)
+        self.direct = True
+        """Try pre-signed uploads straight into the object store (off once they fail)."""
 
     def close(self) -> None:
         self.client.close()
@@ -82,14 +89,51 @@ class HttpSink:
         return digest
 
     def put_blob_file(self, path: str | os.PathLike[str]) -> str:
-        """Send a file's bytes in 1 MiB chunks: hashed in one pass, sent in a second."""
+        """Send a file's bytes, hashed in one pass and sent in a second, in 1 MiB chunks:
+        straight into the object store when the server hands out pre-signed upload URLs (S3),
+        else through the server."""
         hasher = hashlib.sha256()
         with open(path, "rb") as f:
             while chunk := f.read(CHUNK):
                 hasher.update(chunk)
         digest = hasher.hexdigest()
+        if self.direct and self._put_direct(digest, Path(path)):
+            return digest
         ok(self.client.put(f"/blobs/{digest}", content=_chunks(Path(path))))
         return digest
+
+    def _put_direct(self, digest: str, path: Path) -> bool:
+        """True: the bytes went to the object store and the server kept them as ``digest``.
+        False: send them through the server (it cannot sign uploads, or the object store is
+        out of reach: the next files then go through the server at once)."""
+        response = self.client.post(f"/blobs/{digest}/uploads")
+        if response.status_code in (404, 405):  # a server from before direct uploads
+            self.direct = False
+            return False
+        offer = ok(response).json()
+        if offer["stored"]:
+            return True
+        if not offer["url"]:
+            self.direct = False
+            return False
+        size = str(path.stat().st_size)
+        try:  # a client of its own: the API key is for the server, never the object store
+            sent = httpx.put(
+                offer["url"],
+                content=_chunks(path),
+                headers={"Content-Length": size},
+                timeout=self.client.timeout,
+            )
+        except httpx.TransportError as exc:
+            log.info("cairn: the object store is out of reach (%s); uploading via the server", exc)
+            self.direct = False
+            return False
+        if sent.status_code >= 300:
+            log.info("cairn: the object store refused an upload (%s)", sent.status_code)
+            self.direct = False
+            return False
+        ok(self.client.post(f"/blobs/{digest}/uploads/{offer['upload']}"))
+        return True
 
 
 def _chunks(path: Path) -> Iterator[bytes]:

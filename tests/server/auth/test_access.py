@@ -57,6 +57,8 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/blobs/{digest}": SIGNED_IN,
     "HEAD /api/v1/blobs/{digest}": SIGNED_IN,
     "PUT /api/v1/blobs/{digest}": SIGNED_IN,
+    "POST /api/v1/blobs/{digest}/uploads": SIGNED_IN,
+    "POST /api/v1/blobs/{digest}/uploads/{upload}": SIGNED_IN,
     "GET /api/v1/projects/{project}/runs/{run_id}/last-seq": WRITE,
     "POST /api/v1/projects/{project}/runs/{run_id}/records": WRITE,
     "POST /api/v1/projects/{project}/runs/{run_id}/heartbeat": WRITE,
@@ -200,6 +202,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 "selector": "v0",
                 "path": "data.txt",
                 "digest": digest,
+                "upload": "never-started-upload",
                 "number": "0",
             },
             bodies={

@@ -75,6 +75,8 @@ ACCESS: dict[str, Need] = {
     # that holds it (or having the bytes)
     "GET /blobs/{digest}": Need.SIGNED_IN,  # and HEAD: whether the server has them
     "PUT /blobs/{digest}": Need.SIGNED_IN,  # checked against the digest; content-addressed
+    "POST /blobs/{digest}/uploads": Need.SIGNED_IN,  # a pre-signed URL to an uploads/ key
+    "POST /blobs/{digest}/uploads/{upload}": Need.SIGNED_IN,  # checked against the digest
     # logging from other machines (cairn.sync.http)
     "GET /projects/{project}/runs/{run_id}/last-seq": Need.LOGGER,
     "POST /projects/{project}/runs/{run_id}/records": Need.LOGGER,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import tempfile
 import time
 import zlib
@@ -156,6 +157,54 @@ async def put_blob(digest: str, request: Request, store: StoreDep) -> Response:
         await run_in_threadpool(store.blobs.put_file, tmp)  # S3: a long upload, off the loop
     finally:
         os.unlink(tmp)
+    return Response(status_code=204)
+
+
+class UploadOffer(BaseModel):
+    """Where to send a blob's bytes."""
+
+    stored: bool
+    """The store has them already: send nothing."""
+    url: str | None = None
+    """A pre-signed URL to PUT them to, straight into the object store (for an hour); null:
+    PUT them to ``/blobs/{digest}``, through the server."""
+    upload: str | None = None
+    """The upload's name, for ``POST /blobs/{digest}/uploads/{upload}`` once they are sent."""
+
+
+@router.post("/blobs/{digest}/uploads", response_model=UploadOffer, responses=ERRORS)
+async def start_upload(digest: str, store: StoreDep) -> UploadOffer:
+    """Start sending the bytes of ``digest``. On an object store that signs URLs (S3), the
+    answer holds a pre-signed URL to an upload key beside the blobs: the bytes go there
+    without passing through the server, and become the blob only once
+    ``POST /blobs/{digest}/uploads/{upload}`` has checked that they hash to ``digest``."""
+    _check_digest(digest)
+    if await run_in_threadpool(store.blobs.exists, digest):
+        return UploadOffer(stored=True)
+    upload = secrets.token_urlsafe(24)
+    url = await run_in_threadpool(store.blobs.signed_upload, upload)
+    return UploadOffer(stored=False, url=url, upload=upload if url else None)
+
+
+@router.post(
+    "/blobs/{digest}/uploads/{upload}", status_code=204, response_class=Response, responses=ERRORS
+)
+async def finish_upload(digest: str, upload: str, store: StoreDep) -> Response:
+    """Keep the bytes sent to upload ``upload`` as the blob ``digest`` if they hash to it (the
+    server reads them back from the object store); the upload is removed either way."""
+    _check_digest(digest)
+    try:
+        adopted = await run_in_threadpool(store.blobs.adopt_upload, upload, digest)
+    except ValueError:
+        raise HTTPException(400, f"{upload[:80]!r} is not an upload name") from None
+    except FileNotFoundError:
+        raise HTTPException(
+            404,
+            f"no upload {upload!r}: start again with POST /blobs/{digest}/uploads, then PUT the "
+            "bytes to the URL it answers",
+        ) from None
+    if not adopted:
+        raise HTTPException(400, f"the bytes uploaded do not hash to {digest}; nothing was kept")
     return Response(status_code=204)
 
 
