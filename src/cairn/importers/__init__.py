@@ -1,8 +1,35 @@
 """Bringing history from other trackers into a Cairn store (``cairn import ...``)."""
 
+from __future__ import annotations
+
 import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cairn.journal.records import ArtifactLog
+    from cairn.store.store import Store
 
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+DBL_MAX = 1.7976931348623157e308
+"""The largest float64: where some writers clip ±Inf (MLflow's SQL stores, TensorBoard's last
+histogram bucket)."""
+
+
+@dataclass
+class Imported:
+    """What one ``cairn import`` did."""
+
+    runs: list[str] = field(default_factory=list)
+    """names of the runs imported now"""
+    skipped: list[str] = field(default_factory=list)
+    """names of the runs imported before (left as they are)"""
+    points: int = 0
+    media: int = 0
+    files: int = 0
+    warnings: list[str] = field(default_factory=list)
+    """what could not be imported whole, in words (a torn file, a missing media file...)"""
 
 
 def stable_run_id(source: str, project: str, key: str) -> str:
@@ -15,3 +42,40 @@ def stable_run_id(source: str, project: str, key: str) -> str:
         number, rest = divmod(number, len(ALPHABET))
         chars.append(ALPHABET[rest])
     return "".join(chars)
+
+
+def files_artifact(
+    store: Store,
+    root: Path,
+    paths: list[Path],
+    *,
+    name: str,
+    description: str,
+    metadata: dict[str, Any],
+    seq: int,
+    ts: float,
+) -> ArtifactLog | None:
+    """``paths`` (files under ``root``), staged into the store's local blob folder, as the
+    record of a ``files`` artifact ``name``; None when there are none."""
+    from cairn.artifacts.artifact import Artifact
+    from cairn.artifacts.manifest import stage_file
+    from cairn.journal.records import ArtifactLog
+
+    if not paths:
+        return None
+    blob_root = Path(store.blobs.root)
+    manifest: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        digest, size = stage_file(path, blob_root, nested=True)
+        manifest[path.relative_to(root).as_posix()] = {"sha256": digest, "size": size}
+    return ArtifactLog(
+        seq=seq,
+        name=name,
+        artifact_type="files",
+        digest=Artifact.digest_of(manifest),
+        manifest=manifest,
+        description=description,
+        metadata=metadata,
+        blobs=sorted({str(e["sha256"]) for e in manifest.values()}),
+        ts=ts,
+    )

@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from cairn.errors import RunNotFoundError
-from cairn.importers import stable_run_id
+from cairn.importers import DBL_MAX, Imported, files_artifact, stable_run_id
 from cairn.journal.records import (
     ArtifactLog,
     History,
@@ -47,23 +47,12 @@ from cairn.names import check_project
 from cairn.store.store import Store
 
 BATCH = 5_000
-DBL_MAX = 1.7976931348623157e308
 STATUS = {1: "RUNNING", 2: "SCHEDULED", 3: "FINISHED", 4: "FAILED", 5: "KILLED"}
 """MLflow's ``RunStatus`` numbers, as its file store writes them."""
 
 
 class MlflowImportError(ValueError):
     """A folder that is not an MLflow file store, or a run that cannot be read; says why."""
-
-
-@dataclass
-class Imported:
-    runs: list[str] = field(default_factory=list)
-    """``project/name`` of the runs imported now"""
-    skipped: list[str] = field(default_factory=list)
-    """``project/name`` of the runs imported before (left as they are)"""
-    points: int = 0
-    files: int = 0
 
 
 Point = tuple[str, int, float, int]
@@ -498,26 +487,16 @@ def _artifact_record(
     run: MlflowRun, run_id: str, artifacts: Path | None, store: Store, seq: int, ts: float
 ) -> ArtifactLog | None:
     """The run's artifact files, staged into the store, as a ``files`` artifact; None without."""
-    from cairn.artifacts.artifact import Artifact
-    from cairn.artifacts.manifest import stage_file
-
-    files = sorted(p for p in artifacts.rglob("*") if p.is_file()) if artifacts else []
-    if artifacts is None or not files:
+    if artifacts is None:
         return None
-    blob_root = Path(store.blobs.root)
-    manifest: dict[str, dict[str, Any]] = {}
-    for path in files:
-        digest, size = stage_file(path, blob_root, nested=True)
-        manifest[path.relative_to(artifacts).as_posix()] = {"sha256": digest, "size": size}
-    return ArtifactLog(
-        seq=seq,
+    return files_artifact(
+        store,
+        artifacts,
+        sorted(p for p in artifacts.rglob("*") if p.is_file()),
         name=f"mlflow-{run_id}",
-        artifact_type="files",
-        digest=Artifact.digest_of(manifest),
-        manifest=manifest,
         description=f"the artifacts of MLflow run {run.run_id}",
         metadata={"mlflow_run_id": run.run_id, "artifact_uri": run.artifact_uri},
-        blobs=sorted({str(e["sha256"]) for e in manifest.values()}),
+        seq=seq,
         ts=ts,
     )
 

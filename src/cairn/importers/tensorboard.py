@@ -16,31 +16,19 @@ from __future__ import annotations
 import io
 import struct
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cairn.errors import RunNotFoundError
-from cairn.importers import stable_run_id
+from cairn.importers import Imported, stable_run_id
 from cairn.journal.records import History, MediaLog, Record, RunFinish, RunStart
 from cairn.store.store import Store
 
 BATCH = 5_000
-DBL_MAX = 1.7976931348623157e308
 
 
 class TensorBoardError(ValueError):
     """An event file or folder that cannot be imported; the message says why."""
-
-
-@dataclass
-class Imported:
-    runs: list[str] = field(default_factory=list)
-    """names of the runs imported now"""
-    skipped: list[str] = field(default_factory=list)
-    """names of the runs imported before (left as they are)"""
-    points: int = 0
-    media: int = 0
 
 
 def run_folders(logdir: Path) -> list[Path]:
