@@ -8,7 +8,8 @@ WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite
 DEMO_DIR ?= $(CURDIR)/.cairn-demo
 PORT ?= 8080
 
-.PHONY: demo test lint typecheck web-check bench install web chromium postgresql clean mlflow-venv
+.PHONY: demo test lint typecheck web-check bench install web chromium postgresql clean mlflow-venv \
+	wandb-venv
 
 install: $(STAMP)
 
@@ -32,6 +33,17 @@ $(MLFLOW_STAMP):
 	$(MLFLOW_VENV)/bin/python -m pip install -q mlflow-skinny==3.18.0 scikit-learn==1.9.1 pandas==3.1.1 \
 		sqlalchemy==2.1.9 alembic==1.20.1
 	touch $(MLFLOW_STAMP)
+
+# The real W&B client, in a virtualenv of its own (Cairn never depends on it): it writes the
+# offline runs (transaction logs, media files) that `cairn import wandb` reads
+# (tests/importers/test_wandb.py).
+WANDB_VENV := .venv-wandb
+WANDB_STAMP := $(WANDB_VENV)/.installed
+wandb-venv: $(WANDB_STAMP)
+$(WANDB_STAMP):
+	test -x $(WANDB_VENV)/bin/python || $(PYTHON) -m venv $(WANDB_VENV)
+	$(WANDB_VENV)/bin/python -m pip install -q wandb==0.31.0 numpy==2.4.6 pillow==13.0.0
+	touch $(WANDB_STAMP)
 
 # Cairn's peers, for `make bench-peers` only, in a virtualenv of their own (never in Cairn's).
 PEERS_VENV := .venv-peers
@@ -78,7 +90,7 @@ typecheck: $(STAMP)
 web-check: web/node_modules/.package-lock.json
 	cd web && npm run typecheck && npx vitest run
 
-test: lint typecheck web-check web chromium postgresql mlflow-venv
+test: lint typecheck web-check web chromium postgresql mlflow-venv wandb-venv
 	$(PY) -m pytest -q
 
 bench-peers: $(STAMP) $(PEERS_STAMP)
@@ -104,4 +116,4 @@ bench: $(STAMP) web chromium postgresql
 	$(PY) benchmarks/bench_watch.py
 
 clean:
-	rm -rf $(VENV) $(MLFLOW_VENV) $(DEMO_DIR) web/node_modules src/cairn/server/static .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MLFLOW_VENV) $(WANDB_VENV) $(DEMO_DIR) web/node_modules src/cairn/server/static .pytest_cache .mypy_cache .ruff_cache

@@ -77,3 +77,39 @@ def mlflow(source: str, project: str | None, dir: str | None) -> None:
         f"{len(done.runs)} runs imported ({done.points:,} points, {done.files:,} files), "
         f"{len(done.skipped)} already there"
     )
+
+
+@import_.command()
+@click.argument("path", type=click.Path(exists=True))
+@click.option(
+    "--project",
+    "-p",
+    default=None,
+    help="One project for every run (default: the project W&B recorded).",
+)
+@dir_option
+def wandb(path: str, project: str | None, dir: str | None) -> None:
+    """Import W&B offline runs: PATH is a run's folder (wandb/offline-run-…), the wandb folder
+    holding them, or a .wandb file. Each run comes with its config, history, summary, media,
+    console, files and tags, read from its transaction log (no wandb package needed).
+    Re-running imports only what is new."""
+    from cairn.importers.wandb import WandbImportError, import_wandb
+
+    store = Store.local(find_store_dir(dir))
+    try:
+        done = import_wandb(
+            store,
+            Path(path),
+            project,
+            on_run=lambda name, outcome: click.echo(f"  {outcome:8} {name}", err=True),
+        )
+    except (WandbImportError, CairnError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+    for warning in done.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"{len(done.runs)} runs imported ({done.points:,} points, {done.media:,} media, "
+        f"{done.files:,} files), {len(done.skipped)} already there"
+    )
