@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,8 @@ CONSOLE_BATCH = 1_000
 RESERVED = ("_step", "_timestamp", "_runtime", "_wandb")
 """W&B's own keys in history, summary and config: read for step and time, never imported."""
 STREAMS = {0: "stderr", 1: "stdout"}
+SCANNED = ("run", "config", "summary", "environment", "exit", "output")
+"""The record fields the first read decodes (an ``output`` record's presence is what counts)."""
 
 
 class WandbImportError(ValueError):
@@ -86,6 +88,8 @@ class WandbRun:
     """Whether it has ``output`` records (lines as a terminal shows them); else raw ones are used."""
     records: int = 0
     problem: str | None = None
+    stop: int | None = None
+    """The byte where reading stopped before the end (``problem`` says why)."""
     """Where and why reading stopped before the end of the log (a torn last record)."""
 
     @property
@@ -117,19 +121,29 @@ def run_logs(path: Path) -> list[Path]:
     return logs
 
 
-def read_log(path: Path, problems: list[str]) -> Iterator[dict[str, Any]]:
-    """The decoded records of a ``.wandb`` file up to its end or its first bad record; why it
-    stopped early goes to ``problems``."""
+def read_log(
+    path: Path,
+    problems: list[tuple[int, str]],
+    only: Collection[str] | None = None,
+    until: int | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The decoded records of a ``.wandb`` file (of their fields, ``only`` these) that start
+    before byte ``until``, up to its end or its first bad record; where and why it stopped early
+    goes to ``problems``."""
     reader = LogReader(path)
     for offset, payload in reader:
+        if until is not None and offset >= until:
+            return
         try:
-            record = decode(payload)
+            record = decode(payload, "Record", only)
         except WandbFormatError as exc:
-            problems.append(f"byte {offset:,}: record {reader.records} is not a W&B record: {exc}")
+            problems.append(
+                (offset, f"byte {offset:,}: record {reader.records} is not a W&B record: {exc}")
+            )
             return
         yield record
-    if reader.problem:
-        problems.append(reader.problem)
+    if reader.problem and reader.problem_offset is not None:
+        problems.append((reader.problem_offset, reader.problem))
 
 
 def _path(item: dict[str, Any]) -> list[str]:
@@ -172,9 +186,9 @@ def _fold(tree: dict[str, Any], updates: dict[str, Any]) -> None:
 def scan(log: Path) -> WandbRun:
     """A first read of ``log``: everything but history and console."""
     run = WandbRun(folder=log.parent, log=log)
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     try:
-        for record in read_log(log, problems):
+        for record in read_log(log, problems, SCANNED):
             run.records += 1
             if "run" in record:
                 _scan_run(run, record["run"])
@@ -196,9 +210,10 @@ def scan(log: Path) -> WandbRun:
     if not run.wandb_id:
         raise WandbImportError(
             f"{log} holds no run record (its first {run.records} records): nothing to import"
-            + (f"; reading stopped at {problems[0]}" if problems else "")
+            + (f"; reading stopped at {problems[0][1]}" if problems else "")
         )
-    run.problem = problems[0] if problems else None
+    if problems:
+        run.stop, run.problem = problems[0]
     run.config.pop("_wandb", None)
     return run
 
@@ -358,7 +373,8 @@ def _records(
     pending: dict[str, str] = {}
     console: list[tuple[float, str, str]] = []
     output = "output" if run.emulated_output else "output_raw"
-    for record in read_log(run.log, []):
+    problems: list[tuple[int, str]] = []  # in what the first read did not decode
+    for record in read_log(run.log, problems, ("history", output), run.stop):
         if output in record:
             _console(pending, record[output], run.emulated_output, console)
             if len(console) >= CONSOLE_BATCH:
@@ -418,6 +434,8 @@ def _records(
         counts.files += len(artifact.manifest)
         yield artifact
     counts.left_out.update(f"{k} ({why})" for k, why in media.problems.items())
+    if problems:
+        run.stop, run.problem = problems[0]
     if run.exit_code is not None:
         seq += 1
         failed = run.exit_code != 0
@@ -514,8 +532,8 @@ def import_wandb(
         done.files += counts.files
         if run.problem:
             done.warnings.append(
-                f"{log}: {run.problem} (the run crashed, or is still writing); imported the "
-                f"{run.records} records before it"
+                f"{log}: reading stopped at {run.problem} (the run crashed, or is still "
+                "writing); the records before it are imported"
             )
         if counts.left_out:
             done.warnings.append(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +178,8 @@ SCHEMAS: dict[str, dict[int, Field]] = {
     },
 }
 """The messages of ``wandb_internal.proto`` an import reads, by field number (only these)."""
+_WIRE = {"int": 0, "sint": 0, "bool": 0, "double": 1}
+"""The wire type of each scalar kind; strings and messages are 2 (length-delimited)."""
 
 
 def _varint(data: bytes, pos: int) -> tuple[int, int]:
@@ -195,59 +197,63 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
             raise WandbFormatError("a varint is longer than 10 bytes")
 
 
-def decode(data: bytes, schema: str = "Record") -> dict[str, Any]:
-    """The fields of one message that ``SCHEMAS[schema]`` names, as a dict (absent fields are
-    absent, repeated ones lists); raises ``WandbFormatError`` on bytes that are not protobuf."""
+def decode(
+    data: bytes, schema: str = "Record", only: Collection[str] | None = None
+) -> dict[str, Any]:
+    """The fields of one message that ``SCHEMAS[schema]`` names (of those, ``only`` these when
+    given), as a dict: absent fields absent, repeated ones lists. Raises ``WandbFormatError`` on
+    bytes that are not protobuf."""
     fields = SCHEMAS[schema]
     out: dict[str, Any] = {}
     pos, end = 0, len(data)
     while pos < end:
-        tag, pos = _varint(data, pos)
+        tag = data[pos]  # one byte for every field number below 16
+        if tag < 0x80:
+            pos += 1
+        else:
+            tag, pos = _varint(data, pos)
         number, wire = tag >> 3, tag & 7
-        if wire == 0:
+        if wire == 2:
+            if pos < end and data[pos] < 0x80:
+                length = data[pos]
+                pos += 1
+            else:
+                length, pos = _varint(data, pos)
+            start, pos = pos, pos + length
+            if pos > end:
+                raise WandbFormatError(f"field {number} runs past the end of its {schema}")
+        elif wire == 0:
+            start = pos
             value, pos = _varint(data, pos)
-            raw: Any = value
-        elif wire == 2:
-            length, pos = _varint(data, pos)
-            if pos + length > end:
-                raise WandbFormatError(f"field {number} runs past the end of its {schema}")
-            raw = data[pos : pos + length]
-            pos += length
         elif wire in (1, 5):
-            size = 8 if wire == 1 else 4
-            if pos + size > end:
+            start, pos = pos, pos + (8 if wire == 1 else 4)
+            if pos > end:
                 raise WandbFormatError(f"field {number} runs past the end of its {schema}")
-            raw = data[pos : pos + size]
-            pos += size
         else:
             raise WandbFormatError(f"field {number} of a {schema} has wire type {wire}")
         known = fields.get(number)
-        if known is None:
+        if known is None or (only is not None and known[0] not in only):
             continue
         name, kind, repeated = known
-        value = _convert(raw, kind, wire, number, schema)
-        if repeated:
-            out.setdefault(name, []).append(value)
+        if wire != _WIRE.get(kind, 2):
+            raise WandbFormatError(f"field {number} of a {schema} has wire type {wire}")
+        if kind == "str":
+            try:
+                found: Any = data[start:pos].decode()
+            except UnicodeDecodeError:
+                raise WandbFormatError(f"field {number} of a {schema} is not UTF-8") from None
+        elif kind == "int":
+            found = value
+        elif kind == "sint":
+            found = value - (1 << 64) if value >= 1 << 63 else value
+        elif kind == "bool":
+            found = bool(value)
+        elif kind == "double":
+            found = struct.unpack_from("<d", data, start)[0]
         else:
-            out[name] = value
+            found = decode(data[start:pos], kind)
+        if repeated:
+            out.setdefault(name, []).append(found)
+        else:
+            out[name] = found
     return out
-
-
-def _convert(raw: Any, kind: str, wire: int, number: int, schema: str) -> Any:
-    wanted = 0 if kind in ("int", "sint", "bool") else 1 if kind == "double" else 2
-    if wire != wanted:
-        raise WandbFormatError(f"field {number} of a {schema} has wire type {wire}, not {wanted}")
-    if kind == "str":
-        try:
-            return bytes(raw).decode()
-        except UnicodeDecodeError:
-            raise WandbFormatError(f"field {number} of a {schema} is not UTF-8") from None
-    if kind == "int":
-        return raw
-    if kind == "sint":
-        return raw - (1 << 64) if raw >= 1 << 63 else raw
-    if kind == "bool":
-        return bool(raw)
-    if kind == "double":
-        return struct.unpack("<d", raw)[0]
-    return decode(raw, kind)
