@@ -345,6 +345,39 @@ def _console(
         out.append((ts, stream, line.rsplit("\r", 1)[-1]))
 
 
+def _history_row(
+    found: dict[str, Any], next_step: int, media: _Media, counts: _Counts
+) -> tuple[int, float | None, dict[str, float], list[tuple[str, Any]]]:
+    """One history record as (step, time or None, metrics, [(key, Cairn media)]); what it
+    cannot import goes to ``counts.left_out``."""
+    tree: dict[str, Any] = {}
+    for item in found.get("item", []):
+        try:
+            _set(tree, _path(item), _value(item))
+        except WandbFormatError:
+            counts.left_out.add("/".join(_path(item)) + " (not JSON)")
+    step = _number(tree.get("_step"))
+    values: dict[str, float] = {}
+    logged: list[tuple[str, Any]] = []
+    for key, value in _leaves({k: v for k, v in tree.items() if not k.startswith("_")}):
+        number = _number(value)
+        if number is not None:
+            values[key] = number
+        elif isinstance(value, dict) and "_type" in value:
+            converted = media.convert(key, value)
+            if converted is not None:
+                logged.append((key, converted))
+        elif value is not None:
+            counts.left_out.add(key)
+    counts.left_out.update(k for k in tree if k.startswith("_") and k not in RESERVED)
+    return (
+        int(step) if step is not None else found.get("step", {}).get("num", next_step),
+        _number(tree.get("_timestamp")),
+        values,
+        logged,
+    )
+
+
 def _records(
     run: WandbRun, run_id: str, project: str, store: Store, counts: _Counts
 ) -> Iterator[Record]:
@@ -383,35 +416,9 @@ def _records(
                 console = []
         if "history" not in record:
             continue
-        tree: dict[str, Any] = {}
-        found = record["history"]
-        for item in found.get("item", []):
-            try:
-                _set(tree, _path(item), _value(item))
-            except WandbFormatError:
-                counts.left_out.add("/".join(_path(item)) + " (not JSON)")
-        step_value = _number(tree.get("_step"))
-        step = (
-            int(step_value)
-            if step_value is not None
-            else found.get("step", {}).get("num", next_step)
-        )
-        next_step = step + 1
-        ts = _number(tree.get("_timestamp")) or latest
-        latest = max(latest, ts)
-        values: dict[str, float] = {}
-        logged: list[tuple[str, Any]] = []
-        for key, value in _leaves({k: v for k, v in tree.items() if not k.startswith("_")}):
-            number = _number(value)
-            if number is not None:
-                values[key] = number
-            elif isinstance(value, dict) and "_type" in value:
-                item = media.convert(key, value)
-                if item is not None:
-                    logged.append((key, item))
-            elif value is not None:
-                counts.left_out.add(key)
-        counts.left_out.update(k for k in tree if k.startswith("_") and k not in RESERVED)
+        step, ts, values, logged = _history_row(record["history"], next_step, media, counts)
+        ts = ts or latest
+        next_step, latest = step + 1, max(latest, ts)
         if values:
             seq += 1
             counts.points += len(values)
