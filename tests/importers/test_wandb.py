@@ -43,6 +43,7 @@ for step in range(50):
     run.log({"loss": 1 / (step + 1), "acc": step / 50, "val": {"loss": 2 / (step + 1)}})
 pixels = np.arange(48, dtype=np.uint8).reshape(4, 4, 3)
 run.log({"sample": wandb.Image(pixels, caption="four by four"),
+         "pair": [wandb.Image(pixels, caption="a"), wandb.Image(255 - pixels, caption="b")],
          "weights": wandb.Histogram(np_histogram=([1, 2, 3], [0.0, 0.5, 1.0, 1.5])),
          "flag": True, "status": "ok"})
 run.log({"preds": wandb.Table(columns=["id", "label"], data=[[1, "cat"], [2, "dog"]])})
@@ -131,11 +132,15 @@ def test_offline_runs_come_in_whole(offline: Path, store_dir: Path) -> None:
     assert not any(k.startswith("_wandb") or k == "_runtime" for k in summary)
 
     kinds = {m.key: m.kind for m in run.media_keys()}
-    assert kinds == {"sample": "image", "weights": "histogram", "preds": "table"}
+    assert kinds == {"sample": "image", "pair": "image", "weights": "histogram", "preds": "table"}
     [image] = run.media("sample")
     assert image.step == STEPS and image.caption == "four by four"
     pixels = np.asarray(image.image())
     assert pixels.shape == (4, 4, 3) and pixels.ravel().tolist() == list(range(48))
+    first, second = run.media("pair")  # a gallery
+    assert (first.index, second.index, first.step) == (0, 1, STEPS)
+    assert (first.caption, second.caption) == ("a", "b")
+    assert np.asarray(second.image()).ravel().tolist() == [255 - v for v in range(48)]
     [histogram] = run.histograms("weights")
     assert histogram.counts == [1, 2, 3] and histogram.edges == [0.0, 0.5, 1.0, 1.5]
     table = run.table("preds")
@@ -168,6 +173,7 @@ def test_importing_again_changes_nothing(offline: Path, store_dir: Path) -> None
     assert "1 already there" in alone.stdout
     log = next(folder.glob("*.wandb"))
     assert "1 already there" in cairn_command("import", "wandb", str(log)).stdout
+    assert "2 already there" in cairn_command("import", "wandb", str(offline.parent)).stdout
 
 
 def test_a_torn_log_imports_what_came_before_the_tear(

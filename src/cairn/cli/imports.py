@@ -90,7 +90,7 @@ def mlflow(source: str, project: str | None, dir: str | None) -> None:
 @dir_option
 def wandb(path: str, project: str | None, dir: str | None) -> None:
     """Import W&B offline runs: PATH is a run's folder (wandb/offline-run-…), the wandb folder
-    holding them, or a .wandb file. Each run comes with its config, history, summary, media,
+    holding them (or the folder holding that), or a .wandb file. Each run comes with its config, history, summary, media,
     console, files and tags, read from its transaction log (no wandb package needed).
     Re-running imports only what is new."""
     from cairn.importers.wandb import WandbImportError, import_wandb

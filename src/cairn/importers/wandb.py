@@ -2,7 +2,7 @@
 (``run-<id>.wandb``, see ``wandb_log``) without the ``wandb`` package.
 
 PATH is a run's folder (``wandb/offline-run-20261205_120000-abc123``), the ``wandb`` folder that
-holds such folders (each is imported), or a ``.wandb`` file. Each run goes to the project W&B
+holds such folders (each is imported) or the folder holding that, or a ``.wandb`` file. Each run goes to the project W&B
 recorded (or ``--project``):
 
 - the run's name, notes, tags, group, job type, host and start time; its program;
@@ -99,11 +99,14 @@ class WandbRun:
 
 def run_logs(path: Path) -> list[Path]:
     """The ``.wandb`` files ``path`` names: itself, those in it, or those in its sub-folders
-    (a ``wandb`` folder), sorted; the ``latest-run`` link is left out (it repeats a run)."""
+    (a ``wandb`` folder, or the folder holding one), sorted; the ``latest-run`` link is left
+    out (it repeats a run)."""
     if path.is_file():
         return [path]
     if not path.is_dir():
         raise WandbImportError(f"{path} is neither a folder nor a .wandb file")
+    if (path / "wandb").is_dir():  # the folder a script ran in
+        path = path / "wandb"
     logs = sorted(p for p in path.glob("*.wandb") if p.is_file())
     if not logs:
         logs = sorted(
