@@ -39,6 +39,7 @@ run = wandb.init(
     config={"lr": 0.1, "model": {"depth": 3, "kind": "mlp"}, "early": True},
 )
 run.config.update({"batch": 32, "blob": "x" * 70_000})  # a record across 3 blocks
+run.define_metric("val/*", summary="max")
 for step in range(50):
     run.log({"loss": 1 / (step + 1), "acc": step / 50, "val": {"loss": 2 / (step + 1)}})
 pixels = np.arange(48, dtype=np.uint8).reshape(4, 4, 3)
@@ -127,7 +128,9 @@ def test_offline_runs_come_in_whole(offline: Path, store_dir: Path) -> None:
 
     summary = run.summary
     assert summary["acc"] == 0.5 and summary["best"] == 0.99  # set explicitly in W&B
-    assert summary["loss"] == 1 / STEPS and summary["val/loss"] == 2 / STEPS
+    assert summary["loss"] == 1 / STEPS
+    assert summary["val/loss"] == 2.0 and "val/loss/max" not in summary  # by its rule
+    assert {"name": "val/*", "summary": "max", "step_metric": None} in run.info.metric_defs
     assert summary["status"] == "ok"  # not history, but W&B's summary keeps it
     assert not any(k.startswith("_wandb") or k == "_runtime" for k in summary)
 

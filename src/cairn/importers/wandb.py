@@ -11,6 +11,7 @@ recorded (or ``--project``):
   (nested dicts flatten with ``/``, NaN and ±Inf kept); images, image galleries, histograms,
   tables, HTML, audio, video and 3-D files become Cairn media at their step; other values
   (strings, lists) are left out and named in a warning;
+- ``define_metric`` rules (one summary kind per key, as Cairn has);
 - the summary values that differ from what Cairn computes from the history (the last value of
   each key), e.g. ``run.summary["acc"] = 0.5`` or keys never logged, plus ``wandb/run_id``;
 - console output (``output`` records, else raw ones) as the run's console;
@@ -40,6 +41,7 @@ from cairn.importers.wandb_log import LogReader, WandbFormatError, decode
 from cairn.journal.records import (
     ArtifactLog,
     Console,
+    DefineMetric,
     History,
     MediaLog,
     Record,
@@ -55,6 +57,9 @@ CONSOLE_BATCH = 1_000
 RESERVED = ("_step", "_timestamp", "_runtime", "_wandb")
 """W&B's own keys in history, summary and config: read for step and time, never imported."""
 STREAMS = {0: "stderr", 1: "stdout"}
+SUMMARY_KINDS = ("min", "max", "mean", "first", "last", "none")
+"""``define_metric`` summaries Cairn has, in the order one is chosen when W&B asked for several."""
+AGGREGATES = frozenset(("min", "max", "mean", "first", "last", "best", "copy"))
 SCANNED = ("run", "config", "summary", "environment", "exit", "output")
 """The record fields the first read decodes (an ``output`` record's presence is what counts)."""
 
@@ -410,7 +415,12 @@ def _records(
     console: list[tuple[float, str, str]] = []
     output = "output" if run.emulated_output else "output_raw"
     problems: list[tuple[int, str]] = []  # in what the first read did not decode
-    for record in read_log(run.log, problems, ("history", output), run.stop):
+    for record in read_log(run.log, problems, ("history", "metric", output), run.stop):
+        if "metric" in record:
+            rule = _metric(record["metric"])
+            if rule is not None:
+                seq += 1
+                yield DefineMetric(seq=seq, name=rule[0], summary=rule[1], step_metric=rule[2])
         if output in record:
             _console(pending, record[output], run.emulated_output, console)
             if len(console) >= CONSOLE_BATCH:
@@ -458,6 +468,22 @@ def _records(
         )
 
 
+def _metric(found: dict[str, Any]) -> tuple[str, str, str | None] | None:
+    """A ``define_metric`` rule as (glob, summary, step metric), or None for one that sets
+    neither (or that W&B expanded from a glob, or hides)."""
+    name = found.get("name") or found.get("glob_name")
+    summary = found.get("summary", {})
+    step_metric = found.get("step_metric") or None
+    if not name or found.get("expanded_from_glob") or found.get("options", {}).get("hidden"):
+        return None
+    if not summary and step_metric is None:
+        return None
+    if summary.get("best"):
+        summary = {"max" if found.get("goal") == 2 else "min": True}
+    kind = next((k for k in SUMMARY_KINDS if summary.get(k)), "last")
+    return name, kind, step_metric
+
+
 def _explicit(summary: dict[str, Any], last: dict[str, float]) -> dict[str, Any]:
     """The summary values that differ from the last logged value of their key (or were never
     logged): what Cairn would not compute itself. Media and W&B's own keys are left out."""
@@ -465,6 +491,8 @@ def _explicit(summary: dict[str, Any], last: dict[str, float]) -> dict[str, Any]
     for key, value in _leaves({k: v for k, v in summary.items() if not k.startswith("_")}):
         if isinstance(value, dict) and "_type" in value:
             continue
+        if key.rpartition("/")[0] in last and key.rpartition("/")[2] in AGGREGATES:
+            continue  # {"min": …} of a logged key, per its rule: Cairn computes it too
         number = _number(value)
         if key in last and number is not None:
             before = last[key]

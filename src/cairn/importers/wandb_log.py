@@ -135,6 +135,7 @@ SCHEMAS: dict[str, dict[int, Field]] = {
         4: ("output", "Output", False),
         5: ("config", "Updates", False),
         6: ("files", "Files", False),
+        12: ("metric", "Metric", False),
         13: ("output_raw", "Output", False),
         17: ("run", "Run", False),
         18: ("exit", "Exit", False),
@@ -168,6 +169,22 @@ SCHEMAS: dict[str, dict[int, Field]] = {
         14: ("starting_step", "sint", False),
         17: ("start_time", "Timestamp", False),
         18: ("resumed", "bool", False),
+    },
+    "Metric": {
+        1: ("name", "str", False),
+        2: ("glob_name", "str", False),
+        4: ("step_metric", "str", False),
+        6: ("options", "MetricOptions", False),
+        7: ("summary", "MetricSummary", False),
+        8: ("goal", "int", False),
+        10: ("expanded_from_glob", "bool", False),
+    },
+    "MetricOptions": {2: ("hidden", "bool", False)},
+    "MetricSummary": {
+        number: (name, "bool", False)
+        for number, name in enumerate(
+            ("min", "max", "mean", "best", "last", "none", "copy", "first"), 1
+        )
     },
     "Exit": {1: ("exit_code", "sint", False), 2: ("runtime", "sint", False)},
     "Environment": {
