@@ -56,8 +56,11 @@ run.summary["acc"] = 0.5  # overrides the last logged value
 run.summary["best"] = 0.99  # never logged
 run.finish()
 
-failed = wandb.init(project="digits", name="broken", config={"lr": 1.0})
+failed = wandb.init(  # its console as lines, where the first run's was the raw stream
+    project="digits", name="broken", config={"lr": 1.0}, settings=wandb.Settings(console="wrap_emu")
+)
 failed.log({"loss": float("nan")})
+print("one\\ntwo")
 failed.finish(exit_code=2)
 """
 
@@ -159,6 +162,7 @@ def test_offline_runs_come_in_whole(offline: Path, store_dir: Path) -> None:
     assert broken.state == "failed" and "code 2" in (broken.error or "")
     assert math.isnan(broken.history(keys=["loss"])["loss"].iloc[0])
     assert broken.config == {"lr": 1.0}
+    assert [line.text for line in broken.console()] == ["one", "two"]
 
 
 def test_importing_again_changes_nothing(offline: Path, store_dir: Path) -> None:
