@@ -243,3 +243,19 @@ def test_run_ids_are_stable_per_folder_and_project() -> None:
     assert stable_run_id("wandb", "p", key) == stable_run_id("wandb", "p", key)
     assert stable_run_id("wandb", "p", key) != stable_run_id("wandb", "q", key)
     assert os.sep not in stable_run_id("wandb", "p", key)
+
+
+def test_a_missing_media_file_is_named_and_the_rest_comes_in(offline: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(folders(offline)["baseline"], folder)
+    [image] = (folder / "files" / "media" / "images").glob("sample_*")
+    image.unlink()
+    store = Store.local(tmp_path / ".cairn")
+    try:
+        done = import_wandb(store, folder)
+        [run] = cairn.Api(dir=tmp_path / ".cairn").runs("digits")
+        assert {m.key for m in run.media_keys()} == {"pair", "weights", "preds"}
+    finally:
+        store.close()
+    [warning] = [w for w in done.warnings if "left out" in w]
+    assert "sample (image-file not imported: its file" in warning and "is missing" in warning

@@ -2,8 +2,8 @@
 (``run-<id>.wandb``, see ``wandb_log``) without the ``wandb`` package.
 
 PATH is a run's folder (``wandb/offline-run-20261205_120000-abc123``), the ``wandb`` folder that
-holds such folders (each is imported) or the folder holding that, or a ``.wandb`` file. Each run goes to the project W&B
-recorded (or ``--project``):
+holds such folders (each is imported) or the folder holding that, or a ``.wandb`` file. Each run
+goes to the project W&B recorded (or ``--project``):
 
 - the run's name, notes, tags, group, job type, host and start time; its program;
 - its config, as it stood at the end (nested dicts kept);
@@ -21,7 +21,8 @@ recorded (or ``--project``):
 - its exit: code 0 finished, any other failed. A run without an exit record (it crashed, or is
   still writing) stays running (and reads as crashed), and is imported again next time.
 
-A log whose last record is torn (a crashed run) is imported up to it, with a warning. Re-running
+A log whose last record is torn (a crashed run), or that holds a corrupt chunk, is imported up
+to there, with a warning. Re-running
 is idempotent: a run's id derives from its folder's and file's names and the project; an ended
 import is skipped, one that had not ended is replaced.
 """
@@ -93,9 +94,9 @@ class WandbRun:
     """Whether it has ``output`` records (lines as a terminal shows them); else raw ones are used."""
     records: int = 0
     problem: str | None = None
-    stop: int | None = None
-    """The byte where reading stopped before the end (``problem`` says why)."""
     """Where and why reading stopped before the end of the log (a torn last record)."""
+    stop: int | None = None
+    """The byte where reading stopped before the end."""
 
     @property
     def key(self) -> str:
