@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,30 @@ class Imported:
     files: int = 0
     warnings: list[str] = field(default_factory=list)
     """what could not be imported whole, in words (a torn file, a missing media file...)"""
+
+    def imported_before(
+        self,
+        store: Store,
+        run_id: str,
+        label: str,
+        on_run: Callable[[str, str], None] | None,
+    ) -> bool:
+        """True when run ``run_id`` came in whole at an earlier import: it is counted as
+        skipped (and reported to ``on_run``). A run an earlier import left unended (it stopped
+        part-way, or the source run was still live) is removed, to come in again."""
+        from cairn.errors import RunNotFoundError
+
+        try:
+            existing = store.run(run_id)
+        except RunNotFoundError:
+            return False
+        if existing.finished_at is None:
+            store.delete_run(run_id)
+            return False
+        self.skipped.append(label)
+        if on_run:
+            on_run(label, "skipped")
+        return True
 
 
 def stable_run_id(source: str, project: str, key: str) -> str:

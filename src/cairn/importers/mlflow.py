@@ -33,7 +33,6 @@ from typing import Any
 
 import yaml
 
-from cairn.errors import RunNotFoundError
 from cairn.importers import DBL_MAX, Imported, files_artifact, stable_run_id
 from cairn.journal.records import (
     ArtifactLog,
@@ -555,17 +554,8 @@ def import_mlflow(
         for run in runs:
             label = f"{target}/{run.name}"
             run_id = stable_run_id("mlflow", target, run.run_id)
-            try:
-                existing = store.run(run_id)
-            except RunNotFoundError:
-                existing = None
-            if existing is not None and existing.finished_at is not None:
-                done.skipped.append(label)
-                if on_run:
-                    on_run(label, "skipped")
+            if done.imported_before(store, run_id, label, on_run):
                 continue
-            if existing is not None:  # a run that had not ended: import it again
-                store.delete_run(run_id)
             _, points, files = import_run(store, run, target)
             done.runs.append(label)
             done.points += points

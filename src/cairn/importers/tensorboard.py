@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cairn.errors import RunNotFoundError
 from cairn.importers import Imported, stable_run_id
 from cairn.journal.records import History, MediaLog, Record, RunFinish, RunStart
 from cairn.store.store import Store
@@ -230,17 +229,8 @@ def import_logdir(
     for folder in folders:
         name = folder.relative_to(logdir).as_posix() if folder != logdir else logdir.name
         run_id = run_id_for(project, name)
-        try:
-            existing = store.run(run_id)
-        except RunNotFoundError:
-            existing = None
-        if existing is not None and existing.state == "finished":
-            done.skipped.append(name)
-            if on_run:
-                on_run(name, "skipped")
+        if done.imported_before(store, run_id, name, on_run):
             continue
-        if existing is not None:  # an import that stopped part-way: start it again
-            store.delete_run(run_id)
         points, media = import_folder(store, folder, project, name, store.put_blob)
         done.runs.append(name)
         done.points += points

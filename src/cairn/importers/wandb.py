@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cairn.errors import RunNotFoundError
 from cairn.importers import Imported, files_artifact, stable_run_id
 from cairn.importers.wandb_log import LogReader, WandbFormatError, decode
 from cairn.journal.records import (
@@ -553,17 +552,8 @@ def import_wandb(
         target = check_project(project or run.project or "uncategorized")
         label = f"{target}/{run.name or run.wandb_id}"
         run_id = stable_run_id("wandb", target, run.key)
-        try:
-            existing = store.run(run_id)
-        except RunNotFoundError:
-            existing = None
-        if existing is not None and existing.finished_at is not None:
-            done.skipped.append(label)
-            if on_run:
-                on_run(label, "skipped")
+        if done.imported_before(store, run_id, label, on_run):
             continue
-        if existing is not None:  # a run that had not ended: import it again
-            store.delete_run(run_id)
         _, counts = import_run(store, run, target)
         done.runs.append(label)
         done.points += counts.points
