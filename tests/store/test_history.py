@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -282,6 +283,10 @@ def test_compaction_merges_segments_and_deletes_old_blobs(
     assert count(store, history_segments) == 1
     [merged] = segment_blobs(store)
     assert merged not in seen
+    dropped = set(blob_files(store)) - {merged}
+    assert seen < dropped and len(dropped) == 4, "all four kept for readers for the grace period"
+    assert store.purge_dropped(time.time() + store.drop_grace - 1).deleted == 0
+    assert store.purge_dropped(time.time() + store.drop_grace + 1).deleted == 4
     assert blob_files(store) == [merged], "the merged segments' blobs are gone from disk"
     assert read(store) == expected(records)
     with store.engine.connect() as conn:
@@ -303,6 +308,7 @@ def test_compaction_keeps_blobs_another_run_references(
     store.apply("r1", rows([4, 5], first_seq=6))  # r1 compacts its three segments
     assert count(store, history_segments, "r1") == 1
     assert count(store, history_segments, "r2") == 1
+    store.purge_dropped(time.time() + store.drop_grace + 1)
     assert blob_files(store) == segment_blobs(store)
     assert read(store, "r2") == expected([*rows([0, 1])])
 

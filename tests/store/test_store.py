@@ -277,6 +277,8 @@ def test_delete_run_removes_rows_tags_history_and_blobs(
     store.delete_run("gone")
     for table in (runs, run_tags, history_tail, history_segments):
         assert count(store, table, "gone") == 0, table.name
+    assert gone_blobs <= _blob_files(store), "kept for the grace period, for readers"
+    assert store.purge_dropped(time.time() + store.drop_grace + 1).deleted == 2
     assert not gone_blobs & _blob_files(store)
     assert [r.id for r in store.runs()] == ["kept"]
     assert store.run("kept").tags == ["t1"]
@@ -307,6 +309,7 @@ def test_delete_run_keeps_a_blob_another_run_references(tmp_path: Path, store: S
             )
         )
     store.delete_run("gone")
+    assert store.purge_dropped(time.time() + store.drop_grace + 1).deleted == 0
     assert store.blobs.exists(digest)
     assert digest in _blob_files(store)
 

@@ -18,6 +18,11 @@ _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 _UPLOAD = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
+def blob_digest(data: bytes) -> str:
+    """The name ``BlobStore.put`` stores ``data`` under: its sha256, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
 class BlobStore:
     """Stores bytes under their sha256, so identical contents are stored once.
 
@@ -34,9 +39,12 @@ class BlobStore:
     def path(self, digest: str) -> str:
         return f"{self.root}/{digest[:2]}/{digest[2:4]}/{digest}"
 
-    def put(self, data: bytes) -> str:
-        """Store bytes; returns their sha256 hex digest. Storing existing contents is a no-op."""
-        digest = hashlib.sha256(data).hexdigest()
+    def put(self, data: bytes, digest: str | None = None) -> str:
+        """Store bytes; returns their sha256 hex digest. Storing existing contents is a no-op.
+
+        ``digest``: ``data``'s sha256 (from ``blob_digest``), when the caller needed it first.
+        """
+        digest = digest or blob_digest(data)
         target = self.path(digest)
         if self.fs.exists(target):
             return digest

@@ -11,7 +11,10 @@ A blob is referenced from (one query each, below):
 - ``media``: the ``blob`` column and each row's ``meta["blobs"]`` (``store.media.referenced_blobs``).
 
 Only blobs older than a grace period (default one hour) are considered: a live run stages blobs
-before the record that refers to them reaches the store, and those must survive.
+before the record that refers to them reaches the store, and those must survive. Segment blobs
+that compaction or a deleted run dropped less than ``Store.drop_grace`` seconds ago are kept too,
+whatever their age (a reader may still be fetching them: ``store.drops``); older drops are
+deleted whatever their age, the same way a write does (``Store.purge_dropped``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
+from cairn.store import drops
 from cairn.store.media import referenced_blobs as media_blobs
 from cairn.store.schema import artifact_versions, history_segments, run_capture
 
@@ -89,11 +93,18 @@ def referenced(store: Store) -> set[str]:
 
 def collect(store: Store, *, grace: float = GRACE, dry_run: bool = False) -> GcResult:
     """Remove unreferenced blobs older than ``grace`` seconds (only count them if ``dry_run``)."""
-    cutoff = time.time() - grace
-    keep = referenced(store)
+    now = time.time()
+    cutoff = now - grace
     removed = freed = kept = 0
+    if not dry_run:
+        purged = store.purge_dropped(now)
+        removed, freed = purged.deleted, purged.freed
+    keep = referenced(store)
+    with store._read() as conn:
+        keep |= drops.pending(conn, now - store.drop_grace)
+        expired = drops.expired(conn, now - store.drop_grace)  # a dry run counts them here
     for digest, size, mtime in store.blobs.entries():
-        if digest in keep or mtime > cutoff:
+        if digest in keep or (mtime > cutoff and digest not in expired):
             kept += 1
             continue
         if not dry_run:

@@ -4,7 +4,9 @@ Rows arrive from the journal as ``History`` records. Each applied batch becomes 
 Arrow IPC stream) in ``history_tail``; once a run's tail holds ``SEAL_ROWS`` rows, or the run
 finishes, the tail is sealed into one Parquet segment in the BlobStore, sorted by (step, seq) and
 indexed by step range in ``history_segments``. When a run has more than ``COMPACT_OVER`` segments
-they are merged into one, so reads stay a few files. Readers merge segments and tail.
+they are merged into one, so reads stay a few files; the merged blobs are deleted after a grace
+period (``store.drops``), so a reader that listed them a moment before still finds them. Readers
+merge segments and tail.
 
 Tables read back have ``_step`` (int64), ``_seq`` (int64, the logging order), ``_timestamp``
 (float64, unix seconds) and one float64 column per key, null where a row did not log the key.
@@ -13,6 +15,7 @@ Tables read back have ``_step`` (int64), ``_seq`` (int64, the logging order), ``
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Sequence
 from itertools import chain
 from operator import itemgetter
@@ -24,8 +27,9 @@ import pyarrow.parquet as pq
 from sqlalchemy import Connection, delete, func, insert, select
 
 from cairn.journal.records import History
+from cairn.store import drops
 from cairn.store.arrow import as_numpy, numbers
-from cairn.store.blobs import BlobStore
+from cairn.store.blobs import BlobStore, blob_digest
 from cairn.store.schema import INDEX_COLUMNS, history_segments, history_tail
 
 SEAL_ROWS = 10_000
@@ -228,8 +232,8 @@ def tail_rows(conn: Connection, run_id: str) -> int:
 def seal(conn: Connection, blobs: BlobStore, run_id: str) -> list[str]:
     """Seal the run's tail into a segment, compacting segments when there are too many.
 
-    Returns the digests of segment blobs that compaction dropped: the caller deletes those once the
-    transaction has committed and nothing else references them.
+    Returns the digests of segment blobs that compaction dropped. They are not deleted here: a
+    reader may have listed them just before, so they are left to ``drops`` for its grace period.
     """
     chunks = conn.execute(
         select(history_tail.c.data)
@@ -251,11 +255,15 @@ def seal(conn: Connection, blobs: BlobStore, run_id: str) -> list[str]:
     merged = sort_rows(_concat([decode_segment(blobs.get(s.blob)) for s in segments], None))
     conn.execute(delete(history_segments).where(history_segments.c.run_id == run_id))
     _insert_segment(conn, blobs, run_id, merged)
-    return [s.blob for s in segments]
+    dropped = [s.blob for s in segments]
+    drops.defer(conn, dropped, time.time())
+    return dropped
 
 
 def _insert_segment(conn: Connection, blobs: BlobStore, run_id: str, table: pa.Table) -> None:
     data = encode_segment(table)
+    digest = blob_digest(data)
+    drops.reclaim(conn, digest)  # before the blob is found stored: see drops
     steps = as_numpy(table.column("_step"), np.int64)
     seqs = as_numpy(table.column("_seq"), np.int64)
     conn.execute(
@@ -266,7 +274,7 @@ def _insert_segment(conn: Connection, blobs: BlobStore, run_id: str, table: pa.T
             rows=table.num_rows,
             min_step=int(steps.min()),
             max_step=int(steps.max()),
-            blob=blobs.put(data),
+            blob=blobs.put(data, digest),
             size=len(data),
         )
     )

@@ -105,6 +105,14 @@ history_segments = Table(
     Column("size", Integer, nullable=False),
 )
 
+dropped_blobs = Table(  # migration 0012: blobs deleted once no reader can still use them
+    "dropped_blobs",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("dropped_at", Float, nullable=False),  # unix seconds, by the dropping writer's clock
+    Index("ix_dropped_blobs_dropped_at", "dropped_at"),
+)
+
 views = Table(
     "views",
     metadata,

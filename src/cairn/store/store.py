@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -25,6 +26,7 @@ from sqlalchemy.exc import OperationalError
 
 from cairn.errors import ProjectNotFoundError, RunNotFoundError, StoreError
 from cairn.journal.records import Record
+from cairn.store import drops
 from cairn.store.blobs import BlobStore
 from cairn.store.engine import WRITE, check_schema, create_store_engine, describe, ensure_schema
 from cairn.store.filters import compile_filter, compile_order
@@ -57,7 +59,8 @@ for as long as SQLite lets a writer wait (and then some) does not read as crashe
 """
 
 READ_RETRIES = 5
-"""How many times a history read starts over when compaction removed a segment under it."""
+"""How many times a history read starts over when a segment it listed was deleted under it (a
+read slower than ``drops.GRACE``)."""
 
 
 class Store:
@@ -98,6 +101,9 @@ class Store:
             self.engine.dispose()
             raise
         self.heartbeat_timeout = float(os.environ.get("CAIRN_HEARTBEAT_TIMEOUT", HEARTBEAT_TIMEOUT))
+        self.drop_grace = drops.GRACE
+        """Seconds a dropped segment blob stays readable (``store.drops``)."""
+        self._purge_due = 0.0  # when a dropped blob may next expire; 0: look on the first write
 
     @classmethod
     def local(cls, root: str | os.PathLike[str]) -> Store:
@@ -128,6 +134,16 @@ class Store:
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
+    @contextmanager
+    def _snapshot(self) -> Iterator[Connection]:
+        """A read transaction whose queries all see one snapshot: SQLite's always do; PostgreSQL's
+        READ COMMITTED would let a seal commit between listing the segments and the tail."""
+        conn = self.engine.connect()
+        if self.engine.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn, conn.begin():
+            yield conn
+
     # ---- writes -------------------------------------------------------------------------
 
     def apply(self, run_id: str, records: Sequence[Record]) -> int:
@@ -138,8 +154,7 @@ class Store:
 
         with self._write() as conn:
             last, dropped = apply_records(conn, self.blobs, run_id, records)
-        for digest in dropped:
-            self._delete_blob_if_unused(digest)
+        self._after_write(dropped)
         return last
 
     def append(
@@ -156,8 +171,7 @@ class Store:
             ).first()
             records = make(row.last_seq + 1 if row else 1, dict(row.config) if row else None)
             last, dropped = apply_records(conn, self.blobs, run_id, records)
-        for digest in dropped:
-            self._delete_blob_if_unused(digest)
+        self._after_write(dropped)
         return last
 
     def put_blob(self, data: bytes) -> str:
@@ -236,16 +250,28 @@ class Store:
             for table in (history_segments, history_tail, run_tags, runs):
                 column = table.c.id if table is runs else table.c.run_id
                 conn.execute(delete(table).where(column == run_id))
-        for digest in blobs:
-            self._delete_blob_if_unused(digest)
+            drops.defer(conn, blobs, time.time())
+        self._after_write(blobs)
 
-    def _delete_blob_if_unused(self, digest: str) -> None:
-        with self._read() as conn:
-            used = conn.execute(
-                select(func.count()).where(history_segments.c.blob == digest)
-            ).scalar_one()
-        if not used:
-            self.blobs.delete(digest)
+    def purge_dropped(self, now: float | None = None) -> drops.Purged:
+        """Delete the segment blobs dropped (by compaction or a deleted run) more than
+        ``drop_grace`` seconds before ``now`` that nothing refers to.
+
+        Writes call it themselves once a drop has expired; ``cairn gc`` calls it too.
+        """
+        now = time.time() if now is None else now
+        with self._write() as conn:
+            purged = drops.purge(conn, self.blobs, now - self.drop_grace)
+        oldest = purged.oldest
+        self._purge_due = math.inf if oldest is None else oldest + self.drop_grace
+        return purged
+
+    def _after_write(self, dropped: Sequence[str]) -> None:
+        now = time.time()
+        if dropped:
+            self._purge_due = min(self._purge_due, now + self.drop_grace)
+        if now >= self._purge_due:
+            self.purge_dropped(now)
 
     # ---- reads --------------------------------------------------------------------------
 
@@ -398,12 +424,12 @@ class Store:
         """
         from cairn.store import history
 
-        # Compaction deletes the segment blobs it merged once its transaction commits, so a read
-        # that began before can find a blob gone: it reads again from the new list of segments,
-        # which holds the same rows. Each retry means another compaction committed meanwhile.
+        # Compaction leaves the segment blobs it merged for ``drop_grace`` seconds (store.drops);
+        # a read slower than that can find one gone: it reads again from the new list of
+        # segments, which holds the same rows.
         for attempt in range(READ_RETRIES + 1):
             try:
-                with self._read() as conn:
+                with self._snapshot() as conn:
                     if keys is None:
                         query = select(runs.c.history_keys).where(runs.c.id == run_id)
                         keys = list(conn.execute(query).scalar() or [])

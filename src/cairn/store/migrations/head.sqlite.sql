@@ -1,4 +1,4 @@
--- The schema the migrations leave in a new SQLite store, revision 0011: made by `python -m cairn.store.numbering DB`, never by hand.
+-- The schema the migrations leave in a new SQLite store, revision 0012: made by `python -m cairn.store.numbering DB`, never by hand.
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL,
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -279,4 +279,10 @@ CREATE TABLE setup_tokens (
 	expires_at FLOAT NOT NULL,
 	PRIMARY KEY (digest)
 );
-INSERT INTO alembic_version (version_num) VALUES ('0011');
+CREATE TABLE dropped_blobs (
+	digest VARCHAR(64) NOT NULL,
+	dropped_at FLOAT NOT NULL,
+	PRIMARY KEY (digest)
+);
+CREATE INDEX ix_dropped_blobs_dropped_at ON dropped_blobs (dropped_at);
+INSERT INTO alembic_version (version_num) VALUES ('0012');
