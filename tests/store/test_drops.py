@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import insert, select
 from tests.store.conftest import MakeStore, reopen
 
+from cairn.errors import StoreError
 from cairn.journal.records import History, Record, RunFinish, RunStart
 from cairn.store import Store, gc, history
+from cairn.store import store as store_module
 from cairn.store.schema import dropped_blobs, history_segments
 
 T0 = 1_700_000_000.0
@@ -203,3 +205,49 @@ def test_a_seal_between_listing_segments_and_the_tail_is_not_seen(store: Store) 
         history.decode_segment = decode  # type: ignore[assignment]
     assert sealed
     assert seqs(table) == list(range(2, 10))
+
+
+def test_a_read_slower_than_the_grace_starts_over_from_the_new_segments(store: Store) -> None:
+    log(store, 0, 5)
+    get = store.blobs.get
+    attempts: list[str] = []
+    compacting: list[bool] = []
+
+    def get_after_purge(digest: str) -> bytes:
+        if compacting:  # the compaction's own read of the segments it merges
+            return get(digest)
+        attempts.append(digest)
+        if len(attempts) == 1:  # the first attempt's blob is merged and then purged under it
+            compacting.append(True)
+            log(store, 5, 5)
+            store.purge_dropped(later(store))
+            compacting.clear()
+        return get(digest)
+
+    store.blobs.get = get_after_purge  # type: ignore[method-assign]
+    assert seqs(store.history("r1", ["a"])) == list(range(2, 7)) + list(range(7, 12))
+    assert len(attempts) == 2 and attempts[0] != attempts[1]
+
+
+def test_a_read_that_keeps_losing_its_blobs_says_so(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "READ_RETRIES", 2)
+    log(store, 0, 5)
+    get = store.blobs.get
+    attempts: list[str] = []
+    compacting: list[bool] = []
+
+    def get_after_purge(digest: str) -> bytes:
+        if not compacting:
+            compacting.append(True)
+            attempts.append(digest)
+            log(store, 5 * len(attempts), 5)
+            store.purge_dropped(later(store))
+            compacting.clear()
+        return get(digest)
+
+    store.blobs.get = get_after_purge  # type: ignore[method-assign]
+    with pytest.raises(StoreError, match=r"failed 3 time\(s\) in a row.*read it again"):
+        store.history("r1", ["a"])
+    assert len(attempts) == 3

@@ -439,8 +439,10 @@ class Store:
             except FileNotFoundError as exc:
                 if attempt == READ_RETRIES:
                     raise StoreError(
-                        f"run {run_id}'s history changed under {READ_RETRIES + 1} reads in a "
-                        f"row (a segment blob is missing: {exc.filename}); read it again"
+                        f"reading run {run_id}'s history failed {attempt + 1} time(s) in a row: "
+                        f"a segment blob it listed was deleted before it was read "
+                        f"({exc.filename or exc}), each read taking longer than the "
+                        f"{self.drop_grace:g} s such blobs are kept; read it again"
                     ) from exc
         raise AssertionError("unreachable")
 
