@@ -44,7 +44,7 @@ def connect(store: Store) -> duckdb.DuckDBPyConnection:
         ) from None
     con = duckdb.connect(":memory:")
     con.register("runs", runs_table(store.runs()))
-    with store._read() as conn:
+    with store._snapshot() as conn:  # the segments and the tail as of one moment
         segments = conn.execute(select(history_segments.c.run_id, history_segments.c.blob)).all()
         tails = conn.execute(
             select(history_tail.c.run_id, history_tail.c.data).order_by(history_tail.c.first_seq)
