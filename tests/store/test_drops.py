@@ -21,10 +21,10 @@ T0 = 1_700_000_000.0
 
 @pytest.fixture
 def store(make_store: MakeStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    """A segment every 5 rows, a compaction as soon as there are two."""
+    """A seal every 5 rows, each merging the run's segments into one."""
     monkeypatch.setenv("CAIRN_HEARTBEAT_TIMEOUT", "inf")
     monkeypatch.setattr(history, "SEAL_ROWS", 5)
-    monkeypatch.setattr(history, "COMPACT_OVER", 1)
+    monkeypatch.setattr(history, "merge_count", len)
     store = make_store()
     yield store
     store.close()
@@ -62,7 +62,7 @@ def later(store: Store) -> float:
 def test_a_read_that_listed_segments_before_a_compaction_finds_every_blob(store: Store) -> None:
     """The reader's snapshot lists the old segments; the writer merges them and commits before
     the reader fetches one. Deleting the merged blobs at once failed here."""
-    log(store, 0, 10)  # two segments, merged into one
+    log(store, 0, 10)  # one segment, then merged with the next batch
     log(store, 10, 5)
     listed = segment_blobs(store)
     get = store.blobs.get
@@ -71,7 +71,7 @@ def test_a_read_that_listed_segments_before_a_compaction_finds_every_blob(store:
     def get_after_compaction(digest: str) -> bytes:
         if not compacted:
             compacted.append(True)
-            log(store, 15, 5)  # a new segment: the two are merged and dropped
+            log(store, 15, 5)  # merged with the listed segment, which is dropped
             assert not segment_blobs(store) & listed, "the listed segments were replaced"
         return get(digest)
 
@@ -110,7 +110,7 @@ def test_a_compaction_during_every_read_attempt_does_not_fail_the_read(store: St
 def test_dropped_blobs_stay_for_the_grace_then_a_write_deletes_them(store: Store) -> None:
     log(store, 0, 5)
     first = segment_blobs(store)
-    log(store, 5, 5)  # compaction drops the first segment and the second
+    log(store, 5, 5)  # merged with the first segment, which is dropped
     assert first <= files(store)
     with store._read() as conn:
         assert first <= set(conn.execute(select(dropped_blobs.c.digest)).scalars())
@@ -125,7 +125,7 @@ def test_another_process_purges_drops_left_by_a_process_that_exited(store: Store
     log(store, 0, 5)
     log(store, 5, 5)
     dropped = files(store) - segment_blobs(store)
-    assert len(dropped) == 2
+    assert len(dropped) == 1
     with store._write() as conn:  # dropped long ago by a process gone since
         conn.execute(dropped_blobs.update().values(dropped_at=time.time() - 2 * store.drop_grace))
     other = reopen(store)
@@ -170,7 +170,7 @@ def test_gc_keeps_drops_within_the_grace_and_deletes_expired_ones(store: Store) 
     log(store, 5, 5)
     log(store, 10, 5)
     dropped = files(store) - segment_blobs(store)
-    assert len(dropped) == 4  # two segments, then their merge and the third
+    assert len(dropped) == 2  # the first segment, then its merge with the second batch
     result = gc.collect(store, grace=0)  # every file old enough: only the drops' grace keeps
     assert result.removed == 0 and files(store) >= dropped, "dropped a moment ago: kept"
     with store._write() as conn:
