@@ -7,6 +7,7 @@ CairnError
 │   ├── SweepNotFoundError    no sweep with that id
 │   ├── ArtifactNotFoundError no artifact, version or alias with that reference
 │   ├── MediaNotFoundError    no media of that kind under that key (or at that step) in a run
+│   ├── ReportNotFoundError   no report (or report version) with that id or title in a project
 │   └── StoreGapError         records were offered with earlier ones missing
 ├── ConfigError           a config cannot be built from what was given
 ├── ArtifactError         an artifact's contents are unsafe, missing or fail verification
@@ -50,6 +51,10 @@ class ArtifactNotFoundError(StoreError, LookupError):
 
 class MediaNotFoundError(StoreError, LookupError):
     """A run logged no media of the kind asked for under the key (or at the step) given."""
+
+
+class ReportNotFoundError(StoreError, LookupError):
+    """A project has no report with the id or title given, or a report no such version."""
 
 
 class ViewNotFoundError(StoreError, LookupError):

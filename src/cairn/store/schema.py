@@ -400,3 +400,31 @@ setup_tokens = Table(  # migration 0011: the first admin's one-time link (sha256
     Column("digest", String(64), primary_key=True),
     Column("expires_at", Float, nullable=False),
 )
+
+reports = Table(  # migration 0013: write-ups of a project's runs (cairn.reports)
+    "reports",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("title", String(255), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("author", String(255)),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),  # when the last version was saved
+    Index("ix_reports_project_id", "project_id"),
+)
+
+report_versions = Table(  # every save of a report: its ordered blocks, whole
+    "report_versions",
+    metadata,
+    Column(
+        "report_id",
+        String(32),
+        ForeignKey("reports.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("version", Integer, primary_key=True, autoincrement=False),  # 1, 2, ...
+    Column("blocks", Json, nullable=False),  # a list of block objects, each with a "kind"
+    Column("author", String(255)),
+    Column("created_at", Float, nullable=False),
+)

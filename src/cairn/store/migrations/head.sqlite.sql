@@ -1,4 +1,4 @@
--- The schema the migrations leave in a new SQLite store, revision 0012: made by `python -m cairn.store.numbering DB`, never by hand.
+-- The schema the migrations leave in a new SQLite store, revision 0013: made by `python -m cairn.store.numbering DB`, never by hand.
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL,
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -285,4 +285,25 @@ CREATE TABLE dropped_blobs (
 	PRIMARY KEY (digest)
 );
 CREATE INDEX ix_dropped_blobs_dropped_at ON dropped_blobs (dropped_at);
-INSERT INTO alembic_version (version_num) VALUES ('0012');
+CREATE TABLE reports (
+	id VARCHAR(32) NOT NULL,
+	project_id INTEGER NOT NULL,
+	title VARCHAR(255) NOT NULL,
+	description TEXT NOT NULL,
+	author VARCHAR(255),
+	created_at FLOAT NOT NULL,
+	updated_at FLOAT NOT NULL,
+	PRIMARY KEY (id),
+	FOREIGN KEY(project_id) REFERENCES projects (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_reports_project_id ON reports (project_id);
+CREATE TABLE report_versions (
+	report_id VARCHAR(32) NOT NULL,
+	version INTEGER NOT NULL,
+	blocks JSON NOT NULL,
+	author VARCHAR(255),
+	created_at FLOAT NOT NULL,
+	PRIMARY KEY (report_id, version),
+	FOREIGN KEY(report_id) REFERENCES reports (id) ON DELETE CASCADE
+);
+INSERT INTO alembic_version (version_num) VALUES ('0013');

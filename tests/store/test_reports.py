@@ -1,0 +1,97 @@
+"""A project's reports: every save a new, unchanging version of the blocks; found by id or title."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from tests.store.conftest import MakeStore, at_once
+
+from cairn.errors import ProjectNotFoundError, ReportNotFoundError
+from cairn.store import Store
+from cairn.store.reports import (
+    create_report,
+    delete_report,
+    find_report,
+    get_version,
+    list_reports,
+    list_versions,
+    save_version,
+)
+
+
+@pytest.fixture
+def store(make_store: MakeStore) -> Store:
+    return make_store()
+
+
+def test_a_new_report_has_no_version(store: Store) -> None:
+    info = create_report(store, "p", " Results ", "what held", author="ada")
+    assert (info.title, info.description, info.author, info.version) == (
+        "Results",
+        "what held",
+        "ada",
+        0,
+    )
+    assert get_version(store, info.id).blocks == []
+    assert list_reports(store, "p") == [info]
+
+
+def test_every_save_is_a_new_version(store: Store) -> None:
+    info = create_report(store, "p", "R")
+    first = [{"kind": "markdown", "text": "# one"}]
+    second = [*first, {"kind": "line", "keys": ["loss"], "nan": math.nan}]
+    assert save_version(store, info.id, first, author="ada") == 1
+    assert save_version(store, info.id, second, title="R2", description="d") == 2
+    assert get_version(store, info.id, 1).blocks == first
+    latest = get_version(store, info.id)
+    assert latest.version == 2
+    assert latest.blocks[1]["keys"] == ["loss"] and math.isnan(latest.blocks[1]["nan"])
+    assert [(v.version, v.author) for v in list_versions(store, info.id)] == [(1, "ada"), (2, None)]
+    found = find_report(store, "p", info.id)
+    assert (found.title, found.description, found.version) == ("R2", "d", 2)
+    assert found.updated_at >= found.created_at
+
+
+def test_found_by_id_or_title(store: Store) -> None:
+    a = create_report(store, "p", "Alpha")
+    create_report(store, "q", "Alpha")
+    assert find_report(store, "p", "Alpha").id == a.id
+    assert find_report(store, "p", a.id).id == a.id
+    with pytest.raises(ReportNotFoundError, match="cairn report ls p"):
+        find_report(store, "p", "Beta")
+    create_report(store, "p", "Alpha")
+    with pytest.raises(ReportNotFoundError, match="give the id"):
+        find_report(store, "p", "Alpha")
+
+
+def test_listed_newest_save_first(store: Store) -> None:
+    a = create_report(store, "p", "A")
+    b = create_report(store, "p", "B")
+    save_version(store, a.id, [])
+    assert list_reports(store, "p")[0].title == "A"
+    save_version(store, b.id, [])
+    assert [r.title for r in list_reports(store, "p")] == ["B", "A"]
+    with pytest.raises(ProjectNotFoundError):
+        list_reports(store, "nope")
+
+
+def test_missing_reports_and_versions(store: Store) -> None:
+    info = create_report(store, "p", "R")
+    with pytest.raises(ReportNotFoundError, match="no version 3"):
+        get_version(store, info.id, 3)
+    with pytest.raises(ReportNotFoundError):
+        save_version(store, "missing", [])
+    with pytest.raises(ValueError, match="needs a title"):
+        create_report(store, "p", "  ")
+    delete_report(store, info.id)
+    with pytest.raises(ReportNotFoundError):
+        get_version(store, info.id)
+    assert list_reports(store, "p") == []
+
+
+def test_saves_at_once_get_distinct_numbers(store: Store) -> None:
+    info = create_report(store, "p", "R")
+    numbers = at_once(store, lambda s, i: save_version(s, info.id, [{"i": i}]), workers=6)
+    assert sorted(numbers) == [1, 2, 3, 4, 5, 6]  # type: ignore[type-var]
+    assert sorted(v.blocks[0]["i"] for v in list_versions(store, info.id)) == list(range(6))
