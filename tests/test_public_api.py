@@ -26,6 +26,7 @@ PUBLIC = [
     "Html",
     "Image",
     "Object3D",
+    "Report",
     "Run",
     "RunLockedError",
     "RunNotFoundError",

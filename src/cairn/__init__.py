@@ -25,6 +25,7 @@ from cairn.errors import (
 
 if TYPE_CHECKING:
     from cairn.artifacts import Artifact, ArtifactVersion
+    from cairn.reports import Report
     from cairn.sdk.api import Api, ApiRun
     from cairn.sdk.config import Config
     from cairn.sdk.media import (
@@ -56,6 +57,7 @@ _LAZY = {
     "Html": "cairn.sdk.media",
     "Image": "cairn.sdk.media",
     "Object3D": "cairn.sdk.media",
+    "Report": "cairn.reports",
     "Run": "cairn.sdk.run",
     "Settings": "cairn.sdk.settings",
     "Summary": "cairn.sdk.summary",
@@ -90,6 +92,7 @@ __all__ = [
     "Html",
     "Image",
     "Object3D",
+    "Report",
     "Run",
     "RunLockedError",
     "RunNotFoundError",

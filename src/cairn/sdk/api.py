@@ -24,6 +24,7 @@ from cairn.store.store import DB_NAME, Store
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cairn.reports.report import Report
     from cairn.sdk.api_media import HistogramStep, MediaEntry, MediaKey
     from cairn.store.console import ConsoleLine
     from cairn.store.reproductions import Comparison
@@ -149,6 +150,19 @@ class Api:
     ) -> list[ArtifactSummary]:
         """Artifact names with their type, version count and latest version, by type and name."""
         return self.reader.artifacts(project, type)
+
+    def reports(self, project: str) -> list[Report]:
+        """The reports of ``project``, the most recently saved first (each with ``title``,
+        ``id``, ``blocks`` and ``versions()``). Reports are read from a local store only."""
+        from cairn.reports.report import project_reports
+
+        return project_reports(self.store, project)
+
+    def report(self, project: str, ref: str) -> Report:
+        """The report of ``project`` whose id or title is ``ref``, at its latest version."""
+        from cairn.reports.report import open_report
+
+        return open_report(self.store, project, ref)
 
 
 class RunList(list["ApiRun"]):

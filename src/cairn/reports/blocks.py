@@ -1,0 +1,111 @@
+"""The blocks of a report, as plain typed data: Markdown text, and panels (charts of a run set).
+
+A block is stored as a JSON object with a ``kind``: ``"markdown"``, or the kind of chart a panel
+draws, one of PANEL_KINDS (the kinds the dashboard's workspace draws, web/src/features/charts/
+state/layout.ts). A panel reads its runs live (a filter expression of the runs table) unless it
+is frozen: then ``data`` holds the series and values it showed when it was saved.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+
+PANEL_KINDS: tuple[str, ...] = ("line", "scatter", "bar", "scalar")
+"""What a panel can draw, as the workspace does: metric lines over steps, or one value per run
+from ``config.*``/``summary.*`` (scatter: x and y keys; bar and scalar: one key)."""
+
+MIN_KEYS = {"line": 1, "scatter": 2, "bar": 1, "scalar": 1}
+VALUE_PREFIXES = ("config.", "summary.")
+
+
+class RunData(msgspec.Struct, kw_only=True, frozen=True):
+    """What one run gives a panel: its values and, for a line panel, its series."""
+
+    id: str
+    name: str
+    group: Any = None
+    """The run's value of the panel's ``group_by`` field (None without one)."""
+    values: dict[str, Any] = {}
+    """``config.*``/``summary.*`` keys (scatter, bar, scalar): the run's value (None: missing)."""
+    series: dict[str, tuple[list[float], list[float]]] = {}
+    """Line panels: metric key → (steps, values), downsampled as the dashboard draws them."""
+
+
+class PanelData(msgspec.Struct, kw_only=True, frozen=True):
+    """A panel's data at one moment: every run its filter matched, in the runs table's order."""
+
+    taken_at: float
+    runs: list[RunData] = []
+
+
+class Markdown(msgspec.Struct, kw_only=True, frozen=True):
+    """Text in Markdown (CommonMark and GFM tables); rendered sanitized."""
+
+    text: str
+    kind: Literal["markdown"] = "markdown"
+
+
+class Panel(msgspec.Struct, kw_only=True, frozen=True):
+    """A chart of a run set: ``kind`` one of PANEL_KINDS, ``runs`` a filter expression (None:
+    every run of the project), ``keys`` what it draws; ``data`` when frozen."""
+
+    kind: str
+    keys: list[str]
+    runs: str | None = None
+    title: str | None = None
+    group_by: str | None = None
+    frozen: bool = False
+    data: PanelData | None = None
+
+
+Block = Markdown | Panel
+
+
+def check_panel(kind: str, keys: list[str]) -> None:
+    """ValueError unless ``kind`` is a panel kind and ``keys`` fit it, saying what would."""
+    if kind not in PANEL_KINDS:
+        raise ValueError(
+            f"unknown panel kind {kind!r}: a report can show {', '.join(PANEL_KINDS)} "
+            "(the panels the workspace draws)"
+        )
+    if len(keys) < MIN_KEYS[kind]:
+        need = "an x and a y key" if kind == "scatter" else "at least one key"
+        raise ValueError(f"a {kind} panel needs {need}, got {keys!r}")
+    if kind == "line":
+        odd = [k for k in keys if k.startswith(VALUE_PREFIXES)]
+        if odd:
+            raise ValueError(
+                f"a line panel draws metric keys as logged (e.g. 'val/loss'), not {odd[0]!r}; "
+                "use a bar, scatter or scalar panel for config/summary values"
+            )
+    else:
+        odd = [k for k in keys if not k.startswith(VALUE_PREFIXES)]
+        if odd:
+            raise ValueError(
+                f"a {kind} panel draws one value per run: give keys such as 'config.lr' or "
+                f"'summary.{odd[0]}', not {odd[0]!r}"
+            )
+
+
+def block_to_dict(block: Block) -> dict[str, Any]:
+    """The block as the JSON object the store keeps."""
+    out: dict[str, Any] = msgspec.to_builtins(block)
+    return out
+
+
+def block_from_dict(value: dict[str, Any]) -> Block:
+    """A block from its stored JSON object; ValueError for one of no known kind."""
+    kind = value.get("kind")
+    try:
+        if kind == "markdown":
+            return msgspec.convert(value, Markdown)
+        if kind in PANEL_KINDS:
+            return msgspec.convert(value, Panel)
+    except msgspec.ValidationError as exc:
+        raise ValueError(f"a stored {kind} block is malformed: {exc}") from exc
+    raise ValueError(
+        f"a stored block has kind {kind!r}; this Cairn knows markdown, {', '.join(PANEL_KINDS)} "
+        "(a newer Cairn may have written it: pip install -U cairn)"
+    )

@@ -1,0 +1,95 @@
+"""A panel's data read from the runs: live at render time, or once, to freeze it into a version."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from cairn.reports.blocks import PanelData, RunData
+from cairn.store.models import RunInfo
+from cairn.store.reader import Reader
+
+MAX_POINTS = 1500
+"""Points per line, as the dashboard asks for: M4-downsampled, so the line looks the same."""
+
+_PLAIN = {
+    "id": lambda r: r.id,
+    "name": lambda r: r.name,
+    "state": lambda r: r.state,
+    "group": lambda r: r.group,
+    "job_type": lambda r: r.job_type,
+    "host": lambda r: r.host,
+    "sweep_id": lambda r: r.sweep_id,
+}
+
+
+def collect(
+    reader: Reader,
+    project: str,
+    kind: str,
+    keys: list[str],
+    runs: str | None,
+    group_by: str | None = None,
+) -> PanelData:
+    """What a panel of ``kind`` over ``keys`` shows now, for the runs of ``project`` that the
+    filter ``runs`` matches (None: every run), in the runs table's order (newest first)."""
+    found = reader.runs(project, filter=runs, order=None, limit=None)
+    return PanelData(
+        taken_at=time.time(),
+        runs=[_run_data(reader, info, kind, keys, group_by) for info in found],
+    )
+
+
+def value_of(info: RunInfo, key: str) -> Any:
+    """The run's value of a field: ``config.a.b``, ``summary.val/acc``, or a plain field such as
+    ``name`` or ``group``; None when it has none."""
+    if key in _PLAIN:
+        return _PLAIN[key](info)
+    root, _, path = key.partition(".")
+    if root == "config":
+        return _lookup(info.config, path)
+    if root == "summary":
+        return _lookup(info.summary, path)
+    return None
+
+
+def last_value(steps: list[float], values: list[float]) -> float | None:
+    """The value at the highest step that is a number, or None."""
+    for _, value in sorted(zip(steps, values, strict=True), key=lambda p: p[0], reverse=True):
+        if isinstance(value, (int, float)) and not math.isnan(value):
+            return float(value)
+    return None
+
+
+def _run_data(
+    reader: Reader, info: RunInfo, kind: str, keys: list[str], group_by: str | None
+) -> RunData:
+    group = value_of(info, group_by) if group_by else None
+    if kind != "line":
+        return RunData(
+            id=info.id, name=info.name, group=group, values={k: value_of(info, k) for k in keys}
+        )
+    series: dict[str, tuple[list[float], list[float]]] = {}
+    for key in keys:
+        if key not in info.history_keys:
+            continue
+        xs, ys = reader.series(info, key, x="_step", max_points=MAX_POINTS, x_min=None, x_max=None)
+        series[key] = ([float(x) for x in xs], [float(y) for y in ys])
+    return RunData(id=info.id, name=info.name, group=group, series=series)
+
+
+def _lookup(values: dict[str, Any], path: str) -> Any:
+    """``path`` in nested ``values``: a key holding dots or slashes whole first, then by parts."""
+    if path in values:
+        return values[path]
+    head, dot, rest = path.partition(".")
+    while dot:
+        inner = values.get(head)
+        if isinstance(inner, dict):
+            found = _lookup(inner, rest)
+            if found is not None:
+                return found
+        more, dot, rest = rest.partition(".")
+        head = f"{head}.{more}"
+    return None

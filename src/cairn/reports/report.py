@@ -1,0 +1,261 @@
+"""``cairn.Report``: a write-up of a project's runs, Markdown and panels, kept in versions in the store."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from cairn.errors import UsageError
+from cairn.reports.blocks import (
+    Block,
+    Markdown,
+    Panel,
+    block_from_dict,
+    block_to_dict,
+    check_panel,
+)
+from cairn.store import reports as stored
+from cairn.store.reader import StoreReader
+from cairn.store.store import Store
+
+
+@dataclass(frozen=True)
+class Version:
+    """One saved version of a report: its number, who saved it and when, and its blocks."""
+
+    number: int
+    author: str | None
+    created_at: float
+    blocks: list[Block]
+
+
+@dataclass(frozen=True)
+class BlockChange:
+    """One difference between two versions: a block ``added`` (at ``new_index``), ``removed``
+    (from ``old_index``) or ``changed`` (``old`` became ``new``)."""
+
+    change: Literal["added", "removed", "changed"]
+    old_index: int | None
+    new_index: int | None
+    old: Block | None
+    new: Block | None
+
+
+class Report:
+    """A report on ``project``: ``Report("digits", title="What held")``, then ``add_markdown``,
+    ``add_panel`` and ``save()``; each save is a new version.
+
+    It is written to the store ``cairn.init`` uses (``dir=``, else ``$CAIRN_DIR``, else the
+    nearest ``.cairn/``, else a new ``./.cairn/``). ``Api().report(project, title)`` opens a saved
+    one. ``blocks`` is a plain list: reorder or remove blocks with list operations, then save.
+    """
+
+    def __init__(
+        self,
+        project: str,
+        title: str = "Untitled report",
+        description: str = "",
+        dir: str | os.PathLike[str] | None = None,
+        *,
+        author: str | None = None,
+    ) -> None:
+        from cairn.sdk.location import find_store_dir
+
+        if not project:
+            raise ValueError("a report needs a project: Report('digits', title=...)")
+        self.project = project
+        self.title = stored.report_title(title)
+        self.description = description
+        self.author = author
+        self.blocks: list[Block] = []
+        self.id: str | None = None
+        """The report's id in the store; None until the first ``save()``."""
+        self.version = 0
+        """The number of the last version saved (0: never saved)."""
+        self._store = Store.local(find_store_dir(dir))
+        self._owns_store = True
+
+    @classmethod
+    def _open(cls, store: Store, info: stored.ReportInfo) -> Report:
+        report = cls.__new__(cls)
+        report.project, report.title = info.project, info.title
+        report.description, report.author = info.description, info.author
+        report.id, report._store, report._owns_store = info.id, store, False
+        latest = stored.get_version(store, info.id)
+        report.version = latest.version
+        report.blocks = [block_from_dict(b) for b in latest.blocks]
+        return report
+
+    def __repr__(self) -> str:
+        return f"<Report {self.project}/{self.id or '(unsaved)'} {self.title!r} v{self.version}>"
+
+    # ---- editing ----------------------------------------------------------------------------
+
+    def add_markdown(self, text: str) -> Markdown:
+        """Append a Markdown block (CommonMark with GFM tables; ``$math$`` kept as written)."""
+        block = Markdown(text=str(text))
+        self.blocks.append(block)
+        return block
+
+    def add_panel(
+        self,
+        kind: str,
+        runs: str | None = None,
+        keys: list[str] | tuple[str, ...] = (),
+        title: str | None = None,
+        group_by: str | None = None,
+        frozen: bool = False,
+    ) -> Panel:
+        """Append a panel: ``kind`` one of ``line``, ``scatter``, ``bar``, ``scalar``; ``runs`` a
+        filter expression of the runs table (None: every run of the project); ``keys`` metric
+        keys for a line panel, ``config.*``/``summary.*`` keys for the others. A ``frozen`` panel
+        keeps the data of its first save, so later changes to the runs do not show."""
+        keys = [str(k) for k in keys]
+        check_panel(kind, keys)
+        if runs is not None:
+            _check_filter(runs)
+        block = Panel(
+            kind=kind, keys=keys, runs=runs, title=title, group_by=group_by, frozen=frozen
+        )
+        self.blocks.append(block)
+        return block
+
+    def save(self, author: str | None = None) -> int:
+        """Store the blocks as a new version (frozen panels without data take it now); its
+        number."""
+        self.blocks = [self._frozen(b) for b in self.blocks]
+        author = author if author is not None else self.author
+        if self.id is None:
+            info = stored.create_report(
+                self._store, self.project, self.title, self.description, author
+            )
+            self.id = info.id
+        self.version = stored.save_version(
+            self._store,
+            self.id,
+            [block_to_dict(b) for b in self.blocks],
+            author=author,
+            title=self.title,
+            description=self.description,
+        )
+        return self.version
+
+    # ---- versions ---------------------------------------------------------------------------
+
+    def versions(self) -> list[Version]:
+        """Every saved version, oldest first."""
+        if self.id is None:
+            return []
+        return [_typed(v) for v in stored.list_versions(self._store, self._saved_id())]
+
+    def get_version(self, number: int) -> Version:
+        """Saved version ``number``. ReportNotFoundError when there is none."""
+        return _typed(stored.get_version(self._store, self._saved_id(), number))
+
+    def restore(self, number: int, author: str | None = None) -> int:
+        """Make version ``number``'s blocks current again, saved as a new version; its number."""
+        self.blocks = list(self.get_version(number).blocks)
+        return self.save(author)
+
+    def diff(self, old: int, new: int | None = None) -> list[BlockChange]:
+        """The block changes from version ``old`` to version ``new`` (None: the current blocks,
+        saved or not), in document order."""
+        before = self.get_version(old).blocks
+        after = self.blocks if new is None else self.get_version(new).blocks
+        return diff_blocks(before, after)
+
+    # ---- output -----------------------------------------------------------------------------
+
+    def export(self, format: str, path: str | os.PathLike[str]) -> Path:
+        """Write the report as ``"markdown"`` (a .md file, panels as tables of their runs' values)
+        or ``"html"`` (one standalone file, Markdown sanitized); live panels read the runs now,
+        frozen ones show their stored data. ``path`` may be a folder (a file named after the
+        title goes in it). Returns the file written."""
+        from cairn.reports.export import export
+
+        return export(self, StoreReader(self._store), format, Path(path))
+
+    def close(self) -> None:
+        """Release the store's connections (a report opened by ``Api`` shares the Api's: that
+        one stays open)."""
+        if self._owns_store:
+            self._store.close()
+
+    def _frozen(self, block: Block) -> Block:
+        if not isinstance(block, Panel) or not block.frozen or block.data is not None:
+            return block
+        from msgspec import structs
+
+        from cairn.reports.data import collect
+
+        data = collect(
+            StoreReader(self._store),
+            self.project,
+            block.kind,
+            block.keys,
+            block.runs,
+            block.group_by,
+        )
+        return structs.replace(block, data=data)
+
+    def _saved_id(self) -> str:
+        if self.id is None:
+            raise UsageError("this report has no versions yet: call report.save() first")
+        return self.id
+
+
+def diff_blocks(before: list[Block], after: list[Block]) -> list[BlockChange]:
+    """The blocks added, removed and changed from ``before`` to ``after``."""
+    keys_before = [_key(b) for b in before]
+    keys_after = [_key(b) for b in after]
+    changes: list[BlockChange] = []
+    matcher = difflib.SequenceMatcher(a=keys_before, b=keys_after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        paired = min(i2 - i1, j2 - j1) if op == "replace" else 0
+        for k in range(paired):
+            changes.append(BlockChange("changed", i1 + k, j1 + k, before[i1 + k], after[j1 + k]))
+        for i in range(i1 + paired, i2):
+            changes.append(BlockChange("removed", i, None, before[i], None))
+        for j in range(j1 + paired, j2):
+            changes.append(BlockChange("added", None, j, None, after[j]))
+    return changes
+
+
+def _key(block: Block) -> str:
+    return json.dumps(block_to_dict(block), sort_keys=True, default=str)
+
+
+def _typed(version: stored.ReportVersion) -> Version:
+    return Version(
+        version.version,
+        version.author,
+        version.created_at,
+        [block_from_dict(b) for b in version.blocks],
+    )
+
+
+def _check_filter(text: str) -> None:
+    import sqlalchemy as sa
+
+    from cairn.store.filters import compile_filter
+
+    try:
+        compile_filter(text, sa.literal("running"))
+    except ValueError as exc:
+        raise ValueError(f"runs={text!r} is not a runs filter: {exc}") from exc
+
+
+def open_report(store: Store, project: str, ref: str) -> Report:
+    """The saved report of ``project`` whose id or title is ``ref``."""
+    return Report._open(store, stored.find_report(store, project, ref))
+
+
+def project_reports(store: Store, project: str) -> list[Report]:
+    """The reports of ``project``, the most recently saved first."""
+    return [Report._open(store, info) for info in stored.list_reports(store, project)]

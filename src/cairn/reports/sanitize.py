@@ -1,0 +1,161 @@
+"""Markdown to safe HTML: rendered with markdown-it-py (CommonMark plus GFM tables, raw HTML off),
+then passed through an allowlist, so nothing in a report can run code or load a resource.
+
+What survives: the tags Markdown itself produces, with only their harmless attributes; links to
+``http(s):``, ``mailto:``, ``#anchors`` and relative paths (opened with ``rel="noopener
+noreferrer nofollow"``); images from relative paths or ``data:image/{png,gif,jpeg,webp}``. Gone:
+every other tag (``<script>``, ``<iframe>``, ``<style>``... with their content for the first
+three kinds), event handlers and ``style``, ``javascript:``/``vbscript:``/``data:`` links, and
+images from another host (a remote image is a request a reader did not make; its alt text stays).
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from html.parser import HTMLParser
+
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = {
+    "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "img", "li", "ol", "p", "pre", "s", "strong", "table", "tbody", "td", "th", "thead", "tr",
+    "ul",
+}  # fmt: skip
+ALLOWED_ATTRS = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "code": {"class"},
+    "ol": {"start"},
+    "td": {"style"},
+    "th": {"style"},
+}
+DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
+VOID = {"br", "hr", "img"}
+LINK_SCHEMES = {"http", "https", "mailto"}
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_DATA_IMAGE = re.compile(r"^data:image/(png|gif|jpeg|webp);base64,[A-Za-z0-9+/=\s]*$")
+_ALIGN = re.compile(r"^text-align:\s*(left|right|center)$")
+_CLASS = re.compile(r"^language-[\w+\-.#]+$")
+_PLAIN_CHECKS = {
+    "style": lambda v: _ALIGN.match(v.strip()) is not None,  # table column alignment only
+    "class": lambda v: _CLASS.match(v) is not None,  # a code block's language
+    "start": str.isdigit,
+}
+
+
+def render_markdown(text: str) -> str:
+    """``text`` (Markdown) as sanitized HTML."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
+        ["table", "strikethrough"]
+    )
+    return sanitize_html(md.render(text))
+
+
+def sanitize_html(html: str) -> str:
+    """``html`` with only allowlisted tags, attributes and URLs left (see the module's doc)."""
+    cleaner = _Cleaner()
+    cleaner.feed(html)
+    cleaner.close()
+    return "".join(cleaner.out)
+
+
+def safe_link(url: str) -> str | None:
+    """``url`` when a link may point there, else None."""
+    url = _compact(url)
+    scheme = _SCHEME.match(url)
+    if scheme is None:
+        return url
+    return url if scheme.group(1).lower() in LINK_SCHEMES else None
+
+
+def safe_image(url: str) -> str | None:
+    """``url`` when an image may load from it (this folder, or inline data), else None."""
+    url = _compact(url)
+    if _DATA_IMAGE.match(url):
+        return url
+    if _SCHEME.match(url) or url.startswith(("//", "\\\\", "/\\", "\\/")):
+        return None
+    return url
+
+
+def _compact(url: str) -> str:
+    # Browsers ignore tabs, newlines and leading controls inside a URL: "java\tscript:" runs.
+    return "".join(ch for ch in url if ord(ch) > 0x20 and ch != "\x7f")
+
+
+class _Cleaner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.open: list[str] = []
+        self.skipping = 0  # depth inside a tag dropped with its content
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in DROP_WITH_CONTENT:
+            self.skipping += 1
+            return
+        if self.skipping or tag not in ALLOWED_TAGS:
+            return
+        kept = self._attrs(tag, attrs)
+        if kept is None:
+            return
+        if tag == "a":
+            kept.append(("rel", "noopener noreferrer nofollow"))
+        text = "".join(f' {name}="{escape(value, quote=True)}"' for name, value in kept)
+        self.out.append(f"<{tag}{text}>")
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID and self.open and self.open[-1] == tag:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in DROP_WITH_CONTENT:
+            self.skipping = max(0, self.skipping - 1)
+            return
+        if self.skipping or tag not in self.open:
+            return
+        while self.open:
+            top = self.open.pop()
+            self.out.append(f"</{top}>")
+            if top == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.out.append(escape(data, quote=False))
+
+    def close(self) -> None:
+        super().close()
+        while self.open:
+            self.out.append(f"</{self.open.pop()}>")
+
+    def _attrs(self, tag: str, attrs: list[tuple[str, str | None]]) -> list[tuple[str, str]] | None:
+        """The attributes kept; None when the element must go (an image from elsewhere)."""
+        kept: list[tuple[str, str]] = []
+        allowed = ALLOWED_ATTRS.get(tag, set())
+        for name, raw in attrs:
+            value = raw or ""
+            if name not in allowed:
+                continue
+            if name == "href":
+                link = safe_link(value)
+                if link is None:
+                    continue
+                value = link
+            elif name == "src":
+                image = safe_image(value)
+                if image is None:
+                    alt = dict(attrs).get("alt") or ""
+                    self.out.append(escape(alt, quote=False))
+                    return None
+                value = image
+            elif name in _PLAIN_CHECKS and not _PLAIN_CHECKS[name](value):
+                continue
+            kept.append((name, value))
+        if tag == "img" and not any(name == "src" for name, _ in kept):
+            return None
+        return kept

@@ -1,0 +1,124 @@
+"""Markdown renders to HTML in which no payload can run code or load a resource."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from cairn.reports.sanitize import (
+    ALLOWED_TAGS,
+    render_markdown,
+    safe_image,
+    safe_link,
+    sanitize_html,
+)
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](java\tscript:alert(1))",
+    "[click](&#106;avascript:alert(1))",
+    "[click](vbscript:msgbox(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![x](javascript:alert(1))",
+    '<iframe src="https://evil.example"></iframe>',
+    '<div style="background:url(https://evil.example/x)">x</div>',
+    "<style>body{background:url(https://evil.example)}</style>",
+    '<body onload="alert(1)">',
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+    "<details open ontoggle=alert(1)>",
+    '"><script>alert(1)</script>',
+    "<<script>script>alert(1)<</script>/script>",
+    "`<script>alert(1)</script>` and\n\n```html\n<script>alert(1)</script>\n```",
+]
+
+
+class _Elements(HTMLParser):
+    """The elements a browser would build from some HTML: (tag, attributes)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, {k: v or "" for k, v in attrs}))
+
+
+def assert_inert(html: str) -> None:
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    for tag, attrs in parser.found:
+        assert tag in ALLOWED_TAGS, html
+        for name, value in attrs.items():
+            assert not name.startswith("on") and name not in ("style", "srcset"), html
+            url = "".join(ch for ch in value if ord(ch) > 0x20).lower()
+            if name == "href":
+                assert re.match(r"^(https?:|mailto:|#|[^:]*$)", url), html
+            if name == "src":
+                assert ":" not in url and not url.startswith("//"), html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_render_inert(payload: str) -> None:
+    assert_inert(render_markdown(payload))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_as_raw_html_are_cleaned(payload: str) -> None:
+    """The allowlist holds on its own, should the renderer ever let HTML through."""
+    html = sanitize_html(payload)
+    assert_inert(html)
+    assert "alert(1)</script>" not in html and "evil.example" not in html.replace("&lt;", "")
+
+
+def test_raw_html_with_entities_and_handlers() -> None:
+    html = sanitize_html(
+        '<a href="jav&#x61;script:alert(1)" onclick="x()">a</a>'
+        '<img src="https://tracker.example/p.png" alt="pixel">'
+        '<img src="fig.png" onerror="x()" alt="fig">'
+        '<p style="color:red">p</p><td style="text-align:right">1</td>'
+    )
+    assert html == (
+        '<a rel="noopener noreferrer nofollow">a</a>pixel<img src="fig.png" alt="fig">'
+        '<p>p</p><td style="text-align:right">1</td>'
+    )
+
+
+def test_markdown_that_should_stay_does() -> None:
+    html = render_markdown(
+        "# Title\n\n*em* **strong** ~~gone~~ `code` [doc](https://example.org/a?b=1&c=2)"
+        " [here](#results) ![fig](figs/loss.png)\n\n"
+        "| a | b |\n|--:|:-|\n| 1 | x |\n\n```python\nprint('<hi>')\n```\n\n$x^2 + y$"
+    )
+    assert "<h1>Title</h1>" in html
+    assert "<em>em</em>" in html and "<strong>strong</strong>" in html and "<s>gone</s>" in html
+    assert (
+        '<a href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer nofollow">doc</a>'
+        in html
+    )
+    assert '<a href="#results"' in html
+    assert '<img src="figs/loss.png" alt="fig">' in html
+    assert '<th style="text-align:right">a</th>' in html
+    assert '<code class="language-python">print(&#x27;&lt;hi&gt;&#x27;)' in html or (
+        "<code class=\"language-python\">print('&lt;hi&gt;')" in html
+    )
+    assert "$x^2 + y$" in html
+
+
+def test_urls() -> None:
+    assert safe_link("https://a.example/x") == "https://a.example/x"
+    assert safe_link("mailto:a@b.c") == "mailto:a@b.c"
+    assert safe_link(" java\nscript:alert(1)") is None
+    assert safe_link("ftp://a") is None
+    assert safe_image("data:image/png;base64,iVBORw0=") == "data:image/png;base64,iVBORw0="
+    assert safe_image("data:image/svg+xml;base64,PHN2Zz4=") is None
+    assert safe_image("//evil.example/x.png") is None
+    assert safe_image("http://evil.example/x.png") is None
+    assert safe_image("figs/a.png") == "figs/a.png"
