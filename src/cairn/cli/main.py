@@ -11,6 +11,7 @@ from cairn.cli.db import db
 from cairn.cli.export import export
 from cairn.cli.imports import import_
 from cairn.cli.login import login, logout
+from cairn.cli.report import report
 from cairn.cli.reproduce import reproduce
 from cairn.cli.runs import runs
 from cairn.cli.server import server
@@ -35,6 +36,7 @@ cli.add_command(import_)
 cli.add_command(gc)
 cli.add_command(login)
 cli.add_command(logout)
+cli.add_command(report)
 cli.add_command(reproduce)
 cli.add_command(runs)
 cli.add_command(server)

@@ -76,6 +76,9 @@ class Report:
         """The report's id in the store; None until the first ``save()``."""
         self.version = 0
         """The number of the last version saved (0: never saved)."""
+        self.created_at: float | None = None
+        self.updated_at: float | None = None
+        """When the report was created and its last version saved (None until the first save)."""
         self._store = Store.local(find_store_dir(dir))
         self._owns_store = True
 
@@ -85,6 +88,7 @@ class Report:
         report.project, report.title = info.project, info.title
         report.description, report.author = info.description, info.author
         report.id, report._store, report._owns_store = info.id, store, False
+        report.created_at, report.updated_at = info.created_at, info.updated_at
         latest = stored.get_version(store, info.id)
         report.version = latest.version
         report.blocks = [block_from_dict(b) for b in latest.blocks]
@@ -133,7 +137,7 @@ class Report:
             info = stored.create_report(
                 self._store, self.project, self.title, self.description, author
             )
-            self.id = info.id
+            self.id, self.created_at = info.id, info.created_at
         self.version = stored.save_version(
             self._store,
             self.id,
@@ -142,6 +146,7 @@ class Report:
             title=self.title,
             description=self.description,
         )
+        self.updated_at = stored.find_report(self._store, self.project, self.id).updated_at
         return self.version
 
     # ---- versions ---------------------------------------------------------------------------

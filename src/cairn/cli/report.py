@@ -1,0 +1,85 @@
+"""``cairn report ls|export``: a project's reports, and one written out as Markdown or HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from cairn.cli.common import dir_option, store_api, when
+from cairn.errors import CairnError
+
+
+@click.group()
+def report() -> None:
+    """List and export reports (write-ups made with cairn.Report)."""
+
+
+@report.command("ls")
+@click.argument("project")
+@dir_option
+def ls(project: str, dir: str | None) -> None:
+    """The reports of PROJECT, the most recently saved first."""
+    try:
+        found = store_api(dir).reports(project)
+    except (CairnError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    console = Console() if Console().is_terminal else Console(width=200)
+    if not found:
+        console.print(
+            f"project {escape(project)} has no reports yet: make one with "
+            f"cairn.Report({project!r}, title=...) and .save()"
+        )
+        return
+    table = Table(box=None, header_style="bold")
+    for column in ("id", "title", "version", "blocks", "author", "saved"):
+        table.add_column(column)
+    for item in found:
+        table.add_row(
+            item.id,
+            escape(item.title),
+            str(item.version),
+            str(len(item.blocks)),
+            escape(item.author or "-"),
+            when(item.updated_at),
+        )
+    console.print(table)
+
+
+@report.command("export")
+@click.argument("ref", metavar="PROJECT/REPORT")
+@click.option(
+    "--format",
+    "-f",
+    "format_",
+    type=click.Choice(["markdown", "html"]),
+    default="html",
+    show_default=True,
+    help="markdown: a .md file; html: one standalone, sanitized page.",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(),
+    default=".",
+    show_default=True,
+    help="The file to write, or a folder (the file is named after the title).",
+)
+@dir_option
+def export(ref: str, format_: str, out: str, dir: str | None) -> None:
+    """Write the report REPORT (its id or title) of PROJECT; live panels read the runs now."""
+    project, slash, name = ref.partition("/")
+    if not slash or not project or not name:
+        raise click.BadParameter(
+            f"{ref!r}: give PROJECT/REPORT, e.g. digits/{'What held'!r} or digits/<id> "
+            "(`cairn report ls PROJECT` lists ids and titles)",
+            param_hint="PROJECT/REPORT",
+        )
+    try:
+        written = store_api(dir).report(project, name).export(format_, Path(out))
+    except (CairnError, ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(str(written))
