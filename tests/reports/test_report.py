@@ -161,3 +161,37 @@ def test_html_export_is_standalone_and_sanitized(store_dir: Path, tmp_path: Path
 def test_reports_need_a_local_store(tmp_path: Path) -> None:
     with pytest.raises(cairn.StoreError, match="no Cairn store"):
         cairn.Api(tmp_path).reports("p")
+
+
+def test_freeze_takes_the_data_again_and_unfreeze_goes_live(
+    runs: list[cairn.Run], store_dir: Path
+) -> None:
+    report = cairn.Report("p", title="F")
+    report.add_markdown("text")
+    report.add_panel("line", keys=["loss"], frozen=True)
+    report.save()
+    first = report.blocks[1]
+    assert isinstance(first, Panel) and first.data is not None and len(first.data.runs) == 2
+    more = cairn.init(project="p", name="third")
+    more.log({"loss": 0.1})
+    more.finish(quiet=True)
+    report.freeze(1)
+    report.save()
+    again = report.blocks[1]
+    assert isinstance(again, Panel) and again.data is not None and len(again.data.runs) == 3
+    live = report.freeze(1, frozen=False)
+    assert not live.frozen and live.data is None
+    report.save()
+    assert report.diff(2, 3)[0].change == "changed"
+    with pytest.raises(ValueError, match="only panels freeze"):
+        report.freeze(0)
+
+
+def test_group_by_is_checked(store_dir: Path) -> None:
+    report = cairn.Report("p")
+    with pytest.raises(ValueError, match=r"group_by='lr'.*config\.optimizer"):
+        report.add_panel("line", keys=["loss"], group_by="lr")
+    with pytest.raises(ValueError, match="group_by='config'"):
+        report.add_panel("line", keys=["loss"], group_by="config")
+    report.add_panel("line", keys=["loss"], group_by="group")
+    report.add_panel("bar", keys=["summary.acc"], group_by="summary.acc")

@@ -18,6 +18,8 @@ from ``config.*``/``summary.*`` (scatter: x and y keys; bar and scalar: one key)
 
 MIN_KEYS = {"line": 1, "scatter": 2, "bar": 1, "scalar": 1}
 VALUE_PREFIXES = ("config.", "summary.")
+PLAIN_FIELDS = ("id", "name", "state", "group", "job_type", "host", "sweep_id")
+"""Run fields besides ``config.*``/``summary.*`` that a panel can group by."""
 
 
 class RunData(msgspec.Struct, kw_only=True, frozen=True):
@@ -87,6 +89,17 @@ def check_panel(kind: str, keys: list[str]) -> None:
                 f"a {kind} panel draws one value per run: give keys such as 'config.lr' or "
                 f"'summary.{odd[0]}', not {odd[0]!r}"
             )
+
+
+def check_group_by(field: str) -> None:
+    """ValueError unless runs can be grouped by ``field``."""
+    root, _, rest = field.partition(".")
+    if field in PLAIN_FIELDS or (root in ("config", "summary") and rest):
+        return
+    raise ValueError(
+        f"group_by={field!r}: group by a config or summary key ('config.optimizer') or one of "
+        f"{', '.join(PLAIN_FIELDS)}"
+    )
 
 
 def block_to_dict(block: Block) -> dict[str, Any]:

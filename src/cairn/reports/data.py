@@ -6,22 +6,12 @@ import math
 import time
 from typing import Any
 
-from cairn.reports.blocks import PanelData, RunData
+from cairn.reports.blocks import PLAIN_FIELDS, PanelData, RunData
 from cairn.store.models import RunInfo
 from cairn.store.reader import Reader
 
 MAX_POINTS = 1500
 """Points per line, as the dashboard asks for: M4-downsampled, so the line looks the same."""
-
-_PLAIN = {
-    "id": lambda r: r.id,
-    "name": lambda r: r.name,
-    "state": lambda r: r.state,
-    "group": lambda r: r.group,
-    "job_type": lambda r: r.job_type,
-    "host": lambda r: r.host,
-    "sweep_id": lambda r: r.sweep_id,
-}
 
 
 def collect(
@@ -44,8 +34,8 @@ def collect(
 def value_of(info: RunInfo, key: str) -> Any:
     """The run's value of a field: ``config.a.b``, ``summary.val/acc``, or a plain field such as
     ``name`` or ``group``; None when it has none."""
-    if key in _PLAIN:
-        return _PLAIN[key](info)
+    if key in PLAIN_FIELDS:
+        return getattr(info, key)
     root, _, path = key.partition(".")
     if root == "config":
         return _lookup(info.config, path)

@@ -16,6 +16,7 @@ from cairn.reports.blocks import (
     Panel,
     block_from_dict,
     block_to_dict,
+    check_group_by,
     check_panel,
 )
 from cairn.store import reports as stored
@@ -122,11 +123,25 @@ class Report:
         check_panel(kind, keys)
         if runs is not None:
             _check_filter(runs)
+        if group_by is not None:
+            check_group_by(group_by)
         block = Panel(
             kind=kind, keys=keys, runs=runs, title=title, group_by=group_by, frozen=frozen
         )
         self.blocks.append(block)
         return block
+
+    def freeze(self, index: int, frozen: bool = True) -> Panel:
+        """Freeze the panel at ``index`` (its data is taken again at the next save), or with
+        ``frozen=False`` make it live again."""
+        block = self.blocks[index]
+        if not isinstance(block, Panel):
+            raise ValueError(f"block {index} is {block.kind}, not a panel: only panels freeze")
+        from msgspec import structs
+
+        panel = structs.replace(block, frozen=frozen, data=None)
+        self.blocks[index] = panel
+        return panel
 
     def save(self, author: str | None = None) -> int:
         """Store the blocks as a new version (frozen panels without data take it now); its
