@@ -52,7 +52,12 @@ def test_export_both_formats(saved: cairn.Report, tmp_path: Path) -> None:
     assert got.exit_code == 0, got.output
     html = (tmp_path / "what-held.html").read_text()
     assert got.output.strip() == str(tmp_path / "what-held.html")
-    assert "<h1>Results</h1>" in html and "<script" not in html and "<td>base</td>" in html
+    assert (
+        "<h1>Results</h1>" in html
+        and "<script" not in html
+        and "base</td>" in html
+        and "<polyline" in html
+    )
     out = tmp_path / "r.md"
     assert saved.id is not None
     got = invoke("report", "export", f"p/{saved.id}", "-f", "markdown", "-o", str(out))

@@ -133,12 +133,12 @@ def test_live_panels_follow_the_runs(runs: list[cairn.Run], store_dir: Path) -> 
     report.add_panel("scatter", runs='name == "slow"', keys=["config.lr", "summary.acc"])
     report.save()
     html = report.export("html", store_dir.parent / "out.html").read_text()
-    assert "<td>slow</td>" in html and "fast" not in html
+    assert "slow</td>" in html and "fast" not in html
     more = cairn.init(project="p", name="slow", config={"lr": 0.5})
     more.summary["acc"] = 0.99
     more.finish(quiet=True)
     html = report.export("html", store_dir.parent / "out.html").read_text()
-    assert html.count("<td>slow</td>") == 2 and "0.99" in html
+    assert html.count("slow</td>") == 2 and "0.99" in html
 
 
 def test_html_export_is_standalone_and_sanitized(store_dir: Path, tmp_path: Path) -> None:

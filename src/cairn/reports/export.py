@@ -1,8 +1,9 @@
 """A report written out: Markdown, or one standalone HTML file readable offline.
 
 Panels are tables of their runs' values: for a line panel the last value of each key per run, for
-the others each run's ``config.*``/``summary.*`` values. (Charts as images need matplotlib, which
-Cairn does not depend on yet.) Live panels read the runs at export time; frozen panels show the
+the others each run's ``config.*``/``summary.*`` values. In HTML, line and scatter panels are also
+drawn, as inline SVG (``cairn.reports.svg``); Markdown has no figures yet (PNGs need matplotlib,
+which Cairn does not depend on). Live panels read the runs at export time; frozen panels show the
 data stored with the version. In HTML all Markdown is sanitized (``cairn.reports.sanitize``) and
 a Content-Security-Policy forbids scripts and any resource from elsewhere.
 """
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from cairn.reports.blocks import Markdown, Panel, PanelData
 from cairn.reports.data import collect, last_value
 from cairn.reports.sanitize import render_markdown
+from cairn.reports.svg import panel_svg, run_colour
 from cairn.store.reader import Reader
 
 if TYPE_CHECKING:
@@ -77,9 +79,17 @@ def to_html(report: Report, reader: Reader) -> str:
         data = panel_data(block, reader, report.project)
         header, rows = panel_table(block, data)
         body.append("<figure>")
+        chart = panel_svg(block, data)
+        if chart is not None:
+            body.append(chart)
         if rows:
             head = "".join(f"<th>{escape(h)}</th>" for h in header)
-            lines = "".join("<tr>" + "".join(_html_cell(v) for v in row) + "</tr>" for row in rows)
+            lines = "".join(
+                f"<tr>{_name_cell(row[0], i if chart else None)}"
+                + "".join(_html_cell(v) for v in row[1:])
+                + "</tr>"
+                for i, row in enumerate(rows)
+            )
             body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{lines}</tbody></table>")
         else:
             body.append("<p><em>No runs match this panel.</em></p>")
@@ -144,6 +154,14 @@ def _html_cell(value: Any) -> str:
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
     opening = '<td class="num">' if numeric else "<td>"
     return f"{opening}{escape(_cell(value))}</td>"
+
+
+def _name_cell(name: str, colour_index: int | None) -> str:
+    """A run's name, after a swatch of its colour in the chart above (when one is drawn)."""
+    if colour_index is None:
+        return f"<td>{escape(name)}</td>"
+    swatch = f'<span style="color:{run_colour(colour_index)}">&#9632;</span> '
+    return f"<td>{swatch}{escape(name)}</td>"
 
 
 def _md_row(cells: list[str]) -> str:
