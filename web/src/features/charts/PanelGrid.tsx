@@ -13,6 +13,7 @@ import { useDocumentTheme } from "./hooks/useDocumentTheme";
 import { useLiveProbe } from "./hooks/useLiveProbe";
 import { SeriesScheduler } from "./lib/seriesScheduler";
 import { numericKeys, type ValueRun } from "./lib/runValues";
+import { panelSearch } from "./lib/panelSearch";
 import { isChartableKey, sectionOf } from "./lib/sections";
 import { keyLabel } from "./lib/valueOptions";
 import {
@@ -69,6 +70,8 @@ export interface PanelGridProps {
 
 /** How long the smoothing slider rests before the URL (and the saved settings) follow it. */
 const SMOOTHING_COMMIT_MS = 200;
+/** How long typing in the panel search rests before the URL follows it. */
+const SEARCH_COMMIT_MS = 300;
 /** How often to look for metric keys that live runs start logging. */
 const KEYS_REFRESH_MS = 30_000;
 
@@ -143,14 +146,28 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
     return () => window.clearTimeout(timer);
   }, [smoothDraft, onViewChange, setChartSetting]);
   const drawnSmoothing = useDeferredValue(smoothing);
+  // The search box shows what is typed at once; the panels and the URL follow.
+  const [searchDraft, setSearchDraft] = useState<string | null>(null);
+  const searchText = searchDraft ?? view.search;
+  useEffect(() => {
+    if (searchDraft === null) return;
+    const timer = window.setTimeout(() => {
+      onViewChange({ search: searchDraft });
+      setSearchDraft(null);
+    }, SEARCH_COMMIT_MS);
+    return () => window.clearTimeout(timer);
+  }, [searchDraft, onViewChange]);
+  const searched = useDeferredValue(searchText);
+  const search = useMemo(() => panelSearch(searched), [searched]);
   const keysKnown = keysQuery.data !== undefined && !keysQuery.isPlaceholderData;
   const { x, unknown: unknownX } = useMemo(
     () => resolveX(view.x, keysKnown ? metricKeys : null),
     [view.x, keysKnown, metricKeys],
   );
+  // The panels' view: the search is not part of it, so that typing does not redraw them.
   const chartView: ChartView = useMemo(
-    () => ({ ...view, x, smoothing: drawnSmoothing }),
-    [view, x, drawnSmoothing],
+    () => ({ smoothing: drawnSmoothing, x, logy: view.logy, zoom: view.zoom, search: "" }),
+    [drawnSmoothing, x, view.logy, view.zoom],
   );
 
   const onZoom = useCallback((zoom: Zoom) => onViewChange({ zoom }), [onViewChange]);
@@ -209,13 +226,21 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
     [onChange],
   );
 
-  const sections = useMemo(
-    () =>
-      layout.sections
-        .map((s) => ({ ...s, collapsed: collapsedHere?.[s.name] ?? s.collapsed, shown: shownPanels(s, keySet) }))
-        .filter((s) => s.shown.length > 0),
-    [layout, keySet, collapsedHere],
-  );
+  // A search shows the matching panels of every section, collapsed ones opened.
+  const { sections, searchCount } = useMemo(() => {
+    const all = layout.sections.map((s) => ({
+      ...s,
+      collapsed: collapsedHere?.[s.name] ?? s.collapsed,
+      shown: shownPanels(s, keySet),
+    }));
+    const test = search.test;
+    if (test === null) return { sections: all.filter((s) => s.shown.length > 0), searchCount: null };
+    const total = all.reduce((n, s) => n + s.shown.length, 0);
+    const found = all
+      .map((s) => ({ ...s, collapsed: false, shown: s.shown.filter((p) => p.keys.some(test)) }))
+      .filter((s) => s.shown.length > 0);
+    return { sections: found, searchCount: { shown: found.reduce((n, s) => n + s.shown.length, 0), total } };
+  }, [layout, keySet, collapsedHere, search]);
   const syncKey = `cairn-charts:${project}:${workspaceKey}:${x}`;
   // Live updates watch the first key of the first two sections' first panels.
   const probeKeys = useMemo(
@@ -252,6 +277,15 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
     );
   else if (keysQuery.data === undefined || !ready || (media && mediaKeys.isLoading))
     body = <p className="cc-note">Loading charts…</p>;
+  else if (sections.length === 0 && searchCount !== null)
+    body = (
+      <p className="cc-note" data-testid="panel-search-empty">
+        No panel has a metric matching “{searched.trim()}”.{" "}
+        <button type="button" className="link-button" data-testid="panel-search-clear" onClick={() => setSearchDraft("")}>
+          Show every panel
+        </button>
+      </p>
+    );
   else if (sections.length === 0)
     body = <p className="cc-note">These runs have not logged any metrics yet. Charts appear as soon as they do.</p>;
   else
@@ -292,6 +326,10 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
   return (
     <div className="cc-root" data-testid="panel-grid" data-run-count={runs.length} data-grouped={grouped}>
       <ChartToolbar
+        search={searchText}
+        searchError={search.error}
+        searchCount={searchCount}
+        onSearchChange={setSearchDraft}
         smoothing={smoothing}
         x={x}
         unknownX={unknownX}

@@ -1,4 +1,4 @@
-// Settings shared by every panel: smoothing, x axis, log y, zoom reset, add panel.
+// Settings shared by every panel: panel search, smoothing, x axis, log y, zoom reset, add panel.
 import { type JSX, useState } from "react";
 import type { XAxis } from "../../../api/types";
 import { MAX_SMOOTHING } from "../lib/smoothing";
@@ -9,6 +9,13 @@ import type { PanelSpec } from "../state/layout";
 import { AddPanelDialog } from "./AddPanelDialog";
 
 export interface ChartToolbarProps {
+  /** the panel search as typed */
+  search: string;
+  /** why the search is not a valid /regular expression/, if it is not */
+  searchError: string | null;
+  /** panels the search leaves, and all there are (null: no search) */
+  searchCount: { shown: number; total: number } | null;
+  onSearchChange: (text: string) => void;
   smoothing: number;
   x: XAxis;
   /** an x axis the URL asked for that these runs never logged (the step is drawn instead) */
@@ -32,6 +39,35 @@ export function ChartToolbar(props: ChartToolbarProps): JSX.Element {
     : [props.x, ...props.metricKeys];
   return (
     <div className="cc-toolbar" data-testid="chart-toolbar">
+      <label
+        className="cc-field cc-search"
+        title="Show only the panels of metrics whose name contains this text (any case); /regex/ for a regular expression"
+      >
+        <input
+          type="search"
+          className="cc-search-input"
+          placeholder="Search panels"
+          aria-label="Search panels"
+          aria-invalid={props.searchError !== null}
+          value={props.search}
+          data-testid="panel-search"
+          onChange={(e) => props.onSearchChange(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Escape") props.onSearchChange("");
+          }}
+        />
+        {props.searchError !== null ? (
+          <span className="cc-error" data-testid="panel-search-error">
+            {props.searchError}
+          </span>
+        ) : (
+          props.searchCount && (
+            <output className="cc-search-count" data-testid="panel-search-count">
+              {props.searchCount.shown.toLocaleString()}/{props.searchCount.total.toLocaleString()} panels
+            </output>
+          )
+        )}
+      </label>
       <label className="cc-field" title="Exponential moving average, debiased (as in TensorBoard)">
         <span>Smoothing</span>
         <input

@@ -3,18 +3,25 @@ import { formatZoom, parseView, parseZoom, resolveX, writeView } from "./viewSta
 
 describe("view state in the URL", () => {
   it("reads defaults, then saved settings, then the URL", () => {
-    expect(parseView(new URLSearchParams(), {})).toEqual({ smoothing: 0, x: "_step", logy: false, zoom: null });
+    expect(parseView(new URLSearchParams(), {})).toEqual({
+      smoothing: 0,
+      x: "_step",
+      logy: false,
+      zoom: null,
+      search: "",
+    });
     expect(parseView(new URLSearchParams(), { x: "_runtime", logy: true, smooth: 0.5 })).toMatchObject({
       x: "_runtime",
       logy: true,
       smoothing: 0.5,
     });
-    const params = new URLSearchParams("smooth=0.8&x=train%2Facc&logy=0&zoom=10,20");
+    const params = new URLSearchParams("smooth=0.8&x=train%2Facc&logy=0&zoom=10,20&panels=val%2F");
     expect(parseView(params, { x: "_runtime", logy: true, smooth: 0.5 })).toEqual({
       smoothing: 0.8,
       x: "train/acc",
       logy: false,
       zoom: [10, 20],
+      search: "val/",
     });
   });
 
@@ -32,6 +39,8 @@ describe("view state in the URL", () => {
     expect(next.get("smooth")).toBe("0.6");
     expect(next.get("logy")).toBe("1");
     expect(next.has("zoom")).toBe(false);
+    expect(writeView(next, { search: "acc" }).get("panels")).toBe("acc");
+    expect(writeView(new URLSearchParams("panels=acc"), { search: "" }).has("panels")).toBe(false);
   });
 
   it("formats zooms compactly and exactly enough", () => {

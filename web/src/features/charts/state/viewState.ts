@@ -1,4 +1,5 @@
-// Chart settings that live in the URL (so a link shows what you saw): smooth, x, logy, zoom.
+// Chart settings that live in the URL (so a link shows what you saw): smooth, x, logy, zoom, and
+// the panel search.
 import type { XAxis } from "../../../api/types";
 import { MAX_SMOOTHING } from "../lib/smoothing";
 import type { SavedSettings } from "./layout";
@@ -10,9 +11,11 @@ export interface ChartView {
   x: XAxis;
   logy: boolean;
   zoom: Zoom | null;
+  /** the panel search: only panels with a key matching it show ("" shows every panel) */
+  search: string;
 }
 
-export const PARAM = { smooth: "smooth", x: "x", logy: "logy", zoom: "zoom" } as const;
+export const PARAM = { smooth: "smooth", x: "x", logy: "logy", zoom: "zoom", search: "panels" } as const;
 
 export const DEFAULT_X: XAxis = "_step";
 
@@ -61,6 +64,7 @@ export function parseView(params: URLSearchParams, saved: SavedSettings): ChartV
     x: params.get(PARAM.x) || saved.x || DEFAULT_X,
     logy: parseBool(params.get(PARAM.logy)) ?? saved.logy ?? false,
     zoom: parseZoom(params.get(PARAM.zoom)),
+    search: params.get(PARAM.search) ?? "",
   };
 }
 
@@ -73,6 +77,10 @@ export function writeView(params: URLSearchParams, patch: Partial<ChartView>): U
   if (patch.zoom !== undefined) {
     if (patch.zoom) next.set(PARAM.zoom, formatZoom(patch.zoom));
     else next.delete(PARAM.zoom);
+  }
+  if (patch.search !== undefined) {
+    if (patch.search) next.set(PARAM.search, patch.search);
+    else next.delete(PARAM.search);
   }
   return next;
 }
