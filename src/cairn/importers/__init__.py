@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cairn.journal.records import ArtifactLog
+    from cairn.journal.records import ArtifactLog, Record
     from cairn.store.store import Store
 
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+BATCH = 5_000
+"""Records an importer applies to the store at a time."""
 DBL_MAX = 1.7976931348623157e308
 """The largest float64: where some writers clip ±Inf (MLflow's SQL stores, TensorBoard's last
 histogram bucket)."""
@@ -55,6 +57,18 @@ class Imported:
         if on_run:
             on_run(label, "skipped")
         return True
+
+
+def apply_in_batches(store: Store, run_id: str, records: Iterable[Record]) -> None:
+    """Apply ``records`` of run ``run_id`` to ``store``, ``BATCH`` at a time."""
+    batch: list[Record] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= BATCH:
+            store.apply(run_id, batch)
+            batch = []
+    if batch:
+        store.apply(run_id, batch)
 
 
 def stable_run_id(source: str, project: str, key: str) -> str:

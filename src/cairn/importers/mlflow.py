@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from cairn.importers import DBL_MAX, Imported, files_artifact, stable_run_id
+from cairn.importers import DBL_MAX, Imported, apply_in_batches, files_artifact, stable_run_id
 from cairn.journal.records import (
     ArtifactLog,
     History,
@@ -45,7 +45,6 @@ from cairn.journal.records import (
 from cairn.names import check_project
 from cairn.store.store import Store
 
-BATCH = 5_000
 STATUS = {1: "RUNNING", 2: "SCHEDULED", 3: "FINISHED", 4: "FAILED", 5: "KILLED"}
 """MLflow's ``RunStatus`` numbers, as its file store writes them."""
 
@@ -503,20 +502,18 @@ def _artifact_record(
 def import_run(store: Store, run: MlflowRun, project: str) -> tuple[str, int, int]:
     """Apply one MLflow run to ``store`` in ``project``; its Cairn id, points and files."""
     run_id = stable_run_id("mlflow", project, run.run_id)
-    batch: list[Record] = []
-    points = files = 0
-    for record in _records(run, run_id, project, store):
-        if isinstance(record, History):
-            points += len(record.values)
-        elif isinstance(record, ArtifactLog):
-            files += len(record.manifest)
-        batch.append(record)
-        if len(batch) >= BATCH:
-            store.apply(run_id, batch)
-            batch = []
-    if batch:
-        store.apply(run_id, batch)
-    return run_id, points, files
+    tally = {"points": 0, "files": 0}
+
+    def counted() -> Iterator[Record]:
+        for record in _records(run, run_id, project, store):
+            if isinstance(record, History):
+                tally["points"] += len(record.values)
+            elif isinstance(record, ArtifactLog):
+                tally["files"] += len(record.manifest)
+            yield record
+
+    apply_in_batches(store, run_id, counted())
+    return run_id, tally["points"], tally["files"]
 
 
 def read_source(source: str) -> list[tuple[str, list[MlflowRun]]]:

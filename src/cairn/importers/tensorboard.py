@@ -19,11 +19,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cairn.importers import Imported, stable_run_id
+from cairn.importers import BATCH, Imported, stable_run_id
 from cairn.journal.records import History, MediaLog, Record, RunFinish, RunStart
 from cairn.store.store import Store
-
-BATCH = 5_000
 
 
 class TensorBoardError(ValueError):

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cairn.importers import Imported, files_artifact, stable_run_id
+from cairn.importers import Imported, apply_in_batches, files_artifact, stable_run_id
 from cairn.importers.wandb_log import LogReader, WandbFormatError, decode
 from cairn.journal.records import (
     ArtifactLog,
@@ -52,7 +52,6 @@ from cairn.journal.records import (
 from cairn.names import check_project
 from cairn.store.store import Store
 
-BATCH = 5_000
 CONSOLE_BATCH = 1_000
 RESERVED = ("_step", "_timestamp", "_runtime", "_wandb")
 """W&B's own keys in history, summary and config: read for step and time, never imported."""
@@ -524,14 +523,7 @@ def import_run(store: Store, run: WandbRun, project: str) -> tuple[str, _Counts]
     """Apply one scanned W&B run to ``store`` in ``project``; its Cairn id and counts."""
     run_id = stable_run_id("wandb", project, run.key)
     counts = _Counts()
-    batch: list[Record] = []
-    for record in _records(run, run_id, project, store, counts):
-        batch.append(record)
-        if len(batch) >= BATCH:
-            store.apply(run_id, batch)
-            batch = []
-    if batch:
-        store.apply(run_id, batch)
+    apply_in_batches(store, run_id, _records(run, run_id, project, store, counts))
     return run_id, counts
 
 
