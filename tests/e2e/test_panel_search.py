@@ -47,7 +47,7 @@ def test_text_narrows_the_panels_and_lives_in_the_url(page: Any, server: str) ->
     search = page.get_by_test_id("panel-search")
     search.fill("ACC")
     expect_shown(page, acc)
-    count = f"{len(acc)}/{len(everything)} panels"
+    count = f"{len(acc)} of {len(everything)} panels match"
     expect(page.get_by_test_id("panel-search-count")).to_have_text(count)
     expect(page).to_have_url(re.compile(r"[?&]panels=ACC(&|$)"))
     page.reload()
@@ -90,8 +90,7 @@ def test_no_match_says_so_with_the_text_inert(page: Any, server: str) -> None:
     expect(empty).to_contain_text(f"No panel has a metric matching “{payload}”")
     expect(empty.locator("img")).to_have_count(0)
     assert page.evaluate("window.__pwned") is None
-    count = f"0/{len(everything)} panels"
-    expect(page.get_by_test_id("panel-search-count")).to_have_text(count)
+    expect(page.get_by_test_id("panel-search-count")).to_have_count(0)  # the note says it all
     page.get_by_test_id("panel-search-clear").click()
     expect_shown(page, everything)
     expect(page.get_by_test_id("panel-search")).to_have_value("")

@@ -280,3 +280,23 @@ def test_compare_page_media_is_one_panel_per_key(page: Any, store: Store) -> Non
     expect(panel.get_by_test_id("run-chooser")).to_have_text("3 runs ▾")
     expect(panel.get_by_test_id("gradient-norm")).to_have_attribute("data-rendered", "true")
     assert sorted(_run_names(panel, "histogram-run")) == ["wm-0", "wm-1", "wm-2"]
+
+
+def test_the_panel_search_narrows_the_media_sections_too(page: Any, store: Store) -> None:
+    block = open_workspace(page, store)
+    sections = block.get_by_test_id("media-section")
+    expect(sections).to_have_count(3)
+    search = page.get_by_test_id("panel-search")
+    search.fill("eval/")
+    expect(sections).to_have_count(1)
+    expect(block.locator('[data-testid="media-section"][data-section="eval"]')).to_be_visible()
+    expect(page.get_by_test_id("chart-panel")).to_have_count(0)  # "loss" does not match
+    expect(page.get_by_test_id("panel-search-count")).to_have_text(
+        re.compile(r"^3 of \d+ panels match$")
+    )
+    expect(page.get_by_test_id("panel-search-empty")).to_have_count(0)
+    search.fill("loss")
+    expect(page.get_by_test_id("workspace-media")).to_have_count(0)
+    expect(page.locator('[data-testid=chart-panel][data-keys="loss"]')).to_be_visible()
+    search.fill("")
+    expect(sections).to_have_count(3)

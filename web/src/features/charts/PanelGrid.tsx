@@ -227,20 +227,28 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
   );
 
   // A search shows the matching panels of every section, collapsed ones opened.
-  const { sections, searchCount } = useMemo(() => {
+  // The media panels (one a key) are searched by their key too.
+  const { sections, shownMedia, searchCount } = useMemo(() => {
     const all = layout.sections.map((s) => ({
       ...s,
       collapsed: collapsedHere?.[s.name] ?? s.collapsed,
       shown: shownPanels(s, keySet),
     }));
+    const media = mediaKeys.data?.keys ?? [];
     const test = search.test;
-    if (test === null) return { sections: all.filter((s) => s.shown.length > 0), searchCount: null };
-    const total = all.reduce((n, s) => n + s.shown.length, 0);
+    if (test === null)
+      return { sections: all.filter((s) => s.shown.length > 0), shownMedia: media, searchCount: null };
     const found = all
       .map((s) => ({ ...s, collapsed: false, shown: s.shown.filter((p) => p.keys.some(test)) }))
       .filter((s) => s.shown.length > 0);
-    return { sections: found, searchCount: { shown: found.reduce((n, s) => n + s.shown.length, 0), total } };
-  }, [layout, keySet, collapsedHere, search]);
+    const foundMedia = media.filter((k) => test(k.key));
+    const count = (list: typeof all) => list.reduce((n, s) => n + s.shown.length, 0);
+    return {
+      sections: found,
+      shownMedia: foundMedia,
+      searchCount: { shown: count(found) + foundMedia.length, total: count(all) + media.length },
+    };
+  }, [layout, keySet, collapsedHere, search, mediaKeys.data]);
   const syncKey = `cairn-charts:${project}:${workspaceKey}:${x}`;
   // Live updates watch the first key of the first two sections' first panels.
   const probeKeys = useMemo(
@@ -277,7 +285,7 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
     );
   else if (keysQuery.data === undefined || !ready || (media && mediaKeys.isLoading))
     body = <p className="cc-note">Loading charts…</p>;
-  else if (sections.length === 0 && searchCount !== null)
+  else if (searchCount !== null && searchCount.shown === 0)
     body = (
       <p className="cc-note" data-testid="panel-search-empty">
         No panel has a metric matching “{searched.trim()}”.{" "}
@@ -286,6 +294,8 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
         </button>
       </p>
     );
+  else if (sections.length === 0 && searchCount !== null)
+    body = <></>; // the search's matches are media panels only, drawn below
   else if (sections.length === 0)
     body = <p className="cc-note">These runs have not logged any metrics yet. Charts appear as soon as they do.</p>;
   else
@@ -328,7 +338,6 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
       <ChartToolbar
         search={searchText}
         searchError={search.error}
-        searchCount={searchCount}
         onSearchChange={setSearchDraft}
         smoothing={smoothing}
         x={x}
@@ -344,9 +353,14 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
         onResetZoom={onResetZoom}
         onAddPanel={(spec) => onAddPanel(undefined, spec)}
       />
+      {searchCount !== null && searchCount.shown > 0 && (
+        <p className="cc-search-note" data-testid="panel-search-count">
+          {searchCount.shown.toLocaleString()} of {searchCount.total.toLocaleString()} panels match
+        </p>
+      )}
       {body}
-      {media && mediaKeys.data && (
-        <WorkspaceMedia project={project} runs={stableRuns} keys={mediaKeys.data.keys} metricKeys={allKeys} selected={selected} />
+      {media && mediaKeys.data && shownMedia.length > 0 && (
+        <WorkspaceMedia project={project} runs={stableRuns} keys={shownMedia} metricKeys={allKeys} selected={selected} />
       )}
     </div>
   );

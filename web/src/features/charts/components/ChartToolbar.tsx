@@ -13,8 +13,6 @@ export interface ChartToolbarProps {
   search: string;
   /** why the search is not a valid /regular expression/, if it is not */
   searchError: string | null;
-  /** panels the search leaves, and all there are (null: no search) */
-  searchCount: { shown: number; total: number } | null;
   onSearchChange: (text: string) => void;
   smoothing: number;
   x: XAxis;
@@ -56,16 +54,10 @@ export function ChartToolbar(props: ChartToolbarProps): JSX.Element {
             if (e.key === "Escape") props.onSearchChange("");
           }}
         />
-        {props.searchError !== null ? (
+        {props.searchError !== null && (
           <span className="cc-error" data-testid="panel-search-error">
             {props.searchError}
           </span>
-        ) : (
-          props.searchCount && (
-            <output className="cc-search-count" data-testid="panel-search-count">
-              {props.searchCount.shown.toLocaleString()}/{props.searchCount.total.toLocaleString()} panels
-            </output>
-          )
         )}
       </label>
       <label className="cc-field" title="Exponential moving average, debiased (as in TensorBoard)">
