@@ -6,14 +6,17 @@ import os
 import time
 from pathlib import Path
 
+import httpx
 import numpy as np
 from click.testing import CliRunner
+from tests.conftest import S3
 from tests.store.conftest import MakeStore
 
 import cairn
 from cairn.cli.main import cli
 from cairn.journal.records import Capture, History, RunStart
 from cairn.store import gc
+from cairn.store.blobs import BlobStore
 from cairn.store.schema import history_segments
 from cairn.store.store import Store
 
@@ -150,3 +153,46 @@ def test_gc_on_each_backend_keeps_referenced_and_fresh_blobs(make_store: MakeSto
     done = gc.collect(store, grace=0)
     assert (done.removed, done.freed) == (1, len(b"nothing refers to this"))
     assert not store.has_blob(orphan) and store.has_blob(kept)
+
+
+def test_gc_removes_uploads_a_client_never_finished(s3: S3, tmp_path: Path) -> None:
+    """A team server on S3 signs upload URLs under uploads/; one sent to and never finished
+    (adopted) is removed once older than the grace period, and nothing else with it."""
+    blobs = BlobStore(s3.bucket())
+    store = Store(f"sqlite:///{tmp_path / 'cairn.db'}", blobs)
+    try:
+        kept = store.put_blob(b"a blob nothing refers to, but fresh")
+        url = blobs.signed_upload("abandoned-upload-1")
+        assert url is not None
+        assert httpx.put(url, content=b"never finished").status_code == 200
+        assert [name for name, _, _ in blobs.uploads()] == ["abandoned-upload-1"]
+        assert gc.collect(store).removed == 0  # younger than the grace period
+        dry = gc.collect(store, grace=0, dry_run=True)
+        assert dry.removed == 2 and [n for n, _, _ in blobs.uploads()] == ["abandoned-upload-1"]
+        store.apply("r", [RunStart(seq=1, run_id="r", project="p", name="n", created_at=1.0)])
+        store.apply("r", [Capture(seq=2, section="code", data={"sha256": kept}, blobs=[kept])])
+        done = gc.collect(store, grace=0)
+        assert (done.removed, done.freed) == (1, len(b"never finished"))
+        assert list(blobs.uploads()) == [] and store.has_blob(kept)
+    finally:
+        store.close()
+
+
+def test_cairn_gc_collects_in_a_team_servers_store(s3: S3, tmp_path: Path) -> None:
+    """``cairn gc --config`` works on the database and blob store a server's settings file names
+    (here SQLite and S3), not on the local store."""
+    db = f"sqlite:///{tmp_path / 'server.db'}"
+    blobs = BlobStore(s3.bucket())
+    Store(db, blobs).close()  # what `cairn db upgrade` leaves
+    url = blobs.signed_upload("abandoned-upload-2")
+    assert url is not None and httpx.put(url, content=b"half").status_code == 200
+    config = tmp_path / "server.toml"
+    config.write_text(f'db = "{db}"\nblobs = "{blobs.url}"\n')
+    local = tmp_path / "local" / ".cairn"
+    result = CliRunner().invoke(
+        cli, ["gc", "--config", str(config), "--grace", "0", "--dir", str(local)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "freed 4 B in 1 blobs" in result.output
+    assert list(blobs.uploads()) == []
+    assert not local.exists()  # the local store was not touched, nor made

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -16,6 +17,9 @@ from cairn.errors import CairnError
 from cairn.sdk.session import init
 from cairn.sdk.settings import Settings
 from cairn.store import gc as store_gc
+
+if TYPE_CHECKING:
+    from cairn.store.store import Store
 
 
 @click.group()
@@ -137,16 +141,38 @@ def ls(type_: str | None, project: str | None, name: str | None, dir: str | None
     type=float,
     help="Seconds a blob must have existed before it may be removed (live runs stage first).",
 )
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A team server's TOML settings file (also $CAIRN_SERVER_CONFIG): collect in its "
+    "database and blob store (db and blobs, or $CAIRN_DB and $CAIRN_BLOBS) instead of the local "
+    "store.",
+)
 @dir_option
-def gc(dry_run: bool, grace: float, dir: str | None) -> None:
+def gc(dry_run: bool, grace: float, config: str | None, dir: str | None) -> None:
     """Remove stored contents nothing references any more (deleted artifact versions...)."""
     try:
-        result = store_gc.collect(store_api(dir).store, grace=grace, dry_run=dry_run)
+        store = _server_store(config) or store_api(dir).store
+        result = store_gc.collect(store, grace=grace, dry_run=dry_run)
     except (CairnError, ValueError) as exc:
         fail(exc)
         return
     verb = "would free" if dry_run else "freed"
     click.echo(f"{verb} {_size(result.freed)} in {result.removed} blobs; {result.kept} blobs kept")
+
+
+def _server_store(config: str | None) -> Store | None:
+    """The team server's store when a config file is named (``--config`` or
+    ``$CAIRN_SERVER_CONFIG``), read as ``cairn server`` reads it; else None."""
+    from cairn.server.settings import CONFIG_ENV, load_settings
+    from cairn.store.blobs import BlobStore
+    from cairn.store.store import Store
+
+    if not (config or os.environ.get(CONFIG_ENV)):
+        return None
+    settings = load_settings({}, os.environ, config)
+    return Store(settings.db, BlobStore(settings.blobs), migrate=False)
 
 
 def _size(n: int) -> str:

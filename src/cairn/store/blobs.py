@@ -193,12 +193,29 @@ class BlobStore:
                         stat = os.stat(os.path.join(root, name))
                         yield name, stat.st_size, stat.st_mtime
             return
-        if not self.fs.exists(self.root):
+        yield from self._listing(self.root, _DIGEST)
+
+    def uploads(self) -> Iterator[tuple[str, int, float]]:
+        """``(name, size, modified time)`` of every upload sent to a ``signed_upload`` URL and
+        not yet adopted (``adopt_upload`` removes it): those a client never finished."""
+        if not self._local:
+            yield from self._listing(f"{self.root}/uploads", _UPLOAD)
+
+    def delete_upload(self, name: str) -> None:
+        """Remove an upload never adopted."""
+        path = self._upload_path(name)
+        if self.fs.exists(path):
+            self.fs.rm_file(path)
+
+    def _listing(self, folder: str, names: re.Pattern[str]) -> Iterator[tuple[str, int, float]]:
+        """``(name, size, modified time)`` of the files under ``folder`` (on a file system other
+        than the local one) whose names match ``names``."""
+        if not self.fs.exists(folder):
             return
-        found: dict[str, Any] = self.fs.find(self.root, detail=True)
+        found: dict[str, Any] = self.fs.find(folder, detail=True)
         for path, info in found.items():
             name = path.rsplit("/", 1)[-1]
-            if _DIGEST.match(name):
+            if names.match(name):
                 stamp = info.get("mtime") or info.get("LastModified") or info.get("created") or 0
                 mtime = stamp.timestamp() if hasattr(stamp, "timestamp") else float(stamp)
                 yield name, int(info.get("size") or 0), mtime

@@ -15,6 +15,9 @@ before the record that refers to them reaches the store, and those must survive.
 that compaction or a deleted run dropped less than ``Store.drop_grace`` seconds ago are kept too,
 whatever their age (a reader may still be fetching them: ``store.drops``); older drops are
 deleted whatever their age, the same way a write does (``Store.purge_dropped``).
+
+On an object store, uploads a client sent to a pre-signed URL and never finished (the team
+server's ``POST /blobs/{digest}/uploads``) are removed once older than the grace period too.
 """
 
 from __future__ import annotations
@@ -109,6 +112,14 @@ def collect(store: Store, *, grace: float = GRACE, dry_run: bool = False) -> GcR
             continue
         if not dry_run:
             store.blobs.delete(digest)
+        removed += 1
+        freed += size
+    for name, size, mtime in store.blobs.uploads():
+        if mtime > cutoff:
+            kept += 1
+            continue
+        if not dry_run:
+            store.blobs.delete_upload(name)
         removed += 1
         freed += size
     return GcResult(removed, freed, kept, dry_run)
