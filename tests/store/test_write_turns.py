@@ -10,8 +10,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from cairn.store.store import Store
 from cairn.store.write_turns import WriteTurns, sqlite_path
 
@@ -94,7 +92,6 @@ def test_a_nested_turn_keeps_the_lock_until_the_outer_one_ends(tmp_path: Path) -
     assert _lock_is_free(lock_file)
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() is POSIX-only")
 def test_a_forked_child_takes_its_own_turn(tmp_path: Path) -> None:
     """A server forks its workers after opening the store: the child must not share the
     parent's lock file (one flock held by both) nor inherit its thread lock as held."""
