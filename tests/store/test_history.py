@@ -408,3 +408,50 @@ def test_ten_million_rows_are_rewritten_a_few_times_into_few_segments() -> None:
     assert sum(segments) == 10_000_000
     assert most <= 3 * history.COMPACT_OVER
     assert rewritten <= 3 * 10_000_000, rewritten
+
+
+def chunked(pieces: list[tuple[list[int], list[int]]]) -> pa.Table:
+    """A (step, seq) table with one chunk per piece, as segments concatenated are."""
+    return pa.concat_tables(
+        pa.table({"_step": pa.array(steps, pa.int64()), "_seq": pa.array(seqs, pa.int64())})
+        for steps, seqs in pieces
+    )
+
+
+@pytest.mark.parametrize(
+    ("pieces", "ordered"),
+    [
+        ([([0, 1], [1, 2]), ([2, 3], [3, 4])], True),
+        ([([0, 1], [1, 2]), ([1, 2], [3, 4])], True),  # a tie across chunks, seq rising
+        ([([0, 1], [1, 4]), ([1, 2], [3, 5])], False),  # a tie across chunks, seq falling
+        ([([0, 5], [1, 2]), ([4, 6], [3, 4])], False),  # a step falling across chunks
+        ([([0, 1], [1, 2]), ([], []), ([0, 3], [3, 4])], False),  # past an empty chunk
+        ([([3, 1], [1, 2])], False),
+        ([([1, 1], [2, 1])], False),
+    ],
+)
+def test_sort_rows_checks_the_order_across_chunks(
+    pieces: list[tuple[list[int], list[int]]], ordered: bool
+) -> None:
+    table = chunked(pieces)
+    assert table.column("_step").num_chunks == len(pieces)
+    assert history.in_order(table) is ordered
+    result = history.sort_rows(table)
+    assert (result is table) is ordered
+    steps, seqs = result.column("_step").to_pylist(), result.column("_seq").to_pylist()
+    pairs = list(zip(steps, seqs, strict=True))
+    assert pairs == sorted(pairs)
+
+
+def test_sort_rows_without_seq_keeps_the_order_of_ties() -> None:
+    table = pa.concat_tables(
+        [
+            pa.table({"_step": pa.array([0, 2], pa.int64()), "v": [0.0, 1.0]}),
+            pa.table({"_step": pa.array([2, 1], pa.int64()), "v": [2.0, 3.0]}),
+        ]
+    )
+    result = history.sort_rows(table)
+    assert result.column("_step").to_pylist() == [0, 1, 2, 2]
+    assert result.column("v").to_pylist() == [0.0, 3.0, 1.0, 2.0]
+    ties = table.slice(0, 3)  # 0, 2, 2: ordered, ties across chunks in logging order
+    assert history.sort_rows(ties) is ties

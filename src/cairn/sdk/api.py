@@ -327,15 +327,22 @@ class ApiRun:
         from cairn.store.arrow import as_numpy, numbers, valid
 
         table = self._reader.history(self.info, keys)
-        if keys:  # only the rows that logged at least one of the keys
+        # Only the rows that logged at least one of the keys: a key with no null was logged in
+        # every row, and then no row is dropped.
+        if keys and all(table.column(key).null_count for key in keys):
             logged = np.zeros(table.num_rows, bool)
             for key in keys:
                 logged |= valid(table.column(key))
             if not logged.all():
                 table = table.filter(pa.array(logged))
-        seconds = as_numpy(table.column("_timestamp"), np.float64) - self.info.created_at
+        # Chunk by chunk: one array of 10 million seconds would be a copy of 80 MB to no end.
+        stamps = table.column("_timestamp")
+        seconds = [
+            numbers(as_numpy(chunk, np.float64) - self.info.created_at, np.float64)
+            for chunk in stamps.chunks
+        ]
         after = table.column_names.index("_timestamp") + 1
-        table = table.add_column(after, "_runtime", numbers(seconds, np.float64))
+        table = table.add_column(after, "_runtime", pa.chunked_array(seconds, pa.float64()))
         return table.drop_columns(["_seq"])
 
     @overload

@@ -14,10 +14,11 @@ import pyarrow as pa
 
 
 def numbers(values: list[Any] | np.ndarray, dtype: type[np.generic]) -> pa.Array:
-    """An int64 or float64 Arrow array of ``values`` (None in a list: null)."""
+    """An int64 or float64 Arrow array of ``values`` (None in a list: null). A contiguous array
+    of that dtype is shared, not copied: do not change it afterwards."""
     kind = pa.from_numpy_dtype(dtype)
     if isinstance(values, np.ndarray) or None not in values:
-        data = np.array(values, dtype)
+        data = np.ascontiguousarray(values, dtype)
         return pa.Array.from_buffers(kind, len(data), [None, pa.py_buffer(data)])
     missing = np.fromiter((v is None for v in values), bool, len(values))
     data = np.fromiter((0 if v is None else v for v in values), dtype, len(values))

@@ -131,19 +131,41 @@ def sort_rows(table: pa.Table) -> pa.Table:
     concatenated by ``first_seq`` do (pieces cover disjoint seq ranges; a segment is sorted by
     step then seq): a stable sort by step then gives the same order.
     """
-    if table.num_rows < 2:
+    if table.num_rows < 2 or in_order(table):
         return table
-    steps = as_numpy(table.column("_step"), np.int64)
     if "_seq" not in table.column_names:
-        if np.all(steps[1:] >= steps[:-1]):
-            return table
+        steps = as_numpy(table.column("_step"), np.int64)
         return table.take(numbers(np.argsort(steps, kind="stable"), np.int64))
-    if np.all(steps[1:] >= steps[:-1]):
-        seqs = as_numpy(table.column("_seq"), np.int64)
-        ties = steps[1:] == steps[:-1]
-        if not ties.any() or np.all(seqs[1:][ties] > seqs[:-1][ties]):
-            return table
     return table.sort_by([("_step", "ascending"), ("_seq", "ascending")])
+
+
+def in_order(table: pa.Table) -> bool:
+    """Whether the rows are ordered by step, then ``_seq`` (when there is one) within a step.
+
+    Checked batch by batch on views of Arrow's buffers: a 10-million-row history is 80 MB a
+    column, and copying ``_step`` and ``_seq`` into one array each only to look at them cost
+    more than decoding the Parquet they came from.
+    """
+    with_seq = "_seq" in table.column_names
+    index = table.select(["_step", "_seq"] if with_seq else ["_step"])
+    last: tuple[int, int] | None = None
+    for batch in index.to_batches():
+        if not batch.num_rows:
+            continue
+        steps = as_numpy(batch.column(0), np.int64)
+        seqs = as_numpy(batch.column(1), np.int64) if with_seq else None
+        if last is not None and (
+            steps[0] < last[0] or (seqs is not None and steps[0] == last[0] and seqs[0] <= last[1])
+        ):
+            return False
+        if not np.all(steps[1:] >= steps[:-1]):
+            return False
+        if seqs is not None:
+            ties = steps[1:] == steps[:-1]
+            if ties.any() and not np.all(seqs[1:][ties] > seqs[:-1][ties]):
+                return False
+        last = (int(steps[-1]), int(seqs[-1]) if seqs is not None else 0)
+    return True
 
 
 def _concat(
