@@ -71,6 +71,7 @@ def test_a_run_the_store_did_not_take_keeps_its_journal(
         raise OSError("the store is unavailable")
 
     monkeypatch.setattr(run_module, "FINISH_TIMEOUT", 0.5)
+    monkeypatch.setenv("CAIRN_SYNC_AFTERWARDS", "0")  # no process applies it after this one
     monkeypatch.setattr(Store, "apply", refuse)
     run = _logged_run()
     assert run.journal is not None

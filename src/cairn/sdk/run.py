@@ -385,13 +385,32 @@ class Run:
         )
         writer.close(timeout=FINISH_TIMEOUT)
         synced = True
+        helper: int | None = None
         if self._syncer is not None:
             synced = self._syncer.wait_synced(writer.written_seq, FINISH_TIMEOUT)
             self._syncer.stop(timeout=2.0)
             if synced and not self._keep_journal and self._local is not None:
                 self._remove_journal(self._local.store(), writer)
+            elif not synced and self._local is not None and self.journal is not None:
+                helper = self._apply_afterwards(self.journal)
         if not quiet:
-            self._report(state, synced)
+            self._report(state, synced, helper)
+
+    def _apply_afterwards(self, journal: Path) -> int | None:
+        """Hand the rest of the journal to a process that applies it after this one is gone
+        (``cairn.sync.afterwards``); its pid, or None when that is turned off or fails to start."""
+        from cairn.sync import afterwards
+
+        if not afterwards.enabled() or self.dir is None:
+            return None
+        try:
+            return afterwards.hand_over(journal, Path(self.dir), self._keep_journal)
+        except OSError as exc:
+            print(
+                f"cairn: could not start applying the rest in the background: {exc}",
+                file=sys.stderr,
+            )
+            return None
 
     def _remove_journal(self, store: Store, writer: Writer) -> None:
         """The store has applied the whole journal (its history sealed by the finish record):
@@ -400,10 +419,17 @@ class Run:
         if remove_applied_journal(writer.journal.path, writer.journal.bytes_written):
             self._summary_at_end = store.summary_state(self.id)[0].computed()
 
-    def _report(self, state: str, synced: bool) -> None:
+    def _report(self, state: str, synced: bool, helper: int | None = None) -> None:
         rows = self._writer.rows_written - self._aside_rows if self._writer else 0
         say = f"cairn: run {self.name} ({self.path}) {state}, {rows} rows logged."
-        if self.mode == "offline" or not synced:
+        if helper is not None:
+            say += (
+                f"\ncairn: the store had not taken all of it after {FINISH_TIMEOUT:.0f} s; "
+                f"process {helper} applies the rest now (its log: "
+                f"{Path(str(self.journal)).with_name('sync.log')}). Should it stop, the journal "
+                f"{self.journal} has everything: `cairn sync {self.journal}`"
+            )
+        elif self.mode == "offline" or not synced:
             why = "offline" if self.mode == "offline" else "the store did not take it in time"
             say += (
                 f"\ncairn: {why}; the journal {self.journal} has everything: "
