@@ -8,8 +8,8 @@ WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite
 DEMO_DIR ?= $(CURDIR)/.cairn-demo
 PORT ?= 8080
 
-.PHONY: demo test lint typecheck web-check bench install web chromium postgresql clean mlflow-venv \
-	wandb-venv
+.PHONY: demo test lint typecheck web-check bench install web chromium postgresql texlive clean \
+	mlflow-venv wandb-venv
 
 install: $(STAMP)
 
@@ -72,6 +72,14 @@ postgresql:
 	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql)
 
+# The LaTeX export of reports is compiled by the tests (tests/reports/test_latex.py): pdflatex and
+# bibtex (texlive-binaries), amsmath/graphicx (base), booktabs/hyperref (recommended), the AMS
+# fonts (fonts-recommended), and pdftotext to read the PDF back (poppler-utils). About 172 MB.
+texlive:
+	@command -v pdflatex >/dev/null && command -v pdftotext >/dev/null || (apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		texlive-latex-base texlive-latex-recommended texlive-fonts-recommended poppler-utils)
+
 # A demo run lasts about a second, so the system metrics are sampled every 0.2 s (default 10 s)
 # for its System tab to have something to show.
 demo: $(STAMP) web
@@ -90,7 +98,7 @@ typecheck: $(STAMP)
 web-check: web/node_modules/.package-lock.json
 	cd web && npm run typecheck && npx vitest run
 
-test: lint typecheck web-check web chromium postgresql mlflow-venv wandb-venv
+test: lint typecheck web-check web chromium postgresql texlive mlflow-venv wandb-venv
 	$(PY) -m pytest -q
 
 bench-peers: $(STAMP) $(PEERS_STAMP)

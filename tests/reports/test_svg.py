@@ -6,7 +6,8 @@ import math
 import re
 
 from cairn.reports.blocks import Panel, PanelData, RunData
-from cairn.reports.svg import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, panel_svg, run_colour
+from cairn.reports.style import run_colour
+from cairn.reports.svg import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, panel_svg
 
 
 def _points(svg: str) -> list[list[tuple[float, float]]]:
@@ -21,7 +22,10 @@ def test_a_line_is_its_series_scaled_with_gaps_where_values_are_not_finite() -> 
         taken_at=0.0,
         runs=[
             RunData(
-                id="a", name="a", series={"loss": ([0, 1, 2, 3, 4], [1, 0.5, math.nan, 0.2, 0])}
+                id="a",
+                name="a",
+                number=3,
+                series={"loss": ([0, 1, 2, 3, 4], [1, 0.5, math.nan, 0.2, 0])},
             ),
             RunData(id="b", name="<b>", series={}),
         ],
@@ -33,7 +37,7 @@ def test_a_line_is_its_series_scaled_with_gaps_where_values_are_not_finite() -> 
         [(LEFT, TOP), (LEFT + (right - LEFT) / 4, (TOP + bottom) / 2)],
         [(LEFT + 3 * (right - LEFT) / 4, bottom - 0.2 * (bottom - TOP)), (right, bottom)],
     ]
-    assert f'stroke="{run_colour(0)}"' in svg
+    assert f'stroke="{run_colour("a", 3)}"' in svg and run_colour("a", 3) == "#f85848"
     assert "<script" not in svg and " on" not in svg
 
 

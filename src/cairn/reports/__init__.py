@@ -1,13 +1,14 @@
 """Reports: write-ups of a project's runs, Markdown and live or frozen panels, saved in versions in
-the store and exported as Markdown or standalone HTML (docs/reports.md)."""
+the store and exported as Markdown, standalone HTML or a LaTeX project (docs/reports.md)."""
 
 from __future__ import annotations
 
-from cairn.reports.blocks import PANEL_KINDS, Markdown, Panel, PanelData, RunData
+from cairn.reports.blocks import PANEL_KINDS, Bibtex, Markdown, Panel, PanelData, RunData
 from cairn.reports.report import BlockChange, Report, Version
 
 __all__ = [
     "PANEL_KINDS",
+    "Bibtex",
     "BlockChange",
     "Markdown",
     "Panel",

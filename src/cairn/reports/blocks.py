@@ -1,7 +1,7 @@
 """The blocks of a report, as plain typed data: Markdown text, and panels (charts of a run set).
 
-A block is stored as a JSON object with a ``kind``: ``"markdown"``, or the kind of chart a panel
-draws, one of PANEL_KINDS (the kinds the dashboard's workspace draws, web/src/features/charts/
+A block is stored as a JSON object with a ``kind``: ``"markdown"``, ``"bibtex"`` (the references
+Markdown cites as ``[@key]``), or the kind of chart a panel draws, one of PANEL_KINDS (the kinds the dashboard's workspace draws, web/src/features/charts/
 state/layout.ts). A panel reads its runs live (a filter expression of the runs table) unless it
 is frozen: then ``data`` holds the series and values it showed when it was saved.
 """
@@ -27,6 +27,9 @@ class RunData(msgspec.Struct, kw_only=True, frozen=True):
 
     id: str
     name: str
+    number: int = 0
+    """The run's number in its project (its colour, as in the dashboard); 0 in data frozen
+    before numbers were kept."""
     group: Any = None
     """The run's value of the panel's ``group_by`` field (None without one)."""
     values: dict[str, Any] = {}
@@ -60,9 +63,21 @@ class Panel(msgspec.Struct, kw_only=True, frozen=True):
     group_by: str | None = None
     frozen: bool = False
     data: PanelData | None = None
+    smoothing: float = 0.0
+    """Line panels: the dashboard's smoothing weight (0 none, up to 0.99)."""
+    log_x: bool = False
+    log_y: bool = False
+    """Logarithmic axes (values that are not positive are left out, as the dashboard does)."""
 
 
-Block = Markdown | Panel
+class Bibtex(msgspec.Struct, kw_only=True, frozen=True):
+    """References in BibTeX, cited from Markdown blocks as ``[@key]`` (``cairn.reports.bibtex``)."""
+
+    text: str
+    kind: Literal["bibtex"] = "bibtex"
+
+
+Block = Markdown | Bibtex | Panel
 
 
 def check_panel(kind: str, keys: list[str]) -> None:
@@ -114,11 +129,13 @@ def block_from_dict(value: dict[str, Any]) -> Block:
     try:
         if kind == "markdown":
             return msgspec.convert(value, Markdown)
+        if kind == "bibtex":
+            return msgspec.convert(value, Bibtex)
         if kind in PANEL_KINDS:
             return msgspec.convert(value, Panel)
     except msgspec.ValidationError as exc:
         raise ValueError(f"a stored {kind} block is malformed: {exc}") from exc
     raise ValueError(
-        f"a stored block has kind {kind!r}; this Cairn knows markdown, {', '.join(PANEL_KINDS)} "
+        f"a stored block has kind {kind!r}; this Cairn knows markdown, bibtex, {', '.join(PANEL_KINDS)} "
         "(a newer Cairn may have written it: pip install -U cairn)"
     )

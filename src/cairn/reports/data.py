@@ -58,7 +58,11 @@ def _run_data(
     group = value_of(info, group_by) if group_by else None
     if kind != "line":
         return RunData(
-            id=info.id, name=info.name, group=group, values={k: value_of(info, k) for k in keys}
+            id=info.id,
+            name=info.name,
+            number=info.number,
+            group=group,
+            values={k: value_of(info, k) for k in keys},
         )
     series: dict[str, tuple[list[float], list[float]]] = {}
     for key in keys:
@@ -66,7 +70,7 @@ def _run_data(
             continue
         xs, ys = reader.series(info, key, x="_step", max_points=MAX_POINTS, x_min=None, x_max=None)
         series[key] = ([float(x) for x in xs], [float(y) for y in ys])
-    return RunData(id=info.id, name=info.name, group=group, series=series)
+    return RunData(id=info.id, name=info.name, number=info.number, group=group, series=series)
 
 
 def _lookup(values: dict[str, Any], path: str) -> Any:

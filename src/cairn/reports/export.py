@@ -1,9 +1,11 @@
-"""A report written out: Markdown, or one standalone HTML file readable offline.
+"""A report written out: Markdown, one standalone HTML file readable offline, or a LaTeX
+project (``cairn.reports.latex``).
 
 Panels are tables of their runs' values: for a line panel the last value of each key per run, for
 the others each run's ``config.*``/``summary.*`` values. In HTML, line and scatter panels are also
-drawn, as inline SVG (``cairn.reports.svg``); Markdown has no figures yet (PNGs need matplotlib,
-which Cairn does not depend on). Live panels read the runs at export time; frozen panels show the
+drawn, as inline SVG (``cairn.reports.svg``); in Markdown, line, scatter and bar panels are PNGs
+beside the file, drawn with matplotlib (``cairn.reports.figures``) when it is installed. BibTeX
+blocks are listed as references at the end. Live panels read the runs at export time; frozen panels show the
 data stored with the version. In HTML all Markdown is sanitized (``cairn.reports.sanitize``) and
 a Content-Security-Policy forbids scripts and any resource from elsewhere.
 """
@@ -12,20 +14,26 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
-from cairn.reports.blocks import Markdown, Panel, PanelData
+from cairn.errors import UsageError
+from cairn.reports import bibtex, figures
+from cairn.reports.blocks import Bibtex, Markdown, Panel, PanelData, RunData
 from cairn.reports.data import collect, last_value
+from cairn.reports.markdown import citations
 from cairn.reports.sanitize import render_markdown
-from cairn.reports.svg import panel_svg, run_colour
+from cairn.reports.style import run_colour
+from cairn.reports.svg import panel_svg
 from cairn.store.reader import Reader
 
 if TYPE_CHECKING:
     from cairn.reports.report import Report
 
-FORMATS = ("markdown", "html")
+FORMATS = ("markdown", "html", "latex")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
 STYLE = """body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;
 color:#1d1d1f}table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #ccc;
@@ -34,37 +42,94 @@ pre{background:#f5f5f7;padding:.75rem;overflow:auto}figure{margin:1.5rem 0}
 figcaption{color:#555;font-size:.9em}.description{color:#555}"""
 
 
-def export(report: Report, reader: Reader, format: str, path: Path) -> Path:
-    """Write ``report`` to ``path`` in ``format`` (see the module's doc); the path written. A
-    ``path`` that is a folder, or has no suffix, gets a file named after the report's title."""
+def export(
+    report: Report, reader: Reader, format: str, path: Path, template: str | Path | None = None
+) -> Path:
+    """Write ``report`` to ``path`` in ``format`` (see the module's doc); the path written. For
+    Markdown and HTML, a ``path`` that is a folder, or has no suffix, gets a file named after the
+    report's title; LaTeX writes a project into the folder ``path``, or a ``.zip``
+    (``cairn.reports.latex``, where ``template`` is described)."""
     if format not in FORMATS:
-        raise ValueError(f"format={format!r}: a report exports as {' or '.join(FORMATS)}")
+        raise ValueError(f"format={format!r}: a report exports as {', '.join(FORMATS)}")
     path = path.expanduser()
+    if template is not None and format != "latex":
+        raise ValueError("template= is for the LaTeX export only")
+    if format == "latex":
+        from cairn.reports.latex import write_project
+
+        return write_project(report, reader, path, template)
     if path.is_dir() or not path.suffix:  # a folder: the file is named after the title
         path = path / f"{_slug(report.title)}.{'md' if format == 'markdown' else 'html'}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = to_markdown(report, reader) if format == "markdown" else to_html(report, reader)
+    if format == "markdown":
+        text = to_markdown(report, reader, path.parent / f"{path.stem}-figures")
+    else:
+        text = to_html(report, reader)
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def to_markdown(report: Report, reader: Reader) -> str:
-    """The report as Markdown: its text blocks as written, panels as GFM tables."""
+def to_markdown(report: Report, reader: Reader, figures_dir: Path | None = None) -> str:
+    """The report as Markdown: its text blocks as written, panels as GFM tables, drawn as PNGs
+    into ``figures_dir`` when it is given and matplotlib is installed (else a warning says what
+    to install), and the references of its BibTeX blocks listed at the end."""
     parts = [f"# {report.title}"]
     if report.description:
         parts.append(report.description)
+    draw = figures_dir is not None and _can_draw()
+    number = 0
     for block in report.blocks:
         if isinstance(block, Markdown):
             parts.append(block.text.strip("\n"))
             continue
+        if isinstance(block, Bibtex):
+            continue
+        number += 1
         data = panel_data(block, reader, report.project)
         header, rows = panel_table(block, data)
         table = [_md_row(header), _md_row(["---"] * len(header))]
-        table += [_md_row([_cell(v) for v in row]) for row in rows]
-        parts.append(f"**{_md_escape(panel_title(block))}**")
+        table += [_md_row([cell_text(v) for v in row]) for row in rows]
+        title = _md_escape(panel_title(block))
+        parts.append(f"**{title}**")
+        figure = figures.draw(block, data) if draw and figures_dir is not None else None
+        if figure is not None and figures_dir is not None:
+            figures_dir.mkdir(parents=True, exist_ok=True)
+            png = figures.save(figure, figures_dir / f"panel-{number:02d}.png")
+            alt = title.replace("[", "(").replace("]", ")")
+            parts.append(f"![{alt}]({quote(f'{figures_dir.name}/{png.name}')})")
         parts.append("\n".join(table) if rows else "*No runs match this panel.*")
         parts.append(f"*{_md_escape(provenance(block, data))}*")
+    listed = references(report)
+    if listed:
+        parts.append("## References")
+        parts.append("\n".join(f"{n}. {_md_escape(text)}" for n, text in listed))
     return "\n\n".join(parts) + "\n"
+
+
+def references(report: Report) -> list[tuple[int, str]]:
+    """The report's references as (number, plain text), numbered as ``bibtex.numbered`` does."""
+    entries = [e for b in report.blocks if isinstance(b, Bibtex) for e in bibtex.parse(b.text)]
+    numbers = citation_numbers(report)
+    return sorted((numbers[e.key], bibtex.plain(e)) for e in entries)
+
+
+def citation_numbers(report: Report) -> dict[str, int]:
+    """Each BibTeX key's number: cited ones in the order the Markdown first cites them."""
+    entries = [e for b in report.blocks if isinstance(b, Bibtex) for e in bibtex.parse(b.text)]
+    cited: list[str] = []
+    for block in report.blocks:
+        if isinstance(block, Markdown):
+            cited += [k for k in citations(block.text) if k not in cited]
+    return bibtex.numbered(entries, cited)
+
+
+def _can_draw() -> bool:
+    try:
+        figures.require()
+    except UsageError as exc:
+        warnings.warn(f"{exc} (the Markdown export has tables only without it)", stacklevel=3)
+        return False
+    return True
 
 
 def to_html(report: Report, reader: Reader) -> str:
@@ -72,9 +137,12 @@ def to_html(report: Report, reader: Reader) -> str:
     body = [f"<h1>{escape(report.title)}</h1>"]
     if report.description:
         body.append(f'<p class="description">{escape(report.description)}</p>')
+    numbers = citation_numbers(report)
     for block in report.blocks:
         if isinstance(block, Markdown):
-            body.append(render_markdown(block.text))
+            body.append(render_markdown(block.text, numbers))
+            continue
+        if isinstance(block, Bibtex):
             continue
         data = panel_data(block, reader, report.project)
         header, rows = panel_table(block, data)
@@ -85,7 +153,7 @@ def to_html(report: Report, reader: Reader) -> str:
         if rows:
             head = "".join(f"<th>{escape(h)}</th>" for h in header)
             lines = "".join(
-                f"<tr>{_name_cell(row[0], i if chart else None)}"
+                f"<tr>{_name_cell(row[0], data.runs[i] if chart else None)}"
                 + "".join(_html_cell(v) for v in row[1:])
                 + "</tr>"
                 for i, row in enumerate(rows)
@@ -97,6 +165,11 @@ def to_html(report: Report, reader: Reader) -> str:
             f"<strong>{escape(panel_title(block))}</strong> — {escape(provenance(block, data))}"
         )
         body.append(f"<figcaption>{caption}</figcaption></figure>")
+    listed = references(report)
+    if listed:
+        body.append("<h2>References</h2><ol>")
+        body += [f'<li value="{n}">{escape(text)}</li>' for n, text in listed]
+        body.append("</ol>")
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
@@ -142,7 +215,8 @@ def provenance(panel: Panel, data: PanelData) -> str:
     return f"{runs}; {state}"
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A value as a table shows it: ``–`` for none, floats to 6 significant digits."""
     if value is None:
         return "–"
     if isinstance(value, float):
@@ -153,14 +227,14 @@ def _cell(value: Any) -> str:
 def _html_cell(value: Any) -> str:
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
     opening = '<td class="num">' if numeric else "<td>"
-    return f"{opening}{escape(_cell(value))}</td>"
+    return f"{opening}{escape(cell_text(value))}</td>"
 
 
-def _name_cell(name: str, colour_index: int | None) -> str:
+def _name_cell(name: str, run: RunData | None) -> str:
     """A run's name, after a swatch of its colour in the chart above (when one is drawn)."""
-    if colour_index is None:
+    if run is None:
         return f"<td>{escape(name)}</td>"
-    swatch = f'<span style="color:{run_colour(colour_index)}">&#9632;</span> '
+    swatch = f'<span style="color:{run_colour(run.id, run.number)}">&#9632;</span> '
     return f"<td>{swatch}{escape(name)}</td>"
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Literal
 
 from cairn.errors import UsageError
+from cairn.reports.bibtex import parse as parse_bibtex
 from cairn.reports.blocks import (
+    Bibtex,
     Block,
     Markdown,
     Panel,
@@ -106,6 +108,15 @@ class Report:
         self.blocks.append(block)
         return block
 
+    def add_bibtex(self, text: str) -> Bibtex:
+        """Append references in BibTeX, cited from Markdown as ``[@key]``: listed at the end of
+        the Markdown and HTML exports, ``references.bib`` of the LaTeX one. ValueError (with the
+        line) for text it cannot read (``cairn.reports.bibtex``)."""
+        parse_bibtex(str(text))
+        block = Bibtex(text=str(text))
+        self.blocks.append(block)
+        return block
+
     def add_panel(
         self,
         kind: str,
@@ -114,11 +125,18 @@ class Report:
         title: str | None = None,
         group_by: str | None = None,
         frozen: bool = False,
+        smoothing: float = 0.0,
+        log_x: bool = False,
+        log_y: bool = False,
     ) -> Panel:
         """Append a panel: ``kind`` one of ``line``, ``scatter``, ``bar``, ``scalar``; ``runs`` a
         filter expression of the runs table (None: every run of the project); ``keys`` metric
         keys for a line panel, ``config.*``/``summary.*`` keys for the others. A ``frozen`` panel
-        keeps the data of its first save, so later changes to the runs do not show."""
+        keeps the data of its first save, so later changes to the runs do not show. ``smoothing``
+        (0 to 0.99, line panels), ``log_x`` and ``log_y`` draw the figures as the dashboard's
+        settings of the same names do."""
+        if not 0 <= smoothing <= 0.99:
+            raise ValueError(f"smoothing={smoothing!r}: give a weight from 0 (none) to 0.99")
         keys = [str(k) for k in keys]
         check_panel(kind, keys)
         if runs is not None:
@@ -126,7 +144,15 @@ class Report:
         if group_by is not None:
             check_group_by(group_by)
         block = Panel(
-            kind=kind, keys=keys, runs=runs, title=title, group_by=group_by, frozen=frozen
+            kind=kind,
+            keys=keys,
+            runs=runs,
+            title=title,
+            group_by=group_by,
+            frozen=frozen,
+            smoothing=float(smoothing),
+            log_x=log_x,
+            log_y=log_y,
         )
         self.blocks.append(block)
         return block
@@ -190,14 +216,28 @@ class Report:
 
     # ---- output -----------------------------------------------------------------------------
 
-    def export(self, format: str, path: str | os.PathLike[str]) -> Path:
-        """Write the report as ``"markdown"`` (a .md file, panels as tables of their runs' values)
-        or ``"html"`` (one standalone file, Markdown sanitized); live panels read the runs now,
-        frozen ones show their stored data. ``path`` may be a folder (a file named after the
-        title goes in it). Returns the file written."""
+    def export(
+        self,
+        format: str,
+        path: str | os.PathLike[str],
+        template: str | os.PathLike[str] | None = None,
+    ) -> Path:
+        """Write the report as ``"markdown"`` (a .md file, panels as tables and PNG figures
+        beside it), ``"html"`` (one standalone file, Markdown sanitized) or ``"latex"`` (a folder,
+        or a .zip, with main.tex, references.bib and PDF figures, that pdflatex compiles; a
+        ``template`` .tex, .cls or .sty file replaces the article class, see docs/reports.md);
+        live panels read the runs now, frozen ones show their stored data. For Markdown and HTML
+        ``path`` may be a folder (a file named after the title goes in it). Returns the path
+        written."""
         from cairn.reports.export import export
 
-        return export(self, StoreReader(self._store), format, Path(path))
+        return export(
+            self,
+            StoreReader(self._store),
+            format,
+            Path(path),
+            None if template is None else Path(template),
+        )
 
     def close(self) -> None:
         """Release the store's connections (a report opened by ``Api`` shares the Api's: that

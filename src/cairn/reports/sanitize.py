@@ -15,7 +15,11 @@ import re
 from html import escape
 from html.parser import HTMLParser
 
-from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from cairn.reports.markdown import parser
 
 ALLOWED_TAGS = {
     "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
@@ -44,12 +48,30 @@ _PLAIN_CHECKS = {
 }
 
 
-def render_markdown(text: str) -> str:
-    """``text`` (Markdown) as sanitized HTML."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
-        ["table", "strikethrough"]
-    )
-    return sanitize_html(md.render(text))
+def render_markdown(text: str, numbers: dict[str, int] | None = None) -> str:
+    """``text`` (Markdown) as sanitized HTML: math kept as written (``$x^2$``), a citation as
+    the ``numbers`` of its keys (``[1, 3]``; ``?`` for a key not in them)."""
+    md = parser()
+    return sanitize_html(md.renderer.render(md.parse(text), md.options, {"numbers": numbers or {}}))
+
+
+def _math(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    return escape(f"{token.markup}{token.content}{token.markup}", quote=False)
+
+
+def _citation(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    numbers = env["numbers"]
+    return "[" + ", ".join(str(numbers.get(k, "?")) for k in tokens[idx].meta["keys"]) + "]"
+
+
+for _rule in ("math_inline", "math_display"):
+    parser().add_render_rule(_rule, _math)
+parser().add_render_rule("citation", _citation)
 
 
 def sanitize_html(html: str) -> str:

@@ -1,8 +1,8 @@
 """Panels drawn as inline SVG for the HTML export: nothing to load, nothing to run.
 
 A line panel draws each run's series of each key (a gap where a value is not finite; the first
-key solid, the next ones dashed); a scatter panel one point per run. Colours follow the runs'
-order in the panel, as the swatches of the table under the chart do. Every text is escaped and
+key solid, the next ones dashed); a scatter panel one point per run. Each run has its dashboard
+colour (``cairn.reports.style``), as the swatch beside its name in the table under the chart. Every text is escaped and
 every number is a finite float, so the SVG can hold nothing but shapes.
 """
 
@@ -12,13 +12,10 @@ import math
 from html import escape
 
 from cairn.reports.blocks import Panel, PanelData
+from cairn.reports.style import run_colour
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 10, 28
-PALETTE = (
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
-)  # fmt: skip
 DASHES = ("", ' stroke-dasharray="6 3"', ' stroke-dasharray="2 3"', ' stroke-dasharray="8 3 2 3"')
 """A line panel's keys: the first solid, the next dashed, dotted, dash-dotted."""
 
@@ -28,8 +25,8 @@ def panel_svg(panel: Panel, data: PanelData) -> str | None:
     drawn as a table only: bar and scalar)."""
     if panel.kind == "line":
         lines = [
-            (i, j, list(zip(*run.series[key], strict=True)))
-            for i, run in enumerate(data.runs)
+            (run_colour(run.id, run.number), j, list(zip(*run.series[key], strict=True)))
+            for run in data.runs
             for j, key in enumerate(panel.keys)
             if key in run.series
         ]
@@ -37,16 +34,19 @@ def panel_svg(panel: Panel, data: PanelData) -> str | None:
     if panel.kind == "scatter":
         x_key, y_key = panel.keys[:2]
         points = [
-            (i, (_number(run.values.get(x_key)), _number(run.values.get(y_key))))
-            for i, run in enumerate(data.runs)
+            (
+                run_colour(run.id, run.number),
+                (_number(run.values.get(x_key)), _number(run.values.get(y_key))),
+            )
+            for run in data.runs
         ]
         return _chart([], points, f"{y_key} against {x_key}")
     return None
 
 
 def _chart(
-    lines: list[tuple[int, int, list[tuple[float, float]]]],
-    points: list[tuple[int, tuple[float, float]]],
+    lines: list[tuple[str, int, list[tuple[float, float]]]],
+    points: list[tuple[str, tuple[float, float]]],
     label: str,
 ) -> str | None:
     finite = [p for _, _, line in lines for p in line if _finite(p)]
@@ -72,26 +72,19 @@ def _chart(
         _text(LEFT, HEIGHT - BOTTOM + 16, _tick(x0), "start"),
         _text(WIDTH - RIGHT, HEIGHT - BOTTOM + 16, _tick(x1), "end"),
     ]
-    for index, key_index, line in lines:
+    for colour, key_index, line in lines:
         dash = DASHES[key_index % len(DASHES)]
         for piece in _pieces(line):
             coords = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in piece)
             out.append(
-                f'<polyline fill="none" stroke="{run_colour(index)}" stroke-width="1.5"'
+                f'<polyline fill="none" stroke="{colour}" stroke-width="1.5"'
                 f'{dash} points="{coords}"/>'
             )
-    for index, (x, y) in points:
+    for colour, (x, y) in points:
         if _finite((x, y)):
-            out.append(
-                f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="4" fill="{run_colour(index)}"/>'
-            )
+            out.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="4" fill="{colour}"/>')
     out.append("</svg>")
     return "".join(out)
-
-
-def run_colour(index: int) -> str:
-    """The colour of the panel's ``index``-th run."""
-    return PALETTE[index % len(PALETTE)]
 
 
 def _pieces(line: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:

@@ -1,0 +1,167 @@
+"""Panels drawn with matplotlib, as the dashboard draws them: vector PDF for the LaTeX export,
+PNG beside a Markdown export.
+
+A line panel draws every run's series of every key over steps, in the run's dashboard colour
+(``cairn.reports.style``), the first key solid and the next ones dashed; with smoothing, the
+debiased EMA over the values as logged (those faint behind it); a log axis leaves out values that
+are not positive. A scatter panel draws a point per run; a bar panel a horizontal bar per run and
+key, runs top to bottom in the table's order. Scalar panels are tables only (None here).
+
+matplotlib is an optional dependency (``pip install 'cairn[reports]'``), imported on first use.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cairn.errors import UsageError
+from cairn.reports.blocks import Panel, PanelData
+from cairn.reports.style import RAW_ALPHA, dash, run_colour, smooth
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+WIDTH, HEIGHT = 6.4, 3.2
+"""Inches: a text width of an article, at a height that leaves room for the caption."""
+LEGEND_MAX = 12
+"""Runs named in a legend at most (the table under the figure names them all)."""
+
+
+def draw(panel: Panel, data: PanelData) -> Figure | None:
+    """The panel as a matplotlib Figure, or None when it has nothing to draw."""
+    if panel.kind == "line":
+        return _line(panel, data)
+    if panel.kind == "scatter":
+        return _scatter(panel, data)
+    if panel.kind == "bar":
+        return _bar(panel, data)
+    return None
+
+
+def save(figure: Figure, path: Path) -> Path:
+    """Write ``figure`` to ``path`` (its suffix says the format: .pdf vector, .png at 150 dpi)."""
+    figure.savefig(path, dpi=150, metadata=_metadata(path))
+    return path
+
+
+def require() -> None:
+    """UsageError saying what to install when matplotlib is missing."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise UsageError(
+            "drawing a report's figures needs matplotlib: pip install 'cairn[reports]'"
+        ) from None
+
+
+def _figure(rows: int = 1) -> tuple[Figure, list[Any]]:
+    require()
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(WIDTH, HEIGHT * (1 if rows == 1 else 0.45 * rows + 0.4)))
+    figure.set_layout_engine("constrained")
+    axes = figure.subplots(rows, 1, squeeze=False)
+    return figure, [ax for (ax,) in axes]
+
+
+def _line(panel: Panel, data: PanelData) -> Figure | None:
+    drawn = [
+        (i, j)
+        for i, run in enumerate(data.runs)
+        for j, k in enumerate(panel.keys)
+        if k in run.series
+    ]
+    if not drawn:
+        return None
+    figure, (ax,) = _figure()
+    for i, j in drawn:
+        run = data.runs[i]
+        xs, ys = run.series[panel.keys[j]]
+        ys = [y if math.isfinite(y) and (y > 0 or not panel.log_y) else math.nan for y in ys]
+        colour = run_colour(run.id, run.number)
+        style: dict[str, Any] = {"color": colour, "linewidth": 1.4}
+        if dash(j):
+            style["dashes"] = dash(j)
+        label = _label(run.name) if j == 0 else None
+        if panel.smoothing > 0:
+            ax.plot(xs, ys, color=colour, alpha=RAW_ALPHA, linewidth=1, gid="raw")
+            ax.plot(xs, smooth(ys, panel.smoothing), label=label, gid="line", **style)
+        else:
+            ax.plot(xs, ys, label=label, gid="line", **style)
+    ax.set_xlabel("step")
+    ax.set_ylabel(_label(", ".join(panel.keys)))
+    _scales(ax, panel)
+    _legend(ax, len({i for i, _ in drawn}))
+    return figure
+
+
+def _scatter(panel: Panel, data: PanelData) -> Figure | None:
+    x_key, y_key = panel.keys[:2]
+    points = [
+        (run, _number(run.values.get(x_key)), _number(run.values.get(y_key))) for run in data.runs
+    ]
+    points = [p for p in points if math.isfinite(p[1]) and math.isfinite(p[2])]
+    if not points:
+        return None
+    figure, (ax,) = _figure()
+    for run, x, y in points:
+        ax.scatter([x], [y], color=run_colour(run.id, run.number), label=_label(run.name), s=28)
+    ax.set_xlabel(_label(x_key))
+    ax.set_ylabel(_label(y_key))
+    _scales(ax, panel)
+    _legend(ax, len(points))
+    return figure
+
+
+def _bar(panel: Panel, data: PanelData) -> Figure | None:
+    keys = [
+        k for k in panel.keys if any(math.isfinite(_number(r.values.get(k))) for r in data.runs)
+    ]
+    if not keys:
+        return None
+    figure, axes = _figure(len(keys))
+    names = [_label(run.name) for run in data.runs]
+    for ax, key in zip(axes, keys, strict=True):
+        values = [_number(run.values.get(key)) for run in data.runs]
+        ax.barh(
+            range(len(values)),
+            [v if math.isfinite(v) else 0.0 for v in values],
+            color=[run_colour(run.id, run.number) for run in data.runs],
+        )
+        ax.set_yticks(range(len(values)), names, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlabel(_label(key))
+        if panel.log_x:
+            ax.set_xscale("log")
+    return figure
+
+
+def _scales(ax: Any, panel: Panel) -> None:
+    if panel.log_x:
+        ax.set_xscale("log")
+    if panel.log_y:
+        ax.set_yscale("log")
+    ax.grid(True, color="#dddddd", linewidth=0.6)
+
+
+def _legend(ax: Any, count: int) -> None:
+    if 0 < count <= LEGEND_MAX:
+        ax.legend(fontsize=7, frameon=False, loc="best")
+
+
+def _label(text: str) -> str:
+    """A name as matplotlib shows it literally: ``$`` would start mathtext."""
+    return text.replace("$", r"\$")
+
+
+def _number(value: object) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return math.nan
+
+
+def _metadata(path: Path) -> dict[str, Any]:
+    # A PDF without a creation date: the same report exports to the same bytes.
+    return {"CreationDate": None} if path.suffix == ".pdf" else {}

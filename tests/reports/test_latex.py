@@ -1,0 +1,179 @@
+"""The LaTeX export compiles with pdflatex as exported, its figures hold the store's data, and
+every text (titles, run names, Markdown, BibTeX, math) stays text: nothing reads a file or runs."""
+
+from __future__ import annotations
+
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import cairn
+from cairn.reports import figures, tex
+from cairn.reports.blocks import Panel, block_from_dict
+
+pytestmark = pytest.mark.usefixtures("no_open_run")
+
+PAYLOAD = r"\input{/etc/passwd} \write18{touch pwned} \ { } $ & # ^ _ % ~"
+LATEX = ("-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape")
+
+
+def compile_pdf(folder: Path) -> str:
+    """pdflatex, bibtex, pdflatex twice, as main.tex says; the PDF's text."""
+    for step in (["pdflatex", *LATEX, "main"], ["bibtex", "main"]) + (
+        ["pdflatex", *LATEX, "main"],
+    ) * 2:
+        done = subprocess.run(step, cwd=folder, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout[-3000:]
+    return subprocess.run(
+        ["pdftotext", "-layout", "main.pdf", "-"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+@pytest.fixture
+def report(store_dir: Path) -> cairn.Report:
+    for name, lr in (("slow " + PAYLOAD, 0.01), ("fast", 0.1)):
+        run = cairn.init(project="p", name=name, config={"lr": lr, "note": PAYLOAD})
+        for step in range(20):
+            run.log({"loss": 1 / (1 + lr * step)})
+        run.summary["acc"] = 0.8 + lr
+        run.finish(quiet=True)
+    made = cairn.Report(
+        "p", title="Title " + PAYLOAD, description="About " + PAYLOAD, author=PAYLOAD
+    )
+    made.add_markdown(
+        "## Setup " + PAYLOAD + "\n\nLoss is $1/(1 + \\eta\\cdot t)$, as [@he2016; @mlrc].\n\n"
+        "$$\\sum_i x_i \\input{/etc/passwd} ^^5cinput{/etc/passwd}$$\n\n"
+        "```\n\\end{verbatim}\\input{/etc/passwd}\n```\n\n| run | acc |\n|---|--:|\n| a & b | 0.9 |\n"
+    )
+    made.add_bibtex(
+        "@article{he2016, author={Kaiming He}, title={Residual \\input{/etc/passwd}}, year=2016}\n"
+        "@misc{mlrc, title={Reproducibility 100% ^^5cinput{/etc/passwd}}, year=2024}"
+    )
+    made.add_panel("line", keys=["loss"], title="Loss " + PAYLOAD, smoothing=0.5, log_y=True)
+    made.add_panel("bar", keys=["config.lr", "summary.acc"], group_by="config.note")
+    made.add_panel("scalar", keys=["summary.acc"], frozen=True)
+    made.save()
+    return made
+
+
+def test_the_export_compiles_and_every_payload_stays_text(
+    report: cairn.Report, tmp_path: Path
+) -> None:
+    folder = report.export("latex", tmp_path / "paper")
+    assert sorted(p.name for p in (folder / "figures").iterdir()) == [
+        "panel-01.pdf",
+        "panel-02.pdf",
+    ]
+    main = (folder / "main.tex").read_text()
+    assert "\\input{/etc/passwd}" not in main and "\\write18{" not in main
+    assert "\\input{" not in (folder / "references.bib").read_text()
+    text = compile_pdf(folder)
+    assert not (folder / "pwned").exists() and "root:" not in text
+    assert "Title \\input{/etc/passwd} \\write18{touch pwned}" in " ".join(text.split())
+    assert "as [1, 2]" in text and "References" in text and "Kaiming He" in text
+    log = (folder / "main.log").read_text()
+    assert "<use figures/panel-01.pdf>" in log and "<use figures/panel-02.pdf>" in log
+    pages = subprocess.run(
+        ["pdftoppm", "-r", "20", "-gray", "main.pdf", "page"], cwd=folder, check=True
+    )
+    assert pages.returncode == 0 and len(list(folder.glob("page-*.pgm"))) >= 2
+
+
+def test_a_zip_holds_the_same_project(report: cairn.Report, tmp_path: Path) -> None:
+    out = report.export("latex", tmp_path / "paper.zip")
+    with zipfile.ZipFile(out) as archive:
+        names = set(archive.namelist())
+        archive.extractall(tmp_path / "unzipped")
+    assert {"main.tex", "references.bib", "figures/panel-01.pdf"} <= names
+    assert "References" in compile_pdf(tmp_path / "unzipped")
+    with pytest.raises(ValueError, match=r"folder .* or a \.zip"):
+        report.export("latex", tmp_path / "paper.tex")
+
+
+def test_templates_replace_the_article_class(report: cairn.Report, tmp_path: Path) -> None:
+    style = tmp_path / "tpl" / "mystyle.sty"
+    style.parent.mkdir()
+    style.write_text("\\ProvidesPackage{mystyle}\n\\newcommand{\\venue}{Workshop on Repro}\n")
+    out = report.export("latex", tmp_path / "with-sty", template=style)
+    assert (
+        "\\usepackage{mystyle}" in (out / "main.tex").read_text() and (out / "mystyle.sty").exists()
+    )
+    compile_pdf(out)
+    document = tmp_path / "tpl" / "paper.tex"
+    document.write_text(
+        "\\documentclass{article}\n\\usepackage{mystyle}\n% cairn:preamble\n\\begin{document}\n"
+        "\\maketitle\nAt \\venue.\n% cairn:body\n\\end{document}\n"
+    )
+    out = report.export("latex", tmp_path / "with-tex", template=document)
+    assert "At Workshop on Repro." in compile_pdf(out)
+    document.write_text("\\documentclass{article}\\begin{document}\\end{document}")
+    with pytest.raises(ValueError, match="% cairn:body"):
+        report.export("latex", tmp_path / "bad", template=document)
+
+
+def test_a_line_figure_draws_the_stored_series_in_dashboard_colours(report: cairn.Report) -> None:
+    panel = Panel(kind="line", keys=["loss"])
+    data = cairn.reports.export.panel_data(
+        panel, cairn.reports.report.StoreReader(report._store), "p"
+    )  # type: ignore[attr-defined]
+    figure = figures.draw(panel, data)
+    assert figure is not None
+    [ax] = figure.axes
+    drawn = [line for line in ax.lines if line.get_gid() == "line"]
+    for run, line in zip(data.runs, drawn, strict=True):
+        xs, ys = run.series["loss"]
+        assert [list(p) for p in line.get_xydata()] == [[x, y] for x, y in zip(xs, ys, strict=True)]
+        assert line.get_color() == cairn.reports.style.run_colour(run.id, run.number)
+
+
+def test_markdown_export_has_png_figures_and_references(
+    report: cairn.Report, tmp_path: Path
+) -> None:
+    out = report.export("markdown", tmp_path / "r.md")
+    text = out.read_text()
+    assert "![Loss" in text and "(r-figures/panel-01.png)" in text
+    assert (tmp_path / "r-figures" / "panel-01.png").read_bytes()[:4] == b"\x89PNG"
+    assert "## References" in text and "1. Kaiming He. Residual" in text
+    html = report.export("html", tmp_path / "r.html").read_text()
+    assert "as [1, 2]" in html and "<h2>References</h2>" in html
+
+
+def test_escape_and_inert() -> None:
+    assert tex.escape("a_b & 50% #1 {x} ~ ^") == r"a\_b \& 50\% \#1 \{x\} \~{} \^{}"
+    assert (
+        tex.inert(r"\frac{a}{b} \input{x}", math=True)
+        == r"\frac{a}{b} \backslash \mathrm{input}{x}"
+    )
+    assert "\\begin{pmatrix}" in tex.inert(r"\begin{pmatrix}1\end{pmatrix}", math=True)
+    assert "\\begin{filecontents}" not in tex.inert(r"\begin{filecontents}", math=True)
+    assert tex.inert("}\\input{x}{", math=False) == r"\}\textbackslash{}input\{x\}\{"
+    assert tex.href("javascript:alert(1)") is None
+    assert tex.href("https://a.b/c?d=1&e#f") == r"https://a.b/c?d=1\&e\#f"
+
+
+def test_bibtex_is_checked_and_old_blocks_still_load(store_dir: Path) -> None:
+    report = cairn.Report("p")
+    with pytest.raises(ValueError, match="line 2: @preamble is not supported"):
+        report.add_bibtex("@misc{a, title={x}}\n@preamble{\\input{x}}")
+    with pytest.raises(ValueError, match="key 'a' appears twice"):
+        report.add_bibtex("@misc{a, title={x}}\n@misc{a, title={y}}")
+    old = block_from_dict(
+        {
+            "kind": "line",
+            "keys": ["loss"],
+            "runs": None,
+            "title": None,
+            "group_by": None,
+            "frozen": False,
+            "data": None,
+        }
+    )
+    assert isinstance(old, Panel) and old.smoothing == 0 and not old.log_y
+    with pytest.raises(ValueError, match="smoothing"):
+        report.add_panel("line", keys=["loss"], smoothing=1.5)
