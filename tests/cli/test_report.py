@@ -70,5 +70,23 @@ def test_export_errors_say_what_to_do(saved: cairn.Report, tmp_path: Path) -> No
     assert got.exit_code == 2 and "give PROJECT/REPORT" in got.output
     got = invoke("report", "export", "p/Nope", "--out", str(tmp_path))
     assert got.exit_code == 1 and "cairn report ls p" in got.output
-    got = invoke("report", "export", "p/What held", "--format", "latex")
-    assert got.exit_code == 2 and "markdown" in got.output
+    got = invoke("report", "export", "p/What held", "--format", "pdf")
+    assert got.exit_code == 2 and "markdown" in got.output and "latex" in got.output
+    got = invoke(
+        "report", "export", "p/What held", "--format", "latex", "--out", str(tmp_path / "t")
+    )
+    assert got.exit_code == 0 and (tmp_path / "t" / "main.tex").exists()
+    bad = tmp_path / "paper.tex"
+    bad.write_text("\\documentclass{article}\\begin{document}\\end{document}")
+    got = invoke(
+        "report",
+        "export",
+        "p/What held",
+        "-f",
+        "latex",
+        "--template",
+        str(bad),
+        "-o",
+        str(tmp_path / "u"),
+    )
+    assert got.exit_code == 1 and "% cairn:body" in got.output

@@ -1,4 +1,5 @@
-"""``cairn report ls|export``: a project's reports, and one written out as Markdown or HTML."""
+"""``cairn report ls|export``: a project's reports, and one written out as Markdown, HTML or a
+LaTeX project."""
 
 from __future__ import annotations
 
@@ -55,10 +56,11 @@ def ls(project: str, dir: str | None) -> None:
     "--format",
     "-f",
     "format_",
-    type=click.Choice(["markdown", "html"]),
+    type=click.Choice(["markdown", "html", "latex"]),
     default="html",
     show_default=True,
-    help="markdown: a .md file; html: one standalone, sanitized page.",
+    help="markdown: a .md file and PNG figures; html: one standalone, sanitized page; "
+    "latex: a folder (or .zip) with main.tex, references.bib and PDF figures.",
 )
 @click.option(
     "--out",
@@ -68,8 +70,14 @@ def ls(project: str, dir: str | None) -> None:
     show_default=True,
     help="The file to write, or a folder (the file is named after the title).",
 )
+@click.option(
+    "--template",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="latex only: a .tex (with a '% cairn:body' line), .cls or .sty file to use.",
+)
 @dir_option
-def export(ref: str, format_: str, out: str, dir: str | None) -> None:
+def export(ref: str, format_: str, out: str, template: str | None, dir: str | None) -> None:
     """Write the report REPORT (its id or title) of PROJECT; live panels read the runs now."""
     project, slash, name = ref.partition("/")
     if not slash or not project or not name:
@@ -79,7 +87,7 @@ def export(ref: str, format_: str, out: str, dir: str | None) -> None:
             param_hint="PROJECT/REPORT",
         )
     try:
-        written = store_api(dir).report(project, name).export(format_, Path(out))
+        written = store_api(dir).report(project, name).export(format_, Path(out), template)
     except (CairnError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(str(written))
