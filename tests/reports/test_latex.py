@@ -3,7 +3,9 @@ every text (titles, run names, Markdown, BibTeX, math) stays text: nothing reads
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -12,10 +14,14 @@ import pytest
 import cairn
 from cairn.reports import figures, tex
 from cairn.reports.blocks import Panel, block_from_dict
+from cairn.reports.export import panel_data
+from cairn.reports.style import run_colour, smooth
+from cairn.store.reader import StoreReader
 
 pytestmark = pytest.mark.usefixtures("no_open_run")
 
 PAYLOAD = r"\input{/etc/passwd} \write18{touch pwned} \ { } $ & # ^ _ % ~"
+EXAMPLES = Path(__file__).parents[2] / "examples"
 LATEX = ("-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape")
 
 
@@ -37,7 +43,7 @@ def compile_pdf(folder: Path) -> str:
 
 @pytest.fixture
 def report(store_dir: Path) -> cairn.Report:
-    for name, lr in (("slow " + PAYLOAD, 0.01), ("fast", 0.1)):
+    for name, lr in (("slow " + PAYLOAD + " café 😀", 0.01), ("fast", 0.1)):
         run = cairn.init(project="p", name=name, config={"lr": lr, "note": PAYLOAD})
         for step in range(20):
             run.log({"loss": 1 / (1 + lr * step)})
@@ -53,7 +59,8 @@ def report(store_dir: Path) -> cairn.Report:
     )
     made.add_bibtex(
         "@article{he2016, author={Kaiming He}, title={Residual \\input{/etc/passwd}}, year=2016}\n"
-        "@misc{mlrc, title={Reproducibility 100% ^^5cinput{/etc/passwd}}, year=2024}"
+        "@misc{mlrc, title={Reproducibility 100% ^^5cinput{/etc/passwd} of snake_case $x_1$}, "
+        "year=2024}"
     )
     made.add_panel("line", keys=["loss"], title="Loss " + PAYLOAD, smoothing=0.5, log_y=True)
     made.add_panel("bar", keys=["config.lr", "summary.acc"], group_by="config.note")
@@ -77,6 +84,8 @@ def test_the_export_compiles_and_every_payload_stays_text(
     assert not (folder / "pwned").exists() and "root:" not in text
     assert "Title \\input{/etc/passwd} \\write18{touch pwned}" in " ".join(text.split())
     assert "as [1, 2]" in text and "References" in text and "Kaiming He" in text
+    flat = " ".join(text.split())
+    assert "of snake case x1" in flat and "[U+1F600]" in flat  # \\_ is drawn as a rule
     log = (folder / "main.log").read_text()
     assert "<use figures/panel-01.pdf>" in log and "<use figures/panel-02.pdf>" in log
     pages = subprocess.run(
@@ -119,9 +128,7 @@ def test_templates_replace_the_article_class(report: cairn.Report, tmp_path: Pat
 
 def test_a_line_figure_draws_the_stored_series_in_dashboard_colours(report: cairn.Report) -> None:
     panel = Panel(kind="line", keys=["loss"])
-    data = cairn.reports.export.panel_data(
-        panel, cairn.reports.report.StoreReader(report._store), "p"
-    )  # type: ignore[attr-defined]
+    data = panel_data(panel, StoreReader(cairn.Api().store), "p")
     figure = figures.draw(panel, data)
     assert figure is not None
     [ax] = figure.axes
@@ -129,7 +136,15 @@ def test_a_line_figure_draws_the_stored_series_in_dashboard_colours(report: cair
     for run, line in zip(data.runs, drawn, strict=True):
         xs, ys = run.series["loss"]
         assert [list(p) for p in line.get_xydata()] == [[x, y] for x, y in zip(xs, ys, strict=True)]
-        assert line.get_color() == cairn.reports.style.run_colour(run.id, run.number)
+        assert line.get_color() == run_colour(run.id, run.number)
+    smoothed = figures.draw(Panel(kind="line", keys=["loss"], smoothing=0.6), data)
+    assert smoothed is not None
+    raw = [line for line in smoothed.axes[0].lines if line.get_gid() == "raw"]
+    shown = [line for line in smoothed.axes[0].lines if line.get_gid() == "line"]
+    for run, behind, line in zip(data.runs, raw, shown, strict=True):
+        xs, ys = run.series["loss"]
+        assert list(behind.get_ydata()) == ys and list(line.get_ydata()) == smooth(ys, 0.6)
+        assert line.get_ydata()[0] == ys[0] and line.get_ydata()[-1] != ys[-1]  # debiased EMA
 
 
 def test_markdown_export_has_png_figures_and_references(
@@ -177,3 +192,80 @@ def test_bibtex_is_checked_and_old_blocks_still_load(store_dir: Path) -> None:
     assert isinstance(old, Panel) and old.smoothing == 0 and not old.log_y
     with pytest.raises(ValueError, match="smoothing"):
         report.add_panel("line", keys=["loss"], smoothing=1.5)
+
+
+def test_the_demo_report_compiles_and_its_figure_pages_are_not_blank(
+    store_dir: Path, tmp_path: Path
+) -> None:
+    """examples/digits_report.py (run by `make demo`) on runs shaped like the demo's."""
+    for lr, width in ((0.1, 32), (0.01, 64)):
+        config = {"lr": lr, "model": {"width": width}}
+        with cairn.init(project="digits", config=config, tags=["demo", "mlp"]) as run:
+            for epoch in range(5):
+                run.log({"val/loss": 2 / (1 + lr * 10 * epoch), "val/acc": 0.5 + lr * epoch})
+            run.summary["val/acc"] = 0.5 + lr * 4
+    with cairn.init(project="digits", tags=["other"]) as other:
+        other.log({"val/loss": 9.0})
+    spec = importlib.util.spec_from_file_location("digits_report", EXAMPLES / "digits_report.py")
+    assert spec is not None and spec.loader is not None
+    demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo)
+    report = demo.build()
+    assert demo.build().version == 2  # run again, `make demo` saves a new version
+    folder = report.export("latex", tmp_path / "demo")
+    text = compile_pdf(folder)
+    assert "Machine learning in Python" in " ".join(text.split())  # unsrt's case
+    assert "[1]" in text and "Best validation accuracy per run" in text
+    main = (folder / "main.tex").read_text()
+    assert "\\mathcal{L} = -\\frac{1}{N}" in main  # math as written
+    assert "\\section{Setup}" in main  # the report's highest heading (##) is a section
+    subprocess.run(["pdftoppm", "-r", "30", "-gray", "main.pdf", "page"], cwd=folder, check=True)
+    pages = sorted(folder.glob("page-*.pgm"))
+    figure_pages = [p for p in pages if _dark_pixels(p) > 0.01]
+    assert len(pages) >= 2 and len(figure_pages) == len(pages)
+
+
+def _dark_pixels(page: Path) -> float:
+    """The share of a greyscale PGM page's pixels darker than light grey."""
+    data = page.read_bytes()
+    header = data.split(b"\n", 3)  # P5, width height, maxval, pixels
+    pixels = header[3]
+    return sum(1 for value in pixels if value < 200) / max(1, len(pixels))
+
+
+def test_without_matplotlib_latex_says_what_to_install(
+    report: cairn.Report, tmp_path: Path
+) -> None:
+    """A Python where matplotlib cannot be imported (None in sys.modules blocks the import)."""
+    probe = (
+        "import sys, warnings\n"
+        "sys.modules['matplotlib'] = None\n"
+        "import cairn\n"
+        "import cairn.reports.export\n"
+        f"report = cairn.Api().report('p', {report.id!r})\n"  # the store $CAIRN_DIR names
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        f"    report.export('markdown', {str(tmp_path / 'r.md')!r})\n"
+        "print(caught[0].message)\n"
+        "try:\n"
+        f"    report.export('latex', {str(tmp_path / 'tex')!r})\n"
+        "except cairn.UsageError as exc:\n"
+        "    print(exc)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    ).stdout.splitlines()
+    assert out[0].startswith(
+        "drawing a report's figures needs matplotlib: pip install 'cairn[reports]'"
+    )
+    assert out[1] == "drawing a report's figures needs matplotlib: pip install 'cairn[reports]'"
+    assert "| fast |" in (tmp_path / "r.md").read_text()  # tables without figures
+    assert not (tmp_path / "tex").exists()
+
+
+def test_importing_the_exports_does_not_load_matplotlib() -> None:
+    probe = (
+        "import sys, cairn.reports.export, cairn.reports.latex; print('matplotlib' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

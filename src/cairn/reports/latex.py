@@ -142,9 +142,10 @@ def _body(report: Report, reader: Reader, folder: Path, has_references: bool) ->
             + "\n\\end{abstract}\\fi\n"
         )
     number = 0
+    top = tex.top_heading([b.text for b in report.blocks if isinstance(b, Markdown)])
     for block in report.blocks:
         if isinstance(block, Markdown):
-            parts.append(tex.markdown(block.text))
+            parts.append(tex.markdown(block.text, top))
         elif isinstance(block, Panel):
             number += 1
             parts.append(_panel(block, report, reader, folder, number))

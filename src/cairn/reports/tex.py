@@ -48,8 +48,9 @@ MATH_ENVIRONMENTS = frozenset(
     "split array subarray".split()
 )
 _CONTROL = re.compile(
-    r"\\(begin|end)\s*\{([^{}]*)\}|\\([A-Za-z@]+)|\\(.)|(\^\^)|([%#&])", re.DOTALL
+    r"\\(begin|end)\s*\{([^{}]*)\}|\\([A-Za-z@]+)|\\(.)|(\^\^)|([%#&_^])", re.DOTALL
 )
+_DOLLAR = re.compile(r"(?<!\\)\$")
 _KEPT = re.compile("[\x20-\x7e\xc0-\xff\u2013\u2014\u2018\u2019\u201c\u201d\u2026\n\t]")
 
 
@@ -66,7 +67,15 @@ def inert(tex: str, math: bool) -> str:
     braces do not balance."""
     if not _balanced(tex):
         return escape(tex) if not math else r"\text{" + escape(tex) + "}"
-    return _CONTROL.sub(lambda m: _control(m, math), tex)
+    if math:
+        return _CONTROL.sub(lambda m: _control(m, True), tex)
+    pieces = _DOLLAR.split(tex)  # text, math, text...: BibTeX fields hold $math$ too
+    if len(pieces) % 2 == 0:
+        return escape(tex)
+    return "$".join(
+        _CONTROL.sub(lambda m, in_math=i % 2 == 1: _control(m, in_math), piece)
+        for i, piece in enumerate(pieces)
+    )
 
 
 def allowed(name: str) -> bool:
@@ -91,9 +100,9 @@ def _control(found: re.Match[str], math: bool) -> str:
         return found.group(0)
     if hats is not None:
         return r"\wedge\wedge " if math else r"\^{}\^{}"
-    if special == "&" and math:
-        return special  # an alignment tab in aligned, cases...
-    return "\\" + special  # a comment or a parameter sign would break what follows
+    if math and special in "&_^":
+        return special  # an alignment tab in aligned, cases...; sub- and superscripts
+    return r"\^{}" if special == "^" else "\\" + special  # a comment or a parameter sign would break what follows
 
 
 def _balanced(tex: str) -> bool:
@@ -110,13 +119,23 @@ def _balanced(tex: str) -> bool:
     return depth == 0
 
 
-def markdown(text: str) -> str:
+def markdown(text: str, top: int = 1) -> str:
     """A Markdown block as LaTeX (see ``cairn.reports.markdown`` for what it reads): headings as
-    sections, lists, links as ``\\href``, code as typewriter lines, GFM tables as booktabs,
+    sections (level ``top``, the report's highest, as ``\\section``), lists, links as ``\\href``, code as typewriter lines, GFM tables as booktabs,
     math through ``inert``, citations as ``\\cite``, every other text escaped."""
     from cairn.reports.markdown import parser
 
-    return _Writer().blocks(parser().parse(text)).strip() + "\n"
+    return _Writer(top).blocks(parser().parse(text)).strip() + "\n"
+
+
+def top_heading(texts: list[str]) -> int:
+    """The highest heading level (1 for ``#``) the Markdown ``texts`` use; 1 without one."""
+    from cairn.reports.markdown import parser
+
+    levels = [
+        int(t.tag[1:]) for text in texts for t in parser().parse(text) if t.type == "heading_open"
+    ]
+    return min(levels, default=1)
 
 
 SECTIONS = ("section", "subsection", "subsubsection", "paragraph", "paragraph", "paragraph")
@@ -151,8 +170,9 @@ def booktabs(header: list[str], rows: list[list[str]], align: str | None = None)
 class _Writer:
     """Markdown tokens to LaTeX, one pass."""
 
-    def __init__(self) -> None:
+    def __init__(self, top: int) -> None:
         self.lists: list[str] = []
+        self.top = top
 
     def blocks(self, tokens: list[Token]) -> str:
         out: list[str] = []
@@ -166,7 +186,7 @@ class _Writer:
                 i = end + 1
                 continue
             if kind == "heading_open":
-                level = int(token.tag[1:]) - 1
+                level = max(0, int(token.tag[1:]) - self.top)
                 out.append(f"\\{SECTIONS[level]}{{")
             elif kind == "heading_close":
                 out.append("}\n\n")

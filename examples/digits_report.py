@@ -1,0 +1,70 @@
+"""The demo report: a short write-up of the digits runs, exported as a LaTeX project.
+
+`make demo` runs it after examples/digits.py and examples/digits_sweep.py, in the same store:
+it saves (or updates) the report "Digits: what held" in project "digits" — Markdown with math
+and a citation, its BibTeX, the validation curves and the final accuracy per run — and writes
+its LaTeX export to ``OUT`` (default ``./digits-report``), which ``pdflatex main`` compiles.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import cairn
+
+PROJECT = "digits"
+TITLE = "Digits: what held"
+RUNS = '"demo" in tags'
+
+TEXT = r"""## Setup
+
+A two-layer MLP on the 8x8 digits of scikit-learn [@pedregosa2011], trained with SGD and
+momentum for every learning rate $\eta$ and width $w$ of the grid. The loss is the cross-entropy
+
+$$\mathcal{L} = -\frac{1}{N}\sum_{i=1}^{N} \log p_\theta(y_i \mid x_i).$$
+
+## Results
+
+The validation curves below are live: exported again, they show the runs as they are then.
+"""
+
+BIBTEX = r"""@article{pedregosa2011,
+  author = {Fabian Pedregosa and Ga{\"e}l Varoquaux and Alexandre Gramfort and others},
+  title = {Scikit-learn: Machine Learning in {P}ython},
+  journal = {Journal of Machine Learning Research},
+  volume = {12},
+  pages = {2825--2830},
+  year = 2011,
+}
+"""
+
+
+def build(dir: str | None = None) -> cairn.Report:
+    """The demo report, saved: a new version of it when it exists already."""
+    try:
+        report = cairn.Api(dir).report(PROJECT, TITLE)
+        report.blocks.clear()
+    except cairn.StoreError:
+        report = cairn.Report(PROJECT, title=TITLE, dir=dir, author="cairn demo")
+    report.description = "What the learning rate and the width changed, on the digits runs."
+    report.add_markdown(TEXT)
+    report.add_bibtex(BIBTEX)
+    report.add_panel("line", runs=RUNS, keys=["val/loss", "val/acc"], title="Validation")
+    report.add_panel(
+        "bar", runs=RUNS, keys=["summary.val/acc"], title="Best validation accuracy per run"
+    )
+    report.save()
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default="digits-report", help="the LaTeX project's folder")
+    args = parser.parse_args()
+    out = build().export("latex", Path(args.out))
+    print(f"the demo report's LaTeX project: {out} (cd there; pdflatex main)")
+
+
+if __name__ == "__main__":
+    main()
