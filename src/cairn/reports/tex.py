@@ -102,7 +102,9 @@ def _control(found: re.Match[str], math: bool) -> str:
         return r"\wedge\wedge " if math else r"\^{}\^{}"
     if math and special in "&_^":
         return special  # an alignment tab in aligned, cases...; sub- and superscripts
-    return r"\^{}" if special == "^" else "\\" + special  # a comment or a parameter sign would break what follows
+    return (
+        r"\^{}" if special == "^" else "\\" + special
+    )  # a comment or a parameter sign would break what follows
 
 
 def _balanced(tex: str) -> bool:
