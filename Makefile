@@ -105,7 +105,7 @@ test: lint typecheck web-check web chromium postgresql texlive mlflow-venv wandb
 bench-peers: $(STAMP) $(PEERS_STAMP)
 	$(PY) benchmarks/bench_peers.py $(PEERS_VENV)/bin/python
 
-bench: $(STAMP) web chromium postgresql
+bench: $(STAMP) web chromium postgresql texlive
 	$(PY) benchmarks/bench_logging.py
 	$(PY) benchmarks/bench_startup.py
 	$(PY) benchmarks/bench_kill.py
@@ -123,6 +123,7 @@ bench: $(STAMP) web chromium postgresql
 	$(PY) benchmarks/bench_importance.py
 	$(PY) benchmarks/bench_artifacts.py
 	$(PY) benchmarks/bench_watch.py
+	$(PY) benchmarks/bench_reports.py
 
 clean:
 	rm -rf $(VENV) $(MLFLOW_VENV) $(WANDB_VENV) $(DEMO_DIR) web/node_modules src/cairn/server/static .pytest_cache .mypy_cache .ruff_cache

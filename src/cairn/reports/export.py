@@ -108,19 +108,23 @@ def to_markdown(report: Report, reader: Reader, figures_dir: Path | None = None)
 
 def references(report: Report) -> list[tuple[int, str]]:
     """The report's references as (number, plain text), numbered as ``bibtex.numbered`` does."""
-    entries = [e for b in report.blocks if isinstance(b, Bibtex) for e in bibtex.parse(b.text)]
-    numbers = citation_numbers(report)
+    entries = report_entries(report)
+    numbers = citation_numbers(report, entries)
     return sorted((numbers[e.key], bibtex.plain(e)) for e in entries)
 
 
-def citation_numbers(report: Report) -> dict[str, int]:
+def report_entries(report: Report) -> list[bibtex.Entry]:
+    """The BibTeX entries of all the report's BibTeX blocks, in order."""
+    return [e for b in report.blocks if isinstance(b, Bibtex) for e in bibtex.parse(b.text)]
+
+
+def citation_numbers(report: Report, entries: list[bibtex.Entry] | None = None) -> dict[str, int]:
     """Each BibTeX key's number: cited ones in the order the Markdown first cites them."""
-    entries = [e for b in report.blocks if isinstance(b, Bibtex) for e in bibtex.parse(b.text)]
     cited: list[str] = []
     for block in report.blocks:
         if isinstance(block, Markdown):
             cited += [k for k in citations(block.text) if k not in cited]
-    return bibtex.numbered(entries, cited)
+    return bibtex.numbered(report_entries(report) if entries is None else entries, cited)
 
 
 def _can_draw() -> bool:

@@ -56,12 +56,15 @@ def require() -> None:
         ) from None
 
 
-def _figure(rows: int = 1) -> tuple[Figure, list[Any]]:
+def _figure(rows: int = 1, labels: bool = False) -> tuple[Figure, list[Any]]:
     require()
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(WIDTH, HEIGHT * (1 if rows == 1 else 0.45 * rows + 0.4)))
-    figure.set_layout_engine("constrained")
+    if labels:  # room for the runs' names on the y axis, measured (a second drawing pass)
+        figure.set_layout_engine("constrained")
+    else:  # fixed margins, the legend at the right
+        figure.subplots_adjust(left=0.11, right=0.78, bottom=0.15, top=0.96)
     axes = figure.subplots(rows, 1, squeeze=False)
     return figure, [ax for (ax,) in axes]
 
@@ -121,7 +124,7 @@ def _bar(panel: Panel, data: PanelData) -> Figure | None:
     ]
     if not keys:
         return None
-    figure, axes = _figure(len(keys))
+    figure, axes = _figure(len(keys), labels=True)
     names = [_label(run.name) for run in data.runs]
     for ax, key in zip(axes, keys, strict=True):
         values = [_number(run.values.get(key)) for run in data.runs]
@@ -148,7 +151,9 @@ def _scales(ax: Any, panel: Panel) -> None:
 
 def _legend(ax: Any, count: int) -> None:
     if 0 < count <= LEGEND_MAX:
-        ax.legend(fontsize=7, frameon=False, loc="best")
+        # Beside the axes, as the dashboard's legend is outside its chart ("best" would search
+        # every point for room: most of a figure's time).
+        ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
 
 def _label(text: str) -> str:

@@ -26,8 +26,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cairn.reports import bibtex, figures, tex
-from cairn.reports.blocks import Bibtex, Markdown, Panel
-from cairn.reports.export import cell_text, panel_data, panel_table, panel_title, provenance
+from cairn.reports.blocks import Markdown, Panel
+from cairn.reports.export import (
+    cell_text,
+    panel_data,
+    panel_table,
+    panel_title,
+    provenance,
+    report_entries,
+)
 from cairn.store.reader import Reader
 
 if TYPE_CHECKING:
@@ -38,6 +45,7 @@ PREAMBLE = r"""\usepackage[utf8]{inputenc}
 \usepackage{amssymb}
 \usepackage{graphicx}
 \usepackage{booktabs}
+\usepackage{float}
 \usepackage{hyperref}
 \hypersetup{hidelinks}
 \newenvironment{cairncode}{\par\smallskip\noindent\ttfamily\small}{\par\smallskip}
@@ -73,7 +81,7 @@ def _write(report: Report, reader: Reader, folder: Path, template: str | Path | 
     figures.require()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "figures").mkdir(exist_ok=True)
-    entries = [e for b in report.blocks if isinstance(b, Bibtex) for e in bibtex.parse(b.text)]
+    entries = report_entries(report)
     body = _body(report, reader, folder, bool(entries))
     if entries:
         (folder / "references.bib").write_text(_bib(entries), encoding="utf-8")
@@ -156,7 +164,7 @@ def _body(report: Report, reader: Reader, folder: Path, has_references: bool) ->
 
 def _panel(panel: Panel, report: Report, reader: Reader, folder: Path, number: int) -> str:
     data = panel_data(panel, reader, report.project)
-    lines = ["\\begin{figure}[htbp]", "\\centering"]
+    lines = ["\\begin{figure}[H]", "\\centering"]  # in the report's order, never piled up
     figure = figures.draw(panel, data)
     if figure is not None:
         name = f"figures/panel-{number:02d}.pdf"
