@@ -124,6 +124,9 @@ def test_templates_replace_the_article_class(report: cairn.Report, tmp_path: Pat
     document.write_text("\\documentclass{article}\\begin{document}\\end{document}")
     with pytest.raises(ValueError, match="% cairn:body"):
         report.export("latex", tmp_path / "bad", template=document)
+    assert not (tmp_path / "bad").exists()  # refused before anything is written
+    with pytest.raises(ValueError, match="give a .tex, .cls or .sty"):
+        report.export("latex", tmp_path / "bad", template=tmp_path / "tpl")
 
 
 def test_a_line_figure_draws_the_stored_series_in_dashboard_colours(report: cairn.Report) -> None:

@@ -50,6 +50,9 @@ PREAMBLE = r"""\usepackage[utf8]{inputenc}
 \hypersetup{hidelinks}
 \newenvironment{cairncode}{\par\smallskip\noindent\ttfamily\small}{\par\smallskip}
 """
+NOTE = (
+    "% Written by Cairn. Compile: pdflatex main && bibtex main && pdflatex main && pdflatex main\n"
+)
 BODY_MARK = "% cairn:body"
 PREAMBLE_MARK = "% cairn:preamble"
 TEMPLATE_FILES = (".sty", ".cls", ".bst")
@@ -79,54 +82,55 @@ def write_project(
 
 def _write(report: Report, reader: Reader, folder: Path, template: str | Path | None) -> Path:
     figures.require()
+    start, end = _frame(None if template is None else Path(template).expanduser())
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "figures").mkdir(exist_ok=True)
+    if template is not None:
+        source = Path(template).expanduser()
+        copied = [source] if source.suffix != ".tex" else list(source.parent.iterdir())
+        for file in copied:
+            if file.suffix in TEMPLATE_FILES and file.is_file():
+                shutil.copy(file, folder / file.name)
     entries = report_entries(report)
     body = _body(report, reader, folder, bool(entries))
     if entries:
         (folder / "references.bib").write_text(_bib(entries), encoding="utf-8")
-    head = _title(report)
-    (folder / "main.tex").write_text(_document(head, body, folder, template), encoding="utf-8")
+    text = NOTE + start.replace(PREAMBLE_MARK, PREAMBLE + _title(report), 1) + body + end
+    (folder / "main.tex").write_text(text, encoding="utf-8")
     return folder
 
 
-def _document(head: str, body: str, folder: Path, template: str | Path | None) -> str:
-    note = "% Written by Cairn. Compile: pdflatex main && bibtex main && pdflatex main && pdflatex main\n"
+def _frame(template: Path | None) -> tuple[str, str]:
+    """The document before and after the body: the first with ``PREAMBLE_MARK`` where Cairn's
+    packages and title go. ValueError for a template that cannot be used, before anything is
+    written."""
+    begin = f"{PREAMBLE_MARK}\\begin{{document}}\n\\maketitle\n"
     if template is None:
-        return f"{note}\\documentclass[11pt]{{article}}\n{PREAMBLE}{head}\\begin{{document}}\n\\maketitle\n{body}\\end{{document}}\n"
-    source = Path(template).expanduser()
-    if not source.is_file():
-        raise ValueError(f"template {source} is not a file: give a .tex, .cls or .sty file")
-    name = source.stem
-    if source.suffix in (".cls", ".sty"):
-        if not _NAME.match(name):
+        return f"\\documentclass[11pt]{{article}}\n{begin}", "\\end{document}\n"
+    if not template.is_file():
+        raise ValueError(f"template {template} is not a file: give a .tex, .cls or .sty file")
+    if template.suffix in (".cls", ".sty"):
+        if not _NAME.match(template.stem):
             raise ValueError(
-                f"template {source.name}: a class or style name is letters, digits and - only"
+                f"template {template.name}: a class or style is named with letters, digits, "
+                "_ and - only"
             )
-        shutil.copy(source, folder / source.name)
-        start = (
-            f"\\documentclass{{{name}}}\n"
-            if source.suffix == ".cls"
-            else f"\\documentclass[11pt]{{article}}\n\\usepackage{{{name}}}\n"
-        )
-        return f"{note}{start}{PREAMBLE}{head}\\begin{{document}}\n\\maketitle\n{body}\\end{{document}}\n"
-    if source.suffix != ".tex":
-        raise ValueError(f"template {source.name}: give a .tex, .cls or .sty file")
-    text = source.read_text(encoding="utf-8")
-    if BODY_MARK not in text:
+        if template.suffix == ".cls":
+            return f"\\documentclass{{{template.stem}}}\n{begin}", "\\end{document}\n"
+        head = f"\\documentclass[11pt]{{article}}\n\\usepackage{{{template.stem}}}\n"
+        return head + begin, "\\end{document}\n"
+    if template.suffix != ".tex":
+        raise ValueError(f"template {template.name}: give a .tex, .cls or .sty file")
+    before, mark, after = template.read_text(encoding="utf-8").partition(BODY_MARK)
+    if not mark:
         raise ValueError(
-            f"template {source.name} has no line '{BODY_MARK}': put it where the report goes"
+            f"template {template.name} has no line '{BODY_MARK}': put it where the report goes"
         )
-    for sibling in source.parent.iterdir():
-        if sibling.suffix in TEMPLATE_FILES and sibling.is_file():
-            shutil.copy(sibling, folder / sibling.name)
-    if PREAMBLE_MARK in text:
-        text = text.replace(PREAMBLE_MARK, PREAMBLE + head, 1)
-    elif "\\begin{document}" in text:
-        text = text.replace("\\begin{document}", PREAMBLE + head + "\\begin{document}", 1)
-    else:
-        raise ValueError(f"template {source.name} has no \\begin{{document}}")
-    return note + text.replace(BODY_MARK, body, 1)
+    if PREAMBLE_MARK in before:
+        return before, after
+    if "\\begin{document}" not in before:
+        raise ValueError(f"template {template.name}: no \\begin{{document}} before '{BODY_MARK}'")
+    return before.replace("\\begin{document}", PREAMBLE_MARK + "\\begin{document}", 1), after
 
 
 def _title(report: Report) -> str:
