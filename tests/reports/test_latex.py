@@ -125,7 +125,7 @@ def test_templates_replace_the_article_class(report: cairn.Report, tmp_path: Pat
     with pytest.raises(ValueError, match="% cairn:body"):
         report.export("latex", tmp_path / "bad", template=document)
     assert not (tmp_path / "bad").exists()  # refused before anything is written
-    with pytest.raises(ValueError, match="give a .tex, .cls or .sty"):
+    with pytest.raises(ValueError, match=r"give a \.tex, \.cls or \.sty"):
         report.export("latex", tmp_path / "bad", template=tmp_path / "tpl")
 
 
