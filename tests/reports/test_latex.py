@@ -272,3 +272,24 @@ def test_importing_the_exports_does_not_load_matplotlib() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_group_is_its_runs_mean_with_a_min_max_band(report: cairn.Report) -> None:
+    assert figures.aggregate([([0, 2, 4], [0, 2, 4]), ([1, 3], [10, 30])]) == (
+        [0, 1, 2, 3, 4],
+        [0, 5.5, 11, 16.5, 4],
+        [0, 1, 2, 3, 4],
+        [0, 10, 20, 30, 4],
+    )
+    panel = Panel(kind="line", keys=["loss"], group_by="config.note")  # both runs: one group
+    data = panel_data(panel, StoreReader(cairn.Api().store), "p")
+    figure = figures.draw(panel, data)
+    assert figure is not None
+    [line] = [line for line in figure.axes[0].lines if line.get_gid() == "line"]
+    a, b = (run.series["loss"][1] for run in data.runs)
+    assert list(line.get_ydata()) == pytest.approx([(x + y) / 2 for x, y in zip(a, b, strict=True)])
+    assert line.get_label() == f"{PAYLOAD.replace('$', chr(92) + '$')} (2 runs)"
+    assert line.get_color() == run_colour(data.runs[0].id, data.runs[0].number)
+    [band] = figure.axes[0].collections
+    low = band.get_paths()[0].vertices[:, 1]
+    assert min(low) == pytest.approx(min(a + b))

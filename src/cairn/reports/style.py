@@ -18,6 +18,8 @@ DASHES: tuple[tuple[float, ...], ...] = ((), (6, 4), (2, 3), (10, 3, 2, 3))
 """A panel's keys: the first solid, the next dashed, dotted, dash-dotted (on/off lengths)."""
 
 MAX_SMOOTHING = 0.99
+BAND_ALPHA = 0.16
+"""A group's min-max band, this opaque."""
 RAW_ALPHA = 0.25
 """With smoothing on, the values as logged stay behind the smoothed line, this opaque."""
 
