@@ -53,7 +53,9 @@ def report(store_dir: Path) -> cairn.Report:
         "p", title="Title " + PAYLOAD, description="About " + PAYLOAD, author=PAYLOAD
     )
     made.add_markdown(
-        "## Setup " + PAYLOAD + "\n\nLoss is $1/(1 + \\eta\\cdot t)$, as [@he2016; @mlrc].\n\n"
+        "## Setup [docs](https://x.org/~a?b=1&c#d) "
+        + PAYLOAD
+        + "\n\nLoss is $1/(1 + \\eta\\cdot t)$, as [@he2016; @mlrc].\n\n"
         "$$\\sum_i x_i \\input{/etc/passwd} ^^5cinput{/etc/passwd}$$\n\n"
         "```\n\\end{verbatim}\\input{/etc/passwd}\n```\n\n| run | acc |\n|---|--:|\n| a & b | 0.9 |\n"
     )
@@ -172,7 +174,7 @@ def test_escape_and_inert() -> None:
     assert "\\begin{filecontents}" not in tex.inert(r"\begin{filecontents}", math=True)
     assert tex.inert("}\\input{x}{", math=False) == r"\}\textbackslash{}input\{x\}\{"
     assert tex.href("javascript:alert(1)") is None
-    assert tex.href("https://a.b/c?d=1&e#f") == r"https://a.b/c?d=1\&e\#f"
+    assert tex.href("https://a.b/~c?d=1&e#fé") == r"https://a.b/\%7Ec?d=1\&e\#f\%C3\%A9"
 
 
 def test_bibtex_is_checked_and_old_blocks_still_load(store_dir: Path) -> None:

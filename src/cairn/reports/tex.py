@@ -154,7 +154,9 @@ def href(url: str) -> str | None:
     safe = safe_link(url)
     if safe is None:
         return None
+    # ~ is TeX's active space once \\href sits in another command's argument (a heading)
     encoded = "".join(ch if _URL_KEEP.match(ch) else quote(ch, safe="") for ch in safe)
+    encoded = encoded.replace("~", "%7E")
     return re.sub(r"([%#&])", r"\\\1", encoded)
 
 
