@@ -21,6 +21,7 @@ import {
   addPanel,
   movePanel,
   type PanelPatch,
+  pinnedPanels,
   type PanelSpec,
   type SavedSettings,
   updatePanelSettings,
@@ -29,6 +30,7 @@ import {
   setPanelKeys,
   shownPanels,
   sortedKeys,
+  togglePin,
 } from "./state/layout";
 import { usePersonalState } from "../views/personalState";
 import { useSavedViewName } from "../views/savedView";
@@ -74,6 +76,9 @@ const SMOOTHING_COMMIT_MS = 200;
 const SEARCH_COMMIT_MS = 300;
 /** How often to look for metric keys that live runs start logging. */
 const KEYS_REFRESH_MS = 30_000;
+
+/** The Pinned section's name in the viewer's collapsed sections (no metric prefix has a NUL). */
+const PINNED_SECTION = "\u0000pinned";
 
 /** The same array while the runs' ids, names, colours and groups stay the same. */
 function useStableRuns(runs: ChartRun[]): ChartRun[] {
@@ -221,6 +226,8 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
     (section: string, id: string, keys: string[]) => onChange((l) => setPanelKeys(l, section, id, keys)),
     [onChange],
   );
+  const onPin = useCallback((id: string) => onChange((l) => togglePin(l, id)), [onChange]);
+  const pinnedIds = useMemo(() => new Set(layout.pinned), [layout.pinned]);
   const onResize = useCallback(
     (section: string, id: string, size: PanelSize) => onChange((l) => resizePanel(l, section, id, size.w, size.h)),
     [onChange],
@@ -249,6 +256,8 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
       searchCount: { shown: count(found) + foundMedia.length, total: count(all) + media.length },
     };
   }, [layout, keySet, collapsedHere, search, mediaKeys.data]);
+  const pinned = useMemo(() => pinnedPanels(layout.pinned, sections), [layout.pinned, sections]);
+  const pinnedCollapsed = collapsedHere?.[PINNED_SECTION] === true && searchCount === null;
   const syncKey = `cairn-charts:${project}:${workspaceKey}:${x}`;
   // Live updates watch the first key of the first two sections' first panels.
   const probeKeys = useMemo(
@@ -261,13 +270,37 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
   );
   useLiveProbe(project, sortedIds, probeKeys, scheduler);
   const firstOrders = useMemo(() => {
-    let next = 0;
+    let next = pinnedCollapsed ? 0 : pinned.length;
     return sections.map((s) => {
       const first = next;
       next += s.collapsed ? 0 : s.shown.length;
       return first;
     });
-  }, [sections]);
+  }, [sections, pinned.length, pinnedCollapsed]);
+  const sectionProps = {
+    project,
+    scheduler,
+    pinned: pinnedIds,
+    runs: stableRuns,
+    valueRuns,
+    valueKeys,
+    runIds: sortedIds,
+    grouped,
+    view: chartView,
+    metricKeys,
+    syncKey,
+    theme,
+    onToggle,
+    onAddPanel,
+    onZoom,
+    onResetZoom,
+    onRemove,
+    onEditKeys,
+    onSettings,
+    onResize,
+    onMove,
+    onPin,
+  };
 
   let body: JSX.Element;
   if (runs.length === 0) body = <p className="cc-note">No runs to chart: select runs in the table.</p>;
@@ -301,33 +334,25 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
   else
     body = (
       <>
+        {pinned.length > 0 && (
+          <Section
+            {...sectionProps}
+            firstOrder={0}
+            name="Pinned"
+            collapsed={pinnedCollapsed}
+            panels={pinned.map((p) => p.panel)}
+            homes={pinned.map((p) => p.section)}
+            onToggle={() => onToggle(PINNED_SECTION)}
+          />
+        )}
         {sections.map((s, i) => (
           <Section
             key={s.name}
-            project={project}
-            scheduler={scheduler}
+            {...sectionProps}
             firstOrder={firstOrders[i] ?? 0}
             name={s.name}
             collapsed={s.collapsed}
             panels={s.shown}
-            runs={stableRuns}
-            valueRuns={valueRuns}
-            valueKeys={valueKeys}
-            runIds={sortedIds}
-            grouped={grouped}
-            view={chartView}
-            metricKeys={metricKeys}
-            syncKey={syncKey}
-            theme={theme}
-            onToggle={onToggle}
-            onAddPanel={onAddPanel}
-            onZoom={onZoom}
-            onResetZoom={onResetZoom}
-            onRemove={onRemove}
-            onEditKeys={onEditKeys}
-            onSettings={onSettings}
-            onResize={onResize}
-            onMove={onMove}
           />
         ))}
       </>

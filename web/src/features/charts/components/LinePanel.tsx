@@ -212,6 +212,8 @@ export function LinePanel(props: PanelProps): JSX.Element {
       onRemove={props.onRemove}
       onResize={props.onResize}
       onMove={props.onMove}
+      pinned={props.pinned}
+      onPin={props.onPin}
     >
       {state === "ready" && chart(size.width, size.height, syncKey)}
       {state === "loading" && (

@@ -17,6 +17,8 @@ export interface PanelProps {
   order: number;
   section: string;
   panel: PanelLayout;
+  /** pinned to the Pinned section at the top */
+  pinned: boolean;
   runs: readonly LineRun[];
   /** the same runs with their config and summary (empty where the page has none) */
   valueRuns: readonly ValueRun[];
@@ -37,6 +39,7 @@ export interface PanelProps {
   onSettings: (section: string, panelId: string, patch: PanelPatch) => void;
   onResize: (section: string, panelId: string, size: PanelSize) => void;
   onMove: (section: string, panelId: string, targetId: string) => void;
+  onPin: (panelId: string) => void;
 }
 
 function PanelImpl(props: PanelProps): JSX.Element {

@@ -22,6 +22,9 @@ export interface PanelFrameProps {
   menu: readonly PanelMenuItem[];
   /** the panels before and after this one in its section (null at the ends) */
   neighbours: { before: string | null; after: string | null };
+  /** pinned to the top; the pin button toggles it */
+  pinned: boolean;
+  onPin: (panelId: string) => void;
   /** shown in the header after the title */
   badges?: ReactNode;
   /** popovers (key pickers, settings) */
@@ -124,6 +127,17 @@ export function PanelFrame(props: PanelFrameProps): JSX.Element {
         {props.badges}
         <button
           type="button"
+          className={`cc-icon-button cc-pin-button${props.pinned ? " cc-pinned" : ""}`}
+          aria-label={props.pinned ? "Unpin" : "Pin to the top"}
+          aria-pressed={props.pinned}
+          title={props.pinned ? "Unpin (it stays in its section)" : "Pin to the Pinned section at the top"}
+          data-testid="panel-pin"
+          onClick={() => props.onPin(panel.id)}
+        >
+          <PinIcon />
+        </button>
+        <button
+          type="button"
           className="cc-icon-button cc-full-button"
           aria-label="Full screen"
           title="Full screen (Escape closes)"
@@ -146,6 +160,14 @@ export function PanelFrame(props: PanelFrameProps): JSX.Element {
         </FullScreen>
       )}
     </div>
+  );
+}
+
+function PinIcon(): JSX.Element {
+  return (
+    <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden>
+      <path d="M10 1.5 14.5 6l-1.4 1.4-.9-.4-2.6 2.6.4 3-1.4 1.4L6 11.4l-3.6 3.6-1-1L5 10.4 2.4 7.8 3.8 6.4l3 .4L9.4 4.2 9 3.3z" fill="currentColor" />
+    </svg>
   );
 }
 

@@ -1,5 +1,8 @@
-// A collapsible section of panels ("train", "val", ...), with its own "Add panel".
-import { type JSX, useState } from "react";
+// A collapsible section of panels ("train", "val", ...), with its own "Add panel"; or the "Pinned"
+// section at the top, of panels that live in the others. Only the panels near the view are
+// mounted (and draw a chart); the others are placeholders of their size.
+import { type JSX, useRef, useState } from "react";
+import { useNearPanels } from "../hooks/useNearPanels";
 import type { LineRun } from "../lib/chartLines";
 import type { ValueRun } from "../lib/runValues";
 import type { PanelLayout, PanelPatch, PanelSpec } from "../state/layout";
@@ -7,7 +10,7 @@ import type { ChartView, Zoom } from "../state/viewState";
 import { AddPanelDialog } from "./AddPanelDialog";
 import type { SeriesScheduler } from "../lib/seriesScheduler";
 import { Panel } from "./Panel";
-import type { PanelSize } from "./ResizeHandle";
+import { PANEL_HEIGHTS, type PanelSize } from "./ResizeHandle";
 
 export interface SectionProps {
   project: string;
@@ -17,6 +20,10 @@ export interface SectionProps {
   name: string;
   collapsed: boolean;
   panels: readonly PanelLayout[];
+  /** the Pinned section: `homes` gives the section each panel lives in (no "Add panel", no moves) */
+  homes?: readonly string[];
+  /** ids of the pinned panels */
+  pinned: ReadonlySet<string>;
   runs: readonly LineRun[];
   valueRuns: readonly ValueRun[];
   valueKeys: readonly string[];
@@ -35,13 +42,39 @@ export interface SectionProps {
   onSettings: (section: string, panelId: string, patch: PanelPatch) => void;
   onResize: (section: string, panelId: string, size: PanelSize) => void;
   onMove: (section: string, panelId: string, targetId: string) => void;
+  onPin: (panelId: string) => void;
+}
+
+/** Where a panel far from the view would be: its size, its title, no chart. */
+function Placeholder({ panel }: { panel: PanelLayout }): JSX.Element {
+  return (
+    <div
+      className="cc-panel cc-placeholder"
+      style={{ height: PANEL_HEIGHTS[panel.h] }}
+      data-testid="panel-placeholder"
+      data-panel-id={panel.id}
+      data-w={panel.w}
+      data-h={panel.h}
+    >
+      <header className="cc-panel-head">
+        <h4 className="cc-panel-title">{panel.keys.join(", ")}</h4>
+      </header>
+    </div>
+  );
 }
 
 export function Section(props: SectionProps): JSX.Element {
-  const { name, collapsed, panels } = props;
+  const { name, collapsed, panels, homes } = props;
   const [adding, setAdding] = useState(false);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const near = useNearPanels(gridRef, !collapsed);
   return (
-    <section className="cc-section" data-testid="chart-section" data-section={name} data-collapsed={collapsed}>
+    <section
+      className={`cc-section${homes ? " cc-pinned-section" : ""}`}
+      data-testid={homes ? "pinned-section" : "chart-section"}
+      data-section={name}
+      data-collapsed={collapsed}
+    >
       <header className="cc-section-head">
         <button
           type="button"
@@ -56,9 +89,11 @@ export function Section(props: SectionProps): JSX.Element {
           <span className="cc-section-count">{panels.length}</span>
         </button>
         <div className="cc-section-actions">
-          <button type="button" className="cc-button cc-ghost" onClick={() => setAdding(true)}>
-            + Add panel
-          </button>
+          {!homes && (
+            <button type="button" className="cc-button cc-ghost" onClick={() => setAdding(true)}>
+              + Add panel
+            </button>
+          )}
           {adding && (
             <AddPanelDialog
               title={`New panel in ${name}`}
@@ -75,15 +110,19 @@ export function Section(props: SectionProps): JSX.Element {
         </div>
       </header>
       {!collapsed && (
-        <div className="cc-grid">
-          {panels.map((panel, i) => (
+        <div className="cc-grid" ref={gridRef}>
+          {panels.map((panel, i) =>
+            near !== null && !near.has(panel.id) ? (
+              <Placeholder key={panel.id} panel={panel} />
+            ) : (
             <Panel
               key={panel.id}
               project={props.project}
               scheduler={props.scheduler}
               order={props.firstOrder + i}
-              section={name}
+              section={homes?.[i] ?? name}
               panel={panel}
+              pinned={props.pinned.has(panel.id)}
               runs={props.runs}
               valueRuns={props.valueRuns}
               runIds={props.runIds}
@@ -99,10 +138,12 @@ export function Section(props: SectionProps): JSX.Element {
               onSettings={props.onSettings}
               onResize={props.onResize}
               onMove={props.onMove}
-              before={panels[i - 1]?.id ?? null}
-              after={panels[i + 1]?.id ?? null}
+              onPin={props.onPin}
+              before={homes ? null : (panels[i - 1]?.id ?? null)}
+              after={homes ? null : (panels[i + 1]?.id ?? null)}
             />
-          ))}
+            ),
+          )}
         </div>
       )}
     </section>

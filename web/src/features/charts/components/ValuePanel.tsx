@@ -138,6 +138,8 @@ export function ValuePanel(props: PanelProps): JSX.Element {
       onRemove={props.onRemove}
       onResize={props.onResize}
       onMove={props.onMove}
+      pinned={props.pinned}
+      onPin={props.onPin}
     >
       {body(size.width, size.height)}
     </PanelFrame>

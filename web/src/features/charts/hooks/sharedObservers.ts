@@ -27,7 +27,7 @@ function resizer(): ResizeObserver {
  * the page. An observer rooted at the page would see the panels clipped by that box, so its margin
  * would not reach past the box's edge and panels would start drawing only once they show.
  */
-function scrollRoot(element: Element): Element | null {
+export function scrollRoot(element: Element): Element | null {
   for (let box = element.parentElement; box; box = box.parentElement) {
     const { overflowY } = getComputedStyle(box);
     if (overflowY === "auto" || overflowY === "scroll") return box;

@@ -6,6 +6,9 @@ import {
   updatePanelSettings,
   autoPanelId,
   type ChartsLayout,
+  DEFAULT_OPEN_PANELS,
+  pinnedPanels,
+  togglePin,
   emptyLayout,
   mergeLayout,
   parseLayout,
@@ -201,5 +204,45 @@ describe("movePanel", () => {
     expect(movePanel(base, "train", "a", "a")).toBe(base);
     expect(movePanel(base, "train", "zz", "a")).toBe(base);
     expect(movePanel(base, "val", "a", "b")).toBe(base);
+  });
+});
+
+describe("pinned panels", () => {
+  const layout = mergeLayout(emptyLayout(), KEYS);
+
+  it("pin in the order pinned, unpin, and survive the saved form", () => {
+    const pinned = togglePin(togglePin(layout, autoPanelId("val/loss")), autoPanelId("train/acc"));
+    expect(pinned.pinned).toEqual([autoPanelId("val/loss"), autoPanelId("train/acc")]);
+    expect(parseLayout(serializeLayout(pinned)).pinned).toEqual(pinned.pinned);
+    expect(togglePin(pinned, autoPanelId("val/loss")).pinned).toEqual([autoPanelId("train/acc")]);
+  });
+
+  it("are listed with the section they live in, hidden ones left out", () => {
+    const pinned = togglePin(togglePin(layout, autoPanelId("val/loss")), autoPanelId("lr"));
+    const sections = pinned.sections.map((s) => ({ name: s.name, shown: shownPanels(s, new Set(["val/loss"])) }));
+    expect(pinnedPanels(pinned.pinned, sections).map((p) => [p.section, p.panel.id])).toEqual([
+      ["val", autoPanelId("val/loss")],
+    ]);
+  });
+
+  it("are unpinned when the panel is removed, and a malformed list is dropped", () => {
+    const pinned = togglePin(layout, autoPanelId("lr"));
+    expect(removePanel(pinned, "Charts", autoPanelId("lr")).pinned).toEqual([]);
+    expect(parseLayout({ sections: [], pinned: [3, "a", "a", null] }).pinned).toEqual(["a"]);
+    expect(parseLayout({ sections: [] }).pinned).toEqual([]);
+  });
+});
+
+describe("a layout of thousands of metrics", () => {
+  it("opens sections until DEFAULT_OPEN_PANELS panels are open, the later ones start collapsed", () => {
+    const keys = Array.from({ length: 2000 }, (_, i) => `s${String(Math.floor(i / 40)).padStart(2, "0")}/m${i % 40}`);
+    const merged = mergeLayout(emptyLayout(), keys);
+    expect(merged.sections).toHaveLength(50);
+    const open = merged.sections.filter((s) => !s.collapsed);
+    expect(open.map((s) => s.name)).toEqual(["s00", "s01"]);
+    expect(open.reduce((n, s) => n + s.panels.length, 0)).toBeGreaterThanOrEqual(DEFAULT_OPEN_PANELS);
+    // a section the user opened stays open
+    const saved = { ...merged, sections: merged.sections.map((s) => (s.name === "s30" ? { ...s, collapsed: false } : s)) };
+    expect(mergeLayout(parseLayout(serializeLayout(saved)), keys).sections.find((s) => s.name === "s30")?.collapsed).toBe(false);
   });
 });

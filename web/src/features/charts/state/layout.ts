@@ -74,6 +74,8 @@ export interface SavedSettings {
 export interface ChartsLayout {
   sections: SectionLayout[];
   settings: SavedSettings;
+  /** ids of the panels pinned to the "Pinned" section at the top, in the order they were pinned */
+  pinned: string[];
 }
 
 export const LAYOUT_VERSION = 1;
@@ -81,7 +83,7 @@ export const DEFAULT_WIDTH: PanelWidth = 1;
 export const DEFAULT_HEIGHT: PanelHeight = "m";
 
 export function emptyLayout(): ChartsLayout {
-  return { sections: [], settings: {} };
+  return { sections: [], settings: {}, pinned: [] };
 }
 
 export function autoPanelId(key: string): string {
@@ -177,7 +179,7 @@ export function parseLayout(value: JsonValue | undefined): ChartsLayout {
     if (typeof logy === "boolean") settings.logy = logy;
     if (typeof smooth === "number" && Number.isFinite(smooth)) settings.smooth = smooth;
   }
-  return { sections, settings };
+  return { sections, settings, pinned: [...new Set(strings(value.pinned))] };
 }
 
 export function serializeLayout(layout: ChartsLayout): JsonValue {
@@ -188,6 +190,7 @@ export function serializeLayout(layout: ChartsLayout): JsonValue {
   return {
     version: LAYOUT_VERSION,
     settings,
+    pinned: [...layout.pinned],
     sections: layout.sections.map((s) => ({
       name: s.name,
       collapsed: s.collapsed,
@@ -196,6 +199,13 @@ export function serializeLayout(layout: ChartsLayout): JsonValue {
     })),
   };
 }
+
+/**
+ * How many panels a new layout opens before it starts the next sections collapsed: with thousands
+ * of metric names the first screen shows the first sections' charts and the names of the others
+ * (each opens with a click, and a search opens the sections it matches).
+ */
+export const DEFAULT_OPEN_PANELS = 50;
 
 /**
  * The saved layout plus an automatic panel for every chartable key that has none yet (unless the
@@ -207,11 +217,13 @@ export function mergeLayout(saved: ChartsLayout, metricKeys: readonly string[]):
   for (const s of saved.sections) {
     if (!sections.has(s.name)) sections.set(s.name, { ...s, panels: [...s.panels], deleted: [...s.deleted] });
   }
+  let open = 0;
   for (const { name, keys } of groupKeysBySection(metricKeys)) {
     let section = sections.get(name);
     if (!section) {
-      // The sampler's machine readings start folded away: they are context, not results.
-      section = { name, collapsed: startsCollapsed(name), panels: [], deleted: [] };
+      // The sampler's machine readings start folded away: they are context, not results; and so do
+      // the sections past the first DEFAULT_OPEN_PANELS panels.
+      section = { name, collapsed: startsCollapsed(name) || open >= DEFAULT_OPEN_PANELS, panels: [], deleted: [] };
       sections.set(name, section);
     }
     const covered = new Set(section.panels.filter((p) => p.auto).map((p) => p.keys[0]));
@@ -220,9 +232,11 @@ export function mergeLayout(saved: ChartsLayout, metricKeys: readonly string[]):
       if (covered.has(key) || deleted.has(key)) continue;
       section.panels.push({ id: autoPanelId(key), keys: [key], w: DEFAULT_WIDTH, h: DEFAULT_HEIGHT, auto: true });
     }
+    if (!section.collapsed) open += section.panels.length;
   }
   return {
     settings: saved.settings,
+    pinned: saved.pinned,
     sections: [...sections.values()].sort((a, b) => compareSections(a.name, b.name)),
   };
 }
@@ -258,9 +272,28 @@ function updatePanel(
   }));
 }
 
-/** Removes a panel; an automatic panel's key is remembered so it is not re-created. */
+/** Pins a panel to the top of the workspace, or unpins it. */
+export function togglePin(layout: ChartsLayout, panelId: string): ChartsLayout {
+  const pinned = layout.pinned.includes(panelId)
+    ? layout.pinned.filter((id) => id !== panelId)
+    : [...layout.pinned, panelId];
+  return { ...layout, pinned };
+}
+
+/** The pinned panels that are shown, in pin order, each with the section it lives in. */
+export function pinnedPanels(
+  pinned: readonly string[],
+  sections: readonly { name: string; shown: readonly PanelLayout[] }[],
+): { section: string; panel: PanelLayout }[] {
+  const where = new Map<string, { section: string; panel: PanelLayout }>();
+  for (const s of sections) for (const panel of s.shown) where.set(panel.id, { section: s.name, panel });
+  return pinned.flatMap((id) => where.get(id) ?? []);
+}
+
+/** Removes a panel (and its pin); an automatic panel's key is remembered so it is not re-created. */
 export function removePanel(layout: ChartsLayout, section: string, panelId: string): ChartsLayout {
-  return updateSection(layout, section, (s) => {
+  const unpinned = layout.pinned.includes(panelId) ? { ...layout, pinned: layout.pinned.filter((id) => id !== panelId) } : layout;
+  return updateSection(unpinned, section, (s) => {
     const panel = s.panels.find((p) => p.id === panelId);
     const key = panel?.auto ? panel.keys[0] : undefined;
     return {
