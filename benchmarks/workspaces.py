@@ -6,6 +6,10 @@
 - ``large``: 1,000 runs of 20 metric keys; 980 applied straight to the store (fast), the last 20
   logged through the SDK with the same metrics plus 6 media keys (two image keys, two histogram
   keys, a table, a confusion matrix).
+- ``wide``: 20 runs of 2,000 metric names in 40 sections of 50 (``layer00/metric_00`` ...), 50
+  steps each, applied straight to the store: issue 17's 2,000 metric names, with fewer runs than
+  its 100,000 (the workspace draws the runs the table shows, 50 by default, whatever the project
+  holds).
 """
 
 from __future__ import annotations
@@ -79,6 +83,15 @@ LARGE = Workspace(
     media_runs=20,
 )
 LARGE_STEPS = 200
+
+WIDE = Workspace(
+    project="bench-wide",
+    runs=20,
+    metric_keys=tuple(f"layer{s:02d}/metric_{i:02d}" for s in range(40) for i in range(50)),
+    media_keys=(),
+    media_runs=0,
+)
+WIDE_STEPS = 50
 
 CLASSES = [str(d) for d in range(10)]
 _NO_CAPTURE = cairn.Settings(
@@ -211,6 +224,16 @@ def build_large(store_dir: Path) -> Workspace:
     return LARGE
 
 
+def build_wide(store_dir: Path) -> Workspace:
+    """The 2,000-metric workspace (WIDE), straight into the store."""
+    store = Store.local(store_dir)
+    try:
+        apply_many(store, _metric_records(WIDE, range(WIDE.runs), WIDE_STEPS), 5)
+    finally:
+        store.close()
+    return WIDE
+
+
 def check_served(url: str, workspace: Workspace) -> None:
     """Raise unless the dashboard at ``url`` serves what ``workspace`` says it holds: its runs, its
     metric keys, and its media keys on the ``media_runs`` newest runs (the ones logged through
@@ -220,7 +243,7 @@ def check_served(url: str, workspace: Workspace) -> None:
     def answer(response: httpx.Response) -> Any:
         return response.raise_for_status().json()
 
-    runs = answer(httpx.get(f"{api}/runs", params={"limit": workspace.media_runs}))
+    runs = answer(httpx.get(f"{api}/runs", params={"limit": max(1, workspace.media_runs)}))
     metric = answer(httpx.post(f"{api}/metric-keys", json={}))["keys"]
     ids = [run["id"] for run in runs["runs"]]
     media = answer(httpx.post(f"{api}/media-keys", json={"run_ids": ids}))["keys"]
