@@ -441,7 +441,7 @@ def print_table(results: dict[str, dict[str, dict[str, list[float]]]]) -> None:
     recorded = any("last pass" not in by_build for by_build in results.values())
     baseline = "recorded" if recorded else LAST_PASS
     header = (
-        f"{'workload':11} {'measure':48} {baseline:>9} {'now':>9} {'ratio':>6} {'spread':>6}"
+        f"{'workload':13} {'measure':48} {baseline:>9} {'now':>9} {'ratio':>6} {'spread':>6}"
         f"  {'target':8} met"
     )
     print(header)
@@ -456,7 +456,7 @@ def print_table(results: dict[str, dict[str, dict[str, list[float]]]]) -> None:
             old = statistics.median(last_samples[m.name]) if m.name in last_samples else None
             low, high = min(now_samples[m.name]), max(now_samples[m.name])
             cells = [
-                f"{workload:11}",
+                f"{workload:13}",
                 f"{m.name + (f', {m.unit}' if m.unit else ''):48}",
                 f"{old:9.0f}" if old is not None else f"{'–':>9}",
                 f"{now:9.0f}",
@@ -488,7 +488,7 @@ def main() -> None:
             build_large(stores["1,000 runs"][0])
             build_wide(stores["2,000 metrics"][0])
         print(
-            f"built the web app and both stores in {time.perf_counter() - t:.0f} s", file=sys.stderr
+            f"built the web app and the stores in {time.perf_counter() - t:.0f} s", file=sys.stderr
         )
         results: dict[str, dict[str, dict[str, list[float]]]] = {}
         with sync_playwright() as p:

@@ -44,7 +44,8 @@ function panelAt(x: number, y: number, self: HTMLElement): HTMLElement | null {
   const target = document.elementFromPoint(x, y)?.closest<HTMLElement>("[data-testid=chart-panel]");
   if (!target || target === self) return null;
   const section = self.closest("[data-testid=chart-section]");
-  return target.closest("[data-testid=chart-section]") === section ? target : null;
+  // (none in the Pinned section: its panels keep their order there)
+  return section && target.closest("[data-testid=chart-section]") === section ? target : null;
 }
 
 const DROP_CLASS = "cc-drop-target";
