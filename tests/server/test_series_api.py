@@ -163,3 +163,39 @@ def test_a_reserved_x_that_is_no_axis_is_a_400(api: httpx.Client, demo: Demo, x:
     )
     assert response.status_code == 400
     assert "_step, _runtime, _timestamp or a metric key" in response.json()["detail"]
+
+
+def test_runs_of_another_project_are_named_by_their_path(api: httpx.Client, demo: Demo) -> None:
+    other = f"other/{demo.elsewhere}"
+    answer = series(api, run_ids=[demo.alpha, other, f"demo/{demo.beta}"], keys=["loss"])
+    assert [s["run_id"] for s in answer["series"]] == [demo.alpha, other, f"demo/{demo.beta}"]
+    assert answer["series"][1]["y"] == [1.0]
+    keys = api.post("/projects/demo/metric-keys", json={"run_ids": [demo.beta, other]})
+    assert keys.json()["keys"] == ["loss"]
+    # a path to a run that is not there is skipped, as a bare id is
+    assert series(api, run_ids=["other/nope"], keys=["loss"])["series"] == []
+
+
+@pytest.mark.parametrize(
+    ("ref", "status", "says"),
+    [
+        ("nowhere/abc", 404, "nowhere"),
+        ("../abc", 400, "'..'"),
+        ("other/../abc", 400, "project/id"),
+        ("other/", 400, "project/id"),
+        ("/abc", 400, "1-255"),
+        ("a/b/c", 400, "one '/'"),
+        ("<img src=x onerror=alert(1)>/abc", 404, "<img src=x"),
+    ],
+)
+def test_a_bad_run_path_is_a_clear_error(
+    api: httpx.Client, demo: Demo, ref: str, status: int, says: str
+) -> None:
+    for route, body in (
+        ("series", {"run_ids": [demo.alpha, ref], "keys": ["loss"]}),
+        ("metric-keys", {"run_ids": [ref]}),
+    ):
+        response = api.post(f"/projects/demo/{route}", json=body)
+        assert response.status_code == status, response.text
+        assert says in response.json()["detail"]
+        assert response.headers["content-type"].startswith("application/json")

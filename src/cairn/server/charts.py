@@ -35,7 +35,7 @@ def _line(run_id: str, key: str, xs: np.ndarray, ys: np.ndarray) -> dict[str, An
 
 def series_json(
     store: Store,
-    runs: Sequence[RunInfo],
+    runs: Sequence[tuple[str, RunInfo]],
     keys: Sequence[str],
     *,
     x: str,
@@ -43,9 +43,11 @@ def series_json(
     x_min: float | None,
     x_max: float | None,
 ) -> bytes:
-    """A SeriesResponse as JSON: a line per (run, key) the run logged, in the order given."""
+    """A SeriesResponse as JSON: a line per (run, key) the run logged, in the order given, each
+    line's ``run`` the name the run was asked by (``id``, or ``project/id``)."""
 
-    def lines_of(run: RunInfo) -> list[dict[str, Any]]:
+    def lines_of(named: tuple[str, RunInfo]) -> list[dict[str, Any]]:
+        ref, run = named
         logged = set(run.history_keys)
         present = [k for k in keys if k in logged]
         if not present:
@@ -53,7 +55,7 @@ def series_json(
         found = series_of_keys(
             store, run, present, x=x, max_points=max_points, x_min=x_min, x_max=x_max
         )
-        return [_line(run.id, k, *found[k]) for k in present]
+        return [_line(ref, k, *found[k]) for k in present]
 
     if len(runs) <= 1:
         per_run = [lines_of(run) for run in runs]

@@ -15,6 +15,14 @@ MAX_SERIES_PAIRS = 2000
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 Tag = Annotated[str, Field(min_length=1, max_length=255)]
 RunId = Annotated[str, Field(min_length=1, max_length=64)]
+RunRefText = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=320,
+        description="a run of the route's project by id, or of another project as project/id",
+    ),
+]
 MetricKey = Annotated[str, Field(min_length=1, max_length=256)]
 
 
@@ -114,7 +122,7 @@ class Deleted(BaseModel):
 
 
 class MetricKeysRequest(RequestBody):
-    run_ids: Annotated[list[RunId], Field(max_length=10_000)] | None = Field(
+    run_ids: Annotated[list[RunRefText], Field(max_length=10_000)] | None = Field(
         default=None, description="null: every run of the project"
     )
 
@@ -124,7 +132,7 @@ class MetricKeys(BaseModel):
 
 
 class SeriesRequest(RequestBody):
-    run_ids: Annotated[list[RunId], Field(max_length=MAX_SERIES_PAIRS)]
+    run_ids: Annotated[list[RunRefText], Field(max_length=MAX_SERIES_PAIRS)]
     keys: Annotated[list[MetricKey], Field(max_length=MAX_SERIES_PAIRS)]
     x: Annotated[str, Field(min_length=1, max_length=256)] = Field(
         default="_step", description="_step, _runtime, _timestamp or a metric key"

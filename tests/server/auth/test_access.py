@@ -204,6 +204,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 "digest": digest,
                 "upload": "never-started-upload",
                 "number": "0",
+                "q_run": other.id,
             },
             bodies={
                 "/auth/login": {"name": "viewer", "password": "a good long password"},
@@ -288,6 +289,39 @@ def test_the_python_api_lists_and_finds_only_runs_the_caller_may_read(
     assert found("viewer", f"p/{run_id}") == found("viewer", run_id) == 200
     assert found("other", f"p/{run_id}") == found("other", run_id) == 404
     assert found("nobody", run_id) == 404
+
+
+def test_a_run_of_another_project_is_charted_only_for_its_readers(
+    deployment: Deployment,
+) -> None:
+    """The charts' routes take runs of other projects as ``project/id``: each project is
+    checked, and a caller who may not read it gets the project's 404, never its lines."""
+    p_run, q_run = deployment.params["run_id"], deployment.params["q_run"]
+
+    def post(caller: str, project: str, route: str, body: dict[str, Any]) -> httpx.Response:
+        url = f"{deployment.url}/api/v1/projects/{project}/{route}"
+        return httpx.post(url, json=body, headers=deployment.keys[caller], timeout=60)
+
+    lines = post("root", "q", "series", {"run_ids": [q_run, f"p/{p_run}"], "keys": ["loss"]})
+    assert lines.status_code == 200, lines.text
+    assert [s["run_id"] for s in lines.json()["series"]] == [f"p/{p_run}"]
+    keys = post("root", "q", "metric-keys", {"run_ids": [q_run, f"p/{p_run}"]})
+    assert keys.json()["keys"] == ["acc", "loss"]
+    for caller, project, run, other in (
+        ("other", "q", q_run, "p"),  # admin of q, nothing on p
+        ("viewer", "p", p_run, "q"),  # viewer of p, nothing on q
+    ):
+        alien = f"{other}/{p_run if other == 'p' else q_run}"
+        for route, body in (
+            ("series", {"run_ids": [run, alien], "keys": ["loss", "acc"]}),
+            ("metric-keys", {"run_ids": [run, alien]}),
+        ):
+            response = post(caller, project, route, body)
+            assert response.status_code == 404, (caller, route, response.text)
+            assert "not shared" in response.text
+            assert "loss" not in response.text
+    signed_out = post("nobody", "p", "series", {"run_ids": [f"q/{q_run}"], "keys": ["loss"]})
+    assert signed_out.status_code == 401
 
 
 def test_each_caller_gets_what_each_route_needs(deployment: Deployment) -> None:
