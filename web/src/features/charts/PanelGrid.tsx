@@ -40,6 +40,8 @@ import { type ChartView, resolveX, type Zoom } from "./state/viewState";
 import "./charts.css";
 
 export interface ChartRun {
+  /** a run of the grid's project by id, or of another project by its path `project/id` (the
+   * series routes take both; media panels show the grid's own project's runs only) */
   id: string;
   name: string;
   color: string;
@@ -119,7 +121,9 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
   );
   // With media, a histogram's norm (`gradients/<layer>/norm`) is drawn in the histogram's panel,
   // so the line charts leave it out.
-  const mediaKeys = useMediaKeys(project, sortedIds, media);
+  const mediaRuns = useMemo(() => stableRuns.filter((r) => !r.id.includes("/")), [stableRuns]);
+  const mediaIds = useMemo(() => sortedIds.filter((id) => !id.includes("/")), [sortedIds]);
+  const mediaKeys = useMediaKeys(project, mediaIds, media);
   const metricKeys = useMemo(() => {
     const inMedia = normsOfHistograms(mediaKeys.data?.keys ?? []);
     return inMedia.size ? allKeys.filter((k) => !inMedia.has(k)) : allKeys;
@@ -385,7 +389,7 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
       )}
       {body}
       {media && mediaKeys.data && shownMedia.length > 0 && (
-        <WorkspaceMedia project={project} runs={stableRuns} keys={shownMedia} metricKeys={allKeys} selected={selected} />
+        <WorkspaceMedia project={project} runs={mediaRuns} keys={shownMedia} metricKeys={allKeys} selected={selected} />
       )}
     </div>
   );

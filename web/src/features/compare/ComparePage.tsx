@@ -1,11 +1,11 @@
-// /p/:project/compare?runs=a,b[&diff=all] — runs added and removed in place, config and summary
-// differences (equal rows hidden unless diff=all), the best summary value per row, shared charts.
+// /p/:project/compare?runs=a,other/b[&diff=all] — runs (of this project by id, of another as
+// project/id) added and removed in place, config and summary differences (equal rows hidden unless
+// diff=all), the best summary value per row, shared charts.
 import { useQueries } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router-dom";
-import type { RunDetail } from "../../api/types";
 import { ChartsPane } from "../../components/ChartsPane";
-import { runColor, useRunColorsVersion } from "../../lib/colors";
+import { useRunColorsVersion } from "../../lib/colors";
 import { useRunColorOverrides } from "../../lib/useRunColorOverrides";
 import { useSavedViewName } from "../views/savedView";
 import { flatten } from "../../lib/flatten";
@@ -16,27 +16,33 @@ import { CompareHeader } from "./components/CompareHeader";
 import { DiffSection, tableView } from "./components/DiffSection";
 import { diffRows } from "./state/diff";
 import { withRun, withoutRun } from "./state/runList";
+import { type ComparedRun, comparedRuns, parseRefs, refOf } from "./state/runRefs";
 import { useSweepGoals } from "./state/sweepGoals";
 
 export function ComparePage() {
   const { project = "" } = useParams();
   const [params, setParams] = useSearchParams();
   const [search, setSearch] = useState("");
-  const ids = splitList(params.get("runs"));
+  const { runs: refs, bad } = parseRefs(splitList(params.get("runs")), project);
+  const ids = refs.map((r) => r.ref);
   // a local copy answers the click at once; the URL (a transition) follows
   const urlOnlyDiff = params.get("diff") !== "all";
   const [onlyDiff, setOnlyDiff] = useState(urlOnlyDiff);
   useEffect(() => setOnlyDiff(urlOnlyDiff), [urlOnlyDiff]);
-  const results = useQueries({ queries: ids.map((id) => runQuery(project, id)) });
-  const runs = results.flatMap((r) => (r.data ? [r.data] : []));
-  const failed = results.filter((r) => r.isError);
+  const results = useQueries({ queries: refs.map((r) => runQuery(r.project, r.id)) });
+  const failed = results.flatMap((r, i) => (r.isError ? [`${refs[i]?.ref}: ${r.error.message}`] : []));
   const loading = results.some((r) => r.isPending);
 
-  const goals = useSweepGoals(project, runs);
   useRunColorOverrides(project, useSavedViewName()); // the colours chosen in the workspace
   const colorsVersion = useRunColorsVersion();
+  const runsKey = results.map((r, i) => (r.data ? `${refs[i]?.ref}:${r.data.updated_at}` : "")).join(",");
+  const runs: ComparedRun[] = useMemo(
+    () => comparedRuns(results.flatMap((r, i) => (r.data && refs[i] ? [{ ref: refs[i].ref, run: r.data }] : []))),
+    [runsKey, colorsVersion],
+  );
+  // sweeps are looked up in the page's project: its runs are the ones that can be its trials
+  const goals = useSweepGoals(project, runs.filter((r) => r.project === project));
 
-  const runsKey = runs.map((r) => `${r.id}:${r.updated_at}`).join(",");
   const { configRows, summaryRows } = useMemo(
     () => ({
       configRows: diffRows(runs.map((r) => flatten(r.config))),
@@ -46,12 +52,13 @@ export function ComparePage() {
   );
   // Config flattened with "." as in the runs table, for the scatter, bar and scalar panels.
   const values = useMemo(
-    () => runs.map((r) => ({ id: r.id, created_at: r.created_at, config: flatten(r.config), summary: r.summary })),
-    [runsKey],
+    () => runs.map((r) => ({ id: r.ref, created_at: r.created_at, config: flatten(r.config), summary: r.summary })),
+    [runs],
   );
+  // the charts name runs by ref: the series route answers runs of other projects by their path
   const chartRuns = useMemo(
-    () => runs.map((r: RunDetail) => ({ id: r.id, name: r.name, color: runColor(r), group: null })),
-    [runsKey, colorsVersion],
+    () => runs.map((r) => ({ id: r.ref, name: r.place ? `${r.name} (${r.place})` : r.name, color: r.color, group: null })),
+    [runs],
   );
 
   const setParam = (key: string, value: string | null, replace: boolean) =>
@@ -69,17 +76,23 @@ export function ComparePage() {
   const header = (
     <CompareHeader
       project={project}
-      ids={ids}
+      refs={refs}
       runs={runs}
-      onAdd={(run) => setRuns(withRun(ids, run.id))}
-      onRemove={(id) => setRuns(withoutRun(ids, id))}
+      onAdd={(run) => setRuns(withRun(ids, refOf(run.project, run.id, project)))}
+      onRemove={(ref) => setRuns(withoutRun(ids, ref))}
     />
   );
 
+  const badEntries = bad.length > 0 && (
+    <div className="error-text" role="alert" data-testid="bad-runs">
+      {bad.map((b) => `runs=${b.entry}: ${b.error}`).join("; ")}
+    </div>
+  );
   if (ids.length === 0) {
     return (
       <div className="page compare-page" data-testid="compare-page">
         {header}
+        {badEntries}
         <div className="page-message">
           <h2>Nothing to compare</h2>
           <p className="muted">Add runs above, or select runs in the workspace and press Compare.</p>
@@ -95,16 +108,16 @@ export function ComparePage() {
   const config = tableView(configRows, hideEqual, search);
   const summary = tableView(summaryRows, hideEqual, search);
   const hidden = config.hidden + summary.hidden;
-  const removeRun = (run: RunDetail) => setRuns(withoutRun(ids, run.id));
+  const removeRun = (run: ComparedRun) => setRuns(withoutRun(ids, run.ref));
 
   return (
     <div className="page compare-page" data-testid="compare-page">
       {header}
       {loading && <div className="muted">Loading runs…</div>}
+      {badEntries}
       {failed.length > 0 && (
-        <div className="error-text" role="alert">
-          {plural(failed.length, "run")} could not be loaded:{" "}
-          {failed.map((r) => r.error?.message).join("; ")}
+        <div className="error-text" role="alert" data-testid="failed-runs">
+          {plural(failed.length, "run")} could not be loaded: {failed.join("; ")}
         </div>
       )}
       <div className="compare-controls">

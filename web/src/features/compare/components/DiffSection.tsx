@@ -1,6 +1,6 @@
 // One card of the compare page (Config or Summary): its table, or why it is empty, and its counts.
-import type { RunDetail } from "../../../api/types";
 import { plural } from "../../../lib/plural";
+import type { ComparedRun } from "../state/runRefs";
 import type { DirectionSources } from "../state/best";
 import { visibleRows, type DiffRow } from "../state/diff";
 import { DiffTable } from "./DiffTable";
@@ -22,12 +22,12 @@ export function tableView(rows: readonly DiffRow[], hideEqual: boolean, search: 
 interface DiffSectionProps {
   title: string;
   testId: string;
-  runs: RunDetail[];
+  runs: ComparedRun[];
   view: TableView;
   total: number;
   summary: boolean;
   hideEqual: boolean;
-  onRemove: (run: RunDetail) => void;
+  onRemove: (run: ComparedRun) => void;
   goals: DirectionSources["goals"];
 }
 

@@ -1,8 +1,7 @@
-import type { RunDetail } from "../../../api/types";
 import { exactValue, formatValue, isNumeric } from "../../../lib/format";
-import { runColor } from "../../../lib/colors";
 import { bestOf, type BestMark, type DirectionSources } from "../state/best";
 import type { DiffRow } from "../state/diff";
+import type { ComparedRun } from "../state/runRefs";
 
 /** Width of the key column and the least width of a run column, in px (more runs scroll sideways). */
 const KEY_WIDTH = 260;
@@ -10,11 +9,11 @@ const MIN_RUN_WIDTH = 130;
 
 interface DiffTableProps {
   testId: string;
-  runs: RunDetail[];
+  runs: ComparedRun[];
   rows: DiffRow[];
   /** summary rows: NaN/∞ read as numbers and the best value per row is marked */
   summary: boolean;
-  onRemove: ((run: RunDetail) => void) | null;
+  onRemove: ((run: ComparedRun) => void) | null;
   /** equal rows are hidden: differing rows keep their mark but not their fill */
   onlyDifferences: boolean;
   /** sweep goals of the compared runs (their define_metric rules come with the runs) */
@@ -34,17 +33,22 @@ export function DiffTable({ testId, runs, rows, summary, onRemove, onlyDifferenc
         <colgroup>
           <col style={{ width: KEY_WIDTH }} />
           {runs.map((run) => (
-            <col key={run.id} />
+            <col key={run.ref} />
           ))}
         </colgroup>
         <thead>
           <tr>
             <th className="diff-key">Key</th>
             {runs.map((run) => (
-              <th key={run.id} style={{ borderTopColor: runColor(run) }} title={`${run.name} (${run.id})`}>
+              <th key={run.ref} style={{ borderTopColor: run.color }} title={`${run.name} (${run.place ? `${run.place}/` : ""}${run.id})`} data-run-ref={run.ref}>
                 <span className="diff-run-head">
-                  <span className="swatch" style={{ background: runColor(run) }} />
+                  <span className="swatch" style={{ background: run.color }} />
                   <span className="diff-run-name">{run.name}</span>
+                  {run.place && (
+                    <span className="diff-run-project muted small" data-testid="run-project">
+                      {run.place}
+                    </span>
+                  )}
                   {onRemove && (
                     <button
                       type="button"
@@ -77,7 +81,7 @@ export function DiffTable({ testId, runs, rows, summary, onRemove, onlyDifferenc
                   {row.key}
                 </td>
                 {row.values.map((value, i) => (
-                  <ValueCell key={runs[i]?.id ?? i} value={value} summary={summary} best={best?.best.includes(i) ? best : null} />
+                  <ValueCell key={runs[i]?.ref ?? i} value={value} summary={summary} best={best?.best.includes(i) ? best : null} />
                 ))}
               </tr>
             );

@@ -1,4 +1,5 @@
-// "+ Add run": a searchable list of the project's runs not yet compared; arrows move, Enter adds.
+// "+ Add run": a project (this one first), then a searchable list of its runs not yet compared;
+// arrows move, Enter adds.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import { api } from "../../../api/client";
@@ -6,19 +7,22 @@ import type { RunRow } from "../../../api/types";
 import { StatePill } from "../../../components/StatePill";
 import { Swatch } from "../../../components/Swatch";
 import { runColor } from "../../../lib/colors";
+import { refOf, type RunRef } from "../state/runRefs";
 
 const LIMIT = 50;
 const PICKER_WIDTH = 360;
 
 interface RunPickerProps {
+  /** the page's project: the picker starts in it */
   project: string;
   /** runs already compared: left out of the list */
-  exclude: readonly string[];
+  exclude: readonly RunRef[];
   onAdd: (run: RunRow) => void;
 }
 
 export function RunPicker({ project, exclude, onAdd }: RunPickerProps) {
   const [open, setOpen] = useState(false);
+  const [from, setFrom] = useState(project);
   const [search, setSearch] = useState("");
   const [active, setActive] = useState(0);
   // opens to the right of the button unless that would leave the window
@@ -27,16 +31,21 @@ export function RunPicker({ project, exclude, onAdd }: RunPickerProps) {
   const button = useRef<HTMLButtonElement>(null);
   const listId = useId();
 
+  const projects = useQuery({ queryKey: ["projects"], queryFn: api.projects, enabled: open });
+  const excluded = new Set(exclude.map((r) => r.ref));
+  const excludedHere = exclude.filter((r) => r.project === from).length;
   const query = useQuery({
-    queryKey: ["runs", project, "picker", search],
-    queryFn: () => api.runs(project, { search: search.trim() || undefined, limit: LIMIT + exclude.length }),
+    queryKey: ["runs", from, "picker", search],
+    queryFn: () => api.runs(from, { search: search.trim() || undefined, limit: LIMIT + excludedHere }),
     enabled: open,
     placeholderData: keepPreviousData,
   });
-  const options = (query.data?.runs ?? []).filter((run) => !exclude.includes(run.id)).slice(0, LIMIT);
-  const more = (query.data?.total ?? 0) - exclude.length - options.length;
+  const options = (query.data?.runs ?? []).filter((run) => !excluded.has(refOf(from, run.id, project))).slice(0, LIMIT);
+  const more = (query.data?.total ?? 0) - excludedHere - options.length;
+  // the page's project first, then the others the caller may read, by name
+  const projectNames = [project, ...(projects.data ?? []).map((p) => p.name).filter((name) => name !== project).sort()];
 
-  useEffect(() => setActive(0), [search]);
+  useEffect(() => setActive(0), [search, from]);
   useEffect(() => {
     if (!open) return;
     const onDown = (e: MouseEvent) => {
@@ -49,6 +58,7 @@ export function RunPicker({ project, exclude, onAdd }: RunPickerProps) {
   const close = () => {
     setOpen(false);
     setSearch("");
+    setFrom(project);
     button.current?.focus();
   };
   const add = (run: RunRow | undefined) => {
@@ -84,6 +94,21 @@ export function RunPicker({ project, exclude, onAdd }: RunPickerProps) {
       </button>
       {open && (
         <div className={`popover popover-${align} picker run-picker`} style={{ width: PICKER_WIDTH }} data-testid="run-picker">
+          <label className="run-picker-project">
+            <span className="muted small">Project</span>
+            <select
+              value={from}
+              aria-label="Project to add a run from"
+              data-testid="run-picker-project"
+              onChange={(e) => setFrom(e.target.value)}
+            >
+              {projectNames.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
           <input
             className="card-search picker-search"
             type="search"
@@ -109,12 +134,12 @@ export function RunPicker({ project, exclude, onAdd }: RunPickerProps) {
                 className={i === active ? "picker-option active" : "picker-option"}
                 data-testid="run-picker-option"
                 data-run-name={run.name}
-                title={`${run.name} (${run.id})`}
+                title={`${run.name} (${refOf(from, run.id, project)})`}
                 onMouseEnter={() => setActive(i)}
                 onMouseDown={(e) => e.preventDefault()}
                 onClick={() => add(run)}
               >
-                <Swatch color={runColor(run)} />
+                <Swatch color={runColor({ id: refOf(from, run.id, project), number: run.number })} />
                 <span className="run-picker-name">{run.name}</span>
                 <StatePill state={run.state} />
               </li>
