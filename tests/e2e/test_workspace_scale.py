@@ -140,3 +140,23 @@ def test_a_chart_draws_every_one_of_300_runs(page: Any, scale_server: str) -> No
     chart = panel(page, "loss")
     expect(chart).to_have_attribute("data-state", "ready")
     expect(chart).to_have_attribute("data-line-count", str(MANY_RUNS))
+
+
+def test_the_legend_of_300_runs_renders_a_page_and_more_as_it_is_scrolled(
+    page: Any, scale_server: str
+) -> None:
+    shown = ",".join(f"many{r:03d}" for r in range(MANY_RUNS))
+    page.goto(f"{scale_server}/p/many?show={shown}")
+    chart = panel(page, "loss")
+    expect(chart).to_have_attribute("data-line-count", str(MANY_RUNS))
+    legend = chart.get_by_test_id("chart-legend")
+    items = legend.get_by_test_id("legend-item")
+    expect(items).to_have_count(100)
+    expect(legend.get_by_test_id("legend-more")).to_have_text(f"{MANY_RUNS - 100} more")
+    # Scrolled to its end, the legend renders the next page.
+    legend.evaluate("(box) => { box.scrollTop = box.scrollHeight; }")
+    expect(items).to_have_count(200)
+    legend.get_by_test_id("legend-more").click()
+    expect(items).to_have_count(MANY_RUNS)
+    expect(legend.get_by_test_id("legend-more")).to_have_count(0)
+    expect(items.filter(has_text="many299")).to_have_count(1)

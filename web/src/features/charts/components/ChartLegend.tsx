@@ -1,8 +1,10 @@
 // A panel's legend: each line's colour (and dash, when the panel shows several keys) and name, as
 // React text (no HTML strings). Collapsible; the choice is remembered for every panel. Hovering an
-// entry emphasises that run, like hovering its row in the runs table.
-import { type CSSProperties, type JSX, useCallback, useState } from "react";
+// entry emphasises that run, like hovering its row in the runs table. A long legend renders a page
+// of entries and more as it is scrolled (lib/legendWindow).
+import { type CSSProperties, type JSX, type UIEvent, useCallback, useState } from "react";
 import type { ChartLine } from "../lib/chartLines";
+import { legendMore, legendShown, nearEnd } from "../lib/legendWindow";
 import { setHoveredRun } from "../state/hoveredRun";
 
 const OPEN_KEY = "cairn.chartLegend";
@@ -22,6 +24,16 @@ function swatchStyle(line: ChartLine): CSSProperties {
 
 export function ChartLegend({ lines, emphasis }: { lines: readonly ChartLine[]; emphasis: string | null }): JSX.Element {
   const [open, setOpen] = useState(storedOpen);
+  const [wanted, setWanted] = useState(0);
+  const shown = legendShown(lines.length, wanted);
+  const onMore = useCallback(() => setWanted(legendMore(shown)), [shown]);
+  const onScroll = useCallback(
+    (event: UIEvent<HTMLDivElement>) => {
+      const box = event.currentTarget;
+      if (shown < lines.length && nearEnd(box.scrollTop, box.clientHeight, box.scrollHeight)) onMore();
+    },
+    [shown, lines.length, onMore],
+  );
   const onToggle = useCallback(() => {
     setOpen((was) => {
       try {
@@ -34,7 +46,7 @@ export function ChartLegend({ lines, emphasis }: { lines: readonly ChartLine[]; 
   }, []);
 
   return (
-    <div className={`cc-legend${open ? "" : " cc-legend-closed"}`} data-testid="chart-legend">
+    <div className={`cc-legend${open ? "" : " cc-legend-closed"}`} data-testid="chart-legend" onScroll={onScroll}>
       <button
         type="button"
         className="cc-legend-toggle"
@@ -47,7 +59,7 @@ export function ChartLegend({ lines, emphasis }: { lines: readonly ChartLine[]; 
       </button>
       {open ? (
         <ul className="cc-legend-items">
-          {lines.map((line) => {
+          {lines.slice(0, shown).map((line) => {
             const single = line.runIds.length === 1 ? (line.runIds[0] as string) : null;
             const emphasised = emphasis !== null && line.runIds.includes(emphasis);
             return (
@@ -64,6 +76,13 @@ export function ChartLegend({ lines, emphasis }: { lines: readonly ChartLine[]; 
               </li>
             );
           })}
+          {shown < lines.length ? (
+            <li className="cc-legend-item">
+              <button type="button" className="cc-legend-more" data-testid="legend-more" onClick={onMore}>
+                {`${lines.length - shown} more`}
+              </button>
+            </li>
+          ) : null}
         </ul>
       ) : (
         <span className="cc-legend-summary">{lines.length === 1 ? "1 line" : `${lines.length} lines`}</span>
