@@ -37,6 +37,24 @@ for _name in ("CAIRN_URL", "CAIRN_API_KEY"):
     os.environ.pop(_name, None)
 
 
+# The suite runs in several processes at once (pytest-xdist, `make test`); a new test must keep
+# working there:
+# - a server, cluster or endpoint listens on `tests.fakes.ports.free_port()` (or `serve`/
+#   `serve_command`, which use it), never a fixed port nor a port found by `bind(0)`;
+# - files go under `tmp_path`/`tmp_path_factory`, never a fixed folder (/tmp/x, the checkout);
+# - PostgreSQL through the `postgres` fixture (a database per test), S3 through `s3` (a bucket);
+# - test ids are the same in every process: no `ids=repr` over objects whose repr holds an
+#   address (use `stable_id`);
+# - a whole file runs in one process (`--dist loadfile`), so module fixtures are built once: put
+#   tests sharing an expensive module fixture in one file.
+
+
+def stable_id(value: object) -> str:
+    """A parametrize id that is the same in every process (``repr`` of a bare ``object()`` holds
+    its address)."""
+    return "object()" if type(value) is object else repr(value)
+
+
 @pytest.fixture(autouse=True)
 def quiet_capture(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in QUIET_CAPTURE.items():

@@ -15,8 +15,9 @@ import httpx
 import numpy as np
 import pytest
 from tests.conftest import S3
+from tests.fakes.ports import free_port
 from tests.fakes.reading import Reading, add_key, reading
-from tests.fakes.server import free_port, serve, serve_command
+from tests.fakes.server import serve, serve_command
 
 import cairn
 from cairn.errors import RunNotFoundError, UsageError

@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from typing import Any
 
 import pytest
 from tests.fakes.media import MediaRuns, log_media_runs
+from tests.fakes.ports import free_port
 from tests.fakes.server import serve
 
 import cairn
@@ -58,12 +58,6 @@ def log_demo_project(store_dir: Path) -> None:
             run.finish(exit_code=1)
         else:
             run.finish()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

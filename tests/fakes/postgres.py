@@ -11,11 +11,12 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.fakes.ports import free_port
 
 SUPERUSER = "cairn"
 
@@ -70,7 +71,7 @@ def start() -> Cluster:
     if user is not None:
         entry = pwd.getpwnam(user)
         os.chown(root, entry.pw_uid, entry.pw_gid)
-    port = _free_port()
+    port = free_port()
     cluster = Cluster(root, port, programs, user)
     cluster._run(
         "initdb",
@@ -103,9 +104,3 @@ def _unprivileged_user() -> str | None:
             "postgresql package creates: `make test` installs it"
         ) from exc
     return "postgres"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])

@@ -6,12 +6,13 @@ Clients find it the way they find MinIO or any S3-compatible store: through the 
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from dataclasses import dataclass
+
+from tests.fakes.ports import free_port
 
 
 @dataclass
@@ -49,9 +50,7 @@ class Endpoint:
 
 
 def start() -> Endpoint:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,

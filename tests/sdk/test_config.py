@@ -14,6 +14,7 @@ import numpy as np
 import pydantic
 import pytest
 from omegaconf import OmegaConf
+from tests.conftest import stable_id
 from tests.fakes.planted import PLANTED
 
 import cairn
@@ -134,7 +135,7 @@ def test_a_folder_is_not_a_config_file(tmp_path: Path) -> None:
         config_to_dict(tmp_path)
 
 
-@pytest.mark.parametrize("source", [42, [("a", 1)], object()], ids=repr)
+@pytest.mark.parametrize("source", [42, [("a", 1)], object()], ids=stable_id)
 def test_unsupported_sources_raise_config_error(source: Any) -> None:
     with pytest.raises(ConfigError, match="dict"):
         config_to_dict(source)

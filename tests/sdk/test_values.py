@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from tests.conftest import stable_id
 
 from cairn.sdk.values import MAX_KEY_LENGTH, check_key, flatten
 
@@ -96,7 +97,7 @@ def test_known_keys_are_remembered() -> None:
         (1 + 2j, "complex"),
         (b"1", "bytes"),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_unloggable_values_raise_type_error_naming_key_and_type(value: Any, type_name: str) -> None:
     with pytest.raises(TypeError, match=rf"'bad/key'.*\b{type_name}\b"):

@@ -22,7 +22,8 @@ import msgspec
 import pytest
 from tests.fakes.commands import cairn
 from tests.fakes.journals import every_record, history_rows
-from tests.fakes.server import Server, free_port, serve_command
+from tests.fakes.ports import free_port
+from tests.fakes.server import Server, serve_command
 
 from cairn.errors import StoreGapError
 from cairn.server_client import ServerError

@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 from tests.fakes.commands import cairn
-from tests.fakes.server import free_port, serve_command
+from tests.fakes.ports import free_port
+from tests.fakes.server import serve_command
 
 from cairn.store.blobs import BlobStore
 from cairn.store.store import Store
