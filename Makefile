@@ -99,8 +99,14 @@ typecheck: $(STAMP)
 web-check: web/node_modules/.package-lock.json
 	cd web && npm run typecheck && npx vitest run
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist): most tests wait on servers, browsers,
+# PostgreSQL and subprocesses, so more workers than cores pays. A test file runs whole in one
+# worker (--dist loadfile), so a module's fixtures are built once. `make test TEST_WORKERS=0` runs
+# it in one process. The rules a test must follow for this are in tests/conftest.py.
+TEST_WORKERS ?= 4
+
 test: lint typecheck web-check web chromium postgresql texlive mlflow-venv wandb-venv
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 bench-peers: $(STAMP) $(PEERS_STAMP)
 	$(PY) benchmarks/bench_peers.py $(PEERS_VENV)/bin/python
