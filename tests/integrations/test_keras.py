@@ -35,6 +35,10 @@ def data() -> tuple[np.ndarray, np.ndarray]:
 
 
 def tiny_model() -> keras.Model:
+    # Keras numbers the names of optimizers made earlier in the process (adam, adam_1...): a
+    # Keras example run before this test (tests/test_docs.py, in the same xdist worker) must not
+    # rename this one.
+    keras.backend.clear_session()
     keras.utils.set_random_seed(0)
     model = keras.Sequential(
         [
