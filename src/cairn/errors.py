@@ -8,6 +8,7 @@ CairnError
 │   ├── ArtifactNotFoundError no artifact, version or alias with that reference
 │   ├── MediaNotFoundError    no media of that kind under that key (or at that step) in a run
 │   ├── ReportNotFoundError   no report (or report version) with that id or title in a project
+│   ├── ReportConflictError   a report was saved by someone else since the version an edit started from
 │   └── StoreGapError         records were offered with earlier ones missing
 ├── ConfigError           a config cannot be built from what was given
 ├── ArtifactError         an artifact's contents are unsafe, missing or fail verification
@@ -55,6 +56,11 @@ class MediaNotFoundError(StoreError, LookupError):
 
 class ReportNotFoundError(StoreError, LookupError):
     """A project has no report with the id or title given, or a report no such version."""
+
+
+class ReportConflictError(StoreError):
+    """A save started from a version of a report that is no longer its latest (another tab or
+    person saved in between)."""
 
 
 class ViewNotFoundError(StoreError, LookupError):

@@ -7,7 +7,7 @@ import math
 import pytest
 from tests.store.conftest import MakeStore, at_once
 
-from cairn.errors import ProjectNotFoundError, ReportNotFoundError
+from cairn.errors import ProjectNotFoundError, ReportConflictError, ReportNotFoundError
 from cairn.store import Store
 from cairn.store.reports import (
     create_report,
@@ -95,3 +95,26 @@ def test_saves_at_once_get_distinct_numbers(store: Store) -> None:
     numbers = at_once(store, lambda s, i: save_version(s, info.id, [{"i": i}]), workers=6)
     assert sorted(numbers) == [1, 2, 3, 4, 5, 6]  # type: ignore[type-var]
     assert sorted(v.blocks[0]["i"] for v in list_versions(store, info.id)) == list(range(6))
+
+
+def test_a_save_from_a_version_no_longer_latest_is_refused(store: Store) -> None:
+    info = create_report(store, "p", "R")
+    assert save_version(store, info.id, [{"tab": "a"}], base_version=0, title="A") == 1
+    with pytest.raises(ReportConflictError, match="version 1 since version 0"):
+        save_version(store, info.id, [{"tab": "b"}], base_version=0, title="B")
+    assert [v.blocks for v in list_versions(store, info.id)] == [[{"tab": "a"}]]
+    assert find_report(store, "p", info.id).title == "A"  # the refused save changed nothing
+
+
+def test_of_saves_at_once_from_one_version_only_one_lands(store: Store) -> None:
+    info = create_report(store, "p", "R")
+
+    def save(s: Store, i: int) -> int | None:
+        try:
+            return save_version(s, info.id, [{"i": i}], base_version=0)
+        except ReportConflictError:
+            return None
+
+    results = at_once(store, save, workers=4)
+    assert sorted(r for r in results if r is not None) == [1]  # type: ignore[type-var]
+    assert len(list_versions(store, info.id)) == 1

@@ -18,9 +18,8 @@ from cairn.reports.blocks import (
     Panel,
     block_from_dict,
     block_to_dict,
-    check_group_by,
-    check_panel,
 )
+from cairn.reports.edit import check_panel_block, with_frozen_data
 from cairn.store import reports as stored
 from cairn.store.reader import StoreReader
 from cairn.store.store import Store
@@ -135,17 +134,9 @@ class Report:
         keeps the data of its first save, so later changes to the runs do not show. ``smoothing``
         (0 to 0.99, line panels), ``log_x`` and ``log_y`` draw the figures as the dashboard's
         settings of the same names do."""
-        if not 0 <= smoothing <= 0.99:
-            raise ValueError(f"smoothing={smoothing!r}: give a weight from 0 (none) to 0.99")
-        keys = [str(k) for k in keys]
-        check_panel(kind, keys)
-        if runs is not None:
-            _check_filter(runs)
-        if group_by is not None:
-            check_group_by(group_by)
         block = Panel(
             kind=kind,
-            keys=keys,
+            keys=[str(k) for k in keys],
             runs=runs,
             title=title,
             group_by=group_by,
@@ -154,6 +145,7 @@ class Report:
             log_x=log_x,
             log_y=log_y,
         )
+        check_panel_block(block)
         self.blocks.append(block)
         return block
 
@@ -246,21 +238,7 @@ class Report:
             self._store.close()
 
     def _frozen(self, block: Block) -> Block:
-        if not isinstance(block, Panel) or not block.frozen or block.data is not None:
-            return block
-        from msgspec import structs
-
-        from cairn.reports.data import collect
-
-        data = collect(
-            StoreReader(self._store),
-            self.project,
-            block.kind,
-            block.keys,
-            block.runs,
-            block.group_by,
-        )
-        return structs.replace(block, data=data)
+        return with_frozen_data(StoreReader(self._store), self.project, block)
 
     def _saved_id(self) -> str:
         if self.id is None:
@@ -298,17 +276,6 @@ def _typed(version: stored.ReportVersion) -> Version:
         version.created_at,
         [block_from_dict(b) for b in version.blocks],
     )
-
-
-def _check_filter(text: str) -> None:
-    import sqlalchemy as sa
-
-    from cairn.store.filters import compile_filter
-
-    try:
-        compile_filter(text, sa.literal("running"))
-    except ValueError as exc:
-        raise ValueError(f"runs={text!r} is not a runs filter: {exc}") from exc
 
 
 def open_report(store: Store, project: str, ref: str) -> Report:

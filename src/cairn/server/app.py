@@ -30,6 +30,7 @@ from cairn.server.routes import (
     media,
     projects,
     reads,
+    reports,
     runs,
     series,
     session,
@@ -53,6 +54,7 @@ API_MODULES = (
     analysis,
     sweeps,
     artifacts,
+    reports,
     ingest,  # before media: its HEAD /blobs/{digest} answers without reading the blob
     media,
     reads,

@@ -1,10 +1,10 @@
 """How errors become responses: a 4xx with a message for every bad request, 500 only for bugs.
 
 - a filter or order that does not parse: 400 ``{"detail": {"message": ..., "position": n}}``
-- an unknown project, run, sweep, artifact or saved view: 404 ``{"detail": "..."}``
+- an unknown project, run, sweep, artifact, report or saved view: 404 ``{"detail": "..."}``
 - unsafe artifact contents: 400
 - a sweep asked to change to a state its own does not allow, a view name already taken, deleting
-  the default view: 409 ``{"detail": "..."}``
+  the default view, a report saved since the version an edit started from: 409 ``{"detail": "..."}``
 - a value the database refuses (PostgreSQL and NUL characters): 400 ``{"detail": "..."}``
 - a body or parameter of the wrong shape: 422 with FastAPI's list of problems, made JSON-safe
   (the input it echoes may hold NaN, bytes or deep nesting)
@@ -26,6 +26,8 @@ from cairn.errors import (
     ArtifactError,
     ArtifactNotFoundError,
     ProjectNotFoundError,
+    ReportConflictError,
+    ReportNotFoundError,
     RunNotFoundError,
     SweepNotFoundError,
     SweepStateError,
@@ -96,6 +98,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SweepNotFoundError, _not_found)
     app.add_exception_handler(SweepStateError, _conflict)
     app.add_exception_handler(ArtifactNotFoundError, _not_found)
+    app.add_exception_handler(ReportNotFoundError, _not_found)
+    app.add_exception_handler(ReportConflictError, _conflict)
     app.add_exception_handler(ViewNotFoundError, _not_found)
     app.add_exception_handler(ViewConflictError, _conflict)
     app.add_exception_handler(ArtifactError, _bad_request)

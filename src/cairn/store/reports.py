@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
 
-from cairn.errors import ProjectNotFoundError, ReportNotFoundError
+from cairn.errors import ProjectNotFoundError, ReportConflictError, ReportNotFoundError
 from cairn.store.projects import ensure_project
 from cairn.store.schema import projects, report_versions, reports
 from cairn.store.store import Store
@@ -86,9 +86,11 @@ def save_version(
     author: str | None = None,
     title: str | None = None,
     description: str | None = None,
+    base_version: int | None = None,
 ) -> int:
     """Append a version holding ``blocks`` (and change the title or description when given);
-    its number. ReportNotFoundError."""
+    its number. ReportNotFoundError; ReportConflictError when ``base_version`` (the version the
+    edit started from) is given and another save came after it."""
     now = time.time()
     changes: dict[str, Any] = {"updated_at": now}
     if title is not None:
@@ -106,6 +108,12 @@ def save_version(
                 report_versions.c.report_id == report_id
             )
         ).scalar()
+        if base_version is not None and int(last or 0) != base_version:
+            raise ReportConflictError(
+                f"report {report_id!r} was saved as version {int(last or 0)} since version "
+                f"{base_version}, which this edit started from: reload it to see the other "
+                "changes (yours are not saved)"
+            )
         number = int(last or 0) + 1
         conn.execute(
             report_versions.insert().values(

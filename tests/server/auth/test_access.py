@@ -98,6 +98,14 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/projects/{project}/artifacts/{name}/versions/{selector}/preview/{path}": READ,
     "GET /api/v1/projects/{project}/runs/{run_id}/artifacts": READ,
     "GET /api/v1/projects/{project}/lineage": READ,
+    "GET /api/v1/projects/{project}/reports": READ,
+    "POST /api/v1/projects/{project}/reports": WRITE,
+    "GET /api/v1/projects/{project}/reports/{report_id}": READ,
+    "PUT /api/v1/projects/{project}/reports/{report_id}": WRITE,
+    "GET /api/v1/projects/{project}/reports/{report_id}/versions": READ,
+    "POST /api/v1/projects/{project}/reports/{report_id}/versions/{number}/restore": WRITE,
+    "POST /api/v1/projects/{project}/reports/render/markdown": READ,
+    "POST /api/v1/projects/{project}/reports/render/panel": READ,
     "POST /api/v1/projects/{project}/media-keys": READ,
     "POST /api/v1/projects/{project}/media": READ,
     "GET /api/v1/projects/{project}/runs/{run_id}/media/table": READ,
@@ -150,6 +158,10 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     run.finish(quiet=True)
     other = cairn.init(project="q", dir=store_dir)
     other.finish(quiet=True)
+    report = cairn.Report("p", title="walked", dir=store_dir)
+    report.add_markdown("# hello")
+    report.save()
+    report.close()
     store = Store.local(store_dir)
     sweep = new_sweep(store, {"method": "grid", "parameters": {"x": {"values": [1, 2]}}}, "p")
     store.close()
@@ -205,6 +217,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 "upload": "never-started-upload",
                 "number": "0",
                 "q_run": other.id,
+                "report_id": str(report.id),
             },
             bodies={
                 "/auth/login": {"name": "viewer", "password": "a good long password"},
@@ -225,6 +238,11 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 "/history": {"keys": ["loss"]},
                 "/media": {"run_ids": [run.id], "key": "picture"},
                 "/media/histograms": {"run_ids": [run.id], "key": "h"},
+                "/reports": {"title": "walk"},
+                "/reports/{report_id}": {"base_version": 1, "blocks": []},
+                "/restore": {},
+                "/render/markdown": {"text": "*hi*"},
+                "/render/panel": {"panel": {"kind": "line", "keys": ["loss"]}},
             },
         )
 

@@ -7,7 +7,7 @@ server`` the caller is found from an API key (``Authorization: Bearer cairn_…`
 session cookie, and must have, on the route's ``{project}``:
 
 - ``viewer``: read it (a member with any role; anyone, even signed out, on a public project);
-- ``editor``: change runs, views, sweeps, artifacts' aliases;
+- ``editor``: change runs, views, sweeps, artifacts' aliases, reports;
 - ``admin``: manage the project (a member with the admin role, or a server admin).
 
 Logging runs (``Need.LOGGER``) needs ``editor``, or, for a project that does not exist yet, any
@@ -123,6 +123,15 @@ ACCESS: dict[str, Need] = {
     ),
     "GET /projects/{project}/runs/{run_id}/artifacts": Need.VIEWER,
     "GET /projects/{project}/lineage": Need.VIEWER,
+    # reports (rendering Markdown and a panel's data are reads, with what to read in the body)
+    "GET /projects/{project}/reports": Need.VIEWER,
+    "POST /projects/{project}/reports": Need.EDITOR,
+    "GET /projects/{project}/reports/{report_id}": Need.VIEWER,
+    "PUT /projects/{project}/reports/{report_id}": Need.EDITOR,
+    "GET /projects/{project}/reports/{report_id}/versions": Need.VIEWER,
+    "POST /projects/{project}/reports/{report_id}/versions/{number}/restore": Need.EDITOR,
+    "POST /projects/{project}/reports/render/markdown": Need.VIEWER,
+    "POST /projects/{project}/reports/render/panel": Need.VIEWER,
     # media
     "POST /projects/{project}/media-keys": Need.VIEWER,
     "POST /projects/{project}/media": Need.VIEWER,

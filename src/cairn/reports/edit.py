@@ -1,0 +1,93 @@
+"""Blocks that come from outside Python (the dashboard's JSON), checked as ``Report.add_panel``
+checks them, and frozen panels given their data: what ``Report`` and the server share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from msgspec import structs
+
+from cairn.reports.blocks import (
+    PANEL_KINDS,
+    Block,
+    Markdown,
+    Panel,
+    block_from_dict,
+    check_group_by,
+    check_panel,
+)
+from cairn.reports.data import collect
+from cairn.store.reader import Reader
+
+MAX_BLOCKS = 500
+"""Blocks in one version: far more than a write-up holds, few enough to render at once."""
+FIELDS = {
+    "markdown": {f.name for f in structs.fields(Markdown)},
+    "panel": {f.name for f in structs.fields(Panel)},
+}
+
+
+def check_filter(text: str) -> None:
+    """ValueError unless ``text`` is a filter expression of the runs table, with its position."""
+    import sqlalchemy as sa
+
+    from cairn.store.filters import compile_filter
+
+    try:
+        compile_filter(text, sa.literal("running"))
+    except ValueError as exc:
+        raise ValueError(f"runs={text!r} is not a runs filter: {exc}") from exc
+
+
+def check_panel_block(panel: Panel) -> None:
+    """ValueError unless the panel's kind, keys, filter, grouping and smoothing are what
+    ``add_panel`` accepts."""
+    if not 0 <= panel.smoothing <= 0.99:
+        raise ValueError(f"smoothing={panel.smoothing!r}: give a weight from 0 (none) to 0.99")
+    check_panel(panel.kind, panel.keys)
+    if panel.runs is not None:
+        check_filter(panel.runs)
+    if panel.group_by is not None:
+        check_group_by(panel.group_by)
+
+
+def parse_block(value: Any, index: int = 0) -> Block:
+    """A block from a JSON object, checked (ValueError naming block ``index`` and the problem):
+    a known kind, no unknown field, and for a panel its keys, filter and grouping."""
+    where = f"block {index}"
+    if not isinstance(value, dict):
+        raise ValueError(f"{where} is {type(value).__name__}, not an object with a 'kind'")
+    kind = value.get("kind")
+    if kind != "markdown" and kind not in PANEL_KINDS:
+        raise ValueError(
+            f"{where} has kind {kind!r}: a block is markdown or a panel ({', '.join(PANEL_KINDS)})"
+        )
+    extra = set(value) - FIELDS["markdown" if kind == "markdown" else "panel"]
+    if extra:
+        raise ValueError(f"{where} ({kind}) has unknown fields: {', '.join(sorted(extra))}")
+    try:
+        block = block_from_dict(value)
+    except (ValueError, msgspec.ValidationError) as exc:
+        raise ValueError(f"{where}: {exc}") from None
+    if isinstance(block, Panel):
+        try:
+            check_panel_block(block)
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None
+    return block
+
+
+def parse_blocks(values: list[Any]) -> list[Block]:
+    """Every block of a version, checked (see ``parse_block``)."""
+    if len(values) > MAX_BLOCKS:
+        raise ValueError(f"a report holds at most {MAX_BLOCKS} blocks, got {len(values)}")
+    return [parse_block(value, i) for i, value in enumerate(values)]
+
+
+def with_frozen_data(reader: Reader, project: str, block: Block) -> Block:
+    """``block``, and for a frozen panel without data, with the data its runs give now."""
+    if not isinstance(block, Panel) or not block.frozen or block.data is not None:
+        return block
+    data = collect(reader, project, block.kind, block.keys, block.runs, block.group_by)
+    return structs.replace(block, data=data)

@@ -1,0 +1,378 @@
+"""``/projects/{project}/reports``: a project's reports, one report's blocks at a version, saving
+a version (refused with 409 when another save came after the one the edit started from), the
+versions, restoring one, and what the dashboard draws: Markdown as sanitized HTML and a panel's
+data, live or frozen."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from cairn.errors import ReportNotFoundError
+from cairn.reports.blocks import Markdown, Panel, block_to_dict
+from cairn.reports.data import collect
+from cairn.reports.edit import parse_block, parse_blocks, with_frozen_data
+from cairn.reports.sanitize import render_markdown
+from cairn.server.auth.access import Caller
+from cairn.server.deps import StoreDep
+from cairn.server.routes.workspace import _shallow, _small_body
+from cairn.server.schemas import ApiError, JsonObject, RequestBody
+from cairn.store import Store
+from cairn.store import reports as stored
+from cairn.store.jsonsafe import decode_nonfinite, encode_nonfinite
+from cairn.store.reader import StoreReader
+
+router = APIRouter(tags=["reports"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ApiError},
+    404: {"model": ApiError},
+    409: {"model": ApiError},
+    413: {"model": ApiError},
+}
+SmallBody = [Depends(_small_body)]
+MAX_MARKDOWN = 200_000
+
+
+class ReportSummary(BaseModel):
+    id: str
+    project: str
+    title: str
+    description: str
+    author: str | None
+    created_at: float
+    updated_at: float = Field(description="unix seconds of the latest save")
+    version: int = Field(description="the latest version's number (versions are 1, 2, …)")
+
+
+class ReportDocument(ReportSummary):
+    """A report at one version: its blocks as stored, and each Markdown block as sanitized HTML."""
+
+    shown_version: int = Field(description="the version whose blocks these are")
+    blocks: list[JsonObject]
+    html: list[str | None] = Field(description="per block: sanitized HTML of a Markdown block")
+
+
+class VersionInfo(BaseModel):
+    version: int
+    author: str | None
+    created_at: float
+    block_count: int
+
+
+class ReportCreate(RequestBody):
+    title: str = Field(default="Untitled report", max_length=stored.MAX_TITLE)
+    description: str = Field(default="", max_length=10_000)
+    blocks: list[Any] = Field(default_factory=list)
+
+
+class ReportSave(RequestBody):
+    base_version: int = Field(
+        ge=0, description="the version the edit started from: 409 when it is no longer the latest"
+    )
+    blocks: list[Any]
+    title: str | None = Field(default=None, max_length=stored.MAX_TITLE)
+    description: str | None = Field(default=None, max_length=10_000)
+
+
+class Restore(RequestBody):
+    base_version: int | None = Field(
+        default=None, ge=0, description="as for a save: 409 when another save came after it"
+    )
+
+
+class MarkdownRequest(RequestBody):
+    text: str = Field(max_length=MAX_MARKDOWN)
+
+
+class RenderedMarkdown(BaseModel):
+    html: str
+
+
+class PanelRequest(RequestBody):
+    panel: JsonObject = Field(description="a panel block, as saved in a report")
+
+
+class PanelLine(BaseModel):
+    key: str
+    x: list[float]
+    y: list[float | None] = Field(description="null where the value is NaN or ±Inf")
+    nonfinite: JsonObject
+
+
+class PanelRun(BaseModel):
+    id: str
+    name: str
+    group: Any
+    values: JsonObject = Field(description="config.*/summary.* values; NaN as 'NaN'")
+    series: list[PanelLine]
+
+
+class PanelDataOut(BaseModel):
+    frozen: bool
+    taken_at: float = Field(description="unix seconds the data was read (now, for a live panel)")
+    runs: list[PanelRun]
+
+
+def _caller_name(request: Request) -> str | None:
+    caller: Caller = request.state.caller
+    return caller.user.name if caller.user is not None else None
+
+
+def _bad(exc: ValueError) -> HTTPException:
+    return HTTPException(400, str(exc))
+
+
+def _report(store: Store, project: str, report_id: str) -> stored.ReportInfo:
+    """The report by id within ``project`` (404 otherwise: an id of another project is none)."""
+    info = stored.find_report(store, project, report_id)
+    if info.id != report_id:  # found by title: this API names reports by id only
+        raise ReportNotFoundError(f"project {project!r} has no report {report_id!r}")
+    return info
+
+
+def _summary(info: stored.ReportInfo) -> dict[str, Any]:
+    return {
+        "id": info.id,
+        "project": info.project,
+        "title": info.title,
+        "description": info.description,
+        "author": info.author,
+        "created_at": info.created_at,
+        "updated_at": info.updated_at,
+        "version": info.version,
+    }
+
+
+def _document(store: Store, project: str, report_id: str, version: int | None) -> dict[str, Any]:
+    info = _report(store, project, report_id)
+    shown = stored.get_version(store, report_id, version)
+    return {
+        **_summary(info),
+        "shown_version": shown.version,
+        "blocks": encode_nonfinite(shown.blocks),
+        "html": [
+            render_markdown(str(b.get("text", ""))) if b.get("kind") == "markdown" else None
+            for b in shown.blocks
+        ],
+    }
+
+
+def _save(
+    request: Request,
+    store: Store,
+    project: str,
+    report_id: str,
+    blocks: list[Any],
+    **changes: Any,
+) -> None:
+    try:
+        parsed = parse_blocks([_incoming(b) for b in blocks])
+    except ValueError as exc:
+        raise _bad(exc) from None
+    reader = StoreReader(store)
+    frozen = [block_to_dict(with_frozen_data(reader, project, b)) for b in parsed]
+    try:
+        stored.save_version(store, report_id, frozen, author=_caller_name(request), **changes)
+    except ValueError as exc:  # a title that is blank or too long
+        raise _bad(exc) from None
+
+
+@router.get("/projects/{project}/reports", response_model=list[ReportSummary], responses=ERRORS)
+def list_reports(project: str, store: StoreDep) -> list[dict[str, Any]]:
+    """The project's reports, the most recently saved first."""
+    return [_summary(info) for info in stored.list_reports(store, project)]
+
+
+@router.post(
+    "/projects/{project}/reports",
+    response_model=ReportDocument,
+    status_code=201,
+    responses=ERRORS,
+    dependencies=SmallBody,
+)
+def create_report(
+    project: str, body: ReportCreate, request: Request, store: StoreDep
+) -> dict[str, Any]:
+    """A new report, saved at once as version 1 (with the blocks given, or none)."""
+    store.project(project)
+    try:
+        parse_blocks([_incoming(b) for b in _shallow({"blocks": body.blocks})["blocks"]])
+        info = stored.create_report(
+            store, project, body.title, body.description, _caller_name(request)
+        )
+    except ValueError as exc:
+        raise _bad(exc) from None
+    _save(request, store, project, info.id, body.blocks, base_version=0)
+    return _document(store, project, info.id, None)
+
+
+@router.get(
+    "/projects/{project}/reports/{report_id}", response_model=ReportDocument, responses=ERRORS
+)
+def read_report(
+    project: str,
+    report_id: str,
+    store: StoreDep,
+    version: Annotated[int | None, Query(ge=0, description="absent: the latest")] = None,
+) -> dict[str, Any]:
+    """The report's blocks at ``version`` (the latest without it), Markdown rendered."""
+    return _document(store, project, report_id, version)
+
+
+@router.put(
+    "/projects/{project}/reports/{report_id}",
+    response_model=ReportDocument,
+    responses=ERRORS,
+    dependencies=SmallBody,
+)
+def save_report(
+    project: str, report_id: str, body: ReportSave, request: Request, store: StoreDep
+) -> dict[str, Any]:
+    """Save the blocks as a new version; 409 when the latest version is no longer
+    ``base_version`` (another tab or person saved since: nothing is overwritten)."""
+    _report(store, project, report_id)
+    _shallow({"blocks": body.blocks})
+    _save(
+        request,
+        store,
+        project,
+        report_id,
+        body.blocks,
+        base_version=body.base_version,
+        title=body.title,
+        description=body.description,
+    )
+    return _document(store, project, report_id, None)
+
+
+@router.get(
+    "/projects/{project}/reports/{report_id}/versions",
+    response_model=list[VersionInfo],
+    responses=ERRORS,
+)
+def list_versions(project: str, report_id: str, store: StoreDep) -> list[dict[str, Any]]:
+    """Every version of the report, the newest first."""
+    _report(store, project, report_id)
+    return [
+        {
+            "version": v.version,
+            "author": v.author,
+            "created_at": v.created_at,
+            "block_count": len(v.blocks),
+        }
+        for v in reversed(stored.list_versions(store, report_id))
+    ]
+
+
+@router.post(
+    "/projects/{project}/reports/{report_id}/versions/{number}/restore",
+    response_model=ReportDocument,
+    responses=ERRORS,
+)
+def restore_version(
+    project: str, report_id: str, number: int, body: Restore, request: Request, store: StoreDep
+) -> dict[str, Any]:
+    """Save version ``number``'s blocks again, as a new version (history only grows)."""
+    _report(store, project, report_id)
+    old = stored.get_version(store, report_id, number)
+    stored.save_version(
+        store,
+        report_id,
+        old.blocks,
+        author=_caller_name(request),
+        base_version=body.base_version,
+    )
+    return _document(store, project, report_id, None)
+
+
+@router.post(
+    "/projects/{project}/reports/render/markdown",
+    response_model=RenderedMarkdown,
+    responses=ERRORS,
+)
+def preview_markdown(project: str, body: MarkdownRequest, store: StoreDep) -> dict[str, str]:
+    """Markdown as the report shows it: sanitized HTML (the same sanitizer as the HTML export)."""
+    store.project(project)
+    return {"html": render_markdown(body.text)}
+
+
+@router.post(
+    "/projects/{project}/reports/render/panel",
+    response_model=PanelDataOut,
+    responses=ERRORS,
+    dependencies=SmallBody,
+)
+def panel_data(project: str, body: PanelRequest, store: StoreDep) -> dict[str, Any]:
+    """What a panel shows: its frozen data, or (live) what its runs give now."""
+    store.project(project)
+    try:
+        block = parse_block(_incoming(_shallow(body.panel)))
+    except ValueError as exc:
+        raise _bad(exc) from None
+    if isinstance(block, Markdown):
+        raise HTTPException(400, "a markdown block has no data: send a panel")
+    assert isinstance(block, Panel)
+    data = block.data
+    if data is None or not block.frozen:
+        data = collect(
+            StoreReader(store), project, block.kind, block.keys, block.runs, block.group_by
+        )
+    return {
+        "frozen": block.frozen and block.data is not None,
+        "taken_at": data.taken_at,
+        "runs": [
+            {
+                "id": run.id,
+                "name": run.name,
+                "group": encode_nonfinite(run.group),
+                "values": encode_nonfinite(run.values),
+                "series": [_line(key, xs, ys) for key, (xs, ys) in run.series.items()],
+            }
+            for run in data.runs
+        ],
+    }
+
+
+def _line(key: str, xs: list[float], ys: list[float]) -> dict[str, Any]:
+    index: list[int] = []
+    kind: list[str] = []
+    y: list[float | None] = []
+    for i, value in enumerate(ys):
+        number = _number(value)
+        if number is None or not math.isfinite(number):
+            index.append(i)
+            kind.append("nan" if number is None or math.isnan(number) else _sign(number))
+            y.append(None)
+        else:
+            y.append(number)
+    return {
+        "key": key,
+        "x": [_number(v) or 0.0 for v in xs],
+        "y": y,
+        "nonfinite": {"index": index, "kind": kind},
+    }
+
+
+def _number(value: Any) -> float | None:
+    """A float from a stored value (frozen data keeps NaN and ±Inf as their names)."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _sign(value: float) -> str:
+    return "inf" if value > 0 else "-inf"
+
+
+def _incoming(value: Any) -> Any:
+    """A block as the dashboard sends it back: a frozen panel's data as floats again (the API
+    sends NaN and ±Inf as their names, JSON having neither)."""
+    if isinstance(value, dict) and isinstance(value.get("data"), dict):
+        return {**value, "data": decode_nonfinite(value["data"])}
+    return value

@@ -1,0 +1,249 @@
+"""``/projects/{project}/reports``: list, create, read, save (with conflicts), versions, restore,
+Markdown rendered sanitized and panels' data, through a real ``cairn ui`` on a store of its own."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from tests.fakes.server import serve
+
+import cairn
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("reports") / ".cairn"
+    for lr, name in ((0.1, "fast"), (0.01, "slow")):
+        run = cairn.init(project="rp", dir=path, name=name, config={"lr": lr})
+        for step in range(20):
+            run.log({"loss": math.nan if step == 5 else 1 / (1 + lr * step)})
+        run.summary["acc"] = lr * 5
+        run.finish(quiet=True)
+    other = cairn.init(project="elsewhere", dir=path)
+    other.finish(quiet=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def api(store_dir: Path) -> Iterator[httpx.Client]:
+    with serve(store_dir) as server, httpx.Client(base_url=f"{server.url}/api/v1") as client:
+        yield client
+
+
+LINE = {"kind": "line", "keys": ["loss"], "runs": "config.lr > 0.05"}
+
+
+def create(api: httpx.Client, **body: Any) -> dict[str, Any]:
+    response = api.post("/projects/rp/reports", json=body)
+    assert response.status_code == 201, response.text
+    doc: dict[str, Any] = response.json()
+    return doc
+
+
+def test_create_save_read_and_list(api: httpx.Client, store_dir: Path) -> None:
+    doc = create(api, title="Learning rates", blocks=[{"kind": "markdown", "text": "# Hi"}])
+    assert (doc["version"], doc["shown_version"], doc["title"]) == (1, 1, "Learning rates")
+    assert doc["html"] == ["<h1>Hi</h1>\n"]
+    saved = api.put(
+        f"/projects/rp/reports/{doc['id']}",
+        json={"base_version": 1, "blocks": [*doc["blocks"], LINE], "title": "LR"},
+    )
+    assert saved.status_code == 200, saved.text
+    assert (saved.json()["version"], saved.json()["title"]) == (2, "LR")
+    assert saved.json()["html"][1] is None
+    listed = api.get("/projects/rp/reports").json()
+    mine = next(r for r in listed if r["id"] == doc["id"])
+    assert (mine["title"], mine["version"]) == ("LR", 2)
+    assert api.get(f"/projects/rp/reports/{doc['id']}?version=1").json()["blocks"] == [
+        {"kind": "markdown", "text": "# Hi"}
+    ]
+    # the Python API reads what the server saved
+    report = cairn.Api(store_dir).report("rp", doc["id"])
+    assert report.version == 2 and [b.kind for b in report.blocks] == ["markdown", "line"]
+
+
+def test_a_save_from_an_older_version_is_a_conflict_and_overwrites_nothing(
+    api: httpx.Client,
+) -> None:
+    doc = create(api, title="Two tabs")
+    first = api.put(
+        f"/projects/rp/reports/{doc['id']}",
+        json={"base_version": 1, "blocks": [{"kind": "markdown", "text": "tab A"}]},
+    )
+    assert first.status_code == 200
+    second = api.put(
+        f"/projects/rp/reports/{doc['id']}",
+        json={"base_version": 1, "blocks": [{"kind": "markdown", "text": "tab B"}]},
+    )
+    assert second.status_code == 409
+    assert "version 2" in second.json()["detail"]
+    latest = api.get(f"/projects/rp/reports/{doc['id']}").json()
+    assert (latest["version"], latest["blocks"][0]["text"]) == (2, "tab A")
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ({"kind": "pie", "keys": ["loss"]}, "kind 'pie'"),
+        ({"kind": "line", "keys": []}, "at least one key"),
+        ({"kind": "line", "keys": ["config.lr"]}, "metric keys"),
+        ({"kind": "bar", "keys": ["loss"]}, "config.lr"),
+        ({"kind": "line", "keys": ["loss"], "runs": "config.lr >"}, "not a runs filter"),
+        ({"kind": "line", "keys": ["loss"], "group_by": "nope"}, "group_by"),
+        ({"kind": "markdown", "text": "x", "onclick": "y"}, "unknown fields: onclick"),
+        ({"kind": "markdown", "text": 3}, "block 0"),
+        ({"kind": "line", "keys": "loss"}, "block 0"),
+        ("just text", "not an object"),
+        (None, "not an object"),
+    ],
+)
+def test_bad_blocks_are_400s_that_say_why(api: httpx.Client, block: Any, message: str) -> None:
+    doc = create(api, title="Bad blocks")
+    response = api.put(
+        f"/projects/rp/reports/{doc['id']}", json={"base_version": 1, "blocks": [block]}
+    )
+    assert response.status_code == 400, response.text
+    assert message in response.json()["detail"]
+    assert api.get(f"/projects/rp/reports/{doc['id']}").json()["version"] == 1
+    assert api.post("/projects/rp/reports", json={"blocks": [block]}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b'{"base_version": 1}',
+        b'{"base_version": -1, "blocks": []}',
+        b'{"base_version": "one", "blocks": []}',
+        b'{"base_version": 1, "blocks": {}}',
+        b'{"base_version": 1, "blocks": [], "extra": 1}',
+        b"[]",
+        b'{"base_version": 1, "blocks": [], "title": "   "}',
+        b'{"base_version": 1, "blocks": [' + b"[" * 200 + b"]" * 200 + b"]}",
+    ],
+)
+def test_malformed_saves_are_client_errors(api: httpx.Client, body: bytes) -> None:
+    doc = create(api, title="Malformed")
+    response = api.put(
+        f"/projects/rp/reports/{doc['id']}",
+        content=body,
+        headers={"Content-Type": "application/json"},
+    )
+    assert 400 <= response.status_code < 500, response.text
+    assert api.get(f"/projects/rp/reports/{doc['id']}").json()["version"] == 1
+
+
+def test_unknown_reports_projects_and_versions_are_404s(api: httpx.Client) -> None:
+    doc = create(api, title="Only here")
+    assert api.get("/projects/rp/reports/nope").status_code == 404
+    assert api.get("/projects/nope/reports").status_code == 404
+    assert api.get(f"/projects/elsewhere/reports/{doc['id']}").status_code == 404
+    assert api.get("/projects/rp/reports/Only here").status_code == 404  # ids, not titles
+    assert api.get(f"/projects/rp/reports/{doc['id']}?version=9").status_code == 404
+    assert api.get(f"/projects/rp/reports/{doc['id']}/versions").json()[0]["version"] == 1
+    restore = api.post(f"/projects/rp/reports/{doc['id']}/versions/9/restore", json={})
+    assert restore.status_code == 404
+    save = api.put("/projects/rp/reports/nope", json={"base_version": 0, "blocks": []})
+    assert save.status_code == 404
+
+
+def test_versions_and_restore(api: httpx.Client) -> None:
+    doc = create(api, title="History", blocks=[{"kind": "markdown", "text": "one"}])
+    url = f"/projects/rp/reports/{doc['id']}"
+    api.put(url, json={"base_version": 1, "blocks": [{"kind": "markdown", "text": "two"}]})
+    versions = api.get(f"{url}/versions").json()
+    assert [v["version"] for v in versions] == [2, 1]
+    assert versions[0]["block_count"] == 1
+    stale = api.post(f"{url}/versions/1/restore", json={"base_version": 1})
+    assert stale.status_code == 409
+    restored = api.post(f"{url}/versions/1/restore", json={"base_version": 2})
+    assert restored.status_code == 200, restored.text
+    assert (restored.json()["version"], restored.json()["blocks"]) == (
+        3,
+        [{"kind": "markdown", "text": "one"}],
+    )
+
+
+class Elements(HTMLParser):
+    """The elements of an HTML text with their attributes (text, escaped, is harmless)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, attrs))
+
+
+XSS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "![x](https://evil.example/t.png)",
+    '<a href="vbscript:x">v</a>',
+    "<iframe src=//evil.example></iframe>",
+    "[x](java\tscript:alert(1))",
+]
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_markdown_renders_inert(api: httpx.Client, payload: str) -> None:
+    rendered = api.post("/projects/rp/reports/render/markdown", json={"text": payload})
+    assert rendered.status_code == 200
+    tags = Elements()
+    tags.feed(rendered.json()["html"])
+    assert {tag for tag, _ in tags.found} <= {"p", "a", "h1"}, tags.found
+    for _, attrs in tags.found:
+        assert {name for name, _ in attrs} <= {"href", "rel"}
+        assert all(not (v or "").lower().startswith(("java", "vbs", "data")) for _, v in attrs)
+    doc = create(api, title=payload, blocks=[{"kind": "markdown", "text": payload}])
+    assert doc["title"] == payload.strip()  # stored as written; escaping is the page's job
+    assert doc["html"][0] == rendered.json()["html"]
+
+
+def test_live_panel_data_follows_the_filter_and_marks_non_finite(api: httpx.Client) -> None:
+    response = api.post("/projects/rp/reports/render/panel", json={"panel": LINE})
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["frozen"] is False
+    [run] = data["runs"]
+    assert run["name"] == "fast"
+    [line] = run["series"]
+    assert line["key"] == "loss" and len(line["x"]) == 20
+    assert line["y"][5] is None and line["nonfinite"] == {"index": [5], "kind": ["nan"]}
+    bar = {"kind": "bar", "keys": ["config.lr", "summary.acc"]}
+    values = api.post("/projects/rp/reports/render/panel", json={"panel": bar}).json()
+    assert sorted(r["values"]["config.lr"] for r in values["runs"]) == [0.01, 0.1]
+    bad = api.post("/projects/rp/reports/render/panel", json={"panel": {"kind": "line"}})
+    assert bad.status_code == 400
+    text = api.post(
+        "/projects/rp/reports/render/panel", json={"panel": {"kind": "markdown", "text": "x"}}
+    )
+    assert text.status_code == 400
+
+
+def test_a_frozen_panel_keeps_its_data_when_runs_change(api: httpx.Client, store_dir: Path) -> None:
+    frozen = {**LINE, "frozen": True}
+    doc = create(api, title="Frozen", blocks=[frozen])
+    [block] = doc["blocks"]
+    assert block["data"]["runs"][0]["name"] == "fast"
+    assert block["data"]["runs"][0]["series"]["loss"][1][5] == "NaN"  # JSON has no NaN
+    late = cairn.init(project="rp", dir=store_dir, name="late", config={"lr": 0.5})
+    late.log({"loss": 1.0})
+    late.finish(quiet=True)
+    live = api.post("/projects/rp/reports/render/panel", json={"panel": LINE}).json()
+    assert {r["name"] for r in live["runs"]} == {"fast", "late"}
+    kept = api.post("/projects/rp/reports/render/panel", json={"panel": block}).json()
+    assert kept["frozen"] is True and [r["name"] for r in kept["runs"]] == ["fast"]
+    # saving the document as it came back keeps the frozen data, NaN included
+    again = api.put(
+        f"/projects/rp/reports/{doc['id']}", json={"base_version": 1, "blocks": doc["blocks"]}
+    )
+    assert again.status_code == 200, again.text
+    assert again.json()["blocks"] == doc["blocks"]
