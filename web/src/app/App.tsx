@@ -16,6 +16,8 @@ import { useTheme } from "./theme";
 // pages draw with ECharts, which the workspace and run pages do not download up front.
 const SweepsPage = lazy(() => import("../features/sweeps/SweepsPage").then((m) => ({ default: m.SweepsPage })));
 const SweepPage = lazy(() => import("../features/sweeps/SweepPage").then((m) => ({ default: m.SweepPage })));
+const ReportsPage = lazy(() => import("../features/reports/ReportsPage").then((m) => ({ default: m.ReportsPage })));
+const ReportPage = lazy(() => import("../features/reports/ReportPage").then((m) => ({ default: m.ReportPage })));
 const ArtifactsPage = lazy(() => import("../features/artifacts/ArtifactsPage").then((m) => ({ default: m.ArtifactsPage })));
 
 function Shell() {
@@ -56,6 +58,8 @@ export function App() {
         <Route path="p/:project/sweeps" element={<SweepsPage />} />
         <Route path="p/:project/sweeps/:sweepId" element={<SweepPage />} />
         <Route path="p/:project/artifacts" element={<ArtifactsPage />} />
+        <Route path="p/:project/reports" element={<ReportsPage />} />
+        <Route path="p/:project/reports/:reportId" element={<ReportPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -2,6 +2,7 @@ import { Link, NavLink, useMatch } from "react-router-dom";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { Me } from "../api/types";
+import { reportQuery } from "../features/reports/queries";
 import { runQuery } from "../features/run/state/queries";
 import type { Theme } from "./theme";
 
@@ -48,6 +49,11 @@ function RunCrumb({ project, runId }: { project: string; runId: string }) {
   return <span className="crumb-current">{run.data?.name ?? runId}</span>;
 }
 
+function ReportCrumb({ project, reportId }: { project: string; reportId: string }) {
+  const report = useQuery(reportQuery(project, reportId));
+  return <span className="crumb-current">{report.data?.title ?? reportId}</span>;
+}
+
 export function TopBar({ theme, onToggleTheme, me }: TopBarProps) {
   const projectMatch = useMatch("/p/:project/*");
   const runMatch = useMatch("/p/:project/r/:runId");
@@ -55,6 +61,8 @@ export function TopBar({ theme, onToggleTheme, me }: TopBarProps) {
   const sweepsMatch = useMatch("/p/:project/sweeps/*");
   const sweepId = sweepsMatch?.params["*"] || undefined;
   const artifactsMatch = useMatch("/p/:project/artifacts");
+  const reportsMatch = useMatch("/p/:project/reports/*");
+  const reportId = reportsMatch?.params["*"] || undefined;
   const project = projectMatch?.params.project;
   const runId = runMatch?.params.runId;
 
@@ -71,7 +79,7 @@ export function TopBar({ theme, onToggleTheme, me }: TopBarProps) {
         {project && (
           <>
             <span className="crumb-sep">›</span>
-            {runId || compareMatch || sweepsMatch || artifactsMatch ? (
+            {runId || compareMatch || sweepsMatch || artifactsMatch || reportsMatch ? (
               <Link to={`/p/${encodeURIComponent(project)}`}>{project}</Link>
             ) : (
               <span className="crumb-current">{project}</span>
@@ -104,6 +112,20 @@ export function TopBar({ theme, onToggleTheme, me }: TopBarProps) {
             )}
           </>
         )}
+        {project && reportsMatch && (
+          <>
+            <span className="crumb-sep">›</span>
+            {reportId ? (
+              <>
+                <Link to={`/p/${encodeURIComponent(project)}/reports`}>Reports</Link>
+                <span className="crumb-sep">›</span>
+                <ReportCrumb project={project} reportId={reportId} />
+              </>
+            ) : (
+              <span className="crumb-current">Reports</span>
+            )}
+          </>
+        )}
         {project && artifactsMatch && (
           <>
             <span className="crumb-sep">›</span>
@@ -121,6 +143,9 @@ export function TopBar({ theme, onToggleTheme, me }: TopBarProps) {
           </NavLink>
           <NavLink to={`/p/${encodeURIComponent(project)}/artifacts`} data-testid="nav-artifacts">
             Artifacts
+          </NavLink>
+          <NavLink to={`/p/${encodeURIComponent(project)}/reports`} data-testid="nav-reports">
+            Reports
           </NavLink>
         </nav>
       )}

@@ -1,0 +1,192 @@
+"""Reports in the dashboard, clicked as a user: the list, a new report written with a live Markdown
+preview and a panel drawn from its runs, autosave, reload, reordering and undo, restoring an older
+version, two tabs saving at once (a conflict, nothing lost), and XSS payloads left inert."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.fakes.server import serve
+
+import cairn
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+IMG = '<img src=x onerror="window.__xss=(window.__xss||0)+1">'
+SCRIPT = "</script><script>window.__xss=1</script>"
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("e2e_reports") / ".cairn"
+    for lr, name in ((0.1, "fast"), (0.01, "slow"), (0.05, f"evil {IMG}")):
+        run = cairn.init(project="rep", dir=path, name=name, config={"lr": lr})
+        for step in range(40):
+            run.log({"loss": 1 / (1 + lr * step), "acc": lr * step})
+        run.summary["best"] = lr * 10
+        run.finish(quiet=True)
+    hostile = cairn.Report("rep", title=f"Hostile {IMG}", dir=path)
+    hostile.add_markdown(f"# Inert\n\n{IMG}\n\n{SCRIPT}\n\n[link](javascript:window.__xss=1)")
+    hostile.add_panel("line", keys=["loss"], runs="config.lr == 0.05")
+    hostile.add_panel("bar", keys=["config.lr", "summary.best"])
+    hostile.save()
+    hostile.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def url(store_dir: Path) -> Iterator[str]:
+    with serve(store_dir) as server:
+        yield server.url
+
+
+def saved(page: Any) -> None:
+    expect(page.get_by_test_id("save-status")).to_have_text("Saved", timeout=15_000)
+
+
+def blocks_text(page: Any) -> list[str]:
+    return [box.input_value().strip() for box in page.get_by_test_id("markdown-input").all()]
+
+
+def new_report(page: Any, url: str, title: str) -> str:
+    page.goto(f"{url}/p/rep")
+    page.get_by_test_id("nav-reports").click()
+    expect(page.get_by_test_id("reports-table")).to_be_visible()
+    page.get_by_test_id("new-report").click()
+    expect(page.get_by_test_id("report-editor")).to_be_visible()
+    page.get_by_test_id("report-title-input").fill(title)
+    saved(page)
+    return str(page.url)
+
+
+def test_write_a_report_with_markdown_and_a_live_panel(page: Any, url: str) -> None:
+    editor_url = new_report(page, url, "Learning rate study")
+    page.get_by_test_id("add-markdown").click()
+    page.get_by_test_id("markdown-input").fill(
+        "# Results\n\nThe loss **fell**.\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+    )
+    preview = page.get_by_test_id("markdown-preview")
+    expect(preview.locator("h1")).to_have_text("Results")
+    expect(preview.locator("strong")).to_have_text("fell")
+    expect(preview.locator("table td").first).to_have_text("1")
+
+    page.get_by_test_id("add-panel").click()
+    form = page.get_by_test_id("panel-form")
+    form.get_by_test_id("panel-keys").fill("loss")
+    form.get_by_test_id("panel-filter").fill("config.lr >= 0.05")
+    form.get_by_test_id("panel-submit").click()
+    panel = page.get_by_test_id("panel-view")
+    expect(panel.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "2")
+    expect(panel.locator("canvas").first).to_be_visible()
+    expect(panel.get_by_test_id("panel-runset")).to_contain_text("2 runs")
+    expect(panel.get_by_test_id("panel-runset")).to_contain_text("live")
+    saved(page)
+
+    page.reload()  # what was saved is there after a reload
+    expect(page.get_by_test_id("report-title-input")).to_have_value("Learning rate study")
+    expect(page.get_by_test_id("markdown-input")).to_have_value(re.compile(r"^# Results"))
+    page.get_by_test_id("done-editing").click()
+    view = page.get_by_test_id("report-view")
+    expect(view.get_by_test_id("report-title")).to_have_text("Learning rate study")
+    expect(view.get_by_test_id("markdown-view").locator("h1")).to_have_text("Results")
+    expect(view.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "2")
+    assert "edit=1" in editor_url
+
+    page.get_by_test_id("nav-reports").click()
+    row = page.get_by_test_id("report-row").filter(has_text="Learning rate study")
+    expect(row).to_be_visible()
+    expect(row.locator("td.num")).not_to_have_text("0")
+
+
+def test_reorder_undo_and_restore_an_older_version(page: Any, url: str) -> None:
+    new_report(page, url, "Ordering")
+    for text in ("first", "second"):
+        page.get_by_test_id("add-markdown").click()
+        page.get_by_test_id("markdown-input").last.fill(text)
+    saved(page)
+    page.get_by_test_id("block-down").first.click()
+    assert blocks_text(page) == ["second", "first"]
+    saved(page)
+    page.locator("body").click(position={"x": 5, "y": 5})  # outside a text box
+    page.keyboard.press("Control+z")
+    assert blocks_text(page) == ["first", "second"]
+    expect(page.get_by_test_id("save-status")).not_to_have_text("Saved")
+    page.keyboard.press("Control+s")
+    saved(page)
+
+    page.get_by_test_id("block-remove").first.click()
+    assert blocks_text(page) == ["second"]
+    saved(page)
+    page.get_by_test_id("done-editing").click()
+    view = page.get_by_test_id("report-view")
+    expect(view.get_by_test_id("markdown-view")).to_have_count(1)
+    versions = page.get_by_test_id("version-row")
+    count = versions.count()
+    assert count >= 4
+    # the version before the removal held both blocks, in order
+    older = versions.nth(1)
+    older.get_by_test_id("version-show").click()
+    expect(page.get_by_test_id("old-version")).to_be_visible()
+    expect(view.get_by_test_id("markdown-view")).to_have_count(2)
+    older.get_by_test_id("version-restore").click()
+    expect(page.get_by_test_id("old-version")).to_have_count(0)
+    expect(view.get_by_test_id("markdown-view")).to_have_count(2)
+    expect(view.get_by_test_id("markdown-view").first).to_have_text("first")
+    expect(page.get_by_test_id("version-row")).to_have_count(count + 1)
+
+
+def test_two_tabs_saving_at_once_lose_nothing(page: Any, url: str) -> None:
+    editor_url = new_report(page, url, "Two tabs")
+    other = page.context.new_page()
+    other.goto(editor_url)
+    expect(other.get_by_test_id("report-editor")).to_be_visible()
+
+    page.get_by_test_id("add-markdown").click()
+    page.get_by_test_id("markdown-input").fill("from tab A")
+    saved(page)
+    other.get_by_test_id("add-markdown").click()
+    other.get_by_test_id("markdown-input").fill("from tab B")
+    conflict = other.get_by_test_id("conflict")
+    expect(conflict).to_be_visible(timeout=15_000)
+    expect(other.get_by_test_id("save-status")).to_contain_text("someone else saved")
+    assert blocks_text(other) == ["from tab B"]  # the edit is still on the page
+    conflict.get_by_test_id("save-on-top").click()
+    saved(other)
+    page.reload()
+    expect(page.get_by_test_id("markdown-input")).to_have_value("from tab B")
+    other.close()
+
+
+def test_xss_in_titles_markdown_and_run_names_is_inert(page: Any, url: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{url}/p/rep/reports")
+    row = page.get_by_test_id("report-row").filter(has_text="Hostile")
+    expect(row).to_contain_text(f"Hostile {IMG}")  # shown as text
+    row.locator("a").click()
+    view = page.get_by_test_id("report-view")
+    expect(view.get_by_test_id("report-title")).to_have_text(f"Hostile {IMG}")
+    markdown = view.get_by_test_id("markdown-view")
+    expect(markdown.locator("h1")).to_have_text("Inert")
+    assert markdown.locator("img, script, iframe").count() == 0
+    assert all(
+        not re.match(r"\s*javascript:", a.get_attribute("href") or "")
+        for a in markdown.locator("a").all()
+    )
+    values = view.get_by_test_id("panel-values")
+    expect(values).to_contain_text(f"evil {IMG}")
+    expect(view.get_by_test_id("panel-runset").first).to_contain_text(f"evil {IMG}")
+    chart = view.get_by_test_id("panel-chart")
+    expect(chart).to_have_attribute("data-lines", "1")
+    box = chart.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the tooltip
+    expect(page.get_by_test_id("chart-tooltip")).to_contain_text("evil")
+    page.get_by_test_id("edit-report").click()
+    expect(page.get_by_test_id("markdown-preview").locator("h1")).to_have_text("Inert")
+    assert page.locator("main img[src='x']").count() == 0
+    assert page.evaluate("window.__xss") is None
+    assert dialogs == []

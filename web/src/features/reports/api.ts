@@ -1,0 +1,90 @@
+// The reports API: types mirror src/cairn/server/routes/reports.py; fetches throw ApiRequestError.
+import { request } from "../../api/client";
+import type { JsonValue } from "../../api/types";
+
+export const PANEL_KINDS = ["line", "scatter", "bar", "scalar"] as const;
+export type PanelKind = (typeof PANEL_KINDS)[number];
+
+export interface MarkdownBlock {
+  kind: "markdown";
+  text: string;
+}
+
+export interface PanelBlock {
+  kind: PanelKind;
+  keys: string[];
+  runs?: string | null;
+  title?: string | null;
+  group_by?: string | null;
+  frozen?: boolean;
+  /** a frozen panel's data, as the server stored it (sent back untouched) */
+  data?: JsonValue;
+}
+
+export type Block = MarkdownBlock | PanelBlock;
+
+export interface ReportSummary {
+  id: string;
+  project: string;
+  title: string;
+  description: string;
+  author: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface ReportDocument extends ReportSummary {
+  shown_version: number;
+  blocks: Block[];
+  /** per block: the server's sanitized HTML of a Markdown block, else null */
+  html: (string | null)[];
+}
+
+export interface VersionInfo {
+  version: number;
+  author: string | null;
+  created_at: number;
+  block_count: number;
+}
+
+export interface PanelLine {
+  key: string;
+  x: number[];
+  y: (number | null)[];
+  nonfinite: { index: number[]; kind: ("nan" | "inf" | "-inf")[] };
+}
+
+export interface PanelRun {
+  id: string;
+  name: string;
+  group: JsonValue;
+  values: Record<string, JsonValue>;
+  series: PanelLine[];
+}
+
+export interface PanelData {
+  frozen: boolean;
+  taken_at: number;
+  runs: PanelRun[];
+}
+
+const enc = encodeURIComponent;
+const base = (project: string) => `/projects/${enc(project)}/reports`;
+const post = (body: unknown): RequestInit => ({ method: "POST", body: JSON.stringify(body) });
+
+export const reportsApi = {
+  list: (project: string) => request<ReportSummary[]>(base(project)),
+  create: (project: string, title: string, blocks: Block[] = []) =>
+    request<ReportDocument>(base(project), post({ title, blocks })),
+  get: (project: string, id: string, version: number | null = null) =>
+    request<ReportDocument>(`${base(project)}/${enc(id)}${version === null ? "" : `?version=${version}`}`),
+  save: (project: string, id: string, body: { base_version: number; blocks: Block[]; title: string }) =>
+    request<ReportDocument>(`${base(project)}/${enc(id)}`, { method: "PUT", body: JSON.stringify(body) }),
+  versions: (project: string, id: string) => request<VersionInfo[]>(`${base(project)}/${enc(id)}/versions`),
+  restore: (project: string, id: string, version: number, baseVersion: number) =>
+    request<ReportDocument>(`${base(project)}/${enc(id)}/versions/${version}/restore`, post({ base_version: baseVersion })),
+  markdown: (project: string, text: string) =>
+    request<{ html: string }>(`${base(project)}/render/markdown`, post({ text })),
+  panel: (project: string, panel: PanelBlock) => request<PanelData>(`${base(project)}/render/panel`, post({ panel })),
+};

@@ -1,0 +1,88 @@
+// A panel's settings in the editor: kind, keys (comma-separated; metric keys for a line panel,
+// config.* / summary.* keys for the others), the runs filter, a title, frozen or live. Applied
+// with the button, so a half-typed filter is not drawn (or saved) at every key press.
+import { type JSX, useState } from "react";
+import { PANEL_KINDS, type PanelBlock, type PanelKind } from "../api";
+import { panelFromForm } from "../lib/editor";
+
+interface PanelFormProps {
+  initial?: PanelBlock;
+  /** metric keys of the project, offered while typing */
+  suggestions: readonly string[];
+  submitLabel: string;
+  onSubmit: (panel: PanelBlock) => void;
+  onCancel?: () => void;
+}
+
+export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCancel }: PanelFormProps): JSX.Element {
+  const [kind, setKind] = useState<PanelKind>(initial?.kind ?? "line");
+  const [keys, setKeys] = useState((initial?.keys ?? []).join(", "));
+  const [filter, setFilter] = useState(initial?.runs ?? "");
+  const [title, setTitle] = useState(initial?.title ?? "");
+  const [frozen, setFrozen] = useState(initial?.frozen === true);
+  const listId = `rp-keys-${submitLabel.replace(/\W/g, "")}`;
+  return (
+    <form
+      className="rp-panel-form"
+      data-testid="panel-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const panel = panelFromForm(kind, keys, filter, frozen);
+        const changedData = initial && (initial.frozen !== frozen || JSON.stringify(initial.keys) !== JSON.stringify(panel.keys) || (initial.runs ?? null) !== panel.runs || initial.kind !== kind);
+        onSubmit({
+          ...panel,
+          title: title.trim() || null,
+          group_by: initial?.group_by ?? null,
+          // an unchanged frozen panel keeps its data; a changed one takes it again at the save
+          ...(initial?.data !== undefined && initial.data !== null && !changedData ? { data: initial.data } : {}),
+        });
+      }}
+    >
+      <label>
+        Kind
+        <select value={kind} onChange={(e) => setKind(e.target.value as PanelKind)} data-testid="panel-kind">
+          {PANEL_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="rp-grow">
+        Keys
+        <input
+          value={keys}
+          list={listId}
+          onChange={(e) => setKeys(e.target.value)}
+          placeholder={kind === "line" ? "loss, val/acc" : "config.lr, summary.val/acc"}
+          data-testid="panel-keys"
+        />
+        <datalist id={listId}>
+          {suggestions.map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+      </label>
+      <label className="rp-grow">
+        Runs
+        <input value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="every run, or a filter: config.lr > 0.01" data-testid="panel-filter" />
+      </label>
+      <label>
+        Title
+        <input value={title} onChange={(e) => setTitle(e.target.value)} placeholder="optional" data-testid="panel-title" />
+      </label>
+      <label className="rp-check">
+        <input type="checkbox" checked={frozen} onChange={(e) => setFrozen(e.target.checked)} data-testid="panel-frozen" />
+        Frozen
+      </label>
+      <button type="submit" className="button button-primary" data-testid="panel-submit">
+        {submitLabel}
+      </button>
+      {onCancel && (
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,136 @@
+// A report's panel drawn: a line panel with the workspace's uPlot chart, the value panels (bar,
+// scatter, scalar) as a table of each run's values; above it, the run set it shows.
+import { useQuery } from "@tanstack/react-query";
+import { type JSX, useMemo, useRef, useState } from "react";
+import type { Series } from "../../../api/types";
+import { formatValue } from "../../../lib/format";
+import { runColor } from "../../../lib/colors";
+import { absoluteTime } from "../../../lib/time";
+import { LineChart } from "../../charts/components/LineChart";
+import { useDocumentTheme } from "../../charts/hooks/useDocumentTheme";
+import { useElementSize } from "../../charts/hooks/useElementSize";
+import { buildLines, type LineRun } from "../../charts/lib/chartLines";
+import { buildPlotData, columnBudget } from "../../charts/lib/plotData";
+import type { Zoom } from "../../charts/state/viewState";
+import { type PanelBlock, type PanelData, reportsApi } from "../api";
+import "../../charts/charts.css";
+
+const CHART_HEIGHT = 260;
+const MAX_NAMES = 6;
+const noop = () => {};
+
+export function panelTitle(panel: PanelBlock): string {
+  return panel.title || `${panel.kind}: ${panel.keys.join(", ")}`;
+}
+
+function RunSet({ panel, data }: { panel: PanelBlock; data: PanelData }): JSX.Element {
+  const names = data.runs.map((r) => r.name);
+  const shown = names.slice(0, MAX_NAMES).join(", ");
+  return (
+    <div className="rp-runset muted small" data-testid="panel-runset">
+      <span>{panel.runs ? <code>{panel.runs}</code> : "every run"}</span>
+      <span>
+        · {names.length === 1 ? "1 run" : `${names.length} runs`}
+        {names.length > 0 && `: ${shown}${names.length > MAX_NAMES ? ", …" : ""}`}
+      </span>
+      <span>· {data.frozen ? `frozen ${absoluteTime(data.taken_at)}` : "live"}</span>
+    </div>
+  );
+}
+
+function LinePanelChart({ panel, data }: { panel: PanelBlock; data: PanelData }): JSX.Element {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const size = useElementSize(hostRef);
+  const theme = useDocumentTheme();
+  const [zoom, setZoom] = useState<Zoom | null>(null);
+  const plot = useMemo(() => {
+    const runs: LineRun[] = data.runs.map((r) => ({ id: r.id, name: r.name, color: runColor({ id: r.id }), group: null }));
+    const series: Series[] = data.runs.flatMap((r) => r.series.map((s) => ({ ...s, run_id: r.id })));
+    const lines = buildLines(series, runs, panel.keys, false, 1500);
+    return {
+      lines,
+      plot: buildPlotData(lines, { smoothing: 0, logy: false, maxColumns: columnBudget(lines.length, Math.max(size.width, 200)) }),
+    };
+  }, [data, panel.keys, size.width]);
+  return (
+    <div className="rp-chart" ref={hostRef} data-testid="panel-chart" data-lines={plot.lines.length}>
+      {plot.lines.length === 0 ? (
+        <div className="muted rp-chart-empty" data-testid="panel-no-lines">No run of this set logged {panel.keys.join(", ")}.</div>
+      ) : (
+        <LineChart
+          plot={plot.plot}
+          width={size.width}
+          height={CHART_HEIGHT}
+          x="_step"
+          logy={false}
+          zoom={zoom}
+          syncKey={`report-${panel.keys.join(",")}`}
+          theme={theme}
+          onZoom={setZoom}
+          onResetZoom={() => setZoom(null)}
+          onXScale={noop}
+        />
+      )}
+    </div>
+  );
+}
+
+function ValuesTable({ panel, data }: { panel: PanelBlock; data: PanelData }): JSX.Element {
+  return (
+    <table className="simple-table rp-values" data-testid="panel-values">
+      <thead>
+        <tr>
+          <th>Run</th>
+          {panel.group_by && <th>{panel.group_by}</th>}
+          {panel.keys.map((k) => (
+            <th key={k} className="num">
+              {k}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {data.runs.map((r) => (
+          <tr key={r.id}>
+            <td>
+              <span className="rp-swatch" style={{ background: runColor({ id: r.id }) }} />
+              {r.name}
+            </td>
+            {panel.group_by && <td>{formatValue(r.group ?? undefined)}</td>}
+            {panel.keys.map((k) => (
+              <td key={k} className="num">
+                {formatValue(r.values[k] ?? undefined)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function PanelView({ project, panel }: { project: string; panel: PanelBlock }): JSX.Element {
+  const key = JSON.stringify(panel);
+  const data = useQuery({
+    queryKey: ["report-panel", project, key],
+    queryFn: () => reportsApi.panel(project, panel),
+    staleTime: 10_000,
+  });
+  return (
+    <figure className="rp-panel" data-testid="panel-view" data-kind={panel.kind}>
+      <figcaption className="rp-panel-title">{panelTitle(panel)}</figcaption>
+      {data.isPending ? (
+        <div className="muted rp-chart-empty">Loading…</div>
+      ) : data.isError ? (
+        <div className="error-text rp-chart-empty" data-testid="panel-error">
+          {data.error.message}
+        </div>
+      ) : (
+        <>
+          <RunSet panel={panel} data={data.data} />
+          {panel.kind === "line" ? <LinePanelChart panel={panel} data={data.data} /> : <ValuesTable panel={panel} data={data.data} />}
+        </>
+      )}
+    </figure>
+  );
+}
