@@ -99,6 +99,7 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
         <span className={`rp-status rp-status-${status.kind}`} data-testid="save-status" role="status">
           {statusText(status)}
         </span>
+        <span className="spacer" />
         <button type="button" className="button" onClick={editor.saveNow} disabled={!dirty || status.kind === "saving"} title="Ctrl/Cmd+S">
           Save
         </button>

@@ -16,7 +16,7 @@ import { type PanelBlock, type PanelData, reportsApi } from "../api";
 import "../../charts/charts.css";
 
 const CHART_HEIGHT = 260;
-const MAX_NAMES = 6;
+const MAX_NAMES = 8;
 const noop = () => {};
 
 export function panelTitle(panel: PanelBlock): string {
@@ -24,15 +24,18 @@ export function panelTitle(panel: PanelBlock): string {
 }
 
 function RunSet({ panel, data }: { panel: PanelBlock; data: PanelData }): JSX.Element {
-  const names = data.runs.map((r) => r.name);
-  const shown = names.slice(0, MAX_NAMES).join(", ");
+  const count = data.runs.length;
   return (
     <div className="rp-runset muted small" data-testid="panel-runset">
       <span>{panel.runs ? <code>{panel.runs}</code> : "every run"}</span>
-      <span>
-        · {names.length === 1 ? "1 run" : `${names.length} runs`}
-        {names.length > 0 && `: ${shown}${names.length > MAX_NAMES ? ", …" : ""}`}
-      </span>
+      <span>· {count === 1 ? "1 run" : `${count} runs`}:</span>
+      {data.runs.slice(0, MAX_NAMES).map((r) => (
+        <span key={r.id} className="rp-run-name">
+          <span className="rp-swatch" style={{ background: runColor({ id: r.id }) }} />
+          {r.name}
+        </span>
+      ))}
+      {count > MAX_NAMES && <span>and {count - MAX_NAMES} more</span>}
       <span>· {data.frozen ? `frozen ${absoluteTime(data.taken_at)}` : "live"}</span>
     </div>
   );
