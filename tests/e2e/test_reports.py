@@ -190,3 +190,33 @@ def test_xss_in_titles_markdown_and_run_names_is_inert(page: Any, url: str) -> N
     assert page.locator("main img[src='x']").count() == 0
     assert page.evaluate("window.__xss") is None
     assert dialogs == []
+
+
+def test_add_a_workspace_panel_to_a_report(page: Any, url: str) -> None:
+    page.goto(f"{url}/p/rep?filter=config.lr%20%3E%3D%200.05")
+    line = page.locator('[data-testid=chart-panel][data-keys="loss"]')
+    expect(line).to_have_attribute("data-line-count", "2")
+    line.get_by_test_id("panel-menu").click()
+    page.get_by_role("menuitem", name="Add to report…").click()
+    dialog = page.get_by_test_id("add-to-report")
+    expect(dialog).to_contain_text("config.lr >= 0.05")
+    dialog.get_by_test_id("add-to-report-target").select_option(label="New report…")
+    dialog.get_by_test_id("add-to-report-title").fill("From the workspace")
+    dialog.get_by_test_id("add-to-report-submit").click()
+    dialog.get_by_test_id("open-report").click()
+    view = page.get_by_test_id("report-view")
+    expect(view.get_by_test_id("report-title")).to_have_text("From the workspace")
+    expect(view.get_by_test_id("panel-runset")).to_contain_text("config.lr >= 0.05")
+    expect(view.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "2")
+
+    # a second panel goes to the end of the same report, as a new version
+    page.go_back()
+    page.locator('[data-testid=chart-panel][data-keys="acc"]').get_by_test_id("panel-menu").click()
+    page.get_by_role("menuitem", name="Add to report…").click()
+    dialog = page.get_by_test_id("add-to-report")
+    dialog.get_by_test_id("add-to-report-target").select_option(label="From the workspace")
+    dialog.get_by_test_id("add-to-report-submit").click()
+    expect(dialog).to_contain_text("Saved as version 2")
+    dialog.get_by_test_id("open-report").click()
+    expect(page.get_by_test_id("panel-view")).to_have_count(2)
+    expect(page.locator(".rp-panel-title").last).to_have_text("line: acc")

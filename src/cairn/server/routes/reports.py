@@ -105,6 +105,9 @@ class PanelLine(BaseModel):
 class PanelRun(BaseModel):
     id: str
     name: str
+    number: int | None = Field(
+        description="the run's number in the project (its colour); null: gone"
+    )
     group: Any
     values: JsonObject = Field(description="config.*/summary.* values; NaN as 'NaN'")
     series: list[PanelLine]
@@ -320,6 +323,8 @@ def panel_data(project: str, body: PanelRequest, store: StoreDep) -> dict[str, A
         data = collect(
             StoreReader(store), project, block.kind, block.keys, block.runs, block.group_by
         )
+    ids = [run.id for run in data.runs]
+    numbers = {info.id: info.number for info in store.runs(project, ids=ids)} if ids else {}
     return {
         "frozen": block.frozen and block.data is not None,
         "taken_at": data.taken_at,
@@ -327,6 +332,7 @@ def panel_data(project: str, body: PanelRequest, store: StoreDep) -> dict[str, A
             {
                 "id": run.id,
                 "name": run.name,
+                "number": numbers.get(run.id),
                 "group": encode_nonfinite(run.group),
                 "values": encode_nonfinite(run.values),
                 "series": [_line(key, xs, ys) for key, (xs, ys) in run.series.items()],

@@ -58,6 +58,8 @@ export interface PanelLine {
 export interface PanelRun {
   id: string;
   name: string;
+  /** the run's number in the project, which gives its colour (null: the run is gone) */
+  number: number | null;
   group: JsonValue;
   values: Record<string, JsonValue>;
   series: PanelLine[];

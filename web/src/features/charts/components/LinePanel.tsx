@@ -12,6 +12,7 @@ import { panelState } from "../lib/panelState";
 import type { LineSettings } from "../state/layout";
 import type { Zoom } from "../state/viewState";
 import { setHoveredRun, useHoveredRun } from "../state/hoveredRun";
+import { AddToReportDialog } from "../../reports/components/AddToReportDialog";
 import { ChartLegend } from "./ChartLegend";
 import { KeyPicker } from "./KeyPicker";
 import { LineChart } from "./LineChart";
@@ -33,7 +34,7 @@ export function LinePanel(props: PanelProps): JSX.Element {
   const bodyRef = useRef<HTMLDivElement>(null);
   const { seen } = useInView(rootRef, true);
   const size = useElementSize(bodyRef);
-  const [editing, setEditing] = useState<"keys" | "settings" | null>(null);
+  const [editing, setEditing] = useState<"keys" | "settings" | "report" | null>(null);
   // A system panel keeps its own x (relative time) and zoom when the page's x is something else.
   const ownX = isSystemPanel(panel.keys) && view.x !== SYSTEM_X;
   const [ownZoom, setOwnZoom] = useState<Zoom | null>(null);
@@ -158,6 +159,7 @@ export function LinePanel(props: PanelProps): JSX.Element {
       menu={[
         { label: "Edit metrics…", onSelect: () => setEditing("keys") },
         { label: "Panel settings…", onSelect: () => setEditing("settings") },
+        { label: "Add to report…", onSelect: () => setEditing("report") },
         settings.extremes
           ? { label: `Hide ${settings.extremes} markers`, onSelect: () => setLine({ ...settings, extremes: undefined }) }
           : { label: `Mark the ${direction} of each line`, onSelect: () => setLine({ ...settings, extremes: direction }) },
@@ -194,6 +196,7 @@ export function LinePanel(props: PanelProps): JSX.Element {
               }}
             />
           )}
+          {editing === "report" && <AddToReportDialog project={project} kind="line" keys={panel.keys} onClose={() => setEditing(null)} />}
           {editing === "settings" && (
             <LineSettingsForm
               initial={settings}

@@ -12,12 +12,17 @@ import { useElementSize } from "../../charts/hooks/useElementSize";
 import { buildLines, type LineRun } from "../../charts/lib/chartLines";
 import { buildPlotData, columnBudget } from "../../charts/lib/plotData";
 import type { Zoom } from "../../charts/state/viewState";
-import { type PanelBlock, type PanelData, reportsApi } from "../api";
+import { type PanelBlock, type PanelData, type PanelRun, reportsApi } from "../api";
 import "../../charts/charts.css";
 
 const CHART_HEIGHT = 260;
 const MAX_NAMES = 8;
 const noop = () => {};
+
+/** A run's colour as the workspace draws it (by its number; a run since deleted by its id). */
+function colorOf(run: PanelRun): string {
+  return runColor({ id: run.id, number: run.number ?? undefined });
+}
 
 export function panelTitle(panel: PanelBlock): string {
   return panel.title || `${panel.kind}: ${panel.keys.join(", ")}`;
@@ -31,7 +36,7 @@ function RunSet({ panel, data }: { panel: PanelBlock; data: PanelData }): JSX.El
       <span>· {count === 1 ? "1 run" : `${count} runs`}:</span>
       {data.runs.slice(0, MAX_NAMES).map((r) => (
         <span key={r.id} className="rp-run-name">
-          <span className="rp-swatch" style={{ background: runColor({ id: r.id }) }} />
+          <span className="rp-swatch" style={{ background: colorOf(r) }} />
           {r.name}
         </span>
       ))}
@@ -47,7 +52,7 @@ function LinePanelChart({ panel, data }: { panel: PanelBlock; data: PanelData })
   const theme = useDocumentTheme();
   const [zoom, setZoom] = useState<Zoom | null>(null);
   const plot = useMemo(() => {
-    const runs: LineRun[] = data.runs.map((r) => ({ id: r.id, name: r.name, color: runColor({ id: r.id }), group: null }));
+    const runs: LineRun[] = data.runs.map((r) => ({ id: r.id, name: r.name, color: colorOf(r), group: null }));
     const series: Series[] = data.runs.flatMap((r) => r.series.map((s) => ({ ...s, run_id: r.id })));
     const lines = buildLines(series, runs, panel.keys, false, 1500);
     return {
@@ -96,7 +101,7 @@ function ValuesTable({ panel, data }: { panel: PanelBlock; data: PanelData }): J
         {data.runs.map((r) => (
           <tr key={r.id}>
             <td>
-              <span className="rp-swatch" style={{ background: runColor({ id: r.id }) }} />
+              <span className="rp-swatch" style={{ background: colorOf(r) }} />
               {r.name}
             </td>
             {panel.group_by && <td>{formatValue(r.group ?? undefined)}</td>}
