@@ -220,3 +220,40 @@ def test_add_a_workspace_panel_to_a_report(page: Any, url: str) -> None:
     dialog.get_by_test_id("open-report").click()
     expect(page.get_by_test_id("panel-view")).to_have_count(2)
     expect(page.locator(".rp-panel-title").last).to_have_text("line: acc")
+
+
+def test_a_live_panel_follows_new_runs_and_a_frozen_one_keeps_its_data(
+    page: Any, url: str, store_dir: Path
+) -> None:
+    new_report(page, url, "Live and frozen")
+    for frozen in (False, True):
+        page.get_by_test_id("add-panel").click()
+        form = page.get_by_test_id("panel-form")
+        form.get_by_test_id("panel-keys").fill("loss")
+        form.get_by_test_id("panel-filter").fill("config.lr < 0.05")
+        if frozen:
+            form.get_by_test_id("panel-frozen").check()
+        form.get_by_test_id("panel-submit").click()
+    saved(page)
+    live, kept = page.get_by_test_id("panel-view").nth(0), page.get_by_test_id("panel-view").nth(1)
+    expect(kept.get_by_test_id("panel-runset")).to_contain_text("frozen")
+    for panel in (live, kept):
+        expect(panel.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "1")
+
+    late = cairn.init(project="rep", dir=store_dir, name="late", config={"lr": 0.001})
+    late.log({"loss": 0.5})
+    late.finish(quiet=True)
+    expect(live.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "2", timeout=25_000)
+    expect(live.get_by_test_id("panel-runset")).to_contain_text("late")
+    expect(kept.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "1")
+
+    page.get_by_test_id("add-markdown").click()  # another save does not take the data again
+    page.get_by_test_id("markdown-input").fill("later")
+    saved(page)
+    page.reload()
+    kept = page.get_by_test_id("panel-view").nth(1)
+    expect(kept.get_by_test_id("panel-runset")).to_contain_text("frozen")
+    expect(kept.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "1")
+    expect(
+        page.get_by_test_id("panel-view").nth(0).get_by_test_id("panel-chart")
+    ).to_have_attribute("data-lines", "2")

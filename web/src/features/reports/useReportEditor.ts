@@ -5,7 +5,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiRequestError } from "../../api/client";
 import { type Block, type ReportDocument, reportsApi } from "./api";
-import { type EditorState, initialState, plainBlocks, type SaveStatus } from "./lib/editor";
+import { type EditorState, initialState, plainBlocks, type SaveStatus, withSavedBlocks } from "./lib/editor";
 
 export const AUTOSAVE_DELAY_MS = 1000;
 
@@ -44,6 +44,8 @@ export function useReportEditor(project: string, doc: ReportDocument): ReportEdi
       try {
         const saved = await reportsApi.save(project, doc.id, { base_version: base ?? from, blocks, title: current.title });
         savedRevision.current = revision;
+        // frozen panels come back with the data they took: keep it, so later saves do not take it again
+        setState((s) => withSavedBlocks(s, current.blocks, saved.blocks));
         setBaseVersion(saved.version);
         queryClient.setQueryData(["report", project, doc.id, null], saved);
         void queryClient.invalidateQueries({ queryKey: ["report-versions", project, doc.id] });

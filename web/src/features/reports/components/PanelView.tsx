@@ -17,6 +17,7 @@ import "../../charts/charts.css";
 
 const CHART_HEIGHT = 260;
 const MAX_NAMES = 8;
+export const LIVE_REFRESH_MS = 10_000;
 const noop = () => {};
 
 /** A run's colour as the workspace draws it (by its number; a run since deleted by its id). */
@@ -123,6 +124,8 @@ export function PanelView({ project, panel }: { project: string; panel: PanelBlo
     queryKey: ["report-panel", project, key],
     queryFn: () => reportsApi.panel(project, panel),
     staleTime: 10_000,
+    // a live panel follows its runs (new runs, new steps); frozen data never changes
+    refetchInterval: panel.frozen && panel.data ? false : LIVE_REFRESH_MS,
   });
   return (
     <figure className="rp-panel" data-testid="panel-view" data-kind={panel.kind}>

@@ -11,6 +11,7 @@ import {
   setTitle,
   statusText,
   undo,
+  withSavedBlocks,
 } from "./editor";
 
 const md = (text: string) => ({ kind: "markdown" as const, text });
@@ -81,5 +82,19 @@ describe("status and shortcuts", () => {
     expect(isShortcut({ key: "S", ctrlKey: false, metaKey: true, altKey: false }, "s")).toBe(true);
     expect(isShortcut({ key: "s", ctrlKey: true, metaKey: false, altKey: true }, "s")).toBe(false);
     expect(isShortcut({ key: "z", ctrlKey: false, metaKey: false, altKey: false }, "z")).toBe(false);
+  });
+});
+
+describe("withSavedBlocks", () => {
+  it("takes the saved form of blocks unchanged since the save, not of blocks edited since", () => {
+    const frozen = { kind: "line" as const, keys: ["loss"], frozen: true };
+    let s = initialState("T", [frozen, md("a")]);
+    const sent = s.blocks;
+    s = changeBlock(s, 1, md("ab")); // typed while the save was on its way
+    const saved = [{ ...frozen, data: { taken_at: 1, runs: [] } }, md("a")];
+    const merged = withSavedBlocks(s, sent, saved);
+    expect(plainBlocks(merged)).toEqual([saved[0], md("ab")]);
+    expect(merged.revision).toBe(s.revision); // not a change to save again
+    expect(withSavedBlocks(merged, merged.blocks, plainBlocks(merged))).toBe(merged);
   });
 });

@@ -80,6 +80,27 @@ export function undo(state: EditorState): EditorState {
   return { ...state, blocks: previous, past: state.past.slice(0, -1), revision: state.revision + 1 };
 }
 
+/**
+ * The blocks as the server saved them (a frozen panel with the data it took), for the blocks not
+ * changed since they were sent: `sent` is what the save sent, `saved` what it answered.
+ */
+export function withSavedBlocks(state: EditorState, sent: readonly EditorBlock[], saved: readonly Block[]): EditorState {
+  const answer = new Map<string, Block>();
+  sent.forEach((b, i) => {
+    const back = saved[i];
+    if (back) answer.set(b.uid, back);
+  });
+  const sentBlock = new Map(sent.map((b) => [b.uid, b.block]));
+  let changed = false;
+  const blocks = state.blocks.map((b) => {
+    const back = answer.get(b.uid);
+    if (!back || sentBlock.get(b.uid) !== b.block || back === b.block) return b;
+    changed = true;
+    return { uid: b.uid, block: back };
+  });
+  return changed ? { ...state, blocks } : state;
+}
+
 export function plainBlocks(state: EditorState): Block[] {
   return state.blocks.map((b) => b.block);
 }
