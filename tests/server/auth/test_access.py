@@ -485,3 +485,17 @@ def test_no_path_or_digest_leaves_the_store(deployment: Deployment) -> None:
     made = {p for p in deployment.store_dir.parent.rglob("*") if p.is_file()} - before
     artifacts = deployment.store_dir / "mlflow-artifacts"
     assert all(artifacts in p.parents or p.name.startswith("cairn.db") for p in made), made
+
+
+def test_a_report_version_names_who_saved_it(deployment: Deployment) -> None:
+    base = f"{deployment.url}/api/v1/projects/p/reports"
+    made = httpx.post(base, json={"title": "By editor"}, headers=deployment.keys["editor"])
+    assert made.status_code == 201, made.text
+    assert made.json()["author"] == "editor"
+    url = f"{base}/{made.json()['id']}"
+    body = {"base_version": 1, "blocks": [{"kind": "markdown", "text": "x"}]}
+    assert httpx.put(url, json=body, headers=deployment.keys["viewer"]).status_code == 403
+    assert httpx.put(url, json=body, headers=deployment.keys["teamed"]).status_code == 200
+    versions = httpx.get(f"{url}/versions", headers=deployment.keys["viewer"]).json()
+    assert [(v["version"], v["author"]) for v in versions] == [(2, "teamed"), (1, "editor")]
+    assert httpx.get(url, headers=deployment.keys["other"]).status_code == 404
