@@ -4,6 +4,7 @@ version, two tabs saving at once (a conflict, nothing lost), and XSS payloads le
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -179,6 +180,15 @@ def test_xss_in_titles_markdown_and_run_names_is_inert(page: Any, url: str) -> N
     )
     values = view.get_by_test_id("panel-values")
     expect(values).to_contain_text(f"evil {IMG}")
+    bars = view.get_by_test_id("panel-value-chart")
+    expect(bars).to_have_attribute("data-items", "3")
+    expect(bars.get_by_test_id("value-chart")).to_have_attribute("data-rendered", "true")
+    anchors = json.loads(bars.get_by_test_id("value-chart").get_attribute("data-anchors"))
+    evil = next(a for a in anchors if a[1].startswith("evil"))
+    chart = bars.get_by_test_id("value-chart")
+    box = chart.bounding_box()
+    page.mouse.move(box["x"] + evil[2] - 4, box["y"] + evil[3])  # its tooltip names it, as text
+    expect(chart.get_by_text(f"evil {IMG}", exact=True)).to_be_visible()
     expect(view.get_by_test_id("panel-runset").first).to_contain_text(f"evil {IMG}")
     chart = view.get_by_test_id("panel-chart")
     expect(chart).to_have_attribute("data-lines", "1")

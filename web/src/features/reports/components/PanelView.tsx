@@ -12,7 +12,13 @@ import { useElementSize } from "../../charts/hooks/useElementSize";
 import { buildLines, type LineRun } from "../../charts/lib/chartLines";
 import { buildPlotData, columnBudget } from "../../charts/lib/plotData";
 import type { Zoom } from "../../charts/state/viewState";
+import { useNavigate } from "react-router-dom";
+import { useChartTheme } from "../../../lib/chartTheme";
+import { ValueChart } from "../../charts/components/ValueChart";
+import { bars, scatterPoints } from "../../charts/lib/runValues";
+import { barChart, scatterChart } from "../../charts/lib/valueOptions";
 import { type PanelBlock, type PanelData, type PanelRun, reportsApi } from "../api";
+import { valueRuns } from "../lib/valueRuns";
 import "../../charts/charts.css";
 
 const CHART_HEIGHT = 260;
@@ -84,6 +90,39 @@ function LinePanelChart({ panel, data }: { panel: PanelBlock; data: PanelData })
   );
 }
 
+const MAX_BARS = 40;
+
+/** A bar panel's first key as bars, a scatter panel's two keys as points: the workspace's charts. */
+function ValuePanelChart({ project, panel, data }: { project: string; panel: PanelBlock; data: PanelData }): JSX.Element | null {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const size = useElementSize(hostRef);
+  const theme = useChartTheme();
+  const navigate = useNavigate();
+  const chart = useMemo(() => {
+    const runs = valueRuns(data.runs, colorOf);
+    const [a, b] = panel.keys;
+    if (panel.kind === "scatter" && a && b) {
+      const log = { x: false, y: false };
+      return scatterChart(scatterPoints(runs, a, b, null, log), { x: a, y: b, color: null }, log);
+    }
+    if (panel.kind === "bar" && a) return barChart(bars(runs, a, false).slice(0, MAX_BARS), a, false, { text: theme.text, panel: theme.panel });
+    return null;
+  }, [data, panel.kind, panel.keys, theme.text, theme.panel]);
+  if (!chart) return null;
+  const height = panel.kind === "bar" ? Math.min(CHART_HEIGHT, 40 + 22 * chart.anchors.length) : CHART_HEIGHT;
+  return (
+    <div className="rp-value-chart" ref={hostRef} style={{ height }} data-testid="panel-value-chart" data-items={chart.anchors.length}>
+      {chart.anchors.length === 0 ? (
+        <div className="muted rp-chart-empty">No run of this set has {panel.keys.join(" and ")}.</div>
+      ) : (
+        size.width > 0 && (
+          <ValueChart chart={chart} width={size.width} height={height} onOpenRun={(id) => navigate(`/p/${encodeURIComponent(project)}/r/${encodeURIComponent(id)}`)} />
+        )
+      )}
+    </div>
+  );
+}
+
 function ValuesTable({ panel, data }: { panel: PanelBlock; data: PanelData }): JSX.Element {
   return (
     <table className="simple-table rp-values" data-testid="panel-values">
@@ -139,7 +178,14 @@ export function PanelView({ project, panel }: { project: string; panel: PanelBlo
       ) : (
         <>
           <RunSet panel={panel} data={data.data} />
-          {panel.kind === "line" ? <LinePanelChart panel={panel} data={data.data} /> : <ValuesTable panel={panel} data={data.data} />}
+          {panel.kind === "line" ? (
+            <LinePanelChart panel={panel} data={data.data} />
+          ) : (
+            <>
+              <ValuePanelChart project={project} panel={panel} data={data.data} />
+              <ValuesTable panel={panel} data={data.data} />
+            </>
+          )}
         </>
       )}
     </figure>
