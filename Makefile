@@ -126,6 +126,7 @@ bench: $(STAMP) web chromium postgresql texlive
 	$(PY) benchmarks/bench_memory.py
 	$(PY) benchmarks/bench_workspace.py
 	$(PY) benchmarks/bench_value_panels.py
+	$(PY) benchmarks/bench_report_page.py
 	$(PY) benchmarks/bench_compat.py
 	$(PY) benchmarks/bench_sweeps.py
 	$(PY) benchmarks/bench_server.py
