@@ -7,7 +7,7 @@ import { useParams, useSearchParams } from "react-router-dom";
 import { api } from "../../api/client";
 import { absoluteTime, relativeTime } from "../../lib/time";
 import { useNow } from "../../lib/useNow";
-import { type Block, type ReportDocument, reportsApi } from "./api";
+import { type Block, isPanel, type ReportDocument, reportsApi } from "./api";
 import { MarkdownBlockView } from "./components/MarkdownBlockView";
 import { MarkdownEditor } from "./components/MarkdownEditor";
 import { PanelForm } from "./components/PanelForm";
@@ -18,8 +18,14 @@ import { reportQuery } from "./queries";
 import { useReportEditor } from "./useReportEditor";
 import "./reports.css";
 
+/** A block of a kind this dashboard does not show (written by a newer Cairn): kept as it is. */
+function OtherBlock({ block }: { block: Block }): JSX.Element {
+  return <div className="muted small">A “{block.kind}” block: this dashboard does not show it yet (it is kept as it is).</div>;
+}
+
 function ReadBlock({ project, block, html }: { project: string; block: Block; html: string | null }): JSX.Element {
   if (block.kind === "markdown") return <MarkdownBlockView html={html ?? ""} />;
+  if (!isPanel(block)) return <OtherBlock block={block} />;
   return <PanelView project={project} panel={block} />;
 }
 
@@ -144,9 +150,9 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
           {state.blocks.map(({ uid, block }, index) => (
             <section key={uid} className="rp-block rp-block-edit" data-testid="block" data-kind={block.kind}>
               <div className="rp-block-bar">
-                <span className="muted small">{block.kind === "markdown" ? "Markdown" : `Panel · ${block.kind}`}</span>
+                <span className="muted small">{block.kind === "markdown" ? "Markdown" : isPanel(block) ? `Panel · ${block.kind}` : (block as { kind: string }).kind}</span>
                 <span className="spacer" />
-                {block.kind !== "markdown" && (
+                {block.kind !== "markdown" && isPanel(block) && (
                   <button type="button" className="link-button" onClick={() => setEditingPanel(editingPanel === uid ? null : uid)} data-testid="block-edit-panel">
                     Settings
                   </button>
@@ -171,6 +177,8 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
               </div>
               {block.kind === "markdown" ? (
                 <MarkdownEditor project={project} text={block.text} onChange={(text) => editor.update((s) => changeBlock(s, index, { kind: "markdown", text }))} />
+              ) : !isPanel(block) ? (
+                <OtherBlock block={block} />
               ) : (
                 <>
                   {editingPanel === uid && (

@@ -23,6 +23,11 @@ export interface PanelBlock {
 
 export type Block = MarkdownBlock | PanelBlock;
 
+/** Whether `block` is a panel this dashboard draws (a newer Cairn may store other kinds). */
+export function isPanel(block: Block): block is PanelBlock {
+  return (PANEL_KINDS as readonly string[]).includes(block.kind);
+}
+
 export interface ReportSummary {
   id: string;
   project: string;
