@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from tests.fakes.server import serve
 
@@ -32,7 +33,7 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         run.finish(quiet=True)
     hostile = cairn.Report("rep", title=f"Hostile {IMG}", dir=path)
     hostile.add_markdown(f"# Inert\n\n{IMG}\n\n{SCRIPT}\n\n[link](javascript:window.__xss=1)")
-    hostile.add_panel("line", keys=["loss"], runs="config.lr == 0.05")
+    hostile.add_panel("line", keys=["loss"], runs="config.lr == 0.05", smoothing=0.5, log_y=True)
     hostile.add_panel("bar", keys=["config.lr", "summary.best"])
     hostile.save()
     hostile.close()
@@ -200,6 +201,15 @@ def test_xss_in_titles_markdown_and_run_names_is_inert(page: Any, url: str) -> N
     assert page.locator("main img[src='x']").count() == 0
     assert page.evaluate("window.__xss") is None
     assert dialogs == []
+
+    # the panel form keeps what it does not show (smoothing, log y) when its settings are applied
+    page.get_by_test_id("block-edit-panel").first.click()
+    page.get_by_test_id("panel-title").fill("Loss, smoothed")
+    page.get_by_test_id("panel-submit").click()
+    saved(page)
+    report_id = page.url.split("/reports/")[1].split("?")[0]
+    stored = httpx.get(f"{url}/api/v1/projects/rep/reports/{report_id}").json()["blocks"][1]
+    assert (stored["title"], stored["smoothing"], stored["log_y"]) == ("Loss, smoothed", 0.5, True)
 
 
 def test_add_a_workspace_panel_to_a_report(page: Any, url: str) -> None:

@@ -17,6 +17,10 @@ export interface PanelBlock {
   title?: string | null;
   group_by?: string | null;
   frozen?: boolean;
+  /** line panels: the smoothing weight (0 none, up to 0.99), as the workspace's */
+  smoothing?: number;
+  log_x?: boolean;
+  log_y?: boolean;
   /** a frozen panel's data, as the server stored it (sent back untouched) */
   data?: JsonValue;
 }

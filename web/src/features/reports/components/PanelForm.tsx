@@ -29,12 +29,14 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
         e.preventDefault();
         const panel = panelFromForm(kind, keys, filter, frozen);
         const changedData = initial && (initial.frozen !== frozen || JSON.stringify(initial.keys) !== JSON.stringify(panel.keys) || (initial.runs ?? null) !== panel.runs || initial.kind !== kind);
+        // settings this form does not show (grouping, smoothing, log axes) are kept; an unchanged
+        // frozen panel keeps its data, a changed one takes it again at the save
+        const { data, ...kept } = initial ?? { data: undefined };
         onSubmit({
+          ...kept,
           ...panel,
           title: title.trim() || null,
-          group_by: initial?.group_by ?? null,
-          // an unchanged frozen panel keeps its data; a changed one takes it again at the save
-          ...(initial?.data !== undefined && initial.data !== null && !changedData ? { data: initial.data } : {}),
+          ...(data !== undefined && data !== null && !changedData ? { data } : {}),
         });
       }}
     >

@@ -9,7 +9,7 @@ import { absoluteTime } from "../../../lib/time";
 import { LineChart } from "../../charts/components/LineChart";
 import { useDocumentTheme } from "../../charts/hooks/useDocumentTheme";
 import { useElementSize } from "../../charts/hooks/useElementSize";
-import { buildLines, type LineRun } from "../../charts/lib/chartLines";
+import { buildLines, type LineRun, withPositiveX } from "../../charts/lib/chartLines";
 import { buildPlotData, columnBudget } from "../../charts/lib/plotData";
 import type { Zoom } from "../../charts/state/viewState";
 import { useNavigate } from "react-router-dom";
@@ -61,12 +61,12 @@ function LinePanelChart({ panel, data }: { panel: PanelBlock; data: PanelData })
   const plot = useMemo(() => {
     const runs: LineRun[] = data.runs.map((r) => ({ id: r.id, name: r.name, color: colorOf(r), group: null }));
     const series: Series[] = data.runs.flatMap((r) => r.series.map((s) => ({ ...s, run_id: r.id })));
-    const lines = buildLines(series, runs, panel.keys, false, 1500);
-    return {
-      lines,
-      plot: buildPlotData(lines, { smoothing: 0, logy: false, maxColumns: columnBudget(lines.length, Math.max(size.width, 200)) }),
-    };
-  }, [data, panel.keys, size.width]);
+    const built = buildLines(series, runs, panel.keys, false, 1500);
+    const lines = panel.log_x ? withPositiveX(built) : built;
+    const smoothing = panel.smoothing ?? 0;
+    const columns = columnBudget(lines.length * (smoothing > 0 ? 2 : 1), Math.max(size.width, 200));
+    return { lines, plot: buildPlotData(lines, { smoothing, logy: panel.log_y === true, maxColumns: columns }) };
+  }, [data, panel.keys, panel.log_x, panel.log_y, panel.smoothing, size.width]);
   return (
     <div className="rp-chart" ref={hostRef} data-testid="panel-chart" data-lines={plot.lines.length}>
       {plot.lines.length === 0 ? (
@@ -77,7 +77,8 @@ function LinePanelChart({ panel, data }: { panel: PanelBlock; data: PanelData })
           width={size.width}
           height={CHART_HEIGHT}
           x="_step"
-          logy={false}
+          logy={panel.log_y === true}
+          logx={panel.log_x === true}
           zoom={zoom}
           syncKey={`report-${panel.keys.join(",")}`}
           theme={theme}
