@@ -8,7 +8,9 @@ from typing import Any
 import msgspec
 from msgspec import structs
 
+from cairn.reports.bibtex import parse as parse_bibtex
 from cairn.reports.blocks import (
+    Bibtex,
     Block,
     Panel,
     block_from_dict,
@@ -48,8 +50,8 @@ def check_panel_block(panel: Panel) -> None:
 
 def parse_block(value: Any, index: int = 0) -> Block:
     """A block from a JSON object, checked (ValueError naming block ``index`` and the problem):
-    a kind ``block_from_dict`` knows, no unknown field, and for a panel its keys, filter and
-    grouping."""
+    a kind ``block_from_dict`` knows, no unknown field, for a panel its keys, filter, grouping
+    and smoothing, for BibTeX references that parse."""
     where = f"block {index}"
     if not isinstance(value, dict):
         raise ValueError(f"{where} is {type(value).__name__}, not an object with a 'kind'")
@@ -60,11 +62,13 @@ def parse_block(value: Any, index: int = 0) -> Block:
     extra = set(value) - {f.name for f in structs.fields(type(block))}
     if extra:
         raise ValueError(f"{where} ({block.kind}) has unknown fields: {', '.join(sorted(extra))}")
-    if isinstance(block, Panel):
-        try:
+    try:
+        if isinstance(block, Panel):
             check_panel_block(block)
-        except ValueError as exc:
-            raise ValueError(f"{where}: {exc}") from None
+        elif isinstance(block, Bibtex):
+            parse_bibtex(block.text)  # as add_bibtex does
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
     return block
 
 
