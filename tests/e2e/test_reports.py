@@ -206,7 +206,11 @@ def test_xss_in_titles_markdown_and_run_names_is_inert(page: Any, url: str) -> N
     page.get_by_test_id("block-edit-panel").first.click()
     page.get_by_test_id("panel-title").fill("Loss, smoothed")
     page.get_by_test_id("panel-submit").click()
-    saved(page)
+    expect(page.get_by_test_id("report-view")).to_have_count(0)
+    page.get_by_test_id("done-editing").click()  # enabled once the change is saved
+    expect(page.get_by_test_id("report-view").locator(".rp-panel-title").first).to_have_text(
+        "Loss, smoothed"
+    )
     report_id = page.url.split("/reports/")[1].split("?")[0]
     stored = httpx.get(f"{url}/api/v1/projects/rep/reports/{report_id}").json()["blocks"][1]
     assert (stored["title"], stored["smoothing"], stored["log_y"]) == ("Loss, smoothed", 0.5, True)

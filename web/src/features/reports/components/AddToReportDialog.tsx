@@ -35,7 +35,9 @@ export function AddToReportDialog({ project, kind, keys, onClose }: AddToReportD
   const filter = search.get("filter") ?? "";
   const quick = search.get("q") ?? "";
   const reports = useQuery({ queryKey: ["reports", project], queryFn: () => reportsApi.list(project) });
-  const [target, setTarget] = useState<string>(NEW);
+  // the user's pick; until there is one, the most recently saved report (or a new one)
+  const [choice, setTarget] = useState<string | null>(null);
+  const target = choice ?? reports.data?.[0]?.id ?? NEW;
   const [title, setTitle] = useState("Untitled report");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -48,10 +50,6 @@ export function AddToReportDialog({ project, kind, keys, onClose }: AddToReportD
     dialog?.addEventListener("cancel", onClose);
     return () => dialog?.removeEventListener("cancel", onClose);
   }, [onClose]);
-  useEffect(() => {
-    const first = reports.data?.[0];
-    if (first) setTarget((t) => (t === NEW ? first.id : t));
-  }, [reports.data]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
