@@ -1,0 +1,124 @@
+"""The 100,000-run project of issue 17, built through the journal and cached between bench runs.
+
+Each run has 50 config paths (46 floats, an optimizer, a seed, ``model.width``, ``model.depth``),
+30 summary keys set by the script (``val/acc``, ``val/loss``, ``metric_0`` … ``metric_27``) and
+METRICS_PER_RUN metric keys drawn from 2,000 names (``section_<s>/metric_<m>``) with HISTORY_STEPS
+steps each, so the project's metric catalogue has 2,000 names (and its summary keys too, as
+logging a metric sets its summary).
+
+The records are the journal's own (``RunStart``, ``History``, ``SummaryUpdate``, ``RunFinish``),
+applied to the store as the syncer applies them (``bench_api.apply_many``), many runs per
+transaction. The built ``.cairn`` folder is kept in ``benchmarks/.cache/`` under a name holding
+GENERATOR_VERSION (bump it when the runs change), so a second ``make bench`` reuses it.
+
+``python benchmarks/stores100k.py [RUNS]`` builds (or finds) the store and prints where it is.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from bench_api import apply_many
+
+from cairn.journal.records import History, Record, RunFinish, RunStart, SummaryUpdate
+from cairn.store import Store
+
+GENERATOR_VERSION = 1
+PROJECT = "runs100k"
+RUNS = 100_000
+CONFIG_FLOATS = 46  # + optimizer, seed, model.width, model.depth = 50 config paths
+SUMMARY_KEYS = 30
+METRIC_NAMES = 2_000
+METRICS_PER_RUN = 4
+HISTORY_STEPS = 5
+CACHE = Path(__file__).resolve().parent / ".cache"
+T0 = 1_700_000_000.0
+OPTIMIZERS = ("adam", "sgd", "adamw", "lion")
+
+
+def metric_name(m: int) -> str:
+    """The m-th of the 2,000 metric names, in 20 sections of 100."""
+    return f"section_{m // 100:02d}/metric_{m % 100:02d}"
+
+
+def run_id(i: int) -> str:
+    return f"r{i:07d}"
+
+
+def project_runs(runs: int, rng: np.random.Generator) -> Iterator[tuple[str, list[Record]]]:
+    """``runs`` finished runs of PROJECT, each as the journal records a script would write."""
+    for i in range(runs):
+        values = rng.random(CONFIG_FLOATS + SUMMARY_KEYS + METRICS_PER_RUN * HISTORY_STEPS)
+        config: dict[str, Any] = {f"hp_{k}": float(values[k]) for k in range(CONFIG_FLOATS)}
+        config.update(
+            optimizer=OPTIMIZERS[i % 4],
+            seed=i,
+            model={"width": 2 ** (5 + i % 4), "depth": 1 + i % 6},
+        )
+        scalars = values[CONFIG_FLOATS : CONFIG_FLOATS + SUMMARY_KEYS].tolist()
+        summary = {f"metric_{k}": scalars[k] for k in range(SUMMARY_KEYS - 2)}
+        summary["val/acc"], summary["val/loss"] = scalars[-2], scalars[-1]
+        # Consecutive runs take consecutive names, so every name is logged by some run.
+        names = [
+            metric_name((i * METRICS_PER_RUN + k) % METRIC_NAMES) for k in range(METRICS_PER_RUN)
+        ]
+        points = values[CONFIG_FLOATS + SUMMARY_KEYS :].reshape(HISTORY_STEPS, METRICS_PER_RUN)
+        rid = run_id(i)
+        created = T0 + i * 10
+        records: list[Record] = [
+            RunStart(
+                seq=1,
+                run_id=rid,
+                project=PROJECT,
+                name=f"run-{i}",
+                created_at=created,
+                config=config,
+                tags=["bench", f"group{i % 10}"],
+            )
+        ]
+        records += [
+            History(
+                seq=2 + s,
+                step=s,
+                ts=created + s,
+                values=dict(zip(names, points[s].tolist(), strict=True)),
+            )
+            for s in range(HISTORY_STEPS)
+        ]
+        records += [
+            SummaryUpdate(seq=2 + HISTORY_STEPS, set=summary),
+            RunFinish(seq=3 + HISTORY_STEPS, ts=created + HISTORY_STEPS + 1),
+        ]
+        yield rid, records
+
+
+def cached_store(runs: int = RUNS) -> tuple[Path, float | None]:
+    """The ``.cairn`` folder of the project with ``runs`` runs, and how many seconds building it
+    took (None: found in the cache, built by an earlier run)."""
+    folder = CACHE / f"runs{runs}-v{GENERATOR_VERSION}"
+    store_dir = folder / ".cairn"
+    if (folder / "complete").exists():
+        return store_dir, None
+    shutil.rmtree(folder, ignore_errors=True)  # an interrupted build starts again
+    store_dir.mkdir(parents=True)
+    started = time.perf_counter()
+    store = Store.local(store_dir)
+    try:
+        apply_many(store, project_runs(runs, np.random.default_rng(0)), per_txn=1000)
+    finally:
+        store.close()
+    seconds = time.perf_counter() - started
+    (folder / "complete").write_text(f"{seconds:.1f} s to build\n")
+    return store_dir, seconds
+
+
+if __name__ == "__main__":
+    store_dir, seconds = cached_store(int(sys.argv[1]) if len(sys.argv) > 1 else RUNS)
+    built = "found in the cache" if seconds is None else f"built in {seconds:.1f} s"
+    print(f"{store_dir}: {built}")
