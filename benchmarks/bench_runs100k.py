@@ -3,7 +3,7 @@
 
 Rows: the runs table's first page (500 runs, the dashboard's page, default order) on a server
 that just started (COLD_STARTS starts), then again warm; a filter + sort on a summary key; the last
-page; the column list; the metric-key list (2,000 names); the server's RSS at rest after those,
+page; the column list; the project list; the metric-key list (2,000 names); the server's RSS at rest after those,
 and its peak while the requests ran. Each warm row is REPEATS requests after one warm-up, p50 and
 p95 of the wall time at the client.
 
@@ -122,6 +122,12 @@ def measure(store_dir: Path, runs: int) -> list[tuple[str, str, float, float | N
                 lambda: client.get(f"/projects/{PROJECT}/columns"),
                 lambda b: len(b["config"]) == 50,
                 "≤ 200",
+            ),
+            (
+                "project list (run counts)",
+                lambda: client.get("/projects"),
+                lambda b: any(p["run_count"] == runs for p in b),
+                "-",
             ),
             (
                 "metric keys of every run",

@@ -104,6 +104,7 @@ def cached_store(runs: int = RUNS) -> tuple[Path, float | None]:
     folder = CACHE / f"runs{runs}-v{GENERATOR_VERSION}"
     store_dir = folder / ".cairn"
     if (folder / "complete").exists():
+        Store.local(store_dir).close()  # migrated to this Cairn's schema before a server opens it
         return store_dir, None
     shutil.rmtree(folder, ignore_errors=True)  # an interrupted build starts again
     store_dir.mkdir(parents=True)

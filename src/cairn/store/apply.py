@@ -24,7 +24,7 @@ from cairn.journal.records import (
     RunStart,
     SummaryUpdate,
 )
-from cairn.store import history
+from cairn.store import catalogue, history
 from cairn.store.arrow import as_numpy
 from cairn.store.artifacts import apply_artifact_records
 from cairn.store.blobs import BlobStore
@@ -96,7 +96,16 @@ def apply_records(
         run.add_rows(table)
         history.append_tail(conn, run_id, table)
     run.values["last_seq"] = new[-1].seq
-    conn.execute(update(runs).where(runs.c.id == run_id).values(**run.finish()))
+    values = run.finish()
+    conn.execute(update(runs).where(runs.c.id == run_id).values(**values))
+    catalogue.change(
+        conn,
+        int(row["project_id"]),
+        catalogue.run_keys(row["config"], row["summary"], row["history_keys"]),
+        catalogue.run_keys(
+            values.get("config", row["config"]), values["summary"], values["history_keys"]
+        ),
+    )
     dropped: list[str] = []
     if run.values.get("state", row["state"]) != "running" or (
         rows and history.tail_rows(conn, run_id) >= history.SEAL_ROWS

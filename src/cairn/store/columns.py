@@ -4,7 +4,9 @@ Config paths join nested keys with ``.`` (``{"model": {"width": 64}}`` → ``mod
 filter language spells them; lists and empty objects are values, not further paths.
 
 ``default_columns`` is the one rule for which of them a table shows when nobody chose: the
-workspace (through ``/projects/{p}/columns``) and ``cairn runs ls`` both use it.
+workspace (through ``/projects/{p}/columns``) and ``cairn runs ls`` both use it, over a project's
+latest DEFAULTS_FROM runs. The lists of keys come from the project's catalogue
+(``store.catalogue``), not from reading every run.
 """
 
 from __future__ import annotations
@@ -15,30 +17,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Connection, Text, cast, select
 
+from cairn.store import catalogue
+from cairn.store.catalogue import flatten_config
 from cairn.store.schema import projects, runs
 from cairn.store.store import Store
+
+__all__ = ["flatten_config"]  # re-exported: the one flattening, kept with the catalogue
 
 _decode = msgspec.json.Decoder().decode
 _encode = msgspec.json.Encoder(order="sorted").encode
 
 DEFAULT_CONFIG = 4
 DEFAULT_SUMMARY = 4
+DEFAULTS_FROM = 1_000
+"""How many of a project's latest runs choose its default columns (all of them, up to this)."""
 _JUDGED = re.compile(r"^(val|valid|validation|eval|test)[/_.]", re.IGNORECASE)
 _INTERNAL = re.compile(r"^(grad|gradients|parameters|params|system|sys)[/_.]", re.IGNORECASE)
-
-
-def flatten_config(config: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``{"model": {"width": 64}}`` → ``{"model.width": 64}``; lists and ``{}`` stay values."""
-    out: dict[str, Any] = {}
-    for key, value in config.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, Mapping) and value:
-            out.update(flatten_config(value, f"{path}."))
-        else:
-            out[path] = value
-    return out
 
 
 @dataclass
@@ -89,13 +85,16 @@ def default_columns(stats: ColumnStats) -> list[str]:
 
 
 def project_stats(store: Store, project: str) -> ColumnStats:
-    """The column statistics of all of a project's runs (an unknown project has none)."""
+    """The column statistics of a project's latest DEFAULTS_FROM runs (an unknown project has
+    none): enough to choose default columns, and a bounded read at any size of project."""
     # The JSON is read as text and decoded by msgspec, several times faster than the column's own
     # deserializer over thousands of runs.
     query = (
         select(cast(runs.c.config, Text), cast(runs.c.summary, Text))
         .select_from(runs.join(projects, projects.c.id == runs.c.project_id))
         .where(projects.c.name == project)
+        .order_by(runs.c.created_at.desc())
+        .limit(DEFAULTS_FROM)
     )
     stats = ColumnStats()
     with store._read() as conn:
@@ -104,23 +103,36 @@ def project_stats(store: Store, project: str) -> ColumnStats:
     return stats
 
 
+def _project_id(conn: Connection, project: str) -> int | None:
+    found = conn.execute(select(projects.c.id).where(projects.c.name == project)).scalar()
+    return None if found is None else int(found)
+
+
 def project_columns(store: Store, project: str) -> tuple[list[str], list[str]]:
-    """The sorted union of flattened config paths and of summary keys over a project's runs."""
-    stats = project_stats(store, project)
-    return sorted(stats.values), sorted(stats.summary)
+    """The sorted flattened config paths and summary keys of any of a project's runs."""
+    with store._read() as conn:
+        project_id = _project_id(conn, project)
+        if project_id is None:
+            return [], []
+        return list(catalogue.keys(conn, project_id, "config")), list(
+            catalogue.keys(conn, project_id, "summary")
+        )
 
 
 def metric_keys(store: Store, project: str, run_ids: Sequence[str] | None = None) -> list[str]:
     """The sorted union of the history keys of some runs of a project (all of them for None)."""
-    query = (
-        select(cast(runs.c.history_keys, Text))
-        .select_from(runs.join(projects, projects.c.id == runs.c.project_id))
-        .where(projects.c.name == project)
-    )
-    if run_ids is not None:
-        query = query.where(runs.c.id.in_(list(run_ids)))
-    keys: set[str] = set()
     with store._read() as conn:
-        for (text,) in conn.execute(query.distinct()):
-            keys.update(_decode(text))
+        project_id = _project_id(conn, project)
+        if project_id is None:
+            return []
+        if run_ids is None:
+            return list(catalogue.keys(conn, project_id, "metric"))
+        keys: set[str] = set()
+        ids = list(run_ids)
+        for start in range(0, len(ids), 500):
+            query = select(cast(runs.c.history_keys, Text)).where(
+                runs.c.project_id == project_id, runs.c.id.in_(ids[start : start + 500])
+            )
+            for (text,) in conn.execute(query.distinct()):
+                keys.update(_decode(text))
     return sorted(keys)

@@ -60,3 +60,11 @@ class RunInfo:
         """Seconds from creation to finish, or to the last sign of life."""
         end = self.finished_at if self.finished_at is not None else self.heartbeat_at
         return max(0.0, end - self.created_at)
+
+
+@dataclass(frozen=True)
+class RunPage:
+    """A page of runs and how many runs match in all (``Store.runs_page``)."""
+
+    runs: list[RunInfo]
+    total: int

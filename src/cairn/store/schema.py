@@ -64,7 +64,7 @@ runs = Table(
     Column("last_seq", BigInteger, nullable=False),  # last journal seq applied: idempotent sync
     Column("reproduction_of", String(320)),  # project/id of the run this one reproduces
     Column("sweep_id", String(64)),  # the sweep whose trial this run is (migration 0004)
-    Index("ix_runs_project_created", "project_id", "created_at"),
+    Index("ix_runs_project_created", "project_id", "created_at", "id"),  # id: migration 0014
     Index("ix_runs_reproduction_of", "reproduction_of"),
     Index("ix_runs_sweep_id", "sweep_id"),
 )
@@ -111,6 +111,21 @@ dropped_blobs = Table(  # migration 0012: blobs deleted once no reader can still
     Column("digest", String(64), primary_key=True),
     Column("dropped_at", Float, nullable=False),  # unix seconds, by the dropping writer's clock
     Index("ix_dropped_blobs_dropped_at", "dropped_at"),
+)
+
+project_keys = Table(  # migration 0014: the catalogue of keys (store.catalogue)
+    "project_keys",
+    metadata,
+    Column(
+        "project_id",
+        Integer,
+        ForeignKey("projects.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("kind", String(8), primary_key=True),  # config | summary | metric
+    Column("key", Text, primary_key=True),
+    Column("runs", Integer, nullable=False),  # how many of the project's runs have it
 )
 
 views = Table(

@@ -26,11 +26,11 @@ from sqlalchemy.exc import OperationalError
 
 from cairn.errors import ProjectNotFoundError, RunNotFoundError, StoreError
 from cairn.journal.records import Record
-from cairn.store import drops
+from cairn.store import catalogue, drops
 from cairn.store.blobs import BlobStore
 from cairn.store.engine import WRITE, check_schema, create_store_engine, describe, ensure_schema
 from cairn.store.filters import compile_filter, compile_order
-from cairn.store.models import ProjectInfo, RunInfo
+from cairn.store.models import ProjectInfo, RunInfo, RunPage
 from cairn.store.numbering import DB_NAME as DB_NAME
 from cairn.store.numbering import LOCK_NAME
 from cairn.store.projects import ensure_project
@@ -240,6 +240,13 @@ class Store:
         """Delete a run, its tags and history, and the history blobs nothing else uses."""
         with self._write() as conn:
             self._require(conn, run_id)
+            row = conn.execute(
+                select(runs.c.project_id, runs.c.config, runs.c.summary, runs.c.history_keys).where(
+                    runs.c.id == run_id
+                )
+            ).one()
+            before = catalogue.run_keys(row.config, row.summary, row.history_keys)
+            catalogue.change(conn, row.project_id, before, {})
             blobs = (
                 conn.execute(
                     select(history_segments.c.blob).where(history_segments.c.run_id == run_id)
@@ -326,8 +333,42 @@ class Store:
         ``ids`` keeps only those runs (ids not found are left out); ``within`` only the runs of
         those projects (a server: the projects the caller may read).
         """
+        return self.runs_page(
+            project,
+            filter=filter,
+            order=order,
+            search=search,
+            ids=ids,
+            limit=limit,
+            offset=offset,
+            within=within,
+            count=False,
+        ).runs
+
+    def runs_page(
+        self,
+        project: str | None = None,
+        *,
+        filter: str | None = None,
+        order: str | None = None,
+        search: str | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        within: Collection[str] | None = None,
+        count: bool = True,
+    ) -> RunPage:
+        """``runs()`` and, with ``count``, how many runs match in all, found in the same query.
+
+        The matching runs are ordered by their ids and sort keys alone; only the page's rows are
+        read whole, so a page of a 100,000-run project does not sort every run's JSON.
+        """
         state = self.state_column()
-        query = self._run_select(state)
+        query = select(runs.c.id).select_from(
+            runs.join(projects, projects.c.id == runs.c.project_id)
+        )
+        if count:
+            query = query.add_columns(func.count().over().label("total"))
         if project is not None:
             query = query.where(projects.c.name == project)
         if within is not None:
@@ -343,14 +384,30 @@ class Store:
         if limit is not None:
             query = query.limit(limit)
         with self._read() as conn:
-            rows = conn.execute(query).mappings().all()
-            tags = self._tags(conn, [r["id"] for r in rows])
-        return [self._run_info(r, tags.get(r["id"], [])) for r in rows]
+            found = conn.execute(query).all()
+            page = [row[0] for row in found]
+            if count:
+                total = found[0][1] if found else self._count(conn, project, filter, search)
+            rows: dict[str, Any] = {}
+            for start in range(0, len(page), _CHUNK):
+                chunk = page[start : start + _CHUNK]
+                picked = self._run_select(state).where(runs.c.id.in_(chunk))
+                rows.update((r["id"], r) for r in conn.execute(picked).mappings())
+            numbers = self._numbers(conn, list(rows.values()))
+            tags = self._tags(conn, page)
+        infos = [self._run_info(rows[i], tags.get(i, []), numbers[i]) for i in page if i in rows]
+        return RunPage(infos, total if count else len(infos))
 
     def count_runs(
         self, project: str | None = None, *, filter: str | None = None, search: str | None = None
     ) -> int:
         """How many runs ``runs()`` would return without a limit."""
+        with self._read() as conn:
+            return self._count(conn, project, filter, search)
+
+    def _count(
+        self, conn: Connection, project: str | None, filter: str | None, search: str | None
+    ) -> int:
         query = select(func.count()).select_from(
             runs.join(projects, projects.c.id == runs.c.project_id)
         )
@@ -360,8 +417,7 @@ class Store:
             query = query.where(compile_filter(filter, self.state_column()))
         if search:
             query = query.where(_search(search))
-        with self._read() as conn:
-            return int(conn.execute(query).scalar_one())
+        return int(conn.execute(query).scalar_one())
 
     def run(self, run_id: str) -> RunInfo:
         """One run by id; raises RunNotFoundError."""
@@ -375,7 +431,8 @@ class Store:
                     f"no run with id {run_id!r} in {self.url}: `cairn runs ls` lists the runs"
                 )
             tags = self._tags(conn, [run_id])
-        return self._run_info(row, tags.get(run_id, []))
+            numbers = self._numbers(conn, [row])
+        return self._run_info(row, tags.get(run_id, []), numbers[run_id])
 
     def summary_state(self, run_id: str) -> tuple[SummaryState, dict[str, Any]]:
         """A run's summary aggregates with its ``define_metric`` rules, and its explicit values:
@@ -406,7 +463,8 @@ class Store:
                     f"{what} matches {ref!r}: give `project/run_id` (`cairn runs ls` lists them)"
                 )
             tags = self._tags(conn, [rows[0]["id"]])
-        return self._run_info(rows[0], tags.get(rows[0]["id"], []))
+            numbers = self._numbers(conn, rows)
+        return self._run_info(rows[0], tags.get(rows[0]["id"], []), numbers[rows[0]["id"]])
 
     def history(
         self,
@@ -447,24 +505,35 @@ class Store:
         raise AssertionError("unreachable")
 
     def _run_select(self, state: ColumnElement[str]) -> Any:
-        # A run's number: its rank by creation within its project, stable under any filter or
-        # sort, so consecutive runs get different colours in the dashboard.
-        numbers = select(
-            runs.c.id,
-            func.row_number()
-            .over(partition_by=runs.c.project_id, order_by=(runs.c.created_at, runs.c.id))
-            .label("number"),
-        ).subquery("numbers")
         return select(
             *(c for c in runs.c if c.name not in ("summary_state", "summary_explicit", "state")),
             state.label("state"),
             projects.c.name.label("project"),
-            numbers.c.number,
-        ).select_from(
-            runs.join(projects, projects.c.id == runs.c.project_id).join(
-                numbers, numbers.c.id == runs.c.id
+        ).select_from(runs.join(projects, projects.c.id == runs.c.project_id))
+
+    @staticmethod
+    def _numbers(conn: Connection, rows: Sequence[Any]) -> dict[str, int]:
+        """Each run's number: its rank by creation within its project, stable under any filter or
+        sort, so consecutive runs get different colours in the dashboard. Counted over the
+        ``(project_id, created_at, id)`` index of the runs' projects, not over their rows."""
+        if not rows:
+            return {}
+        numbered = (
+            select(
+                runs.c.id,
+                func.row_number()
+                .over(partition_by=runs.c.project_id, order_by=(runs.c.created_at, runs.c.id))
+                .label("number"),
             )
+            .where(runs.c.project_id.in_(sorted({r["project_id"] for r in rows})))
+            .subquery("numbered")
         )
+        ids = [r["id"] for r in rows]
+        query = select(numbered.c.id, numbered.c.number)
+        if len(ids) <= _CHUNK:
+            query = query.where(numbered.c.id.in_(ids))
+        wanted = set(ids)
+        return {i: int(n) for i, n in conn.execute(query).all() if i in wanted}
 
     def _require(self, conn: Connection, run_id: str) -> None:
         if conn.execute(select(runs.c.id).where(runs.c.id == run_id)).first() is None:
@@ -482,7 +551,7 @@ class Store:
         return out
 
     @staticmethod
-    def _run_info(row: Any, tags: list[str]) -> RunInfo:
+    def _run_info(row: Any, tags: list[str], number: int) -> RunInfo:
         return RunInfo(
             id=row["id"],
             project=row["project"],
@@ -509,8 +578,12 @@ class Store:
             last_seq=row["last_seq"],
             reproduction_of=row["reproduction_of"],
             sweep_id=row["sweep_id"],
-            number=row["number"],
+            number=number,
         )
+
+
+_CHUNK = 500
+"""Ids bound in one ``IN (...)``."""
 
 
 def _project_select() -> Any:

@@ -10,7 +10,7 @@ from cairn.server.auth.access import Caller
 from cairn.server.deps import StoreDep
 from cairn.server.schemas import ApiError, Columns, Project
 from cairn.store.accounts import readable_projects
-from cairn.store.columns import default_columns, project_stats
+from cairn.store.columns import default_columns, project_columns, project_stats
 
 router = APIRouter(tags=["projects"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ApiError}}
@@ -38,9 +38,9 @@ def columns(project: str, store: StoreDep) -> dict[str, list[str]]:
     """The flattened config paths and the summary keys any run of the project has, sorted, and
     the default columns (the same for any filter, so the table does not change as one is typed)."""
     store.project(project)
-    stats = project_stats(store, project)
+    config, summary = project_columns(store, project)
     return {
-        "config": sorted(stats.values),
-        "summary": sorted(stats.summary),
-        "defaults": default_columns(stats),
+        "config": config,
+        "summary": summary,
+        "defaults": default_columns(project_stats(store, project)),
     }

@@ -68,13 +68,10 @@ def list_runs(
     config_keys, summary_keys = _picked_columns(columns)
     filter = filter if filter and filter.strip() else None
     order = order if order and order.strip() else None
-    infos = store.runs(
+    page = store.runs_page(
         project, filter=filter, order=order, search=search or None, limit=limit, offset=offset
     )
-    if len(infos) < limit and (infos or offset == 0):
-        total = offset + len(infos)  # this page holds the last run: no need to count
-    else:
-        total = store.count_runs(project, filter=filter, search=search or None)
+    infos, total = page.runs, page.total
     captured = capture_sections(store, [i.id for i in infos], SCORED_SECTIONS)
     inputs = used_refs(store, list(captured))
     scores = {

@@ -1,4 +1,4 @@
--- The schema the migrations leave in a new SQLite store, revision 0013: made by `python -m cairn.store.numbering DB`, never by hand.
+-- The schema the migrations leave in a new SQLite store, revision 0014: made by `python -m cairn.store.numbering DB`, never by hand.
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL,
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -39,7 +39,6 @@ CREATE TABLE runs (
 	PRIMARY KEY (id),
 	FOREIGN KEY(project_id) REFERENCES projects (id) ON DELETE CASCADE
 );
-CREATE INDEX ix_runs_project_created ON runs (project_id, created_at);
 CREATE TABLE run_tags (
 	run_id VARCHAR(64) NOT NULL,
 	tag VARCHAR(255) NOT NULL,
@@ -306,4 +305,13 @@ CREATE TABLE report_versions (
 	PRIMARY KEY (report_id, version),
 	FOREIGN KEY(report_id) REFERENCES reports (id) ON DELETE CASCADE
 );
-INSERT INTO alembic_version (version_num) VALUES ('0013');
+CREATE INDEX ix_runs_project_created ON runs (project_id, created_at, id);
+CREATE TABLE project_keys (
+	project_id INTEGER NOT NULL,
+	kind VARCHAR(8) NOT NULL,
+	"key" TEXT NOT NULL,
+	runs INTEGER NOT NULL,
+	PRIMARY KEY (project_id, kind, "key"),
+	FOREIGN KEY(project_id) REFERENCES projects (id) ON DELETE CASCADE
+);
+INSERT INTO alembic_version (version_num) VALUES ('0014');
