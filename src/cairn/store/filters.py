@@ -527,22 +527,30 @@ def compile_filter(text: str, state: ColumnElement[str]) -> ColumnElement[bool]:
 
 def compile_order(text: str, state: ColumnElement[str]) -> list[ColumnElement[Any]]:
     """Compile ``-summary["val/acc"], config.lr`` to ORDER BY terms; missing values sort last."""
+    return [
+        (value.desc() if descending else value.asc()).nulls_last()
+        for value, descending in order_keys(text, state)
+    ]
+
+
+def order_keys(text: str, state: ColumnElement[str]) -> list[tuple[ColumnElement[Any], bool]]:
+    """The values ``compile_order`` sorts by, each with whether it sorts descending."""
     try:
         if not text.strip():
             _fail("empty order (pass None for the default order)", 0)
         parser = _Parser(text)
         keys = parser.order()
         parser.done("order (separate fields with ',')")
-        terms: list[ColumnElement[Any]] = []
+        terms: list[tuple[ColumnElement[Any], bool]] = []
         for field, descending in keys:
             if field.root == "tags":
                 _fail("runs cannot be sorted by tags", field.pos)
             if field.root in _JSON_ROOTS:  # type groups first, ascending in both directions
-                terms.append(_Json(runs.c[field.root], field.keys, "rank").asc().nulls_last())
+                terms.append((_Json(runs.c[field.root], field.keys, "rank"), False))
                 value: ColumnElement[Any] = _Json(runs.c[field.root], field.keys, "native")
             else:
                 value = _plain(field.root, state)
-            terms.append((value.desc() if descending else value.asc()).nulls_last())
+            terms.append((value, descending))
         return terms
     except _Problem as problem:
         raise FilterError(problem.reason, text, problem.position) from None

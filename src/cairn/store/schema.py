@@ -65,6 +65,7 @@ runs = Table(
     Column("reproduction_of", String(320)),  # project/id of the run this one reproduces
     Column("sweep_id", String(64)),  # the sweep whose trial this run is (migration 0004)
     Index("ix_runs_project_created", "project_id", "created_at", "id"),  # id: migration 0014
+    Index("ix_runs_project_updated", "project_id", "updated_at"),  # migration 0014
     Index("ix_runs_reproduction_of", "reproduction_of"),
     Index("ix_runs_sweep_id", "sweep_id"),
 )

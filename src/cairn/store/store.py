@@ -20,6 +20,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.exc import OperationalError
@@ -29,7 +30,7 @@ from cairn.journal.records import Record
 from cairn.store import catalogue, drops
 from cairn.store.blobs import BlobStore
 from cairn.store.engine import WRITE, check_schema, create_store_engine, describe, ensure_schema
-from cairn.store.filters import compile_filter, compile_order
+from cairn.store.filters import compile_filter, order_keys
 from cairn.store.models import ProjectInfo, RunInfo, RunPage
 from cairn.store.numbering import DB_NAME as DB_NAME
 from cairn.store.numbering import LOCK_NAME
@@ -358,36 +359,57 @@ class Store:
         within: Collection[str] | None = None,
         count: bool = True,
     ) -> RunPage:
-        """``runs()`` and, with ``count``, how many runs match in all, found in the same query.
+        """``runs()`` and, with ``count``, how many runs match in all (else the page's length).
 
-        The matching runs are ordered by their ids and sort keys alone; only the page's rows are
-        read whole, so a page of a 100,000-run project does not sort every run's JSON.
+        The matching runs are ordered by their ids and sort keys alone, and only the page's rows
+        are read whole, so a page of a 100,000-run project does not sort every run's JSON; under
+        a filter or a search the total comes from the same query, not from a second scan.
         """
         state = self.state_column()
-        query = select(runs.c.id).select_from(
-            runs.join(projects, projects.c.id == runs.c.project_id)
-        )
-        if count:
-            query = query.add_columns(func.count().over().label("total"))
-        if project is not None:
-            query = query.where(projects.c.name == project)
-        if within is not None:
-            query = query.where(projects.c.name.in_(list(within)))
-        if filter:
-            query = query.where(compile_filter(filter, state))
-        if search:
-            query = query.where(_search(search))
-        if ids is not None:
-            query = query.where(runs.c.id.in_(list(ids)))
-        order_by = compile_order(order, state) if order else [runs.c.created_at.desc()]
-        query = query.order_by(*order_by, runs.c.id).offset(offset)
+        where = _conditions(state, project, filter, search, ids, within)
+        keys = order_keys(order, state) if order else [(runs.c.created_at, True)]
+        # With a filter or a search, the matches are gathered once (ids and sort values, each
+        # JSON value read once), then counted and sorted; without, the page is the head of an
+        # index and the count that index's length.
+        gathered = count and bool(filter or search or ids is not None or within is not None)
+        if gathered:
+            matches = (
+                select(runs.c.id, *(value.label(f"k{i}") for i, (value, _) in enumerate(keys)))
+                .select_from(_RUNS)
+                .where(*where)
+                .cte("matches")
+                .prefix_with("MATERIALIZED")
+            )
+            sort = [matches.c[f"k{i}"] for i in range(len(keys))]
+            query = select(
+                matches.c.id, select(func.count()).select_from(matches).scalar_subquery()
+            ).order_by(
+                *(
+                    (c.desc() if d else c.asc()).nulls_last()
+                    for c, (_, d) in zip(sort, keys, strict=True)
+                ),
+                matches.c.id,
+            )
+        else:
+            query = (
+                select(runs.c.id)
+                .select_from(_RUNS)
+                .where(*where)
+                .order_by(*((v.desc() if d else v.asc()).nulls_last() for v, d in keys), runs.c.id)
+            )
+        query = query.offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self._read() as conn:
             found = conn.execute(query).all()
             page = [row[0] for row in found]
-            if count:
-                total = found[0][1] if found else self._count(conn, project, filter, search)
+            total = len(found)
+            if gathered and found:
+                total = found[0][1]
+            elif count and (limit is None or len(found) < limit) and (found or offset == 0):
+                total = offset + len(found)  # this page holds the last match: nothing to count
+            elif count:
+                total = self._count(conn, where)
             rows: dict[str, Any] = {}
             for start in range(0, len(page), _CHUNK):
                 chunk = page[start : start + _CHUNK]
@@ -396,27 +418,19 @@ class Store:
             numbers = self._numbers(conn, list(rows.values()))
             tags = self._tags(conn, page)
         infos = [self._run_info(rows[i], tags.get(i, []), numbers[i]) for i in page if i in rows]
-        return RunPage(infos, total if count else len(infos))
+        return RunPage(infos, total)
 
     def count_runs(
         self, project: str | None = None, *, filter: str | None = None, search: str | None = None
     ) -> int:
         """How many runs ``runs()`` would return without a limit."""
+        where = _conditions(self.state_column(), project, filter, search, None, None)
         with self._read() as conn:
-            return self._count(conn, project, filter, search)
+            return self._count(conn, where)
 
-    def _count(
-        self, conn: Connection, project: str | None, filter: str | None, search: str | None
-    ) -> int:
-        query = select(func.count()).select_from(
-            runs.join(projects, projects.c.id == runs.c.project_id)
-        )
-        if project is not None:
-            query = query.where(projects.c.name == project)
-        if filter:
-            query = query.where(compile_filter(filter, self.state_column()))
-        if search:
-            query = query.where(_search(search))
+    @staticmethod
+    def _count(conn: Connection, where: list[ColumnElement[bool]]) -> int:
+        query = select(func.count()).select_from(_RUNS).where(*where)
         return int(conn.execute(query).scalar_one())
 
     def run(self, run_id: str) -> RunInfo:
@@ -514,26 +528,38 @@ class Store:
     @staticmethod
     def _numbers(conn: Connection, rows: Sequence[Any]) -> dict[str, int]:
         """Each run's number: its rank by creation within its project, stable under any filter or
-        sort, so consecutive runs get different colours in the dashboard. Counted over the
-        ``(project_id, created_at, id)`` index of the runs' projects, not over their rows."""
-        if not rows:
-            return {}
-        numbered = (
-            select(
-                runs.c.id,
-                func.row_number()
-                .over(partition_by=runs.c.project_id, order_by=(runs.c.created_at, runs.c.id))
-                .label("number"),
+        sort, so consecutive runs get different colours in the dashboard.
+
+        Per project, the runs created before the page's oldest run are counted, and only those
+        from it on are ranked, both over the ``(project_id, created_at, id)`` index: the newest
+        runs' page ranks a page's worth of runs, not the whole project."""
+        numbers: dict[str, int] = {}
+        by_project: dict[int, list[Any]] = {}
+        for row in rows:
+            by_project.setdefault(int(row["project_id"]), []).append(row)
+        for project_id, picked in by_project.items():
+            oldest = min((r["created_at"], r["id"]) for r in picked)
+            key = tuple_(runs.c.created_at, runs.c.id)
+            before = conn.execute(
+                select(func.count()).where(runs.c.project_id == project_id, key < tuple_(*oldest))
+            ).scalar_one()
+            numbered = (
+                select(
+                    runs.c.id,
+                    func.row_number().over(order_by=(runs.c.created_at, runs.c.id)).label("number"),
+                )
+                .where(runs.c.project_id == project_id, key >= tuple_(*oldest))
+                .subquery("numbered")
             )
-            .where(runs.c.project_id.in_(sorted({r["project_id"] for r in rows})))
-            .subquery("numbered")
-        )
-        ids = [r["id"] for r in rows]
-        query = select(numbered.c.id, numbered.c.number)
-        if len(ids) <= _CHUNK:
-            query = query.where(numbered.c.id.in_(ids))
-        wanted = set(ids)
-        return {i: int(n) for i, n in conn.execute(query).all() if i in wanted}
+            ids = [r["id"] for r in picked]
+            query = select(numbered.c.id, numbered.c.number)
+            if len(ids) <= _CHUNK:
+                query = query.where(numbered.c.id.in_(ids))
+            wanted = set(ids)
+            numbers.update(
+                (i, int(before) + int(n)) for i, n in conn.execute(query).all() if i in wanted
+            )
+        return numbers
 
     def _require(self, conn: Connection, run_id: str) -> None:
         if conn.execute(select(runs.c.id).where(runs.c.id == run_id)).first() is None:
@@ -591,12 +617,39 @@ def _project_select() -> Any:
         select(
             projects.c.name,
             projects.c.created_at,
-            func.count(runs.c.id).label("run_count"),
+            # project_id, not id: the count and the max read the index by activity alone
+            func.count(runs.c.project_id).label("run_count"),
             func.max(runs.c.updated_at).label("last_activity"),
         )
         .select_from(projects.outerjoin(runs, runs.c.project_id == projects.c.id))
         .group_by(projects.c.id)
     )
+
+
+_RUNS = runs.join(projects, projects.c.id == runs.c.project_id)
+
+
+def _conditions(
+    state: ColumnElement[str],
+    project: str | None,
+    filter: str | None,
+    search: str | None,
+    ids: Sequence[str] | None,
+    within: Collection[str] | None,
+) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of ``Store.runs_page`` (see there)."""
+    where: list[ColumnElement[bool]] = []
+    if project is not None:
+        where.append(projects.c.name == project)
+    if within is not None:
+        where.append(projects.c.name.in_(list(within)))
+    if filter:
+        where.append(compile_filter(filter, state))
+    if search:
+        where.append(_search(search))
+    if ids is not None:
+        where.append(runs.c.id.in_(list(ids)))
+    return where
 
 
 def _search(text: str) -> ColumnElement[bool]:

@@ -306,6 +306,7 @@ CREATE TABLE report_versions (
 	FOREIGN KEY(report_id) REFERENCES reports (id) ON DELETE CASCADE
 );
 CREATE INDEX ix_runs_project_created ON runs (project_id, created_at, id);
+CREATE INDEX ix_runs_project_updated ON runs (project_id, updated_at);
 CREATE TABLE project_keys (
 	project_id INTEGER NOT NULL,
 	kind VARCHAR(8) NOT NULL,

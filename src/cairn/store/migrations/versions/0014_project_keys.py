@@ -1,7 +1,8 @@
 """The catalogue of a project's keys (config paths, summary keys, metric keys), counted from the
 runs already in the store; from now on applying and deleting runs keep it (store.catalogue).
 The index of runs by creation holds their ids too, so that numbering a project's runs and
-paging them in the default order read the index alone.
+paging them in the default order read the index alone; a new index by latest activity lets
+the project list count runs and find their latest activity without reading the runs.
 
 Revision ID: 0014
 Revises: 0013
@@ -26,6 +27,7 @@ depends_on = None
 def upgrade() -> None:
     op.drop_index("ix_runs_project_created", "runs")
     op.create_index("ix_runs_project_created", "runs", ["project_id", "created_at", "id"])
+    op.create_index("ix_runs_project_updated", "runs", ["project_id", "updated_at"])
     table = op.create_table(
         "project_keys",
         sa.Column(
@@ -67,6 +69,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_runs_project_updated", "runs")
     op.drop_table("project_keys")
     op.drop_index("ix_runs_project_created", "runs")
     op.create_index("ix_runs_project_created", "runs", ["project_id", "created_at"])
