@@ -249,3 +249,17 @@ def test_a_frozen_panel_keeps_its_data_when_runs_change(api: httpx.Client, store
     )
     assert again.status_code == 200, again.text
     assert again.json()["blocks"] == doc["blocks"]
+
+
+def test_citations_are_numbered_from_the_reports_bibtex(api: httpx.Client) -> None:
+    bib = "@article{b, title={B}, year=2}\n@article{a, title={A}, year=1}"
+    doc = create(
+        api,
+        title="Cited",
+        blocks=[
+            {"kind": "markdown", "text": "As [@a] and [@b] show, not [@missing]."},
+            {"kind": "bibtex", "text": bib},
+        ],
+    )
+    assert doc["html"][0] == "<p>As [1] and [2] show, not [?].</p>\n"  # numbered as cited
+    assert doc["html"][1] is None

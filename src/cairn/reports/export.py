@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import warnings
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,7 @@ from urllib.parse import quote
 
 from cairn.errors import UsageError
 from cairn.reports import bibtex, figures
-from cairn.reports.blocks import Bibtex, Markdown, Panel, PanelData, RunData
+from cairn.reports.blocks import Bibtex, Block, Markdown, Panel, PanelData, RunData
 from cairn.reports.data import collect, last_value
 from cairn.reports.markdown import citations
 from cairn.reports.sanitize import render_markdown
@@ -108,23 +109,25 @@ def to_markdown(report: Report, reader: Reader, figures_dir: Path | None = None)
 
 def references(report: Report) -> list[tuple[int, str]]:
     """The report's references as (number, plain text), numbered as ``bibtex.numbered`` does."""
-    entries = report_entries(report)
-    numbers = citation_numbers(report, entries)
+    entries = report_entries(report.blocks)
+    numbers = citation_numbers(report.blocks, entries)
     return sorted((numbers[e.key], bibtex.plain(e)) for e in entries)
 
 
-def report_entries(report: Report) -> list[bibtex.Entry]:
-    """The BibTeX entries of all the report's BibTeX blocks, in order."""
-    return [e for b in report.blocks if isinstance(b, Bibtex) for e in bibtex.parse(b.text)]
+def report_entries(blocks: Sequence[Block]) -> list[bibtex.Entry]:
+    """The BibTeX entries of all a report's BibTeX blocks, in order."""
+    return [e for b in blocks if isinstance(b, Bibtex) for e in bibtex.parse(b.text)]
 
 
-def citation_numbers(report: Report, entries: list[bibtex.Entry] | None = None) -> dict[str, int]:
+def citation_numbers(
+    blocks: Sequence[Block], entries: list[bibtex.Entry] | None = None
+) -> dict[str, int]:
     """Each BibTeX key's number: cited ones in the order the Markdown first cites them."""
     cited: list[str] = []
-    for block in report.blocks:
+    for block in blocks:
         if isinstance(block, Markdown):
             cited += [k for k in citations(block.text) if k not in cited]
-    return bibtex.numbered(report_entries(report) if entries is None else entries, cited)
+    return bibtex.numbered(report_entries(blocks) if entries is None else entries, cited)
 
 
 def _can_draw() -> bool:
@@ -141,7 +144,7 @@ def to_html(report: Report, reader: Reader) -> str:
     body = [f"<h1>{escape(report.title)}</h1>"]
     if report.description:
         body.append(f'<p class="description">{escape(report.description)}</p>')
-    numbers = citation_numbers(report)
+    numbers = citation_numbers(report.blocks)
     for block in report.blocks:
         if isinstance(block, Markdown):
             body.append(render_markdown(block.text, numbers))

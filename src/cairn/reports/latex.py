@@ -91,7 +91,7 @@ def _write(report: Report, reader: Reader, folder: Path, template: str | Path | 
         for file in copied:
             if file.suffix in TEMPLATE_FILES and file.is_file():
                 shutil.copy(file, folder / file.name)
-    entries = report_entries(report)
+    entries = report_entries(report.blocks)
     body = _body(report, reader, folder, bool(entries))
     if entries:
         (folder / "references.bib").write_text(_bib(entries), encoding="utf-8")

@@ -12,9 +12,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from cairn.errors import ReportNotFoundError
-from cairn.reports.blocks import Markdown, Panel, block_to_dict
+from cairn.reports.blocks import Markdown, Panel, block_from_dict, block_to_dict
 from cairn.reports.data import collect
 from cairn.reports.edit import parse_block, parse_blocks, with_frozen_data
+from cairn.reports.export import citation_numbers
 from cairn.reports.sanitize import render_markdown
 from cairn.server.auth.access import Caller
 from cairn.server.deps import StoreDep
@@ -152,15 +153,27 @@ def _summary(info: stored.ReportInfo) -> dict[str, Any]:
 def _document(store: Store, project: str, report_id: str, version: int | None) -> dict[str, Any]:
     info = _report(store, project, report_id)
     shown = stored.get_version(store, report_id, version)
+    numbers = _citation_numbers(shown.blocks)
     return {
         **_summary(info),
         "shown_version": shown.version,
         "blocks": encode_nonfinite(shown.blocks),
         "html": [
-            render_markdown(str(b.get("text", ""))) if b.get("kind") == "markdown" else None
+            render_markdown(str(b.get("text", "")), numbers)
+            if b.get("kind") == "markdown"
+            else None
             for b in shown.blocks
         ],
     }
+
+
+def _citation_numbers(blocks: list[dict[str, Any]]) -> dict[str, int]:
+    """The numbers of the keys the version's Markdown cites, from its BibTeX blocks (as the
+    exports number them); none when a block is of a kind this Cairn does not know."""
+    try:
+        return citation_numbers([block_from_dict(b) for b in blocks])
+    except ValueError:
+        return {}
 
 
 def _save(
