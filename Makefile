@@ -103,9 +103,11 @@ web-check: web/node_modules/.package-lock.json
 # PostgreSQL and subprocesses, so more workers than cores pays. A test file runs whole in one
 # worker (--dist loadfile), so a module's fixtures are built once. `make test TEST_WORKERS=0` runs
 # it in one process. The rules a test must follow for this are in tests/conftest.py.
-# One process until the suite has passed twice in a row with `TEST_WORKERS=4` on an unloaded
-# machine (on a shared, overloaded one, two `cairn server` starts passed the 30 s wait).
-TEST_WORKERS ?= 0
+# Measured 2026-12-05 on the 2-core machine, nothing else running, 2,760 tests: one process 16 min
+# 42 s; four workers 10 min 26 s, passing twice in a row. (An earlier 4-worker run failed on a test
+# that renamed a run of the shared demo store, which another file of the same worker looked up:
+# e2e tests must leave the session's demo store as they found it.)
+TEST_WORKERS ?= 4
 
 test: lint typecheck web-check web chromium postgresql texlive mlflow-venv wandb-venv
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile

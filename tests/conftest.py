@@ -46,7 +46,10 @@ for _name in ("CAIRN_URL", "CAIRN_API_KEY"):
 # - test ids are the same in every process: no `ids=repr` over objects whose repr holds an
 #   address (use `stable_id`);
 # - a whole file runs in one process (`--dist loadfile`), so module fixtures are built once: put
-#   tests sharing an expensive module fixture in one file.
+#   tests sharing an expensive module fixture in one file;
+# - a session-scoped store (the e2e demo store) is shared by every file its worker runs, in an
+#   order that differs from one process: a test that changes it (renames a run, saves a view)
+#   puts it back, as test_run_page's `renamed_back` does.
 
 
 def stable_id(value: object) -> str:
