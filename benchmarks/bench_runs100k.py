@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +24,9 @@ import httpx
 import psutil
 from bench_api import serve
 from stores100k import PROJECT, RUNS, cached_store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.fakes.memory import PeakRss
 
 REPEATS = 20
 COLD_STARTS = 5
@@ -51,30 +53,6 @@ def timed(call: Callable[[], httpx.Response], check: Callable[[Any], bool]) -> l
     return times
 
 
-class PeakRss:
-    """The peak RSS of a process, sampled every 50 ms while inside the ``with``."""
-
-    def __init__(self, pid: int) -> None:
-        self.process = psutil.Process(pid)
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch)
-
-    def _watch(self) -> None:
-        while True:
-            self.peak = max(self.peak, self.process.memory_info().rss)
-            if self._stop.wait(0.05):
-                return
-
-    def __enter__(self) -> PeakRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 def measure(store_dir: Path, runs: int) -> list[tuple[str, str, float, float | None, str]]:
     """(row, unit, p50, p95, target) for each row of the table."""
     page = {"limit": PAGE}
@@ -96,7 +74,7 @@ def measure(store_dir: Path, runs: int) -> list[tuple[str, str, float, float | N
     with (
         serve(store_dir) as (url, pid),
         httpx.Client(base_url=f"{url}/api/v1", timeout=300) as client,
-        PeakRss(pid) as peak,
+        PeakRss(pid, interval=0.05) as peak,
     ):
         cases: list[tuple[str, Callable[[], httpx.Response], Callable[[Any], bool], str]] = [
             (

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 import warnings
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
-import psutil
 import pytest
+from tests.fakes.memory import PeakRss
 from tests.fakes.runs import make_run
 from tests.fakes.server import serve
 
@@ -42,28 +41,6 @@ def write_big_blob(store_dir: Path, size: int) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp.rename(target)
     return digest.hexdigest()
-
-
-class PeakRss:
-    """The highest resident memory of a process, sampled every 10 ms while in the block."""
-
-    def __init__(self, pid: int) -> None:
-        self.process = psutil.Process(pid)
-        self.start = self.peak = self.process.memory_info().rss
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.01):
-            self.peak = max(self.peak, self.process.memory_info().rss)
-
-    def __enter__(self) -> PeakRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 @pytest.mark.timeout(600)
