@@ -66,7 +66,7 @@ def report(store_dir: Path) -> cairn.Report:
     )
     made.add_panel("line", keys=["loss"], title="Loss " + PAYLOAD, smoothing=0.5, log_y=True)
     made.add_panel("bar", keys=["config.lr", "summary.acc"], group_by="config.note")
-    made.add_panel("scalar", keys=["summary.acc"], frozen=True)
+    made.add_panel("scalar", keys=["summary.acc"], runs='state == "finished"', frozen=True)
     made.save()
     return made
 
@@ -88,6 +88,7 @@ def test_the_export_compiles_and_every_payload_stays_text(
     assert "as [1, 2]" in text and "References" in text and "Kaiming He" in text
     flat = " ".join(text.split())
     assert "of snake case x1" in flat and "[U+1F600]" in flat  # \\_ is drawn as a rule
+    assert 'runs where state == "finished"' in flat  # straight quotes, as typed
     log = (folder / "main.log").read_text()
     assert "<use figures/panel-01.pdf>" in log and "<use figures/panel-02.pdf>" in log
     pages = subprocess.run(

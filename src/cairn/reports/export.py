@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -168,8 +168,8 @@ def to_html(report: Report, reader: Reader) -> str:
             body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{lines}</tbody></table>")
         else:
             body.append("<p><em>No runs match this panel.</em></p>")
-        caption = (
-            f"<strong>{escape(panel_title(block))}</strong> — {escape(provenance(block, data))}"
+        caption = f"<strong>{escape(panel_title(block))}</strong> — " + provenance(
+            block, data, escape, lambda f: f"<code>{escape(f)}</code>"
         )
         body.append(f"<figcaption>{caption}</figcaption></figure>")
     listed = references(report)
@@ -214,12 +214,19 @@ def panel_title(panel: Panel) -> str:
     return panel.title or f"{panel.kind}: {', '.join(panel.keys)}"
 
 
-def provenance(panel: Panel, data: PanelData) -> str:
-    """Where a panel's numbers come from: its run filter, and live or frozen at what time."""
+def provenance(
+    panel: Panel,
+    data: PanelData,
+    text: Callable[[str], str] = str,
+    code: Callable[[str], str] = str,
+) -> str:
+    """Where a panel's numbers come from: its run filter, and live or frozen at what time.
+    ``text`` escapes the words for the output format, ``code`` sets the filter expression (as
+    code: in LaTeX a ``"`` in it must print straight, which only a typewriter font does)."""
     when = dt.datetime.fromtimestamp(data.taken_at).strftime("%Y-%m-%d %H:%M")
     state = f"frozen {when}" if panel.frozen and panel.data is not None else f"live, read {when}"
-    runs = f"runs where {panel.runs}" if panel.runs else "all runs"
-    return f"{runs}; {state}"
+    runs = text("runs where ") + code(panel.runs) if panel.runs else text("all runs")
+    return f"{runs}{text(f'; {state}')}"
 
 
 def cell_text(value: Any) -> str:

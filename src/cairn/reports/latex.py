@@ -183,7 +183,8 @@ def _panel(panel: Panel, report: Report, reader: Reader, folder: Path, number: i
         lines.append("{\\small\n" + table + "}")
     else:
         lines.append("\\emph{No runs match this panel.}")
-    caption = f"{tex.escape(panel_title(panel))}: {tex.escape(provenance(panel, data))}"
+    where = provenance(panel, data, tex.escape, lambda f: r"\texttt{" + tex.escape(f) + "}")
+    caption = f"{tex.escape(panel_title(panel))}: {where}"
     lines += [f"\\caption{{{caption}}}", f"\\label{{fig:panel-{number}}}", "\\end{figure}"]
     return "\n".join(lines) + "\n"
 
