@@ -359,10 +359,10 @@ class Run:
         if self._pending is not None:
             self._commit(self._pending)
             self._pending = None
+        if self._sampler is not None:  # before closing: a sample taken meanwhile still lands
+            self._sampler.stop()
         self._closed = True
         self.unwatch()
-        if self._sampler is not None:
-            self._sampler.stop()
         from cairn.sdk import session
 
         session.forget(self)

@@ -14,6 +14,7 @@ from tests.fakes.nvml import FakeNvml
 
 import cairn
 from cairn.sdk.system import gpu as gpu_module
+from cairn.sdk.system import sampler as sampler_module
 from cairn.sdk.system.sampler import SystemSampler
 
 pytestmark = pytest.mark.usefixtures("no_open_run")
@@ -116,6 +117,32 @@ def test_the_thread_samples_until_finish_and_never_after(store_dir: Path) -> Non
     assert sampler.samples == after
     rows = _rows(store_dir, run)
     assert len(rows) == after and all("system/cpu/percent" in r for r in rows)
+
+
+def test_a_sample_taken_while_finish_begins_is_stored(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """finish() while the thread is inside a reading: the reading still lands (it was counted
+    as written but dropped when finish closed the run before stopping the sampler)."""
+    reading, release = threading.Event(), threading.Event()
+
+    class Slow(Readings):
+        def sample(self) -> dict[str, float]:
+            reading.set()
+            release.wait(WAIT)
+            return super().sample()
+
+    monkeypatch.setattr(
+        sampler_module, "HostMetrics", lambda disk: Slow({"system/cpu/percent": 5.0})
+    )
+    run = cairn.init(
+        project="p", settings=cairn.Settings(system_metrics=True, system_interval=0.01)
+    )
+    assert reading.wait(WAIT)
+    threading.Timer(0.2, release.set).start()  # finish() starts while the reading is under way
+    run.finish(quiet=True)
+    assert run._sampler is not None and run._sampler.samples >= 1
+    assert len(_rows(store_dir, run)) == run._sampler.samples
 
 
 def test_gpus_are_sampled_when_nvml_sees_them(
