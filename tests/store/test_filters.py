@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, and_, case, create_engine, func, insert, select
 from sqlalchemy.dialects import postgresql
 
-from cairn.store import schema
+from cairn.store import run_values, schema
 from cairn.store.engine import create_store_engine
 from cairn.store.filters import FilterError, compile_filter, compile_order
 
@@ -141,6 +141,7 @@ def engine(
             )
             for tag in run.tags:
                 conn.execute(insert(schema.run_tags).values(run_id=run_id, tag=tag))
+            run_values.change(conn, run_id, {}, run.summary)  # as applying the run keeps them
     yield engine
     engine.dispose()
 

@@ -24,7 +24,7 @@ from cairn.journal.records import (
     RunStart,
     SummaryUpdate,
 )
-from cairn.store import catalogue, history
+from cairn.store import catalogue, history, run_values
 from cairn.store.arrow import as_numpy
 from cairn.store.artifacts import apply_artifact_records
 from cairn.store.blobs import BlobStore
@@ -106,6 +106,7 @@ def apply_records(
             values.get("config", row["config"]), values["summary"], values["history_keys"]
         ),
     )
+    run_values.change(conn, run_id, row["summary"], values["summary"])
     dropped: list[str] = []
     if run.values.get("state", row["state"]) != "running" or (
         rows and history.tail_rows(conn, run_id) >= history.SEAL_ROWS

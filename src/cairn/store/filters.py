@@ -55,8 +55,9 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from cairn.store import run_values as stored
 from cairn.store.regex import check_regex
-from cairn.store.schema import run_tags, runs
+from cairn.store.schema import run_tags, run_values, runs
 
 
 class FilterError(ValueError):
@@ -497,11 +498,37 @@ def _test(field: _Field, op: str, lit: _Lit, state: ColumnElement[str]) -> Colum
 def _json_test(
     doc: ColumnElement[Any], keys: tuple[str | int, ...], op: str, value: Any
 ) -> ColumnElement[bool]:
+    if doc is runs.c.summary and len(keys) == 1 and stored.indexed(keys[0]):
+        return _stored_test(str(keys[0]), op, value)
     if value is None or isinstance(value, bool):
         return _Json(doc, keys, {None: "is_null", True: "is_true", False: "is_false"}[value])
     kind = "string" if isinstance(value, str) else "number"
     found = _OPERATORS[op](_Json(doc, keys, kind), value)
     return sa.case((_Json(doc, keys, f"is_{kind}"), found), else_=sa.false())
+
+
+def _stored_test(key: str, op: str, value: Any) -> ColumnElement[bool]:
+    """``summary.<key> op value`` from ``run_values``: the same answers as the JSON, by index."""
+    has = run_values.c.key == key
+    if value is None:
+        return runs.c.id.not_in(sa.select(run_values.c.run_id).where(has))
+    if isinstance(value, bool):
+        found = (run_values.c.rank == stored.BOOL) & (run_values.c.num == float(value))
+    elif isinstance(value, str):
+        found = (run_values.c.rank == stored.STRING) & _OPERATORS[op](run_values.c.text, value)
+    else:
+        found = (run_values.c.rank == stored.NUMBER) & _OPERATORS[op](run_values.c.num, value)
+    return runs.c.id.in_(sa.select(run_values.c.run_id).where(has, found))
+
+
+def _stored_order(key: str, descending: bool) -> list[tuple[ColumnElement[Any], bool]]:
+    """Sort terms for ``summary.<key>`` from ``run_values``: rank, then the number or the text."""
+
+    def column(name: str) -> ColumnElement[Any]:
+        where = (run_values.c.run_id == runs.c.id) & (run_values.c.key == key)
+        return sa.select(run_values.c[name]).where(where).scalar_subquery()
+
+    return [(column("rank"), False), (column("num"), descending), (column("text"), descending)]
 
 
 # --- public API ---------------------------------------------------------------------------------
@@ -545,6 +572,9 @@ def order_keys(text: str, state: ColumnElement[str]) -> list[tuple[ColumnElement
         for field, descending in keys:
             if field.root == "tags":
                 _fail("runs cannot be sorted by tags", field.pos)
+            if field.root == "summary" and len(field.keys) == 1 and stored.indexed(field.keys[0]):
+                terms += _stored_order(str(field.keys[0]), descending)
+                continue
             if field.root in _JSON_ROOTS:  # type groups first, ascending in both directions
                 terms.append((_Json(runs.c[field.root], field.keys, "rank"), False))
                 value: ColumnElement[Any] = _Json(runs.c[field.root], field.keys, "native")

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -127,6 +128,18 @@ project_keys = Table(  # migration 0014: the catalogue of keys (store.catalogue)
     Column("kind", String(8), primary_key=True),  # config | summary | metric
     Column("key", Text, primary_key=True),
     Column("runs", Integer, nullable=False),  # how many of the project's runs have it
+)
+
+run_values = Table(  # migration 0015: summary values out of the JSON, indexed (store.run_values)
+    "run_values",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", Text, primary_key=True),  # a top-level summary key
+    Column("rank", SmallInteger, nullable=False),  # 0 number, 1 string, 2 bool, 3 list or object
+    Column("num", Float),  # a number, or a bool as 0/1
+    Column("text", Text),  # a string, or a list or object as JSON
+    Index("ix_run_values_key_rank_num", "key", "rank", "num"),
+    sqlite_with_rowid=False,  # a lookup by (run, key) reads one b-tree, not two
 )
 
 views = Table(

@@ -1,4 +1,4 @@
--- The schema the migrations leave in a new SQLite store, revision 0014: made by `python -m cairn.store.numbering DB`, never by hand.
+-- The schema the migrations leave in a new SQLite store, revision 0015: made by `python -m cairn.store.numbering DB`, never by hand.
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL,
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -315,4 +315,15 @@ CREATE TABLE project_keys (
 	PRIMARY KEY (project_id, kind, "key"),
 	FOREIGN KEY(project_id) REFERENCES projects (id) ON DELETE CASCADE
 );
-INSERT INTO alembic_version (version_num) VALUES ('0014');
+CREATE TABLE run_values (
+	run_id VARCHAR(64) NOT NULL,
+	"key" TEXT NOT NULL,
+	rank SMALLINT NOT NULL,
+	num FLOAT,
+	text TEXT,
+	PRIMARY KEY (run_id, "key"),
+	FOREIGN KEY(run_id) REFERENCES runs (id) ON DELETE CASCADE
+)
+ WITHOUT ROWID;
+CREATE INDEX ix_run_values_key_rank_num ON run_values ("key", rank, num);
+INSERT INTO alembic_version (version_num) VALUES ('0015');
