@@ -42,7 +42,7 @@ def stored(value: Any) -> Value | None:
         try:
             return NUMBER, float(value), None
         except OverflowError:  # an integer past a double's range, as SQLite reads it from JSON
-            return NUMBER, math.copysign(math.inf, value), None
+            return NUMBER, math.inf if value > 0 else -math.inf, None
     if isinstance(value, str):
         return STRING, None, value
     return OTHER, None, jsonsafe.dumps(value)
