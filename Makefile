@@ -133,6 +133,7 @@ bench: $(STAMP) web chromium postgresql texlive
 	$(PY) benchmarks/bench_compat.py
 	$(PY) benchmarks/bench_sweeps.py
 	$(PY) benchmarks/bench_server.py
+	$(PY) benchmarks/bench_run_creation.py
 	$(PY) benchmarks/bench_importance.py
 	$(PY) benchmarks/bench_artifacts.py
 	$(PY) benchmarks/bench_watch.py

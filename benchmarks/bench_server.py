@@ -22,6 +22,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -181,7 +183,11 @@ def without_server(kind: str, tmp: Path) -> dict[str, float]:
     }
 
 
-def one(backend: str, tmp: Path) -> dict[str, float]:
+@contextmanager
+def team_server(backend: str, tmp: Path) -> Iterator[tuple[Any, str, str, str, dict[str, str]]]:
+    """A real ``cairn server --workers 2`` on SQLite + a folder, or on PostgreSQL + S3 (a
+    throw-away cluster and moto, as the tests start them), with a user and an API key:
+    (server, key, db url, blobs url, environment)."""
     cairn = [sys.executable, "-m", "cairn"]
     env = dict(os.environ)
     if backend == "sqlite":
@@ -224,36 +230,41 @@ def one(backend: str, tmp: Path) -> dict[str, float]:
         ).stdout.strip()
         server_env = {**env, "CAIRN_DB": db, "CAIRN_BLOBS": blobs}
         with serve_command(["server", "--workers", "2"], env=server_env, timeout=60) as server:
-            stop, usage = threading.Event(), {}
-            pid = server.process.pid
-            watcher = threading.Thread(target=watch_rss, args=(pid, stop, usage))
-            watcher.start()
-            cpu_before = cpu_seconds(pid)
-            client_env = {**env, **QUIET, "CAIRN_URL": server.url, "CAIRN_API_KEY": key}
-            started, results = run_clients(tmp, client_env)
-            usage["cpu"] = cpu_seconds(pid) - cpu_before
-            stop.set()
-            watcher.join()
-        wall = max(r["done"] for r in results) - started
-        store = Store(db, BlobStore(blobs), migrate=False)
-        complete = sum(store.last_seq(r["id"]) > STEPS for r in results)
-        store.close()
-        batches = sorted(b for r in results for b in r["batches"])
-        return {
-            "points_s": CLIENTS * STEPS * KEYS / wall,
-            "steps_s": CLIENTS * STEPS / wall,
-            "wall": wall,
-            "p50": statistics.median(batches) * 1000,
-            "p99": batches[int(len(batches) * 0.99)] * 1000,
-            "log_us": statistics.median(r["log_us"] for r in results),
-            "cores": usage["cpu"] / wall,
-            "rss": usage["rss"] / 2**20,
-            "complete": complete,
-        }
+            yield server, key, db, blobs, env
     finally:
         if backend != "sqlite":
             s3.stop()
             pg.stop()
+
+
+def one(backend: str, tmp: Path) -> dict[str, float]:
+    with team_server(backend, tmp) as (server, key, db, blobs, env):
+        stop, usage = threading.Event(), {}
+        pid = server.process.pid
+        watcher = threading.Thread(target=watch_rss, args=(pid, stop, usage))
+        watcher.start()
+        cpu_before = cpu_seconds(pid)
+        client_env = {**env, **QUIET, "CAIRN_URL": server.url, "CAIRN_API_KEY": key}
+        started, results = run_clients(tmp, client_env)
+        usage["cpu"] = cpu_seconds(pid) - cpu_before
+        stop.set()
+        watcher.join()
+        store = Store(db, BlobStore(blobs), migrate=False)
+        complete = sum(store.last_seq(r["id"]) > STEPS for r in results)
+        store.close()
+    wall = max(r["done"] for r in results) - started
+    batches = sorted(b for r in results for b in r["batches"])
+    return {
+        "points_s": CLIENTS * STEPS * KEYS / wall,
+        "steps_s": CLIENTS * STEPS / wall,
+        "wall": wall,
+        "p50": statistics.median(batches) * 1000,
+        "p99": batches[int(len(batches) * 0.99)] * 1000,
+        "log_us": statistics.median(r["log_us"] for r in results),
+        "cores": usage["cpu"] / wall,
+        "rss": usage["rss"] / 2**20,
+        "complete": complete,
+    }
 
 
 def main() -> None:
