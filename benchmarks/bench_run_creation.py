@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_server import QUIET, team_server  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
+from team_server import QUIET, team_server  # noqa: E402
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 4_000
 WORKERS = [int(w) for w in sys.argv[2].split(",")] if len(sys.argv) > 2 else [8, 16]

@@ -22,8 +22,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -32,8 +30,10 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from tests.fakes.server import serve_command  # noqa: E402
+
+from team_server import QUIET, team_server  # noqa: E402
 
 from cairn.store.blobs import BlobStore  # noqa: E402
 from cairn.store.store import Store  # noqa: E402
@@ -41,14 +41,6 @@ from cairn.store.store import Store  # noqa: E402
 CLIENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 32
 STEPS = int(sys.argv[2]) if len(sys.argv) > 2 else 50_000
 KEYS = 10
-QUIET = {
-    "CAIRN_CAPTURE_GIT": "0",
-    "CAIRN_SAVE_CODE": "0",
-    "CAIRN_CAPTURE_ENV": "0",
-    "CAIRN_CAPTURE_CONSOLE": "0",
-    "CAIRN_SYSTEM_METRICS": "0",
-    "CAIRN_FINISH_TIMEOUT": "1200",
-}
 
 CLIENT = """
 import json, random, sys, time
@@ -181,60 +173,6 @@ def without_server(kind: str, tmp: Path) -> dict[str, float]:
         "wall": wall,
         "log_us": statistics.median(r["log_us"] for r in results),
     }
-
-
-@contextmanager
-def team_server(backend: str, tmp: Path) -> Iterator[tuple[Any, str, str, str, dict[str, str]]]:
-    """A real ``cairn server --workers 2`` on SQLite + a folder, or on PostgreSQL + S3 (a
-    throw-away cluster and moto, as the tests start them), with a user and an API key:
-    (server, key, db url, blobs url, environment)."""
-    cairn = [sys.executable, "-m", "cairn"]
-    env = dict(os.environ)
-    if backend == "sqlite":
-        shared = tmp / "shared"
-        shared.mkdir()
-        db, blobs = f"sqlite:///{shared / 'cairn.db'}", str(shared / "blobs")
-    else:
-        from tests.fakes import postgres as cluster
-        from tests.fakes import s3 as moto
-
-        pg = cluster.start()
-        s3 = moto.start()
-        env.update(s3.environment)
-        os.environ.update(s3.environment)
-        from sqlalchemy import create_engine, text
-
-        admin = create_engine(pg.url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text('CREATE DATABASE "cairn_bench"'))
-        admin.dispose()
-        db = pg.database_url("cairn_bench")
-        s3.make_bucket("bench")
-        blobs = "s3://bench/blobs"
-    try:
-        subprocess.run(
-            [*cairn, "db", "upgrade", "--db", db], check=True, env=env, capture_output=True
-        )
-        subprocess.run(
-            [*cairn, "admin", "user", "create", "load", "--db", db],
-            check=True,
-            env=env,
-            capture_output=True,
-        )
-        key = subprocess.run(
-            [*cairn, "admin", "key", "create", "load", "--db", db],
-            check=True,
-            env=env,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        server_env = {**env, "CAIRN_DB": db, "CAIRN_BLOBS": blobs}
-        with serve_command(["server", "--workers", "2"], env=server_env, timeout=60) as server:
-            yield server, key, db, blobs, env
-    finally:
-        if backend != "sqlite":
-            s3.stop()
-            pg.stop()
 
 
 def one(backend: str, tmp: Path) -> dict[str, float]:
