@@ -90,3 +90,20 @@ def test_export_errors_say_what_to_do(saved: cairn.Report, tmp_path: Path) -> No
         str(tmp_path / "u"),
     )
     assert got.exit_code == 1 and "% cairn:body" in got.output
+
+
+def test_new_from_the_reproducibility_template(store_dir: Path) -> None:
+    run = cairn.init(project="p", name="<b>base</b>")
+    run.log({"loss": 0.5})
+    run.finish(quiet=True)
+    got = invoke("report", "new", "p", "--template", "reproducibility", "--runs", f"{run.id},")
+    assert got.exit_code == 0, got.output
+    report_id = got.output.split()[0]
+    saved = cairn.Api(store_dir).report("p", report_id)
+    assert saved.title == "Reproducibility report" and saved.version == 1
+    texts = [getattr(b, "text", "") for b in saved.blocks]
+    assert any(t.startswith("## Computational cost") and "\\<b\\>base" in t for t in texts)
+    missing = invoke("report", "new", "p", "--template", "reproducibility", "--runs", "nope")
+    assert missing.exit_code == 1 and "nope" in missing.output
+    unknown = invoke("report", "new", "p", "--template", "paper", "--runs", run.id)
+    assert unknown.exit_code == 2 and "'paper' is not 'reproducibility'" in unknown.output

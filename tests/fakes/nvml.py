@@ -31,7 +31,7 @@ class _Memory:
 
 
 class FakeNvml:
-    """``count`` GPUs; GPU i reads utilization 50+i %, 1000*(i+1) MB of 4000 MB used, 60+i °C,
+    """``count`` GPUs named ``name``; GPU i reads utilization 50+i %, 1000*(i+1) MB of 4000 MB used, 60+i °C,
     150 W of a 300 W limit, SM clock 1500 MHz, memory clock 5000 MHz."""
 
     NVMLError = NVMLError
@@ -40,9 +40,15 @@ class FakeNvml:
     NVML_CLOCK_MEM = 2
 
     def __init__(
-        self, count: int = 1, *, unsupported: tuple[str, ...] = (), fail_init: bool = False
+        self,
+        count: int = 1,
+        *,
+        unsupported: tuple[str, ...] = (),
+        fail_init: bool = False,
+        name: str = "Fake GPU",
     ) -> None:
         self.count = count
+        self.name = name
         self.unsupported = set(unsupported)
         self.fail_init = fail_init
         self.initialized = False
@@ -62,6 +68,22 @@ class FakeNvml:
     def nvmlShutdown(self) -> None:
         self.initialized = False
         self.shutdowns += 1
+
+    def nvmlSystemGetDriverVersion(self) -> str:
+        self._check("driver")
+        return "550.0"
+
+    def nvmlSystemGetCudaDriverVersion(self) -> int:
+        self._check("driver")
+        return 12040
+
+    def nvmlDeviceGetName(self, handle: int) -> str:
+        self._check("name")
+        return self.name
+
+    def nvmlDeviceGetUUID(self, handle: int) -> str:
+        self._check("name")
+        return f"GPU-fake-{handle}"
 
     def nvmlDeviceGetCount(self) -> int:
         self._check("count")

@@ -1,5 +1,5 @@
-"""``cairn report ls|export``: a project's reports, and one written out as Markdown, HTML or a
-LaTeX project."""
+"""``cairn report ls|new|export``: a project's reports, a new one from a template, and one written
+out as Markdown, HTML or a LaTeX project."""
 
 from __future__ import annotations
 
@@ -48,6 +48,36 @@ def ls(project: str, dir: str | None) -> None:
             when(item.updated_at),
         )
     console.print(table)
+
+
+@report.command("new")
+@click.argument("project")
+@click.option(
+    "--template",
+    type=click.Choice(["reproducibility"]),
+    required=True,
+    help="reproducibility: scope, methodology, results, computational cost and discussion, "
+    "filled from the --runs.",
+)
+@click.option(
+    "--runs",
+    required=True,
+    help="Comma-separated ids of the runs the report is about (originals and reproductions).",
+)
+@click.option("--title", default="Reproducibility report", show_default=True)
+@dir_option
+def new(project: str, template: str, runs: str, title: str, dir: str | None) -> None:
+    """Make and save a new report of PROJECT from a template; prints its id."""
+    from cairn.reports.report import Report
+
+    ids = [r.strip() for r in runs.split(",") if r.strip()]
+    try:
+        made = Report.reproducibility(project, runs=ids, title=title, dir=dir)
+        made.save()
+        made.close()
+    except (CairnError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{made.id}  {title}: {len(made.blocks)} blocks, from runs {', '.join(ids)}")
 
 
 @report.command("export")

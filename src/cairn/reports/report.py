@@ -96,6 +96,38 @@ class Report:
         report.blocks = [block_from_dict(b) for b in latest.blocks]
         return report
 
+    @classmethod
+    def reproducibility(
+        cls,
+        project: str,
+        runs: list[str],
+        title: str = "Reproducibility report",
+        dir: str | os.PathLike[str] | None = None,
+        *,
+        author: str | None = None,
+    ) -> Report:
+        """A new report from the reproducibility template, filled from ``runs`` (ids of runs of
+        ``project``: originals and reproductions): *Scope of reproducibility* and *Discussion*
+        prompts to write in, *Methodology* (code, command, environment, hardware, data, seeds
+        from the runs' captures), *Results* (each ``cairn reproduce`` verdict as a table, curves
+        and summary values of the runs and their reproductions) and *Computational cost*
+        (runtime, CPU, GPU type and GPU-hours). Not saved yet: edit it, then ``save()``."""
+        from cairn.reports.template import fill
+        from cairn.sdk.api import ApiRun
+
+        report = cls(project, title=title, dir=dir, author=author)
+        reader = StoreReader(report._store)
+        picked = []
+        for ref in runs:
+            info = reader.find_run(ref if "/" in ref else f"{project}/{ref}")
+            if info.project != project:
+                raise ValueError(
+                    f"run {ref!r} is in project {info.project!r}, not {project!r}: "
+                    "a report shows the runs of its own project"
+                )
+            picked.append(ApiRun(reader, info))
+        return fill(report, picked)
+
     def __repr__(self) -> str:
         return f"<Report {self.project}/{self.id or '(unsaved)'} {self.title!r} v{self.version}>"
 
