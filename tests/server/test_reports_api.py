@@ -263,3 +263,33 @@ def test_citations_are_numbered_from_the_reports_bibtex(api: httpx.Client) -> No
     )
     assert doc["html"][0] == "<p>As [1] and [2] show, not [?].</p>\n"  # numbered as cited
     assert doc["html"][1] is None
+
+
+def test_a_report_from_the_reproducibility_template(api: httpx.Client, store_dir: Path) -> None:
+    hostile = cairn.init(project="tp", dir=store_dir, name="<img src=x onerror=alert(1)>")
+    hostile.log({"loss": 0.5})
+    hostile.finish(quiet=True)
+    made = api.post(
+        "/projects/tp/reports/templates/reproducibility",
+        json={"title": "Does it hold?", "runs": [hostile.id]},
+    )
+    assert made.status_code == 201, made.text
+    doc = made.json()
+    assert (doc["title"], doc["version"]) == ("Does it hold?", 1)
+    html = "".join(h or "" for h in doc["html"])
+    for section in ("Scope of reproducibility", "Methodology", "Results", "Computational cost"):
+        assert f"<h2>{section}</h2>" in html
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert [b["kind"] for b in doc["blocks"]].count("line") == 1
+    report = cairn.Api(store_dir).report("tp", doc["id"])
+    assert len(report.blocks) == len(doc["blocks"])
+    other = cairn.Api(store_dir).runs("elsewhere")[0]
+    wrong = api.post(
+        "/projects/tp/reports/templates/reproducibility", json={"runs": [f"elsewhere/{other.id}"]}
+    )
+    assert wrong.status_code == 400 and "not 'tp'" in wrong.json()["detail"]
+    missing = api.post("/projects/tp/reports/templates/reproducibility", json={"runs": ["nope"]})
+    assert missing.status_code == 404
+    empty = api.post("/projects/tp/reports/templates/reproducibility", json={"runs": []})
+    assert empty.status_code in (400, 422)
+    assert len(api.get("/projects/tp/reports").json()) == 1  # nothing saved by the failures

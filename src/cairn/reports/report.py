@@ -112,21 +112,12 @@ class Report:
         from the runs' captures), *Results* (each ``cairn reproduce`` verdict as a table, curves
         and summary values of the runs and their reproductions) and *Computational cost*
         (runtime, CPU, GPU type and GPU-hours). Not saved yet: edit it, then ``save()``."""
-        from cairn.reports.template import fill
-        from cairn.sdk.api import ApiRun
-
         report = cls(project, title=title, dir=dir, author=author)
-        reader = StoreReader(report._store)
-        picked = []
-        for ref in runs:
-            info = reader.find_run(ref if "/" in ref else f"{project}/{ref}")
-            if info.project != project:
-                raise ValueError(
-                    f"run {ref!r} is in project {info.project!r}, not {project!r}: "
-                    "a report shows the runs of its own project"
-                )
-            picked.append(ApiRun(reader, info))
-        return fill(report, picked)
+        try:
+            return fill_reproducibility(report, runs)
+        except Exception:
+            report.close()
+            raise
 
     def __repr__(self) -> str:
         return f"<Report {self.project}/{self.id or '(unsaved)'} {self.title!r} v{self.version}>"
@@ -308,6 +299,37 @@ def _typed(version: stored.ReportVersion) -> Version:
         version.created_at,
         [block_from_dict(b) for b in version.blocks],
     )
+
+
+def reproducibility_report(
+    store: Store, project: str, runs: list[str], title: str, author: str | None
+) -> Report:
+    """``Report.reproducibility`` on an open store (the server's), not saved yet."""
+    report = Report.__new__(Report)
+    report.project, report.title = project, stored.report_title(title)
+    report.description, report.author, report.blocks = "", author, []
+    report.id, report.version, report.created_at, report.updated_at = None, 0, None, None
+    report._store, report._owns_store = store, False
+    return fill_reproducibility(report, runs)
+
+
+def fill_reproducibility(report: Report, runs: list[str]) -> Report:
+    """Append the reproducibility template's sections to ``report``, filled from ``runs``
+    (ids, or ``project/id``, of runs of the report's project)."""
+    from cairn.reports.template import fill
+    from cairn.sdk.api import ApiRun
+
+    reader = StoreReader(report._store)
+    picked = []
+    for ref in runs:
+        info = reader.find_run(ref if "/" in ref else f"{report.project}/{ref}")
+        if info.project != report.project:
+            raise ValueError(
+                f"run {ref!r} is in project {info.project!r}, not {report.project!r}: "
+                "a report shows the runs of its own project"
+            )
+        picked.append(ApiRun(reader, info))
+    return fill(report, picked)
 
 
 def open_report(store: Store, project: str, ref: str) -> Report:

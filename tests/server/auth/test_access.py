@@ -100,6 +100,7 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/projects/{project}/lineage": READ,
     "GET /api/v1/projects/{project}/reports": READ,
     "POST /api/v1/projects/{project}/reports": WRITE,
+    "POST /api/v1/projects/{project}/reports/templates/reproducibility": WRITE,
     "GET /api/v1/projects/{project}/reports/{report_id}": READ,
     "PUT /api/v1/projects/{project}/reports/{report_id}": WRITE,
     "GET /api/v1/projects/{project}/reports/{report_id}/versions": READ,

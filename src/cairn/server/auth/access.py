@@ -126,6 +126,7 @@ ACCESS: dict[str, Need] = {
     # reports (rendering Markdown and a panel's data are reads, with what to read in the body)
     "GET /projects/{project}/reports": Need.VIEWER,
     "POST /projects/{project}/reports": Need.EDITOR,
+    "POST /projects/{project}/reports/templates/reproducibility": Need.EDITOR,
     "GET /projects/{project}/reports/{report_id}": Need.VIEWER,
     "PUT /projects/{project}/reports/{report_id}": Need.EDITOR,
     "GET /projects/{project}/reports/{report_id}/versions": Need.VIEWER,

@@ -69,6 +69,13 @@ class ReportCreate(RequestBody):
     blocks: list[Any] = Field(default_factory=list)
 
 
+class TemplateCreate(RequestBody):
+    title: str = Field(default="Reproducibility report", max_length=stored.MAX_TITLE)
+    runs: list[str] = Field(
+        min_length=1, max_length=200, description="ids of the project's runs to fill it from"
+    )
+
+
 class ReportSave(RequestBody):
     base_version: int = Field(
         ge=0, description="the version the edit started from: 409 when it is no longer the latest"
@@ -223,6 +230,31 @@ def create_report(
         raise _bad(exc) from None
     _save(request, store, project, info.id, body.blocks, base_version=0)
     return _document(store, project, info.id, None)
+
+
+@router.post(
+    "/projects/{project}/reports/templates/reproducibility",
+    response_model=ReportDocument,
+    status_code=201,
+    responses=ERRORS,
+    dependencies=SmallBody,
+)
+def create_reproducibility_report(
+    project: str, body: TemplateCreate, request: Request, store: StoreDep
+) -> dict[str, Any]:
+    """A new report from the reproducibility template, filled from the runs given (their ids),
+    saved at once as version 1 (``cairn.Report.reproducibility``)."""
+    from cairn.reports.report import reproducibility_report
+
+    store.project(project)
+    author = _caller_name(request)
+    try:
+        report = reproducibility_report(store, project, body.runs, body.title, author)
+    except ValueError as exc:
+        raise _bad(exc) from None
+    report.save(author)
+    assert report.id is not None
+    return _document(store, project, report.id, None)
 
 
 @router.get(
