@@ -1,10 +1,11 @@
 // A project's reports: title, author, last save and versions, newest save first; "New report".
 import { useMutation, useQuery } from "@tanstack/react-query";
-import type { JSX } from "react";
+import { type JSX, useCallback, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { absoluteTime, relativeTime } from "../../lib/time";
 import { useNow } from "../../lib/useNow";
 import { reportsApi } from "./api";
+import { TemplateReportDialog } from "./components/TemplateReportDialog";
 import { reportPath } from "./paths";
 import "./reports.css";
 
@@ -13,6 +14,8 @@ export function ReportsPage(): JSX.Element {
   const reports = useQuery({ queryKey: ["reports", project], queryFn: () => reportsApi.list(project) });
   const navigate = useNavigate();
   const now = useNow();
+  const [picking, setPicking] = useState(false);
+  const closePicker = useCallback(() => setPicking(false), []);
   const create = useMutation({
     mutationFn: () => reportsApi.create(project, "Untitled report"),
     onSuccess: (doc) => navigate(`${reportPath(project, doc.id)}?edit=1`),
@@ -28,6 +31,9 @@ export function ReportsPage(): JSX.Element {
         <h1>Reports</h1>
         <span className="muted">{list.length === 1 ? "1 report" : `${list.length} reports`}</span>
         <span className="spacer" />
+        <button type="button" className="button" data-testid="new-report-template" onClick={() => setPicking(true)}>
+          New report from template
+        </button>
         <button
           type="button"
           className="button button-primary"
@@ -39,6 +45,7 @@ export function ReportsPage(): JSX.Element {
         </button>
       </div>
       {create.isError && <div className="error-text rp-error">{create.error.message}</div>}
+      {picking && <TemplateReportDialog project={project} onClose={closePicker} />}
       {list.length === 0 ? (
         <div className="empty-state" data-testid="reports-empty">
           <h2>No reports in {project} yet</h2>

@@ -88,6 +88,8 @@ export const reportsApi = {
   list: (project: string) => request<ReportSummary[]>(base(project)),
   create: (project: string, title: string, blocks: Block[] = []) =>
     request<ReportDocument>(base(project), post({ title, blocks })),
+  fromTemplate: (project: string, title: string, runs: string[]) =>
+    request<ReportDocument>(`${base(project)}/templates/reproducibility`, post({ title, runs })),
   get: (project: string, id: string, version: number | null = null) =>
     request<ReportDocument>(`${base(project)}/${enc(id)}${version === null ? "" : `?version=${version}`}`),
   save: (project: string, id: string, body: { base_version: number; blocks: Block[]; title: string }) =>
