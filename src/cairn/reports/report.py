@@ -7,7 +7,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from cairn.errors import UsageError
 from cairn.reports.bibtex import parse as parse_bibtex
@@ -21,8 +21,11 @@ from cairn.reports.blocks import (
 )
 from cairn.reports.edit import check_panel_block, with_frozen_data
 from cairn.store import reports as stored
-from cairn.store.reader import StoreReader
+from cairn.store.reader import Reader, StoreReader
 from cairn.store.store import Store
+
+if TYPE_CHECKING:
+    from cairn.reports.remote import RemoteReports
 
 
 @dataclass(frozen=True)
@@ -83,15 +86,20 @@ class Report:
         """When the report was created and its last version saved (None until the first save)."""
         self._store = Store.local(find_store_dir(dir))
         self._owns_store = True
+        self._remote: RemoteReports | None = None
 
     @classmethod
-    def _open(cls, store: Store, info: stored.ReportInfo) -> Report:
+    def _open(
+        cls, store: Store | None, info: stored.ReportInfo, remote: RemoteReports | None = None
+    ) -> Report:
+        """The saved report ``info`` of ``store``, or, with ``remote``, of a server."""
         report = cls.__new__(cls)
         report.project, report.title = info.project, info.title
         report.description, report.author = info.description, info.author
-        report.id, report._store, report._owns_store = info.id, store, False
+        report.id, report._owns_store = info.id, False
+        report._store, report._remote = store, remote  # type: ignore[assignment]
         report.created_at, report.updated_at = info.created_at, info.updated_at
-        latest = stored.get_version(store, info.id)
+        latest = report._read_version(None)
         report.version = latest.version
         report.blocks = [block_from_dict(b) for b in latest.blocks]
         return report
@@ -187,6 +195,12 @@ class Report:
     def save(self, author: str | None = None) -> int:
         """Store the blocks as a new version (frozen panels without data take it now); its
         number."""
+        if self._remote is not None:
+            raise UsageError(
+                f"this report was read from {self._remote.reader.url} over HTTP, where Python "
+                "reads reports but does not save them: edit it in that server's dashboard, or "
+                "save with cairn.Api(dir=...) on the server's machine"
+            )
         self.blocks = [self._frozen(b) for b in self.blocks]
         author = author if author is not None else self.author
         if self.id is None:
@@ -211,11 +225,19 @@ class Report:
         """Every saved version, oldest first."""
         if self.id is None:
             return []
-        return [_typed(v) for v in stored.list_versions(self._store, self._saved_id())]
+        if self._remote is not None:
+            return [_typed(v) for v in self._remote.versions(self.project, self.id)]
+        return [_typed(v) for v in stored.list_versions(self._store, self.id)]
 
     def get_version(self, number: int) -> Version:
         """Saved version ``number``. ReportNotFoundError when there is none."""
-        return _typed(stored.get_version(self._store, self._saved_id(), number))
+        return _typed(self._read_version(number))
+
+    def _read_version(self, number: int | None) -> stored.ReportVersion:
+        report_id = self._saved_id()
+        if self._remote is not None:
+            return self._remote.version(self.project, report_id, number)
+        return stored.get_version(self._store, report_id, number)
 
     def restore(self, number: int, author: str | None = None) -> int:
         """Make version ``number``'s blocks current again, saved as a new version; its number."""
@@ -248,7 +270,7 @@ class Report:
 
         return export(
             self,
-            StoreReader(self._store),
+            self._reader(),
             format,
             Path(path),
             None if template is None else Path(template),
@@ -259,6 +281,10 @@ class Report:
         one stays open)."""
         if self._owns_store:
             self._store.close()
+
+    def _reader(self) -> Reader:
+        """Where live panels read their runs: the report's store, or its server."""
+        return self._remote.reader if self._remote is not None else StoreReader(self._store)
 
     def _frozen(self, block: Block) -> Block:
         return with_frozen_data(StoreReader(self._store), self.project, block)
@@ -340,3 +366,13 @@ def open_report(store: Store, project: str, ref: str) -> Report:
 def project_reports(store: Store, project: str) -> list[Report]:
     """The reports of ``project``, the most recently saved first."""
     return [Report._open(store, info) for info in stored.list_reports(store, project)]
+
+
+def open_remote_report(remote: RemoteReports, project: str, ref: str) -> Report:
+    """The report of ``project`` on a server whose id or title is ``ref``."""
+    return Report._open(None, remote.find(project, ref), remote)
+
+
+def remote_reports(remote: RemoteReports, project: str) -> list[Report]:
+    """The reports of ``project`` on a server, the most recently saved first."""
+    return [Report._open(None, info, remote) for info in remote.reports(project)]

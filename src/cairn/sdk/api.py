@@ -24,6 +24,7 @@ from cairn.store.store import DB_NAME, Store
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cairn.reports.remote import RemoteReports
     from cairn.reports.report import Report
     from cairn.sdk.api_media import HistogramStep, MediaEntry, MediaKey
     from cairn.store.console import ConsoleLine
@@ -153,16 +154,29 @@ class Api:
 
     def reports(self, project: str) -> list[Report]:
         """The reports of ``project``, the most recently saved first (each with ``title``,
-        ``id``, ``blocks`` and ``versions()``). Reports are read from a local store only."""
-        from cairn.reports.report import project_reports
+        ``id``, ``blocks``, ``versions()`` and ``export()``). From a server (``url=``) they are
+        read-only: ``save()`` says where to edit them."""
+        from cairn.reports.report import project_reports, remote_reports
 
+        remote = self._remote_reports()
+        if remote is not None:
+            return remote_reports(remote, project)
         return project_reports(self.store, project)
 
     def report(self, project: str, ref: str) -> Report:
         """The report of ``project`` whose id or title is ``ref``, at its latest version."""
-        from cairn.reports.report import open_report
+        from cairn.reports.report import open_remote_report, open_report
 
+        remote = self._remote_reports()
+        if remote is not None:
+            return open_remote_report(remote, project, ref)
         return open_report(self.store, project, ref)
+
+    def _remote_reports(self) -> RemoteReports | None:
+        from cairn.reports.remote import RemoteReports
+        from cairn.server_reader import HttpReader
+
+        return RemoteReports(self.reader) if isinstance(self.reader, HttpReader) else None
 
 
 class RunList(list["ApiRun"]):

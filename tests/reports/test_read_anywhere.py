@@ -1,0 +1,100 @@
+"""``Api().reports()`` / ``report()``: a report's blocks, versions, diff and exports read from the
+store, and through a ``cairn server`` serving it (the ``reading`` fixture), with the same results."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from tests.fakes.reading import Reading
+
+import cairn
+from cairn.errors import ProjectNotFoundError, ReportNotFoundError, UsageError
+from cairn.reports import Markdown, Panel
+
+pytestmark = pytest.mark.usefixtures("no_open_run")
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def saved(reading: Reading) -> str:
+    """A report of two versions in project ``rr`` (a live and a frozen panel, a NaN); its id."""
+    for lr in (0.1, 0.01):
+        run = reading.log("rr", name=f"lr {lr} {HOSTILE}", config={"lr": lr})
+        for step in range(10):
+            run.log({"loss": math.nan if step == 3 else 1 / (1 + lr * step)})
+        run.summary["acc"] = lr * 5
+        run.finish(quiet=True)
+    report = cairn.Report("rr", title="Over the wire", dir=reading.dir, author="ada")
+    report.add_markdown("# Results\n\nNaN\n\n$x^2$")
+    report.add_panel("line", keys=["loss"], runs="config.lr > 0.05")
+    report.save()
+    report.add_panel("bar", keys=["config.lr", "summary.acc"], frozen=True)
+    report.add_panel("line", keys=["loss"], frozen=True, title="frozen loss")
+    report.save()
+    report.close()
+    assert report.id is not None
+    return report.id
+
+
+def test_reports_list_and_read_the_same_blocks(saved: str, reading: Reading) -> None:
+    api = reading.api()
+    [found] = api.reports("rr")
+    assert (found.id, found.title, found.version, found.author) == (
+        saved,
+        "Over the wire",
+        2,
+        "ada",
+    )
+    local = cairn.Api(reading.dir).report("rr", saved)
+    for ref in (saved, "Over the wire"):
+        report = api.report("rr", ref)
+        assert report.blocks == local.blocks
+    assert isinstance(report.blocks[0], Markdown) and report.blocks[0].text.endswith("NaN\n\n$x^2$")
+    frozen = report.blocks[3]
+    assert isinstance(frozen, Panel) and frozen.data is not None
+    ys = [y for run in frozen.data.runs for y in run.series["loss"][1]]
+    assert any(math.isnan(y) for y in ys)
+
+
+def test_versions_and_diff(saved: str, reading: Reading) -> None:
+    report = reading.api().report("rr", saved)
+    versions = report.versions()
+    assert [(v.number, v.author, len(v.blocks)) for v in versions] == [(1, "ada", 2), (2, "ada", 4)]
+    assert report.get_version(1).blocks == versions[0].blocks
+    assert [(c.change, c.new_index) for c in report.diff(1, 2)] == [("added", 2), ("added", 3)]
+    with pytest.raises(ReportNotFoundError):
+        report.get_version(9)
+
+
+def test_exports_read_live_panels_where_the_report_lives(
+    saved: str, reading: Reading, tmp_path: Path
+) -> None:
+    report = reading.api().report("rr", saved)
+    html = report.export("html", tmp_path / "r.html").read_text()
+    assert (
+        "<script>alert" not in html
+        and f"lr 0.1 {HOSTILE}".replace("<", "&lt;").replace(">", "&gt;") in html
+    )
+    markdown = report.export("markdown", tmp_path / "md").read_text()
+    local = cairn.Api(reading.dir).report("rr", saved).export("markdown", tmp_path / "local")
+    assert markdown.split("\n", 3)[3] == local.read_text().split("\n", 3)[3]  # past the dates
+    folder = report.export("latex", tmp_path / "tex")
+    assert (folder / "main.tex").read_text().count("\\begin{figure}") == 3
+
+
+def test_missing_reports_and_saving(saved: str, reading: Reading) -> None:
+    api = reading.api()
+    with pytest.raises(ReportNotFoundError, match="no report with id or title 'nope'"):
+        api.report("rr", "nope")
+    with pytest.raises(ProjectNotFoundError):
+        api.reports("no-such-project")
+    report = api.report("rr", saved)
+    if reading.kind == "server":
+        with pytest.raises(UsageError, match="over HTTP"):
+            report.save()
+        assert cairn.Api(reading.dir).report("rr", saved).version == 2
+    else:
+        assert report.save() == 3
