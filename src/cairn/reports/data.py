@@ -14,6 +14,25 @@ MAX_POINTS = 1500
 """Points per line, as the dashboard asks for: M4-downsampled, so the line looks the same."""
 
 
+class SeriesReads:
+    """The series one export reads, each read once however many panels draw it (a report's
+    panels often show the same keys of the same runs)."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self._read: dict[tuple[str, int, str], tuple[list[float], list[float]]] = {}
+
+    def series(self, info: RunInfo, key: str) -> tuple[list[float], list[float]]:
+        """The run's ``key`` over steps, downsampled as the dashboard draws it."""
+        at = (info.id, info.last_seq, key)
+        if at not in self._read:
+            xs, ys = self.reader.series(
+                info, key, x="_step", max_points=MAX_POINTS, x_min=None, x_max=None
+            )
+            self._read[at] = ([float(x) for x in xs], [float(y) for y in ys])
+        return self._read[at]
+
+
 def collect(
     reader: Reader,
     project: str,
@@ -21,13 +40,16 @@ def collect(
     keys: list[str],
     runs: str | None,
     group_by: str | None = None,
+    reads: SeriesReads | None = None,
 ) -> PanelData:
     """What a panel of ``kind`` over ``keys`` shows now, for the runs of ``project`` that the
-    filter ``runs`` matches (None: every run), in the runs table's order (newest first)."""
+    filter ``runs`` matches (None: every run), in the runs table's order (newest first).
+    ``reads``: series already read by this export's other panels."""
     found = reader.runs(project, filter=runs, order=None, limit=None)
+    reads = reads if reads is not None else SeriesReads(reader)
     return PanelData(
         taken_at=time.time(),
-        runs=[_run_data(reader, info, kind, keys, group_by) for info in found],
+        runs=[_run_data(reads, info, kind, keys, group_by) for info in found],
     )
 
 
@@ -53,7 +75,7 @@ def last_value(steps: list[float], values: list[float]) -> float | None:
 
 
 def _run_data(
-    reader: Reader, info: RunInfo, kind: str, keys: list[str], group_by: str | None
+    reads: SeriesReads, info: RunInfo, kind: str, keys: list[str], group_by: str | None
 ) -> RunData:
     group = value_of(info, group_by) if group_by else None
     if kind != "line":
@@ -68,8 +90,8 @@ def _run_data(
     for key in keys:
         if key not in info.history_keys:
             continue
-        xs, ys = reader.series(info, key, x="_step", max_points=MAX_POINTS, x_min=None, x_max=None)
-        series[key] = ([float(x) for x in xs], [float(y) for y in ys])
+        xs, ys = reads.series(info, key)
+        series[key] = (list(xs), list(ys))
     return RunData(id=info.id, name=info.name, number=info.number, group=group, series=series)
 
 

@@ -24,7 +24,7 @@ from urllib.parse import quote
 from cairn.errors import UsageError
 from cairn.reports import bibtex, figures
 from cairn.reports.blocks import Bibtex, Block, Markdown, Panel, PanelData, RunData
-from cairn.reports.data import collect, last_value
+from cairn.reports.data import SeriesReads, collect, last_value
 from cairn.reports.markdown import citations
 from cairn.reports.sanitize import render_markdown
 from cairn.reports.style import run_colour
@@ -78,6 +78,7 @@ def to_markdown(report: Report, reader: Reader, figures_dir: Path | None = None)
     if report.description:
         parts.append(report.description)
     draw = figures_dir is not None and _can_draw()
+    reads = SeriesReads(reader)
     number = 0
     for block in report.blocks:
         if isinstance(block, Markdown):
@@ -86,7 +87,7 @@ def to_markdown(report: Report, reader: Reader, figures_dir: Path | None = None)
         if isinstance(block, Bibtex):
             continue
         number += 1
-        data = panel_data(block, reader, report.project)
+        data = panel_data(block, reader, report.project, reads)
         header, rows = panel_table(block, data)
         table = [_md_row(header), _md_row(["---"] * len(header))]
         table += [_md_row([cell_text(v) for v in row]) for row in rows]
@@ -145,13 +146,14 @@ def to_html(report: Report, reader: Reader) -> str:
     if report.description:
         body.append(f'<p class="description">{escape(report.description)}</p>')
     numbers = citation_numbers(report.blocks)
+    reads = SeriesReads(reader)
     for block in report.blocks:
         if isinstance(block, Markdown):
             body.append(render_markdown(block.text, numbers))
             continue
         if isinstance(block, Bibtex):
             continue
-        data = panel_data(block, reader, report.project)
+        data = panel_data(block, reader, report.project, reads)
         header, rows = panel_table(block, data)
         body.append("<figure>")
         chart = panel_svg(block, data)
@@ -185,11 +187,14 @@ def to_html(report: Report, reader: Reader) -> str:
     )
 
 
-def panel_data(panel: Panel, reader: Reader, project: str) -> PanelData:
-    """The frozen data of ``panel``, else its runs' data read now."""
+def panel_data(
+    panel: Panel, reader: Reader, project: str, reads: SeriesReads | None = None
+) -> PanelData:
+    """The frozen data of ``panel``, else its runs' data read now (``reads``: the series this
+    export has read already)."""
     if panel.frozen and panel.data is not None:
         return panel.data
-    return collect(reader, project, panel.kind, panel.keys, panel.runs, panel.group_by)
+    return collect(reader, project, panel.kind, panel.keys, panel.runs, panel.group_by, reads)
 
 
 def panel_table(panel: Panel, data: PanelData) -> tuple[list[str], list[list[Any]]]:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from cairn.reports import bibtex, figures, tex
 from cairn.reports.blocks import Markdown, Panel
+from cairn.reports.data import SeriesReads
 from cairn.reports.export import (
     cell_text,
     panel_data,
@@ -154,20 +155,21 @@ def _body(report: Report, reader: Reader, folder: Path, has_references: bool) ->
             + "\n\\end{abstract}\\fi\n"
         )
     number = 0
+    reads = SeriesReads(reader)
     top = tex.top_heading([b.text for b in report.blocks if isinstance(b, Markdown)])
     for block in report.blocks:
         if isinstance(block, Markdown):
             parts.append(tex.markdown(block.text, top))
         elif isinstance(block, Panel):
             number += 1
-            parts.append(_panel(block, report, reader, folder, number))
+            parts.append(_panel(block, report, reads, folder, number))
     if has_references:
         parts.append("\\nocite{*}\n\\bibliographystyle{unsrt}\n\\bibliography{references}\n")
     return "\n".join(parts)
 
 
-def _panel(panel: Panel, report: Report, reader: Reader, folder: Path, number: int) -> str:
-    data = panel_data(panel, reader, report.project)
+def _panel(panel: Panel, report: Report, reads: SeriesReads, folder: Path, number: int) -> str:
+    data = panel_data(panel, reads.reader, report.project, reads)
     lines = ["\\begin{figure}[H]", "\\centering"]  # in the report's order, never piled up
     figure = figures.draw(panel, data)
     if figure is not None:
