@@ -187,3 +187,13 @@ def test_runs_must_exist_in_the_project(store_dir: Path) -> None:
         cairn.Report.reproducibility("p", runs=[f"other/{run.id}"])
     with pytest.raises(cairn.errors.CairnError):
         cairn.Report.reproducibility("p", runs=["nosuchrun"])
+
+
+def test_no_store_is_an_error_that_creates_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CAIRN_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(cairn.errors.StoreError, match=r"no Cairn store at .*log them"):
+        cairn.Report.reproducibility("p", runs=["abc"])
+    assert list(tmp_path.iterdir()) == []

@@ -120,7 +120,17 @@ class Report:
         from the runs' captures), *Results* (each ``cairn reproduce`` verdict as a table, curves
         and summary values of the runs and their reproductions) and *Computational cost*
         (runtime, CPU, GPU type and GPU-hours). Not saved yet: edit it, then ``save()``."""
-        report = cls(project, title=title, dir=dir, author=author)
+        from cairn.errors import StoreError
+        from cairn.sdk.location import find_store_dir
+        from cairn.store.store import DB_NAME
+
+        found = find_store_dir(dir, create=False)
+        if not (found / DB_NAME).exists():
+            raise StoreError(
+                f"no Cairn store at {found}: the template is filled from runs, so log them with "
+                "cairn.init() first, or pass dir= (or set $CAIRN_DIR) to the folder of cairn.db"
+            )
+        report = cls(project, title=title, dir=found, author=author)
         try:
             return fill_reproducibility(report, runs)
         except Exception:
