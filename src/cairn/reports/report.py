@@ -345,7 +345,7 @@ def reproducibility_report(
     report.project, report.title = project, stored.report_title(title)
     report.description, report.author, report.blocks = "", author, []
     report.id, report.version, report.created_at, report.updated_at = None, 0, None, None
-    report._store, report._owns_store = store, False
+    report._store, report._owns_store, report._remote = store, False, None
     return fill_reproducibility(report, runs)
 
 
