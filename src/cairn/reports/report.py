@@ -89,15 +89,30 @@ class Report:
         self._remote: RemoteReports | None = None
 
     @classmethod
+    def _attached(
+        cls,
+        store: Store | None,
+        project: str,
+        title: str,
+        author: str | None,
+        remote: RemoteReports | None = None,
+    ) -> Report:
+        """A report not saved yet, on ``store`` (or, with ``remote``, on a server), which it
+        does not close."""
+        report = cls.__new__(cls)
+        report.project, report.title = project, stored.report_title(title)
+        report.description, report.author, report.blocks = "", author, []
+        report.id, report.version, report.created_at, report.updated_at = None, 0, None, None
+        report._store, report._owns_store, report._remote = store, False, remote  # type: ignore[assignment]
+        return report
+
+    @classmethod
     def _open(
         cls, store: Store | None, info: stored.ReportInfo, remote: RemoteReports | None = None
     ) -> Report:
         """The saved report ``info`` of ``store``, or, with ``remote``, of a server."""
-        report = cls.__new__(cls)
-        report.project, report.title = info.project, info.title
-        report.description, report.author = info.description, info.author
-        report.id, report._owns_store = info.id, False
-        report._store, report._remote = store, remote  # type: ignore[assignment]
+        report = cls._attached(store, info.project, info.title, info.author, remote)
+        report.description, report.id = info.description, info.id
         report.created_at, report.updated_at = info.created_at, info.updated_at
         latest = report._read_version(None)
         report.version = latest.version
@@ -341,12 +356,7 @@ def reproducibility_report(
     store: Store, project: str, runs: list[str], title: str, author: str | None
 ) -> Report:
     """``Report.reproducibility`` on an open store (the server's), not saved yet."""
-    report = Report.__new__(Report)
-    report.project, report.title = project, stored.report_title(title)
-    report.description, report.author, report.blocks = "", author, []
-    report.id, report.version, report.created_at, report.updated_at = None, 0, None, None
-    report._store, report._owns_store, report._remote = store, False, None
-    return fill_reproducibility(report, runs)
+    return fill_reproducibility(Report._attached(store, project, title, author), runs)
 
 
 def fill_reproducibility(report: Report, runs: list[str]) -> Report:
