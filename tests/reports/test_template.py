@@ -126,6 +126,19 @@ def test_hostile_names_and_commands_are_inert_in_every_export(
     tex = (report.export("latex", tmp_path / "tex") / "main.tex").read_text()
     assert "\\input{/etc/passwd}" not in tex and "<script>" not in tex
     assert "{\\char36}\\textbackslash{}input\\{/etc/passwd\\}{\\char36}" in tex
+    folder = tmp_path / "tex"
+    done = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "main"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    text = subprocess.run(
+        ["pdftotext", "main.pdf", "-"], cwd=folder, capture_output=True, text=True, check=True
+    ).stdout
+    assert "Computational cost" in text and "<script>alert(1)</script>" in text
     report.close()
 
 
