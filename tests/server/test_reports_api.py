@@ -27,6 +27,11 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         run.finish(quiet=True)
     other = cairn.init(project="elsewhere", dir=path)
     other.finish(quiet=True)
+    for i in range(6):  # a sweep, for parallel coordinates and importance panels
+        config = {"lr": 0.01 * (i + 1), "opt": ["adam", "sgd"][i % 2], "seed": i}
+        trial = cairn.init(project="sw", dir=path, name=f"t{i} {XSS}", config=config)
+        trial.summary["val/loss"] = 1 + config["lr"] * 10
+        trial.finish(quiet=True)
     return path
 
 
@@ -36,6 +41,8 @@ def api(store_dir: Path) -> Iterator[httpx.Client]:
         yield client
 
 
+XSS = '<img src=x onerror="alert(1)">'
+SWEEP_KEYS = ["config.lr", "config.opt", "config.seed", "summary.val/loss"]
 LINE = {"kind": "line", "keys": ["loss"], "runs": "config.lr > 0.05"}
 
 
@@ -101,6 +108,11 @@ def test_a_save_from_an_older_version_is_a_conflict_and_overwrites_nothing(
         ({"kind": "markdown", "text": "x", "onclick": "y"}, "unknown fields: onclick"),
         ({"kind": "markdown", "text": 3}, "block 0"),
         ({"kind": "line", "keys": "loss"}, "block 0"),
+        ({"kind": "parallel", "keys": ["config.lr"]}, "target metric last"),
+        ({"kind": "importance", "keys": ["loss", "summary.acc"]}, "not 'loss'"),
+        ({"kind": "parallel", "keys": ["config.lr", "acc"]}, "a summary key such as"),
+        ({"kind": "parallel", "keys": ["config.lr", "summary.acc"], "goal": "up"}, "goal='up'"),
+        ({"kind": "parallel", "keys": ["config.lr", "summary.acc"], "goal": 3}, "block 0"),
         ("just text", "not an object"),
         (None, "not an object"),
     ],
@@ -228,6 +240,36 @@ def test_live_panel_data_follows_the_filter_and_marks_non_finite(api: httpx.Clie
         "/projects/rp/reports/render/panel", json={"panel": {"kind": "markdown", "text": "x"}}
     )
     assert text.status_code == 400
+
+
+def test_analysis_panels_give_each_runs_values_and_the_importance(
+    api: httpx.Client, store_dir: Path
+) -> None:
+    url = "/projects/sw/reports/render/panel"
+    parallel = api.post(url, json={"panel": {"kind": "parallel", "keys": SWEEP_KEYS}}).json()
+    assert parallel["importance"] is None
+    by_name = {r["name"]: r["values"] for r in parallel["runs"]}
+    assert by_name[f"t2 {XSS}"] == {
+        "config.lr": 0.03,
+        "config.opt": "adam",
+        "config.seed": 2,
+        "summary.val/loss": pytest.approx(1.3),
+    }
+    panel = {"kind": "importance", "keys": SWEEP_KEYS, "runs": "config.seed < 5"}
+    found = api.post(url, json={"panel": panel}).json()["importance"]
+    assert found["metric"] == "val/loss" and found["runs"] == 5 and found["note"] is None
+    assert found["parameters"][0]["name"] == "lr"  # the metric is lr's alone
+    assert {p["name"] for p in found["parameters"]} == {"lr", "opt", "seed"}
+    few = {**panel, "runs": "config.seed < 2"}
+    assert "at least 5" in api.post(url, json={"panel": few}).json()["importance"]["note"]
+    made = api.post("/projects/sw/reports", json={"blocks": [{**panel, "frozen": True}]})
+    [block] = made.json()["blocks"]
+    late = cairn.init(project="sw", dir=store_dir, config={"lr": 9, "opt": "sgd", "seed": 0})
+    late.summary["val/loss"] = 0.5
+    late.finish(quiet=True)
+    assert api.post(url, json={"panel": panel}).json()["importance"]["runs"] == 6  # live
+    again = api.post(url, json={"panel": block}).json()
+    assert again["frozen"] and again["importance"] == found
 
 
 def test_a_frozen_panel_keeps_its_data_when_runs_change(api: httpx.Client, store_dir: Path) -> None:

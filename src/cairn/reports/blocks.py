@@ -12,9 +12,12 @@ from typing import Any, Literal
 
 import msgspec
 
-PANEL_KINDS: tuple[str, ...] = ("line", "scatter", "bar", "scalar")
+from cairn.reports.panel_keys import ANALYSIS_KINDS, check_analysis_keys
+
+PANEL_KINDS: tuple[str, ...] = ("line", "scatter", "bar", "scalar", *ANALYSIS_KINDS)
 """What a panel can draw, as the workspace does: metric lines over steps, or one value per run
-from ``config.*``/``summary.*`` (scatter: x and y keys; bar and scalar: one key)."""
+from ``config.*``/``summary.*`` (scatter: x and y keys; bar and scalar: one key); as the sweep
+page does, parallel coordinates and parameter importance (config keys, then the metric last)."""
 
 MIN_KEYS = {"line": 1, "scatter": 2, "bar": 1, "scalar": 1}
 VALUE_PREFIXES = ("config.", "summary.")
@@ -68,6 +71,9 @@ class Panel(msgspec.Struct, kw_only=True, frozen=True):
     log_x: bool = False
     log_y: bool = False
     """Logarithmic axes (values that are not positive are left out, as the dashboard does)."""
+    goal: str | None = None
+    """Parallel coordinates: ``"minimize"`` or ``"maximize"``, the end of the metric drawn in the
+    strongest colour (None: from the metric's name, as the dashboard guesses it)."""
 
 
 class Bibtex(msgspec.Struct, kw_only=True, frozen=True):
@@ -85,8 +91,11 @@ def check_panel(kind: str, keys: list[str]) -> None:
     if kind not in PANEL_KINDS:
         raise ValueError(
             f"unknown panel kind {kind!r}: a report can show {', '.join(PANEL_KINDS)} "
-            "(the panels the workspace draws)"
+            "(the panels the workspace and the sweep page draw)"
         )
+    if kind in ANALYSIS_KINDS:
+        check_analysis_keys(kind, keys)
+        return
     if len(keys) < MIN_KEYS[kind]:
         need = "an x and a y key" if kind == "scatter" else "at least one key"
         raise ValueError(f"a {kind} panel needs {need}, got {keys!r}")

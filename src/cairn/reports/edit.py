@@ -18,6 +18,7 @@ from cairn.reports.blocks import (
     check_panel,
 )
 from cairn.reports.data import collect
+from cairn.reports.panel_keys import check_goal
 from cairn.store.reader import Reader
 
 MAX_BLOCKS = 500
@@ -42,6 +43,7 @@ def check_panel_block(panel: Panel) -> None:
     if not 0 <= panel.smoothing <= 0.99:
         raise ValueError(f"smoothing={panel.smoothing!r}: give a weight from 0 (none) to 0.99")
     check_panel(panel.kind, panel.keys)
+    check_goal(panel.goal)
     if panel.runs is not None:
         check_filter(panel.runs)
     if panel.group_by is not None:

@@ -23,9 +23,11 @@ from urllib.parse import quote
 
 from cairn.errors import UsageError
 from cairn.reports import bibtex, figures
+from cairn.reports.analysis import importance_table
 from cairn.reports.blocks import Bibtex, Block, Markdown, Panel, PanelData, RunData
 from cairn.reports.data import SeriesReads, collect, last_value
 from cairn.reports.markdown import citations
+from cairn.reports.panel_keys import ANALYSIS_KINDS
 from cairn.reports.sanitize import render_markdown
 from cairn.reports.style import run_colour
 from cairn.reports.svg import panel_svg
@@ -159,10 +161,12 @@ def to_html(report: Report, reader: Reader) -> str:
         chart = panel_svg(block, data)
         if chart is not None:
             body.append(chart)
+        # a swatch of the run's colour, when the chart draws runs in their colours
+        swatches = chart is not None and block.kind not in ANALYSIS_KINDS
         if rows:
             head = "".join(f"<th>{escape(h)}</th>" for h in header)
             lines = "".join(
-                f"<tr>{_name_cell(row[0], data.runs[i] if chart else None)}"
+                f"<tr>{_name_cell(row[0], data.runs[i] if swatches else None)}"
                 + "".join(_html_cell(v) for v in row[1:])
                 + "</tr>"
                 for i, row in enumerate(rows)
@@ -198,7 +202,10 @@ def panel_data(
 
 
 def panel_table(panel: Panel, data: PanelData) -> tuple[list[str], list[list[Any]]]:
-    """A panel's data as a header and rows: one row per run."""
+    """A panel's data as a header and rows: one row per run (an importance panel: one row
+    per parameter, most important first)."""
+    if panel.kind == "importance":
+        return importance_table(panel, data)
     header = ["run"] + ([panel.group_by] if panel.group_by else [])
     if panel.kind == "line":
         header += [f"{key} (last)" for key in panel.keys]

@@ -7,6 +7,7 @@ group's runs as their mean and a min-max band, as the dashboard's grouping does;
 debiased EMA over the values as logged (those faint behind it); a log axis leaves out values that
 are not positive. A scatter panel draws a point per run; a bar panel a horizontal bar per run and
 key, runs top to bottom in the table's order. Scalar panels are tables only (None here).
+Parallel coordinates and importance are drawn by ``cairn.reports.analysis_figures``.
 
 matplotlib is an optional dependency (``pip install 'cairn[reports]'``), imported on first use.
 """
@@ -19,7 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cairn.errors import UsageError
+from cairn.reports import analysis_figures
 from cairn.reports.blocks import Panel, PanelData, RunData
+from cairn.reports.panel_keys import ANALYSIS_KINDS
 from cairn.reports.style import BAND_ALPHA, RAW_ALPHA, dash, run_colour, smooth
 
 if TYPE_CHECKING:
@@ -41,6 +44,8 @@ def draw(panel: Panel, data: PanelData) -> Figure | None:
         return _scatter(panel, data)
     if panel.kind == "bar":
         return _bar(panel, data)
+    if panel.kind in ANALYSIS_KINDS:
+        return analysis_figures.draw(panel, data, _figure)
     return None
 
 

@@ -183,10 +183,14 @@ class Report:
         smoothing: float = 0.0,
         log_x: bool = False,
         log_y: bool = False,
+        goal: str | None = None,
     ) -> Panel:
-        """Append a panel: ``kind`` one of ``line``, ``scatter``, ``bar``, ``scalar``; ``runs`` a
-        filter expression of the runs table (None: every run of the project); ``keys`` metric
-        keys for a line panel, ``config.*``/``summary.*`` keys for the others. A ``frozen`` panel
+        """Append a panel: ``kind`` one of ``line``, ``scatter``, ``bar``, ``scalar``,
+        ``parallel``, ``importance``; ``runs`` a filter expression of the runs table (None: every
+        run of the project); ``keys`` metric keys for a line panel, ``config.*``/``summary.*``
+        keys for the value panels, and for parallel coordinates and importance ``config.*`` keys
+        then the target ``summary.*`` metric last (``goal`` "minimize" or "maximize" says which
+        end of it is better; None guesses from its name, as the dashboard does). A ``frozen`` panel
         keeps the data of its first save, so later changes to the runs do not show. ``smoothing``
         (0 to 0.99, line panels), ``log_x`` and ``log_y`` draw the figures as the dashboard's
         settings of the same names do."""
@@ -200,6 +204,7 @@ class Report:
             smoothing=float(smoothing),
             log_x=log_x,
             log_y=log_y,
+            goal=goal,
         )
         check_panel_block(block)
         self.blocks.append(block)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from html import escape
 
+from cairn.reports.analysis_svg import analysis_svg
 from cairn.reports.blocks import Panel, PanelData
+from cairn.reports.panel_keys import ANALYSIS_KINDS
 from cairn.reports.style import run_colour
 
 WIDTH, HEIGHT = 640, 260
@@ -22,7 +24,10 @@ DASHES = ("", ' stroke-dasharray="6 3"', ' stroke-dasharray="2 3"', ' stroke-das
 
 def panel_svg(panel: Panel, data: PanelData) -> str | None:
     """The panel as an ``<svg>`` element, or None when it has nothing to draw (or is a kind
-    drawn as a table only: bar and scalar)."""
+    drawn as a table only: bar and scalar); parallel coordinates and importance as
+    ``cairn.reports.analysis_svg`` draws them."""
+    if panel.kind in ANALYSIS_KINDS:
+        return analysis_svg(panel, data)
     if panel.kind == "line":
         lines = [
             (run_colour(run.id, run.number), j, list(zip(*run.series[key], strict=True)))

@@ -6,13 +6,15 @@ data, live or frozen."""
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from cairn.errors import ReportNotFoundError
-from cairn.reports.blocks import Markdown, Panel, block_from_dict, block_to_dict
+from cairn.reports.analysis import importance
+from cairn.reports.blocks import Markdown, Panel, PanelData, block_from_dict, block_to_dict
 from cairn.reports.data import collect
 from cairn.reports.edit import parse_block, parse_blocks, with_frozen_data
 from cairn.reports.export import citation_numbers
@@ -20,7 +22,7 @@ from cairn.reports.sanitize import render_markdown
 from cairn.server.auth.access import Caller
 from cairn.server.deps import StoreDep
 from cairn.server.routes.workspace import _shallow, _small_body
-from cairn.server.schemas import ApiError, JsonObject, RequestBody
+from cairn.server.schemas import ApiError, ImportanceResponse, JsonObject, RequestBody
 from cairn.store import Store
 from cairn.store import reports as stored
 from cairn.store.jsonsafe import decode_nonfinite, encode_nonfinite
@@ -125,6 +127,9 @@ class PanelDataOut(BaseModel):
     frozen: bool
     taken_at: float = Field(description="unix seconds the data was read (now, for a live panel)")
     runs: list[PanelRun]
+    importance: ImportanceResponse | None = Field(
+        default=None, description="an importance panel: its parameters' importance over these runs"
+    )
 
 
 def _caller_name(request: Request) -> str | None:
@@ -384,6 +389,17 @@ def panel_data(project: str, body: PanelRequest, store: StoreDep) -> dict[str, A
             }
             for run in data.runs
         ],
+        "importance": _importance(block, data) if block.kind == "importance" else None,
+    }
+
+
+def _importance(panel: Panel, data: PanelData) -> dict[str, Any]:
+    result = importance(panel, data)
+    return {
+        "metric": panel.keys[-1].partition(".")[2],
+        "runs": result.runs,
+        "parameters": [asdict(p) for p in result.parameters],
+        "note": result.note,
     }
 
 
