@@ -37,6 +37,19 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     hostile.add_panel("bar", keys=["config.lr", "summary.best"])
     hostile.save()
     hostile.close()
+    for i in range(6):  # a sweep: parallel coordinates and importance panels
+        opt = IMG if i == 5 else ["adam", "sgd"][i % 2]
+        trial = cairn.init(
+            project="swp", dir=path, name=f"trial {i} {IMG}" if i == 5 else f"trial {i}",
+            config={"lr": 0.01 * (i + 1), "opt": opt},
+        )  # fmt: skip
+        trial.summary["val/loss"] = 1 + 0.1 * (i + 1)
+        trial.finish(quiet=True)
+    sweep = cairn.Report("swp", title="Sweep analysis", dir=path)
+    sweep.add_panel("parallel", keys=["config.lr", "config.opt", "summary.val/loss"])
+    sweep.add_panel("importance", keys=["config.lr", "config.opt", "summary.val/loss"])
+    sweep.save()
+    sweep.close()
     return path
 
 
@@ -281,3 +294,36 @@ def test_a_live_panel_follows_new_runs_and_a_frozen_one_keeps_its_data(
     expect(
         page.get_by_test_id("panel-view").nth(0).get_by_test_id("panel-chart")
     ).to_have_attribute("data-lines", "2")
+
+
+def test_parallel_coordinates_and_importance_panels_draw_inert(page: Any, url: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{url}/p/swp/reports")
+    page.get_by_test_id("report-row").filter(has_text="Sweep analysis").locator("a").click()
+    view = page.get_by_test_id("report-view")
+    chart = view.get_by_test_id("parallel-coordinates")
+    expect(chart).to_have_attribute("data-line-count", "6")
+    expect(chart).to_have_attribute("data-axes", "lr,opt,val/loss")
+    expect(chart).to_have_attribute("data-axis-kinds", "value,category,value")
+    expect(chart.locator("canvas")).to_have_count(1)
+    rows = view.get_by_test_id("importance-row")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_have_attribute("data-param", "lr")  # the loss follows lr alone
+    expect(view.get_by_test_id("panel-runset").first).to_contain_text(f"trial 5 {IMG}")
+    # hover along the opt axis until the tooltip names the run whose opt is the payload
+    box = chart.bounding_box()
+    left, right, top, bottom = (
+        float(v) for v in chart.get_attribute("data-margin").split(",")
+    )  # fmt: skip
+    x = box["x"] + left + (box["width"] - left - right) / 2
+    tip = chart.locator("div").filter(has_text="trial 5")
+    for step in range(40):
+        page.mouse.move(x, box["y"] + top + (box["height"] - top - bottom) * step / 39)
+        if tip.count() and tip.last.is_visible():
+            break
+    expect(tip.last).to_contain_text(f"trial 5 {IMG}")  # the name and the opt value as text
+    expect(tip.last).to_contain_text(f"opt: {IMG}")
+    assert page.locator("main img[src='x']").count() == 0
+    assert page.evaluate("window.__xss") is None
+    assert dialogs == []

@@ -57,8 +57,9 @@ class Axis:
     def position(self, value: Any) -> float:
         """Where ``value`` sits on the axis, 0 (bottom) to 1 (top); NaN when it has none."""
         if self.kind == "category":
+            # at the middle of its band, as ECharts places a category on a parallel axis
             index = self.categories.index(category_label(value))
-            return 0.5 if len(self.categories) == 1 else index / (len(self.categories) - 1)
+            return (index + 0.5) / len(self.categories)
         number = number_of(value)
         if not math.isfinite(number) or (self.kind == "log" and number <= 0):
             return math.nan

@@ -25,13 +25,14 @@
  *
  *   <ImportanceTable project runIds metric params? />
  *     POST /api/v1/projects/{project}/importance and a table sorted by importance with inline bars,
- *     or the "too few runs" note.
+ *     or the "too few runs" note. <ImportanceResult data /> draws an ImportanceResponse already at hand
+ *     (a report's importance panel, computed from its frozen or live data).
  *
  * AnalysisRun = { id: string; name: string; state?: string; config: Record<string, JsonValue>;
  *                 summary: Record<string, JsonValue> }   (config flattened with ".", as the runs API sends)
  */
 export { AnalysisView, type AnalysisViewProps } from "./components/AnalysisView";
-export { ImportanceTable, type ImportanceTableProps } from "./components/ImportanceTable";
+export { ImportanceResult, ImportanceTable, type ImportanceTableProps } from "./components/ImportanceTable";
 export { ParallelCoordinates, type ParallelCoordinatesProps } from "./components/ParallelCoordinates";
 export type { AnalysisRun, Brush, Goal } from "./lib/axes";
 export { brushedRuns } from "./lib/brush";

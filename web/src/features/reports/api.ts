@@ -1,8 +1,10 @@
 // The reports API: types mirror src/cairn/server/routes/reports.py; fetches throw ApiRequestError.
 import { request } from "../../api/client";
-import type { JsonValue } from "../../api/types";
+import type { ImportanceResponse, JsonValue } from "../../api/types";
 
-export const PANEL_KINDS = ["line", "scatter", "bar", "scalar"] as const;
+export const PANEL_KINDS = ["line", "scatter", "bar", "scalar", "parallel", "importance"] as const;
+/** Panels of a sweep's analysis: config keys, then the target summary metric last. */
+export const ANALYSIS_KINDS: readonly PanelKind[] = ["parallel", "importance"];
 export type PanelKind = (typeof PANEL_KINDS)[number];
 
 export interface MarkdownBlock {
@@ -21,6 +23,8 @@ export interface PanelBlock {
   smoothing?: number;
   log_x?: boolean;
   log_y?: boolean;
+  /** parallel coordinates: which end of the metric is better (null: from its name) */
+  goal?: "minimize" | "maximize" | null;
   /** a frozen panel's data, as the server stored it (sent back untouched) */
   data?: JsonValue;
 }
@@ -78,6 +82,8 @@ export interface PanelData {
   frozen: boolean;
   taken_at: number;
   runs: PanelRun[];
+  /** an importance panel: its parameters' importance over these runs */
+  importance?: ImportanceResponse | null;
 }
 
 const enc = encodeURIComponent;

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { JSX } from "react";
 import { api } from "../../../api/client";
-import type { ParameterImportance } from "../../../api/types";
+import type { ImportanceResponse, ParameterImportance } from "../../../api/types";
 
 export interface ImportanceTableProps {
   project: string;
@@ -61,6 +61,32 @@ function Row({ p }: { p: ParameterImportance }): JSX.Element {
   );
 }
 
+/** The server's importance as the table (or, without numbers, the note saying why). */
+export function ImportanceResult({ data }: { data: ImportanceResponse }): JSX.Element {
+  if (data.note !== null)
+    return (
+      <p className="an-note" data-testid="importance-note">
+        Not enough to go on: {data.note}.
+      </p>
+    );
+  return (
+    <table className="an-table">
+      <thead>
+        <tr>
+          <th>Parameter</th>
+          <th title="permutation importance in a random forest that predicts the metric">Importance</th>
+          <th title="Pearson correlation with the metric">Correlation</th>
+        </tr>
+      </thead>
+      <tbody>
+        {data.parameters.map((p) => (
+          <Row key={p.name} p={p} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function ImportanceTable({ project, runIds, metric, params }: ImportanceTableProps): JSX.Element {
   const ids = [...runIds].sort();
   const query = useQuery({
@@ -81,29 +107,7 @@ export function ImportanceTable({ project, runIds, metric, params }: ImportanceT
       </p>
     );
   else if (!data) body = <p className="an-note">Computing importance…</p>;
-  else if (data.note !== null)
-    body = (
-      <p className="an-note" data-testid="importance-note">
-        Not enough to go on: {data.note}.
-      </p>
-    );
-  else
-    body = (
-      <table className="an-table">
-        <thead>
-          <tr>
-            <th>Parameter</th>
-            <th title="permutation importance in a random forest that predicts the metric">Importance</th>
-            <th title="Pearson correlation with the metric">Correlation</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.parameters.map((p) => (
-            <Row key={p.name} p={p} />
-          ))}
-        </tbody>
-      </table>
-    );
+  else body = <ImportanceResult data={data} />;
   return (
     <section
       className="an-importance"

@@ -1,8 +1,9 @@
 // A panel's settings in the editor: kind, keys (comma-separated; metric keys for a line panel,
-// config.* / summary.* keys for the others), the runs filter, a title, frozen or live. Applied
+// config.* / summary.* keys for the others; parallel coordinates and importance: config keys then
+// the target summary metric), the runs filter, a title, frozen or live. Applied
 // with the button, so a half-typed filter is not drawn (or saved) at every key press.
 import { type JSX, useState } from "react";
-import { PANEL_KINDS, type PanelBlock, type PanelKind } from "../api";
+import { ANALYSIS_KINDS, PANEL_KINDS, type PanelBlock, type PanelKind } from "../api";
 import { panelFromForm } from "../lib/editor";
 
 interface PanelFormProps {
@@ -56,7 +57,7 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
           value={keys}
           list={listId}
           onChange={(e) => setKeys(e.target.value)}
-          placeholder={kind === "line" ? "loss, val/acc" : "config.lr, summary.val/acc"}
+          placeholder={kind === "line" ? "loss, val/acc" : ANALYSIS_KINDS.includes(kind) ? "config.lr, config.batch_size, summary.val/acc" : "config.lr, summary.val/acc"}
           data-testid="panel-keys"
         />
         <datalist id={listId}>

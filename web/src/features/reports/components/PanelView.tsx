@@ -1,5 +1,6 @@
 // A report's panel drawn: a line panel with the workspace's uPlot chart, the value panels (bar,
-// scatter, scalar) as a table of each run's values; above it, the run set it shows.
+// scatter, scalar) as a table of each run's values, parallel coordinates and importance as the
+// sweep page draws them; above it, the run set it shows.
 import { useQuery } from "@tanstack/react-query";
 import { type JSX, useMemo, useRef, useState } from "react";
 import type { Series } from "../../../api/types";
@@ -17,7 +18,8 @@ import { useChartTheme } from "../../../lib/chartTheme";
 import { ValueChart } from "../../charts/components/ValueChart";
 import { bars, scatterPoints } from "../../charts/lib/runValues";
 import { barChart, scatterChart } from "../../charts/lib/valueOptions";
-import { type PanelBlock, type PanelData, type PanelRun, reportsApi } from "../api";
+import { ANALYSIS_KINDS, type PanelBlock, type PanelData, type PanelRun, reportsApi } from "../api";
+import { AnalysisPanel } from "./AnalysisPanel";
 import { valueRuns } from "../lib/valueRuns";
 import "../../charts/charts.css";
 
@@ -181,6 +183,8 @@ export function PanelView({ project, panel }: { project: string; panel: PanelBlo
           <RunSet panel={panel} data={data.data} />
           {panel.kind === "line" ? (
             <LinePanelChart panel={panel} data={data.data} />
+          ) : ANALYSIS_KINDS.includes(panel.kind) ? (
+            <AnalysisPanel project={project} panel={panel} data={data.data} colorOf={colorOf} />
           ) : (
             <>
               <ValuePanelChart project={project} panel={panel} data={data.data} />
