@@ -2,7 +2,8 @@
 
 `make demo` runs it after examples/digits.py and examples/digits_sweep.py, in the same store:
 it saves (or updates) the report "Digits: what held" in project "digits" — Markdown with math
-and a citation, its BibTeX, the validation curves and the final accuracy per run — and writes
+and a citation, its BibTeX, the validation curves, the final accuracy per run, and the sweep's
+parallel coordinates and parameter importance over its trials — and writes
 its LaTeX export to ``OUT`` (default ``./digits-report``), which ``pdflatex main`` compiles.
 """
 
@@ -16,6 +17,16 @@ import cairn
 PROJECT = "digits"
 TITLE = "Digits: what held"
 RUNS = '"demo" in tags'
+TRIALS = '"demo-sweep" in tags'
+SWEEP_KEYS = ["config.lr", "config.model.width", "summary.val/loss"]
+"""The sweep's parameters, then its metric (examples/digits_sweep.yaml: val/loss, minimized)."""
+
+SWEEP_TEXT = r"""## The sweep
+
+A bayes search over $\eta$ and $w$ (examples/digits_sweep.yaml) minimized the validation loss:
+each trial is a line through its parameters, darker where the loss is lower; the importance says
+how much of the loss each parameter explains.
+"""
 
 TEXT = r"""## Setup
 
@@ -54,6 +65,9 @@ def build(dir: str | None = None) -> cairn.Report:
     report.add_panel(
         "bar", runs=RUNS, keys=["summary.val/acc"], title="Best validation accuracy per run"
     )
+    report.add_markdown(SWEEP_TEXT)
+    report.add_panel("parallel", runs=TRIALS, keys=SWEEP_KEYS, goal="minimize", title="Trials")
+    report.add_panel("importance", runs=TRIALS, keys=SWEEP_KEYS, title="What the loss follows")
     report.save()
     return report
 

@@ -4,6 +4,7 @@ every text (titles, run names, Markdown, BibTeX, math) stays text: nothing reads
 from __future__ import annotations
 
 import importlib.util
+import math
 import subprocess
 import sys
 import zipfile
@@ -212,6 +213,10 @@ def test_the_demo_report_compiles_and_its_figure_pages_are_not_blank(
             run.summary["val/acc"] = 0.5 + lr * 4
     with cairn.init(project="digits", tags=["other"]) as other:
         other.log({"val/loss": 9.0})
+    for i in range(6):  # the sweep's trials
+        config = {"lr": 0.005 * 3**i, "model": {"width": 16 * 2 ** (i % 4)}, "epochs": 6}
+        with cairn.init(project="digits", config=config, tags=["demo-sweep", "mlp"]) as trial:
+            trial.summary["val/loss"] = 0.2 + abs(math.log10(config["lr"]) + 1)
     spec = importlib.util.spec_from_file_location("digits_report", EXAMPLES / "digits_report.py")
     assert spec is not None and spec.loader is not None
     demo = importlib.util.module_from_spec(spec)
@@ -222,6 +227,8 @@ def test_the_demo_report_compiles_and_its_figure_pages_are_not_blank(
     text = compile_pdf(folder)
     assert "Machine learning in Python" in " ".join(text.split())  # unsrt's case
     assert "[1]" in text and "Best validation accuracy per run" in text
+    assert "Trials" in text and "What the loss follows" in text
+    assert len(list((folder / "figures").glob("*.pdf"))) == 4  # lines, bars, parallel, importance
     main = (folder / "main.tex").read_text()
     assert "\\mathcal{L} = -\\frac{1}{N}" in main  # math as written
     assert "\\section{Setup}" in main  # the report's highest heading (##) is a section
