@@ -15,6 +15,7 @@ import pytest
 from tests.fakes.server import serve
 
 import cairn
+from cairn.store.reproductions import save_reproduction
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -48,6 +49,14 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sweep = cairn.Report("swp", title="Sweep analysis", dir=path)
     sweep.add_panel("parallel", keys=["config.lr", "config.opt", "summary.val/loss"])
     sweep.add_panel("importance", keys=["config.lr", "config.opt", "summary.val/loss"])
+    sweep.add_panel("table", keys=["config.opt", "summary.val/loss"], runs="config.lr > 0.05")
+    metric = {"key": f"val/loss {IMG}", "original": 1.6, "values": [1.7], "mean": 1.7,
+              "std": None, "abs_diff": 0.1, "rel_diff": 0.0625, "status": "differs"}  # fmt: skip
+    save_reproduction(
+        sweep._store, trial.id, verdict="not reproduced", runs=[trial.id], metrics=[metric],
+        details={}, report="",
+    )  # fmt: skip
+    sweep.add_panel("verdict", run=trial.id, title=f"Verdict of {IMG}")
     sweep.save()
     sweep.close()
     return path
@@ -324,6 +333,13 @@ def test_parallel_coordinates_and_importance_panels_draw_inert(page: Any, url: s
             break
     expect(tip.last).to_contain_text(f"trial 5 {IMG}")  # the name and the opt value as text
     expect(tip.last).to_contain_text(f"opt: {IMG}")
+    table = view.get_by_test_id("panel-view").nth(2)  # the runs with lr > 0.05: trial 5 only
+    expect(table.get_by_test_id("panel-values").locator("tbody tr")).to_have_count(1)
+    expect(table.get_by_test_id("panel-values")).to_contain_text(IMG)
+    verdict = view.get_by_test_id("verdict-table")
+    expect(verdict).to_have_attribute("data-verdict", "not reproduced")
+    expect(verdict.get_by_test_id("verdict-row")).to_contain_text(f"val/loss {IMG}")
+    expect(view.locator(".rp-panel-title").last).to_have_text(f"Verdict of {IMG}")
     assert page.locator("main img[src='x']").count() == 0
     assert page.evaluate("window.__xss") is None
     assert dialogs == []

@@ -272,6 +272,34 @@ def test_analysis_panels_give_each_runs_values_and_the_importance(
     assert again["frozen"] and again["importance"] == found
 
 
+def test_a_verdict_panel_gives_the_runs_latest_reproduction(
+    api: httpx.Client, store_dir: Path
+) -> None:
+    from cairn.store import Store
+    from cairn.store.reproductions import save_reproduction
+
+    original, again = (r["id"] for r in api.get("/projects/rp/runs").json()["runs"][:2])
+    url = "/projects/rp/reports/render/panel"
+    panel = {"kind": "verdict", "run": original}
+    before = api.post(url, json={"panel": panel}).json()
+    assert before["verdict"] is None and [r["id"] for r in before["runs"]] == [original]
+    metric = {"key": "acc", "original": 0.5, "values": [math.nan], "mean": None, "std": None,
+              "abs_diff": None, "rel_diff": None, "status": "missing"}  # fmt: skip
+    store = Store.local(store_dir)
+    save_reproduction(
+        store, original, verdict="not reproduced", runs=[again], metrics=[metric], details={},
+        report="",
+    )  # fmt: skip
+    store.close()
+    after = api.post(url, json={"panel": panel}).json()["verdict"]
+    assert after["verdict"] == "not reproduced" and after["runs"] == [again]
+    assert after["metrics"] == [{**metric, "values": ["NaN"]}]  # JSON has no NaN
+    elsewhere = api.post(url, json={"panel": {**panel, "run": "no-such-run"}}).json()
+    assert elsewhere["runs"] == [] and elsewhere["verdict"] is None
+    bad = api.post(url, json={"panel": {"kind": "verdict"}})
+    assert bad.status_code == 400 and "give run=" in bad.json()["detail"]
+
+
 def test_a_frozen_panel_keeps_its_data_when_runs_change(api: httpx.Client, store_dir: Path) -> None:
     frozen = {**LINE, "frozen": True}
     doc = create(api, title="Frozen", blocks=[frozen])

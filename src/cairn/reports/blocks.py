@@ -14,12 +14,15 @@ import msgspec
 
 from cairn.reports.panel_keys import ANALYSIS_KINDS, check_analysis_keys
 
-PANEL_KINDS: tuple[str, ...] = ("line", "scatter", "bar", "scalar", *ANALYSIS_KINDS)
+PANEL_KINDS: tuple[str, ...] = (
+    "line", "scatter", "bar", "scalar", "table", *ANALYSIS_KINDS, "verdict"
+)  # fmt: skip
 """What a panel can draw, as the workspace does: metric lines over steps, or one value per run
-from ``config.*``/``summary.*`` (scatter: x and y keys; bar and scalar: one key); as the sweep
-page does, parallel coordinates and parameter importance (config keys, then the metric last)."""
+from ``config.*``/``summary.*`` (scatter: x and y keys; bar and scalar: one key; table: the runs'
+columns); as the sweep page does, parallel coordinates and parameter importance (config keys,
+then the metric last); as the run page does, a reproduction's verdict table (of ``run``)."""
 
-MIN_KEYS = {"line": 1, "scatter": 2, "bar": 1, "scalar": 1}
+MIN_KEYS = {"line": 1, "scatter": 2, "bar": 1, "scalar": 1, "table": 1}
 VALUE_PREFIXES = ("config.", "summary.")
 PLAIN_FIELDS = ("id", "name", "state", "group", "job_type", "host", "sweep_id")
 """Run fields besides ``config.*``/``summary.*`` that a panel can group by."""
@@ -41,11 +44,25 @@ class RunData(msgspec.Struct, kw_only=True, frozen=True):
     """Line panels: metric key → (steps, values), downsampled as the dashboard draws them."""
 
 
+class Verdict(msgspec.Struct, kw_only=True, frozen=True):
+    """The latest comparison ``cairn reproduce`` stored for a run (``cairn.repro.compare``)."""
+
+    verdict: str
+    """``reproduced``, ``not reproduced`` or ``failed``."""
+    created_at: float
+    runs: list[str] = []
+    """The reproduction runs' ids."""
+    metrics: list[dict[str, Any]] = []
+    """Per summary metric: key, original, values, mean, std, abs_diff, rel_diff, status."""
+
+
 class PanelData(msgspec.Struct, kw_only=True, frozen=True):
-    """A panel's data at one moment: every run its filter matched, in the runs table's order."""
+    """A panel's data at one moment: every run its filter matched, in the runs table's order
+    (a verdict panel: its run, and its latest reproduction's verdict, None when it has none)."""
 
     taken_at: float
     runs: list[RunData] = []
+    verdict: Verdict | None = None
 
 
 class Markdown(msgspec.Struct, kw_only=True, frozen=True):
@@ -60,7 +77,7 @@ class Panel(msgspec.Struct, kw_only=True, frozen=True):
     every run of the project), ``keys`` what it draws; ``data`` when frozen."""
 
     kind: str
-    keys: list[str]
+    keys: list[str] = []
     runs: str | None = None
     title: str | None = None
     group_by: str | None = None
@@ -71,6 +88,8 @@ class Panel(msgspec.Struct, kw_only=True, frozen=True):
     log_x: bool = False
     log_y: bool = False
     """Logarithmic axes (values that are not positive are left out, as the dashboard does)."""
+    run: str | None = None
+    """A verdict panel: the reproduced run (its id, or ``project/id``)."""
     goal: str | None = None
     """Parallel coordinates: ``"minimize"`` or ``"maximize"``, the end of the metric drawn in the
     strongest colour (None: from the metric's name, as the dashboard guesses it)."""
@@ -95,6 +114,14 @@ def check_panel(kind: str, keys: list[str]) -> None:
         )
     if kind in ANALYSIS_KINDS:
         check_analysis_keys(kind, keys)
+        return
+    if kind == "verdict":
+        odd = [k for k in keys if not k.startswith("summary.")]
+        if odd:
+            raise ValueError(
+                f"a verdict panel's keys choose its metrics, as summary keys such as "
+                f"'summary.val/acc', not {odd[0]!r} (none: every metric)"
+            )
         return
     if len(keys) < MIN_KEYS[kind]:
         need = "an x and a y key" if kind == "scatter" else "at least one key"

@@ -6,7 +6,8 @@ import math
 import time
 from typing import Any
 
-from cairn.reports.blocks import PLAIN_FIELDS, PanelData, RunData
+from cairn.reports import verdict
+from cairn.reports.blocks import PLAIN_FIELDS, Panel, PanelData, RunData
 from cairn.store.models import RunInfo
 from cairn.store.reader import Reader
 
@@ -51,6 +52,16 @@ def collect(
         taken_at=time.time(),
         runs=[_run_data(reads, info, kind, keys, group_by) for info in found],
     )
+
+
+def read_panel(
+    reader: Reader, project: str, panel: Panel, reads: SeriesReads | None = None
+) -> PanelData:
+    """What ``panel`` shows now: its runs' data, or for a verdict panel its run's verdict
+    (``reads``: series an export has read already)."""
+    if panel.kind == "verdict":
+        return verdict.collect(reader, project, panel)
+    return collect(reader, project, panel.kind, panel.keys, panel.runs, panel.group_by, reads)
 
 
 def value_of(info: RunInfo, key: str) -> Any:

@@ -17,7 +17,7 @@ from cairn.reports.blocks import (
     check_group_by,
     check_panel,
 )
-from cairn.reports.data import collect
+from cairn.reports.data import read_panel
 from cairn.reports.panel_keys import check_goal
 from cairn.store.reader import Reader
 
@@ -44,6 +44,8 @@ def check_panel_block(panel: Panel) -> None:
         raise ValueError(f"smoothing={panel.smoothing!r}: give a weight from 0 (none) to 0.99")
     check_panel(panel.kind, panel.keys)
     check_goal(panel.goal)
+    if panel.kind == "verdict" and not panel.run:
+        raise ValueError("a verdict panel shows a run's reproductions: give run='<run id>'")
     if panel.runs is not None:
         check_filter(panel.runs)
     if panel.group_by is not None:
@@ -85,5 +87,4 @@ def with_frozen_data(reader: Reader, project: str, block: Block) -> Block:
     """``block``, and for a frozen panel without data, with the data its runs give now."""
     if not isinstance(block, Panel) or not block.frozen or block.data is not None:
         return block
-    data = collect(reader, project, block.kind, block.keys, block.runs, block.group_by)
-    return structs.replace(block, data=data)
+    return structs.replace(block, data=read_panel(reader, project, block))

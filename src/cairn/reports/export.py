@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from cairn.errors import UsageError
-from cairn.reports import bibtex, figures
+from cairn.reports import bibtex, figures, verdict
 from cairn.reports.analysis import importance_table
 from cairn.reports.blocks import Bibtex, Block, Markdown, Panel, PanelData, RunData
-from cairn.reports.data import SeriesReads, collect, last_value
+from cairn.reports.data import SeriesReads, last_value, read_panel
 from cairn.reports.markdown import citations
 from cairn.reports.panel_keys import ANALYSIS_KINDS
 from cairn.reports.sanitize import render_markdown
@@ -198,7 +198,7 @@ def panel_data(
     export has read already)."""
     if panel.frozen and panel.data is not None:
         return panel.data
-    return collect(reader, project, panel.kind, panel.keys, panel.runs, panel.group_by, reads)
+    return read_panel(reader, project, panel, reads)
 
 
 def panel_table(panel: Panel, data: PanelData) -> tuple[list[str], list[list[Any]]]:
@@ -206,6 +206,8 @@ def panel_table(panel: Panel, data: PanelData) -> tuple[list[str], list[list[Any
     per parameter, most important first)."""
     if panel.kind == "importance":
         return importance_table(panel, data)
+    if panel.kind == "verdict":
+        return verdict.table(panel, data)
     header = ["run"] + ([panel.group_by] if panel.group_by else [])
     if panel.kind == "line":
         header += [f"{key} (last)" for key in panel.keys]
@@ -223,7 +225,11 @@ def panel_table(panel: Panel, data: PanelData) -> tuple[list[str], list[list[Any
 
 
 def panel_title(panel: Panel) -> str:
-    return panel.title or f"{panel.kind}: {', '.join(panel.keys)}"
+    if panel.title:
+        return panel.title
+    if panel.kind == "verdict":
+        return f"reproduction of {panel.run}"
+    return f"{panel.kind}: {', '.join(panel.keys)}"
 
 
 def provenance(
@@ -238,6 +244,8 @@ def provenance(
     when = dt.datetime.fromtimestamp(data.taken_at).strftime("%Y-%m-%d %H:%M")
     state = f"frozen {when}" if panel.frozen and panel.data is not None else f"live, read {when}"
     runs = text("runs where ") + code(panel.runs) if panel.runs else text("all runs")
+    if panel.kind == "verdict":
+        runs = text(verdict.headline(data))
     return f"{runs}{text(f'; {state}')}"
 
 

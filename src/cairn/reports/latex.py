@@ -57,6 +57,8 @@ NOTE = (
 BODY_MARK = "% cairn:body"
 PREAMBLE_MARK = "% cairn:preamble"
 TEMPLATE_FILES = (".sty", ".cls", ".bst")
+TABLE_KINDS = ("table", "verdict")
+"""Panels that are a booktabs table only, set as a LaTeX ``table`` (the others are figures)."""
 _NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
 
 
@@ -170,7 +172,9 @@ def _body(report: Report, reader: Reader, folder: Path, has_references: bool) ->
 
 def _panel(panel: Panel, report: Report, reads: SeriesReads, folder: Path, number: int) -> str:
     data = panel_data(panel, reads.reader, report.project, reads)
-    lines = ["\\begin{figure}[H]", "\\centering"]  # in the report's order, never piled up
+    # in the report's order, never piled up; a table panel is a table, the others figures
+    env = "table" if panel.kind in TABLE_KINDS else "figure"
+    lines = [f"\\begin{{{env}}}[H]", "\\centering"]
     figure = figures.draw(panel, data)
     if figure is not None:
         name = f"figures/panel-{number:02d}.pdf"
@@ -185,9 +189,9 @@ def _panel(panel: Panel, report: Report, reads: SeriesReads, folder: Path, numbe
         lines.append("{\\small\n" + table + "}")
     else:
         lines.append("\\emph{No runs match this panel.}")
-    where = provenance(panel, data, tex.escape, lambda f: r"\texttt{" + tex.escape(f) + "}")
+    where = provenance(panel, data, tex.escape, lambda f: r"	exttt{" + tex.escape(f) + "}")
     caption = f"{tex.escape(panel_title(panel))}: {where}"
-    lines += [f"\\caption{{{caption}}}", f"\\label{{fig:panel-{number}}}", "\\end{figure}"]
+    lines += [f"\caption{{{caption}}}", f"\label{{fig:panel-{number}}}", f"\end{{{env}}}"]
     return "\n".join(lines) + "\n"
 
 

@@ -184,13 +184,17 @@ class Report:
         log_x: bool = False,
         log_y: bool = False,
         goal: str | None = None,
+        run: str | None = None,
     ) -> Panel:
         """Append a panel: ``kind`` one of ``line``, ``scatter``, ``bar``, ``scalar``,
         ``parallel``, ``importance``; ``runs`` a filter expression of the runs table (None: every
         run of the project); ``keys`` metric keys for a line panel, ``config.*``/``summary.*``
         keys for the value panels, and for parallel coordinates and importance ``config.*`` keys
         then the target ``summary.*`` metric last (``goal`` "minimize" or "maximize" says which
-        end of it is better; None guesses from its name, as the dashboard does). A ``frozen`` panel
+        end of it is better; None guesses from its name, as the dashboard does); ``table`` a
+        row per run and a column per ``config.*``/``summary.*`` key; ``verdict`` the latest
+        verdict ``cairn reproduce`` recorded for the run ``run`` (its id), a row per summary metric
+        (``keys``: which ``summary.*`` metrics, none: all). A ``frozen`` panel
         keeps the data of its first save, so later changes to the runs do not show. ``smoothing``
         (0 to 0.99, line panels), ``log_x`` and ``log_y`` draw the figures as the dashboard's
         settings of the same names do."""
@@ -205,6 +209,7 @@ class Report:
             log_x=log_x,
             log_y=log_y,
             goal=goal,
+            run=run,
         )
         check_panel_block(block)
         self.blocks.append(block)

@@ -10,12 +10,13 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from msgspec import to_builtins
 from pydantic import BaseModel, Field
 
 from cairn.errors import ReportNotFoundError
 from cairn.reports.analysis import importance
 from cairn.reports.blocks import Markdown, Panel, PanelData, block_from_dict, block_to_dict
-from cairn.reports.data import collect
+from cairn.reports.data import read_panel
 from cairn.reports.edit import parse_block, parse_blocks, with_frozen_data
 from cairn.reports.export import citation_numbers
 from cairn.reports.sanitize import render_markdown
@@ -127,6 +128,11 @@ class PanelDataOut(BaseModel):
     frozen: bool
     taken_at: float = Field(description="unix seconds the data was read (now, for a live panel)")
     runs: list[PanelRun]
+    verdict: JsonObject | None = Field(
+        default=None,
+        description="a verdict panel: its run's latest reproduction (verdict, created_at, runs, "
+        "metrics as the reproductions route gives them); null: none",
+    )
     importance: ImportanceResponse | None = Field(
         default=None, description="an importance panel: its parameters' importance over these runs"
     )
@@ -370,9 +376,7 @@ def panel_data(project: str, body: PanelRequest, store: StoreDep) -> dict[str, A
     assert isinstance(block, Panel)
     data = block.data
     if data is None or not block.frozen:
-        data = collect(
-            StoreReader(store), project, block.kind, block.keys, block.runs, block.group_by
-        )
+        data = read_panel(StoreReader(store), project, block)
     ids = [run.id for run in data.runs]
     numbers = {info.id: info.number for info in store.runs(project, ids=ids)} if ids else {}
     return {
@@ -390,6 +394,7 @@ def panel_data(project: str, body: PanelRequest, store: StoreDep) -> dict[str, A
             for run in data.runs
         ],
         "importance": _importance(block, data) if block.kind == "importance" else None,
+        "verdict": None if data.verdict is None else encode_nonfinite(to_builtins(data.verdict)),
     }
 
 

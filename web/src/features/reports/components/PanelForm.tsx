@@ -21,6 +21,7 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
   const [filter, setFilter] = useState(initial?.runs ?? "");
   const [title, setTitle] = useState(initial?.title ?? "");
   const [frozen, setFrozen] = useState(initial?.frozen === true);
+  const [run, setRun] = useState(initial?.run ?? "");
   const listId = `rp-keys-${submitLabel.replace(/\W/g, "")}`;
   return (
     <form
@@ -29,7 +30,7 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
       onSubmit={(e) => {
         e.preventDefault();
         const panel = panelFromForm(kind, keys, filter, frozen);
-        const changedData = initial && (initial.frozen !== frozen || JSON.stringify(initial.keys) !== JSON.stringify(panel.keys) || (initial.runs ?? null) !== panel.runs || initial.kind !== kind);
+        const changedData = initial && (initial.frozen !== frozen || JSON.stringify(initial.keys) !== JSON.stringify(panel.keys) || (initial.runs ?? null) !== panel.runs || initial.kind !== kind || (initial.run ?? "") !== run.trim());
         // settings this form does not show (grouping, smoothing, log axes) are kept; an unchanged
         // frozen panel keeps its data, a changed one takes it again at the save
         const { data, ...kept } = initial ?? { data: undefined };
@@ -37,6 +38,7 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
           ...kept,
           ...panel,
           title: title.trim() || null,
+          ...(kind === "verdict" ? { run: run.trim() || null } : {}),
           ...(data !== undefined && data !== null && !changedData ? { data } : {}),
         });
       }}
@@ -66,6 +68,12 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
           ))}
         </datalist>
       </label>
+      {kind === "verdict" && (
+        <label>
+          Run
+          <input value={run} onChange={(e) => setRun(e.target.value)} placeholder="the reproduced run's id" data-testid="panel-run" />
+        </label>
+      )}
       <label className="rp-grow">
         Runs
         <input value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="every run, or a filter: config.lr > 0.01" data-testid="panel-filter" />

@@ -19,6 +19,7 @@ import { ValueChart } from "../../charts/components/ValueChart";
 import { bars, scatterPoints } from "../../charts/lib/runValues";
 import { barChart, scatterChart } from "../../charts/lib/valueOptions";
 import { ANALYSIS_KINDS, type PanelBlock, type PanelData, type PanelRun, reportsApi } from "../api";
+import { VerdictTable } from "../../run/components/VerdictTable";
 import { AnalysisPanel } from "./AnalysisPanel";
 import { valueRuns } from "../lib/valueRuns";
 import "../../charts/charts.css";
@@ -34,6 +35,7 @@ function colorOf(run: PanelRun): string {
 }
 
 export function panelTitle(panel: PanelBlock): string {
+  if (!panel.title && panel.kind === "verdict") return `reproduction of ${panel.run ?? "?"}`;
   return panel.title || `${panel.kind}: ${panel.keys.join(", ")}`;
 }
 
@@ -183,6 +185,14 @@ export function PanelView({ project, panel }: { project: string; panel: PanelBlo
           <RunSet panel={panel} data={data.data} />
           {panel.kind === "line" ? (
             <LinePanelChart panel={panel} data={data.data} />
+          ) : panel.kind === "verdict" ? (
+            data.data.verdict ? (
+              <VerdictTable reproduction={data.data.verdict} />
+            ) : (
+              <div className="muted rp-chart-empty" data-testid="panel-no-verdict">
+                {data.data.runs.length ? "Not reproduced yet: run cairn reproduce on it." : "This run is not in the project."}
+              </div>
+            )
           ) : ANALYSIS_KINDS.includes(panel.kind) ? (
             <AnalysisPanel project={project} panel={panel} data={data.data} colorOf={colorOf} />
           ) : (

@@ -9,6 +9,7 @@ import { scoreLabel, scoreLevel } from "../../../lib/reproScore";
 import { type ChartRun, PanelGrid } from "../../charts/PanelGrid";
 import { CopyButton } from "./CopyButton";
 import { DiffViewer } from "./DiffViewer";
+import { VerdictTable } from "./VerdictTable";
 
 function Packages({ packages }: { packages: Record<string, { version?: string }> }) {
   const [search, setSearch] = useState("");
@@ -60,12 +61,6 @@ export function secretsKeptOut(capture: Record<string, unknown>): [string, strin
     rows.set(path, rows.has(path) ? `${rows.get(path)}; ${text}` : text);
   }
   return [...rows.entries()].sort(([a], [b]) => a.localeCompare(b));
-}
-
-function fmt(value: unknown): string {
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toPrecision(6);
-  if (value === null || value === undefined) return "–";
-  return JSON.stringify(value);
 }
 
 /** The original first, then every run that reproduced it (each in its own colour). */
@@ -203,38 +198,7 @@ export function ReproducibilityTab({ run }: { run: RunDetail }) {
         {!repros.data?.reproductions.length ? (
           <div className="muted">Not reproduced yet.</div>
         ) : (
-          repros.data.reproductions.map((r) => (
-            <div key={r.id} className="reproduction">
-              <div>
-                <strong className={r.verdict === "reproduced" ? "check-ok" : "check-no"}>{r.verdict}</strong>{" "}
-                <span className="muted">
-                  {new Date(r.created_at * 1000).toLocaleString()} · runs {r.runs.join(", ")}
-                </span>
-              </div>
-              <table className="kv-table">
-                <thead>
-                  <tr>
-                    <th>Metric</th>
-                    <th>Original</th>
-                    <th>Reproduced</th>
-                    <th>Rel. diff</th>
-                    <th>Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.metrics.map((m) => (
-                    <tr key={m.key}>
-                      <td>{m.key}</td>
-                      <td className="mono">{fmt(m.original)}</td>
-                      <td className="mono">{fmt(m.mean ?? m.values[0])}</td>
-                      <td className="mono">{fmt(m.rel_diff)}</td>
-                      <td>{m.status}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ))
+          repros.data.reproductions.map((r) => <VerdictTable key={r.id} reproduction={r} />)
         )}
       </section>
       {reproRuns.length > 0 && (
