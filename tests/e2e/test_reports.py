@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 from tests.fakes.server import serve
 
@@ -45,6 +46,14 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
             config={"lr": 0.01 * (i + 1), "opt": opt},
         )  # fmt: skip
         trial.summary["val/loss"] = 1 + 0.1 * (i + 1)
+        if i == 5:
+            box = {"position": {"minX": 1, "maxX": 5, "minY": 1, "maxY": 5}, "domain": "pixel",
+                   "class_id": 1}  # fmt: skip
+            sample = cairn.Image(
+                np.full((8, 8), 200, dtype=np.uint8), caption=f"cap {IMG}",
+                boxes={"gt": {"box_data": [box], "class_labels": {1: f"digit {IMG}"}}},
+            )  # fmt: skip
+            trial.log({"samples": sample}, step=3)
         trial.finish(quiet=True)
     sweep = cairn.Report("swp", title="Sweep analysis", dir=path)
     sweep.add_panel("parallel", keys=["config.lr", "config.opt", "summary.val/loss"])
@@ -57,6 +66,7 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         details={}, report="",
     )  # fmt: skip
     sweep.add_panel("verdict", run=trial.id, title=f"Verdict of {IMG}")
+    sweep.add_panel("image", run=trial.id, keys=["samples"], frozen=True)
     sweep.save()
     sweep.close()
     return path
@@ -339,7 +349,12 @@ def test_parallel_coordinates_and_importance_panels_draw_inert(page: Any, url: s
     verdict = view.get_by_test_id("verdict-table")
     expect(verdict).to_have_attribute("data-verdict", "not reproduced")
     expect(verdict.get_by_test_id("verdict-row")).to_contain_text(f"val/loss {IMG}")
-    expect(view.locator(".rp-panel-title").last).to_have_text(f"Verdict of {IMG}")
+    expect(view.locator(".rp-panel-title").nth(3)).to_have_text(f"Verdict of {IMG}")
+    image = view.get_by_test_id("panel-image")
+    expect(image).to_have_attribute("data-step", "3")
+    canvas = image.get_by_test_id("image-canvas")
+    expect(canvas).to_have_attribute("data-boxes", "1")  # drawn, with its box
+    expect(image).to_contain_text(f"cap {IMG}")
     assert page.locator("main img[src='x']").count() == 0
     assert page.evaluate("window.__xss") is None
     assert dialogs == []

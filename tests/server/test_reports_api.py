@@ -300,6 +300,25 @@ def test_a_verdict_panel_gives_the_runs_latest_reproduction(
     assert bad.status_code == 400 and "give run=" in bad.json()["detail"]
 
 
+def test_an_image_panel_gives_the_image_at_its_step(api: httpx.Client, store_dir: Path) -> None:
+    import numpy as np
+
+    run = cairn.init(project="rp", dir=store_dir, name="pictures")
+    for step in (0, 4):
+        run.log({"samples": cairn.Image(np.full((4, 4), step, dtype=np.uint8))}, step=step)
+    run.finish(quiet=True)
+    url = "/projects/rp/reports/render/panel"
+    panel = {"kind": "image", "run": run.id, "keys": ["samples"]}
+    image = api.post(url, json={"panel": panel}).json()["image"]
+    assert image["step"] == 4 and (image["meta"]["width"], image["meta"]["height"]) == (4, 4)
+    assert api.get(f"/blobs/{image['meta']['blob']}").content.startswith(b"\x89PNG")
+    first = api.post(url, json={"panel": {**panel, "step": 0}}).json()["image"]
+    assert first["step"] == 0 and first["meta"]["blob"] != image["meta"]["blob"]
+    assert api.post(url, json={"panel": {**panel, "step": 2}}).json()["image"] is None
+    bad = api.post(url, json={"panel": {"kind": "image", "keys": ["samples"]}})
+    assert bad.status_code == 400 and "one media key of one run" in bad.json()["detail"]
+
+
 def test_a_frozen_panel_keeps_its_data_when_runs_change(api: httpx.Client, store_dir: Path) -> None:
     frozen = {**LINE, "frozen": True}
     doc = create(api, title="Frozen", blocks=[frozen])

@@ -15,12 +15,13 @@ import msgspec
 from cairn.reports.panel_keys import ANALYSIS_KINDS, check_analysis_keys
 
 PANEL_KINDS: tuple[str, ...] = (
-    "line", "scatter", "bar", "scalar", "table", *ANALYSIS_KINDS, "verdict"
+    "line", "scatter", "bar", "scalar", "table", *ANALYSIS_KINDS, "verdict", "image"
 )  # fmt: skip
 """What a panel can draw, as the workspace does: metric lines over steps, or one value per run
 from ``config.*``/``summary.*`` (scatter: x and y keys; bar and scalar: one key; table: the runs'
 columns); as the sweep page does, parallel coordinates and parameter importance (config keys,
-then the metric last); as the run page does, a reproduction's verdict table (of ``run``)."""
+then the metric last); as the run page does, a reproduction's verdict table (of ``run``), and
+an image a run logged with its masks and boxes (``run``, one media key, ``step``)."""
 
 MIN_KEYS = {"line": 1, "scatter": 2, "bar": 1, "scalar": 1, "table": 1}
 VALUE_PREFIXES = ("config.", "summary.")
@@ -56,6 +57,14 @@ class Verdict(msgspec.Struct, kw_only=True, frozen=True):
     """Per summary metric: key, original, values, mean, std, abs_diff, rel_diff, status."""
 
 
+class ImageData(msgspec.Struct, kw_only=True, frozen=True):
+    """The image an image panel shows: its step and its logged metadata (``blob`` digest,
+    ``width``, ``height``, ``format``, ``caption``, ``masks``, ``boxes``)."""
+
+    step: int
+    meta: dict[str, Any] = {}
+
+
 class PanelData(msgspec.Struct, kw_only=True, frozen=True):
     """A panel's data at one moment: every run its filter matched, in the runs table's order
     (a verdict panel: its run, and its latest reproduction's verdict, None when it has none)."""
@@ -63,6 +72,7 @@ class PanelData(msgspec.Struct, kw_only=True, frozen=True):
     taken_at: float
     runs: list[RunData] = []
     verdict: Verdict | None = None
+    image: ImageData | None = None
 
 
 class Markdown(msgspec.Struct, kw_only=True, frozen=True):
@@ -89,7 +99,9 @@ class Panel(msgspec.Struct, kw_only=True, frozen=True):
     log_y: bool = False
     """Logarithmic axes (values that are not positive are left out, as the dashboard does)."""
     run: str | None = None
-    """A verdict panel: the reproduced run (its id, or ``project/id``)."""
+    """A verdict or image panel: its run (its id, or ``project/id``)."""
+    step: int | None = None
+    """An image panel: the step of the image (None: the last one logged)."""
     goal: str | None = None
     """Parallel coordinates: ``"minimize"`` or ``"maximize"``, the end of the metric drawn in the
     strongest colour (None: from the metric's name, as the dashboard guesses it)."""
@@ -114,6 +126,8 @@ def check_panel(kind: str, keys: list[str]) -> None:
         )
     if kind in ANALYSIS_KINDS:
         check_analysis_keys(kind, keys)
+        return
+    if kind == "image":
         return
     if kind == "verdict":
         odd = [k for k in keys if not k.startswith("summary.")]

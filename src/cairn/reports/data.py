@@ -6,7 +6,7 @@ import math
 import time
 from typing import Any
 
-from cairn.reports import verdict
+from cairn.reports import image_panel, verdict
 from cairn.reports.blocks import PLAIN_FIELDS, Panel, PanelData, RunData
 from cairn.store.models import RunInfo
 from cairn.store.reader import Reader
@@ -61,6 +61,8 @@ def read_panel(
     (``reads``: series an export has read already)."""
     if panel.kind == "verdict":
         return verdict.collect(reader, project, panel)
+    if panel.kind == "image":
+        return image_panel.collect(reader, project, panel)
     return collect(reader, project, panel.kind, panel.keys, panel.runs, panel.group_by, reads)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 from msgspec import structs
 
+from cairn.reports import image_panel
 from cairn.reports.bibtex import parse as parse_bibtex
 from cairn.reports.blocks import (
     Bibtex,
@@ -44,6 +45,8 @@ def check_panel_block(panel: Panel) -> None:
         raise ValueError(f"smoothing={panel.smoothing!r}: give a weight from 0 (none) to 0.99")
     check_panel(panel.kind, panel.keys)
     check_goal(panel.goal)
+    if panel.kind == "image":
+        image_panel.check(panel)
     if panel.kind == "verdict" and not panel.run:
         raise ValueError("a verdict panel shows a run's reproductions: give run='<run id>'")
     if panel.runs is not None:

@@ -22,18 +22,19 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from cairn.errors import UsageError
-from cairn.reports import bibtex, figures, verdict
+from cairn.reports import bibtex, figures, image_panel, verdict
 from cairn.reports.analysis import importance_table
 from cairn.reports.blocks import Bibtex, Block, Markdown, Panel, PanelData, RunData
 from cairn.reports.data import SeriesReads, last_value, read_panel
 from cairn.reports.markdown import citations
-from cairn.reports.panel_keys import ANALYSIS_KINDS
 from cairn.reports.sanitize import render_markdown
 from cairn.reports.style import run_colour
 from cairn.reports.svg import panel_svg
 from cairn.store.reader import Reader
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from cairn.reports.report import Report
 
 FORMATS = ("markdown", "html", "latex")
@@ -95,7 +96,7 @@ def to_markdown(report: Report, reader: Reader, figures_dir: Path | None = None)
         table += [_md_row([cell_text(v) for v in row]) for row in rows]
         title = _md_escape(panel_title(block))
         parts.append(f"**{title}**")
-        figure = figures.draw(block, data) if draw and figures_dir is not None else None
+        figure = draw_panel(block, data, reader) if draw and figures_dir is not None else None
         if figure is not None and figures_dir is not None:
             figures_dir.mkdir(parents=True, exist_ok=True)
             png = figures.save(figure, figures_dir / f"panel-{number:02d}.png")
@@ -158,11 +159,14 @@ def to_html(report: Report, reader: Reader) -> str:
         data = panel_data(block, reader, report.project, reads)
         header, rows = panel_table(block, data)
         body.append("<figure>")
-        chart = panel_svg(block, data)
+        if block.kind == "image":
+            chart = image_panel.svg(data, reader.blobs)
+        else:
+            chart = panel_svg(block, data)
         if chart is not None:
             body.append(chart)
         # a swatch of the run's colour, when the chart draws runs in their colours
-        swatches = chart is not None and block.kind not in ANALYSIS_KINDS
+        swatches = chart is not None and block.kind in ("line", "scatter")
         if rows:
             head = "".join(f"<th>{escape(h)}</th>" for h in header)
             lines = "".join(
@@ -208,6 +212,8 @@ def panel_table(panel: Panel, data: PanelData) -> tuple[list[str], list[list[Any
         return importance_table(panel, data)
     if panel.kind == "verdict":
         return verdict.table(panel, data)
+    if panel.kind == "image":
+        return image_panel.table(panel, data)
     header = ["run"] + ([panel.group_by] if panel.group_by else [])
     if panel.kind == "line":
         header += [f"{key} (last)" for key in panel.keys]
@@ -224,11 +230,21 @@ def panel_table(panel: Panel, data: PanelData) -> tuple[list[str], list[list[Any
     return header, rows
 
 
+def draw_panel(panel: Panel, data: PanelData, reader: Reader) -> Figure | None:
+    """The panel as a matplotlib Figure (``cairn.reports.figures``; an image panel reads its
+    pixels from the store's blobs), or None when it has nothing to draw."""
+    if panel.kind == "image":
+        return image_panel.draw(panel, data, reader.blobs)
+    return figures.draw(panel, data)
+
+
 def panel_title(panel: Panel) -> str:
     if panel.title:
         return panel.title
     if panel.kind == "verdict":
         return f"reproduction of {panel.run}"
+    if panel.kind == "image":
+        return f"{panel.keys[0]} of {panel.run}"
     return f"{panel.kind}: {', '.join(panel.keys)}"
 
 

@@ -25,11 +25,12 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cairn.reports import bibtex, figures, tex
-from cairn.reports.blocks import Markdown, Panel
+from cairn.reports import bibtex, figures, image_panel, tex
+from cairn.reports.blocks import Markdown, Panel, PanelData
 from cairn.reports.data import SeriesReads
 from cairn.reports.export import (
     cell_text,
+    draw_panel,
     panel_data,
     panel_table,
     panel_title,
@@ -175,8 +176,11 @@ def _panel(panel: Panel, report: Report, reads: SeriesReads, folder: Path, numbe
     # in the report's order, never piled up; a table panel is a table, the others figures
     env = "table" if panel.kind in TABLE_KINDS else "figure"
     lines = [f"\\begin{{{env}}}[H]", "\\centering"]
-    figure = figures.draw(panel, data)
-    if figure is not None:
+    figure = draw_panel(panel, data, reads.reader)
+    copied = _copy_image(panel, data, reads.reader, folder, number)
+    if copied is not None:  # an image without overlays: the file as logged
+        lines.append(f"\\includegraphics[width=0.6\\linewidth]{{{copied}}}")
+    elif figure is not None:
         name = f"figures/panel-{number:02d}.pdf"
         figures.save(figure, folder / name)
         lines.append(f"\\includegraphics[width=\\linewidth]{{{name}}}")
@@ -189,10 +193,27 @@ def _panel(panel: Panel, report: Report, reads: SeriesReads, folder: Path, numbe
         lines.append("{\\small\n" + table + "}")
     else:
         lines.append("\\emph{No runs match this panel.}")
-    where = provenance(panel, data, tex.escape, lambda f: r"	exttt{" + tex.escape(f) + "}")
+    where = provenance(panel, data, tex.escape, lambda f: r"\texttt{" + tex.escape(f) + "}")
     caption = f"{tex.escape(panel_title(panel))}: {where}"
-    lines += [f"\caption{{{caption}}}", f"\label{{fig:panel-{number}}}", f"\end{{{env}}}"]
+    lines += [f"\\caption{{{caption}}}", f"\\label{{fig:panel-{number}}}", f"\\end{{{env}}}"]
     return "\n".join(lines) + "\n"
+
+
+def _copy_image(
+    panel: Panel, data: PanelData, reader: Reader, folder: Path, number: int
+) -> str | None:
+    """An image panel's image copied into ``figures/`` (PNG and JPEG, which pdflatex reads); its
+    name, to include as it is when it has no masks or boxes to draw over it (else None)."""
+    if panel.kind != "image" or data.image is None:
+        return None
+    suffix = {"png": ".png", "jpeg": ".jpg"}.get(str(data.image.meta.get("format")))
+    raw = image_panel.image_bytes(data, reader.blobs)
+    if suffix is None or raw is None:
+        return None
+    name = f"figures/panel-{number:02d}-image{suffix}"
+    (folder / name).write_bytes(raw)
+    overlays = data.image.meta.get("masks") or data.image.meta.get("boxes")
+    return None if overlays else name
 
 
 def _bib(entries: list[bibtex.Entry]) -> str:

@@ -185,6 +185,7 @@ class Report:
         log_y: bool = False,
         goal: str | None = None,
         run: str | None = None,
+        step: int | None = None,
     ) -> Panel:
         """Append a panel: ``kind`` one of ``line``, ``scatter``, ``bar``, ``scalar``,
         ``parallel``, ``importance``; ``runs`` a filter expression of the runs table (None: every
@@ -194,7 +195,8 @@ class Report:
         end of it is better; None guesses from its name, as the dashboard does); ``table`` a
         row per run and a column per ``config.*``/``summary.*`` key; ``verdict`` the latest
         verdict ``cairn reproduce`` recorded for the run ``run`` (its id), a row per summary metric
-        (``keys``: which ``summary.*`` metrics, none: all). A ``frozen`` panel
+        (``keys``: which ``summary.*`` metrics, none: all); ``image`` the image the run ``run``
+        logged under ``keys=[media key]`` at ``step`` (None: the last), with its masks and boxes. A ``frozen`` panel
         keeps the data of its first save, so later changes to the runs do not show. ``smoothing``
         (0 to 0.99, line panels), ``log_x`` and ``log_y`` draw the figures as the dashboard's
         settings of the same names do."""
@@ -210,6 +212,7 @@ class Report:
             log_y=log_y,
             goal=goal,
             run=run,
+            step=step,
         )
         check_panel_block(block)
         self.blocks.append(block)

@@ -133,6 +133,11 @@ class PanelDataOut(BaseModel):
         description="a verdict panel: its run's latest reproduction (verdict, created_at, runs, "
         "metrics as the reproductions route gives them); null: none",
     )
+    image: JsonObject | None = Field(
+        default=None,
+        description="an image panel: {step, meta} of its image (meta as the media route gives "
+        "it: blob, width, height, format, caption, masks, boxes); null: none",
+    )
     importance: ImportanceResponse | None = Field(
         default=None, description="an importance panel: its parameters' importance over these runs"
     )
@@ -394,6 +399,7 @@ def panel_data(project: str, body: PanelRequest, store: StoreDep) -> dict[str, A
             for run in data.runs
         ],
         "importance": _importance(block, data) if block.kind == "importance" else None,
+        "image": None if data.image is None else encode_nonfinite(to_builtins(data.image)),
         "verdict": None if data.verdict is None else encode_nonfinite(to_builtins(data.verdict)),
     }
 

@@ -1,8 +1,9 @@
 // The reports API: types mirror src/cairn/server/routes/reports.py; fetches throw ApiRequestError.
 import { request } from "../../api/client";
 import type { ImportanceResponse, JsonValue, Reproduction } from "../../api/types";
+import type { ImageMeta } from "../media/api";
 
-export const PANEL_KINDS = ["line", "scatter", "bar", "scalar", "table", "parallel", "importance", "verdict"] as const;
+export const PANEL_KINDS = ["line", "scatter", "bar", "scalar", "table", "parallel", "importance", "verdict", "image"] as const;
 /** Panels of a sweep's analysis: config keys, then the target summary metric last. */
 export const ANALYSIS_KINDS: readonly PanelKind[] = ["parallel", "importance"];
 export type PanelKind = (typeof PANEL_KINDS)[number];
@@ -25,8 +26,10 @@ export interface PanelBlock {
   log_y?: boolean;
   /** parallel coordinates: which end of the metric is better (null: from its name) */
   goal?: "minimize" | "maximize" | null;
-  /** a verdict panel: the reproduced run's id */
+  /** a verdict or image panel: its run's id */
   run?: string | null;
+  /** an image panel: the step of the image (null: the last one logged) */
+  step?: number | null;
   /** a frozen panel's data, as the server stored it (sent back untouched) */
   data?: JsonValue;
 }
@@ -86,6 +89,8 @@ export interface PanelData {
   runs: PanelRun[];
   /** an importance panel: its parameters' importance over these runs */
   importance?: ImportanceResponse | null;
+  /** an image panel: the image at its step, its metadata as the media route gives it */
+  image?: { step: number; meta: ImageMeta } | null;
   /** a verdict panel: its run's latest reproduction (null: none) */
   verdict?: Pick<Reproduction, "verdict" | "created_at" | "runs" | "metrics"> | null;
 }

@@ -22,6 +22,8 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
   const [title, setTitle] = useState(initial?.title ?? "");
   const [frozen, setFrozen] = useState(initial?.frozen === true);
   const [run, setRun] = useState(initial?.run ?? "");
+  const [step, setStep] = useState(initial?.step === null || initial?.step === undefined ? "" : String(initial.step));
+  const bound = kind === "verdict" || kind === "image";
   const listId = `rp-keys-${submitLabel.replace(/\W/g, "")}`;
   return (
     <form
@@ -30,7 +32,7 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
       onSubmit={(e) => {
         e.preventDefault();
         const panel = panelFromForm(kind, keys, filter, frozen);
-        const changedData = initial && (initial.frozen !== frozen || JSON.stringify(initial.keys) !== JSON.stringify(panel.keys) || (initial.runs ?? null) !== panel.runs || initial.kind !== kind || (initial.run ?? "") !== run.trim());
+        const changedData = initial && (initial.frozen !== frozen || JSON.stringify(initial.keys) !== JSON.stringify(panel.keys) || (initial.runs ?? null) !== panel.runs || initial.kind !== kind || (initial.run ?? "") !== run.trim() || String(initial.step ?? "") !== step.trim());
         // settings this form does not show (grouping, smoothing, log axes) are kept; an unchanged
         // frozen panel keeps its data, a changed one takes it again at the save
         const { data, ...kept } = initial ?? { data: undefined };
@@ -38,7 +40,8 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
           ...kept,
           ...panel,
           title: title.trim() || null,
-          ...(kind === "verdict" ? { run: run.trim() || null } : {}),
+          ...(bound ? { run: run.trim() || null } : {}),
+          ...(kind === "image" ? { step: step.trim() === "" ? null : Number(step) } : {}),
           ...(data !== undefined && data !== null && !changedData ? { data } : {}),
         });
       }}
@@ -68,10 +71,16 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
           ))}
         </datalist>
       </label>
-      {kind === "verdict" && (
+      {bound && (
         <label>
           Run
-          <input value={run} onChange={(e) => setRun(e.target.value)} placeholder="the reproduced run's id" data-testid="panel-run" />
+          <input value={run} onChange={(e) => setRun(e.target.value)} placeholder="the run's id" data-testid="panel-run" />
+        </label>
+      )}
+      {kind === "image" && (
+        <label>
+          Step
+          <input value={step} inputMode="numeric" onChange={(e) => setStep(e.target.value)} placeholder="the last" data-testid="panel-step" />
         </label>
       )}
       <label className="rp-grow">

@@ -19,15 +19,27 @@ import { ValueChart } from "../../charts/components/ValueChart";
 import { bars, scatterPoints } from "../../charts/lib/runValues";
 import { barChart, scatterChart } from "../../charts/lib/valueOptions";
 import { ANALYSIS_KINDS, type PanelBlock, type PanelData, type PanelRun, reportsApi } from "../api";
+import { ImageCanvas, type OverlayControls } from "../../media/components/ImageCanvas";
 import { VerdictTable } from "../../run/components/VerdictTable";
 import { AnalysisPanel } from "./AnalysisPanel";
 import { valueRuns } from "../lib/valueRuns";
 import "../../charts/charts.css";
+import "../../media/media.css";
 
 const CHART_HEIGHT = 260;
 const MAX_NAMES = 8;
 export const LIVE_REFRESH_MS = 10_000;
 const noop = () => {};
+/** An image panel shows every mask and box, as the media viewer does before any is hidden. */
+const ALL_OVERLAYS: OverlayControls = {
+  hiddenMaskSets: new Set(),
+  hiddenMaskClasses: new Set(),
+  maskOpacity: {},
+  hiddenBoxSets: new Set(),
+  hiddenBoxClasses: new Set(),
+  scoreKey: null,
+  threshold: 0,
+};
 
 /** A run's colour as the workspace draws it (by its number; a run since deleted by its id). */
 function colorOf(run: PanelRun): string {
@@ -36,6 +48,7 @@ function colorOf(run: PanelRun): string {
 
 export function panelTitle(panel: PanelBlock): string {
   if (!panel.title && panel.kind === "verdict") return `reproduction of ${panel.run ?? "?"}`;
+  if (!panel.title && panel.kind === "image") return `${panel.keys[0] ?? ""} of ${panel.run ?? "?"}`;
   return panel.title || `${panel.kind}: ${panel.keys.join(", ")}`;
 }
 
@@ -185,6 +198,16 @@ export function PanelView({ project, panel }: { project: string; panel: PanelBlo
           <RunSet panel={panel} data={data.data} />
           {panel.kind === "line" ? (
             <LinePanelChart panel={panel} data={data.data} />
+          ) : panel.kind === "image" ? (
+            data.data.image ? (
+              <div className="rp-image" data-testid="panel-image" data-step={data.data.image.step}>
+                <ImageCanvas meta={data.data.image.meta} controls={ALL_OVERLAYS} size={320} />
+              </div>
+            ) : (
+              <div className="muted rp-chart-empty" data-testid="panel-no-image">
+                No image {panel.keys[0]} {panel.step === null || panel.step === undefined ? "" : `at step ${panel.step} `}in this run.
+              </div>
+            )
           ) : panel.kind === "verdict" ? (
             data.data.verdict ? (
               <VerdictTable reproduction={data.data.verdict} />

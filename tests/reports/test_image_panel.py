@@ -1,0 +1,100 @@
+"""An image panel: checked with errors that say what to write, its image the one the run logged at
+the step, drawn with its masks and boxes (read back from matplotlib's artists), copied into the
+LaTeX project, which compiles, and inlined in the HTML export with every text escaped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from tests.reports.test_latex import PAYLOAD, compile_pdf
+from tests.reports.test_report import assert_inert
+
+import cairn
+from cairn.reports import image_panel
+from cairn.reports.export import draw_panel, panel_data, panel_table
+from cairn.store.reader import StoreReader
+
+pytestmark = pytest.mark.usefixtures("no_open_run")
+
+IMG = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture
+def run(store_dir: Path) -> cairn.Run:
+    made = cairn.init(project="p", name=f"seg {IMG}")
+    for step in range(3):
+        pixels = np.full((8, 8, 3), 40 * step, dtype=np.uint8)
+        mask = np.zeros((8, 8), dtype=np.uint8)
+        mask[2:5, 2:5] = 3
+        made.log(
+            {
+                "plain": cairn.Image(pixels),
+                "seg": cairn.Image(
+                    pixels,
+                    caption=f"cap {IMG}",
+                    masks={"pred": {"mask_data": mask, "class_labels": {3: f"cat {PAYLOAD}"}}},
+                    boxes={"gt": {"box_data": [{"position": {"minX": 1, "maxX": 6, "minY": 1,
+                           "maxY": 4}, "domain": "pixel", "class_id": 3}],
+                           "class_labels": {3: f"box {IMG}"}}},
+                ),
+            },
+            step=step,
+        )  # fmt: skip
+    made.finish(quiet=True)
+    return made
+
+
+def test_image_panels_are_checked(store_dir: Path) -> None:
+    report = cairn.Report("p")
+    with pytest.raises(ValueError, match=r"one media key of one run: add_panel\('image', run="):
+        report.add_panel("image", keys=["seg"])
+    with pytest.raises(ValueError, match=r"step=-1: give a logged step"):
+        report.add_panel("image", run="x", keys=["seg"], step=-1)
+
+
+def test_the_image_at_the_step_is_drawn_with_its_masks_and_boxes(
+    run: cairn.Run, store_dir: Path
+) -> None:
+    report = cairn.Report("p")
+    panel = report.add_panel("image", run=run.id, keys=["seg"], step=1)
+    reader = StoreReader(report._store)
+    data = panel_data(panel, reader, "p")
+    assert data.image is not None and data.image.step == 1
+    figure = draw_panel(panel, data, reader)
+    assert figure is not None
+    (ax,) = figure.axes
+    image, mask = ax.get_images()
+    assert (image.get_array()[..., :3] == 40).all()  # step 1's pixels
+    drawn = mask.get_array()
+    assert (drawn[2:5, 2:5, :3] == image_panel.class_colour(3)).all()
+    assert drawn[0, 0, 3] == 0 and drawn[3, 3, 3] == 128  # background clear, class half opaque
+    [box] = [p for p in ax.patches if p.get_gid() == "box gt"]
+    assert (box.get_x(), box.get_y(), box.get_width(), box.get_height()) == (0.5, 0.5, 5, 3)
+    last = report.add_panel("image", run=run.id, keys=["seg"])
+    assert panel_data(last, reader, "p").image.step == 2  # no step: the last
+
+
+def test_exports_copy_and_inline_the_image(run: cairn.Run, tmp_path: Path) -> None:
+    report = cairn.Report("p", title="Images")
+    report.add_markdown("See [@mlrc].")
+    report.add_bibtex("@misc{mlrc, title={Reproducibility}, year=2024}")
+    report.add_panel("image", run=run.id, keys=["seg"], frozen=True, title=f"Seg {PAYLOAD}")
+    report.add_panel("image", run=run.id, keys=["plain"], step=0)
+    report.save()
+    folder = report.export("latex", tmp_path / "paper")
+    names = sorted(p.name for p in (folder / "figures").iterdir())
+    assert names == ["panel-01-image.png", "panel-01.pdf", "panel-02-image.png"]
+    main = (folder / "main.tex").read_text()
+    assert "\\includegraphics[width=\\linewidth]{figures/panel-01.pdf}" in main  # with overlays
+    assert "{figures/panel-02-image.png}" in main  # as logged
+    blob = report.blocks[3].data.image.meta["blob"] if report.blocks[3].data else None
+    assert blob is None  # the second panel is live
+    compile_pdf(folder)
+    html = report.export("html", tmp_path / "r.html").read_text()
+    assert html.count("data:image/png;base64,") == 2 and IMG not in html
+    assert "<title>box &lt;img" in html
+    assert_inert(html)
+    _, rows = panel_table(report.blocks[2], report.blocks[2].data)
+    assert ["step", 2] in rows and ["caption", f"cap {IMG}"] in rows
