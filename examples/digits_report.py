@@ -3,7 +3,8 @@
 `make demo` runs it after examples/digits.py and examples/digits_sweep.py, in the same store:
 it saves (or updates) the report "Digits: what held" in project "digits" — Markdown with math
 and a citation, its BibTeX, the validation curves, the final accuracy per run, and the sweep's
-parallel coordinates and parameter importance over its trials — and writes
+parallel coordinates and parameter importance over its trials, a validation digit of the baseline
+run with its mask and box (``make demo`` records no reproduction: no verdict table) — and writes
 its LaTeX export to ``OUT`` (default ``./digits-report``), which ``pdflatex main`` compiles.
 """
 
@@ -68,6 +69,11 @@ def build(dir: str | None = None) -> cairn.Report:
     report.add_markdown(SWEEP_TEXT)
     report.add_panel("parallel", runs=TRIALS, keys=SWEEP_KEYS, goal="minimize", title="Trials")
     report.add_panel("importance", runs=TRIALS, keys=SWEEP_KEYS, title="What the loss follows")
+    baseline = cairn.Api(dir).runs(PROJECT, filter='"baseline" in tags', limit=1)
+    if len(baseline):  # examples/digits.py logs its validation digits, masked by the prediction
+        report.add_panel(
+            "image", run=baseline[0].id, keys=["val/samples"], title="A validation digit"
+        )
     report.save()
     return report
 

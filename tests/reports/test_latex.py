@@ -10,6 +10,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import cairn
@@ -211,6 +212,14 @@ def test_the_demo_report_compiles_and_its_figure_pages_are_not_blank(
             for epoch in range(5):
                 run.log({"val/loss": 2 / (1 + lr * 10 * epoch), "val/acc": 0.5 + lr * epoch})
             run.summary["val/acc"] = 0.5 + lr * 4
+    with cairn.init(project="digits", tags=["demo", "baseline"]) as baseline:
+        mask = np.zeros((8, 8), dtype=np.uint8)
+        mask[2:6, 2:6] = 3
+        digit = cairn.Image(
+            np.full((8, 8), 90, dtype=np.uint8),
+            masks={"predictions": {"mask_data": mask, "class_labels": {3: "2"}}},
+        )
+        baseline.log({"val/samples": [digit, digit]}, step=5)
     with cairn.init(project="digits", tags=["other"]) as other:
         other.log({"val/loss": 9.0})
     for i in range(6):  # the sweep's trials
@@ -228,12 +237,19 @@ def test_the_demo_report_compiles_and_its_figure_pages_are_not_blank(
     assert "Machine learning in Python" in " ".join(text.split())  # unsrt's case
     assert "[1]" in text and "Best validation accuracy per run" in text
     assert "Trials" in text and "What the loss follows" in text
-    assert len(list((folder / "figures").glob("*.pdf"))) == 4  # lines, bars, parallel, importance
+    assert len(list((folder / "figures").glob("*.pdf"))) == 5  # lines, bars, parallel, importance
+    assert "A validation digit" in text  # and the image with its mask
     main = (folder / "main.tex").read_text()
     assert "\\mathcal{L} = -\\frac{1}{N}" in main  # math as written
     assert "\\section{Setup}" in main  # the report's highest heading (##) is a section
     subprocess.run(["pdftoppm", "-r", "30", "-gray", "main.pdf", "page"], cwd=folder, check=True)
     pages = sorted(folder.glob("page-*.pgm"))
+    last = subprocess.run(
+        ["pdftotext", "-f", str(len(pages)), "main.pdf", "-"],
+        cwd=folder, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    if last.lstrip().startswith("References"):  # a page of text only: not a figure page
+        pages = pages[:-1]
     figure_pages = [p for p in pages if _dark_pixels(p) > 0.01]
     assert len(pages) >= 2 and len(figure_pages) == len(pages)
 
