@@ -358,3 +358,22 @@ def test_parallel_coordinates_and_importance_panels_draw_inert(page: Any, url: s
     assert page.locator("main img[src='x']").count() == 0
     assert page.evaluate("window.__xss") is None
     assert dialogs == []
+
+
+def test_add_a_workspace_bar_panel_to_a_report(page: Any, url: str) -> None:
+    from tests.e2e.test_panels import add_value_panel
+
+    page.goto(f"{url}/p/swp?filter=config.lr%20%3E%200.03")
+    bar = add_value_panel(page, "bar", Value="summary.val/loss")
+    bar.get_by_test_id("panel-menu").click()
+    page.get_by_role("menuitem", name="Add to report…").click()
+    dialog = page.get_by_test_id("add-to-report")
+    expect(dialog).to_contain_text("config.lr > 0.03")
+    dialog.get_by_test_id("add-to-report-target").select_option(label="New report…")
+    dialog.get_by_test_id("add-to-report-title").fill("Bars from the workspace")
+    dialog.get_by_test_id("add-to-report-submit").click()
+    dialog.get_by_test_id("open-report").click()
+    view = page.get_by_test_id("report-view")
+    expect(view.get_by_test_id("panel-view")).to_have_attribute("data-kind", "bar")
+    expect(view.get_by_test_id("panel-runset")).to_contain_text("3 runs")
+    expect(view.get_by_test_id("panel-values")).to_contain_text(f"trial 5 {IMG}")

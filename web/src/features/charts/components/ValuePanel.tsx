@@ -12,6 +12,7 @@ import type { Aggregation, PanelLayout, PanelSpec } from "../state/layout";
 import type { PanelProps } from "./Panel";
 import { PanelFrame } from "./PanelFrame";
 import { ValueChart } from "./ValueChart";
+import { AddToReportDialog } from "../../reports/components/AddToReportDialog";
 import { AGGREGATION_LABELS, type ValueKind, ValuePanelForm } from "./ValuePanelForm";
 
 /** Bars beyond this many would be too thin to read: the largest are drawn, and the panel says so. */
@@ -61,6 +62,7 @@ export function ValuePanel(props: PanelProps): JSX.Element {
   const bodyRef = useRef<HTMLDivElement>(null);
   const size = useElementSize(bodyRef);
   const [editing, setEditing] = useState(false);
+  const [reporting, setReporting] = useState(false);
   const navigate = useNavigate();
   const onOpenRun = useCallback(
     (id: string) => navigate(`/p/${encodeURIComponent(project)}/r/${encodeURIComponent(id)}`),
@@ -101,7 +103,10 @@ export function ValuePanel(props: PanelProps): JSX.Element {
         "data-run-count": withValue,
         "data-bars": barList ? JSON.stringify(barList.map((b) => [b.label, b.value, b.low, b.high])) : undefined,
       }}
-      menu={[{ label: "Edit panel…", onSelect: () => setEditing(true) }]}
+      menu={[
+        { label: "Edit panel…", onSelect: () => setEditing(true) },
+        { label: "Add to report…", onSelect: () => setReporting(true) },
+      ]}
       badges={
         barList && barList.length > MAX_BARS ? (
           <span className="cc-muted cc-small" data-testid="bar-limit" title="Hide runs in the table, or group them, to see the others">
@@ -111,7 +116,10 @@ export function ValuePanel(props: PanelProps): JSX.Element {
       }
       neighbours={{ before: props.before, after: props.after }}
       overlay={
-        editing && (
+        reporting ? (
+          <AddToReportDialog project={project} kind={panel.kind as ValueKind} keys={panel.keys} onClose={() => setReporting(false)} />
+        ) : (
+          editing && (
           <ValuePanelForm
             kind={panel.kind as ValueKind}
             keys={valueKeys}
@@ -132,6 +140,7 @@ export function ValuePanel(props: PanelProps): JSX.Element {
               });
             }}
           />
+          )
         )
       }
       renderFull={(full) => body(full.width, full.height)}
