@@ -5,22 +5,9 @@ import type { SeriesResponse, XAxis } from "../../../api/types";
 import type { SeriesScheduler } from "../lib/seriesScheduler";
 import type { Zoom } from "../state/viewState";
 
-/** Points a panel asks for in all, so 1,000 runs stay a few MB. */
-export const POINT_BUDGET = 200_000;
-/** The server's limits for max_points. */
-const MIN_POINTS = 16;
-const MAX_POINTS = 10_000;
-
 /** The query keys of all series of a project (to refresh them when runs grow). */
 export function seriesQueryPrefix(project: string): readonly unknown[] {
   return ["charts-series", project];
-}
-
-/** Points per series: about two per pixel (rounded, so small resizes don't refetch), fewer with many series. */
-export function pointsPerSeries(plotWidth: number, seriesCount: number): number {
-  const perPixel = Math.ceil((Math.max(plotWidth, 100) * 2) / 250) * 250;
-  const budget = Math.floor(POINT_BUDGET / Math.max(1, seriesCount));
-  return Math.min(MAX_POINTS, Math.max(MIN_POINTS, Math.min(perPixel, budget)));
 }
 
 /** The zoomed range plus a margin, so lines run on to the plot's edges. */
