@@ -85,6 +85,32 @@ describe("SeriesScheduler", () => {
     ]);
   });
 
+  it("sends the most important panel alone again when a later wave begins (runs shown, zoom)", async () => {
+    const server = fakeServer();
+    const scheduler = new SeriesScheduler(server.fetchPart);
+    const settle = async () => {
+      for (let i = 0; i < 4; i++) {
+        await tick();
+        await server.answerAll();
+      }
+    };
+    const first = [scheduler.load(request(["k1"])), scheduler.load(request(["k2"], { priority: 1 }))];
+    await settle();
+    await Promise.all(first);
+    server.calls.length = 0;
+    // the queue is idle; now 1,000 runs are shown and every panel asks again
+    const runIds = Array.from({ length: 1000 }, (_, i) => `r${i}`);
+    const loads = ["k1", "k2", "k3"].map((k, i) => scheduler.load(request([k], { runIds, priority: i })));
+    await tick();
+    expect(server.calls.map((c) => c.keys)).toEqual([["k1"]]);
+    await settle();
+    await Promise.all(loads);
+    expect(server.calls.map((c) => [c.keys, c.run_ids.length])).toEqual([
+      [["k1"], 1000],
+      [["k2", "k3"], 1000],
+    ]);
+  });
+
   it("splits a request with too many lines by runs", async () => {
     const server = fakeServer();
     const runIds = Array.from({ length: 3000 }, (_, i) => `r${i}`);

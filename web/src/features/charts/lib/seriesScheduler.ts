@@ -2,8 +2,10 @@
 // share a batch: the server reads each run's history once per request whatever the keys, so one
 // request for 250 runs × 8 keys costs about what 250 runs × 1 key does. A batch larger than the
 // server's limit on lines per request is split by runs, parts sent one after another (the server is
-// no faster at several at once). The first batch holds only the most important panel (or as many as
-// fit in `firstPairs` lines) so the first chart comes back fast.
+// no faster at several at once). The first batch of each wave (requests arriving while the queue is
+// idle: the page's first load, but also showing 1,000 runs or zooming later) holds only the most
+// important panel (or as many as fit in `firstPairs` lines), so the first chart in view comes back
+// fast instead of waiting for a batch of every panel's lines.
 import type { SeriesRequest, SeriesResponse } from "../../../api/types";
 import { MAX_PAIRS_PER_REQUEST, splitRequest } from "./splitRequest";
 
@@ -22,7 +24,7 @@ export interface PanelRequest {
 export interface SchedulerOptions {
   /** most (run, key) lines in one HTTP request */
   maxPairs: number;
-  /** most lines in the first batch, so the first chart is not held up by the others */
+  /** most lines in a wave's first batch, so the first chart is not held up by the others */
   firstPairs: number;
   /** most keys in one batch after the first */
   maxBatchKeys: number;
@@ -52,6 +54,7 @@ export class SeriesScheduler {
   private pending: Entry[] = [];
   private inFlightPairs = 0;
   private inFlight = 0;
+  /** whether the current wave's first batch has gone (reset when the queue is idle) */
   private started = false;
   private scheduled = false;
 
@@ -130,6 +133,7 @@ export class SeriesScheduler {
       this.inFlight -= 1;
       this.inFlightPairs -= batch.pairs;
       this.pump();
+      if (this.inFlight === 0 && this.pending.length === 0) this.started = false;
     };
     // Parts of an oversized request go one after another: the server serves them no faster at once.
     const parts = splitRequest(batch.request, this.options.maxPairs);
