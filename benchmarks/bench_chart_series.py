@@ -7,8 +7,10 @@ weighs on both sides of each ratio alike:
    off) against kept between requests (``cairn.store.footers``), the two taking turns; each request
    asks for keys no earlier one asked.
 2. 1,000 runs on one chart (LARGE's metric keys, 200 steps, every run applied straight to the
-   store): one request of 1,000 runs x 1 key, 200 points a line as the web app asks at that count:
-   its time and the size of its JSON answer.
+   store): one request of 1,000 runs x 1 key, at 200 points a line (what the web app asked at that
+   count when its budget was 200,000 points per panel) against 32 (its budget now: 64 points per
+   pixel of the chart's width, spread over its lines, on a 500 px chart), taking turns: the time
+   and the size of the JSON answer.
 
 Prints a table; asserts nothing. Run with `make bench`.
 """
@@ -21,6 +23,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from bench_api import apply_many
@@ -32,7 +35,8 @@ from cairn.store.footers import FOOTERS, MAX_BYTES
 
 REPEATS = 21
 WIDE_KEYS = 4
-ALL_RUNS_POINTS = 200
+ALL_RUNS_POINTS = {"per panel (200)": 200, "per chart (32)": 32}
+"""Points per line the web app asks for 1,000 lines, before and after issue 17's chart budget."""
 
 
 def timed(request: Callable[[], object]) -> float:
@@ -43,7 +47,7 @@ def timed(request: Callable[[], object]) -> float:
 
 def wide_requests(store: Store) -> dict[str, list[float]]:
     """Milliseconds of one 20-run request of WIDE_KEYS keys, footers parsed every time and kept."""
-    runs = store.runs(WIDE.project)
+    runs = [(run.id, run) for run in store.runs(WIDE.project)]
     keys = iter([WIDE.metric_keys[i : i + WIDE_KEYS] for i in range(0, 2000, WIDE_KEYS)])
     samples: dict[str, list[float]] = {"parsed every time": [], "kept": []}
 
@@ -66,20 +70,26 @@ def wide_requests(store: Store) -> dict[str, list[float]]:
     return samples
 
 
-def all_runs_request(store: Store) -> tuple[list[float], int]:
-    """Milliseconds of one 1,000-run request of one key, and its answer's bytes."""
-    runs = store.runs(LARGE.project, limit=LARGE.runs)
+def all_runs_requests(store: Store) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Milliseconds of one 1,000-run request of one key at each of ALL_RUNS_POINTS (taking turns),
+    and each answer's bytes."""
+    runs = [(run.id, run) for run in store.runs(LARGE.project, limit=LARGE.runs)]
     key = [LARGE.metric_keys[0]]
-    answer = b""
+    samples: dict[str, list[float]] = {name: [] for name in ALL_RUNS_POINTS}
+    sizes: dict[str, int] = {}
 
-    def request() -> None:
-        nonlocal answer
-        answer = series_json(
-            store, runs, key, x="_step", max_points=ALL_RUNS_POINTS, x_min=None, x_max=None
-        )
+    def request(name: str) -> None:
+        points = ALL_RUNS_POINTS[name]
+        answer = series_json(store, runs, key, x="_step", max_points=points, x_min=None, x_max=None)
+        sizes[name] = len(answer)
 
-    request()
-    return [timed(request) for _ in range(7)], len(answer)
+    for name in ALL_RUNS_POINTS:
+        request(name)  # warm up
+    for repeat in range(7):
+        turns = list(ALL_RUNS_POINTS)
+        for name in turns if repeat % 2 == 0 else reversed(turns):
+            samples[name].append(timed(partial(request, name)))
+    return samples, sizes
 
 
 def main() -> None:
@@ -92,7 +102,7 @@ def main() -> None:
         wide = Store.local(tmp / "wide")
         try:
             samples = wide_requests(wide)
-            all_runs, size = all_runs_request(large)
+            all_runs, sizes = all_runs_requests(large)
         finally:
             wide.close()
             large.close()
@@ -109,11 +119,17 @@ def main() -> None:
         f"{f'{WIDE.runs} runs x {WIDE_KEYS} of 2,000 keys, one request, ms':44} "
         f"{before:14.1f} {after:8.1f} {after / before:6.2f}"
     )
+    old, new = ALL_RUNS_POINTS
+    print()
+    header = f"{f'{LARGE.runs:,} runs x 1 key, one request':44} {old:>16} {new:>14} {'ratio':>6}"
+    print(header)
+    print("-" * len(header))
+    before, after = (statistics.median(all_runs[name]) for name in (old, new))
+    print(f"{'time, ms':44} {before:16.1f} {after:14.1f} {after / before:6.2f}")
     print(
-        f"{f'{LARGE.runs:,} runs x 1 key, {ALL_RUNS_POINTS} points, ms':44} "
-        f"{'':14} {statistics.median(all_runs):8.1f}"
+        f"{'answer, MB':44} {sizes[old] / 1e6:16.2f} {sizes[new] / 1e6:14.2f} "
+        f"{sizes[new] / sizes[old]:6.2f}"
     )
-    print(f"{f'{LARGE.runs:,} runs x 1 key: answer, MB':44} {'':14} {size / 1e6:8.2f}")
 
 
 if __name__ == "__main__":
