@@ -4,6 +4,7 @@ chart draws every one of 300 runs."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -160,3 +161,42 @@ def test_the_legend_of_300_runs_renders_a_page_and_more_as_it_is_scrolled(
     expect(items).to_have_count(MANY_RUNS)
     expect(legend.get_by_test_id("legend-more")).to_have_count(0)
     expect(items.filter(has_text="many299")).to_have_count(1)
+
+
+def test_a_chart_of_300_runs_offers_a_density_view_with_the_hovered_run_on_top(
+    page: Any, scale_server: str
+) -> None:
+    shown = ",".join(f"many{r:03d}" for r in range(MANY_RUNS))
+    page.goto(f"{scale_server}/p/many?show={shown}")
+    chart = panel(page, "loss")
+    expect(chart).to_have_attribute("data-line-count", str(MANY_RUNS))
+    expect(chart).to_have_attribute("data-view", "lines")
+    lines = chart.locator("canvas").first.screenshot()
+
+    chart.get_by_test_id("panel-menu").click()
+    page.get_by_role("menuitem", name="Show as density").click()
+    expect(chart).to_have_attribute("data-view", "density")
+    # Every line is counted: the lines meet at their last steps, so some cell holds many of them.
+    expect(chart).to_have_attribute("data-density-max", re.compile(r"^\d+$"))
+    most = int(chart.get_attribute("data-density-max") or "0")
+    assert 10 < most <= MANY_RUNS, most
+    assert chart.locator("canvas").first.screenshot() != lines, "the density view drew as lines"
+
+    # The hovered run's line is drawn on top of the density.
+    row = page.get_by_test_id("run-row").first
+    row.locator("[data-column]").first.hover()
+    expect(chart).to_have_attribute("data-emphasis", row.get_attribute("data-run-id") or "")
+    expect(chart).to_have_attribute("data-view", "density")
+
+    chart.get_by_test_id("panel-menu").click()
+    page.get_by_role("menuitem", name="Show as lines").click()
+    expect(chart).to_have_attribute("data-view", "lines")
+
+
+def test_a_chart_of_few_runs_does_not_offer_the_density_view(page: Any, scale_server: str) -> None:
+    page.goto(f"{scale_server}/p/wide")
+    chart = panel(page, "m/k000")
+    expect(chart).to_have_attribute("data-state", "ready")
+    chart.get_by_test_id("panel-menu").click()
+    expect(page.get_by_role("menuitem", name="Panel settings…")).to_be_visible()
+    expect(page.get_by_role("menuitem", name="Show as density")).to_have_count(0)

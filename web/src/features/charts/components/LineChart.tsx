@@ -9,6 +9,7 @@ import { type PlotData, plotStructure } from "../lib/plotData";
 import { lowerBound } from "../lib/search";
 import { formatX } from "../plot/axes";
 import type { ExtremePoint } from "../lib/extremes";
+import { densityPlugin } from "../plot/densityPlugin";
 import { extremesPlugin } from "../plot/extremesPlugin";
 import { markersPlugin } from "../plot/markersPlugin";
 import { buildOptions, type YRange } from "../plot/options";
@@ -34,6 +35,10 @@ export interface LineChartProps {
   theme: string;
   /** the hovered run: its lines keep their colour, the others are dimmed (null: none) */
   emphasis?: string | null;
+  /** the density view: cells shaded by how many lines cross them, only the hovered run's lines drawn */
+  density?: boolean;
+  /** the density view was drawn: the most lines through one cell */
+  onDensityDrawn?: (max: number) => void;
   /** the line nearest the cursor changed (its runs), or the mouse left the chart (null) */
   onNearest?: (runIds: readonly string[] | null) => void;
   onZoom: (zoom: Zoom) => void;
@@ -58,14 +63,16 @@ function applyZoom(u: uPlot, zoom: Zoom | null): void {
 /** Opacity of the lines of runs other than the hovered one. */
 export const DIMMED_ALPHA = 0.12;
 
-/** Dims every series not drawing `emphasis` (all at full colour when it is null). */
-function applyEmphasis(u: uPlot, plot: PlotData, emphasis: string | null): void {
+/** Dims every series not drawing `emphasis` (all at full colour when it is null); in the density
+ * view, only the series of `emphasis` are drawn. */
+function applyEmphasis(u: uPlot, plot: PlotData, emphasis: string | null, density: boolean): void {
   let changed = false;
   plot.series.forEach((spec, i) => {
     const series = u.series[i + 1];
     if (!series) return;
     const runIds = plot.tooltip[spec.line]?.runIds ?? [];
-    const alpha = emphasis === null || runIds.includes(emphasis) ? 1 : DIMMED_ALPHA;
+    const mine = emphasis !== null && runIds.includes(emphasis);
+    const alpha = density ? (mine ? 1 : 0) : emphasis === null || mine ? 1 : DIMMED_ALPHA;
     if (series.alpha !== alpha) {
       series.alpha = alpha;
       changed = true;
@@ -102,7 +109,7 @@ export function LineChart(props: LineChartProps): JSX.Element {
   const { plot, width, height, zoom } = props;
   const sized = width > 40 && height > 40;
   const yRangeKey = props.yRange ? `${props.yRange.min ?? ""},${props.yRange.max ?? ""}` : "";
-  const structure = `${plotStructure(plot)}|${props.x}|${props.logy}|${props.logx === true}|${yRangeKey}|${props.theme}|${props.syncKey}`;
+  const structure = `${plotStructure(plot)}|${props.x}|${props.logy}|${props.logx === true}|${yRangeKey}|${props.theme}|${props.syncKey}|${props.density === true}`;
   const zoomKey = zoom ? `${zoom[0]},${zoom[1]}` : "";
 
   useLayoutEffect(() => {
@@ -143,13 +150,22 @@ export function LineChart(props: LineChartProps): JSX.Element {
           () => latest.current.extremes ?? [],
           cssColor(style, "--cc-panel-bg", "#ffffff"),
         ),
+        ...(p.density
+          ? [
+              densityPlugin({
+                plot: () => latest.current.plot,
+                color: cssColor(style, "--cc-accent", "#3f6fd8"),
+                onDrawn: (max) => latest.current.onDensityDrawn?.(max),
+              }),
+            ]
+          : []),
       ],
     });
     const u = new uPlot(options, p.plot.data as uPlot.AlignedData, host);
     dataRef.current = p.plot.data;
     chartRef.current = u;
     applyZoom(u, p.zoom);
-    applyEmphasis(u, p.plot, p.emphasis ?? null);
+    applyEmphasis(u, p.plot, p.emphasis ?? null, p.density === true);
     return () => {
       chartRef.current = null;
       u.destroy();
@@ -183,7 +199,7 @@ export function LineChart(props: LineChartProps): JSX.Element {
 
   useLayoutEffect(() => {
     const u = chartRef.current;
-    if (u) applyEmphasis(u, latest.current.plot, props.emphasis ?? null);
+    if (u) applyEmphasis(u, latest.current.plot, props.emphasis ?? null, latest.current.density === true);
   }, [props.emphasis, plot]);
 
   return (

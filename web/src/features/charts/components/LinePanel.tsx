@@ -3,6 +3,7 @@
 import { type JSX, useCallback, useMemo, useRef, useState } from "react";
 import type { XAxis } from "../../../api/types";
 import { buildLines, groupRuns, withPositiveX } from "../lib/chartLines";
+import { DENSITY_MIN_LINES } from "../lib/density";
 import { betterDirection, extremePoints } from "../lib/extremes";
 import { buildPlotData, columnBudget } from "../lib/plotData";
 import { usePanelSeries } from "../hooks/usePanelSeries";
@@ -36,6 +37,7 @@ export function LinePanel(props: PanelProps): JSX.Element {
   const { seen } = useInView(rootRef, true);
   const size = useElementSize(bodyRef);
   const [editing, setEditing] = useState<"keys" | "settings" | "report" | null>(null);
+  const [densityAsked, setDensityAsked] = useState(false);
   // A system panel keeps its own x (relative time) and zoom when the page's x is something else.
   const ownX = isSystemPanel(panel.keys) && view.x !== SYSTEM_X;
   const [ownZoom, setOwnZoom] = useState<Zoom | null>(null);
@@ -46,6 +48,8 @@ export function LinePanel(props: PanelProps): JSX.Element {
   const logx = settings.logx === true;
 
   const lineCount = (grouped ? groupRuns(runs).length : runs.length) * panel.keys.length;
+  const densityOffered = lineCount >= DENSITY_MIN_LINES;
+  const density = densityAsked && densityOffered;
   const maxPoints = pointsPerSeries(size.width, runs.length * panel.keys.length);
   const query = usePanelSeries({
     project,
@@ -87,6 +91,10 @@ export function LinePanel(props: PanelProps): JSX.Element {
     if (!root) return;
     root.dataset.xMin = String(min);
     root.dataset.xMax = String(max);
+  }, []);
+  const onDensityDrawn = useCallback((max: number) => {
+    const root = rootRef.current;
+    if (root) root.dataset.densityMax = String(max);
   }, []);
   const onYScale = useCallback((min: number, max: number) => {
     const root = rootRef.current;
@@ -131,6 +139,8 @@ export function LinePanel(props: PanelProps): JSX.Element {
       syncKey={syncKey}
       theme={props.theme}
       emphasis={emphasis}
+      density={density}
+      onDensityDrawn={onDensityDrawn}
       onNearest={onNearest}
       onZoom={ownX ? setOwnZoom : props.onZoom}
       onResetZoom={ownX ? onResetOwnZoom : props.onResetZoom}
@@ -154,6 +164,7 @@ export function LinePanel(props: PanelProps): JSX.Element {
         "data-nonfinite-count": plot.markers.length,
         "data-x": x,
         "data-emphasis": emphasis ?? undefined,
+        "data-view": density ? "density" : "lines",
         "data-smoothing": smoothing,
         "data-extremes": settings.extremes ? JSON.stringify(extremes.map((p) => [p.runIds.join(","), p.x, p.y])) : undefined,
       }}
@@ -161,6 +172,13 @@ export function LinePanel(props: PanelProps): JSX.Element {
         { label: "Edit metrics…", onSelect: () => setEditing("keys") },
         { label: "Panel settings…", onSelect: () => setEditing("settings") },
         { label: "Add to report…", onSelect: () => setEditing("report") },
+        ...(densityOffered
+          ? [
+              density
+                ? { label: "Show as lines", onSelect: () => setDensityAsked(false) }
+                : { label: "Show as density", onSelect: () => setDensityAsked(true) },
+            ]
+          : []),
         settings.extremes
           ? { label: `Hide ${settings.extremes} markers`, onSelect: () => setLine({ ...settings, extremes: undefined }) }
           : { label: `Mark the ${direction} of each line`, onSelect: () => setLine({ ...settings, extremes: direction }) },
