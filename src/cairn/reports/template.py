@@ -4,7 +4,7 @@ computational cost, discussion) are filled from the runs a user picks (``Report.
 Every text taken from a run (names, commands, package names, artifact names...) is user data: it
 goes into Markdown through ``md_text``, which backslash-escapes every ASCII punctuation mark, so it
 reads as plain text in every export (no emphasis, link, math, citation, table cell break or HTML).
-The verdict tables are Markdown, frozen at creation (there is no verdict panel yet).
+Each verdict is a live verdict panel: a later ``cairn reproduce`` of the run shows there.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
-
-from cairn.repro.report import fmt
 
 if TYPE_CHECKING:
     from cairn.reports.report import Report
@@ -182,16 +180,16 @@ def _seeds(seeds: dict[str, Any] | None) -> str:
 
 def _results(report: Report, runs: Sequence[ApiRun]) -> None:
     report.add_markdown(
-        "## Results\n\nThe verdicts of `cairn reproduce`, frozen when this report was made."
+        "## Results\n\nThe verdicts of `cairn reproduce` (live: a later reproduction of these "
+        "runs shows here)."
     )
     shown = list(runs)
     verdicts = 0
     for run in runs:
-        comparisons = run.comparisons()
-        if not comparisons:
+        if not run.comparisons():
             continue
         verdicts += 1
-        report.add_markdown(verdict_table(run, comparisons[0]))
+        report.add_panel("verdict", run=run.id, title=f"Verdict: {run.name} ({run.id})")
         seen = {r.id for r in shown}
         shown += [r for r in run.reproductions() if r.id not in seen]
     if not verdicts:
@@ -221,26 +219,6 @@ def _results(report: Report, runs: Sequence[ApiRun]) -> None:
 
 def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def verdict_table(original: ApiRun, comparison: Any) -> str:
-    """One ``cairn reproduce`` verdict as a Markdown heading and table."""
-    rows = [
-        [
-            md_text(m["key"]),
-            md_text(fmt(m.get("original"))),
-            md_text(", ".join(fmt(v) for v in m.get("values") or [])),
-            md_text(fmt(m.get("abs_diff"))),
-            md_text(m.get("status", "")),
-        ]
-        for m in comparison.metrics
-    ]
-    head = (
-        f"### {_label(original)}: {md_text(comparison.verdict)}\n\n"
-        f"Reproduced by {len(comparison.runs)} run(s): "
-        f"{', '.join(md_text(r) for r in comparison.runs)}.\n\n"
-    )
-    return head + table(["metric", "original", "reproductions", "abs diff", "status"], rows)
 
 
 def line_keys(runs: Sequence[ApiRun]) -> list[str]:
