@@ -98,3 +98,26 @@ def test_exports_copy_and_inline_the_image(run: cairn.Run, tmp_path: Path) -> No
     assert_inert(html)
     _, rows = panel_table(report.blocks[2], report.blocks[2].data)
     assert ["step", 2] in rows and ["caption", f"cap {IMG}"] in rows
+
+
+def test_a_list_of_images_shows_its_first(store_dir: Path) -> None:
+    """A key logged as a list of images (a gallery, as the digits demo does): the panel draws the
+    first, and its table says how many there were (it drew nothing before: no width)."""
+    run = cairn.init(project="p")
+    first, second = (np.full((4, 6), v, dtype=np.uint8) for v in (10, 200))
+    run.log({"samples": [cairn.Image(first, caption="one"), cairn.Image(second, caption="two")]})
+    run.finish(quiet=True)
+    report = cairn.Report("p")
+    panel = report.add_panel("image", run=run.id, keys=["samples"])
+    reader = StoreReader(report._store)
+    data = panel_data(panel, reader, "p")
+    figure = draw_panel(panel, data, reader)
+    assert data.image is not None and figure is not None
+    (image,) = figure.axes[0].get_images()
+    assert (image.get_array()[..., 0] == 10).all()  # the first image's pixels
+    meta = data.image.meta
+    assert (meta["width"], meta["height"], meta["caption"], meta["count"]) == (6, 4, "one", 2)
+    _, rows = panel_table(panel, data)
+    assert ["shown", "the first of 2 images logged at this step"] in rows
+    assert ["caption", "one"] in rows
+    report.close()

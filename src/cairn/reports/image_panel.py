@@ -66,8 +66,13 @@ def collect(reader: Reader, project: str, panel: Panel) -> PanelData:
     if not entries:
         return PanelData(taken_at=time.time(), runs=[run])
     entry = max(entries, key=lambda e: (e.step, e.seq))
-    meta = {k: v for k, v in entry.meta.items() if k != "blobs"}
-    meta["blob"] = meta.get("blob") or entry.blob
+    items = entry.meta.get("items")
+    if isinstance(items, list) and items and isinstance(items[0], dict):
+        # a list of images logged under one key (a gallery): the panel shows the first
+        meta = {**items[0], "count": len(items)}
+    else:
+        meta = {k: v for k, v in entry.meta.items() if k != "blobs"}
+        meta["blob"] = meta.get("blob") or entry.blob
     return PanelData(taken_at=time.time(), runs=[run], image=ImageData(step=entry.step, meta=meta))
 
 
@@ -81,6 +86,8 @@ def table(panel: Panel, data: PanelData) -> tuple[list[str], list[list[Any]]]:
         ["step", data.image.step],
         ["size", f"{meta.get('width')}×{meta.get('height')}"],
     ]
+    if meta.get("count", 1) > 1:
+        rows.append(["shown", f"the first of {meta['count']} images logged at this step"])
     if meta.get("caption"):
         rows.append(["caption", meta["caption"]])
     for name, spec in (meta.get("masks") or {}).items():
