@@ -37,6 +37,8 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     hostile.add_markdown(f"# Inert\n\n{IMG}\n\n{SCRIPT}\n\n[link](javascript:window.__xss=1)")
     hostile.add_panel("line", keys=["loss"], runs="config.lr == 0.05", smoothing=0.5, log_y=True)
     hostile.add_panel("bar", keys=["config.lr", "summary.best"])
+    hostile.add_markdown("As shown before [@evil].")
+    hostile.add_bibtex(f"@misc{{evil, title={{Evil {IMG}}}, year=2024}}")
     hostile.save()
     hostile.close()
     for i in range(6):  # a sweep: parallel coordinates and importance panels
@@ -206,6 +208,9 @@ def test_xss_in_titles_markdown_and_run_names_is_inert(page: Any, url: str) -> N
     expect(view.get_by_test_id("report-title")).to_have_text(f"Hostile {IMG}")
     markdown = view.get_by_test_id("markdown-view")
     expect(markdown.locator("h1")).to_have_text("Inert")
+    expect(markdown.get_by_text("As shown before [1].")).to_be_visible()  # numbered as cited
+    references = markdown.locator("ol li[value='1']")  # the BibTeX block: its references
+    expect(references).to_contain_text(f"Evil {IMG}")  # as text
     assert markdown.locator("img, script, iframe").count() == 0
     assert all(
         not re.match(r"\s*javascript:", a.get_attribute("href") or "")

@@ -351,7 +351,21 @@ def test_citations_are_numbered_from_the_reports_bibtex(api: httpx.Client) -> No
         ],
     )
     assert doc["html"][0] == "<p>As [1] and [2] show, not [?].</p>\n"  # numbered as cited
-    assert doc["html"][1] is None
+    references = doc["html"][1]  # the BibTeX block: its references, numbered as cited
+    assert references.index('<li value="1" id="ref-a">') < references.index('<li value="2"')
+    assert "<h2" in references and references.count("<li") == 2
+
+
+def test_references_on_the_page_are_escaped(api: httpx.Client) -> None:
+    bib = "@misc{x, title={<img src=x onerror=alert(1)> \\& <b>bold</b>}, year=2024}"
+    doc = create(
+        api,
+        title="Hostile",
+        blocks=[{"kind": "markdown", "text": "[@x]"}, {"kind": "bibtex", "text": bib}],
+    )
+    references = doc["html"][1]
+    assert "<img" not in references and "<b>" not in references
+    assert "&lt;img src=x onerror=alert(1)&gt;" in references
 
 
 def test_a_report_from_the_reproducibility_template(api: httpx.Client, store_dir: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict
+from html import escape
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -14,6 +15,7 @@ from msgspec import to_builtins
 from pydantic import BaseModel, Field
 
 from cairn.errors import ReportNotFoundError
+from cairn.reports import bibtex
 from cairn.reports.analysis import importance
 from cairn.reports.blocks import Markdown, Panel, PanelData, block_from_dict, block_to_dict
 from cairn.reports.data import read_panel
@@ -181,13 +183,29 @@ def _document(store: Store, project: str, report_id: str, version: int | None) -
         **_summary(info),
         "shown_version": shown.version,
         "blocks": encode_nonfinite(shown.blocks),
-        "html": [
-            render_markdown(str(b.get("text", "")), numbers)
-            if b.get("kind") == "markdown"
-            else None
-            for b in shown.blocks
-        ],
+        "html": [_block_html(b, numbers) for b in shown.blocks],
     }
+
+
+def _block_html(block: dict[str, Any], numbers: dict[str, int]) -> str | None:
+    """What the page shows of a text block: Markdown rendered and sanitized; a BibTeX block as
+    its references, numbered as the citations and the exports number them (escaped)."""
+    if block.get("kind") == "markdown":
+        return render_markdown(str(block.get("text", "")), numbers)
+    if block.get("kind") != "bibtex":
+        return None
+    try:
+        entries = bibtex.parse(str(block.get("text", "")))
+    except ValueError as exc:
+        return f'<p class="rp-bibtex-error">BibTeX this page cannot read: {escape(str(exc))}</p>'
+    listed = sorted((numbers.get(e.key, 0), e.key, bibtex.plain(e)) for e in entries)
+    items = "".join(
+        f'<li value="{n}" id="ref-{escape(key)}">{escape(text)}</li>'
+        if n
+        else f"<li>{escape(text)}</li>"
+        for n, key, text in listed
+    )
+    return f'<h2 class="rp-references">References</h2><ol>{items}</ol>'
 
 
 def _citation_numbers(blocks: list[dict[str, Any]]) -> dict[str, int]:

@@ -25,7 +25,8 @@ function OtherBlock({ block }: { block: Block }): JSX.Element {
 
 function ReadBlock({ project, block, html }: { project: string; block: Block; html: string | null }): JSX.Element {
   if (block.kind === "markdown") return <MarkdownBlockView html={html ?? ""} />;
-  if (!isPanel(block)) return <OtherBlock block={block} />;
+  // a BibTeX block: the server gives its references, numbered as the citations are
+  if (!isPanel(block)) return html !== null ? <MarkdownBlockView html={html} /> : <OtherBlock block={block} />;
   return <PanelView project={project} panel={block} />;
 }
 
