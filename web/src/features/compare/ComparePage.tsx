@@ -11,6 +11,7 @@ import { useSavedViewName } from "../views/savedView";
 import { flatten } from "../../lib/flatten";
 import { plural } from "../../lib/plural";
 import { joinList, splitList } from "../../lib/urlList";
+import { ReportRunSetContext, runsRunSet } from "../reports/lib/runSet";
 import { runQuery } from "../run/state/queries";
 import { CompareHeader } from "./components/CompareHeader";
 import { DiffSection, tableView } from "./components/DiffSection";
@@ -60,6 +61,10 @@ export function ComparePage() {
     () => runs.map((r) => ({ id: r.ref, name: r.place ? `${r.name} (${r.place})` : r.name, color: r.color, group: null })),
     [runs],
   );
+
+  // a panel added to a report reads exactly these runs (of one project: a panel's runs are)
+  const refsKey = ids.join(",");
+  const reportRuns = useMemo(() => runsRunSet(refs), [refsKey]);
 
   const setParam = (key: string, value: string | null, replace: boolean) =>
     setParams(
@@ -176,7 +181,9 @@ export function ComparePage() {
         />
       </div>
       <div className="compare-charts">
-        <ChartsPane project={project} runs={chartRuns} grouped={false} values={values} workspaceKey="compare" media />
+        <ReportRunSetContext.Provider value={reportRuns}>
+          <ChartsPane project={project} runs={chartRuns} grouped={false} values={values} workspaceKey="compare" media />
+        </ReportRunSetContext.Provider>
       </div>
     </div>
   );

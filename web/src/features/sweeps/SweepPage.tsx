@@ -9,6 +9,7 @@ import { flatten } from "../../lib/flatten";
 import { formatNumber, formatValue } from "../../lib/format";
 import { absoluteTime, relativeTime } from "../../lib/time";
 import { useNow } from "../../lib/useNow";
+import { ReportRunSetContext, sweepRunSet } from "../reports/lib/runSet";
 import { type SweepAction, type SweepDetail, sweepsApi } from "./api";
 import { SweepStatePill } from "./components/SweepStatePill";
 import { TrialsTable } from "./components/TrialsTable";
@@ -138,6 +139,7 @@ export function SweepPage(): JSX.Element {
   const byId = useMemo(() => new Map(runList.map((r) => [r.id, r])), [runList]);
   const trials = useMemo(() => sweep.data?.trials ?? [], [sweep.data]);
   const keys = useMemo(() => searchedKeys(trials), [trials]);
+  const reportRuns = useMemo(() => sweepRunSet(project, sweepId), [project, sweepId]);
   const openRun = useCallback(
     (runId: string) => navigate(`/p/${encodeURIComponent(project)}/r/${encodeURIComponent(runId)}`),
     [navigate, project],
@@ -192,14 +194,16 @@ export function SweepPage(): JSX.Element {
           <p className="error-text">{runs.error.message}</p>
         ) : (
           <Suspense fallback={<p className="muted">Loading the analysis…</p>}>
-            <AnalysisView
-              project={project}
-              runs={runList}
-              metric={metric?.name}
-              goal={metric?.goal}
-              params={keys}
-              onOpenRun={openRun}
-            />
+            <ReportRunSetContext.Provider value={reportRuns}>
+              <AnalysisView
+                project={project}
+                runs={runList}
+                metric={metric?.name}
+                goal={metric?.goal}
+                params={keys}
+                onOpenRun={openRun}
+              />
+            </ReportRunSetContext.Provider>
           </Suspense>
         )}
       </section>

@@ -1,6 +1,6 @@
 // Parallel coordinates and parameter importance for a set of runs, with the pickers around them:
 // which metric, which direction is better, which parameters are axes; brushing filters the runs list.
-import { type JSX, useCallback, useEffect, useMemo } from "react";
+import { type JSX, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import {
   type AnalysisRun,
@@ -19,6 +19,8 @@ import { brushFilter } from "../lib/brushFilter";
 import { formatValue, rankRuns } from "../lib/rank";
 import { useAnalysisChoice } from "../state/useAnalysisChoice";
 import { plural } from "../../../lib/plural";
+import { AddToReportDialog } from "../../reports/components/AddToReportDialog";
+import { ReportRunSetContext } from "../../reports/lib/runSet";
 import { ImportanceTable } from "./ImportanceTable";
 import { ParallelCoordinates } from "./ParallelCoordinates";
 import "../analysis.css";
@@ -88,6 +90,9 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
     }
   }, [urlPersisted, metric, filterText, choice.brushFilter, update, filterOf]);
   const runIds = useMemo(() => runs.map((r) => r.id), [runs]);
+  // "Add to report" where the page says which runs a report's panel reads (the sweep page)
+  const reportable = useContext(ReportRunSetContext) !== null;
+  const [reporting, setReporting] = useState<"parallel" | "importance" | null>(null);
 
   const onOpenRun = useCallback(
     (id: string) =>
@@ -172,6 +177,30 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
           )}
         </span>
       </div>
+      {reportable && (
+        <div className="an-report" data-testid="analysis-report">
+          {(["parallel", "importance"] as const).map((kind) => (
+            <button
+              key={kind}
+              type="button"
+              className="button"
+              disabled={params.length === 0}
+              title={params.length === 0 ? "Add an axis first: a report's panel needs parameters" : `A report panel of these axes and ${metric}, ${goal === "minimize" ? "lower" : "higher"} better`}
+              data-testid={`analysis-add-${kind}`}
+              onClick={() => setReporting(kind)}
+            >
+              {kind === "parallel" ? "Add parallel coordinates to report…" : "Add importance to report…"}
+            </button>
+          ))}
+          {reporting && (
+            <AddToReportDialog
+              project={project}
+              panel={{ kind: reporting, keys: [...params.map((p) => `config.${p}`), `summary.${metric}`], ...(reporting === "parallel" ? { goal } : {}) }}
+              onClose={() => setReporting(null)}
+            />
+          )}
+        </div>
+      )}
       {params.length === 0 ? (
         <p className="an-note" data-testid="analysis-no-axes">
           No parameter varies across these runs; add an axis to plot one anyway.

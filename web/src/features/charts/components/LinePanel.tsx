@@ -215,7 +215,13 @@ export function LinePanel(props: PanelProps): JSX.Element {
               }}
             />
           )}
-          {editing === "report" && <AddToReportDialog project={project} kind="line" keys={panel.keys} onClose={() => setEditing(null)} />}
+          {editing === "report" && (
+            <AddToReportDialog
+              project={project}
+              panel={{ kind: "line", keys: panel.keys, smoothing, log_x: logx, log_y: view.logy }}
+              onClose={() => setEditing(null)}
+            />
+          )}
           {editing === "settings" && (
             <LineSettingsForm
               initial={settings}

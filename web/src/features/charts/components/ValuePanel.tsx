@@ -117,7 +117,7 @@ export function ValuePanel(props: PanelProps): JSX.Element {
       neighbours={{ before: props.before, after: props.after }}
       overlay={
         reporting ? (
-          <AddToReportDialog project={project} kind={panel.kind as ValueKind} keys={panel.keys} onClose={() => setReporting(false)} />
+          <AddToReportDialog project={project} panel={{ kind: panel.kind as ValueKind, keys: panel.keys }} onClose={() => setReporting(false)} />
         ) : (
           editing && (
           <ValuePanelForm

@@ -1,19 +1,23 @@
-// "Add to report" from a workspace panel: pick one of the project's reports, or name a new one; the
-// panel (its kind and keys, the workspace's run filter) is appended as a new version of it.
+// "Add to report" from a panel: pick one of the project's reports, or name a new one; the panel (its
+// kind, keys and settings, the page's runs as a filter) is appended as a new version of it. The runs
+// are the workspace's URL filter, or the run set a page provides (a sweep's runs, the compared runs).
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, type JSX, useEffect, useRef, useState } from "react";
+import { type FormEvent, type JSX, useContext, useEffect, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { ApiRequestError } from "../../../api/client";
 import { type PanelBlock, type ReportDocument, reportsApi } from "../api";
+import { ReportRunSetContext } from "../lib/runSet";
 import { reportPath } from "../paths";
 import "../reports.css";
 
 const NEW = "";
 
+/** What a panel shows, without its runs (the dialog adds them) and live (never frozen). */
+export type PanelToAdd = Omit<PanelBlock, "runs" | "frozen" | "data">;
+
 interface AddToReportDialogProps {
   project: string;
-  kind: PanelBlock["kind"];
-  keys: readonly string[];
+  panel: PanelToAdd;
   onClose: () => void;
 }
 
@@ -29,12 +33,17 @@ async function append(project: string, id: string, panel: PanelBlock): Promise<R
   }
 }
 
-export function AddToReportDialog({ project, kind, keys, onClose }: AddToReportDialogProps): JSX.Element {
+export function AddToReportDialog({ panel: shown, onClose, ...props }: AddToReportDialogProps): JSX.Element {
   const ref = useRef<HTMLDialogElement>(null);
   const [search] = useSearchParams();
-  const filter = search.get("filter") ?? "";
-  const quick = search.get("q") ?? "";
-  const reports = useQuery({ queryKey: ["reports", project], queryFn: () => reportsApi.list(project) });
+  const runSet = useContext(ReportRunSetContext);
+  const blocked = runSet && "blocked" in runSet ? runSet.blocked : null;
+  const given = runSet && "filter" in runSet ? runSet : null;
+  const project = given?.project ?? props.project;
+  const filter = given ? given.filter : (search.get("filter") ?? "");
+  const quick = given ? "" : (search.get("q") ?? "");
+  const { kind, keys } = shown;
+  const reports = useQuery({ queryKey: ["reports", project], queryFn: () => reportsApi.list(project), enabled: !blocked });
   // the user's pick; until there is one, the most recently saved report (or a new one)
   const [choice, setTarget] = useState<string | null>(null);
   const target = choice ?? reports.data?.[0]?.id ?? NEW;
@@ -53,7 +62,7 @@ export function AddToReportDialog({ project, kind, keys, onClose }: AddToReportD
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const panel: PanelBlock = { kind, keys: [...keys], runs: filter.trim() || null, frozen: false };
+    const panel: PanelBlock = { ...shown, keys: [...keys], runs: filter.trim() || null, frozen: false };
     setBusy(true);
     setError(null);
     try {
@@ -70,7 +79,17 @@ export function AddToReportDialog({ project, kind, keys, onClose }: AddToReportD
 
   return (
     <dialog ref={ref} className="dialog rp-add-dialog" data-testid="add-to-report" onClick={(e) => e.target === ref.current && onClose()}>
-      {done ? (
+      {blocked ? (
+        <div>
+          <h3>Add to report</h3>
+          <p data-testid="add-to-report-blocked">{blocked}</p>
+          <div className="dialog-actions">
+            <button type="button" className="button" onClick={onClose}>
+              Close
+            </button>
+          </div>
+        </div>
+      ) : done ? (
         <div>
           <h3>Added to “{done.title}”</h3>
           <p className="muted">Saved as version {done.version}.</p>

@@ -1,0 +1,153 @@
+""" "Add to report…" from the sweep page's analysis and the compare page's line panels: the panel
+arrives in a new report with the page's runs as its run set (the sweep's runs, the compared runs),
+its keys and settings, and draws those runs and no others; runs of several projects say why they
+cannot be added."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from tests.fakes.server import serve
+from tests.fakes.sweeps import make_sweep
+
+import cairn
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+
+@dataclass(frozen=True)
+class Store:
+    url: str
+    sweep: str
+    outside: str  # a run of the sweep's project, not in the sweep, with the same keys
+    other: str  # a run of project "other"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    store_dir = tmp_path_factory.mktemp("e2e_add_to_report_pages") / ".cairn"
+    sweep = make_sweep(store_dir, "sweepy", trials=6)
+    ids = {}
+    for project in ("sweepy", "other"):
+        run = cairn.init(
+            project=project,
+            dir=store_dir,
+            name="outside",
+            config={"lr": 5.0, "model": {"width": 8}},
+        )
+        for step in range(5):
+            run.log({"val/loss": 9.0 + step})
+        run.finish(quiet=True)
+        ids[project] = run.id
+    with serve(store_dir) as running:
+        yield Store(running.url, sweep, ids["sweepy"], ids["other"])
+
+
+def add_to_new_report(page: Any, title: str) -> Any:
+    """Fill the open dialog for a new report named ``title``, open it; the report's view."""
+    dialog = page.get_by_test_id("add-to-report")
+    dialog.get_by_test_id("add-to-report-target").select_option(label="New report…")
+    dialog.get_by_test_id("add-to-report-title").fill(title)
+    dialog.get_by_test_id("add-to-report-submit").click()
+    dialog.get_by_test_id("open-report").click()
+    view = page.get_by_test_id("report-view")
+    expect(view.get_by_test_id("report-title")).to_have_text(title)
+    return view
+
+
+def stored_panel(page: Any, url: str, project: str) -> dict[str, Any]:
+    """The first block of the report the page shows, as the API stores it."""
+    report_id = page.url.rsplit("/", 1)[1]
+    doc = page.request.get(f"{url}/api/v1/projects/{project}/reports/{report_id}").json()
+    return doc["blocks"][0]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("kind", ["parallel", "importance"])
+def test_add_the_sweep_analysis_to_a_report(page: Any, store: Store, kind: str) -> None:
+    page.goto(f"{store.url}/p/sweepy/sweeps/{store.sweep}")
+    analysis = page.get_by_test_id("sweep-analysis")
+    expect(analysis.get_by_test_id("parallel-coordinates")).to_have_attribute(
+        "data-line-count", "6"
+    )
+    analysis.get_by_test_id(f"analysis-add-{kind}").click()
+    dialog = page.get_by_test_id("add-to-report")
+    expect(dialog).to_contain_text(f'sweep_id == "{store.sweep}"')
+    expect(dialog).to_contain_text("config.lr, config.model.width, summary.val/loss")
+    view = add_to_new_report(page, f"Sweep {kind}")
+    expect(page).to_have_url(re.compile(r"/p/sweepy/reports/"))
+    runset = view.get_by_test_id("panel-runset")
+    expect(runset).to_contain_text(f'sweep_id == "{store.sweep}"')
+    expect(runset).to_contain_text("6 runs")  # not the project's run outside the sweep
+    expect(runset).not_to_contain_text("outside")
+    if kind == "parallel":
+        chart = view.get_by_test_id("parallel-coordinates")
+        expect(chart).to_have_attribute("data-line-count", "6")
+        expect(chart).to_have_attribute("data-axes", "lr,model.width,val/loss")
+    else:
+        expect(view.get_by_test_id("importance-row")).to_have_count(2)
+    panel = stored_panel(page, store.url, "sweepy")
+    assert panel["kind"] == kind
+    assert panel["keys"] == ["config.lr", "config.model.width", "summary.val/loss"]
+    assert panel["goal"] == ("minimize" if kind == "parallel" else None)
+    assert panel["frozen"] is False
+
+
+def test_add_a_compare_line_panel_to_a_report(page: Any, store: Store) -> None:
+    page.goto(f"{store.url}/p/sweepy/sweeps/{store.sweep}")
+    rows = page.get_by_test_id("trial-row")
+    expect(rows).to_have_count(6)
+    compared = [rows.nth(i).get_attribute("data-run") for i in (0, 1)]
+    page.goto(f"{store.url}/p/sweepy/compare?runs={','.join(compared)}&smooth=0.5&logy=1")
+    line = page.locator('[data-testid=chart-panel][data-keys="val/loss"]')
+    expect(line).to_have_attribute("data-line-count", "2")
+    line.get_by_test_id("panel-menu").click()
+    page.get_by_role("menuitem", name="Add to report…").click()
+    expect(page.get_by_test_id("add-to-report")).to_contain_text(f'id in ["{compared[0]}"')
+    view = add_to_new_report(page, "Two trials")
+    expect(view.get_by_test_id("panel-runset")).to_contain_text("2 runs")
+    expect(view.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "2")
+    panel = stored_panel(page, store.url, "sweepy")
+    assert panel["runs"] == f'id in ["{compared[0]}", "{compared[1]}"]'
+    assert (panel["kind"], panel["keys"]) == ("line", ["val/loss"])
+    assert (panel["smoothing"], panel["log_y"], panel["log_x"]) == (0.5, True, False)
+
+
+def test_compared_runs_of_another_project_go_to_its_reports(page: Any, store: Store) -> None:
+    page.goto(f"{store.url}/p/sweepy/compare?runs=other/{store.other}")
+    line = page.locator('[data-testid=chart-panel][data-keys="val/loss"]')
+    expect(line).to_have_attribute("data-line-count", "1")
+    line.get_by_test_id("panel-menu").click()
+    page.get_by_role("menuitem", name="Add to report…").click()
+    view = add_to_new_report(page, "Elsewhere")
+    expect(page).to_have_url(re.compile(r"/p/other/reports/"))
+    expect(view.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "1")
+
+
+def test_compared_runs_of_several_projects_say_why_they_cannot_be_added(
+    page: Any, store: Store
+) -> None:
+    def count() -> int:
+        lists = [
+            page.request.get(f"{store.url}/api/v1/projects/{p}/reports").json()
+            for p in ("sweepy", "other")
+        ]
+        return sum(len(r) for r in lists)
+
+    before = count()
+    page.goto(f"{store.url}/p/sweepy/compare?runs={store.outside},other/{store.other}")
+    line = page.locator('[data-testid=chart-panel][data-keys="val/loss"]')
+    expect(line).to_have_attribute("data-line-count", "2")
+    line.get_by_test_id("panel-menu").click()
+    page.get_by_role("menuitem", name="Add to report…").click()
+    dialog = page.get_by_test_id("add-to-report")
+    expect(dialog.get_by_test_id("add-to-report-blocked")).to_contain_text(
+        "2 projects (sweepy, other)"
+    )
+    expect(dialog.get_by_test_id("add-to-report-submit")).to_have_count(0)
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()
+    assert count() == before  # nothing was saved
