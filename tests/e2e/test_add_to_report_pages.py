@@ -151,3 +151,20 @@ def test_compared_runs_of_several_projects_say_why_they_cannot_be_added(
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_be_hidden()
     assert count() == before  # nothing was saved
+
+
+def test_add_a_compare_bar_panel_to_a_report(page: Any, store: Store) -> None:
+    page.goto(f"{store.url}/p/sweepy/compare?runs={store.outside}")
+    page.get_by_test_id("add-panel").click()
+    page.get_by_test_id("panel-kind-bar").click()
+    form = page.get_by_test_id("value-panel-form")
+    form.get_by_label("Value", exact=True).select_option("summary.val/loss")
+    form.get_by_role("button", name="Add panel").click()
+    bar = page.locator("[data-testid=chart-panel][data-kind=bar]")
+    bar.get_by_test_id("panel-menu").click()
+    page.get_by_role("menuitem", name="Add to report…").click()
+    view = add_to_new_report(page, "One bar")
+    expect(view.get_by_test_id("panel-view")).to_have_attribute("data-kind", "bar")
+    expect(view.get_by_test_id("panel-runset")).to_contain_text(f'id in ["{store.outside}"]')
+    expect(view.get_by_test_id("panel-runset")).to_contain_text("1 run")
+    expect(view.get_by_test_id("panel-values")).to_contain_text("outside")
