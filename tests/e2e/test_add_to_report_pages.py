@@ -9,12 +9,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from tests.e2e.test_xss import Guard
 from tests.fakes.server import serve
 from tests.fakes.sweeps import make_sweep
 
 import cairn
+
+XSS_PROJECT = "<img src=x onerror=window.__xss=1>"
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -25,6 +29,7 @@ class Store:
     sweep: str
     outside: str  # a run of the sweep's project, not in the sweep, with the same keys
     other: str  # a run of project "other"
+    payload: str  # a run of project XSS_PROJECT
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +37,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     store_dir = tmp_path_factory.mktemp("e2e_add_to_report_pages") / ".cairn"
     sweep = make_sweep(store_dir, "sweepy", trials=6)
     ids = {}
-    for project in ("sweepy", "other"):
+    for project in ("sweepy", "other", XSS_PROJECT):
         run = cairn.init(
             project=project,
             dir=store_dir,
@@ -44,7 +49,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
         run.finish(quiet=True)
         ids[project] = run.id
     with serve(store_dir) as running:
-        yield Store(running.url, sweep, ids["sweepy"], ids["other"])
+        yield Store(running.url, sweep, ids["sweepy"], ids["other"], ids[XSS_PROJECT])
 
 
 def add_to_new_report(page: Any, title: str) -> Any:
@@ -168,3 +173,17 @@ def test_add_a_compare_bar_panel_to_a_report(page: Any, store: Store) -> None:
     expect(view.get_by_test_id("panel-runset")).to_contain_text(f'id in ["{store.outside}"]')
     expect(view.get_by_test_id("panel-runset")).to_contain_text("1 run")
     expect(view.get_by_test_id("panel-values")).to_contain_text("outside")
+
+
+def test_a_project_named_like_html_is_text_in_the_reason(page: Any, store: Store) -> None:
+    guard = Guard(page)
+    payload = quote(f"{XSS_PROJECT}/{store.payload}", safe="")
+    page.goto(f"{store.url}/p/sweepy/compare?runs={store.outside},{payload}")
+    line = page.locator('[data-testid=chart-panel][data-keys="val/loss"]')
+    expect(line).to_have_attribute("data-line-count", "2")
+    line.get_by_test_id("panel-menu").click()
+    page.get_by_role("menuitem", name="Add to report…").click()
+    reason = page.get_by_test_id("add-to-report-blocked")
+    expect(reason).to_contain_text(f"(sweepy, {XSS_PROJECT})")
+    expect(reason.locator("img")).to_have_count(0)
+    guard.check("the compare page's add-to-report dialog")
