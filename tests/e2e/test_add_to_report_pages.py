@@ -1,7 +1,7 @@
-""" "Add to report…" from the sweep page's analysis and the compare page's line panels: the panel
-arrives in a new report with the page's runs as its run set (the sweep's runs, the compared runs),
-its keys and settings, and draws those runs and no others; runs of several projects say why they
-cannot be added."""
+"""The "Add to report…" menu item from the sweep page's analysis, the compare page's panels and the
+run page's charts: the panel arrives in a new report with the page's runs as its run set (the
+sweep's runs, the compared runs, the run), its keys and settings, and draws those runs and no
+others; runs of several projects say why they cannot be added."""
 
 from __future__ import annotations
 
@@ -187,3 +187,16 @@ def test_a_project_named_like_html_is_text_in_the_reason(page: Any, store: Store
     expect(reason).to_contain_text(f"(sweepy, {XSS_PROJECT})")
     expect(reason.locator("img")).to_have_count(0)
     guard.check("the compare page's add-to-report dialog")
+
+
+def test_add_a_run_page_line_panel_to_a_report(page: Any, store: Store) -> None:
+    page.goto(f"{store.url}/p/sweepy/r/{store.outside}?tab=charts")
+    line = page.locator('[data-testid=chart-panel][data-keys="val/loss"]')
+    expect(line).to_have_attribute("data-line-count", "1")
+    line.get_by_test_id("panel-menu").click()
+    page.get_by_role("menuitem", name="Add to report…").click()
+    view = add_to_new_report(page, "One run")
+    runset = view.get_by_test_id("panel-runset")
+    expect(runset).to_contain_text(f'id in ["{store.outside}"]')
+    expect(runset).to_contain_text("1 run:")
+    expect(view.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "1")

@@ -4,6 +4,7 @@ import { lazy, type ReactNode, Suspense } from "react";
 import type { RunDetail } from "../../api/types";
 import { ChartsPane } from "../../components/ChartsPane";
 import { runColor } from "../../lib/colors";
+import { ReportRunSetContext, runsRunSet } from "../reports/lib/runSet";
 import { SystemTab } from "../system/SystemTab";
 import { hasSystemMetrics } from "../system/systemCharts";
 import { LogsTab } from "./components/LogsTab";
@@ -34,12 +35,15 @@ export const RUN_TABS: RunTab[] = [
     available: () => true,
     count: (run) => run.metric_keys.length || null,
     render: (run) => (
-      <ChartsPane
-        project={run.project}
-        runs={[{ id: run.id, name: run.name, color: runColor(run), group: null }]}
-        grouped={false}
-        workspaceKey="run"
-      />
+      // a panel added to a report from here shows this run
+      <ReportRunSetContext.Provider value={runsRunSet([run])}>
+        <ChartsPane
+          project={run.project}
+          runs={[{ id: run.id, name: run.name, color: runColor(run), group: null }]}
+          grouped={false}
+          workspaceKey="run"
+        />
+      </ReportRunSetContext.Provider>
     ),
   },
   {
