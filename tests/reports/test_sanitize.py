@@ -36,6 +36,8 @@ PAYLOADS = [
     '"><script>alert(1)</script>',
     "<<script>script>alert(1)<</script>/script>",
     "`<script>alert(1)</script>` and\n\n```html\n<script>alert(1)</script>\n```",
+    '<span class="x" onclick=alert(1)>x</span>',
+    "$\\href{javascript:alert(1)}{x}$ $<img src=x onerror=alert(1)>$ $$</span><script>x</script>$$",
 ]
 
 
@@ -63,6 +65,9 @@ def assert_inert(html: str) -> None:
                 assert re.match(r"^(https?:|mailto:|#|[^:]*$)", url), html
             if name == "src":
                 assert ":" not in url and not url.startswith("//"), html
+            if name == "class":
+                assert tag in ("code", "span"), html
+                assert tag == "code" or value in ("math-inline", "math-display"), html
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -122,3 +127,31 @@ def test_urls() -> None:
     assert safe_image("//evil.example/x.png") is None
     assert safe_image("http://evil.example/x.png") is None
     assert safe_image("figs/a.png") == "figs/a.png"
+
+
+def test_math_is_wrapped_in_a_span_with_its_tex_escaped() -> None:
+    html = render_markdown("a $x<y>&z^2$ b\n\n$$\\frac{1}{2}</span><b>$$")
+    assert '<span class="math-inline">$x&lt;y&gt;&amp;z^2$</span>' in html
+    assert '<span class="math-display">$$\\frac{1}{2}&lt;/span&gt;&lt;b&gt;$$</span>' in html
+    assert "<b>" not in html
+
+
+def test_only_math_spans_are_let_through() -> None:
+    # A span written in Markdown is text; the one element is the server's own math span.
+    written = render_markdown('<span class="x" onclick=alert(1)>$x$</span>')
+    assert written == (
+        '<p>&lt;span class="x" onclick=alert(1)&gt;<span class="math-inline">$x$</span>'
+        "&lt;/span&gt;</p>\n"
+    )
+    parser = _Elements()
+    parser.feed(written)
+    assert parser.found == [("p", {}), ("span", {"class": "math-inline"})]
+    assert sanitize_html('<span class="x" onclick="alert(1)">hi</span>') == "hi"
+    assert sanitize_html("<span>hi</span>") == "hi"
+    assert sanitize_html('<span class="math-inline math-display">hi</span>') == "hi"
+    assert (
+        sanitize_html('<span class="math-display" onclick="alert(1)" style="x">$$y$$</span>')
+        == '<span class="math-display">$$y$$</span>'
+    )
+    assert sanitize_html('<code class="math-inline">c</code>') == "<code>c</code>"
+    assert sanitize_html('<span class="language-python">c</span>') == "c"

@@ -3,7 +3,10 @@ then passed through an allowlist, so nothing in a report can run code or load a 
 
 What survives: the tags Markdown itself produces, with only their harmless attributes; links to
 ``http(s):``, ``mailto:``, ``#anchors`` and relative paths (opened with ``rel="noopener
-noreferrer nofollow"``); images from relative paths or ``data:image/{png,gif,jpeg,webp}``. Gone:
+noreferrer nofollow"``); images from relative paths or ``data:image/{png,gif,jpeg,webp}``; math
+as ``<span class="math-inline">$x^2$</span>`` or ``<span class="math-display">$$…$$</span>``, the
+TeX as escaped text with its delimiters, for the dashboard to draw with KaTeX (the HTML export
+shows it as written). Gone:
 every other tag (``<script>``, ``<iframe>``, ``<style>``... with their content for the first
 three kinds), event handlers and ``style``, ``javascript:``/``vbscript:``/``data:`` links, and
 images from another host (a remote image is a request a reader did not make; its alt text stays).
@@ -23,13 +26,14 @@ from cairn.reports.markdown import parser
 
 ALLOWED_TAGS = {
     "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
-    "img", "li", "ol", "p", "pre", "s", "strong", "table", "tbody", "td", "th", "thead", "tr",
+    "img", "li", "ol", "p", "pre", "s", "span", "strong", "table", "tbody", "td", "th", "thead", "tr",
     "ul",
 }  # fmt: skip
 ALLOWED_ATTRS = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "code": {"class"},
+    "span": {"class"},
     "ol": {"start"},
     "td": {"style"},
     "th": {"style"},
@@ -40,17 +44,22 @@ LINK_SCHEMES = {"http", "https", "mailto"}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _DATA_IMAGE = re.compile(r"^data:image/(png|gif|jpeg|webp);base64,[A-Za-z0-9+/=\s]*$")
 _ALIGN = re.compile(r"^text-align:\s*(left|right|center)$")
-_CLASS = re.compile(r"^language-[\w+\-.#]+$")
+_CLASSES = {
+    "code": re.compile(r"^language-[\w+\-.#]+$"),  # a code block's language
+    "span": re.compile(r"^math-(inline|display)$"),  # math for the dashboard's KaTeX
+}
+NEEDS_CLASS = {"span"}
+"""Tags kept only with an allowed class (a bare or foreign ``<span>`` goes, its text stays)."""
 _PLAIN_CHECKS = {
     "style": lambda v: _ALIGN.match(v.strip()) is not None,  # table column alignment only
-    "class": lambda v: _CLASS.match(v) is not None,  # a code block's language
     "start": str.isdigit,
 }
 
 
 def render_markdown(text: str, numbers: dict[str, int] | None = None) -> str:
-    """``text`` (Markdown) as sanitized HTML: math kept as written (``$x^2$``), a citation as
-    the ``numbers`` of its keys (``[1, 3]``; ``?`` for a key not in them)."""
+    """``text`` (Markdown) as sanitized HTML: math as written in a ``math-inline`` or
+    ``math-display`` span (``<span class="math-inline">$x^2$</span>``), a citation as the
+    ``numbers`` of its keys (``[1, 3]``; ``?`` for a key not in them)."""
     md = parser()
     return sanitize_html(md.renderer.render(md.parse(text), md.options, {"numbers": numbers or {}}))
 
@@ -59,7 +68,9 @@ def _math(
     self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     token = tokens[idx]
-    return escape(f"{token.markup}{token.content}{token.markup}", quote=False)
+    kind = "math-display" if token.type == "math_display" else "math-inline"
+    tex = escape(f"{token.markup}{token.content}{token.markup}", quote=False)
+    return f'<span class="{kind}">{tex}</span>'
 
 
 def _citation(
@@ -175,9 +186,14 @@ class _Cleaner(HTMLParser):
                     self.out.append(escape(alt, quote=False))
                     return None
                 value = image
+            elif name == "class":
+                if not _CLASSES[tag].match(value):
+                    continue
             elif name in _PLAIN_CHECKS and not _PLAIN_CHECKS[name](value):
                 continue
             kept.append((name, value))
         if tag == "img" and not any(name == "src" for name, _ in kept):
+            return None
+        if tag in NEEDS_CLASS and not any(name == "class" for name, _ in kept):
             return None
         return kept
