@@ -221,6 +221,16 @@ def test_markdown_renders_inert(api: httpx.Client, payload: str) -> None:
     assert doc["html"][0] == rendered.json()["html"]
 
 
+def test_math_renders_in_a_span_for_the_dashboard(api: httpx.Client) -> None:
+    text = "$<img src=x onerror=alert(1)>$\n\n$$\\href{javascript:alert(1)}{x}$$"
+    rendered = api.post("/projects/rp/reports/render/markdown", json={"text": text})
+    assert rendered.status_code == 200
+    assert rendered.json()["html"] == (
+        '<p><span class="math-inline">$&lt;img src=x onerror=alert(1)&gt;$</span></p>\n'
+        '<p><span class="math-display">$$\\href{javascript:alert(1)}{x}$$</span></p>\n'
+    )
+
+
 def test_live_panel_data_follows_the_filter_and_marks_non_finite(api: httpx.Client) -> None:
     response = api.post("/projects/rp/reports/render/panel", json={"panel": LINE})
     assert response.status_code == 200, response.text
