@@ -98,6 +98,16 @@ def test_math_is_drawn_in_the_editor_preview(page: Any, reports: tuple[str, str,
     expect(preview.locator("span.math-display .katex-display")).to_have_count(1)
     assert "a^2+b^2=c^2" in preview.locator("annotation").first.text_content()
 
+    long = "+".join(f"x_{{{i}}}" for i in range(300))
+    page.get_by_test_id("markdown-input").fill(f"$${long}$$")
+    display = preview.locator(".katex-display")
+    expect(display.locator("annotation")).to_contain_text("x_{299}")
+    box, frame = display.bounding_box(), preview.bounding_box()
+    beside = (frame["x"] + frame["width"] + 12, box["y"] + box["height"] / 2)
+    # what a reader sees just right of the preview is not the formula: it scrolls, not spills
+    assert page.evaluate("([x, y]) => !document.elementFromPoint(x, y)?.closest('.katex')", beside)
+    assert display.evaluate("el => el.scrollWidth > el.clientWidth")
+
 
 def test_hostile_tex_draws_no_link_image_request_or_dialog(
     page: Any, reports: tuple[str, str, str]
