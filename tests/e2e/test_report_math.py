@@ -23,6 +23,7 @@ HOSTILE = [
     "$\\url{javascript:alert(1)}$",
     "$\\includegraphics{http://x/y.png}$",
     "$<img src=x onerror=alert(1)>$",
+    "$\\rule{500em}{500em}$",  # a box over the whole page: kept to KaTeX's maxSize (20em)
 ]
 
 
@@ -123,6 +124,8 @@ def test_hostile_tex_draws_no_link_image_request_or_dialog(
     assert not seen["dialogs"]
     assert all(urlparse(r).netloc == urlparse(url).netloc for r in seen["requests"] if "://" in r)
     assert not [r for r in seen["requests"] if r.endswith(("/x", "/y.png"))], seen["requests"]
+    rule = view.locator(".katex-rule").bounding_box()
+    assert rule is not None and rule["width"] < 500 and rule["height"] < 500, rule
 
 
 def test_pages_without_math_do_not_load_katex(page: Any, reports: tuple[str, str, str]) -> None:
