@@ -27,6 +27,17 @@ class Server:
         """Everything the process printed so far (stdout and stderr)."""
         return self.log_path.read_text(errors="replace")
 
+    def applied(self, timeout: float = 60.0) -> None:
+        """Wait until the server has applied every batch of records it acknowledged (``cairn
+        server`` queues them; its health route counts those left). AssertionError on timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            ingest = httpx.get(f"{self.url}/api/v1/health", timeout=10).json()["ingest"]
+            if ingest is None or ingest["queued"] == 0:
+                return
+            assert time.monotonic() < deadline, f"batches still queued after {timeout} s: {ingest}"
+            time.sleep(0.02)
+
 
 @contextmanager
 def serve(

@@ -43,6 +43,8 @@ class Team:
         return Login(self.server.url, self.keys[user])
 
     def api(self, path: str, user: str = "root") -> httpx.Response:
+        """GET ``path`` once the server has applied what it acknowledged."""
+        self.server.applied()
         headers = {"Authorization": f"Bearer {self.keys[user]}"}
         return httpx.get(f"{self.server.url}/api/v1{path}", headers=headers, timeout=30)
 
@@ -101,6 +103,7 @@ def train(
 
 
 def history_count(team: Team, project: str, run_id: str) -> int:
+    team.server.applied()
     series = httpx.post(
         f"{team.server.url}/api/v1/projects/{project}/series",
         json={"run_ids": [run_id], "keys": ["loss"], "max_points": 10_000},

@@ -1,5 +1,6 @@
-"""A team server killed (SIGKILL) again and again while five runs log to it: after it is back
-and ``cairn sync`` has run, every row of every run is in its store once."""
+"""A team server killed (SIGKILL) again and again while five runs log to it (its workers and
+its applier, which stops once the server is gone, mid-apply or not): after it is back and
+``cairn sync`` has run, every row of every run is in its store once."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.fakes.ports import free_port
 from tests.fakes.server import serve_command
 
 from cairn.store.blobs import BlobStore
+from cairn.store.ingest_queue import IngestQueue
 from cairn.store.store import Store
 
 RUNS = 5
@@ -80,12 +82,15 @@ def test_a_server_killed_ten_times_loses_and_doubles_nothing(tmp_path: Path) -> 
         assert run.returncode == 0, err.decode()
 
     store = Store(db, BlobStore(shared / "blobs"), migrate=False)
-    before = sum(store.last_seq(f"run{i}") for i in range(RUNS))
+    queue = IngestQueue(store)
+    before = sum(queue.held("faults", f"run{i}") for i in range(RUNS))
+    queue.close()
     store.close()
-    assert before > 0  # the runs' records reached the server between the kills
-    with serve_command(command, port=port):
+    assert before > 0  # the runs' records reached the server (applied or queued) between kills
+    with serve_command(command, port=port) as server:
         for machine in machines:
             cairn("sync", "--all", "--dir", str(machine / ".cairn"), env=client_env)
+        server.applied()
     store = Store(db, BlobStore(shared / "blobs"), migrate=False)
     try:
         for i in range(RUNS):

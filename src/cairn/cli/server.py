@@ -105,10 +105,15 @@ def server(config: str | None, **flags: Any) -> None:
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxies,  # not uvicorn's $FORWARDED_ALLOW_IPS
     )
+    from cairn.server.applier import start_applier
+
+    applier = start_applier(settings.environment())  # applies the batches the workers queue
     try:
         _run(uv_config, sock)
     finally:
         sock.close()
+        applier.terminate()  # it finishes the batches in hand, then stops
+        applier.join(30)
 
 
 SETUP_HOURS = 24

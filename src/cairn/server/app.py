@@ -40,6 +40,7 @@ from cairn.server.routes import (
 from cairn.server.security import SecurityMiddleware, csp
 from cairn.server.static import mount_web_app
 from cairn.store import Store
+from cairn.store.ingest_queue import IngestQueue
 
 API_PREFIX = "/api/v1"
 
@@ -67,13 +68,16 @@ def create_app(
     *,
     allowed_hosts: Iterable[str] = (),
     accounts: bool = False,
+    queued_ingest: bool = False,
 ) -> FastAPI:
     """The dashboard's server for ``store``; ``static_dir`` holds the built web app (or None).
 
     It answers to the loopback names and to ``allowed_hosts`` (the address it listens on, names
     the user allows; ``*``: any), and refuses cross-site writes (see ``security``). With
     ``accounts`` (``cairn server``) every request is checked against the store's users, keys
-    and roles (``auth.access``); without (``cairn ui``) the caller may do everything.
+    and roles (``auth.access``); without (``cairn ui``) the caller may do everything. With
+    ``queued_ingest`` (``cairn server``, which runs an applier) batches of records are
+    acknowledged once queued (``store.ingest_queue``); without, applied inside the request.
     """
     routes = [
         (method, route.path)
@@ -94,6 +98,7 @@ def create_app(
     )
     app.state.store = store
     app.state.auth = accounts
+    app.state.ingest_queue = IngestQueue(store) if queued_ingest else None
     install_error_handlers(app)
     _serve_api_docs(app, static_dir)
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(authorize)])

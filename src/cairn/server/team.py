@@ -3,7 +3,8 @@ SQLite, S3 or a folder), for ``cairn server`` and each of its worker processes.
 
 A worker keeps nothing but the Store's connections: every request reads and writes the database
 and the blob store, so any number of workers, on any number of machines, serve the same data.
-The schema is never migrated here: a server refuses to start on a schema that is not its own.
+Batches of records are queued, and applied by the server's applier process
+(``server.applier``). The schema is never migrated here: a server refuses to start on a schema that is not its own.
 """
 
 from __future__ import annotations
@@ -32,5 +33,9 @@ def create_team_app() -> FastAPI:
     settings = load_settings({}, os.environ)
     names = [*listen_names(settings.host), *settings.allowed_hosts]
     return create_app(
-        open_team_store(settings), built_web_app(), allowed_hosts=names, accounts=True
+        open_team_store(settings),
+        built_web_app(),
+        allowed_hosts=names,
+        accounts=True,
+        queued_ingest=True,
     )

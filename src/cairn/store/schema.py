@@ -142,6 +142,22 @@ run_values = Table(  # migration 0015: summary values out of the JSON, indexed (
     sqlite_with_rowid=False,  # a lookup by (run, key) reads one b-tree, not two
 )
 
+ingest_queue = Table(  # migration 0016: batches a server acknowledged, not applied yet
+    "ingest_queue",  # (store.ingest_queue; on SQLite it lives in a file of its own)
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), nullable=False),
+    Column("project", String(255), nullable=False),
+    Column("first_seq", BigInteger, nullable=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("body", LargeBinary, nullable=False),  # the request's body: gzip msgpack records
+    Column("received_at", Float, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),  # failed applies
+    Column("retry_at", Float, nullable=False, server_default="0"),
+    Column("error", Text, nullable=True),  # why the last apply failed
+    Index("ix_ingest_queue_run", "run_id", "first_seq"),
+)
+
 views = Table(
     "views",
     metadata,

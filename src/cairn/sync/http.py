@@ -26,11 +26,11 @@ import httpx
 import msgspec
 
 from cairn.errors import StoreGapError
+from cairn.journal.batches import RECORDS_TYPE as RECORDS_TYPE
 from cairn.journal.records import Record
 from cairn.server_client import login_client, message, ok
 from cairn.server_login import Login
 
-RECORDS_TYPE = "application/x-cairn-records"
 log = logging.getLogger("cairn.sync")
 CHUNK = 1024 * 1024
 

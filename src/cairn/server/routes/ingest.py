@@ -2,9 +2,12 @@
 number, and the blobs its records name (``cairn.sync.http.HttpSink`` is the client).
 
 Records travel as one msgpack array of journal records, gzip-compressed
-(``application/x-cairn-records``), and apply exactly as a local syncer applies them: idempotent
-by ``seq``, a batch wholly or not at all. A batch that starts after a seq the store lacks gets
-409 (``gap``), and the client sends the journal from where the store stands.
+(``cairn.journal.batches``), and apply exactly as a local syncer applies them: idempotent by
+``seq``, a batch wholly or not at all. ``cairn server`` acknowledges a batch once it is checked
+and durably queued (``store.ingest_queue``); its applier process applies it a moment later, so
+readers may see it a moment after the answer. A batch that starts after a seq the store
+neither applied nor queued gets 409 (``gap``), and the client sends the journal from where the
+store stands.
 
 Logging into a project that does not exist creates it, with the caller as its admin (see
 ``auth.access.Need.LOGGER``).
@@ -17,30 +20,26 @@ import os
 import secrets
 import tempfile
 import time
-import zlib
 from typing import Any
 
-import msgspec
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from cairn.errors import RunNotFoundError, StoreGapError
-from cairn.journal.records import Record, RunStart
+from cairn.journal.batches import RECORDS_TYPE, BatchError, BatchTooLargeError, decode_batch
+from cairn.journal.records import RunStart
 from cairn.server.deps import StoreDep
 from cairn.server.schemas import ApiError
 from cairn.store import Store
+from cairn.store.ingest_queue import IngestQueue, RunElsewhereError
 
 router = APIRouter(tags=["ingest"])
-RECORDS_TYPE = "application/x-cairn-records"
-MAX_RECORDS_BYTES = 256 * 1024 * 1024
-"""The most a batch may inflate to (a gzip bomb is refused, not decompressed)."""
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ApiError},
     404: {"model": ApiError},
     409: {"model": ApiError},
 }
-_decode_batch = msgspec.msgpack.Decoder(list[Record]).decode
 
 
 class LastSeq(BaseModel):
@@ -63,9 +62,16 @@ def _owned_run(store: Store, project: str, run_id: str) -> bool:
 
 
 @router.get("/projects/{project}/runs/{run_id}/last-seq", response_model=LastSeq, responses=ERRORS)
-def last_seq(project: str, run_id: str, store: StoreDep) -> dict[str, int]:
-    """The last journal seq the store applied for the run; 0 when it has never seen it."""
-    return {"last_seq": store.last_seq(run_id) if _owned_run(store, project, run_id) else 0}
+def last_seq(project: str, run_id: str, request: Request, store: StoreDep) -> dict[str, int]:
+    """The last journal seq the store holds for the run (applied, or queued to be applied); 0
+    when it has never seen it: a resuming client sends its journal from the next one."""
+    queue: IngestQueue | None = request.app.state.ingest_queue
+    if queue is None:
+        return {"last_seq": store.last_seq(run_id) if _owned_run(store, project, run_id) else 0}
+    try:
+        return {"last_seq": queue.held(project, run_id)}
+    except RunElsewhereError as exc:
+        raise HTTPException(409, str(exc)) from None
 
 
 @router.post(
@@ -80,8 +86,28 @@ def last_seq(project: str, run_id: str, store: StoreDep) -> dict[str, int]:
     },
 )
 async def records(project: str, run_id: str, request: Request, store: StoreDep) -> dict[str, int]:
-    """Apply a batch of the run's journal records (a gzip-compressed msgpack array)."""
-    batch = _read_batch(await request.body())
+    """Take a batch of the run's journal records (a gzip-compressed msgpack array); answers the
+    last seq the store holds. On ``cairn server`` the batch is checked, queued and acknowledged,
+    and the server's applier applies it a moment later; on ``cairn ui`` it is applied here."""
+    body = await request.body()
+    queue: IngestQueue | None = request.app.state.ingest_queue
+    try:  # in one thread: the request's work must not hold up the worker's other requests
+        last = await run_in_threadpool(_take_batch, store, queue, project, run_id, body)
+    except BatchTooLargeError as exc:
+        raise HTTPException(413, str(exc)) from None
+    except BatchError as exc:
+        raise HTTPException(400, str(exc)) from None
+    except StoreGapError as exc:
+        raise HTTPException(409, f"gap: {exc}") from None
+    except RunElsewhereError as exc:
+        raise HTTPException(409, str(exc)) from None
+    return {"last_seq": last}
+
+
+def _take_batch(
+    store: Store, queue: IngestQueue | None, project: str, run_id: str, body: bytes
+) -> int:
+    batch = decode_batch(body)  # before acknowledging: a malformed batch is refused, not lost
     for record in batch:
         if isinstance(record, RunStart) and (record.run_id, record.project) != (run_id, project):
             raise HTTPException(
@@ -89,34 +115,13 @@ async def records(project: str, run_id: str, request: Request, store: StoreDep) 
                 f"the batch starts run {record.run_id!r} of project {record.project!r}, not "
                 f"{run_id!r} of {project!r}",
             )
+    if queue is not None:
+        return queue.enqueue(project, run_id, body, batch)
     # 409 for a run of another project, whether or not the batch starts it: a caller may only
     # write to runs of projects they may write to
-    known = await run_in_threadpool(_owned_run, store, project, run_id)
-    if not known and not any(isinstance(r, RunStart) for r in batch):
-        raise HTTPException(
-            409, f"gap: the store has no run {run_id!r} yet; send the journal from its start"
-        )
-    try:  # in a thread: applying a batch must not hold up the worker's other requests
-        last = await run_in_threadpool(store.apply, run_id, batch)
-    except StoreGapError as exc:
-        raise HTTPException(409, f"gap: {exc}") from None
-    return {"last_seq": last}
-
-
-def _read_batch(body: bytes) -> list[Record]:
-    try:
-        raw = zlib.decompressobj(wbits=31).decompress(body, MAX_RECORDS_BYTES)
-    except zlib.error:
-        raise HTTPException(400, f"the body must be gzip-compressed ({RECORDS_TYPE})") from None
-    if len(raw) >= MAX_RECORDS_BYTES:
-        raise HTTPException(413, f"a batch may inflate to at most {MAX_RECORDS_BYTES} bytes")
-    try:
-        batch = _decode_batch(raw)
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise HTTPException(400, f"the body is not a batch of journal records: {exc}") from None
-    if not batch:
-        raise HTTPException(400, "an empty batch")
-    return batch
+    if not _owned_run(store, project, run_id) and not isinstance(batch[0], RunStart):
+        raise StoreGapError(f"the store has no run {run_id!r} yet; send the journal from its start")
+    return store.apply(run_id, batch)
 
 
 @router.post(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -43,10 +44,22 @@ MAX_FAILURES_PER_NAME = 10
 MAX_FAILURES_PER_ADDRESS = 50
 
 
+class IngestStatus(BaseModel):
+    queued: int = Field(description="Batches of records acknowledged and not applied yet")
+    failing: int = Field(
+        description="Of those, batches whose last apply failed (the server's "
+        "log says why; they are tried again)"
+    )
+    oldest_seconds: float = Field(description="How long the oldest queued batch has waited")
+
+
 class Health(BaseModel):
     status: str
     version: str
     accounts: bool = Field(description="Whether callers sign in (cairn server) or not (cairn ui)")
+    ingest: IngestStatus | None = Field(
+        default=None, description="The ingest queue (cairn server); null: batches apply at once"
+    )
 
 
 class Login(RequestBody):
@@ -62,8 +75,16 @@ class Me(BaseModel):
 
 @router.get("/health", response_model=Health)
 def health(request: Request) -> dict[str, Any]:
-    """Whether the server answers (for load balancers and scripts); needs no sign-in."""
-    return {"status": "ok", "version": __version__, "accounts": request.app.state.auth}
+    """Whether the server answers (for load balancers and scripts), and how many batches of
+    records wait to be applied; needs no sign-in."""
+    queue = request.app.state.ingest_queue
+    ingest = None if queue is None else asdict(queue.status())
+    return {
+        "status": "ok",
+        "version": __version__,
+        "accounts": request.app.state.auth,
+        "ingest": ingest,
+    }
 
 
 @router.get("/auth/me", response_model=Me)

@@ -1,4 +1,4 @@
--- The schema the migrations leave in a new SQLite store, revision 0015: made by `python -m cairn.store.numbering DB`, never by hand.
+-- The schema the migrations leave in a new SQLite store, revision 0016: made by `python -m cairn.store.numbering DB`, never by hand.
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL,
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -326,4 +326,18 @@ CREATE TABLE run_values (
 )
  WITHOUT ROWID;
 CREATE INDEX ix_run_values_key_rank_num ON run_values ("key", rank, num);
-INSERT INTO alembic_version (version_num) VALUES ('0015');
+CREATE TABLE ingest_queue (
+	id INTEGER NOT NULL,
+	run_id VARCHAR(64) NOT NULL,
+	project VARCHAR(255) NOT NULL,
+	first_seq BIGINT NOT NULL,
+	last_seq BIGINT NOT NULL,
+	body BLOB NOT NULL,
+	received_at FLOAT NOT NULL,
+	attempts INTEGER DEFAULT '0' NOT NULL,
+	retry_at FLOAT DEFAULT '0' NOT NULL,
+	error TEXT,
+	PRIMARY KEY (id)
+);
+CREATE INDEX ix_ingest_queue_run ON ingest_queue (run_id, first_seq);
+INSERT INTO alembic_version (version_num) VALUES ('0016');

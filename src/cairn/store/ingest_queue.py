@@ -1,0 +1,266 @@
+"""The ingest queue: batches of journal records that a server acknowledged once they were durably
+queued, and that its applier applies to the store a moment later.
+
+A request only checks a batch and inserts its bytes (still compressed) here, so its latency no
+longer includes applying it, nor waiting for the store's write lock. The applier
+(``cairn.server.applier``) drains the queue: one run at a time, its queued batches in seq order,
+several in one transaction.
+
+Where it lives: on PostgreSQL, the ``ingest_queue`` table of the store's database; an applier
+claims a run with a transaction-scoped advisory lock (``pg_try_advisory_xact_lock``), so several
+server processes apply different runs at once and a run's batches in order, and it deletes the
+batches in the transaction that applies them. On SQLite, a database file of its own beside the
+store's (``cairn.db`` → ``cairn.ingest.db``), so that queueing never waits on the write lock an
+apply holds; the applier deletes the batches right after the apply commits. A kill in between
+leaves batches the store already holds: applying them again changes nothing (idempotent by seq).
+
+Contract: what the store "holds" of a run is what it applied or queued; ``held`` answers that,
+and ``enqueue`` refuses a batch that would leave a gap after it (StoreGapError). A batch that
+fails to apply stays queued, with its error, and is tried again later (``RETRY_SECONDS``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, delete, func, select, text, update
+
+from cairn.errors import StoreError, StoreGapError
+from cairn.journal.batches import decode_batch
+from cairn.journal.records import Record, RunStart
+from cairn.store.engine import WRITE, create_store_engine
+from cairn.store.schema import ingest_queue, projects, runs
+from cairn.store.store import Store
+from cairn.store.write_turns import WriteTurns, sqlite_path
+
+log = logging.getLogger("cairn.ingest")
+
+DRAIN_RECORDS = 50_000
+"""At most this many records (about ten full batches) apply in one transaction."""
+RETRY_SECONDS = (1.0, 5.0, 30.0, 60.0)
+"""How long a batch that failed to apply waits before its next try (the last, for ever after)."""
+
+
+class RunElsewhereError(StoreError):
+    """The run belongs to another project than the one the batch was sent to."""
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    """What the queue holds: batches waiting, those whose last apply failed, the oldest's age."""
+
+    queued: int
+    failing: int
+    oldest_seconds: float
+
+
+class IngestQueue:
+    """The ingest queue of ``store`` (see the module's docstring)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        path = sqlite_path(store.url)
+        self.same_database = path is None
+        if path is None:
+            self.engine: Engine = store.engine
+            self._turns = store._turns
+        else:
+            self.engine = create_store_engine(f"sqlite:///{queue_path(path)}")
+            self._turns = WriteTurns(queue_path(path))
+            ingest_queue.create(self.engine, checkfirst=True)
+
+    def close(self) -> None:
+        if not self.same_database:
+            self.engine.dispose()
+            self._turns.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with (
+            self._turns.turn(),
+            self.engine.connect().execution_options(**{WRITE: True}) as conn,
+            conn.begin(),
+        ):
+            yield conn
+
+    # ---- the request's side --------------------------------------------------------------
+
+    def held(self, project: str, run_id: str) -> int:
+        """The last seq of the run that the store applied or queued; 0 when it has neither.
+        RunElsewhereError when the run is of another project."""
+        with self.engine.connect() as conn, conn.begin():
+            return self._held(conn, project, run_id)
+
+    def enqueue(self, project: str, run_id: str, body: bytes, records: list[Record]) -> int:
+        """Queue the batch ``body`` (whose decoded ``records`` the caller checked); returns the
+        last seq the store now holds. A batch whose records the store holds already is not
+        queued again; one that starts after a seq the store lacks raises StoreGapError, and one
+        for a run it does not know that does not start the run too."""
+        first, last = records[0].seq, records[-1].seq
+        with self._write() as conn:  # a write: two batches of one run queue one after the other
+            held = self._held(conn, project, run_id)
+            if last <= held:
+                return held
+            if held == 0 and not isinstance(records[0], RunStart):
+                raise StoreGapError(
+                    f"the store has no run {run_id!r} yet; send the journal from its start"
+                )
+            if first > held + 1:
+                raise StoreGapError(
+                    f"run {run_id}: the store holds records up to seq {held} but was offered "
+                    f"seq {first} next; sync the run's journal (`cairn sync`) to fill the gap"
+                )
+            conn.execute(
+                ingest_queue.insert().values(
+                    run_id=run_id,
+                    project=project,
+                    first_seq=first,
+                    last_seq=last,
+                    body=body,
+                    received_at=time.time(),
+                )
+            )
+        return last
+
+    def _held(self, conn: Connection, project: str, run_id: str) -> int:
+        # the queue first: a batch leaves it only once applied, so none is missed in between
+        queued = conn.execute(
+            select(func.max(ingest_queue.c.last_seq), func.min(ingest_queue.c.project)).where(
+                ingest_queue.c.run_id == run_id
+            )
+        ).first()
+        with self.store.engine.connect() as store_conn:
+            applied = store_conn.execute(
+                select(runs.c.last_seq, projects.c.name)
+                .join(projects, projects.c.id == runs.c.project_id)
+                .where(runs.c.id == run_id)
+            ).first()
+        owner = applied[1] if applied else queued[1] if queued else None
+        if owner is not None and owner != project:
+            raise RunElsewhereError(f"run {run_id!r} belongs to another project")
+        return max(int(applied[0]) if applied else 0, int(queued[0] or 0) if queued else 0)
+
+    # ---- the applier's side --------------------------------------------------------------
+
+    def status(self, now: float | None = None) -> QueueStatus:
+        """How many batches wait, how many of them failed to apply, the oldest one's age."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(
+                    func.count(),
+                    func.count(ingest_queue.c.error),
+                    func.min(ingest_queue.c.received_at),
+                )
+            ).one()
+        oldest = 0.0 if row[2] is None else max(0.0, (now or time.time()) - row[2])
+        return QueueStatus(queued=int(row[0]), failing=int(row[1]), oldest_seconds=oldest)
+
+    def apply_next(self, now: float | None = None) -> int:
+        """Apply the queued batches of one run (the one waiting longest that no other applier
+        holds); returns how many batches left the queue (0: nothing to do now)."""
+        now = time.time() if now is None else now
+        with self.engine.connect() as conn:
+            candidates = conn.execute(
+                select(ingest_queue.c.run_id)
+                .where(ingest_queue.c.retry_at <= now)
+                .group_by(ingest_queue.c.run_id)
+                .order_by(func.min(ingest_queue.c.id))
+                .limit(8)
+            ).all()
+        for (run_id,) in candidates:
+            applied = self._apply_run(run_id, now)
+            if applied is not None:
+                return applied
+        return 0
+
+    def _apply_run(self, run_id: str, now: float) -> int | None:
+        """Apply ``run_id``'s queued batches; None when another applier holds the run."""
+        from cairn.store.apply import apply_records
+
+        store = self.store
+        try:
+            with store._write() as conn:
+                if self.same_database and not _claim(conn, run_id):
+                    return None
+                batches = self._batches(conn if self.same_database else None, run_id)
+                if not batches:
+                    return 0
+                records = [r for _, _, body in batches for r in decode_batch(body)]
+                _, dropped = apply_records(conn, store.blobs, run_id, records)
+                ids = [batch_id for batch_id, _, _ in batches]
+                if self.same_database:
+                    conn.execute(delete(ingest_queue).where(ingest_queue.c.id.in_(ids)))
+        except Exception as exc:  # keep the batches, say why, try again later
+            self._failed(run_id, now, exc)
+            return 0
+        if not self.same_database:
+            with self._write() as queue:
+                queue.execute(delete(ingest_queue).where(ingest_queue.c.id.in_(ids)))
+        store._after_write(dropped)
+        return len(ids)
+
+    def _batches(self, conn: Connection | None, run_id: str) -> list[tuple[int, int, bytes]]:
+        """The run's queued batches in seq order, up to ``DRAIN_RECORDS`` records (always one)."""
+        query = (
+            select(
+                ingest_queue.c.id,
+                ingest_queue.c.last_seq,
+                ingest_queue.c.first_seq,
+                ingest_queue.c.body,
+            )
+            .where(ingest_queue.c.run_id == run_id)
+            .order_by(ingest_queue.c.first_seq, ingest_queue.c.id)
+        )
+        if conn is None:
+            with self.engine.connect() as own:
+                rows = own.execute(query).all()
+        else:
+            rows = conn.execute(query).all()
+        picked: list[tuple[int, int, bytes]] = []
+        total = 0
+        for batch_id, last, first, body in rows:
+            if picked and total + (last - first + 1) > DRAIN_RECORDS:
+                break
+            picked.append((batch_id, last, body))
+            total += last - first + 1
+        return picked
+
+    def _failed(self, run_id: str, now: float, exc: Exception) -> None:
+        message = f"{type(exc).__name__}: {exc}"
+        log.error(
+            "cairn: applying the queued batches of run %s failed (kept, retried): %s",
+            run_id,
+            message,
+        )
+        with self._write() as conn:
+            attempts = (
+                conn.execute(
+                    select(func.max(ingest_queue.c.attempts)).where(ingest_queue.c.run_id == run_id)
+                ).scalar()
+                or 0
+            )
+            wait = RETRY_SECONDS[min(attempts, len(RETRY_SECONDS) - 1)]
+            conn.execute(
+                update(ingest_queue)
+                .where(ingest_queue.c.run_id == run_id)
+                .values(attempts=attempts + 1, retry_at=now + wait, error=message[:2000])
+            )
+
+
+def queue_path(database: Path) -> Path:
+    """The queue file beside a SQLite store's database: ``cairn.db`` → ``cairn.ingest.db``."""
+    return database.with_name(f"{database.stem}.ingest{database.suffix or '.db'}")
+
+
+def _claim(conn: Connection, run_id: str) -> bool:
+    """Hold ``run_id`` for this transaction on PostgreSQL, unless another applier holds it."""
+    return bool(
+        conn.execute(
+            text("SELECT pg_try_advisory_xact_lock(hashtextextended(:run, 0))"), {"run": run_id}
+        ).scalar()
+    )
