@@ -395,16 +395,12 @@ class HttpReader:
         ]
 
     def update_summary(self, run: RunInfo, values: dict[str, Any], remove: list[str]) -> None:
-        import gzip
-
-        import msgspec
-
+        from cairn.journal.batches import RECORDS_TYPE, encode_batch
         from cairn.journal.records import SummaryUpdate
-        from cairn.sync.http import RECORDS_TYPE
 
         seq = int(self._get(self._run_path(run, "last-seq"), RunNotFoundError)["last_seq"]) + 1
         record = SummaryUpdate(seq=seq, set=values, remove=remove)
-        body = gzip.compress(msgspec.msgpack.encode([record]))
+        body = encode_batch([record])
         self._send(
             "POST",
             self._run_path(run, "records"),

@@ -5,8 +5,10 @@ applier applies it from the ingest queue."""
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import zlib
+from collections.abc import Sequence
 
 import msgspec
 
@@ -24,6 +26,11 @@ class BatchError(ValueError):
 
 class BatchTooLargeError(BatchError):
     """The batch inflates to more than ``MAX_RECORDS_BYTES``."""
+
+
+def encode_batch(records: Sequence[Record]) -> bytes:
+    """The body of a request that sends ``records``."""
+    return gzip.compress(msgspec.msgpack.encode(list(records)), compresslevel=5)
 
 
 def decode_batch(body: bytes) -> list[Record]:

@@ -222,12 +222,12 @@ class IngestQueue:
         else:
             rows = conn.execute(query).all()
         picked: list[tuple[int, int, bytes]] = []
-        total = 0
+        total = high = 0
         for batch_id, last, first, body in rows:
-            if picked and total + (last - first + 1) > DRAIN_RECORDS:
-                break
+            if picked and (total + last - first + 1 > DRAIN_RECORDS or first > high + 1):
+                break  # enough for one transaction, or a gap: the next batch applies alone
             picked.append((batch_id, last, body))
-            total += last - first + 1
+            total, high = total + last - first + 1, max(high, last)
         return picked
 
     def _failed(self, run_id: str, now: float, exc: Exception) -> None:

@@ -12,7 +12,6 @@ failure raises: the syncer retries with back-off, and the journal keeps everythi
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import logging
 import os
@@ -23,10 +22,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
-import msgspec
 
 from cairn.errors import StoreGapError
 from cairn.journal.batches import RECORDS_TYPE as RECORDS_TYPE
+from cairn.journal.batches import encode_batch
 from cairn.journal.records import Record
 from cairn.server_client import login_client, message, ok
 from cairn.server_login import Login
@@ -55,7 +54,7 @@ class HttpSink:
         return f"/projects/{quote(self.project, safe='')}/runs/{quote(run_id, safe='')}/{what}"
 
     def apply(self, run_id: str, records: Sequence[Record]) -> int:
-        body = gzip.compress(msgspec.msgpack.encode(list(records)), compresslevel=5)
+        body = encode_batch(records)
         started = time.perf_counter()
         response = self.client.post(
             self._run(run_id, "records"), content=body, headers={"Content-Type": RECORDS_TYPE}
