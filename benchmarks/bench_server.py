@@ -3,10 +3,13 @@ scalars to one ``cairn server`` over HTTP at once (the real SDK, its HTTP sink),
 on PostgreSQL (a throw-away cluster, as the tests start it), the clients and the server sharing
 this machine's cores.
 
-Measured: ingest in points/s end to end (from the clients' start until the last finish() has
-everything on the server), each batch's latency as the clients saw it (p50, p99; a batch is up to
-5,000 steps), log() per call in the clients while they shipped, the server's CPU (cores used,
-over all its processes) and peak RSS. Checked: every run's last seq on the server.
+Measured: ingest in points/s end to end (from the clients' start until the server has applied
+everything: the last finish() returns once the server acknowledged all, then the server's
+applier drains its ingest queue), each batch's latency as the clients saw it (p50, p99; a batch
+is up to 5,000 steps), the queue lag (from the last acknowledgement until all is applied), the
+longest any batch waited in the queue (sampled every 0.25 s), log() per call in the clients
+while they shipped, the server's CPU (cores used, over all its processes: the workers and the
+applier) and peak RSS. Checked: every run's last seq in the store.
 
 Prints a table and asserts nothing. Usage: python benchmarks/bench_server.py [CLIENTS STEPS]
 """
@@ -26,6 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,9 +81,11 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def watch_rss(pid: int, stop: threading.Event, out: dict[str, float]) -> None:
-    """The peak RSS of the server and its workers, sampled every 0.25 s until ``stop``."""
-    peak = 0
+def watch_server(pid: int, url: str, stop: threading.Event, out: dict[str, float]) -> None:
+    """The peak RSS of the server and its workers and applier, and the longest a batch had
+    waited in its ingest queue (the health route's oldest_seconds), sampled every 0.25 s until
+    ``stop``."""
+    peak, waited = 0, 0.0
     while not stop.wait(0.25):
         rss = 0
         for proc in server_processes(pid):
@@ -88,7 +94,21 @@ def watch_rss(pid: int, stop: threading.Event, out: dict[str, float]) -> None:
             except psutil.NoSuchProcess:
                 continue
         peak = max(peak, rss)
-    out["rss"] = peak
+        waited = max(waited, queue_status(url)["oldest_seconds"])
+    out["rss"], out["waited"] = peak, waited
+
+
+def queue_status(url: str) -> dict[str, float]:
+    """The server's ingest queue: batches queued, failing, the oldest one's age."""
+    ingest: dict[str, float] = httpx.get(f"{url}/api/v1/health", timeout=30).json()["ingest"]
+    return ingest
+
+
+def wait_applied(url: str) -> float:
+    """Wait until the server applied every batch it acknowledged; returns when (time.time())."""
+    while queue_status(url)["queued"]:
+        time.sleep(0.01)
+    return time.time()
 
 
 def run_clients(tmp: Path, env: dict[str, str]) -> tuple[float, list[dict[str, Any]]]:
@@ -179,18 +199,20 @@ def one(backend: str, tmp: Path) -> dict[str, float]:
     with team_server(backend, tmp) as (server, key, db, blobs, env):
         stop, usage = threading.Event(), {}
         pid = server.process.pid
-        watcher = threading.Thread(target=watch_rss, args=(pid, stop, usage))
+        watcher = threading.Thread(target=watch_server, args=(pid, server.url, stop, usage))
         watcher.start()
         cpu_before = cpu_seconds(pid)
         client_env = {**env, **QUIET, "CAIRN_URL": server.url, "CAIRN_API_KEY": key}
         started, results = run_clients(tmp, client_env)
+        applied = wait_applied(server.url)
         usage["cpu"] = cpu_seconds(pid) - cpu_before
         stop.set()
         watcher.join()
         store = Store(db, BlobStore(blobs), migrate=False)
         complete = sum(store.last_seq(r["id"]) > STEPS for r in results)
         store.close()
-    wall = max(r["done"] for r in results) - started
+    acknowledged = max(r["done"] for r in results)
+    wall = applied - started
     batches = sorted(b for r in results for b in r["batches"])
     return {
         "points_s": CLIENTS * STEPS * KEYS / wall,
@@ -201,6 +223,8 @@ def one(backend: str, tmp: Path) -> dict[str, float]:
         "log_us": statistics.median(r["log_us"] for r in results),
         "cores": usage["cpu"] / wall,
         "rss": usage["rss"] / 2**20,
+        "lag": applied - acknowledged,
+        "waited": usage["waited"],
         "complete": complete,
     }
 
@@ -212,7 +236,8 @@ def main() -> None:
     )
     header = (
         f"{'store':<24}{'points/s':>12}{'steps/s':>10}{'wall s':>8}{'batch p50 ms':>14}"
-        f"{'p99 ms':>9}{'log() us':>10}{'server cores':>14}{'server RSS MB':>15}{'runs whole':>12}"
+        f"{'p99 ms':>9}{'lag s':>7}{'waited s':>10}{'log() us':>10}{'server cores':>14}"
+        f"{'server RSS MB':>15}{'runs whole':>12}"
     )
     print(header)
     for backend, label in (("sqlite", "SQLite + folder"), ("postgresql", "PostgreSQL + S3 (moto)")):
@@ -220,7 +245,8 @@ def main() -> None:
             r = one(backend, Path(tmp))
         print(
             f"{label:<24}{r['points_s']:>12,.0f}{r['steps_s']:>10,.0f}{r['wall']:>8.1f}"
-            f"{r['p50']:>14.1f}{r['p99']:>9.1f}{r['log_us']:>10.2f}{r['cores']:>14.2f}"
+            f"{r['p50']:>14.1f}{r['p99']:>9.1f}{r['lag']:>7.2f}{r['waited']:>10.2f}"
+            f"{r['log_us']:>10.2f}{r['cores']:>14.2f}"
             f"{r['rss']:>15.0f}{int(r['complete']):>9}/{CLIENTS}"
         )
     for kind, label in (
@@ -232,7 +258,8 @@ def main() -> None:
             r = without_server(kind, Path(tmp))
         print(
             f"{label:<24}{r['points_s']:>12,.0f}{r['steps_s']:>10,.0f}{r['wall']:>8.1f}"
-            f"{'-':>14}{'-':>9}{r['log_us']:>10.2f}{'-':>14}{'-':>15}{'journal':>12}"
+            f"{'-':>14}{'-':>9}{'-':>7}{'-':>10}{r['log_us']:>10.2f}{'-':>14}{'-':>15}"
+            f"{'journal':>12}"
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import time
 import warnings
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -260,6 +261,19 @@ class HttpReader:
         path = f"/projects/{_q(run.project)}/runs/{_q(run.id)}"
         return f"{path}/{what}" if what else path
 
+    def wait_applied(self, project: str, run_id: str, seq: int, timeout: float = 60.0) -> bool:
+        """Wait until the server has applied the run's records up to ``seq`` (``cairn server``
+        acknowledges batches once queued, and applies them a moment later); False on timeout."""
+        path = f"/projects/{_q(project)}/runs/{_q(run_id)}/last-seq"
+        deadline = time.monotonic() + timeout
+        delay = 0.005
+        while self._get(path, RunNotFoundError, params={"applied": "true"})["last_seq"] < seq:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+        return True
+
     # ---- projects and runs --------------------------------------------------------------
 
     def projects(self) -> list[ProjectInfo]:
@@ -408,6 +422,7 @@ class HttpReader:
             content=body,
             headers={"Content-Type": RECORDS_TYPE},
         )
+        self.wait_applied(run.project, run.id, seq)  # so that reading it next sees it
 
     def edit_run(
         self, run: RunInfo, *, name: str | None, notes: str | None, tags: list[str] | None

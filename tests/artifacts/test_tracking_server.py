@@ -54,6 +54,8 @@ def test_an_artifact_logged_on_one_machine_is_used_on_another(
         assert (root / "train.csv").read_text() == "a,b\n1,2\n"
         with pytest.raises(ArtifactNotFoundError):
             consumer.use_artifact("digits:nope")
+    assert server.server is not None
+    server.server.applied()  # the team server applies what it acknowledged a moment later
     stored = cairn.Api(server.dir).artifact("pipeline/digits:v0")
     assert stored.used_by() == [consumer.id]
     assert stored.logged_by() == [producer.id]

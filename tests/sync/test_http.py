@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -26,6 +28,7 @@ from tests.fakes.ports import free_port
 from tests.fakes.server import Server, serve_command
 
 from cairn.errors import StoreGapError
+from cairn.journal.batches import encode_batch
 from cairn.server_client import ServerError
 from cairn.server_login import Login
 from cairn.sync.http import HttpSink
@@ -47,6 +50,11 @@ class Team:
         self.server.applied()
         headers = {"Authorization": f"Bearer {self.keys[user]}"}
         return httpx.get(f"{self.server.url}/api/v1{path}", headers=headers, timeout=30)
+
+    def api_health(self) -> dict[str, Any]:
+        """The ingest queue's counts, as the health route answers them (no sign-in)."""
+        ingest: dict[str, Any] = httpx.get(f"{self.server.url}/api/v1/health").json()["ingest"]
+        return ingest
 
 
 def server_command(store_dir: Path) -> list[str]:
@@ -316,3 +324,37 @@ def test_a_project_is_only_made_with_a_name_the_sdk_would_take(team: Team, name:
     assert refused.status_code == 400 and "project=" in refused.text
     names = [p["name"] for p in team.api("/projects").json()]
     assert name not in names
+
+
+def test_a_batch_that_fails_to_apply_is_kept_logged_and_counted(team: Team) -> None:
+    sink = HttpSink(team.login("ann"), "stuck")
+    last = sink.apply("stuck1", every_record("stuck1", "stuck"))
+    rows = team.api("/projects/stuck/runs/stuck1").json()["history_rows"]
+
+    def queue_row(first: int, n: int) -> None:
+        """A batch written into the server's queue file past its checks, as a bug could."""
+        with sqlite3.connect(team.store_dir / "cairn.ingest.db") as db:
+            db.execute(
+                "INSERT INTO ingest_queue (run_id, project, first_seq, last_seq, body, "
+                "received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    "stuck1",
+                    "stuck",
+                    first,
+                    first + n - 1,
+                    encode_batch(history_rows(n, first_seq=first)),
+                    time.time(),
+                ),
+            )
+
+    queue_row(last + 5, 3)  # seqs last+1..last+4 missing: it cannot apply
+    deadline = time.monotonic() + 30
+    while team.api_health()["failing"] != 1:
+        assert time.monotonic() < deadline, team.server.output()
+        time.sleep(0.05)
+    assert "applying the queued batches of run stuck1 failed" in team.server.output()
+    assert sink.last_seq("stuck1") == last + 7  # held: kept, not lost
+    queue_row(last + 1, 4)  # the missing records: on its next try, all of it applies
+    team.server.applied()
+    assert team.api_health()["failing"] == 0
+    assert team.api("/projects/stuck/runs/stuck1").json()["history_rows"] == rows + 7

@@ -83,7 +83,13 @@ class _Job:
             return None
         if isinstance(reader, StoreReader):
             return sql.logged_version(reader.store, run.id, self.record.seq)
-        # on a team server: the version of these contents among those the run logged
+        # on a team server, once it applied the record (it acknowledges batches once queued):
+        # the version of these contents among those the run logged
+        from cairn.server_reader import HttpReader
+
+        assert isinstance(reader, HttpReader)
+        if not reader.wait_applied(run.project, run.id, self.record.seq, WAIT_TIMEOUT):
+            return None
         logged = reader.run_artifacts(reader.find_run(f"{run.project}/{run.id}"))["logged"]
         record = self.record
         return next((v for v in logged if (v.name, v.digest) == (record.name, record.digest)), None)

@@ -62,11 +62,15 @@ def _owned_run(store: Store, project: str, run_id: str) -> bool:
 
 
 @router.get("/projects/{project}/runs/{run_id}/last-seq", response_model=LastSeq, responses=ERRORS)
-def last_seq(project: str, run_id: str, request: Request, store: StoreDep) -> dict[str, int]:
+def last_seq(
+    project: str, run_id: str, request: Request, store: StoreDep, applied: bool = False
+) -> dict[str, int]:
     """The last journal seq the store holds for the run (applied, or queued to be applied); 0
-    when it has never seen it: a resuming client sends its journal from the next one."""
+    when it has never seen it: a resuming client sends its journal from the next one.
+    ``applied``: the last seq applied only, which readers see (a client that logged
+    something it reads next waits for it)."""
     queue: IngestQueue | None = request.app.state.ingest_queue
-    if queue is None:
+    if queue is None or applied:
         return {"last_seq": store.last_seq(run_id) if _owned_run(store, project, run_id) else 0}
     try:
         return {"last_seq": queue.held(project, run_id)}
