@@ -102,19 +102,22 @@ class IngestQueue:
         queued again; one that starts after a seq the store lacks raises StoreGapError, and one
         for a run it does not know that does not start the run too."""
         first, last = records[0].seq, records[-1].seq
-        with self._write() as conn:  # a write: two batches of one run queue one after the other
-            held = self._held(conn, project, run_id)
-            if last <= held:
-                return held
-            if held == 0 and not isinstance(records[0], RunStart):
-                raise StoreGapError(
-                    f"the store has no run {run_id!r} yet; send the journal from its start"
-                )
-            if first > held + 1:
-                raise StoreGapError(
-                    f"run {run_id}: the store holds records up to seq {held} but was offered "
-                    f"seq {first} next; sync the run's journal (`cairn sync`) to fill the gap"
-                )
+        # Checked outside the write: what the store holds of a run only grows, so a batch that
+        # leaves no gap now leaves none later, and one queued twice (a retry racing its first
+        # send) applies once, by seq. The write holds the queue's lock for the insert alone.
+        held = self.held(project, run_id)
+        if last <= held:
+            return held
+        if held == 0 and not isinstance(records[0], RunStart):
+            raise StoreGapError(
+                f"the store has no run {run_id!r} yet; send the journal from its start"
+            )
+        if first > held + 1:
+            raise StoreGapError(
+                f"run {run_id}: the store holds records up to seq {held} but was offered "
+                f"seq {first} next; sync the run's journal (`cairn sync`) to fill the gap"
+            )
+        with self._write() as conn:
             conn.execute(
                 ingest_queue.insert().values(
                     run_id=run_id,
@@ -184,29 +187,33 @@ class IngestQueue:
 
         store = self.store
         try:
-            with store._write() as conn:
-                if self.same_database and not _claim(conn, run_id):
-                    return None
-                batches = self._batches(conn if self.same_database else None, run_id)
-                if not batches:
-                    return 0
-                records = [r for _, _, body in batches for r in decode_batch(body)]
-                _, dropped = apply_records(conn, store.blobs, run_id, records)
-                ids = [batch_id for batch_id, _, _ in batches]
-                if self.same_database:
+            if self.same_database:  # PostgreSQL: claim, apply and delete in one transaction
+                with store._write() as conn:
+                    if not _claim(conn, run_id):
+                        return None
+                    batches = self._batches(conn, run_id)
+                    records = [r for _, _, body in batches for r in decode_batch(body)]
+                    _, dropped = apply_records(conn, store.blobs, run_id, records)
+                    ids = [batch_id for batch_id, _, _ in batches]
                     conn.execute(delete(ingest_queue).where(ingest_queue.c.id.in_(ids)))
+            else:  # SQLite: read and decode before taking the store's write lock
+                with self.engine.connect() as queue:
+                    batches = self._batches(queue, run_id)
+                records = [r for _, _, body in batches for r in decode_batch(body)]
+                with store._write() as conn:
+                    _, dropped = apply_records(conn, store.blobs, run_id, records)
+                ids = [batch_id for batch_id, _, _ in batches]
+                with self._write() as queue:  # a kill before this: applied again, a no-op
+                    queue.execute(delete(ingest_queue).where(ingest_queue.c.id.in_(ids)))
         except Exception as exc:  # keep the batches, say why, try again later
             self._failed(run_id, now, exc)
             return 0
-        if not self.same_database:
-            with self._write() as queue:
-                queue.execute(delete(ingest_queue).where(ingest_queue.c.id.in_(ids)))
         store._after_write(dropped)
         return len(ids)
 
-    def _batches(self, conn: Connection | None, run_id: str) -> list[tuple[int, int, bytes]]:
+    def _batches(self, conn: Connection, run_id: str) -> list[tuple[int, int, bytes]]:
         """The run's queued batches in seq order, up to ``DRAIN_RECORDS`` records (always one)."""
-        query = (
+        rows = conn.execute(
             select(
                 ingest_queue.c.id,
                 ingest_queue.c.last_seq,
@@ -215,12 +222,7 @@ class IngestQueue:
             )
             .where(ingest_queue.c.run_id == run_id)
             .order_by(ingest_queue.c.first_seq, ingest_queue.c.id)
-        )
-        if conn is None:
-            with self.engine.connect() as own:
-                rows = own.execute(query).all()
-        else:
-            rows = conn.execute(query).all()
+        ).all()
         picked: list[tuple[int, int, bytes]] = []
         total = high = 0
         for batch_id, last, first, body in rows:
