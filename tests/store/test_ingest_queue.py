@@ -192,3 +192,16 @@ def test_on_sqlite_the_queue_is_a_file_beside_the_database(
     other = IngestQueue(reopen(store))  # another process finds it there
     assert other.held("p", "q6") == 1
     other.close()
+
+
+def test_many_processes_opening_a_new_queue_at_once_all_get_it(store: Store) -> None:
+    """A new server's workers and applier open the queue (on SQLite: make its file) at once."""
+
+    def open_queue(own: Store, _i: int) -> int:
+        mine = IngestQueue(own)
+        try:
+            return mine.status().queued
+        finally:
+            mine.close()
+
+    assert at_once(store, open_queue, workers=8) == [0] * 8

@@ -72,7 +72,8 @@ class IngestQueue:
         else:
             self.engine = create_store_engine(f"sqlite:///{queue_path(path)}")
             self._turns = WriteTurns(queue_path(path))
-            ingest_queue.create(self.engine, checkfirst=True)
+            with self._write() as conn:  # the workers and the applier open it at once
+                ingest_queue.create(conn, checkfirst=True)
 
     def close(self) -> None:
         if not self.same_database:
