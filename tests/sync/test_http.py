@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 import httpx
 import msgspec
+import psutil
 import pytest
 from tests.fakes.commands import cairn
 from tests.fakes.journals import every_record, history_rows
@@ -358,3 +359,20 @@ def test_a_batch_that_fails_to_apply_is_kept_logged_and_counted(team: Team) -> N
     team.server.applied()
     assert team.api_health()["failing"] == 0
     assert team.api("/projects/stuck/runs/stuck1").json()["history_rows"] == rows + 7
+
+
+def test_an_applier_that_dies_is_started_again(team: Team) -> None:
+    """The applier process killed (SIGKILL): the server starts another, which applies what the
+    workers acknowledged meanwhile; nothing acknowledged waits for ever."""
+    server = psutil.Process(team.server.process.pid)
+    appliers = [p for p in server.children(recursive=True) if "spawn_main" in " ".join(p.cmdline())]
+    assert len(appliers) == 1, [p.cmdline() for p in server.children(recursive=True)]
+    appliers[0].kill()
+    appliers[0].wait(10)
+    sink = HttpSink(team.login("ann"), "revived")
+    last = sink.apply("revived1", every_record("revived1", "revived"))  # acknowledged, queued
+    team.server.applied(timeout=60)
+    assert sink.last_seq("revived1") == last
+    run = team.api("/projects/revived/runs/revived1").json()
+    assert run["id"] == "revived1"
+    assert "exited with code -9; starting another" in team.server.output()

@@ -105,15 +105,14 @@ def server(config: str | None, **flags: Any) -> None:
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxies,  # not uvicorn's $FORWARDED_ALLOW_IPS
     )
-    from cairn.server.applier import start_applier
+    from cairn.server.applier import AppliersWatch
 
-    applier = start_applier(settings.environment())  # applies the batches the workers queue
+    applier = AppliersWatch(settings.environment()).start()  # applies what the workers queue
     try:
         _run(uv_config, sock)
     finally:
         sock.close()
-        applier.terminate()  # it finishes the batches in hand, then stops
-        applier.join(30)
+        applier.stop()  # it finishes the batches in hand, then stops
 
 
 SETUP_HOURS = 24

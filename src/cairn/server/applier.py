@@ -13,11 +13,63 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
+import threading
 import time
 from typing import Any
 
 IDLE_SECONDS = 0.02
 """How long the applier waits before looking again when the queue has nothing for it."""
+
+
+RESTART_SECONDS = 1.0
+"""How long the server waits before starting an applier again after one exited."""
+
+
+class AppliersWatch:
+    """Keeps this server's applier running: while the server runs, an applier that exits (a
+    crash, a kill, an out-of-memory) is started again after RESTART_SECONDS, and stderr says
+    so. What it had queued stays queued, and the new one applies it."""
+
+    def __init__(self, environment: dict[str, str]) -> None:
+        self._environment = environment
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self.process: Any = None
+        self.restarts = 0
+        self._thread = threading.Thread(target=self._watch, name="cairn-applier-watch", daemon=True)
+
+    def start(self) -> AppliersWatch:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the applier (it finishes the batches in hand) and stop starting new ones."""
+        with self._lock:
+            self._stopping.set()
+            process = self.process
+        if process is not None:
+            process.terminate()
+            process.join(timeout)
+        self._thread.join(timeout)
+
+    def _watch(self) -> None:
+        while True:
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                self.process = process = start_applier(self._environment)
+            process.join()
+            if self._stopping.is_set():
+                return
+            self.restarts += 1
+            print(
+                f"cairn: the applier (pid {process.pid}) exited with code {process.exitcode}; "
+                f"starting another in {RESTART_SECONDS:.0f} s (queued batches wait for it)",
+                file=sys.stderr,
+                flush=True,
+            )
+            self._stopping.wait(RESTART_SECONDS)
 
 
 def start_applier(environment: dict[str, str]) -> Any:
