@@ -360,6 +360,9 @@ def test_parallel_coordinates_and_importance_panels_draw_inert(page: Any, url: s
     canvas = image.get_by_test_id("image-canvas")
     expect(canvas).to_have_attribute("data-boxes", "1")  # drawn, with its box
     expect(image).to_contain_text(f"cap {IMG}")
+    image_runset = view.get_by_test_id("panel-view").nth(4).get_by_test_id("panel-runset")
+    expect(image_runset).to_contain_text(f"run:trial 5 {IMG}")  # its one run (spans: no space)
+    expect(image_runset).not_to_contain_text("every run")
     assert page.locator("main img[src='x']").count() == 0
     assert page.evaluate("window.__xss") is None
     assert dialogs == []

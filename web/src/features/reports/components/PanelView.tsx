@@ -56,8 +56,14 @@ function RunSet({ panel, data }: { panel: PanelBlock; data: PanelData }): JSX.El
   const count = data.runs.length;
   return (
     <div className="rp-runset muted small" data-testid="panel-runset">
-      <span>{panel.runs ? <code>{panel.runs}</code> : "every run"}</span>
-      <span>· {count === 1 ? "1 run" : `${count} runs`}:</span>
+      {panel.run ? (
+        <span>run:</span> // a verdict or image panel reads its one run, whatever the filter
+      ) : (
+        <>
+          <span>{panel.runs ? <code>{panel.runs}</code> : "every run"}</span>
+          <span>· {count === 1 ? "1 run" : `${count} runs`}:</span>
+        </>
+      )}
       {data.runs.slice(0, MAX_NAMES).map((r) => (
         <span key={r.id} className="rp-run-name">
           <span className="rp-swatch" style={{ background: colorOf(r) }} />
