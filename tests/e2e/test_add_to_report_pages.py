@@ -1,7 +1,8 @@
-"""The "Add to report…" menu item from the sweep page's analysis, the compare page's panels and the
-run page's charts: the panel arrives in a new report with the page's runs as its run set (the
-sweep's runs, the compared runs, the run), its keys and settings, and draws those runs and no
-others; runs of several projects say why they cannot be added."""
+"""The "Add to report…" menu item from the sweep page's analysis, the workspace's Analysis tab, the
+compare page's panels and the run page's charts: the panel arrives in a new report with the page's
+runs as its run set (the sweep's runs, the workspace's runs filter without its brush, the compared
+runs, the run), its keys and settings, and draws those runs and no others; runs of several projects
+say why they cannot be added."""
 
 from __future__ import annotations
 
@@ -200,3 +201,58 @@ def test_add_a_run_page_line_panel_to_a_report(page: Any, store: Store) -> None:
     expect(runset).to_contain_text(f'id in ["{store.outside}"]')
     expect(runset).to_contain_text("1 run:")
     expect(view.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "1")
+
+
+def test_add_the_workspace_analysis_to_a_report_with_its_runs_filter(
+    page: Any, store: Store
+) -> None:
+    runs_filter = "config.lr <= 0.1"  # 4 of the 6 trials; not "outside" (lr 5)
+    page.goto(f"{store.url}/p/sweepy?view=analysis&filter={quote(runs_filter)}")
+    chart = page.get_by_test_id("analysis").get_by_test_id("parallel-coordinates")
+    expect(chart).to_have_attribute("data-line-count", "4")
+    expect(chart).to_have_attribute("data-axes", "lr,model.width,val/loss")
+    page.get_by_test_id("analysis-add-parallel").click()
+    dialog = page.get_by_test_id("add-to-report")
+    expect(dialog).to_contain_text(runs_filter)
+    expect(dialog.get_by_test_id("add-to-report-brush-note")).to_have_count(0)
+    view = add_to_new_report(page, "Workspace analysis")
+    expect(page).to_have_url(re.compile(r"/p/sweepy/reports/"))
+    runset = view.get_by_test_id("panel-runset")
+    expect(runset).to_contain_text("4 runs")
+    expect(view.get_by_test_id("parallel-coordinates")).to_have_attribute("data-line-count", "4")
+    panel = stored_panel(page, store.url, "sweepy")
+    assert panel["kind"] == "parallel"
+    assert panel["runs"] == runs_filter
+    assert panel["keys"] == ["config.lr", "config.model.width", "summary.val/loss"]
+    assert panel["goal"] == "minimize"
+
+
+def test_the_workspace_brush_is_not_carried_and_the_dialog_says_so(page: Any, store: Store) -> None:
+    runs_filter = "config.lr <= 0.1"
+    brush = quote('{"lr":[[0.05,0.2]]}')
+    page.goto(f"{store.url}/p/sweepy?view=analysis&filter={quote(runs_filter)}&brush={brush}")
+    expect(page.get_by_test_id("analysis-count")).to_have_text("2 of 4 runs")
+    expect(page).to_have_url(re.compile(r"brushed="))
+    page.get_by_test_id("analysis-add-importance").click()
+    dialog = page.get_by_test_id("add-to-report")
+    expect(dialog.get_by_test_id("add-to-report-brush-note")).to_contain_text(
+        "brush is not carried"
+    )
+    view = add_to_new_report(page, "Unbrushed importance")
+    expect(view.get_by_test_id("panel-runset")).to_contain_text("4 runs")
+    panel = stored_panel(page, store.url, "sweepy")
+    assert (panel["kind"], panel["runs"], panel["goal"]) == ("importance", runs_filter, None)
+
+
+def test_the_workspace_analysis_without_a_filter_adds_every_run(page: Any, store: Store) -> None:
+    page.goto(f"{store.url}/p/sweepy?view=analysis")
+    chart = page.get_by_test_id("analysis").get_by_test_id("parallel-coordinates")
+    expect(chart).to_have_attribute("data-line-count", "7")  # the 6 trials and "outside"
+    page.get_by_test_id("analysis-goal").select_option(label="higher")
+    expect(page.get_by_test_id("analysis")).to_have_attribute("data-goal", "maximize")
+    page.get_by_test_id("analysis-add-parallel").click()
+    expect(page.get_by_test_id("add-to-report")).to_contain_text("over every run")
+    view = add_to_new_report(page, "Every run")
+    expect(view.get_by_test_id("parallel-coordinates")).to_have_attribute("data-line-count", "7")
+    panel = stored_panel(page, store.url, "sweepy")
+    assert (panel["runs"], panel["goal"]) == (None, "maximize")

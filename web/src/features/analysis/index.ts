@@ -18,8 +18,9 @@
  *     - persist?: "url" | "memory"         where the choices (metric, direction, axes, brush) live:
  *                                          "url" adds ?metric=&better=&axes=&brush=&brushed= to the URL
  *                                          (the workspace does); default "memory" (component state)
- *     Inside a ReportRunSetContext (features/reports/lib/runSet; the sweep page gives its runs), it offers
- *     "Add parallel coordinates/importance to report…": the axes and metric as keys, the goal, that run set.
+ *     Inside a ReportRunSetContext (features/reports/lib/runSet; the sweep page gives its runs), or with
+ *     persist="url" (the workspace: the URL's runs filter, without the brush), it offers "Add parallel
+ *     coordinates/importance to report…": the axes and metric as keys, the goal, that run set.
  *
  *   <ParallelCoordinates runs params metric goal brush onBrush onOpenRun height? />
  *     The chart alone (ECharts `parallel`). Controlled brush: `brush` is a Brush (axis key -> ranges);

@@ -90,8 +90,9 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
     }
   }, [urlPersisted, metric, filterText, choice.brushFilter, update, filterOf]);
   const runIds = useMemo(() => runs.map((r) => r.id), [runs]);
-  // "Add to report" where the page says which runs a report's panel reads (the sweep page)
-  const reportable = useContext(ReportRunSetContext) !== null;
+  // "Add to report": the run set is the page's (the sweep's runs) or, without one, the workspace's
+  // URL runs filter; a component that keeps its choices in memory outside such a page offers none.
+  const reportable = useContext(ReportRunSetContext) !== null || props.persist === "url";
   const [reporting, setReporting] = useState<"parallel" | "importance" | null>(null);
 
   const onOpenRun = useCallback(

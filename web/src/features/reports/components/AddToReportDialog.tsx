@@ -1,10 +1,12 @@
 // "Add to report" from a panel: pick one of the project's reports, or name a new one; the panel (its
 // kind, keys and settings, the page's runs as a filter) is appended as a new version of it. The runs
-// are the workspace's URL filter, or the run set a page provides (a sweep's runs, the compared runs).
+// are the workspace's URL filter (without the quick search or the Analysis tab's brush), or the run
+// set a page provides (a sweep's runs, the compared runs).
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type JSX, useContext, useEffect, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { ApiRequestError } from "../../../api/client";
+import { BRUSH_FILTER_PARAM } from "../../analysis/lib/brushFilter";
 import { type PanelBlock, type ReportDocument, reportsApi } from "../api";
 import { ReportRunSetContext } from "../lib/runSet";
 import { reportPath } from "../paths";
@@ -42,6 +44,8 @@ export function AddToReportDialog({ panel: shown, onClose, ...props }: AddToRepo
   const project = given?.project ?? props.project;
   const filter = given ? given.filter : (search.get("filter") ?? "");
   const quick = given ? "" : (search.get("q") ?? "");
+  // the workspace's brush narrows the runs table and charts, but a report's panel reads the filter
+  const brushed = given ? "" : (search.get(BRUSH_FILTER_PARAM) ?? "");
   const { kind, keys } = shown;
   const reports = useQuery({ queryKey: ["reports", project], queryFn: () => reportsApi.list(project), enabled: !blocked });
   // the user's pick; until there is one, the most recently saved report (or a new one)
@@ -108,6 +112,12 @@ export function AddToReportDialog({ panel: shown, onClose, ...props }: AddToRepo
           <p className="muted small">
             A {kind} panel of <b>{keys.join(", ")}</b> over {filter ? <code>{filter}</code> : "every run"}
             {quick && " (the quick search is not part of a report's run set)"}.
+            {brushed && (
+              <span data-testid="add-to-report-brush-note">
+                {" "}
+                The Analysis tab's brush is not carried: the panel reads the runs filter as it is.
+              </span>
+            )}
           </p>
           <label className="rp-dialog-field">
             Report
