@@ -256,3 +256,18 @@ def test_the_workspace_analysis_without_a_filter_adds_every_run(page: Any, store
     expect(view.get_by_test_id("parallel-coordinates")).to_have_attribute("data-line-count", "7")
     panel = stored_panel(page, store.url, "sweepy")
     assert (panel["runs"], panel["goal"]) == (None, "maximize")
+
+
+def test_a_workspace_filter_like_html_is_text_in_the_dialog(page: Any, store: Store) -> None:
+    guard = Guard(page)
+    runs_filter = f'config.lr <= 0.1 or name == "{XSS_PROJECT}"'
+    page.goto(f"{store.url}/p/sweepy?view=analysis&filter={quote(runs_filter)}")
+    chart = page.get_by_test_id("analysis").get_by_test_id("parallel-coordinates")
+    expect(chart).to_have_attribute("data-line-count", "4")
+    page.get_by_test_id("analysis-add-importance").click()
+    dialog = page.get_by_test_id("add-to-report")
+    expect(dialog).to_contain_text(runs_filter)
+    expect(dialog.locator("img")).to_have_count(0)
+    add_to_new_report(page, "Filter like HTML")
+    assert stored_panel(page, store.url, "sweepy")["runs"] == runs_filter
+    guard.check("the workspace analysis's add-to-report dialog")
