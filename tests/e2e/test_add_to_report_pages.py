@@ -271,3 +271,18 @@ def test_a_workspace_filter_like_html_is_text_in_the_dialog(page: Any, store: St
     add_to_new_report(page, "Filter like HTML")
     assert stored_panel(page, store.url, "sweepy")["runs"] == runs_filter
     guard.check("the workspace analysis's add-to-report dialog")
+
+
+def test_a_workspace_chart_panel_says_the_brush_is_not_carried(page: Any, store: Store) -> None:
+    runs_filter = "config.lr <= 0.1"
+    brushed = "config.lr >= 0.05 and config.lr <= 0.2"  # as the Analysis tab's brush writes it
+    page.goto(f"{store.url}/p/sweepy?filter={quote(runs_filter)}&brushed={quote(brushed)}")
+    line = page.locator('[data-testid=chart-panel][data-keys="val/loss"]')
+    expect(line).to_have_attribute("data-line-count", "2")  # the charts follow the brush
+    line.get_by_test_id("panel-menu").click()
+    page.get_by_role("menuitem", name="Add to report…").click()
+    dialog = page.get_by_test_id("add-to-report")
+    expect(dialog.get_by_test_id("add-to-report-brush-note")).to_be_visible()
+    view = add_to_new_report(page, "Line without the brush")
+    expect(view.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "4")
+    assert stored_panel(page, store.url, "sweepy")["runs"] == runs_filter
