@@ -88,6 +88,7 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
         "/api/v1/projects/{project}/reports",
         "/api/v1/projects/{project}/reports/{report_id}",
         "/api/v1/projects/{project}/reports/{report_id}/versions",
+        "/api/v1/projects/{project}/reports/{report_id}/diff",
         "/api/v1/projects/{project}/reports/{report_id}/versions/{number}/restore",
         "/api/v1/projects/{project}/reports/render/markdown",
         "/api/v1/projects/{project}/reports/render/panel",

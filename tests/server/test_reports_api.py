@@ -184,6 +184,61 @@ def test_versions_and_restore(api: httpx.Client) -> None:
     )
 
 
+def test_two_versions_compared_block_by_block(api: httpx.Client) -> None:
+    intro, outro = {"kind": "markdown", "text": "keep"}, {"kind": "markdown", "text": "end"}
+    first = [intro, {"kind": "markdown", "text": "a\nold line\nc"}, LINE, outro]
+    doc = create(api, title="Diffed", blocks=first)
+    url = f"/projects/rp/reports/{doc['id']}"
+    second = [
+        outro,
+        intro,
+        {"kind": "markdown", "text": "a\nnew line\nc"},
+        {**LINE, "keys": ["loss", "acc"], "title": "Loss"},
+        {"kind": "bibtex", "text": "@misc{k, title={T}}"},
+    ]
+    assert api.put(url, json={"base_version": 1, "blocks": second}).status_code == 200
+    diff = api.get(f"{url}/diff", params={"a": 1, "b": 2})
+    assert diff.status_code == 200, diff.text
+    changes = {c["change"]: c for c in diff.json()["changes"]}
+    assert sorted(c["change"] for c in diff.json()["changes"]) == [
+        "added",
+        "changed",
+        "changed",
+        "moved",
+    ]
+    assert (changes["moved"]["old_index"], changes["moved"]["new_index"]) == (3, 0)
+    assert changes["added"]["new"]["kind"] == "bibtex"
+    markdown, panel = (c for c in diff.json()["changes"] if c["change"] == "changed")
+    assert markdown["lines"] == [
+        {"op": "same", "text": "a"},
+        {"op": "removed", "text": "old line"},
+        {"op": "added", "text": "new line"},
+        {"op": "same", "text": "c"},
+    ]
+    assert panel["lines"] is None
+    assert {f["field"]: (f["old"], f["new"]) for f in panel["fields"]} == {
+        "keys": (["loss"], ["loss", "acc"]),
+        "title": (None, "Loss"),
+    }
+    backwards = api.get(f"{url}/diff", params={"a": 2, "b": 1}).json()["changes"]
+    removed = [c["old"]["kind"] for c in backwards if c["change"] == "removed"]
+    assert "bibtex" in removed and "moved" in [c["change"] for c in backwards]
+
+
+def test_a_diff_of_a_missing_version_or_another_projects_report_is_refused(
+    api: httpx.Client,
+) -> None:
+    doc = create(api, title="Alone", blocks=[{"kind": "markdown", "text": "x"}])
+    url = f"/projects/rp/reports/{doc['id']}/diff"
+    assert api.get(url, params={"a": 1, "b": 9}).status_code == 404
+    assert api.get(url, params={"a": 0, "b": 1}).status_code in (400, 422)
+    assert api.get(url, params={"a": 1}).status_code in (400, 422)
+    assert api.get(url, params={"a": "x", "b": 1}).status_code in (400, 422)
+    other = f"/projects/elsewhere/reports/{doc['id']}/diff"
+    assert api.get(other, params={"a": 1, "b": 1}).status_code == 404
+    assert api.get(url, params={"a": 1, "b": 1}).json()["changes"] == []
+
+
 class Elements(HTMLParser):
     """The elements of an HTML text with their attributes (text, escaped, is harmless)."""
 

@@ -41,9 +41,10 @@ class Version:
 @dataclass(frozen=True)
 class BlockChange:
     """One difference between two versions: a block ``added`` (at ``new_index``), ``removed``
-    (from ``old_index``) or ``changed`` (``old`` became ``new``)."""
+    (from ``old_index``), ``moved`` (the same block from ``old_index`` to ``new_index``) or
+    ``changed`` (``old`` became ``new``)."""
 
-    change: Literal["added", "removed", "changed"]
+    change: Literal["added", "removed", "moved", "changed"]
     old_index: int | None
     new_index: int | None
     old: Block | None
@@ -334,21 +335,43 @@ class Report:
 
 
 def diff_blocks(before: list[Block], after: list[Block]) -> list[BlockChange]:
-    """The blocks added, removed and changed from ``before`` to ``after``."""
+    """The blocks added, removed, moved and changed from ``before`` to ``after``: a block that
+    is gone from one place and, identical, new in another is ``moved``; what is left of each
+    differing stretch pairs up as ``changed``, the rest is ``removed`` or ``added``."""
     keys_before = [_key(b) for b in before]
     keys_after = [_key(b) for b in after]
-    changes: list[BlockChange] = []
     matcher = difflib.SequenceMatcher(a=keys_before, b=keys_after, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        paired = min(i2 - i1, j2 - j1) if op == "replace" else 0
-        for k in range(paired):
-            changes.append(BlockChange("changed", i1 + k, j1 + k, before[i1 + k], after[j1 + k]))
-        for i in range(i1 + paired, i2):
-            changes.append(BlockChange("removed", i, None, before[i], None))
-        for j in range(j1 + paired, j2):
-            changes.append(BlockChange("added", None, j, None, after[j]))
+    stretches = [
+        (list(range(i1, i2)), list(range(j1, j2)))
+        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+        if op != "equal"
+    ]
+    new_at: dict[str, list[int]] = {}
+    for _, news in stretches:
+        for j in news:
+            new_at.setdefault(keys_after[j], []).append(j)
+    moved: dict[int, int] = {}  # old index -> new index
+    for olds, _ in stretches:
+        for i in olds:
+            if new_at.get(keys_before[i]):
+                moved[i] = new_at[keys_before[i]].pop(0)
+    arrived = set(moved.values())
+    changes: list[BlockChange] = []
+    for olds, news in stretches:
+        changes += [
+            BlockChange("moved", i, moved[i], before[i], after[moved[i]])
+            for i in olds
+            if i in moved
+        ]
+        gone = [i for i in olds if i not in moved]
+        came = [j for j in news if j not in arrived]
+        paired = min(len(gone), len(came))
+        changes += [
+            BlockChange("changed", i, j, before[i], after[j])
+            for i, j in zip(gone[:paired], came[:paired], strict=True)
+        ]
+        changes += [BlockChange("removed", i, None, before[i], None) for i in gone[paired:]]
+        changes += [BlockChange("added", None, j, None, after[j]) for j in came[paired:]]
     return changes
 
 

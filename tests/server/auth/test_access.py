@@ -104,6 +104,7 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/projects/{project}/reports/{report_id}": READ,
     "PUT /api/v1/projects/{project}/reports/{report_id}": WRITE,
     "GET /api/v1/projects/{project}/reports/{report_id}/versions": READ,
+    "GET /api/v1/projects/{project}/reports/{report_id}/diff": READ,
     "POST /api/v1/projects/{project}/reports/{report_id}/versions/{number}/restore": WRITE,
     "POST /api/v1/projects/{project}/reports/render/markdown": READ,
     "POST /api/v1/projects/{project}/reports/render/panel": READ,
@@ -261,6 +262,7 @@ QUERIES = {
     "/lineage": "node=run:{run_id}",
     "/media/table": "key=table",
     "/media/histograms": "key=h",
+    "/diff": "a=1&b=1",
 }
 
 

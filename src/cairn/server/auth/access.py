@@ -130,6 +130,7 @@ ACCESS: dict[str, Need] = {
     "GET /projects/{project}/reports/{report_id}": Need.VIEWER,
     "PUT /projects/{project}/reports/{report_id}": Need.EDITOR,
     "GET /projects/{project}/reports/{report_id}/versions": Need.VIEWER,
+    "GET /projects/{project}/reports/{report_id}/diff": Need.VIEWER,
     "POST /projects/{project}/reports/{report_id}/versions/{number}/restore": Need.EDITOR,
     "POST /projects/{project}/reports/render/markdown": Need.VIEWER,
     "POST /projects/{project}/reports/render/panel": Need.VIEWER,

@@ -1,6 +1,6 @@
 """``/projects/{project}/reports``: a project's reports, one report's blocks at a version, saving
 a version (refused with 409 when another save came after the one the edit started from), the
-versions, restoring one, and what the dashboard draws: Markdown as sanitized HTML and a panel's
+versions, restoring one, two versions compared block by block, and what the dashboard draws: Markdown as sanitized HTML and a panel's
 data, live or frozen."""
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ from cairn.errors import ReportNotFoundError
 from cairn.reports import bibtex
 from cairn.reports.analysis import importance
 from cairn.reports.blocks import Markdown, Panel, PanelData, block_from_dict, block_to_dict
+from cairn.reports.change_details import details
 from cairn.reports.data import read_panel
 from cairn.reports.edit import parse_block, parse_blocks, with_frozen_data
 from cairn.reports.export import citation_numbers
+from cairn.reports.report import diff_blocks
 from cairn.reports.sanitize import render_markdown
 from cairn.server.auth.access import Caller
 from cairn.server.deps import StoreDep
@@ -66,6 +68,26 @@ class VersionInfo(BaseModel):
     author: str | None
     created_at: float
     block_count: int
+
+
+class BlockChangeOut(BaseModel):
+    change: str = Field(description="added, removed, moved or changed")
+    old_index: int | None = Field(description="the block's place in version a (null: added)")
+    new_index: int | None = Field(description="the block's place in version b (null: removed)")
+    old: JsonObject | None
+    new: JsonObject | None
+    fields: list[JsonObject] = Field(
+        description="a changed block: {field, old, new} for each field that differs"
+    )
+    lines: list[JsonObject] | None = Field(
+        description="a changed Markdown or BibTeX block: {op: same|added|removed, text} per line"
+    )
+
+
+class VersionDiff(BaseModel):
+    a: int
+    b: int
+    changes: list[BlockChangeOut] = Field(description="from version a to version b, in order")
 
 
 class ReportCreate(RequestBody):
@@ -347,6 +369,26 @@ def list_versions(project: str, report_id: str, store: StoreDep) -> list[dict[st
         }
         for v in reversed(stored.list_versions(store, report_id))
     ]
+
+
+@router.get(
+    "/projects/{project}/reports/{report_id}/diff", response_model=VersionDiff, responses=ERRORS
+)
+def diff_versions(
+    project: str,
+    report_id: str,
+    store: StoreDep,
+    a: Annotated[int, Query(ge=1, description="the older version's number")],
+    b: Annotated[int, Query(ge=1, description="the newer version's number")],
+) -> dict[str, Any]:
+    """The blocks added, removed, moved and changed from version ``a`` to version ``b``
+    (404 when either does not exist)."""
+    _report(store, project, report_id)
+    before, after = (stored.get_version(store, report_id, n) for n in (a, b))
+    changes = diff_blocks(
+        [block_from_dict(x) for x in before.blocks], [block_from_dict(x) for x in after.blocks]
+    )
+    return {"a": a, "b": b, "changes": [details(c) for c in changes]}
 
 
 @router.post(
