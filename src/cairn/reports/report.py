@@ -335,9 +335,10 @@ class Report:
 
 
 def diff_blocks(before: list[Block], after: list[Block]) -> list[BlockChange]:
-    """The blocks added, removed, moved and changed from ``before`` to ``after``: a block that
-    is gone from one place and, identical, new in another is ``moved``; what is left of each
-    differing stretch pairs up as ``changed``, the rest is ``removed`` or ``added``."""
+    """The blocks added, removed, moved and changed from ``before`` to ``after``, listed in
+    document order: a block gone from one place and, identical, new in another is ``moved``; a
+    gone block and a new one of the same sort (text of one kind, or two panels) are
+    ``changed``, paired within a differing stretch first, then across stretches."""
     keys_before = [_key(b) for b in before]
     keys_after = [_key(b) for b in after]
     matcher = difflib.SequenceMatcher(a=keys_before, b=keys_after, autojunk=False)
@@ -350,29 +351,54 @@ def diff_blocks(before: list[Block], after: list[Block]) -> list[BlockChange]:
     for _, news in stretches:
         for j in news:
             new_at.setdefault(keys_after[j], []).append(j)
-    moved: dict[int, int] = {}  # old index -> new index
+    pairs: dict[int, int] = {}  # old index -> new index, moved then changed
     for olds, _ in stretches:
         for i in olds:
             if new_at.get(keys_before[i]):
-                moved[i] = new_at[keys_before[i]].pop(0)
-    arrived = set(moved.values())
-    changes: list[BlockChange] = []
-    for olds, news in stretches:
-        changes += [
-            BlockChange("moved", i, moved[i], before[i], after[moved[i]])
-            for i in olds
-            if i in moved
-        ]
-        gone = [i for i in olds if i not in moved]
-        came = [j for j in news if j not in arrived]
-        paired = min(len(gone), len(came))
-        changes += [
-            BlockChange("changed", i, j, before[i], after[j])
-            for i, j in zip(gone[:paired], came[:paired], strict=True)
-        ]
-        changes += [BlockChange("removed", i, None, before[i], None) for i in gone[paired:]]
-        changes += [BlockChange("added", None, j, None, after[j]) for j in came[paired:]]
-    return changes
+                pairs[i] = new_at[keys_before[i]].pop(0)
+    moved = dict(pairs)
+    for olds, news in [
+        *stretches,
+        ([i for o, _ in stretches for i in o], [j for _, n in stretches for j in n]),
+    ]:
+        taken = set(pairs.values())
+        came = [j for j in news if j not in taken]
+        for i in (i for i in olds if i not in pairs):
+            match = next((j for j in came if _sort(before[i]) == _sort(after[j])), None)
+            if match is not None:
+                pairs[i] = match
+                came.remove(match)
+    taken = set(pairs.values())
+    changes = [
+        BlockChange("moved" if i in moved else "changed", i, j, before[i], after[j])
+        for i, j in pairs.items()
+    ]
+    changes += [
+        BlockChange("removed", i, None, before[i], None)
+        for o, _ in stretches
+        for i in o
+        if i not in pairs
+    ]
+    changes += [
+        BlockChange("added", None, j, None, after[j])
+        for _, n in stretches
+        for j in n
+        if j not in taken
+    ]
+    return sorted(changes, key=_place)
+
+
+def _sort(block: Block) -> str:
+    """Which blocks can become each other: text of one kind, or any two panels."""
+    return "panel" if isinstance(block, Panel) else block.kind
+
+
+def _place(change: BlockChange) -> tuple[float, int]:
+    """Where a change is listed: at its block's place in the new version (a removed block: at
+    its old place, before a block that arrives there)."""
+    if change.new_index is not None:
+        return (change.new_index, 1)
+    return (change.old_index if change.old_index is not None else 0, 0)
 
 
 def _key(block: Block) -> str:
