@@ -385,3 +385,63 @@ def test_add_a_workspace_bar_panel_to_a_report(page: Any, url: str) -> None:
     expect(view.get_by_test_id("panel-view")).to_have_attribute("data-kind", "bar")
     expect(view.get_by_test_id("panel-runset")).to_contain_text("3 runs")
     expect(view.get_by_test_id("panel-values")).to_contain_text(f"trial 5 {IMG}")
+
+
+def test_compare_two_versions_block_by_block(page: Any, url: str, tmp_path: Path) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    base = f"{url}/api/v1/projects/rep/reports"
+    text = f"# Findings\n\nthe old line\n\n{IMG}"
+    panel = {"kind": "line", "keys": ["loss"], "runs": "config.lr > 0.05"}
+    top, moving, end = ({"kind": "markdown", "text": t} for t in ("top", "moving", "the end"))
+    first = [top, moving, {"kind": "markdown", "text": text}, panel, end]
+    created = httpx.post(base, json={"title": "Compared", "blocks": first})
+    assert created.status_code == 201, created.text
+    report_id = created.json()["id"]
+    second = [
+        top,
+        {"kind": "markdown", "text": text.replace("the old line", f"the new line {SCRIPT}")},
+        {**panel, "keys": ["loss", "acc"], "frozen": True},
+        end,
+        moving,
+    ]
+    saved_again = httpx.put(f"{base}/{report_id}", json={"base_version": 1, "blocks": second})
+    assert saved_again.status_code == 200, saved_again.text
+
+    page.goto(f"{url}/p/rep/reports/{report_id}")
+    page.get_by_test_id("version-row").filter(has_text="v1").get_by_test_id(
+        "version-compare"
+    ).click()
+    diff = page.get_by_test_id("version-diff")
+    expect(diff).to_contain_text("Changes from v1 to v2")
+    assert "compare=1" in page.url  # a link shows the same comparison
+    changes = diff.get_by_test_id("diff-change")
+    expect(changes).to_have_count(3)
+    kinds = [c.get_attribute("data-change") for c in changes.all()]
+    assert sorted(kinds) == ["changed", "changed", "moved"]
+    expect(diff.get_by_test_id("diff-line-removed")).to_have_text(["−the old line"])
+    expect(diff.get_by_test_id("diff-line-added")).to_have_text([f"+the new line {SCRIPT}"])
+    expect(diff.get_by_text(IMG, exact=True)).to_be_visible()  # the payload, as text
+    removed = diff.locator(".rp-diff-removed").first
+    assert removed.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    fields = diff.get_by_test_id("diff-field")
+    expect(fields).to_have_count(3)  # keys, frozen, and the data frozen with it
+    keys = fields.filter(has=page.locator("th", has_text="keys"))
+    expect(keys).to_contain_text('["loss"]')
+    expect(keys).to_contain_text('["loss","acc"]')
+    expect(fields.filter(has=page.locator("th", has_text="frozen"))).to_contain_text("true")
+    expect(fields.filter(has=page.locator("th", has_text="data"))).to_contain_text("taken_at")
+    # "the end" and "moving" swapped places: the diff calls one of them moved
+    moved = diff.locator("[data-change='moved']")
+    expect(moved).to_contain_text(re.compile(r"Markdown moved from block [25] to block [45]"))
+    assert diff.locator("img, script").count() == 0
+    assert page.evaluate("window.__xss") is None
+    assert dialogs == []
+    diff.screenshot(path=str(tmp_path / "version-diff.png"))
+    page.screenshot(path="/tmp/version-diff-page.png", full_page=True)
+
+    page.reload()  # the comparison is in the URL
+    expect(page.get_by_test_id("version-diff")).to_be_visible()
+    page.get_by_test_id("diff-close").click()
+    expect(page.get_by_test_id("version-diff")).to_have_count(0)
+    expect(page.get_by_test_id("report-blocks").get_by_test_id("block")).to_have_count(5)

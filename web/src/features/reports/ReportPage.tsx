@@ -1,6 +1,7 @@
 // A report: read mode (Markdown rendered by the server, panels drawn live or from their frozen
 // data) and, with ?edit=1, the editor (blocks edited, added, moved, removed; autosave; Ctrl/Cmd+S;
-// Ctrl/Cmd+Z undoes block operations). ?version=n shows an older version, read-only.
+// Ctrl/Cmd+Z undoes block operations). ?version=n shows an older version, read-only; ?compare=m
+// shows what changed between it (or the latest) and version m, block by block.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type JSX, useEffect, useState } from "react";
 import { useParams, useSearchParams } from "react-router-dom";
@@ -12,6 +13,7 @@ import { MarkdownBlockView } from "./components/MarkdownBlockView";
 import { MarkdownEditor } from "./components/MarkdownEditor";
 import { PanelForm } from "./components/PanelForm";
 import { PanelView } from "./components/PanelView";
+import { VersionDiffView } from "./components/VersionDiffView";
 import { VersionsList } from "./components/VersionsList";
 import { addBlock, changeBlock, isShortcut, isTextEntry, moveBlock, removeBlock, setTitle, statusText, undo } from "./lib/editor";
 import { reportQuery } from "./queries";
@@ -243,6 +245,8 @@ export function ReportPage(): JSX.Element {
   const versionParam = search.get("version");
   const version = versionParam !== null && /^\d+$/.test(versionParam) ? Number(versionParam) : null;
   const editing = search.get("edit") === "1" && version === null;
+  const compareParam = search.get("compare");
+  const compare = compareParam !== null && /^\d+$/.test(compareParam) ? Number(compareParam) : null;
   const report = useQuery({ ...reportQuery(project, reportId, version), refetchOnWindowFocus: !editing });
   const queryClient = useQueryClient();
   const [restoreError, setRestoreError] = useState<string | null>(null);
@@ -283,7 +287,7 @@ export function ReportPage(): JSX.Element {
         <Meta doc={doc} />
         <span className="spacer" />
         {version === null && (
-          <button type="button" className="button button-primary" onClick={() => go({ edit: "1" })} data-testid="edit-report">
+          <button type="button" className="button button-primary" onClick={() => go({ edit: "1", compare: null })} data-testid="edit-report">
             Edit
           </button>
         )}
@@ -299,22 +303,33 @@ export function ReportPage(): JSX.Element {
       )}
       {restoreError && <div className="rp-banner rp-banner-danger">{restoreError}</div>}
       <div className="rp-body">
-        <article className="rp-blocks" data-testid="report-blocks">
-          {doc.blocks.length === 0 && <div className="muted rp-empty-doc">This report has no blocks yet.</div>}
-          {doc.blocks.map((block, i) => (
-            <section key={`${doc.shown_version}-${i}`} className="rp-block" data-testid="block" data-kind={block.kind}>
-              <ReadBlock project={project} block={block} html={doc.html[i] ?? null} />
-            </section>
-          ))}
-        </article>
+        {compare !== null && compare !== doc.shown_version ? (
+          <VersionDiffView
+            project={project}
+            reportId={reportId}
+            a={Math.min(compare, doc.shown_version)}
+            b={Math.max(compare, doc.shown_version)}
+            onClose={() => go({ compare: null })}
+          />
+        ) : (
+          <article className="rp-blocks" data-testid="report-blocks">
+            {doc.blocks.length === 0 && <div className="muted rp-empty-doc">This report has no blocks yet.</div>}
+            {doc.blocks.map((block, i) => (
+              <section key={`${doc.shown_version}-${i}`} className="rp-block" data-testid="block" data-kind={block.kind}>
+                <ReadBlock project={project} block={block} html={doc.html[i] ?? null} />
+              </section>
+            ))}
+          </article>
+        )}
         <VersionsList
           project={project}
           reportId={reportId}
           latest={doc.version}
           shown={doc.shown_version}
           restoreBlocked={null}
-          onShow={(v) => go({ version: v === null ? null : String(v) })}
+          onShow={(v) => go({ version: v === null ? null : String(v), compare: null })}
           onRestore={(v) => void restore(v)}
+          onCompare={(v) => go({ compare: String(v) })}
         />
       </div>
     </div>

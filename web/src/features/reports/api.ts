@@ -66,6 +66,25 @@ export interface VersionInfo {
   block_count: number;
 }
 
+/** One block's difference between two versions (the server's `diff_blocks`). */
+export interface BlockChange {
+  change: "added" | "removed" | "moved" | "changed";
+  old_index: number | null;
+  new_index: number | null;
+  old: Block | null;
+  new: Block | null;
+  /** a changed block: each field that differs */
+  fields: { field: string; old: JsonValue; new: JsonValue }[];
+  /** a changed Markdown or BibTeX block: its lines, each same, added or removed */
+  lines: { op: "same" | "added" | "removed"; text: string }[] | null;
+}
+
+export interface VersionDiff {
+  a: number;
+  b: number;
+  changes: BlockChange[];
+}
+
 export interface PanelLine {
   key: string;
   x: number[];
@@ -110,6 +129,8 @@ export const reportsApi = {
   save: (project: string, id: string, body: { base_version: number; blocks: Block[]; title: string }) =>
     request<ReportDocument>(`${base(project)}/${enc(id)}`, { method: "PUT", body: JSON.stringify(body) }),
   versions: (project: string, id: string) => request<VersionInfo[]>(`${base(project)}/${enc(id)}/versions`),
+  diff: (project: string, id: string, a: number, b: number) =>
+    request<VersionDiff>(`${base(project)}/${enc(id)}/diff?a=${a}&b=${b}`),
   restore: (project: string, id: string, version: number, baseVersion: number) =>
     request<ReportDocument>(`${base(project)}/${enc(id)}/versions/${version}/restore`, post({ base_version: baseVersion })),
   markdown: (project: string, text: string) =>

@@ -13,3 +13,8 @@ export function reportQuery(project: string, id: string, version: number | null 
 export function versionsQuery(project: string, id: string) {
   return queryOptions({ queryKey: ["report-versions", project, id], queryFn: () => reportsApi.versions(project, id) });
 }
+
+/** The blocks added, removed, moved and changed from version `a` to `b` (versions never change). */
+export function diffQuery(project: string, id: string, a: number, b: number) {
+  return queryOptions({ queryKey: ["report-diff", project, id, a, b], queryFn: () => reportsApi.diff(project, id, a, b), staleTime: Infinity });
+}

@@ -1,4 +1,5 @@
-// The versions of a report, newest first: open one (read-only) or restore it as a new version.
+// The versions of a report, newest first: open one (read-only), compare it with the shown one, or
+// restore it as a new version.
 import { useQuery } from "@tanstack/react-query";
 import type { JSX } from "react";
 import { absoluteTime, relativeTime } from "../../../lib/time";
@@ -14,6 +15,8 @@ interface VersionsListProps {
   restoreBlocked: string | null;
   onShow: (version: number | null) => void;
   onRestore: (version: number) => void;
+  /** compare a version with the shown one (absent: no Compare buttons) */
+  onCompare?: (version: number) => void;
 }
 
 export function VersionsList(props: VersionsListProps): JSX.Element {
@@ -34,6 +37,17 @@ export function VersionsList(props: VersionsListProps): JSX.Element {
               {relativeTime(v.created_at, now)}
               {v.author ? ` · ${v.author}` : ""} · {v.block_count} {v.block_count === 1 ? "block" : "blocks"}
             </span>
+            {props.onCompare && v.version !== props.shown && (
+              <button
+                type="button"
+                className="link-button"
+                title={`Show what changed between v${Math.min(v.version, props.shown)} and v${Math.max(v.version, props.shown)}`}
+                onClick={() => props.onCompare?.(v.version)}
+                data-testid="version-compare"
+              >
+                Compare
+              </button>
+            )}
             {v.version !== props.latest && (
               <button
                 type="button"

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import type { BlockChange } from "../api";
+import { changeTitle, fieldText } from "./changes";
+
+const md = { kind: "markdown" as const, text: "x" };
+const change = (c: Partial<BlockChange>): BlockChange => ({ change: "changed", old_index: 0, new_index: 0, old: md, new: md, fields: [], lines: null, ...c });
+
+describe("fieldText", () => {
+  it("says none for an absent value and keeps strings as they are", () => {
+    expect(fieldText(null)).toBe("none");
+    expect(fieldText(undefined)).toBe("none");
+    expect(fieldText("<b>t</b>")).toBe("<b>t</b>");
+  });
+  it("writes lists and flags as JSON, cut when long", () => {
+    expect(fieldText(["loss", "acc"])).toBe('["loss","acc"]');
+    expect(fieldText(false)).toBe("false");
+    expect(fieldText("x".repeat(10))).toHaveLength(10);
+    expect(fieldText(["y".repeat(300)])).toHaveLength(200);
+  });
+});
+
+describe("changeTitle", () => {
+  it("names the kind and the places, counted from 1", () => {
+    expect(changeTitle(change({ change: "added", old_index: null, old: null, new_index: 2 }))).toBe("Markdown added as block 3");
+    expect(changeTitle(change({ change: "removed", new_index: null, new: null }))).toBe("Markdown removed (was block 1)");
+    expect(changeTitle(change({ change: "moved", old_index: 3, new_index: 0 }))).toBe("Markdown moved from block 4 to block 1");
+    const panel = { kind: "line" as const, keys: ["loss"] };
+    expect(changeTitle(change({ old: panel, new: panel, old_index: 1, new_index: 2 }))).toBe("line panel changed (block 2, now block 3)");
+  });
+});

@@ -1,0 +1,23 @@
+// Words for the differences between two versions of a report, shown in the diff view.
+import type { JsonValue } from "../../../api/types";
+import type { BlockChange } from "../api";
+
+/** A field's value as one short line of text ("none" when it is absent). */
+export function fieldText(value: JsonValue | undefined): string {
+  if (value === null || value === undefined) return "none";
+  if (typeof value === "string") return value;
+  const text = JSON.stringify(value);
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+/** What happened to the block, with its place in each version (1-based, as people count). */
+export function changeTitle(change: BlockChange): string {
+  const name: string = (change.new ?? change.old)?.kind ?? "?";
+  const kind = name === "markdown" ? "Markdown" : name === "bibtex" ? "BibTeX" : `${name} panel`;
+  const from = change.old_index === null ? "" : `block ${change.old_index + 1}`;
+  const to = change.new_index === null ? "" : `block ${change.new_index + 1}`;
+  if (change.change === "added") return `${kind} added as ${to}`;
+  if (change.change === "removed") return `${kind} removed (was ${from})`;
+  if (change.change === "moved") return `${kind} moved from ${from} to ${to}`;
+  return from === to ? `${kind} changed (${from})` : `${kind} changed (${from}, now ${to})`;
+}
