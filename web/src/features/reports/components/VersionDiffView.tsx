@@ -32,8 +32,8 @@ function Fields({ rows, single = false }: { rows: BlockChange["fields"]; single?
         {rows.map((f) => (
           <tr key={f.field} data-testid="diff-field" data-field={f.field}>
             <th>{f.field}</th>
-            {!single && <td className="rp-diff-removed">{fieldText(f.old)}</td>}
-            <td className={single ? undefined : "rp-diff-added"}>{fieldText(f.new)}</td>
+            {!single && <td className="rp-diff-removed">{fieldText(f.old, f.field)}</td>}
+            <td className={single ? undefined : "rp-diff-added"}>{fieldText(f.new, f.field)}</td>
           </tr>
         ))}
       </tbody>

@@ -17,6 +17,11 @@ describe("fieldText", () => {
     expect(fieldText("x".repeat(10))).toHaveLength(10);
     expect(fieldText(["y".repeat(300)])).toHaveLength(200);
   });
+  it("sums up a frozen panel's data", () => {
+    expect(fieldText({ taken_at: 0, runs: [{ id: "a" }, { id: "b" }] }, "data")).toBe("2 runs, taken 1970-01-01 00:00:00 UTC");
+    expect(fieldText({ taken_at: 60, runs: [{ id: "a" }] }, "data")).toBe("1 run, taken 1970-01-01 00:01:00 UTC");
+    expect(fieldText({ taken_at: 0 }, "other")).toBe('{"taken_at":0}');
+  });
 });
 
 describe("changeTitle", () => {

@@ -2,9 +2,14 @@
 import type { JsonValue } from "../../../api/types";
 import type { BlockChange } from "../api";
 
-/** A field's value as one short line of text ("none" when it is absent). */
-export function fieldText(value: JsonValue | undefined): string {
+/** A field's value as one short line of text ("none" when it is absent; a frozen panel's data
+ * as how many runs it holds and when it was taken). */
+export function fieldText(value: JsonValue | undefined, field = ""): string {
   if (value === null || value === undefined) return "none";
+  if (field === "data" && typeof value === "object" && !Array.isArray(value) && typeof value.taken_at === "number") {
+    const runs = Array.isArray(value.runs) ? value.runs.length : 0;
+    return `${runs} ${runs === 1 ? "run" : "runs"}, taken ${new Date(value.taken_at * 1000).toISOString().replace("T", " ").slice(0, 19)} UTC`;
+  }
   if (typeof value === "string") return value;
   const text = JSON.stringify(value);
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
