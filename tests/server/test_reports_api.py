@@ -239,6 +239,21 @@ def test_a_diff_of_a_missing_version_or_another_projects_report_is_refused(
     assert api.get(url, params={"a": 1, "b": 1}).json()["changes"] == []
 
 
+def test_a_diff_over_a_block_of_an_unknown_kind_says_why(
+    api: httpx.Client, store_dir: Path
+) -> None:
+    from cairn.store import Store
+    from cairn.store import reports as stored
+
+    doc = create(api, title="From the future", blocks=[{"kind": "markdown", "text": "x"}])
+    store = Store.local(store_dir)
+    stored.save_version(store, doc["id"], [{"kind": "hologram"}], base_version=1)
+    store.close()
+    answer = api.get(f"/projects/rp/reports/{doc['id']}/diff", params={"a": 1, "b": 2})
+    assert answer.status_code == 400
+    assert "hologram" in answer.text and "pip install -U cairn" in answer.text
+
+
 class Elements(HTMLParser):
     """The elements of an HTML text with their attributes (text, escaped, is harmless)."""
 

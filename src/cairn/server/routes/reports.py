@@ -382,12 +382,15 @@ def diff_versions(
     b: Annotated[int, Query(ge=1, description="the newer version's number")],
 ) -> dict[str, Any]:
     """The blocks added, removed, moved and changed from version ``a`` to version ``b``
-    (404 when either does not exist)."""
+    (404 when either does not exist; 400 when one holds a block this Cairn cannot read)."""
     _report(store, project, report_id)
     before, after = (stored.get_version(store, report_id, n) for n in (a, b))
-    changes = diff_blocks(
-        [block_from_dict(x) for x in before.blocks], [block_from_dict(x) for x in after.blocks]
-    )
+    try:
+        changes = diff_blocks(
+            [block_from_dict(x) for x in before.blocks], [block_from_dict(x) for x in after.blocks]
+        )
+    except ValueError as exc:  # a block of a kind a newer Cairn wrote
+        raise _bad(exc) from exc
     return {"a": a, "b": b, "changes": [details(c) for c in changes]}
 
 
