@@ -231,6 +231,10 @@ def test_a_diff_of_a_missing_version_or_another_projects_report_is_refused(
     doc = create(api, title="Alone", blocks=[{"kind": "markdown", "text": "x"}])
     url = f"/projects/rp/reports/{doc['id']}/diff"
     assert api.get(url, params={"a": 1, "b": 9}).status_code == 404
+    assert api.get(url, params={"a": 1, "b": 10**30}).status_code == 422
+    assert api.get(f"/projects/rp/reports/{doc['id']}?version={10**30}").status_code == 422
+    restore = api.post(f"/projects/rp/reports/{doc['id']}/versions/{10**30}/restore", json={})
+    assert restore.status_code == 422
     assert api.get(url, params={"a": 0, "b": 1}).status_code in (400, 422)
     assert api.get(url, params={"a": 1}).status_code in (400, 422)
     assert api.get(url, params={"a": "x", "b": 1}).status_code in (400, 422)

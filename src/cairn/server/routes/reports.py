@@ -10,7 +10,7 @@ from dataclasses import asdict
 from html import escape
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from msgspec import to_builtins
 from pydantic import BaseModel, Field
 
@@ -42,6 +42,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 SmallBody = [Depends(_small_body)]
 MAX_MARKDOWN = 200_000
+MAX_VERSION = 2**62  # a version number past SQL's 64-bit integers is none (422, not a 500)
 
 
 class ReportSummary(BaseModel):
@@ -320,7 +321,9 @@ def read_report(
     project: str,
     report_id: str,
     store: StoreDep,
-    version: Annotated[int | None, Query(ge=0, description="absent: the latest")] = None,
+    version: Annotated[
+        int | None, Query(ge=0, le=MAX_VERSION, description="absent: the latest")
+    ] = None,
 ) -> dict[str, Any]:
     """The report's blocks at ``version`` (the latest without it), Markdown rendered."""
     return _document(store, project, report_id, version)
@@ -378,8 +381,8 @@ def diff_versions(
     project: str,
     report_id: str,
     store: StoreDep,
-    a: Annotated[int, Query(ge=1, description="the older version's number")],
-    b: Annotated[int, Query(ge=1, description="the newer version's number")],
+    a: Annotated[int, Query(ge=1, le=MAX_VERSION, description="the older version's number")],
+    b: Annotated[int, Query(ge=1, le=MAX_VERSION, description="the newer version's number")],
 ) -> dict[str, Any]:
     """The blocks added, removed, moved and changed from version ``a`` to version ``b``
     (404 when either does not exist; 400 when one holds a block this Cairn cannot read)."""
@@ -400,7 +403,12 @@ def diff_versions(
     responses=ERRORS,
 )
 def restore_version(
-    project: str, report_id: str, number: int, body: Restore, request: Request, store: StoreDep
+    project: str,
+    report_id: str,
+    number: Annotated[int, Path(le=MAX_VERSION)],
+    body: Restore,
+    request: Request,
+    store: StoreDep,
 ) -> dict[str, Any]:
     """Save version ``number``'s blocks again, as a new version (history only grows)."""
     _report(store, project, report_id)
