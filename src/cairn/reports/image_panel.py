@@ -14,8 +14,8 @@ import io
 import time
 from typing import TYPE_CHECKING, Any
 
-from cairn.errors import RunNotFoundError
-from cairn.reports.blocks import ImageData, Panel, PanelData, RunData
+from cairn.reports.blocks import ImageData, Panel, PanelData
+from cairn.reports.single_run import panel_run
 from cairn.store.reader import BlobReader, Reader
 
 if TYPE_CHECKING:
@@ -52,14 +52,10 @@ def check(panel: Panel) -> None:
 
 def collect(reader: Reader, project: str, panel: Panel) -> PanelData:
     """The panel's run and the image it logged under the key at the step (none: no image)."""
-    ref = panel.run or ""
-    try:
-        info = reader.find_run(ref if "/" in ref else f"{project}/{ref}")
-    except RunNotFoundError:
+    found_run = panel_run(reader, project, panel)
+    if found_run is None:
         return PanelData(taken_at=time.time())
-    if info.project != project:
-        return PanelData(taken_at=time.time())
-    run = RunData(id=info.id, name=info.name, number=info.number)
+    info, run = found_run
     entries = [e for e in reader.media_entries(info, panel.keys[0]) if e.kind == "image"]
     if panel.step is not None:
         entries = [e for e in entries if e.step == panel.step]

@@ -8,8 +8,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from cairn.errors import RunNotFoundError
-from cairn.reports.blocks import Panel, PanelData, RunData, Verdict
+from cairn.reports.blocks import Panel, PanelData, Verdict
+from cairn.reports.single_run import panel_run
 from cairn.repro.compare import MetricComparison
 from cairn.repro.report import fmt, reproduced_cell
 from cairn.store.reader import Reader
@@ -19,14 +19,10 @@ HEADER = ["metric", "original", "reproduced", "rel. diff", "status"]
 
 def collect(reader: Reader, project: str, panel: Panel) -> PanelData:
     """The panel's run and its latest verdict now (no run: no rows; no reproduction: no verdict)."""
-    ref = panel.run or ""
-    try:
-        info = reader.find_run(ref if "/" in ref else f"{project}/{ref}")
-    except RunNotFoundError:
+    found_run = panel_run(reader, project, panel)
+    if found_run is None:
         return PanelData(taken_at=time.time())
-    if info.project != project:
-        return PanelData(taken_at=time.time())
-    run = RunData(id=info.id, name=info.name, number=info.number)
+    info, run = found_run
     found = reader.comparisons(info)
     if not found:
         return PanelData(taken_at=time.time(), runs=[run])

@@ -33,10 +33,10 @@ from sqlalchemy import Connection, Engine, delete, func, select, text, update
 from cairn.errors import StoreError, StoreGapError
 from cairn.journal.batches import decode_batch
 from cairn.journal.records import Record, RunStart
-from cairn.store.engine import WRITE, create_store_engine
+from cairn.store.engine import create_store_engine
 from cairn.store.schema import ingest_queue, projects, runs
 from cairn.store.store import Store
-from cairn.store.write_turns import WriteTurns, sqlite_path
+from cairn.store.write_turns import WriteTurns, sqlite_path, write_transaction
 
 log = logging.getLogger("cairn.ingest")
 
@@ -82,11 +82,7 @@ class IngestQueue:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with (
-            self._turns.turn(),
-            self.engine.connect().execution_options(**{WRITE: True}) as conn,
-            conn.begin(),
-        ):
+        with write_transaction(self.engine, self._turns) as conn:
             yield conn
 
     # ---- the request's side --------------------------------------------------------------

@@ -29,7 +29,7 @@ from cairn.errors import ProjectNotFoundError, RunNotFoundError, StoreError
 from cairn.journal.records import Record
 from cairn.store import catalogue, drops
 from cairn.store.blobs import BlobStore
-from cairn.store.engine import WRITE, check_schema, create_store_engine, describe, ensure_schema
+from cairn.store.engine import check_schema, create_store_engine, describe, ensure_schema
 from cairn.store.filters import compile_filter, order_keys
 from cairn.store.models import ProjectInfo, RunInfo, RunPage
 from cairn.store.numbering import DB_NAME as DB_NAME
@@ -44,7 +44,7 @@ from cairn.store.schema import (
     runs,
 )
 from cairn.store.summary import SummaryState
-from cairn.store.write_turns import WriteTurns, sqlite_path
+from cairn.store.write_turns import WriteTurns, sqlite_path, write_transaction
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -123,11 +123,7 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with (
-            self._turns.turn(),
-            self.engine.connect().execution_options(**{WRITE: True}) as conn,
-            conn.begin(),
-        ):
+        with write_transaction(self.engine, self._turns) as conn:
             yield conn
 
     @contextmanager

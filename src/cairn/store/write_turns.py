@@ -20,6 +20,12 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cairn.store.engine import WRITE
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 _open: weakref.WeakSet[WriteTurns] = weakref.WeakSet()
 
@@ -85,3 +91,15 @@ def sqlite_path(url: str) -> Path | None:
         return None
     path = url.removeprefix(prefix).split("?", 1)[0]
     return Path(path) if path and path != ":memory:" else None
+
+
+@contextmanager
+def write_transaction(engine: Engine, turns: WriteTurns) -> Iterator[Connection]:
+    """A write transaction on ``engine`` (marked as a writer, see ``engine.WRITE``), taken in
+    this process's turn among the file's writers; committed when the block ends."""
+    with (
+        turns.turn(),
+        engine.connect().execution_options(**{WRITE: True}) as conn,
+        conn.begin(),
+    ):
+        yield conn
