@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from cairn.analysis import Importance, parameter_importance
 from cairn.reports.blocks import Panel, PanelData, RunData
@@ -72,6 +72,29 @@ class Axis:
 def plotted(data: PanelData, metric: str) -> list[RunData]:
     """The runs a parallel coordinates chart draws: those with a finite value of the metric."""
     return [run for run in data.runs if math.isfinite(number_of(run.values.get(metric)))]
+
+
+class Parallel(NamedTuple):
+    """What a parallel-coordinates figure draws: its runs (those with a number for the metric),
+    axes, goal, each run's metric value and their range."""
+
+    runs: list[RunData]
+    axes: list[Axis]
+    goal: str
+    values: list[float]
+    low: float
+    high: float
+
+
+def parallel(panel: Panel, data: PanelData) -> Parallel | None:
+    """The parallel-coordinates layout of ``panel`` over ``data``; None when no run has a
+    number for the metric (the last key)."""
+    metric = panel.keys[-1]
+    runs = plotted(data, metric)
+    if not runs:
+        return None
+    values = [number_of(run.values.get(metric)) for run in runs]
+    return Parallel(runs, axes(panel, runs), goal_of(panel), values, min(values), max(values))
 
 
 def axes(panel: Panel, runs: list[RunData]) -> list[Axis]:

@@ -33,14 +33,10 @@ def draw(panel: Panel, data: PanelData, figure_of: FigureOf) -> Figure | None:
 
 
 def _parallel(panel: Panel, data: PanelData, figure_of: FigureOf) -> Figure | None:
-    metric = panel.keys[-1]
-    runs = analysis.plotted(data, metric)
-    if not runs:
+    layout = analysis.parallel(panel, data)
+    if layout is None:
         return None
-    axes = analysis.axes(panel, runs)
-    goal = analysis.goal_of(panel)
-    values = [analysis.number_of(run.values.get(metric)) for run in runs]
-    low, high = min(values), max(values)
+    runs, axes, goal, values, low, high = layout
     figure, (ax,) = figure_of()
     xs = list(range(len(axes)))
     for run, value in zip(runs, values, strict=True):

@@ -24,14 +24,10 @@ def analysis_svg(panel: Panel, data: PanelData) -> str | None:
 
 
 def _parallel(panel: Panel, data: PanelData) -> str | None:
-    metric = panel.keys[-1]
-    runs = analysis.plotted(data, metric)
-    if not runs:
+    layout = analysis.parallel(panel, data)
+    if layout is None:
         return None
-    axes = analysis.axes(panel, runs)
-    goal = analysis.goal_of(panel)
-    values = [analysis.number_of(run.values.get(metric)) for run in runs]
-    low, high = min(values), max(values)
+    runs, axes, goal, values, low, high = layout
     step = (WIDTH - LEFT - RIGHT) / max(len(axes) - 1, 1)
 
     def sy(position: float) -> float:
@@ -53,7 +49,7 @@ def _parallel(panel: Panel, data: PanelData) -> str | None:
         ]
         coords = " ".join(f"{x:.1f},{sy(p):.1f}" for x, p in points if math.isfinite(p))
         colour = analysis.metric_colour(value, low, high, goal)
-        tip = f"{run.name}: {metric.partition('.')[2]} = {value:.6g}"
+        tip = f"{run.name}: {panel.keys[-1].partition('.')[2]} = {value:.6g}"
         out.append(
             f'<polyline fill="none" stroke="{colour}" stroke-width="1.6" stroke-opacity="0.85" '
             f'points="{coords}"><title>{escape(tip)}</title></polyline>'
