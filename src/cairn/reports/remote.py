@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from cairn.errors import ProjectNotFoundError, ReportNotFoundError
 from cairn.store.jsonsafe import decode_nonfinite
-from cairn.store.reports import ReportInfo, ReportVersion
+from cairn.store.reports import ReportInfo, ReportVersion, only_titled
 
 if TYPE_CHECKING:
     from cairn.server_reader import HttpReader
@@ -35,19 +35,12 @@ class RemoteReports:
         for info in found:
             if info.id == ref:
                 return info
-        titled = [info for info in found if info.title == ref.strip()]
-        if len(titled) > 1:
-            ids = ", ".join(info.id for info in titled)
-            raise ReportNotFoundError(
-                f"{len(titled)} reports of project {project!r} are titled {ref!r} (ids {ids}): "
-                "give the id instead"
-            )
-        if not titled:
-            raise ReportNotFoundError(
-                f"project {project!r} on {self.reader.url} has no report with id or title "
-                f"{ref!r} (Api(url=...).reports({project!r}) lists them)"
-            )
-        return titled[0]
+        return only_titled(
+            [info for info in found if info.title == ref.strip()],
+            ref,
+            f"project {project!r} on {self.reader.url} has no report with id or title {ref!r} "
+            f"(Api(url=...).reports({project!r}) lists them)",
+        )
 
     def versions(self, project: str, report_id: str) -> list[ReportVersion]:
         """Every version with its blocks, oldest first (one request per version)."""

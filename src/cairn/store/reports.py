@@ -141,18 +141,26 @@ def find_report(store: Store, project: str, ref: str) -> ReportInfo:
         if row is not None:
             return _info(row)
         rows = conn.execute(mine.where(reports.c.title == ref.strip())).all()
-    if len(rows) > 1:
-        ids = ", ".join(r.id for r in rows)
+    return only_titled(
+        [_info(r) for r in rows],
+        ref,
+        f"project {project!r} has no report with id or title {ref!r} "
+        f"(`cairn report ls {project}` lists them)",
+    )
+
+
+def only_titled(titled: list[ReportInfo], ref: str, missing: str) -> ReportInfo:
+    """The one report of ``titled`` (those titled ``ref``); ReportNotFoundError saying
+    ``missing`` when there is none, or naming the ids when several share the title."""
+    if len(titled) > 1:
+        ids = ", ".join(info.id for info in titled)
         raise ReportNotFoundError(
-            f"{len(rows)} reports of project {project!r} are titled {ref!r} (ids {ids}): "
-            "give the id instead"
+            f"{len(titled)} reports of project {titled[0].project!r} are titled {ref!r} "
+            f"(ids {ids}): give the id instead"
         )
-    if not rows:
-        raise ReportNotFoundError(
-            f"project {project!r} has no report with id or title {ref!r} "
-            f"(`cairn report ls {project}` lists them)"
-        )
-    return _info(rows[0])
+    if not titled:
+        raise ReportNotFoundError(missing)
+    return titled[0]
 
 
 def get_version(store: Store, report_id: str, version: int | None = None) -> ReportVersion:
