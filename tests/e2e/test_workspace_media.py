@@ -262,6 +262,7 @@ def test_charts_and_tables_one_panel_per_key(page: Any, store: Store) -> None:
 def test_gradients_is_one_section(page: Any, store: Store) -> None:
     block = open_workspace(page, store)
     expect(page.get_by_test_id("chart-section").first).to_be_visible()
+    expect(block.get_by_test_id("media-section")).to_have_count(3)  # eval, gradients, zoo
     charts = [s.get_attribute("data-section") for s in page.get_by_test_id("chart-section").all()]
     media = [s.get_attribute("data-section") for s in block.get_by_test_id("media-section").all()]
     assert (charts + media).count("gradients") == 1, (charts, media)
