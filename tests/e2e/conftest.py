@@ -112,6 +112,22 @@ def open_media_tab(page: Any, media: tuple[str, MediaRuns]) -> Any:
     return tab
 
 
+def write_markdown(page: Any, text: str, nth: int = -1, *, paste: bool = False) -> None:
+    """Replaces the text of a report's Markdown block (the last by default) as a user does: click
+    its editor, select everything (Ctrl+A), then type `text` (or paste it: long texts)."""
+    page.get_by_test_id("markdown-input").nth(nth).click()
+    page.keyboard.press("Control+a")
+    if paste:
+        page.keyboard.insert_text(text)
+    else:
+        page.keyboard.type(text)
+
+
+def markdown_texts(page: Any) -> list[str]:
+    """The text each Markdown block's editor shows, in order."""
+    return [box.inner_text().strip() for box in page.get_by_test_id("markdown-input").all()]
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, write_markdown
 from tests.fakes.server import serve
 
 import cairn
@@ -93,14 +93,14 @@ def test_math_is_drawn_in_the_editor_preview(page: Any, reports: tuple[str, str,
     page.goto(f"{url}/p/math/reports/{math_id}?edit=1")
     preview = page.get_by_test_id("markdown-preview")
     expect(preview.locator("span.math-display .katex-display")).to_have_count(1)
-    page.get_by_test_id("markdown-input").fill("Now $a^2+b^2=c^2$ and $$\\sqrt{2}$$")
+    write_markdown(page, "Now $a^2+b^2=c^2$ and $$\\sqrt{2}$$")
     expect(preview.locator("h1")).to_have_count(0)  # the new text's preview
     expect(preview.locator("span.math-inline .katex")).to_have_count(1)
     expect(preview.locator("span.math-display .katex-display")).to_have_count(1)
     assert "a^2+b^2=c^2" in preview.locator("annotation").first.text_content()
 
     long = "+".join(f"x_{{{i}}}" for i in range(300))
-    page.get_by_test_id("markdown-input").fill(f"$${long}$$")
+    write_markdown(page, f"$${long}$$", paste=True)
     display = preview.locator(".katex-display")
     expect(display.locator("annotation")).to_contain_text("x_{299}")
     box, frame = display.bounding_box(), preview.bounding_box()

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
+from tests.e2e.conftest import markdown_texts, write_markdown
 from tests.fakes.server import serve
 
 import cairn
@@ -84,10 +85,6 @@ def saved(page: Any) -> None:
     expect(page.get_by_test_id("save-status")).to_have_text("Saved", timeout=15_000)
 
 
-def blocks_text(page: Any) -> list[str]:
-    return [box.input_value().strip() for box in page.get_by_test_id("markdown-input").all()]
-
-
 def new_report(page: Any, url: str, title: str) -> str:
     page.goto(f"{url}/p/rep")
     page.get_by_test_id("nav-reports").click()
@@ -102,9 +99,7 @@ def new_report(page: Any, url: str, title: str) -> str:
 def test_write_a_report_with_markdown_and_a_live_panel(page: Any, url: str) -> None:
     editor_url = new_report(page, url, "Learning rate study")
     page.get_by_test_id("add-markdown").click()
-    page.get_by_test_id("markdown-input").fill(
-        "# Results\n\nThe loss **fell**.\n\n| a | b |\n|---|---|\n| 1 | 2 |"
-    )
+    write_markdown(page, "# Results\n\nThe loss **fell**.\n\n| a | b |\n|---|---|\n| 1 | 2 |")
     preview = page.get_by_test_id("markdown-preview")
     expect(preview.locator("h1")).to_have_text("Results")
     expect(preview.locator("strong")).to_have_text("fell")
@@ -124,7 +119,7 @@ def test_write_a_report_with_markdown_and_a_live_panel(page: Any, url: str) -> N
 
     page.reload()  # what was saved is there after a reload
     expect(page.get_by_test_id("report-title-input")).to_have_value("Learning rate study")
-    expect(page.get_by_test_id("markdown-input")).to_have_value(re.compile(r"^# Results"))
+    expect(page.get_by_test_id("markdown-input")).to_have_text(re.compile(r"^# Results"))
     page.get_by_test_id("done-editing").click()
     view = page.get_by_test_id("report-view")
     expect(view.get_by_test_id("report-title")).to_have_text("Learning rate study")
@@ -142,20 +137,20 @@ def test_reorder_undo_and_restore_an_older_version(page: Any, url: str) -> None:
     new_report(page, url, "Ordering")
     for text in ("first", "second"):
         page.get_by_test_id("add-markdown").click()
-        page.get_by_test_id("markdown-input").last.fill(text)
+        write_markdown(page, text)
     saved(page)
     page.get_by_test_id("block-down").first.click()
-    assert blocks_text(page) == ["second", "first"]
+    assert markdown_texts(page) == ["second", "first"]
     saved(page)
     page.locator("body").click(position={"x": 5, "y": 5})  # outside a text box
     page.keyboard.press("Control+z")
-    assert blocks_text(page) == ["first", "second"]
+    assert markdown_texts(page) == ["first", "second"]
     expect(page.get_by_test_id("save-status")).not_to_have_text("Saved")
     page.keyboard.press("Control+s")
     saved(page)
 
     page.get_by_test_id("block-remove").first.click()
-    assert blocks_text(page) == ["second"]
+    assert markdown_texts(page) == ["second"]
     saved(page)
     page.get_by_test_id("done-editing").click()
     view = page.get_by_test_id("report-view")
@@ -182,18 +177,18 @@ def test_two_tabs_saving_at_once_lose_nothing(page: Any, url: str) -> None:
     expect(other.get_by_test_id("report-editor")).to_be_visible()
 
     page.get_by_test_id("add-markdown").click()
-    page.get_by_test_id("markdown-input").fill("from tab A")
+    write_markdown(page, "from tab A")
     saved(page)
     other.get_by_test_id("add-markdown").click()
-    other.get_by_test_id("markdown-input").fill("from tab B")
+    write_markdown(other, "from tab B")
     conflict = other.get_by_test_id("conflict")
     expect(conflict).to_be_visible(timeout=15_000)
     expect(other.get_by_test_id("save-status")).to_contain_text("someone else saved")
-    assert blocks_text(other) == ["from tab B"]  # the edit is still on the page
+    assert markdown_texts(other) == ["from tab B"]  # the edit is still on the page
     conflict.get_by_test_id("save-on-top").click()
     saved(other)
     page.reload()
-    expect(page.get_by_test_id("markdown-input")).to_have_value("from tab B")
+    expect(page.get_by_test_id("markdown-input")).to_have_text("from tab B")
     other.close()
 
 
@@ -309,7 +304,7 @@ def test_a_live_panel_follows_new_runs_and_a_frozen_one_keeps_its_data(
     expect(kept.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "1")
 
     page.get_by_test_id("add-markdown").click()  # another save does not take the data again
-    page.get_by_test_id("markdown-input").fill("later")
+    write_markdown(page, "later")
     saved(page)
     page.reload()
     kept = page.get_by_test_id("panel-view").nth(1)

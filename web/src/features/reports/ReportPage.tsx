@@ -179,7 +179,7 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
                 </button>
               </div>
               {block.kind === "markdown" ? (
-                <MarkdownEditor project={project} text={block.text} onChange={(text) => editor.update((s) => changeBlock(s, index, { kind: "markdown", text }))} />
+                <MarkdownEditor project={project} text={block.text} label={`Markdown block ${index + 1}`} onChange={(text) => editor.update((s) => changeBlock(s, index, { kind: "markdown", text }))} />
               ) : !isPanel(block) ? (
                 <OtherBlock block={block} />
               ) : (

@@ -1,5 +1,5 @@
 // The editor's document as pure data: blocks with ids for React, block operations that can be
-// undone (text typed in a block is not one: its textarea has its own undo), and the save state.
+// undone (text typed in a block is not one: its CodeMirror editor has its own undo), and the save state.
 import type { Block, PanelBlock, PanelKind } from "../api";
 
 export interface EditorBlock {
