@@ -201,3 +201,26 @@ def test_the_editor_follows_the_light_and_dark_themes(page: Any, url: str) -> No
     text = page.get_by_role("textbox", name="Markdown block 1").get_by_text("The loss")
     color = text.evaluate("e => getComputedStyle(e).color")
     assert sum(int(c) for c in color[4:-1].split(",")) > 3 * 160, color  # light text on dark
+
+
+def test_codemirror_loads_only_where_a_markdown_block_is_edited(page: Any, url: str) -> None:
+    report_id = open_editor(
+        page, url, "Loading", [{"kind": "markdown", "text": t} for t in ("alpha", "beta")]
+    )
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.url.endswith(".js") else None)
+    page.goto(f"{url}/p/md")  # the workspace
+    expect(page.locator('[data-testid=chart-panel][data-keys="loss"]')).to_be_visible()
+    page.goto(f"{url}/p/md/reports/{report_id}")  # the report, read
+    expect(page.get_by_test_id("markdown-view").first).to_have_text("alpha")
+    page.wait_for_load_state("networkidle")
+    assert scripts and not [s for s in scripts if "MarkdownCodeEditor" in s], scripts
+    page.get_by_test_id("edit-report").click()
+    first = page.get_by_role("textbox", name="Markdown block 1")
+    expect(first).to_have_text("alpha")
+    assert [s for s in scripts if "MarkdownCodeEditor" in s], scripts
+
+    # a block moved keeps its editor (and its history); its name follows its place
+    page.get_by_test_id("block-down").first.click()
+    expect(first).to_have_text("beta")
+    expect(page.get_by_role("textbox", name="Markdown block 2")).to_have_text("alpha")
