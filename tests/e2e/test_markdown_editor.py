@@ -76,6 +76,11 @@ def test_typed_markdown_is_highlighted_wrapped_and_its_math_drawn(page: Any, url
     scroller = box.locator("xpath=..")
     assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth")
 
+    page.keyboard.type("\n\n- one\ntwo")  # Enter continues the list
+    expect(preview.locator("li")).to_have_text(["one", "two"])
+    saved(page)
+    assert stored_texts(url, report_id)[0].endswith("\n\n- one\n- two")
+
 
 def test_ctrl_z_inside_the_editor_undoes_typing_outside_it_undoes_blocks(
     page: Any, url: str
