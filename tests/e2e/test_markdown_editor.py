@@ -66,6 +66,10 @@ def test_typed_markdown_is_highlighted_wrapped_and_its_math_drawn(page: Any, url
     assert box.get_by_text("Euler").evaluate(weight) == "600"
     assert box.get_by_text("holds").evaluate(weight) == "600"
     assert box.get_by_text("The identity").evaluate(weight) == "400"
+    color = "e => getComputedStyle(e).color"  # math marked as the server reads it
+    assert box.get_by_text("e^{i\\pi}+1=0").evaluate(color) != box.get_by_text(
+        "The identity"
+    ).evaluate(color)
     saved(page)
     assert stored_texts(url, report_id) == [
         "# Euler\n\nThe identity $e^{i\\pi}+1=0$ **holds**.\n\n$$\\int_0^1 x\\,dx$$"

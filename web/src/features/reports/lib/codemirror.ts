@@ -1,13 +1,18 @@
-// CodeMirror 6 set up for a report's Markdown block: GFM highlighting, line wrapping, its own undo
-// history, the default and Markdown keymaps (Enter continues a list), and a theme drawn from the
+// CodeMirror 6 set up for a report's Markdown block: GFM and math highlighting, line wrapping, its
+// own undo history, the default and Markdown keymaps (Enter continues a list), and a theme drawn from the
 // dashboard's CSS variables so it follows the light and dark themes. Imported lazily (by
 // ../components/MarkdownCodeEditor) so pages without an editor never load CodeMirror.
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { markdownKeymap, markdownLanguage } from "@codemirror/lang-markdown";
-import { HighlightStyle, LanguageSupport, syntaxHighlighting } from "@codemirror/language";
+import { HighlightStyle, Language, LanguageSupport, syntaxHighlighting } from "@codemirror/language";
 import { Annotation, Compartment, EditorState } from "@codemirror/state";
 import { EditorView, keymap, placeholder } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
+import type { MarkdownParser } from "@lezer/markdown";
+import { mathSyntax, mathTag } from "./mathSyntax";
+
+/** GFM with the reports' math (lang-markdown's `markdown()` would also bring its HTML support). */
+const reportMarkdown = new Language(markdownLanguage.data, (markdownLanguage.parser as MarkdownParser).configure(mathSyntax), [], "markdown");
 
 const highlight = HighlightStyle.define([
   { tag: tags.heading, fontWeight: "600", color: "var(--accent)" },
@@ -18,6 +23,7 @@ const highlight = HighlightStyle.define([
   { tag: tags.monospace, backgroundColor: "var(--bg-subtle)" },
   { tag: [tags.processingInstruction, tags.labelName, tags.contentSeparator], color: "var(--text-faint)" },
   { tag: [tags.quote, tags.comment], color: "var(--text-muted)" },
+  { tag: mathTag, color: "var(--best)" },
 ]);
 
 const theme = EditorView.theme({
@@ -60,7 +66,7 @@ export function createMarkdownView(parent: HTMLElement, text: string, label: str
       extensions: [
         history(),
         keymap.of([...markdownKeymap, ...defaultKeymap, ...historyKeymap]),
-        new LanguageSupport(markdownLanguage),
+        new LanguageSupport(reportMarkdown),
         syntaxHighlighting(highlight),
         EditorView.lineWrapping,
         placeholder(PLACEHOLDER),
