@@ -57,6 +57,7 @@ RUNS = {
         | {"model": {"width": 32}},
         summary={"val/acc": 0.85, "best": None},
         tags=("resnet",),
+        columns={"reproduction_of": "p/r1"},  # made by `cairn reproduce p/r1`
     ),
     "r3": Run(
         "vit-small",
@@ -213,6 +214,8 @@ def ordered(engine: Engine, text: str) -> list[str]:
         ('group == "g1" and job_type == "train" and host ~ "gpu"', {"r1"}),
         ('notes ~ "good"', {"r6"}),
         ("notes is null", ALL - {"r1", "r6"}),
+        ("reproduction_of is null", ALL - {"r2"}),
+        ('reproduction_of == "p/r1"', {"r2"}),
         ('notes != "good run"', ALL - {"r6"}),
         ('not notes == "good run"', ALL - {"r6"}),
         ("created_at >= 600", {"r6", "r7", "r8"}),

@@ -24,7 +24,8 @@ Grammar (EBNF)::
     order      = order_key , { "," , order_key } ;
     order_key  = [ "-" | "+" ] , field ;
 
-Fields: ``id``, ``name``, ``state``, ``notes``, ``group``, ``job_type``, ``host``, ``sweep_id`` (text);
+Fields: ``id``, ``name``, ``state``, ``notes``, ``group``, ``job_type``, ``host``, ``sweep_id``,
+``reproduction_of`` (text: ``project/id`` of the run a reproduction re-ran; null otherwise);
 ``created_at`` (unix seconds) and ``runtime`` (seconds); ``tags`` (only as ``"t" in tags``);
 ``config.<key>`` and ``summary.<key>`` (paths into JSON; a name may hold ``/``, as metric keys
 do: ``summary.val/acc``; brackets for any key: ``config["weird key"]``).
@@ -177,6 +178,7 @@ _PLAIN = (
     "job_type",
     "host",
     "sweep_id",
+    "reproduction_of",
     "created_at",
     "runtime",
 )
@@ -418,7 +420,7 @@ def _json_postgresql(element: _Json, compiler: SQLCompiler, **kw: Any) -> str:
 _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {"==": operator.eq, "<": operator.lt}
 _OPERATORS.update({"<=": operator.le, ">": operator.gt, ">=": operator.ge})
 _OPERATORS["~"] = lambda column, pattern: column.regexp_match(pattern)
-_NULLABLE = ("notes", "group", "job_type", "host", "sweep_id")
+_NULLABLE = ("notes", "group", "job_type", "host", "sweep_id", "reproduction_of")
 _FLIPPED = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
