@@ -81,10 +81,13 @@ texlive:
 		texlive-latex-base texlive-latex-recommended texlive-fonts-recommended poppler-utils)
 
 # A demo run lasts about a second, so the system metrics are sampled every 0.2 s (default 10 s)
-# for its System tab to have something to show.
+# for its System tab to have something to show. digits_reproduce.py re-runs the fastest run with
+# `cairn reproduce` (about 10 s; its code is a git worktree in $(DEMO_DIR)/reproduce/, which
+# `git worktree remove` deletes), once: the report shows that verdict.
 demo: $(STAMP) web texlive
 	CAIRN_DIR=$(DEMO_DIR) CAIRN_SYSTEM_INTERVAL=0.2 CAIRN_UI_URL=http://127.0.0.1:$(PORT) $(PY) examples/digits.py
 	CAIRN_DIR=$(DEMO_DIR) $(PY) examples/digits_sweep.py
+	CAIRN_DIR=$(DEMO_DIR) $(PY) examples/digits_reproduce.py
 	CAIRN_DIR=$(DEMO_DIR) $(PY) examples/digits_report.py --out $(DEMO_DIR)/digits-report
 	CAIRN_DIR=$(DEMO_DIR) $(VENV)/bin/cairn runs ls --project digits
 	$(VENV)/bin/cairn ui --dir $(DEMO_DIR) --port $(PORT)

@@ -1,6 +1,8 @@
 """The demo project: an MLP trained on scikit-learn's digits at several learning rates and widths.
 
 Run it with `make demo` (or `python examples/digits.py`); it logs into $CAIRN_DIR or ./.cairn.
+Each run of the grid is trained by a process of its own (`digits.py --lr 0.1 --width 32`), so
+`cairn reproduce` can re-run any one of them.
 Every run logs per-batch training loss and accuracy and per-epoch validation curves, reads its
 data from the `digits-split` dataset artifact and logs its weights as a `digits-mlp` model
 artifact; the best model gets the alias `best`.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -28,6 +31,8 @@ from torch import nn
 import cairn
 
 PROJECT = "digits"
+GRID_RUNS = 'state == "finished" and "demo" in tags and reproduction_of is null'
+"""The grid's runs, not the reproductions `cairn reproduce` made of them."""
 LEARNING_RATES = (0.3, 0.1, 0.03)
 WIDTHS = (32, 128)
 
@@ -90,7 +95,7 @@ def log_model(run: cairn.Run, model: nn.Module, val_acc: float) -> None:
 
 
 def mark_best_model() -> None:
-    best = cairn.Api().runs(PROJECT, filter='"demo" in tags', order="-summary.val/acc", limit=1)
+    best = cairn.Api().runs(PROJECT, filter=GRID_RUNS, order="-summary.val/acc", limit=1)
     models = best[0].logged_artifacts() if best else []
     if models:
         models[0].set_aliases(["best"])
@@ -214,7 +219,8 @@ def fit(run: cairn.Run, data: tuple[torch.Tensor, ...]) -> None:
 
 
 def train(lr: float, width: int, epochs: int, seed: int = 0) -> None:
-    torch.manual_seed(seed)
+    """One run: the MLP of width ``width`` at learning rate ``lr``."""
+    seed = cairn.seed_everything(seed)  # recorded; `cairn reproduce` passes it back ($CAIRN_SEED)
     split = data(seed)
     config = base_config(epochs, seed, split)
     config["lr"] = lr
@@ -224,22 +230,36 @@ def train(lr: float, width: int, epochs: int, seed: int = 0) -> None:
         fit(run, used_dataset(run))
 
 
+def train_grid(epochs: int) -> None:
+    """Every run of the grid, each in a process of its own (``--lr LR --width W``), so that its
+    recorded command re-runs that run alone (``cairn reproduce``)."""
+    for lr, width in itertools.product(LEARNING_RATES, WIDTHS):
+        one = ["--lr", str(lr), "--width", str(width), "--epochs", str(epochs)]
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), *one], check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--force", action="store_true", help="log the runs even if present")
+    parser.add_argument("--lr", type=float, help="with --width: train this one run")
+    parser.add_argument("--width", type=int, help="with --lr: train this one run")
     args = parser.parse_args()
+    if (args.lr is None) != (args.width is None):
+        parser.error("give --lr and --width together (one run), or neither (the whole grid)")
+    if args.lr is not None:
+        train(args.lr, args.width, args.epochs)
+        return
     grid = list(itertools.product(LEARNING_RATES, WIDTHS))
     try:
-        done = cairn.Api().runs(PROJECT, filter='state == "finished" and "demo" in tags')
+        done = cairn.Api().runs(PROJECT, filter=GRID_RUNS)
     except cairn.StoreError:
         done = []
     if len(done) >= len(grid) and not args.force:
         print(f"the {PROJECT} demo is already logged ({len(done)} runs); --force logs it again")
         return
     log_dataset()
-    for lr, width in grid:
-        train(lr, width, args.epochs)
+    train_grid(args.epochs)
     mark_best_model()
     print(f"logged {len(grid)} runs of project {PROJECT!r}", file=sys.stderr)
     base = (os.environ.get("CAIRN_UI_URL") or "http://127.0.0.1:8080").rstrip("/")

@@ -1,10 +1,12 @@
 """The demo report: a short write-up of the digits runs, exported as a LaTeX project.
 
-`make demo` runs it after examples/digits.py and examples/digits_sweep.py, in the same store:
+`make demo` runs it after examples/digits.py, examples/digits_sweep.py and
+examples/digits_reproduce.py, in the same store:
 it saves (or updates) the report "Digits: what held" in project "digits" — Markdown with math
 and a citation, its BibTeX, the validation curves, the final accuracy per run, and the sweep's
 parallel coordinates and parameter importance over its trials, a validation digit of the baseline
-run with its mask and box (``make demo`` records no reproduction: no verdict table) — and writes
+run with its mask and box, and the verdict of examples/digits_reproduce.py's ``cairn reproduce``
+with the original's and the reproduction's validation loss — and writes
 its LaTeX export to ``OUT`` (default ``./digits-report``), which ``pdflatex main`` compiles.
 """
 
@@ -17,7 +19,8 @@ import cairn
 
 PROJECT = "digits"
 TITLE = "Digits: what held"
-RUNS = '"demo" in tags'
+RUNS = '"demo" in tags and reproduction_of is null'
+"""The grid's runs (examples/digits.py), not the reproductions `cairn reproduce` made of them."""
 TRIALS = '"demo-sweep" in tags'
 SWEEP_KEYS = ["config.lr", "config.model.width", "summary.val/loss"]
 """The sweep's parameters, then its metric (examples/digits_sweep.yaml: val/loss, minimized)."""
@@ -41,6 +44,12 @@ $$\mathcal{L} = -\frac{1}{N}\sum_{i=1}^{N} \log p_\theta(y_i \mid x_i).$$
 The validation curves below are live: exported again, they show the runs as they are then.
 """
 
+REPRO_TEXT = """## Reproducing it
+
+`cairn reproduce {path}` ran the recorded command of {name} again, from its captured code and
+seed, as a new run, and compared every summary metric with the original's:
+"""
+
 BIBTEX = r"""@article{pedregosa2011,
   author = {Fabian Pedregosa and Ga{\"e}l Varoquaux and Alexandre Gramfort and others},
   title = {Scikit-learn: Machine Learning in {P}ython},
@@ -50,6 +59,13 @@ BIBTEX = r"""@article{pedregosa2011,
   year = 2011,
 }
 """
+
+
+def reproduced(api: cairn.Api) -> cairn.ApiRun | None:
+    """The grid run ``cairn reproduce`` re-ran last (examples/digits_reproduce.py), or None."""
+    done = [(run.comparisons(), run) for run in api.runs(PROJECT, filter=RUNS)]
+    latest = [(found[0].created_at, run) for found, run in done if found]
+    return max(latest, key=lambda pair: pair[0])[1] if latest else None
 
 
 def build(dir: str | None = None) -> cairn.Report:
@@ -74,6 +90,12 @@ def build(dir: str | None = None) -> cairn.Report:
         report.add_panel(
             "image", run=baseline[0].id, keys=["val/samples"], title="A validation digit"
         )
+    original = reproduced(cairn.Api(dir))
+    if original is not None:  # examples/digits_reproduce.py re-ran it with `cairn reproduce`
+        report.add_markdown(REPRO_TEXT.format(name=original.name, path=original.path))
+        report.add_panel("verdict", run=original.id, title="Verdict")
+        both = f'id == "{original.id}" or reproduction_of == "{original.path}"'
+        report.add_panel("line", runs=both, keys=["val/loss"], title="Original and reproduction")
     report.save()
     return report
 

@@ -9,9 +9,10 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pytest
+from tests.fakes.repos import full_capture, make_repo, run_script
 
 import cairn
 from cairn.reports import figures, tex
@@ -202,44 +203,91 @@ def test_bibtex_is_checked_and_old_blocks_still_load(store_dir: Path) -> None:
         report.add_panel("line", keys=["loss"], smoothing=1.5)
 
 
-def test_the_demo_report_compiles_and_its_figure_pages_are_not_blank(
-    store_dir: Path, tmp_path: Path
-) -> None:
-    """examples/digits_report.py (run by `make demo`) on runs shaped like the demo's."""
-    for lr, width in ((0.1, 32), (0.01, 64)):
-        config = {"lr": lr, "model": {"width": width}}
-        with cairn.init(project="digits", config=config, tags=["demo", "mlp"]) as run:
-            for epoch in range(5):
-                run.log({"val/loss": 2 / (1 + lr * 10 * epoch), "val/acc": 0.5 + lr * epoch})
-            run.summary["val/acc"] = 0.5 + lr * 4
-    with cairn.init(project="digits", tags=["demo", "baseline"]) as baseline:
+DEMO_RUN = """
+import argparse
+
+import numpy as np
+
+import cairn
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--lr", type=float)
+parser.add_argument("--width", type=int)
+args = parser.parse_args()
+cairn.seed_everything(0)
+config = {"lr": args.lr, "model": {"width": args.width}}
+baseline = (args.lr, args.width) == (0.1, 32)
+tags = ["demo", "mlp", "baseline" if baseline else "sweep"]
+with cairn.init(project="digits", config=config, tags=tags) as run:
+    for epoch in range(5):
+        run.log({"val/loss": 2 / (1 + args.lr * 10 * epoch), "val/acc": 0.5 + args.lr * epoch})
+    run.summary["val/acc"] = 0.5 + args.lr * 4
+    if baseline:  # its validation digits, masked by the prediction
         mask = np.zeros((8, 8), dtype=np.uint8)
         mask[2:6, 2:6] = 3
-        digit = cairn.Image(
-            np.full((8, 8), 90, dtype=np.uint8),
-            masks={"predictions": {"mask_data": mask, "class_labels": {3: "2"}}},
-        )
-        baseline.log({"val/samples": [digit, digit]}, step=5)
+        masks = {"predictions": {"mask_data": mask, "class_labels": {3: "2"}}}
+        digit = cairn.Image(np.full((8, 8), 90, dtype=np.uint8), masks=masks)
+        run.log({"val/samples": [digit, digit]}, step=5)
+"""
+"""A grid run shaped like examples/digits.py's (no torch): a script run once per run, so that
+`cairn reproduce` can re-run it."""
+
+
+def load_example(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_demo_report_compiles_and_its_figure_pages_are_not_blank(
+    store_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """examples/digits_reproduce.py then examples/digits_report.py (run by `make demo`, in that
+    order) on runs shaped like the demo's: a real `cairn reproduce` of the fastest run, whose
+    verdict the report shows."""
+    repo = make_repo(tmp_path / "code", {"train.py": DEMO_RUN})
+    with monkeypatch.context() as env:
+        full_capture(env)  # what `cairn reproduce` needs of a run: its code and command
+        for lr, width in ((0.1, 32), (0.01, 64), (0.3, 32)):
+            args = ("--lr", str(lr), "--width", str(width))
+            run_script(repo / "train.py", *args, store_dir=store_dir)
     with cairn.init(project="digits", tags=["other"]) as other:
         other.log({"val/loss": 9.0})
     for i in range(6):  # the sweep's trials
         config = {"lr": 0.005 * 3**i, "model": {"width": 16 * 2 ** (i % 4)}, "epochs": 6}
         with cairn.init(project="digits", config=config, tags=["demo-sweep", "mlp"]) as trial:
             trial.summary["val/loss"] = 0.2 + abs(math.log10(config["lr"]) + 1)
-    spec = importlib.util.spec_from_file_location("digits_report", EXAMPLES / "digits_report.py")
-    assert spec is not None and spec.loader is not None
-    demo = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(demo)
+    demo = load_example("digits_report")
+    runs = cairn.Api().runs("digits", filter=demo.RUNS, order="runtime")
+    fastest = [r for r in runs if r.runtime == min(r.runtime for r in runs)]
+    original = load_example("digits_reproduce").reproduce()
+    assert original.id in {r.id for r in fastest}
+    [copy] = original.reproductions()  # a new run of the project, linked to its original
+    assert original.comparisons()[0].verdict == "reproduced"
+    assert load_example("digits_reproduce").reproduce().id == original.id  # once: make demo again
+    assert len(original.reproductions()) == 1
+    assert len(cairn.Api().runs("digits", filter=demo.RUNS)) == 3  # the reproduction is not one
     report = demo.build()
     assert demo.build().version == 2  # run again, `make demo` saves a new version
+    verdict = [b for b in report.blocks if isinstance(b, Panel) and b.kind == "verdict"]
+    assert [b.run for b in verdict] == [original.id]
     folder = report.export("latex", tmp_path / "demo")
     text = compile_pdf(folder)
     assert "Machine learning in Python" in " ".join(text.split())  # unsrt's case
     assert "[1]" in text and "Best validation accuracy per run" in text
     assert "Trials" in text and "What the loss follows" in text
-    assert len(list((folder / "figures").glob("*.pdf"))) == 5  # lines, bars, parallel, importance
+    assert len(list((folder / "figures").glob("*.pdf"))) == 6  # lines, bars, parallel,
+    # importance, the original's and the reproduction's curves
     assert "A validation digit" in text  # and the image with its mask
+    assert "Reproducing it" in text and f"cairn reproduce {original.path}" in text
+    table = " ".join(text.split())
+    assert f"Verdict: {original.name}: reproduced (1 reproduction)" in table
+    for key in ("val/acc", "val/loss"):
+        assert f"{key} {original.summary[key]:g} {original.summary[key]:g} 0 exact" in table
     main = (folder / "main.tex").read_text()
+    assert main.count(copy.name) == 1  # in the last figure only: not among the grid's runs
     assert "\\mathcal{L} = -\\frac{1}{N}" in main  # math as written
     assert "\\section{Setup}" in main  # the report's highest heading (##) is a section
     subprocess.run(["pdftoppm", "-r", "30", "-gray", "main.pdf", "page"], cwd=folder, check=True)
