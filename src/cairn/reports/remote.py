@@ -1,14 +1,21 @@
-"""Reports read from a Cairn server over HTTP (``cairn.Api(url=...)``), as ``cairn.store.reports``
-reads them from a local store: the same ``ReportInfo`` and ``ReportVersion`` records, from the
-server's ``/projects/{project}/reports`` routes (docs/dashboard.md#reports-projectsprojectreports).
+"""Reports on a Cairn server over HTTP (``cairn.Api(url=...)``), as ``cairn.store.reports`` keeps
+them in a local store: the same ``ReportInfo`` and ``ReportVersion`` records, read and saved
+through the server's ``/projects/{project}/reports`` routes, the ones the dashboard uses
+(docs/dashboard.md#reports-projectsprojectreports), under the caller's API key: viewers read,
+editors save. A save names the version it started from (``base_version``), so a save made
+meanwhile by someone else is never overwritten: it is a ``ReportConflictError``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cairn.errors import ProjectNotFoundError, ReportNotFoundError
-from cairn.store.jsonsafe import decode_nonfinite
+from cairn.errors import (
+    ProjectNotFoundError,
+    ReportConflictError,
+    ReportNotFoundError,
+)
+from cairn.store.jsonsafe import decode_nonfinite, encode_nonfinite
 from cairn.store.reports import ReportInfo, ReportVersion, only_titled
 
 if TYPE_CHECKING:
@@ -61,6 +68,46 @@ class RemoteReports:
                 return self._blocks(project, report_id, row)
         raise ReportNotFoundError(f"report {report_id} has no version {number}")
 
+    def save(
+        self,
+        project: str,
+        report_id: str | None,
+        base_version: int,
+        *,
+        title: str,
+        description: str,
+        blocks: list[dict[str, Any]],
+    ) -> tuple[ReportInfo, list[dict[str, Any]]]:
+        """Save ``blocks`` as the next version of report ``report_id`` (None: a new report, at
+        version 1), which the caller read at ``base_version``; the report after the save and the
+        blocks the server stored (frozen panels with the data it took). ReportConflictError when
+        another version was saved after ``base_version``; ServerError (403) for a viewer."""
+        from cairn.server_client import ServerError
+
+        body: dict[str, Any] = {
+            "title": title,
+            "description": description,
+            "blocks": [_encoded(block) for block in blocks],
+        }
+        try:
+            if report_id is None:
+                doc = self.reader._post(self._base(project), body, ProjectNotFoundError)
+            else:
+                body["base_version"] = base_version
+                path = f"{self._base(project)}/{_q(report_id)}"
+                doc = self.reader._send("PUT", path, ReportNotFoundError, json=body).json()
+        except ServerError as exc:
+            if exc.status != 409:
+                raise
+            raise ReportConflictError(
+                f"report {report_id!r} of {project!r} on {self.reader.url} was saved again "
+                f"after version {base_version}, which this copy was read at: nothing was saved "
+                "(a save never overwrites another's). Read the latest with "
+                f"cairn.Api(url={self.reader.url!r}).report({project!r}, {report_id!r}), make "
+                "your changes to it, and save that"
+            ) from None
+        return _info(doc), [_decoded(block) for block in doc["blocks"]]
+
     def _blocks(self, project: str, report_id: str, row: dict[str, Any]) -> ReportVersion:
         doc = self.reader._get(
             f"{self._base(project)}/{_q(report_id)}",
@@ -81,6 +128,14 @@ def _decoded(block: dict[str, Any]) -> dict[str, Any]:
     floats; Markdown text stays as written."""
     if isinstance(block.get("data"), dict):
         return {**block, "data": decode_nonfinite(block["data"])}
+    return block
+
+
+def _encoded(block: dict[str, Any]) -> dict[str, Any]:
+    """A block as the server takes it back: a frozen panel's NaN/Infinity as their names (JSON
+    has none), which the server turns into floats again, as it does for the dashboard."""
+    if isinstance(block.get("data"), dict):
+        return {**block, "data": encode_nonfinite(block["data"])}
     return block
 
 

@@ -233,13 +233,11 @@ class Report:
 
     def save(self, author: str | None = None) -> int:
         """Store the blocks as a new version (frozen panels without data take it now); its
-        number."""
+        number. A report of ``Api(url=...)`` is saved by that server, which needs your key to be
+        an editor's and records its user as the author; ReportConflictError when someone saved
+        it after the version you read (nothing is overwritten)."""
         if self._remote is not None:
-            raise UsageError(
-                f"this report was read from {self._remote.reader.url} over HTTP, where Python "
-                "reads reports but does not save them: edit it in that server's dashboard, or "
-                "save with cairn.Api(dir=...) on the server's machine"
-            )
+            return self._save_remote(author)
         self.blocks = [self._frozen(b) for b in self.blocks]
         author = author if author is not None else self.author
         if self.id is None:
@@ -256,6 +254,26 @@ class Report:
             description=self.description,
         )
         self.updated_at = stored.find_report(self._store, self.project, self.id).updated_at
+        return self.version
+
+    def _save_remote(self, author: str | None) -> int:
+        assert self._remote is not None
+        if author is not None:
+            raise UsageError(
+                f"{self._remote.reader.url} records who saved a version from your API key: "
+                "call save() without author="
+            )
+        info, blocks = self._remote.save(
+            self.project,
+            self.id,
+            self.version,
+            title=self.title,
+            description=self.description,
+            blocks=[block_to_dict(b) for b in self.blocks],
+        )
+        self.id, self.version, self.author = info.id, info.version, info.author
+        self.created_at, self.updated_at = info.created_at, info.updated_at
+        self.blocks = [block_from_dict(b) for b in blocks]  # frozen panels hold their data now
         return self.version
 
     # ---- versions ---------------------------------------------------------------------------

@@ -154,8 +154,8 @@ class Api:
 
     def reports(self, project: str) -> list[Report]:
         """The reports of ``project``, the most recently saved first (each with ``title``,
-        ``id``, ``blocks``, ``versions()`` and ``export()``). From a server (``url=``) they are
-        read-only: ``save()`` says where to edit them."""
+        ``id``, ``blocks``, ``versions()``, ``save()`` and ``export()``; from a server, ``url=``,
+        saved by it under your key)."""
         from cairn.reports.report import project_reports, remote_reports
 
         remote = self._remote_reports()
@@ -171,6 +171,20 @@ class Api:
         if remote is not None:
             return open_remote_report(remote, project, ref)
         return open_report(self.store, project, ref)
+
+    def new_report(
+        self, project: str, title: str = "Untitled report", description: str = ""
+    ) -> Report:
+        """A new report on ``project`` where this Api reads (its store, or its server: there
+        your key must be an editor's); add blocks, then ``save()`` creates it."""
+        from cairn.reports.report import Report
+
+        if not project:
+            raise ValueError("a report needs a project: api.new_report('digits', title=...)")
+        remote = self._remote_reports()
+        report = Report._attached(None if remote else self.store, project, title, None, remote)
+        report.description = description
+        return report
 
     def _remote_reports(self) -> RemoteReports | None:
         from cairn.reports.remote import RemoteReports
