@@ -248,6 +248,10 @@ def main() -> None:
     if (args.lr is None) != (args.width is None):
         parser.error("give --lr and --width together (one run), or neither (the whole grid)")
     if args.lr is not None:
+        try:
+            cairn.Api().artifact(f"{PROJECT}/{DATASET}:latest")
+        except cairn.StoreError:  # a fresh store: version the split first
+            log_dataset()
         train(args.lr, args.width, args.epochs)
         return
     grid = list(itertools.product(LEARNING_RATES, WIDTHS))
