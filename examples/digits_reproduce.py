@@ -21,23 +21,33 @@ sys.path.insert(0, str(Path(__file__).parent))
 from digits_report import PROJECT, RUNS, reproduced  # the sibling example (no torch)
 
 
-def fastest(api: cairn.Api) -> cairn.ApiRun:
-    """The finished grid run that took the least time (a reproduction re-runs all of it)."""
-    runs = api.runs(PROJECT, filter=f'state == "finished" and {RUNS}', order="runtime", limit=1)
-    if not len(runs):
-        raise SystemExit("no digits runs to reproduce: run examples/digits.py first")
-    return runs[0]
+def fastest(api: cairn.Api) -> cairn.ApiRun | None:
+    """The finished grid run that took the least time (a reproduction re-runs all of it), of those
+    a process of their own trained (``digits.py --lr LR --width W``); None when there are none."""
+    finished = f'state == "finished" and {RUNS}'
+    for run in api.runs(PROJECT, filter=finished, order="runtime"):
+        if "--lr" in ((run.capture.get("command") or {}).get("argv") or []):
+            return run
+    return None
 
 
-def reproduce(dir: str | None = None, force: bool = False) -> cairn.ApiRun:
+def reproduce(dir: str | None = None, force: bool = False) -> cairn.ApiRun | None:
     """Reproduce the fastest grid run with ``cairn reproduce`` (unless one was reproduced and not
-    ``force``); the original run. Its verdict may be "not reproduced": that is what it found."""
+    ``force``); the original run, or None when no run can be re-run alone. Its verdict may be
+    "not reproduced": that is what it found."""
     api = cairn.Api(dir)
     done = reproduced(api)
     if done is not None and not force:
         print(f"{done.path} was reproduced already; --force reproduces it again")
         return done
     run = fastest(api)
+    if run is None:
+        print(
+            "no digits run to reproduce: examples/digits.py logs them (an older one trained the "
+            "whole grid in one process, whose command cannot re-run one run alone: delete the "
+            "store, .cairn-demo/ for `make demo`, or run examples/digits.py --force)"
+        )
+        return None
     command = [sys.executable, "-m", "cairn", "reproduce", run.path, "--env", "current"]
     if dir is not None:
         command += ["--dir", str(dir)]

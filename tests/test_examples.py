@@ -1,19 +1,17 @@
-"""`make demo`'s reproduction on a real digits run: examples/digits.py trains one run of its grid
-(torch, one epoch) in a process of its own, and examples/digits_reproduce.py re-runs it with
-`cairn reproduce`, which must find every summary metric exactly as the original's."""
+"""`make demo`'s reproduction (examples/digits_reproduce.py): on a real digits run, which
+examples/digits.py trains in a process of its own (torch, one epoch), `cairn reproduce` finds
+every summary metric exactly as the original's; runs it cannot re-run alone are not tried."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from tests.fakes.examples import EXAMPLES, load_example
 
 import cairn
-
-EXAMPLES = Path(__file__).parents[1] / "examples"
 
 
 def test_a_digits_run_of_the_demo_is_reproduced_exactly(
@@ -33,13 +31,8 @@ def test_a_digits_run_of_the_demo_is_reproduced_exactly(
     assert len(api.runs("digits", filter='job_type == "data"')) == 1  # fresh store: split first
     [original] = api.runs("digits", filter='"demo" in tags')
     assert original.config["lr"] == 0.3 and original.capture["command"]["argv"][1:] == one
-    spec = importlib.util.spec_from_file_location(
-        "digits_reproduce", EXAMPLES / "digits_reproduce.py"
-    )
-    assert spec is not None and spec.loader is not None
-    demo = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(demo)
-    assert demo.reproduce().id == original.id
+    reproduced = load_example("digits_reproduce").reproduce()
+    assert reproduced is not None and reproduced.id == original.id
     [comparison] = original.comparisons()
     assert comparison.verdict == "reproduced"
     statuses = {m["key"]: m["status"] for m in comparison.metrics}
@@ -48,3 +41,18 @@ def test_a_digits_run_of_the_demo_is_reproduced_exactly(
     [copy] = original.reproductions()
     assert copy.summary == original.summary and copy.config == original.config
     assert len(api.runs("digits")) == 3  # the split, the run and its reproduction
+
+
+def test_runs_an_older_demo_trained_in_one_process_are_not_reproduced(
+    store_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store of the grid trained in one process (examples/digits.py before each run had a
+    process of its own): `cairn reproduce` would re-run the whole script, so none is tried, and
+    `make demo` goes on to the report, without a verdict."""
+    with cairn.init(project="digits", tags=["demo", "mlp"], config={"lr": 0.1}) as run:
+        run.summary["val/acc"] = 0.9
+    assert load_example("digits_reproduce").reproduce() is None
+    assert "delete the store, .cairn-demo/ for `make demo`" in capsys.readouterr().out
+    assert cairn.Api().run(f"digits/{run.id}").comparisons() == []
+    report = load_example("digits_report").build()
+    assert not [b for b in report.blocks if getattr(b, "kind", None) == "verdict"]

@@ -3,15 +3,14 @@ every text (titles, run names, Markdown, BibTeX, math) stays text: nothing reads
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
+from tests.fakes.examples import load_example
 from tests.fakes.repos import full_capture, make_repo, run_script
 
 import cairn
@@ -24,7 +23,6 @@ from cairn.store.reader import StoreReader
 pytestmark = pytest.mark.usefixtures("no_open_run")
 
 PAYLOAD = r"\input{/etc/passwd} \write18{touch pwned} \ { } $ & # ^ _ % ~"
-EXAMPLES = Path(__file__).parents[2] / "examples"
 LATEX = ("-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape")
 
 
@@ -233,14 +231,6 @@ with cairn.init(project="digits", config=config, tags=tags) as run:
 `cairn reproduce` can re-run it."""
 
 
-def load_example(name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_demo_report_compiles_and_its_figure_pages_are_not_blank(
     store_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -263,7 +253,7 @@ def test_the_demo_report_compiles_and_its_figure_pages_are_not_blank(
     runs = cairn.Api().runs("digits", filter=demo.RUNS, order="runtime")
     fastest = [r for r in runs if r.runtime == min(r.runtime for r in runs)]
     original = load_example("digits_reproduce").reproduce()
-    assert original.id in {r.id for r in fastest}
+    assert original is not None and original.id in {r.id for r in fastest}
     [copy] = original.reproductions()  # a new run of the project, linked to its original
     assert original.comparisons()[0].verdict == "reproduced"
     assert load_example("digits_reproduce").reproduce().id == original.id  # once: make demo again
