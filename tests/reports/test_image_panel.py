@@ -4,10 +4,14 @@ LaTeX project, which compiles, and inlined in the HTML export with every text es
 
 from __future__ import annotations
 
+import base64
+import io
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from tests.reports.test_latex import PAYLOAD, compile_pdf
 from tests.reports.test_report import assert_inert
 
@@ -93,11 +97,74 @@ def test_exports_copy_and_inline_the_image(run: cairn.Run, tmp_path: Path) -> No
     assert blob is None  # the second panel is live
     compile_pdf(folder)
     html = report.export("html", tmp_path / "r.html").read_text()
-    assert html.count("data:image/png;base64,") == 2 and IMG not in html
+    assert html.count("data:image/png;base64,") == 3 and IMG not in html  # 2 images, 1 mask
     assert "<title>box &lt;img" in html
     assert_inert(html)
     _, rows = panel_table(report.blocks[2], report.blocks[2].data)
     assert ["step", 2] in rows and ["caption", f"cap {IMG}"] in rows
+
+
+def svg_images(html: str) -> list[tuple[bytes, str]]:
+    """Each ``<image>`` of the page: its decoded ``data:`` bytes and its ``<title>`` as text."""
+    found: list[tuple[bytes, str]] = []
+
+    class Parser(HTMLParser):
+        in_title = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            href = dict(attrs).get("href") or ""
+            if tag == "image":
+                found.append((base64.b64decode(href.split(",", 1)[1]), ""))
+            self.in_title = tag == "title" and bool(found)
+
+        def handle_data(self, data: str) -> None:
+            if self.in_title and found and not found[-1][1]:
+                found[-1] = (found[-1][0], data)
+
+        def handle_endtag(self, tag: str) -> None:
+            self.in_title = False
+
+    Parser().feed(html)
+    return found
+
+
+def test_the_html_export_draws_masks_in_their_class_colours(
+    store_dir: Path, tmp_path: Path
+) -> None:
+    run = cairn.init(project="p")
+    ids = np.zeros((6, 8), dtype=np.uint8)
+    ids[1:3, 1:4] = 2
+    ids[4:6, 5:8] = 7
+    script = "<script>alert(1)</script>"
+    box = {"position": {"minX": 0, "maxX": 3, "minY": 0, "maxY": 2}, "domain": "pixel",
+           "class_id": 2}  # fmt: skip
+    run.log(
+        {
+            "seg": cairn.Image(
+                np.full((6, 8), 90, dtype=np.uint8),
+                masks={"pred": {"mask_data": ids, "class_labels": {2: script, 7: "road"}}},
+                boxes={"gt": {"box_data": [box], "class_labels": {2: "car"}}},
+            )
+        },
+        step=0,
+    )
+    run.finish(quiet=True)
+    report = cairn.Report("p")
+    report.add_panel("image", run=run.id, keys=["seg"])
+    report.save()
+    html = report.export("html", tmp_path / "r.html").read_text()
+    assert_inert(html)
+    assert script not in html and "<rect" in html  # the box is still drawn
+    (_, image_title), (mask_png, title) = svg_images(html)
+    assert image_title == ""  # the image first, then its mask over it
+    assert title == f"mask pred: {script}, road"  # the label, escaped, reads back as text
+    drawn = np.asarray(Image.open(io.BytesIO(mask_png)))
+    assert drawn.shape == (6, 8, 4)
+    for class_id in (2, 7):
+        assert (drawn[ids == class_id][:, :3] == image_panel.class_colour(class_id)).all()
+    assert (drawn[ids > 0][:, 3] == 128).all()  # half opaque, as the LaTeX figure draws it
+    assert (drawn[ids == 0][:, 3] == 0).all()  # the background clear
+    report.close()
 
 
 def test_a_list_of_images_shows_its_first(store_dir: Path) -> None:

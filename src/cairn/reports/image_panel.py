@@ -4,8 +4,8 @@ web/src/features/media/lib/overlay.ts, masks at half opacity, boxes outlined wit
 
 Its data is the logged entry's metadata (the blobs' digests, size, caption, masks, boxes): a
 frozen panel keeps it, and the pixels stay in the store's blobs. The LaTeX export copies the image
-into ``figures/`` and draws the panel as a PDF figure with matplotlib; HTML inlines the image (and
-its boxes as SVG rectangles) as a ``data:`` URI.
+into ``figures/`` and draws the panel as a PDF figure with matplotlib; HTML inlines the image, and
+each mask, as ``data:`` URIs in an SVG, with its boxes as SVG rectangles.
 """
 
 from __future__ import annotations
@@ -117,8 +117,7 @@ def draw(panel: Panel, data: PanelData, blobs: BlobReader) -> Figure | None:
     ax = figure.subplots()
     ax.imshow(pixels, interpolation="nearest", gid="image")
     for name, spec in (data.image.meta.get("masks") or {}).items():
-        ids = np.asarray(Image.open(io.BytesIO(blobs.get(spec["blob"]))).convert("L"))
-        ax.imshow(mask_rgba(ids), interpolation="nearest", gid=f"mask {name}")
+        ax.imshow(mask_rgba(mask_ids(spec, blobs)), interpolation="nearest", gid=f"mask {name}")
     for name, spec in (data.image.meta.get("boxes") or {}).items():
         labels = spec.get("class_labels", {})
         for box in spec.get("boxes", []):
@@ -155,6 +154,23 @@ def class_colour(class_id: int) -> tuple[int, int, int]:
     return PALETTE[class_id % len(PALETTE)]
 
 
+def mask_ids(spec: dict[str, Any], blobs: BlobReader) -> Any:
+    """A logged mask's class id per pixel (a 2-D uint8 array), read from its blob."""
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(blobs.get(spec["blob"]))).convert("L"))
+
+
+def mask_png(spec: dict[str, Any], blobs: BlobReader) -> bytes:
+    """A logged mask as a PNG of its ``mask_rgba`` pixels, for the HTML export."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.fromarray(mask_rgba(mask_ids(spec, blobs)), "RGBA").save(out, format="PNG")
+    return out.getvalue()
+
+
 def mask_rgba(ids: Any) -> Any:
     """RGBA pixels of a mask: each class in its colour at MASK_OPACITY, background (0) clear."""
     import numpy as np
@@ -169,7 +185,8 @@ def mask_rgba(ids: Any) -> Any:
 
 def svg(data: PanelData, blobs: BlobReader) -> str | None:
     """The image as an ``<svg>`` for the HTML export: the pixels as a ``data:`` URI (PNG, JPEG
-    or GIF only), its boxes as rectangles with their label as a tooltip, every text escaped."""
+    or GIF only), each mask over it as a PNG ``data:`` URI (its name and class labels as a
+    tooltip), its boxes as rectangles with their label as a tooltip, every text escaped."""
     import base64
     from html import escape
 
@@ -187,6 +204,14 @@ def svg(data: PanelData, blobs: BlobReader) -> str | None:
         f'<image width="{width}" height="{height}" style="image-rendering:pixelated" '
         f'href="data:image/{kind};base64,{base64.b64encode(raw).decode()}"/>',
     ]
+    for name, spec in (meta.get("masks") or {}).items():
+        labels = ", ".join(map(str, (spec.get("class_labels") or {}).values()))
+        out.append(
+            f'<image width="{width}" height="{height}" style="image-rendering:pixelated" '
+            f'href="data:image/png;base64,{base64.b64encode(mask_png(spec, blobs)).decode()}">'
+            f"<title>{escape(f'mask {name}: {labels}' if labels else f'mask {name}')}</title>"
+            "</image>"
+        )
     for spec in (meta.get("boxes") or {}).values():
         labels = spec.get("class_labels", {})
         for box in spec.get("boxes", []):
