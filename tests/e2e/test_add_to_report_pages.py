@@ -1,8 +1,8 @@
 """The "Add to report…" menu item from the sweep page's analysis, the workspace's Analysis tab, the
 compare page's panels and the run page's charts: the panel arrives in a new report with the page's
-runs as its run set (the sweep's runs, the workspace's runs filter without its brush, the compared
-runs, the run), its keys and settings, and draws those runs and no others; runs of several projects
-say why they cannot be added."""
+runs as its run set (the sweep's runs, the workspace's runs filter and the Analysis brush, the
+compared runs, the run), its keys and settings, and draws those runs and no others; runs of several
+projects say why they cannot be added."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from tests.e2e.test_analysis import brush_axis
 from tests.e2e.test_xss import Guard
 from tests.fakes.server import serve
 from tests.fakes.sweeps import make_sweep
@@ -72,6 +73,10 @@ def stored_panel(page: Any, url: str, project: str) -> dict[str, Any]:
     return doc["blocks"][0]  # type: ignore[no-any-return]
 
 
+def report_run_names(view: Any) -> set[str]:
+    return {name.strip() for name in view.locator(".rp-run-name").all_inner_texts()}
+
+
 @pytest.mark.parametrize("kind", ["parallel", "importance"])
 def test_add_the_sweep_analysis_to_a_report(page: Any, store: Store, kind: str) -> None:
     page.goto(f"{store.url}/p/sweepy/sweeps/{store.sweep}")
@@ -100,6 +105,30 @@ def test_add_the_sweep_analysis_to_a_report(page: Any, store: Store, kind: str) 
     assert panel["keys"] == ["config.lr", "config.model.width", "summary.val/loss"]
     assert panel["goal"] == ("minimize" if kind == "parallel" else None)
     assert panel["frozen"] is False
+
+
+def test_a_sweep_pages_brush_narrows_the_sweeps_runs(page: Any, store: Store) -> None:
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{store.url}/p/sweepy/sweeps/{store.sweep}")
+    analysis = page.get_by_test_id("sweep-analysis")
+    expect(analysis.get_by_test_id("parallel-coordinates")).to_have_attribute(
+        "data-line-count", "6"
+    )
+    brush_axis(page, 2, 0.0, 0.55)  # the upper half of val/loss
+    count = analysis.get_by_test_id("analysis-count")
+    expect(count).to_have_text(re.compile(r"^\d of 6 runs"))
+    shown = int(count.get_attribute("data-shown"))
+    brushed = set(analysis.get_by_test_id("analysis-run-list").locator(".an-run").all_inner_texts())
+    assert 0 < shown < 6 and len(brushed) == shown
+    analysis.get_by_test_id("analysis-add-parallel").click()
+    expect(page.get_by_test_id("add-to-report")).to_contain_text(
+        f'(sweep_id == "{store.sweep}") and (summary.val/loss >= '
+    )
+    view = add_to_new_report(page, "Brushed sweep")
+    expect(view.get_by_test_id("parallel-coordinates")).to_have_attribute(
+        "data-line-count", str(shown)
+    )
+    assert report_run_names(view) == brushed
 
 
 def test_add_a_compare_line_panel_to_a_report(page: Any, store: Store) -> None:
@@ -227,7 +256,42 @@ def test_add_the_workspace_analysis_to_a_report_with_its_runs_filter(
     assert panel["goal"] == "minimize"
 
 
-def test_the_workspace_brush_is_not_carried_and_the_dialog_says_so(page: Any, store: Store) -> None:
+def test_the_workspace_brush_travels_into_the_report(page: Any, store: Store) -> None:
+    """Brushed with the mouse on the Analysis tab, the panel's run set is the runs filter and the
+    brush: the report draws the brushed runs only, and still does after a reload."""
+    runs_filter = "config.lr <= 0.1"
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{store.url}/p/sweepy?view=analysis&filter={quote(runs_filter)}")
+    chart = page.get_by_test_id("analysis").get_by_test_id("parallel-coordinates")
+    expect(chart).to_have_attribute("data-line-count", "4")
+    expect(chart).to_have_attribute("data-axes", "lr,model.width,val/loss")
+    brush_axis(page, 2, 0.0, 0.55)  # the upper half of val/loss: the worse runs
+    count = page.get_by_test_id("analysis-count")
+    expect(count).to_have_text(re.compile(r"^\d of 4 runs"))
+    shown = int(count.get_attribute("data-shown"))
+    assert 0 < shown < 4
+    brushed = set(page.get_by_test_id("analysis-run-list").locator(".an-run").all_inner_texts())
+    assert len(brushed) == shown
+    page.get_by_test_id("analysis-add-parallel").click()
+    dialog = page.get_by_test_id("add-to-report")
+    expect(dialog.get_by_test_id("add-to-report-brush-note")).to_contain_text("brushed runs")
+    expect(dialog).to_contain_text(f"({runs_filter}) and (summary.val/loss >= ")
+    view = add_to_new_report(page, "Brushed analysis")
+    for _ in range(2):  # as added, then after a reload
+        expect(view.get_by_test_id("parallel-coordinates")).to_have_attribute(
+            "data-line-count", str(shown)
+        )
+        expect(view.get_by_test_id("panel-runset")).to_contain_text(
+            "1 run:" if shown == 1 else f"{shown} runs:"
+        )
+        assert report_run_names(view) == brushed
+        page.reload()
+        expect(view.get_by_test_id("report-title")).to_have_text("Brushed analysis")
+    panel = stored_panel(page, store.url, "sweepy")
+    assert panel["kind"] == "parallel" and panel["runs"].startswith(f"({runs_filter}) and (")
+
+
+def test_the_workspace_brush_narrows_an_importance_panel(page: Any, store: Store) -> None:
     runs_filter = "config.lr <= 0.1"
     brush = quote('{"lr":[[0.05,0.2]]}')
     page.goto(f"{store.url}/p/sweepy?view=analysis&filter={quote(runs_filter)}&brush={brush}")
@@ -235,13 +299,12 @@ def test_the_workspace_brush_is_not_carried_and_the_dialog_says_so(page: Any, st
     expect(page).to_have_url(re.compile(r"brushed="))
     page.get_by_test_id("analysis-add-importance").click()
     dialog = page.get_by_test_id("add-to-report")
-    expect(dialog.get_by_test_id("add-to-report-brush-note")).to_contain_text(
-        "brush is not carried"
-    )
-    view = add_to_new_report(page, "Unbrushed importance")
-    expect(view.get_by_test_id("panel-runset")).to_contain_text("4 runs")
+    expect(dialog.get_by_test_id("add-to-report-brush-note")).to_be_visible()
+    view = add_to_new_report(page, "Brushed importance")
+    expect(view.get_by_test_id("panel-runset")).to_contain_text("2 runs")
     panel = stored_panel(page, store.url, "sweepy")
-    assert (panel["kind"], panel["runs"], panel["goal"]) == ("importance", runs_filter, None)
+    brushed = "config.lr >= 0.05 and config.lr <= 0.2"
+    assert (panel["kind"], panel["runs"]) == ("importance", f"({runs_filter}) and ({brushed})")
 
 
 def test_the_workspace_analysis_without_a_filter_adds_every_run(page: Any, store: Store) -> None:
@@ -273,7 +336,7 @@ def test_a_workspace_filter_like_html_is_text_in_the_dialog(page: Any, store: St
     guard.check("the workspace analysis's add-to-report dialog")
 
 
-def test_a_workspace_chart_panel_says_the_brush_is_not_carried(page: Any, store: Store) -> None:
+def test_a_workspace_chart_panel_carries_the_brush(page: Any, store: Store) -> None:
     runs_filter = "config.lr <= 0.1"
     brushed = "config.lr >= 0.05 and config.lr <= 0.2"  # as the Analysis tab's brush writes it
     page.goto(f"{store.url}/p/sweepy?filter={quote(runs_filter)}&brushed={quote(brushed)}")
@@ -283,6 +346,6 @@ def test_a_workspace_chart_panel_says_the_brush_is_not_carried(page: Any, store:
     page.get_by_role("menuitem", name="Add to report…").click()
     dialog = page.get_by_test_id("add-to-report")
     expect(dialog.get_by_test_id("add-to-report-brush-note")).to_be_visible()
-    view = add_to_new_report(page, "Line without the brush")
-    expect(view.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "4")
-    assert stored_panel(page, store.url, "sweepy")["runs"] == runs_filter
+    view = add_to_new_report(page, "Line with the brush")
+    expect(view.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "2")
+    assert stored_panel(page, store.url, "sweepy")["runs"] == f"({runs_filter}) and ({brushed})"

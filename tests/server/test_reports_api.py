@@ -3,6 +3,7 @@ Markdown rendered sanitized and panels' data, through a real ``cairn ui`` on a s
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -354,6 +355,42 @@ def test_analysis_panels_give_each_runs_values_and_the_importance(
     assert api.post(url, json={"panel": panel}).json()["importance"]["runs"] == 6  # live
     again = api.post(url, json={"panel": block}).json()
     assert again["frozen"] and again["importance"] == found
+
+
+BRUSH_CASES = Path(__file__).resolve().parents[2] / "web/src/features/analysis/lib/brushCases.json"
+
+
+def test_a_brushed_panel_shows_the_runs_the_brush_kept(api: httpx.Client, store_dir: Path) -> None:
+    """The brush's filters as the Analysis view writes them (brushCases.json, checked in vitest
+    against the browser's own pick) keep the same runs here, alone and within a workspace filter."""
+    shared = json.loads(BRUSH_CASES.read_text())
+    for logged in shared["runs"]:
+        run = cairn.init(
+            project="brushed", dir=store_dir, name=logged["name"], config=logged["config"]
+        )
+        run.summary.update(logged["summary"])
+        run.finish(quiet=True)
+    keys = [*(f"config.{p}" for p in shared["params"]), f"summary.{shared['metric']}"]
+    url = "/projects/brushed/reports/render/panel"
+    for case in shared["cases"]:
+        for within, allowed in (
+            (None, {"r0", "r1", "r2", "r3", "r4", "r5"}),
+            ("config.lr < 0.2", {"r0", "r1", "r2", "r3", "r4"}),
+        ):
+            runs = case["filter"] if within is None else f"({within}) and ({case['filter']})"
+            panel = {"kind": "parallel", "keys": keys, "runs": runs}
+            response = api.post(url, json={"panel": panel})
+            assert response.status_code == 200, (runs, response.text)
+            kept = sorted(r["name"] for r in response.json()["runs"])
+            assert kept == sorted(set(case["kept"]) & allowed), runs
+    saved = create(api, title="Brushed", blocks=[{**panel, "frozen": False}])
+    assert saved["blocks"][0]["runs"] == runs  # a report keeps the filter as written
+    broken = {
+        **panel,
+        "runs": 'config["drop rate" >= 0.1',
+    }  # an unclosed bracket: a 400 that says where
+    bad = api.post(url, json={"panel": broken})
+    assert bad.status_code == 400 and "position" in bad.text.lower(), bad.text
 
 
 def test_a_verdict_panel_gives_the_runs_latest_reproduction(

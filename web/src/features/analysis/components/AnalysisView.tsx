@@ -91,7 +91,9 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
   }, [urlPersisted, metric, filterText, choice.brushFilter, update, filterOf]);
   const runIds = useMemo(() => runs.map((r) => r.id), [runs]);
   // "Add to report": the run set is the page's (the sweep's runs) or, without one, the workspace's
-  // URL runs filter; a component that keeps its choices in memory outside such a page offers none.
+  // URL runs filter, narrowed by the brush; a component that keeps its choices in memory outside
+  // such a page offers none.
+  const reportBrush = useMemo(() => (metric ? brushFilter(brush, axes, plotted) : ""), [metric, brush, axes, plotted]);
   const reportable = useContext(ReportRunSetContext) !== null || props.persist === "url";
   const [reporting, setReporting] = useState<"parallel" | "importance" | null>(null);
 
@@ -197,6 +199,7 @@ export function AnalysisView(props: AnalysisViewProps): JSX.Element {
             <AddToReportDialog
               project={project}
               panel={{ kind: reporting, keys: [...params.map((p) => `config.${p}`), `summary.${metric}`], ...(reporting === "parallel" ? { goal } : {}) }}
+              brush={reportBrush}
               onClose={() => setReporting(null)}
             />
           )}

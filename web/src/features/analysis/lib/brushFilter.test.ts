@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type AnalysisRun, buildAxes } from "./axes";
+import type { JsonValue } from "../../../api/types";
+import { flatten } from "../../../lib/flatten";
+import { type AnalysisRun, type Brush, buildAxes } from "./axes";
+import { brushedRuns } from "./brush";
+import cases from "./brushCases.json";
 import { axisField, bothFilters, brushFilter } from "./brushFilter";
 
 const runs: AnalysisRun[] = [0, 1, 2, 3].map((i) => ({
@@ -43,5 +47,24 @@ describe("the brush as a runs filter", () => {
     expect(bothFilters("a == 1", "")).toBe("a == 1");
     expect(bothFilters("", "b == 2")).toBe("b == 2");
     expect(bothFilters("a == 1 or c == 3", "b == 2")).toBe("(a == 1 or c == 3) and (b == 2)");
+  });
+});
+
+// brushCases.json is read by tests/server/test_reports_api.py too: the server keeps the same runs.
+interface BrushCases {
+  params: string[];
+  metric: string;
+  runs: Array<{ name: string; config: Record<string, JsonValue>; summary: Record<string, JsonValue> }>;
+  cases: Array<{ brush: Brush; filter: string; kept: string[] }>;
+}
+
+describe("the shared brush cases", () => {
+  const shared = cases as unknown as BrushCases;
+  const runs: AnalysisRun[] = shared.runs.map((r) => ({ id: r.name, name: r.name, config: flatten(r.config), summary: r.summary }));
+  const axes = buildAxes(runs, shared.params, shared.metric);
+
+  it.each(shared.cases)("$filter", ({ brush, filter, kept }) => {
+    expect(brushFilter(brush, axes, runs)).toBe(filter);
+    expect(brushedRuns(runs, axes, brush).map((r) => r.name)).toEqual(kept);
   });
 });

@@ -1,12 +1,12 @@
 // "Add to report" from a panel: pick one of the project's reports, or name a new one; the panel (its
 // kind, keys and settings, the page's runs as a filter) is appended as a new version of it. The runs
-// are the workspace's URL filter (without the quick search or the Analysis tab's brush), or the run
-// set a page provides (a sweep's runs, the compared runs).
+// are the workspace's URL filter (without the quick search), or the run set a page provides (a sweep's
+// runs, the compared runs), narrowed by the Analysis brush the user sees: the panel shows those runs.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type JSX, useContext, useEffect, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { ApiRequestError } from "../../../api/client";
-import { BRUSH_FILTER_PARAM } from "../../analysis/lib/brushFilter";
+import { BRUSH_FILTER_PARAM, bothFilters } from "../../analysis/lib/brushFilter";
 import { type PanelBlock, type ReportDocument, reportsApi } from "../api";
 import { ReportRunSetContext } from "../lib/runSet";
 import { reportPath } from "../paths";
@@ -20,6 +20,8 @@ export type PanelToAdd = Omit<PanelBlock, "runs" | "frozen" | "data">;
 interface AddToReportDialogProps {
   project: string;
   panel: PanelToAdd;
+  /** the brush's runs filter of the Analysis view the panel comes from; omitted: the workspace URL's */
+  brush?: string;
   onClose: () => void;
 }
 
@@ -35,17 +37,18 @@ async function append(project: string, id: string, panel: PanelBlock): Promise<R
   }
 }
 
-export function AddToReportDialog({ panel: shown, onClose, ...props }: AddToReportDialogProps): JSX.Element {
+export function AddToReportDialog({ panel: shown, brush, onClose, ...props }: AddToReportDialogProps): JSX.Element {
   const ref = useRef<HTMLDialogElement>(null);
   const [search] = useSearchParams();
   const runSet = useContext(ReportRunSetContext);
   const blocked = runSet && "blocked" in runSet ? runSet.blocked : null;
   const given = runSet && "filter" in runSet ? runSet : null;
   const project = given?.project ?? props.project;
-  const filter = given ? given.filter : (search.get("filter") ?? "");
+  // the brush narrows the runs the page draws (the workspace's table and charts follow its URL copy),
+  // so the panel's runs are the page's runs and the brush's, as one filter the store parses
+  const brushed = brush ?? (given ? "" : (search.get(BRUSH_FILTER_PARAM) ?? ""));
+  const filter = bothFilters(given ? given.filter : (search.get("filter") ?? ""), brushed);
   const quick = given ? "" : (search.get("q") ?? "");
-  // the workspace's brush narrows the runs table and charts, but a report's panel reads the filter
-  const brushed = given ? "" : (search.get(BRUSH_FILTER_PARAM) ?? "");
   const { kind, keys } = shown;
   const reports = useQuery({ queryKey: ["reports", project], queryFn: () => reportsApi.list(project), enabled: !blocked });
   // the user's pick; until there is one, the most recently saved report (or a new one)
@@ -115,7 +118,7 @@ export function AddToReportDialog({ panel: shown, onClose, ...props }: AddToRepo
             {brushed && (
               <span data-testid="add-to-report-brush-note">
                 {" "}
-                The Analysis tab's brush is not carried: the panel reads the runs filter as it is.
+                The Analysis brush is part of it: the panel shows the brushed runs.
               </span>
             )}
           </p>
