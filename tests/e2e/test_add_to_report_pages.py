@@ -50,6 +50,15 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
             run.log({"val/loss": 9.0 + step})
         run.finish(quiet=True)
         ids[project] = run.id
+    for i, opt in enumerate((XSS_PROJECT, "adam", "sgd")):  # a category value like HTML
+        run = cairn.init(
+            project="brushxss",
+            dir=store_dir,
+            name=f"x{i}",
+            config={"lr": 0.1 * (i + 1), "opt": opt},
+        )
+        run.log({"val/loss": 1.0 + i})
+        run.finish(quiet=True)
     with serve(store_dir) as running:
         yield Store(running.url, sweep, ids["sweepy"], ids["other"], ids[XSS_PROJECT])
 
@@ -305,6 +314,26 @@ def test_the_workspace_brush_narrows_an_importance_panel(page: Any, store: Store
     panel = stored_panel(page, store.url, "sweepy")
     brushed = "config.lr >= 0.05 and config.lr <= 0.2"
     assert (panel["kind"], panel["runs"]) == ("importance", f"({runs_filter}) and ({brushed})")
+
+
+def test_a_brushed_category_like_html_is_text_in_the_dialog_and_the_report(
+    page: Any, store: Store
+) -> None:
+    guard = Guard(page)
+    brush = quote('{"opt":[[0,1]]}')  # the categories sorted: the payload, then "adam"
+    page.goto(f"{store.url}/p/brushxss?view=analysis&brush={brush}")
+    expect(page.get_by_test_id("analysis-count")).to_have_text("2 of 3 runs")
+    page.get_by_test_id("analysis-add-parallel").click()
+    dialog = page.get_by_test_id("add-to-report")
+    brushed = f'config.opt in ["{XSS_PROJECT}", "adam"]'
+    expect(dialog).to_contain_text(brushed)
+    expect(dialog.locator("img")).to_have_count(0)
+    view = add_to_new_report(page, "Brushed like HTML")
+    expect(view.get_by_test_id("panel-runset")).to_contain_text(brushed)
+    expect(view.get_by_test_id("parallel-coordinates")).to_have_attribute("data-line-count", "2")
+    assert report_run_names(view) == {"x0", "x1"}
+    assert stored_panel(page, store.url, "brushxss")["runs"] == brushed
+    guard.check("a brushed category like HTML in the dialog and the report")
 
 
 def test_the_workspace_analysis_without_a_filter_adds_every_run(page: Any, store: Store) -> None:
