@@ -5,6 +5,7 @@ with them compiles."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from pathlib import Path
@@ -135,6 +136,31 @@ def test_svg_escapes_names_and_values_and_names_each_line(report: cairn.Report) 
     assert "alert(1)&quot;&gt;</text>" in svg  # a category label, escaped
     importance_svg = analysis_svg(report.blocks[1], report.blocks[1].data)
     assert importance_svg is not None and importance_svg.count("<rect") == 3
+
+
+def test_a_brushed_run_set_is_what_the_exports_draw(store_dir: Path, tmp_path: Path) -> None:
+    """A parallel panel added with the Analysis brush's filter (the shared brushCases.json) draws
+    the runs the brush kept in the HTML export, one line each, and the LaTeX table lists them."""
+    cases_file = (
+        Path(__file__).resolve().parents[2] / "web/src/features/analysis/lib/brushCases.json"
+    )
+    shared = json.loads(cases_file.read_text())
+    for logged in shared["runs"]:
+        run = cairn.init(project="brushed", name=logged["name"], config=logged["config"])
+        run.summary.update(logged["summary"])
+        run.finish(quiet=True)
+    keys = [*(f"config.{p}" for p in shared["params"]), f"summary.{shared['metric']}"]
+    report = cairn.Report("brushed")
+    for case in shared["cases"]:
+        report.add_panel("parallel", keys=keys, runs=case["filter"])
+    report.save()
+    html = report.export("html", tmp_path / "r.html").read_text()
+    charts = re.findall(r"<svg.*?</svg>", html, flags=re.S)
+    drawn = [sorted(re.findall(r"<polyline[^>]*><title>(r\d):", chart)) for chart in charts]
+    assert drawn == [sorted(case["kept"]) for case in shared["cases"]]
+    main = (report.export("latex", tmp_path / "paper") / "main.tex").read_text()
+    assert main.count("r5 &") == sum("r5" in case["kept"] for case in shared["cases"])
+    report.close()
 
 
 def test_html_export_draws_both_panels_inert(report: cairn.Report, tmp_path: Path) -> None:
