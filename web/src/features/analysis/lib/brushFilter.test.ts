@@ -40,6 +40,8 @@ describe("the brush as a runs filter", () => {
     expect(axisField(axes[2]!)).toBe("config.model.width");
     expect(axisField({ key: "a b", source: "summary", kind: "value", categories: [] })).toBe('summary["a b"]');
     expect(axisField({ key: "x y.z", source: "config", kind: "value", categories: [] })).toBe('config["x y"].z');
+    // a backslash then b stays two characters; a backspace or form feed is a \u escape the store reads
+    expect(axisField({ key: "a\\b \b\f", source: "summary", kind: "value", categories: [] })).toBe('summary["a\\\\b \\u0008\\u000c"]');
   });
 
   it("combines with the typed filter so that both hold", () => {

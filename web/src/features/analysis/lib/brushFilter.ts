@@ -9,8 +9,12 @@ export const BRUSH_FILTER_PARAM = "brushed";
 
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_/]*$/;
 
+/** A string literal of the filter language: JSON's escapes, but \b and \f as \u escapes (the
+ * language keeps an unknown escape as written, so that "\d+" stays a regex). */
 function quote(text: string): string {
-  return JSON.stringify(text);
+  return JSON.stringify(text).replace(/\\(\\|[bf])/g, (escape, c: string) =>
+    c === "b" ? "\\u0008" : c === "f" ? "\\u000c" : escape,
+  );
 }
 
 /** The filter field of an axis: config keys arrive flattened with "." (a path), summary keys whole. */
