@@ -3,7 +3,15 @@ the store and exported as Markdown, standalone HTML or a LaTeX project (docs/rep
 
 from __future__ import annotations
 
-from cairn.reports.blocks import PANEL_KINDS, Bibtex, Markdown, Panel, PanelData, RunData
+from cairn.reports.blocks import (
+    PANEL_KINDS,
+    Bibtex,
+    Markdown,
+    Panel,
+    PanelData,
+    Picture,
+    RunData,
+)
 from cairn.reports.report import BlockChange, Report, Version
 
 __all__ = [
@@ -13,6 +21,7 @@ __all__ = [
     "Markdown",
     "Panel",
     "PanelData",
+    "Picture",
     "Report",
     "RunData",
     "Version",

@@ -1,7 +1,7 @@
 """The blocks of a report, as plain typed data: Markdown text, and panels (charts of a run set).
 
 A block is stored as a JSON object with a ``kind``: ``"markdown"``, ``"bibtex"`` (the references
-Markdown cites as ``[@key]``), or the kind of chart a panel draws, one of PANEL_KINDS (the kinds the dashboard's workspace draws, web/src/features/charts/
+Markdown cites as ``[@key]``), ``"picture"`` (an image uploaded into the report), or the kind of chart a panel draws, one of PANEL_KINDS (the kinds the dashboard's workspace draws, web/src/features/charts/
 state/layout.ts). A panel reads its runs live (a filter expression of the runs table) unless it
 is frozen: then ``data`` holds the series and values it showed when it was saved.
 """
@@ -114,7 +114,25 @@ class Bibtex(msgspec.Struct, kw_only=True, frozen=True):
     kind: Literal["bibtex"] = "bibtex"
 
 
-Block = Markdown | Bibtex | Panel
+class Picture(msgspec.Struct, kw_only=True, frozen=True):
+    """An image uploaded into the report (``Report.add_image``, or the dashboard's "Add image"):
+    its bytes are the store's blob ``blob`` (sha256), checked by ``cairn.reports.picture``.
+
+    Its kind is ``"picture"`` because ``"image"`` is already the image *panel*, which shows an
+    image a run logged; a picture belongs to the report, not to a run."""
+
+    blob: str
+    media_type: str
+    """``image/png``, ``image/jpeg``, ``image/gif`` or ``image/webp``, as Pillow read the bytes."""
+    width: int
+    height: int
+    caption: str = ""
+    alt: str = ""
+    """What the image shows, for readers who cannot see it (empty: the caption is used)."""
+    kind: Literal["picture"] = "picture"
+
+
+Block = Markdown | Bibtex | Picture | Panel
 
 
 def check_panel(kind: str, keys: list[str]) -> None:
@@ -181,11 +199,13 @@ def block_from_dict(value: dict[str, Any]) -> Block:
             return msgspec.convert(value, Markdown)
         if kind == "bibtex":
             return msgspec.convert(value, Bibtex)
+        if kind == "picture":
+            return msgspec.convert(value, Picture)
         if kind in PANEL_KINDS:
             return msgspec.convert(value, Panel)
     except msgspec.ValidationError as exc:
         raise ValueError(f"a stored {kind} block is malformed: {exc}") from exc
     raise ValueError(
-        f"a stored block has kind {kind!r}; this Cairn knows markdown, bibtex, {', '.join(PANEL_KINDS)} "
+        f"a stored block has kind {kind!r}; this Cairn knows markdown, bibtex, picture, {', '.join(PANEL_KINDS)} "
         "(a newer Cairn may have written it: pip install -U cairn)"
     )

@@ -3,17 +3,19 @@ checks them, and frozen panels given their data: what ``Report`` and the server 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
 from msgspec import structs
 
-from cairn.reports import image_panel
+from cairn.reports import image_panel, picture
 from cairn.reports.bibtex import parse as parse_bibtex
 from cairn.reports.blocks import (
     Bibtex,
     Block,
     Panel,
+    Picture,
     block_from_dict,
     check_group_by,
     check_panel,
@@ -21,7 +23,10 @@ from cairn.reports.blocks import (
 from cairn.reports.data import read_panel
 from cairn.reports.panel_keys import check_goal
 from cairn.store.reader import Reader
+from cairn.store.report_images import find_image
+from cairn.store.store import Store
 
+DIGEST = re.compile(r"^[0-9a-f]{64}$")
 MAX_BLOCKS = 500
 """Blocks in one version: far more than a write-up holds, few enough to render at once."""
 
@@ -58,7 +63,7 @@ def check_panel_block(panel: Panel) -> None:
 def parse_block(value: Any, index: int = 0) -> Block:
     """A block from a JSON object, checked (ValueError naming block ``index`` and the problem):
     a kind ``block_from_dict`` knows, no unknown field, for a panel its keys, filter, grouping
-    and smoothing, for BibTeX references that parse."""
+    and smoothing, for BibTeX references that parse, for a picture its digest and text sizes."""
     where = f"block {index}"
     if not isinstance(value, dict):
         raise ValueError(f"{where} is {type(value).__name__}, not an object with a 'kind'")
@@ -74,9 +79,43 @@ def parse_block(value: Any, index: int = 0) -> Block:
             check_panel_block(block)
         elif isinstance(block, Bibtex):
             parse_bibtex(block.text)  # as add_bibtex does
+        elif isinstance(block, Picture):
+            check_picture_block(block)
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None
     return block
+
+
+def check_picture_block(block: Picture) -> None:
+    """ValueError unless the picture names a blob by its digest and its texts fit."""
+    if not DIGEST.match(block.blob):
+        raise ValueError(f"a picture's blob is a sha256 (64 hex digits), not {block.blob[:80]!r}")
+    if len(block.caption) > picture.MAX_CAPTION or len(block.alt) > picture.MAX_ALT:
+        raise ValueError(
+            f"a picture's caption is at most {picture.MAX_CAPTION:,} characters and its alt "
+            f"text {picture.MAX_ALT:,}"
+        )
+
+
+def with_uploaded_images(store: Store, project: str, blocks: list[Block]) -> list[Block]:
+    """``blocks``, each picture's type and size as stored when it was uploaded into ``project``;
+    ValueError for a picture that was not (another project's image is not this one's)."""
+    out: list[Block] = []
+    for index, block in enumerate(blocks):
+        if isinstance(block, Picture):
+            try:
+                found = find_image(store, project, block.blob)
+            except LookupError:
+                raise ValueError(
+                    f"block {index}: image {block.blob} was not uploaded into project "
+                    f"{project!r}: upload the file (Report.add_image, or POST "
+                    f"/api/v1/projects/{project}/reports/images)"
+                ) from None
+            block = structs.replace(
+                block, media_type=found.media_type, width=found.width, height=found.height
+            )
+        out.append(block)
+    return out
 
 
 def parse_blocks(values: list[Any]) -> list[Block]:

@@ -1,5 +1,6 @@
 """A report written out: Markdown, one standalone HTML file readable offline, or a LaTeX
-project (``cairn.reports.latex``).
+project (``cairn.reports.latex``). Uploaded images (picture blocks) are inlined in HTML and
+copied beside the Markdown (``cairn.reports.picture_export``).
 
 Panels are tables of their runs' values: for a line panel the last value of each key per run, for
 the others each run's ``config.*``/``summary.*`` values. In HTML, line and scatter panels are also
@@ -22,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from cairn.errors import UsageError
-from cairn.reports import bibtex, figures, image_panel, verdict
+from cairn.reports import bibtex, figures, image_panel, picture_export, verdict
 from cairn.reports.analysis import importance_table
-from cairn.reports.blocks import Bibtex, Block, Markdown, Panel, PanelData, RunData
+from cairn.reports.blocks import Bibtex, Block, Markdown, Panel, PanelData, Picture, RunData
 from cairn.reports.data import SeriesReads, last_value, read_panel
-from cairn.reports.markdown import citations
+from cairn.reports.markdown import citations, plain
 from cairn.reports.sanitize import render_markdown
 from cairn.reports.style import run_colour
 from cairn.reports.svg import panel_svg
@@ -82,19 +83,26 @@ def to_markdown(report: Report, reader: Reader, figures_dir: Path | None = None)
         parts.append(report.description)
     draw = figures_dir is not None and _can_draw()
     reads = SeriesReads(reader)
-    number = 0
+    number = pictures = 0
     for block in report.blocks:
         if isinstance(block, Markdown):
             parts.append(block.text.strip("\n"))
             continue
         if isinstance(block, Bibtex):
             continue
+        if isinstance(block, Picture):
+            pictures += 1
+            if figures_dir is not None:
+                parts.append(picture_export.markdown(block, reader.blobs, figures_dir, pictures))
+            else:
+                parts.append(f"*Image: {plain(picture_export.alt_text(block))}*")
+            continue
         number += 1
         data = panel_data(block, reader, report.project, reads)
         header, rows = panel_table(block, data)
         table = [_md_row(header), _md_row(["---"] * len(header))]
         table += [_md_row([cell_text(v) for v in row]) for row in rows]
-        title = _md_escape(panel_title(block))
+        title = plain(panel_title(block))
         parts.append(f"**{title}**")
         figure = draw_panel(block, data, reader) if draw and figures_dir is not None else None
         if figure is not None and figures_dir is not None:
@@ -103,11 +111,11 @@ def to_markdown(report: Report, reader: Reader, figures_dir: Path | None = None)
             alt = title.replace("[", "(").replace("]", ")")
             parts.append(f"![{alt}]({quote(f'{figures_dir.name}/{png.name}')})")
         parts.append("\n".join(table) if rows else "*No runs match this panel.*")
-        parts.append(f"*{_md_escape(provenance(block, data))}*")
+        parts.append(f"*{plain(provenance(block, data))}*")
     listed = references(report)
     if listed:
         parts.append("## References")
-        parts.append("\n".join(f"{n}. {_md_escape(text)}" for n, text in listed))
+        parts.append("\n".join(f"{n}. {plain(text)}" for n, text in listed))
     return "\n\n".join(parts) + "\n"
 
 
@@ -155,6 +163,9 @@ def to_html(report: Report, reader: Reader) -> str:
             body.append(render_markdown(block.text, numbers))
             continue
         if isinstance(block, Bibtex):
+            continue
+        if isinstance(block, Picture):
+            body.append(picture_export.html(block, reader.blobs))
             continue
         data = panel_data(block, reader, report.project, reads)
         header, rows = panel_table(block, data)
@@ -289,12 +300,7 @@ def _name_cell(name: str, run: RunData | None) -> str:
 
 
 def _md_row(cells: list[str]) -> str:
-    return "| " + " | ".join(_md_escape(c).replace("|", "\\|") for c in cells) + " |"
-
-
-def _md_escape(text: str) -> str:
-    """Run names and filters as plain text in Markdown: no line breaks, no raw HTML."""
-    return " ".join(text.split()).replace("<", "&lt;").replace(">", "&gt;")
+    return "| " + " | ".join(plain(c).replace("|", "\\|") for c in cells) + " |"
 
 
 def _slug(title: str) -> str:

@@ -1,6 +1,6 @@
 """A report as a LaTeX project that compiles with pdflatex as it is: a folder (or a .zip) with
 ``main.tex``, ``references.bib`` (when the report has BibTeX blocks) and ``figures/`` (a vector
-PDF per drawn panel, ``cairn.reports.figures``).
+PDF per drawn panel, ``cairn.reports.figures``; each uploaded image, ``picture_export``).
 
 ``main.tex`` is an ``article`` unless a template is given (docs/reports.md, "LaTeX"):
 
@@ -25,8 +25,8 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cairn.reports import bibtex, figures, image_panel, tex
-from cairn.reports.blocks import Markdown, Panel, PanelData
+from cairn.reports import bibtex, figures, image_panel, picture_export, tex
+from cairn.reports.blocks import Markdown, Panel, PanelData, Picture
 from cairn.reports.data import SeriesReads
 from cairn.reports.export import (
     cell_text,
@@ -157,7 +157,7 @@ def _body(report: Report, reader: Reader, folder: Path, has_references: bool) ->
             + tex.escape(report.description)
             + "\n\\end{abstract}\\fi\n"
         )
-    number = 0
+    number = pictures = 0
     reads = SeriesReads(reader)
     top = tex.top_heading([b.text for b in report.blocks if isinstance(b, Markdown)])
     for block in report.blocks:
@@ -166,6 +166,9 @@ def _body(report: Report, reader: Reader, folder: Path, has_references: bool) ->
         elif isinstance(block, Panel):
             number += 1
             parts.append(_panel(block, report, reads, folder, number))
+        elif isinstance(block, Picture):
+            pictures += 1
+            parts.append(picture_export.latex(block, reader.blobs, folder, pictures))
     if has_references:
         parts.append("\\nocite{*}\n\\bibliographystyle{unsrt}\n\\bibliography{references}\n")
     return "\n".join(parts)

@@ -87,3 +87,8 @@ def _citation(state: StateInline, silent: bool) -> bool:
         token.content = found.group(0)
     state.pos = found.end()
     return True
+
+
+def plain(text: str) -> str:
+    """Run names, filters and captions as plain text in Markdown: no line breaks, no raw HTML."""
+    return " ".join(text.split()).replace("<", "&lt;").replace(">", "&gt;")

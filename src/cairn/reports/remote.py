@@ -108,6 +108,17 @@ class RemoteReports:
             ) from None
         return _info(doc), [_decoded(block) for block in doc["blocks"]]
 
+    def upload_image(self, project: str, data: bytes) -> None:
+        """Upload an image's bytes (already checked here) for the reports of ``project``; the
+        server checks them again and answers their digest, which a picture block names."""
+        self.reader._send(
+            "POST",
+            f"{self._base(project)}/images",
+            ProjectNotFoundError,
+            content=data,
+            headers={"Content-Type": "application/octet-stream"},
+        )
+
     def _blocks(self, project: str, report_id: str, row: dict[str, Any]) -> ReportVersion:
         doc = self.reader._get(
             f"{self._base(project)}/{_q(report_id)}",

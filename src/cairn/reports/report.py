@@ -16,15 +16,23 @@ from cairn.reports.blocks import (
     Block,
     Markdown,
     Panel,
+    Picture,
     block_from_dict,
     block_to_dict,
 )
-from cairn.reports.edit import check_panel_block, with_frozen_data
+from cairn.reports.edit import (
+    check_panel_block,
+    check_picture_block,
+    with_frozen_data,
+    with_uploaded_images,
+)
 from cairn.store import reports as stored
 from cairn.store.reader import Reader, StoreReader
 from cairn.store.store import Store
 
 if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
+
     from cairn.reports.remote import RemoteReports
 
 
@@ -173,6 +181,37 @@ class Report:
         self.blocks.append(block)
         return block
 
+    def add_image(
+        self,
+        image: str | os.PathLike[str] | PILImage,
+        caption: str = "",
+        alt: str = "",
+    ) -> Picture:
+        """Append an image: a PNG, JPEG, GIF or WebP file (by its bytes, not its name), or a PIL
+        image (stored as PNG), up to 16 MiB and 40 megapixels, with a ``caption`` under it and
+        ``alt`` text for readers who cannot see it. Its bytes go into the store's blobs now (a
+        report of ``Api(url=...)``: uploaded to that server, which needs an editor's key).
+        ``cairn.reports.picture.PictureError`` (a ValueError) says why a file is refused."""
+        from cairn.reports import picture
+        from cairn.store.report_images import keep_image
+
+        checked = picture.read(image)
+        block = Picture(
+            blob=checked.image.digest,
+            media_type=checked.image.media_type,
+            width=checked.image.width,
+            height=checked.image.height,
+            caption=str(caption),
+            alt=str(alt),
+        )
+        check_picture_block(block)  # the texts' sizes, before anything is stored
+        if self._remote is not None:
+            self._remote.upload_image(self.project, checked.data)
+        else:
+            keep_image(self._store, self.project, checked.image, checked.data)
+        self.blocks.append(block)
+        return block
+
     def add_panel(
         self,
         kind: str,
@@ -238,7 +277,9 @@ class Report:
         it after the version you read (nothing is overwritten)."""
         if self._remote is not None:
             return self._save_remote(author)
-        self.blocks = [self._frozen(b) for b in self.blocks]
+        self.blocks = with_uploaded_images(
+            self._store, self.project, [self._frozen(b) for b in self.blocks]
+        )
         author = author if author is not None else self.author
         if self.id is None:
             info = stored.create_report(

@@ -8,7 +8,8 @@ A blob is referenced from (one query each, below):
   (``git``: ``diff_sha256``). Walking every section keeps gc safe when a section gains a file;
   a digest that names no blob keeps nothing;
 - ``artifact_versions.manifest``: each file entry's ``sha256`` (references are not stored);
-- ``media``: the ``blob`` column and each row's ``meta["blobs"]`` (``store.media.referenced_blobs``).
+- ``media``: the ``blob`` column and each row's ``meta["blobs"]`` (``store.media.referenced_blobs``);
+- ``report_images``: images uploaded into reports (``store.report_images``).
 
 Only blobs older than a grace period (default one hour) are considered: a live run stages blobs
 before the record that refers to them reaches the store, and those must survive. Segment blobs
@@ -32,6 +33,7 @@ from sqlalchemy import Connection, select
 
 from cairn.store import drops
 from cairn.store.media import referenced_blobs as media_blobs
+from cairn.store.report_images import image_blobs
 from cairn.store.schema import artifact_versions, history_segments, run_capture
 
 if TYPE_CHECKING:
@@ -91,7 +93,13 @@ def artifact_blobs(conn: Connection) -> set[str]:
 def referenced(store: Store) -> set[str]:
     """Every blob digest something in the store refers to."""
     with store._read() as conn:
-        return segment_blobs(conn) | capture_blobs(conn) | artifact_blobs(conn) | media_blobs(conn)
+        return (
+            segment_blobs(conn)
+            | capture_blobs(conn)
+            | artifact_blobs(conn)
+            | media_blobs(conn)
+            | image_blobs(conn)
+        )
 
 
 def collect(store: Store, *, grace: float = GRACE, dry_run: bool = False) -> GcResult:

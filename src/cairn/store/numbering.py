@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-SCHEMA_REVISION = "0016"
+SCHEMA_REVISION = "0017"
 """The Alembic head this code expects; tests check it matches the migrations folder, and that
 ``migrations/head.sqlite.sql`` is what the migrations make (a new migration remakes it)."""
 

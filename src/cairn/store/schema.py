@@ -473,3 +473,21 @@ report_versions = Table(  # every save of a report: its ordered blocks, whole
     Column("author", String(255)),
     Column("created_at", Float, nullable=False),
 )
+
+report_images = Table(  # migration 0017: images uploaded into a project's reports (blobs)
+    "report_images",
+    metadata,
+    Column(
+        "project_id",
+        Integer,
+        ForeignKey("projects.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("digest", String(64), primary_key=True),  # the blob's sha256
+    Column(
+        "media_type", String(32), nullable=False
+    ),  # image/png, image/jpeg, image/gif, image/webp
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("created_at", Float, nullable=False),
+)

@@ -1,4 +1,4 @@
--- The schema the migrations leave in a new SQLite store, revision 0016: made by `python -m cairn.store.numbering DB`, never by hand.
+-- The schema the migrations leave in a new SQLite store, revision 0017: made by `python -m cairn.store.numbering DB`, never by hand.
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL,
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -340,4 +340,14 @@ CREATE TABLE ingest_queue (
 	PRIMARY KEY (id)
 );
 CREATE INDEX ix_ingest_queue_run ON ingest_queue (run_id, first_seq);
-INSERT INTO alembic_version (version_num) VALUES ('0016');
+CREATE TABLE report_images (
+	project_id INTEGER NOT NULL,
+	digest VARCHAR(64) NOT NULL,
+	media_type VARCHAR(32) NOT NULL,
+	width INTEGER NOT NULL,
+	height INTEGER NOT NULL,
+	created_at FLOAT NOT NULL,
+	PRIMARY KEY (project_id, digest),
+	FOREIGN KEY(project_id) REFERENCES projects (id) ON DELETE CASCADE
+);
+INSERT INTO alembic_version (version_num) VALUES ('0017');
