@@ -93,6 +93,8 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
         "/api/v1/projects/{project}/reports/render/markdown",
         "/api/v1/projects/{project}/reports/render/panel",
         "/api/v1/projects/{project}/reports/templates/reproducibility",
+        "/api/v1/projects/{project}/reports/images",
+        "/api/v1/projects/{project}/reports/images/{image}",
         "/api/v1/projects/{project}/media-keys",
         "/api/v1/projects/{project}/media",
         "/api/v1/projects/{project}/runs/{run_id}/media/table",

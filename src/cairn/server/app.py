@@ -30,6 +30,7 @@ from cairn.server.routes import (
     media,
     projects,
     reads,
+    report_images,
     reports,
     runs,
     series,
@@ -55,6 +56,7 @@ API_MODULES = (
     analysis,
     sweeps,
     artifacts,
+    report_images,  # before reports: /reports/images/... is not a report's id
     reports,
     ingest,  # before media: its HEAD /blobs/{digest} answers without reading the blob
     media,

@@ -32,6 +32,7 @@ from typing import Any
 
 import httpx
 import pytest
+from PIL import Image as PILImage
 from tests.fakes import commands
 from tests.fakes.server import serve_command
 
@@ -108,6 +109,8 @@ EXPECTED: dict[str, str] = {
     "POST /api/v1/projects/{project}/reports/{report_id}/versions/{number}/restore": WRITE,
     "POST /api/v1/projects/{project}/reports/render/markdown": READ,
     "POST /api/v1/projects/{project}/reports/render/panel": READ,
+    "POST /api/v1/projects/{project}/reports/images": WRITE,
+    "GET /api/v1/projects/{project}/reports/images/{image}": READ,
     "POST /api/v1/projects/{project}/media-keys": READ,
     "POST /api/v1/projects/{project}/media": READ,
     "GET /api/v1/projects/{project}/runs/{run_id}/media/table": READ,
@@ -162,6 +165,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     other.finish(quiet=True)
     report = cairn.Report("p", title="walked", dir=store_dir)
     report.add_markdown("# hello")
+    picture = report.add_image(PILImage.new("RGB", (3, 2), "red"), caption="walked")
     report.save()
     report.close()
     store = Store.local(store_dir)
@@ -220,6 +224,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 "number": "0",
                 "q_run": other.id,
                 "report_id": str(report.id),
+                "image": picture.blob,
             },
             bodies={
                 "/auth/login": {"name": "viewer", "password": "a good long password"},
@@ -502,3 +507,20 @@ def test_a_report_version_names_who_saved_it(deployment: Deployment) -> None:
     versions = httpx.get(f"{url}/versions", headers=deployment.keys["viewer"]).json()
     assert [(v["version"], v["author"]) for v in versions] == [(2, "teamed"), (1, "editor")]
     assert httpx.get(url, headers=deployment.keys["other"]).status_code == 404
+
+
+def test_a_report_image_is_read_only_through_its_own_project(deployment: Deployment) -> None:
+    """An admin of q who learnt the digest of an image of p's reports reads it through neither
+    project: q has no such image, and p is not shared with them."""
+    digest = deployment.params["image"]
+
+    def get(caller: str, project: str) -> httpx.Response:
+        url = f"{deployment.url}/api/v1/projects/{project}/reports/images/{digest}"
+        return httpx.get(url, headers=deployment.keys[caller])
+
+    assert get("viewer", "p").status_code == 200
+    assert get("viewer", "p").headers["content-type"] == "image/png"
+    through_q = get("other", "q")
+    assert through_q.status_code == 404 and "no report image" in through_q.text
+    assert get("other", "p").status_code == 404
+    assert get("nobody", "p").status_code == 401

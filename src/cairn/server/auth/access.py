@@ -134,6 +134,8 @@ ACCESS: dict[str, Need] = {
     "POST /projects/{project}/reports/{report_id}/versions/{number}/restore": Need.EDITOR,
     "POST /projects/{project}/reports/render/markdown": Need.VIEWER,
     "POST /projects/{project}/reports/render/panel": Need.VIEWER,
+    "POST /projects/{project}/reports/images": Need.EDITOR,  # an uploaded image's bytes
+    "GET /projects/{project}/reports/images/{image}": Need.VIEWER,  # only this project's
     # media
     "POST /projects/{project}/media-keys": Need.VIEWER,
     "POST /projects/{project}/media": Need.VIEWER,

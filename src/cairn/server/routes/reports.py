@@ -17,10 +17,15 @@ from pydantic import BaseModel, Field
 from cairn.errors import ReportNotFoundError
 from cairn.reports import bibtex
 from cairn.reports.analysis import importance
-from cairn.reports.blocks import Markdown, Panel, PanelData, block_from_dict, block_to_dict
+from cairn.reports.blocks import Block, Panel, PanelData, block_from_dict, block_to_dict
 from cairn.reports.change_details import details
 from cairn.reports.data import read_panel
-from cairn.reports.edit import parse_block, parse_blocks, with_frozen_data
+from cairn.reports.edit import (
+    parse_block,
+    parse_blocks,
+    with_frozen_data,
+    with_uploaded_images,
+)
 from cairn.reports.export import citation_numbers
 from cairn.reports.report import diff_blocks
 from cairn.reports.sanitize import render_markdown
@@ -240,6 +245,15 @@ def _citation_numbers(blocks: list[dict[str, Any]]) -> dict[str, int]:
         return {}
 
 
+def _checked(store: Store, project: str, blocks: list[Any]) -> list[Block]:
+    """The blocks sent, checked (400 saying what is wrong), each picture's image as it was
+    uploaded into ``project`` (a picture of another project's image is refused)."""
+    try:
+        return with_uploaded_images(store, project, parse_blocks([_incoming(b) for b in blocks]))
+    except ValueError as exc:
+        raise _bad(exc) from None
+
+
 def _save(
     request: Request,
     store: Store,
@@ -248,10 +262,7 @@ def _save(
     blocks: list[Any],
     **changes: Any,
 ) -> None:
-    try:
-        parsed = parse_blocks([_incoming(b) for b in blocks])
-    except ValueError as exc:
-        raise _bad(exc) from None
+    parsed = _checked(store, project, blocks)
     reader = StoreReader(store)
     frozen = [block_to_dict(with_frozen_data(reader, project, b)) for b in parsed]
     try:
@@ -278,8 +289,8 @@ def create_report(
 ) -> dict[str, Any]:
     """A new report, saved at once as version 1 (with the blocks given, or none)."""
     store.project(project)
+    _checked(store, project, _shallow({"blocks": body.blocks})["blocks"])
     try:
-        parse_blocks([_incoming(b) for b in _shallow({"blocks": body.blocks})["blocks"]])
         info = stored.create_report(
             store, project, body.title, body.description, _caller_name(request)
         )
@@ -447,9 +458,8 @@ def panel_data(project: str, body: PanelRequest, store: StoreDep) -> dict[str, A
         block = parse_block(_incoming(_shallow(body.panel)))
     except ValueError as exc:
         raise _bad(exc) from None
-    if isinstance(block, Markdown):
-        raise HTTPException(400, "a markdown block has no data: send a panel")
-    assert isinstance(block, Panel)
+    if not isinstance(block, Panel):
+        raise HTTPException(400, f"a {block.kind} block has no data: send a panel")
     data = block.data
     if data is None or not block.frozen:
         data = read_panel(StoreReader(store), project, block)
