@@ -35,10 +35,10 @@ export function csrfToken(cookies: string = document.cookie): string | undefined
   return found === undefined ? undefined : decodeURIComponent(found.trim().slice("cairn_csrf=".length));
 }
 
-/** Fetch `path` under /api/v1 as JSON; a failed response throws ApiRequestError with the server's message. */
+/** Fetch `path` under /api/v1 as JSON (a Blob body, such as a file, is sent as it is); a failed response throws ApiRequestError with the server's message. */
 export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const headers: Record<string, string> = {};
-  if (init?.body) headers["Content-Type"] = "application/json";
+  if (init?.body) headers["Content-Type"] = init.body instanceof Blob ? init.body.type || "application/octet-stream" : "application/json";
   const method = (init?.method ?? "GET").toUpperCase();
   const token = method === "GET" ? undefined : csrfToken();
   if (token) headers["X-CSRF-Token"] = token;

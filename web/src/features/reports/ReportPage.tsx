@@ -3,16 +3,17 @@
 // Ctrl/Cmd+Z undoes block operations). ?version=n shows an older version, read-only; ?compare=m
 // shows what changed between it (or the latest) and version m, block by block.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { type JSX, useEffect, useState } from "react";
+import { type JSX, useCallback, useEffect, useState } from "react";
 import { useParams, useSearchParams } from "react-router-dom";
 import { api } from "../../api/client";
 import { absoluteTime, relativeTime } from "../../lib/time";
 import { useNow } from "../../lib/useNow";
-import { type Block, isPanel, type ReportDocument, reportsApi } from "./api";
+import { type Block, isPanel, type PictureBlock, type ReportDocument, reportsApi } from "./api";
 import { MarkdownBlockView } from "./components/MarkdownBlockView";
 import { MarkdownEditor } from "./components/MarkdownEditor";
 import { PanelForm } from "./components/PanelForm";
 import { PanelView } from "./components/PanelView";
+import { AddImageButton, PictureEditor, PictureView, useImageUpload } from "./components/PictureBlock";
 import { VersionDiffView } from "./components/VersionDiffView";
 import { VersionsList } from "./components/VersionsList";
 import { addBlock, changeBlock, isShortcut, isTextEntry, moveBlock, removeBlock, setTitle, statusText, undo } from "./lib/editor";
@@ -27,6 +28,7 @@ function OtherBlock({ block }: { block: Block }): JSX.Element {
 
 function ReadBlock({ project, block, html }: { project: string; block: Block; html: string | null }): JSX.Element {
   if (block.kind === "markdown") return <MarkdownBlockView html={html ?? ""} />;
+  if (block.kind === "picture") return <PictureView project={project} block={block} />;
   // a BibTeX block: the server gives its references, numbered as the citations are
   if (!isPanel(block)) return html !== null ? <MarkdownBlockView html={html} /> : <OtherBlock block={block} />;
   return <PanelView project={project} panel={block} />;
@@ -67,6 +69,9 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
   const [editingPanel, setEditingPanel] = useState<string | null>(null);
   const queryClient = useQueryClient();
   const [restoreError, setRestoreError] = useState<string | null>(null);
+  const { update } = editor;
+  const addPicture = useCallback((picture: PictureBlock) => update((s) => addBlock(s, picture)), [update]);
+  const images = useImageUpload(project, addPicture);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -148,12 +153,12 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
       )}
       {restoreError && <div className="rp-banner rp-banner-danger">{restoreError}</div>}
       <div className="rp-body">
-        <div className="rp-blocks">
-          {state.blocks.length === 0 && <div className="muted rp-empty-doc">An empty report: add a Markdown block or a panel below.</div>}
+        <div className="rp-blocks" onDrop={images.onDrop} onDragOver={images.onDragOver} onPaste={images.onPaste}>
+          {state.blocks.length === 0 && <div className="muted rp-empty-doc">An empty report: add a Markdown block, a panel or an image below.</div>}
           {state.blocks.map(({ uid, block }, index) => (
             <section key={uid} className="rp-block rp-block-edit" data-testid="block" data-kind={block.kind}>
               <div className="rp-block-bar">
-                <span className="muted small">{block.kind === "markdown" ? "Markdown" : isPanel(block) ? `Panel · ${block.kind}` : (block as { kind: string }).kind}</span>
+                <span className="muted small">{block.kind === "markdown" ? "Markdown" : block.kind === "picture" ? "Image" : isPanel(block) ? `Panel · ${block.kind}` : (block as { kind: string }).kind}</span>
                 <span className="spacer" />
                 {block.kind !== "markdown" && isPanel(block) && (
                   <button type="button" className="link-button" onClick={() => setEditingPanel(editingPanel === uid ? null : uid)} data-testid="block-edit-panel">
@@ -180,6 +185,8 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
               </div>
               {block.kind === "markdown" ? (
                 <MarkdownEditor project={project} text={block.text} label={`Markdown block ${index + 1}`} onChange={(text) => editor.update((s) => changeBlock(s, index, { kind: "markdown", text }))} />
+              ) : block.kind === "picture" ? (
+                <PictureEditor project={project} block={block} onChange={(picture) => editor.update((s) => changeBlock(s, index, picture))} />
               ) : !isPanel(block) ? (
                 <OtherBlock block={block} />
               ) : (
@@ -208,6 +215,7 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
             <button type="button" className="button" onClick={() => setAdding(!adding)} data-testid="add-panel">
               + Panel
             </button>
+            <AddImageButton uploader={images} />
           </div>
           {adding && (
             <PanelForm

@@ -34,7 +34,19 @@ export interface PanelBlock {
   data?: JsonValue;
 }
 
-export type Block = MarkdownBlock | PanelBlock;
+/** An image uploaded into the report (kind "picture": "image" is the image panel). */
+export interface PictureBlock {
+  kind: "picture";
+  /** the image's sha256, as the upload answered */
+  blob: string;
+  media_type: string;
+  width: number;
+  height: number;
+  caption?: string;
+  alt?: string;
+}
+
+export type Block = MarkdownBlock | PanelBlock | PictureBlock;
 
 /** Whether `block` is a panel this dashboard draws (a newer Cairn may store other kinds). */
 export function isPanel(block: Block): block is PanelBlock {
@@ -118,6 +130,11 @@ const enc = encodeURIComponent;
 const base = (project: string) => `/projects/${enc(project)}/reports`;
 const post = (body: unknown): RequestInit => ({ method: "POST", body: JSON.stringify(body) });
 
+/** The URL of an image uploaded into `project`'s reports (readers of the project may fetch it). */
+export function imageUrl(project: string, blob: string): string {
+  return `/api/v1${base(project)}/images/${enc(blob)}`;
+}
+
 export const reportsApi = {
   list: (project: string) => request<ReportSummary[]>(base(project)),
   create: (project: string, title: string, blocks: Block[] = []) =>
@@ -136,4 +153,7 @@ export const reportsApi = {
   markdown: (project: string, text: string) =>
     request<{ html: string }>(`${base(project)}/render/markdown`, post({ text })),
   panel: (project: string, panel: PanelBlock) => request<PanelData>(`${base(project)}/render/panel`, post({ panel })),
+  /** The file's bytes as the body: the server tells PNG, JPEG, GIF and WebP by them (413/415/422 otherwise). */
+  uploadImage: (project: string, file: Blob) =>
+    request<Pick<PictureBlock, "blob" | "media_type" | "width" | "height">>(`${base(project)}/images`, { method: "POST", body: file }),
 };

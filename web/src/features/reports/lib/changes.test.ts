@@ -31,5 +31,7 @@ describe("changeTitle", () => {
     expect(changeTitle(change({ change: "moved", old_index: 3, new_index: 0 }))).toBe("Markdown moved from block 4 to block 1");
     const panel = { kind: "line" as const, keys: ["loss"] };
     expect(changeTitle(change({ old: panel, new: panel, old_index: 1, new_index: 2 }))).toBe("line panel changed (block 2, now block 3)");
+    const picture = { kind: "picture" as const, blob: "a".repeat(64), media_type: "image/png", width: 2, height: 2 };
+    expect(changeTitle(change({ change: "added", old_index: null, old: null, new: picture, new_index: 0 }))).toBe("Image added as block 1");
   });
 });

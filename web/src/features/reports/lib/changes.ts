@@ -18,7 +18,7 @@ export function fieldText(value: JsonValue | undefined, field = ""): string {
 /** What happened to the block, with its place in each version (1-based, as people count). */
 export function changeTitle(change: BlockChange): string {
   const name: string = (change.new ?? change.old)?.kind ?? "?";
-  const kind = name === "markdown" ? "Markdown" : name === "bibtex" ? "BibTeX" : `${name} panel`;
+  const kind = name === "markdown" ? "Markdown" : name === "bibtex" ? "BibTeX" : name === "picture" ? "Image" : `${name} panel`;
   const from = change.old_index === null ? "" : `block ${change.old_index + 1}`;
   const to = change.new_index === null ? "" : `block ${change.new_index + 1}`;
   if (change.change === "added") return `${kind} added as ${to}`;
