@@ -55,6 +55,18 @@ describe("block operations", () => {
     expect(plainBlocks(s)[1]).toEqual({ kind: "line", keys: ["loss"] });
     expect(setTitle(s, "U").revision).toBe(s.revision + 1);
   });
+
+  it("counts an image's caption and alt text as typing, not as undo steps", () => {
+    const picture = { kind: "picture" as const, blob: "a".repeat(64), media_type: "image/png", width: 4, height: 3 };
+    let s = initialState("T", [picture]);
+    s = changeBlock(s, 0, { ...picture, caption: "F" });
+    s = changeBlock(s, 0, { ...picture, caption: "Fig", alt: "a" });
+    expect(s.past).toHaveLength(0);
+    expect(s.revision).toBe(2);
+    expect(plainBlocks(s)[0]).toEqual({ ...picture, caption: "Fig", alt: "a" });
+    s = changeBlock(s, 0, { ...picture, blob: "b".repeat(64) }); // another image: undoable
+    expect(undo(s).blocks[0]?.block).toEqual({ ...picture, caption: "Fig", alt: "a" });
+  });
 });
 
 describe("panelFromForm", () => {

@@ -58,15 +58,21 @@ export function removeBlock(state: EditorState, index: number): EditorState {
   );
 }
 
-/** A block's new content: a panel's settings are a block operation (undoable), text is not. */
+/** A block's new content: a panel's settings are a block operation (undoable); text typed (a
+ * Markdown block's, an image's caption or alt text) is not: its text box has its own undo. */
 export function changeBlock(state: EditorState, index: number, block: Block): EditorState {
   const current = state.blocks[index];
   if (!current) return state;
   const blocks = state.blocks.map((b, i) => (i === index ? { uid: b.uid, block } : b));
-  if (block.kind === "markdown" && current.block.kind === "markdown") {
+  if (isTyping(current.block, block)) {
     return { ...state, blocks, revision: state.revision + 1 };
   }
   return withUndo(state, blocks);
+}
+
+function isTyping(before: Block, after: Block): boolean {
+  if (before.kind === "markdown" && after.kind === "markdown") return true;
+  return before.kind === "picture" && after.kind === "picture" && before.blob === after.blob;
 }
 
 export function setTitle(state: EditorState, title: string): EditorState {
