@@ -3,6 +3,7 @@ store, and through a ``cairn server`` serving it (the ``reading`` fixture), with
 
 from __future__ import annotations
 
+import base64
 import math
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from tests.fakes.reading import Reading
 import cairn
 from cairn.errors import ProjectNotFoundError, ReportNotFoundError
 from cairn.reports import Markdown, Panel
+from cairn.store.store import Store
 
 pytestmark = pytest.mark.usefixtures("no_open_run")
 
@@ -96,3 +98,27 @@ def test_missing_reports_and_saving(saved: str, reading: Reading) -> None:
     assert report.save() == 3  # over HTTP, by the server (tests/reports/test_remote.py)
     stored = cairn.Api(reading.dir).report("rr", saved)
     assert (stored.version, stored.blocks) == (3, report.blocks)
+
+
+def test_a_picture_exports_the_same_bytes_read_from_either_place(
+    reading: Reading, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    report = cairn.Report("rpic", title="Pictures", dir=reading.dir)
+    block = report.add_image(Image.new("RGB", (9, 7), "pink"), caption=HOSTILE, alt="pink")
+    report.save()
+    report.close()
+    store = Store.local(reading.dir)
+    stored = store.blobs.get(block.blob)
+    store.close()
+    read = reading.api().report("rpic", "Pictures")
+    assert read.blocks == [block]
+    html = read.export("html", tmp_path / "p.html").read_text()
+    assert base64.b64encode(stored).decode() in html and "<script>alert" not in html
+    markdown = read.export("markdown", tmp_path / "md" / "p.md")
+    assert (markdown.parent / "p-figures" / "picture-01.png").read_bytes() == stored
+    # added where it was read: uploaded to the server (or stored), then saved there
+    added = read.add_image(Image.new("RGB", (2, 2), "black"), caption="added where read")
+    read.save()
+    assert cairn.Api(reading.dir).report("rpic", "Pictures").blocks == [block, added]
