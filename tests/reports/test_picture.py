@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import random
 import time
 import zlib
 from pathlib import Path
@@ -60,6 +62,15 @@ def test_each_accepted_format_is_told_by_its_bytes(format: str, media_type: str)
         12,
         8,
     )
+
+
+def test_a_phone_cameras_two_image_jpeg_is_a_jpeg() -> None:
+    """Pillow reads a JPEG followed by a second image (MPO, as phones save) as "MPO"."""
+    out = io.BytesIO()
+    first, second = Image.new("RGB", (12, 8), "red"), Image.new("RGB", (12, 8), "blue")
+    first.save(out, format="MPO", save_all=True, append_images=[second])
+    checked = picture.check(out.getvalue())
+    assert (checked.image.media_type, checked.image.width) == ("image/jpeg", 12)
 
 
 def test_svg_html_text_and_damaged_images_are_refused_with_the_reason() -> None:
@@ -158,3 +169,19 @@ def test_a_picture_of_another_projects_image_is_refused_on_save(store_dir: Path)
     with pytest.raises(ValueError, match="was not uploaded into project 'p'"):
         mine.save()
     mine.close()
+
+
+def test_mangled_images_are_accepted_or_refused_never_an_other_error() -> None:
+    """Flipped bytes and cuts in each format: ``check`` accepts or raises PictureError (the
+    server's 413/415/422), nothing else (a 500)."""
+    rng = random.Random(14)
+    for format in ("PNG", "JPEG", "GIF", "WEBP"):
+        good = encoded(format, (16, 16))
+        for _ in range(150):
+            data = bytearray(good)
+            for _ in range(rng.randint(1, 4)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+            if rng.random() < 0.3:
+                data = data[: rng.randrange(len(data))]
+            with contextlib.suppress(PictureError):
+                picture.check(bytes(data))

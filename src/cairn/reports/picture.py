@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 """Pillow's name of each accepted format, and the media type it is served with."""
+JPEG_KINDS = {"MPO": "JPEG"}
+"""What Pillow's JPEG reader may report for a JPEG: MPO, a phone camera's JPEG with a second
+image after the first (browsers and pdflatex show the first)."""
 SUFFIXES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
 MAX_BYTES = 16 * 1024 * 1024
 """The server's limit on a request body (``$CAIRN_MAX_REQUEST_BYTES``'s default), so an image
@@ -74,6 +77,9 @@ def check(data: bytes) -> CheckedImage:
         try:
             with Image.open(io.BytesIO(data), formats=list(MEDIA_TYPES)) as image:
                 found, width, height = str(image.format), image.width, image.height
+                found = JPEG_KINDS.get(found, found)
+                if found not in MEDIA_TYPES:
+                    raise UnidentifiedImageError(found)
                 _check_pixels(width, height)
                 image.verify()
             with Image.open(io.BytesIO(data), formats=list(MEDIA_TYPES)) as image:
