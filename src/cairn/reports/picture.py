@@ -66,11 +66,7 @@ def check(data: bytes) -> CheckedImage:
     from PIL import Image, UnidentifiedImageError
 
     if len(data) > MAX_BYTES:
-        raise PictureError(
-            f"the image is {len(data):,} bytes; a report takes images up to {MAX_BYTES:,} "
-            "bytes: resize or compress it first",
-            "size",
-        )
+        raise too_many_bytes(f"the image is {len(data):,} bytes")
     found = "image"
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -106,6 +102,15 @@ def check(data: bytes) -> CheckedImage:
             ) from None
     _check_whole(data, found)
     return CheckedImage(data, ReportImage(blob_digest(data), MEDIA_TYPES[found], width, height))
+
+
+def too_many_bytes(what: str) -> PictureError:
+    """The error for an image past MAX_BYTES; ``what`` says how large it is."""
+    return PictureError(
+        f"{what}; a report takes images up to {MAX_BYTES:,} bytes: resize or compress it, "
+        "then add it again",
+        "size",
+    )
 
 
 def _check_pixels(width: int, height: int) -> None:
@@ -159,11 +164,7 @@ def read(source: str | os.PathLike[str] | PILImage) -> CheckedImage:
             raise FileNotFoundError(f"no image file at {path}")
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise PictureError(
-                f"{path.name} is {size:,} bytes; a report takes images up to {MAX_BYTES:,} "
-                "bytes: resize or compress it first",
-                "size",
-            )
+            raise too_many_bytes(f"{path.name} is {size:,} bytes")
         return check(path.read_bytes())
     from PIL import Image
 

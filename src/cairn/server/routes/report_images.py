@@ -56,12 +56,13 @@ async def upload_image(project: str, request: Request, store: StoreDep) -> dict[
     also something else (a polyglot). Then save a picture block with the blob it returns."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > picture.MAX_BYTES:
-        raise HTTPException(413, _too_big())
+        raise HTTPException(413, str(picture.too_many_bytes(f"the image is {declared} bytes")))
     data = bytearray()
     async for chunk in request.stream():
         data += chunk
         if len(data) > picture.MAX_BYTES:
-            raise HTTPException(413, _too_big())
+            more = f"the image is more than {picture.MAX_BYTES:,} bytes"
+            raise HTTPException(413, str(picture.too_many_bytes(more)))
     image = await run_in_threadpool(_keep, store, project, bytes(data))
     return {
         "blob": image.digest,
@@ -69,13 +70,6 @@ async def upload_image(project: str, request: Request, store: StoreDep) -> dict[
         "width": image.width,
         "height": image.height,
     }
-
-
-def _too_big() -> str:
-    return (
-        f"a report image is at most {picture.MAX_BYTES:,} bytes: resize or compress it, "
-        "then upload it again"
-    )
 
 
 def _keep(store: Store, project: str, data: bytes) -> ReportImage:
