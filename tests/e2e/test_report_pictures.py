@@ -86,6 +86,14 @@ def test_an_image_picked_is_drawn_captioned_and_survives_a_reload(
     assert kinds == ["markdown", "picture"]
     assert view.locator("script, img[src='x']").count() == 0
     assert view.locator("img").count() == 1
+
+    page.goto(f"{url}/p/pics/reports/{report_id}?compare=1")  # the image added since version 1
+    diff = page.get_by_test_id("version-diff")
+    added = diff.get_by_test_id("diff-change").filter(has=page.get_by_test_id("picture"))
+    expect(added).to_have_attribute("data-change", "added")
+    assert drawn_width(added) == 120
+    expect(added.locator("[data-field=caption] td")).to_have_text(XSS)
+    assert diff.locator("script, img[src='x']").count() == 0
     page.wait_for_timeout(300)  # an onerror handler, had one been made, would have run by now
     assert dialogs == []
 

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { JSX } from "react";
 import type { JsonValue } from "../../../api/types";
 import type { BlockChange } from "../api";
+import { PictureView } from "./PictureBlock";
 import { changeTitle, fieldText } from "../lib/changes";
 import { diffQuery } from "../queries";
 
@@ -15,12 +16,20 @@ interface VersionDiffViewProps {
   onClose: () => void;
 }
 
-function BlockText({ change }: { change: BlockChange }): JSX.Element | null {
+function BlockText({ project, change }: { project: string; change: BlockChange }): JSX.Element | null {
   const block = change.new ?? change.old;
   if (block === null) return null;
   if ("text" in block && typeof block.text === "string") return <pre className="rp-diff-text">{block.text}</pre>;
-  // a panel added or removed: its settings (a frozen panel's data is left out)
+  // a panel or an image added or removed: its settings (a frozen panel's data is left out)
   const rows = Object.entries(block).filter(([k]) => k !== "data").map(([field, value]) => ({ field, old: null, new: value as JsonValue }));
+  if (block.kind === "picture") {
+    return (
+      <>
+        <PictureView project={project} block={block} />
+        <Fields rows={rows} single />
+      </>
+    );
+  }
   return <Fields rows={rows} single />;
 }
 
@@ -54,14 +63,14 @@ function Lines({ lines }: { lines: NonNullable<BlockChange["lines"]> }): JSX.Ele
   );
 }
 
-function ChangeView({ change }: { change: BlockChange }): JSX.Element {
+function ChangeView({ project, change }: { project: string; change: BlockChange }): JSX.Element {
   return (
     <section className={`rp-diff-change rp-diff-is-${change.change}`} data-testid="diff-change" data-change={change.change}>
       <h4>{changeTitle(change)}</h4>
       {change.change === "changed" ? (
         change.lines !== null ? <Lines lines={change.lines} /> : <Fields rows={change.fields} />
       ) : change.change !== "moved" ? (
-        <BlockText change={change} />
+        <BlockText project={project} change={change} />
       ) : null}
     </section>
   );
@@ -81,7 +90,7 @@ export function VersionDiffView(props: VersionDiffViewProps): JSX.Element {
       {diff.isPending && <div className="muted">Loading…</div>}
       {diff.isError && <div className="error-text">{diff.error.message}</div>}
       {diff.data?.changes.length === 0 && <div className="muted">The two versions have the same blocks.</div>}
-      {diff.data?.changes.map((change, i) => <ChangeView key={i} change={change} />)}
+      {diff.data?.changes.map((change, i) => <ChangeView key={i} project={props.project} change={change} />)}
     </article>
   );
 }
