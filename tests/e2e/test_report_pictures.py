@@ -87,6 +87,11 @@ def test_an_image_picked_is_drawn_captioned_and_survives_a_reload(
     assert view.locator("script, img[src='x']").count() == 0
     assert view.locator("img").count() == 1
 
+    src = view.get_by_test_id("picture-img").get_attribute("src")
+    opened = page.goto(f"{url}{src}")  # the image on its own: drawn, in a sandbox
+    assert opened is not None and opened.headers["content-type"] == "image/png"
+    assert page.evaluate("document.images[0].naturalWidth") == 120
+
     page.goto(f"{url}/p/pics/reports/{report_id}?compare=1")  # the image added since version 1
     diff = page.get_by_test_id("version-diff")
     added = diff.get_by_test_id("diff-change").filter(has=page.get_by_test_id("picture"))

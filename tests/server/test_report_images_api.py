@@ -78,6 +78,7 @@ def test_an_uploaded_image_is_served_back_as_the_image_it_is(api: httpx.Client) 
         assert got.headers["content-type"] == media_type
         assert got.headers["x-content-type-options"] == "nosniff"
         assert got.headers["content-disposition"] == "inline"
+        assert got.headers["content-security-policy"].startswith("sandbox; default-src 'none'")
 
 
 def test_what_is_not_a_plain_image_is_refused_and_not_stored(

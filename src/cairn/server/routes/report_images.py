@@ -1,7 +1,8 @@
 """``/projects/{project}/reports/images``: images uploaded into a project's reports (picture
 blocks). Editors upload the bytes (the raw body; checked by ``cairn.reports.picture``: PNG,
 JPEG, GIF or WebP, no polyglot, size limits); the project's readers fetch them back, only
-through the project that has them, with the stored image type and ``nosniff``."""
+through the project that has them, with the stored image type, ``nosniff`` and a sandboxing
+Content-Security-Policy."""
 
 from __future__ import annotations
 
@@ -94,6 +95,8 @@ def read_image(project: str, image: str, store: StoreDep) -> Response:
         "ETag": f'"{found.digest}"',
         "X-Content-Type-Options": "nosniff",
         "Content-Disposition": "inline",
+        # opened on its own, the image is a sandboxed page that may load nothing but itself
+        "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'",
     }
     if not store.blobs.exists(found.digest):
         raise HTTPException(404, f"the image {found.digest} is missing from the store's blobs")
