@@ -31,11 +31,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
         yield server.url, folder
 
 
-def new_report(url: str, folder: Path, title: str) -> str:
+def new_report(page: Any, site: tuple[str, Path], title: str) -> str:
+    """A new report of one Markdown block, opened in the editor; its id."""
+    url, folder = site
     report = cairn.Report("pics", title=title, dir=folder / ".cairn")
     report.add_markdown("Text above the images.")
     report.save()
     report.close()
+    page.goto(f"{url}/p/pics/reports/{report.id}?edit=1")
+    expect(page.get_by_test_id("markdown-input")).to_be_visible()
     return str(report.id)
 
 
@@ -60,8 +64,7 @@ def test_an_image_picked_is_drawn_captioned_and_survives_a_reload(
     url, folder = site
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    report_id = new_report(url, folder, "Picked")
-    page.goto(f"{url}/p/pics/reports/{report_id}?edit=1")
+    report_id = new_report(page, site, "Picked")
     page.get_by_test_id("add-image-input").set_input_files(
         str(png_file(folder, "green.png", "green", (120, 80)))
     )
@@ -106,10 +109,7 @@ def test_an_image_picked_is_drawn_captioned_and_survives_a_reload(
 def test_images_dropped_or_pasted_onto_the_editor_are_added(
     page: Any, site: tuple[str, Path]
 ) -> None:
-    url, folder = site
-    report_id = new_report(url, folder, "Dropped")
-    page.goto(f"{url}/p/pics/reports/{report_id}?edit=1")
-    expect(page.get_by_test_id("markdown-input")).to_be_visible()
+    new_report(page, site, "Dropped")
     data = io.BytesIO()
     Image.new("RGB", (33, 22), "red").save(data, format="PNG")
     send = """([event, bytes]) => {
@@ -137,10 +137,8 @@ def test_images_dropped_or_pasted_onto_the_editor_are_added(
 def test_a_file_that_is_not_an_image_is_refused_with_the_reason(
     page: Any, site: tuple[str, Path]
 ) -> None:
-    url, folder = site
-    report_id = new_report(url, folder, "Refused")
-    page.goto(f"{url}/p/pics/reports/{report_id}?edit=1")
-    svg = folder / "logo.png"
+    new_report(page, site, "Refused")
+    svg = site[1] / "logo.png"
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
     page.get_by_test_id("add-image-input").set_input_files(str(svg))
     expect(page.get_by_test_id("image-error")).to_contain_text("logo.png")
