@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from tests.e2e.conftest import markdown_texts
 from tests.fakes.server import serve
 
 import cairn
@@ -128,7 +129,7 @@ def test_images_dropped_or_pasted_onto_the_editor_are_added(
     page.evaluate(send, ["paste", list(data.getvalue())])
     expect(pictures).to_have_count(2)
     assert drawn_width(pictures.nth(1)) == 33
-    expect(page.get_by_test_id("markdown-input")).to_have_value("Text above the images.")
+    assert markdown_texts(page) == ["Text above the images."]  # no file read in as text
     expect(page.get_by_test_id("save-status")).to_have_text("Saved", timeout=15_000)
     page.reload()
     expect(page.get_by_test_id("picture")).to_have_count(2)

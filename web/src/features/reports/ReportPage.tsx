@@ -153,7 +153,7 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
       )}
       {restoreError && <div className="rp-banner rp-banner-danger">{restoreError}</div>}
       <div className="rp-body">
-        <div className="rp-blocks" onDrop={images.onDrop} onDragOver={images.onDragOver} onPaste={images.onPaste}>
+        <div className="rp-blocks" onDropCapture={images.onDrop} onDragOver={images.onDragOver} onPasteCapture={images.onPaste}>
           {state.blocks.length === 0 && <div className="muted rp-empty-doc">An empty report: add a Markdown block, a panel or an image below.</div>}
           {state.blocks.map(({ uid, block }, index) => (
             <section key={uid} className="rp-block rp-block-edit" data-testid="block" data-kind={block.kind}>

@@ -58,7 +58,8 @@ export interface ImageUpload {
   error: string | null;
   /** upload each image file, then add it as a block (in order) */
   upload: (files: readonly File[]) => Promise<void>;
-  /** for the editor's drop and paste events: uploads the images they carry */
+  /** for the editor's drop and paste events, in the capture phase (before a text box takes
+   * them): uploads the images they carry, and lets anything else through */
   onDrop: (event: DragEvent) => void;
   onDragOver: (event: DragEvent) => void;
   onPaste: (event: ClipboardEvent) => void;
@@ -98,14 +99,16 @@ export function useImageUpload(project: string, onAdded: (block: PictureBlock) =
     },
     onDrop: (event) => {
       const files = imagesOf(event.dataTransfer.files);
-      if (files.length === 0) return;
+      if (files.length === 0) return; // text drops into the text box as usual
       event.preventDefault();
+      event.stopPropagation(); // a capture handler: CodeMirror would insert the file as text
       void upload(files);
     },
     onPaste: (event) => {
       const files = imagesOf(event.clipboardData.files);
       if (files.length === 0) return; // text pastes into the text box as usual
       event.preventDefault();
+      event.stopPropagation();
       void upload(files);
     },
   };
