@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from tests.conftest import QUIET_CAPTURE
 from tests.fakes.reading import add_key
 from tests.fakes.server import Server, serve_command
@@ -18,6 +19,7 @@ from tests.fakes.server import Server, serve_command
 import cairn
 from cairn.errors import ProjectNotFoundError, ReportConflictError, UsageError
 from cairn.reports import Markdown, Panel
+from cairn.reports import picture as picture_check
 from cairn.server_client import ServerError
 from cairn.store import Store, accounts
 
@@ -158,3 +160,22 @@ def test_the_author_is_the_keys_user(team: Team) -> None:
     with pytest.raises(UsageError, match="without author="):
         report.save(author="someone else")
     assert report.id is None
+
+
+def test_an_image_is_uploaded_by_an_editor_and_refused_to_a_viewer(team: Team) -> None:
+    report = team.api(team.editor).new_report("rs", title="With an image")
+    picture = report.add_image(Image.new("RGB", (6, 4), "teal"), caption=HOSTILE)
+    assert report.save() == 1 and report.id is not None
+    assert team.stored(report.id).blocks == [picture]
+    store = Store.local(team.dir)
+    try:
+        assert store.has_blob(picture.blob)
+        viewer = team.api(team.viewer).report("rs", report.id)
+        with pytest.raises(ServerError, match="needs editor") as caught:
+            viewer.add_image(Image.new("RGB", (5, 5), "olive"))
+        assert caught.value.status == 403
+        assert viewer.blocks == [picture]  # nothing added
+        olive = picture_check.read(Image.new("RGB", (5, 5), "olive"))
+        assert not store.has_blob(olive.image.digest)  # nothing stored
+    finally:
+        store.close()
