@@ -133,6 +133,45 @@ def test_write_a_report_with_markdown_and_a_live_panel(page: Any, url: str) -> N
     expect(row.locator("td.num")).not_to_have_text("0")
 
 
+def test_write_references_and_cite_them(page: Any, url: str) -> None:
+    """A BibTeX block is written in the editor; the Markdown preview numbers its citations as the
+    saved page does, the references list follows, and a hostile title stays text."""
+    new_report(page, url, "Cited study")
+    page.get_by_test_id("add-markdown").click()
+    write_markdown(page, "As [@adam] shows, then [@sgd], not [@missing].")
+    preview = page.get_by_test_id("markdown-preview")
+    expect(preview).to_have_text("As [?] shows, then [?], not [?].")  # nothing to cite yet
+    page.get_by_test_id("add-bibtex").click()
+    page.get_by_role("textbox", name="BibTeX block 2").fill(
+        f"@article{{sgd, title={{Stochastic {IMG}}}, author={{Robbins, H.}}, year=1951}}\n"
+        "@article{adam, title={Adam}, author={Kingma, D.}, year=2015}"
+    )
+    expect(preview).to_have_text("As [1] shows, then [2], not [?].")
+    references = page.get_by_test_id("bibtex-preview").locator("li")
+    expect(references).to_have_count(2)
+    expect(references.first).to_contain_text("Kingma")  # numbered as cited, not as written
+    expect(references.nth(1)).to_contain_text(f"Stochastic {IMG}")  # as text
+    page.get_by_role("textbox", name="BibTeX block 2").press("Control+End")
+    page.keyboard.type("\n@article{broken, title={")
+    expect(page.get_by_test_id("bibtex-preview")).to_contain_text("cannot read")
+    for _ in range(len("\n@article{broken, title={")):
+        page.keyboard.press("Backspace")
+    expect(references).to_have_count(2)
+    saved(page)
+
+    page.reload()
+    expect(page.get_by_role("textbox", name="BibTeX block 2")).to_have_value(
+        re.compile("^@article{sgd")
+    )
+    page.get_by_test_id("done-editing").click()
+    view = page.get_by_test_id("report-view")
+    expect(view.get_by_test_id("markdown-view").first).to_have_text(
+        "As [1] shows, then [2], not [?]."
+    )
+    expect(view.locator("li").filter(has_text="Stochastic")).to_contain_text(IMG)
+    assert page.evaluate("window.__xss") is None
+
+
 def test_reorder_undo_and_restore_an_older_version(page: Any, url: str) -> None:
     new_report(page, url, "Ordering")
     for text in ("first", "second"):

@@ -477,6 +477,36 @@ def test_citations_are_numbered_from_the_reports_bibtex(api: httpx.Client) -> No
     assert "<h2" in references and references.count("<li") == 2
 
 
+def test_the_editors_preview_numbers_citations_as_the_saved_page_does(api: httpx.Client) -> None:
+    bib = "@article{b, title={B}, year=2}\n@article{a, title={A <script>}, year=1}"
+    report = [
+        {"kind": "markdown", "text": "First [@b]."},
+        {"kind": "markdown", "text": "Then [@a] and [@b], not [@missing]."},
+        {"kind": "bibtex", "text": bib},
+    ]
+    preview = api.post(
+        "/projects/rp/reports/render/markdown", json={"text": report[1]["text"], "report": report}
+    )
+    assert preview.status_code == 200, preview.text
+    saved = create(api, title="Preview", blocks=report)
+    assert preview.json()["html"] == saved["html"][1] == "<p>Then [2] and [1], not [?].</p>\n"
+    alone = api.post("/projects/rp/reports/render/markdown", json={"text": report[1]["text"]})
+    assert alone.json()["html"] == "<p>Then [?] and [?], not [?].</p>\n"  # no report sent
+    references = api.post(
+        "/projects/rp/reports/render/markdown",
+        json={"text": bib, "kind": "bibtex", "report": report},
+    )
+    assert references.json()["html"] == saved["html"][2]
+    assert "&lt;script&gt;" in saved["html"][2] and "<script" not in saved["html"][2]
+    broken = api.post(
+        "/projects/rp/reports/render/markdown",
+        json={"text": "@article{x, title={", "kind": "bibtex"},
+    )
+    assert broken.status_code == 200 and "cannot read" in broken.json()["html"]
+    wrong = api.post("/projects/rp/reports/render/markdown", json={"text": "x", "kind": "picture"})
+    assert wrong.status_code == 422
+
+
 def test_references_on_the_page_are_escaped(api: httpx.Client) -> None:
     bib = "@misc{x, title={<img src=x onerror=alert(1)> \\& <b>bold</b>}, year=2024}"
     doc = create(

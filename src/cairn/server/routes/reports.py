@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict
 from html import escape
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from msgspec import to_builtins
@@ -21,6 +21,7 @@ from cairn.reports.blocks import Block, Panel, PanelData, block_from_dict, block
 from cairn.reports.change_details import details
 from cairn.reports.data import read_panel
 from cairn.reports.edit import (
+    MAX_BLOCKS,
     parse_block,
     parse_blocks,
     with_frozen_data,
@@ -124,8 +125,22 @@ class Restore(RequestBody):
     )
 
 
+class TextBlockIn(RequestBody):
+    kind: Literal["markdown", "bibtex"]
+    text: str = Field(max_length=MAX_MARKDOWN)
+
+
 class MarkdownRequest(RequestBody):
     text: str = Field(max_length=MAX_MARKDOWN)
+    kind: Literal["markdown", "bibtex"] = Field(
+        default="markdown", description="bibtex: the text is references, shown as a numbered list"
+    )
+    report: list[TextBlockIn] = Field(
+        default_factory=list,
+        max_length=MAX_BLOCKS,
+        description="the report's Markdown and BibTeX blocks in order (this one among them), "
+        "so citations are numbered as the saved page numbers them; none: [?]",
+    )
 
 
 class RenderedMarkdown(BaseModel):
@@ -440,9 +455,11 @@ def restore_version(
     responses=ERRORS,
 )
 def preview_markdown(project: str, body: MarkdownRequest, store: StoreDep) -> dict[str, str]:
-    """Markdown as the report shows it: sanitized HTML (the same sanitizer as the HTML export)."""
+    """A Markdown or BibTeX block as the report shows it: sanitized HTML (the same sanitizer as
+    the HTML export), its citations numbered from the report's blocks sent with it."""
     store.project(project)
-    return {"html": render_markdown(body.text)}
+    numbers = _citation_numbers([b.model_dump() for b in body.report])
+    return {"html": _block_html({"kind": body.kind, "text": body.text}, numbers) or ""}
 
 
 @router.post(

@@ -9,6 +9,7 @@ import { api } from "../../api/client";
 import { absoluteTime, relativeTime } from "../../lib/time";
 import { useNow } from "../../lib/useNow";
 import { type Block, isPanel, type PictureBlock, type ReportDocument, reportsApi } from "./api";
+import { BibtexEditor } from "./components/BibtexEditor";
 import { MarkdownBlockView } from "./components/MarkdownBlockView";
 import { MarkdownEditor } from "./components/MarkdownEditor";
 import { PanelForm } from "./components/PanelForm";
@@ -87,6 +88,7 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
     return () => window.removeEventListener("keydown", onKey);
   }, [editor]);
 
+  const textBlocks = state.blocks.flatMap(({ block }) => (block.kind === "markdown" || block.kind === "bibtex" ? [block] : []));
   const dirty = status.kind !== "saved";
   const restore = async (version: number) => {
     setRestoreError(null);
@@ -158,7 +160,7 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
           {state.blocks.map(({ uid, block }, index) => (
             <section key={uid} className="rp-block rp-block-edit" data-testid="block" data-kind={block.kind}>
               <div className="rp-block-bar">
-                <span className="muted small">{block.kind === "markdown" ? "Markdown" : block.kind === "picture" ? "Image" : isPanel(block) ? `Panel · ${block.kind}` : (block as { kind: string }).kind}</span>
+                <span className="muted small">{block.kind === "markdown" ? "Markdown" : block.kind === "bibtex" ? "BibTeX references" : block.kind === "picture" ? "Image" : isPanel(block) ? `Panel · ${block.kind}` : (block as { kind: string }).kind}</span>
                 <span className="spacer" />
                 {block.kind !== "markdown" && isPanel(block) && (
                   <button type="button" className="link-button" onClick={() => setEditingPanel(editingPanel === uid ? null : uid)} data-testid="block-edit-panel">
@@ -184,7 +186,21 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
                 </button>
               </div>
               {block.kind === "markdown" ? (
-                <MarkdownEditor project={project} text={block.text} label={`Markdown block ${index + 1}`} onChange={(text) => editor.update((s) => changeBlock(s, index, { kind: "markdown", text }))} />
+                <MarkdownEditor
+                  project={project}
+                  text={block.text}
+                  label={`Markdown block ${index + 1}`}
+                  report={textBlocks}
+                  onChange={(text) => editor.update((s) => changeBlock(s, index, { kind: "markdown", text }))}
+                />
+              ) : block.kind === "bibtex" ? (
+                <BibtexEditor
+                  project={project}
+                  text={block.text}
+                  label={`BibTeX block ${index + 1}`}
+                  report={textBlocks}
+                  onChange={(text) => editor.update((s) => changeBlock(s, index, { kind: "bibtex", text }))}
+                />
               ) : block.kind === "picture" ? (
                 <PictureEditor project={project} block={block} onChange={(picture) => editor.update((s) => changeBlock(s, index, picture))} />
               ) : !isPanel(block) ? (
@@ -216,6 +232,15 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
               + Panel
             </button>
             <AddImageButton uploader={images} />
+            <button
+              type="button"
+              className="button"
+              onClick={() => editor.update((s) => addBlock(s, { kind: "bibtex", text: "" }))}
+              title="BibTeX entries, cited from Markdown as [@key]"
+              data-testid="add-bibtex"
+            >
+              + References
+            </button>
           </div>
           {adding && (
             <PanelForm

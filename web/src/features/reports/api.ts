@@ -46,7 +46,16 @@ export interface PictureBlock {
   alt?: string;
 }
 
-export type Block = MarkdownBlock | PanelBlock | PictureBlock;
+/** References in BibTeX, cited from Markdown blocks as [@key]. */
+export interface BibtexBlock {
+  kind: "bibtex";
+  text: string;
+}
+
+/** The blocks whose text the server renders: what a preview sends to number the citations. */
+export type TextBlock = MarkdownBlock | BibtexBlock;
+
+export type Block = MarkdownBlock | BibtexBlock | PanelBlock | PictureBlock;
 
 /** Whether `block` is a panel this dashboard draws (a newer Cairn may store other kinds). */
 export function isPanel(block: Block): block is PanelBlock {
@@ -150,8 +159,10 @@ export const reportsApi = {
     request<VersionDiff>(`${base(project)}/${enc(id)}/diff?a=${a}&b=${b}`),
   restore: (project: string, id: string, version: number, baseVersion: number) =>
     request<ReportDocument>(`${base(project)}/${enc(id)}/versions/${version}/restore`, post({ base_version: baseVersion })),
-  markdown: (project: string, text: string) =>
-    request<{ html: string }>(`${base(project)}/render/markdown`, post({ text })),
+  /** A Markdown or BibTeX block as the page shows it; `report`: the report's text blocks, so
+   * citations are numbered as the saved page numbers them. */
+  markdown: (project: string, text: string, kind: TextBlock["kind"] = "markdown", report: TextBlock[] = []) =>
+    request<{ html: string }>(`${base(project)}/render/markdown`, post({ text, kind, report })),
   panel: (project: string, panel: PanelBlock) => request<PanelData>(`${base(project)}/render/panel`, post({ panel })),
   /** The file's bytes as the body: the server tells PNG, JPEG, GIF and WebP by them (413/415/422 otherwise). */
   uploadImage: (project: string, file: Blob) =>
