@@ -3,6 +3,7 @@ defaults; every mistake named."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,18 @@ def test_settings_round_trip_through_the_environment() -> None:
         "postgresql://h/db", "s3://b/p", "0.0.0.0", 81, 4, ["a.example"], ["10.0.0.0/24", "::1"]
     )
     assert load_settings({}, settings.environment()) == settings
+    assert load_settings({}, replace(settings, appliers=3).environment()).appliers == 3
+
+
+def test_appliers_default_to_the_workers_on_postgresql_and_one_on_sqlite(tmp_path: Path) -> None:
+    postgres = {"db": "postgresql://h/db", "blobs": "s3://b", "workers": 3}
+    assert load_settings(postgres, {}).applier_processes == 3
+    sqlite = {"db": str(tmp_path / "cairn.db"), "blobs": "blobs", "workers": 3}
+    assert load_settings(sqlite, {}).applier_processes == 1  # one writer at a time
+    assert load_settings({**sqlite, "appliers": 2}, {}).applier_processes == 2
+    config = write(tmp_path, "appliers = 4\n")
+    assert load_settings(postgres, {}, config).applier_processes == 4
+    assert load_settings(postgres, {"CAIRN_APPLIERS": "2"}, config).applier_processes == 2
 
 
 def test_trusted_proxies_default_to_loopback_and_take_networks(tmp_path: Path) -> None:
@@ -65,6 +78,7 @@ def test_trusted_proxies_default_to_loopback_and_take_networks(tmp_path: Path) -
         ({"db": "x"}, "", "no blobs given"),
         ({"db": "x", "blobs": "y", "port": 70000}, "", "port must be between 0 and 65535"),
         ({"db": "x", "blobs": "y"}, "workers = 'many'", "workers must be a whole number"),
+        ({"db": "x", "blobs": "y", "appliers": 0}, "", "appliers must be between 1 and 256"),
         ({"db": "x", "blobs": "y"}, "password = 'x'", "unknown setting password"),
         ({"db": "x", "blobs": "y"}, "db = ", "is not valid TOML"),
         ({"db": "x", "blobs": "y", "allowed_hosts": ("https://a/",)}, "", "not a host name"),

@@ -41,6 +41,14 @@ db_option = click.option(
 @click.option("--port", default=None, type=int, help="The port (default 8080; 0: any free one).")
 @click.option("--workers", default=None, type=int, help="Worker processes (default 1).")
 @click.option(
+    "--appliers",
+    default=None,
+    type=int,
+    help="Processes that apply the queued batches to the store (also $CAIRN_APPLIERS; default: "
+    "as many as workers on PostgreSQL, 1 on SQLite, whose one writer at a time gains nothing "
+    "from more).",
+)
+@click.option(
     "--allowed-host",
     "allowed_hosts",
     multiple=True,
@@ -87,7 +95,8 @@ def server(config: str | None, **flags: Any) -> None:
     os.environ.update(settings.environment())  # the workers read their settings from here
     host = settings.host
     url = f"http://{'[' + host + ']' if ':' in host else host}:{sock.getsockname()[1]}"
-    click.echo(f"Cairn server: {url} ({settings.workers} worker(s))")
+    appliers = settings.applier_processes
+    click.echo(f"Cairn server: {url} ({settings.workers} worker(s), {appliers} applier(s))")
     click.echo(f"cairn: database {_shown(settings.db_url)}, blobs {settings.blobs}; Ctrl-C stops")
     if setup_token is not None:
         click.echo(
@@ -107,12 +116,12 @@ def server(config: str | None, **flags: Any) -> None:
     )
     from cairn.server.applier import AppliersWatch
 
-    applier = AppliersWatch(settings.environment()).start()  # applies what the workers queue
+    watch = AppliersWatch(settings.environment(), appliers).start()  # apply what workers queue
     try:
         _run(uv_config, sock)
     finally:
         sock.close()
-        applier.stop()  # it finishes the batches in hand, then stops
+        watch.stop()  # each finishes the batches in hand, then stops
 
 
 SETUP_HOURS = 24

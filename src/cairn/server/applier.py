@@ -1,10 +1,12 @@
-"""The applier: a process that ``cairn server`` starts beside its workers, which applies the
+"""The appliers: processes that ``cairn server`` starts beside its workers, which apply the
 batches the workers queued (``cairn.store.ingest_queue``) to the store.
 
-A process, not a thread of a worker: applying is CPU work that would hold a worker's GIL while
-it answers requests. One per ``cairn server``, so servers stay stateless: several servers on
-one PostgreSQL each run one, and they share the queue (a run at a time each). It stops when the
-server that started it is gone, even if that one was killed.
+Processes, not threads of a worker: applying is CPU work that would hold a worker's GIL while
+it answers requests. ``--appliers N`` of them per ``cairn server`` (on PostgreSQL as many as
+workers by default, on SQLite one), so servers stay stateless: every applier of every server on
+one PostgreSQL shares the queue, each applying a run at a time (the queue's advisory lock keeps
+a run to one applier). Each stops when the server that started it is gone, even if that one was
+killed.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import time
 from typing import Any
 
 IDLE_SECONDS = 0.02
-"""How long the applier waits before looking again when the queue has nothing for it."""
+"""How long an applier waits before looking again when the queue has nothing for it."""
 
 
 RESTART_SECONDS = 1.0
@@ -27,45 +29,55 @@ RESTART_SECONDS = 1.0
 
 
 class AppliersWatch:
-    """Keeps this server's applier running: while the server runs, an applier that exits (a
-    crash, a kill, an out-of-memory) is started again after RESTART_SECONDS, and stderr says
-    so. What it had queued stays queued, and the new one applies it."""
+    """Keeps this server's ``count`` appliers running: while the server runs, an applier that
+    exits (a crash, a kill, an out-of-memory) is started again after RESTART_SECONDS, and
+    stderr says so. What it had queued stays queued; the others and its successor apply it."""
 
-    def __init__(self, environment: dict[str, str]) -> None:
+    def __init__(self, environment: dict[str, str], count: int = 1) -> None:
         self._environment = environment
         self._stopping = threading.Event()
         self._lock = threading.Lock()
-        self.process: Any = None
+        self.processes: list[Any] = [None] * count
         self.restarts = 0
-        self._thread = threading.Thread(target=self._watch, name="cairn-applier-watch", daemon=True)
+        self._threads = [
+            threading.Thread(
+                target=self._watch, args=(slot,), name=f"cairn-applier-watch-{slot}", daemon=True
+            )
+            for slot in range(count)
+        ]
 
     def start(self) -> AppliersWatch:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
         return self
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Stop the applier (it finishes the batches in hand) and stop starting new ones."""
+        """Stop the appliers (each finishes the batches in hand) and stop starting new ones."""
         with self._lock:
             self._stopping.set()
-            process = self.process
-        if process is not None:
+            running = [process for process in self.processes if process is not None]
+        for process in running:
             process.terminate()
-            process.join(timeout)
-        self._thread.join(timeout)
+        deadline = time.monotonic() + timeout
+        for process in running:
+            process.join(max(0.0, deadline - time.monotonic()))
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
-    def _watch(self) -> None:
+    def _watch(self, slot: int) -> None:
         while True:
             with self._lock:
                 if self._stopping.is_set():
                     return
-                self.process = process = start_applier(self._environment)
+                self.processes[slot] = process = start_applier(self._environment)
             process.join()
             if self._stopping.is_set():
                 return
-            self.restarts += 1
+            with self._lock:
+                self.restarts += 1
             print(
                 f"cairn: the applier (pid {process.pid}) exited with code {process.exitcode}; "
-                f"starting another in {RESTART_SECONDS:.0f} s (queued batches wait for it)",
+                f"starting another in {RESTART_SECONDS:.0f} s (what it held stays queued)",
                 file=sys.stderr,
                 flush=True,
             )
@@ -73,7 +85,7 @@ class AppliersWatch:
 
 
 def start_applier(environment: dict[str, str]) -> Any:
-    """Start the applier process of this server (its settings from ``environment``, as the
+    """Start an applier process of this server (its settings from ``environment``, as the
     workers read theirs); returns the process."""
     context = multiprocessing.get_context("spawn")  # nothing of the server's state inherited
     process = context.Process(

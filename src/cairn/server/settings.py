@@ -12,6 +12,7 @@ command line, where every user of the machine can read it (``ps``).
 | address | ``--host`` | ``CAIRN_HOST`` | ``host`` | 127.0.0.1 |
 | port | ``--port`` | ``CAIRN_PORT`` | ``port`` | 8080 |
 | processes | ``--workers`` | ``CAIRN_WORKERS`` | ``workers`` | 1 |
+| appliers | ``--appliers`` | ``CAIRN_APPLIERS`` | ``appliers`` | PostgreSQL: workers; SQLite: 1 |
 | public names | ``--allowed-host`` | ``CAIRN_ALLOWED_HOSTS`` | ``allowed_hosts`` | none |
 | proxies | ``--trusted-proxy`` | ``CAIRN_TRUSTED_PROXIES`` | ``trusted_proxies`` | 127.0.0.1, ::1 |
 | config file | ``--config`` | ``CAIRN_SERVER_CONFIG`` | | none |
@@ -42,6 +43,7 @@ ENV = {
     "host": "CAIRN_HOST",
     "port": "CAIRN_PORT",
     "workers": "CAIRN_WORKERS",
+    "appliers": "CAIRN_APPLIERS",
     "allowed_hosts": "CAIRN_ALLOWED_HOSTS",
     "trusted_proxies": "CAIRN_TRUSTED_PROXIES",
 }
@@ -71,6 +73,17 @@ class ServerSettings:
     trusted_proxies: list[str] = field(default_factory=lambda: list(LOOPBACK_PROXIES))
     """Addresses or networks (``10.0.0.0/24``) of the proxies whose ``X-Forwarded-*`` headers
     are believed (the session cookie is Secure when they say HTTPS); ``*``: every client."""
+    appliers: int | None = None
+    """Applier processes (``server.applier``); None: ``applier_processes`` decides."""
+
+    @property
+    def applier_processes(self) -> int:
+        """How many appliers to run: as set, else as many as workers on PostgreSQL (each
+        applies other runs at once) and one on SQLite (one writer at a time: more would only
+        wait for each other's write lock)."""
+        if self.appliers is not None:
+            return self.appliers
+        return 1 if self.db_url.startswith("sqlite") else self.workers
 
     @property
     def db_url(self) -> str:
@@ -89,6 +102,7 @@ class ServerSettings:
             "workers": str(self.workers),
             "allowed_hosts": ",".join(self.allowed_hosts),
             "trusted_proxies": ",".join(self.trusted_proxies),
+            "appliers": "" if self.appliers is None else str(self.appliers),
         }
         return {ENV[name]: value for name, value in values.items()}
 
@@ -130,6 +144,9 @@ def load_settings(
         workers=_integer(values["workers"], "workers", 1, 256),
         allowed_hosts=_hosts(values["allowed_hosts"]),
         trusted_proxies=_proxies(values["trusted_proxies"]),
+        appliers=None
+        if values.get("appliers") is None
+        else _integer(values["appliers"], "appliers", 1, 256),
     )
 
 
