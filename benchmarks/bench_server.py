@@ -11,7 +11,13 @@ longest any batch waited in the queue (sampled every 0.25 s), log() per call in 
 while they shipped, the server's CPU (cores used, over all its processes: the workers and the
 applier) and peak RSS. Checked: every run's last seq in the store.
 
-Prints a table and asserts nothing. Usage: python benchmarks/bench_server.py [CLIENTS STEPS]
+The server runs ``--workers 2`` with its default appliers (SQLite: 1, PostgreSQL: 2), and on
+PostgreSQL also with ``--appliers 1`` for comparison. Given applier counts (``1,2,1,2``), only
+PostgreSQL rows run, one per count in that order: alternating them in one sitting compares
+them under the same load from other work on the machine.
+
+Prints a table and asserts nothing.
+Usage: python benchmarks/bench_server.py [CLIENTS STEPS [APPLIERS,...]]
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from cairn.store.store import Store  # noqa: E402
 
 CLIENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 32
 STEPS = int(sys.argv[2]) if len(sys.argv) > 2 else 50_000
+APPLIERS = [int(n) for n in sys.argv[3].split(",")] if len(sys.argv) > 3 else None
 KEYS = 10
 
 CLIENT = """
@@ -195,8 +202,8 @@ def without_server(kind: str, tmp: Path) -> dict[str, float]:
     }
 
 
-def one(backend: str, tmp: Path) -> dict[str, float]:
-    with team_server(backend, tmp) as (server, key, db, blobs, env):
+def one(backend: str, tmp: Path, appliers: int | None = None) -> dict[str, float]:
+    with team_server(backend, tmp, appliers) as (server, key, db, blobs, env):
         stop, usage = threading.Event(), {}
         pid = server.process.pid
         watcher = threading.Thread(target=watch_server, args=(pid, server.url, stop, usage))
@@ -232,23 +239,32 @@ def one(backend: str, tmp: Path) -> dict[str, float]:
 def main() -> None:
     print(
         f"cairn server under load: {CLIENTS} client processes x {STEPS:,} steps x {KEYS} scalars, "
-        f"{os.cpu_count()} cores shared by clients and server, --workers 2"
+        f"{os.cpu_count()} cores shared by clients and server, --workers 2; load average "
+        f"before: {os.getloadavg()[0]:.1f}"
     )
     header = (
         f"{'store':<24}{'points/s':>12}{'steps/s':>10}{'wall s':>8}{'batch p50 ms':>14}"
         f"{'p99 ms':>9}{'lag s':>7}{'waited s':>10}{'log() us':>10}{'server cores':>14}"
-        f"{'server RSS MB':>15}{'runs whole':>12}"
+        f"{'server RSS MB':>15}{'runs whole':>12}{'load avg':>10}"
     )
     print(header)
-    for backend, label in (("sqlite", "SQLite + folder"), ("postgresql", "PostgreSQL + S3 (moto)")):
+    rows = [("postgresql", f"PostgreSQL, {n} applier(s)", n) for n in APPLIERS or []] or [
+        ("sqlite", "SQLite + folder", None),
+        ("postgresql", "PostgreSQL + S3 (moto)", None),
+        ("postgresql", "PostgreSQL, --appliers 1", 1),
+    ]
+    for backend, label, appliers in rows:
         with tempfile.TemporaryDirectory() as tmp:
-            r = one(backend, Path(tmp))
+            r = one(backend, Path(tmp), appliers)
         print(
             f"{label:<24}{r['points_s']:>12,.0f}{r['steps_s']:>10,.0f}{r['wall']:>8.1f}"
             f"{r['p50']:>14.1f}{r['p99']:>9.1f}{r['lag']:>7.2f}{r['waited']:>10.2f}"
             f"{r['log_us']:>10.2f}{r['cores']:>14.2f}"
-            f"{r['rss']:>15.0f}{int(r['complete']):>9}/{CLIENTS}"
+            f"{r['rss']:>15.0f}{int(r['complete']):>9}/{CLIENTS}{os.getloadavg()[0]:>10.1f}",
+            flush=True,
         )
+    if APPLIERS:
+        return
     for kind, label in (
         ("offline", "no server (offline)"),
         ("hanging", "a server that hangs"),
@@ -259,7 +275,7 @@ def main() -> None:
         print(
             f"{label:<24}{r['points_s']:>12,.0f}{r['steps_s']:>10,.0f}{r['wall']:>8.1f}"
             f"{'-':>14}{'-':>9}{'-':>7}{'-':>10}{r['log_us']:>10.2f}{'-':>14}{'-':>15}"
-            f"{'journal':>12}"
+            f"{'journal':>12}{os.getloadavg()[0]:>10.1f}"
         )
 
 

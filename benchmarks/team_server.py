@@ -26,10 +26,13 @@ QUIET = {
 
 
 @contextmanager
-def team_server(backend: str, tmp: Path) -> Iterator[tuple[Any, str, str, str, dict[str, str]]]:
+def team_server(
+    backend: str, tmp: Path, appliers: int | None = None
+) -> Iterator[tuple[Any, str, str, str, dict[str, str]]]:
     """A real ``cairn server --workers 2`` on SQLite + a folder, or on PostgreSQL + S3 (a
     throw-away cluster and moto, as the tests start them), with a user and an API key:
-    (server, key, db url, blobs url, environment)."""
+    (server, key, db url, blobs url, environment). ``appliers``: its ``--appliers`` (None: the
+    default)."""
     cairn = [sys.executable, "-m", "cairn"]
     env = dict(os.environ)
     if backend == "sqlite":
@@ -71,7 +74,10 @@ def team_server(backend: str, tmp: Path) -> Iterator[tuple[Any, str, str, str, d
             text=True,
         ).stdout.strip()
         server_env = {**env, "CAIRN_DB": db, "CAIRN_BLOBS": blobs}
-        with serve_command(["server", "--workers", "2"], env=server_env, timeout=60) as server:
+        args = ["server", "--workers", "2"]
+        if appliers is not None:
+            args += ["--appliers", str(appliers)]
+        with serve_command(args, env=server_env, timeout=60) as server:
             yield server, key, db, blobs, env
     finally:
         if backend != "sqlite":
