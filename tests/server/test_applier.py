@@ -1,10 +1,11 @@
 """Several appliers of one ``cairn server`` (``--appliers``) on a real PostgreSQL, with many
-runs' batches queued: they apply different runs at the same moment, every batch once and a run's
-in seq order; an applier killed (SIGKILL) in the middle of applying a run loses and doubles
-nothing, the others and its successor finish the work."""
+runs' batches queued and more arriving while they apply: they apply different runs at the same
+moment, every batch once and a run's in seq order; appliers killed (SIGKILL) in the middle of
+applying a run lose and double nothing, the others and their successors finish the work."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,8 +28,12 @@ from cairn.store.store import Store
 APPLIERS = 3
 RUNS = 16
 BATCHES = 10
+"""Batches of each run queued before the server starts."""
+LATE = 5
+"""Batches of each run queued while the appliers apply the first ones."""
 ROWS = 1_000
-"""Rows per batch: each run's ten batches apply in one transaction (up to DRAIN_RECORDS)."""
+"""Rows per batch: a run's queued batches apply in one transaction (up to DRAIN_RECORDS)."""
+KILLS = 3
 
 HELD_RUNS = text(
     "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
@@ -56,19 +61,34 @@ def queued(postgres: Postgres, tmp_path: Path) -> Iterator[Deployment]:
     """A migrated database whose ingest queue holds RUNS runs x BATCHES batches x ROWS rows,
     as a server's workers would have queued them, and nothing applied yet."""
     deployment = Deployment(postgres.database(), tmp_path / "blobs")
+    enqueue(deployment, range(BATCHES))
+    yield deployment
+
+
+def enqueue(deployment: Deployment, batches: range) -> None:
+    """Queue batches ``batches`` of every run, batch by batch across the runs (as a server's
+    workers do when the runs' clients send at once)."""
     store = deployment.store()
     queue = IngestQueue(store)
     try:
-        for run in range(RUNS):
-            run_id = f"r{run}"
-            for batch in range(BATCHES):
-                records = rows(run_id, batch)
-                queue.enqueue("p", run_id, encode_batch(records), records)
-        assert queue.status().queued == RUNS * BATCHES and store.last_seq("r0") == 0
+        for batch in batches:
+            for run in range(RUNS):
+                records = rows(f"r{run}", batch)
+                queue.enqueue("p", f"r{run}", encode_batch(records), records)
     finally:
         queue.close()
         store.close()
-    yield deployment
+
+
+@contextmanager
+def arriving(deployment: Deployment) -> Iterator[threading.Thread]:
+    """The LATE batches of every run queued from a thread, while the block runs."""
+    thread = threading.Thread(target=enqueue, args=(deployment, range(BATCHES, BATCHES + LATE)))
+    thread.start()
+    try:
+        yield thread
+    finally:
+        thread.join(120)
 
 
 def rows(run_id: str, batch: int) -> list[Record]:
@@ -107,13 +127,14 @@ def queued_batches(server: Server) -> int:
 
 
 def assert_every_row_once(deployment: Deployment) -> None:
+    total = (BATCHES + LATE) * ROWS
     store = deployment.store()
     try:
         for run in range(RUNS):
             steps = store.history(f"r{run}", ["step_copy"]).column("step_copy").to_pylist()
-            assert steps == [float(s) for s in range(BATCHES * ROWS)], f"r{run}: lost/doubled"
-            assert store.last_seq(f"r{run}") == 1 + BATCHES * ROWS
-            assert store.run(f"r{run}").history_rows == BATCHES * ROWS
+            assert steps == [float(s) for s in range(total)], f"r{run}: rows lost or doubled"
+            assert store.last_seq(f"r{run}") == 1 + total
+            assert store.run(f"r{run}").history_rows == total
     finally:
         store.close()
     with connection(deployment) as conn:
@@ -138,11 +159,12 @@ def test_several_appliers_apply_different_runs_at_once_each_batch_once(
     with (
         connection(queued) as conn,
         serve_command(["server", "--appliers", str(APPLIERS)], env=queued.env) as server,
+        arriving(queued) as late,
     ):
         assert f"(1 worker(s), {APPLIERS} applier(s))" in server.output()
         assert len(appliers_of(server)) == APPLIERS
         deadline = time.monotonic() + 240
-        while queued_batches(server):
+        while late.is_alive() or queued_batches(server):
             most_held = max(most_held, len(conn.execute(HELD_RUNS).all()))
             conn.rollback()
             assert time.monotonic() < deadline, server.output()
@@ -153,15 +175,20 @@ def test_several_appliers_apply_different_runs_at_once_each_batch_once(
     assert_every_row_once(queued)
 
 
-def test_an_applier_killed_mid_apply_loses_and_doubles_nothing(queued: Deployment) -> None:
+def test_appliers_killed_mid_apply_lose_and_double_nothing(queued: Deployment) -> None:
+    killed: list[psutil.Process] = []
     with (
         connection(queued) as conn,
         serve_command(["server", "--appliers", str(APPLIERS)], env=queued.env) as server,
+        arriving(queued) as late,
     ):
-        deadline = time.monotonic() + 120
-        killed = None
-        while killed is None:  # an applier between claiming a run and committing it
-            assert time.monotonic() < deadline, f"no applier held a run\n{server.output()}"
+        deadline = time.monotonic() + 240
+        while late.is_alive() or queued_batches(server):
+            assert time.monotonic() < deadline, server.output()
+            if len(killed) == KILLS:
+                time.sleep(0.05)
+                continue
+            # an applier between claiming a run and committing it: kill it there
             holders = [pid for (pid,) in conn.execute(HELD_RUNS)]
             ports = {
                 port
@@ -174,13 +201,11 @@ def test_an_applier_killed_mid_apply_loses_and_doubles_nothing(queued: Deploymen
             for applier in appliers_of(server):
                 if any(c.laddr.port in ports for c in applier.net_connections("tcp")):
                     applier.kill()  # SIGKILL: its transaction is cut, its run unclaimed
-                    killed = applier
+                    applier.wait(10)
+                    killed.append(applier)
                     break
-        killed.wait(10)
-        deadline = time.monotonic() + 240
-        while queued_batches(server):
-            assert time.monotonic() < deadline, server.output()
-            time.sleep(0.05)
         output = server.output()
-    assert f"the applier (pid {killed.pid}) exited with code -9; starting another" in output
+    assert killed, f"no applier was seen holding a run\n{output}"
+    for applier in killed:
+        assert f"the applier (pid {applier.pid}) exited with code -9; starting" in output
     assert_every_row_once(queued)
