@@ -45,8 +45,8 @@ db_option = click.option(
     default=None,
     type=int,
     help="Processes that apply the queued batches to the store (also $CAIRN_APPLIERS; default: "
-    "as many as workers on PostgreSQL, 1 on SQLite, whose one writer at a time gains nothing "
-    "from more).",
+    "as many as workers on PostgreSQL, where each applies other runs at once; 1 on SQLite, "
+    "whose writers take turns).",
 )
 @click.option(
     "--allowed-host",

@@ -79,8 +79,8 @@ class ServerSettings:
     @property
     def applier_processes(self) -> int:
         """How many appliers to run: as set, else as many as workers on PostgreSQL (each
-        applies other runs at once) and one on SQLite (one writer at a time: more would only
-        wait for each other's write lock)."""
+        applies other runs at once) and one on SQLite (one write transaction at a time: more
+        would take turns)."""
         if self.appliers is not None:
             return self.appliers
         return 1 if self.db_url.startswith("sqlite") else self.workers
