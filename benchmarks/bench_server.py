@@ -11,8 +11,8 @@ longest any batch waited in the queue (sampled every 0.25 s), log() per call in 
 while they shipped, the server's CPU (cores used, over all its processes: the workers and the
 applier) and peak RSS. Checked: every run's last seq in the store.
 
-The server runs ``--workers 2`` with its default appliers (SQLite: 1, PostgreSQL: 2), and on
-PostgreSQL also with ``--appliers 1`` for comparison. Given applier counts (``1,2,1,2``), only
+The server runs ``--workers 2`` with its default one applier, and on PostgreSQL also with
+``--appliers 2`` for comparison. Given applier counts (``1,2,1,2``), only
 PostgreSQL rows run, one per count in that order: alternating them in one sitting compares
 them under the same load from other work on the machine.
 
@@ -251,7 +251,7 @@ def main() -> None:
     rows = [("postgresql", f"PostgreSQL, {n} applier(s)", n) for n in APPLIERS or []] or [
         ("sqlite", "SQLite + folder", None),
         ("postgresql", "PostgreSQL + S3 (moto)", None),
-        ("postgresql", "PostgreSQL, --appliers 1", 1),
+        ("postgresql", "PostgreSQL, --appliers 2", 2),
     ]
     for backend, label, appliers in rows:
         with tempfile.TemporaryDirectory() as tmp:

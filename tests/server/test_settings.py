@@ -51,15 +51,13 @@ def test_settings_round_trip_through_the_environment() -> None:
     assert load_settings({}, replace(settings, appliers=3).environment()).appliers == 3
 
 
-def test_appliers_default_to_the_workers_on_postgresql_and_one_on_sqlite(tmp_path: Path) -> None:
+def test_appliers_default_to_one_and_come_from_flags_env_or_file(tmp_path: Path) -> None:
     postgres = {"db": "postgresql://h/db", "blobs": "s3://b", "workers": 3}
-    assert load_settings(postgres, {}).applier_processes == 3
-    sqlite = {"db": str(tmp_path / "cairn.db"), "blobs": "blobs", "workers": 3}
-    assert load_settings(sqlite, {}).applier_processes == 1  # one writer at a time
-    assert load_settings({**sqlite, "appliers": 2}, {}).applier_processes == 2
+    assert load_settings(postgres, {}).appliers == 1  # not one per worker: no gain measured
+    assert load_settings({**postgres, "appliers": 2}, {}).appliers == 2
     config = write(tmp_path, "appliers = 4\n")
-    assert load_settings(postgres, {}, config).applier_processes == 4
-    assert load_settings(postgres, {"CAIRN_APPLIERS": "2"}, config).applier_processes == 2
+    assert load_settings(postgres, {}, config).appliers == 4
+    assert load_settings(postgres, {"CAIRN_APPLIERS": "2"}, config).appliers == 2
 
 
 def test_trusted_proxies_default_to_loopback_and_take_networks(tmp_path: Path) -> None:

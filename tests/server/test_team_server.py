@@ -112,7 +112,7 @@ def test_settings_from_a_config_file(team_env: dict[str, str], tmp_path: Path) -
     env["CAIRN_SERVER_CONFIG"] = str(config)
     assert cairn(team_env, "db", "upgrade").returncode == 0
     with serve_command(["server"], env=env) as server:
-        assert "(2 worker(s), 2 applier(s))" in server.output()
+        assert "(2 worker(s), 1 applier(s))" in server.output()
         assert httpx.get(f"{server.url}/api/v1/health").json()["accounts"] is True
 
 

@@ -44,9 +44,8 @@ db_option = click.option(
     "--appliers",
     default=None,
     type=int,
-    help="Processes that apply the queued batches to the store (also $CAIRN_APPLIERS; default: "
-    "as many as workers on PostgreSQL, where each applies other runs at once; 1 on SQLite, "
-    "whose writers take turns).",
+    help="Processes that apply the queued batches to the store (also $CAIRN_APPLIERS; default 1; "
+    "on PostgreSQL each applies other runs at once, on SQLite they take turns).",
 )
 @click.option(
     "--allowed-host",
@@ -95,7 +94,7 @@ def server(config: str | None, **flags: Any) -> None:
     os.environ.update(settings.environment())  # the workers read their settings from here
     host = settings.host
     url = f"http://{'[' + host + ']' if ':' in host else host}:{sock.getsockname()[1]}"
-    appliers = settings.applier_processes
+    appliers = settings.appliers
     click.echo(f"Cairn server: {url} ({settings.workers} worker(s), {appliers} applier(s))")
     click.echo(f"cairn: database {_shown(settings.db_url)}, blobs {settings.blobs}; Ctrl-C stops")
     if setup_token is not None:

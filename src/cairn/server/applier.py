@@ -2,8 +2,8 @@
 batches the workers queued (``cairn.store.ingest_queue``) to the store.
 
 Processes, not threads of a worker: applying is CPU work that would hold a worker's GIL while
-it answers requests. ``--appliers N`` of them per ``cairn server`` (on PostgreSQL as many as
-workers by default, on SQLite one), so servers stay stateless: every applier of every server on
+it answers requests. ``--appliers N`` of them per ``cairn server`` (one by default), so servers
+stay stateless: every applier of every server on
 one PostgreSQL shares the queue, each applying a run at a time (the queue's advisory lock keeps
 a run to one applier). Each stops when the server that started it is gone, even if that one was
 killed.

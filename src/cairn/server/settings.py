@@ -12,7 +12,7 @@ command line, where every user of the machine can read it (``ps``).
 | address | ``--host`` | ``CAIRN_HOST`` | ``host`` | 127.0.0.1 |
 | port | ``--port`` | ``CAIRN_PORT`` | ``port`` | 8080 |
 | processes | ``--workers`` | ``CAIRN_WORKERS`` | ``workers`` | 1 |
-| appliers | ``--appliers`` | ``CAIRN_APPLIERS`` | ``appliers`` | PostgreSQL: workers; SQLite: 1 |
+| appliers | ``--appliers`` | ``CAIRN_APPLIERS`` | ``appliers`` | 1 |
 | public names | ``--allowed-host`` | ``CAIRN_ALLOWED_HOSTS`` | ``allowed_hosts`` | none |
 | proxies | ``--trusted-proxy`` | ``CAIRN_TRUSTED_PROXIES`` | ``trusted_proxies`` | 127.0.0.1, ::1 |
 | config file | ``--config`` | ``CAIRN_SERVER_CONFIG`` | | none |
@@ -55,6 +55,7 @@ DEFAULTS: dict[str, Any] = {
     "host": "127.0.0.1",
     "port": 8080,
     "workers": 1,
+    "appliers": 1,
     "allowed_hosts": [],
     "trusted_proxies": LOOPBACK_PROXIES,
 }
@@ -73,17 +74,11 @@ class ServerSettings:
     trusted_proxies: list[str] = field(default_factory=lambda: list(LOOPBACK_PROXIES))
     """Addresses or networks (``10.0.0.0/24``) of the proxies whose ``X-Forwarded-*`` headers
     are believed (the session cookie is Secure when they say HTTPS); ``*``: every client."""
-    appliers: int | None = None
-    """Applier processes (``server.applier``); None: ``applier_processes`` decides."""
-
-    @property
-    def applier_processes(self) -> int:
-        """How many appliers to run: as set, else as many as workers on PostgreSQL (each
-        applies other runs at once) and one on SQLite (one write transaction at a time: more
-        would take turns)."""
-        if self.appliers is not None:
-            return self.appliers
-        return 1 if self.db_url.startswith("sqlite") else self.workers
+    appliers: int = 1
+    """Applier processes (``server.applier``): on PostgreSQL each applies other runs at once; on
+    SQLite more than one would take turns (one write transaction at a time). One by default: a
+    second showed no gain on a 2-core machine shared with its clients (docs/server.md) and costs
+    about 215 MB."""
 
     @property
     def db_url(self) -> str:
@@ -102,7 +97,7 @@ class ServerSettings:
             "workers": str(self.workers),
             "allowed_hosts": ",".join(self.allowed_hosts),
             "trusted_proxies": ",".join(self.trusted_proxies),
-            "appliers": "" if self.appliers is None else str(self.appliers),
+            "appliers": str(self.appliers),
         }
         return {ENV[name]: value for name, value in values.items()}
 
@@ -144,9 +139,7 @@ def load_settings(
         workers=_integer(values["workers"], "workers", 1, 256),
         allowed_hosts=_hosts(values["allowed_hosts"]),
         trusted_proxies=_proxies(values["trusted_proxies"]),
-        appliers=None
-        if values.get("appliers") is None
-        else _integer(values["appliers"], "appliers", 1, 256),
+        appliers=_integer(values["appliers"], "appliers", 1, 256),
     )
 
 
