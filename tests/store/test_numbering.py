@@ -102,3 +102,23 @@ def test_processes_numbering_a_new_store_at_once(tmp_path: Path) -> None:
 
 def _count(db: sqlite3.Connection, table: str) -> int:
     return int(db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+
+
+def test_a_reservation_waits_its_turn_with_the_stores_writers(tmp_path: Path) -> None:
+    """Numbering queues on the store's write turn rather than polling SQLite's lock (whose busy
+    handler sleeps up to 100 ms a try: under many processes some inits waited for seconds)."""
+    import threading
+
+    from cairn.store.write_turns import WriteTurns
+
+    assert reserve_run_number(tmp_path, "p") == 1
+    turns = WriteTurns(tmp_path / DB_NAME)
+    got: list[int | None] = []
+    with turns.turn():
+        reserving = threading.Thread(target=lambda: got.append(reserve_run_number(tmp_path, "p")))
+        reserving.start()
+        reserving.join(0.5)
+        assert reserving.is_alive() and got == [], "it took a number while a writer held the turn"
+    reserving.join(30)
+    turns.close()
+    assert got == [2]

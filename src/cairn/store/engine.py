@@ -19,9 +19,9 @@ from cairn.store import jsonsafe
 from cairn.store.numbering import BUSY_TIMEOUT_MS, file_lock
 from cairn.store.numbering import SCHEMA_REVISION as SCHEMA_REVISION
 from cairn.store.regex import regex_search
+from cairn.store.write_turns import WRITE as WRITE
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-WRITE = "cairn_write"
 MIGRATION_LOCK = 0x6361_6972_6E00
 """The PostgreSQL advisory lock migrations hold ("cairn" in hex)."""
 

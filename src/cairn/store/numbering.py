@@ -20,6 +20,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from cairn.store.write_turns import WriteTurns
+
 SCHEMA_REVISION = "0017"
 """The Alembic head this code expects; tests check it matches the migrations folder, and that
 ``migrations/head.sqlite.sql`` is what the migrations make (a new migration remakes it)."""
@@ -49,7 +51,12 @@ def reserve_run_number(root: Path, project: str) -> int | None:
                     revision = _revision(db)
         if revision != SCHEMA_REVISION:
             return None
-        return _reserve(db, project)
+        turns = WriteTurns(root / DB_NAME)
+        try:
+            with turns.turn():  # queued with the store's writers, not polling SQLite's lock
+                return _reserve(db, project)
+        finally:
+            turns.close()
     except sqlite3.Error:
         return None
     finally:

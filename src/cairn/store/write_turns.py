@@ -7,8 +7,7 @@ writers that just missed a turn keep sleeping while others get through, and a fe
 seconds. Here writers queue on a lock instead: the threads of a process on a ``threading``
 lock, the processes on an exclusive ``flock`` of a file beside the database; each is woken when
 the lock is released, without polling. ``BEGIN IMMEDIATE`` still runs inside the turn, so a
-writer that does not take turns (an older Cairn, the run numbering in ``store.numbering``) is
-still kept out by SQLite's own lock.
+writer that does not take turns (an older Cairn) is still kept out by SQLite's own lock.
 """
 
 from __future__ import annotations
@@ -22,12 +21,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cairn.store.engine import WRITE
-
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 _open: weakref.WeakSet[WriteTurns] = weakref.WeakSet()
+WRITE = "cairn_write"
+"""The execution option that marks a connection as a writer (``engine`` begins it IMMEDIATE)."""
 
 
 class WriteTurns:
@@ -95,7 +94,7 @@ def sqlite_path(url: str) -> Path | None:
 
 @contextmanager
 def write_transaction(engine: Engine, turns: WriteTurns) -> Iterator[Connection]:
-    """A write transaction on ``engine`` (marked as a writer, see ``engine.WRITE``), taken in
+    """A write transaction on ``engine`` (marked as a writer, ``WRITE``), taken in
     this process's turn among the file's writers; committed when the block ends."""
     with (
         turns.turn(),
