@@ -541,3 +541,37 @@ def test_a_journal_resumed_or_grown_since_is_kept(tmp_path: Path) -> None:
     again.close()
     assert not remove_applied_journal(path, size)  # it grew: the store lacks the rest
     assert len(read_journal(path).records) == 2
+
+
+def test_a_journal_fsyncs_its_folders_once_at_its_first_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Creating a run's folder, its lock and its journal fsyncs nothing; the first sync makes
+    the file and every new name on its path durable at once; later syncs fsync the file alone,
+    and only when something was appended since."""
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    path = tmp_path / "store" / "runs" / "r" / "journal"
+    writer = JournalWriter(path)
+    writer.append(history_rows(2, first_seq=1))
+    assert synced == []
+    writer.sync()
+    assert synced[0] == str(path)
+    assert set(synced[1:]) == {
+        str(path.parent),
+        str(tmp_path / "store" / "runs"),
+        str(tmp_path / "store"),
+        str(tmp_path),
+    }
+    synced.clear()
+    writer.sync()
+    assert synced == []
+    writer.append(history_rows(1, first_seq=3))
+    writer.close()
+    assert synced == [str(path)]

@@ -343,8 +343,9 @@ def remove_applied_journal(path: str | os.PathLike[str], size: int) -> bool:
     try:
         if path.stat().st_size != size:
             return False
+        # Not fsynced: should a power cut bring the journal back, applying it again changes
+        # nothing (and restores what the store's last commits may have lost with it).
         path.unlink()
-        fsync_dir(path.parent)
     except FileNotFoundError:
         return False
     finally:
@@ -358,13 +359,16 @@ class JournalWriter:
     """Appends framed records to a journal file. Not thread-safe: one writer thread owns it.
 
     ``append`` hands bytes to the OS (they survive the process dying, even ``kill -9``);
-    ``sync`` also fsyncs them (they survive the machine dying).
+    ``sync`` also fsyncs them (they survive the machine dying). The first ``sync`` also fsyncs
+    the journal's folder and the folders above it that hold new names (the journal's, the run
+    folder's, any folder created for it), so that the synced bytes can be found after a power
+    cut; opening the journal fsyncs nothing, so a run pays for its folders once, not at every
+    step of creating them.
 
     While it is open it holds the journal's lock (``JournalLock``): a second writer, in this
     process or any other, gets ``RunLockedError`` instead of interleaving its records. ``lock``
     is one already taken (``cairn.init`` takes it before reading where the run stands); the
-    writer releases it on ``close``. A new journal's header, and its name in the folder, are
-    fsynced before the writer returns.
+    writer releases it on ``close``.
     """
 
     def __init__(
@@ -382,9 +386,14 @@ class JournalWriter:
             self.lock.release()
             raise
         self.bytes_written = self._f.tell()
+        self._synced: int | None = None
+        """``bytes_written`` at the last ``sync`` (None before the first)."""
+        folders = [self.path.parent, self.path.parent.parent, *(m.parent for m in self.lock.made)]
+        self._new_names = list(dict.fromkeys(folders))
+        """Folders holding names that the first ``sync`` makes durable, the journal's own first."""
 
     def _open(self, truncate_at: int | None) -> BinaryIO:
-        make_dirs(self.path.parent)
+        make_dirs(self.path.parent, sync=False)  # fsynced by the first sync()
         exists = self.path.exists() and self.path.stat().st_size > 0
         f = open(self.path, "r+b" if exists else "wb")  # noqa: SIM115 - held open
         if exists:
@@ -396,8 +405,6 @@ class JournalWriter:
             f.seek(0)
             f.write(HEADER.pack(MAGIC, FORMAT_VERSION))
             f.flush()
-            os.fsync(f.fileno())
-            fsync_dir(self.path.parent)
         return f
 
     def append(self, records: Iterable[Record]) -> None:
@@ -416,9 +423,16 @@ class JournalWriter:
             self.bytes_written += len(chunk)
 
     def sync(self) -> None:
-        """Make everything appended so far durable on disk."""
+        """Make everything appended so far durable on disk (a no-op when nothing was appended
+        since the last sync)."""
+        if self._synced == self.bytes_written:
+            return
         self._f.flush()
         os.fsync(self._f.fileno())
+        for folder in self._new_names:  # after the file: a name must not point at lost bytes
+            fsync_dir(folder)
+        self._new_names = []
+        self._synced = self.bytes_written
 
     def close(self) -> None:
         """Fsync and close the file, and release the journal's lock."""

@@ -47,14 +47,14 @@ class JournalLock:
         ``what`` names it in that error (default: the journal's path)."""
         journal = Path(journal)
         path = lock_path(journal)
-        made = make_dirs(journal.parent)
+        made = make_dirs(journal.parent, sync=False)
         for attempt in itertools.count():
             try:
                 fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
             except FileNotFoundError:  # the folder was just removed by a refused init's release
                 if attempt >= 3:
                     raise
-                made += make_dirs(journal.parent)
+                made += make_dirs(journal.parent, sync=False)
                 continue
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -73,11 +73,17 @@ class JournalLock:
             "argv": sys.argv[:8],
         }
         os.ftruncate(fd, 0)
+        # Not fsynced: a lock is a kernel object that no crash leaves held, and the file only
+        # says who holds it (the journal's first sync makes the run's folder durable).
         os.pwrite(fd, json.dumps(info).encode(), 0)
-        fsync_dir(journal.parent)
         lock = cls(path, fd, made)
         _held.add(lock)
         return lock
+
+    @property
+    def made(self) -> list[Path]:
+        """The folders ``acquire`` created for the journal, outermost first (not yet fsynced)."""
+        return list(self._made)
 
     @property
     def held(self) -> bool:
@@ -146,9 +152,10 @@ def _same_file(fd: int, path: Path) -> bool:
     return (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino)
 
 
-def make_dirs(folder: Path) -> list[Path]:
+def make_dirs(folder: Path, *, sync: bool = True) -> list[Path]:
     """Create ``folder`` and its missing parents, fsyncing the parent of each one created (so
-    its name survives a power cut); returns those created, outermost first."""
+    its name survives a power cut) unless ``sync`` is False (the caller fsyncs them later);
+    returns those created, outermost first."""
     missing = []
     while not folder.exists():
         missing.append(folder)
@@ -160,7 +167,8 @@ def make_dirs(folder: Path) -> list[Path]:
         except FileExistsError:
             continue
         made.append(path)
-        fsync_dir(path.parent)
+        if sync:
+            fsync_dir(path.parent)
     return made
 
 
