@@ -213,6 +213,7 @@ def init(
             run_id,
             from_writer=resumed is None or _has_up_to(target, run_id, fold.next_seq - 1),
             heartbeat_interval=HEARTBEAT_INTERVAL,
+            beat_at_start=resumed is not None,
         )
     writer = Writer(
         journal,

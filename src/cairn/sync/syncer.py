@@ -15,6 +15,7 @@ from cairn.errors import StoreGapError
 from cairn.journal.file import JournalReader
 from cairn.journal.records import Record, RunStart
 from cairn.sync.blobs import staged_blob_dirs, upload_blobs
+from cairn.sync.heartbeats import HEARTBEATS, Beat
 from cairn.sync.sink import Sink
 
 BATCH = 5_000
@@ -96,10 +97,12 @@ class LiveSyncer:
 
     It never blocks the training loop: when the sink fails (a locked database, a dead server) it
     retries with backoff, and whatever it could not ship stays in the journal for ``cairn sync``.
-    A second thread beats the run's heartbeat every ``heartbeat_interval`` seconds, so a batch
-    stuck behind a lock, or a sink that keeps failing, does not stop the beats (a beat into a
-    locked SQLite store waits for the lock too; ``Store.heartbeat_timeout`` is set well beyond
-    the busy timeout for that).
+    The process's heartbeat thread (``cairn.sync.heartbeats``) beats the run's heartbeat every
+    ``heartbeat_interval`` seconds, so a batch stuck behind a lock, or a sink that keeps failing,
+    does not stop the beats (a beat into a locked SQLite store waits for the lock too;
+    ``Store.heartbeat_timeout`` is set well beyond the busy timeout for that). The first beat
+    is at once when ``beat_at_start`` (a resumed run must not read as crashed), else after one
+    interval: a new run's start record carries its first beat.
     """
 
     def __init__(
@@ -111,6 +114,7 @@ class LiveSyncer:
         from_writer: bool = False,
         interval: float = 0.5,
         heartbeat_interval: float = 15.0,
+        beat_at_start: bool = True,
         inbox_limit: int = 200_000,
     ) -> None:
         self.path = path
@@ -118,6 +122,7 @@ class LiveSyncer:
         self.run_id = run_id
         self.interval = interval
         self.heartbeat_interval = heartbeat_interval
+        self.beat_at_start = beat_at_start
         self.inbox_limit = inbox_limit
         self.reader = JournalReader(path)
         self.blob_dirs = staged_blob_dirs(path)
@@ -135,11 +140,13 @@ class LiveSyncer:
         self._stop = threading.Event()
         self._idle = threading.Condition()
         self._thread = threading.Thread(target=self._loop, name="cairn-syncer", daemon=True)
-        self._beats = threading.Thread(target=self._beat, name="cairn-heartbeat", daemon=True)
+        self._beat: Beat | None = None
 
     def start(self) -> None:
         self._thread.start()
-        self._beats.start()
+        self._beat = HEARTBEATS.add(
+            self.run_id, self.sink, self.heartbeat_interval, at_once=self.beat_at_start
+        )
 
     def offer(self, records: list[Record]) -> None:
         """Called by the writer thread with each batch it has appended to the journal."""
@@ -184,18 +191,8 @@ class LiveSyncer:
         self._wake.set()
         deadline = time.monotonic() + timeout
         self._thread.join(timeout)
-        if self._beats.is_alive():
-            self._beats.join(max(0.0, deadline - time.monotonic()))
-
-    def _beat(self) -> None:
-        """Beat at once (a resumed run must not read as crashed), then every interval."""
-        while True:
-            try:
-                self.sink.heartbeat(self.run_id)
-            except Exception as exc:  # the next beat may get through; the journal has the run
-                log.debug("cairn: heartbeat of run %s failed: %s", self.run_id, exc)
-            if self._stop.wait(max(self.heartbeat_interval, 0.01)):
-                return
+        if self._beat is not None:
+            HEARTBEATS.remove(self._beat, deadline - time.monotonic())
 
     def _loop(self) -> None:
         backoff = 0.0
