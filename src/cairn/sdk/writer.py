@@ -23,6 +23,7 @@ from typing import Any
 from cairn.errors import CairnError, ConfigError
 from cairn.journal.file import JournalWriter
 from cairn.journal.records import History, Record
+from cairn.reused_threads import THREADS, Job
 from cairn.sdk.capture.stager import Stager
 from cairn.sdk.media.pending import PendingMedia
 from cairn.sdk.settings import BYTES, env_int
@@ -107,8 +108,8 @@ class Writer:
         self._stager: Stager | None = None
         self._direct_blobs = direct_blobs
         """Media bytes go straight into the local store's blob folder (an online run), not staged."""
-        self._thread = threading.Thread(target=self._loop, name="cairn-writer", daemon=True)
-        self._thread.start()
+        self._thread = Job(self._loop, "cairn-writer")
+        THREADS.start(self._thread)
 
     # ---- called from the user's threads --------------------------------------------------
 

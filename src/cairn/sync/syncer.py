@@ -14,6 +14,7 @@ from pathlib import Path
 from cairn.errors import StoreGapError
 from cairn.journal.file import JournalReader
 from cairn.journal.records import Record, RunStart
+from cairn.reused_threads import THREADS, Job
 from cairn.sync.blobs import staged_blob_dirs, upload_blobs
 from cairn.sync.heartbeats import HEARTBEATS, Beat
 from cairn.sync.sink import Sink
@@ -139,11 +140,11 @@ class LiveSyncer:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._idle = threading.Condition()
-        self._thread = threading.Thread(target=self._loop, name="cairn-syncer", daemon=True)
+        self._thread = Job(self._loop, "cairn-syncer")
         self._beat: Beat | None = None
 
     def start(self) -> None:
-        self._thread.start()
+        THREADS.start(self._thread)
         self._beat = HEARTBEATS.add(
             self.run_id, self.sink, self.heartbeat_interval, at_once=self.beat_at_start
         )

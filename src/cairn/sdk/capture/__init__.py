@@ -9,13 +9,13 @@ it (bounded). A section that fails is recorded with its ``error`` instead of fai
 from __future__ import annotations
 
 import logging
-import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from cairn.journal.records import Capture, Record
+from cairn.reused_threads import THREADS, Job
 from cairn.sdk.capture.command import command_section
 from cairn.sdk.capture.stager import Stager
 from cairn.sdk.settings import Settings
@@ -42,15 +42,15 @@ class Capturer:
         self.store_dir = store_dir
         self.config_source = config_source
         self.command = command_section()
-        self._thread = threading.Thread(target=self._gather, name="cairn-capture", daemon=True)
+        self._thread = Job(self._gather, "cairn-capture")
 
     def start(self) -> None:
         self.put(Capture(seq=0, section="command", data=self.command))
-        self._thread.start()
+        THREADS.start(self._thread)
 
     def wait(self, timeout: float) -> bool:
         """Wait for the background sections; False if they took longer than ``timeout``."""
-        if self._thread.ident is None:
+        if not self._thread.started:
             return True
         self._thread.join(timeout)
         return not self._thread.is_alive()
