@@ -516,3 +516,29 @@ def test_back_pressure_loses_nothing(store_dir: Path, monkeypatch: pytest.Monkey
     assert frame["_step"].tolist() == list(range(total))
     assert frame["i"].tolist() == [float(i) for i in range(total)]
     assert frame["sq/x"].tolist() == [float(i * i) for i in range(total)]
+
+
+def test_finish_reads_the_summary_back_only_when_asked(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A loop creating runs does not pay for reading each one's summary back from the store:
+    ``run.summary`` after finish() reads it at first use, and gets the store's aggregates."""
+    from cairn.store.store import Store
+
+    reads: list[str] = []
+    real = Store.summary_state
+
+    def counting(self: Store, run_id: str) -> Any:
+        reads.append(run_id)
+        return real(self, run_id)
+
+    monkeypatch.setattr(Store, "summary_state", counting)
+    run = cairn.init(project="p")
+    run.log({"loss": 2.0})
+    run.log({"loss": 1.0})
+    run.finish(quiet=True)
+    assert run.journal is not None and not run.journal.exists()
+    assert reads == []
+    assert run.summary["loss"] == 1.0
+    assert reads == [run.id]
+    assert dict(run.summary) == dict(run.summary) and reads == [run.id]

@@ -97,6 +97,9 @@ class Run:
         """Keep the journal once the store has applied all of it (``Settings.keep_journal``)."""
         self._summary_at_end: dict[str, Any] | None = None
         """The computed summary, read from the store once the journal is removed."""
+        self._journal_removed = False
+        """The store applied the whole journal, which is gone: the summary is the store's, read
+        when first asked for (a loop creating runs need not read it back)."""
         self._aside_rows = 0
         """Rows of background readings queued (not the script's rows)."""
         self._watchers: list[Watcher] = []
@@ -306,6 +309,10 @@ class Run:
 
     def _computed_summary(self) -> dict[str, Any]:
         """The summary of everything logged so far, folded from the journal on demand."""
+        if self._summary_at_end is None and self._journal_removed:
+            store = self._store
+            assert store is not None  # only an online run's journal is removed
+            self._summary_at_end = store.summary_state(self.id)[0].computed()
         if self._summary_at_end is not None:
             return self._summary_at_end
         if self._writer is None or self._reader is None:
@@ -390,7 +397,7 @@ class Run:
             synced = self._syncer.wait_synced(writer.written_seq, FINISH_TIMEOUT)
             self._syncer.stop(timeout=2.0)
             if synced and not self._keep_journal and self._local is not None:
-                self._remove_journal(self._local.store(), writer)
+                self._remove_journal(writer)
             elif not synced and self._local is not None and self.journal is not None:
                 helper = self._apply_afterwards(self.journal)
         if not quiet:
@@ -412,12 +419,13 @@ class Run:
             )
             return None
 
-    def _remove_journal(self, store: Store, writer: Writer) -> None:
+    def _remove_journal(self, writer: Writer) -> None:
         """The store has applied the whole journal (its history sealed by the finish record):
         remove it, unless another process resumed the run since. ``run.summary`` then reads the
         store's aggregates, which are the same as the journal's."""
-        if remove_applied_journal(writer.journal.path, writer.journal.bytes_written):
-            self._summary_at_end = store.summary_state(self.id)[0].computed()
+        self._journal_removed = remove_applied_journal(
+            writer.journal.path, writer.journal.bytes_written
+        )
 
     def _report(self, state: str, synced: bool, helper: int | None = None) -> None:
         rows = self._writer.rows_written - self._aside_rows if self._writer else 0
