@@ -9,7 +9,7 @@ from pathlib import Path
 from tests.fakes.waiting import wait_for
 
 import cairn
-from cairn.reused_threads import Job, ReusedThreads
+from cairn.reused_threads import IDLE_NAME, Job, ReusedThreads
 
 
 def test_jobs_one_after_another_share_one_thread() -> None:
@@ -22,6 +22,7 @@ def test_jobs_one_after_another_share_one_thread() -> None:
         job.join(10)
         assert not job.is_alive()
     assert len(ran) == 50 and len(set(ran)) == 1
+    assert ran[0].name == IDLE_NAME, "an idle thread must not look like a run's writer"
 
 
 def test_jobs_at_once_each_get_a_thread() -> None:

@@ -17,6 +17,8 @@ from collections.abc import Callable
 
 LINGER = 60.0
 """Seconds an idle thread waits for the next job before it ends."""
+IDLE_NAME = "cairn-idle"
+"""The name of a thread waiting for its next job (it takes each job's name while running it)."""
 log = logging.getLogger("cairn")
 
 
@@ -79,6 +81,7 @@ class ReusedThreads:
             except Exception:  # the targets keep their own errors: this is a last resort
                 log.exception("cairn: background job %s failed", job.name)
             finally:
+                me.name = IDLE_NAME
                 with self._lock:
                     self._idle += 1  # before done: a job started after join() finds this thread
                 job._done.set()
