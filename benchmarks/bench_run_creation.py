@@ -11,7 +11,9 @@ start and ``import cairn`` included) for PER_PROCESS runs into the local store.
 
 Measured: runs/s sustained (runs over the wall time from the workers' start to the last
 finish()), p50/p95 of init() and finish(), the share of each run's time in init(), log+summary
-and finish(). Checked: the store holds every run, finished, each with its own number.
+and finish(). Checked: the store holds every run, finished, each with its own number (through
+the server: once its applier, which applies batches after acknowledging them, has applied them;
+"whole +N s" says how long after the last finish() that took).
 
 Prints a table and asserts nothing. The clients and the server share this machine's cores.
 Usage: python benchmarks/bench_run_creation.py [RUNS [WORKERS,WORKERS... [PER_PROCESS]]]
@@ -137,15 +139,25 @@ def one_process_per_run(tmp: Path, workers: int, env: dict[str, str]) -> tuple[f
     return started, results
 
 
-def stored(db: str, expected: int) -> str:
-    """'whole' when the store holds ``expected`` finished runs with distinct names, else what it has."""
+def stored(db: str, expected: int, wait: float = 0.0) -> str:
+    """'whole' when the store holds ``expected`` finished runs with distinct names, else what it
+    has (finished/names/expected). ``wait``: seconds to wait for a team server's applier, which
+    applies batches after acknowledging them; 'whole +N s' says how long that took."""
     engine = create_engine(db)
-    with engine.connect() as conn:
-        finished, names = conn.execute(
-            text("SELECT count(*), count(DISTINCT name) FROM runs WHERE state = 'finished'")
-        ).one()
+    began = time.monotonic()
+    while True:
+        with engine.connect() as conn:
+            finished, names = conn.execute(
+                text("SELECT count(*), count(DISTINCT name) FROM runs WHERE state = 'finished'")
+            ).one()
+        late = time.monotonic() - began
+        if finished == names == expected or late >= wait:
+            break
+        time.sleep(0.5)
     engine.dispose()
-    return "whole" if finished == names == expected else f"{finished}/{names}/{expected}"
+    if finished == names == expected:
+        return f"whole +{late:.0f}s" if late >= 0.5 else "whole"
+    return f"{finished}/{names}/{expected}"
 
 
 def row(label: str, started: float, results: list[dict[str, Any]], check: str) -> dict[str, Any]:
@@ -179,7 +191,7 @@ def print_row(r: dict[str, Any], baseline: float) -> None:
     print(
         f"{r['label']:<34}{r['runs']:>7,}{r['runs_s']:>9,.0f}{r['runs_s'] / baseline:>8.3f}"
         f"{r['wall']:>8.1f}{r['init50']:>8.1f}{r['init95']:>8.1f}{r['fin50']:>8.1f}"
-        f"{r['fin95']:>8.1f}{r['shares']:>12}{r['import']:>9.0f}{r['check']:>8}"
+        f"{r['fin95']:>8.1f}{r['shares']:>12}{r['import']:>9.0f}{r['check']:>12}"
     )
 
 
@@ -193,7 +205,7 @@ def main() -> None:
     print(
         f"{'workers, sink':<34}{'runs':>7}{'runs/s':>9}{'x jsonl':>8}{'wall s':>8}"
         f"{'init50':>8}{'init95':>8}{'fin50':>8}{'fin95':>8}{'% i/b/f':>12}{'import':>9}"
-        f"{'stored':>8}   (times in ms)"
+        f"{'stored':>12}   (times in ms)"
     )
     env = {**os.environ, **QUIET}
     baselines: dict[int, float] = {}
@@ -215,7 +227,7 @@ def main() -> None:
             with team_server("postgresql", Path(tmp)) as (server, key, db, _blobs, server_env):
                 client_env = {**server_env, **QUIET, "CAIRN_URL": server.url, "CAIRN_API_KEY": key}
                 started, results = run_workers(Path(tmp), "cairn", workers, client_env, False)
-                check = stored(db, len(results) * (RUNS // workers))
+                check = stored(db, len(results) * (RUNS // workers), wait=300)
             label = f"{workers} x server, PostgreSQL"
             print_row(row(label, started, results, check), base["runs_s"])
     workers = WORKERS[0]
