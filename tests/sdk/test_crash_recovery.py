@@ -122,3 +122,62 @@ def test_kill_9_right_after_fast_logging_loses_at_most_the_queue_bound(
     rows = [r.step for r in records if isinstance(r, History)]
     assert rows == list(range(len(rows))), "the journal holds a prefix of the rows, in order"
     assert len(rows) >= calls - bound, f"{calls - len(rows)} rows lost; the bound is {bound}"
+
+
+LOOP = textwrap.dedent(
+    """
+    import cairn
+    settings = cairn.Settings(
+        capture_git=False, save_code=False, capture_env=False, capture_console=False,
+        system_metrics=False,
+    )
+    print("started", flush=True)
+    i = 0
+    while True:
+        run = cairn.init(project="loop", config={"i": i}, settings=settings)
+        for step in range(3):
+            run.log({"loss": 1.0 / (step + 1)})
+        run.summary["best"] = i
+        run.finish(quiet=True)
+        print(run.id, flush=True)
+        i += 1
+    """
+)
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_kill_9_of_a_loop_creating_runs_loses_no_finished_run(tmp_path: Path, attempt: int) -> None:
+    """A sweep agent's process creates runs one after another (on reused threads, its journals'
+    folders fsynced once) and is killed at a random moment: every run finish() returned from is
+    in the store, whole; the run under way is in the store or in its journal for `cairn sync`."""
+    rng = random.Random(100 + attempt)
+    script = tmp_path / "loop.py"
+    script.write_text(LOOP)
+    store_dir = tmp_path / ".cairn"
+    child = subprocess.Popen(
+        [sys.executable, str(script)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "CAIRN_DIR": str(store_dir)},
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "started", child.stderr.read() if child.stderr else ""
+    time.sleep(rng.uniform(1.0, 2.5))
+    child.send_signal(signal.SIGKILL)
+    out, _ = child.communicate(timeout=30)
+    finished = out.split()
+    assert finished, "no run finished before the kill: kill later"
+
+    store = Store.local(store_dir)
+    for journal in sorted((store_dir / "runs").glob("*/journal")):
+        sync_journal(journal, store)
+    api = cairn.Api(store_dir)
+    for run_id in finished:
+        run = api.run(f"loop/{run_id}")
+        assert run.state == "finished", run_id
+        assert run.history()["loss"].tolist() == [1.0, 0.5, 1.0 / 3]
+        assert "best" in run.summary
+    kept = {r.id for r in api.runs("loop")}
+    assert set(finished) <= kept
+    assert len(kept) - len(finished) <= 1, "at most the run under way is not finished"
