@@ -422,3 +422,31 @@ def test_a_run_waiting_on_a_locked_store_does_not_read_as_crashed(
         syncer.stop(timeout=10)
         writer.close()
         store.close()
+
+
+@pytest.mark.parametrize("shipped_before", [False, True])
+def test_a_short_run_after_the_first_is_applied_in_one_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shipped_before: bool
+) -> None:
+    """The process's first run sends its start at once (the store's code loads while the script
+    runs); a later run's start waits for the interval or finish(), so a run shorter than the
+    interval (a sweep's trial) costs the store one write transaction, not two."""
+    monkeypatch.setattr(syncer_module, "_shipped_before", shipped_before)
+    path = tmp_path / "journal"
+    write_journal(path, [start_record(), *history_rows(3, first_seq=2)])
+    sink = RecordingSink(MemorySink())
+    syncer = LiveSyncer(path, sink, "run1", from_writer=True, interval=3600)
+    syncer.start()
+    try:
+        syncer.offer([start_record()])
+        if shipped_before:
+            time.sleep(0.3)  # the start would have been applied by now
+            assert [c for c in sink.calls if c.method == "apply"] == []
+        else:
+            assert wait_for(lambda: any(c.method == "apply" for c in sink.calls))
+        syncer.offer(history_rows(3, first_seq=2))
+        assert syncer.wait_synced(4, timeout=30)
+    finally:
+        syncer.stop(timeout=10)
+    applies = [c.seqs for c in sink.calls if c.method == "apply"]
+    assert applies == ([[1, 2, 3, 4]] if shipped_before else [[1], [2, 3, 4]])

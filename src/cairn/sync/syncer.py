@@ -21,6 +21,13 @@ from cairn.sync.sink import Sink
 
 BATCH = 5_000
 log = logging.getLogger("cairn.sync")
+_shipped_before = False
+"""Whether a live syncer of this process has applied a batch (its sink's code is loaded)."""
+
+
+def _note_shipped() -> None:
+    global _shipped_before
+    _shipped_before = True
 
 
 @dataclass
@@ -161,10 +168,12 @@ class LiveSyncer:
             self._offered += len(records)
             self._inbox.extend(records)
             full = len(self._inbox) >= BATCH
-        # The first records (the run's start) go at once, so the run shows up and the store's
-        # code is loaded while the script runs; then a full batch goes as soon as it is full,
-        # so that finish() has little left to apply.
-        if first or full:
+        # The first run of the process sends its first records (the run's start) at once, so
+        # the store's code is loaded while the script runs. Later runs' starts wait for the
+        # next interval (or finish()): a short run, as in a sweep, is applied in one
+        # transaction rather than two. A full batch goes as soon as it is full, so that
+        # finish() has little left to apply.
+        if (first and not _shipped_before) or full:
             self._wake.set()
 
     def _read_journal_instead(self) -> None:
@@ -197,6 +206,9 @@ class LiveSyncer:
 
     def _loop(self) -> None:
         backoff = 0.0
+        if _shipped_before:  # see offer(): a later run's start waits for the interval
+            self._wake.wait(self.interval)
+            self._wake.clear()
         while True:
             stopping = self._stop.is_set()
             try:
@@ -244,6 +256,7 @@ class LiveSyncer:
                 return
             upload_blobs(self._pending, self.blob_dirs, self.sink)
             seq = self.sink.apply(self.run_id, self._pending)
+            _note_shipped()
             self._pending = []
             self._floor = seq
             self.error = None
