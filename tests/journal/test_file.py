@@ -6,6 +6,7 @@ import itertools
 import math
 import os
 import struct
+import warnings
 import zlib
 from pathlib import Path
 
@@ -383,6 +384,37 @@ def test_a_half_written_frame_is_retried_then_returned_once_complete(tmp_path: P
     assert len(again) == 1 and isinstance(again[0], RunFinish) and again[0].seq == 3
     assert reader.problem is None and reader.stopped_at is None
     assert reader.read() == []
+
+
+def test_a_frame_completed_while_read_is_not_taken_for_damage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader reads a frame half written, then, before it looks past it, the writer finishes
+    that frame and appends more: the frame is read, not skipped as damage (a live syncer
+    reading the journal would otherwise lose its record)."""
+    path = tmp_path / "journal"
+    rows = history_rows(4, first_seq=1)
+    write_journal(path, rows)
+    whole = path.read_bytes()
+    third = len(whole) - len(frame(rows[3])) - len(frame(rows[2]))
+    read_chunk = file_module.JournalReader._chunk
+
+    torn = [True]
+
+    def read_mid_write(self: JournalReader, f: object) -> tuple[bytes, bool]:
+        data, more = read_chunk(self, f)  # type: ignore[arg-type]
+        if torn.pop() if torn else False:  # the first read: while the third frame was written
+            return data[: third + 5 - self.valid_bytes], False
+        return data, more
+
+    monkeypatch.setattr(file_module.JournalReader, "_chunk", read_mid_write)
+    reader = JournalReader(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", JournalDamageWarning)
+        got = reader.read()
+        got += reader.read()
+    assert [r.seq for r in got] == [1, 2, 3, 4]
+    assert reader.damaged == []
 
 
 def test_a_header_written_in_pieces_is_retried(tmp_path: Path) -> None:

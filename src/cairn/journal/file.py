@@ -148,23 +148,27 @@ class JournalReader:
         """Whether the frame at ``valid_bytes`` is bad (False at the end of the file)."""
         if self.problem is not None:
             return True
-        f.seek(self.valid_bytes)
+        return self._good_at(f, self.valid_bytes) is False
+
+    def _good_at(self, f: BinaryIO, pos: int) -> bool | None:
+        """Whether a whole, good frame starts at ``pos`` (None: the file ends there)."""
+        f.seek(pos)
         head = f.read(FRAME.size)
         if not head:
-            return False
+            return None
         if len(head) < FRAME.size:
-            return True
+            return False
         length, crc = FRAME.unpack(head)
         if length > MAX_PAYLOAD:
-            return True
+            return False
         payload = f.read(length)
         if len(payload) < length or zlib.crc32(payload) != crc:
-            return True
+            return False
         try:
             decode(payload)
         except (msgspec.DecodeError, msgspec.ValidationError):
-            return True
-        return False
+            return False
+        return True
 
     def _chunk(self, f: BinaryIO) -> tuple[bytes, bool]:
         """Up to ``READ_CHUNK`` bytes from ``valid_bytes`` (more if its first frame is longer),
@@ -242,6 +246,9 @@ class JournalReader:
         damage and warn (True); else leave the bad tail as it is (False)."""
         bad, problem = self.stopped_at, self.problem
         assert bad is not None and problem is not None
+        if self._good_at(f, bad):  # written in full since it was read (the writer is live)
+            self.stopped_at = self.problem = None
+            return True
         found = self._next_good_frame(f, bad + 1)
         if found is None:
             return False
