@@ -55,6 +55,19 @@ def assert_same_records(got: list[Record], want: list[Record]) -> None:
         assert same(a, b), (a, b)
 
 
+def record_fsyncs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths fsynced from now on, in order (each fsync still done)."""
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return synced
+
+
 # ---- header and round trip ------------------------------------------------------------------
 
 
@@ -507,14 +520,7 @@ def test_reopening_a_journal_with_a_torn_header_starts_it_again(
 def test_a_new_journal_and_its_folders_are_fsynced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    synced: list[str] = []
-    real = os.fsync
-
-    def fsync(fd: int) -> None:
-        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
-        real(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
+    synced = record_fsyncs(monkeypatch)
     path = tmp_path / "runs" / "r" / "journal"
     (tmp_path / "runs").mkdir()
     JournalWriter(path).close()
@@ -581,14 +587,7 @@ def test_a_journal_fsyncs_its_folders_once_at_its_first_sync(
     """Creating a run's folder, its lock and its journal fsyncs nothing; the first sync makes
     the file and every new name on its path durable at once; later syncs fsync the file alone,
     and only when something was appended since."""
-    synced: list[str] = []
-    real = os.fsync
-
-    def fsync(fd: int) -> None:
-        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
-        real(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
+    synced = record_fsyncs(monkeypatch)
     path = tmp_path / "store" / "runs" / "r" / "journal"
     writer = JournalWriter(path)
     writer.append(history_rows(2, first_seq=1))
