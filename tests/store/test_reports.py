@@ -5,10 +5,14 @@ from __future__ import annotations
 import math
 
 import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
 from tests.store.conftest import MakeStore, at_once
 
 from cairn.errors import ProjectNotFoundError, ReportConflictError, ReportNotFoundError
 from cairn.store import Store
+from cairn.store.engine import MIGRATIONS
 from cairn.store.reports import (
     create_report,
     delete_report,
@@ -90,11 +94,61 @@ def test_missing_reports_and_versions(store: Store) -> None:
     assert list_reports(store, "p") == []
 
 
+def test_every_version_records_the_title_and_description_after_its_save(store: Store) -> None:
+    info = create_report(store, "p", "Draft", "first")
+    save_version(store, info.id, [])  # neither given: the report's own
+    save_version(store, info.id, [], title=" Final ")
+    save_version(store, info.id, [], description="")
+    got = [(v.version, v.title, v.description) for v in list_versions(store, info.id)]
+    assert got == [(1, "Draft", "first"), (2, "Final", "first"), (3, "Final", "")]
+    assert (get_version(store, info.id, 2).title, get_version(store, info.id).description) == (
+        "Final",
+        "",
+    )
+    assert get_version(store, create_report(store, "p", "New").id).title is None  # version 0
+
+
 def test_saves_at_once_get_distinct_numbers(store: Store) -> None:
     info = create_report(store, "p", "R")
-    numbers = at_once(store, lambda s, i: save_version(s, info.id, [{"i": i}]), workers=6)
+    numbers = at_once(
+        store, lambda s, i: save_version(s, info.id, [{"i": i}], title=f"T{i}"), workers=6
+    )
     assert sorted(numbers) == [1, 2, 3, 4, 5, 6]  # type: ignore[type-var]
-    assert sorted(v.blocks[0]["i"] for v in list_versions(store, info.id)) == list(range(6))
+    versions = list_versions(store, info.id)
+    assert sorted(v.blocks[0]["i"] for v in versions) == list(range(6))
+    assert all(v.title == f"T{v.blocks[0]['i']}" for v in versions)  # each its own save's title
+    latest = max(versions, key=lambda v: v.version)
+    assert find_report(store, "p", info.id).title == latest.title
+
+
+def test_versions_saved_before_migration_0018_keep_their_blocks_without_titles(
+    store: Store,
+) -> None:
+    info = create_report(store, "p", "Old", "old text")
+    save_version(store, info.id, [{"kind": "markdown", "text": "a"}])
+    save_version(store, info.id, [{"kind": "markdown", "text": "b"}], title="Older")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0017")
+        conn.commit()
+    with store.engine.connect() as conn:
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("report_versions")}
+        assert "title" not in columns
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0018")
+        conn.commit()
+    before = list_versions(store, info.id)
+    assert [(v.blocks[0]["text"], v.title, v.description) for v in before] == [
+        ("a", None, None),
+        ("b", None, None),
+    ]
+    save_version(store, info.id, before[0].blocks)
+    assert (get_version(store, info.id).title, get_version(store, info.id).description) == (
+        "Older",
+        "old text",
+    )
 
 
 def test_a_save_from_a_version_no_longer_latest_is_refused(store: Store) -> None:

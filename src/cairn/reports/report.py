@@ -38,12 +38,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Version:
-    """One saved version of a report: its number, who saved it and when, and its blocks."""
+    """One saved version of a report: its number, who saved it and when, its blocks, and the
+    title and description it had (None for versions saved before Cairn recorded them)."""
 
     number: int
     author: str | None
     created_at: float
     blocks: list[Block]
+    title: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -470,6 +473,8 @@ def _typed(version: stored.ReportVersion) -> Version:
         version.author,
         version.created_at,
         [block_from_dict(b) for b in version.blocks],
+        version.title,
+        version.description,
     )
 
 

@@ -1,7 +1,8 @@
 """A project's reports: a title, a description, an author, and versions of an ordered list of blocks.
 
-Every save appends a version (1, 2, ...) holding the whole list of blocks, with who saved it and
-when; a version is never changed afterwards. The store keeps each block as an opaque JSON object
+Every save appends a version (1, 2, ...) holding the whole list of blocks and the title and
+description in effect after it, with who saved it and when; a version is never changed afterwards
+(versions saved before migration 0018 did not record the title and description: None). The store keeps each block as an opaque JSON object
 (``cairn.reports.blocks`` gives them their types); restoring an old version saves its blocks again
 as a new version, so the history only grows.
 """
@@ -43,6 +44,10 @@ class ReportVersion:
     author: str | None
     created_at: float
     blocks: list[dict[str, Any]] = field(default_factory=list)
+    title: str | None = None
+    """The report's title after this save (None: saved before titles were recorded)."""
+    description: str | None = None
+    """The report's description after this save (None: saved before they were recorded)."""
 
 
 def report_title(title: str) -> str:
@@ -88,8 +93,8 @@ def save_version(
     description: str | None = None,
     base_version: int | None = None,
 ) -> int:
-    """Append a version holding ``blocks`` (and change the title or description when given);
-    its number. ReportNotFoundError; ReportConflictError when ``base_version`` (the version the
+    """Append a version holding ``blocks`` and the title and description in effect after it
+    (those given, else the report's); its number. ReportNotFoundError; ReportConflictError when ``base_version`` (the version the
     edit started from) is given and another save came after it."""
     now = time.time()
     changes: dict[str, Any] = {"updated_at": now}
@@ -115,9 +120,18 @@ def save_version(
                 "changes (yours are not saved)"
             )
         number = int(last or 0) + 1
+        heading = conn.execute(
+            select(reports.c.title, reports.c.description).where(reports.c.id == report_id)
+        ).one()
         conn.execute(
             report_versions.insert().values(
-                report_id=report_id, version=number, blocks=blocks, author=author, created_at=now
+                report_id=report_id,
+                version=number,
+                blocks=blocks,
+                author=author,
+                created_at=now,
+                title=heading.title,
+                description=heading.description,
             )
         )
     return number
@@ -237,7 +251,13 @@ def _info(row: Any) -> ReportInfo:
 
 def _version(row: Any) -> ReportVersion:
     return ReportVersion(
-        row.report_id, int(row.version), row.author, float(row.created_at), list(row.blocks)
+        row.report_id,
+        int(row.version),
+        row.author,
+        float(row.created_at),
+        list(row.blocks),
+        row.title,
+        row.description,
     )
 
 

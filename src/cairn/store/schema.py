@@ -472,6 +472,9 @@ report_versions = Table(  # every save of a report: its ordered blocks, whole
     Column("blocks", Json, nullable=False),  # a list of block objects, each with a "kind"
     Column("author", String(255)),
     Column("created_at", Float, nullable=False),
+    # migration 0018: the title and description in effect after the save (null: saved before)
+    Column("title", String(255)),
+    Column("description", Text),
 )
 
 report_images = Table(  # migration 0017: images uploaded into a project's reports (blobs)

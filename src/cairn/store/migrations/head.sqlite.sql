@@ -1,4 +1,4 @@
--- The schema the migrations leave in a new SQLite store, revision 0017: made by `python -m cairn.store.numbering DB`, never by hand.
+-- The schema the migrations leave in a new SQLite store, revision 0018: made by `python -m cairn.store.numbering DB`, never by hand.
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL,
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -301,7 +301,7 @@ CREATE TABLE report_versions (
 	version INTEGER NOT NULL,
 	blocks JSON NOT NULL,
 	author VARCHAR(255),
-	created_at FLOAT NOT NULL,
+	created_at FLOAT NOT NULL, title VARCHAR(255), description TEXT,
 	PRIMARY KEY (report_id, version),
 	FOREIGN KEY(report_id) REFERENCES reports (id) ON DELETE CASCADE
 );
@@ -350,4 +350,4 @@ CREATE TABLE report_images (
 	PRIMARY KEY (project_id, digest),
 	FOREIGN KEY(project_id) REFERENCES projects (id) ON DELETE CASCADE
 );
-INSERT INTO alembic_version (version_num) VALUES ('0017');
+INSERT INTO alembic_version (version_num) VALUES ('0018');
