@@ -18,7 +18,7 @@ from tests.fakes.server import Server, serve_command
 
 import cairn
 from cairn.errors import ProjectNotFoundError, ReportConflictError, UsageError
-from cairn.reports import Markdown, Panel
+from cairn.reports import Markdown, Panel, TextChange
 from cairn.reports import picture as picture_check
 from cairn.server_client import ServerError
 from cairn.store import Store, accounts
@@ -92,8 +92,24 @@ def test_an_editor_creates_and_saves_a_report_the_store_then_holds(team: Team) -
     assert [(v.number, v.author) for v in stored.versions()] == [(1, "eda"), (2, "eda")]
     assert stored.blocks == again.blocks and stored.description == "edited over HTTP"
     assert [(c.change, c.new_index) for c in again.diff(1, 2)] == [("added", 0)]
-    assert again.restore(1) == 3  # restore is a save too
-    assert team.stored(report.id).blocks == report.blocks
+    again.title = "Renamed over HTTP"
+    assert again.save() == 3
+    changes = again.diff(1, 3)
+    assert changes.title == TextChange(f"Over HTTP {HOSTILE}", "Renamed over HTTP")
+    assert changes.description == TextChange("", "edited over HTTP")
+    assert [v.title for v in again.versions()] == [
+        f"Over HTTP {HOSTILE}",
+        f"Over HTTP {HOSTILE}",
+        "Renamed over HTTP",
+    ]
+    assert again.restore(1) == 4  # restore is a save too: blocks, title and description
+    stored = team.stored(report.id)
+    assert (stored.blocks, stored.title, stored.description) == (
+        report.blocks,
+        f"Over HTTP {HOSTILE}",
+        "",
+    )
+    assert (again.title, again.description) == (stored.title, "")
 
 
 def test_a_viewer_is_refused_and_nothing_is_stored(team: Team) -> None:

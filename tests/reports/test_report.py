@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 import cairn
 from cairn.errors import ReportNotFoundError
-from cairn.reports import Markdown, Panel
+from cairn.reports import Markdown, Panel, TextChange
 
 pytestmark = pytest.mark.usefixtures("no_open_run")
 
@@ -92,8 +93,58 @@ def test_restore_and_diff(store_dir: Path) -> None:
     assert report.blocks == [Markdown(text="one"), Markdown(text="two")]
     assert cairn.Api().report("p", "R").blocks == report.blocks
     assert report.diff(1) == []
+    assert (report.diff(1, 2).title, report.diff(1, 2).description) == (None, None)
     with pytest.raises(ReportNotFoundError, match="no version 9"):
         report.restore(9)
+
+
+def test_the_title_and_description_are_versioned_and_restored(store_dir: Path) -> None:
+    report = cairn.Report("p", title="Draft", description="first")
+    report.add_markdown("one")
+    report.save()
+    report.title, report.description = "Final", "second"
+    report.blocks = [Markdown(text="two")]
+    assert report.diff(1).title == TextChange("Draft", "Final")  # unsaved edits count
+    report.save()
+    assert [(v.number, v.title, v.description) for v in report.versions()] == [
+        (1, "Draft", "first"),
+        (2, "Final", "second"),
+    ]
+    changes = report.diff(1, 2)
+    assert (changes.title, changes.description) == (
+        TextChange("Draft", "Final"),
+        TextChange("first", "second"),
+    )
+    assert [c.change for c in changes] == ["changed"]
+    assert report.restore(1) == 3
+    assert (report.title, report.description, report.blocks) == (
+        "Draft",
+        "first",
+        [Markdown(text="one")],
+    )
+    again = cairn.Api().report("p", report.id or "")
+    assert (again.title, again.description, again.get_version(3).title) == (
+        "Draft",
+        "first",
+        "Draft",
+    )
+
+
+def test_a_version_saved_before_titles_were_recorded_restores_its_blocks_only(
+    store_dir: Path,
+) -> None:
+    report = cairn.Report("p", title="Old")
+    report.add_markdown("old")
+    report.save()
+    with sqlite3.connect(store_dir / "cairn.db") as db:  # as migration 0018 leaves it
+        db.execute("UPDATE report_versions SET title = NULL, description = NULL")
+    report.title = "New"
+    report.blocks = []
+    report.save()
+    assert report.get_version(1).title is None
+    assert report.diff(1, 2).title is None  # unknown, not reported as a change
+    report.restore(1)
+    assert (report.title, report.blocks) == ("New", [Markdown(text="old")])
 
 
 def test_panels_are_checked(store_dir: Path) -> None:

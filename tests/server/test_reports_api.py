@@ -185,6 +185,60 @@ def test_versions_and_restore(api: httpx.Client) -> None:
     )
 
 
+def test_a_version_keeps_its_title_and_restoring_it_brings_the_title_back(
+    api: httpx.Client,
+) -> None:
+    doc = create(
+        api, title="Draft", description="first", blocks=[{"kind": "markdown", "text": "1"}]
+    )
+    url = f"/projects/rp/reports/{doc['id']}"
+    renamed = api.put(
+        url, json={"base_version": 1, "blocks": [], "title": "Final", "description": "second"}
+    )
+    assert renamed.status_code == 200, renamed.text
+    old = api.get(url, params={"version": 1}).json()
+    assert (old["title"], old["shown_title"], old["shown_description"]) == (
+        "Final",  # the report's title now
+        "Draft",  # the shown version's
+        "first",
+    )
+    assert [(v["version"], v["title"]) for v in api.get(f"{url}/versions").json()] == [
+        (2, "Final"),
+        (1, "Draft"),
+    ]
+    diff = api.get(f"{url}/diff", params={"a": 1, "b": 2}).json()
+    assert (diff["title"], diff["description"]) == (
+        {"old": "Draft", "new": "Final"},
+        {"old": "first", "new": "second"},
+    )
+    same = api.put(url, json={"base_version": 2, "blocks": [{"kind": "markdown", "text": "x"}]})
+    assert same.status_code == 200
+    unchanged = api.get(f"{url}/diff", params={"a": 2, "b": 3}).json()
+    assert (unchanged["title"], unchanged["description"]) == (None, None)
+    restored = api.post(f"{url}/versions/1/restore", json={"base_version": 3})
+    assert restored.status_code == 200, restored.text
+    back = restored.json()
+    assert (back["version"], back["title"], back["description"], back["shown_title"]) == (
+        4,
+        "Draft",
+        "first",
+        "Draft",
+    )
+    assert back["blocks"] == [{"kind": "markdown", "text": "1"}]
+    listed = {r["id"]: r["title"] for r in api.get("/projects/rp/reports").json()}
+    assert listed[doc["id"]] == "Draft"
+
+
+def test_a_title_change_in_a_diff_is_sent_as_written(api: httpx.Client) -> None:
+    doc = create(api, title="Plain")
+    url = f"/projects/rp/reports/{doc['id']}"
+    payload = '<img src=x onerror="alert(1)">'
+    assert api.put(url, json={"base_version": 1, "blocks": [], "title": payload}).status_code == 200
+    diff = api.get(f"{url}/diff", params={"a": 1, "b": 2})
+    assert diff.headers["content-type"] == "application/json"  # text for the page to escape
+    assert diff.json()["title"] == {"old": "Plain", "new": payload}
+
+
 def test_two_versions_compared_block_by_block(api: httpx.Client) -> None:
     intro, outro = {"kind": "markdown", "text": "keep"}, {"kind": "markdown", "text": "end"}
     first = [intro, {"kind": "markdown", "text": "a\nold line\nc"}, LINE, outro]

@@ -12,17 +12,19 @@ from cairn.reports.blocks import (
     Picture,
     RunData,
 )
-from cairn.reports.report import BlockChange, Report, Version
+from cairn.reports.report import BlockChange, Changes, Report, TextChange, Version
 
 __all__ = [
     "PANEL_KINDS",
     "Bibtex",
     "BlockChange",
+    "Changes",
     "Markdown",
     "Panel",
     "PanelData",
     "Picture",
     "Report",
     "RunData",
+    "TextChange",
     "Version",
 ]

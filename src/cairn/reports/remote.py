@@ -131,6 +131,8 @@ class RemoteReports:
             author=row.get("author"),
             created_at=float(row["created_at"]),
             blocks=[_decoded(block) for block in doc["blocks"]],
+            title=doc.get("shown_title"),
+            description=doc.get("shown_description"),
         )
 
 

@@ -62,6 +62,37 @@ class BlockChange:
     new: Block | None
 
 
+@dataclass(frozen=True)
+class TextChange:
+    """A report's title or description going from ``old`` to ``new`` between two versions."""
+
+    old: str
+    new: str
+
+
+class Changes(list[BlockChange]):
+    """The block changes from one version to another, in document order, with ``title`` and
+    ``description``: how those changed (None when they did not, or when a version was saved
+    before Cairn recorded them)."""
+
+    def __init__(
+        self,
+        blocks: list[BlockChange],
+        title: TextChange | None = None,
+        description: TextChange | None = None,
+    ) -> None:
+        super().__init__(blocks)
+        self.title = title
+        self.description = description
+
+
+def text_change(old: str | None, new: str | None) -> TextChange | None:
+    """``old`` becoming ``new``, or None when they are equal or either is unknown (None)."""
+    if old is None or new is None or old == new:
+        return None
+    return TextChange(old, new)
+
+
 class Report:
     """A report on ``project``: ``Report("digits", title="What held")``, then ``add_markdown``,
     ``add_panel`` and ``save()``; each save is a new version.
@@ -341,16 +372,32 @@ class Report:
         return stored.get_version(self._store, report_id, number)
 
     def restore(self, number: int, author: str | None = None) -> int:
-        """Make version ``number``'s blocks current again, saved as a new version; its number."""
-        self.blocks = list(self.get_version(number).blocks)
+        """Make version ``number``'s blocks, title and description current again (a version
+        saved before Cairn recorded titles keeps the current ones), saved as a new version; its
+        number."""
+        version = self.get_version(number)
+        self.blocks = list(version.blocks)
+        if version.title is not None:
+            self.title = version.title
+        if version.description is not None:
+            self.description = version.description
         return self.save(author)
 
-    def diff(self, old: int, new: int | None = None) -> list[BlockChange]:
+    def diff(self, old: int, new: int | None = None) -> Changes:
         """The block changes from version ``old`` to version ``new`` (None: the current blocks,
-        saved or not), in document order."""
-        before = self.get_version(old).blocks
-        after = self.blocks if new is None else self.get_version(new).blocks
-        return diff_blocks(before, after)
+        title and description, saved or not), in document order, and the title's and
+        description's (``.title``, ``.description``)."""
+        before = self.get_version(old)
+        after = (
+            Version(self.version, self.author, 0.0, self.blocks, self.title, self.description)
+            if new is None
+            else self.get_version(new)
+        )
+        return Changes(
+            diff_blocks(before.blocks, after.blocks),
+            text_change(before.title, after.title),
+            text_change(before.description, after.description),
+        )
 
     # ---- output -----------------------------------------------------------------------------
 

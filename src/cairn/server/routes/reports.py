@@ -28,7 +28,7 @@ from cairn.reports.edit import (
     with_uploaded_images,
 )
 from cairn.reports.export import citation_numbers
-from cairn.reports.report import diff_blocks
+from cairn.reports.report import diff_blocks, text_change
 from cairn.reports.sanitize import render_markdown
 from cairn.server.auth.access import Caller
 from cairn.server.deps import StoreDep
@@ -66,6 +66,12 @@ class ReportDocument(ReportSummary):
     """A report at one version: its blocks as stored, and each Markdown block as sanitized HTML."""
 
     shown_version: int = Field(description="the version whose blocks these are")
+    shown_title: str | None = Field(
+        description="that version's title (null: saved before Cairn recorded titles)"
+    )
+    shown_description: str | None = Field(
+        description="that version's description (null: saved before Cairn recorded them)"
+    )
     blocks: list[JsonObject]
     html: list[str | None] = Field(description="per block: sanitized HTML of a Markdown block")
 
@@ -75,6 +81,12 @@ class VersionInfo(BaseModel):
     author: str | None
     created_at: float
     block_count: int
+    title: str | None = Field(description="the title it was saved with (null: not recorded)")
+
+
+class TextChangeOut(BaseModel):
+    old: str
+    new: str
 
 
 class BlockChangeOut(BaseModel):
@@ -95,6 +107,12 @@ class VersionDiff(BaseModel):
     a: int
     b: int
     changes: list[BlockChangeOut] = Field(description="from version a to version b, in order")
+    title: TextChangeOut | None = Field(
+        default=None, description="the title's change (null: the same, or a version without one)"
+    )
+    description: TextChangeOut | None = Field(
+        default=None, description="the description's change (null: the same, or not recorded)"
+    )
 
 
 class ReportCreate(RequestBody):
@@ -225,6 +243,8 @@ def _document(store: Store, project: str, report_id: str, version: int | None) -
     return {
         **_summary(info),
         "shown_version": shown.version,
+        "shown_title": shown.title,
+        "shown_description": shown.description,
         "blocks": encode_nonfinite(shown.blocks),
         "html": [_block_html(b, numbers) for b in shown.blocks],
     }
@@ -395,6 +415,7 @@ def list_versions(project: str, report_id: str, store: StoreDep) -> list[dict[st
             "author": v.author,
             "created_at": v.created_at,
             "block_count": len(v.blocks),
+            "title": v.title,
         }
         for v in reversed(stored.list_versions(store, report_id))
     ]
@@ -420,7 +441,15 @@ def diff_versions(
         )
     except ValueError as exc:  # a block of a kind a newer Cairn wrote
         raise _bad(exc) from exc
-    return {"a": a, "b": b, "changes": [details(c) for c in changes]}
+    title = text_change(before.title, after.title)
+    description = text_change(before.description, after.description)
+    return {
+        "a": a,
+        "b": b,
+        "changes": [details(c) for c in changes],
+        "title": None if title is None else asdict(title),
+        "description": None if description is None else asdict(description),
+    }
 
 
 @router.post(
@@ -436,7 +465,8 @@ def restore_version(
     request: Request,
     store: StoreDep,
 ) -> dict[str, Any]:
-    """Save version ``number``'s blocks again, as a new version (history only grows)."""
+    """Save version ``number``'s blocks, title and description again, as a new version
+    (history only grows; a version that did not record its title keeps the current one)."""
     _report(store, project, report_id)
     old = stored.get_version(store, report_id, number)
     stored.save_version(
@@ -444,6 +474,8 @@ def restore_version(
         report_id,
         old.blocks,
         author=_caller_name(request),
+        title=old.title,
+        description=old.description,
         base_version=body.base_version,
     )
     return _document(store, project, report_id, None)
