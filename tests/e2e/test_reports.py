@@ -479,3 +479,51 @@ def test_compare_two_versions_block_by_block(page: Any, url: str, tmp_path: Path
     page.get_by_test_id("diff-close").click()
     expect(page.get_by_test_id("version-diff")).to_have_count(0)
     expect(page.get_by_test_id("report-blocks").get_by_test_id("block")).to_have_count(5)
+
+
+def test_rename_compare_and_restore_the_old_title(page: Any, url: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    new_report(page, url, "Before the rename")
+    page.get_by_test_id("add-markdown").click()
+    write_markdown(page, "kept")
+    saved(page)
+    renamed = f"After {IMG}"
+    page.get_by_test_id("report-title-input").fill(renamed)
+    saved(page)
+    page.get_by_test_id("done-editing").click()
+    view = page.get_by_test_id("report-view")
+    expect(page.get_by_test_id("report-title")).to_have_text(renamed)
+
+    rows = page.get_by_test_id("version-row")
+    newest, before = rows.nth(0), rows.nth(1)
+    expect(newest.get_by_test_id("version-title")).to_have_count(0)  # the page's own title
+    expect(before.get_by_test_id("version-title")).to_have_text("“Before the rename”")
+    assert newest.get_attribute("title") == f"Title: {renamed}"  # the tooltip, as text
+    before.get_by_test_id("version-compare").click()
+    diff = page.get_by_test_id("version-diff")
+    heading = diff.get_by_test_id("diff-heading")
+    expect(heading).to_contain_text("Title changed")
+    title_row = heading.get_by_test_id("diff-field")
+    expect(title_row).to_have_count(1)
+    expect(title_row.locator(".rp-diff-removed")).to_have_text("Before the rename")
+    expect(title_row.locator(".rp-diff-added")).to_have_text(renamed)  # the payload, as text
+    expect(diff.get_by_text("The two versions have the same blocks.")).to_be_visible()
+    diff.get_by_test_id("diff-close").click()
+
+    before.get_by_test_id("version-show").click()
+    expect(page.get_by_test_id("old-version")).to_be_visible()
+    expect(page.get_by_test_id("report-title")).to_have_text("Before the rename")  # its own
+    before.get_by_test_id("version-restore").click()
+    expect(page.get_by_test_id("old-version")).to_have_count(0)
+    expect(page.get_by_test_id("report-title")).to_have_text("Before the rename")
+    expect(view.get_by_test_id("markdown-view")).to_have_text(["kept"])
+    page.reload()
+    expect(page.get_by_test_id("report-title")).to_have_text("Before the rename")
+    # the renamed version now differs from the restored one after it: its title shows, as text
+    expect(rows.nth(1).get_by_test_id("version-title")).to_have_text(f"“{renamed}”")
+    page.get_by_test_id("edit-report").click()
+    expect(page.get_by_test_id("report-title-input")).to_have_value("Before the rename")
+    assert page.locator("img[src='x']").count() == 0
+    assert page.evaluate("window.__xss") is None
+    assert dialogs == []

@@ -315,7 +315,7 @@ export function ReportPage(): JSX.Element {
     <div className="page rp-report" data-testid="report-view">
       <div className="rp-head">
         <h1 className="rp-title" data-testid="report-title">
-          {doc.title}
+          {doc.shown_title ?? doc.title}
         </h1>
         <Meta doc={doc} />
         <span className="spacer" />
@@ -325,10 +325,11 @@ export function ReportPage(): JSX.Element {
           </button>
         )}
       </div>
-      {doc.description && <p className="muted rp-description">{doc.description}</p>}
+      {(doc.shown_description ?? doc.description) && <p className="muted rp-description">{doc.shown_description ?? doc.description}</p>}
       {version !== null && (
         <div className="rp-banner" data-testid="old-version">
           Viewing v{doc.shown_version} of v{doc.version}, read-only.
+          {doc.shown_title === null && " It was saved before Cairn versioned titles: the title and description shown are the current ones."}
           <button type="button" className="link-button" onClick={() => go({ version: null })}>
             Back to the latest
           </button>

@@ -75,6 +75,9 @@ export interface ReportSummary {
 
 export interface ReportDocument extends ReportSummary {
   shown_version: number;
+  /** the shown version's title and description (null: saved before Cairn recorded them) */
+  shown_title: string | null;
+  shown_description: string | null;
   blocks: Block[];
   /** per block: the server's sanitized HTML of a Markdown block, else null */
   html: (string | null)[];
@@ -85,6 +88,8 @@ export interface VersionInfo {
   author: string | null;
   created_at: number;
   block_count: number;
+  /** the title it was saved with (null: saved before Cairn recorded titles) */
+  title: string | null;
 }
 
 /** One block's difference between two versions (the server's `diff_blocks`). */
@@ -100,10 +105,19 @@ export interface BlockChange {
   lines: { op: "same" | "added" | "removed"; text: string }[] | null;
 }
 
+/** The title or description going from `old` to `new` between two versions. */
+export interface TextChange {
+  old: string;
+  new: string;
+}
+
 export interface VersionDiff {
   a: number;
   b: number;
   changes: BlockChange[];
+  /** null: the same in both, or a version saved before Cairn recorded it */
+  title: TextChange | null;
+  description: TextChange | null;
 }
 
 export interface PanelLine {

@@ -1,11 +1,12 @@
 // Two versions of a report side by side, block by block: what was added, removed, moved and
-// changed (a panel's changed fields, a Markdown block's lines). Every text is React text.
+// changed (a panel's changed fields, a Markdown block's lines), after the title's and
+// description's changes. Every text is React text.
 import { useQuery } from "@tanstack/react-query";
 import type { JSX } from "react";
 import type { JsonValue } from "../../../api/types";
-import type { BlockChange } from "../api";
+import type { BlockChange, VersionDiff } from "../api";
 import { PictureView } from "./PictureBlock";
-import { changeTitle, fieldText } from "../lib/changes";
+import { changeTitle, fieldText, headingRows } from "../lib/changes";
 import { diffQuery } from "../queries";
 
 interface VersionDiffViewProps {
@@ -63,6 +64,18 @@ function Lines({ lines }: { lines: NonNullable<BlockChange["lines"]> }): JSX.Ele
   );
 }
 
+/** The report's title and description, when they changed, before the blocks. */
+function HeadingChanges({ diff }: { diff: VersionDiff }): JSX.Element | null {
+  const rows = headingRows(diff);
+  if (rows.length === 0) return null;
+  return (
+    <section className="rp-diff-change rp-diff-is-changed" data-testid="diff-heading">
+      <h4>{diff.title && diff.description ? "Title and description changed" : diff.title ? "Title changed" : "Description changed"}</h4>
+      <Fields rows={rows} />
+    </section>
+  );
+}
+
 function ChangeView({ project, change }: { project: string; change: BlockChange }): JSX.Element {
   return (
     <section className={`rp-diff-change rp-diff-is-${change.change}`} data-testid="diff-change" data-change={change.change}>
@@ -89,6 +102,7 @@ export function VersionDiffView(props: VersionDiffViewProps): JSX.Element {
       </div>
       {diff.isPending && <div className="muted">Loading…</div>}
       {diff.isError && <div className="error-text">{diff.error.message}</div>}
+      {diff.data && <HeadingChanges diff={diff.data} />}
       {diff.data?.changes.length === 0 && <div className="muted">The two versions have the same blocks.</div>}
       {diff.data?.changes.map((change, i) => <ChangeView key={i} project={props.project} change={change} />)}
     </article>
