@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -527,3 +528,27 @@ def test_rename_compare_and_restore_the_old_title(page: Any, url: str) -> None:
     assert page.locator("img[src='x']").count() == 0
     assert page.evaluate("window.__xss") is None
     assert dialogs == []
+
+
+def test_a_version_saved_before_titles_were_versioned_says_so(
+    page: Any, url: str, store_dir: Path
+) -> None:
+    base = f"{url}/api/v1/projects/rep/reports"
+    created = httpx.post(
+        base, json={"title": "Then", "blocks": [{"kind": "markdown", "text": "a"}]}
+    )
+    report_id = created.json()["id"]
+    with sqlite3.connect(store_dir / "cairn.db") as db:  # as migration 0018 leaves version 1
+        db.execute(
+            "UPDATE report_versions SET title = NULL, description = NULL WHERE report_id = ?",
+            (report_id,),
+        )
+    httpx.put(f"{base}/{report_id}", json={"base_version": 1, "blocks": [], "title": "Now"})
+    page.goto(f"{url}/p/rep/reports/{report_id}?version=1")
+    expect(page.get_by_test_id("old-version")).to_contain_text(
+        "saved before Cairn versioned titles"
+    )
+    expect(page.get_by_test_id("report-title")).to_have_text("Now")  # the current one, said so
+    old = page.get_by_test_id("version-row").nth(1)
+    assert "not recorded" in (old.get_attribute("title") or "")
+    expect(old.get_by_test_id("version-title")).to_have_count(0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -227,6 +228,32 @@ def test_a_version_keeps_its_title_and_restoring_it_brings_the_title_back(
     assert back["blocks"] == [{"kind": "markdown", "text": "1"}]
     listed = {r["id"]: r["title"] for r in api.get("/projects/rp/reports").json()}
     assert listed[doc["id"]] == "Draft"
+
+
+def test_a_version_saved_before_titles_were_recorded_says_so_and_restores_its_blocks_only(
+    api: httpx.Client, store_dir: Path
+) -> None:
+    doc = create(api, title="Untracked", blocks=[{"kind": "markdown", "text": "old"}])
+    url = f"/projects/rp/reports/{doc['id']}"
+    with sqlite3.connect(store_dir / "cairn.db") as db:  # as migration 0018 leaves version 1
+        db.execute(
+            "UPDATE report_versions SET title = NULL, description = NULL WHERE report_id = ?",
+            (doc["id"],),
+        )
+    assert (
+        api.put(url, json={"base_version": 1, "blocks": [], "title": "Tracked"}).status_code == 200
+    )
+    old = api.get(url, params={"version": 1}).json()
+    assert (old["title"], old["shown_title"], old["shown_description"]) == ("Tracked", None, None)
+    assert [v["title"] for v in api.get(f"{url}/versions").json()] == ["Tracked", None]
+    diff = api.get(f"{url}/diff", params={"a": 1, "b": 2}).json()
+    assert (diff["title"], diff["description"]) == (None, None)  # unknown, not a change
+    restored = api.post(f"{url}/versions/1/restore", json={"base_version": 2}).json()
+    assert (restored["title"], restored["shown_title"], restored["blocks"]) == (
+        "Tracked",
+        "Tracked",
+        [{"kind": "markdown", "text": "old"}],
+    )
 
 
 def test_a_title_change_in_a_diff_is_sent_as_written(api: httpx.Client) -> None:
