@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from cairn.reports.highlight import CLASSES as HIGHLIGHT_CLASSES
 from cairn.reports.sanitize import (
     ALLOWED_TAGS,
     render_markdown,
@@ -67,7 +68,9 @@ def assert_inert(html: str) -> None:
                 assert ":" not in url and not url.startswith("//"), html
             if name == "class":
                 assert tag in ("code", "span"), html
-                assert tag == "code" or value in ("math-inline", "math-display"), html
+                assert (
+                    tag == "code" or value in {"math-inline", "math-display"} | HIGHLIGHT_CLASSES
+                ), html
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -111,8 +114,9 @@ def test_markdown_that_should_stay_does() -> None:
     assert '<a href="#results"' in html
     assert '<img src="figs/loss.png" alt="fig">' in html
     assert '<th style="text-align:right">a</th>' in html
-    assert '<code class="language-python">print(&#x27;&lt;hi&gt;&#x27;)' in html or (
-        "<code class=\"language-python\">print('&lt;hi&gt;')" in html
+    assert (
+        '<code class="language-python"><span class="hl-nb">print</span><span class="hl-p">(</span>'
+        "<span class=\"hl-s1\">'&lt;hi&gt;'</span>" in html
     )
     assert "$x^2 + y$" in html
 
@@ -155,3 +159,22 @@ def test_only_math_spans_are_let_through() -> None:
     )
     assert sanitize_html('<code class="math-inline">c</code>') == "<code>c</code>"
     assert sanitize_html('<span class="language-python">c</span>') == "c"
+
+
+def test_only_highlight_classes_are_let_through() -> None:
+    assert sanitize_html('<span class="hl-k">def</span>') == '<span class="hl-k">def</span>'
+    assert sanitize_html('<span class="hl-kn" onclick="x()" style="x">import</span>') == (
+        '<span class="hl-kn">import</span>'
+    )
+    for foreign in (
+        "hl-zz",
+        "hl-",
+        "hl-k hl-n",
+        "hl-k x",
+        " hl-k",
+        "hl-K",
+        "hl-k&quot;&gt;",
+        "hl-w",
+    ):
+        assert sanitize_html(f'<span class="{foreign}">t</span>') == "t", foreign
+    assert sanitize_html('<code class="hl-k">c</code>') == "<code>c</code>"

@@ -6,7 +6,8 @@ What survives: the tags Markdown itself produces, with only their harmless attri
 noreferrer nofollow"``); images from relative paths or ``data:image/{png,gif,jpeg,webp}``; math
 as ``<span class="math-inline">$x^2$</span>`` or ``<span class="math-display">$$…$$</span>``, the
 TeX as escaped text with its delimiters, for the dashboard to draw with KaTeX (the HTML export
-shows it as written). Gone:
+shows it as written); a fenced code block in a language Pygments knows as ``<span
+class="hl-k">``... tokens (``cairn.reports.highlight``), no other span class. Gone:
 every other tag (``<script>``, ``<iframe>``, ``<style>``... with their content for the first
 three kinds), event handlers and ``style``, ``javascript:``/``vbscript:``/``data:`` links, and
 images from another host (a remote image is a request a reader did not make; its alt text stays).
@@ -15,6 +16,7 @@ images from another host (a remote image is a request a reader did not make; its
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
 from html.parser import HTMLParser
 
@@ -22,6 +24,8 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from cairn.reports.highlight import CLASSES as HIGHLIGHT_CLASSES
+from cairn.reports.highlight import highlight
 from cairn.reports.markdown import parser
 
 ALLOWED_TAGS = {
@@ -44,9 +48,11 @@ LINK_SCHEMES = {"http", "https", "mailto"}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _DATA_IMAGE = re.compile(r"^data:image/(png|gif|jpeg|webp);base64,[A-Za-z0-9+/=\s]*$")
 _ALIGN = re.compile(r"^text-align:\s*(left|right|center)$")
-_CLASSES = {
-    "code": re.compile(r"^language-[\w+\-.#]+$"),  # a code block's language
-    "span": re.compile(r"^math-(inline|display)$"),  # math for the dashboard's KaTeX
+_MATH = re.compile(r"^math-(inline|display)$")
+_CLASSES: dict[str, Callable[[str], object]] = {
+    "code": re.compile(r"^language-[\w+\-.#]+$").match,  # a code block's language
+    # math for the dashboard's KaTeX, or a highlighted code token
+    "span": lambda v: _MATH.match(v) is not None or v in HIGHLIGHT_CLASSES,
 }
 NEEDS_CLASS = {"span"}
 """Tags kept only with an allowed class (a bare or foreign ``<span>`` goes, its text stays)."""
@@ -80,9 +86,14 @@ def _citation(
     return "[" + ", ".join(str(numbers.get(k, "?")) for k in tokens[idx].meta["keys"]) + "]"
 
 
+def _highlight(code: str, language: str, attrs: str) -> str:
+    return highlight(code, language) or ""  # "": markdown-it escapes the code itself
+
+
 for _rule in ("math_inline", "math_display"):
     parser().add_render_rule(_rule, _math)
 parser().add_render_rule("citation", _citation)
+parser().options.highlight = _highlight
 
 
 def sanitize_html(html: str) -> str:
@@ -187,7 +198,7 @@ class _Cleaner(HTMLParser):
                     return None
                 value = image
             elif name == "class":
-                if not _CLASSES[tag].match(value):
+                if not _CLASSES[tag](value):
                     continue
             elif name in _PLAIN_CHECKS and not _PLAIN_CHECKS[name](value):
                 continue

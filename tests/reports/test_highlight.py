@@ -1,0 +1,100 @@
+"""Fenced code blocks are coloured on the server: Pygments tokens as ``hl-`` spans, nothing else."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from cairn.reports.highlight import CLASSES, HIGHLIGHT_LIMIT, highlight
+from cairn.reports.sanitize import render_markdown
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _text(html: str) -> str:
+    return unescape(_TAG.sub("", html))
+
+
+def test_python_tokens_get_their_classes() -> None:
+    html = highlight('import os\ndef f(x):\n    return "<b>" + 1  # note\n', "python")
+    assert html is not None
+    assert '<span class="hl-kn">import</span> <span class="hl-nn">os</span>' in html
+    assert '<span class="hl-k">def</span> <span class="hl-nf">f</span>' in html
+    assert '<span class="hl-s2">"&lt;b&gt;"</span>' in html
+    assert '<span class="hl-mi">1</span>' in html
+    assert '<span class="hl-c1"># note</span>' in html
+    assert "style=" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "expected"),
+    [
+        ("bash", "echo $HOME\n", '<span class="hl-nb">echo</span>'),
+        ("yaml", "lr: 0.1\n", '<span class="hl-nt">lr</span>'),
+        ("json", '{"a": true}\n', '<span class="hl-kc">true</span>'),
+        ("Python", "None\n", '<span class="hl-kc">None</span>'),
+        ("py", "None\n", '<span class="hl-kc">None</span>'),
+    ],
+)
+def test_common_languages(language: str, code: str, expected: str) -> None:
+    html = highlight(code, language)
+    assert html is not None and expected in html
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["", "\n\n  x = 1\n\n\n", "tabs\tand  spaces \n", "no newline at the end", "é ü 漢字 🙂\n"],
+)
+def test_the_text_is_kept_exactly(code: str) -> None:
+    html = highlight(code, "python")
+    assert html is not None and _text(html) == code
+
+
+def test_every_class_is_a_known_one() -> None:
+    code = '@dec\nclass A(B):\n    """doc"""\n    x: int = 0x1F\n    y = f"{x!r}" or b"\\n"\n'
+    for language, text in [("python", code), ("bash", "for i in $(ls); do echo $i; done\n")]:
+        html = highlight(text, language)
+        assert html is not None
+        found = set(re.findall(r'class="([^"]*)"', html))
+        assert found and found <= CLASSES
+
+
+@pytest.mark.parametrize(
+    "language",
+    ["", "not-a-language", '"><script>alert(1)</script>', "python onclick=x", "x" * 1000],
+)
+def test_unknown_or_hostile_languages_are_not_highlighted(language: str) -> None:
+    assert highlight("x = 1\n", language) is None
+
+
+def test_a_hostile_language_in_markdown_renders_plain_escaped_code() -> None:
+    html = render_markdown('```"><script>alert(1)</script>\n<img src=x onerror=alert(1)>\n```\n')
+    assert html == "<pre><code>&lt;img src=x onerror=alert(1)&gt;\n</code></pre>\n"
+    html = render_markdown("```nosuchlanguage\nx < 1\n```\n")
+    assert html == '<pre><code class="language-nosuchlanguage">x &lt; 1\n</code></pre>\n'
+
+
+def test_html_inside_highlighted_code_stays_text() -> None:
+    html = render_markdown('```html\n<script>alert(1)</script><img src=x onerror="y()">\n```\n')
+    assert "<script" not in html and "<img" not in html
+    assert '<span class="hl-p">&lt;</span><span class="hl-nt">script</span>' in html
+    assert _text(html) == '<script>alert(1)</script><img src=x onerror="y()">\n\n'  # + </pre>'s
+
+
+def test_a_huge_block_is_highlighted_up_to_the_limit_then_plain() -> None:
+    line = "value = compute(1, 'two')  # three\n"
+    code = line * (3 * HIGHLIGHT_LIMIT // len(line))
+    html = highlight(code, "python")
+    assert html is not None and _text(html) == code
+    whole_lines = HIGHLIGHT_LIMIT // len(line)  # the lines that end before the limit
+    assert html.count('<span class="hl-n">value</span>') == whole_lines
+    plain_rest = html[html.rfind("</span>") + len("</span>") :]
+    assert unescape(plain_rest) == "\n" + code[whole_lines * len(line) :]
+
+
+def test_one_long_line_past_the_limit_is_all_plain() -> None:
+    code = "x = '" + "a" * (2 * HIGHLIGHT_LIMIT) + "'\n"
+    html = highlight(code, "python")
+    assert html is not None and "<span" not in html and _text(html) == code
