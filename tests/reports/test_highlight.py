@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
+from tests.reports.test_latex import compile_pdf
 
-from cairn.reports.highlight import CLASSES, HIGHLIGHT_LIMIT, highlight
+import cairn
+from cairn.reports.highlight import CLASSES, COLOURS, HIGHLIGHT_LIMIT, STYLE, highlight
 from cairn.reports.sanitize import render_markdown
 
 _TAG = re.compile(r"<[^>]+>")
@@ -98,3 +101,45 @@ def test_one_long_line_past_the_limit_is_all_plain() -> None:
     code = "x = '" + "a" * (2 * HIGHLIGHT_LIMIT) + "'\n"
     html = highlight(code, "python")
     assert html is not None and "<span" not in html and _text(html) == code
+
+
+CODE = 'import os\ndef f(x):\n    """a\n    b"""\n    return "<b>" + 1  # \\end{cairncode} \\input{/etc/passwd}\n'
+
+
+def _code_report() -> cairn.Report:
+    made = cairn.Report("p", title="Code")
+    made.add_markdown(
+        f'```python\n{CODE}```\n\n```"><script>alert(1)</script>\nx < 1 & y\n```\n\nAs [@k].'
+    )
+    made.add_bibtex("@misc{k, title={T}, year=2024}")
+    made.save()
+    return made
+
+
+@pytest.mark.usefixtures("no_open_run")
+def test_the_html_export_has_the_classes_and_their_css(store_dir: Path, tmp_path: Path) -> None:
+    html = _code_report().export("html", tmp_path / "r.html").read_text()
+    assert '<span class="hl-k">def</span> <span class="hl-nf">f</span>' in html
+    assert STYLE in html and ".hl-k," in STYLE and f"color:#{COLOURS['k']}" in STYLE
+    assert "<pre><code>x &lt; 1 &amp; y\n</code></pre>" in html and "<script>" not in html
+    assert "<link" not in html and "url(" not in html and "@import" not in html  # self-contained
+
+
+@pytest.mark.usefixtures("no_open_run")
+def test_the_markdown_export_keeps_the_fence_and_its_language(
+    store_dir: Path, tmp_path: Path
+) -> None:
+    text = _code_report().export("markdown", tmp_path / "r.md").read_text()
+    assert f"```python\n{CODE}```" in text
+
+
+@pytest.mark.usefixtures("no_open_run")
+def test_the_latex_export_colours_code_and_compiles(store_dir: Path, tmp_path: Path) -> None:
+    folder = _code_report().export("latex", tmp_path / "paper")
+    main = (folder / "main.tex").read_text()
+    assert "\\usepackage{xcolor}" in main
+    assert f"\\textcolor[HTML]{{{COLOURS['k'].upper()}}}{{def}}" in main
+    assert "\\end{cairncode}\\input" not in main and "\\input{/etc/passwd}" not in main
+    text = " ".join(compile_pdf(folder).split())
+    assert "def f(x):" in text and 'return "<b>" + 1 # \\end{cairncode}' in text
+    assert "root:" not in text and "x < 1 & y" in text

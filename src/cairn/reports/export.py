@@ -27,6 +27,7 @@ from cairn.reports import bibtex, figures, image_panel, picture_export, verdict
 from cairn.reports.analysis import importance_table
 from cairn.reports.blocks import Bibtex, Block, Markdown, Panel, PanelData, Picture, RunData
 from cairn.reports.data import SeriesReads, last_value, read_panel
+from cairn.reports.highlight import STYLE as HIGHLIGHT_STYLE
 from cairn.reports.markdown import citations, plain
 from cairn.reports.sanitize import render_markdown
 from cairn.reports.style import run_colour
@@ -201,7 +202,7 @@ def to_html(report: Report, reader: Reader) -> str:
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-        f"<title>{escape(report.title)}</title><style>{STYLE}</style></head>\n"
+        f"<title>{escape(report.title)}</title><style>{STYLE}{HIGHLIGHT_STYLE}</style></head>\n"
         f"<body>\n{chr(10).join(body)}\n</body></html>\n"
     )
 

@@ -27,16 +27,25 @@ CLASSES = frozenset(PREFIX + short for short in STANDARD_TYPES.values() if short
 def highlight(code: str, language: str) -> str | None:
     """``code`` as escaped HTML with ``hl-`` spans for the tokens of ``language``; None when
     Pygments does not know the language."""
+    runs = tokens(code, language)
+    if runs is None:
+        return None
+    out: list[str] = []
+    for short, text in runs:
+        text = escape(text, quote=False)
+        out.append(f'<span class="{PREFIX}{short}">{text}</span>' if short else text)
+    return "".join(out)
+
+
+def tokens(code: str, language: str) -> list[tuple[str, str]] | None:
+    """``code`` as (short class, text) runs, '' for plain text, whitespace and whatever lies past
+    ``HIGHLIGHT_LIMIT``; None when Pygments does not know ``language``."""
     lexer = _lexer(language.strip().lower())
     if lexer is None:
         return None
     cut = len(code) if len(code) <= HIGHLIGHT_LIMIT else code.rfind("\n", 0, HIGHLIGHT_LIMIT) + 1
-    out: list[str] = []
-    for short, text in _runs(lexer.get_tokens(code[:cut])):
-        text = escape(text, quote=False)
-        out.append(f'<span class="{PREFIX}{short}">{text}</span>' if short else text)
-    out.append(escape(code[cut:], quote=False))
-    return "".join(out)
+    runs = list(_runs(lexer.get_tokens(code[:cut])))
+    return [*runs, ("", code[cut:])] if cut < len(code) else runs
 
 
 @lru_cache(maxsize=64)
@@ -64,3 +73,22 @@ def _runs(tokens: Iterable[tuple[_TokenType, str]]) -> Iterator[tuple[str, str]]
         text.append(value)
     if text:
         yield last, "".join(text)
+
+
+_COLOURS = {  # the dashboard's light theme (web/src/styles.css, --code-*)
+    "a0303a": "k kc kd kn kp kr kt ow",
+    "1f5c99": "s s1 s2 sa sb sc sd dl se sh si sr ss sx",
+    "0b6e75": "m mb mf mh mi mo il l ld",
+    "6e7781": "c c1 ch cm cp cpf cs",
+    "6f42c1": "nf fm nc nn ne nd",
+    "8a4b08": "nb bp no nv vc vg vi vm",
+    "1a6b32": "nt na gi",
+    "cf222e": "err gd gr gt",
+}
+COLOURS = {short: colour for colour, shorts in _COLOURS.items() for short in shorts.split()}
+"""A class's colour (hex RGB) on a light page: the HTML and LaTeX exports."""
+STYLE = "".join(
+    ",".join(f".{PREFIX}{short}" for short in shorts.split()) + f"{{color:#{colour}}}"
+    for colour, shorts in _COLOURS.items()
+)
+"""CSS for the classes, for a page of its own (the HTML export)."""

@@ -48,6 +48,7 @@ PREAMBLE = r"""\usepackage[utf8]{inputenc}
 \usepackage{graphicx}
 \usepackage{booktabs}
 \usepackage{float}
+\usepackage{xcolor}
 \usepackage{hyperref}
 \hypersetup{hidelinks}
 \newenvironment{cairncode}{\par\smallskip\noindent\ttfamily\small}{\par\smallskip}

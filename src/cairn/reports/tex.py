@@ -216,7 +216,7 @@ class _Writer:
             elif kind == "blockquote_close":
                 out.append("\\end{quote}\n\n")
             elif kind in ("fence", "code_block"):
-                out.append(code(token.content))
+                out.append(code(token.content, (token.info.split() or [""])[0]))
             elif kind == "hr":
                 out.append("\\par\\noindent\\rule{\\linewidth}{0.4pt}\\par\n\n")
             i += 1
@@ -270,8 +270,20 @@ class _Writer:
         return booktabs(rows[0], rows[1:], align) + "\n"
 
 
-def code(text: str) -> str:
+def code(text: str, language: str = "") -> str:
     """A code block: each line escaped, in typewriter, spaces kept (never ``verbatim``, whose
-    end a block could write itself)."""
-    lines = [escape(line).replace(" ", "~") or "~" for line in text.rstrip("\n").split("\n")]
-    return "\\begin{cairncode}\n" + "\\\\\n".join(lines) + "\n\\end{cairncode}\n\n"
+    end a block could write itself); tokens coloured as the dashboard does when Pygments knows
+    ``language`` (``cairn.reports.highlight``)."""
+    from cairn.reports.highlight import COLOURS, tokens
+
+    lines: list[str] = [""]
+    for short, piece in tokens(text.rstrip("\n"), language) or [("", text.rstrip("\n"))]:
+        colour = COLOURS.get(short)
+        for i, part in enumerate(piece.split("\n")):
+            if i:
+                lines.append("")
+            if part:
+                tex = escape(part).replace(" ", "~")
+                lines[-1] += f"\\textcolor[HTML]{{{colour.upper()}}}{{{tex}}}" if colour else tex
+    body = "\\\\\n".join(line or "~" for line in lines)
+    return "\\begin{cairncode}\n" + body + "\n\\end{cairncode}\n\n"
