@@ -17,7 +17,7 @@ from pygments.token import STANDARD_TYPES, _TokenType
 from pygments.util import ClassNotFound
 
 PREFIX = "hl-"
-HIGHLIGHT_LIMIT = 100_000
+HIGHLIGHT_LIMIT = 20_000
 """Characters of a block highlighted (to the last whole line); the rest is plain, so a huge
 block costs an escape, not a lexer's pass."""
 CLASSES = frozenset(PREFIX + short for short in STANDARD_TYPES.values() if short not in ("", "w"))
