@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from html import unescape
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 from tests.reports.test_latex import compile_pdf
 
 import cairn
@@ -143,3 +146,10 @@ def test_the_latex_export_colours_code_and_compiles(store_dir: Path, tmp_path: P
     text = " ".join(compile_pdf(folder).split())
     assert "def f(x):" in text and 'return "<b>" + 1 # \\end{cairncode}' in text
     assert "root:" not in text and "x < 1 & y" in text
+    subprocess.run(["pdftoppm", "-r", "100", "-f", "1", "-l", "1", "main.pdf", "page"], cwd=folder,
+                   check=True)  # fmt: skip
+    with Image.open(next(folder.glob("page-*.ppm"))) as page:
+        pixels = np.asarray(page.convert("RGB"), dtype=int)
+    red, green, blue = pixels[..., 0], pixels[..., 1], pixels[..., 2]
+    keyword_red = (red - green > 60) & (red - blue > 60)  # the keywords' #A0303A, anti-aliased
+    assert keyword_red.sum() > 20

@@ -387,6 +387,22 @@ def test_math_renders_in_a_span_for_the_dashboard(api: httpx.Client) -> None:
     )
 
 
+def test_code_renders_highlighted_and_a_hostile_language_plain(api: httpx.Client) -> None:
+    text = (
+        "```python\nimport os  # <b>\n```\n\n"
+        '```"><script>alert(1)</script>\n<img src=x onerror=alert(1)>\n```\n\n'
+        "```" + "x" * 10_000 + "\ny\n```"
+    )
+    rendered = api.post("/projects/rp/reports/render/markdown", json={"text": text})
+    assert rendered.status_code == 200
+    assert rendered.json()["html"] == (
+        '<pre><code class="language-python"><span class="hl-kn">import</span> '
+        '<span class="hl-nn">os</span>  <span class="hl-c1"># &lt;b&gt;</span>\n</code></pre>\n'
+        "<pre><code>&lt;img src=x onerror=alert(1)&gt;\n</code></pre>\n"
+        f'<pre><code class="language-{"x" * 10_000}">y\n</code></pre>\n'
+    )
+
+
 def test_live_panel_data_follows_the_filter_and_marks_non_finite(api: httpx.Client) -> None:
     response = api.post("/projects/rp/reports/render/panel", json={"panel": LINE})
     assert response.status_code == 200, response.text
