@@ -140,7 +140,7 @@ def test_the_markdown_export_keeps_the_fence_and_its_language(
 def test_the_latex_export_colours_code_and_compiles(store_dir: Path, tmp_path: Path) -> None:
     folder = _code_report().export("latex", tmp_path / "paper")
     main = (folder / "main.tex").read_text()
-    assert "\\usepackage{xcolor}" in main
+    assert "\\RequirePackage{xcolor}" in main
     assert f"\\textcolor[HTML]{{{COLOURS['k'].upper()}}}{{def}}" in main
     assert "\\end{cairncode}\\input" not in main and "\\input{/etc/passwd}" not in main
     text = " ".join(compile_pdf(folder).split())
@@ -153,3 +153,17 @@ def test_the_latex_export_colours_code_and_compiles(store_dir: Path, tmp_path: P
     red, green, blue = pixels[..., 0], pixels[..., 1], pixels[..., 2]
     keyword_red = (red - green > 60) & (red - blue > 60)  # the keywords' #A0303A, anti-aliased
     assert keyword_red.sum() > 20
+
+
+@pytest.mark.usefixtures("no_open_run")
+def test_a_template_that_loads_xcolor_with_options_after_cairn_still_compiles(
+    store_dir: Path, tmp_path: Path
+) -> None:
+    document = tmp_path / "paper.tex"
+    document.write_text(
+        "\\documentclass{article}\n% cairn:preamble\n\\usepackage[table,dvipsnames]{xcolor}\n"
+        "\\begin{document}\n\\maketitle\n\\textcolor{ForestGreen}{Ours.}\n% cairn:body\n"
+        "\\end{document}\n"
+    )
+    folder = _code_report().export("latex", tmp_path / "paper", template=document)
+    assert "Ours." in compile_pdf(folder)

@@ -48,7 +48,7 @@ PREAMBLE = r"""\usepackage[utf8]{inputenc}
 \usepackage{graphicx}
 \usepackage{booktabs}
 \usepackage{float}
-\usepackage{xcolor}
+\AddToHook{begindocument/before}{\RequirePackage{xcolor}}% after a template's own xcolor
 \usepackage{hyperref}
 \hypersetup{hidelinks}
 \newenvironment{cairncode}{\par\smallskip\noindent\ttfamily\small}{\par\smallskip}
