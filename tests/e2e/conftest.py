@@ -112,6 +112,11 @@ def open_media_tab(page: Any, media: tuple[str, MediaRuns]) -> Any:
     return tab
 
 
+IMPORTANCE_MS = 20_000
+"""How long a test waits for parameter importance: a server's first one imports scikit-learn and
+fits a forest, which took over 5 s (Playwright's default) with the suite's four workers on 2 cores."""
+
+
 def write_markdown(page: Any, text: str, nth: int = -1, *, paste: bool = False) -> None:
     """Replaces the text of a report's Markdown block (the last by default) as a user does: click
     its editor, select everything (Ctrl+A), then type `text` (or paste it: long texts)."""

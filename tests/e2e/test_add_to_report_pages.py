@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from tests.e2e.conftest import IMPORTANCE_MS
 from tests.e2e.test_analysis import brush_axis
 from tests.e2e.test_xss import Guard
 from tests.fakes.server import serve
@@ -108,7 +109,7 @@ def test_add_the_sweep_analysis_to_a_report(page: Any, store: Store, kind: str) 
         expect(chart).to_have_attribute("data-line-count", "6")
         expect(chart).to_have_attribute("data-axes", "lr,model.width,val/loss")
     else:
-        expect(view.get_by_test_id("importance-row")).to_have_count(2)
+        expect(view.get_by_test_id("importance-row")).to_have_count(2, timeout=IMPORTANCE_MS)
     panel = stored_panel(page, store.url, "sweepy")
     assert panel["kind"] == kind
     assert panel["keys"] == ["config.lr", "config.model.width", "summary.val/loss"]

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from tests.e2e.conftest import IMPORTANCE_MS
 from tests.fakes.server import serve
 from tests.fakes.waiting import wait_for
 
@@ -131,7 +132,7 @@ def test_brush_an_axis_filters_the_runs_and_importance_ranks_lr_first(
     expect(page).to_have_url(re.compile(r"axes=lr(&|$)"))
 
     rows = page.get_by_test_id("importance-row")
-    expect(rows).to_have_count(2)
+    expect(rows).to_have_count(2, timeout=IMPORTANCE_MS)
     expect(rows.first).to_have_attribute("data-param", "lr")
     expect(rows.nth(1)).to_have_attribute("data-param", "model.width")
 

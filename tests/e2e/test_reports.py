@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
-from tests.e2e.conftest import markdown_texts, write_markdown
+from tests.e2e.conftest import IMPORTANCE_MS, markdown_texts, write_markdown
 from tests.fakes.server import serve
 
 import cairn
@@ -367,7 +367,7 @@ def test_parallel_coordinates_and_importance_panels_draw_inert(page: Any, url: s
     expect(chart).to_have_attribute("data-axis-kinds", "value,category,value")
     expect(chart.locator("canvas")).to_have_count(1)
     rows = view.get_by_test_id("importance-row")
-    expect(rows).to_have_count(2)
+    expect(rows).to_have_count(2, timeout=IMPORTANCE_MS)
     expect(rows.first).to_have_attribute("data-param", "lr")  # the loss follows lr alone
     expect(view.get_by_test_id("panel-runset").first).to_contain_text(f"trial 5 {IMG}")
     # hover along the opt axis until the tooltip names the run whose opt is the payload
