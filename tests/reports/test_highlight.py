@@ -13,7 +13,7 @@ from PIL import Image
 from tests.reports.test_latex import compile_pdf
 
 import cairn
-from cairn.reports.highlight import CLASSES, COLOURS, HIGHLIGHT_LIMIT, STYLE, highlight
+from cairn.reports.highlight import CLASSES, COLOURS, HIGHLIGHT_LIMIT, PREFIX, STYLE, highlight
 from cairn.reports.sanitize import render_markdown
 
 _TAG = re.compile(r"<[^>]+>")
@@ -167,3 +167,28 @@ def test_a_template_that_loads_xcolor_with_options_after_cairn_still_compiles(
     )
     folder = _code_report().export("latex", tmp_path / "paper", template=document)
     assert "Ours." in compile_pdf(folder)
+
+
+def test_the_exports_colours_are_the_dashboards_light_theme() -> None:
+    """The exports' colour table (cairn.reports.highlight) and the dashboard's CSS say the same
+    thing twice, in two languages: which classes share a colour (reports.css) and which colour
+    (styles.css, light theme, the first --code-* of each name)."""
+    web = Path(__file__).resolve().parents[2] / "web" / "src"
+    light: dict[str, str] = {}
+    for name, colour in re.findall(
+        r"--code-(\w+):\s*#([0-9a-f]{6})", (web / "styles.css").read_text()
+    ):
+        light.setdefault(name, colour)
+    rules = re.findall(
+        r"\.rp-markdown :is\(([^)]*)\) \{\s*color: var\(--code-(\w+)\)",
+        (web / "features" / "reports" / "reports.css").read_text(),
+    )
+    assert rules, "reports.css colours no hl- class"
+    dashboard = {
+        cls.strip().removeprefix(f".{PREFIX}"): light[name]
+        for classes, name in rules
+        for cls in classes.split(",")
+    }
+    exported = {short: colour for short, colour in COLOURS.items() if short in dashboard}
+    assert exported == dashboard
+    assert set(dashboard) <= set(COLOURS)
