@@ -112,6 +112,20 @@ def open_media_tab(page: Any, media: tuple[str, MediaRuns]) -> Any:
     return tab
 
 
+def add_to_new_report(page: Any, title: str) -> Any:
+    """Fill the open dialog for a new report named ``title``, open it; the report's view."""
+    from playwright.sync_api import expect
+
+    dialog = page.get_by_test_id("add-to-report")
+    dialog.get_by_test_id("add-to-report-target").select_option(label="New report…")
+    dialog.get_by_test_id("add-to-report-title").fill(title)
+    dialog.get_by_test_id("add-to-report-submit").click()
+    dialog.get_by_test_id("open-report").click()
+    view = page.get_by_test_id("report-view")
+    expect(view.get_by_test_id("report-title")).to_have_text(title)
+    return view
+
+
 IMPORTANCE_MS = 20_000
 """How long a test waits for parameter importance: a server's first one imports scikit-learn and
 fits a forest, which took over 5 s (Playwright's default) with the suite's four workers on 2 cores."""

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from tests.e2e.conftest import IMPORTANCE_MS
+from tests.e2e.conftest import IMPORTANCE_MS, add_to_new_report
 from tests.e2e.test_analysis import brush_axis
 from tests.e2e.test_xss import Guard
 from tests.fakes.server import serve
@@ -62,18 +62,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
         run.finish(quiet=True)
     with serve(store_dir) as running:
         yield Store(running.url, sweep, ids["sweepy"], ids["other"], ids[XSS_PROJECT])
-
-
-def add_to_new_report(page: Any, title: str) -> Any:
-    """Fill the open dialog for a new report named ``title``, open it; the report's view."""
-    dialog = page.get_by_test_id("add-to-report")
-    dialog.get_by_test_id("add-to-report-target").select_option(label="New report…")
-    dialog.get_by_test_id("add-to-report-title").fill(title)
-    dialog.get_by_test_id("add-to-report-submit").click()
-    dialog.get_by_test_id("open-report").click()
-    view = page.get_by_test_id("report-view")
-    expect(view.get_by_test_id("report-title")).to_have_text(title)
-    return view
 
 
 def stored_panel(page: Any, url: str, project: str) -> dict[str, Any]:

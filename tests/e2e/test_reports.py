@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
-from tests.e2e.conftest import IMPORTANCE_MS, markdown_texts, write_markdown
+from tests.e2e.conftest import IMPORTANCE_MS, add_to_new_report, markdown_texts, write_markdown
 from tests.fakes.server import serve
 
 import cairn
@@ -294,14 +294,8 @@ def test_add_a_workspace_panel_to_a_report(page: Any, url: str) -> None:
     expect(line).to_have_attribute("data-line-count", "2")
     line.get_by_test_id("panel-menu").click()
     page.get_by_role("menuitem", name="Add to report…").click()
-    dialog = page.get_by_test_id("add-to-report")
-    expect(dialog).to_contain_text("config.lr >= 0.05")
-    dialog.get_by_test_id("add-to-report-target").select_option(label="New report…")
-    dialog.get_by_test_id("add-to-report-title").fill("From the workspace")
-    dialog.get_by_test_id("add-to-report-submit").click()
-    dialog.get_by_test_id("open-report").click()
-    view = page.get_by_test_id("report-view")
-    expect(view.get_by_test_id("report-title")).to_have_text("From the workspace")
+    expect(page.get_by_test_id("add-to-report")).to_contain_text("config.lr >= 0.05")
+    view = add_to_new_report(page, "From the workspace")
     expect(view.get_by_test_id("panel-runset")).to_contain_text("config.lr >= 0.05")
     expect(view.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "2")
 
@@ -410,13 +404,8 @@ def test_add_a_workspace_bar_panel_to_a_report(page: Any, url: str) -> None:
     bar = add_value_panel(page, "bar", Value="summary.val/loss")
     bar.get_by_test_id("panel-menu").click()
     page.get_by_role("menuitem", name="Add to report…").click()
-    dialog = page.get_by_test_id("add-to-report")
-    expect(dialog).to_contain_text("config.lr > 0.03")
-    dialog.get_by_test_id("add-to-report-target").select_option(label="New report…")
-    dialog.get_by_test_id("add-to-report-title").fill("Bars from the workspace")
-    dialog.get_by_test_id("add-to-report-submit").click()
-    dialog.get_by_test_id("open-report").click()
-    view = page.get_by_test_id("report-view")
+    expect(page.get_by_test_id("add-to-report")).to_contain_text("config.lr > 0.03")
+    view = add_to_new_report(page, "Bars from the workspace")
     expect(view.get_by_test_id("panel-view")).to_have_attribute("data-kind", "bar")
     expect(view.get_by_test_id("panel-runset")).to_contain_text("3 runs")
     expect(view.get_by_test_id("panel-values")).to_contain_text(f"trial 5 {IMG}")
