@@ -99,24 +99,28 @@ def test_a_gap_and_a_run_of_another_project_are_refused_at_the_door(
     assert queue.held("p", "q3") == 1 and queue.status().queued == 0
 
 
+def queue_directly(queue: IngestQueue, run_id: str, records: list[Record]) -> None:
+    """A row in the queue as a worker writes one, without enqueue's checks of the seq range."""
+    with queue.engine.begin() as conn:
+        conn.execute(
+            ingest_queue.insert().values(
+                run_id=run_id,
+                project="p",
+                first_seq=records[0].seq,
+                last_seq=records[-1].seq,
+                body=encode_batch(records),
+                received_at=time.time(),
+            )
+        )
+
+
 def test_a_batch_that_fails_to_apply_stays_queued_and_is_retried(
     store: Store, queue: IngestQueue
 ) -> None:
     put(queue, "q4", start("q4"))
     drain(queue)
     # a queue row that cannot apply (a gap, as a bug would leave one), written past enqueue
-    late = rows(3, 10)
-    with queue.engine.begin() as conn:
-        conn.execute(
-            ingest_queue.insert().values(
-                run_id="q4",
-                project="p",
-                first_seq=10,
-                last_seq=12,
-                body=encode_batch(late),
-                received_at=time.time(),
-            )
-        )
+    queue_directly(queue, "q4", rows(3, 10))
     now = time.time()
     assert queue.apply_next(now) == 0
     status = queue.status()
@@ -127,18 +131,7 @@ def test_a_batch_that_fails_to_apply_stays_queued_and_is_retried(
     assert store.last_seq("q4") == 1  # nothing of it applied
     assert queue.apply_next(now + RETRY_SECONDS[0] / 2) == 0  # not before its retry time
     # the missing records arrive (directly, as enqueue counts seq 12 as held): both apply
-    middle = rows(8, 2)
-    with queue.engine.begin() as conn:
-        conn.execute(
-            ingest_queue.insert().values(
-                run_id="q4",
-                project="p",
-                first_seq=2,
-                last_seq=9,
-                body=encode_batch(middle),
-                received_at=time.time(),
-            )
-        )
+    queue_directly(queue, "q4", rows(8, 2))
     assert queue.apply_next(now + RETRY_SECONDS[0] + 1) == 2
     assert store.last_seq("q4") == 12 and queue.status().queued == 0
 
