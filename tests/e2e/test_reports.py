@@ -158,6 +158,9 @@ def test_write_references_and_cite_them(page: Any, url: str) -> None:
     for _ in range(len("\n@article{broken, title={")):
         page.keyboard.press("Backspace")
     expect(references).to_have_count(2)
+    page.get_by_test_id("add-markdown").click()  # numbered after the blocks above it
+    write_markdown(page, "Again [@sgd].")
+    expect(page.get_by_test_id("markdown-preview").nth(1)).to_have_text("Again [2].")
     saved(page)
 
     page.reload()

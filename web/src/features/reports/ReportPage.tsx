@@ -88,7 +88,11 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
     return () => window.removeEventListener("keydown", onKey);
   }, [editor]);
 
-  const textBlocks = state.blocks.flatMap(({ block }) => (block.kind === "markdown" || block.kind === "bibtex" ? [block] : []));
+  // What a text block's preview needs to number citations: the references, and the Markdown up
+  // to it (a key's number is the order of its first citation, so later blocks cannot change it;
+  // typing in one block does not render the blocks above it again).
+  const citationContext = (upTo: number) =>
+    state.blocks.flatMap(({ block }, j) => (block.kind === "bibtex" || (block.kind === "markdown" && j <= upTo) ? [block] : []));
   const dirty = status.kind !== "saved";
   const restore = async (version: number) => {
     setRestoreError(null);
@@ -190,7 +194,7 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
                   project={project}
                   text={block.text}
                   label={`Markdown block ${index + 1}`}
-                  report={textBlocks}
+                  report={citationContext(index)}
                   onChange={(text) => editor.update((s) => changeBlock(s, index, { kind: "markdown", text }))}
                 />
               ) : block.kind === "bibtex" ? (
@@ -198,7 +202,7 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
                   project={project}
                   text={block.text}
                   label={`BibTeX block ${index + 1}`}
-                  report={textBlocks}
+                  report={citationContext(state.blocks.length)}
                   onChange={(text) => editor.update((s) => changeBlock(s, index, { kind: "bibtex", text }))}
                 />
               ) : block.kind === "picture" ? (
