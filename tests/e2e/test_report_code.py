@@ -24,16 +24,24 @@ TEXT = (
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The URL of a report with a python block, a block in a hostile language and HTML code."""
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The URLs of two reports with a python block, a block in a hostile language and HTML
+    code: one only read, one the editor test changes (it autosaves)."""
     path = tmp_path_factory.mktemp("e2e_report_code") / ".cairn"
-    made = cairn.Report("code", title="Code", dir=path)
-    made.add_markdown(TEXT)
-    made.save()
-    report_id = made.id
-    made.close()
+    ids = {}
+    for title in ("Code", "Code to edit"):
+        made = cairn.Report("code", title=title, dir=path)
+        made.add_markdown(TEXT)
+        made.save()
+        ids[title] = made.id
+        made.close()
     with serve(path) as server:
-        yield f"{server.url}/p/code/reports/{report_id}"
+        yield {title: f"{server.url}/p/code/reports/{id_}" for title, id_ in ids.items()}
+
+
+@pytest.fixture
+def report(reports: dict[str, str]) -> str:
+    return reports["Code"]
 
 
 def colours(block: Any) -> dict[str, str]:
@@ -61,8 +69,8 @@ def test_keywords_are_coloured_in_both_themes(page: Any, report: str) -> None:
     assert dark["keyword"] != light["keyword"] and dark["plain"] != light["plain"]
 
 
-def test_the_editor_preview_is_coloured(page: Any, report: str) -> None:
-    page.goto(f"{report}?edit=1")
+def test_the_editor_preview_is_coloured(page: Any, reports: dict[str, str]) -> None:
+    page.goto(f"{reports['Code to edit']}?edit=1")
     preview = page.get_by_test_id("markdown-preview")
     expect(preview.locator("span.hl-k")).to_have_count(2)
     write_markdown(page, "```bash\nfor i in 1 2; do echo $i; done\n```\n", paste=True)
