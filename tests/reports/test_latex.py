@@ -4,6 +4,7 @@ every text (titles, run names, Markdown, BibTeX, math) stays text: nothing reads
 from __future__ import annotations
 
 import math
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -27,10 +28,13 @@ LATEX = ("-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape")
 
 
 def compile_pdf(folder: Path) -> str:
-    """pdflatex, bibtex, pdflatex twice, as main.tex says; the PDF's text."""
-    for step in (["pdflatex", *LATEX, "main"], ["bibtex", "main"]) + (
-        ["pdflatex", *LATEX, "main"],
-    ) * 2:
+    """The commands main.tex's first line gives (pdflatex, bibtex when there are references,
+    pdflatex twice), each to succeed; the PDF's text."""
+    first = (folder / "main.tex").read_text().splitlines()[0]
+    assert first.startswith("% Written by Cairn. Compile: "), first
+    for command in first.partition("Compile: ")[2].split(" && "):
+        program, *args = command.split()
+        step = [program, *LATEX, *args] if program == "pdflatex" else [program, *args]
         done = subprocess.run(step, cwd=folder, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout[-3000:]
     return subprocess.run(
@@ -177,6 +181,35 @@ def test_escape_and_inert() -> None:
     assert tex.inert("}\\input{x}{", math=False) == r"\}\textbackslash{}input\{x\}\{"
     assert tex.href("javascript:alert(1)") is None
     assert tex.href("https://a.b/~c?d=1&e#fé") == r"https://a.b/\%7Ec?d=1\&e\#f\%C3\%A9"
+
+
+def test_strikethrough_is_drawn_in_latex_wherever_markdown_allows_it(store_dir: Path) -> None:
+    report = cairn.Report("p", title="Strike")
+    report.add_markdown(
+        "A ~~withdrawn *claim* with [a link](https://x.org) and $x^2$~~ stays.\n\n"
+        "~~two  \nlines~~ and ~~$$\\sum_i x_i$$~~\n\n"
+        "| claim | status |\n|---|---|\n| ~~97% & more~~ | dropped |\n"
+    )
+    report.save()
+    struck = report.export("latex", store_dir.parent / "struck")
+    main = (struck / "main.tex").read_text()
+    assert main.count("\\cairnstrike{") == 4
+    assert "\\cairnstrike{two lines}" in main  # a box cannot end a line
+    assert "\\cairnstrike{$\\displaystyle \\sum_i x_i$}" in main
+    # The same document with the rule left out of the macro: the same boxes, less ink.
+    unstruck = store_dir.parent / "unstruck"
+    shutil.copytree(struck, unstruck)
+    rule = "\\rlap{\\rule[0.5ex]{\\wd0}{0.4pt}}"
+    assert main.count(rule) == 1
+    (unstruck / "main.tex").write_text(main.replace(rule, ""))
+    ink = []
+    for folder in (struck, unstruck):
+        assert "withdrawn claim" in " ".join(compile_pdf(folder).split())
+        subprocess.run(
+            ["pdftoppm", "-r", "60", "-gray", "main.pdf", "page"], cwd=folder, check=True
+        )
+        ink.append(sum(_dark_pixels(page) for page in folder.glob("page-*.pgm")))
+    assert ink[0] > ink[1] > 0
 
 
 def test_bibtex_is_checked_and_old_blocks_still_load(store_dir: Path) -> None:

@@ -11,8 +11,8 @@ PDF per drawn panel, ``cairn.reports.figures``; each uploaded image, ``picture_e
   (required) and optionally ``% cairn:preamble`` where Cairn's packages and the title go (else
   just before ``\\begin{document}``); the ``.sty``, ``.cls`` and ``.bst`` files beside it are copied.
 
-Compile: ``pdflatex main && bibtex main && pdflatex main && pdflatex main`` (bibtex only with
-references). Every text is escaped (``cairn.reports.tex``).
+Compile as the first line of ``main.tex`` says: ``pdflatex main && bibtex main && pdflatex main
+&& pdflatex main``, or without bibtex when the report has no references. Every text is escaped (``cairn.reports.tex``).
 """
 
 from __future__ import annotations
@@ -52,10 +52,11 @@ PREAMBLE = r"""\usepackage[utf8]{inputenc}
 \usepackage{hyperref}
 \hypersetup{hidelinks}
 \newenvironment{cairncode}{\par\smallskip\noindent\ttfamily\small}{\par\smallskip}
+\newcommand{\cairnstrike}[1]{\setbox0=\hbox{#1}\rlap{\rule[0.5ex]{\wd0}{0.4pt}}\box0}% ~~text~~
 """
-NOTE = (
-    "% Written by Cairn. Compile: pdflatex main && bibtex main && pdflatex main && pdflatex main\n"
-)
+COMPILE = "pdflatex main && bibtex main && pdflatex main && pdflatex main"
+COMPILE_WITHOUT_REFERENCES = "pdflatex main && pdflatex main"
+"""bibtex fails (exit 2) on a document that cites nothing, which would stop the ``&&`` chain."""
 BODY_MARK = "% cairn:body"
 PREAMBLE_MARK = "% cairn:preamble"
 TEMPLATE_FILES = (".sty", ".cls", ".bst")
@@ -100,7 +101,8 @@ def _write(report: Report, reader: Reader, folder: Path, template: str | Path | 
     body = _body(report, reader, folder, bool(entries))
     if entries:
         (folder / "references.bib").write_text(_bib(entries), encoding="utf-8")
-    text = NOTE + start.replace(PREAMBLE_MARK, PREAMBLE + _title(report), 1) + body + end
+    note = f"% Written by Cairn. Compile: {COMPILE if entries else COMPILE_WITHOUT_REFERENCES}\n"
+    text = note + start.replace(PREAMBLE_MARK, PREAMBLE + _title(report), 1) + body + end
     (folder / "main.tex").write_text(text, encoding="utf-8")
     return folder
 

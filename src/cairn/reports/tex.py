@@ -225,6 +225,7 @@ class _Writer:
     def inline(self, tokens: list[Token]) -> str:
         out: list[str] = []
         links: list[bool] = []
+        struck = 0
         for token in tokens:
             kind = token.type
             if kind == "text":
@@ -232,7 +233,14 @@ class _Writer:
             elif kind == "softbreak":
                 out.append("\n")
             elif kind == "hardbreak":
-                out.append("\\\\\n")
+                # A struck span is one box (\cairnstrike), where a line cannot end.
+                out.append(" " if struck else "\\\\\n")
+            elif kind == "s_open":
+                struck += 1
+                out.append(r"\cairnstrike{")
+            elif kind == "s_close":
+                struck -= 1
+                out.append("}")
             elif kind in ("em_open", "strong_open"):
                 out.append(r"\emph{" if kind == "em_open" else r"\textbf{")
             elif kind in ("em_close", "strong_close"):
@@ -249,8 +257,10 @@ class _Writer:
                 out.append(escape(f"[image: {token.content}]"))
             elif kind == "math_inline":
                 out.append("$" + inert(token.content, math=True) + "$")
-            elif kind == "math_display":
+            elif kind == "math_display" and not struck:
                 out.append("\n\\[" + inert(token.content, math=True) + "\\]\n")
+            elif kind == "math_display":  # no display inside a box: struck math is inline
+                out.append("$\\displaystyle " + inert(token.content, math=True) + "$")
             elif kind == "citation":
                 out.append(r"\cite{" + ",".join(token.meta["keys"]) + "}")
         return "".join(out)
