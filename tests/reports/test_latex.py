@@ -158,6 +158,33 @@ def test_a_line_figure_draws_the_stored_series_in_dashboard_colours(report: cair
         assert line.get_ydata()[0] == ys[0] and line.get_ydata()[-1] != ys[-1]  # debiased EMA
 
 
+def test_a_line_figure_of_several_keys_names_each_keys_dash(store_dir: Path) -> None:
+    for lr in (0.1, 0.2):
+        run = cairn.init(project="k", config={"lr": lr})
+        for step in range(5):
+            run.log({"val/loss": 1 / (1 + lr * step), "val/acc$": lr * step})
+        run.finish(quiet=True)
+    reader = StoreReader(cairn.Api().store)
+    panel = Panel(kind="line", keys=["val/loss", "val/acc$"])
+    figure = figures.draw(panel, panel_data(panel, reader, "k"))
+    assert figure is not None
+    [ax] = figure.axes
+    legend = ax.get_legend()
+    names = [text.get_text() for text in legend.get_texts()]
+    assert names[2:] == ["val/loss", "val/acc\\$"]  # after the two runs; `$` is not mathtext
+    solid, dashed = legend.legend_handles[2:]
+    assert solid.get_linestyle() == "-" and dashed.get_linestyle() == "--"
+    assert [line.get_linestyle() for line in ax.lines if line.get_gid() == "line"] == [
+        "-",
+        "-",
+        "--",
+        "--",
+    ]
+    one_key = figures.draw(Panel(kind="line", keys=["val/loss"]), panel_data(panel, reader, "k"))
+    assert one_key is not None
+    assert len(one_key.axes[0].get_legend().get_texts()) == 2  # the runs alone
+
+
 def test_markdown_export_has_png_figures_and_references(
     report: cairn.Report, tmp_path: Path
 ) -> None:

@@ -34,6 +34,8 @@ MAX_GROUP_POINTS = 1500
 """A group's grid of steps, at most (the points the dashboard asks for a line)."""
 LEGEND_MAX = 12
 """Runs named in a legend at most (the table under the figure names them all)."""
+KEY_GREY = "#555555"
+"""A legend's entries for a panel's keys: their dash, in no run's colour."""
 
 
 def draw(panel: Panel, data: PanelData) -> Figure | None:
@@ -103,7 +105,13 @@ def _line(panel: Panel, data: PanelData) -> Figure | None:
     ax.set_xlabel("step")
     ax.set_ylabel(_label(", ".join(panel.keys)))
     _scales(ax, panel)
-    _legend(ax, sum(1 for line in lines if line.label is not None))
+    keys = []
+    if len(panel.keys) > 1:  # which dash is which key: an entry per key, in grey
+        for j, key in enumerate(panel.keys):
+            style = {"dashes": dash(j)} if dash(j) else {}
+            (handle,) = ax.plot([], [], color=KEY_GREY, linewidth=1.4, gid="key", **style)
+            keys.append((handle, _label(key)))
+    _legend(ax, keys)
     return figure
 
 
@@ -201,7 +209,7 @@ def _scatter(panel: Panel, data: PanelData) -> Figure | None:
     ax.set_xlabel(_label(x_key))
     ax.set_ylabel(_label(y_key))
     _scales(ax, panel)
-    _legend(ax, len(points))
+    _legend(ax)
     return figure
 
 
@@ -236,11 +244,21 @@ def _scales(ax: Any, panel: Panel) -> None:
     ax.grid(True, color="#dddddd", linewidth=0.6)
 
 
-def _legend(ax: Any, count: int) -> None:
-    if 0 < count <= LEGEND_MAX:
+def _legend(ax: Any, extra: list[tuple[Any, str]] | None = None) -> None:
+    """The labelled runs (none past LEGEND_MAX: the table under the figure names them all),
+    then the ``extra`` entries."""
+    handles, labels = ax.get_legend_handles_labels()
+    if len(handles) > LEGEND_MAX:
+        handles, labels = [], []
+    for handle, label in extra or []:
+        handles.append(handle)
+        labels.append(label)
+    if handles:
         # Beside the axes, as the dashboard's legend is outside its chart ("best" would search
         # every point for room: most of a figure's time).
-        ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        ax.legend(
+            handles, labels, fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0)
+        )
 
 
 def _label(text: str) -> str:
