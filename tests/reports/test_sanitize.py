@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 import pytest
 
 from cairn.reports.highlight import CLASSES as HIGHLIGHT_CLASSES
+from cairn.reports.mathml import TAGS as MATHML_TAGS
+from cairn.reports.mathml import allowed as mathml_allowed
 from cairn.reports.sanitize import (
     ALLOWED_TAGS,
     render_markdown,
@@ -39,6 +41,11 @@ PAYLOADS = [
     "`<script>alert(1)</script>` and\n\n```html\n<script>alert(1)</script>\n```",
     '<span class="x" onclick=alert(1)>x</span>',
     "$\\href{javascript:alert(1)}{x}$ $<img src=x onerror=alert(1)>$ $$</span><script>x</script>$$",
+    "$\\text{<script>alert(1)</script>}$ $\\style{color:red}{x}$ $\\unicode{x3C}script$",
+    '$$\\color{red" onclick="alert(1)}{x} \\mbox{</math><img src=x onerror=alert(1)>}$$',
+    '<math><semantics><annotation-xml encoding="text/html"><img src=x onerror=alert(1)>'
+    "</annotation-xml></semantics></math>",
+    '<math><mi href="javascript:alert(1)" style="x" onclick="x">x</mi><mglyph></mglyph></math>',
 ]
 
 
@@ -60,6 +67,9 @@ def assert_inert(html: str) -> None:
     for tag, attrs in parser.found:
         assert tag in ALLOWED_TAGS, html
         for name, value in attrs.items():
+            if tag in MATHML_TAGS:
+                assert mathml_allowed(tag, name, value), html
+                continue
             assert not name.startswith("on") and name not in ("style", "srcset"), html
             url = "".join(ch for ch in value if ord(ch) > 0x20).lower()
             if name == "href":
@@ -76,6 +86,37 @@ def assert_inert(html: str) -> None:
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_payloads_render_inert(payload: str) -> None:
     assert_inert(render_markdown(payload))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_render_inert_with_math_as_mathml(payload: str) -> None:
+    html = render_markdown(payload, mathml=True)
+    assert_inert(html)
+    assert "<script" not in html and "<annotation" not in html and "<semantics" not in html
+
+
+def test_math_as_mathml_or_its_tex_when_it_cannot_be() -> None:
+    html = render_markdown("Loss $\\frac{1}{t}$, $\\ce{H2O}$ and\n\n$$x<y$$", mathml=True)
+    assert (
+        '<span class="math-inline"><math display="inline"><mrow><mfrac><mrow><mn>1</mn></mrow>'
+        in html
+    )
+    assert '<span class="math-inline">$\\ce{H2O}$</span>' in html  # unknown to the converter
+    assert '<span class="math-display"><math display="block"><mrow><mi>x</mi><mo>&lt;</mo>' in html
+    assert render_markdown("$x$") == '<p><span class="math-inline">$x$</span></p>\n'  # dashboard
+
+
+def test_mathml_keeps_only_its_elements_and_checked_attributes() -> None:
+    raw = (
+        '<math display="block" xmlns="x" onclick="x"><mstyle mathcolor="red" style="a">'
+        '<mi href="javascript:x" mathvariant="bold">x</mi><mspace width="1cm;x" height="2em">'
+        '</mspace><semantics><annotation-xml encoding="text/html"><b>h</b></annotation-xml>'
+        '</semantics><maction actiontype="statusline"><mi>y</mi></maction></mstyle></math>'
+    )
+    assert sanitize_html(raw) == (
+        '<math display="block"><mstyle mathcolor="red"><mi mathvariant="bold">x</mi>'
+        '<mspace height="2em"></mspace>h<mi>y</mi></mstyle></math>'
+    )
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

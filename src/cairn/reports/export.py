@@ -8,7 +8,8 @@ drawn, as inline SVG (``cairn.reports.svg``); in Markdown, line, scatter and bar
 beside the file, drawn with matplotlib (``cairn.reports.figures``) when it is installed. BibTeX
 blocks are listed as references at the end. Live panels read the runs at export time; frozen panels show the
 data stored with the version. In HTML all Markdown is sanitized (``cairn.reports.sanitize``) and
-a Content-Security-Policy forbids scripts and any resource from elsewhere.
+a Content-Security-Policy forbids scripts and any resource from elsewhere; math is MathML
+(``cairn.reports.mathml``), which the browser lays out with no script.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ STYLE = """body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem a
 color:#1d1d1f}table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #ccc;
 padding:.25rem .6rem;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
 pre{background:#f5f5f7;padding:.75rem;overflow:auto}figure{margin:1.5rem 0}
-figcaption{color:#555;font-size:.9em}.description{color:#555}"""
+figcaption{color:#555;font-size:.9em}.description{color:#555}
+.math-display{display:block;margin:1rem 0;overflow-x:auto}"""
 
 
 def export(
@@ -161,7 +163,7 @@ def to_html(report: Report, reader: Reader) -> str:
     reads = SeriesReads(reader)
     for block in report.blocks:
         if isinstance(block, Markdown):
-            body.append(render_markdown(block.text, numbers))
+            body.append(render_markdown(block.text, numbers, mathml=True))
             continue
         if isinstance(block, Bibtex):
             continue

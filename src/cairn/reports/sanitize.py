@@ -5,8 +5,9 @@ What survives: the tags Markdown itself produces, with only their harmless attri
 ``http(s):``, ``mailto:``, ``#anchors`` and relative paths (opened with ``rel="noopener
 noreferrer nofollow"``); images from relative paths or ``data:image/{png,gif,jpeg,webp}``; math
 as ``<span class="math-inline">$x^2$</span>`` or ``<span class="math-display">$$…$$</span>``, the
-TeX as escaped text with its delimiters, for the dashboard to draw with KaTeX (the HTML export
-shows it as written); a fenced code block in a language Pygments knows as ``<span
+TeX as escaped text with its delimiters, for the dashboard to draw with KaTeX, or for the HTML
+export (``mathml=True``) that span around the formula's MathML (``cairn.reports.mathml``, whose
+elements and checked attributes are the only MathML kept); a fenced code block in a language Pygments knows as ``<span
 class="hl-k">``... tokens (``cairn.reports.highlight``), no other span class. Gone:
 every other tag (``<script>``, ``<iframe>``, ``<style>``... with their content for the first
 three kinds), event handlers and ``style``, ``javascript:``/``vbscript:``/``data:`` links, and
@@ -27,12 +28,15 @@ from markdown_it.utils import EnvType, OptionsDict
 from cairn.reports.highlight import CLASSES as HIGHLIGHT_CLASSES
 from cairn.reports.highlight import highlight
 from cairn.reports.markdown import parser
+from cairn.reports.mathml import TAGS as MATHML_TAGS
+from cairn.reports.mathml import allowed as mathml_allowed
+from cairn.reports.mathml import to_mathml
 
 ALLOWED_TAGS = {
     "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
     "img", "li", "ol", "p", "pre", "s", "span", "strong", "table", "tbody", "td", "th", "thead", "tr",
     "ul",
-}  # fmt: skip
+} | MATHML_TAGS  # fmt: skip
 ALLOWED_ATTRS = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
@@ -62,12 +66,16 @@ _PLAIN_CHECKS = {
 }
 
 
-def render_markdown(text: str, numbers: dict[str, int] | None = None) -> str:
+def render_markdown(
+    text: str, numbers: dict[str, int] | None = None, *, mathml: bool = False
+) -> str:
     """``text`` (Markdown) as sanitized HTML: math as written in a ``math-inline`` or
-    ``math-display`` span (``<span class="math-inline">$x^2$</span>``), a citation as the
-    ``numbers`` of its keys (``[1, 3]``; ``?`` for a key not in them)."""
+    ``math-display`` span (``<span class="math-inline">$x^2$</span>``), or with ``mathml`` as
+    MathML in that span where it converts; a citation as the ``numbers`` of its keys
+    (``[1, 3]``; ``?`` for a key not in them)."""
     md = parser()
-    return sanitize_html(md.renderer.render(md.parse(text), md.options, {"numbers": numbers or {}}))
+    env = {"numbers": numbers or {}, "mathml": mathml}
+    return sanitize_html(md.renderer.render(md.parse(text), md.options, env))
 
 
 def _math(
@@ -75,6 +83,9 @@ def _math(
 ) -> str:
     token = tokens[idx]
     kind = "math-display" if token.type == "math_display" else "math-inline"
+    drawn = to_mathml(token.content, kind == "math-display") if env.get("mathml") else None
+    if drawn is not None:
+        return f'<span class="{kind}">{drawn}</span>'
     tex = escape(f"{token.markup}{token.content}{token.markup}", quote=False)
     return f'<span class="{kind}">{tex}</span>'
 
@@ -183,6 +194,10 @@ class _Cleaner(HTMLParser):
         allowed = ALLOWED_ATTRS.get(tag, set())
         for name, raw in attrs:
             value = raw or ""
+            if tag in MATHML_TAGS:
+                if mathml_allowed(tag, name, value):
+                    kept.append((name, value))
+                continue
             if name not in allowed:
                 continue
             if name == "href":
