@@ -17,6 +17,7 @@ from tests.fakes.repos import full_capture, make_repo, run_script
 import cairn
 from cairn.reports import figures, tex
 from cairn.reports.blocks import Panel, block_from_dict
+from cairn.reports.chart_lines import aggregate
 from cairn.reports.export import panel_data
 from cairn.reports.style import run_colour, smooth
 from cairn.store.reader import StoreReader
@@ -399,7 +400,7 @@ def test_importing_the_exports_does_not_load_matplotlib() -> None:
 
 
 def test_a_group_is_its_runs_mean_with_a_min_max_band(report: cairn.Report) -> None:
-    assert figures.aggregate([([0, 2, 4], [0, 2, 4]), ([1, 3], [10, 30])]) == (
+    assert aggregate([([0, 2, 4], [0, 2, 4]), ([1, 3], [10, 30])]) == (
         [0, 1, 2, 3, 4],
         [0, 5.5, 11, 16.5, 4],
         [0, 1, 2, 3, 4],

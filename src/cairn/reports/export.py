@@ -3,8 +3,8 @@ project (``cairn.reports.latex``). Uploaded images (picture blocks) are inlined 
 copied beside the Markdown (``cairn.reports.picture_export``).
 
 Panels are tables of their runs' values: for a line panel the last value of each key per run, for
-the others each run's ``config.*``/``summary.*`` values. In HTML, line and scatter panels are also
-drawn, as inline SVG (``cairn.reports.svg``); in Markdown, line, scatter and bar panels are PNGs
+the others each run's ``config.*``/``summary.*`` values. In HTML, line, scatter and bar panels
+are also drawn, as inline SVG (``cairn.reports.svg``); in Markdown, line, scatter and bar panels are PNGs
 beside the file, drawn with matplotlib (``cairn.reports.figures``) when it is installed. BibTeX
 blocks are listed as references at the end. Live panels read the runs at export time; frozen panels show the
 data stored with the version. In HTML all Markdown is sanitized (``cairn.reports.sanitize``) and
@@ -26,12 +26,12 @@ from urllib.parse import quote
 from cairn.errors import UsageError
 from cairn.reports import bibtex, figures, image_panel, picture_export, verdict
 from cairn.reports.analysis import importance_table
-from cairn.reports.blocks import Bibtex, Block, Markdown, Panel, PanelData, Picture, RunData
+from cairn.reports.blocks import Bibtex, Block, Markdown, Panel, PanelData, Picture
+from cairn.reports.chart_lines import colours
 from cairn.reports.data import SeriesReads, last_value, read_panel
 from cairn.reports.highlight import STYLE as HIGHLIGHT_STYLE
 from cairn.reports.markdown import citations, plain
 from cairn.reports.sanitize import render_markdown
-from cairn.reports.style import run_colour
 from cairn.reports.svg import panel_svg
 from cairn.store.reader import Reader
 
@@ -179,12 +179,13 @@ def to_html(report: Report, reader: Reader) -> str:
             chart = panel_svg(block, data)
         if chart is not None:
             body.append(chart)
-        # a swatch of the run's colour, when the chart draws runs in their colours
-        swatches = chart is not None and block.kind in ("line", "scatter")
+        # a swatch of the colour the chart draws a run in (a grouped line: its group's)
+        swatches = chart is not None and block.kind in ("line", "scatter", "bar")
+        drawn = colours(block, data) if swatches else {}
         if rows:
             head = "".join(f"<th>{escape(h)}</th>" for h in header)
             lines = "".join(
-                f"<tr>{_name_cell(row[0], data.runs[i] if swatches else None)}"
+                f"<tr>{_name_cell(row[0], drawn.get(data.runs[i].id) if swatches else None)}"
                 + "".join(_html_cell(v) for v in row[1:])
                 + "</tr>"
                 for i, row in enumerate(rows)
@@ -294,11 +295,11 @@ def _html_cell(value: Any) -> str:
     return f"{opening}{escape(cell_text(value))}</td>"
 
 
-def _name_cell(name: str, run: RunData | None) -> str:
+def _name_cell(name: str, colour: str | None) -> str:
     """A run's name, after a swatch of its colour in the chart above (when one is drawn)."""
-    if run is None:
+    if colour is None:
         return f"<td>{escape(name)}</td>"
-    swatch = f'<span style="color:{run_colour(run.id, run.number)}">&#9632;</span> '
+    swatch = f'<span style="color:{colour}">&#9632;</span> '
     return f"<td>{swatch}{escape(name)}</td>"
 
 

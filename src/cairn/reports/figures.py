@@ -3,7 +3,8 @@ PNG beside a Markdown export.
 
 A line panel draws every run's series of every key over steps, in the run's dashboard colour
 (``cairn.reports.style``), the first key solid and the next ones dashed; with ``group_by``, each
-group's runs as their mean and a min-max band, as the dashboard's grouping does; with smoothing, the
+group's runs as their mean and a min-max band (``cairn.reports.chart_lines``), as the
+dashboard's grouping does; with smoothing, the
 debiased EMA over the values as logged (those faint behind it); a log axis leaves out values that
 are not positive. A scatter panel draws a point per run; a bar panel a horizontal bar per run and
 key, runs top to bottom in the table's order. Scalar panels are tables only (None here).
@@ -15,13 +16,13 @@ matplotlib is an optional dependency (``pip install 'cairn[reports]'``), importe
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cairn.errors import UsageError
 from cairn.reports import analysis_figures
-from cairn.reports.blocks import Panel, PanelData, RunData
+from cairn.reports.blocks import Panel, PanelData
+from cairn.reports.chart_lines import panel_lines
 from cairn.reports.panel_keys import ANALYSIS_KINDS
 from cairn.reports.style import BAND_ALPHA, RAW_ALPHA, dash, run_colour, smooth
 
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
 
 WIDTH, HEIGHT = 6.4, 3.2
 """Inches: a text width of an article, at a height that leaves room for the caption."""
-MAX_GROUP_POINTS = 1500
-"""A group's grid of steps, at most (the points the dashboard asks for a line)."""
 LEGEND_MAX = 12
 """Runs named in a legend at most (the table under the figure names them all)."""
 KEY_GREY = "#555555"
@@ -81,12 +80,13 @@ def _figure(rows: int = 1, labels: bool = False) -> tuple[Figure, list[Any]]:
 
 
 def _line(panel: Panel, data: PanelData) -> Figure | None:
-    lines = [line for j, key in enumerate(panel.keys) for line in _lines(panel, data, j, key)]
+    lines = panel_lines(panel, data)
     if not lines:
         return None
     figure, (ax,) = _figure()
     for line in lines:
         ys = [y if math.isfinite(y) and (y > 0 or not panel.log_y) else math.nan for y in line.ys]
+        label = None if line.label is None else _label(line.label)
         style: dict[str, Any] = {"color": line.colour, "linewidth": 1.4}
         if dash(line.key_index):
             style["dashes"] = dash(line.key_index)
@@ -99,9 +99,9 @@ def _line(panel: Panel, data: PanelData) -> Figure | None:
             ax.fill_between(line.xs, low, high, color=line.colour, alpha=BAND_ALPHA, linewidth=0)
         if panel.smoothing > 0:
             ax.plot(line.xs, ys, color=line.colour, alpha=RAW_ALPHA, linewidth=1, gid="raw")
-            ax.plot(line.xs, smooth(ys, panel.smoothing), label=line.label, gid="line", **style)
+            ax.plot(line.xs, smooth(ys, panel.smoothing), label=label, gid="line", **style)
         else:
-            ax.plot(line.xs, ys, label=line.label, gid="line", **style)
+            ax.plot(line.xs, ys, label=label, gid="line", **style)
     ax.set_xlabel("step")
     ax.set_ylabel(_label(", ".join(panel.keys)))
     _scales(ax, panel)
@@ -113,86 +113,6 @@ def _line(panel: Panel, data: PanelData) -> Figure | None:
             keys.append((handle, _label(key)))
     _legend(ax, keys)
     return figure
-
-
-@dataclass(frozen=True)
-class _Line:
-    xs: list[float]
-    ys: list[float]
-    colour: str
-    key_index: int
-    label: str | None
-    band: tuple[list[float], list[float]] | None = None
-
-
-def _lines(panel: Panel, data: PanelData, key_index: int, key: str) -> list[_Line]:
-    """The lines of one key: a run each; with ``group_by``, a group's runs as one line, their
-    mean, with a band from their min to their max (runs without a group value stay lines), in
-    the colour of the group's first run, as the dashboard groups them."""
-    groups: dict[Any, list[RunData]] = {}
-    alone: list[RunData] = []
-    for run in data.runs:
-        if key not in run.series:
-            continue
-        if panel.group_by is None or run.group is None:
-            alone.append(run)
-        else:
-            groups.setdefault(_hashable(run.group), []).append(run)
-    lines = [
-        _Line(
-            *run.series[key],
-            colour=run_colour(run.id, run.number),
-            key_index=key_index,
-            label=_label(run.name) if key_index == 0 else None,
-        )
-        for run in alone
-    ]
-    for value, members in groups.items():
-        xs, mean, low, high = aggregate([m.series[key] for m in members])
-        suffix = f" ({key})" if len(panel.keys) > 1 else ""
-        lines.append(
-            _Line(
-                xs,
-                mean,
-                colour=run_colour(members[0].id, members[0].number),
-                key_index=key_index,
-                label=_label(f"{value} ({len(members)} runs){suffix}"),
-                band=(low, high),
-            )
-        )
-    return lines
-
-
-def aggregate(
-    members: list[tuple[list[float], list[float]]], max_points: int = MAX_GROUP_POINTS
-) -> tuple[list[float], list[float], list[float], list[float]]:
-    """Runs logged at different steps on one grid, as the dashboard aggregates a group
-    (web/src/features/charts/lib/groups.ts): the union of their steps (evenly spaced when there
-    are more than ``max_points``), each run interpolated inside its own range only; at each
-    step the mean, min and max of the runs alive there (NaN where none is)."""
-    import numpy as np
-
-    grid = np.unique(np.concatenate([np.asarray(xs, dtype=float) for xs, _ in members]))
-    grid = grid[np.isfinite(grid)]
-    if len(grid) > max_points >= 2:
-        grid = np.linspace(grid[0], grid[-1], max_points)
-    rows = np.full((len(members), len(grid)), np.nan)
-    for i, (xs, ys) in enumerate(members):
-        x, y = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
-        if len(x) == 0:
-            continue
-        inside = (grid >= x[0]) & (grid <= x[-1])
-        rows[i, inside] = np.interp(grid[inside], x, y)  # a NaN neighbour gives NaN: no share
-    alive = np.isfinite(rows).any(axis=0)
-    mean, low, high = (np.full(len(grid), np.nan) for _ in range(3))
-    mean[alive] = np.nanmean(rows[:, alive], axis=0)
-    low[alive] = np.nanmin(rows[:, alive], axis=0)
-    high[alive] = np.nanmax(rows[:, alive], axis=0)
-    return grid.tolist(), mean.tolist(), low.tolist(), high.tolist()
-
-
-def _hashable(value: Any) -> Any:
-    return value if isinstance(value, (str, int, float, bool)) else repr(value)
 
 
 def _scatter(panel: Panel, data: PanelData) -> Figure | None:

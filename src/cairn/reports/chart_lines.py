@@ -1,0 +1,116 @@
+"""The lines a line panel draws, for every export to draw the same ones: a line per run and key,
+in the run's dashboard colour; with ``group_by``, a group's runs as one line, their mean, with a
+band from their min to their max, in the colour of the group's first run (runs without a group
+value stay lines of their own), as the dashboard groups them
+(web/src/features/charts/lib/groups.ts). matplotlib draws them in ``cairn.reports.figures``, the
+HTML export's SVG in ``cairn.reports.svg``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cairn.reports.blocks import Panel, PanelData, RunData
+from cairn.reports.style import run_colour
+
+MAX_GROUP_POINTS = 1500
+"""A group's grid of steps, at most (the points the dashboard asks for a line)."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One drawn line: its points, colour, key (its dash), legend label (None: not in the
+    legend, as a run's second key is not) and, for a group, its (min, max) band."""
+
+    xs: list[float]
+    ys: list[float]
+    colour: str
+    key_index: int
+    label: str | None
+    band: tuple[list[float], list[float]] | None = None
+
+
+def panel_lines(panel: Panel, data: PanelData) -> list[Line]:
+    """Every line of a line panel, key by key (see the module's doc)."""
+    return [line for j, key in enumerate(panel.keys) for line in _key_lines(panel, data, j, key)]
+
+
+def colours(panel: Panel, data: PanelData) -> dict[str, str]:
+    """The colour each run is drawn in: its own, or with ``group_by`` its group's."""
+    drawn = {run.id: run_colour(run.id, run.number) for run in data.runs}
+    if panel.group_by is not None:
+        for members in _groups(data.runs, panel.keys).values():
+            for run in members:
+                drawn[run.id] = drawn[members[0].id]
+    return drawn
+
+
+def _key_lines(panel: Panel, data: PanelData, key_index: int, key: str) -> list[Line]:
+    runs = [run for run in data.runs if key in run.series]
+    grouped = _groups(runs, [key]) if panel.group_by is not None else {}
+    lines = [
+        Line(
+            *run.series[key],
+            colour=run_colour(run.id, run.number),
+            key_index=key_index,
+            label=run.name if key_index == 0 else None,
+        )
+        for run in runs
+        if panel.group_by is None or run.group is None
+    ]
+    for value, members in grouped.items():
+        xs, mean, low, high = aggregate([m.series[key] for m in members])
+        suffix = f" ({key})" if len(panel.keys) > 1 else ""
+        lines.append(
+            Line(
+                xs,
+                mean,
+                colour=run_colour(members[0].id, members[0].number),
+                key_index=key_index,
+                label=f"{value} ({len(members)} runs){suffix}",
+                band=(low, high),
+            )
+        )
+    return lines
+
+
+def _groups(runs: list[RunData], keys: list[str]) -> dict[Any, list[RunData]]:
+    """The runs with a group value and one of ``keys``, by group, in the runs' order."""
+    groups: dict[Any, list[RunData]] = {}
+    for run in runs:
+        if run.group is not None and any(key in run.series for key in keys):
+            groups.setdefault(_hashable(run.group), []).append(run)
+    return groups
+
+
+def aggregate(
+    members: list[tuple[list[float], list[float]]], max_points: int = MAX_GROUP_POINTS
+) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Runs logged at different steps on one grid, as the dashboard aggregates a group
+    (web/src/features/charts/lib/groups.ts): the union of their steps (evenly spaced when there
+    are more than ``max_points``), each run interpolated inside its own range only; at each
+    step the mean, min and max of the runs alive there (NaN where none is)."""
+    import numpy as np
+
+    grid = np.unique(np.concatenate([np.asarray(xs, dtype=float) for xs, _ in members]))
+    grid = grid[np.isfinite(grid)]
+    if len(grid) > max_points >= 2:
+        grid = np.linspace(grid[0], grid[-1], max_points)
+    rows = np.full((len(members), len(grid)), np.nan)
+    for i, (xs, ys) in enumerate(members):
+        x, y = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+        if len(x) == 0:
+            continue
+        inside = (grid >= x[0]) & (grid <= x[-1])
+        rows[i, inside] = np.interp(grid[inside], x, y)  # a NaN neighbour gives NaN: no share
+    alive = np.isfinite(rows).any(axis=0)
+    mean, low, high = (np.full(len(grid), np.nan) for _ in range(3))
+    mean[alive] = np.nanmean(rows[:, alive], axis=0)
+    low[alive] = np.nanmin(rows[:, alive], axis=0)
+    high[alive] = np.nanmax(rows[:, alive], axis=0)
+    return grid.tolist(), mean.tolist(), low.tolist(), high.tolist()
+
+
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool)) else repr(value)
