@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from cairn.reports.analysis_svg import analysis_svg
 from cairn.reports.bar_svg import bar_svg
@@ -61,45 +62,42 @@ def panel_svg(panel: Panel, data: PanelData) -> str | None:
 
 @dataclass(frozen=True)
 class _Stroke:
-    """A polyline to draw: its points, colour, dash (a key's index; -1 none), opacity, tooltip."""
+    """A polyline to draw: its (x, y) rows (NaN: a gap), colour, dash (a key's index; -1
+    none), opacity and tooltip."""
 
-    points: list[Point]
+    points: Any
     colour: str
     key: int
     opacity: float = 1.0
     tip: str | None = None
 
 
-Band = tuple[str, list[tuple[float, float, float]]]
-"""A group's band: its colour, and (x, low, high) at each step."""
+Band = tuple[str, Any]
+"""A group's band: its colour, and its (x, low, high) rows, one per step."""
 
 
 def _lines(panel: Panel, lines: list[Line]) -> str | None:
     """A line panel's lines, smoothed and on log axes as the panel says, groups over bands."""
-    x_of, y_of = _axis(panel.log_x), _axis(panel.log_y)
+    import numpy as np
+
     strokes: list[_Stroke] = []
     bands: list[Band] = []
+    xs_of = _axis(panel.log_x)
     for line in lines:
-        xs = [x_of(x) for x in line.xs]
-        ys = [_positive(y, panel.log_y) for y in line.ys]
+        xs = xs_of(np.asarray(line.xs, dtype=float))
+        ys = _positive(line.ys, panel.log_y)
         if line.band is not None:
-            low, high = ([_positive(v, panel.log_y) for v in edge] for edge in line.band)
+            low, high = (_positive(edge, panel.log_y) for edge in line.band)
             if panel.smoothing > 0:
                 low, high = smooth(low, panel.smoothing), smooth(high, panel.smoothing)
-            bands.append((line.colour, list(zip(xs, map(y_of, low), map(y_of, high), strict=True))))
+            edges = [_axis(panel.log_y)(np.asarray(e, dtype=float)) for e in (low, high)]
+            bands.append((line.colour, np.column_stack([xs, *edges])))
         if panel.smoothing > 0:
-            strokes.append(
-                _Stroke(list(zip(xs, map(y_of, ys), strict=True)), line.colour, -1, RAW_ALPHA)
-            )
+            raw = np.column_stack([xs, _axis(panel.log_y)(np.asarray(ys, dtype=float))])
+            strokes.append(_Stroke(raw, line.colour, -1, RAW_ALPHA))
             ys = smooth(ys, panel.smoothing)
-        strokes.append(
-            _Stroke(
-                list(zip(xs, map(y_of, ys), strict=True)),
-                line.colour,
-                line.key_index,
-                tip=line.label,
-            )
-        )
+        drawn = np.column_stack([xs, _axis(panel.log_y)(np.asarray(ys, dtype=float))])
+        strokes.append(_Stroke(drawn, line.colour, line.key_index, tip=line.label))
     legend = (
         [(line.colour, line.key_index, line.label) for line in lines if line.label is not None]
         if panel.group_by is not None
@@ -117,19 +115,22 @@ def _chart(
     legend: list[tuple[str, int, str]] | None = None,
     logs: tuple[bool, bool] = (False, False),
 ) -> str | None:
-    finite = [p for stroke in strokes for p in stroke.points if _finite(p)]
-    finite += [p for _, band in bands for x, lo, hi in band for p in ((x, lo), (x, hi))]
-    finite = [p for p in finite if _finite(p)]
-    finite += [p for _, p in points if _finite(p)]
-    if not finite:
-        return None
-    x0, x1 = _span([x for x, _ in finite])
-    y0, y1 = _span([y for _, y in finite])
+    import numpy as np
 
-    def at(point: Point) -> str:
-        x = LEFT + (point[0] - x0) / (x1 - x0) * (WIDTH - LEFT - RIGHT)
-        y = HEIGHT - BOTTOM - (point[1] - y0) / (y1 - y0) * (HEIGHT - TOP - BOTTOM)
-        return f"{x:.1f},{y:.1f}"
+    every = [s.points for s in strokes] + [np.asarray([p for _, p in points]).reshape(-1, 2)]
+    every += [band[:, cols] for _, band in bands for cols in ([0, 1], [0, 2])]
+    finite = np.concatenate(every)
+    finite = finite[np.isfinite(finite).all(axis=1)]
+    if not len(finite):
+        return None
+    x0, x1 = _span(finite[:, 0])
+    y0, y1 = _span(finite[:, 1])
+
+    def at(rows: Any) -> Any:
+        """Data rows (x, y) as pixel rows, computed as one point at a time would be."""
+        x = LEFT + (rows[:, 0] - x0) / (x1 - x0) * (WIDTH - LEFT - RIGHT)
+        y = HEIGHT - BOTTOM - (rows[:, 1] - y0) / (y1 - y0) * (HEIGHT - TOP - BOTTOM)
+        return np.column_stack([x, y])
 
     entries = (legend or [])[:LEGEND_MAX]
     rows = -(-len(entries) // LEGEND_COLUMNS) + (len(legend or []) > LEGEND_MAX)
@@ -146,29 +147,33 @@ def _chart(
         _text(WIDTH - RIGHT, HEIGHT - BOTTOM + 16, _tick(x1, log_x), "end"),
     ]
     for colour, band in bands:
-        for steps in _band_pieces(band):
-            outline = [(x, lo) for x, lo, _ in steps] + [(x, hi) for x, _, hi in reversed(steps)]
+        for steps in _pieces(band):
+            outline = np.concatenate([at(steps[:, [0, 1]]), at(steps[::-1, [0, 2]])])
             out.append(
                 f'<polygon fill="{colour}" fill-opacity="{BAND_ALPHA}" stroke="none" '
-                f'points="{" ".join(at(p) for p in outline)}"/>'
+                f'points="{_coords(outline)}"/>'
             )
     for stroke in strokes:
         dash = DASHES[stroke.key % len(DASHES)] if stroke.key >= 0 else ""
         fade = f' stroke-opacity="{stroke.opacity}"' if stroke.opacity < 1 else ""
         tip = f"<title>{escape(stroke.tip)}</title>" if stroke.tip else ""
         for piece in _pieces(stroke.points):
-            coords = " ".join(at(p) for p in piece)
             out.append(
                 f'<polyline fill="none" stroke="{stroke.colour}" stroke-width="1.5"'
-                f'{dash}{fade} points="{coords}">{tip}</polyline>'
+                f'{dash}{fade} points="{_coords(at(piece))}">{tip}</polyline>'
             )
     for colour, (x, y) in points:
         if _finite((x, y)):
-            cx, cy = at((x, y)).split(",")
-            out.append(f'<circle cx="{cx}" cy="{cy}" r="4" fill="{colour}"/>')
+            [(cx, cy)] = at(np.asarray([[x, y]]))
+            out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{colour}"/>')
     out += _legend(entries, len(legend or []) - len(entries))
     out.append("</svg>")
     return "".join(out)
+
+
+def _coords(rows: Any) -> str:
+    """Pixel rows as an SVG ``points`` list, to a tenth of a pixel (one format call for all)."""
+    return ("%.1f,%.1f " * len(rows) % tuple(rows.ravel().tolist()))[:-1]
 
 
 def _legend(entries: list[tuple[str, int, str]], others: int) -> list[str]:
@@ -191,41 +196,37 @@ def _legend(entries: list[tuple[str, int, str]], others: int) -> list[str]:
     return out
 
 
-def _axis(log: bool) -> Callable[[float], float]:
-    """Where a value sits on an axis: itself, or on a log axis its log10 (NaN: not drawn)."""
+def _axis(log: bool) -> Callable[[Any], Any]:
+    """Where values sit on an axis: themselves, or on a log axis their log10 (NaN: not drawn)."""
+    import numpy as np
+
     if not log:
-        return lambda v: v
-    return lambda v: math.log10(v) if math.isfinite(v) and v > 0 else math.nan
+        return lambda values: values
+    return lambda values: np.log10(np.where(values > 0, values, np.nan))
 
 
-def _positive(value: float, log: bool) -> float:
-    return value if math.isfinite(value) and (value > 0 or not log) else math.nan
+def _positive(values: list[float], log: bool) -> list[float]:
+    """``values`` with those a log axis cannot show (not positive) as NaN: gaps."""
+    if not log:
+        return values
+    return [v if v > 0 else math.nan for v in values]
 
 
-def _pieces(line: list[Point]) -> list[list[Point]]:
-    """The runs of finite points of ``line``."""
-    pieces: list[list[Point]] = [[]]
-    for point in line:
-        if _finite(point):
-            pieces[-1].append(point)
-        elif pieces[-1]:
-            pieces.append([])
-    return [p for p in pieces if p]
+def _pieces(rows: Any) -> list[Any]:
+    """The runs of consecutive rows of ``rows`` whose values are all finite."""
+    import numpy as np
+
+    kept = np.flatnonzero(np.isfinite(rows).all(axis=1))
+    if not len(kept):
+        return []
+    breaks = np.flatnonzero(np.diff(kept) > 1)
+    starts = [kept[0], *kept[breaks + 1]]
+    ends = [*kept[breaks], kept[-1]]
+    return [rows[a : b + 1] for a, b in zip(starts, ends, strict=True)]
 
 
-def _band_pieces(band: list[tuple[float, float, float]]) -> list[list[tuple[float, float, float]]]:
-    """The runs of steps of ``band`` where x and both edges are finite."""
-    pieces: list[list[tuple[float, float, float]]] = [[]]
-    for step in band:
-        if all(math.isfinite(v) for v in step):
-            pieces[-1].append(step)
-        elif pieces[-1]:
-            pieces.append([])
-    return [p for p in pieces if p]
-
-
-def _span(values: list[float]) -> tuple[float, float]:
-    low, high = min(values), max(values)
+def _span(values: Any) -> tuple[float, float]:
+    low, high = float(values.min()), float(values.max())
     if low == high:
         pad = abs(low) * 0.05 or 1.0
         return low - pad, high + pad
