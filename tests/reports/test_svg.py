@@ -6,7 +6,7 @@ import math
 import re
 
 from cairn.reports.blocks import Panel, PanelData, RunData
-from cairn.reports.style import run_colour, smooth
+from cairn.reports.style import KEY_GREY, run_colour, smooth
 from cairn.reports.svg import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, panel_svg
 
 
@@ -46,7 +46,16 @@ def test_a_second_key_is_dashed_and_a_scatter_draws_a_point_per_run() -> None:
         RunData(id="a", name="a", series={"x": ([0, 1], [0, 1]), "y": ([0, 1], [1, 0])}),
     ]
     svg = panel_svg(Panel(kind="line", keys=["x", "y"]), PanelData(taken_at=0, runs=runs))
-    assert svg is not None and svg.count("<polyline") == 2 and svg.count("stroke-dasharray") == 1
+    assert svg is not None and svg.count("<polyline") == 2
+    # which dash is which key: a grey legend entry each, the second one dashed as its line
+    legend = re.findall(
+        r'<g class="legend"><title>(\w)</title><line [^>]*stroke="([^"]+)"([^/]*)/>', svg
+    )
+    assert legend == [
+        ("x", KEY_GREY, ' stroke-width="2"'),
+        ("y", KEY_GREY, ' stroke-width="2" stroke-dasharray="6 3"'),
+    ]
+    assert svg.count("stroke-dasharray") == 2  # y's line, y's legend entry
     values = [
         RunData(id="a", name="a", values={"config.lr": 0.1, "summary.acc": 0.5}),
         RunData(id="b", name="b", values={"config.lr": 0.2, "summary.acc": "n/a"}),

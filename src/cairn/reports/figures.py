@@ -24,7 +24,7 @@ from cairn.reports import analysis_figures
 from cairn.reports.blocks import Panel, PanelData
 from cairn.reports.chart_lines import panel_lines
 from cairn.reports.panel_keys import ANALYSIS_KINDS
-from cairn.reports.style import BAND_ALPHA, RAW_ALPHA, dash, run_colour, smooth
+from cairn.reports.style import BAND_ALPHA, KEY_GREY, RAW_ALPHA, dash, run_colour, smooth
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -33,8 +33,6 @@ WIDTH, HEIGHT = 6.4, 3.2
 """Inches: a text width of an article, at a height that leaves room for the caption."""
 LEGEND_MAX = 12
 """Runs named in a legend at most (the table under the figure names them all)."""
-KEY_GREY = "#555555"
-"""A legend's entries for a panel's keys: their dash, in no run's colour."""
 
 
 def draw(panel: Panel, data: PanelData) -> Figure | None:

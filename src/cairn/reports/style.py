@@ -17,6 +17,9 @@ PALETTE = (
 DASHES: tuple[tuple[float, ...], ...] = ((), (6, 4), (2, 3), (10, 3, 2, 3))
 """A panel's keys: the first solid, the next dashed, dotted, dash-dotted (on/off lengths)."""
 
+KEY_GREY = "#555555"
+"""A legend's entries for a panel's keys: their dash, in no run's colour."""
+
 MAX_SMOOTHING = 0.99
 BAND_ALPHA = 0.16
 """A group's min-max band, this opaque."""

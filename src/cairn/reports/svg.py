@@ -3,9 +3,9 @@
 A line panel draws the lines of ``cairn.reports.chart_lines``, as the LaTeX figures and the
 dashboard do: each run's series of each key (a gap where a value is not finite; the first key
 solid, the next ones dashed), or with ``group_by`` each group's mean over a band from its min to
-its max, with a legend of the groups; with ``smoothing`` the debiased EMA over the values as
-logged (those faint behind it); ``log_x``/``log_y`` leave out values that are not positive. A
-scatter panel draws one point per run; a bar panel a bar per run and key
+its max, with a legend of the groups (and of the keys' dashes, in grey, when there are
+several); with ``smoothing`` the debiased EMA over the values as logged (those faint behind
+it); ``log_x``/``log_y`` leave out values that are not positive. A scatter panel draws one point per run; a bar panel a bar per run and key
 (``cairn.reports.bar_svg``). Each run has its dashboard colour (``cairn.reports.style``), as the
 swatch beside its name in the table under the chart. Every text is escaped and every number is
 a finite float, so the SVG can hold nothing but shapes.
@@ -24,14 +24,14 @@ from cairn.reports.bar_svg import bar_svg
 from cairn.reports.blocks import Panel, PanelData
 from cairn.reports.chart_lines import Line, panel_lines
 from cairn.reports.panel_keys import ANALYSIS_KINDS
-from cairn.reports.style import BAND_ALPHA, RAW_ALPHA, run_colour, smooth
+from cairn.reports.style import BAND_ALPHA, KEY_GREY, RAW_ALPHA, run_colour, smooth
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 10, 28
 DASHES = ("", ' stroke-dasharray="6 3"', ' stroke-dasharray="2 3"', ' stroke-dasharray="8 3 2 3"')
 """A line panel's keys: the first solid, the next dashed, dotted, dash-dotted."""
 LEGEND_COLUMNS, LEGEND_ROW, LEGEND_MAX = 2, 18, 24
-"""A grouped line panel's legend: entries in this many columns, rows this tall, at most this
+"""A line panel's legend (its groups, its keys): entries in this many columns, rows this tall, at most this
 many entries (then a count of the others)."""
 
 Point = tuple[float, float]
@@ -103,6 +103,8 @@ def _lines(panel: Panel, lines: list[Line]) -> str | None:
         if panel.group_by is not None
         else []
     )
+    if len(panel.keys) > 1:  # which dash is which key, in grey, as the LaTeX figures say
+        legend += [(KEY_GREY, j, key) for j, key in enumerate(panel.keys)]
     label = panel.title or ", ".join(panel.keys)
     return _chart(strokes, bands, [], label, legend, (panel.log_x, panel.log_y))
 
