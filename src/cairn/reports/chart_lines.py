@@ -61,6 +61,7 @@ def _key_lines(panel: Panel, data: PanelData, key_index: int, key: str) -> list[
     ]
     for value, members in grouped.items():
         xs, mean, low, high = aggregate([m.series[key] for m in members])
+        count = f" ({len(members)} runs)" if len(members) > 1 else ""  # as the dashboard says
         suffix = f" ({key})" if len(panel.keys) > 1 else ""
         lines.append(
             Line(
@@ -68,7 +69,7 @@ def _key_lines(panel: Panel, data: PanelData, key_index: int, key: str) -> list[
                 mean,
                 colour=run_colour(members[0].id, members[0].number),
                 key_index=key_index,
-                label=f"{value} ({len(members)} runs){suffix}",
+                label=f"{value}{count}{suffix}",
                 band=(low, high),
             )
         )
