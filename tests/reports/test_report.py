@@ -283,3 +283,16 @@ def test_payloads_in_run_names_titles_and_values_stay_text(store_dir: Path) -> N
     markdown = report.export("markdown", store_dir.parent / "x.md").read_text()
     table_part = markdown.split("\n", 4)[4]  # after the title and description, as written
     assert "<img" not in table_part and "<script" not in table_part
+
+
+def test_math_is_mathml_in_html_only(store_dir: Path, tmp_path: Path) -> None:
+    report = cairn.Report("p", title="Math")
+    report.add_markdown("Loss $\\frac{1}{t}$ and\n\n$$\\sum_i x_i$$")
+    report.save()
+    html = report.export("html", tmp_path / "m.html").read_text()
+    assert "<mfrac>" in html and "<munderover>" not in html and "<munder>" in html
+    assert "\\frac" not in html and "\\sum" not in html
+    markdown = report.export("markdown", tmp_path / "m.md").read_text()
+    assert "Loss $\\frac{1}{t}$ and\n\n$$\\sum_i x_i$$" in markdown
+    main = (report.export("latex", tmp_path / "tex") / "main.tex").read_text()
+    assert "$\\frac{1}{t}$" in main and "\\sum_i x_i" in main and "mfrac" not in main
