@@ -144,3 +144,20 @@ def test_smoothing_draws_the_ema_over_the_values_as_logged_and_log_axes_skip_non
     [(_, points)] = _shapes(log, "polyline")
     assert points == [(LEFT, HEIGHT - BOTTOM), (WIDTH - RIGHT, TOP)]  # log10: 1→2 over 1→2
     assert ">10</text>" in log and ">100</text>" in log  # the ticks are values, not logs
+
+
+def test_a_scatter_on_log_axes_leaves_out_values_that_are_not_positive() -> None:
+    runs = [
+        RunData(id="a", name="a", values={"config.lr": 0.001, "summary.acc": 10.0}),
+        RunData(id="b", name="b", values={"config.lr": 0.1, "summary.acc": 1000.0}),
+        RunData(id="c", name="c", values={"config.lr": 0.0, "summary.acc": 5.0}),
+    ]
+    panel = Panel(kind="scatter", keys=["config.lr", "summary.acc"], log_x=True, log_y=True)
+    svg = panel_svg(panel, PanelData(taken_at=0.0, runs=runs))
+    assert svg is not None
+    centres = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', svg)
+    assert [(float(x), float(y)) for x, y in centres] == [
+        (LEFT, HEIGHT - BOTTOM),
+        (WIDTH - RIGHT, TOP),
+    ]
+    assert ">0.001</text>" in svg and ">1000</text>" in svg

@@ -5,10 +5,11 @@ dashboard do: each run's series of each key (a gap where a value is not finite; 
 solid, the next ones dashed), or with ``group_by`` each group's mean over a band from its min to
 its max, with a legend of the groups (and of the keys' dashes, in grey, when there are
 several); with ``smoothing`` the debiased EMA over the values as logged (those faint behind
-it); ``log_x``/``log_y`` leave out values that are not positive. A scatter panel draws one point per run; a bar panel a bar per run and key
-(``cairn.reports.bar_svg``). Each run has its dashboard colour (``cairn.reports.style``), as the
-swatch beside its name in the table under the chart. Every text is escaped and every number is
-a finite float, so the SVG can hold nothing but shapes.
+it). A scatter panel draws one point per run; a bar panel a bar per run and key
+(``cairn.reports.bar_svg``). ``log_x``/``log_y`` axes leave out values that are not positive.
+Each run has its dashboard colour (``cairn.reports.style``), as the swatch beside its name in
+the table under the chart. Every text is escaped and every number is a finite float, so the SVG
+can hold nothing but shapes.
 """
 
 from __future__ import annotations
@@ -48,16 +49,28 @@ def panel_svg(panel: Panel, data: PanelData) -> str | None:
     if panel.kind == "bar":
         return bar_svg(panel, data)
     if panel.kind == "scatter":
-        x_key, y_key = panel.keys[:2]
-        points = [
-            (
-                run_colour(run.id, run.number),
-                (_number(run.values.get(x_key)), _number(run.values.get(y_key))),
-            )
-            for run in data.runs
-        ]
-        return _chart([], [], points, f"{y_key} against {x_key}")
+        return _scatter(panel, data)
     return None
+
+
+def _scatter(panel: Panel, data: PanelData) -> str | None:
+    """A point per run, on log axes as the panel says (a value that is not positive: none)."""
+    import numpy as np
+
+    x_key, y_key = panel.keys[:2]
+    x_of, y_of = _axis(panel.log_x), _axis(panel.log_y)
+    points = [
+        (
+            run_colour(run.id, run.number),
+            (
+                float(x_of(np.float64(_number(run.values.get(x_key))))),
+                float(y_of(np.float64(_number(run.values.get(y_key))))),
+            ),
+        )
+        for run in data.runs
+    ]
+    logs = (panel.log_x, panel.log_y)
+    return _chart([], [], points, f"{y_key} against {x_key}", logs=logs)
 
 
 @dataclass(frozen=True)
