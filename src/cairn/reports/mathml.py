@@ -80,6 +80,11 @@ ATTRIBUTES: dict[str, Callable[[str], object]] = {
 }
 """Each attribute kept, with the check its value must pass (else the attribute goes)."""
 
+THIN_SPACE = '<mspace width="0.1667em"></mspace>'
+"""After a function's name followed by anything but an operator, as TeX puts a thin space
+between ``\\log`` and ``p`` (and none before ``(``); the converter writes none."""
+_ROWS = frozenset("math mrow mstyle mtd mpadded mphantom menclose msqrt".split())
+"""The elements whose children are laid out in a row (others take their children by place)."""
 _MACRO = re.compile(
     r"\\(def|edef|gdef|xdef|let|newcommand|renewcommand|providecommand)(?![a-zA-Z])"
 )
@@ -124,13 +129,26 @@ def _write(element: Element, out: list[str]) -> bool:
         if tag in ("mi", "mo", "mtext") and _UNKNOWN.match(element.text):
             return False  # a command the converter does not know, left as its name
         out.append(_text(element.text))
-    for child in element:
+    children = list(element)
+    for i, child in enumerate(children):
         if not _write(child, out):
             return False
         if child.tail:
             out.append(_text(child.tail))
+        after = children[i + 1] if i + 1 < len(children) else None
+        if tag in _ROWS and _function(child) and after is not None and after.tag != "mo":
+            out.append(THIN_SPACE)
     out.append(f"</{tag}>")
     return True
+
+
+def _function(element: Element) -> bool:
+    """Whether ``element`` is a function's name (``\\log``, ``\\sin^2``), written as an ``<mi>``
+    by the converter, which MathML does not space from what follows as TeX does."""
+    if element.tag in ("msub", "msup", "msubsup") and len(element):
+        element = element[0]
+    text = element.text or ""
+    return element.tag == "mi" and len(text) > 1 and text.isascii() and text.isalpha()
 
 
 def _text(text: str) -> str:
