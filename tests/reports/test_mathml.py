@@ -3,6 +3,7 @@ and what cannot be drawn safely falls back to the TeX as text."""
 
 from __future__ import annotations
 
+import sys
 import time
 import xml.etree.ElementTree as ET
 
@@ -128,3 +129,8 @@ def test_huge_input_falls_back_at_once() -> None:
     start = time.perf_counter()
     assert to_mathml("x^" * 500_000) is None
     assert time.perf_counter() - start < 0.5  # refused by its length, never converted
+
+
+def test_without_latex2mathml_every_formula_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "latex2mathml.converter", None)  # import fails, as uninstalled
+    assert to_mathml("x^2") is None
