@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from cairn.store.arrow import as_numpy, numbers, valid
+from cairn.store.arrow import as_numpy, flags, numbers, valid
 
 
 def test_numbers_match_pyarrows_own_conversion() -> None:
@@ -47,3 +47,12 @@ def test_valid_marks_the_set_values_across_chunks_and_offsets() -> None:
     chunked = pa.chunked_array([column.slice(1, 4), column.slice(7)])
     assert valid(chunked).tolist() == [False, True, False, True, True, False, True]
     assert valid(numbers([1, 2], np.int64)).tolist() == [True, True]
+
+
+def test_flags_make_a_boolean_array_that_filters_rows() -> None:
+    mask = np.array([True, False, True, True, False, False, False, False, True, False])
+    array = flags(mask)
+    assert array.type == pa.bool_() and array.to_pylist() == mask.tolist()
+    table = pa.table({"x": list(range(10))})
+    assert table.filter(array).column("x").to_pylist() == [0, 2, 3, 8]
+    assert valid(flags(mask)).all() and len(flags(np.zeros(0, bool))) == 0

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,9 +13,11 @@ from tests.store.conftest import MakeStore, reopen
 
 from cairn.errors import StoreError
 from cairn.journal.records import History, Record, RunFinish, RunStart
-from cairn.store import Store, gc, history
-from cairn.store import store as store_module
+from cairn.store import Store, gc, history, history_read
+from cairn.store.local_reader import LocalReader
+from cairn.store.reader import BlobReader
 from cairn.store.schema import dropped_blobs, history_segments
+from cairn.store.store import sql_query
 
 T0 = 1_700_000_000.0
 
@@ -77,7 +80,7 @@ def test_a_read_that_listed_segments_before_a_compaction_finds_every_blob(store:
 
     store.blobs.get = get_after_compaction  # type: ignore[method-assign]
     with store._snapshot() as conn:
-        table = history.read_history(conn, store.blobs, "r1", ["a"])
+        table = history_read.read_history(sql_query(conn), store.blobs, "r1", ["a"])
     assert compacted
     assert seqs(table) == list(range(2, 17)), "the rows as they were when the read began"
     assert seqs(store.history("r1", ["a"])) == list(range(2, 22))
@@ -189,7 +192,7 @@ def test_a_seal_between_listing_segments_and_the_tail_is_not_seen(store: Store) 
     snapshot)."""
     log(store, 0, 5)  # one segment
     log(store, 5, 3)  # and a tail of three rows
-    decode = history.decode_segment
+    decode = history_read.decode_segment
     sealed: list[bool] = []
 
     def decode_then_seal(*args: Any, **kwargs: Any) -> Any:
@@ -198,18 +201,39 @@ def test_a_seal_between_listing_segments_and_the_tail_is_not_seen(store: Store) 
             store.apply("r1", [RunFinish(seq=10, ts=T0 + 9)])  # the tail becomes a segment
         return decode(*args, **kwargs)
 
-    history.decode_segment = decode_then_seal  # type: ignore[assignment]
+    history_read.decode_segment = decode_then_seal  # type: ignore[assignment]
     try:
         table = store.history("r1", ["a"])
     finally:
-        history.decode_segment = decode  # type: ignore[assignment]
+        history_read.decode_segment = decode  # type: ignore[assignment]
     assert sealed
     assert seqs(table) == list(range(2, 10))
 
 
-def test_a_read_slower_than_the_grace_starts_over_from_the_new_segments(store: Store) -> None:
+@pytest.fixture
+def local_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """``store``'s settings on a local store, which a ``LocalReader`` also reads (SQLite only)."""
+    monkeypatch.setenv("CAIRN_HEARTBEAT_TIMEOUT", "inf")
+    monkeypatch.setattr(history, "SEAL_ROWS", 5)
+    monkeypatch.setattr(history, "merge_count", len)
+    store = Store.local(tmp_path / ".cairn")
+    yield store
+    store.close()
+
+
+def reading(store: Store, kind: str) -> tuple[Callable[[], Any], BlobReader]:
+    """A read of run r1's ``a`` and the blobs it fetches through: the ``Store``'s, or those of a
+    ``LocalReader`` of the same folder (sqlite3, no SQLAlchemy), which retries by the same code."""
+    if kind == "store":
+        return lambda: store.history("r1", ["a"]), store.blobs
+    reader = LocalReader(Path(store.url.removeprefix("sqlite:///")).parent)
+    return lambda: reader.history(reader.find_run("p/r1"), ["a"]), reader.blobs
+
+
+def read_slower_than_the_grace(store: Store, kind: str) -> None:
     log(store, 0, 5)
-    get = store.blobs.get
+    read, blobs = reading(store, kind)
+    get = blobs.get
     attempts: list[str] = []
     compacting: list[bool] = []
 
@@ -224,17 +248,23 @@ def test_a_read_slower_than_the_grace_starts_over_from_the_new_segments(store: S
             compacting.clear()
         return get(digest)
 
-    store.blobs.get = get_after_purge  # type: ignore[method-assign]
-    assert seqs(store.history("r1", ["a"])) == list(range(2, 7)) + list(range(7, 12))
+    blobs.get = get_after_purge  # type: ignore[method-assign]
+    assert seqs(read()) == list(range(2, 7)) + list(range(7, 12))
     assert len(attempts) == 2 and attempts[0] != attempts[1]
 
 
-def test_a_read_that_keeps_losing_its_blobs_says_so(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(store_module, "READ_RETRIES", 2)
+def test_a_read_slower_than_the_grace_starts_over_from_the_new_segments(store: Store) -> None:
+    read_slower_than_the_grace(store, "store")
+
+
+def test_a_local_read_slower_than_the_grace_starts_over_too(local_store: Store) -> None:
+    read_slower_than_the_grace(local_store, "local")
+
+
+def read_that_keeps_losing_its_blobs(store: Store, kind: str) -> None:
     log(store, 0, 5)
-    get = store.blobs.get
+    read, blobs = reading(store, kind)
+    get = blobs.get
     attempts: list[str] = []
     compacting: list[bool] = []
 
@@ -247,7 +277,21 @@ def test_a_read_that_keeps_losing_its_blobs_says_so(
             compacting.clear()
         return get(digest)
 
-    store.blobs.get = get_after_purge  # type: ignore[method-assign]
+    blobs.get = get_after_purge  # type: ignore[method-assign]
     with pytest.raises(StoreError, match=r"failed 3 time\(s\) in a row.*read it again"):
-        store.history("r1", ["a"])
+        read()
     assert len(attempts) == 3
+
+
+def test_a_read_that_keeps_losing_its_blobs_says_so(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history_read, "READ_RETRIES", 2)
+    read_that_keeps_losing_its_blobs(store, "store")
+
+
+def test_a_local_read_that_keeps_losing_its_blobs_says_so_too(
+    local_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history_read, "READ_RETRIES", 2)
+    read_that_keeps_losing_its_blobs(local_store, "local")

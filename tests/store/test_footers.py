@@ -15,7 +15,8 @@ from cairn.journal.records import History, RunFinish, RunStart
 from cairn.store import Store
 from cairn.store.blobs import blob_digest
 from cairn.store.footers import FOOTERS, FooterCache, parse_footer
-from cairn.store.history import decode_segment, encode_segment
+from cairn.store.history import encode_segment
+from cairn.store.history_read import decode_segment
 from cairn.store.schema import history_segments
 
 INDEX = ("_step", "_seq", "_timestamp")

@@ -17,7 +17,7 @@ from tests.fakes.journals import same
 from tests.store.conftest import MakeStore
 
 from cairn.journal.records import History, Record, RunFinish, RunStart
-from cairn.store import Store, history
+from cairn.store import Store, history, history_read
 from cairn.store.schema import history_segments, history_tail
 
 T0 = 1_700_000_000.0
@@ -435,8 +435,8 @@ def test_sort_rows_checks_the_order_across_chunks(
 ) -> None:
     table = chunked(pieces)
     assert table.column("_step").num_chunks == len(pieces)
-    assert history.in_order(table) is ordered
-    result = history.sort_rows(table)
+    assert history_read.in_order(table) is ordered
+    result = history_read.sort_rows(table)
     assert (result is table) is ordered
     steps, seqs = result.column("_step").to_pylist(), result.column("_seq").to_pylist()
     pairs = list(zip(steps, seqs, strict=True))
@@ -450,8 +450,8 @@ def test_sort_rows_without_seq_keeps_the_order_of_ties() -> None:
             pa.table({"_step": pa.array([2, 1], pa.int64()), "v": [2.0, 3.0]}),
         ]
     )
-    result = history.sort_rows(table)
+    result = history_read.sort_rows(table)
     assert result.column("_step").to_pylist() == [0, 1, 2, 2]
     assert result.column("v").to_pylist() == [0.0, 3.0, 1.0, 2.0]
     ties = table.slice(0, 3)  # 0, 2, 2: ordered, ties across chunks in logging order
-    assert history.sort_rows(ties) is ties
+    assert history_read.sort_rows(ties) is ties

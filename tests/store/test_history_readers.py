@@ -18,8 +18,7 @@ from tests.fakes.waiting import wait_for
 from tests.store.conftest import MakeStore, reopen
 
 from cairn.journal.records import History, Record, RunStart
-from cairn.store import Store, history
-from cairn.store import store as store_module
+from cairn.store import Store, history, history_read
 
 T0 = 1_700_000_000.0
 BATCH = 5
@@ -45,10 +44,10 @@ READER = (
         import sys, time
         from pathlib import Path
         import numpy as np
-        from cairn.store import Store, store as store_module
+        from cairn.store import Store, history_read
         from cairn.store.blobs import BlobStore
 
-        store_module.READ_RETRIES = 0
+        history_read.READ_RETRIES = 0
 
         class SlowBlobs(BlobStore):
             def get(self, digest):
@@ -111,7 +110,7 @@ def test_readers_never_fail_while_segments_are_compacted(
     monkeypatch.setattr(history, "COMPACT_OVER", 3)  # and a compaction every few batches
     # Kept drops alone keep every read whole: the retry (for reads slower than the drops' grace,
     # test_drops) is off, here and in the other process.
-    monkeypatch.setattr(store_module, "READ_RETRIES", 0)
+    monkeypatch.setattr(history_read, "READ_RETRIES", 0)
     store = make_store()
     log = records(batches)
     store.apply("r1", log[:1])

@@ -11,24 +11,25 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 import numpy as np
 import pyarrow as pa
 
-from cairn.artifacts.names import parse_ref
-from cairn.artifacts.version import ArtifactVersion
 from cairn.errors import ArtifactNotFoundError, StoreError, SweepNotFoundError, UsageError
 from cairn.sdk import api_media
 from cairn.sdk.location import find_store_dir
-from cairn.store.artifacts import ArtifactSummary
+from cairn.store.local_reader import open_local
 from cairn.store.models import ProjectInfo, RunInfo
+from cairn.store.numbering import DB_NAME
 from cairn.store.reader import Reader, StoreReader
-from cairn.store.store import DB_NAME, Store
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cairn.artifacts.version import ArtifactVersion
     from cairn.reports.remote import RemoteReports
     from cairn.reports.report import Report
     from cairn.sdk.api_media import HistogramStep, MediaEntry, MediaKey
+    from cairn.store.artifacts import ArtifactSummary
     from cairn.store.console import ConsoleLine
     from cairn.store.reproductions import Comparison
+    from cairn.store.store import Store
     from cairn.sweeps.public import ApiSweep
 
 
@@ -75,7 +76,9 @@ class Api:
                 f"no Cairn store at {self.dir}: log a run with cairn.init() first, or pass dir= "
                 "(or set $CAIRN_DIR) to the folder that holds cairn.db"
             )
-        self.reader = StoreReader(Store.local(self.dir))
+        # A run and its history are read without opening the Store (and loading SQLAlchemy):
+        # anything else opens it (store.local_reader).
+        self.reader = open_local(self.dir)
 
     @property
     def store(self) -> Store:
@@ -134,6 +137,9 @@ class Api:
 
         Without a project in ``ref`` or ``project=``, the one project that has the name is used.
         """
+        from cairn.artifacts.names import parse_ref
+        from cairn.artifacts.version import ArtifactVersion
+
         head = ref.partition(":")[0]
         if project is None and "/" not in head:
             found = {a.project for a in self.reader.artifacts(None, None) if a.name == head}
@@ -307,11 +313,15 @@ class ApiRun:
 
     def logged_artifacts(self) -> list[ArtifactVersion]:
         """The artifact versions this run logged (its outputs), in order."""
+        from cairn.artifacts.version import ArtifactVersion
+
         found = self._reader.run_artifacts(self.info)["logged"]
         return [ArtifactVersion(self._reader, None, v) for v in found]
 
     def used_artifacts(self) -> list[ArtifactVersion]:
         """The artifact versions this run used (its inputs), in order."""
+        from cairn.artifacts.version import ArtifactVersion
+
         found = self._reader.run_artifacts(self.info)["used"]
         return [ArtifactVersion(self._reader, None, v) for v in found]
 
@@ -352,7 +362,7 @@ class ApiRun:
     def _table(self, keys: list[str] | None) -> pa.Table:
         # numpy over the columns' buffers, not pyarrow.compute: its first call imports pandas
         # (about 0.2 s), which a read asking for Arrow or numpy should not pay.
-        from cairn.store.arrow import as_numpy, numbers, valid
+        from cairn.store.arrow import as_numpy, flags, numbers, valid
 
         table = self._reader.history(self.info, keys)
         # Only the rows that logged at least one of the keys: a key with no null was logged in
@@ -362,7 +372,7 @@ class ApiRun:
             for key in keys:
                 logged |= valid(table.column(key))
             if not logged.all():
-                table = table.filter(pa.array(logged))
+                table = table.filter(flags(logged))
         # Chunk by chunk: one array of 10 million seconds would be a copy of 80 MB to no end.
         stamps = table.column("_timestamp")
         seconds = [

@@ -31,8 +31,9 @@ from cairn.store.blobs import BlobStore
 from cairn.store.capture import apply_capture
 from cairn.store.console import append_console
 from cairn.store.media import apply_media
+from cairn.store.models import INDEX_COLUMNS
 from cairn.store.projects import ensure_project
-from cairn.store.schema import INDEX_COLUMNS, run_tags, runs
+from cairn.store.schema import run_tags, runs
 from cairn.store.summary import SummaryState
 
 

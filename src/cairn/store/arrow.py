@@ -27,6 +27,12 @@ def numbers(values: list[Any] | np.ndarray, dtype: type[np.generic]) -> pa.Array
     return pa.Array.from_buffers(kind, len(data), buffers, null_count=int(missing.sum()))
 
 
+def flags(values: np.ndarray) -> pa.Array:
+    """A boolean Arrow array of a numpy bool array (for ``Table.filter``), without pandas."""
+    bits = np.packbits(np.asarray(values, bool), bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
+
+
 def as_numpy(
     column: pa.Array | pa.ChunkedArray, dtype: type[np.generic], nulls: float | None = None
 ) -> np.ndarray:

@@ -13,6 +13,8 @@ import fsspec
 import fsspec.asyn
 from fsspec.implementations.local import LocalFileSystem
 
+from cairn.store.blob_files import LocalBlobs, blob_path
+
 CHUNK = 8 * 1024 * 1024
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 _UPLOAD = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -35,9 +37,10 @@ class BlobStore:
         self.fs: Any = fs
         self.root: str = root.rstrip("/")
         self._local = isinstance(fs, LocalFileSystem)
+        self._files = LocalBlobs(self.root) if self._local else None
 
     def path(self, digest: str) -> str:
-        return f"{self.root}/{digest[:2]}/{digest[2:4]}/{digest}"
+        return blob_path(self.root, digest)
 
     def put(self, data: bytes, digest: str | None = None) -> str:
         """Store bytes; returns their sha256 hex digest. Storing existing contents is a no-op.
@@ -99,16 +102,15 @@ class BlobStore:
         return hexdigest
 
     def get(self, digest: str) -> bytes:
-        if self._local:  # the common case, without fsspec's per-call overhead
-            with open(self.path(digest), "rb") as f:
-                return f.read()
+        if self._files is not None:  # the common case, without fsspec's per-call overhead
+            return self._files.get(digest)
         data: bytes = self.fs.cat_file(self.path(digest))
         return data
 
     def open(self, digest: str) -> BinaryIO:
         """A blob as a stream, for contents too large to read at once (artifact files)."""
-        if self._local:
-            return open(self.path(digest), "rb")
+        if self._files is not None:
+            return self._files.open(digest)
         stream: BinaryIO = self.fs.open(self.path(digest), "rb")
         return stream
 

@@ -4,7 +4,7 @@ Compaction merges a run's segments into one, and deleting a run drops its segmen
 listed the segments a moment before (in another thread, or another process such as ``cairn ui``)
 then fetches their blobs. So a writer never deletes a segment blob itself: it records the digest
 in ``dropped_blobs`` with the time, in the transaction that drops the rows, and the blob is
-deleted ``GRACE`` seconds later, by ``purge`` (the store runs it after a write once a drop has
+deleted ``models.DROP_GRACE`` seconds later, by ``purge`` (the store runs it after a write once a drop has
 expired) or by ``cairn gc``.
 
 A purge deletes each blob inside the write transaction that removes its ``dropped_blobs`` row,
@@ -23,10 +23,6 @@ from sqlalchemy import Connection, delete, exists, func, insert, select
 
 from cairn.store.blobs import BlobStore
 from cairn.store.schema import dropped_blobs, history_segments
-
-GRACE = 60.0
-"""Seconds a dropped segment blob stays readable: longer than any read of one run's history
-takes (a read slower than that starts over from the new segments, see ``Store.history``)."""
 
 PURGE_BATCH = 500
 

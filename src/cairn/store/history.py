@@ -7,7 +7,7 @@ indexed by step range in ``history_segments``. A seal merges the newest segments
 class once there are more than ``COMPACT_OVER`` of them (``merge_count``), so reads stay a few
 dozen files at most and a row is rewritten a few times, not once every few seals; the merged
 blobs are deleted after a grace period (``store.drops``), so a reader that listed them a moment
-before still finds them. Readers merge segments and tail.
+before still finds them. Readers merge segments and tail (``history_read``).
 
 Tables read back have ``_step`` (int64), ``_seq`` (int64, the logging order), ``_timestamp``
 (float64, unix seconds) and one float64 column per key, null where a row did not log the key.
@@ -25,19 +25,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.ipc
 import pyarrow.parquet as pq
-from pyarrow._parquet import ParquetReader
 from sqlalchemy import Connection, delete, func, insert, select
 
 from cairn.journal.records import History
 from cairn.store import drops
 from cairn.store.arrow import as_numpy, numbers
 from cairn.store.blobs import BlobStore, blob_digest
-from cairn.store.footers import FOOTERS, Footer, parse_footer
-from cairn.store.schema import INDEX_COLUMNS, history_segments, history_tail
+from cairn.store.history_read import concat, decode_segment, decode_tail, sort_rows
+from cairn.store.schema import history_segments, history_tail
 
 SEAL_ROWS = 10_000
 COMPACT_OVER = 16
-THREADED_DECODE_ROWS = 100_000
 
 
 def rows_table(rows: Sequence[History]) -> pa.Table:
@@ -90,16 +88,6 @@ def encode_tail(table: pa.Table) -> bytes:
     return bytes(sink.getvalue())
 
 
-def decode_tail(
-    data: bytes, keys: Sequence[str] | None = None, index: Sequence[str] = INDEX_COLUMNS
-) -> pa.Table:
-    table = pa.ipc.open_stream(data).read_all()
-    if keys is None:
-        return table
-    names = set(table.column_names)
-    return table.select([*index, *(k for k in keys if k in names)])
-
-
 def encode_segment(table: pa.Table) -> bytes:
     """Parquet bytes: delta-encoded integers, byte-stream-split floats, zstd."""
     encoding = {
@@ -118,141 +106,6 @@ def encode_segment(table: pa.Table) -> bytes:
         store_schema=False,
     )
     return buf.getvalue()
-
-
-def decode_segment(
-    data: bytes,
-    keys: Sequence[str] | None = None,
-    index: Sequence[str] = INDEX_COLUMNS,
-    footer: Footer | None = None,
-) -> pa.Table:
-    """A segment's rows: every column, or ``index`` and those of ``keys`` it holds.
-
-    ``footer``: the segment's parsed footer (``footers.FOOTERS``), so that a read of a few keys
-    of a wide segment does not parse the description of every column again.
-    """
-    if footer is None:
-        footer = parse_footer(data)
-    # ParquetReader, not ParquetFile: ParquetFile walks every column's path on opening (5 ms at
-    # 2,000 columns), which the footer's column indices make needless.
-    reader = ParquetReader()
-    # A BufferReader, not io.BytesIO: pyarrow reads it without calling back into Python (and
-    # the GIL), which makes decoding faster and lets threads decode runs in parallel.
-    reader.open(pa.BufferReader(data), metadata=footer.metadata)
-    # Arrow's own threads pay off for a big segment; for a small one they cost more than they
-    # save, and callers reading many runs at once already decode them in parallel.
-    threads = footer.metadata.num_rows >= THREADED_DECODE_ROWS
-    if keys is None:
-        return reader.read_all(use_threads=threads)
-    found = footer.columns
-    columns = [found[name] for name in (*index, *keys) if name in found]
-    return reader.read_all(column_indices=columns, use_threads=threads)
-
-
-def sort_rows(table: pa.Table) -> pa.Table:
-    """Order rows by step, then logging order; skips the sort when already ordered.
-
-    Without a ``_seq`` column the rows must arrive in logging order within each step, as pieces
-    concatenated by ``first_seq`` do (pieces cover disjoint seq ranges; a segment is sorted by
-    step then seq): a stable sort by step then gives the same order.
-    """
-    if table.num_rows < 2 or in_order(table):
-        return table
-    if "_seq" not in table.column_names:
-        steps = as_numpy(table.column("_step"), np.int64)
-        return table.take(numbers(np.argsort(steps, kind="stable"), np.int64))
-    return table.sort_by([("_step", "ascending"), ("_seq", "ascending")])
-
-
-def in_order(table: pa.Table) -> bool:
-    """Whether the rows are ordered by step, then ``_seq`` (when there is one) within a step.
-
-    Checked batch by batch on views of Arrow's buffers: a 10-million-row history is 80 MB a
-    column, and copying ``_step`` and ``_seq`` into one array each only to look at them cost
-    more than decoding the Parquet they came from.
-    """
-    with_seq = "_seq" in table.column_names
-    index = table.select(["_step", "_seq"] if with_seq else ["_step"])
-    last: tuple[int, int] | None = None
-    for batch in index.to_batches():
-        if not batch.num_rows:
-            continue
-        steps = as_numpy(batch.column(0), np.int64)
-        seqs = as_numpy(batch.column(1), np.int64) if with_seq else None
-        if last is not None and (
-            steps[0] < last[0] or (seqs is not None and steps[0] == last[0] and seqs[0] <= last[1])
-        ):
-            return False
-        if not np.all(steps[1:] >= steps[:-1]):
-            return False
-        if seqs is not None:
-            ties = steps[1:] == steps[:-1]
-            if ties.any() and not np.all(seqs[1:][ties] > seqs[:-1][ties]):
-                return False
-        last = (int(steps[-1]), int(seqs[-1]) if seqs is not None else 0)
-    return True
-
-
-def _concat(
-    tables: list[pa.Table], keys: Sequence[str] | None, index: Sequence[str] = INDEX_COLUMNS
-) -> pa.Table:
-    if tables:
-        table = pa.concat_tables(tables, promote_options="default")
-    else:
-        table = pa.table(
-            {
-                "_step": pa.array([], pa.int64()),
-                "_seq": pa.array([], pa.int64()),
-                "_timestamp": pa.array([], pa.float64()),
-            }
-        )
-    for key in keys or ():
-        if key not in table.column_names:
-            table = table.append_column(key, pa.nulls(table.num_rows, pa.float64()))
-    if keys is not None:
-        table = table.select([*index, *keys])
-    return table
-
-
-def read_history(
-    conn: Connection,
-    blobs: BlobStore,
-    run_id: str,
-    keys: Sequence[str] | None = None,
-    min_step: int | None = None,
-    max_step: int | None = None,
-    index: Sequence[str] = INDEX_COLUMNS,
-) -> pa.Table:
-    """Every row of a run (optionally only ``keys`` and a step range), ordered by (step, seq).
-
-    With ``keys``, ``index`` names the index columns to read (``_step`` always among them):
-    a chart against steps decodes two columns instead of four.
-    """
-    if "_step" not in index:
-        index = ("_step", *index)
-    pieces: list[tuple[int, pa.Table]] = []
-    for table_def, is_segment in ((history_segments, True), (history_tail, False)):
-        query = select(table_def).where(table_def.c.run_id == run_id)
-        if min_step is not None:
-            query = query.where(table_def.c.max_step >= min_step)
-        if max_step is not None:
-            query = query.where(table_def.c.min_step <= max_step)
-        for row in conn.execute(query):
-            if is_segment:
-                data = blobs.get(row.blob)
-                footer = FOOTERS.get(row.blob, data) if keys is not None else None
-                piece = decode_segment(data, keys, index, footer)
-            else:
-                piece = decode_tail(row.data, keys, index)
-            pieces.append((row.first_seq, piece))
-    pieces.sort(key=lambda p: p[0])
-    table = sort_rows(_concat([p for _, p in pieces], keys, index))
-    if min_step is not None or max_step is not None:
-        steps = table.column("_step").to_numpy()
-        lo = -(2**63) if min_step is None else min_step
-        hi = 2**63 - 1 if max_step is None else max_step
-        table = table.filter(pa.array((steps >= lo) & (steps <= hi)))
-    return table
 
 
 def append_tail(conn: Connection, run_id: str, table: pa.Table) -> None:
@@ -293,7 +146,7 @@ def seal(conn: Connection, blobs: BlobStore, run_id: str) -> list[str]:
     ).all()
     if not chunks:
         return []
-    table = sort_rows(_concat([decode_tail(c.data) for c in chunks], None))
+    table = sort_rows(concat([decode_tail(c.data) for c in chunks], None))
     conn.execute(delete(history_tail).where(history_tail.c.run_id == run_id))
     segments = conn.execute(
         select(history_segments.c.first_seq, history_segments.c.blob, history_segments.c.rows)
@@ -307,7 +160,7 @@ def seal(conn: Connection, blobs: BlobStore, run_id: str) -> list[str]:
         _insert_segment(conn, blobs, run_id, table)
         return []
     pieces = [decode_segment(blobs.get(s.blob)) for s in merged]
-    table = sort_rows(_concat([*pieces, table], None))
+    table = sort_rows(concat([*pieces, table], None))
     conn.execute(
         delete(history_segments).where(
             history_segments.c.run_id == run_id, history_segments.c.first_seq >= merged[0].first_seq

@@ -1,9 +1,17 @@
-"""Plain records the store hands out to readers."""
+"""Plain records the store hands out to readers, and the constants readers rely on."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+INDEX_COLUMNS = ("_step", "_seq", "_timestamp")
+"""The index columns of a history table, before one column per logged key."""
+
+DROP_GRACE = 60.0
+"""Seconds a dropped segment blob stays readable (``store.drops`` deletes it after): longer than
+any read of one run's history takes (a read slower than that starts over from the new segments,
+``history_read.read``)."""
 
 
 @dataclass(frozen=True)

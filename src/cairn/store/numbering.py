@@ -37,18 +37,18 @@ def reserve_run_number(root: Path, project: str) -> int | None:
     """The next number of ``project``'s run counter in the store at ``root`` (a ``.cairn``
     folder), the project created when missing; None when only the ``Store`` can say."""
     try:
-        db = _connect(root / DB_NAME)
+        db = connect(root / DB_NAME)
     except sqlite3.Error:
         return None
     try:
-        revision = _revision(db)
+        revision = schema_revision(db)
         if revision is None:
             with file_lock(root / LOCK_NAME):
-                revision = _revision(db)
+                revision = schema_revision(db)
                 if revision is None and _is_empty(db):
                     db.execute("PRAGMA journal_mode=WAL")  # kept in the file, as the Store's is
                     db.executescript(f"BEGIN IMMEDIATE;\n{HEAD_SQL.read_text()}\nCOMMIT;")
-                    revision = _revision(db)
+                    revision = schema_revision(db)
         if revision != SCHEMA_REVISION:
             return None
         turns = WriteTurns(root / DB_NAME)
@@ -63,7 +63,7 @@ def reserve_run_number(root: Path, project: str) -> int | None:
         db.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path) -> sqlite3.Connection:
     """A connection set up as ``cairn.store.engine`` sets up SQLAlchemy's, but for WAL: that is
     a property of the file, set when it is made (switching to it needs the database to
     itself, and may fail at once, without waiting, while another process reads it)."""
@@ -78,7 +78,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _revision(db: sqlite3.Connection) -> str | None:
+def schema_revision(db: sqlite3.Connection) -> str | None:
     try:
         row = db.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.OperationalError as exc:

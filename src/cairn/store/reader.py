@@ -138,7 +138,11 @@ class StoreReader:
     url: str | None = None
 
     def __init__(self, store: Store) -> None:
-        self.store = store
+        self._store = store
+
+    @property
+    def store(self) -> Store:
+        return self._store
 
     @property
     def blobs(self) -> BlobReader:

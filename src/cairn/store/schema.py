@@ -79,9 +79,6 @@ run_tags = Table(
     Index("ix_run_tags_tag", "tag"),
 )
 
-INDEX_COLUMNS = ("_step", "_seq", "_timestamp")
-"""The index columns of a history table, before one column per logged key."""
-
 history_tail = Table(
     "history_tail",
     metadata,

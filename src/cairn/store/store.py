@@ -20,6 +20,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     tuple_,
     update,
 )
@@ -27,41 +28,23 @@ from sqlalchemy.exc import OperationalError
 
 from cairn.errors import ProjectNotFoundError, RunNotFoundError, StoreError
 from cairn.journal.records import Record
-from cairn.store import catalogue, drops
+from cairn.store import catalogue, drops, run_lookup
 from cairn.store.blobs import BlobStore
 from cairn.store.engine import check_schema, create_store_engine, describe, ensure_schema
 from cairn.store.filters import compile_filter, order_keys
-from cairn.store.models import ProjectInfo, RunInfo, RunPage
+from cairn.store.models import DROP_GRACE, INDEX_COLUMNS, ProjectInfo, RunInfo, RunPage
 from cairn.store.numbering import DB_NAME as DB_NAME
 from cairn.store.numbering import LOCK_NAME
 from cairn.store.projects import ensure_project
-from cairn.store.schema import (
-    INDEX_COLUMNS,
-    history_segments,
-    history_tail,
-    projects,
-    run_tags,
-    runs,
-)
+from cairn.store.run_lookup import HEARTBEAT_TIMEOUT as HEARTBEAT_TIMEOUT
+from cairn.store.run_lookup import heartbeat_timeout, run_info
+from cairn.store.schema import history_segments, history_tail, projects, run_tags, runs
+from cairn.store.sql_text import Query
 from cairn.store.summary import SummaryState
 from cairn.store.write_turns import WriteTurns, sqlite_path, write_transaction
 
 if TYPE_CHECKING:
     import pyarrow as pa
-
-HEARTBEAT_TIMEOUT = 300.0
-"""Seconds without a heartbeat after which a running run reads as crashed.
-
-Live runs beat every ``cairn.sdk.HEARTBEAT_INTERVAL`` (15 s), from a thread of their own. A beat
-into SQLite waits for the write lock like any write, up to the busy timeout
-(``engine.BUSY_TIMEOUT_MS``, 120 s): this is 2.5 times that, so a live run whose store is locked
-for as long as SQLite lets a writer wait (and then some) does not read as crashed.
-``$CAIRN_HEARTBEAT_TIMEOUT`` overrides.
-"""
-
-READ_RETRIES = 5
-"""How many times a history read starts over when a segment it listed was deleted under it (a
-read slower than ``drops.GRACE``)."""
 
 
 class Store:
@@ -101,8 +84,8 @@ class Store:
         except StoreError:
             self.engine.dispose()
             raise
-        self.heartbeat_timeout = float(os.environ.get("CAIRN_HEARTBEAT_TIMEOUT", HEARTBEAT_TIMEOUT))
-        self.drop_grace = drops.GRACE
+        self.heartbeat_timeout = heartbeat_timeout()
+        self.drop_grace = DROP_GRACE
         """Seconds a dropped segment blob stays readable (``store.drops``)."""
         self._purge_due = 0.0  # when a dropped blob may next expire; 0: look on the first write
 
@@ -140,6 +123,12 @@ class Store:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn, conn.begin():
             yield conn
+
+    @contextmanager
+    def _snapshot_query(self) -> Iterator[Query]:
+        """``_snapshot`` as a ``sql_text.Query``: for the statements shared with a local read."""
+        with self._snapshot() as conn:
+            yield sql_query(conn)
 
     # ---- writes -------------------------------------------------------------------------
 
@@ -413,7 +402,7 @@ class Store:
                 rows.update((r["id"], r) for r in conn.execute(picked).mappings())
             numbers = self._numbers(conn, list(rows.values()))
             tags = self._tags(conn, page)
-        infos = [self._run_info(rows[i], tags.get(i, []), numbers[i]) for i in page if i in rows]
+        infos = [run_info(rows[i], tags.get(i, []), numbers[i]) for i in page if i in rows]
         return RunPage(infos, total)
 
     def count_runs(
@@ -442,7 +431,7 @@ class Store:
                 )
             tags = self._tags(conn, [run_id])
             numbers = self._numbers(conn, [row])
-        return self._run_info(row, tags.get(run_id, []), numbers[run_id])
+        return run_info(row, tags.get(run_id, []), numbers[run_id])
 
     def summary_state(self, run_id: str) -> tuple[SummaryState, dict[str, Any]]:
         """A run's summary aggregates with its ``define_metric`` rules, and its explicit values:
@@ -456,25 +445,9 @@ class Store:
 
     def find_run(self, ref: str) -> RunInfo:
         """A run by ``project/id``, ``id``, or a unique display name; raises RunNotFoundError."""
-        project, _, key = ref.rpartition("/")
-        state = self.state_column()
-        query = self._run_select(state).where((runs.c.id == key) | (runs.c.name == key))
-        if project:
-            query = query.where(projects.c.name == project)
-        with self._read() as conn:
-            by_id_first = case((runs.c.id == key, 0), else_=1)
-            rows = conn.execute(query.order_by(by_id_first).limit(2)).mappings().all()
-            by_id = [r for r in rows if r["id"] == key]
-            if by_id:
-                rows = by_id
-            if len(rows) != 1:
-                what = "no run" if not rows else "more than one run"
-                raise RunNotFoundError(
-                    f"{what} matches {ref!r}: give `project/run_id` (`cairn runs ls` lists them)"
-                )
-            tags = self._tags(conn, [rows[0]["id"]])
-            numbers = self._numbers(conn, rows)
-        return self._run_info(rows[0], tags.get(rows[0]["id"], []), numbers[rows[0]["id"]])
+        cutoff = time.time() - self.heartbeat_timeout
+        with self._snapshot_query() as query:
+            return run_lookup.find_run(query, ref, cutoff)
 
     def history(
         self,
@@ -490,29 +463,18 @@ class Store:
         Without ``keys``: a column for every key the run logged, sorted, whatever the step range.
         ``index``: which of ``_step``, ``_seq``, ``_timestamp`` to read (``_step`` always is).
         """
-        from cairn.store import history
+        from cairn.store import history_read
 
-        # Compaction leaves the segment blobs it merged for ``drop_grace`` seconds (store.drops);
-        # a read slower than that can find one gone: it reads again from the new list of
-        # segments, which holds the same rows.
-        for attempt in range(READ_RETRIES + 1):
-            try:
-                with self._snapshot() as conn:
-                    if keys is None:
-                        query = select(runs.c.history_keys).where(runs.c.id == run_id)
-                        keys = list(conn.execute(query).scalar() or [])
-                    return history.read_history(
-                        conn, self.blobs, run_id, keys, min_step, max_step, index=index
-                    )
-            except FileNotFoundError as exc:
-                if attempt == READ_RETRIES:
-                    raise StoreError(
-                        f"reading run {run_id}'s history failed {attempt + 1} time(s) in a row: "
-                        f"a segment blob it listed was deleted before it was read "
-                        f"({exc.filename or exc}), each read taking longer than the "
-                        f"{self.drop_grace:g} s such blobs are kept; read it again"
-                    ) from exc
-        raise AssertionError("unreachable")
+        return history_read.read(
+            self._snapshot_query,
+            self.blobs,
+            run_id,
+            keys,
+            min_step=min_step,
+            max_step=max_step,
+            index=index,
+            grace=self.drop_grace,
+        )
 
     def _run_select(self, state: ColumnElement[str]) -> Any:
         return select(
@@ -572,36 +534,15 @@ class Store:
                 out.setdefault(run_id, []).append(tag)
         return out
 
-    @staticmethod
-    def _run_info(row: Any, tags: list[str], number: int) -> RunInfo:
-        return RunInfo(
-            id=row["id"],
-            project=row["project"],
-            name=row["name"],
-            state=row["state"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            heartbeat_at=row["heartbeat_at"],
-            finished_at=row["finished_at"],
-            exit_code=row["exit_code"],
-            error=row["error"],
-            notes=row["notes"],
-            group=row["group_name"],
-            job_type=row["job_type"],
-            host=row["host"],
-            program=row["program"],
-            config=row["config"],
-            summary=row["summary"],
-            tags=sorted(tags),
-            history_keys=row["history_keys"],
-            metric_defs=row["metric_defs"],
-            history_rows=row["history_rows"],
-            last_step=row["last_step"],
-            last_seq=row["last_seq"],
-            reproduction_of=row["reproduction_of"],
-            sweep_id=row["sweep_id"],
-            number=number,
-        )
+
+def sql_query(conn: Connection) -> Query:
+    """SQL text with named parameters, run on ``conn``: what ``run_lookup`` and
+    ``history_read`` run, here as through ``sqlite3`` in ``local_reader``."""
+
+    def query(sql: str, params: Mapping[str, Any]) -> list[Any]:
+        return list(conn.execute(text(sql), dict(params)).mappings())
+
+    return query
 
 
 _CHUNK = 500
