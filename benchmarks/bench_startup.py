@@ -3,7 +3,8 @@
 Fixed workload (as in issue 16): 20,000 steps x 10 random float scalars, capture off (no git,
 code, environment, console or system metrics). Each repeat runs a new interpreter that imports
 the tracker, starts a run, logs, finishes and exits; a second new interpreter reads one key back
-(cold). A JSON-lines writer runs the same script in the same benchmark, interleaved; median of 3.
+(cold), as a DataFrame, and a third as numpy arrays. A JSON-lines writer runs the same script in
+the same benchmark, interleaved; median of 3.
 A third script is Cairn's with 1 s of other work between init() and the loop, as a training
 script loading its data has: the run's threads load the store meanwhile, so finish() has less
 left to do. Prints a table; it asserts nothing. Run with `make bench`.
@@ -99,6 +100,9 @@ TRAIN["cairn_prep"] = TRAIN["cairn"].replace(
 )
 assert TRAIN["cairn_prep"] != TRAIN["cairn"]
 READ["cairn_prep"] = READ["cairn"]
+READ_NUMPY = READ["cairn"].replace("keys=[sys.argv[3]])", 'keys=[sys.argv[3]], format="numpy")')
+"""The same cold read asking for numpy arrays: no pandas to import."""
+assert READ["cairn"] != READ_NUMPY
 
 
 def _child(script: str, *args: str) -> tuple[str, float]:
@@ -114,13 +118,17 @@ def one_repeat(tracker: str, folder: Path) -> dict[str, float]:
     folder.mkdir(parents=True)
     line, wall = _child(TRAIN[tracker], str(folder), json.dumps(KEYS), str(STEPS))
     result = json.loads(line)
-    read, _ = _child(READ[tracker], str(folder), result.pop("path"), KEYS[0])
+    path = result.pop("path")
+    read, _ = _child(READ[tracker], str(folder), path, KEYS[0])
+    # JSON lines reads its values one way: its numpy row is its only read, for the ratio.
+    numpy = _child(READ_NUMPY, str(folder), path, KEYS[0])[0] if tracker == "cairn" else read
     return {
         **result,
         "start": result["import"] + result["init"],
         "wall": wall,
         "bytes": du(folder) / (STEPS * len(KEYS)),
         "read_ms": float(read),
+        "read_numpy_ms": float(numpy),
     }
 
 
@@ -134,6 +142,7 @@ ROWS = [
     ("peak_mb", "MB", "{:.0f}"),
     ("bytes", "B/point", "{:.1f}"),
     ("read_ms", "ms", "{:.0f}"),
+    ("read_numpy_ms", "ms", "{:.0f}"),
 ]
 LABELS = {
     "import": "import",
@@ -145,6 +154,7 @@ LABELS = {
     "peak_mb": "peak RSS",
     "bytes": "store on disk / point",
     "read_ms": "cold read of one key",
+    "read_numpy_ms": "the same, format=numpy",
 }
 
 

@@ -12,7 +12,6 @@ import numpy as np
 import pyarrow as pa
 
 from cairn.errors import ArtifactNotFoundError, StoreError, SweepNotFoundError, UsageError
-from cairn.sdk import api_media
 from cairn.sdk.location import find_store_dir
 from cairn.store.local_reader import open_local
 from cairn.store.models import ProjectInfo, RunInfo
@@ -327,20 +326,28 @@ class ApiRun:
 
     def media_keys(self) -> list[MediaKey]:
         """The keys the run logged media under, sorted, each with its ``kind`` and ``count``."""
+        from cairn.sdk import api_media
+
         return api_media.media_keys(self._reader, self.info)
 
     def media(self, key: str) -> list[MediaEntry]:
         """Every media value logged under ``key``, by step: ``step``, ``kind``, ``caption``,
         ``meta`` (masks, boxes...), ``.bytes()``, and for an image ``.image()`` and ``.mask(name)``."""
+        from cairn.sdk import api_media
+
         return api_media.media(self._reader, self.info, key)
 
     def table(self, key: str, step: int | None = None) -> pd.DataFrame:
         """The ``cairn.Table`` logged under ``key`` as a DataFrame: the latest version, or the one
         logged at ``step``. Media cells are their reference dicts (``{"_type": "image", "blob"...}``)."""
+        from cairn.sdk import api_media
+
         return api_media.table(self._reader, self.info, key, step)
 
     def histograms(self, key: str) -> list[HistogramStep]:
         """Every histogram logged under ``key``, by step: ``step``, ``counts``, ``edges``."""
+        from cairn.sdk import api_media
+
         return api_media.histograms(self._reader, self.info, key)
 
     def update_summary(

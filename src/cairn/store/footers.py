@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import pyarrow as pa
-import pyarrow.parquet as pq
+from pyarrow._parquet import FileMetaData, ParquetReader
 
 MAX_BYTES = 128 * 1024 * 1024
 """The memory the cached footers may take, as estimated by ``Footer.weight``: 30 or so footers of
@@ -32,7 +32,7 @@ footers also hold an Arrow schema, take less per byte, so their estimate errs hi
 class Footer:
     """A segment's parsed Parquet footer and where each column is in it."""
 
-    metadata: pq.FileMetaData
+    metadata: FileMetaData
     columns: dict[str, int]
     """Column name to its index, as ``ParquetReader.read_all`` takes them."""
 
@@ -45,7 +45,11 @@ class Footer:
 
 def parse_footer(data: bytes) -> Footer:
     """The footer of a segment's Parquet bytes, parsed."""
-    metadata = pq.read_metadata(pa.BufferReader(data))
+    # pyarrow._parquet's reader, not pyarrow.parquet.read_metadata: the latter's module loads
+    # pyarrow.fs and ssl (about 15 ms of a cold read's imports) for file systems never used here.
+    reader = ParquetReader()
+    reader.open(pa.BufferReader(data))
+    metadata: FileMetaData = reader.metadata
     names = metadata.schema.names
     return Footer(metadata, {name: i for i, name in enumerate(names)})
 

@@ -48,7 +48,7 @@ LIMIT 2
 _TAGS = "SELECT tag FROM run_tags WHERE run_id = :run_id"
 
 _NUMBER = """
-SELECT count(*) AS number FROM runs
+SELECT count(*) AS runs_so_far FROM runs
 WHERE project_id = :project_id AND (created_at, id) <= (:created_at, :run_id)
 """
 """The run's rank by creation within its project, as ``Store`` numbers a page of runs."""
@@ -75,7 +75,7 @@ def find_run(query: Query, ref: str, cutoff: float) -> RunInfo:
     tags = [r["tag"] for r in query(_TAGS, {"run_id": row["id"]})]
     numbered = {"project_id": row["project_id"], "created_at": row["created_at"]}
     [count] = query(_NUMBER, {**numbered, "run_id": row["id"]})
-    return run_info(row, tags, int(count["number"]))
+    return run_info(row, tags, int(count["runs_so_far"]))
 
 
 def run_info(row: Any, tags: list[str], number: int) -> RunInfo:
