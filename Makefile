@@ -121,6 +121,7 @@ bench-peers: $(STAMP) $(PEERS_STAMP)
 bench: $(STAMP) web chromium postgresql texlive
 	$(PY) benchmarks/bench_logging.py
 	$(PY) benchmarks/bench_startup.py
+	$(PY) benchmarks/bench_cold_read.py
 	$(PY) benchmarks/bench_kill.py
 	$(PY) benchmarks/bench_sync.py
 	$(PY) benchmarks/bench_sync_rate.py
