@@ -13,6 +13,7 @@ database or says what is wrong, as it always did.
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -62,15 +63,17 @@ class LocalReader(StoreReader):
     def __init__(self, root: Path) -> None:
         self.root = root
         self._opened: Store | None = None
+        self._opening = threading.Lock()
         self._blobs = LocalBlobs(root / "blobs")
 
     @property
     def store(self) -> Store:
-        if self._opened is None:
-            from cairn.store.store import Store
+        with self._opening:  # once, whichever thread asks first
+            if self._opened is None:
+                from cairn.store.store import Store
 
-            self._opened = Store.local(self.root)
-        return self._opened
+                self._opened = Store.local(self.root)
+            return self._opened
 
     @property
     def blobs(self) -> BlobReader:

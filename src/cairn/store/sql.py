@@ -20,7 +20,7 @@ import pyarrow as pa
 from sqlalchemy import select
 
 from cairn.store.export import runs_table
-from cairn.store.history_read import decode_tail
+from cairn.store.history_read import decode_segment, decode_tail
 from cairn.store.schema import history_segments, history_tail
 from cairn.store.store import Store
 
@@ -80,8 +80,6 @@ def connect(store: Store) -> duckdb.DuckDBPyConnection:
 
 
 def decode_segment_blob(store: Store, digest: str) -> pa.Table:
-    from cairn.store.history_read import decode_segment
-
     return decode_segment(store.blobs.get(digest))
 
 
