@@ -186,12 +186,13 @@ def test_gc_keeps_drops_within_the_grace_and_deletes_expired_ones(store: Store) 
     assert seqs(store.history("r1", ["a"])) == list(range(2, 17))
 
 
-def test_a_seal_between_listing_segments_and_the_tail_is_not_seen(store: Store) -> None:
+def seal_between_listing_segments_and_the_tail(store: Store, kind: str) -> None:
     """A read lists segments, then the tail; a seal moving the tail into a segment in between
     must not make its rows vanish (PostgreSQL's READ COMMITTED would: each query its own
-    snapshot)."""
+    snapshot; so would sqlite3 outside a transaction)."""
     log(store, 0, 5)  # one segment
     log(store, 5, 3)  # and a tail of three rows
+    read, _ = reading(store, kind)
     decode = history_read.decode_segment
     sealed: list[bool] = []
 
@@ -203,11 +204,19 @@ def test_a_seal_between_listing_segments_and_the_tail_is_not_seen(store: Store) 
 
     history_read.decode_segment = decode_then_seal  # type: ignore[assignment]
     try:
-        table = store.history("r1", ["a"])
+        table = read()
     finally:
         history_read.decode_segment = decode  # type: ignore[assignment]
     assert sealed
     assert seqs(table) == list(range(2, 10))
+
+
+def test_a_seal_between_listing_segments_and_the_tail_is_not_seen(store: Store) -> None:
+    seal_between_listing_segments_and_the_tail(store, "store")
+
+
+def test_a_local_read_sees_one_snapshot_too(local_store: Store) -> None:
+    seal_between_listing_segments_and_the_tail(local_store, "local")
 
 
 @pytest.fixture
