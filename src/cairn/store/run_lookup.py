@@ -1,8 +1,8 @@
 """Finding one run by reference (``project/id``, ``id`` or a unique display name), as SQL text.
 
-``Store.find_run`` runs these queries through SQLAlchemy (SQLite or PostgreSQL), and a cold read
-of a local store (``cairn.store.local_reader``) through the stdlib's ``sqlite3``: one query,
-one answer, without loading SQLAlchemy for the read.
+``Store.find_run`` runs these statements through SQLAlchemy (SQLite or PostgreSQL), and a cold
+read of a local store (``cairn.store.local_reader``) through the stdlib's ``sqlite3``: the same
+statements give the same ``RunInfo``, and the cold read never loads SQLAlchemy.
 """
 
 from __future__ import annotations
