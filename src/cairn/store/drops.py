@@ -4,8 +4,8 @@ Compaction merges a run's segments into one, and deleting a run drops its segmen
 listed the segments a moment before (in another thread, or another process such as ``cairn ui``)
 then fetches their blobs. So a writer never deletes a segment blob itself: it records the digest
 in ``dropped_blobs`` with the time, in the transaction that drops the rows, and the blob is
-deleted ``models.DROP_GRACE`` seconds later, by ``purge`` (the store runs it after a write once a drop has
-expired) or by ``cairn gc``.
+deleted ``models.DROP_GRACE`` seconds later, by ``purge`` (the store runs it after a write once a
+drop has expired) or by ``cairn gc``.
 
 A purge deletes each blob inside the write transaction that removes its ``dropped_blobs`` row,
 and only if no segment refers to the digest by then (segments are content-addressed: another run

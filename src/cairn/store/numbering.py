@@ -79,6 +79,7 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def schema_revision(db: sqlite3.Connection) -> str | None:
+    """The Alembic revision stamped in the database, or None when it has no schema yet."""
     try:
         row = db.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.OperationalError as exc:
