@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cairn.reports.blocks import Panel, PanelData, RunData
 from cairn.reports.chart_lines import colours, panel_lines
-from cairn.reports.style import run_colour
+from cairn.reports.style import PALETTE, run_colour
 
 RUNS = [
     RunData(id="a", name="a", number=1, group="x", series={"loss": ([0, 1], [0, 2])}),
@@ -13,20 +13,20 @@ RUNS = [
 ]
 
 
-def test_a_group_is_one_line_in_its_first_runs_colour() -> None:
+def test_a_group_is_one_line_in_the_dashboards_group_colour() -> None:
     panel = Panel(kind="line", keys=["loss"], group_by="config.kind")
     lines = panel_lines(panel, PanelData(taken_at=0.0, runs=RUNS))
     assert [(line.label, line.colour) for line in lines] == [
-        ("b", run_colour("b", 2)),
-        ("x (2 runs)", run_colour("a", 1)),
+        ("x (2 runs)", PALETTE[0]),
+        ("(none)", PALETTE[1]),  # a run without a value is in the (none) group, as in the dashboard
     ]
-    group = lines[1]
+    group = lines[0]
     assert group.xs == [0, 1, 2] and group.ys == [0, 3, 6]  # a alone, both, c alone
     assert group.band == ([0, 2, 6], [0, 4, 6])
     assert colours(panel, PanelData(taken_at=0.0, runs=RUNS)) == {
-        "a": run_colour("a", 1),
-        "b": run_colour("b", 2),
-        "c": run_colour("a", 1),
+        "a": PALETTE[0],
+        "b": PALETTE[1],
+        "c": PALETTE[0],
     }
 
 

@@ -6,7 +6,7 @@ import math
 import re
 
 from cairn.reports.blocks import Panel, PanelData, RunData
-from cairn.reports.style import KEY_GREY, run_colour, smooth
+from cairn.reports.style import KEY_GREY, PALETTE, run_colour, smooth
 from cairn.reports.svg import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, panel_svg
 
 
@@ -106,19 +106,19 @@ def test_a_group_is_its_mean_over_a_min_max_band_with_a_legend() -> None:
     assert svg is not None
     lines = _shapes(svg, "polyline")
     assert [points for _, points in lines] == [
-        [_at(0, 10, 2, 10), _at(2, 10, 2, 10)],  # the run without a group: its own line
         [_at(x, 1 + 2 * x, 2, 10) for x in (0, 1, 2)],  # width 32: the mean of a and b
+        [_at(0, 10, 2, 10), _at(2, 10, 2, 10)],  # the run without a value: the (none) group
         [_at(0, 5, 2, 10), _at(2, 5, 2, 10)],
     ]
     stroke = [re.findall(r'stroke="(#\w+)"', attrs) for attrs, _ in lines]
-    assert stroke == [[run_colour("c", 3)], [run_colour("a", 1)], [run_colour("d", 4)]]
+    assert stroke == [[PALETTE[0]], [PALETTE[1]], [PALETTE[2]]]  # the dashboard's group colours
     band, outline = _shapes(svg, "polygon")[0]
-    assert f'fill="{run_colour("a", 1)}"' in band and 'fill-opacity="0.16"' in band
+    assert f'fill="{PALETTE[0]}"' in band and 'fill-opacity="0.16"' in band
     low = [_at(x, 2 * x, 2, 10) for x in (0, 1, 2)]  # a's values, the min
     high = [_at(x, 2 + 2 * x, 2, 10) for x in (2, 1, 0)]  # b's, the max, back
     assert outline == low + high
     legend = re.findall(r'<g class="legend"><title>([^<]*)</title>', svg)
-    assert legend == ["alone", "32 (2 runs)", "&lt;b x=&quot;1&quot;&gt;"]
+    assert legend == ["32 (2 runs)", "(none)", "&lt;b x=&quot;1&quot;&gt;"]
     assert '<b x="1">' not in svg
     assert f'viewBox="0 0 {WIDTH} {HEIGHT + 2 * 18 + 6}"' in svg  # two rows of legend
 

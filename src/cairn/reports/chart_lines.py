@@ -1,7 +1,7 @@
 """The lines a line panel draws, for every export to draw the same ones: a line per run and key,
-in the run's dashboard colour; with ``group_by``, a group's runs as one line, their mean, with a
-band from their min to their max, in the colour of the group's first run (runs without a group
-value stay lines of their own), as the dashboard groups them
+in the run's dashboard colour; with ``group_by``, a group's runs (``cairn.reports.groups``: named,
+coloured and binned as the dashboard groups them, runs without a value in the ``(none)`` group)
+as one line, their mean, with a band from their min to their max
 (web/src/features/charts/lib/groups.ts). matplotlib draws them in ``cairn.reports.figures``, the
 HTML export's SVG in ``cairn.reports.svg``.
 """
@@ -9,9 +9,9 @@ HTML export's SVG in ``cairn.reports.svg``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from cairn.reports.blocks import Panel, PanelData, RunData
+from cairn.reports.blocks import Panel, PanelData
+from cairn.reports.groups import group_runs
 from cairn.reports.style import run_colour
 
 MAX_GROUP_POINTS = 1500
@@ -37,29 +37,31 @@ def panel_lines(panel: Panel, data: PanelData) -> list[Line]:
 
 
 def colours(panel: Panel, data: PanelData) -> dict[str, str]:
-    """The colour each run is drawn in: its own, or with ``group_by`` its group's."""
+    """The colour each run is drawn in: its own, or in a grouped line panel its group's."""
     drawn = {run.id: run_colour(run.id, run.number) for run in data.runs}
-    if panel.group_by is not None:
-        for members in _groups(data.runs, panel.keys).values():
-            for run in members:
-                drawn[run.id] = drawn[members[0].id]
+    if panel.kind == "line" and panel.group_by is not None:
+        for group in group_runs(data.runs):
+            drawn.update((run.id, group.colour) for run in group.runs)
     return drawn
 
 
 def _key_lines(panel: Panel, data: PanelData, key_index: int, key: str) -> list[Line]:
-    runs = [run for run in data.runs if key in run.series]
-    grouped = _groups(runs, [key]) if panel.group_by is not None else {}
-    lines = [
-        Line(
-            *run.series[key],
-            colour=run_colour(run.id, run.number),
-            key_index=key_index,
-            label=run.name if key_index == 0 else None,
-        )
-        for run in runs
-        if panel.group_by is None or run.group is None
-    ]
-    for value, members in grouped.items():
+    if panel.group_by is None:
+        return [
+            Line(
+                *run.series[key],
+                colour=run_colour(run.id, run.number),
+                key_index=key_index,
+                label=run.name if key_index == 0 else None,
+            )
+            for run in data.runs
+            if key in run.series
+        ]
+    lines = []
+    for group in group_runs(data.runs):
+        members = [run for run in group.runs if key in run.series]
+        if not members:
+            continue
         xs, mean, low, high = aggregate([m.series[key] for m in members])
         count = f" ({len(members)} runs)" if len(members) > 1 else ""  # as the dashboard says
         suffix = f" ({key})" if len(panel.keys) > 1 else ""
@@ -67,22 +69,13 @@ def _key_lines(panel: Panel, data: PanelData, key_index: int, key: str) -> list[
             Line(
                 xs,
                 mean,
-                colour=run_colour(members[0].id, members[0].number),
+                colour=group.colour,
                 key_index=key_index,
-                label=f"{value}{count}{suffix}",
+                label=f"{group.name}{count}{suffix}",
                 band=(low, high),
             )
         )
     return lines
-
-
-def _groups(runs: list[RunData], keys: list[str]) -> dict[Any, list[RunData]]:
-    """The runs with a group value and one of ``keys``, by group, in the runs' order."""
-    groups: dict[Any, list[RunData]] = {}
-    for run in runs:
-        if run.group is not None and any(key in run.series for key in keys):
-            groups.setdefault(_hashable(run.group), []).append(run)
-    return groups
 
 
 def aggregate(
@@ -111,7 +104,3 @@ def aggregate(
     low[alive] = np.nanmin(rows[:, alive], axis=0)
     high[alive] = np.nanmax(rows[:, alive], axis=0)
     return grid.tolist(), mean.tolist(), low.tolist(), high.tolist()
-
-
-def _hashable(value: Any) -> Any:
-    return value if isinstance(value, (str, int, float, bool)) else repr(value)

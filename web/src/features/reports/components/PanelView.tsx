@@ -10,7 +10,8 @@ import { absoluteTime } from "../../../lib/time";
 import { LineChart } from "../../charts/components/LineChart";
 import { useDocumentTheme } from "../../charts/hooks/useDocumentTheme";
 import { useElementSize } from "../../charts/hooks/useElementSize";
-import { buildLines, type LineRun, withPositiveX } from "../../charts/lib/chartLines";
+import { ChartLegend } from "../../charts/components/ChartLegend";
+import { buildLines, withPositiveX } from "../../charts/lib/chartLines";
 import { buildPlotData, columnBudget } from "../../charts/lib/plotData";
 import type { Zoom } from "../../charts/state/viewState";
 import { useNavigate } from "react-router-dom";
@@ -22,6 +23,7 @@ import { ANALYSIS_KINDS, type PanelBlock, type PanelData, type PanelRun, reports
 import { ImageCanvas, type OverlayControls } from "../../media/components/ImageCanvas";
 import { VerdictTable } from "../../run/components/VerdictTable";
 import { AnalysisPanel } from "./AnalysisPanel";
+import { panelLineRuns } from "../lib/panelGroups";
 import { valueRuns } from "../lib/valueRuns";
 import "../../charts/charts.css";
 import "../../media/media.css";
@@ -82,35 +84,39 @@ function LinePanelChart({ panel, data }: { panel: PanelBlock; data: PanelData })
   const theme = useDocumentTheme();
   const [zoom, setZoom] = useState<Zoom | null>(null);
   const plot = useMemo(() => {
-    const runs: LineRun[] = data.runs.map((r) => ({ id: r.id, name: r.name, color: colorOf(r), group: null }));
+    const grouped = Boolean(panel.group_by);
+    const runs = panelLineRuns(data.runs, grouped, colorOf);
     const series: Series[] = data.runs.flatMap((r) => r.series.map((s) => ({ ...s, run_id: r.id })));
-    const built = buildLines(series, runs, panel.keys, false, 1500);
+    const built = buildLines(series, runs, panel.keys, grouped, 1500);
     const lines = panel.log_x ? withPositiveX(built) : built;
     const smoothing = panel.smoothing ?? 0;
     const columns = columnBudget(lines.length * (smoothing > 0 ? 2 : 1), Math.max(size.width, 200));
     return { lines, plot: buildPlotData(lines, { smoothing, logy: panel.log_y === true, maxColumns: columns }) };
-  }, [data, panel.keys, panel.log_x, panel.log_y, panel.smoothing, size.width]);
+  }, [data, panel.keys, panel.group_by, panel.log_x, panel.log_y, panel.smoothing, size.width]);
   return (
-    <div className="rp-chart" ref={hostRef} data-testid="panel-chart" data-lines={plot.lines.length}>
-      {plot.lines.length === 0 ? (
-        <div className="muted rp-chart-empty" data-testid="panel-no-lines">No run of this set logged {panel.keys.join(", ")}.</div>
-      ) : (
-        <LineChart
-          plot={plot.plot}
-          width={size.width}
-          height={CHART_HEIGHT}
-          x="_step"
-          logy={panel.log_y === true}
-          logx={panel.log_x === true}
-          zoom={zoom}
-          syncKey={`report-${panel.keys.join(",")}`}
-          theme={theme}
-          onZoom={setZoom}
-          onResetZoom={() => setZoom(null)}
-          onXScale={noop}
-        />
-      )}
-    </div>
+    <>
+      <div className="rp-chart" ref={hostRef} data-testid="panel-chart" data-lines={plot.lines.length} data-grouped={Boolean(panel.group_by)}>
+        {plot.lines.length === 0 ? (
+          <div className="muted rp-chart-empty" data-testid="panel-no-lines">No run of this set logged {panel.keys.join(", ")}.</div>
+        ) : (
+          <LineChart
+            plot={plot.plot}
+            width={size.width}
+            height={CHART_HEIGHT}
+            x="_step"
+            logy={panel.log_y === true}
+            logx={panel.log_x === true}
+            zoom={zoom}
+            syncKey={`report-${panel.keys.join(",")}`}
+            theme={theme}
+            onZoom={setZoom}
+            onResetZoom={() => setZoom(null)}
+            onXScale={noop}
+          />
+        )}
+      </div>
+      {plot.lines.length > 0 && <ChartLegend lines={plot.lines} emphasis={null} />}
+    </>
   );
 }
 

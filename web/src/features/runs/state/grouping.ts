@@ -6,17 +6,18 @@ import { parseColumnId } from "./columnIds";
 
 export const NO_VALUE = "(none)";
 
-export interface RunGroup {
+export interface RunGroup<T = RunRow> {
   value: string; // the value as text ("0.1", or a bin "0.01–0.03"): the group's name in the URL and in the charts
   color: string; // by position, so groups next to each other differ
-  runs: RunRow[];
+  runs: T[];
 }
 
 export type DisplayRow =
   | { kind: "group"; group: RunGroup; collapsed: boolean }
   | { kind: "run"; run: RunRow; group: string | null };
 
-function asText(value: JsonValue | undefined): string {
+/** A value as a group's name: a string as it is, anything else as JSON, no value as "(none)". */
+export function valueText(value: JsonValue | undefined): string {
   if (value === undefined || value === null) return NO_VALUE;
   return typeof value === "string" ? value : JSON.stringify(value);
 }
@@ -29,13 +30,13 @@ export function cellText(run: RunRow, column: string): string {
     case "name":
       return run.name;
     case "config":
-      return asText(run.config[ref.key]);
+      return valueText(run.config[ref.key]);
     case "summary":
-      return asText(run.summary[ref.key]);
+      return valueText(run.summary[ref.key]);
     case "meta": {
       const value = run[ref.field];
       if (Array.isArray(value)) return value.length ? value.join(", ") : NO_VALUE;
-      return asText(value);
+      return valueText(value);
     }
   }
 }
@@ -68,11 +69,14 @@ export function isNumericColumn(runs: readonly RunRow[], column: string): boolea
   );
 }
 
-/** The group name of each run: its value as text, or for a numeric column (every run that has a value
- * has a number) the bin its number falls in. Numeric names come first, in numeric order. */
-function groupNames(runs: readonly RunRow[], column: string, binning: BinChoice): { names: string[]; numeric: string[] } {
-  const numbers = runs.map((run) => numberOf(run, column));
-  const texts = runs.map((run) => cellText(run, column));
+/** The group name of each item, from its value as text and (null: none) as a number: the text, or
+ * for numeric values (every item that has a value has a number) the bin its number falls in.
+ * Numeric names come first, in numeric order. */
+function groupNames(
+  numbers: readonly (number | null)[],
+  texts: readonly string[],
+  binning: BinChoice,
+): { names: readonly string[]; numeric: string[] } {
   if (!isNumeric(numbers, texts)) return { names: texts, numeric: [] };
   const present = numbers.filter((n): n is number => n !== null);
   const bins = binValues(present, binning.mode, binning.count);
@@ -80,28 +84,42 @@ function groupNames(runs: readonly RunRow[], column: string, binning: BinChoice)
     const order = [...new Set(present)].sort((a, b) => a - b).map((n) => JSON.stringify(n));
     return { names: texts, numeric: order };
   }
-  const names = runs.map((_, i) => {
-    const n = numbers[i];
-    return n === null || n === undefined ? NO_VALUE : (bins.bins[bins.binOf(n)] as { label: string }).label;
-  });
+  const names = numbers.map((n) => (n === null ? NO_VALUE : (bins.bins[bins.binOf(n)] as { label: string }).label));
   return { names, numeric: bins.bins.map((b) => b.label) };
 }
 
-/** Runs grouped by a column's value. Numeric columns are binned (see `binning.ts`) and their groups
- * are in numeric order; other groups follow the order of their first run (so they follow the sort). */
-export function groupRuns(runs: readonly RunRow[], column: string, binning: BinChoice = DEFAULT_BINNING): RunGroup[] {
-  const { names, numeric } = groupNames(runs, column, binning);
-  const members = new Map<string, RunRow[]>();
+/** Items grouped by their values (`texts[i]` is item i's as text, `numbers[i]` as a number or null):
+ * numeric values are binned (see `binning.ts`) and their groups are in numeric order; other groups
+ * follow the order of their first item. The workspace groups its runs by this rule, and a report's
+ * panel its runs. */
+export function groupByValue<T>(
+  items: readonly T[],
+  texts: readonly string[],
+  numbers: readonly (number | null)[],
+  binning: BinChoice = DEFAULT_BINNING,
+): RunGroup<T>[] {
+  const { names, numeric } = groupNames(numbers, texts, binning);
+  const members = new Map<string, T[]>();
   for (const name of numeric) members.set(name, []);
-  runs.forEach((run, i) => {
+  items.forEach((item, i) => {
     const name = names[i] as string;
     const list = members.get(name);
-    if (list) list.push(run);
-    else members.set(name, [run]);
+    if (list) list.push(item);
+    else members.set(name, [item]);
   });
   return [...members.entries()]
     .filter(([, list]) => list.length > 0)
     .map(([value, list], i) => ({ value, color: paletteColor(i), runs: list }));
+}
+
+/** Runs grouped by a column's value (`groupByValue`'s rule: a numeric column is binned). */
+export function groupRuns(runs: readonly RunRow[], column: string, binning: BinChoice = DEFAULT_BINNING): RunGroup[] {
+  return groupByValue(
+    runs,
+    runs.map((run) => cellText(run, column)),
+    runs.map((run) => numberOf(run, column)),
+    binning,
+  );
 }
 
 /** The rows the table draws: runs, or group headers each followed by its runs unless collapsed. */
