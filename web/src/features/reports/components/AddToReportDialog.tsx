@@ -1,5 +1,6 @@
 // "Add to report" from a panel: pick one of the project's reports, or name a new one; the panel (its
-// kind, keys and settings, the page's runs as a filter) is appended as a new version of it. The runs
+// kind, keys and settings, the page's runs as a filter, the workspace's grouping) is appended as a
+// new version of it. The runs
 // are the workspace's URL filter (without the quick search), or the run set a page provides (a sweep's
 // runs, the compared runs), narrowed by the Analysis brush the user sees: the panel shows those runs.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -8,6 +9,7 @@ import { Link, useSearchParams } from "react-router-dom";
 import { ApiRequestError } from "../../../api/client";
 import { BRUSH_FILTER_PARAM, bothFilters } from "../../analysis/lib/brushFilter";
 import { type PanelBlock, type ReportDocument, reportsApi } from "../api";
+import { GROUPED_KINDS } from "../lib/panelGroups";
 import { ReportRunSetContext } from "../lib/runSet";
 import { reportPath } from "../paths";
 import "../reports.css";
@@ -50,6 +52,8 @@ export function AddToReportDialog({ panel: shown, brush, onClose, ...props }: Ad
   const filter = bothFilters(given ? given.filter : (search.get("filter") ?? ""), brushed);
   const quick = given ? "" : (search.get("q") ?? "");
   const { kind, keys } = shown;
+  // the workspace's grouping (its URL's, a config key or run field), for the kinds it changes
+  const groupBy = shown.group_by ?? (given || !GROUPED_KINDS.includes(kind) ? null : search.get("group") || null);
   const reports = useQuery({ queryKey: ["reports", project], queryFn: () => reportsApi.list(project), enabled: !blocked });
   // the user's pick; until there is one, the most recently saved report (or a new one)
   const [choice, setTarget] = useState<string | null>(null);
@@ -69,7 +73,7 @@ export function AddToReportDialog({ panel: shown, brush, onClose, ...props }: Ad
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const panel: PanelBlock = { ...shown, keys: [...keys], runs: filter.trim() || null, frozen: false };
+    const panel: PanelBlock = { ...shown, keys: [...keys], runs: filter.trim() || null, frozen: false, ...(groupBy ? { group_by: groupBy } : {}) };
     setBusy(true);
     setError(null);
     try {
@@ -114,6 +118,11 @@ export function AddToReportDialog({ panel: shown, brush, onClose, ...props }: Ad
           <h3>Add to report</h3>
           <p className="muted small">
             A {kind} panel of <b>{keys.join(", ")}</b> over {filter ? <code>{filter}</code> : "every run"}
+            {groupBy && (
+              <span data-testid="add-to-report-group">
+                , grouped by <code>{groupBy}</code>
+              </span>
+            )}
             {quick && " (the quick search is not part of a report's run set)"}.
             {brushed && (
               <span data-testid="add-to-report-brush-note">

@@ -4,7 +4,12 @@
 // with the button, so a half-typed filter is not drawn (or saved) at every key press.
 import { type JSX, useState } from "react";
 import { ANALYSIS_KINDS, PANEL_KINDS, type PanelBlock, type PanelKind } from "../api";
+import { GroupBySelect } from "../../runs/components/GroupBySelect";
 import { panelFromForm } from "../lib/editor";
+import { GROUPED_KINDS } from "../lib/panelGroups";
+
+const CONFIG_PREFIX = "config.";
+const noop = () => {};
 
 interface PanelFormProps {
   initial?: PanelBlock;
@@ -23,7 +28,10 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
   const [frozen, setFrozen] = useState(initial?.frozen === true);
   const [run, setRun] = useState(initial?.run ?? "");
   const [step, setStep] = useState(initial?.step === null || initial?.step === undefined ? "" : String(initial.step));
+  const [groupBy, setGroupBy] = useState<string | null>(initial?.group_by ?? null);
   const bound = kind === "verdict" || kind === "image";
+  const groupable = GROUPED_KINDS.includes(kind);
+  const group = groupable ? groupBy : null;
   const listId = `rp-keys-${submitLabel.replace(/\W/g, "")}`;
   return (
     <form
@@ -32,14 +40,15 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
       onSubmit={(e) => {
         e.preventDefault();
         const panel = panelFromForm(kind, keys, filter, frozen);
-        const changedData = initial && (initial.frozen !== frozen || JSON.stringify(initial.keys) !== JSON.stringify(panel.keys) || (initial.runs ?? null) !== panel.runs || initial.kind !== kind || (initial.run ?? "") !== run.trim() || String(initial.step ?? "") !== step.trim());
-        // settings this form does not show (grouping, smoothing, log axes) are kept; an unchanged
+        const changedData = initial && (initial.frozen !== frozen || JSON.stringify(initial.keys) !== JSON.stringify(panel.keys) || (initial.runs ?? null) !== panel.runs || initial.kind !== kind || (initial.run ?? "") !== run.trim() || String(initial.step ?? "") !== step.trim() || (initial.group_by ?? null) !== group);
+        // settings this form does not show (smoothing, log axes) are kept; an unchanged
         // frozen panel keeps its data, a changed one takes it again at the save
         const { data, ...kept } = initial ?? { data: undefined };
         onSubmit({
           ...kept,
           ...panel,
           title: title.trim() || null,
+          group_by: group,
           ...(bound ? { run: run.trim() || null } : {}),
           ...(kind === "image" ? { step: step.trim() === "" ? null : Number(step) } : {}),
           ...(data !== undefined && data !== null && !changedData ? { data } : {}),
@@ -87,6 +96,18 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
         Runs
         <input value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="every run, or a filter: config.lr > 0.01" data-testid="panel-filter" />
       </label>
+      {groupable && (
+        <span className="rp-group-by" data-testid="panel-group-by">
+          <GroupBySelect
+            configKeys={suggestions.filter((s) => s.startsWith(CONFIG_PREFIX)).map((s) => s.slice(CONFIG_PREFIX.length))}
+            value={groupBy}
+            numeric={false}
+            bin={null}
+            onChange={setGroupBy}
+            onBinChange={noop}
+          />
+        </span>
+      )}
       <label>
         Title
         <input value={title} onChange={(e) => setTitle(e.target.value)} placeholder="optional" data-testid="panel-title" />

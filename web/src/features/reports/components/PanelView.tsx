@@ -73,6 +73,11 @@ function RunSet({ panel, data }: { panel: PanelBlock; data: PanelData }): JSX.El
         </span>
       ))}
       {count > MAX_NAMES && <span>and {count - MAX_NAMES} more</span>}
+      {panel.group_by && (
+        <span>
+          · grouped by <code>{panel.group_by}</code>
+        </span>
+      )}
       <span>· {data.frozen ? `frozen ${absoluteTime(data.taken_at)}` : "live"}</span>
     </div>
   );
