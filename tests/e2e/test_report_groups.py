@@ -1,7 +1,8 @@
 """Grouping in a report's line panel, clicked as a user: a workspace grouped by a config key is
 added to a report, whose panel draws a line per group named in its legend (the LaTeX figure's
 groups for the same data); the panel form sets the grouping to none (a line per run), which is
-saved, versioned and still there after a reload. A group named by an XSS payload stays text."""
+saved, versioned and still there after a reload. A group named by an XSS payload stays text.
+A bar panel from the grouped workspace shows the group as a column of its table."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
             run = cairn.init(project="grp", dir=path, name=name, config={"opt": opt})
             for step in range(30):
                 run.log({"loss": 1 / (1 + (2 * i + j + 1) * step / 10)})
+            run.summary["best"] = 2 * i + j
             run.finish(quiet=True)
     return path
 
@@ -122,3 +124,23 @@ def test_a_grouped_workspace_panel_in_a_report_draws_its_groups(
     assert page.locator("img[src='x']").count() == 0
     assert page.evaluate("window.__xss") is None
     assert dialogs == []
+
+
+def test_a_bar_panel_from_a_grouped_workspace_shows_its_group_column(page: Any, url: str) -> None:
+    from tests.e2e.test_panels import add_value_panel
+
+    page.goto(f"{url}/p/grp?group=config.opt")
+    bar = add_value_panel(page, "bar", Value="summary.best")
+    bar.get_by_test_id("panel-menu").click()
+    page.get_by_role("menuitem", name="Add to report…").click()
+    expect(page.get_by_test_id("add-to-report-group")).to_contain_text("config.opt")
+    view = add_to_new_report(page, "Bars by optimizer")
+    values = view.get_by_test_id("panel-values")
+    expect(values.locator("th").nth(1)).to_have_text("config.opt")
+    rows = {
+        row.locator("td").nth(0).inner_text().strip(): row.locator("td").nth(1).inner_text()
+        for row in values.locator("tbody tr").all()
+    }
+    assert rows == {name: opt for opt, names in GROUPS.items() for name in names}
+    assert page.locator("img[src='x']").count() == 0
+    assert page.evaluate("window.__xss") is None
