@@ -2,7 +2,8 @@
 added to a report, whose panel draws a line per group named in its legend (the LaTeX figure's
 groups for the same data); the panel form sets the grouping to none (a line per run), which is
 saved, versioned and still there after a reload. A group named by an XSS payload stays text.
-A bar panel from the grouped workspace shows the group as a column of its table."""
+A bar panel from the grouped workspace shows the group as a column of its table; the dialog says
+when the workspace's bins of a numeric key are not carried."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("e2e_report_groups") / ".cairn"
     for i, (opt, names) in enumerate(GROUPS.items()):
         for j, name in enumerate(names):
-            run = cairn.init(project="grp", dir=path, name=name, config={"opt": opt})
+            config = {"opt": opt, "lr": 0.1 * (2 * i + j + 1)}
+            run = cairn.init(project="grp", dir=path, name=name, config=config)
             for step in range(30):
                 run.log({"loss": 1 / (1 + (2 * i + j + 1) * step / 10)})
             run.summary["best"] = 2 * i + j
@@ -105,7 +107,8 @@ def test_a_grouped_workspace_panel_in_a_report_draws_its_groups(
     choice = page.get_by_test_id("panel-form").get_by_test_id("group-by")
     expect(choice).to_have_value("config.opt")
     options = [o.get_attribute("value") for o in choice.locator("option").all()]
-    assert options == ["", "config.opt", "state", "group", "job_type", "host"]
+    assert options[0] == "" and options[-4:] == ["state", "group", "job_type", "host"]
+    assert sorted(options[1:-4]) == ["config.lr", "config.opt"]  # the project's config keys
     choice.select_option("")
     page.get_by_test_id("panel-submit").click()
     editing = page.get_by_test_id("panel-view")
@@ -144,3 +147,18 @@ def test_a_bar_panel_from_a_grouped_workspace_shows_its_group_column(page: Any, 
     assert rows == {name: opt for opt, names in GROUPS.items() for name in names}
     assert page.locator("img[src='x']").count() == 0
     assert page.evaluate("window.__xss") is None
+
+
+def test_the_dialog_says_when_the_workspaces_bins_are_not_carried(page: Any, url: str) -> None:
+    for query, binned in (("", False), ("&bin=quantile-2", True)):
+        page.goto(f"{url}/p/grp?group=config.lr{query}")
+        line = page.locator('[data-testid=chart-panel][data-keys="loss"]')
+        expect(line).to_have_attribute("data-line-count", "2" if binned else "4")
+        line.get_by_test_id("panel-menu").click()
+        page.get_by_role("menuitem", name="Add to report…").click()
+        note = page.get_by_test_id("add-to-report-group")
+        expect(note).to_contain_text("grouped by config.lr")
+        if binned:
+            expect(note).to_contain_text("the workspace's bins are not part of a report")
+        else:
+            expect(note).not_to_contain_text("bins")

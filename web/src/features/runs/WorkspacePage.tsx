@@ -22,7 +22,9 @@ import { SplitPane } from "./components/SplitPane";
 import { ViewTabs } from "./components/ViewTabs";
 import { defaultColumns } from "./state/columnIds";
 import { moveColumn, shiftColumn } from "./state/columnOrder";
-import { isNumericColumn } from "./state/grouping";
+import { isBinned, isNumericColumn } from "./state/grouping";
+import { decodeBinChoice } from "./state/binning";
+import { WorkspaceGroupingContext } from "../reports/lib/panelGroups";
 import { nextSort, orderExpression } from "./state/order";
 import { columnsQuery, useProjectRunTotal, useRunPages } from "./state/queries";
 import { toggleSelection } from "./state/selection";
@@ -62,6 +64,10 @@ export function WorkspacePage() {
   const runs = loaded ?? lastGood.current;
   const matching = pages.data?.pages[0]?.total;
   const view = useRunsView(runs, state);
+  const grouping = useMemo(
+    () => (state.group ? { column: state.group, binned: isBinned(runs, state.group, decodeBinChoice(state.bin)) } : null),
+    [runs, state.group, state.bin],
+  );
 
   const available = columnsInfo.data ?? { config: [], summary: [], defaults: [] };
   // Chosen over the whole project, not the loaded rows: a filter does not move the columns.
@@ -264,16 +270,18 @@ export function WorkspacePage() {
       <SplitPane
         left={left}
         right={
-          <ViewTabs
-            project={project}
-            view={state.view}
-            chartRuns={view.chartRuns}
-            rows={analysisRuns}
-            grouped={state.group !== null}
-            selected={state.select}
-            blocked={filterError && !runs.length ? "Nothing to chart: the filter has an error (see the filter box)." : null}
-            onViewChange={(next) => update({ view: next })}
-          />
+          <WorkspaceGroupingContext.Provider value={grouping}>
+            <ViewTabs
+              project={project}
+              view={state.view}
+              chartRuns={view.chartRuns}
+              rows={analysisRuns}
+              grouped={state.group !== null}
+              selected={state.select}
+              blocked={filterError && !runs.length ? "Nothing to chart: the filter has an error (see the filter box)." : null}
+              onViewChange={(next) => update({ view: next })}
+            />
+          </WorkspaceGroupingContext.Provider>
         }
       />
     </div>

@@ -9,7 +9,7 @@ import { Link, useSearchParams } from "react-router-dom";
 import { ApiRequestError } from "../../../api/client";
 import { BRUSH_FILTER_PARAM, bothFilters } from "../../analysis/lib/brushFilter";
 import { type PanelBlock, type ReportDocument, reportsApi } from "../api";
-import { GROUPED_KINDS } from "../lib/panelGroups";
+import { GROUPED_KINDS, WorkspaceGroupingContext } from "../lib/panelGroups";
 import { ReportRunSetContext } from "../lib/runSet";
 import { reportPath } from "../paths";
 import "../reports.css";
@@ -52,8 +52,10 @@ export function AddToReportDialog({ panel: shown, brush, onClose, ...props }: Ad
   const filter = bothFilters(given ? given.filter : (search.get("filter") ?? ""), brushed);
   const quick = given ? "" : (search.get("q") ?? "");
   const { kind, keys } = shown;
-  // the workspace's grouping (its URL's, a config key or run field), for the kinds it changes
-  const groupBy = shown.group_by ?? (given || !GROUPED_KINDS.includes(kind) ? null : search.get("group") || null);
+  // the workspace's grouping (a config key or run field), for the kinds it changes
+  const grouping = useContext(WorkspaceGroupingContext);
+  const carried = given || !GROUPED_KINDS.includes(kind) ? null : grouping;
+  const groupBy = shown.group_by ?? carried?.column ?? null;
   const reports = useQuery({ queryKey: ["reports", project], queryFn: () => reportsApi.list(project), enabled: !blocked });
   // the user's pick; until there is one, the most recently saved report (or a new one)
   const [choice, setTarget] = useState<string | null>(null);
@@ -121,6 +123,7 @@ export function AddToReportDialog({ panel: shown, brush, onClose, ...props }: Ad
             {groupBy && (
               <span data-testid="add-to-report-group">
                 , grouped by <code>{groupBy}</code>
+                {carried?.binned && " (by its exact values: the workspace's bins are not part of a report)"}
               </span>
             )}
             {quick && " (the quick search is not part of a report's run set)"}.

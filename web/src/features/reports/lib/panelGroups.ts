@@ -2,6 +2,7 @@
 // the workspace's rule (runs/state/grouping.ts) by exact values, each run in its group's colour;
 // ungrouped, each run in its own colour. cairn/reports/groups.py names the LaTeX figure's groups
 // by the same rule (panelGroups.json holds the cases both are tested with).
+import { createContext } from "react";
 import type { LineRun } from "../../charts/lib/chartLines";
 import { type BinChoice, groupByValue, type RunGroup, valueText } from "../../runs/state/grouping";
 import type { PanelKind, PanelRun } from "../api";
@@ -32,3 +33,13 @@ export function panelLineRuns(runs: readonly PanelRun[], grouped: boolean, color
 
 /** The kinds a grouping changes: a line panel draws a line per group, the value panels show a group column. */
 export const GROUPED_KINDS: readonly PanelKind[] = ["line", "scatter", "bar", "scalar", "table"];
+
+/** How the workspace groups its runs, for "Add to report": the column, and whether its values are
+ * in bins (a report groups by exact values, and the dialog says so). */
+export interface WorkspaceGrouping {
+  column: string;
+  binned: boolean;
+}
+
+/** The workspace's grouping, for the "Add to report" dialogs below it; none (null): not grouped. */
+export const WorkspaceGroupingContext = createContext<WorkspaceGrouping | null>(null);
