@@ -31,7 +31,6 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
   const [groupBy, setGroupBy] = useState<string | null>(initial?.group_by ?? null);
   const bound = kind === "verdict" || kind === "image";
   const groupable = GROUPED_KINDS.includes(kind);
-  const group = groupable ? groupBy : null;
   const listId = `rp-keys-${submitLabel.replace(/\W/g, "")}`;
   return (
     <form
@@ -40,15 +39,16 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
       onSubmit={(e) => {
         e.preventDefault();
         const panel = panelFromForm(kind, keys, filter, frozen);
-        const changedData = initial && (initial.frozen !== frozen || JSON.stringify(initial.keys) !== JSON.stringify(panel.keys) || (initial.runs ?? null) !== panel.runs || initial.kind !== kind || (initial.run ?? "") !== run.trim() || String(initial.step ?? "") !== step.trim() || (initial.group_by ?? null) !== group);
-        // settings this form does not show (smoothing, log axes) are kept; an unchanged
+        const changedData = initial && (initial.frozen !== frozen || JSON.stringify(initial.keys) !== JSON.stringify(panel.keys) || (initial.runs ?? null) !== panel.runs || initial.kind !== kind || (initial.run ?? "") !== run.trim() || String(initial.step ?? "") !== step.trim() || (groupable && (initial.group_by ?? null) !== groupBy));
+        // settings this form does not show (smoothing, log axes; the grouping of a kind that
+        // draws none) are kept; an unchanged
         // frozen panel keeps its data, a changed one takes it again at the save
         const { data, ...kept } = initial ?? { data: undefined };
         onSubmit({
           ...kept,
           ...panel,
           title: title.trim() || null,
-          group_by: group,
+          ...(groupable ? { group_by: groupBy } : {}),
           ...(bound ? { run: run.trim() || null } : {}),
           ...(kind === "image" ? { step: step.trim() === "" ? null : Number(step) } : {}),
           ...(data !== undefined && data !== null && !changedData ? { data } : {}),
