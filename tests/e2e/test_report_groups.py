@@ -2,8 +2,8 @@
 added to a report, whose panel draws a line per group named in its legend (the LaTeX figure's
 groups for the same data); the panel form sets the grouping to none (a line per run), which is
 saved, versioned and still there after a reload. A group named by an XSS payload stays text.
-A bar panel from the grouped workspace shows the group as a column of its table; the dialog says
-when the workspace's bins of a numeric key are not carried."""
+A bar panel from the grouped workspace shows the group as a column of its table; the workspace's
+bins of a numeric key are carried too, and the form changes them."""
 
 from __future__ import annotations
 
@@ -149,16 +149,33 @@ def test_a_bar_panel_from_a_grouped_workspace_shows_its_group_column(page: Any, 
     assert page.evaluate("window.__xss") is None
 
 
-def test_the_dialog_says_when_the_workspaces_bins_are_not_carried(page: Any, url: str) -> None:
-    for query, binned in (("", False), ("&bin=quantile-2", True)):
-        page.goto(f"{url}/p/grp?group=config.lr{query}")
-        line = page.locator('[data-testid=chart-panel][data-keys="loss"]')
-        expect(line).to_have_attribute("data-line-count", "2" if binned else "4")
-        line.get_by_test_id("panel-menu").click()
-        page.get_by_role("menuitem", name="Add to report…").click()
-        note = page.get_by_test_id("add-to-report-group")
-        expect(note).to_contain_text("grouped by config.lr")
-        if binned:
-            expect(note).to_contain_text("the workspace's bins are not part of a report")
-        else:
-            expect(note).not_to_contain_text("bins")
+def test_the_workspaces_bins_are_carried_into_the_report(page: Any, url: str) -> None:
+    page.goto(f"{url}/p/grp?group=config.lr&bin=quantile-2")
+    line = page.locator('[data-testid=chart-panel][data-keys="loss"]')
+    expect(line).to_have_attribute("data-line-count", "2")
+    shown = sorted(legend_names(line))  # two ranges of learning rates
+    assert len(shown) == 2 and all("–" in name for name in shown)
+    line.get_by_test_id("panel-menu").click()
+    page.get_by_role("menuitem", name="Add to report…").click()
+    expect(page.get_by_test_id("add-to-report-group")).to_contain_text(
+        "grouped by config.lr (quantile × 2)"
+    )
+    view = add_to_new_report(page, "Binned")
+    panel = view.get_by_test_id("panel-view")
+    expect(panel.get_by_test_id("panel-chart")).to_have_attribute("data-lines", "2")
+    assert sorted(legend_names(panel)) == shown
+    report_id = page.url.split("/reports/")[1].split("?")[0]
+    api = f"{url}/api/v1/projects/grp/reports/{report_id}"
+    assert httpx.get(api).json()["blocks"][0]["group_bins"] == "quantile-2"
+
+    # the form's bins are the workspace's: exact values draw a group per rate
+    page.get_by_test_id("edit-report").click()
+    page.get_by_test_id("block-edit-panel").click()
+    form = page.get_by_test_id("panel-form")
+    expect(form.get_by_test_id("group-bins")).to_have_value("quantile-2")
+    form.get_by_test_id("group-bins").select_option("values")
+    page.get_by_test_id("panel-submit").click()
+    chart = page.get_by_test_id("panel-view").get_by_test_id("panel-chart")
+    expect(chart).to_have_attribute("data-lines", "4")
+    expect(page.get_by_test_id("save-status")).to_have_text("Saved", timeout=15_000)
+    assert httpx.get(api).json()["blocks"][0]["group_bins"] == "values"

@@ -105,6 +105,8 @@ def test_a_save_from_an_older_version_is_a_conflict_and_overwrites_nothing(
         ({"kind": "bar", "keys": ["loss"]}, "config.lr"),
         ({"kind": "line", "keys": ["loss"], "runs": "config.lr >"}, "not a runs filter"),
         ({"kind": "line", "keys": ["loss"], "group_by": "nope"}, "group_by"),
+        ({"kind": "line", "keys": ["loss"], "group_bins": "linear-4"}, "group_bins='linear-4'"),
+        ({"kind": "line", "keys": ["loss"], "group_bins": 4}, "block 0"),
         ({"kind": "line", "keys": ["loss"], "smoothing": 2}, "smoothing=2"),
         ({"kind": "bibtex", "text": "@article{x, title={"}, "block 0"),
         ({"kind": "markdown", "text": "x", "onclick": "y"}, "unknown fields: onclick"),

@@ -91,6 +91,10 @@ class Panel(msgspec.Struct, kw_only=True, frozen=True):
     runs: str | None = None
     title: str | None = None
     group_by: str | None = None
+    group_bins: str | None = None
+    """How a numeric ``group_by`` key is binned, as the workspace's bins: ``"quantile-4"``,
+    ``"log-5"``, ``"auto-4"`` (exact values when few, else log or quantile bins); None or
+    ``"values"``: by exact values."""
     frozen: bool = False
     data: PanelData | None = None
     smoothing: float = 0.0

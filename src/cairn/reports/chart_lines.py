@@ -40,7 +40,7 @@ def colours(panel: Panel, data: PanelData) -> dict[str, str]:
     """The colour each run is drawn in: its own, or in a grouped line panel its group's."""
     drawn = {run.id: run_colour(run.id, run.number) for run in data.runs}
     if panel.kind == "line" and panel.group_by is not None:
-        for group in group_runs(data.runs):
+        for group in group_runs(data.runs, panel.group_bins):
             drawn.update((run.id, group.colour) for run in group.runs)
     return drawn
 
@@ -58,7 +58,7 @@ def _key_lines(panel: Panel, data: PanelData, key_index: int, key: str) -> list[
             if key in run.series
         ]
     lines = []
-    for group in group_runs(data.runs):
+    for group in group_runs(data.runs, panel.group_bins):
         members = [run for run in group.runs if key in run.series]
         if not members:
             continue

@@ -11,6 +11,7 @@ from msgspec import structs
 
 from cairn.reports import image_panel, picture
 from cairn.reports.bibtex import parse as parse_bibtex
+from cairn.reports.bins import check_bins
 from cairn.reports.blocks import (
     Bibtex,
     Block,
@@ -58,6 +59,8 @@ def check_panel_block(panel: Panel) -> None:
         check_filter(panel.runs)
     if panel.group_by is not None:
         check_group_by(panel.group_by)
+    if panel.group_bins is not None:
+        check_bins(panel.group_bins)
 
 
 def parse_block(value: Any, index: int = 0) -> Block:

@@ -260,6 +260,7 @@ class Report:
         goal: str | None = None,
         run: str | None = None,
         step: int | None = None,
+        group_bins: str | None = None,
     ) -> Panel:
         """Append a panel: ``kind`` one of ``line``, ``scatter``, ``bar``, ``scalar``,
         ``parallel``, ``importance``; ``runs`` a filter expression of the runs table (None: every
@@ -273,13 +274,16 @@ class Report:
         logged under ``keys=[media key]`` at ``step`` (None: the last), with its masks and boxes. A ``frozen`` panel
         keeps the data of its first save, so later changes to the runs do not show. ``smoothing``
         (0 to 0.99, line panels), ``log_x`` and ``log_y`` draw the figures as the dashboard's
-        settings of the same names do."""
+        settings of the same names do. ``group_by`` groups the runs (a line per group), and
+        ``group_bins`` bins a numeric one as the workspace does (``"quantile-4"``, ``"log-5"``,
+        ``"auto-4"``; None: exact values)."""
         block = Panel(
             kind=kind,
             keys=[str(k) for k in keys],
             runs=runs,
             title=title,
             group_by=group_by,
+            group_bins=group_bins,
             frozen=frozen,
             smoothing=float(smoothing),
             log_x=log_x,

@@ -19,6 +19,8 @@ export interface PanelBlock {
   runs?: string | null;
   title?: string | null;
   group_by?: string | null;
+  /** how a numeric group_by key is binned, as the workspace writes it ("quantile-4", "auto-4"); null or "values": exact values */
+  group_bins?: string | null;
   frozen?: boolean;
   /** line panels: the smoothing weight (0 none, up to 0.99), as the workspace's */
   smoothing?: number;

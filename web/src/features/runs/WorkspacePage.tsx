@@ -22,9 +22,9 @@ import { SplitPane } from "./components/SplitPane";
 import { ViewTabs } from "./components/ViewTabs";
 import { defaultColumns } from "./state/columnIds";
 import { moveColumn, shiftColumn } from "./state/columnOrder";
-import { isBinned, isNumericColumn } from "./state/grouping";
+import { isNumericColumn } from "./state/grouping";
 import { decodeBinChoice } from "./state/binning";
-import { WorkspaceGroupingContext } from "../reports/lib/panelGroups";
+import { groupBins, WorkspaceGroupingContext } from "../reports/lib/panelGroups";
 import { nextSort, orderExpression } from "./state/order";
 import { columnsQuery, useProjectRunTotal, useRunPages } from "./state/queries";
 import { toggleSelection } from "./state/selection";
@@ -65,7 +65,10 @@ export function WorkspacePage() {
   const matching = pages.data?.pages[0]?.total;
   const view = useRunsView(runs, state);
   const grouping = useMemo(
-    () => (state.group ? { column: state.group, binned: isBinned(runs, state.group, decodeBinChoice(state.bin)) } : null),
+    () =>
+      state.group
+        ? { column: state.group, bins: isNumericColumn(runs, state.group) ? groupBins(decodeBinChoice(state.bin)) : null }
+        : null,
     [runs, state.group, state.bin],
   );
 

@@ -9,7 +9,7 @@ import { Link, useSearchParams } from "react-router-dom";
 import { ApiRequestError } from "../../../api/client";
 import { BRUSH_FILTER_PARAM, bothFilters } from "../../analysis/lib/brushFilter";
 import { type PanelBlock, type ReportDocument, reportsApi } from "../api";
-import { GROUPED_KINDS, WorkspaceGroupingContext } from "../lib/panelGroups";
+import { binsText, GROUPED_KINDS, WorkspaceGroupingContext } from "../lib/panelGroups";
 import { ReportRunSetContext } from "../lib/runSet";
 import { reportPath } from "../paths";
 import "../reports.css";
@@ -75,7 +75,8 @@ export function AddToReportDialog({ panel: shown, brush, onClose, ...props }: Ad
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const panel: PanelBlock = { ...shown, keys: [...keys], runs: filter.trim() || null, frozen: false, ...(groupBy ? { group_by: groupBy } : {}) };
+    const grouping = groupBy && !shown.group_by ? { group_by: groupBy, ...(carried?.bins ? { group_bins: carried.bins } : {}) } : {};
+    const panel: PanelBlock = { ...shown, keys: [...keys], runs: filter.trim() || null, frozen: false, ...grouping };
     setBusy(true);
     setError(null);
     try {
@@ -123,7 +124,7 @@ export function AddToReportDialog({ panel: shown, brush, onClose, ...props }: Ad
             {groupBy && (
               <span data-testid="add-to-report-group">
                 , grouped by <code>{groupBy}</code>
-                {carried?.binned && " (by its exact values: the workspace's bins are not part of a report)"}
+                {!shown.group_by && carried?.bins && carried.bins !== "values" && ` (${binsText(carried.bins)})`}
               </span>
             )}
             {quick && " (the quick search is not part of a report's run set)"}.

@@ -6,10 +6,18 @@ import { type JSX, useState } from "react";
 import { ANALYSIS_KINDS, PANEL_KINDS, type PanelBlock, type PanelKind } from "../api";
 import { GroupBySelect } from "../../runs/components/GroupBySelect";
 import { panelFromForm } from "../lib/editor";
-import { GROUPED_KINDS } from "../lib/panelGroups";
+import { decodeBinChoice, encodeBinChoice } from "../../runs/state/binning";
+import { GROUPED_KINDS, groupBins } from "../lib/panelGroups";
 
 const CONFIG_PREFIX = "config.";
-const noop = () => {};
+const SUMMARY_PREFIX = "summary.";
+
+/** A panel's `group_bins` as the workspace's select writes it (its absent value is auto, 4 bins). */
+function binChoice(bins: string | null): string | null {
+  if (bins === null) return "values";
+  const choice = decodeBinChoice(bins);
+  return encodeBinChoice(choice.mode, choice.count);
+}
 
 interface PanelFormProps {
   initial?: PanelBlock;
@@ -29,6 +37,7 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
   const [run, setRun] = useState(initial?.run ?? "");
   const [step, setStep] = useState(initial?.step === null || initial?.step === undefined ? "" : String(initial.step));
   const [groupBy, setGroupBy] = useState<string | null>(initial?.group_by ?? null);
+  const [bins, setBins] = useState<string | null>(initial?.group_bins ?? null);
   const bound = kind === "verdict" || kind === "image";
   const groupable = GROUPED_KINDS.includes(kind);
   const listId = `rp-keys-${submitLabel.replace(/\W/g, "")}`;
@@ -40,6 +49,7 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
         e.preventDefault();
         const panel = panelFromForm(kind, keys, filter, frozen);
         const changedData = initial && (initial.frozen !== frozen || JSON.stringify(initial.keys) !== JSON.stringify(panel.keys) || (initial.runs ?? null) !== panel.runs || initial.kind !== kind || (initial.run ?? "") !== run.trim() || String(initial.step ?? "") !== step.trim() || (groupable && (initial.group_by ?? null) !== groupBy));
+        const valued = groupBy !== null && (groupBy.startsWith(CONFIG_PREFIX) || groupBy.startsWith(SUMMARY_PREFIX));
         // settings this form does not show (smoothing, log axes; the grouping of a kind that
         // draws none) are kept; an unchanged
         // frozen panel keeps its data, a changed one takes it again at the save
@@ -48,7 +58,7 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
           ...kept,
           ...panel,
           title: title.trim() || null,
-          ...(groupable ? { group_by: groupBy } : {}),
+          ...(groupable ? { group_by: groupBy, group_bins: valued ? bins : null } : {}),
           ...(bound ? { run: run.trim() || null } : {}),
           ...(kind === "image" ? { step: step.trim() === "" ? null : Number(step) } : {}),
           ...(data !== undefined && data !== null && !changedData ? { data } : {}),
@@ -101,10 +111,13 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
           <GroupBySelect
             configKeys={suggestions.filter((s) => s.startsWith(CONFIG_PREFIX)).map((s) => s.slice(CONFIG_PREFIX.length))}
             value={groupBy}
-            numeric={false}
-            bin={null}
-            onChange={setGroupBy}
-            onBinChange={noop}
+            numeric={groupBy !== null && (groupBy.startsWith(CONFIG_PREFIX) || groupBy.startsWith(SUMMARY_PREFIX))}
+            bin={binChoice(bins)}
+            onChange={(column) => {
+              setGroupBy(column);
+              setBins(null);
+            }}
+            onBinChange={(bin) => setBins(groupBins(decodeBinChoice(bin)))}
           />
         </span>
       )}

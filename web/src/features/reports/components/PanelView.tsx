@@ -90,14 +90,14 @@ function LinePanelChart({ panel, data }: { panel: PanelBlock; data: PanelData })
   const [zoom, setZoom] = useState<Zoom | null>(null);
   const plot = useMemo(() => {
     const grouped = Boolean(panel.group_by);
-    const runs = panelLineRuns(data.runs, grouped, colorOf);
+    const runs = panelLineRuns(data.runs, grouped, colorOf, panel.group_bins);
     const series: Series[] = data.runs.flatMap((r) => r.series.map((s) => ({ ...s, run_id: r.id })));
     const built = buildLines(series, runs, panel.keys, grouped, 1500);
     const lines = panel.log_x ? withPositiveX(built) : built;
     const smoothing = panel.smoothing ?? 0;
     const columns = columnBudget(lines.length * (smoothing > 0 ? 2 : 1), Math.max(size.width, 200));
     return { lines, plot: buildPlotData(lines, { smoothing, logy: panel.log_y === true, maxColumns: columns }) };
-  }, [data, panel.keys, panel.group_by, panel.log_x, panel.log_y, panel.smoothing, size.width]);
+  }, [data, panel.keys, panel.group_by, panel.group_bins, panel.log_x, panel.log_y, panel.smoothing, size.width]);
   return (
     <>
       <div className="rp-chart" ref={hostRef} data-testid="panel-chart" data-lines={plot.lines.length} data-grouped={Boolean(panel.group_by)}>

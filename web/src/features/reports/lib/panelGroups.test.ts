@@ -4,7 +4,7 @@ import { PALETTE } from "../../../lib/colors";
 import { buildLines } from "../../charts/lib/chartLines";
 import type { PanelRun } from "../api";
 import fixture from "./panelGroups.json";
-import { panelGroups, panelLineRuns } from "./panelGroups";
+import { groupBins, panelBinning, panelGroups, panelLineRuns } from "./panelGroups";
 
 /** A run of the fixture, having logged `loss` at steps 0 and 1 (its values set apart by its id). */
 function panelRun([id, group]: [string, JsonValue]): PanelRun {
@@ -16,8 +16,9 @@ const cases = fixture.cases.map((c) => ({ ...c, runs: c.runs.map((r) => panelRun
 const series = (runs: PanelRun[]) => runs.flatMap((r) => r.series.map((s) => ({ ...s, run_id: r.id })));
 
 describe("panelGroups (the cases tests/reports/test_groups.py checks the LaTeX figure against)", () => {
-  it.each(cases)("names, colours and members: $name", ({ runs, groups }) => {
-    const lines = buildLines(series(runs), panelLineRuns(runs, true, () => "#000000"), ["loss"], true, 100);
+  it.each(cases)("names, colours and members: $name", ({ runs, groups, ...c }) => {
+    const bins = "bins" in c ? (c.bins as string) : null;
+    const lines = buildLines(series(runs), panelLineRuns(runs, true, () => "#000000", bins), ["loss"], true, 100);
     expect(lines.map((l) => ({ name: l.label, color: l.color, runs: l.runIds }))).toEqual(
       groups.map((g) => ({ name: g.name, color: PALETTE[g.color], runs: g.runs })),
     );
@@ -39,5 +40,15 @@ describe("panelGroups (the cases tests/reports/test_groups.py checks the LaTeX f
   it("groups a numeric key by exact values, not the workspace's default bins", () => {
     const runs = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6].map((v, i) => panelRun([String.fromCharCode(97 + i), v]));
     expect(panelGroups(runs).map((g) => g.value)).toEqual(["0.1", "0.2", "0.3", "0.4", "0.5", "0.6"]);
+  });
+});
+
+describe("group_bins", () => {
+  it("writes the workspace's choice out, the default too, and reads it back", () => {
+    expect(groupBins({ mode: "auto", count: 4 })).toBe("auto-4");
+    expect(groupBins({ mode: "log", count: 5 })).toBe("log-5");
+    expect(groupBins({ mode: "values", count: 4 })).toBe("values");
+    expect(panelBinning("quantile-2")).toEqual({ mode: "quantile", count: 2 });
+    expect(panelBinning(null).mode).toBe("values"); // a panel without bins: exact values
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunRow } from "../../../api/types";
-import { NO_VALUE, cellText, displayRows, groupRuns, isBinned } from "./grouping";
+import { NO_VALUE, cellText, displayRows, groupRuns } from "./grouping";
 import { makeRun } from "./testRuns";
 
 function run(id: string, config: RunRow["config"], extra: Partial<RunRow> = {}): RunRow {
@@ -63,12 +63,6 @@ describe("groupRuns by a numeric key", () => {
   it("follows the chosen mode and bin count", () => {
     expect(groupRuns(many, "config.lr", { mode: "quantile", count: 2 }).map((g) => g.runs.length)).toEqual([4, 4]);
     expect(groupRuns(many, "config.lr", { mode: "values", count: 4 })).toHaveLength(8);
-  });
-  it("says when values share a group (bins), which a report's exact grouping does not keep", () => {
-    expect(isBinned(many, "config.lr")).toBe(true);
-    expect(isBinned(many, "config.lr", { mode: "values", count: 4 })).toBe(false);
-    expect(isBinned(runs, "config.lr")).toBe(false); // two values: auto groups them exactly
-    expect(isBinned(runs, "config.optimizer")).toBe(false);
   });
   it("keeps text keys in order of first appearance", () => {
     expect(groupRuns([run("a", { k: "b" }), run("b", { k: "a" })], "config.k").map((g) => g.value)).toEqual(["b", "a"]);

@@ -69,13 +69,6 @@ export function isNumericColumn(runs: readonly RunRow[], column: string): boolea
   );
 }
 
-/** True when grouping by the column puts different values in one group (a numeric column in bins). */
-export function isBinned(runs: readonly RunRow[], column: string, binning: BinChoice = DEFAULT_BINNING): boolean {
-  if (!isNumericColumn(runs, column)) return false;
-  const present = runs.map((run) => numberOf(run, column)).filter((n): n is number => n !== null);
-  return binValues(present, binning.mode, binning.count) !== null;
-}
-
 /** The group name of each item, from its value as text and (null: none) as a number: the text, or
  * for numeric values (every item that has a value has a number) the bin its number falls in.
  * Numeric names come first, in numeric order. */
