@@ -16,7 +16,7 @@ COUNTS = (2, 3, 4, 5, 6, 8, 10)
 
 @dataclass(frozen=True)
 class Bins:
-    """Ranges in numeric order: each one's label, smallest and largest member value."""
+    """Ranges in numeric order: each one's label and largest member value."""
 
     labels: list[str]
     highs: list[float]
@@ -61,8 +61,8 @@ def bins_of(values: list[float], mode: str, count: int) -> Bins | None:
     ranges: dict[int, list[float]] = {}
     for value, b in zip(ordered, index, strict=True):
         ranges.setdefault(b, [value, value])[1] = value
-    spans_ = [ranges[b] for b in sorted(ranges)]
-    return Bins(labels=_labels(spans_), highs=[hi for _, hi in spans_])
+    bounds = [ranges[b] for b in sorted(ranges)]
+    return Bins(labels=_labels(bounds), highs=[hi for _, hi in bounds])
 
 
 def _quantile_bins(ordered: list[float], count: int) -> list[int]:

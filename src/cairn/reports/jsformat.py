@@ -36,7 +36,7 @@ def js_number(value: float) -> str:
     _, digit_tuple, exponent = Decimal(repr(float(abs(value)))).as_tuple()
     digits = "".join(map(str, digit_tuple)).rstrip("0")
     assert isinstance(exponent, int)
-    n = exponent + len("".join(map(str, digit_tuple)))  # value = 0.digits × 10^n
+    n = exponent + len(digit_tuple)  # value = 0.digits × 10^n
     k = len(digits)
     if k <= n <= 21:
         text = digits + "0" * (n - k)
