@@ -1,8 +1,8 @@
 // "Add to report" from a panel: pick one of the project's reports, or name a new one; the panel (its
-// kind, keys and settings, the page's runs as a filter, the workspace's grouping) is appended as a
-// new version of it. The runs
-// are the workspace's URL filter (without the quick search), or the run set a page provides (a sweep's
-// runs, the compared runs), narrowed by the Analysis brush the user sees: the panel shows those runs.
+// kind, keys and settings, the page's runs as a filter, the workspace's grouping and bins) is
+// appended as a new version of it. The runs are the workspace's URL filter (without the quick
+// search), or the run set a page provides (a sweep's runs, the compared runs), narrowed by the
+// Analysis brush the user sees: the panel shows those runs.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type JSX, useContext, useEffect, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
@@ -75,8 +75,8 @@ export function AddToReportDialog({ panel: shown, brush, onClose, ...props }: Ad
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const grouping = groupBy && !shown.group_by ? { group_by: groupBy, ...(carried?.bins ? { group_bins: carried.bins } : {}) } : {};
-    const panel: PanelBlock = { ...shown, keys: [...keys], runs: filter.trim() || null, frozen: false, ...grouping };
+    const grouped = groupBy && !shown.group_by ? { group_by: groupBy, ...(carried?.bins ? { group_bins: carried.bins } : {}) } : {};
+    const panel: PanelBlock = { ...shown, keys: [...keys], runs: filter.trim() || null, frozen: false, ...grouped };
     setBusy(true);
     setError(null);
     try {
