@@ -19,7 +19,8 @@ import cairn
 
 PROJECT = "digits"
 TITLE = "Digits: what held"
-RUNS = '"demo" in tags and reproduction_of is null'
+ORIGINALS = "reproduction_of is null"
+RUNS = f'"demo" in tags and {ORIGINALS}'
 """The grid's runs (examples/digits.py), not the reproductions `cairn reproduce` made of them."""
 TRIALS = '"demo-sweep" in tags'
 SWEEP_KEYS = ["config.lr", "config.model.width", "summary.val/loss"]
@@ -85,7 +86,8 @@ def build(dir: str | None = None) -> cairn.Report:
     report.add_markdown(SWEEP_TEXT)
     report.add_panel("parallel", runs=TRIALS, keys=SWEEP_KEYS, goal="minimize", title="Trials")
     report.add_panel("importance", runs=TRIALS, keys=SWEEP_KEYS, title="What the loss follows")
-    baseline = cairn.Api(dir).runs(PROJECT, filter='"baseline" in tags', limit=1)
+    # Not a reproduction: it copies its original's tags, and is the newest of them.
+    baseline = cairn.Api(dir).runs(PROJECT, filter=f'"baseline" in tags and {ORIGINALS}', limit=1)
     if len(baseline):  # examples/digits.py logs its validation digits, masked by the prediction
         report.add_panel(
             "image", run=baseline[0].id, keys=["val/samples"], title="A validation digit"
