@@ -2,7 +2,7 @@
 added to a report, whose panel draws a line per group named in its legend (the LaTeX figure's
 groups for the same data); the panel form sets the grouping to none (a line per run), which is
 saved, versioned and still there after a reload. A group named by an XSS payload stays text.
-A bar panel from the grouped workspace shows the group as a column of its table; the workspace's
+A bar panel from the grouped workspace draws a bar per group and shows the group as a column of its table; the workspace's
 bins of a numeric key are carried too, and the form changes them."""
 
 from __future__ import annotations
@@ -138,6 +138,8 @@ def test_a_bar_panel_from_a_grouped_workspace_shows_its_group_column(page: Any, 
     page.get_by_role("menuitem", name="Add to report…").click()
     expect(page.get_by_test_id("add-to-report-group")).to_contain_text("config.opt")
     view = add_to_new_report(page, "Bars by optimizer")
+    # A bar per group, as the workspace draws it: the 4 runs are 2 bars.
+    expect(view.get_by_test_id("panel-value-chart")).to_have_attribute("data-items", "2")
     values = view.get_by_test_id("panel-values")
     expect(values.locator("th").nth(1)).to_have_text("config.opt")
     rows = {

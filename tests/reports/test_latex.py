@@ -11,14 +11,17 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from matplotlib.colors import to_hex
 from tests.fakes.examples import load_example
 from tests.fakes.repos import full_capture, make_repo, run_script
 
 import cairn
 from cairn.reports import figures, tex
-from cairn.reports.blocks import Panel, block_from_dict
+from cairn.reports.bars import key_bars
+from cairn.reports.blocks import Panel, PanelData, RunData, block_from_dict
 from cairn.reports.chart_lines import aggregate
 from cairn.reports.export import panel_data
+from cairn.reports.groups import group_runs
 from cairn.reports.style import PALETTE, run_colour, smooth
 from cairn.store.reader import StoreReader
 
@@ -184,6 +187,29 @@ def test_a_line_figure_of_several_keys_names_each_keys_dash(store_dir: Path) -> 
     one_key = figures.draw(Panel(kind="line", keys=["val/loss"]), panel_data(panel, reader, "k"))
     assert one_key is not None
     assert len(one_key.axes[0].get_legend().get_texts()) == 2  # the runs alone
+
+
+def test_a_grouped_bar_figure_draws_the_groups_means_and_ranges_as_the_svg_does() -> None:
+    runs = [
+        RunData(id="a", name="a", number=1, group="sgd", values={"summary.acc": 0.2}),
+        RunData(id="b", name="b", number=2, group="adam", values={"summary.acc": 0.9}),
+        RunData(id="c", name="c", number=3, group="sgd", values={"summary.acc": 0.6}),
+    ]
+    panel = Panel(kind="bar", keys=["summary.acc"], group_by="config.opt")
+    data = PanelData(taken_at=0.0, runs=runs)
+    figure = figures.draw(panel, data)
+    assert figure is not None
+    [ax] = figure.axes
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["adam", "sgd"]
+    assert [round(p.get_width(), 6) for p in ax.patches] == [0.9, 0.4]
+    colours = {group.name: group.colour for group in group_runs(runs)}
+    assert [to_hex(p.get_facecolor()) for p in ax.patches] == [colours["adam"], colours["sgd"]]
+    [whiskers] = [c for c in ax.collections if c.get_gid() != "bars"]
+    assert [list(map(list, seg)) for seg in whiskers.get_segments()] == [
+        [[0.9, 0.0], [0.9, 0.0]],
+        [[0.2, 1.0], [0.6, 1.0]],
+    ]
+    assert [b.label for b in key_bars(panel, data, "summary.acc")] == ["adam", "sgd"]
 
 
 def test_markdown_export_has_png_figures_and_references(

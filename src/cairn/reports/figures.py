@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from cairn.errors import UsageError
 from cairn.reports import analysis_figures
+from cairn.reports.bars import key_bars
 from cairn.reports.blocks import Panel, PanelData
 from cairn.reports.chart_lines import panel_lines
 from cairn.reports.panel_keys import ANALYSIS_KINDS
@@ -132,21 +133,33 @@ def _scatter(panel: Panel, data: PanelData) -> Figure | None:
 
 
 def _bar(panel: Panel, data: PanelData) -> Figure | None:
-    keys = [
-        k for k in panel.keys if any(math.isfinite(_number(r.values.get(k))) for r in data.runs)
-    ]
-    if not keys:
+    drawn = [(key, bars) for key in panel.keys if (bars := key_bars(panel, data, key))]
+    if not drawn:
         return None
-    figure, axes = _figure(len(keys), labels=True)
-    names = [_label(run.name) for run in data.runs]
-    for ax, key in zip(axes, keys, strict=True):
-        values = [_number(run.values.get(key)) for run in data.runs]
+    figure, axes = _figure(len(drawn), labels=True)
+    for ax, (key, bars) in zip(axes, drawn, strict=True):
         ax.barh(
-            range(len(values)),
-            [v if math.isfinite(v) else 0.0 for v in values],
-            color=[run_colour(run.id, run.number) for run in data.runs],
+            range(len(bars)),
+            [bar.value for bar in bars],
+            color=[bar.colour for bar in bars],
+            gid="bars",
         )
-        ax.set_yticks(range(len(values)), names, fontsize=8)
+        ranges = [(i, bar) for i, bar in enumerate(bars) if bar.low is not None]
+        if ranges:  # a group's min-max, as the dashboard's whisker
+            ax.errorbar(
+                [bar.value for _, bar in ranges],
+                [i for i, _ in ranges],
+                xerr=[
+                    [bar.value - (bar.low or 0.0) for _, bar in ranges],
+                    [(bar.high or 0.0) - bar.value for _, bar in ranges],
+                ],
+                fmt="none",
+                ecolor="#444444",
+                elinewidth=1,
+                capsize=3,
+                gid="range",
+            )
+        ax.set_yticks(range(len(bars)), [_label(bar.label) for bar in bars], fontsize=8)
         ax.invert_yaxis()
         ax.set_xlabel(_label(key))
         if panel.log_x:

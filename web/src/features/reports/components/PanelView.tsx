@@ -140,9 +140,15 @@ function ValuePanelChart({ project, panel, data }: { project: string; panel: Pan
       const log = { x: false, y: false };
       return scatterChart(scatterPoints(runs, a, b, null, log), { x: a, y: b, color: null }, log);
     }
-    if (panel.kind === "bar" && a) return barChart(bars(runs, a, false).slice(0, MAX_BARS), a, false, { text: theme.text, panel: theme.panel });
+    if (panel.kind === "bar" && a) {
+      // Grouped: a bar per group (its runs' mean and range), named and coloured as its lines are.
+      const grouped = Boolean(panel.group_by);
+      const groups = panelLineRuns(data.runs, grouped, colorOf, panel.group_bins);
+      const barRuns = grouped ? runs.map((r, i) => ({ ...r, group: groups[i]?.group ?? null, color: groups[i]?.color ?? r.color })) : runs;
+      return barChart(bars(barRuns, a, grouped).slice(0, MAX_BARS), a, grouped, { text: theme.text, panel: theme.panel });
+    }
     return null;
-  }, [data, panel.kind, panel.keys, theme.text, theme.panel]);
+  }, [data, panel.kind, panel.keys, panel.group_by, panel.group_bins, theme.text, theme.panel]);
   if (!chart) return null;
   const height = panel.kind === "bar" ? Math.min(CHART_HEIGHT, 40 + 22 * chart.anchors.length) : CHART_HEIGHT;
   return (
