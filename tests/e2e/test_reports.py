@@ -352,6 +352,31 @@ def test_a_live_panel_follows_new_runs_and_a_frozen_one_keeps_its_data(
     ).to_have_attribute("data-lines", "2")
 
 
+def test_a_live_panel_draws_the_steps_a_running_run_logs_after_it_was_added(
+    page: Any, url: str, store_dir: Path
+) -> None:
+    growing = cairn.init(project="rep", dir=store_dir, name="growing", config={"lr": 0.002})
+    try:
+        for step in range(5):
+            growing.log({"grows": step / 10})
+        growing.flush()
+        new_report(page, url, "A run still logging")
+        page.get_by_test_id("add-panel").click()
+        form = page.get_by_test_id("panel-form")
+        form.get_by_test_id("panel-keys").fill("grows")
+        form.get_by_test_id("panel-submit").click()
+        saved(page)
+        chart = page.get_by_test_id("panel-view").get_by_test_id("panel-chart")
+        expect(chart).to_have_attribute("data-lines", "1")
+        expect(chart).to_have_attribute("data-last-step", "4")
+        for step in range(5, 20):
+            growing.log({"grows": step / 10})
+        growing.flush()
+        expect(chart).to_have_attribute("data-last-step", "19", timeout=25_000)
+    finally:
+        growing.finish(quiet=True)
+
+
 def test_parallel_coordinates_and_importance_panels_draw_inert(page: Any, url: str) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

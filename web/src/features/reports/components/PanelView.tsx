@@ -100,7 +100,14 @@ function LinePanelChart({ panel, data }: { panel: PanelBlock; data: PanelData })
   }, [data, panel.keys, panel.group_by, panel.group_bins, panel.log_x, panel.log_y, panel.smoothing, size.width]);
   return (
     <>
-      <div className="rp-chart" ref={hostRef} data-testid="panel-chart" data-lines={plot.lines.length} data-grouped={Boolean(panel.group_by)}>
+      <div
+        className="rp-chart"
+        ref={hostRef}
+        data-testid="panel-chart"
+        data-lines={plot.lines.length}
+        data-grouped={Boolean(panel.group_by)}
+        data-last-step={Math.max(...plot.lines.map((line) => line.x[line.x.length - 1] ?? -Infinity))}
+      >
         {plot.lines.length === 0 ? (
           <div className="muted rp-chart-empty" data-testid="panel-no-lines">No run of this set logged {panel.keys.join(", ")}.</div>
         ) : (
