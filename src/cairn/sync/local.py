@@ -2,10 +2,13 @@
 
 ``cairn.init()`` returns before the store is opened: the run's syncer or heartbeat thread opens
 it (loading SQLAlchemy and checking the migrations) in the background, while the script goes on.
+The runs of one process share the ``Store`` of a folder (``shared_store``): a second run does
+not open, check and compile its statements again (half of a short run's CPU time).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,13 +29,11 @@ class LocalSink:
         self._lock = threading.Lock()
 
     def store(self) -> Store:
-        """The open store (opened here by the first caller; the others wait for it). Raises
-        ``StoreError`` as ``Store.local`` does, and tries again at the next call."""
+        """The open store (the first caller gets it from ``shared_store``; the others wait for
+        it). Raises ``StoreError`` as ``Store.local`` does, and tries again at the next call."""
         with self._lock:
             if self._store is None:
-                from cairn.store.store import Store
-
-                self._store = Store.local(self.root)
+                self._store = shared_store(self.root)
             return self._store
 
     def reserve_run_number(self, project: str) -> int:
@@ -57,3 +58,42 @@ class LocalSink:
 
     def has_blob(self, digest: str) -> bool:
         return self.store().has_blob(digest)
+
+
+_SHARED: dict[tuple[int, Path], tuple[Store, tuple[int, int]]] = {}
+_SHARING = threading.Lock()
+SHARED_MOST = 4
+"""Stores kept open for later runs at most, the last used: a process logs into one store, as a
+rule; one that goes through many (a test suite's temporary folders) must not keep a file
+handle and a connection pool open for each."""
+
+
+def shared_store(root: Path) -> Store:
+    """This process's ``Store`` of the folder ``root``, opened by the first run that asks.
+
+    It is opened again when its database is no longer the file it opened (the folder was
+    deleted or replaced: its connections would write into the deleted file) and in a forked
+    child (an engine's connections must not cross a fork)."""
+    from cairn.store.store import DB_NAME, Store
+
+    key = (os.getpid(), root.resolve())
+    with _SHARING:
+        kept = _SHARED.pop(key, None)
+        if kept is not None and kept[1] == _identity(root / DB_NAME):
+            _SHARED[key] = kept  # the last used, last
+            return kept[0]
+        store = Store.local(root)
+        identity = _identity(root / DB_NAME)
+        if identity is not None:
+            _SHARED[key] = (store, identity)
+            while len(_SHARED) > SHARED_MOST:  # dropped, not closed: a live run may still use it
+                del _SHARED[next(iter(_SHARED))]
+        return store
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)

@@ -1,0 +1,71 @@
+"""The runs of one process share the Store of their folder, and a folder deleted or replaced
+between two runs is opened again: the second run lands in the new store, nothing in a deleted
+file."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import pytest
+
+import cairn
+from cairn.store.store import Store
+from cairn.sync import local
+
+pytestmark = pytest.mark.usefixtures("no_open_run")
+
+
+def _one_run(store: Path, name: str) -> None:
+    with cairn.init(project="p", dir=store, name=name) as run:
+        run.log({"loss": 1.0})
+
+
+def test_runs_of_a_process_open_their_store_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[Path] = []
+    real = Store.local.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Store], root: Path) -> Store:
+        opened.append(Path(root))
+        return real(cls, root)
+
+    monkeypatch.setattr(Store, "local", classmethod(counting))
+    for name in ("a", "b", "c"):
+        _one_run(tmp_path / ".cairn", name)
+    assert opened == [tmp_path / ".cairn"]
+    assert sorted(r.name for r in cairn.Api(tmp_path / ".cairn").runs("p")) == ["a", "b", "c"]
+
+
+def test_a_store_deleted_between_two_runs_is_opened_again(tmp_path: Path) -> None:
+    store = tmp_path / ".cairn"
+    _one_run(store, "before")
+    shutil.rmtree(store)
+    _one_run(store, "after")
+    assert [r.name for r in cairn.Api(store).runs("p")] == ["after"]
+
+
+def test_a_process_keeps_a_few_stores_open_at_most(tmp_path: Path) -> None:
+    for i in range(local.SHARED_MOST + 3):
+        _one_run(tmp_path / f"s{i}", "r")
+    mine = [root for pid, root in local._SHARED if pid == multiprocessing.current_process().pid]
+    assert len(mine) <= local.SHARED_MOST
+    assert (tmp_path / f"s{local.SHARED_MOST + 2}").resolve() in mine  # the last used stays
+
+
+def _child(store: str) -> None:
+    _one_run(Path(store), "child")
+
+
+def test_a_forked_child_opens_its_own_store(tmp_path: Path) -> None:
+    store = tmp_path / ".cairn"
+    _one_run(store, "parent")
+    child = multiprocessing.get_context("fork").Process(target=_child, args=(str(store),))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+    _one_run(store, "parent again")
+    names = sorted(r.name for r in cairn.Api(store).runs("p"))
+    assert names == ["child", "parent", "parent again"]
