@@ -12,16 +12,18 @@ from typing import Any, Literal
 
 import msgspec
 
+from cairn.reports.compare_keys import check_compare_keys
 from cairn.reports.panel_keys import ANALYSIS_KINDS, check_analysis_keys
 
 PANEL_KINDS: tuple[str, ...] = (
-    "line", "scatter", "bar", "scalar", "table", *ANALYSIS_KINDS, "verdict", "image"
+    "line", "scatter", "bar", "scalar", "table", *ANALYSIS_KINDS, "verdict", "image", "compare"
 )  # fmt: skip
 """What a panel can draw, as the workspace does: metric lines over steps, or one value per run
 from ``config.*``/``summary.*`` (scatter: x and y keys; bar and scalar: one key; table: the runs'
 columns); as the sweep page does, parallel coordinates and parameter importance (config keys,
 then the metric last); as the run page does, a reproduction's verdict table (of ``run``), and
-an image a run logged with its masks and boxes (``run``, one media key, ``step``)."""
+an image a run logged with its masks and boxes (``run``, one media key, ``step``); as the compare
+page does, runs side by side (``cairn.reports.compare_panel``)."""
 
 MIN_KEYS = {"line": 1, "scatter": 2, "bar": 1, "scalar": 1, "table": 1}
 VALUE_PREFIXES = ("config.", "summary.")
@@ -109,6 +111,8 @@ class Panel(msgspec.Struct, kw_only=True, frozen=True):
     goal: str | None = None
     """Parallel coordinates: ``"minimize"`` or ``"maximize"``, the end of the metric drawn in the
     strongest colour (None: from the metric's name, as the dashboard guesses it)."""
+    differences_only: bool = True
+    """A compare panel: only the rows where the runs differ (as the compare page's toggle)."""
 
 
 class Bibtex(msgspec.Struct, kw_only=True, frozen=True):
@@ -150,6 +154,9 @@ def check_panel(kind: str, keys: list[str]) -> None:
         check_analysis_keys(kind, keys)
         return
     if kind == "image":
+        return
+    if kind == "compare":
+        check_compare_keys(keys)
         return
     if kind == "verdict":
         odd = [k for k in keys if not k.startswith("summary.")]

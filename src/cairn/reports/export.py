@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from cairn.errors import UsageError
-from cairn.reports import bibtex, figures, image_panel, picture_export, verdict
+from cairn.reports import (
+    bibtex,
+    compare_export,
+    compare_panel,
+    figures,
+    image_panel,
+    picture_export,
+    verdict,
+)
 from cairn.reports.analysis import importance_table
 from cairn.reports.blocks import Bibtex, Block, Markdown, Panel, PanelData, Picture
 from cairn.reports.chart_lines import colours
@@ -182,7 +190,9 @@ def to_html(report: Report, reader: Reader) -> str:
         # a swatch of the colour the chart draws a run in (a grouped line: its group's)
         swatches = chart is not None and block.kind in ("line", "scatter", "bar")
         drawn = colours(block, data) if swatches else {}
-        if rows:
+        if block.kind == "compare" and rows:
+            body.append(compare_export.html(block, data))
+        elif rows:
             head = "".join(f"<th>{escape(h)}</th>" for h in header)
             lines = "".join(
                 f"<tr>{_name_cell(row[0], drawn.get(data.runs[i].id) if swatches else None)}"
@@ -229,6 +239,9 @@ def panel_table(panel: Panel, data: PanelData) -> tuple[list[str], list[list[Any
         return verdict.table(panel, data)
     if panel.kind == "image":
         return image_panel.table(panel, data)
+    if panel.kind == "compare":
+        header, cells = compare_panel.table(panel, data)
+        return header, [list(row) for row in cells]
     header = ["run"] + ([panel.group_by] if panel.group_by else [])
     if panel.kind == "line":
         header += [f"{key} (last)" for key in panel.keys]
@@ -260,6 +273,8 @@ def panel_title(panel: Panel) -> str:
         return f"reproduction of {panel.run}"
     if panel.kind == "image":
         return f"{panel.keys[0]} of {panel.run}"
+    if panel.kind == "compare":
+        return "run comparison" + (f": {', '.join(panel.keys)}" if panel.keys else "")
     return f"{panel.kind}: {', '.join(panel.keys)}"
 
 
@@ -277,6 +292,8 @@ def provenance(
     runs = text("runs where ") + code(panel.runs) if panel.runs else text("all runs")
     if panel.kind == "verdict":
         runs = text(verdict.headline(data))
+    if panel.kind == "compare":
+        runs += text(f"; {compare_panel.headline(panel, data)}")
     return f"{runs}{text(f'; {state}')}"
 
 

@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cairn.reports import bibtex, figures, image_panel, picture_export, tex
+from cairn.reports import bibtex, compare_export, figures, image_panel, picture_export, tex
 from cairn.reports.blocks import Markdown, Panel, PanelData, Picture
 from cairn.reports.data import SeriesReads
 from cairn.reports.export import (
@@ -60,7 +60,7 @@ COMPILE_WITHOUT_REFERENCES = "pdflatex main && pdflatex main"
 BODY_MARK = "% cairn:body"
 PREAMBLE_MARK = "% cairn:preamble"
 TEMPLATE_FILES = (".sty", ".cls", ".bst")
-TABLE_KINDS = ("table", "verdict")
+TABLE_KINDS = ("table", "verdict", "compare")
 """Panels that are a booktabs table only, set as a LaTeX ``table`` (the others are figures)."""
 _NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
 
@@ -191,7 +191,9 @@ def _panel(panel: Panel, report: Report, reads: SeriesReads, folder: Path, numbe
         figures.save(figure, folder / name)
         lines.append(f"\\includegraphics[width=\\linewidth]{{{name}}}")
     header, rows = panel_table(panel, data)
-    if rows:
+    if panel.kind == "compare" and rows:
+        lines.append("{\\small\n" + compare_export.latex(panel, data) + "}")
+    elif rows:
         table = tex.booktabs(
             [tex.escape(h) for h in header],
             [[tex.escape(cell_text(v)) for v in row] for row in rows],

@@ -261,6 +261,7 @@ class Report:
         run: str | None = None,
         step: int | None = None,
         group_bins: str | None = None,
+        differences_only: bool = True,
     ) -> Panel:
         """Append a panel: ``kind`` one of ``line``, ``scatter``, ``bar``, ``scalar``,
         ``parallel``, ``importance``; ``runs`` a filter expression of the runs table (None: every
@@ -276,7 +277,9 @@ class Report:
         (0 to 0.99, line panels), ``log_x`` and ``log_y`` draw the figures as the dashboard's
         settings of the same names do. ``group_by`` groups the runs (a line per group), and
         ``group_bins`` bins a numeric one as the workspace does (``"quantile-4"``, ``"log-5"``,
-        ``"auto-4"``; None: exact values)."""
+        ``"auto-4"``; None: exact values). ``compare`` shows the runs side by side, as the compare
+        page does: a row per config key, summary metric and capture fact (``keys``: which rows,
+        none: all), only the rows where they differ unless ``differences_only=False``."""
         block = Panel(
             kind=kind,
             keys=[str(k) for k in keys],
@@ -291,6 +294,7 @@ class Report:
             goal=goal,
             run=run,
             step=step,
+            differences_only=differences_only,
         )
         check_panel_block(block)
         self.blocks.append(block)

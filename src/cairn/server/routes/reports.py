@@ -299,7 +299,10 @@ def _save(
 ) -> None:
     parsed = _checked(store, project, blocks)
     reader = StoreReader(store)
-    frozen = [block_to_dict(with_frozen_data(reader, project, b)) for b in parsed]
+    try:  # freezing a compare panel whose filter matches too many runs
+        frozen = [block_to_dict(with_frozen_data(reader, project, b)) for b in parsed]
+    except ValueError as exc:
+        raise _bad(exc) from None
     try:
         stored.save_version(store, report_id, frozen, author=_caller_name(request), **changes)
     except ValueError as exc:  # a title that is blank or too long
@@ -511,7 +514,10 @@ def panel_data(project: str, body: PanelRequest, store: StoreDep) -> dict[str, A
         raise HTTPException(400, f"a {block.kind} block has no data: send a panel")
     data = block.data
     if data is None or not block.frozen:
-        data = read_panel(StoreReader(store), project, block)
+        try:
+            data = read_panel(StoreReader(store), project, block)
+        except ValueError as exc:  # a compare panel's filter matching too many runs
+            raise _bad(exc) from None
     ids = [run.id for run in data.runs]
     numbers = {info.id: info.number for info in store.runs(project, ids=ids)} if ids else {}
     return {
