@@ -11,6 +11,7 @@ import { useSavedViewName } from "../views/savedView";
 import { flatten } from "../../lib/flatten";
 import { plural } from "../../lib/plural";
 import { joinList, splitList } from "../../lib/urlList";
+import { AddToReportDialog } from "../reports/components/AddToReportDialog";
 import { ReportRunSetContext, runsRunSet } from "../reports/lib/runSet";
 import { runQuery } from "../run/state/queries";
 import { CompareHeader } from "./components/CompareHeader";
@@ -24,6 +25,7 @@ export function ComparePage() {
   const { project = "" } = useParams();
   const [params, setParams] = useSearchParams();
   const [search, setSearch] = useState("");
+  const [reporting, setReporting] = useState(false);
   const { runs: refs, bad } = parseRefs(splitList(params.get("runs")), project);
   const ids = refs.map((r) => r.ref);
   // a local copy answers the click at once; the URL (a transition) follows
@@ -155,6 +157,20 @@ export function ComparePage() {
               ? `${config.differing + summary.differing} of ${configRows.length + summaryRows.length} rows differ`
               : "Add a run to see differences"}
         </span>
+        <button
+          type="button"
+          className="button"
+          title="A report panel of these runs side by side, with this “Differences only” choice"
+          data-testid="compare-add-to-report"
+          onClick={() => setReporting(true)}
+        >
+          Add to report…
+        </button>
+        {reporting && (
+          <ReportRunSetContext.Provider value={reportRuns}>
+            <AddToReportDialog project={project} panel={{ kind: "compare", keys: [], differences_only: onlyDiff }} onClose={() => setReporting(false)} />
+          </ReportRunSetContext.Provider>
+        )}
       </div>
       <div className="compare-tables">
         <DiffSection

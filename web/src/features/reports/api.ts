@@ -3,7 +3,7 @@ import { request } from "../../api/client";
 import type { ImportanceResponse, JsonValue, Reproduction } from "../../api/types";
 import type { ImageMeta } from "../media/api";
 
-export const PANEL_KINDS = ["line", "scatter", "bar", "scalar", "table", "parallel", "importance", "verdict", "image"] as const;
+export const PANEL_KINDS = ["line", "scatter", "bar", "scalar", "table", "parallel", "importance", "verdict", "image", "compare"] as const;
 /** Panels of a sweep's analysis: config keys, then the target summary metric last. */
 export const ANALYSIS_KINDS: readonly PanelKind[] = ["parallel", "importance"];
 export type PanelKind = (typeof PANEL_KINDS)[number];
@@ -32,6 +32,8 @@ export interface PanelBlock {
   run?: string | null;
   /** an image panel: the step of the image (null: the last one logged) */
   step?: number | null;
+  /** a compare panel: only the rows where the runs differ (default true, as the compare page) */
+  differences_only?: boolean;
   /** a frozen panel's data, as the server stored it (sent back untouched) */
   data?: JsonValue;
 }

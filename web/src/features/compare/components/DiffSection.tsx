@@ -1,9 +1,8 @@
 // One card of the compare page (Config or Summary): its table, or why it is empty, and its counts.
 import { plural } from "../../../lib/plural";
-import type { ComparedRun } from "../state/runRefs";
 import type { DirectionSources } from "../state/best";
 import { visibleRows, type DiffRow } from "../state/diff";
-import { DiffTable } from "./DiffTable";
+import { type DiffColumn, DiffTable } from "./DiffTable";
 
 export interface TableView {
   rows: DiffRow[];
@@ -19,20 +18,23 @@ export function tableView(rows: readonly DiffRow[], hideEqual: boolean, search: 
   return { rows: shown, hidden: matching.length - shown.length, differing: rows.filter((r) => r.differs).length };
 }
 
-interface DiffSectionProps {
+interface DiffSectionProps<R extends DiffColumn> {
   title: string;
   testId: string;
-  runs: ComparedRun[];
+  runs: R[];
   view: TableView;
   total: number;
   summary: boolean;
+  /** what a row is, counted in the header ("config key" or "summary key" by default) */
+  noun?: string;
   hideEqual: boolean;
-  onRemove: (run: ComparedRun) => void;
+  /** removes a run's column (null: its columns have no remove button) */
+  onRemove: ((run: R) => void) | null;
   goals: DirectionSources["goals"];
 }
 
-export function DiffSection({ title, testId, runs, view, total, summary, hideEqual, onRemove, goals }: DiffSectionProps) {
-  const noun = summary ? "summary key" : "config key";
+export function DiffSection<R extends DiffColumn>({ title, testId, runs, view, total, summary, noun: named, hideEqual, onRemove, goals }: DiffSectionProps<R>) {
+  const noun = named ?? (summary ? "summary key" : "config key");
   return (
     <section className="card">
       <div className="card-header">

@@ -3,17 +3,20 @@ import { bestOf, type BestMark, type DirectionSources } from "../state/best";
 import type { DiffRow } from "../state/diff";
 import type { ComparedRun } from "../state/runRefs";
 
+/** What a column needs of its run: the compare page's runs, or a report panel's. */
+export type DiffColumn = Pick<ComparedRun, "ref" | "id" | "name" | "color" | "place" | "metric_defs">;
+
 /** Width of the key column and the least width of a run column, in px (more runs scroll sideways). */
 const KEY_WIDTH = 260;
 const MIN_RUN_WIDTH = 130;
 
-interface DiffTableProps {
+interface DiffTableProps<R extends DiffColumn> {
   testId: string;
-  runs: ComparedRun[];
+  runs: R[];
   rows: DiffRow[];
   /** summary rows: NaN/∞ read as numbers and the best value per row is marked */
   summary: boolean;
-  onRemove: ((run: ComparedRun) => void) | null;
+  onRemove: ((run: R) => void) | null;
   /** equal rows are hidden: differing rows keep their mark but not their fill */
   onlyDifferences: boolean;
   /** sweep goals of the compared runs (their define_metric rules come with the runs) */
@@ -21,7 +24,7 @@ interface DiffTableProps {
 }
 
 /** Keys as rows, one column per run in its colour; rows whose values differ are marked. */
-export function DiffTable({ testId, runs, rows, summary, onRemove, onlyDifferences, goals }: DiffTableProps) {
+export function DiffTable<R extends DiffColumn>({ testId, runs, rows, summary, onRemove, onlyDifferences, goals }: DiffTableProps<R>) {
   const sources: DirectionSources = { defs: runs.map((run) => run.metric_defs ?? []), goals };
   return (
     <div className="diff-scroll">

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { flatten } from "../../../lib/flatten";
+import type { JsonValue } from "../../../api/types";
 import { diffRows, equalCount, visibleRows } from "./diff";
+import cases from "./diffCases.json";
 
 describe("flatten", () => {
   it("joins nested keys with dots and keeps lists and empty objects as values", () => {
@@ -45,4 +47,13 @@ describe("diffRows", () => {
     expect(equalCount(diffRows([a, b]))).toBe(2);
     expect(equalCount(diffRows([a]))).toBe(4);
   });
+});
+
+describe("the shared cases of the differs rule (pytest reads them too)", () => {
+  for (const c of cases.cases) {
+    it(c.name, () => {
+      const rows = diffRows(c.records as Record<string, JsonValue>[]);
+      expect(rows.map((r) => [r.key, r.differs])).toEqual(c.rows);
+    });
+  }
 });

@@ -120,7 +120,7 @@ export function AddToReportDialog({ panel: shown, brush, onClose, ...props }: Ad
         <form onSubmit={(e) => void submit(e)}>
           <h3>Add to report</h3>
           <p className="muted small">
-            A {kind} panel of <b>{keys.join(", ")}</b> over {filter ? <code>{filter}</code> : "every run"}
+            A {kind} panel of {keys.length ? <b>{keys.join(", ")}</b> : "every row"} over {filter ? <code>{filter}</code> : "every run"}
             {groupBy && (
               <span data-testid="add-to-report-group">
                 , grouped by <code>{groupBy}</code>

@@ -38,6 +38,7 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
   const [step, setStep] = useState(initial?.step === null || initial?.step === undefined ? "" : String(initial.step));
   const [groupBy, setGroupBy] = useState<string | null>(initial?.group_by ?? null);
   const [bins, setBins] = useState<string | null>(initial?.group_bins ?? null);
+  const [onlyDiff, setOnlyDiff] = useState(initial?.differences_only !== false);
   const bound = kind === "verdict" || kind === "image";
   const groupable = GROUPED_KINDS.includes(kind);
   const listId = `rp-keys-${submitLabel.replace(/\W/g, "")}`;
@@ -61,6 +62,7 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
           ...(groupable ? { group_by: groupBy, group_bins: valued ? bins : null } : {}),
           ...(bound ? { run: run.trim() || null } : {}),
           ...(kind === "image" ? { step: step.trim() === "" ? null : Number(step) } : {}),
+          ...(kind === "compare" ? { differences_only: onlyDiff } : {}),
           ...(data !== undefined && data !== null && !changedData ? { data } : {}),
         });
       }}
@@ -81,7 +83,7 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
           value={keys}
           list={listId}
           onChange={(e) => setKeys(e.target.value)}
-          placeholder={kind === "line" ? "loss, val/acc" : ANALYSIS_KINDS.includes(kind) ? "config.lr, config.batch_size, summary.val/acc" : "config.lr, summary.val/acc"}
+          placeholder={kind === "line" ? "loss, val/acc" : kind === "compare" ? "every row, or config.lr, summary.val/acc, run.commit" : ANALYSIS_KINDS.includes(kind) ? "config.lr, config.batch_size, summary.val/acc" : "config.lr, summary.val/acc"}
           data-testid="panel-keys"
         />
         <datalist id={listId}>
@@ -104,7 +106,12 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
       )}
       <label className="rp-grow">
         Runs
-        <input value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="every run, or a filter: config.lr > 0.01" data-testid="panel-filter" />
+        <input
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          placeholder={kind === "compare" ? "the runs to compare: id in ['a1b2', 'c3d4']" : "every run, or a filter: config.lr > 0.01"}
+          data-testid="panel-filter"
+        />
       </label>
       {groupable && (
         <span className="rp-group-by" data-testid="panel-group-by">
@@ -120,6 +127,12 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
             onBinChange={(bin) => setBins(groupBins(decodeBinChoice(bin)))}
           />
         </span>
+      )}
+      {kind === "compare" && (
+        <label className="rp-check">
+          <input type="checkbox" checked={onlyDiff} onChange={(e) => setOnlyDiff(e.target.checked)} data-testid="panel-only-differences" />
+          Differences only
+        </label>
       )}
       <label>
         Title

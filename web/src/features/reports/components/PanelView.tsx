@@ -24,6 +24,7 @@ import { ImageCanvas, type OverlayControls } from "../../media/components/ImageC
 import { VerdictTable } from "../../run/components/VerdictTable";
 import { AnalysisPanel } from "./AnalysisPanel";
 import { panelLineRuns } from "../lib/panelGroups";
+import { CompareBlock } from "./CompareBlock";
 import { valueRuns } from "../lib/valueRuns";
 import "../../charts/charts.css";
 import "../../media/media.css";
@@ -51,6 +52,7 @@ function colorOf(run: PanelRun): string {
 export function panelTitle(panel: PanelBlock): string {
   if (!panel.title && panel.kind === "verdict") return `reproduction of ${panel.run ?? "?"}`;
   if (!panel.title && panel.kind === "image") return `${panel.keys[0] ?? ""} of ${panel.run ?? "?"}`;
+  if (!panel.title && panel.kind === "compare") return panel.keys.length ? `run comparison: ${panel.keys.join(", ")}` : "run comparison";
   return panel.title || `${panel.kind}: ${panel.keys.join(", ")}`;
 }
 
@@ -246,6 +248,8 @@ export function PanelView({ project, panel }: { project: string; panel: PanelBlo
                 {data.data.runs.length ? "Not reproduced yet: run cairn reproduce on it." : "This run is not in the project."}
               </div>
             )
+          ) : panel.kind === "compare" ? (
+            <CompareBlock panel={panel} data={data.data} colorOf={colorOf} />
           ) : ANALYSIS_KINDS.includes(panel.kind) ? (
             <AnalysisPanel project={project} panel={panel} data={data.data} colorOf={colorOf} />
           ) : (
