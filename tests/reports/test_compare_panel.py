@@ -196,20 +196,24 @@ def test_markdown_is_a_gfm_table_of_the_cells(runs: list[cairn.Run], tmp_path: P
     assert rows and all(row[1] != row[2] for row in rows)  # differences only
 
 
-def test_latex_compiles_with_many_runs_and_hostile_text(
+def test_latex_compiles_and_fits_the_page_with_many_runs_rows_and_hostile_text(
     hostile: list[cairn.Run], tmp_path: Path
 ) -> None:
-    for i in range(4):  # six runs: two tables of at most four
-        extra = cairn.init(project="p", name=f"extra{i}-{'n' * 60}", config={"same": XSS})
+    for i in range(4):  # six runs: split into tables of at most four
+        config = {"same": XSS, **{f"k{j:02d}": j * i for j in range(50)}}  # rows for two pages
+        extra = cairn.init(project="p", name=f"extra{i}-{'n' * 60}", config=config)
         extra.finish(quiet=True)
     report = cairn.Report("p", title="compare")
     report.add_panel("compare", differences_only=False)
     report.add_bibtex("@misc{mlrc, title={Reproducibility}, year=2024}")  # compile_pdf runs bibtex
     folder = report.export("latex", tmp_path / "tex")
     main = (folder / "main.tex").read_text()
-    assert main.count(r"\begin{tabular}") == 2
+    assert main.count(r"\begin{tabular}") >= 4  # 2 tables of runs, each over 2 pages at least
     assert r"\input{/etc" not in main and r"\write18" not in main
     text = compile_pdf(folder)
+    log = (folder / "main.log").read_text(errors="replace")
+    assert "Overfull" not in log and "Float too large" not in log  # wrapped, split: it fits
     flat = re.sub(r"\s+", "", text)
-    assert "extra3-" in flat and "run1" in flat
+    for name in ("extra3-", "run1", "config.k49", "Table1:runcomparison"):
+        assert name in flat
     assert not (folder / "pwned").exists()

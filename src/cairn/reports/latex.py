@@ -191,8 +191,10 @@ def _panel(panel: Panel, report: Report, reads: SeriesReads, folder: Path, numbe
         figures.save(figure, folder / name)
         lines.append(f"\\includegraphics[width=\\linewidth]{{{name}}}")
     header, rows = panel_table(panel, data)
-    if panel.kind == "compare" and rows:
-        lines.append("{\\small\n" + compare_export.latex(panel, data) + "}")
+    if panel.kind == "compare" and rows:  # one float a table: pages break between them
+        between = f"\\end{{{env}}}\n\\begin{{{env}}}[H]\n\\centering\n"
+        tables = ["{\\small\n" + part + "}" for part in compare_export.latex(panel, data)]
+        lines.append(between.join(tables))
     elif rows:
         table = tex.booktabs(
             [tex.escape(h) for h in header],
