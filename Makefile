@@ -144,6 +144,7 @@ bench: $(STAMP) web chromium postgresql texlive
 	$(PY) benchmarks/bench_reports.py
 	$(PY) benchmarks/bench_report_images.py
 	$(PY) benchmarks/bench_report_code.py
+	$(PY) benchmarks/bench_compare_panel.py
 
 clean:
 	rm -rf $(VENV) $(MLFLOW_VENV) $(WANDB_VENV) $(DEMO_DIR) web/node_modules src/cairn/server/static .pytest_cache .mypy_cache .ruff_cache
