@@ -16,6 +16,7 @@ from tests.e2e.test_xss import Guard
 from tests.fakes.server import serve
 
 import cairn
+from cairn.reports.compare_keys import MAX_RUNS
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -26,6 +27,7 @@ XSS = "<img src=x onerror=window.__xss=1>"
 class Store:
     url: str
     ids: list[str]
+    many: list[str]  # runs of project "many": one more than a compare panel shows
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +40,13 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
         run.summary["acc"] = lr
         run.finish(quiet=True)
         ids.append(run.id)
+    many = []
+    for i in range(MAX_RUNS + 1):
+        run = cairn.init(project="many", dir=store_dir, name=f"m{i}", config={"i": i})
+        run.finish(quiet=True)
+        many.append(run.id)
     with serve(store_dir) as running:
-        yield Store(running.url, ids)
+        yield Store(running.url, ids, many)
 
 
 def _row(panel: Any, section: str, key: str) -> Any:
@@ -115,3 +122,13 @@ def test_the_panel_form_adds_a_comparison_of_every_row(page: Any, store: Store) 
     expect(seed.locator("td")).to_have_text(["seed", "7", "7", "7"])
     expect(_row(panel, "config", "lr")).to_have_attribute("data-differs", "true")
     guard.check("a compare panel from the form")
+
+
+def test_more_runs_than_a_panel_compares_say_so_instead_of_adding(page: Any, store: Store) -> None:
+    page.goto(f"{store.url}/p/many/compare?runs={','.join(store.many)}")
+    expect(page.get_by_test_id("config-diff")).to_be_visible()
+    page.get_by_test_id("compare-add-to-report").click()
+    expect(page.get_by_test_id("add-to-report-blocked")).to_contain_text(
+        f"at most {MAX_RUNS} runs, and {MAX_RUNS + 1} are compared here"
+    )
+    expect(page.get_by_test_id("add-to-report-submit")).to_have_count(0)

@@ -217,3 +217,8 @@ def test_latex_compiles_and_fits_the_page_with_many_runs_rows_and_hostile_text(
     for name in ("extra3-", "run1", "config.k49", "Table1:runcomparison"):
         assert name in flat
     assert not (folder / "pwned").exists()
+
+
+def test_the_dashboard_caps_runs_as_python_does() -> None:
+    source = (CASES.parents[3] / "features/reports/lib/compareCells.ts").read_text()
+    assert f"export const MAX_COMPARE_RUNS = {compare_panel.MAX_RUNS};" in source

@@ -12,6 +12,7 @@ import { flatten } from "../../lib/flatten";
 import { plural } from "../../lib/plural";
 import { joinList, splitList } from "../../lib/urlList";
 import { AddToReportDialog } from "../reports/components/AddToReportDialog";
+import { MAX_COMPARE_RUNS } from "../reports/lib/compareCells";
 import { ReportRunSetContext, runsRunSet } from "../reports/lib/runSet";
 import { runQuery } from "../run/state/queries";
 import { CompareHeader } from "./components/CompareHeader";
@@ -67,6 +68,11 @@ export function ComparePage() {
   // a panel added to a report reads exactly these runs (of one project: a panel's runs are)
   const refsKey = ids.join(",");
   const reportRuns = useMemo(() => runsRunSet(refs), [refsKey]);
+  // the comparison as a report panel: these runs too, as many as a panel compares
+  const comparedRunSet =
+    refs.length > MAX_COMPARE_RUNS
+      ? { blocked: `A report's run comparison shows at most ${MAX_COMPARE_RUNS} runs, and ${refs.length} are compared here: remove some first.` }
+      : reportRuns;
 
   const setParam = (key: string, value: string | null, replace: boolean) =>
     setParams(
@@ -167,7 +173,7 @@ export function ComparePage() {
           Add to report…
         </button>
         {reporting && (
-          <ReportRunSetContext.Provider value={reportRuns}>
+          <ReportRunSetContext.Provider value={comparedRunSet}>
             <AddToReportDialog project={project} panel={{ kind: "compare", keys: [], differences_only: onlyDiff }} onClose={() => setReporting(false)} />
           </ReportRunSetContext.Provider>
         )}

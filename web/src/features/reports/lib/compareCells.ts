@@ -2,6 +2,10 @@
 // the compare page's tables: config, summary, and the run's capture facts (git commit, Python…).
 import type { JsonValue } from "../../../api/types";
 
+/** Runs a compare panel shows at most (cairn.reports.compare_keys.MAX_RUNS: the palette's 24
+ * colours; tests/reports/test_compare_panel.py checks the two agree). */
+export const MAX_COMPARE_RUNS = 24;
+
 /** The sections in the order the panel shows them: the row keys' prefix, and the table's title. */
 export const COMPARE_SECTIONS = [
   { prefix: "config.", title: "Config", noun: "config key" },
