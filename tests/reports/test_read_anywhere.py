@@ -122,3 +122,24 @@ def test_a_picture_exports_the_same_bytes_read_from_either_place(
     added = read.add_image(Image.new("RGB", (2, 2), "black"), caption="added where read")
     read.save()
     assert cairn.Api(reading.dir).report("rpic", "Pictures").blocks == [block, added]
+
+
+def test_a_compare_panel_reads_the_same_cells_either_way(
+    saved: str, reading: Reading, tmp_path: Path
+) -> None:
+    report = cairn.Report("rr", title="Compared over the wire", dir=reading.dir)
+    report.add_panel("compare", differences_only=False)
+    report.save()
+    report.close()
+    assert report.id is not None
+    tables = []
+    for api in (reading.api(), cairn.Api(reading.dir)):
+        text = api.report("rr", report.id).export("markdown", tmp_path / api_kind(api)).read_text()
+        tables.append([line for line in text.splitlines() if line.startswith("| ")])
+    assert tables[0] == tables[1]
+    assert any(line.startswith("| run.python |") for line in tables[0])
+    assert tables[0][0].count("alert(1)") == 2  # a column per run, named (escaped)
+
+
+def api_kind(api: cairn.Api) -> str:
+    return "remote" if api.url else "local"
