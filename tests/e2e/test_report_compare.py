@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,6 +18,7 @@ from tests.fakes.server import serve
 
 import cairn
 from cairn.reports.compare_keys import MAX_RUNS
+from cairn.reports.style import PALETTE
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -26,6 +28,7 @@ XSS = "<img src=x onerror=window.__xss=1>"
 @dataclass(frozen=True)
 class Store:
     url: str
+    dir: Path
     ids: list[str]
     many: list[str]  # runs of project "many": one more than a compare panel shows
 
@@ -46,7 +49,13 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
         run.finish(quiet=True)
         many.append(run.id)
     with serve(store_dir) as running:
-        yield Store(running.url, ids, many)
+        yield Store(running.url, store_dir, ids, many)
+
+
+def rgb(colour: str) -> str:
+    """``#rrggbb`` as the browser's computed style writes it."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
 
 
 def _row(panel: Any, section: str, key: str) -> Any:
@@ -67,6 +76,11 @@ def test_compare_two_runs_add_to_a_report_and_freeze(page: Any, store: Store) ->
     expect(panel).to_have_attribute("data-only-differences", "true")
     heads = panel.get_by_test_id("compare-config").locator("th[data-run-ref]")
     expect(heads).to_have_text([f"run0 {XSS}", f"run1 {XSS}"])
+    for head, run_id in zip((heads.nth(0), heads.nth(1)), (a, b), strict=True):
+        number = (
+            cairn.Api(store.dir).run(f"cmp/{run_id}").info.number
+        )  # its colour, as in the workspace
+        expect(head).to_have_css("border-top-color", rgb(PALETTE[number - 1]))
     lr = _row(panel, "config", "lr")
     expect(lr).to_have_attribute("data-differs", "true")
     expect(lr).to_have_class("differs")
@@ -74,8 +88,7 @@ def test_compare_two_runs_add_to_a_report_and_freeze(page: Any, store: Store) ->
     expect(_row(panel, "config", f"key {XSS}")).to_have_attribute("data-differs", "true")
     expect(_row(panel, "config", "seed")).to_have_count(0)  # equal: hidden, as on the compare page
     expect(_row(panel, "summary", "acc")).to_have_attribute("data-differs", "true")
-    expect(panel.get_by_test_id("compare-run")).to_be_visible()  # the capture's facts
-    expect(_row(panel, "run", "duration")).to_have_count(1)
+    expect(panel.get_by_test_id("compare-run-count")).to_contain_text("run facts")  # capture
     assert page.locator("main img[src='x'], main script").count() == 0
     guard.check("the report's compare panel")
 
@@ -121,6 +134,8 @@ def test_the_panel_form_adds_a_comparison_of_every_row(page: Any, store: Store) 
     expect(seed).to_have_attribute("data-differs", "false")
     expect(seed.locator("td")).to_have_text(["seed", "7", "7", "7"])
     expect(_row(panel, "config", "lr")).to_have_attribute("data-differs", "true")
+    for fact in ("python", "host", "duration"):  # what the capture says, every row shown
+        expect(_row(panel, "run", fact)).to_have_count(1)
     guard.check("a compare panel from the form")
 
 

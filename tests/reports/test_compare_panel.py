@@ -18,6 +18,7 @@ import cairn
 from cairn.reports import compare_panel
 from cairn.reports.compare_panel import diff_rows
 from cairn.reports.export import panel_data, to_html, to_markdown
+from cairn.reports.style import run_colour
 from cairn.store.reader import StoreReader
 
 pytestmark = pytest.mark.usefixtures("no_open_run")
@@ -182,6 +183,9 @@ def test_html_marks_differing_rows_and_runs_nothing(hostile: list[cairn.Run]) ->
     assert marked[f"config.key {XSS}"] is True  # "value 0 …" and "value 1 …"
     assert marked["config.long"] is True and marked["config.same"] is False
     assert marked[f"summary.acc {PAYLOAD}"] is True
+    for run in hostile:  # each column in the run's dashboard colour
+        info = StoreReader(report._store).find_run(f"p/{run.id}")
+        assert f"border-top:3px solid {run_colour(info.id, info.number)}" in html
 
 
 def test_markdown_is_a_gfm_table_of_the_cells(runs: list[cairn.Run], tmp_path: Path) -> None:
