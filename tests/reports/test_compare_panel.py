@@ -33,6 +33,19 @@ def test_the_differs_rule_is_the_dashboards(case: dict[str, Any]) -> None:
     assert [[row.key, row.differs] for row in rows] == case["rows"]
 
 
+def test_not_a_number_is_compared_as_the_dashboard_receives_it() -> None:
+    nan, inf = float("nan"), float("inf")
+    rows = diff_rows(
+        [{"a": nan, "b": nan, "c": inf, "d": 2.0}, {"a": nan, "b": None, "c": "Infinity", "d": 2}]
+    )
+    assert [(r.key, r.differs) for r in rows] == [
+        ("a", False),
+        ("b", True),
+        ("c", False),
+        ("d", False),
+    ]
+
+
 @pytest.fixture
 def runs(store_dir: Path) -> list[cairn.Run]:
     made = []

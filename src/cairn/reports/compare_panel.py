@@ -18,6 +18,7 @@ from typing import Any
 from cairn.reports.blocks import Panel, PanelData, RunData
 from cairn.reports.compare_keys import MAX_RUNS, SECTIONS
 from cairn.store.catalogue import flatten_config
+from cairn.store.jsonsafe import encode_nonfinite
 from cairn.store.models import RunInfo
 from cairn.store.reader import Reader
 
@@ -148,18 +149,17 @@ def headline(panel: Panel, data: PanelData) -> str:
 
 def _identity(value: Any) -> str:
     """A key telling every JSON value apart as JavaScript's JSON.stringify does (1 from "1"
-    and from true; 1 and 1.0 alike; NaN as null), and missing from null."""
+    and from true; 1 and 1.0 alike), and missing from null; NaN and ±Infinity by their names,
+    as the API sends them to the dashboard."""
     if value is MISSING:
         return "\0missing"
-    return json.dumps(_as_js(value), separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(_as_js(encode_nonfinite(value)), separators=(",", ":"), ensure_ascii=False)
 
 
 def _as_js(value: Any) -> Any:
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
+    if isinstance(value, float):  # finite: encode_nonfinite named the others
         return int(value) if value.is_integer() and abs(value) < 2**53 else value
     if isinstance(value, dict):
         return {str(k): _as_js(v) for k, v in value.items()}
