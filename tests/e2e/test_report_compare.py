@@ -112,7 +112,9 @@ def test_compare_two_runs_add_to_a_report_and_freeze(page: Any, store: Store) ->
     guard.check("the frozen compare panel")
 
 
-def test_the_panel_form_adds_a_comparison_of_every_row(page: Any, store: Store) -> None:
+def test_the_panel_form_picks_runs_and_adds_a_comparison_of_every_row(
+    page: Any, store: Store
+) -> None:
     guard = Guard(page)
     page.goto(f"{store.url}/p/cmp")
     page.get_by_test_id("nav-reports").click()
@@ -121,8 +123,13 @@ def test_the_panel_form_adds_a_comparison_of_every_row(page: Any, store: Store) 
     page.get_by_test_id("add-panel").click()
     form = page.get_by_test_id("panel-form")
     form.get_by_test_id("panel-kind").select_option("compare")
-    ids = ", ".join(f"'{i}'" for i in store.ids)
-    form.get_by_test_id("panel-filter").fill(f"id in [{ids}]")
+    for i in (2, 0, 1):  # picked as on the compare page: "+ Add run", search, click
+        form.get_by_test_id("add-run").click()
+        expect(page.get_by_test_id("run-picker-project")).to_have_count(0)  # this project's
+        page.get_by_test_id("run-picker-search").fill(f"run{i}")
+        page.get_by_test_id("run-picker-option").filter(has_text=f"run{i} ").click()
+    ids = ", ".join(f'"{store.ids[i]}"' for i in (2, 0, 1))
+    expect(form.get_by_test_id("panel-filter")).to_have_value(f"id in [{ids}]")
     form.get_by_test_id("panel-only-differences").uncheck()
     form.get_by_test_id("panel-submit").click()
     expect(page.get_by_test_id("save-status")).to_have_text("Saved", timeout=15_000)

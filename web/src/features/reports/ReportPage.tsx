@@ -213,6 +213,7 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
                 <>
                   {editingPanel === uid && (
                     <PanelForm
+                      project={project}
                       initial={block}
                       suggestions={suggestions}
                       submitLabel="Apply"
@@ -248,6 +249,7 @@ function Editor({ project, doc, onDone, onShowVersion }: EditorProps): JSX.Eleme
           </div>
           {adding && (
             <PanelForm
+              project={project}
               suggestions={suggestions}
               submitLabel="Add panel"
               onCancel={() => setAdding(false)}

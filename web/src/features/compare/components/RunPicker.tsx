@@ -18,9 +18,11 @@ interface RunPickerProps {
   /** runs already compared: left out of the list */
   exclude: readonly RunRef[];
   onAdd: (run: RunRow) => void;
+  /** runs of the page's project only (no project to choose): a report panel's runs are */
+  onlyProject?: boolean;
 }
 
-export function RunPicker({ project, exclude, onAdd }: RunPickerProps) {
+export function RunPicker({ project, exclude, onAdd, onlyProject = false }: RunPickerProps) {
   const [open, setOpen] = useState(false);
   const [from, setFrom] = useState(project);
   const [search, setSearch] = useState("");
@@ -31,7 +33,7 @@ export function RunPicker({ project, exclude, onAdd }: RunPickerProps) {
   const button = useRef<HTMLButtonElement>(null);
   const listId = useId();
 
-  const projects = useQuery({ queryKey: ["projects"], queryFn: api.projects, enabled: open });
+  const projects = useQuery({ queryKey: ["projects"], queryFn: api.projects, enabled: open && !onlyProject });
   const excluded = new Set(exclude.map((r) => r.ref));
   const excludedHere = exclude.filter((r) => r.project === from).length;
   const query = useQuery({
@@ -94,21 +96,23 @@ export function RunPicker({ project, exclude, onAdd }: RunPickerProps) {
       </button>
       {open && (
         <div className={`popover popover-${align} picker run-picker`} style={{ width: PICKER_WIDTH }} data-testid="run-picker">
-          <label className="run-picker-project">
-            <span className="muted small">Project</span>
-            <select
-              value={from}
-              aria-label="Project to add a run from"
-              data-testid="run-picker-project"
-              onChange={(e) => setFrom(e.target.value)}
-            >
-              {projectNames.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </label>
+          {!onlyProject && (
+            <label className="run-picker-project">
+              <span className="muted small">Project</span>
+              <select
+                value={from}
+                aria-label="Project to add a run from"
+                data-testid="run-picker-project"
+                onChange={(e) => setFrom(e.target.value)}
+              >
+                {projectNames.map((name) => (
+                  <option key={name} value={name}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <input
             className="card-search picker-search"
             type="search"

@@ -4,8 +4,10 @@
 // with the button, so a half-typed filter is not drawn (or saved) at every key press.
 import { type JSX, useState } from "react";
 import { ANALYSIS_KINDS, PANEL_KINDS, type PanelBlock, type PanelKind } from "../api";
+import { RunPicker } from "../../compare/components/RunPicker";
 import { GroupBySelect } from "../../runs/components/GroupBySelect";
 import { panelFromForm } from "../lib/editor";
+import { pickedIds, withPickedRun } from "../lib/pickedRuns";
 import { decodeBinChoice, encodeBinChoice } from "../../runs/state/binning";
 import { GROUPED_KINDS, groupBins } from "../lib/panelGroups";
 
@@ -20,6 +22,8 @@ function binChoice(bins: string | null): string | null {
 }
 
 interface PanelFormProps {
+  /** the report's project: a compare panel picks its runs there */
+  project: string;
   initial?: PanelBlock;
   /** metric keys of the project, offered while typing */
   suggestions: readonly string[];
@@ -28,7 +32,7 @@ interface PanelFormProps {
   onCancel?: () => void;
 }
 
-export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCancel }: PanelFormProps): JSX.Element {
+export function PanelForm({ project, initial, suggestions, submitLabel, onSubmit, onCancel }: PanelFormProps): JSX.Element {
   const [kind, setKind] = useState<PanelKind>(initial?.kind ?? "line");
   const [keys, setKeys] = useState((initial?.keys ?? []).join(", "));
   const [filter, setFilter] = useState(initial?.runs ?? "");
@@ -127,6 +131,14 @@ export function PanelForm({ initial, suggestions, submitLabel, onSubmit, onCance
             onBinChange={(bin) => setBins(groupBins(decodeBinChoice(bin)))}
           />
         </span>
+      )}
+      {kind === "compare" && (
+        <RunPicker
+          project={project}
+          exclude={pickedIds(filter).map((id) => ({ ref: id, project, id }))}
+          onAdd={(picked) => setFilter((f) => withPickedRun(f, picked.id))}
+          onlyProject
+        />
       )}
       {kind === "compare" && (
         <label className="rp-check">
