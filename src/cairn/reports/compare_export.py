@@ -10,7 +10,7 @@ from html import escape
 
 from cairn.reports import tex
 from cairn.reports.blocks import Panel, PanelData
-from cairn.reports.compare_panel import rows, table
+from cairn.reports.compare_panel import marked_table
 from cairn.reports.style import run_colour
 
 RUNS_PER_TABLE = 4
@@ -33,15 +33,14 @@ DIFFERS_STYLE = "background:#fff4d6"
 def html(panel: Panel, data: PanelData) -> str:
     """The comparison as an HTML table: each run's column headed by its name after a swatch of
     its colour, differing rows shaded and marked ``≠``. Every text is escaped."""
-    header, body = table(panel, data)
-    marks = [row.differs and len(data.runs) > 1 for row in rows(panel, data)]
+    header, body = marked_table(panel, data)
     heads = "".join(
         f'<th style="border-top:3px solid {run_colour(run.id, run.number)}">'
         f'<span style="color:{run_colour(run.id, run.number)}">&#9632;</span> {escape(name)}</th>'
         for run, name in zip(data.runs, header[1:], strict=True)
     )
     lines = []
-    for differs, cells in zip(marks, body, strict=True):
+    for differs, cells in body:
         start = f'<tr class="differs" style="{DIFFERS_STYLE}">' if differs else "<tr>"
         mark = '<span title="the runs differ">&#8800;</span> ' if differs else ""
         lines.append(
@@ -59,8 +58,7 @@ def latex(panel: Panel, data: PanelData) -> list[str]:
     """The comparison as booktabs tables, each at most RUNS_PER_TABLE runs wide and about
     PAGE_LINES lines high (the rows go on in a further table: a table cannot break across pages);
     differing keys in bold."""
-    header, body = table(panel, data)
-    marks = [row.differs and len(data.runs) > 1 for row in rows(panel, data)]
+    header, body = marked_table(panel, data)
     parts = []
     for start in range(0, max(len(data.runs), 1), RUNS_PER_TABLE):
         picked = range(1 + start, 1 + min(start + RUNS_PER_TABLE, len(data.runs)))
@@ -71,7 +69,7 @@ def latex(panel: Panel, data: PanelData) -> list[str]:
         top = _lines([header[0]] + [header[i] for i in picked], widths)
         chunk: list[list[str]] = []
         used = top
-        for differs, row in zip(marks, body, strict=True):
+        for differs, row in body:
             texts = [row[0]] + [row[i] for i in picked]
             height = _lines(texts, widths)
             if chunk and used + height > PAGE_LINES:

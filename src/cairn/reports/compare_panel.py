@@ -120,8 +120,18 @@ def rows(panel: Panel, data: PanelData) -> list[Row]:
 def table(panel: Panel, data: PanelData) -> tuple[list[str], list[list[str]]]:
     """The comparison as a header (``key``, then the runs' names) and a row per key, its cells
     as text (``value_text``)."""
+    header, marked = marked_table(panel, data)
+    return header, [cells for _, cells in marked]
+
+
+def marked_table(panel: Panel, data: PanelData) -> tuple[list[str], list[tuple[bool, list[str]]]]:
+    """``table``, each row with whether it is marked as differing (only with several runs)."""
     header = ["key"] + [run.name for run in data.runs]
-    body = [[row.key] + [value_text(v) for v in row.values] for row in rows(panel, data)]
+    several = len(data.runs) > 1
+    body = [
+        (row.differs and several, [row.key] + [value_text(v) for v in row.values])
+        for row in rows(panel, data)
+    ]
     return header, body
 
 
