@@ -222,7 +222,6 @@ def test_latex_compiles_and_fits_the_page_with_many_runs_rows_and_hostile_text(
         extra.finish(quiet=True)
     report = cairn.Report("p", title="compare")
     report.add_panel("compare", differences_only=False)
-    report.add_bibtex("@misc{mlrc, title={Reproducibility}, year=2024}")  # compile_pdf runs bibtex
     folder = report.export("latex", tmp_path / "tex")
     main = (folder / "main.tex").read_text()
     assert main.count(r"\begin{tabular}") >= 4  # 2 tables of runs, each over 2 pages at least
