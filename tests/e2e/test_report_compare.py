@@ -69,6 +69,12 @@ def test_compare_two_runs_add_to_a_report_and_freeze(page: Any, store: Store) ->
     a, b = store.ids[0], store.ids[1]
     page.goto(f"{store.url}/p/cmp/compare?runs={a},{b}")
     expect(page.get_by_test_id("config-diff")).to_be_visible()
+    # the page shows the runs' capture facts as the panel will: every row with the toggle off
+    page.get_by_test_id("only-differences").uncheck()
+    python = page.get_by_test_id("run-diff").locator('[data-testid=diff-row][data-key="python"]')
+    expect(python).to_have_attribute("data-differs", "false")
+    page.get_by_test_id("only-differences").check()
+    expect(python).to_have_count(0)
     page.get_by_test_id("compare-add-to-report").click()
     expect(page.get_by_test_id("add-to-report")).to_contain_text(f'id in ["{a}", "{b}"]')
     view = add_to_new_report(page, "Two runs")

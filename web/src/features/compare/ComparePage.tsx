@@ -20,6 +20,7 @@ import { DiffSection, tableView } from "./components/DiffSection";
 import { diffRows } from "./state/diff";
 import { withRun, withoutRun } from "./state/runList";
 import { type ComparedRun, comparedRuns, parseRefs, refOf } from "./state/runRefs";
+import { useRunFacts } from "./state/runFacts";
 import { useSweepGoals } from "./state/sweepGoals";
 
 export function ComparePage() {
@@ -54,6 +55,9 @@ export function ComparePage() {
     }),
     [runsKey],
   );
+  // what each run's capture says about re-running it, as a report's compare panel shows it
+  const facts = useRunFacts(refs, project);
+  const factRows = useMemo(() => diffRows(runs.map((r) => facts.byRef.get(r.ref) ?? {})), [runsKey, facts.key]);
   // Config flattened with "." as in the runs table, for the scatter, bar and scalar panels.
   const values = useMemo(
     () => runs.map((r) => ({ id: r.ref, created_at: r.created_at, config: flatten(r.config), summary: r.summary })),
@@ -121,6 +125,7 @@ export function ComparePage() {
   const config = tableView(configRows, hideEqual, search);
   const summary = tableView(summaryRows, hideEqual, search);
   const hidden = config.hidden + summary.hidden;
+  const runFacts = tableView(factRows, hideEqual, search);
   const removeRun = (run: ComparedRun) => setRuns(withoutRun(ids, run.ref));
 
   return (
@@ -143,7 +148,7 @@ export function ComparePage() {
           onChange={(e) => setSearch(e.target.value)}
           data-testid="compare-search"
         />
-        <label className="toggle" title={comparable ? "Hide config and summary rows where every run agrees" : "Add a run to compare"}>
+        <label className="toggle" title={comparable ? "Hide the rows where every run agrees" : "Add a run to compare"}>
           <input
             type="checkbox"
             checked={onlyDiff}
@@ -201,6 +206,25 @@ export function ComparePage() {
           onRemove={removeRun}
           goals={goals}
         />
+        {factRows.length > 0 && (
+          <DiffSection
+            title="Run"
+            testId="run-diff"
+            runs={runs}
+            view={runFacts}
+            total={factRows.length}
+            summary={false}
+            noun="run fact"
+            hideEqual={hideEqual}
+            onRemove={removeRun}
+            goals={goals}
+          />
+        )}
+        {facts.error && (
+          <div className="error-text" role="alert" data-testid="run-facts-error">
+            The runs' capture facts could not be read: {facts.error}
+          </div>
+        )}
       </div>
       <div className="compare-charts">
         <ReportRunSetContext.Provider value={reportRuns}>
