@@ -539,6 +539,29 @@ def test_an_image_panel_gives_the_image_at_its_step(api: httpx.Client, store_dir
     assert bad.status_code == 400 and "one media key of one run" in bad.json()["detail"]
 
 
+def test_a_plot_panel_gives_the_logged_chart(api: httpx.Client, store_dir: Path) -> None:
+    import numpy as np
+
+    run = cairn.init(project="rp", dir=store_dir, name="classifier")
+    names = ["a", "<b onmouseover=alert(1)>"]
+    run.log({"cm": cairn.plot.confusion_matrix([0, 1, 1], [0, 1, 0], class_names=names)})
+    run.log({"shot": cairn.Image(np.zeros((2, 2), dtype=np.uint8))})
+    run.finish(quiet=True)
+    url = "/projects/rp/reports/render/panel"
+    panel = {"kind": "plot", "run": run.id, "keys": ["cm"]}
+    plot = api.post(url, json={"panel": panel}).json()["plot"]
+    assert plot["spec"]["type"] == "confusion_matrix" and plot["spec"]["classes"] == names
+    assert plot["data"]["Count"] == [1, 0, 1, 1] and plot["rows"] == 4
+    other = api.post(url, json={"panel": {**panel, "keys": ["shot"]}}).json()
+    assert other["plot"] is None and "it holds image values" in other["note"]
+    gone = api.post(url, json={"panel": {**panel, "run": "no-such-run"}}).json()
+    assert gone["plot"] is None and gone["runs"] == [] and "not in project" in gone["note"]
+    bad = api.post(url, json={"panel": {"kind": "plot", "keys": ["cm"]}})
+    assert bad.status_code == 400 and "one media key of one run" in bad.json()["detail"]
+    doc = create(api, title="Plots", blocks=[{**panel, "frozen": True}])
+    assert doc["blocks"][0]["data"]["plot"]["data"]["Predicted"] == ["a", names[1]] * 2
+
+
 def test_a_frozen_panel_keeps_its_data_when_runs_change(api: httpx.Client, store_dir: Path) -> None:
     frozen = {**LINE, "frozen": True}
     doc = create(api, title="Frozen", blocks=[frozen])

@@ -16,14 +16,15 @@ from cairn.reports.compare_keys import check_compare_keys
 from cairn.reports.panel_keys import ANALYSIS_KINDS, check_analysis_keys
 
 PANEL_KINDS: tuple[str, ...] = (
-    "line", "scatter", "bar", "scalar", "table", *ANALYSIS_KINDS, "verdict", "image", "compare"
+    "line", "scatter", "bar", "scalar", "table", *ANALYSIS_KINDS, "verdict", "image", "compare", "plot"
 )  # fmt: skip
 """What a panel can draw, as the workspace does: metric lines over steps, or one value per run
 from ``config.*``/``summary.*`` (scatter: x and y keys; bar and scalar: one key; table: the runs'
 columns); as the sweep page does, parallel coordinates and parameter importance (config keys,
 then the metric last); as the run page does, a reproduction's verdict table (of ``run``), and
-an image a run logged with its masks and boxes (``run``, one media key, ``step``); as the compare
-page does, runs side by side (``cairn.reports.compare_panel``)."""
+an image a run logged with its masks and boxes (``run``, one media key, ``step``), and a chart a
+run logged with ``cairn.plot`` (confusion matrix, PR or ROC curve...: ``run``, one key, ``step``);
+as the compare page does, runs side by side (``cairn.reports.compare_panel``)."""
 
 MIN_KEYS = {"line": 1, "scatter": 2, "bar": 1, "scalar": 1, "table": 1}
 VALUE_PREFIXES = ("config.", "summary.")
@@ -67,6 +68,19 @@ class ImageData(msgspec.Struct, kw_only=True, frozen=True):
     meta: dict[str, Any] = {}
 
 
+class PlotData(msgspec.Struct, kw_only=True, frozen=True):
+    """The chart a plot panel shows (``cairn.plot``): its step, its ``spec`` (type, the columns
+    it draws, title, classes) and its table's rows as columns (``data``: column → cells, NaN and
+    ±Inf as None), at most ``cairn.reports.plot_panel.MAX_PLOT_ROWS`` of its ``rows``."""
+
+    step: int
+    spec: dict[str, Any]
+    columns: list[str]
+    data: dict[str, list[Any]]
+    rows: int
+    """The rows the run logged (more than ``data`` holds when it was cut)."""
+
+
 class PanelData(msgspec.Struct, kw_only=True, frozen=True):
     """A panel's data at one moment: every run its filter matched, in the runs table's order
     (a verdict panel: its run, and its latest reproduction's verdict, None when it has none)."""
@@ -75,6 +89,9 @@ class PanelData(msgspec.Struct, kw_only=True, frozen=True):
     runs: list[RunData] = []
     verdict: Verdict | None = None
     image: ImageData | None = None
+    plot: PlotData | None = None
+    note: str | None = None
+    """Why a plot panel shows nothing (its run is gone, its key holds no chart), when it can say."""
 
 
 class Markdown(msgspec.Struct, kw_only=True, frozen=True):
@@ -105,9 +122,9 @@ class Panel(msgspec.Struct, kw_only=True, frozen=True):
     log_y: bool = False
     """Logarithmic axes (values that are not positive are left out, as the dashboard does)."""
     run: str | None = None
-    """A verdict or image panel: its run (its id, or ``project/id``)."""
+    """A verdict, image or plot panel: its run (its id, or ``project/id``)."""
     step: int | None = None
-    """An image panel: the step of the image (None: the last one logged)."""
+    """An image or plot panel: the step of the logged value (None: the last one logged)."""
     goal: str | None = None
     """Parallel coordinates: ``"minimize"`` or ``"maximize"``, the end of the metric drawn in the
     strongest colour (None: from the metric's name, as the dashboard guesses it)."""
@@ -153,7 +170,7 @@ def check_panel(kind: str, keys: list[str]) -> None:
     if kind in ANALYSIS_KINDS:
         check_analysis_keys(kind, keys)
         return
-    if kind == "image":
+    if kind in ("image", "plot"):
         return
     if kind == "compare":
         check_compare_keys(keys)

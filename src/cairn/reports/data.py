@@ -6,7 +6,7 @@ import math
 import time
 from typing import Any
 
-from cairn.reports import compare_panel, image_panel, verdict
+from cairn.reports import compare_panel, image_panel, plot_panel, verdict
 from cairn.reports.blocks import PLAIN_FIELDS, Panel, PanelData, RunData
 from cairn.store.models import RunInfo
 from cairn.store.reader import Reader
@@ -65,6 +65,8 @@ def read_panel(
         return image_panel.collect(reader, project, panel)
     if panel.kind == "compare":
         return compare_panel.collect(reader, project, panel)
+    if panel.kind == "plot":
+        return plot_panel.collect(reader, project, panel)
     return collect(reader, project, panel.kind, panel.keys, panel.runs, panel.group_by, reads)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from msgspec import structs
 
-from cairn.reports import image_panel, picture
+from cairn.reports import image_panel, picture, plot_panel
 from cairn.reports.bibtex import parse as parse_bibtex
 from cairn.reports.bins import check_bins
 from cairn.reports.blocks import (
@@ -53,6 +53,8 @@ def check_panel_block(panel: Panel) -> None:
     check_goal(panel.goal)
     if panel.kind == "image":
         image_panel.check(panel)
+    if panel.kind == "plot":
+        plot_panel.check(panel)
     if panel.kind == "verdict" and not panel.run:
         raise ValueError("a verdict panel shows a run's reproductions: give run='<run id>'")
     if panel.runs is not None:

@@ -5,7 +5,8 @@ copied beside the Markdown (``cairn.reports.picture_export``).
 Panels are tables of their runs' values: for a line panel the last value of each key per run, for
 the others each run's ``config.*``/``summary.*`` values. In HTML, line, scatter and bar panels
 are also drawn, as inline SVG (``cairn.reports.svg``); in Markdown, line, scatter and bar panels are PNGs
-beside the file, drawn with matplotlib (``cairn.reports.figures``) when it is installed. BibTeX
+beside the file, drawn with matplotlib (``cairn.reports.figures``) when it is installed; a plot
+panel's chart (``cairn.plot``) is drawn in both (``plot_svg``, ``plot_figures``). BibTeX
 blocks are listed as references at the end. Live panels read the runs at export time; frozen panels show the
 data stored with the version. In HTML all Markdown is sanitized (``cairn.reports.sanitize``) and
 a Content-Security-Policy forbids scripts and any resource from elsewhere; math is MathML
@@ -31,6 +32,9 @@ from cairn.reports import (
     figures,
     image_panel,
     picture_export,
+    plot_figures,
+    plot_panel,
+    plot_svg,
     verdict,
 )
 from cairn.reports.analysis import importance_table
@@ -183,6 +187,8 @@ def to_html(report: Report, reader: Reader) -> str:
         body.append("<figure>")
         if block.kind == "image":
             chart = image_panel.svg(data, reader.blobs)
+        elif block.kind == "plot":
+            chart = plot_svg.svg(data, panel_title(block))
         else:
             chart = panel_svg(block, data)
         if chart is not None:
@@ -242,6 +248,8 @@ def panel_table(panel: Panel, data: PanelData) -> tuple[list[str], list[list[Any
     if panel.kind == "compare":
         header, cells = compare_panel.table(panel, data)
         return header, [list(row) for row in cells]
+    if panel.kind == "plot":
+        return plot_panel.table(panel, data)
     header = ["run"] + ([panel.group_by] if panel.group_by else [])
     if panel.kind == "line":
         header += [f"{key} (last)" for key in panel.keys]
@@ -263,6 +271,8 @@ def draw_panel(panel: Panel, data: PanelData, reader: Reader) -> Figure | None:
     pixels from the store's blobs), or None when it has nothing to draw."""
     if panel.kind == "image":
         return image_panel.draw(panel, data, reader.blobs)
+    if panel.kind == "plot":
+        return plot_figures.draw(data)
     return figures.draw(panel, data)
 
 
@@ -271,7 +281,7 @@ def panel_title(panel: Panel) -> str:
         return panel.title
     if panel.kind == "verdict":
         return f"reproduction of {panel.run}"
-    if panel.kind == "image":
+    if panel.kind in ("image", "plot"):
         return f"{panel.keys[0]} of {panel.run}"
     if panel.kind == "compare":
         return "run comparison" + (f": {', '.join(panel.keys)}" if panel.keys else "")
@@ -294,6 +304,8 @@ def provenance(
         runs = text(verdict.headline(data))
     if panel.kind == "compare":
         runs += text(f"; {compare_panel.headline(panel, data)}")
+    if panel.kind == "plot":
+        runs = text(plot_panel.headline(data))
     return f"{runs}{text(f'; {state}')}"
 
 

@@ -15,7 +15,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from cairn.reports.blocks import ImageData, Panel, PanelData
-from cairn.reports.single_run import panel_run
+from cairn.reports.single_run import check_one_key, logged_entry, panel_run
 from cairn.store.reader import BlobReader, Reader
 
 if TYPE_CHECKING:
@@ -41,13 +41,7 @@ MASK_OPACITY = 0.5
 
 def check(panel: Panel) -> None:
     """ValueError unless the panel names a run and one media key."""
-    if not panel.run or len(panel.keys) != 1:
-        raise ValueError(
-            "an image panel shows one media key of one run: "
-            "add_panel('image', run='<run id>', keys=['samples'], step=None)"
-        )
-    if panel.step is not None and panel.step < 0:
-        raise ValueError(f"step={panel.step}: give a logged step (0 or more), or None for the last")
+    check_one_key(panel, "add_panel('image', run='<run id>', keys=['samples'], step=None)")
 
 
 def collect(reader: Reader, project: str, panel: Panel) -> PanelData:
@@ -56,12 +50,9 @@ def collect(reader: Reader, project: str, panel: Panel) -> PanelData:
     if found_run is None:
         return PanelData(taken_at=time.time())
     info, run = found_run
-    entries = [e for e in reader.media_entries(info, panel.keys[0]) if e.kind == "image"]
-    if panel.step is not None:
-        entries = [e for e in entries if e.step == panel.step]
-    if not entries:
+    entry = logged_entry(reader, info, panel, "image")
+    if entry is None:
         return PanelData(taken_at=time.time(), runs=[run])
-    entry = max(entries, key=lambda e: (e.step, e.seq))
     items = entry.meta.get("items")
     if isinstance(items, list) and items and isinstance(items[0], dict):
         # a list of images logged under one key (a gallery): the panel shows the first

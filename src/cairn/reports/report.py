@@ -272,7 +272,9 @@ class Report:
         row per run and a column per ``config.*``/``summary.*`` key; ``verdict`` the latest
         verdict ``cairn reproduce`` recorded for the run ``run`` (its id), a row per summary metric
         (``keys``: which ``summary.*`` metrics, none: all); ``image`` the image the run ``run``
-        logged under ``keys=[media key]`` at ``step`` (None: the last), with its masks and boxes. A ``frozen`` panel
+        logged under ``keys=[media key]`` at ``step`` (None: the last), with its masks and boxes;
+        ``plot`` the ``cairn.plot`` chart (confusion matrix, PR or ROC curve...) the run ``run``
+        logged under ``keys=[media key]`` at ``step`` (None: the last). A ``frozen`` panel
         keeps the data of its first save, so later changes to the runs do not show. ``smoothing``
         (0 to 0.99, line panels), ``log_x`` and ``log_y`` draw the figures as the dashboard's
         settings of the same names do. ``group_by`` groups the runs (a line per group), and

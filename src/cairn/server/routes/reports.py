@@ -204,6 +204,12 @@ class PanelDataOut(BaseModel):
     importance: ImportanceResponse | None = Field(
         default=None, description="an importance panel: its parameters' importance over these runs"
     )
+    plot: JsonObject | None = Field(
+        default=None,
+        description="a plot panel: {step, spec, columns, data (column → cells), rows} of its "
+        "cairn.plot chart, at most 5,000 rows as the media table route gives them; null: none",
+    )
+    note: str | None = Field(default=None, description="why the panel shows nothing, when known")
 
 
 def _caller_name(request: Request) -> str | None:
@@ -536,6 +542,8 @@ def panel_data(project: str, body: PanelRequest, store: StoreDep) -> dict[str, A
         ],
         "importance": _importance(block, data) if block.kind == "importance" else None,
         "image": None if data.image is None else encode_nonfinite(to_builtins(data.image)),
+        "plot": None if data.plot is None else encode_nonfinite(to_builtins(data.plot)),
+        "note": data.note,
         "verdict": None if data.verdict is None else encode_nonfinite(to_builtins(data.verdict)),
     }
 
