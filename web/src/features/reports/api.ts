@@ -1,9 +1,9 @@
 // The reports API: types mirror src/cairn/server/routes/reports.py; fetches throw ApiRequestError.
 import { request } from "../../api/client";
 import type { ImportanceResponse, JsonValue, Reproduction } from "../../api/types";
-import type { ImageMeta } from "../media/api";
+import type { ImageMeta, PlotSpec } from "../media/api";
 
-export const PANEL_KINDS = ["line", "scatter", "bar", "scalar", "table", "parallel", "importance", "verdict", "image", "compare"] as const;
+export const PANEL_KINDS = ["line", "scatter", "bar", "scalar", "table", "parallel", "importance", "verdict", "image", "compare", "plot"] as const;
 /** Panels of a sweep's analysis: config keys, then the target summary metric last. */
 export const ANALYSIS_KINDS: readonly PanelKind[] = ["parallel", "importance"];
 export type PanelKind = (typeof PANEL_KINDS)[number];
@@ -28,9 +28,9 @@ export interface PanelBlock {
   log_y?: boolean;
   /** parallel coordinates: which end of the metric is better (null: from its name) */
   goal?: "minimize" | "maximize" | null;
-  /** a verdict or image panel: its run's id */
+  /** a verdict, image or plot panel: its run's id */
   run?: string | null;
-  /** an image panel: the step of the image (null: the last one logged) */
+  /** an image or plot panel: the step of the value shown (null: the last one logged) */
   step?: number | null;
   /** a compare panel: only the rows where the runs differ (default true, as the compare page) */
   differences_only?: boolean;
@@ -149,8 +149,22 @@ export interface PanelData {
   importance?: ImportanceResponse | null;
   /** an image panel: the image at its step, its metadata as the media route gives it */
   image?: { step: number; meta: ImageMeta } | null;
+  /** a plot panel: the cairn.plot chart at its step, its table's rows as columns (at most 5,000 of `rows`) */
+  plot?: PlotData | null;
+  /** why the panel shows nothing, when the server can say */
+  note?: string | null;
   /** a verdict panel: its run's latest reproduction (null: none) */
   verdict?: Pick<Reproduction, "verdict" | "created_at" | "runs" | "metrics"> | null;
+}
+
+/** A logged `cairn.plot` chart as a plot panel keeps it (src/cairn/reports/blocks.py PlotData). */
+export interface PlotData {
+  step: number;
+  spec: PlotSpec;
+  columns: string[];
+  data: Record<string, unknown[]>;
+  /** the rows the run logged (more than `data` holds when the panel cut them) */
+  rows: number;
 }
 
 const enc = encodeURIComponent;

@@ -8,6 +8,7 @@ import { itemsOf, unionSteps, valueAt } from "../lib/steps";
 import { cssColor, scoreKeys } from "../lib/overlay";
 import type { MediaRun } from "../lib/runChoice";
 import { ImageCanvas, type OverlayControls } from "./ImageCanvas";
+import { AddMediaToReport } from "../../reports/components/AddMediaToReport";
 import { Lightbox } from "./Lightbox";
 import { RunChooser, RunTag, useRunChoice } from "./RunChooser";
 
@@ -76,6 +77,7 @@ export function ImagePanel({ project, runs, mediaKey }: { project: string; runs:
         </h4>
         {runs.length === 1 && runs[0] && <RunTag run={runs[0]} />}
         <RunChooser choice={choice} mediaKey={mediaKey} />
+        {runs.length === 1 && runs[0] && steps.length > 0 && <AddMediaToReport project={project} kind="image" runId={runs[0].id} mediaKey={mediaKey} step={step} />}
         {steps.length > 0 && (
           <label className="md-step">
             step <strong data-testid="image-step">{step}</strong>

@@ -4,9 +4,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { type JSX, useMemo } from "react";
 import { useChartTheme } from "../../../lib/chartTheme";
-import { mediaApi } from "../api";
+import { mediaApi, type PlotSpec, type TablePage } from "../api";
 import { plotOption } from "../lib/plotOption";
 import type { MediaRun } from "../lib/runChoice";
+import { AddMediaToReport } from "../../reports/components/AddMediaToReport";
 import { EChart } from "./EChart";
 import { RunChooser, RunTag, useRunChoice } from "./RunChooser";
 
@@ -36,8 +37,6 @@ function RunPlot({
 }): JSX.Element {
   const query = usePlot(project, run.id, mediaKey);
   const spec = query.data?.spec ?? null;
-  const theme = useChartTheme();
-  const option = useMemo(() => (spec && query.data ? plotOption(spec, query.data, theme, compact) : null), [spec, query.data, theme, compact]);
   return (
     <div className="md-multiple" data-testid="plot-run" data-run-id={run.id}>
       {named && (
@@ -45,13 +44,20 @@ function RunPlot({
           <RunTag run={run} />
         </div>
       )}
-      {option ? (
-        <EChart option={option} testId="plot-chart" height={260} />
+      {spec && query.data ? (
+        <PlotChart spec={spec} page={query.data} compact={compact} />
       ) : (
         <div className="md-missing">{query.error ? query.error.message : query.isPending ? "Loading…" : "not a chart"}</div>
       )}
     </div>
   );
+}
+
+/** One logged chart drawn from its spec and table rows: the run page's, and a report's plot panel. */
+export function PlotChart({ spec, page, compact = false }: { spec: PlotSpec; page: Pick<TablePage, "data">; compact?: boolean }): JSX.Element {
+  const theme = useChartTheme();
+  const option = useMemo(() => plotOption(spec, page, theme, compact), [spec, page, theme, compact]);
+  return <EChart option={option} testId="plot-chart" height={260} />;
 }
 
 export function PlotPanel({ project, runs, mediaKey }: { project: string; runs: readonly MediaRun[]; mediaKey: string }): JSX.Element {
@@ -70,6 +76,7 @@ export function PlotPanel({ project, runs, mediaKey }: { project: string; runs: 
         {spec && <span className="md-note">{spec.type.replace("_", " ")}</span>}
         {!named && runs[0] && <RunTag run={runs[0]} />}
         <RunChooser choice={choice} mediaKey={mediaKey} />
+        {!named && runs[0] && spec && <AddMediaToReport project={project} kind="plot" runId={runs[0].id} mediaKey={mediaKey} step={first.data?.step ?? null} />}
       </div>
       <div className="md-multiples" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
         {choice.shown.map((run) => (

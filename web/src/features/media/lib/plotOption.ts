@@ -18,11 +18,11 @@ const axis = (name: string | undefined) => ({
   axisLabel: { fontSize: 10 },
 });
 
-function numbers(page: TablePage, column: string | undefined): number[] {
+function numbers(page: Pick<TablePage, "data">, column: string | undefined): number[] {
   return (column ? page.data[column] ?? [] : []).map((v) => (typeof v === "number" ? v : Number.NaN));
 }
 
-function grouped(page: TablePage, spec: PlotSpec, type: "line" | "scatter"): Option[] {
+function grouped(page: Pick<TablePage, "data">, spec: PlotSpec, type: "line" | "scatter"): Option[] {
   const xs = numbers(page, spec.x);
   const ys = numbers(page, spec.y);
   const keys = spec.series ? (page.data[spec.series] ?? []).map(String) : xs.map(() => spec.y ?? "");
@@ -56,7 +56,7 @@ const CELL_LABEL_CLASSES = 12;
 const COMPACT_CELL_LABEL_CLASSES = 6;
 
 /** `compact`: one of several runs' charts side by side, so narrower: fewer words in the cells. */
-export function plotOption(spec: PlotSpec, page: TablePage, colors: PlotColors = LIGHT, compact = false): Option {
+export function plotOption(spec: PlotSpec, page: Pick<TablePage, "data">, colors: PlotColors = LIGHT, compact = false): Option {
   const base: Option = { animation: false, tooltip: { trigger: spec.type === "confusion_matrix" ? "item" : "axis" } };
   if (spec.type === "confusion_matrix") {
     const classes = spec.classes ?? [];

@@ -75,8 +75,9 @@ export function AddToReportDialog({ panel: shown, brush, onClose, ...props }: Ad
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const grouped = groupBy && !shown.group_by ? { group_by: groupBy, ...(carried?.bins ? { group_bins: carried.bins } : {}) } : {};
-    const panel: PanelBlock = { ...shown, keys: [...keys], runs: filter.trim() || null, frozen: false, ...grouped };
+    // a panel bound to one run (image, plot) shows that run whatever the page's filter or grouping
+    const grouped = groupBy && !shown.group_by && !shown.run ? { group_by: groupBy, ...(carried?.bins ? { group_bins: carried.bins } : {}) } : {};
+    const panel: PanelBlock = { ...shown, keys: [...keys], runs: shown.run ? null : filter.trim() || null, frozen: false, ...grouped };
     setBusy(true);
     setError(null);
     try {
@@ -120,14 +121,23 @@ export function AddToReportDialog({ panel: shown, brush, onClose, ...props }: Ad
         <form onSubmit={(e) => void submit(e)}>
           <h3>Add to report</h3>
           <p className="muted small">
-            A {kind} panel of {keys.length ? <b>{keys.join(", ")}</b> : "every row"} over {filter ? <code>{filter}</code> : "every run"}
-            {groupBy && (
-              <span data-testid="add-to-report-group">
-                , grouped by <code>{groupBy}</code>
-                {!shown.group_by && carried?.bins && carried.bins !== "values" && ` (${binsText(carried.bins)})`}
-              </span>
+            {shown.run ? (
+              <>
+                A {kind} panel of <b>{keys.join(", ")}</b> of run <code>{shown.run}</code>
+                {shown.step === null || shown.step === undefined ? "" : ` at step ${shown.step}`}.
+              </>
+            ) : (
+              <>
+                A {kind} panel of {keys.length ? <b>{keys.join(", ")}</b> : "every row"} over {filter ? <code>{filter}</code> : "every run"}
+                {groupBy && (
+                  <span data-testid="add-to-report-group">
+                    , grouped by <code>{groupBy}</code>
+                    {!shown.group_by && carried?.bins && carried.bins !== "values" && ` (${binsText(carried.bins)})`}
+                  </span>
+                )}
+                {quick && " (the quick search is not part of a report's run set)"}.
+              </>
             )}
-            {quick && " (the quick search is not part of a report's run set)"}.
             {brushed && (
               <span data-testid="add-to-report-brush-note">
                 {" "}

@@ -10,6 +10,7 @@ import { panelFromForm } from "../lib/editor";
 import { pickedIds, withPickedRun } from "../lib/pickedRuns";
 import { decodeBinChoice, encodeBinChoice } from "../../runs/state/binning";
 import { GROUPED_KINDS, groupBins } from "../lib/panelGroups";
+import { MediaPicker } from "./MediaPicker";
 
 const CONFIG_PREFIX = "config.";
 const SUMMARY_PREFIX = "summary.";
@@ -22,7 +23,7 @@ function binChoice(bins: string | null): string | null {
 }
 
 interface PanelFormProps {
-  /** the report's project: a compare panel picks its runs there */
+  /** the report's project: a compare panel picks its runs there, an image or plot panel its run and key */
   project: string;
   initial?: PanelBlock;
   /** metric keys of the project, offered while typing */
@@ -43,7 +44,8 @@ export function PanelForm({ project, initial, suggestions, submitLabel, onSubmit
   const [groupBy, setGroupBy] = useState<string | null>(initial?.group_by ?? null);
   const [bins, setBins] = useState<string | null>(initial?.group_bins ?? null);
   const [onlyDiff, setOnlyDiff] = useState(initial?.differences_only !== false);
-  const bound = kind === "verdict" || kind === "image";
+  const bound = kind === "verdict" || kind === "image" || kind === "plot";
+  const picked = kind === "image" || kind === "plot" ? kind : null;
   const groupable = GROUPED_KINDS.includes(kind);
   const listId = `rp-keys-${submitLabel.replace(/\W/g, "")}`;
   return (
@@ -65,7 +67,7 @@ export function PanelForm({ project, initial, suggestions, submitLabel, onSubmit
           title: title.trim() || null,
           ...(groupable ? { group_by: groupBy, group_bins: valued ? bins : null } : {}),
           ...(bound ? { run: run.trim() || null } : {}),
-          ...(kind === "image" ? { step: step.trim() === "" ? null : Number(step) } : {}),
+          ...(kind === "image" || kind === "plot" ? { step: step.trim() === "" ? null : Number(step) } : {}),
           ...(kind === "compare" ? { differences_only: onlyDiff } : {}),
           ...(data !== undefined && data !== null && !changedData ? { data } : {}),
         });
@@ -81,28 +83,32 @@ export function PanelForm({ project, initial, suggestions, submitLabel, onSubmit
           ))}
         </select>
       </label>
-      <label className="rp-grow">
-        Keys
-        <input
-          value={keys}
-          list={listId}
-          onChange={(e) => setKeys(e.target.value)}
-          placeholder={kind === "line" ? "loss, val/acc" : kind === "compare" ? "every row, or config.lr, summary.val/acc, run.commit" : ANALYSIS_KINDS.includes(kind) ? "config.lr, config.batch_size, summary.val/acc" : "config.lr, summary.val/acc"}
-          data-testid="panel-keys"
-        />
-        <datalist id={listId}>
-          {suggestions.map((s) => (
-            <option key={s} value={s} />
-          ))}
-        </datalist>
-      </label>
-      {bound && (
+      {picked ? (
+        <MediaPicker project={project} kind={picked} run={run} mediaKey={keys.trim()} onRun={setRun} onKey={setKeys} />
+      ) : (
+        <label className="rp-grow">
+          Keys
+          <input
+            value={keys}
+            list={listId}
+            onChange={(e) => setKeys(e.target.value)}
+            placeholder={kind === "line" ? "loss, val/acc" : kind === "compare" ? "every row, or config.lr, summary.val/acc, run.commit" : ANALYSIS_KINDS.includes(kind) ? "config.lr, config.batch_size, summary.val/acc" : "config.lr, summary.val/acc"}
+            data-testid="panel-keys"
+          />
+          <datalist id={listId}>
+            {suggestions.map((s) => (
+              <option key={s} value={s} />
+            ))}
+          </datalist>
+        </label>
+      )}
+      {bound && !picked && (
         <label>
           Run
           <input value={run} onChange={(e) => setRun(e.target.value)} placeholder="the run's id" data-testid="panel-run" />
         </label>
       )}
-      {kind === "image" && (
+      {(kind === "image" || kind === "plot") && (
         <label>
           Step
           <input value={step} inputMode="numeric" onChange={(e) => setStep(e.target.value)} placeholder="the last" data-testid="panel-step" />

@@ -25,6 +25,7 @@ import { VerdictTable } from "../../run/components/VerdictTable";
 import { AnalysisPanel } from "./AnalysisPanel";
 import { panelLineRuns } from "../lib/panelGroups";
 import { CompareBlock } from "./CompareBlock";
+import { PlotBlock } from "./PlotBlock";
 import { valueRuns } from "../lib/valueRuns";
 import "../../charts/charts.css";
 import "../../media/media.css";
@@ -51,7 +52,7 @@ function colorOf(run: PanelRun): string {
 
 export function panelTitle(panel: PanelBlock): string {
   if (!panel.title && panel.kind === "verdict") return `reproduction of ${panel.run ?? "?"}`;
-  if (!panel.title && panel.kind === "image") return `${panel.keys[0] ?? ""} of ${panel.run ?? "?"}`;
+  if (!panel.title && (panel.kind === "image" || panel.kind === "plot")) return `${panel.keys[0] ?? ""} of ${panel.run ?? "?"}`;
   if (!panel.title && panel.kind === "compare") return panel.keys.length ? `run comparison: ${panel.keys.join(", ")}` : "run comparison";
   return panel.title || `${panel.kind}: ${panel.keys.join(", ")}`;
 }
@@ -61,7 +62,7 @@ function RunSet({ panel, data }: { panel: PanelBlock; data: PanelData }): JSX.El
   return (
     <div className="rp-runset muted small" data-testid="panel-runset">
       {panel.run ? (
-        <span>run:</span> // a verdict or image panel reads its one run, whatever the filter
+        <span>run:</span> // a verdict, image or plot panel reads its one run, whatever the filter
       ) : (
         <>
           <span>{panel.runs ? <code>{panel.runs}</code> : "every run"}</span>
@@ -240,6 +241,8 @@ export function PanelView({ project, panel }: { project: string; panel: PanelBlo
                 No image {panel.keys[0]} {panel.step === null || panel.step === undefined ? "" : `at step ${panel.step} `}in this run.
               </div>
             )
+          ) : panel.kind === "plot" ? (
+            <PlotBlock panel={panel} data={data.data} />
           ) : panel.kind === "verdict" ? (
             data.data.verdict ? (
               <VerdictTable reproduction={data.data.verdict} />
