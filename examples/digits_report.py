@@ -4,8 +4,9 @@
 examples/digits_reproduce.py, in the same store:
 it saves (or updates) the report "Digits: what held" in project "digits" — Markdown with math
 and a citation, its BibTeX, the validation curves, the final accuracy per run, and the sweep's
-parallel coordinates and parameter importance over its trials, a validation digit of the baseline
-run with its mask and box, and the verdict of examples/digits_reproduce.py's ``cairn reproduce``
+parallel coordinates and parameter importance over its trials, the confusion matrix and ROC curves
+of the most accurate run on the validation set, a validation digit of the baseline run with its
+mask and box, and the verdict of examples/digits_reproduce.py's ``cairn reproduce``
 with the original's and the reproduction's validation loss — and writes
 its LaTeX export to ``OUT`` (default ``./digits-report``), which ``pdflatex main`` compiles.
 """
@@ -25,6 +26,14 @@ RUNS = f'"demo" in tags and {ORIGINALS}'
 TRIALS = '"demo-sweep" in tags'
 SWEEP_KEYS = ["config.lr", "config.model.width", "summary.val/loss"]
 """The sweep's parameters, then its metric (examples/digits_sweep.yaml: val/loss, minimized)."""
+
+CONFUSION = "val/confusion_matrix"
+"""The validation set's confusion matrix examples/digits.py logs at the end of every run (with
+``val/roc`` and ``val/pr``)."""
+
+CLASSES_TEXT = """The most accurate run, {name}, on each digit of the validation set: the
+confusion matrix and the one-vs-rest ROC curves it logged at the end of its training.
+"""
 
 SWEEP_TEXT = r"""## The sweep
 
@@ -69,6 +78,17 @@ def reproduced(api: cairn.Api) -> cairn.ApiRun | None:
     return max(latest, key=lambda pair: pair[0])[1] if latest else None
 
 
+def add_best_run_charts(report: cairn.Report, api: cairn.Api) -> None:
+    """The confusion matrix and ROC curves of the grid's most accurate run, when it logged them."""
+    best = api.runs(PROJECT, filter=RUNS, order="-summary.val/acc", limit=1)
+    if not len(best) or CONFUSION not in {k.key for k in best[0].media_keys()}:
+        return
+    run = best[0]
+    report.add_markdown(CLASSES_TEXT.format(name=run.name))
+    report.add_panel("plot", run=run.id, keys=[CONFUSION], title=f"Confusion matrix of {run.name}")
+    report.add_panel("plot", run=run.id, keys=["val/roc"], title=f"ROC curves of {run.name}")
+
+
 def build(dir: str | None = None) -> cairn.Report:
     """The demo report, saved: a new version of it when it exists already."""
     try:
@@ -83,6 +103,7 @@ def build(dir: str | None = None) -> cairn.Report:
     report.add_panel(
         "bar", runs=RUNS, keys=["summary.val/acc"], title="Best validation accuracy per run"
     )
+    add_best_run_charts(report, cairn.Api(dir))
     report.add_markdown(SWEEP_TEXT)
     report.add_panel("parallel", runs=TRIALS, keys=SWEEP_KEYS, goal="minimize", title="Trials")
     report.add_panel("importance", runs=TRIALS, keys=SWEEP_KEYS, title="What the loss follows")

@@ -310,6 +310,13 @@ with cairn.init(project="digits", config=config, tags=tags) as run:
     for epoch in range(5):
         run.log({"val/loss": 2 / (1 + args.lr * 10 * epoch), "val/acc": 0.5 + args.lr * epoch})
     run.summary["val/acc"] = 0.5 + args.lr * 4
+    labels = np.arange(40) % 10  # the validation set's digits, as examples/digits.py logs them
+    scores = np.eye(10)[np.roll(labels, 1 if args.lr < 0.1 else 0)] * 0.6 + 0.04
+    names = [str(d) for d in range(10)]
+    run.log({
+        "val/confusion_matrix": cairn.plot.confusion_matrix(labels, scores.argmax(1), names),
+        "val/roc": cairn.plot.roc_curve(labels, scores, names),
+    })
     if baseline:  # its validation digits, masked by the prediction
         mask = np.zeros((8, 8), dtype=np.uint8)
         mask[2:6, 2:6] = 3
@@ -361,8 +368,8 @@ def test_the_demo_report_compiles_and_its_figure_pages_are_not_blank(
     assert "Machine learning in Python" in " ".join(text.split())  # unsrt's case
     assert "[1]" in text and "Best validation accuracy per run" in text
     assert "Trials" in text and "What the loss follows" in text
-    assert len(list((folder / "figures").glob("*.pdf"))) == 6  # lines, bars, parallel,
-    # importance, the original's and the reproduction's curves
+    assert len(list((folder / "figures").glob("*.pdf"))) == 8  # lines, bars, the best run's
+    # confusion matrix and ROC, parallel, importance, the original's and the reproduction's curves
     assert "A validation digit" in text  # and the image with its mask
     assert "Reproducing it" in text and f"cairn reproduce {original.path}" in text
     table = " ".join(text.split())
@@ -370,6 +377,9 @@ def test_the_demo_report_compiles_and_its_figure_pages_are_not_blank(
     for key in ("val/acc", "val/loss"):
         assert f"{key} {original.summary[key]:g} {original.summary[key]:g} 0 exact" in table
     main = (folder / "main.tex").read_text()
+    best = max(runs, key=lambda r: r.summary["val/acc"])  # its charts, named in the captions
+    assert f"Confusion matrix of {best.name}: confusion matrix of run {best.name}" in main
+    assert f"ROC curves of {best.name}: roc curve of run {best.name}" in main
     assert main.count(copy.name) == 1  # in the last figure only: not among the grid's runs
     assert "\\mathcal{L} = -\\frac{1}{N}" in main  # math as written
     assert "\\section{Setup}" in main  # the report's highest heading (##) is a section

@@ -62,7 +62,8 @@ def _matrix(classes: list[str], counts: list[list[float]]) -> Figure | None:
     ax.imshow(counts, cmap=colours, vmin=0, vmax=top, aspect="auto", gid="matrix")
     names = [_text(_short(c)) for c in classes]
     small = 8 if len(classes) <= CELL_LABEL_CLASSES else 6
-    tilted = len(classes) > 8 or max(len(c) for c in classes) > 6
+    longest = max(len(c) for c in classes)
+    tilted = longest > 6 or (len(classes) > 8 and longest > 2)  # names that would touch
     ax.set_xticks(range(len(classes)), names, fontsize=small, rotation=45 if tilted else 0,
                   ha="right" if tilted else "center", rotation_mode="anchor")  # fmt: skip
     ax.set_yticks(range(len(classes)), names, fontsize=small)
