@@ -143,6 +143,7 @@ bench: $(STAMP) web chromium postgresql texlive
 	$(PY) benchmarks/bench_watch.py
 	$(PY) benchmarks/bench_reports.py
 	$(PY) benchmarks/bench_report_images.py
+	$(PY) benchmarks/bench_report_plots.py
 	$(PY) benchmarks/bench_report_code.py
 	$(PY) benchmarks/bench_compare_panel.py
 
