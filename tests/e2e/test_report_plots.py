@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 from tests.e2e.conftest import add_to_new_report
-from tests.e2e.test_xss import Guard
+from tests.e2e.test_xss import Guard, hover_chart
 from tests.fakes.server import serve
 
 import cairn
@@ -79,6 +79,7 @@ def test_a_runs_charts_go_into_a_report_and_a_frozen_one_outlives_the_run(
     expect(drawn.get_by_test_id("panel-plot-note")).to_have_text(
         f"confusion matrix at step 3 · classes: cat, dog, {EVIL}"
     )
+    assert hover_chart(page, drawn.get_by_test_id("plot-chart")) > 0  # its cells' tooltips
     guard.check("the report with a confusion matrix")
 
     # a ROC curve added by hand: the run, then its chart, picked from lists

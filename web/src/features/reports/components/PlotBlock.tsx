@@ -4,16 +4,10 @@
 import type { JSX } from "react";
 import { PlotChart } from "../../media/components/PlotPanel";
 import type { PanelBlock, PanelData } from "../api";
+import { plotNames } from "../lib/plotNames";
 
 /** Names listed under the chart, at most. */
 const MAX_NAMES = 20;
-
-function names(data: NonNullable<PanelData["plot"]>): string[] {
-  const { spec } = data;
-  if (spec.type === "confusion_matrix") return spec.classes ?? [];
-  if (!spec.series) return [];
-  return [...new Set((data.data[spec.series] ?? []).map(String))];
-}
 
 export function PlotBlock({ panel, data }: { panel: PanelBlock; data: PanelData }): JSX.Element {
   const plot = data.plot;
@@ -25,7 +19,7 @@ export function PlotBlock({ panel, data }: { panel: PanelBlock; data: PanelData 
       </div>
     );
   }
-  const listed = names(plot);
+  const listed = plotNames(plot);
   const shown = plot.columns.length ? (plot.data[plot.columns[0] ?? ""] ?? []).length : 0;
   return (
     <div className="rp-plot" data-testid="panel-plot" data-type={plot.spec.type} data-step={plot.step}>
