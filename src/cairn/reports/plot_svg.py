@@ -25,7 +25,7 @@ from cairn.reports.plot_figures import (
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 60, 150, 12, 40
 """The plot area's margins: the legend sits in the right one."""
-CELL = 28
+CELL = 40
 """A confusion matrix cell's side, at most (a large matrix shrinks to MATRIX_SIDE)."""
 MATRIX_SIDE = 480
 Scale = Callable[[float], float]
