@@ -143,3 +143,23 @@ def test_a_compare_panel_reads_the_same_cells_either_way(
 
 def api_kind(api: cairn.Api) -> str:
     return "remote" if api.url else "local"
+
+
+def test_a_plot_panel_exports_the_same_chart_read_from_either_place(
+    reading: Reading, tmp_path: Path
+) -> None:
+    run = reading.log("rplot", name="clf")
+    run.log({"cm": cairn.plot.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], [HOSTILE, "b", "c"])})
+    run.finish(quiet=True)
+    report = cairn.Report("rplot", title="Charts", dir=reading.dir)
+    report.add_panel("plot", run=run.id, keys=["cm"])
+    report.save()
+    report.close()
+    read = reading.api().report("rplot", "Charts")
+    html = read.export("html", tmp_path / "c.html").read_text()  # live: read where it lives
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<title>actual c, predicted c: 1</title>" in html
+    markdown = read.export("markdown", tmp_path / "md").read_text()
+    local = cairn.Api(reading.dir).report("rplot", "Charts").export("markdown", tmp_path / "l")
+    assert markdown.split("\n", 3)[3] == local.read_text().split("\n", 3)[3]  # past the dates
+    assert "| b | 0 | 1 | 1 |" in markdown
