@@ -130,6 +130,20 @@ def test_a_panel_without_a_chart_says_why(run: cairn.Run) -> None:
     assert draw_panel(report.blocks[-1], gone, reader) is None
 
 
+def test_a_missing_or_damaged_table_is_a_note(run: cairn.Run, store_dir: Path) -> None:
+    report = cairn.Report("p")
+    reader = StoreReader(report._store)
+    panel = report.add_panel("plot", run=run.id, keys=["val/pr"])
+    [entry] = cairn.Api().run(f"p/{run.id}").media("val/pr")
+    blob = Path(report._store.blobs.path(entry.meta["blob"]))
+    blob.write_bytes(b"PAR1 not a parquet file PAR1")
+    damaged = panel_data(panel, reader, "p")
+    assert damaged.plot is None and "cannot be read" in (damaged.note or "")
+    blob.unlink()
+    missing = panel_data(panel, reader, "p")
+    assert missing.plot is None and "is missing from the store" in (missing.note or "")
+
+
 def test_a_frozen_panel_draws_after_its_run_is_deleted(run: cairn.Run, tmp_path: Path) -> None:
     report = cairn.Report("p", title="Kept")
     report.add_panel("plot", run=run.id, keys=["val/confusion"], frozen=True)

@@ -52,12 +52,17 @@ def collect(reader: Reader, project: str, panel: Panel) -> PanelData:
         holds = f" (it holds {', '.join(sorted(kinds))} values)" if kinds else ""
         note = f"run {info.name} logged no cairn.plot chart under {key!r}{at}{holds}"
         return PanelData(taken_at=time.time(), runs=[run], note=note)
+    import pyarrow as pa
+
     from cairn.store.media_tables import column_types, query_table, read_table
 
     try:
         table = read_table(reader.blobs, entry.blob)
     except FileNotFoundError:
         note = f"the table of {key!r}{at} ({entry.blob}) is missing from the store"
+        return PanelData(taken_at=time.time(), runs=[run], note=note)
+    except pa.ArrowException as exc:  # damaged bytes: the panel says so, the report still renders
+        note = f"the table of {key!r}{at} ({entry.blob}) cannot be read: {exc}"
         return PanelData(taken_at=time.time(), runs=[run], note=note)
     page = query_table(table, types=column_types(entry.meta), limit=MAX_PLOT_ROWS)
     columns = [c for c in page["columns"] if c != "_row"]
