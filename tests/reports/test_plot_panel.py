@@ -10,6 +10,7 @@ import io
 import warnings
 from pathlib import Path
 
+import msgspec
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
@@ -142,6 +143,38 @@ def test_a_missing_or_damaged_table_is_a_note(run: cairn.Run, store_dir: Path) -
     blob.unlink()
     missing = panel_data(panel, reader, "p")
     assert missing.plot is None and "is missing from the store" in (missing.note or "")
+
+
+def test_a_matrix_of_many_classes_draws_its_first_classes(store_dir: Path) -> None:
+    made = cairn.init(project="p")
+    truth = np.arange(300) % 100
+    made.log({"cm": cairn.plot.confusion_matrix(truth, truth)}, step=0)  # 10,000 rows
+    made.finish(quiet=True)
+    report = cairn.Report("p")
+    panel = report.add_panel("plot", run=made.id, keys=["cm"])
+    reader = StoreReader(report._store)
+    data = panel_data(panel, reader, "p")
+    classes, counts = plot_panel.matrix(data.plot)
+    assert len(classes) == plot_panel.MAX_MATRIX_CLASSES == 70
+    assert counts[0][0] == 3 and counts[49][49] == 3  # the first 5,000 rows: 50 whole classes
+    assert counts[50][50] == 0
+    assert "its first 70 of 100 classes drawn" in provenance(panel, data)
+    assert draw_panel(panel, data, reader) is not None
+
+
+def test_forged_frozen_data_is_refused(run: cairn.Run) -> None:
+    from cairn.reports.edit import parse_block
+
+    report = cairn.Report("p")
+    report.add_panel("plot", run=run.id, keys=["val/roc"], frozen=True)
+    report.save()
+    block = msgspec.to_builtins(report.blocks[0])
+    block["data"]["plot"]["spec"]["classes"] = 10**9
+    with pytest.raises(ValueError, match="frozen classes are a list of names"):
+        parse_block(block)
+    block["data"]["plot"]["spec"] = {"type": "line", "x": {"<b>": 1}}
+    with pytest.raises(ValueError, match="column names as text, not x="):
+        parse_block(block)
 
 
 def test_a_frozen_panel_draws_after_its_run_is_deleted(run: cairn.Run, tmp_path: Path) -> None:

@@ -560,6 +560,10 @@ def test_a_plot_panel_gives_the_logged_chart(api: httpx.Client, store_dir: Path)
     assert bad.status_code == 400 and "one media key of one run" in bad.json()["detail"]
     doc = create(api, title="Plots", blocks=[{**panel, "frozen": True}])
     assert doc["blocks"][0]["data"]["plot"]["data"]["Predicted"] == ["a", names[1]] * 2
+    forged = doc["blocks"][0]
+    forged["data"]["plot"]["spec"]["classes"] = {"<b>": 1}  # a client's own frozen data
+    refused = api.post(url, json={"panel": forged})
+    assert refused.status_code == 400 and "frozen classes" in refused.json()["detail"]
 
 
 def test_a_frozen_panel_keeps_its_data_when_runs_change(api: httpx.Client, store_dir: Path) -> None:

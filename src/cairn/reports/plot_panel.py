@@ -23,6 +23,9 @@ MAX_PLOT_ROWS = 5000
 """Rows a plot panel keeps: the page the run page's chart reads (a PR or ROC curve is at most
 ``cairn.sdk.media.plot.MAX_CURVE_POINTS`` points a class; a confusion matrix of 70 classes
 is 4,900 rows)."""
+MAX_MATRIX_CLASSES = 70
+"""A confusion matrix's classes the exports draw, at most: 70 x 70 cells are 4,900 rows, the
+most MAX_PLOT_ROWS holds whole (the caption says how many classes were left out)."""
 HISTOGRAM_BINS = 20
 """Equal-width bins of a histogram spec, as the dashboard bins it (plotOption.ts ``binValues``)."""
 MAX_TABLE_CLASSES = 12
@@ -33,8 +36,25 @@ MAX_TABLE_ROWS = 40
 
 
 def check(panel: Panel) -> None:
-    """ValueError unless the panel names a run and one media key."""
+    """ValueError unless the panel names a run and one media key, and frozen data sent with it
+    (by the dashboard, or a client of the API) is a chart's: a type, column names, class names."""
     check_one_key(panel, "add_panel('plot', run='<run id>', keys=['val/confusion'], step=None)")
+    plot = panel.data.plot if panel.data is not None else None
+    if plot is None:
+        return
+    spec = plot.spec
+    roles = ("x", "y", "label", "value", "actual", "predicted", "count", "series", "title")
+    odd = [r for r in roles if spec.get(r) is not None and not isinstance(spec[r], str)]
+    classes = spec.get("classes")
+    if not isinstance(spec.get("type"), str) or odd:
+        raise ValueError(
+            f"a plot panel's frozen spec needs a type and column names as text"
+            f"{f', not {odd[0]}={spec[odd[0]]!r}' if odd else ''}: freeze it again to read it"
+        )
+    if classes is not None and not (
+        isinstance(classes, list) and all(isinstance(c, str) for c in classes)
+    ):
+        raise ValueError("a plot panel's frozen classes are a list of names: freeze it again")
 
 
 def collect(reader: Reader, project: str, panel: Panel) -> PanelData:
@@ -99,7 +119,7 @@ def matrix(plot: PlotData) -> tuple[list[str], list[list[float]]]:
     in their order; a class the table names but the spec does not is left out, as the
     dashboard's heatmap has no row for it)."""
     spec = plot.spec
-    classes = [str(c) for c in spec.get("classes") or []]
+    classes = [str(c) for c in spec.get("classes") or []][:MAX_MATRIX_CLASSES]
     index = {c: i for i, c in enumerate(classes)}
     counts = [[0.0] * len(classes) for _ in classes]
     actual = column(plot, spec.get("actual", "Actual"))
@@ -202,6 +222,9 @@ def headline(data: PanelData) -> str:
     run = data.runs[0].name if data.runs else "?"
     shown = len(next(iter(data.plot.data.values()), []))
     cut = f", the first {shown} of {data.plot.rows} rows" if shown < data.plot.rows else ""
+    classes = data.plot.spec.get("classes") or []
+    if data.plot.spec.get("type") == "confusion_matrix" and len(classes) > MAX_MATRIX_CLASSES:
+        cut += f", its first {MAX_MATRIX_CLASSES} of {len(classes)} classes drawn"
     return f"{kind_name(data.plot)} of run {run} at step {data.plot.step}{cut}"
 
 
