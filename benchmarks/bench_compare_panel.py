@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import subprocess
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_s
 
 import cairn
 from cairn.reports.compare_keys import MAX_RUNS
@@ -44,15 +44,6 @@ def build(store_dir: Path) -> list[str]:
     return ids
 
 
-def median_s(work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -65,14 +56,14 @@ def main() -> None:
             runs = "id in [" + ", ".join(f"'{i}'" for i in ids[:size]) + "]"
             compare = report.add_panel("compare", runs=runs)
             table = report.add_panel("table", runs=runs, keys=["config.p01", "summary.m1"])
-            c = median_s(lambda p=compare: read_panel(reader, "bench", p))
-            t = median_s(lambda p=table: read_panel(reader, "bench", p))
+            c = median_s(lambda p=compare: read_panel(reader, "bench", p), REPEATS)
+            t = median_s(lambda p=table: read_panel(reader, "bench", p), REPEATS)
             print(f"{size:>5} {c * 1000:>11.1f} {t * 1000:>9.1f} {c / t:>6.1f}")
         only = cairn.Report("bench", title="compare", dir=root / ".cairn")
         only.add_panel("compare", differences_only=False)
         print(f"\nexport of one compare panel of {MAX_RUNS} runs (every row)")
         for fmt, path in (("html", "c.html"), ("markdown", "c.md"), ("latex", "tex")):
-            s = median_s(lambda f=fmt, p=path: only.export(f, root / p))
+            s = median_s(lambda f=fmt, p=path: only.export(f, root / p), REPEATS)
             print(f"{fmt:>9} {s * 1000:>8.1f} ms")
         if shutil.which("pdflatex"):
             start = time.perf_counter()

@@ -11,16 +11,14 @@ Prints a table; asserts nothing. Run with `make bench`.
 from __future__ import annotations
 
 import io
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import numpy as np
 from bench_api import serve
 from PIL import Image
+from timing import median_s
 
 from cairn.journal.records import RunStart
 from cairn.reports import picture
@@ -53,15 +51,6 @@ def decode(data: bytes) -> None:
         image.load()
 
 
-def median_s(work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main() -> None:
     made = images()
     with tempfile.TemporaryDirectory() as tmp:
@@ -75,14 +64,14 @@ def main() -> None:
         ):
             rows = []
             for name, data in made:
-                hashed = median_s(lambda d=data: decode(d))
-                checked = median_s(lambda d=data: picture.check(d))
+                hashed = median_s(lambda d=data: decode(d), REPEATS)
+                checked = median_s(lambda d=data: picture.check(d), REPEATS)
 
                 def upload(d: bytes = data) -> None:
                     sent = client.post("/projects/bench/reports/images", content=d)
                     assert sent.status_code == 201, sent.text
 
-                uploaded = median_s(upload)
+                uploaded = median_s(upload, REPEATS)
                 rows.append((name, len(data), hashed, checked, uploaded))
     print("\nReport images: check and upload (median of 3; load on the machine distorts times)")
     print(f"{'image':<26}{'bytes':>12}{'decode s':>10}{'check s':>9}{'×decode':>9}{'upload s':>10}")

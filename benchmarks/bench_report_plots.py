@@ -10,13 +10,11 @@ panel's 5,000 rows). Median of 5. Prints a table; asserts nothing. Run with `mak
 
 from __future__ import annotations
 
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from timing import median_s
 
 import cairn
 from cairn.reports import plot_figures, plot_panel, plot_svg
@@ -26,15 +24,6 @@ from cairn.store.media_tables import read_table
 from cairn.store.reader import StoreReader
 
 REPEATS = 5
-
-
-def median_s(work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def log_charts(store_dir: Path) -> str:
@@ -69,8 +58,8 @@ def main() -> None:
             panel = report.add_panel("plot", run=run_id, keys=[key])
             [entry] = reader.media_entries(info, key)
             assert entry.blob is not None
-            parquet = median_s(lambda b=entry.blob: read_table(reader.blobs, b))
-            collect = median_s(lambda p=panel: plot_panel.collect(reader, "bench", p))
+            parquet = median_s(lambda b=entry.blob: read_table(reader.blobs, b), REPEATS)
+            collect = median_s(lambda p=panel: plot_panel.collect(reader, "bench", p), REPEATS)
             data = plot_panel.collect(reader, "bench", panel)
             assert data.plot is not None
             figure = Path(tmp) / f"{key}.pdf"
@@ -80,8 +69,8 @@ def main() -> None:
                 assert drawn is not None
                 save(drawn, f)
 
-            drawn = median_s(pdf)
-            svg = median_s(lambda d=data: plot_svg.svg(d, "bench"))
+            drawn = median_s(pdf, REPEATS)
+            svg = median_s(lambda d=data: plot_svg.svg(d, "bench"), REPEATS)
             rows.append((name, data.plot.rows, parquet, collect, drawn, svg))
         report.close()
     print("\nReport plot panels (median of 5; load on the machine distorts times)")
