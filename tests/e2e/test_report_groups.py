@@ -19,6 +19,7 @@ from tests.fakes.server import serve
 import cairn
 from cairn.reports import figures
 from cairn.reports.blocks import Panel
+from cairn.reports.chart_text import mpl_literal
 from cairn.reports.export import panel_data
 from cairn.store.reader import StoreReader
 
@@ -90,7 +91,7 @@ def test_a_grouped_workspace_panel_in_a_report_draws_its_groups(
     assert stored["group_by"] == "config.opt"
     # the LaTeX figure of the same panel has the same groups, in the same order
     assert latex_groups(store_dir, stored) == [
-        figures._label(f"{name} (2 runs)") for name in legend_names(panel)
+        mpl_literal(f"{name} (2 runs)") for name in legend_names(panel)
     ]
 
     box = chart.bounding_box()  # the tooltip names both groups, as text

@@ -13,6 +13,7 @@ import pytest
 
 from cairn.reports import figures
 from cairn.reports.blocks import Panel, PanelData, RunData
+from cairn.reports.chart_text import mpl_literal
 from cairn.reports.edit import check_panel_block
 from cairn.reports.groups import group_runs
 from cairn.reports.jsformat import format_bound, js_number
@@ -54,7 +55,7 @@ def test_the_latex_figure_draws_a_line_per_group(case: dict[str, Any]) -> None:
     lines = [line for line in figure.axes[0].lines if line.get_gid() == "line"]
     assert [(line.get_label(), line.get_color()) for line in lines] == [
         (
-            figures._label(g["name"] + (f" ({n} runs)" if (n := len(g["runs"])) > 1 else "")),
+            mpl_literal(g["name"] + (f" ({n} runs)" if (n := len(g["runs"])) > 1 else "")),
             PALETTE[g["color"]],
         )
         for g in case["groups"]

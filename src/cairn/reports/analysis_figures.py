@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from cairn.reports import analysis
 from cairn.reports.blocks import Panel, PanelData
+from cairn.reports.chart_text import cut_start, mpl_literal
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -56,7 +57,7 @@ def _parallel(panel: Panel, data: PanelData, figure_of: FigureOf) -> Figure | No
                 va="center",
             )
     better = "higher" if goal == "maximize" else "lower"
-    names = [_label(_short(a.label)) for a in axes]
+    names = [mpl_literal(cut_start(a.label, 22)) for a in axes]
     names[-1] += f"\n({better} is better, darker)"
     ax.set_xticks(xs, names, fontsize=7)
     ax.set_xlim(-0.1, len(axes) - 1 + 0.6)
@@ -72,7 +73,7 @@ def _importance(panel: Panel, data: PanelData, figure_of: FigureOf) -> Figure | 
     if not result.parameters:
         return None
     figure, (ax,) = figure_of(labels=True)
-    names = [_label(p.name) for p in result.parameters]
+    names = [mpl_literal(p.name) for p in result.parameters]
     shares = [p.importance for p in result.parameters]
     ax.barh(range(len(shares)), shares, color=analysis.IMPORTANCE_COLOUR, gid="importance")
     ax.set_yticks(range(len(shares)), names, fontsize=8)
@@ -88,23 +89,14 @@ def _importance(panel: Panel, data: PanelData, figure_of: FigureOf) -> Figure | 
             fontsize=7,
             va="center",
         )
-    ax.set_xlabel(f"importance for {_label(panel.keys[-1])} ({result.runs} runs)")
+    ax.set_xlabel(f"importance for {mpl_literal(panel.keys[-1])} ({result.runs} runs)")
     return figure
 
 
 def _ends(axis: analysis.Axis) -> list[tuple[float, str]]:
     if axis.kind == "category":
         shown = axis.categories[:MAX_CATEGORY_LABELS]
-        return [(axis.position(c), _label(_short(c))) for c in shown]
+        return [(axis.position(c), mpl_literal(cut_start(c, 22))) for c in shown]
     if axis.low == axis.high:
         return [(0.5, f"{axis.low:.4g}")]
     return [(0.0, f"{axis.low:.4g}"), (1.0, f"{axis.high:.4g}")]
-
-
-def _short(text: str, most: int = 22) -> str:
-    return text if len(text) <= most else "…" + text[len(text) - most + 1 :]
-
-
-def _label(text: str) -> str:
-    """A name as matplotlib shows it literally: ``$`` would start mathtext."""
-    return text.replace("$", r"\$")

@@ -10,6 +10,7 @@ from html import escape
 
 from cairn.reports import analysis
 from cairn.reports.blocks import Panel, PanelData
+from cairn.reports.chart_text import cut_start, svg_text
 
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 40, 80, 28, 22
@@ -39,9 +40,11 @@ def _parallel(panel: Panel, data: PanelData) -> str | None:
         out.append(
             f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{HEIGHT - BOTTOM}" stroke="#999"/>'
         )
-        out.append(_text(x, TOP - 10, _short(axis.label), "middle", weight="600"))
+        out.append(
+            svg_text(x, TOP - 10, cut_start(axis.label, 18), "middle", size=10, weight="600")
+        )
         for position, label in _ends(axis):
-            out.append(_text(x + 4, sy(position) + 4, label, "start"))
+            out.append(svg_text(x + 4, sy(position) + 4, label, "start", size=10))
     for run, value in zip(runs, values, strict=True):
         points = [
             (LEFT + i * step, axis.position(run.values.get(axis.key)))
@@ -68,21 +71,24 @@ def _importance(panel: Panel, data: PanelData) -> str | None:
     for i, p in enumerate(result.parameters):
         y = TOP + i * BAR_HEIGHT
         r = "—" if p.correlation is None else f"{p.correlation:+.2f}"
-        out.append(_text(LABEL_WIDTH - 6, y + 14, _short(p.name, 28), "end"))
+        out.append(svg_text(LABEL_WIDTH - 6, y + 14, cut_start(p.name, 28), "end", size=10))
         out.append(
             f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{max(p.importance, 0.0) * span:.1f}" '
             f'height="{BAR_HEIGHT - 8}" fill="{analysis.IMPORTANCE_COLOUR}">'
             f"<title>{escape(f'{p.name}: importance {p.importance:.3f}, r {r}')}</title></rect>"
         )
         out.append(
-            _text(
+            svg_text(
                 LABEL_WIDTH + max(p.importance, 0.0) * span + 4,
                 y + 14,
                 f"{p.importance:.3f} (r {r})",
                 "start",
+                size=10,
             )
         )
-    out.append(_text(LABEL_WIDTH, TOP - 10, f"importance for {panel.keys[-1]}", "start"))
+    out.append(
+        svg_text(LABEL_WIDTH, TOP - 10, f"importance for {panel.keys[-1]}", "start", size=10)
+    )
     out.append("</svg>")
     return "".join(out)
 
@@ -96,18 +102,7 @@ def _open(label: str, height: float) -> str:
 
 def _ends(axis: analysis.Axis) -> list[tuple[float, str]]:
     if axis.kind == "category":
-        return [(axis.position(c), _short(c, 14)) for c in axis.categories[:8]]
+        return [(axis.position(c), cut_start(c, 14)) for c in axis.categories[:8]]
     if axis.low == axis.high:
         return [(0.5, f"{axis.low:.4g}")]
     return [(0.0, f"{axis.low:.4g}"), (1.0, f"{axis.high:.4g}")]
-
-
-def _short(text: str, most: int = 18) -> str:
-    return text if len(text) <= most else "…" + text[len(text) - most + 1 :]
-
-
-def _text(x: float, y: float, text: str, anchor: str, weight: str = "400") -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="10" font-weight="{weight}" fill="#555" '
-        f'text-anchor="{anchor}">{escape(text)}</text>'
-    )

@@ -12,6 +12,7 @@ from html import escape
 
 from cairn.reports.bars import Bar, key_bars
 from cairn.reports.blocks import Panel, PanelData
+from cairn.reports.chart_text import cut_end, svg_text
 
 WIDTH = 640
 LABEL_WIDTH, RIGHT, ROW, HEADING, AXIS = 168, 16, 16, 20, 18
@@ -53,10 +54,10 @@ def _key_bars(panel: Panel, key: str, bars: list[Bar], top: float) -> list[str]:
         return LABEL_WIDTH + (position - low) / (high - low) * span
 
     base = LABEL_WIDTH if panel.log_x else x(0.0)
-    out = [_text(LABEL_WIDTH, top + 14, key, "start", "600")]
+    out = [svg_text(LABEL_WIDTH, top + 14, key, "start", weight="600")]
     for j, bar in enumerate(bars):
         y = top + HEADING + j * ROW
-        out.append(_text(LABEL_WIDTH - 6, y + 11, _short(bar.label), "end"))
+        out.append(svg_text(LABEL_WIDTH - 6, y + 11, cut_end(bar.label, 24), "end"))
         if not (bar.value > 0 or not panel.log_x):
             continue
         left, right = sorted((base, x(bar.value)))
@@ -79,17 +80,6 @@ def _key_bars(panel: Panel, key: str, bars: list[Bar], top: float) -> list[str]:
         f'<line x1="{base:.1f}" y1="{top + HEADING}" x2="{base:.1f}" y2="{axis}" stroke="#999"/>'
     )
     ticks = (10**low, 10**high) if panel.log_x else (low, high)
-    out.append(_text(LABEL_WIDTH, axis + 13, f"{ticks[0]:.4g}", "start"))
-    out.append(_text(WIDTH - RIGHT, axis + 13, f"{ticks[1]:.4g}", "end"))
+    out.append(svg_text(LABEL_WIDTH, axis + 13, f"{ticks[0]:.4g}", "start"))
+    out.append(svg_text(WIDTH - RIGHT, axis + 13, f"{ticks[1]:.4g}", "end"))
     return out
-
-
-def _short(text: str, most: int = 24) -> str:
-    return text if len(text) <= most else text[: most - 1] + "…"
-
-
-def _text(x: float, y: float, text: str, anchor: str, weight: str = "400") -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="11" font-weight="{weight}" fill="#555" '
-        f'text-anchor="{anchor}">{escape(text)}</text>'
-    )

@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from cairn.errors import UsageError
 from cairn.reports import analysis_figures
+from cairn.reports.analysis import number_of
 from cairn.reports.bars import key_bars
 from cairn.reports.blocks import Panel, PanelData
 from cairn.reports.chart_lines import panel_lines
+from cairn.reports.chart_text import mpl_literal
 from cairn.reports.panel_keys import ANALYSIS_KINDS
 from cairn.reports.style import BAND_ALPHA, KEY_GREY, RAW_ALPHA, dash, run_colour, smooth
 
@@ -85,7 +87,7 @@ def _line(panel: Panel, data: PanelData) -> Figure | None:
     figure, (ax,) = _figure()
     for line in lines:
         ys = [y if math.isfinite(y) and (y > 0 or not panel.log_y) else math.nan for y in line.ys]
-        label = None if line.label is None else _label(line.label)
+        label = None if line.label is None else mpl_literal(line.label)
         style: dict[str, Any] = {"color": line.colour, "linewidth": 1.4}
         if dash(line.key_index):
             style["dashes"] = dash(line.key_index)
@@ -102,14 +104,14 @@ def _line(panel: Panel, data: PanelData) -> Figure | None:
         else:
             ax.plot(line.xs, ys, label=label, gid="line", **style)
     ax.set_xlabel("step")
-    ax.set_ylabel(_label(", ".join(panel.keys)))
+    ax.set_ylabel(mpl_literal(", ".join(panel.keys)))
     _scales(ax, panel)
     keys = []
     if len(panel.keys) > 1:  # which dash is which key: an entry per key, in grey
         for j, key in enumerate(panel.keys):
             style = {"dashes": dash(j)} if dash(j) else {}
             (handle,) = ax.plot([], [], color=KEY_GREY, linewidth=1.4, gid="key", **style)
-            keys.append((handle, _label(key)))
+            keys.append((handle, mpl_literal(key)))
     _legend(ax, keys)
     return figure
 
@@ -117,16 +119,19 @@ def _line(panel: Panel, data: PanelData) -> Figure | None:
 def _scatter(panel: Panel, data: PanelData) -> Figure | None:
     x_key, y_key = panel.keys[:2]
     points = [
-        (run, _number(run.values.get(x_key)), _number(run.values.get(y_key))) for run in data.runs
+        (run, number_of(run.values.get(x_key)), number_of(run.values.get(y_key)))
+        for run in data.runs
     ]
     points = [p for p in points if math.isfinite(p[1]) and math.isfinite(p[2])]
     if not points:
         return None
     figure, (ax,) = _figure()
     for run, x, y in points:
-        ax.scatter([x], [y], color=run_colour(run.id, run.number), label=_label(run.name), s=28)
-    ax.set_xlabel(_label(x_key))
-    ax.set_ylabel(_label(y_key))
+        ax.scatter(
+            [x], [y], color=run_colour(run.id, run.number), label=mpl_literal(run.name), s=28
+        )
+    ax.set_xlabel(mpl_literal(x_key))
+    ax.set_ylabel(mpl_literal(y_key))
     _scales(ax, panel)
     _legend(ax)
     return figure
@@ -159,9 +164,9 @@ def _bar(panel: Panel, data: PanelData) -> Figure | None:
                 capsize=3,
                 gid="range",
             )
-        ax.set_yticks(range(len(bars)), [_label(bar.label) for bar in bars], fontsize=8)
+        ax.set_yticks(range(len(bars)), [mpl_literal(bar.label) for bar in bars], fontsize=8)
         ax.invert_yaxis()
-        ax.set_xlabel(_label(key))
+        ax.set_xlabel(mpl_literal(key))
         if panel.log_x:
             ax.set_xscale("log")
     return figure
@@ -190,17 +195,6 @@ def _legend(ax: Any, extra: list[tuple[Any, str]] | None = None) -> None:
         ax.legend(
             handles, labels, fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0)
         )
-
-
-def _label(text: str) -> str:
-    """A name as matplotlib shows it literally: ``$`` would start mathtext."""
-    return text.replace("$", r"\$")
-
-
-def _number(value: object) -> float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    return math.nan
 
 
 def _metadata(path: Path) -> dict[str, Any]:

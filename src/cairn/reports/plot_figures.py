@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from cairn.reports import plot_panel
 from cairn.reports.blocks import PanelData
+from cairn.reports.chart_text import cut_end, mpl_literal
 from cairn.reports.figures import HEIGHT, WIDTH, require
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def _matrix(classes: list[str], counts: list[list[float]]) -> Figure | None:
     top = max(1.0, *(c for row in counts for c in row))
     colours = LinearSegmentedColormap.from_list("matrix", [MATRIX_LOW, MATRIX_HIGH])
     ax.imshow(counts, cmap=colours, vmin=0, vmax=top, aspect="auto", gid="matrix")
-    names = [_text(_short(c)) for c in classes]
+    names = [mpl_literal(cut_end(c, 20)) for c in classes]
     small = 8 if len(classes) <= CELL_LABEL_CLASSES else 6
     longest = max(len(c) for c in classes)
     tilted = longest > 6 or (len(classes) > 8 and longest > 2)  # names that would touch
@@ -85,13 +86,13 @@ def _curves(
     figure, ax = _axes()
     for i, (name, xs, ys) in enumerate(lines):
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
-        label, gid = _text(_short(name)), f"curve {name}"
+        label, gid = mpl_literal(cut_end(name, 20)), f"curve {name}"
         if scatter:
             ax.scatter(xs, ys, s=12, color=colour, label=label, gid=gid)
         else:
             ax.plot(xs, ys, color=colour, linewidth=1.5, label=label, gid=gid)
-    ax.set_xlabel(_text(str(spec.get("x") or "")))
-    ax.set_ylabel(_text(str(spec.get("y") or "")))
+    ax.set_xlabel(mpl_literal(str(spec.get("x") or "")))
+    ax.set_ylabel(mpl_literal(str(spec.get("y") or "")))
     if len(lines) > 1:
         ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return figure
@@ -103,9 +104,9 @@ def _bars(rows: list[tuple[str, float]], spec: dict[str, Any]) -> Figure | None:
     figure, ax = _axes()
     ax.bar(range(len(rows)), [v if math.isfinite(v) else 0.0 for _, v in rows],
            color=SERIES_COLOURS[0], gid="bars")  # fmt: skip
-    ax.set_xticks(range(len(rows)), [_text(_short(label)) for label, _ in rows], fontsize=7,
+    ax.set_xticks(range(len(rows)), [mpl_literal(cut_end(label, 20)) for label, _ in rows], fontsize=7,
                   rotation=90 if len(rows) > 10 else 0)  # fmt: skip
-    ax.set_ylabel(_text(str(spec.get("value") or "")))
+    ax.set_ylabel(mpl_literal(str(spec.get("value") or "")))
     return figure
 
 
@@ -120,7 +121,7 @@ def _histogram(bins: list[tuple[float, float, float]], spec: dict[str, Any]) -> 
         color=SERIES_COLOURS[0],
         gid="bars",
     )
-    ax.set_xlabel(_text(str(spec.get("value") or "")))
+    ax.set_xlabel(mpl_literal(str(spec.get("value") or "")))
     ax.set_ylabel("count")
     return figure
 
@@ -134,14 +135,3 @@ def _axes() -> tuple[Figure, Any]:
     ax.grid(True, color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     return figure, ax
-
-
-def _short(text: str, most: int = 20) -> str:
-    """A class name cut to ``most`` characters on an axis (the table under the chart has it
-    whole)."""
-    return text if len(text) <= most else text[: most - 1] + "…"
-
-
-def _text(text: str) -> str:
-    """A name as matplotlib shows it literally: ``$`` would start mathtext."""
-    return text.replace("$", r"\$")

@@ -14,6 +14,7 @@ from html import escape
 
 from cairn.reports import plot_panel
 from cairn.reports.blocks import PanelData
+from cairn.reports.chart_text import svg_text
 from cairn.reports.plot_figures import (
     CELL_LABEL_CLASSES,
     CELL_TEXT,
@@ -71,15 +72,17 @@ def _matrix(classes: list[str], counts: list[list[float]], label: str) -> str | 
                 f'fill="{_mix(count / top_count)}"><title>{escape(tip)}</title></rect>'
             )
             if n <= CELL_LABEL_CLASSES:
-                out.append(_text(x + cell / 2, y + cell / 2 + 4, f"{count:g}", "middle", CELL_TEXT))
+                out.append(
+                    svg_text(x + cell / 2, y + cell / 2 + 4, f"{count:g}", "middle", fill=CELL_TEXT)
+                )
     size = 11 if cell >= 14 else 7
     for i, name in enumerate(classes):
         middle = i * cell + cell / 2
-        out.append(_text(left - 4, top + middle + 4, name, "end", size=size))
+        out.append(svg_text(left - 4, top + middle + 4, name, "end", size=size))
         x, y = left + middle, top + n * cell + 12
-        out.append(_text(x, y, name, "middle", size=size))
-    out.append(_text(left + n * cell / 2, top + n * cell + 34, "predicted", "middle"))
-    out.append(_text(12, top + n * cell / 2, "actual", "start"))
+        out.append(svg_text(x, y, name, "middle", size=size))
+    out.append(svg_text(left + n * cell / 2, top + n * cell + 34, "predicted", "middle"))
+    out.append(svg_text(12, top + n * cell / 2, "actual", "start"))
     out.append("</svg>")
     return "".join(out)
 
@@ -112,7 +115,7 @@ def _curves(
             y = TOP + 8 + 16 * i
             out.append(f'<rect x="{WIDTH - RIGHT + 12}" y="{y - 8}" width="10" height="10" '
                        f'fill="{colour}"/>')  # fmt: skip
-            out.append(_text(WIDTH - RIGHT + 26, y + 1, name, "start"))
+            out.append(svg_text(WIDTH - RIGHT + 26, y + 1, name, "start"))
     out.append("</svg>")
     return "".join(out)
 
@@ -163,18 +166,18 @@ def _frame(
         _open(WIDTH, HEIGHT, label),
         f'<rect x="{LEFT}" y="{TOP}" width="{right - LEFT}" height="{bottom - TOP}" '
         'fill="none" stroke="#ccc"/>',
-        _text(LEFT - 4, TOP + 10, f"{y1:.4g}", "end"),
-        _text(LEFT - 4, bottom, f"{y0:.4g}", "end"),
-        _text((LEFT + right) / 2, HEIGHT - 6, x_name, "middle"),
+        svg_text(LEFT - 4, TOP + 10, f"{y1:.4g}", "end"),
+        svg_text(LEFT - 4, bottom, f"{y0:.4g}", "end"),
+        svg_text((LEFT + right) / 2, HEIGHT - 6, x_name, "middle"),
         f'<text x="14" y="{(TOP + bottom) / 2:.1f}" font-size="11" fill="#555" '
         f'text-anchor="middle" transform="rotate(-90 14 {(TOP + bottom) / 2:.1f})">'
         f"{escape(y_name)}</text>",
     ]
     if categories is None:
-        out.append(_text(LEFT, bottom + 14, f"{x0:.4g}", "start"))
-        out.append(_text(right, bottom + 14, f"{x1:.4g}", "end"))
+        out.append(svg_text(LEFT, bottom + 14, f"{x0:.4g}", "start"))
+        out.append(svg_text(right, bottom + 14, f"{x1:.4g}", "end"))
     else:
-        out += [_text(sx(i), bottom + 14, name, "middle", size=9)
+        out += [svg_text(sx(i), bottom + 14, name, "middle", size=9)
                 for i, name in enumerate(categories)]  # fmt: skip
     return sx, sy, out
 
@@ -204,10 +207,3 @@ def _span(values: list[float]) -> tuple[float, float]:
 
 def _ok(x: float, y: float) -> bool:
     return math.isfinite(x) and math.isfinite(y)
-
-
-def _text(x: float, y: float, text: str, anchor: str, fill: str = "#555", size: int = 11) -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" fill="{fill}" '
-        f'text-anchor="{anchor}">{escape(text)}</text>'
-    )

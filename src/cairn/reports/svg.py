@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from cairn.reports.analysis import number_of
 from cairn.reports.analysis_svg import analysis_svg
 from cairn.reports.bar_svg import bar_svg
 from cairn.reports.blocks import Panel, PanelData
 from cairn.reports.chart_lines import Line, panel_lines
+from cairn.reports.chart_text import cut_end, svg_text
 from cairn.reports.panel_keys import ANALYSIS_KINDS
 from cairn.reports.style import BAND_ALPHA, KEY_GREY, RAW_ALPHA, run_colour, smooth
 
@@ -63,8 +65,8 @@ def _scatter(panel: Panel, data: PanelData) -> str | None:
         (
             run_colour(run.id, run.number),
             (
-                float(x_of(np.float64(_number(run.values.get(x_key))))),
-                float(y_of(np.float64(_number(run.values.get(y_key))))),
+                float(x_of(np.float64(number_of(run.values.get(x_key))))),
+                float(y_of(np.float64(number_of(run.values.get(y_key))))),
             ),
         )
         for run in data.runs
@@ -156,10 +158,10 @@ def _chart(
         f'width="{WIDTH}" height="{height}" role="img" aria-label="{escape(label)}">',
         f'<rect x="{LEFT}" y="{TOP}" width="{WIDTH - LEFT - RIGHT}" '
         f'height="{HEIGHT - TOP - BOTTOM}" fill="none" stroke="#ccc"/>',
-        _text(LEFT - 4, TOP + 10, _tick(y1, log_y), "end"),
-        _text(LEFT - 4, HEIGHT - BOTTOM, _tick(y0, log_y), "end"),
-        _text(LEFT, HEIGHT - BOTTOM + 16, _tick(x0, log_x), "start"),
-        _text(WIDTH - RIGHT, HEIGHT - BOTTOM + 16, _tick(x1, log_x), "end"),
+        svg_text(LEFT - 4, TOP + 10, _tick(y1, log_y), "end"),
+        svg_text(LEFT - 4, HEIGHT - BOTTOM, _tick(y0, log_y), "end"),
+        svg_text(LEFT, HEIGHT - BOTTOM + 16, _tick(x0, log_x), "start"),
+        svg_text(WIDTH - RIGHT, HEIGHT - BOTTOM + 16, _tick(x1, log_x), "end"),
     ]
     for colour, band in bands:
         for steps in _pieces(band):
@@ -202,12 +204,12 @@ def _legend(entries: list[tuple[str, int, str]], others: int) -> list[str]:
             f'<g class="legend"><title>{escape(text)}</title><line x1="{x:.1f}" y1="{y + 6}" '
             f'x2="{x + 18:.1f}" y2="{y + 6}" stroke="{colour}" stroke-width="2"'
             f"{DASHES[key % len(DASHES)]}/>"
-            + _text(x + 24, y + 10, _short(text, 40), "start")
+            + svg_text(x + 24, y + 10, cut_end(text, 40), "start")
             + "</g>"
         )
     if others > 0:
         y = HEIGHT + 4 + -(-len(entries) // LEGEND_COLUMNS) * LEGEND_ROW
-        out.append(_text(LEFT, y + 10, f"and {others} more (in the table)", "start"))
+        out.append(svg_text(LEFT, y + 10, f"and {others} more (in the table)", "start"))
     return out
 
 
@@ -252,22 +254,5 @@ def _finite(point: tuple[float, float]) -> bool:
     return math.isfinite(point[0]) and math.isfinite(point[1])
 
 
-def _number(value: object) -> float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    return math.nan
-
-
 def _tick(value: float, log: bool = False) -> str:
     return f"{10**value:.4g}" if log else f"{value:.4g}"
-
-
-def _short(text: str, most: int) -> str:
-    return text if len(text) <= most else text[: most - 1] + "…"
-
-
-def _text(x: float, y: float, text: str, anchor: str) -> str:
-    return (
-        f'<text x="{x}" y="{y}" font-size="11" fill="#555" text-anchor="{anchor}">'
-        f"{escape(text)}</text>"
-    )
