@@ -23,7 +23,9 @@ def shown(page: Any) -> list[str]:
 
 
 def expect_shown(page: Any, keys: list[str]) -> None:
-    expect(page.get_by_test_id("chart-panel")).to_have_count(len(keys))
+    # 15 s: panels are made as they come into view, and make test's 4 workers share 2 cores
+    # (the default 5 s once saw none drawn yet).
+    expect(page.get_by_test_id("chart-panel")).to_have_count(len(keys), timeout=15_000)
     assert shown(page) == keys
 
 
