@@ -165,6 +165,31 @@ def test_wal_mode_is_on(tmp_path: Path) -> None:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_a_new_store_opens_while_another_process_switches_it_to_wal(
+    tmp_path: Path,
+) -> None:
+    """Processes opening a new store at once each switch the new file to WAL. One that holds
+    the file's write lock for that (before the switch has taken) made another's switch fail at
+    once with "database is locked" (SQLite refuses a lock upgrade that could deadlock without
+    waiting): the switch is now tried again, within the busy timeout."""
+    other = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None, check_same_thread=False)
+    assert other.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    other.execute("BEGIN IMMEDIATE")  # the write lock a switch to WAL takes
+    ends = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    ends.start()
+    try:
+        store = Store.local(tmp_path)
+        try:
+            assert store.reserve_run_number("p") == 1
+        finally:
+            store.close()
+    finally:
+        ends.join()
+        other.close()
+    with sqlite3.connect(tmp_path / DB_NAME) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
 def test_unopenable_database_is_a_store_error(tmp_path: Path) -> None:
     (tmp_path / "missing" / "deeper").mkdir(parents=True)
     (tmp_path / "missing" / "deeper" / DB_NAME).mkdir()  # a folder where the file should be
@@ -225,6 +250,8 @@ def test_processes_opening_a_new_store_at_once(tmp_path: Path) -> None:
     for child in children:
         child.join(timeout=60)
         assert child.exitcode == 0
+    failures = [got_one for got_one in got if not isinstance(got_one, int)]
+    assert not failures, failures
     assert sorted(got) == list(range(1, count + 1)), got
     store = Store.local(tmp_path)
     try:

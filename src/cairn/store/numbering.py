@@ -46,7 +46,7 @@ def reserve_run_number(root: Path, project: str) -> int | None:
             with file_lock(root / LOCK_NAME):
                 revision = schema_revision(db)
                 if revision is None and _is_empty(db):
-                    db.execute("PRAGMA journal_mode=WAL")  # kept in the file, as the Store's is
+                    use_wal(db)  # kept in the file, as the Store's is
                     db.executescript(f"BEGIN IMMEDIATE;\n{HEAD_SQL.read_text()}\nCOMMIT;")
                     revision = schema_revision(db)
         if revision != SCHEMA_REVISION:
@@ -76,6 +76,36 @@ def connect(path: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def use_wal(db: sqlite3.Connection) -> None:
+    """Put the database in WAL mode (kept in the file) unless it is already. Switching writes
+    the file's header: while another connection holds the write lock of a new file still in its
+    first journal mode (another process switching it at the same moment), SQLite refuses at
+    once with "database is locked" (a lock upgrade that could deadlock is not waited for), and
+    a switch that cannot take may leave the mode as it was. So it is tried again until the file
+    is WAL, within the busy timeout: processes opening a new store together all get there."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            if _journal_mode(db, "") in ("wal", "memory") or _journal_mode(db, "=WAL") == "wal":
+                return  # an in-memory database has no file to keep a WAL beside
+            refused: sqlite3.OperationalError | None = None
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            refused = exc
+        if time.monotonic() >= deadline:
+            raise sqlite3.OperationalError(
+                f"database is locked: not switched to WAL within {BUSY_TIMEOUT_MS} ms"
+            ) from refused
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
+def _journal_mode(db: sqlite3.Connection, change: str) -> str:
+    return str(db.execute(f"PRAGMA journal_mode{change}").fetchone()[0]).lower()
 
 
 def schema_revision(db: sqlite3.Connection) -> str | None:
