@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import types
+import warnings
 from pathlib import Path
 
 import pytest
@@ -167,6 +168,43 @@ def test_outside_ipython_there_is_no_notebook_section(
 
 
 # ---- credentials are left out ----------------------------------------------------------------
+
+
+def test_the_warning_about_files_left_out_is_said_once_per_store_for_the_same_files(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "train.py").write_text("import json\n")
+    (folder / "credentials.json").write_text("{}")
+    (tmp_path / ".cairn").mkdir()
+    warned = tmp_path / ".cairn" / "warned"
+
+    def snapshot(into: Path) -> list[str]:
+        stager = Stager(into, None)
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            section, _ = code_section(
+                folder / "train.py",
+                None,
+                save_code=True,
+                limit=10**6,
+                stager=stager,
+                warned=warned,
+            )
+        assert section["snapshot"]["secrets_skipped"] == {
+            **{"credentials.json": "name matches *credentials*"},
+            **({"client_secret.json": "name matches *secret*"} if extra.exists() else {}),
+        }  # every run lists them, warned or not
+        return [str(w.message) for w in said if "look like credentials" in str(w.message)]
+
+    extra = folder / "client_secret.json"
+    assert len(snapshot(tmp_path / "run1")) == 1
+    assert snapshot(tmp_path / "run2") == []  # the next run (a new process alike): quiet
+    extra.write_text("{}")
+    (again,) = snapshot(tmp_path / "run3")  # other files: said again
+    assert "2 files" in again and "client_secret.json" in again
+    assert snapshot(tmp_path / "run4") == []
 
 
 def test_outside_a_repository_credential_files_are_left_out_by_name_and_contents(

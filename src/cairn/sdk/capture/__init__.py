@@ -84,6 +84,7 @@ class Capturer:
                 save_code=settings.save_code,
                 limit=settings.code_limit_bytes,
                 stager=self.stager,
+                warned=self.store_dir / "warned",
             ),
         )
         if settings.capture_env:

@@ -12,7 +12,9 @@ and notebook cells are kept with their secret values redacted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import sys
 import warnings
@@ -73,8 +75,11 @@ def code_section(
     save_code: bool,
     limit: int,
     stager: Stager,
+    warned: Path | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    """The ``code`` section and the digests of the files it names (staged for upload)."""
+    """The ``code`` section and the digests of the files it names (staged for upload).
+    ``warned``: a folder remembering which files left out were already named in a warning
+    (``warn_secret_files``)."""
     base = root or (entry.parent if entry is not None else None)
     section: dict[str, Any] = {"entry": entry_section(entry, base), "snapshot": None}
     notebook = notebook_section(stager)
@@ -134,14 +139,25 @@ def code_section(
         )
     if secret:
         snapshot["secrets_skipped"] = secret
-        warn_secret_files(secret, source)
+        warn_secret_files(secret, source, base, warned)
     section["snapshot"] = snapshot
     digests = sorted({f["sha256"] for f in files.values() if "sha256" in f} | set(notebook_blobs))
     return section, digests
 
 
-def warn_secret_files(secret: dict[str, str], source: str) -> None:
-    """One line naming the files left out of the snapshot, and how to change that."""
+def warn_secret_files(
+    secret: dict[str, str], source: str, base: Path, warned: Path | None = None
+) -> None:
+    """One line naming the files left out of the snapshot, and how to change that. With
+    ``warned`` (the store's ``warned/`` folder), said once per store for the same files of the
+    same folder: a sweep of a hundred runs, each its own process, says it once, and again when
+    the files change. Every run still lists them (``secrets_skipped``, the Reproducibility tab)."""
+    mark = None
+    if warned is not None:
+        said = json.dumps([str(base), source, sorted(secret.items())]).encode()
+        mark = warned / hashlib.sha256(said).hexdigest()
+        if mark.exists():
+            return
     shown = ", ".join(f"{path} ({why})" for path, why in list(secret.items())[:5])
     more = f" and {len(secret) - 5} more" if len(secret) > 5 else ""
     where = "untrack the file" if source == "git" else "move the file out of the script's folder"
@@ -151,6 +167,10 @@ def warn_secret_files(secret: dict[str, str], source: str) -> None:
         "store a file on purpose, log it in a cairn.Artifact (add_file)",
         stacklevel=2,
     )
+    if mark is not None:
+        with contextlib.suppress(OSError):  # then it is said again next time: no harm
+            mark.parent.mkdir(exist_ok=True)
+            mark.touch()
 
 
 NOTEBOOK_CELLS = 2_000
