@@ -31,7 +31,7 @@ import cairn
 from cairn.journal.records import History, Record, RunFinish, RunStart
 from cairn.store import Store
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 PROJECT, RUN = "series10m", "long"
 STEPS = 10_000_000
 BATCH = 20_000

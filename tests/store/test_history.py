@@ -13,11 +13,13 @@ import numpy as np
 import pyarrow as pa
 import pytest
 from sqlalchemy import func, select
+from tests.conftest import S3
 from tests.fakes.journals import same
 from tests.store.conftest import MakeStore
 
 from cairn.journal.records import History, Record, RunFinish, RunStart
 from cairn.store import Store, history, history_read
+from cairn.store.blobs import BlobStore
 from cairn.store.schema import history_segments, history_tail
 
 T0 = 1_700_000_000.0
@@ -186,6 +188,68 @@ def test_step_ranges(store: Store, monkeypatch: pytest.MonkeyPatch, lo: Any, hi:
     assert got == {k: [v[i] for i in keep] for k, v in want.items()}
     got_a = read(store, keys=["a"], min_step=lo, max_step=hi)
     assert got_a == {k: [v[i] for i in keep] for k, v in want.items()}
+
+
+def _no_whole_blob(digest: str) -> bytes:
+    raise AssertionError(f"blob {digest} read whole for a step range")
+
+
+def test_a_step_range_decodes_only_the_row_groups_it_overlaps(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history, "ROW_GROUP_ROWS", 10)
+    monkeypatch.setattr(history, "SEAL_ROWS", 100)
+    monkeypatch.setattr(history_read, "RANGED_READ_ROWS", 50)
+    steps = [i // 2 for i in range(100)]  # two rows a step: a step may straddle two groups
+    random.Random(3).shuffle(steps)
+    records: list[Record] = [start(), *rows(steps)]
+    store.apply("r1", records)  # 100 rows in the tail: sealed into one segment of 10 groups
+    assert (count(store, history_segments), count(store, history_tail)) == (1, 0)
+    want = expected(records)
+    for lo, hi in [
+        (0, 0),
+        (4, 5),
+        (24, 26),
+        (49, 49),
+        (45, None),
+        (None, 3),
+        (60, 90),
+        (None, None),
+    ]:
+        keep = [
+            i
+            for i, step in enumerate(want["_step"])
+            if (lo is None or step >= lo) and (hi is None or step <= hi)
+        ]
+        wanted = {k: [v[i] for i in keep] for k, v in want.items()}
+        if lo is None and hi is None:
+            assert read(store, keys=["a"]) == read(store) == wanted
+            continue
+        with monkeypatch.context() as patch:  # a range reads the segment's file, not its blob
+            patch.setattr(store.blobs, "get", _no_whole_blob)
+            assert read(store, keys=["a"], min_step=lo, max_step=hi) == wanted
+            assert read(store, min_step=lo, max_step=hi) == wanted
+    [digest] = segment_blobs(store)
+    data = store.blobs.get(digest)
+    assert history_read.decode_segment(data, ["a"]).num_rows == 100
+    # steps 24 to 26 are rows 48 to 53 of the sorted segment: groups 4 and 5, 20 rows
+    part = history_read.decode_segment(data, ["a"], min_step=24, max_step=26)
+    assert part.num_rows == 20
+    assert history_read.decode_segment(data, None, min_step=60, max_step=90).num_rows == 0
+
+
+def test_a_step_range_of_a_segment_in_s3_reads_the_same_rows(
+    s3: S3, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history, "ROW_GROUP_ROWS", 10)
+    steps = list(range(100))
+    table = history.rows_table(rows(steps))
+    data = history.encode_segment(table)
+    blobs = BlobStore(s3.bucket())
+    digest = blobs.put(data)
+    got = history_read._decode_range(blobs, digest, ["a"], ("_step",), 24, 26)
+    assert got.column("_step").to_pylist() == list(range(20, 30))  # its row group, from S3
+    assert got.equals(history_read.decode_segment(data, ["a"], ("_step",), None, 24, 26))
 
 
 # ---- tail and segments ------------------------------------------------------------------

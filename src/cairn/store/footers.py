@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import pyarrow as pa
 from pyarrow._parquet import FileMetaData, ParquetReader
@@ -35,6 +36,20 @@ class Footer:
     metadata: FileMetaData
     columns: dict[str, int]
     """Column name to its index, as ``ParquetReader.read_all`` takes them."""
+    step_ranges: tuple[tuple[int, int] | None, ...] = ()
+    """Each row group's lowest and highest ``_step`` (None: no statistics), from the footer."""
+
+    def row_groups(self, min_step: int | None, max_step: int | None) -> list[int] | None:
+        """The row groups that may hold steps in ``[min_step, max_step]``; None when that is
+        every one of them (read the whole segment)."""
+        lo = -(2**63) if min_step is None else min_step
+        hi = 2**63 - 1 if max_step is None else max_step
+        groups = [
+            g
+            for g, found in enumerate(self.step_ranges)
+            if found is None or (found[1] >= lo and found[0] <= hi)
+        ]
+        return None if len(groups) == len(self.step_ranges) else groups
 
     @property
     def weight(self) -> int:
@@ -43,15 +58,27 @@ class Footer:
         return serialized * PARSED_PER_SERIALIZED
 
 
-def parse_footer(data: bytes) -> Footer:
-    """The footer of a segment's Parquet bytes, parsed."""
+def parse_footer(data: bytes | pa.NativeFile) -> Footer:
+    """The footer of a segment's Parquet bytes (or of an open segment file), parsed."""
     # pyarrow._parquet's reader, not pyarrow.parquet.read_metadata: the latter's module loads
     # pyarrow.fs and ssl (about 15 ms of a cold read's imports) for file systems never used here.
     reader = ParquetReader()
-    reader.open(pa.BufferReader(data))
+    reader.open(data if isinstance(data, pa.NativeFile) else pa.BufferReader(data))
     metadata: FileMetaData = reader.metadata
     names = metadata.schema.names
-    return Footer(metadata, {name: i for i, name in enumerate(names)})
+    columns = {name: i for i, name in enumerate(names)}
+    step = columns.get("_step")
+    ranges = tuple(
+        None if step is None else _step_range(metadata.row_group(g).column(step).statistics)
+        for g in range(metadata.num_row_groups)
+    )
+    return Footer(metadata, columns, ranges)
+
+
+def _step_range(statistics: Any) -> tuple[int, int] | None:
+    if statistics is None or not statistics.has_min_max:
+        return None
+    return int(statistics.min), int(statistics.max)
 
 
 class FooterCache:
@@ -64,8 +91,9 @@ class FooterCache:
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, digest: str, data: bytes) -> Footer:
-        """The footer of the segment ``data`` stored under ``digest``, parsed once."""
+    def get(self, digest: str, data: bytes | pa.NativeFile) -> Footer:
+        """The footer of the segment ``data`` (its bytes or its open file) stored under
+        ``digest``, parsed once."""
         with self._lock:
             found = self._footers.get(digest)
             if found is not None:

@@ -35,6 +35,11 @@ from cairn.store.history_read import concat, decode_segment, decode_tail, sort_r
 from cairn.store.schema import history_segments, history_tail
 
 SEAL_ROWS = 10_000
+ROW_GROUP_ROWS = 131_072
+"""Rows per Parquet row group of a segment: a zoomed read decodes only the groups its step
+range overlaps (their ``_step`` statistics), not a whole segment of millions of rows. Measured
+on a 5.78-million-row segment: the same size and full-read time as pyarrow's default of
+1,048,576 rows a group."""
 COMPACT_OVER = 16
 
 
@@ -89,7 +94,8 @@ def encode_tail(table: pa.Table) -> bytes:
 
 
 def encode_segment(table: pa.Table) -> bytes:
-    """Parquet bytes: delta-encoded integers, byte-stream-split floats, zstd."""
+    """Parquet bytes: delta-encoded integers, byte-stream-split floats, zstd, row groups of
+    ``ROW_GROUP_ROWS``."""
     encoding = {
         name: "DELTA_BINARY_PACKED" if pa.types.is_integer(t) else "BYTE_STREAM_SPLIT"
         for name, t in zip(table.column_names, table.schema.types, strict=True)
@@ -104,6 +110,7 @@ def encode_segment(table: pa.Table) -> bytes:
         use_dictionary=False,
         column_encoding=encoding,
         store_schema=False,
+        row_group_size=ROW_GROUP_ROWS,
     )
     return buf.getvalue()
 

@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 
 THREADED_DECODE_ROWS = 100_000
 
+RANGED_READ_ROWS = 262_144
+"""A segment of at least this many rows is read from its file a row group at a time when a
+step range is asked (``decode_segment``'s ``min_step``/``max_step``): a zoom into a run of 10
+million points then reads the few row groups it shows, not whole blobs of tens of MB."""
+
 READ_RETRIES = 5
 """How many times a history read starts over when a segment it listed was deleted under it (a
 read slower than ``models.DROP_GRACE``)."""
@@ -44,15 +49,20 @@ def decode_tail(
 
 
 def decode_segment(
-    data: bytes,
+    data: bytes | pa.NativeFile,
     keys: Sequence[str] | None = None,
     index: Sequence[str] = INDEX_COLUMNS,
     footer: Footer | None = None,
+    min_step: int | None = None,
+    max_step: int | None = None,
 ) -> pa.Table:
-    """A segment's rows: every column, or ``index`` and those of ``keys`` it holds.
+    """A segment's rows (from its bytes, or its open file): every column, or ``index`` and
+    those of ``keys`` it holds.
 
     ``footer``: the segment's parsed footer (``footers.FOOTERS``), so that a read of a few keys
-    of a wide segment does not parse the description of every column again.
+    of a wide segment does not parse the description of every column again. ``min_step`` and
+    ``max_step``: only the row groups whose steps may fall in that range are decoded (the rows
+    returned may still hold steps outside it: the caller filters them).
     """
     if footer is None:
         footer = parse_footer(data)
@@ -61,14 +71,18 @@ def decode_segment(
     reader = ParquetReader()
     # A BufferReader, not io.BytesIO: pyarrow reads it without calling back into Python (and
     # the GIL), which makes decoding faster and lets threads decode runs in parallel.
-    reader.open(pa.BufferReader(data), metadata=footer.metadata)
+    source = data if isinstance(data, pa.NativeFile) else pa.BufferReader(data)
+    reader.open(source, metadata=footer.metadata)
     # Arrow's own threads pay off for a big segment; for a small one they cost more than they
     # save, and callers reading many runs at once already decode them in parallel.
     threads = footer.metadata.num_rows >= THREADED_DECODE_ROWS
-    if keys is None:
-        return reader.read_all(use_threads=threads)
     found = footer.columns
-    columns = [found[name] for name in (*index, *keys) if name in found]
+    columns = None if keys is None else [found[n] for n in (*index, *keys) if n in found]
+    groups = footer.row_groups(min_step, max_step)
+    if groups is not None:
+        return reader.read_row_groups(groups, column_indices=columns, use_threads=threads)
+    if columns is None:
+        return reader.read_all(use_threads=threads)
     return reader.read_all(column_indices=columns, use_threads=threads)
 
 
@@ -162,11 +176,16 @@ def read_history(
     if max_step is not None:
         where += " AND min_step <= :max_step"
         params["max_step"] = max_step
+    ranged = min_step is not None or max_step is not None
     pieces: list[tuple[int, pa.Table]] = []
-    for row in query(f"SELECT first_seq, blob FROM history_segments WHERE {where}", params):
-        data = blobs.get(row["blob"])
-        footer = FOOTERS.get(row["blob"], data) if keys is not None else None
-        pieces.append((row["first_seq"], decode_segment(data, keys, index, footer)))
+    for row in query(f"SELECT first_seq, blob, rows FROM history_segments WHERE {where}", params):
+        if ranged and row["rows"] >= RANGED_READ_ROWS:
+            piece = _decode_range(blobs, row["blob"], keys, index, min_step, max_step)
+        else:
+            data = blobs.get(row["blob"])
+            footer = FOOTERS.get(row["blob"], data) if keys is not None else None
+            piece = decode_segment(data, keys, index, footer)
+        pieces.append((row["first_seq"], piece))
     for row in query(f"SELECT first_seq, data FROM history_tail WHERE {where}", params):
         pieces.append((row["first_seq"], decode_tail(row["data"], keys, index)))
     pieces.sort(key=lambda p: p[0])
@@ -177,6 +196,24 @@ def read_history(
         hi = 2**63 - 1 if max_step is None else max_step
         table = table.filter(pa.array((steps >= lo) & (steps <= hi)))
     return table
+
+
+def _decode_range(
+    blobs: BlobReader,
+    digest: str,
+    keys: Sequence[str] | None,
+    index: Sequence[str],
+    min_step: int | None,
+    max_step: int | None,
+) -> pa.Table:
+    """The row groups of a big segment that may hold steps in the range, read from its file."""
+    with blobs.open(digest) as stream:
+        if not stream.seekable():
+            data = stream.read()
+            return decode_segment(data, keys, index, FOOTERS.get(digest, data), min_step, max_step)
+        source = pa.PythonFile(stream, mode="r")
+        footer = FOOTERS.get(digest, source)
+        return decode_segment(source, keys, index, footer, min_step, max_step)
 
 
 def read(
