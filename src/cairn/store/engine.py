@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from cairn.errors import StoreError
 from cairn.store import jsonsafe
-from cairn.store.numbering import BUSY_TIMEOUT_MS, file_lock, use_wal
+from cairn.store.numbering import BUSY_TIMEOUT_MS, file_lock, keep_file_settings
 from cairn.store.numbering import SCHEMA_REVISION as SCHEMA_REVISION
 from cairn.store.regex import regex_search
 from cairn.store.write_turns import WRITE as WRITE
@@ -76,7 +76,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        use_wal(dbapi_conn)
+        keep_file_settings(dbapi_conn)
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()

@@ -46,7 +46,7 @@ def reserve_run_number(root: Path, project: str) -> int | None:
             with file_lock(root / LOCK_NAME):
                 revision = schema_revision(db)
                 if revision is None and _is_empty(db):
-                    use_wal(db)  # kept in the file, as the Store's is
+                    keep_file_settings(db)  # as the Store's connections do
                     db.executescript(f"BEGIN IMMEDIATE;\n{HEAD_SQL.read_text()}\nCOMMIT;")
                     revision = schema_revision(db)
         if revision != SCHEMA_REVISION:
@@ -76,6 +76,18 @@ def connect(path: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def keep_file_settings(db: sqlite3.Connection) -> None:
+    """The settings a store's SQLite file keeps: incremental auto-vacuum, so that the pages a
+    finished run's tail or a deleted run frees can be given back (``Store`` runs
+    ``incremental_vacuum``; only a file without tables takes the setting, and an older store
+    keeps reusing its free pages instead), then WAL. In that order: switching to WAL writes the
+    file's header, after which the auto-vacuum setting no longer takes. Only on a file of no
+    pages yet: on a made one, setting auto-vacuum again waits for the write lock."""
+    if int(db.execute("PRAGMA page_count").fetchone()[0]) == 0:
+        db.execute("PRAGMA auto_vacuum=INCREMENTAL")
+    use_wal(db)
 
 
 def use_wal(db: sqlite3.Connection) -> None:

@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 
 from cairn.errors import ProjectNotFoundError, RunNotFoundError, StoreError
-from cairn.journal.records import Record
+from cairn.journal.records import Record, RunFinish
 from cairn.store import catalogue, drops, run_lookup
 from cairn.store.blobs import BlobStore
 from cairn.store.engine import check_schema, create_store_engine, describe, ensure_schema
@@ -140,7 +140,7 @@ class Store:
 
         with self._write() as conn:
             last, dropped = apply_records(conn, self.blobs, run_id, records)
-        self._after_write(dropped)
+        self._after_write(dropped, freed=_finishes(records))
         return last
 
     def append(
@@ -157,7 +157,7 @@ class Store:
             ).first()
             records = make(row.last_seq + 1 if row else 1, dict(row.config) if row else None)
             last, dropped = apply_records(conn, self.blobs, run_id, records)
-        self._after_write(dropped)
+        self._after_write(dropped, freed=_finishes(records))
         return last
 
     def put_blob(self, data: bytes) -> str:
@@ -244,7 +244,7 @@ class Store:
                 column = table.c.id if table is runs else table.c.run_id
                 conn.execute(delete(table).where(column == run_id))
             drops.defer(conn, blobs, time.time())
-        self._after_write(blobs)
+        self._after_write(blobs, freed=True)
 
     def purge_dropped(self, now: float | None = None) -> drops.Purged:
         """Delete the segment blobs dropped (by compaction or a deleted run) more than
@@ -259,12 +259,37 @@ class Store:
         self._purge_due = math.inf if oldest is None else oldest + self.drop_grace
         return purged
 
-    def _after_write(self, dropped: Sequence[str]) -> None:
+    def _after_write(self, dropped: Sequence[str], *, freed: bool = False) -> None:
+        """``dropped``: segment blobs the write dropped; ``freed``: it finished or deleted a run,
+        whose tail rows or rows left pages of the SQLite file free."""
         now = time.time()
         if dropped:
             self._purge_due = min(self._purge_due, now + self.drop_grace)
         if now >= self._purge_due:
             self.purge_dropped(now)
+        if freed:
+            self.give_back_free_pages()
+
+    def give_back_free_pages(self) -> int:
+        """Shrink a SQLite store's file by the pages nothing uses any more (the history tail of
+        a finished run, once sealed; a deleted run's rows) and return how many. Only a file made
+        with incremental auto-vacuum (stores made since 2026-12-06, ``numbering.
+        keep_file_settings``) can; an older one, and PostgreSQL, reuse free pages for new rows
+        instead: 0. Runs after a run finishes or is deleted, in a write turn of its own."""
+        if self.engine.dialect.name != "sqlite":
+            return 0
+        with self.engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None  # a live pooled connection
+            if raw.execute("PRAGMA auto_vacuum").fetchone()[0] != INCREMENTAL_VACUUM:
+                return 0
+            free = int(raw.execute("PRAGMA freelist_count").fetchone()[0])
+            if free:
+                with self._turns.turn():
+                    # executescript, not execute: the pragma frees one page a step, and the
+                    # sqlite3 module steps a statement that returns no rows only once.
+                    raw.executescript("BEGIN IMMEDIATE; PRAGMA incremental_vacuum; COMMIT;")
+        return free
 
     # ---- reads --------------------------------------------------------------------------
 
@@ -598,3 +623,11 @@ def _search(text: str) -> ColumnElement[bool]:
         runs.c.id.ilike(pattern, escape="\\"),
         select(run_tags.c.run_id).where(tagged).exists(),
     )
+
+
+INCREMENTAL_VACUUM = 2
+"""``PRAGMA auto_vacuum``'s answer for a file made with ``auto_vacuum=INCREMENTAL``."""
+
+
+def _finishes(records: Sequence[Record]) -> bool:
+    return any(isinstance(record, RunFinish) for record in records)
