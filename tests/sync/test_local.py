@@ -5,7 +5,10 @@ file."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,3 +72,24 @@ def test_a_forked_child_opens_its_own_store(tmp_path: Path) -> None:
     _one_run(store, "parent again")
     names = sorted(r.name for r in cairn.Api(store).runs("p"))
     assert names == ["child", "parent", "parent again"]
+
+
+def test_a_script_leaves_its_store_whole_when_it_exits(tmp_path: Path) -> None:
+    """No write-ahead log is left beside the database: the process closed its store at exit."""
+    script = (
+        "import cairn\n"
+        "run = cairn.init(project='p', settings=cairn.Settings(capture_git=False, "
+        "save_code=False, capture_env=False, capture_console=False, system_metrics=False))\n"
+        "for i in range(5000):\n"
+        "    run.log({f'k{j}': i + j for j in range(10)})\n"
+        "run.finish(quiet=True)\n"
+    )
+    env = {**os.environ, "CAIRN_DIR": str(tmp_path / ".cairn")}
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=120)
+    assert not (tmp_path / ".cairn" / "cairn.db-wal").exists()
+    store = Store.local(tmp_path / ".cairn")
+    try:
+        [run] = store.runs("p")
+        assert run.state == "finished" and run.history_rows == 5000
+    finally:
+        store.close()
