@@ -167,7 +167,10 @@ def test_kill_9_of_a_loop_creating_runs_loses_no_finished_run(tmp_path: Path, at
     assert first, child.stderr.read() if child.stderr else ""
     time.sleep(rng.uniform(0.0, 1.5))  # then a random moment in the runs after it
     child.send_signal(signal.SIGKILL)
-    out, _ = child.communicate(timeout=30)
+    child.wait(timeout=30)
+    # Read through the same text stream, not communicate(): readline() above may have read
+    # lines after the first into its buffer, which communicate() (reading the pipe itself) skips.
+    out = child.stdout.read()
     finished = [first, *out.split()]
 
     store = Store.local(store_dir)
