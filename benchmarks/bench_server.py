@@ -67,7 +67,8 @@ logged = time.perf_counter() - started
 sink = run._syncer.sink if run._syncer is not None else None
 run.finish(quiet=True)
 print(json.dumps({"id": run.id, "log_us": logged / steps * 1e6, "done": time.time(),
-                  "batches": list(sink.timings) if sink is not None else []}))
+                  "batches": list(sink.timings) if sink is not None else [],
+                  "phases": list(sink.phases) if sink is not None else []}))
 """
 
 
@@ -118,8 +119,11 @@ def wait_applied(url: str) -> float:
     return time.time()
 
 
-def run_clients(tmp: Path, env: dict[str, str]) -> tuple[float, list[dict[str, Any]]]:
-    """Start CLIENTS training processes at once, each in a folder of its own; their reports."""
+def run_clients(
+    tmp: Path, env: dict[str, str], cpus: set[int] | None = None
+) -> tuple[float, list[dict[str, Any]]]:
+    """Start CLIENTS training processes at once, each in a folder of its own (on ``cpus`` only,
+    when given); their reports."""
     script = tmp / "client.py"
     script.write_text(CLIENT)
     started = time.time()
@@ -135,6 +139,7 @@ def run_clients(tmp: Path, env: dict[str, str]) -> tuple[float, list[dict[str, A
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
+                preexec_fn=None if cpus is None else lambda: os.sched_setaffinity(0, cpus),
             )
         )
     results = []
@@ -202,15 +207,63 @@ def without_server(kind: str, tmp: Path) -> dict[str, float]:
     }
 
 
-def one(backend: str, tmp: Path, appliers: int | None = None) -> dict[str, float]:
+PHASES = (
+    "to app",
+    "to auth",
+    "auth",
+    "to route",
+    "body",
+    "hop",
+    "decode",
+    "held",
+    "lock",
+    "insert",
+    "back",
+    "after",
+)
+"""Where a batch request's time goes, in order: from sent until the server's app sees it
+(waiting to be accepted and read, the client's own sending), then the server's phases
+(``Server-Timing``, see ``cairn.server.timing``), then until the client has the answer."""
+
+
+def phases_of(batch: dict[str, float]) -> dict[str, float]:
+    """One batch's time by phase (seconds), from what its client recorded."""
+    inside = {name: batch.get(name, 0.0) for name in PHASES[1:-1]}
+    to_app = batch["arrived"] - batch["sent"]
+    return {"to app": to_app, **inside, "after": batch["took"] - to_app - sum(inside.values())}
+
+
+def where_time_went(results: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
+    """Per phase: its mean over all batches and over the slowest 1% (ms)."""
+    batches = sorted(
+        (phases_of(b) for r in results for b in r["phases"]), key=lambda p: sum(p.values())
+    )
+    slowest = batches[int(len(batches) * 0.99) :]
+    return {
+        name: (
+            statistics.fmean(b[name] for b in batches) * 1000,
+            statistics.fmean(b[name] for b in slowest) * 1000,
+        )
+        for name in PHASES
+    }
+
+
+def one(
+    backend: str, tmp: Path, appliers: int | None = None, pinned: bool = False
+) -> dict[str, Any]:
+    """One load test. ``pinned``: the server's processes on the first core, the clients on the
+    second (a stand-in for clients on other machines)."""
     with team_server(backend, tmp, appliers) as (server, key, db, blobs, env):
         stop, usage = threading.Event(), {}
         pid = server.process.pid
+        if pinned:
+            for proc in server_processes(pid):
+                proc.cpu_affinity([0])
         watcher = threading.Thread(target=watch_server, args=(pid, server.url, stop, usage))
         watcher.start()
         cpu_before = cpu_seconds(pid)
         client_env = {**env, **QUIET, "CAIRN_URL": server.url, "CAIRN_API_KEY": key}
-        started, results = run_clients(tmp, client_env)
+        started, results = run_clients(tmp, client_env, {1} if pinned else None)
         applied = wait_applied(server.url)
         usage["cpu"] = cpu_seconds(pid) - cpu_before
         stop.set()
@@ -233,6 +286,8 @@ def one(backend: str, tmp: Path, appliers: int | None = None) -> dict[str, float
         "lag": applied - acknowledged,
         "waited": usage["waited"],
         "complete": complete,
+        "batches": len(batches),
+        "phases": where_time_went(results),
     }
 
 

@@ -4,6 +4,7 @@ batch that fails to apply stays queued, visibly, until it applies."""
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -198,3 +199,29 @@ def test_many_processes_opening_a_new_queue_at_once_all_get_it(store: Store) -> 
             mine.close()
 
     assert at_once(store, open_queue, workers=8) == [0] * 8
+
+
+def test_on_sqlite_inserts_never_checkpoint_the_queue_and_the_applier_does(
+    tmp_path: Path,
+) -> None:
+    """A checkpoint copies the log into the file while its writer holds the queue's write lock:
+    the requests' inserts leave it to the applier, which checkpoints after it applied."""
+    store = Store.local(tmp_path)
+    queue = IngestQueue(store)
+    database = queue_path(Path(store.url.removeprefix("sqlite:///")))
+    rng = random.Random(7)
+    put(queue, "q7", start("q7"))
+    for i in range(12):  # about 6 MB through the log: SQLite alone checkpoints at 4 MB
+        batch = [
+            History(seq=seq, step=seq, ts=1.0, values={f"k{j}": rng.random() for j in range(10)})
+            for seq in range(2 + i * 5_000, 2 + (i + 1) * 5_000)
+        ]
+        put(queue, "q7", batch)
+    log = database.with_name(database.name + "-wal")
+    assert log.stat().st_size > 5_500_000  # never checkpointed: the log was never reused
+    assert database.stat().st_size < 1_000_000  # and the file holds none of it yet
+    assert drain(queue) == 13
+    assert database.stat().st_size > 5_500_000  # the applier's checkpoint copied it over
+    assert store.last_seq("q7") == 60_001
+    queue.close()
+    store.close()

@@ -40,6 +40,7 @@ from cairn.server.routes import (
 )
 from cairn.server.security import SecurityMiddleware, csp
 from cairn.server.static import mount_web_app
+from cairn.server.timing import Arrival
 from cairn.store import Store
 from cairn.store.ingest_queue import IngestQueue
 
@@ -116,6 +117,7 @@ def create_app(
     app.add_exception_handler(MlflowError, mlflow_routes.mlflow_error_response)
     mount_web_app(app, static_dir)
     app.add_middleware(SecurityMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(Arrival)  # last: the outermost, the first to see a request
     return app
 
 

@@ -10,7 +10,7 @@ from cairn.errors import RunNotFoundError
 from cairn.store import RunInfo, Store
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:  # async: no thread to wait for
     store: Store = request.app.state.store
     return store
 

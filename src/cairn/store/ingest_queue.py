@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select, text, update
+from sqlalchemy import Connection, Engine, delete, event, func, select, text, update
 
 from cairn.errors import StoreError, StoreGapError
 from cairn.journal.batches import decode_batch
@@ -71,6 +72,7 @@ class IngestQueue:
             self._turns = store._turns
         else:
             self.engine = create_store_engine(f"sqlite:///{queue_path(path)}")
+            event.listen(self.engine, "connect", _no_autocheckpoint)
             self._turns = WriteTurns(queue_path(path))
             with self._write() as conn:  # the workers and the applier open it at once
                 ingest_queue.create(conn, checkfirst=True)
@@ -93,16 +95,26 @@ class IngestQueue:
         with self.engine.connect() as conn, conn.begin():
             return self._held(conn, project, run_id)
 
-    def enqueue(self, project: str, run_id: str, body: bytes, records: list[Record]) -> int:
+    def enqueue(
+        self,
+        project: str,
+        run_id: str,
+        body: bytes,
+        records: list[Record],
+        mark: Callable[[str], None] = lambda phase: None,
+    ) -> int:
         """Queue the batch ``body`` (whose decoded ``records`` the caller checked); returns the
         last seq the store now holds. A batch whose records the store holds already is not
         queued again; one that starts after a seq the store lacks raises StoreGapError, and one
-        for a run it does not know that does not start the run too."""
+        for a run it does not know that does not start the run too. ``mark(phase)`` is called
+        as the check (``held``), the wait for the write lock (``lock``) and the insert
+        (``insert``) end (``server.timing``)."""
         first, last = records[0].seq, records[-1].seq
         # Checked outside the write: what the store holds of a run only grows, so a batch that
         # leaves no gap now leaves none later, and one queued twice (a retry racing its first
         # send) applies once, by seq. The write holds the queue's lock for the insert alone.
         held = self.held(project, run_id)
+        mark("held")
         if last <= held:
             return held
         if held == 0 and not isinstance(records[0], RunStart):
@@ -115,6 +127,7 @@ class IngestQueue:
                 f"seq {first} next; sync the run's journal (`cairn sync`) to fill the gap"
             )
         with self._write() as conn:
+            mark("lock")  # waiting for the queue's write lock (SQLite: the applier's deletes)
             conn.execute(
                 ingest_queue.insert().values(
                     run_id=run_id,
@@ -125,6 +138,7 @@ class IngestQueue:
                     received_at=time.time(),
                 )
             )
+        mark("insert")  # and its commit
         return last
 
     def _held(self, conn: Connection, project: str, run_id: str) -> int:
@@ -202,11 +216,20 @@ class IngestQueue:
                 ids = [batch_id for batch_id, _, _ in batches]
                 with self._write() as queue:  # a kill before this: applied again, a no-op
                     queue.execute(delete(ingest_queue).where(ingest_queue.c.id.in_(ids)))
+                self.checkpoint()
         except Exception as exc:  # keep the batches, say why, try again later
             self._failed(run_id, now, exc)
             return 0
         store._after_write(dropped)
         return len(ids)
+
+    def checkpoint(self) -> None:
+        """On SQLite, copy the queue file's write-ahead log into the file, as far as readers
+        allow, without holding the write lock (``PASSIVE``): no connection of the queue does it
+        on its own (``_no_autocheckpoint``), so that a request's insert never pays for one."""
+        if not self.same_database:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _batches(self, conn: Connection, run_id: str) -> list[tuple[int, int, bytes]]:
         """The run's queued batches in seq order, up to ``DRAIN_RECORDS`` records (always one)."""
@@ -254,6 +277,14 @@ class IngestQueue:
 def queue_path(database: Path) -> Path:
     """The queue file beside a SQLite store's database: ``cairn.db`` → ``cairn.ingest.db``."""
     return database.with_name(f"{database.stem}.ingest{database.suffix or '.db'}")
+
+
+def _no_autocheckpoint(dbapi_conn: Any, _record: Any) -> None:
+    """SQLite's own checkpoint runs inside the commit that fills the log past 1,000 pages: a
+    queued batch is about 120 of them, so one insert in eight would copy megabytes into the
+    file while holding the queue's write lock. The applier checkpoints instead
+    (``IngestQueue.checkpoint``)."""
+    dbapi_conn.execute("PRAGMA wal_autocheckpoint=0")
 
 
 def _claim(conn: Connection, run_id: str) -> bool:

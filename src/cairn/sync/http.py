@@ -43,6 +43,10 @@ class HttpSink:
         self.timings: deque[float] = deque(maxlen=10_000)
         """Seconds each batch's request took, sent to answered, encoding not included (the
         last 10,000; ``make bench``)."""
+        self.phases: deque[dict[str, float]] = deque(maxlen=10_000)
+        """Where each of those requests' time went: ``sent`` (epoch seconds), ``took`` (as in
+        ``timings``), then the server's
+        ``Server-Timing`` metrics (``arrived`` in epoch seconds, each phase in seconds)."""
         self.client = login_client(login, timeout=timeout)
         self.direct = True
         """Try pre-signed uploads straight into the object store (off once they fail)."""
@@ -55,11 +59,15 @@ class HttpSink:
 
     def apply(self, run_id: str, records: Sequence[Record]) -> int:
         body = encode_batch(records)
-        started = time.perf_counter()
+        sent, started = time.time(), time.perf_counter()
         response = self.client.post(
             self._run(run_id, "records"), content=body, headers={"Content-Type": RECORDS_TYPE}
         )
-        self.timings.append(time.perf_counter() - started)
+        took = time.perf_counter() - started
+        self.timings.append(took)
+        timing = response.headers.get("server-timing")
+        if timing is not None:
+            self.phases.append({"sent": sent, "took": took, **server_timing(timing)})
         if response.status_code == 409 and "gap" in response.text:
             raise StoreGapError(message(response))
         return int(ok(response).json()["last_seq"])
@@ -133,6 +141,25 @@ class HttpSink:
             return False
         ok(self.client.post(f"/blobs/{digest}/uploads/{offer['upload']}"))
         return True
+
+
+def server_timing(value: str) -> dict[str, float]:
+    """A ``Server-Timing`` header's metrics: each ``dur`` in seconds, and ``arrived`` (the
+    epoch seconds in its ``desc``; see ``cairn.server.timing``). Other metrics are left out."""
+    found: dict[str, float] = {}
+    for metric in value.split(","):
+        name, *params = (part.strip() for part in metric.split(";"))
+        for param in params:
+            key, _, raw = (part.strip() for part in param.partition("="))
+            try:
+                number = float(raw.strip('"'))
+            except ValueError:
+                continue
+            if key == "dur":
+                found[name] = number / 1000
+            elif key == "desc" and name == "arrived":
+                found[name] = number
+    return found
 
 
 def _chunks(path: Path) -> Iterator[bytes]:

@@ -29,6 +29,7 @@ from fastapi import HTTPException, Request
 from cairn.errors import ProjectNotFoundError
 from cairn.names import check_project
 from cairn.server.auth.credentials import key_digest, looks_like_key
+from cairn.server.timing import phases
 from cairn.store import Store
 from cairn.store.accounts import (
     ROLES,
@@ -183,7 +184,11 @@ def authorize(request: Request) -> Caller:
     """The JSON API's dependency: who is asking, refused unless the route's ``ACCESS`` allows."""
     route = request.scope["route"]
     need = ACCESS[route_key(request.method, route.path)]
-    return check(request, need)
+    timing = phases(request.scope)
+    timing.mark("to auth")  # from arrival: the middleware, routing, waiting for a thread
+    caller = check(request, need)
+    timing.mark("auth")
+    return caller
 
 
 def authorize_mlflow(request: Request) -> Caller:

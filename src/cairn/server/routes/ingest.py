@@ -22,6 +22,8 @@ import tempfile
 import time
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -31,6 +33,8 @@ from cairn.journal.batches import RECORDS_TYPE, BatchError, BatchTooLargeError, 
 from cairn.journal.records import RunStart
 from cairn.server.deps import StoreDep
 from cairn.server.schemas import ApiError
+from cairn.server.timing import Phases
+from cairn.server.timing import phases as request_phases
 from cairn.store import Store
 from cairn.store.ingest_queue import IngestQueue, RunElsewhereError
 
@@ -89,14 +93,23 @@ def last_seq(
         }
     },
 )
-async def records(project: str, run_id: str, request: Request, store: StoreDep) -> dict[str, int]:
+async def records(
+    project: str, run_id: str, request: Request, response: Response, store: StoreDep
+) -> dict[str, int]:
     """Take a batch of the run's journal records (a gzip-compressed msgpack array); answers the
     last seq the store holds. On ``cairn server`` the batch is checked, queued and acknowledged,
-    and the server's applier applies it a moment later; on ``cairn ui`` it is applied here."""
+    and the server's applier applies it a moment later; on ``cairn ui`` it is applied here.
+    The answer's ``Server-Timing`` header says where the request's time went (``timing``)."""
+    phases = request_phases(request.scope)
+    phases.mark("to route")  # since the caller's check: back to the event loop, the store
     body = await request.body()
+    phases.mark("body")
     queue: IngestQueue | None = request.app.state.ingest_queue
-    try:  # in one thread: the request's work must not hold up the worker's other requests
-        last = await run_in_threadpool(_take_batch, store, queue, project, run_id, body)
+    try:  # in a thread, off the event loop; one batch at a time per worker, first come first
+        # served: batches that share the GIL and the queue's write lock take turns in order
+        last = await anyio.to_thread.run_sync(
+            _take_batch, store, queue, project, run_id, body, phases, limiter=ingest_turns(request)
+        )
     except BatchTooLargeError as exc:
         raise HTTPException(413, str(exc)) from None
     except BatchError as exc:
@@ -105,12 +118,23 @@ async def records(project: str, run_id: str, request: Request, store: StoreDep) 
         raise HTTPException(409, f"gap: {exc}") from None
     except RunElsewhereError as exc:
         raise HTTPException(409, str(exc)) from None
+    phases.mark("back")  # the thread's result handed back to the event loop
+    response.headers["Server-Timing"] = phases.header()
     return {"last_seq": last}
 
 
+def ingest_turns(request: Request) -> anyio.CapacityLimiter:
+    """The app's turns for taking batches: one at a time (see ``records``)."""
+    turns: anyio.CapacityLimiter | None = getattr(request.app.state, "ingest_turns", None)
+    if turns is None:
+        turns = request.app.state.ingest_turns = anyio.CapacityLimiter(1)
+    return turns
+
+
 def _take_batch(
-    store: Store, queue: IngestQueue | None, project: str, run_id: str, body: bytes
+    store: Store, queue: IngestQueue | None, project: str, run_id: str, body: bytes, phases: Phases
 ) -> int:
+    phases.mark("hop")  # waiting for the turn, and for the thread to run
     batch = decode_batch(body)  # before acknowledging: a malformed batch is refused, not lost
     for record in batch:
         if isinstance(record, RunStart) and (record.run_id, record.project) != (run_id, project):
@@ -119,13 +143,16 @@ def _take_batch(
                 f"the batch starts run {record.run_id!r} of project {record.project!r}, not "
                 f"{run_id!r} of {project!r}",
             )
+    phases.mark("decode")
     if queue is not None:
-        return queue.enqueue(project, run_id, body, batch)
+        return queue.enqueue(project, run_id, body, batch, mark=phases.mark)
     # 409 for a run of another project, whether or not the batch starts it: a caller may only
     # write to runs of projects they may write to
     if not _owned_run(store, project, run_id) and not isinstance(batch[0], RunStart):
         raise StoreGapError(f"the store has no run {run_id!r} yet; send the journal from its start")
-    return store.apply(run_id, batch)
+    last = store.apply(run_id, batch)
+    phases.mark("apply")
+    return last
 
 
 @router.post(
