@@ -22,8 +22,6 @@ import tempfile
 import time
 from typing import Any
 
-import anyio
-import anyio.to_thread
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -105,11 +103,8 @@ async def records(
     body = await request.body()
     phases.mark("body")
     queue: IngestQueue | None = request.app.state.ingest_queue
-    try:  # in a thread, off the event loop; one batch at a time per worker, first come first
-        # served: batches that share the GIL and the queue's write lock take turns in order
-        last = await anyio.to_thread.run_sync(
-            _take_batch, store, queue, project, run_id, body, phases, limiter=ingest_turns(request)
-        )
+    try:  # in one thread: the request's work must not hold up the worker's other requests
+        last = await run_in_threadpool(_take_batch, store, queue, project, run_id, body, phases)
     except BatchTooLargeError as exc:
         raise HTTPException(413, str(exc)) from None
     except BatchError as exc:
@@ -123,18 +118,10 @@ async def records(
     return {"last_seq": last}
 
 
-def ingest_turns(request: Request) -> anyio.CapacityLimiter:
-    """The app's turns for taking batches: one at a time (see ``records``)."""
-    turns: anyio.CapacityLimiter | None = getattr(request.app.state, "ingest_turns", None)
-    if turns is None:
-        turns = request.app.state.ingest_turns = anyio.CapacityLimiter(1)
-    return turns
-
-
 def _take_batch(
     store: Store, queue: IngestQueue | None, project: str, run_id: str, body: bytes, phases: Phases
 ) -> int:
-    phases.mark("hop")  # waiting for the turn, and for the thread to run
+    phases.mark("hop")  # waiting for a thread of the pool to run
     batch = decode_batch(body)  # before acknowledging: a malformed batch is refused, not lost
     for record in batch:
         if isinstance(record, RunStart) and (record.run_id, record.project) != (run_id, project):
