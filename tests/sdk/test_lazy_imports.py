@@ -83,10 +83,12 @@ def test_offline_init_and_log_load_no_heavy_module(tmp_path: Path) -> None:
     assert _imported_by_main_thread(tmp_path / ".cairn", "offline")["init_and_log"] == []
 
 
-def test_a_run_logged_and_finished_never_loads_pandas(tmp_path: Path) -> None:
+def test_a_run_logged_and_finished_loads_neither_pandas_nor_fsspec(tmp_path: Path) -> None:
     """The syncer applies the rows and ``finish()`` seals them with pyarrow's arrays, IPC and
     Parquet alone: pandas (about 0.2 s to import) loads only when someone reads a history as a
-    DataFrame, and pyarrow.compute (about 35 ms) when a read filters or sorts."""
+    DataFrame, and pyarrow.compute (about 35 ms) when a read filters or sorts. The segment goes
+    into the local blob folder through ``os``: fsspec loads for a remote blob store only."""
     loaded = _imported_by_main_thread(tmp_path / ".cairn", "online")["anywhere"]
-    assert "pyarrow" in loaded
+    assert "pyarrow" in loaded and "cairn.store.store" in loaded
     assert "pandas" not in loaded and "pyarrow.compute" not in loaded
+    assert "fsspec" not in loaded

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +14,7 @@ from pathlib import Path
 import fsspec
 import pytest
 
-from cairn.store.blobs import BlobStore
+from cairn.store.blobs import BlobStore, local_folder
 
 
 @pytest.fixture(params=["path", "file_url", "memory", "s3"])
@@ -120,3 +122,65 @@ def test_put_file_streams_and_dedups(tmp_path: Path) -> None:
         assert f.read(10) == b"0123456789"
     assert blobs.put_file(source) == digest
     assert [p.name for p in (tmp_path / "blobs").rglob("*") if p.is_file()] == [digest]
+
+
+@pytest.mark.parametrize(
+    ("url", "folder"),
+    [
+        ("/data/blobs", "/data/blobs"),
+        ("/data/blobs/", "/data/blobs"),
+        ("file:///data/blobs", "/data/blobs"),
+        ("local:///data/blobs", "/data/blobs"),
+        ("/data/x/../blobs", "/data/blobs"),
+        ("s3://bucket/blobs", None),
+        ("memory://cairn", None),
+        ("simplecache::s3://bucket/blobs", None),
+    ],
+)
+def test_local_folder_tells_a_folder_from_another_file_system(url: str, folder: str | None) -> None:
+    assert local_folder(url) == folder
+
+
+def test_a_relative_or_home_folder_is_made_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert local_folder("blobs") == str(tmp_path / "blobs")
+    assert local_folder("~/blobs") == str(tmp_path / "home" / "blobs")
+    assert BlobStore("blobs").root == str(tmp_path / "blobs")
+
+
+LOCAL_WITHOUT_FSSPEC = """
+import sys
+from cairn.store.blobs import BlobStore
+blobs = BlobStore(sys.argv[1])
+digest = blobs.put(b"segment")
+assert blobs.put(b"segment") == digest and blobs.exists(digest)
+assert blobs.get(digest) == b"segment" and blobs.size(digest) == 7
+assert [name for name, _, _ in blobs.entries()] == [digest]
+blobs.delete(digest)
+blobs.delete(digest)  # already gone: nothing to do
+assert not blobs.exists(digest)
+print("fsspec" in sys.modules)
+"""
+
+
+def test_a_local_folder_is_used_without_loading_fsspec(tmp_path: Path) -> None:
+    """A training script's syncer writes history segments into the local folder: fsspec (and
+    the asyncio, gzip and threads it loads) is not imported for it."""
+    out = subprocess.run(
+        [sys.executable, "-c", LOCAL_WITHOUT_FSSPEC, str(tmp_path / "blobs")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    assert out.split() == ["False"]
+
+
+def test_a_local_store_still_offers_its_fsspec_file_system(tmp_path: Path) -> None:
+    """``fs`` (the MLflow artifact routes use it) is made on first use for a local folder."""
+    blobs = BlobStore(tmp_path / "blobs")
+    digest = blobs.put(b"x")
+    assert blobs.fs.cat_file(blobs.path(digest)) == b"x"

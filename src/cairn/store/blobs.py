@@ -1,17 +1,16 @@
-"""Content-addressed bytes (history segments, media, files) over fsspec: a local folder or s3://."""
+"""Content-addressed bytes (history segments, media, files): a local folder, or s3:// (any fsspec
+URL). A local folder is written and read with ``os`` alone: fsspec loads only when a method
+needs it (a remote store; ``fs`` asked for), not in every training script that logs."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import tempfile
 from collections.abc import Iterator
 from typing import Any, BinaryIO
-
-import fsspec
-import fsspec.asyn
-from fsspec.implementations.local import LocalFileSystem
 
 from cairn.store.blob_files import LocalBlobs, blob_path
 
@@ -33,11 +32,25 @@ class BlobStore:
 
     def __init__(self, url: str | os.PathLike[str]) -> None:
         self.url = str(url)
-        fs, root = fsspec.core.url_to_fs(self.url)
-        self.fs: Any = fs
+        self._fs: Any = None
+        root = local_folder(self.url)
+        self._local = root is not None
+        if root is None:
+            import fsspec
+
+            self._fs, root = fsspec.core.url_to_fs(self.url)
+            self._local = _is_local(self._fs)  # a URL fsspec reads as local after all
         self.root: str = root.rstrip("/")
-        self._local = isinstance(fs, LocalFileSystem)
         self._files = LocalBlobs(self.root) if self._local else None
+
+    @property
+    def fs(self) -> Any:
+        """The fsspec file system (made on first use for a local folder)."""
+        if self._fs is None:
+            from fsspec.implementations.local import LocalFileSystem
+
+            self._fs = LocalFileSystem()
+        return self._fs
 
     def path(self, digest: str) -> str:
         return blob_path(self.root, digest)
@@ -49,9 +62,9 @@ class BlobStore:
         """
         digest = digest or blob_digest(data)
         target = self.path(digest)
-        if self.fs.exists(target):
-            return digest
         if self._local:
+            if os.path.exists(target):
+                return digest
             folder = os.path.dirname(target)
             os.makedirs(folder, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
@@ -64,7 +77,7 @@ class BlobStore:
                 if os.path.exists(tmp):
                     os.unlink(tmp)
                 raise
-        else:
+        elif not self.fs.exists(target):
             self.fs.pipe_file(target, data)
         return digest
 
@@ -77,7 +90,7 @@ class BlobStore:
                 digest.update(chunk)
         hexdigest = digest.hexdigest()
         target = self.path(hexdigest)
-        if self.fs.exists(target):
+        if self.exists(hexdigest):
             return hexdigest
         if not self._local:
             self.fs.put_file(os.fspath(path), target)
@@ -144,6 +157,8 @@ class BlobStore:
                     ExpiresIn=expires,
                 )
             )
+
+        import fsspec.asyn
 
         return str(fsspec.asyn.sync(fs.loop, sign))
 
@@ -223,9 +238,32 @@ class BlobStore:
                 yield name, int(info.get("size") or 0), mtime
 
     def exists(self, digest: str) -> bool:
+        if self._local:
+            return os.path.exists(self.path(digest))
         return bool(self.fs.exists(self.path(digest)))
 
     def delete(self, digest: str) -> None:
         """Remove a blob; callers must first make sure nothing references it."""
-        if self.exists(digest):
+        if self._local:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.path(digest))
+        elif self.exists(digest):
             self.fs.rm_file(self.path(digest))
+
+
+def local_folder(url: str) -> str | None:
+    """The absolute folder a local URL names (a path, ``file://`` or ``local://``), else None."""
+    for prefix in ("file://", "local://"):
+        if url.startswith(prefix):
+            url = url[len(prefix) :]
+            break
+    else:
+        if "://" in url or "::" in url:
+            return None
+    return os.path.abspath(os.path.expanduser(url))
+
+
+def _is_local(fs: Any) -> bool:
+    from fsspec.implementations.local import LocalFileSystem
+
+    return isinstance(fs, LocalFileSystem)
