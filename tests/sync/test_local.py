@@ -93,3 +93,48 @@ def test_a_script_leaves_its_store_whole_when_it_exits(tmp_path: Path) -> None:
         assert run.state == "finished" and run.history_rows == 5000
     finally:
         store.close()
+
+
+ARROW_SETTING = """
+import os, sys
+if sys.argv[3] == "pyarrow first":
+    import pyarrow
+import cairn
+run = cairn.init(project="p", dir=sys.argv[1], mode=sys.argv[2])
+run.log({"loss": 1.0})
+setting = os.environ.get("MIMALLOC_ARENA_EAGER_COMMIT")
+run.finish(quiet=True)
+import pyarrow
+print(setting, pyarrow.default_memory_pool().backend_name)
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "before", "preset", "expected"),
+    [
+        ("online", "", None, "0"),
+        ("online", "", "1", "1"),
+        ("online", "pyarrow first", None, "None"),
+        ("offline", "", None, "None"),
+    ],
+)
+def test_a_local_run_has_pyarrows_allocator_commit_memory_as_used(
+    tmp_path: Path, mode: str, before: str, preset: str | None, expected: str
+) -> None:
+    """Set before the syncer loads pyarrow (mimalloc commits a whole arena at its first
+    allocation otherwise); never over the user's own setting, nor once pyarrow is loaded (too
+    late to count), nor for an offline run, which loads no pyarrow."""
+    env = {k: v for k, v in os.environ.items() if k != local.ARROW_EAGER_COMMIT}
+    if preset is not None:
+        env[local.ARROW_EAGER_COMMIT] = preset
+    out = subprocess.run(
+        [sys.executable, "-c", ARROW_SETTING, str(tmp_path / ".cairn"), mode, before],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        timeout=120,
+    ).stdout
+    setting, allocator = out.split()
+    assert setting == expected
+    assert allocator == "mimalloc"  # the allocator the setting is for

@@ -30,7 +30,7 @@ from cairn.sdk.run import Run
 from cairn.sdk.settings import Settings
 from cairn.sdk.sweep_trial import sweep_trial_from_env
 from cairn.sdk.writer import Writer
-from cairn.sync.local import LocalSink
+from cairn.sync.local import LocalSink, commit_arrow_memory_as_used
 
 if TYPE_CHECKING:
     from cairn.sdk.system import SystemSampler
@@ -154,6 +154,7 @@ def init(
     counter: int | None = None
     if local is not None:
         _import_before_shutdown()
+        commit_arrow_memory_as_used()  # here, not on the syncer's thread: os.environ is shared
         if id is None:
             counter = local.reserve_run_number(project)
         else:
