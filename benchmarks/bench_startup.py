@@ -8,11 +8,19 @@ the same benchmark, interleaved; median of 3.
 A third script is Cairn's with 1 s of other work between init() and the loop, as a training
 script loading its data has: the run's threads load the store meanwhile, so finish() has less
 left to do. Prints a table; it asserts nothing. Run with `make bench`.
+
+``--before SRC`` also runs the Cairn script on another checkout's ``src`` folder (for example
+``git worktree add /tmp/before main``, then ``--before /tmp/before/src``), taking turns with
+this one, and prints both side by side with each one's range; ``--repeats N`` takes the median
+of N (both trees' bytecode is compiled first, as an installed package has it).
 """
 
 from __future__ import annotations
 
+import argparse
+import compileall
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -105,23 +113,34 @@ READ_NUMPY = READ["cairn"].replace("keys=[sys.argv[3]])", 'keys=[sys.argv[3]], f
 assert READ["cairn"] != READ_NUMPY
 
 
-def _child(script: str, *args: str) -> tuple[str, float]:
-    """Run ``script`` in a fresh interpreter: its last output line and the wall time, in s."""
+BEFORE = "cairn_before"
+"""The Cairn script run on the checkout given by ``--before``."""
+TRAIN[BEFORE], READ[BEFORE] = TRAIN["cairn"], READ["cairn"]
+
+
+def _child(script: str, *args: str, src: str | None = None) -> tuple[str, float]:
+    """Run ``script`` in a fresh interpreter (importing Cairn from ``src`` when given): its last
+    output line and the wall time, in s."""
+    env = dict(os.environ, PYTHONPATH=src) if src is not None else None
     t0 = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True, env=env
     ).stdout
     return out.splitlines()[-1], time.perf_counter() - t0
 
 
-def one_repeat(tracker: str, folder: Path) -> dict[str, float]:
+def one_repeat(tracker: str, folder: Path, src: str | None = None) -> dict[str, float]:
     folder.mkdir(parents=True)
-    line, wall = _child(TRAIN[tracker], str(folder), json.dumps(KEYS), str(STEPS))
+    line, wall = _child(TRAIN[tracker], str(folder), json.dumps(KEYS), str(STEPS), src=src)
     result = json.loads(line)
     path = result.pop("path")
-    read, _ = _child(READ[tracker], str(folder), path, KEYS[0])
+    read, _ = _child(READ[tracker], str(folder), path, KEYS[0], src=src)
     # JSON lines reads its values one way: its numpy row is its only read, for the ratio.
-    numpy = _child(READ_NUMPY, str(folder), path, KEYS[0])[0] if tracker == "cairn" else read
+    numpy = (
+        _child(READ_NUMPY, str(folder), path, KEYS[0], src=src)[0]
+        if tracker in ("cairn", BEFORE)
+        else read
+    )
     return {
         **result,
         "start": result["import"] + result["init"],
@@ -159,16 +178,28 @@ LABELS = {
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", help="another checkout's src folder, run in turn with this")
+    parser.add_argument("--repeats", type=int, default=REPEATS, help="median of how many runs")
+    args = parser.parse_args()
     runs: dict[str, list[dict[str, float]]] = {"cairn": [], "jsonl": [], "cairn_prep": []}
+    this = str(Path(__file__).resolve().parent.parent / "src")
+    srcs = {"cairn": this, "cairn_prep": this, **({BEFORE: args.before} if args.before else {})}
+    runs.update({tracker: [] for tracker in srcs})
+    for folder in set(srcs.values()):
+        compileall.compile_dir(folder, quiet=1)
+    loads = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory() as tmp:
-        for i in range(REPEATS):  # interleaved, so load on the machine hits both alike
+        for i in range(args.repeats):  # interleaved, so load on the machine hits all alike
             for tracker in runs:
-                runs[tracker].append(one_repeat(tracker, Path(tmp) / f"{tracker}{i}"))
+                folder = Path(tmp) / f"{tracker}{i}"
+                runs[tracker].append(one_repeat(tracker, folder, srcs.get(tracker)))
+            loads.append(os.getloadavg()[0])
     median = {t: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for t, rs in runs.items()}
     prep = median.pop("cairn_prep")
     print(
         f"startup benchmark: {STEPS:,} steps x {len(KEYS)} floats, capture off, fresh processes, "
-        f"median of {REPEATS}"
+        f"median of {args.repeats}, load average {min(loads):.1f} to {max(loads):.1f}"
     )
     print(f"{'':<32}{'Cairn':>12}{'JSON lines':>12}{'ratio':>8}")
     for key, unit, fmt in ROWS:
@@ -182,6 +213,25 @@ def main() -> None:
         f"init() {prep['init']:.3f} s, log() {prep['log_us']:.2f} µs/call, "
         f"finish() {prep['finish']:.3f} s"
     )
+    if args.before:
+        _print_before(runs["cairn"], runs[BEFORE], args.before)
+
+
+def _print_before(after: list[dict[str, float]], before: list[dict[str, float]], src: str) -> None:
+    """This checkout against ``--before``'s: medians, each one's range, and their ratio."""
+    print(f"\nthe Cairn script, this checkout against {src} (median [min-max]):")
+    print(f"{'':<32}{'before':>22}{'this':>22}{'this/before':>13}")
+    for key, unit, fmt in ROWS:
+        cells = []
+        for rs in (before, after):
+            found = sorted(r[key] for r in rs)
+            cells.append(
+                f"{fmt.format(statistics.median(found))} "
+                f"[{fmt.format(found[0])}-{fmt.format(found[-1])}]"
+            )
+        b, a = (statistics.median(r[key] for r in rs) for rs in (before, after))
+        ratio = f"{a / b:.2f}" if b > 0 else ""
+        print(f"{LABELS[key] + ' (' + unit + ')':<32}{cells[0]:>22}{cells[1]:>22}{ratio:>13}")
 
 
 if __name__ == "__main__":
