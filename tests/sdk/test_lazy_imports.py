@@ -24,6 +24,7 @@ HEAVY = (
     "cairn.server",
     "cairn.sweeps",
     "cairn.artifacts",
+    "sqlalchemy.dialects.postgresql",
 )
 
 # A finder that notes which thread first imports each heavy module, then lets the import go on.
@@ -87,8 +88,9 @@ def test_a_run_logged_and_finished_loads_neither_pandas_nor_fsspec(tmp_path: Pat
     """The syncer applies the rows and ``finish()`` seals them with pyarrow's arrays, IPC and
     Parquet alone: pandas (about 0.2 s to import) loads only when someone reads a history as a
     DataFrame, and pyarrow.compute (about 35 ms) when a read filters or sorts. The segment goes
-    into the local blob folder through ``os``: fsspec loads for a remote blob store only."""
+    into the local blob folder through ``os``: fsspec loads for a remote blob store only, and
+    SQLAlchemy's PostgreSQL dialect for a PostgreSQL store."""
     loaded = _imported_by_main_thread(tmp_path / ".cairn", "online")["anywhere"]
     assert "pyarrow" in loaded and "cairn.store.store" in loaded
     assert "pandas" not in loaded and "pyarrow.compute" not in loaded
-    assert "fsspec" not in loaded
+    assert "fsspec" not in loaded and "sqlalchemy.dialects.postgresql" not in loaded

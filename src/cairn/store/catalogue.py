@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from cairn.store.projects import upsert
 from cairn.store.schema import project_keys
 
 KINDS = ("config", "summary", "metric")
@@ -54,8 +54,7 @@ def change(conn: Connection, project_id: int, before: Keys, after: Keys) -> None
     added = _rows(project_id, after, before)
     removed = _rows(project_id, before, after)
     if added:
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(project_keys)
+        stmt = upsert(conn, project_keys)
         conn.execute(
             stmt.on_conflict_do_update(
                 index_elements=[project_keys.c.project_id, project_keys.c.kind, project_keys.c.key],

@@ -50,7 +50,6 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
@@ -403,6 +402,8 @@ def _json_sqlite(element: _Json, compiler: SQLCompiler, **kw: Any) -> str:
 
 @compiles(_Json, "postgresql")
 def _json_postgresql(element: _Json, compiler: SQLCompiler, **kw: Any) -> str:
+    from sqlalchemy.dialects.postgresql import ARRAY  # loaded for a PostgreSQL store only
+
     keys = [str(key) for key in element.keys]
     path = compiler.process(sa.bindparam(None, keys, type_=ARRAY(sa.Text())), **kw)
     doc, kind = compiler.process(element.doc, **kw), element.kind
