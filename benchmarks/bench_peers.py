@@ -43,8 +43,10 @@ t4 = time.perf_counter()
 {finish}
 t5 = time.perf_counter()
 peak = max(resource.getrusage(r).ru_maxrss for r in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+own = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({{"import": t1 - t0, "init": t2 - t1, "log_us": (t4 - t3) / STEPS * 1e6,
-                  "finish": t5 - t4, "peak_mb": peak / 1024, "path": {path}}}))
+                  "finish": t5 - t4, "cpu": own.ru_utime + own.ru_stime, "peak_mb": peak / 1024,
+                  "path": {path}}}))
 """
 
 _HEAD = """
