@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from cairn.journal.batches import encode_batch
 from cairn.journal.records import History, Record, RunFinish, RunStart
 from cairn.store import Store, history
+from cairn.store.ingest_queue import IngestQueue
 from cairn.store.numbering import DB_NAME, keep_file_settings, reserve_run_number
 
 T0 = 1_700_000_000.0
@@ -113,3 +115,29 @@ def test_a_connection_to_a_made_store_needs_no_lock_for_its_settings(tmp_path: P
             other.close()
     finally:
         holder.close()
+
+
+def test_a_team_servers_applier_gives_the_pages_back_when_a_run_finishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history, "SEAL_ROWS", 10**9)
+    store = Store.local(tmp_path)
+    queue = IngestQueue(store)
+    try:
+        records = _records("r1", 3000)
+        for first in range(0, len(records), 500):
+            batch = records[first : first + 500]
+            queue.enqueue("p", "r1", encode_batch(batch), batch)
+        while queue.apply_next() > 0:
+            pass
+        store.engine.dispose()
+        grown = _pragma(tmp_path / DB_NAME, "page_count")
+        finish: list[Record] = [RunFinish(seq=len(records) + 1, ts=T0 + 9)]
+        queue.enqueue("p", "r1", encode_batch(finish), finish)
+        assert queue.apply_next() == 1
+        store.engine.dispose()
+        assert _pragma(tmp_path / DB_NAME, "freelist_count") == 0
+        assert _pragma(tmp_path / DB_NAME, "page_count") < grown / 2
+    finally:
+        queue.close()
+        store.close()

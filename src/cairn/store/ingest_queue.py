@@ -36,7 +36,7 @@ from cairn.journal.batches import decode_batch
 from cairn.journal.records import Record, RunStart
 from cairn.store.engine import create_store_engine
 from cairn.store.schema import ingest_queue, projects, runs
-from cairn.store.store import Store
+from cairn.store.store import Store, finishes_a_run
 from cairn.store.write_turns import WriteTurns, sqlite_path, write_transaction
 
 log = logging.getLogger("cairn.ingest")
@@ -220,7 +220,7 @@ class IngestQueue:
         except Exception as exc:  # keep the batches, say why, try again later
             self._failed(run_id, now, exc)
             return 0
-        store._after_write(dropped)
+        store._after_write(dropped, freed=finishes_a_run(records))
         return len(ids)
 
     def checkpoint(self) -> None:

@@ -140,7 +140,7 @@ class Store:
 
         with self._write() as conn:
             last, dropped = apply_records(conn, self.blobs, run_id, records)
-        self._after_write(dropped, freed=_finishes(records))
+        self._after_write(dropped, freed=finishes_a_run(records))
         return last
 
     def append(
@@ -157,7 +157,7 @@ class Store:
             ).first()
             records = make(row.last_seq + 1 if row else 1, dict(row.config) if row else None)
             last, dropped = apply_records(conn, self.blobs, run_id, records)
-        self._after_write(dropped, freed=_finishes(records))
+        self._after_write(dropped, freed=finishes_a_run(records))
         return last
 
     def put_blob(self, data: bytes) -> str:
@@ -629,5 +629,6 @@ INCREMENTAL_VACUUM = 2
 """``PRAGMA auto_vacuum``'s answer for a file made with ``auto_vacuum=INCREMENTAL``."""
 
 
-def _finishes(records: Sequence[Record]) -> bool:
+def finishes_a_run(records: Sequence[Record]) -> bool:
+    """Whether ``records`` end a run (then its sealed tail leaves pages free)."""
     return any(isinstance(record, RunFinish) for record in records)
