@@ -7,12 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
 
 import cairn
+from cairn.cli.main import cli
 from cairn.journal.file import read_journal
-from cairn.journal.records import RunFinish
+from cairn.journal.records import History, Record, RunFinish
 from cairn.sdk import run as run_module
 from cairn.store import history
+from cairn.store.schema import history_segments
 from cairn.store.store import Store
 
 pytestmark = pytest.mark.usefixtures("no_open_run")
@@ -38,8 +42,9 @@ def test_a_synced_run_leaves_no_journal_and_the_store_has_everything(store_dir: 
     assert len(stored.history()) == 30
     store = Store.local(store_dir)
     assert store.history(run.id, ["loss"]).num_rows == 30
-    with store.engine.connect() as conn:
-        assert history.tail_rows(conn, run.id) == 0  # sealed into Parquet: the tail is empty
+    with store.engine.connect() as conn:  # a short run's rows stay in the SQL tail, as durable
+        assert history.tail_rows(conn, run.id) == 30
+        assert conn.execute(select(func.count()).select_from(history_segments)).scalar() == 0
     # The summary still reads after finish, now from the store.
     assert run.summary["loss"] == pytest.approx(0.1)
     assert run.summary["note"] == "kept"
@@ -78,3 +83,33 @@ def test_a_run_the_store_did_not_take_keeps_its_journal(
     assert isinstance(read_journal(run.journal).records[-1], RunFinish)
     monkeypatch.undo()
     assert Store.local(store_dir).last_seq(run.id) == 0  # `cairn sync` needs the journal
+
+
+def test_a_short_run_whose_rows_the_store_lacks_keeps_its_journal(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store took the run's start but not its rows: the journal stays, and `cairn sync`
+    brings every row into the tail."""
+    applied = Store.apply
+
+    def no_rows(self: Store, run_id: str, records: list[Record]) -> int:
+        if any(isinstance(r, History) for r in records):
+            raise OSError("the store is unavailable")
+        return applied(self, run_id, records)
+
+    monkeypatch.setattr(run_module, "FINISH_TIMEOUT", 0.5)
+    monkeypatch.setenv("CAIRN_SYNC_AFTERWARDS", "0")  # no process applies it after this one
+    monkeypatch.setattr(Store, "apply", no_rows)
+    run = _logged_run()
+    monkeypatch.setattr(Store, "apply", applied)
+    assert run.journal is not None and run.journal.exists()
+    assert Store.local(store_dir).history(run.id, ["loss"]).num_rows == 0
+    result = CliRunner().invoke(cli, ["sync", str(run.journal)])
+    assert result.exit_code == 0, result.output
+    store = Store.local(store_dir)
+    assert store.run(run.id).state == "finished"
+    assert store.history(run.id, ["loss"]).column("loss").to_pylist() == [
+        3.0 - step / 10 for step in range(30)
+    ]
+    with store.engine.connect() as conn:
+        assert history.tail_rows(conn, run.id) == 30

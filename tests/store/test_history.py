@@ -153,7 +153,10 @@ def test_key_selection_keeps_order_and_fills_unknown_keys(store: Store) -> None:
     _check_types(table)
 
 
-def test_nan_and_infinities_are_values_not_nulls(store: Store) -> None:
+def test_nan_and_infinities_are_values_not_nulls(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history, "SHORT_TAIL_BYTES", 0)  # the finish seals even 2 rows
     records: list[Record] = [
         start(),
         History(seq=2, step=0, ts=T0, values={"a": math.nan}),
@@ -307,20 +310,86 @@ def test_tail_and_segments_give_identical_reads(
         assert same(a.to_pydict(), b.to_pydict()), kwargs
 
 
-def test_finishing_seals_the_tail(store: Store) -> None:
+def test_finishing_a_short_run_keeps_its_rows_in_the_tail(store: Store) -> None:
+    """No Parquet encode and no blob at finish for a few rows: the SQL tail is as durable."""
     records: list[Record] = [start(), *rows([0, 1, 2])]
     store.apply("r1", records)
-    assert (count(store, history_tail), count(store, history_segments)) == (1, 0)
     before = read(store)
     store.apply("r1", [RunFinish(seq=5, ts=T0 + 9)])
+    assert (count(store, history_tail), count(store, history_segments)) == (1, 0)
+    assert blob_files(store) == []
+    assert read(store) == before == expected(records)
+    assert read(store, keys=["a"], min_step=1) == {
+        k: v[1:] for k, v in expected(records, ["a"]).items()
+    }
+
+
+def test_finishing_seals_a_tail_over_short_tail_bytes(store: Store) -> None:
+    many = rows(list(range(200)), keys=[["a", "b", "c", "d"]] * 200)  # about 7 KB a chunk
+    store.apply("r1", [start(), *many[:100]])
+    store.apply("r1", many[100:])
+    with store.engine.connect() as conn:
+        size = conn.execute(select(func.sum(func.length(history_tail.c.data)))).scalar_one()
+    assert size > history.SHORT_TAIL_BYTES
+    before = read(store)
+    store.apply("r1", [RunFinish(seq=202, ts=T0 + 200)])
     assert (count(store, history_tail), count(store, history_segments)) == (0, 1)
     assert read(store) == before
     [digest] = segment_blobs(store)
     assert store.blobs.exists(digest)
 
 
-def test_rows_after_a_failed_finish_are_sealed_again(store: Store) -> None:
-    """A finished run that still receives rows (e.g. a late sync) keeps no tail."""
+def test_a_short_run_with_a_segment_seals_at_finish(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a run whose every row is in the tail keeps them there."""
+    monkeypatch.setattr(history, "SEAL_ROWS", 3)
+    records: list[Record] = [start(), *rows([0, 1, 2]), *rows([3], first_seq=5)]
+    store.apply("r1", records[:4])
+    assert count(store, history_segments) == 1
+    store.apply("r1", [*records[4:], RunFinish(seq=6, ts=T0 + 9)])
+    assert (count(store, history_tail), count(store, history_segments)) == (0, 2)
+    assert read(store) == expected(records)
+
+
+def test_a_resumed_short_run_seals_every_row_once_past_seal_rows(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history, "SEAL_ROWS", 10)
+    first: list[Record] = [start(), *rows([0, 1, 2]), RunFinish(seq=5, ts=T0 + 3)]
+    store.apply("r1", first)
+    assert (count(store, history_tail), count(store, history_segments)) == (1, 0)
+    resumed: list[Record] = [
+        RunStart(seq=6, run_id="r1", project="p", name="n", created_at=T0 + 4),
+        *rows(list(range(3, 28)), first_seq=7),
+        RunFinish(seq=32, ts=T0 + 40),
+    ]
+    body = resumed[:-1]
+    for i in range(0, len(body), 4):  # batches of 4: seals while running
+        store.apply("r1", body[i : i + 4])
+        assert store.run("r1").state == "running"
+        assert count(store, history_segments) >= 1 or i == 0
+    store.apply("r1", resumed[-1:])
+    assert count(store, history_tail) == 0
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.sum(history_segments.c.rows))).scalar_one() == 28
+    assert read(store) == expected([*first, *resumed])
+
+
+def test_rows_after_a_finish_stay_in_a_short_runs_tail(store: Store) -> None:
+    records: list[Record] = [start(), *rows([0, 1]), RunFinish(seq=4, ts=T0 + 2, state="failed")]
+    store.apply("r1", records)
+    late = rows([2], first_seq=5)
+    store.apply("r1", late)
+    assert (count(store, history_tail), count(store, history_segments)) == (2, 0)
+    assert read(store) == expected([*records, *late])
+
+
+def test_rows_after_a_failed_finish_are_sealed_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A finished run that still receives rows (e.g. a late sync) keeps no tail, unless short."""
+    monkeypatch.setattr(history, "SHORT_TAIL_BYTES", 0)
     records: list[Record] = [start(), *rows([0, 1]), RunFinish(seq=4, ts=T0 + 2, state="failed")]
     store.apply("r1", records)
     late = rows([2], first_seq=5)

@@ -109,8 +109,8 @@ def apply_records(
     )
     run_values.change(conn, run_id, row["summary"], values["summary"])
     dropped: list[str] = []
-    if run.values.get("state", row["state"]) != "running" or (
-        rows and history.tail_rows(conn, run_id) >= history.SEAL_ROWS
+    if history.seals_now(
+        conn, run_id, run.values.get("state", row["state"]), bool(rows), values["history_rows"]
     ):
         dropped = history.seal(conn, blobs, run_id)
     return new[-1].seq, dropped

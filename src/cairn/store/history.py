@@ -2,12 +2,13 @@
 
 Rows arrive from the journal as ``History`` records. Each applied batch becomes one tail chunk (an
 Arrow IPC stream) in ``history_tail``; once a run's tail holds ``SEAL_ROWS`` rows, or the run
-finishes, the tail is sealed into one Parquet segment in the BlobStore, sorted by (step, seq) and
-indexed by step range in ``history_segments``. A seal merges the newest segments of one size
-class once there are more than ``COMPACT_OVER`` of them (``merge_count``), so reads stay a few
-dozen files at most and a row is rewritten a few times, not once every few seals; the merged
-blobs are deleted after a grace period (``store.drops``), so a reader that listed them a moment
-before still finds them. Readers merge segments and tail (``history_read``).
+finishes (unless all its rows fit in a tail of ``SHORT_TAIL_BYTES``: ``seals_now``), the tail is
+sealed into one Parquet segment in the BlobStore, sorted by (step, seq) and indexed by step range
+in ``history_segments``. A seal merges the newest segments of one size class once there are more
+than ``COMPACT_OVER`` of them (``merge_count``), so reads stay a few dozen files at most and a row
+is rewritten a few times, not once every few seals; the merged blobs are deleted after a grace
+period (``store.drops``), so a reader that listed them a moment before still finds them. Readers
+merge segments and tail (``history_read``).
 
 Tables read back have ``_step`` (int64), ``_seq`` (int64, the logging order), ``_timestamp``
 (float64, unix seconds) and one float64 column per key, null where a row did not log the key.
@@ -41,6 +42,7 @@ range overlaps (their ``_step`` statistics), not a whole segment of millions of 
 on a 5.78-million-row segment: the same size and full-read time as pyarrow's default of
 1,048,576 rows a group."""
 COMPACT_OVER = 16
+SHORT_TAIL_BYTES = 8_192
 
 
 def rows_table(rows: Sequence[History]) -> pa.Table:
@@ -130,6 +132,24 @@ def append_tail(conn: Connection, run_id: str, table: pa.Table) -> None:
             data=encode_tail(table),
         )
     )
+
+
+def seals_now(conn: Connection, run_id: str, state: str, added: bool, run_rows: int) -> bool:
+    """Whether a batch that left the run in ``state`` with ``run_rows`` rows in all (``added``:
+    it brought rows) seals the tail: once the tail holds ``SEAL_ROWS`` rows, or when the run has
+    ended, unless all its rows are still in a tail of at most ``SHORT_TAIL_BYTES``. Such a short
+    run keeps its rows in the SQL tail, as durable and read as fast: sealing them cost a Parquet
+    encode and a blob write at every finish, for a segment that takes as much room on disk
+    (docs/performance.md, "Creating many runs")."""
+    if state == "running":
+        return added and tail_rows(conn, run_id) >= SEAL_ROWS
+    rows, size = conn.execute(
+        select(
+            func.coalesce(func.sum(history_tail.c.rows), 0),
+            func.coalesce(func.sum(func.length(history_tail.c.data)), 0),
+        ).where(history_tail.c.run_id == run_id)
+    ).one()
+    return not (rows == run_rows and rows < SEAL_ROWS and size <= SHORT_TAIL_BYTES)
 
 
 def tail_rows(conn: Connection, run_id: str) -> int:
