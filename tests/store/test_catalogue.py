@@ -121,6 +121,22 @@ def test_a_key_too_long_for_an_index_is_left_out_and_the_run_still_applies(store
     assert long in store.run("a").config
 
 
+def test_more_keys_than_one_statement_counts_are_each_counted_once(store: Store) -> None:
+    """A run of 2,000 metric names and 700 config keys, some with quotes, colons and SQL in
+    them, counted in statements of ``UPSERT_ROWS`` keys; a second run counts them again."""
+    config = {f"hp{i}": i for i in range(700)}
+    config.update({"it's": 1, ":key0": 2, 'x"); DROP TABLE runs; --': 3})
+    values = {f"m/{i}": float(i) for i in range(2_000)}
+    assert len(values) > 2 * catalogue.UPSERT_ROWS
+    for run_id in ("a", "b"):
+        store.apply(
+            run_id, [start(run_id, config=config), History(seq=2, step=0, ts=T0, values=values)]
+        )
+    assert counted(store) == scanned(store)
+    assert set(counted(store)["config"].values()) == {2}
+    assert len(counted(store)["metric"]) == 2_000
+
+
 def test_the_migration_counts_the_runs_already_in_the_store(store: Store) -> None:
     for i in range(5):
         store.apply(

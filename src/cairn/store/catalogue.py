@@ -10,16 +10,19 @@ small on PostgreSQL, and a record the store cannot apply would stop a run's sync
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, select, update
+from sqlalchemy import Connection, TextClause, and_, delete, select, text, update
 
-from cairn.store.projects import upsert
 from cairn.store.schema import project_keys
 
 KINDS = ("config", "summary", "metric")
 MAX_KEY = 1000
+UPSERT_ROWS = 300
+"""Keys counted up in one statement at most: 601 parameters, under the 999 of SQLite before
+3.32."""
 
 Keys = dict[str, frozenset[str]]
 """A run's keys by kind (``config``, ``summary``, ``metric``)."""
@@ -53,15 +56,8 @@ def change(conn: Connection, project_id: int, before: Keys, after: Keys) -> None
     ``before``; a deleted run: empty ``after``), inside the caller's write transaction."""
     added = _rows(project_id, after, before)
     removed = _rows(project_id, before, after)
-    if added:
-        stmt = upsert(conn, project_keys)
-        conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[project_keys.c.project_id, project_keys.c.kind, project_keys.c.key],
-                set_={"runs": project_keys.c.runs + 1},
-            ),
-            added,
-        )
+    for start in range(0, len(added), UPSERT_ROWS):
+        _count_up(conn, project_id, added[start : start + UPSERT_ROWS])
     for kind in KINDS:
         gone = sorted(row["key"] for row in removed if row["kind"] == kind)
         if not gone:
@@ -73,6 +69,26 @@ def change(conn: Connection, project_id: int, before: Keys, after: Keys) -> None
         )
         conn.execute(update(project_keys).where(where).values(runs=project_keys.c.runs - 1))
         conn.execute(delete(project_keys).where(where, project_keys.c.runs <= 0))
+
+
+def _count_up(conn: Connection, project_id: int, rows: list[dict[str, Any]]) -> None:
+    """One statement that adds a run to each of ``rows``' keys, inserting those new to the
+    project: a new run's 50 config keys were 50 upserts, whose parameters SQLAlchemy processed
+    one row at a time (a fifth of applying a short run, profiled). The same SQL on SQLite and
+    PostgreSQL; compiled once for each number of rows."""
+    params: dict[str, Any] = {"project_id": project_id}
+    for i, row in enumerate(rows):
+        params[f"kind{i}"], params[f"key{i}"] = row["kind"], row["key"]
+    conn.execute(_upsert(len(rows)), params)
+
+
+@functools.lru_cache(maxsize=64)
+def _upsert(rows: int) -> TextClause:
+    values = ", ".join(f"(:project_id, :kind{i}, :key{i}, 1)" for i in range(rows))
+    return text(
+        f'INSERT INTO project_keys (project_id, kind, "key", runs) VALUES {values} '
+        'ON CONFLICT (project_id, kind, "key") DO UPDATE SET runs = project_keys.runs + 1'
+    )
 
 
 def _rows(project_id: int, keys: Keys, minus: Keys) -> list[dict[str, Any]]:
