@@ -139,7 +139,7 @@ def seals_now(conn: Connection, run_id: str, state: str, added: bool, run_rows: 
     it brought rows) seals the tail: once the tail holds ``SEAL_ROWS`` rows, or when the run has
     ended, unless all its rows are still in a tail of at most ``SHORT_TAIL_BYTES``. Such a short
     run keeps its rows in the SQL tail, as durable and read as fast: sealing them cost a Parquet
-    encode and a blob write at every finish, for a segment that takes as much room on disk
+    encode and a blob write at every finish, for a file of its own of at least a 4 KiB disk block
     (docs/performance.md, "Creating many runs")."""
     if state == "running":
         return added and tail_rows(conn, run_id) >= SEAL_ROWS
