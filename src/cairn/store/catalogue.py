@@ -73,8 +73,8 @@ def change(conn: Connection, project_id: int, before: Keys, after: Keys) -> None
 
 def _count_up(conn: Connection, project_id: int, rows: list[dict[str, Any]]) -> None:
     """One statement that adds a run to each of ``rows``' keys, inserting those new to the
-    project: a new run's 50 config keys were 50 upserts, whose parameters SQLAlchemy processed
-    one row at a time (a fifth of applying a short run, profiled). The same SQL on SQLite and
+    project: an executemany of one upsert a key, whose parameters SQLAlchemy processed one row
+    at a time, was a fifth of applying a short run of 50 config keys (profiled). The same SQL on SQLite and
     PostgreSQL; compiled once for each number of rows."""
     params: dict[str, Any] = {"project_id": project_id}
     for i, row in enumerate(rows):

@@ -43,6 +43,9 @@ on a 5.78-million-row segment: the same size and full-read time as pyarrow's def
 1,048,576 rows a group."""
 COMPACT_OVER = 16
 SHORT_TAIL_BYTES = 8_192
+"""A finished run whose every row is still in a tail of at most this many bytes keeps them there
+(``seals_now``): up to it, the tail takes at most about twice the room of a segment's own file
+and reads as fast (measured in docs/performance.md)."""
 
 
 def rows_table(rows: Sequence[History]) -> pa.Table:
