@@ -85,8 +85,8 @@ def test_offline_init_and_log_load_no_heavy_module(tmp_path: Path) -> None:
 
 
 def test_a_run_logged_and_finished_loads_neither_pandas_nor_fsspec(tmp_path: Path) -> None:
-    """The syncer applies the rows and ``finish()`` seals them with pyarrow's arrays, IPC and
-    Parquet alone: pandas (about 0.2 s to import) loads only when someone reads a history as a
+    """The syncer applies the rows (and ``finish()`` seals those of a run past a short tail)
+    with pyarrow's arrays, IPC and Parquet alone: pandas (about 0.2 s to import) loads only when someone reads a history as a
     DataFrame, and pyarrow.compute (about 35 ms) when a read filters or sorts. The segment goes
     into the local blob folder through ``os``: fsspec loads for a remote blob store only, and
     SQLAlchemy's PostgreSQL dialect for a PostgreSQL store."""

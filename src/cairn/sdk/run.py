@@ -420,8 +420,8 @@ class Run:
             return None
 
     def _remove_journal(self, writer: Writer) -> None:
-        """The store has applied the whole journal (its history sealed by the finish record):
-        remove it, unless another process resumed the run since. ``run.summary`` then reads the
+        """The store has applied the whole journal (its history in segments, or in the SQL tail
+        for a short run: durable either way): remove it, unless another process resumed the run since. ``run.summary`` then reads the
         store's aggregates, which are the same as the journal's."""
         self._journal_removed = remove_applied_journal(
             writer.journal.path, writer.journal.bytes_written
