@@ -11,7 +11,14 @@ applied to the store as the syncer applies them (``bench_api.apply_many``), many
 transaction. The built ``.cairn`` folder is kept in ``benchmarks/.cache/`` under a name holding
 GENERATOR_VERSION (bump it when the runs change), so a second ``make bench`` reuses it.
 
-``python benchmarks/stores100k.py [RUNS]`` builds (or finds) the store and prints where it is.
+The same project is built into PostgreSQL by ``cached_pg_store``, through the same generator and
+``Store``, in a throw-away cluster (``tests/fakes/postgres.py``) whose folder is kept in
+``benchmarks/.cache/`` under a name holding GENERATOR_VERSION and PostgreSQL's major version (its
+data folder is only readable by that version); a later run starts that cluster again (seconds)
+and migrates the database to this Cairn's schema, as ``cached_store`` does the SQLite file.
+
+``python benchmarks/stores100k.py [RUNS] [--postgresql]`` builds (or finds) the store and prints
+where it is.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +36,10 @@ from bench_api import apply_many
 
 from cairn.journal.records import History, Record, RunFinish, RunStart, SummaryUpdate
 from cairn.store import Store
+from cairn.store.blobs import BlobStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.fakes import postgres
 
 GENERATOR_VERSION = 1
 PROJECT = "runs100k"
@@ -119,7 +131,58 @@ def cached_store(runs: int = RUNS) -> tuple[Path, float | None]:
     return store_dir, seconds
 
 
+PG_DATABASE = "cairn_bench"
+
+
+@contextmanager
+def cached_pg_store(runs: int = RUNS) -> Iterator[tuple[str, Path, float | None]]:
+    """The project with ``runs`` runs in a PostgreSQL database, on a cluster running while the
+    context lasts: (database URL, blob folder, seconds building took or None if found in the
+    cache)."""
+    programs = postgres.bin_dir()
+    version = programs.parent.name if programs is not None else "none"
+    folder = CACHE / f"pg-runs{runs}-v{GENERATOR_VERSION}-pg{version}"
+    blobs = folder / "blobs"
+    found = (folder / "complete").exists()
+    if not found:
+        shutil.rmtree(folder, ignore_errors=True)  # an interrupted build starts again
+    cluster = postgres.start(folder / "cluster")
+    try:
+        url = cluster.database_url(PG_DATABASE)
+        seconds = None
+        if found:
+            Store(url, BlobStore(blobs)).close()  # migrated to this Cairn's schema
+        else:
+            seconds = _build_pg(cluster, url, blobs, runs)
+            (folder / "complete").write_text(f"{seconds:.1f} s to build\n")
+        yield url, blobs, seconds
+    finally:
+        cluster.stop(keep=True)
+
+
+def _build_pg(cluster: postgres.Cluster, url: str, blobs: Path, runs: int) -> float:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(cluster.url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{PG_DATABASE}"'))
+    admin.dispose()
+    started = time.perf_counter()
+    store = Store(url, BlobStore(blobs))
+    try:
+        apply_many(store, project_runs(runs, np.random.default_rng(0)), per_txn=1000)
+    finally:
+        store.close()
+    return time.perf_counter() - started
+
+
 if __name__ == "__main__":
-    store_dir, seconds = cached_store(int(sys.argv[1]) if len(sys.argv) > 1 else RUNS)
-    built = "found in the cache" if seconds is None else f"built in {seconds:.1f} s"
-    print(f"{store_dir}: {built}")
+    size = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else RUNS
+    if "--postgresql" in sys.argv:
+        with cached_pg_store(size) as (url, blobs, seconds):
+            built = "found in the cache" if seconds is None else f"built in {seconds:.1f} s"
+            print(f"{url} (blobs {blobs}): {built}")
+    else:
+        store_dir, seconds = cached_store(size)
+        built = "found in the cache" if seconds is None else f"built in {seconds:.1f} s"
+        print(f"{store_dir}: {built}")

@@ -33,7 +33,6 @@ def team_server(
     throw-away cluster and moto, as the tests start them), with a user and an API key:
     (server, key, db url, blobs url, environment). ``appliers``: its ``--appliers`` (None: the
     default)."""
-    cairn = [sys.executable, "-m", "cairn"]
     env = dict(os.environ)
     if backend == "sqlite":
         shared = tmp / "shared"
@@ -56,30 +55,44 @@ def team_server(
         db = pg.database_url("cairn_bench")
         s3.make_bucket("bench")
         blobs = "s3://bench/blobs"
+    args = ["--workers", "2"]
+    if appliers is not None:
+        args += ["--appliers", str(appliers)]
     try:
-        subprocess.run(
-            [*cairn, "db", "upgrade", "--db", db], check=True, env=env, capture_output=True
-        )
-        subprocess.run(
-            [*cairn, "admin", "user", "create", "load", "--db", db],
-            check=True,
-            env=env,
-            capture_output=True,
-        )
-        key = subprocess.run(
-            [*cairn, "admin", "key", "create", "load", "--db", db],
-            check=True,
-            env=env,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
+        key = api_key(db, env)
         server_env = {**env, "CAIRN_DB": db, "CAIRN_BLOBS": blobs}
-        args = ["server", "--workers", "2"]
-        if appliers is not None:
-            args += ["--appliers", str(appliers)]
-        with serve_command(args, env=server_env, timeout=60) as server:
+        with serve_command(["server", *args], env=server_env, timeout=60) as server:
             yield server, key, db, blobs, env
     finally:
         if backend != "sqlite":
             s3.stop()
             pg.stop()
+
+
+def api_key(db: str, env: dict[str, str], viewer_of: str | None = None) -> str:
+    """Migrate database ``db`` (``cairn db upgrade``), make the user ``load`` unless an earlier
+    run did (a viewer of project ``viewer_of`` when given), and return a new API key of theirs."""
+    cairn = [sys.executable, "-m", "cairn"]
+    subprocess.run([*cairn, "db", "upgrade", "--db", db], check=True, env=env, capture_output=True)
+    made = subprocess.run(
+        [*cairn, "admin", "user", "create", "load", "--db", db],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if made.returncode != 0 and "already" not in made.stderr:
+        raise RuntimeError(f"cairn admin user create failed: {made.stderr}")
+    if viewer_of is not None:
+        subprocess.run(
+            [*cairn, "admin", "user", "grant", "load", viewer_of, "viewer", "--db", db],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+    return subprocess.run(
+        [*cairn, "admin", "key", "create", "load", "--db", db],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()

@@ -48,9 +48,14 @@ class Cluster:
     def database_url(self, name: str) -> str:
         return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{name}"
 
-    def stop(self) -> None:
-        self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "stop")
-        shutil.rmtree(self.root, ignore_errors=True)
+    def stop(self, keep: bool = False) -> None:
+        """Stop the server and remove its folder; ``keep``: stop cleanly and keep the folder, so
+        that ``start(root)`` serves the same databases again."""
+        self._run(
+            "pg_ctl", "-D", str(self.root / "data"), "-m", "fast" if keep else "immediate", "stop"
+        )
+        if not keep:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def _run(self, program: str, *args: str) -> None:
         command = [str(self.bin / program), *args]
@@ -59,30 +64,36 @@ class Cluster:
         subprocess.run(command, check=True, capture_output=True, timeout=120)
 
 
-def start() -> Cluster:
-    """Initialise and start a cluster in a new temporary folder; ``Cluster.stop`` removes it."""
+def start(root: Path | None = None) -> Cluster:
+    """Initialise and start a cluster in a new temporary folder; ``Cluster.stop`` removes it.
+    ``root``: the cluster's folder instead, initialised only if it holds none yet (a benchmark
+    keeps a built database there between runs with ``Cluster.stop(keep=True)``)."""
     programs = bin_dir()
     if programs is None:
         raise RuntimeError(
             "PostgreSQL's initdb was not found: `make test` installs Debian's postgresql package"
         )
     user = _unprivileged_user()
-    root = Path(tempfile.mkdtemp(prefix="cairn-pg-"))
+    if root is None:
+        root = Path(tempfile.mkdtemp(prefix="cairn-pg-"))
+    else:
+        root.mkdir(parents=True, exist_ok=True)
     if user is not None:
         entry = pwd.getpwnam(user)
         os.chown(root, entry.pw_uid, entry.pw_gid)
     port = free_port()
     cluster = Cluster(root, port, programs, user)
-    cluster._run(
-        "initdb",
-        "-D",
-        str(root / "data"),
-        "-U",
-        SUPERUSER,
-        "--auth=trust",
-        "--encoding=UTF8",
-        "--no-sync",
-    )
+    if not (root / "data").exists():
+        cluster._run(
+            "initdb",
+            "-D",
+            str(root / "data"),
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-sync",
+        )
     options = (
         f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root} "
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
