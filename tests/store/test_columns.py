@@ -9,7 +9,7 @@ import pytest
 from tests.store.conftest import MakeStore
 
 from cairn.journal.records import History, Record, RunFinish, RunStart, SummaryUpdate
-from cairn.store import Store
+from cairn.store import Store, columns
 from cairn.store.columns import (
     ColumnStats,
     default_columns,
@@ -121,6 +121,26 @@ def test_project_stats_cover_the_whole_project(store: Store) -> None:
         "summary.b/loss",
         "summary.best",
     ]
+
+
+def test_project_stats_read_the_latest_runs_of_that_project_only(
+    make_store: MakeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(columns, "DEFAULTS_FROM", 2)
+    store = make_store()
+    for i, project in enumerate(["p", "p", "q", "p", "p"]):
+        created = T0 + [0, 3, 4, 1, 2][i]  # latest of p: r1 (T0+3), then r4 (T0+2)
+        store.apply(
+            f"r{i}",
+            [
+                RunStart(seq=1, run_id=f"r{i}", project=project, name="r", created_at=created),
+                SummaryUpdate(seq=2, set={f"s{i}": 1.0}),
+            ],
+        )
+    assert project_stats(store, "p").summary == {"s1", "s4"}
+    assert project_stats(store, "q").summary == {"s2"}
+    assert project_stats(store, "missing") == ColumnStats()
+    store.close()
 
 
 def test_gradient_norms_are_default_columns_only_when_there_is_nothing_else() -> None:

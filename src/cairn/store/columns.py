@@ -88,16 +88,20 @@ def project_stats(store: Store, project: str) -> ColumnStats:
     """The column statistics of a project's latest DEFAULTS_FROM runs (an unknown project has
     none): enough to choose default columns, and a bounded read at any size of project."""
     # The JSON is read as text and decoded by msgspec, several times faster than the column's own
-    # deserializer over thousands of runs.
-    query = (
-        select(cast(runs.c.config, Text), cast(runs.c.summary, Text))
-        .select_from(runs.join(projects, projects.c.id == runs.c.project_id))
-        .where(projects.c.name == project)
-        .order_by(runs.c.created_at.desc())
-        .limit(DEFAULTS_FROM)
-    )
+    # deserializer over thousands of runs. The project's id is looked up first: joined by name,
+    # PostgreSQL cast every run's JSON before sorting (1 s at 50,000 runs); by id it walks the
+    # (project_id, created_at) index backwards and stops at the limit.
     stats = ColumnStats()
     with store._read() as conn:
+        project_id = _project_id(conn, project)
+        if project_id is None:
+            return stats
+        query = (
+            select(cast(runs.c.config, Text), cast(runs.c.summary, Text))
+            .where(runs.c.project_id == project_id)
+            .order_by(runs.c.created_at.desc())
+            .limit(DEFAULTS_FROM)
+        )
         for config_text, summary_text in conn.execute(query):
             stats.add(_decode(config_text), _decode(summary_text))
     return stats
