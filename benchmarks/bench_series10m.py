@@ -18,14 +18,13 @@ Usage: python benchmarks/bench_series10m.py [STEPS]
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import numpy as np
+from cached_stores import cached_local_store
 
 import cairn
 from cairn.journal.records import History, Record, RunFinish, RunStart
@@ -35,7 +34,6 @@ GENERATOR_VERSION = 2
 PROJECT, RUN = "series10m", "long"
 STEPS = 10_000_000
 BATCH = 20_000
-CACHE = Path(__file__).resolve().parent / ".cache"
 REPEATS, ZOOMS = 15, 15
 T0 = 1_700_000_000.0
 
@@ -54,25 +52,9 @@ def records(steps: int) -> Iterator[list[Record]]:
     yield [RunFinish(seq=2 + steps, ts=T0 + steps * 1e-3)]
 
 
-def cached_store(steps: int) -> tuple[Path, float | None]:
-    """The ``.cairn`` folder holding the run, and the seconds building it took (None: cached)."""
-    folder = CACHE / f"series{steps}-v{GENERATOR_VERSION}"
-    store_dir = folder / ".cairn"
-    if (folder / "complete").exists():
-        Store.local(store_dir).close()  # at this Cairn's schema before it is read
-        return store_dir, None
-    shutil.rmtree(folder, ignore_errors=True)  # an interrupted build starts again
-    store_dir.mkdir(parents=True)
-    started = time.perf_counter()
-    store = Store.local(store_dir)
-    try:
-        for batch in records(steps):
-            store.apply(RUN, batch)
-    finally:
-        store.close()
-    seconds = time.perf_counter() - started
-    (folder / "complete").write_text(f"{seconds:.1f} s to build\n")
-    return store_dir, seconds
+def build(store: Store, steps: int) -> None:
+    for batch in records(steps):
+        store.apply(RUN, batch)
 
 
 def timed(call: Callable[[], object]) -> tuple[float, object]:
@@ -88,7 +70,9 @@ def p50_p95(ms: list[float]) -> tuple[float, float]:
 
 def main() -> None:
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else STEPS
-    store_dir, built = cached_store(steps)
+    store_dir, built = cached_local_store(
+        f"series{steps}-v{GENERATOR_VERSION}", lambda store: build(store, steps)
+    )
     how = "found in the cache" if built is None else f"built in {built:.0f} s"
     print(f"{steps:,} points of one key: {store_dir} ({how})", file=sys.stderr)
     run = cairn.Api(store_dir).run(f"{PROJECT}/{RUN}")

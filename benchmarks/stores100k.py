@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 from bench_api import apply_many
+from cached_stores import CACHE, cached_local_store
 
 from cairn.journal.records import History, Record, RunFinish, RunStart, SummaryUpdate
 from cairn.store import Store
@@ -49,7 +50,6 @@ SUMMARY_KEYS = 30
 METRIC_NAMES = 2_000
 METRICS_PER_RUN = 4
 HISTORY_STEPS = 5
-CACHE = Path(__file__).resolve().parent / ".cache"
 T0 = 1_700_000_000.0
 OPTIMIZERS = ("adam", "sgd", "adamw", "lion")
 
@@ -113,22 +113,10 @@ def project_runs(runs: int, rng: np.random.Generator) -> Iterator[tuple[str, lis
 def cached_store(runs: int = RUNS) -> tuple[Path, float | None]:
     """The ``.cairn`` folder of the project with ``runs`` runs, and how many seconds building it
     took (None: found in the cache, built by an earlier run)."""
-    folder = CACHE / f"runs{runs}-v{GENERATOR_VERSION}"
-    store_dir = folder / ".cairn"
-    if (folder / "complete").exists():
-        Store.local(store_dir).close()  # migrated to this Cairn's schema before a server opens it
-        return store_dir, None
-    shutil.rmtree(folder, ignore_errors=True)  # an interrupted build starts again
-    store_dir.mkdir(parents=True)
-    started = time.perf_counter()
-    store = Store.local(store_dir)
-    try:
-        apply_many(store, project_runs(runs, np.random.default_rng(0)), per_txn=1000)
-    finally:
-        store.close()
-    seconds = time.perf_counter() - started
-    (folder / "complete").write_text(f"{seconds:.1f} s to build\n")
-    return store_dir, seconds
+    return cached_local_store(
+        f"runs{runs}-v{GENERATOR_VERSION}",
+        lambda store: apply_many(store, project_runs(runs, np.random.default_rng(0)), per_txn=1000),
+    )
 
 
 PG_DATABASE = "cairn_bench"
