@@ -14,13 +14,12 @@ nothing. Run with `make bench`.
 from __future__ import annotations
 
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_s
 
 from cairn.journal.records import History, Record, RunFinish, RunStart, SummaryUpdate
 from cairn.reports import Report
@@ -79,15 +78,6 @@ def log_runs(root: Path) -> None:
     store.close()
 
 
-def median_time(work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(REPEATS):
-        began = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - began)
-    return statistics.median(times)
-
-
 def pdflatex(folder: Path) -> None:
     flags = ["-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "main"]
     for step in (["pdflatex", *flags], ["bibtex", "main"], ["pdflatex", *flags]):
@@ -100,19 +90,30 @@ def main() -> None:
         log_runs(root)
         report = build(root)
         rows = [
-            ("latex (50 PDF figures)", median_time(lambda: report.export("latex", root / "tex"))),
+            (
+                "latex (50 PDF figures)",
+                median_s(lambda: report.export("latex", root / "tex"), REPEATS),
+            ),
             (
                 "markdown (PNG figures)",
-                median_time(lambda: report.export("markdown", root / "r.md")),
+                median_s(lambda: report.export("markdown", root / "r.md"), REPEATS),
             ),
-            ("html (inline SVG)", median_time(lambda: report.export("html", root / "r.html"))),
+            (
+                "html (inline SVG)",
+                median_s(lambda: report.export("html", root / "r.html"), REPEATS),
+            ),
         ]
         grouped = build(root, group_by="config.width")
         rows.append(
-            ("html, lines grouped", median_time(lambda: grouped.export("html", root / "g.html")))
+            (
+                "html, lines grouped",
+                median_s(lambda: grouped.export("html", root / "g.html"), REPEATS),
+            )
         )
         if shutil.which("pdflatex"):
-            rows.append(("pdflatex+bibtex+pdflatex", median_time(lambda: pdflatex(root / "tex"))))
+            rows.append(
+                ("pdflatex+bibtex+pdflatex", median_s(lambda: pdflatex(root / "tex"), REPEATS))
+            )
     print(f"report export, {PANELS} panels, {RUNS} runs x {STEPS} steps (median of {REPEATS})")
     print(f"{'what':<28}{'seconds':>10}")
     for name, seconds in rows:

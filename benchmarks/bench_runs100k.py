@@ -17,7 +17,6 @@ python benchmarks/bench_runs100k.py [RUNS] [--pg-runs N] (PostgreSQL's size, RUN
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -30,6 +29,7 @@ import psutil
 from bench_api import serve
 from stores100k import PROJECT, RUNS, cached_pg_store, cached_store
 from team_server import api_key
+from timing import percentiles
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.fakes.memory import PeakRss
@@ -41,13 +41,6 @@ Started = tuple[str, int, dict[str, str]]
 REPEATS = 20
 COLD_STARTS = 5
 PAGE = 500  # the dashboard's page of runs (web/src/features/runs/state/queries.ts)
-
-
-def percentiles(times: list[float]) -> tuple[float, float]:
-    """p50 and p95 in ms of times in seconds (nearest rank)."""
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * len(ordered) + 0.5) - 1)]
-    return statistics.median(ordered) * 1e3, p95 * 1e3
 
 
 def timed(call: Callable[[], httpx.Response], check: Callable[[Any], bool]) -> list[float]:

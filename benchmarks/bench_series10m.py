@@ -18,13 +18,13 @@ Usage: python benchmarks/bench_series10m.py [STEPS]
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
 
 import numpy as np
 from cached_stores import cached_local_store
+from timing import percentiles
 
 import cairn
 from cairn.journal.records import History, Record, RunFinish, RunStart
@@ -58,14 +58,10 @@ def build(store: Store, steps: int) -> None:
 
 
 def timed(call: Callable[[], object]) -> tuple[float, object]:
+    """Seconds ``call()`` took, and what it returned (each read's points are checked)."""
     began = time.perf_counter()
     got = call()
-    return (time.perf_counter() - began) * 1000, got
-
-
-def p50_p95(ms: list[float]) -> tuple[float, float]:
-    ordered = sorted(ms)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * len(ordered)))]
+    return time.perf_counter() - began, got
 
 
 def main() -> None:
@@ -81,18 +77,22 @@ def main() -> None:
     run.series("loss")  # warm-up: the store opened, the segments' footers read once
     full = [timed(lambda: run.series("loss")) for _ in range(REPEATS)]
     assert all(len(got) <= 1500 for _, got in full)  # type: ignore[arg-type]
-    rows.append(("series, full range (1,500 points, M4)", [ms for ms, _ in full], "≤ 300"))
+    rows.append(
+        ("series, full range (1,500 points, M4)", [seconds for seconds, _ in full], "≤ 300")
+    )
 
     rng = np.random.default_rng(1)
     for share, label in ((0.01, "1%"), (0.0001, "0.01%")):
         width = int(steps * share)
         zoomed = []
         for start in rng.integers(0, steps - width, ZOOMS).tolist():
-            ms, got = timed(lambda s=start, w=width: run.series("loss", x_min=s, x_max=s + w - 1))
+            seconds, got = timed(
+                lambda s=start, w=width: run.series("loss", x_min=s, x_max=s + w - 1)
+            )
             points = len(got)  # type: ignore[arg-type]
             # every point when the range fits the 1,500-point budget, M4 of it otherwise
             assert points == width if width <= 1500 else 0 < points <= 1500, (label, points)
-            zoomed.append(ms)
+            zoomed.append(seconds)
         points = f"{width:,} steps, {'every point' if width <= 1500 else 'M4'}"
         rows.append((f"series, zoom into {label} ({points})", zoomed, "≤ 300"))
 
@@ -100,15 +100,19 @@ def main() -> None:
     whole = [timed(lambda: run.history(keys=["loss"], format="numpy")) for _ in range(3)]
     assert all(len(got["loss"]) == steps for _, got in whole)  # type: ignore[index]
     rows.append(
-        (f"history(keys=['loss']), all {steps:,} points", [ms for ms, _ in whole], "≤ 2000")
+        (
+            f"history(keys=['loss']), all {steps:,} points",
+            [seconds for seconds, _ in whole],
+            "≤ 2000",
+        )
     )
 
     print()
     header = f"{'read (one key, ' + format(steps, ',') + ' points)':58} {'p50 ms':>8} {'p95 ms':>8}  target ms  met"
     print(header)
     print("-" * len(header))
-    for label, ms, target in rows:
-        p50, p95 = p50_p95(ms)
+    for label, seconds, target in rows:
+        p50, p95 = percentiles(seconds)
         met = "yes" if p95 <= float(target.removeprefix("≤ ")) else "NO"
         print(f"{label:58} {p50:8.0f} {p95:8.0f}  {target:>9}  {met}")
 
