@@ -74,8 +74,8 @@ def change(conn: Connection, project_id: int, before: Keys, after: Keys) -> None
 def _count_up(conn: Connection, project_id: int, rows: list[dict[str, Any]]) -> None:
     """One statement that adds a run to each of ``rows``' keys, inserting those new to the
     project: an executemany of one upsert a key, whose parameters SQLAlchemy processed one row
-    at a time, was a fifth of applying a short run of 50 config keys (profiled). The same SQL on SQLite and
-    PostgreSQL; compiled once for each number of rows."""
+    at a time, was a fifth of applying a short run of 50 config keys (profiled). The same SQL
+    on SQLite and PostgreSQL; compiled once for each number of rows."""
     params: dict[str, Any] = {"project_id": project_id}
     for i, row in enumerate(rows):
         params[f"kind{i}"], params[f"key{i}"] = row["kind"], row["key"]

@@ -78,20 +78,6 @@ class LocalSink:
 
 _SHARED: dict[tuple[int, Path], tuple[Store, tuple[int, int]]] = {}
 _SHARING = threading.Lock()
-
-
-@atexit.register
-def _close_shared() -> None:
-    """Close this process's stores when it exits: SQLite folds its write-ahead log into the
-    database when the last connection closes, so a script leaves ``cairn.db`` whole rather than
-    a ``cairn.db-wal`` of up to a few MB beside it until the next process opens the store."""
-    with _SHARING:
-        mine = [key for key in _SHARED if key[0] == os.getpid()]
-        for key in mine:
-            store, _ = _SHARED.pop(key)
-            store.close()
-
-
 SHARED_MOST = 4
 """Stores kept open for later runs at most, the last used: a process logs into one store, as a
 rule; one that goes through many (a test suite's temporary folders) must not keep a file
@@ -119,6 +105,18 @@ def shared_store(root: Path) -> Store:
             while len(_SHARED) > SHARED_MOST:  # dropped, not closed: a live run may still use it
                 del _SHARED[next(iter(_SHARED))]
         return store
+
+
+@atexit.register
+def _close_shared() -> None:
+    """Close this process's stores when it exits: SQLite folds its write-ahead log into the
+    database when the last connection closes, so a script leaves ``cairn.db`` whole rather than
+    a ``cairn.db-wal`` of up to a few MB beside it until the next process opens the store."""
+    with _SHARING:
+        mine = [key for key in _SHARED if key[0] == os.getpid()]
+        for key in mine:
+            store, _ = _SHARED.pop(key)
+            store.close()
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
