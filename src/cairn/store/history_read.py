@@ -206,11 +206,10 @@ def _decode_range(
     min_step: int | None,
     max_step: int | None,
 ) -> pa.Table:
-    """The row groups of a big segment that may hold steps in the range, read from its file."""
+    """The row groups of a big segment that may hold steps in the range, read from its file
+    (seekable: a local file or fsspec's, as the ``BlobStore`` and ``LocalBlobs`` that read
+    history open)."""
     with blobs.open(digest) as stream:
-        if not stream.seekable():
-            data = stream.read()
-            return decode_segment(data, keys, index, FOOTERS.get(digest, data), min_step, max_step)
         source = pa.PythonFile(stream, mode="r")
         footer = FOOTERS.get(digest, source)
         return decode_segment(source, keys, index, footer, min_step, max_step)
