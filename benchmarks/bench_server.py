@@ -5,19 +5,25 @@ this machine's cores.
 
 Measured: ingest in points/s end to end (from the clients' start until the server has applied
 everything: the last finish() returns once the server acknowledged all, then the server's
-applier drains its ingest queue), each batch's latency as the clients saw it (p50, p99; a batch
-is up to 5,000 steps), the queue lag (from the last acknowledgement until all is applied), the
-longest any batch waited in the queue (sampled every 0.25 s), log() per call in the clients
-while they shipped, the server's CPU (cores used, over all its processes: the workers and the
-applier) and peak RSS. Checked: every run's last seq in the store.
+applier drains its ingest queue); each batch request's latency as the clients saw it (p50,
+p99; a batch is up to 5,000 steps), counting the requests the server took; the requests it
+refused as busy (429, ``server.ingest_gate``) and how long a batch waited from its first
+request until it was taken (the flow control's wait, in the client's syncer thread); a
+dashboard read during the load (``GET /projects/load/runs`` every 0.25 s, p50/p99); the queue
+lag (from the last acknowledgement until all is applied), the longest any batch waited in the
+queue (sampled every 0.25 s), log() per call in the clients while they shipped, the server's
+CPU (cores used, over all its processes: the workers and the applier) and peak RSS. Checked:
+every run's last seq in the store.
 
-The server runs ``--workers 2`` with its default one applier, and on PostgreSQL also with
-``--appliers 2`` for comparison. Given applier counts (``1,2,1,2``), only
-PostgreSQL rows run, one per count in that order: alternating them in one sitting compares
-them under the same load from other work on the machine.
+The rows (a comma-separated list as the third argument; default all but the appliers'):
+``sqlite`` (``--workers 2``, the default gate), ``sqlite-ungated`` (``--ingest-concurrency 0``:
+every batch taken as it comes, the server before the gate), ``postgresql``,
+``postgresql-ungated``, ``postgresql-appliers2``. Alternating rows in one sitting
+(``sqlite,sqlite-ungated,sqlite,sqlite-ungated``) compares them under the same load from other
+work on the machine. Given rows, only those run (not the rows without a server).
 
 Prints a table and asserts nothing.
-Usage: python benchmarks/bench_server.py [CLIENTS STEPS [APPLIERS,...]]
+Usage: python benchmarks/bench_server.py [CLIENTS STEPS [ROW,...]]
 """
 
 from __future__ import annotations
@@ -50,7 +56,20 @@ from cairn.store.store import Store  # noqa: E402
 
 CLIENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 32
 STEPS = int(sys.argv[2]) if len(sys.argv) > 2 else 50_000
-APPLIERS = [int(n) for n in sys.argv[3].split(",")] if len(sys.argv) > 3 else None
+ROWS = {
+    "sqlite": ("sqlite", "SQLite + folder", None, ()),
+    "sqlite-ungated": ("sqlite", "SQLite, no gate", None, ("--ingest-concurrency", "0")),
+    "postgresql": ("postgresql", "PostgreSQL + S3 (moto)", None, ()),
+    "postgresql-ungated": (
+        "postgresql",
+        "PostgreSQL, no gate",
+        None,
+        ("--ingest-concurrency", "0"),
+    ),
+    "postgresql-appliers2": ("postgresql", "PostgreSQL, --appliers 2", 2, ()),
+}
+"""Row name → (store, label, --appliers, more flags of the server)."""
+CHOSEN = sys.argv[3].split(",") if len(sys.argv) > 3 else None
 KEYS = 10
 
 CLIENT = """
@@ -68,6 +87,8 @@ sink = run._syncer.sink if run._syncer is not None else None
 run.finish(quiet=True)
 print(json.dumps({"id": run.id, "log_us": logged / steps * 1e6, "done": time.time(),
                   "batches": list(sink.timings) if sink is not None else [],
+                  "refused": list(sink.refusals) if sink is not None else [],
+                  "taken_after": list(sink.taken_after) if sink is not None else [],
                   "phases": list(sink.phases) if sink is not None else []}))
 """
 
@@ -89,21 +110,26 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def watch_server(pid: int, url: str, stop: threading.Event, out: dict[str, float]) -> None:
-    """The peak RSS of the server and its workers and applier, and the longest a batch had
-    waited in its ingest queue (the health route's oldest_seconds), sampled every 0.25 s until
-    ``stop``."""
-    peak, waited = 0, 0.0
-    while not stop.wait(0.25):
-        rss = 0
-        for proc in server_processes(pid):
-            try:
-                rss += proc.memory_info().rss
-            except psutil.NoSuchProcess:
-                continue
-        peak = max(peak, rss)
-        waited = max(waited, queue_status(url)["oldest_seconds"])
-    out["rss"], out["waited"] = peak, waited
+def watch_server(pid: int, url: str, key: str, stop: threading.Event, out: dict[str, Any]) -> None:
+    """The peak RSS of the server and its workers and applier, the longest a batch had waited
+    in its ingest queue (the health route's oldest_seconds), and how long the dashboard's runs
+    list took to answer, sampled every 0.25 s until ``stop``."""
+    peak, waited, reads = 0, 0.0, []
+    runs = f"{url}/api/v1/projects/load/runs"
+    with httpx.Client(headers={"Authorization": f"Bearer {key}"}, timeout=60) as client:
+        while not stop.wait(0.25):
+            rss = 0
+            for proc in server_processes(pid):
+                try:
+                    rss += proc.memory_info().rss
+                except psutil.NoSuchProcess:
+                    continue
+            peak = max(peak, rss)
+            waited = max(waited, queue_status(url)["oldest_seconds"])
+            started = time.perf_counter()
+            client.get(runs, params={"limit": 50})  # 404 until the first run made the project
+            reads.append(time.perf_counter() - started)
+    out["rss"], out["waited"], out["reads"] = peak, waited, reads
 
 
 def queue_status(url: str) -> dict[str, float]:
@@ -119,11 +145,8 @@ def wait_applied(url: str) -> float:
     return time.time()
 
 
-def run_clients(
-    tmp: Path, env: dict[str, str], cpus: set[int] | None = None
-) -> tuple[float, list[dict[str, Any]]]:
-    """Start CLIENTS training processes at once, each in a folder of its own (on ``cpus`` only,
-    when given); their reports."""
+def run_clients(tmp: Path, env: dict[str, str]) -> tuple[float, list[dict[str, Any]]]:
+    """Start CLIENTS training processes at once, each in a folder of its own; their reports."""
     script = tmp / "client.py"
     script.write_text(CLIENT)
     started = time.time()
@@ -139,7 +162,6 @@ def run_clients(
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
-                preexec_fn=None if cpus is None else lambda: os.sched_setaffinity(0, cpus),
             )
         )
     results = []
@@ -249,21 +271,18 @@ def where_time_went(results: list[dict[str, Any]]) -> dict[str, tuple[float, flo
 
 
 def one(
-    backend: str, tmp: Path, appliers: int | None = None, pinned: bool = False
+    backend: str, tmp: Path, appliers: int | None = None, more: tuple[str, ...] = ()
 ) -> dict[str, Any]:
-    """One load test. ``pinned``: the server's processes on the first core, the clients on the
-    second (a stand-in for clients on other machines)."""
-    with team_server(backend, tmp, appliers) as (server, key, db, blobs, env):
-        stop, usage = threading.Event(), {}
+    """One load test."""
+    with team_server(backend, tmp, appliers, more) as (server, key, db, blobs, env):
+        stop: threading.Event = threading.Event()
+        usage: dict[str, Any] = {}
         pid = server.process.pid
-        if pinned:
-            for proc in server_processes(pid):
-                proc.cpu_affinity([0])
-        watcher = threading.Thread(target=watch_server, args=(pid, server.url, stop, usage))
+        watcher = threading.Thread(target=watch_server, args=(pid, server.url, key, stop, usage))
         watcher.start()
         cpu_before = cpu_seconds(pid)
         client_env = {**env, **QUIET, "CAIRN_URL": server.url, "CAIRN_API_KEY": key}
-        started, results = run_clients(tmp, client_env, {1} if pinned else None)
+        started, results = run_clients(tmp, client_env)
         applied = wait_applied(server.url)
         usage["cpu"] = cpu_seconds(pid) - cpu_before
         stop.set()
@@ -274,12 +293,21 @@ def one(
     acknowledged = max(r["done"] for r in results)
     wall = applied - started
     batches = sorted(b for r in results for b in r["batches"])
+    refused = sorted(b for r in results for b in r["refused"]) or [0.0]
+    taken_after = sorted(b for r in results for b in r["taken_after"])
+    reads = sorted(usage["reads"]) or [0.0]
     return {
         "points_s": CLIENTS * STEPS * KEYS / wall,
         "steps_s": CLIENTS * STEPS / wall,
         "wall": wall,
         "p50": statistics.median(batches) * 1000,
         "p99": batches[int(len(batches) * 0.99)] * 1000,
+        "refused": sum(len(r["refused"]) for r in results),
+        "refused_p99": refused[int(len(refused) * 0.99)] * 1000,
+        "taken_p50": statistics.median(taken_after) * 1000,
+        "taken_p99": taken_after[int(len(taken_after) * 0.99)] * 1000,
+        "read_p50": statistics.median(reads) * 1000,
+        "read_p99": reads[int(len(reads) * 0.99)] * 1000,
         "log_us": statistics.median(r["log_us"] for r in results),
         "cores": usage["cpu"] / wall,
         "rss": usage["rss"] / 2**20,
@@ -295,30 +323,30 @@ def main() -> None:
     print(
         f"cairn server under load: {CLIENTS} client processes x {STEPS:,} steps x {KEYS} scalars, "
         f"{os.cpu_count()} cores shared by clients and server, --workers 2; load average "
-        f"before: {os.getloadavg()[0]:.1f}"
+        f"before: {os.getloadavg()[0]:.1f}. Batch: the requests the server took; refused: "
+        "told to come back (429); taken after: a batch's first request until taken; read: the "
+        "runs list during the load"
     )
     header = (
-        f"{'store':<24}{'points/s':>12}{'steps/s':>10}{'wall s':>8}{'batch p50 ms':>14}"
-        f"{'p99 ms':>9}{'lag s':>7}{'waited s':>10}{'log() us':>10}{'server cores':>14}"
-        f"{'server RSS MB':>15}{'runs whole':>12}{'load avg':>10}"
+        f"{'store':<24}{'points/s':>10}{'wall s':>8}{'batch p50/p99 ms':>18}{'refused':>9}"
+        f"{'p99 ms':>8}{'taken after p50/p99 ms':>24}{'read p50/p99 ms':>17}{'lag s':>7}"
+        f"{'log() us':>10}{'server cores':>14}{'RSS MB':>8}{'runs whole':>12}{'load avg':>10}"
     )
     print(header)
-    rows = [("postgresql", f"PostgreSQL, {n} applier(s)", n) for n in APPLIERS or []] or [
-        ("sqlite", "SQLite + folder", None),
-        ("postgresql", "PostgreSQL + S3 (moto)", None),
-        ("postgresql", "PostgreSQL, --appliers 2", 2),
-    ]
-    for backend, label, appliers in rows:
+    for name in CHOSEN or ["sqlite", "sqlite-ungated", "postgresql", "postgresql-appliers2"]:
+        backend, label, appliers, more = ROWS[name]
         with tempfile.TemporaryDirectory() as tmp:
-            r = one(backend, Path(tmp), appliers)
+            r = one(backend, Path(tmp), appliers, more)
         print(
-            f"{label:<24}{r['points_s']:>12,.0f}{r['steps_s']:>10,.0f}{r['wall']:>8.1f}"
-            f"{r['p50']:>14.1f}{r['p99']:>9.1f}{r['lag']:>7.2f}{r['waited']:>10.2f}"
+            f"{label:<24}{r['points_s']:>10,.0f}{r['wall']:>8.1f}"
+            f"{r['p50']:>10.0f} / {r['p99']:<5.0f}{r['refused']:>9,}{r['refused_p99']:>8.0f}"
+            f"{r['taken_p50']:>15.0f} / {r['taken_p99']:<6.0f}"
+            f"{r['read_p50']:>9.0f} / {r['read_p99']:<5.0f}{r['lag']:>7.2f}"
             f"{r['log_us']:>10.2f}{r['cores']:>14.2f}"
-            f"{r['rss']:>15.0f}{int(r['complete']):>9}/{CLIENTS}{os.getloadavg()[0]:>10.1f}",
+            f"{r['rss']:>8.0f}{int(r['complete']):>9}/{CLIENTS}{os.getloadavg()[0]:>10.1f}",
             flush=True,
         )
-    if APPLIERS:
+    if CHOSEN:
         return
     for kind, label in (
         ("offline", "no server (offline)"),
@@ -328,8 +356,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             r = without_server(kind, Path(tmp))
         print(
-            f"{label:<24}{r['points_s']:>12,.0f}{r['steps_s']:>10,.0f}{r['wall']:>8.1f}"
-            f"{'-':>14}{'-':>9}{'-':>7}{'-':>10}{r['log_us']:>10.2f}{'-':>14}{'-':>15}"
+            f"{label:<24}{r['points_s']:>10,.0f}{r['wall']:>8.1f}{'-':>18}{'-':>9}{'-':>8}"
+            f"{'-':>24}{'-':>17}{'-':>7}{r['log_us']:>10.2f}{'-':>14}{'-':>8}"
             f"{'journal':>12}{os.getloadavg()[0]:>10.1f}"
         )
 

@@ -27,12 +27,12 @@ QUIET = {
 
 @contextmanager
 def team_server(
-    backend: str, tmp: Path, appliers: int | None = None
+    backend: str, tmp: Path, appliers: int | None = None, more: tuple[str, ...] = ()
 ) -> Iterator[tuple[Any, str, str, str, dict[str, str]]]:
     """A real ``cairn server --workers 2`` on SQLite + a folder, or on PostgreSQL + S3 (a
     throw-away cluster and moto, as the tests start them), with a user and an API key:
     (server, key, db url, blobs url, environment). ``appliers``: its ``--appliers`` (None: the
-    default)."""
+    default); ``more``: more of its flags."""
     env = dict(os.environ)
     if backend == "sqlite":
         shared = tmp / "shared"
@@ -55,7 +55,7 @@ def team_server(
         db = pg.database_url("cairn_bench")
         s3.make_bucket("bench")
         blobs = "s3://bench/blobs"
-    args = ["--workers", "2"]
+    args = ["--workers", "2", *more]
     if appliers is not None:
         args += ["--appliers", str(appliers)]
     try:

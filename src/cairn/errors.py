@@ -79,6 +79,14 @@ class StoreGapError(StoreError):
     """A batch starts after a seq the store has not applied yet: earlier records are missing."""
 
 
+class ServerBusyError(CairnError):
+    """The server takes other batches now: send this one again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class ConfigError(CairnError, ValueError):
     """A config cannot be built from the value given."""
 

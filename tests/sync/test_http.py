@@ -27,8 +27,9 @@ from tests.fakes.commands import cairn
 from tests.fakes.journals import every_record, history_rows
 from tests.fakes.ports import free_port
 from tests.fakes.server import Server, serve_command
+from tests.fakes.waiting import wait_for
 
-from cairn.errors import StoreGapError
+from cairn.errors import ServerBusyError, StoreGapError
 from cairn.journal.batches import encode_batch
 from cairn.server_client import ServerError
 from cairn.server_login import Login
@@ -385,7 +386,18 @@ def test_each_batch_says_where_its_time_went(team: Team) -> None:
     sink = HttpSink(team.login(), "timed")
     last = sink.apply("timed1", every_record("timed1", "timed"))
     first = sink.phases[-1]
-    phases = ["to auth", "auth", "to route", "body", "hop", "decode", "held", "lock", "insert"]
+    phases = [
+        "to auth",
+        "auth",
+        "to route",
+        "gate",
+        "body",
+        "hop",
+        "decode",
+        "held",
+        "lock",
+        "insert",
+    ]
     assert list(first) == ["sent", "took", "arrived", *phases, "back"]
     assert first["sent"] <= first["arrived"] <= first["sent"] + first["took"]
     assert sum(first[p] for p in [*phases, "back"]) <= first["took"]
@@ -401,4 +413,84 @@ def test_each_batch_says_where_its_time_went(team: Team) -> None:
         waited[p] for p in phases if p != "lock"
     )
     holder.close()
+    sink.close()
+
+
+def test_a_busy_server_says_when_to_send_again_and_a_run_waits_its_turn(
+    team: Team, tmp_path: Path
+) -> None:
+    """A worker takes two batches at once (the default): a third is refused at once, before its
+    body is read, with 429 and when to send it again; a run logging meanwhile waits its turn in
+    its syncer thread, warns of nothing and loses nothing."""
+    release = threading.Event()
+    held: list[httpx.Response] = []
+
+    def slow_batch(run_id: str) -> None:
+        body = encode_batch(every_record(run_id, "busy"))
+
+        def chunks() -> Iterator[bytes]:
+            yield body[:10]
+            release.wait(60)  # the batch stays in hand until the test lets it go
+            yield body[10:]
+
+        held.append(
+            httpx.post(
+                f"{team.server.url}/api/v1/projects/busy/runs/{run_id}/records",
+                content=chunks(),  # with its length: a chunked body is read whole at once
+                headers={
+                    "Authorization": f"Bearer {team.keys['ann']}",
+                    "Content-Length": str(len(body)),
+                },
+                timeout=60,
+            )
+        )
+
+    def gate() -> dict[str, int]:
+        found: dict[str, int] = httpx.get(f"{team.server.url}/api/v1/health").json()["gate"]
+        return found
+
+    refused_before = gate()["refused"]
+    holders = [threading.Thread(target=slow_batch, args=(f"held{i}",)) for i in range(2)]
+    for holder in holders:
+        holder.start()
+    try:
+        assert wait_for(lambda: gate()["busy"] == 2)
+        assert gate()["limit"] == 2
+        sink = HttpSink(team.login(), "busy")
+        with pytest.raises(ServerBusyError) as refused:
+            sink.apply("probe1", every_record("probe1", "busy"))
+        assert 0 < refused.value.retry_after <= 10
+        raw = httpx.post(
+            f"{team.server.url}/api/v1/projects/busy/runs/probe1/records",
+            content=b"not even a batch: never read",
+            headers={"Authorization": f"Bearer {team.keys['ann']}"},
+        )
+        assert raw.status_code == 429
+        assert int(raw.headers["Retry-After"]) >= 1
+        assert float(raw.headers["Cairn-Retry-After"]) > 0
+        assert "send this one again in" in raw.json()["detail"]
+
+        script = tmp_path / "train.py"
+        script.write_text(TRAIN)
+        env = {"CAIRN_URL": team.server.url, "CAIRN_API_KEY": team.keys["ann"]}
+        training = subprocess.Popen(
+            [sys.executable, str(script), "busy", str(STEPS)],
+            cwd=tmp_path,
+            env={**os.environ, "CAIRN_DIR": str(tmp_path / ".cairn"), **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert wait_for(lambda: gate()["refused"] > refused_before + 3)  # its batches too
+    finally:
+        release.set()
+        for holder in holders:
+            holder.join(60)
+    out, err = training.communicate(timeout=180)
+    assert training.returncode == 0, err
+    assert "cannot sync" not in err
+    assert [r.status_code for r in held] == [200, 200]
+    assert history_count(team, "busy", out.split()[0]) == STEPS
+    assert sink.apply("probe1", every_record("probe1", "busy")) == len(every_record())
+    assert len(sink.refusals) == 1 and len(sink.timings) == 1
     sink.close()

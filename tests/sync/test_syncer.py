@@ -14,7 +14,7 @@ from tests.fakes.journals import every_record, history_rows, write_journal
 from tests.fakes.sinks import FlakySink, MemorySink, RecordingSink, SinkDown
 from tests.fakes.waiting import wait_for
 
-from cairn.errors import StoreGapError
+from cairn.errors import ServerBusyError, StoreGapError
 from cairn.journal.file import HEADER, JournalFormatError, JournalWriter
 from cairn.journal.records import Record, RunFinish, RunStart
 from cairn.sdk.session import HEARTBEAT_INTERVAL
@@ -282,6 +282,50 @@ class GapOnceSink(MemorySink):
             self.refused = True
             raise StoreGapError("records missing")
         return super().apply(run_id, records)
+
+
+class BusySink(MemorySink):
+    """Refuses its first ``busy`` applies as a busy server does (come back in ``wait`` s)."""
+
+    def __init__(self, busy: int, wait: float) -> None:
+        super().__init__()
+        self.busy, self.wait = busy, wait
+        self.tries: list[float] = []
+
+    def apply(self, run_id: str, records: Sequence[Record]) -> int:
+        self.tries.append(time.monotonic())
+        if len(self.tries) <= self.busy:
+            raise ServerBusyError("busy", self.wait)
+        return super().apply(run_id, records)
+
+
+def test_a_busy_sink_is_sent_again_when_it_says_without_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Not the back-off of a failure (0.5 s and up, and a warning): the wait the server asked
+    for, then the same batch again."""
+    path = tmp_path / "journal"
+    write_journal(path, [start_record(), *history_rows(10)])
+    sink = BusySink(busy=3, wait=0.1)
+    syncer = LiveSyncer(path, sink, "run1", interval=5.0)
+    syncer.start()
+    try:
+        assert syncer.wait_synced(11, timeout=30)
+    finally:
+        syncer.stop(timeout=10)
+    assert sink.seqs("run1") == list(range(1, 12))
+    gaps = [b - a for a, b in zip(sink.tries, sink.tries[1:], strict=False)]
+    assert len(gaps) == 3 and all(0.08 <= gap < 0.4 for gap in gaps)
+    assert syncer.error is None and "cannot sync" not in caplog.text
+
+
+def test_sync_journal_waits_for_a_busy_sink(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    write_journal(path, [start_record(), *history_rows(10)])
+    sink = BusySink(busy=2, wait=0.05)
+    result = sync_journal(path, sink)
+    assert (result.applied, result.last_seq) == (11, 11)
+    assert sink.seqs("run1") == list(range(1, 12)) and len(sink.tries) == 3
 
 
 def test_a_gap_while_reading_the_journal_reads_it_again_from_the_start(tmp_path: Path) -> None:

@@ -48,6 +48,13 @@ db_option = click.option(
     "on PostgreSQL each applies other runs at once, on SQLite they take turns).",
 )
 @click.option(
+    "--ingest-concurrency",
+    default=None,
+    type=int,
+    help="Batches of records each worker takes at once; the other clients are told when to "
+    "send theirs (also $CAIRN_INGEST_CONCURRENCY; default 2; 0: no limit).",
+)
+@click.option(
     "--allowed-host",
     "allowed_hosts",
     multiple=True,

@@ -15,6 +15,9 @@ import msgspec
 from cairn.journal.records import Record
 
 RECORDS_TYPE = "application/x-cairn-records"
+RETRY_AFTER = "Cairn-Retry-After"
+"""The header of a batch the server refused while busy (429): the seconds after which to send
+it again, with a fraction (``Retry-After`` has whole seconds only)."""
 MAX_RECORDS_BYTES = 256 * 1024 * 1024
 """The most a batch may inflate to (a gzip bomb is refused, not decompressed)."""
 _decode = msgspec.msgpack.Decoder(list[Record]).decode

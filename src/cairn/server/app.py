@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from cairn._version import __version__
 from cairn.server.auth.access import authorize, authorize_mlflow, missing_rules
 from cairn.server.errors import install_error_handlers
+from cairn.server.ingest_gate import IngestGate
 from cairn.server.mlflow import artifacts as mlflow_artifacts
 from cairn.server.mlflow import models as mlflow_models
 from cairn.server.mlflow import routes as mlflow_routes
@@ -72,6 +73,7 @@ def create_app(
     allowed_hosts: Iterable[str] = (),
     accounts: bool = False,
     queued_ingest: bool = False,
+    ingest_concurrency: int = 0,
 ) -> FastAPI:
     """The dashboard's server for ``store``; ``static_dir`` holds the built web app (or None).
 
@@ -81,6 +83,7 @@ def create_app(
     and roles (``auth.access``); without (``cairn ui``) the caller may do everything. With
     ``queued_ingest`` (``cairn server``, which runs an applier) batches of records are
     acknowledged once queued (``store.ingest_queue``); without, applied inside the request.
+    ``ingest_concurrency``: batches taken at once (``ingest_gate``; 0: no limit).
     """
     routes = [
         (method, route.path)
@@ -102,6 +105,7 @@ def create_app(
     app.state.store = store
     app.state.auth = accounts
     app.state.ingest_queue = IngestQueue(store) if queued_ingest else None
+    app.state.ingest_gate = IngestGate(ingest_concurrency)
     install_error_handlers(app)
     _serve_api_docs(app, static_dir)
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(authorize)])

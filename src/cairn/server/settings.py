@@ -13,6 +13,7 @@ command line, where every user of the machine can read it (``ps``).
 | port | ``--port`` | ``CAIRN_PORT`` | ``port`` | 8080 |
 | processes | ``--workers`` | ``CAIRN_WORKERS`` | ``workers`` | 1 |
 | appliers | ``--appliers`` | ``CAIRN_APPLIERS`` | ``appliers`` | 1 |
+| batches at once | ``--ingest-concurrency`` | ``CAIRN_INGEST_CONCURRENCY`` | ``ingest_concurrency`` | 2 |
 | public names | ``--allowed-host`` | ``CAIRN_ALLOWED_HOSTS`` | ``allowed_hosts`` | none |
 | proxies | ``--trusted-proxy`` | ``CAIRN_TRUSTED_PROXIES`` | ``trusted_proxies`` | 127.0.0.1, ::1 |
 | config file | ``--config`` | ``CAIRN_SERVER_CONFIG`` | | none |
@@ -44,6 +45,7 @@ ENV = {
     "port": "CAIRN_PORT",
     "workers": "CAIRN_WORKERS",
     "appliers": "CAIRN_APPLIERS",
+    "ingest_concurrency": "CAIRN_INGEST_CONCURRENCY",
     "allowed_hosts": "CAIRN_ALLOWED_HOSTS",
     "trusted_proxies": "CAIRN_TRUSTED_PROXIES",
 }
@@ -56,6 +58,7 @@ DEFAULTS: dict[str, Any] = {
     "port": 8080,
     "workers": 1,
     "appliers": 1,
+    "ingest_concurrency": 2,
     "allowed_hosts": [],
     "trusted_proxies": LOOPBACK_PROXIES,
 }
@@ -79,6 +82,9 @@ class ServerSettings:
     SQLite more than one would take turns (one write transaction at a time). One by default: a
     second showed no gain on a 2-core machine shared with its clients (docs/server.md) and costs
     about 215 MB."""
+    ingest_concurrency: int = 2
+    """Batches of records a worker takes at once; the others are told when to send again
+    (``server.ingest_gate``). 0: no limit."""
 
     @property
     def db_url(self) -> str:
@@ -98,6 +104,7 @@ class ServerSettings:
             "allowed_hosts": ",".join(self.allowed_hosts),
             "trusted_proxies": ",".join(self.trusted_proxies),
             "appliers": str(self.appliers),
+            "ingest_concurrency": str(self.ingest_concurrency),
         }
         return {ENV[name]: value for name, value in values.items()}
 
@@ -140,6 +147,7 @@ def load_settings(
         allowed_hosts=_hosts(values["allowed_hosts"]),
         trusted_proxies=_proxies(values["trusted_proxies"]),
         appliers=_integer(values["appliers"], "appliers", 1, 256),
+        ingest_concurrency=_integer(values["ingest_concurrency"], "ingest_concurrency", 0, 1024),
     )
 
 

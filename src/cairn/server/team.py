@@ -38,4 +38,5 @@ def create_team_app() -> FastAPI:
         allowed_hosts=names,
         accounts=True,
         queued_ingest=True,
+        ingest_concurrency=settings.ingest_concurrency,
     )

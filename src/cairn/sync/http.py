@@ -23,9 +23,9 @@ from urllib.parse import quote
 
 import httpx
 
-from cairn.errors import StoreGapError
+from cairn.errors import ServerBusyError, StoreGapError
 from cairn.journal.batches import RECORDS_TYPE as RECORDS_TYPE
-from cairn.journal.batches import encode_batch
+from cairn.journal.batches import RETRY_AFTER, encode_batch
 from cairn.journal.records import Record
 from cairn.server_client import login_client, message, ok
 from cairn.server_login import Login
@@ -42,12 +42,20 @@ class HttpSink:
         self.project = project
         self.timings: deque[float] = deque(maxlen=10_000)
         """Seconds each batch's request took, sent to answered, encoding not included (the
-        last 10,000; ``make bench``)."""
+        last 10,000 the server took; ``make bench``)."""
+        self.refusals: deque[float] = deque(maxlen=10_000)
+        """The same for the requests the server refused as busy (429)."""
+        self.taken_after: deque[float] = deque(maxlen=10_000)
+        """Seconds from a batch's first request until the server took it: its waits to be
+        taken (``timings`` plus the refusals and the waits between them)."""
         self.phases: deque[dict[str, float]] = deque(maxlen=1_000)
         """Where the last 1,000 requests' time went (a dict each: under 1 MB in all): ``sent``
         (epoch seconds), ``took`` (as in ``timings``), then the server's ``Server-Timing``
         metrics (``arrived`` in epoch seconds, each phase in seconds)."""
         self.client = login_client(login, timeout=timeout)
+        self._encoded: tuple[tuple[str, int, int, int], bytes, float] | None = None
+        """The batch being sent: which records, its body, when it was first sent; kept until
+        the server takes it (a batch sent again is not encoded again)."""
         self.direct = True
         """Try pre-signed uploads straight into the object store (off once they fail)."""
 
@@ -58,19 +66,30 @@ class HttpSink:
         return f"/projects/{quote(self.project, safe='')}/runs/{quote(run_id, safe='')}/{what}"
 
     def apply(self, run_id: str, records: Sequence[Record]) -> int:
-        body = encode_batch(records)
+        """Send a batch; ServerBusyError when the server says to send it again later."""
+        which = (run_id, records[0].seq, records[-1].seq, len(records))
+        if self._encoded is None or self._encoded[0] != which:
+            self._encoded = (which, encode_batch(records), time.perf_counter())
+        _, body, first = self._encoded
         sent, started = time.time(), time.perf_counter()
         response = self.client.post(
             self._run(run_id, "records"), content=body, headers={"Content-Type": RECORDS_TYPE}
         )
         took = time.perf_counter() - started
+        busy = response.headers.get(RETRY_AFTER) if response.status_code == 429 else None
+        if busy is not None:
+            self.refusals.append(took)
+            raise ServerBusyError(message(response), _seconds(busy))
         self.timings.append(took)
         timing = response.headers.get("server-timing")
         if timing is not None:
             self.phases.append({"sent": sent, "took": took, **server_timing(timing)})
         if response.status_code == 409 and "gap" in response.text:
             raise StoreGapError(message(response))
-        return int(ok(response).json()["last_seq"])
+        last = int(ok(response).json()["last_seq"])
+        self._encoded = None
+        self.taken_after.append(time.perf_counter() - first)
+        return last
 
     def last_seq(self, run_id: str) -> int:
         return int(ok(self.client.get(self._run(run_id, "last-seq"))).json()["last_seq"])
@@ -141,6 +160,15 @@ class HttpSink:
             return False
         ok(self.client.post(f"/blobs/{digest}/uploads/{offer['upload']}"))
         return True
+
+
+def _seconds(value: str) -> float:
+    """A ``Cairn-Retry-After`` value; a value that is not a number reads as one second."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        return 1.0
+    return min(max(seconds, 0.0), 60.0) if seconds == seconds else 1.0
 
 
 def server_timing(value: str) -> dict[str, float]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cairn.errors import StoreGapError
+from cairn.errors import ServerBusyError, StoreGapError
 from cairn.journal.file import JournalReader
 from cairn.journal.records import Record, RunStart
 from cairn.reused_threads import THREADS, Job
@@ -86,13 +86,22 @@ def sync_journal(
         del batch
         if new:
             upload_blobs(new, blob_dirs, sink)
-            last = sink.apply(run_id, new)
+            last = _apply_when_taken(sink, run_id, new)
             applied += len(new)
         if on_progress:
             on_progress(reader.valid_bytes, total)
     if on_progress and not read:
         on_progress(0, 0)
     return SyncResult(path, run_id, read, applied, last, "; ".join(problems) or None)
+
+
+def _apply_when_taken(sink: Sink, run_id: str, records: list[Record]) -> int:
+    """``sink.apply``, sent again after the wait a busy server asks for."""
+    while True:
+        try:
+            return sink.apply(run_id, records)
+        except ServerBusyError as exc:
+            time.sleep(exc.retry_after * random.uniform(0.9, 1.1))
 
 
 class LiveSyncer:
@@ -214,6 +223,11 @@ class LiveSyncer:
             try:
                 self._ship()
                 backoff = 0.0
+            except ServerBusyError as exc:  # not a failure: the server said when to come back
+                if stopping:
+                    return  # the journal keeps the rest, for `cairn sync`
+                self._stop.wait(exc.retry_after * random.uniform(0.9, 1.1))
+                continue
             except StoreGapError:
                 self._restart_from_journal()
             except Exception as exc:  # keep going: the journal holds everything

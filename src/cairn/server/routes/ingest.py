@@ -16,6 +16,7 @@ Logging into a project that does not exist creates it, with the caller as its ad
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import secrets
 import tempfile
@@ -27,9 +28,16 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from cairn.errors import RunNotFoundError, StoreGapError
-from cairn.journal.batches import RECORDS_TYPE, BatchError, BatchTooLargeError, decode_batch
+from cairn.journal.batches import (
+    RECORDS_TYPE,
+    RETRY_AFTER,
+    BatchError,
+    BatchTooLargeError,
+    decode_batch,
+)
 from cairn.journal.records import RunStart
 from cairn.server.deps import StoreDep
+from cairn.server.ingest_gate import IngestGate
 from cairn.server.schemas import ApiError
 from cairn.server.timing import Phases
 from cairn.server.timing import phases as request_phases
@@ -83,7 +91,7 @@ def last_seq(
 @router.post(
     "/projects/{project}/runs/{run_id}/records",
     response_model=LastSeq,
-    responses=ERRORS,
+    responses={**ERRORS, 429: {"model": ApiError}},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -97,22 +105,38 @@ async def records(
     """Take a batch of the run's journal records (a gzip-compressed msgpack array); answers the
     last seq the store holds. On ``cairn server`` the batch is checked, queued and acknowledged,
     and the server's applier applies it a moment later; on ``cairn ui`` it is applied here.
-    The answer's ``Server-Timing`` header says where the request's time went (``timing``)."""
+    The answer's ``Server-Timing`` header says where the request's time went (``timing``).
+
+    429 when the worker holds as many batches as it takes at once (``ingest_gate``): send the
+    same batch again after the seconds in the ``Cairn-Retry-After`` header."""
     phases = request_phases(request.scope)
     phases.mark("to route")  # since the caller's check: back to the event loop, the store
-    body = await request.body()
-    phases.mark("body")
-    queue: IngestQueue | None = request.app.state.ingest_queue
-    try:  # in one thread: the request's work must not hold up the worker's other requests
-        last = await run_in_threadpool(_take_batch, store, queue, project, run_id, body, phases)
-    except BatchTooLargeError as exc:
-        raise HTTPException(413, str(exc)) from None
-    except BatchError as exc:
-        raise HTTPException(400, str(exc)) from None
-    except StoreGapError as exc:
-        raise HTTPException(409, f"gap: {exc}") from None
-    except RunElsewhereError as exc:
-        raise HTTPException(409, str(exc)) from None
+    gate: IngestGate = request.app.state.ingest_gate
+    wait = await gate.enter()
+    if wait is not None:  # refused before its body is read: uvicorn drops the body
+        raise HTTPException(
+            429,
+            f"the server is taking other batches; send this one again in {wait:.3f} s",
+            headers={"Retry-After": str(math.ceil(wait)), RETRY_AFTER: f"{wait:.3f}"},
+        )
+    phases.mark("gate")
+    entered = time.perf_counter()
+    try:
+        body = await request.body()
+        phases.mark("body")
+        queue: IngestQueue | None = request.app.state.ingest_queue
+        try:  # in one thread: the request's work must not hold up the worker's other requests
+            last = await run_in_threadpool(_take_batch, store, queue, project, run_id, body, phases)
+        except BatchTooLargeError as exc:
+            raise HTTPException(413, str(exc)) from None
+        except BatchError as exc:
+            raise HTTPException(400, str(exc)) from None
+        except StoreGapError as exc:
+            raise HTTPException(409, f"gap: {exc}") from None
+        except RunElsewhereError as exc:
+            raise HTTPException(409, str(exc)) from None
+    finally:
+        gate.leave(time.perf_counter() - entered)
     phases.mark("back")  # the thread's result handed back to the event loop
     response.headers["Server-Timing"] = phases.header()
     return {"last_seq": last}

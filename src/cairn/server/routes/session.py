@@ -53,6 +53,12 @@ class IngestStatus(BaseModel):
     oldest_seconds: float = Field(description="How long the oldest queued batch has waited")
 
 
+class GateStatus(BaseModel):
+    busy: int = Field(description="Batches of records this worker has in hand")
+    limit: int = Field(description="Batches it takes at once (0: no limit)")
+    refused: int = Field(description="Batches it told to come back later, since it started")
+
+
 class Health(BaseModel):
     status: str
     version: str
@@ -60,6 +66,7 @@ class Health(BaseModel):
     ingest: IngestStatus | None = Field(
         default=None, description="The ingest queue (cairn server); null: batches apply at once"
     )
+    gate: GateStatus = Field(description="The answering worker's batches in hand")
 
 
 class Login(RequestBody):
@@ -75,8 +82,10 @@ class Me(BaseModel):
 
 @router.get("/health", response_model=Health)
 def health(request: Request) -> dict[str, Any]:
-    """Whether the server answers (for load balancers and scripts), and how many batches of
-    records wait to be applied; needs no sign-in."""
+    """Whether the server answers (for load balancers and scripts), how many batches of records
+    wait to be applied, and the answering worker's batches in hand (``gate``: taken and not
+    done, how many it takes at once, 0 for no limit, and how many it told to come back since
+    it started); needs no sign-in."""
     queue = request.app.state.ingest_queue
     ingest = None if queue is None else asdict(queue.status())
     return {
@@ -84,6 +93,7 @@ def health(request: Request) -> dict[str, Any]:
         "version": __version__,
         "accounts": request.app.state.auth,
         "ingest": ingest,
+        "gate": request.app.state.ingest_gate.status(),
     }
 
 
