@@ -95,3 +95,20 @@ def test_no_limit_takes_every_batch() -> None:
         assert gate.status() == {"busy": 100, "limit": 0, "refused": 0}
 
     asyncio.run(scene())
+
+
+def test_while_there_is_a_line_a_batch_taken_is_given_a_place_for_the_next() -> None:
+    async def scene() -> None:
+        gate = IngestGate(1, hold=0, service=0.2)
+        assert await gate.enter() is None
+        gate.leave(0.2)
+        assert gate.pace() is None  # nobody waits: send the next one at once
+        assert await gate.enter() is None
+        refused = await gate.enter()
+        assert refused is not None
+        gate.leave(0.2)
+        pace = gate.pace()  # behind the one refused, not before it
+        assert pace is not None and pace > refused
+        assert gate.status()["refused"] == 1
+
+    asyncio.run(scene())

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 import httpx
@@ -491,6 +491,47 @@ def test_a_busy_server_says_when_to_send_again_and_a_run_waits_its_turn(
     assert "cannot sync" not in err
     assert [r.status_code for r in held] == [200, 200]
     assert history_count(team, "busy", out.split()[0]) == STEPS
+    sink._not_before = 0.0  # the test's own wait: the line may still be there
     assert sink.apply("probe1", every_record("probe1", "busy")) == len(every_record())
     assert len(sink.refusals) == 1 and len(sink.timings) == 1
     sink.close()
+
+
+class _Pacing(BaseHTTPRequestHandler):
+    """A server with a line: takes every batch and says to send the next in 0.5 s."""
+
+    posts: ClassVar[list[float]] = []
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).posts.append(time.monotonic())
+        body = b'{"last_seq": 1}'
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cairn-Next-After", "0.500")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_client_told_when_to_send_its_next_batch_waits_for_it() -> None:
+    """The answer's ``Cairn-Next-After`` holds the client's next batch back, unsent, for that
+    long: the syncer is told to wait (ServerBusyError), then sends it."""
+    pacing = ThreadingHTTPServer(("127.0.0.1", 0), _Pacing)
+    threading.Thread(target=pacing.serve_forever, daemon=True).start()
+    sink = HttpSink(Login(f"http://127.0.0.1:{pacing.server_address[1]}", "cairn_" + "x" * 43), "p")
+    try:
+        assert sink.apply("paced1", every_record("paced1", "p")) == 1
+        with pytest.raises(ServerBusyError) as held:
+            sink.apply("paced1", history_rows(5, first_seq=100))
+        assert 0.3 < held.value.retry_after <= 0.5
+        assert len(_Pacing.posts) == 1  # nothing was sent
+        time.sleep(held.value.retry_after)
+        sink.apply("paced1", history_rows(5, first_seq=100))
+        assert len(_Pacing.posts) == 2 and _Pacing.posts[1] - _Pacing.posts[0] >= 0.5
+    finally:
+        sink.close()
+        pacing.shutdown()
+        pacing.server_close()

@@ -18,6 +18,9 @@ RECORDS_TYPE = "application/x-cairn-records"
 RETRY_AFTER = "Cairn-Retry-After"
 """The header of a batch the server refused while busy (429): the seconds after which to send
 it again, with a fraction (``Retry-After`` has whole seconds only)."""
+NEXT_AFTER = "Cairn-Next-After"
+"""The header of a batch the server took while others wait in line: the seconds after which to
+send the next one."""
 MAX_RECORDS_BYTES = 256 * 1024 * 1024
 """The most a batch may inflate to (a gzip bomb is refused, not decompressed)."""
 _decode = msgspec.msgpack.Decoder(list[Record]).decode

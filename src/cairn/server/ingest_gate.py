@@ -13,7 +13,10 @@ the time it is given (``cairn.sync.syncer``), never the training loop.
 The time to come back is a place in a line: each refused batch is given the next free moment,
 one batch's time (``service``, averaged over the last batches) divided by ``limit`` after the
 one given before it, so the refused clients come back one after another rather than together.
-A batch that arrives when no slot is free waits up to ``hold`` seconds in the worker for one.
+While there is a line, a client whose batch was taken is given a place in it too, for its next
+batch (``pace``): else a client that just sent would send again at once and take the slot the
+ones in line were told to come back for. A batch that arrives when no slot is free waits up to
+``hold`` seconds in the worker for one.
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ class IngestGate:
             finally:
                 if waiter in self._waiting:
                     self._waiting.remove(waiter)
-        return self._place_in_line()
+        return self._refuse()
 
     def leave(self, took: float) -> None:
         """A batch let in by ``enter`` is done; it took ``took`` seconds in the worker."""
@@ -80,12 +83,22 @@ class IngestGate:
                 return
         self.busy -= 1
 
+    def pace(self) -> float | None:
+        """For a client whose batch was just taken: None when nobody waits in line, else the
+        seconds after which to send its next batch (a place at the end of the line)."""
+        if self.limit <= 0 or self._next_free <= time.monotonic():
+            return None
+        return self._place_in_line()
+
     def status(self) -> dict[str, int]:
         """What the health route tells of this worker's gate."""
         return {"busy": self.busy, "limit": self.limit, "refused": self.refused}
 
-    def _place_in_line(self) -> float:
+    def _refuse(self) -> float:
         self.refused += 1
+        return self._place_in_line()
+
+    def _place_in_line(self) -> float:
         now = time.monotonic()
         self._next_free = max(self._next_free, now) + self.service / max(self.limit, 1)
         return min(self._next_free - now, LONGEST_WAIT)

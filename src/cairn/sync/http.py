@@ -24,8 +24,8 @@ from urllib.parse import quote
 import httpx
 
 from cairn.errors import ServerBusyError, StoreGapError
+from cairn.journal.batches import NEXT_AFTER, RETRY_AFTER, encode_batch
 from cairn.journal.batches import RECORDS_TYPE as RECORDS_TYPE
-from cairn.journal.batches import RETRY_AFTER, encode_batch
 from cairn.journal.records import Record
 from cairn.server_client import login_client, message, ok
 from cairn.server_login import Login
@@ -56,6 +56,8 @@ class HttpSink:
         self._encoded: tuple[tuple[str, int, int, int], bytes, float] | None = None
         """The batch being sent: which records, its body, when it was first sent; kept until
         the server takes it (a batch sent again is not encoded again)."""
+        self._not_before = 0.0
+        """When the server said the next batch may go (``time.monotonic()``)."""
         self.direct = True
         """Try pre-signed uploads straight into the object store (off once they fail)."""
 
@@ -66,7 +68,11 @@ class HttpSink:
         return f"/projects/{quote(self.project, safe='')}/runs/{quote(run_id, safe='')}/{what}"
 
     def apply(self, run_id: str, records: Sequence[Record]) -> int:
-        """Send a batch; ServerBusyError when the server says to send it again later."""
+        """Send a batch; ServerBusyError when the server says to send it later: it refused
+        it as busy, or said, taking the last one, when to send the next."""
+        early = self._not_before - time.monotonic()
+        if early > 0:
+            raise ServerBusyError("waiting for this client's place in the server's line", early)
         which = (run_id, records[0].seq, records[-1].seq, len(records))
         if self._encoded is None or self._encoded[0] != which:
             self._encoded = (which, encode_batch(records), time.perf_counter())
@@ -87,6 +93,8 @@ class HttpSink:
         if response.status_code == 409 and "gap" in response.text:
             raise StoreGapError(message(response))
         last = int(ok(response).json()["last_seq"])
+        pace = response.headers.get(NEXT_AFTER)
+        self._not_before = 0.0 if pace is None else time.monotonic() + _seconds(pace)
         self._encoded = None
         self.taken_after.append(time.perf_counter() - first)
         return last

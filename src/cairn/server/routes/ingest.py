@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 
 from cairn.errors import RunNotFoundError, StoreGapError
 from cairn.journal.batches import (
+    NEXT_AFTER,
     RECORDS_TYPE,
     RETRY_AFTER,
     BatchError,
@@ -108,7 +109,9 @@ async def records(
     The answer's ``Server-Timing`` header says where the request's time went (``timing``).
 
     429 when the worker holds as many batches as it takes at once (``ingest_gate``): send the
-    same batch again after the seconds in the ``Cairn-Retry-After`` header."""
+    same batch again after the seconds in the ``Cairn-Retry-After`` header. While others wait
+    in line, a batch taken is answered with ``Cairn-Next-After``: the seconds after which to
+    send the next one."""
     phases = request_phases(request.scope)
     phases.mark("to route")  # since the caller's check: back to the event loop, the store
     gate: IngestGate = request.app.state.ingest_gate
@@ -139,6 +142,9 @@ async def records(
         gate.leave(time.perf_counter() - entered)
     phases.mark("back")  # the thread's result handed back to the event loop
     response.headers["Server-Timing"] = phases.header()
+    pace = gate.pace()
+    if pace is not None:  # others wait in line: so does this client's next batch
+        response.headers[NEXT_AFTER] = f"{pace:.3f}"
     return {"last_seq": last}
 
 
