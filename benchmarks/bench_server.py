@@ -19,8 +19,9 @@ The rows (a comma-separated list as the third argument; by default ``sqlite``,
 ``sqlite-ungated``, ``postgresql`` and ``postgresql-appliers2``): ``sqlite`` (``--workers 2``,
 the default gate), ``sqlite-ungated`` (``--ingest-concurrency 0``: every batch taken as it
 comes, the server before the gate), ``sqlite-nice`` (the server's processes at nice -10, which
-needs root: a server given the CPU before the training processes beside it),
-``postgresql``, ``postgresql-ungated``, ``postgresql-appliers2``. Alternating rows in one sitting
+needs root: a server given the CPU before the training processes beside it), ``sqlite-gate2``
+(two batches at once a worker instead of the default four), ``postgresql``,
+``postgresql-ungated``, ``postgresql-gate2``, ``postgresql-appliers2``. Alternating rows in one sitting
 (``sqlite,sqlite-ungated,sqlite,sqlite-ungated``) compares them under the same load from other
 work on the machine. Given rows, only those run (not the rows without a server).
 
@@ -70,6 +71,14 @@ ROWS = {
         ("--ingest-concurrency", "0"),
         0,
     ),
+    "postgresql-gate2": (
+        "postgresql",
+        "PostgreSQL, gate of 2",
+        None,
+        ("--ingest-concurrency", "2"),
+        0,
+    ),
+    "sqlite-gate2": ("sqlite", "SQLite, gate of 2", None, ("--ingest-concurrency", "2"), 0),
     "postgresql-appliers2": ("postgresql", "PostgreSQL, --appliers 2", 2, (), 0),
 }
 """Row name → (store, label, --appliers, more flags of the server, the server's nice value:

@@ -60,6 +60,18 @@ def test_appliers_default_to_one_and_come_from_flags_env_or_file(tmp_path: Path)
     assert load_settings(postgres, {"CAIRN_APPLIERS": "2"}, config).appliers == 2
 
 
+def test_ingest_concurrency_defaults_to_four_and_zero_means_no_limit(tmp_path: Path) -> None:
+    flags = {"db": "x", "blobs": "y"}
+    assert load_settings(flags, {}).ingest_concurrency == 4
+    config = write(tmp_path, "ingest_concurrency = 0\n")
+    assert load_settings(flags, {}, config).ingest_concurrency == 0
+    env = {"CAIRN_INGEST_CONCURRENCY": "8"}
+    assert load_settings(flags, env, config).ingest_concurrency == 8
+    assert load_settings({**flags, "ingest_concurrency": 2}, env).ingest_concurrency == 2
+    settings = replace(load_settings(flags, {}), ingest_concurrency=3)
+    assert load_settings({}, settings.environment()).ingest_concurrency == 3
+
+
 def test_trusted_proxies_default_to_loopback_and_take_networks(tmp_path: Path) -> None:
     flags = {"db": "x", "blobs": "y"}
     assert load_settings(flags, {}).trusted_proxies == ["127.0.0.1", "::1"]
@@ -77,6 +89,11 @@ def test_trusted_proxies_default_to_loopback_and_take_networks(tmp_path: Path) -
         ({"db": "x", "blobs": "y", "port": 70000}, "", "port must be between 0 and 65535"),
         ({"db": "x", "blobs": "y"}, "workers = 'many'", "workers must be a whole number"),
         ({"db": "x", "blobs": "y", "appliers": 0}, "", "appliers must be between 1 and 256"),
+        (
+            {"db": "x", "blobs": "y", "ingest_concurrency": -1},
+            "",
+            "ingest_concurrency must be between 0 and 1024",
+        ),
         ({"db": "x", "blobs": "y"}, "password = 'x'", "unknown setting password"),
         ({"db": "x", "blobs": "y"}, "db = ", "is not valid TOML"),
         ({"db": "x", "blobs": "y", "allowed_hosts": ("https://a/",)}, "", "not a host name"),

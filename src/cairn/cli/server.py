@@ -52,7 +52,7 @@ db_option = click.option(
     default=None,
     type=int,
     help="Batches of records each worker takes at once; the other clients are told when to "
-    "send theirs (also $CAIRN_INGEST_CONCURRENCY; default 2; 0: no limit).",
+    "send theirs (also $CAIRN_INGEST_CONCURRENCY; default 4; 0: no limit).",
 )
 @click.option(
     "--allowed-host",

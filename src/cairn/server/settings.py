@@ -13,7 +13,7 @@ command line, where every user of the machine can read it (``ps``).
 | port | ``--port`` | ``CAIRN_PORT`` | ``port`` | 8080 |
 | processes | ``--workers`` | ``CAIRN_WORKERS`` | ``workers`` | 1 |
 | appliers | ``--appliers`` | ``CAIRN_APPLIERS`` | ``appliers`` | 1 |
-| batches at once | ``--ingest-concurrency`` | ``CAIRN_INGEST_CONCURRENCY`` | ``ingest_concurrency`` | 2 |
+| batches at once | ``--ingest-concurrency`` | ``CAIRN_INGEST_CONCURRENCY`` | ``ingest_concurrency`` | 4 |
 | public names | ``--allowed-host`` | ``CAIRN_ALLOWED_HOSTS`` | ``allowed_hosts`` | none |
 | proxies | ``--trusted-proxy`` | ``CAIRN_TRUSTED_PROXIES`` | ``trusted_proxies`` | 127.0.0.1, ::1 |
 | config file | ``--config`` | ``CAIRN_SERVER_CONFIG`` | | none |
@@ -58,7 +58,7 @@ DEFAULTS: dict[str, Any] = {
     "port": 8080,
     "workers": 1,
     "appliers": 1,
-    "ingest_concurrency": 2,
+    "ingest_concurrency": 4,
     "allowed_hosts": [],
     "trusted_proxies": LOOPBACK_PROXIES,
 }
@@ -82,7 +82,7 @@ class ServerSettings:
     SQLite more than one would take turns (one write transaction at a time). One by default: a
     second showed no gain on a 2-core machine shared with its clients (docs/server.md) and costs
     about 215 MB."""
-    ingest_concurrency: int = 2
+    ingest_concurrency: int = 4
     """Batches of records a worker takes at once; the others are told when to send again
     (``server.ingest_gate``). 0: no limit."""
 
