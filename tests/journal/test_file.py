@@ -14,6 +14,7 @@ import msgspec
 import pytest
 from tests.fakes.journals import every_record, history_rows, same, write_journal
 
+from cairn.errors import RunLockedError
 from cairn.journal import file as file_module
 from cairn.journal.file import (
     FORMAT_VERSION,
@@ -29,6 +30,7 @@ from cairn.journal.file import (
     read_journal,
     remove_applied_journal,
 )
+from cairn.journal.lock import JournalLock, lock_path
 from cairn.journal.records import History, Record, RunFinish, RunStart, encode
 
 
@@ -565,6 +567,20 @@ def test_an_applied_journal_is_removed_with_its_empty_folder(tmp_path: Path) -> 
     writer.close()
     assert remove_applied_journal(path, size)
     assert not path.parent.exists()
+
+
+def test_a_journal_closed_under_its_lock_is_removed_with_it(tmp_path: Path) -> None:
+    path = tmp_path / "runs" / "r1" / "journal"
+    writer = JournalWriter(path)
+    writer.append([RunStart(seq=1, run_id="r1", project="p", name="n", created_at=0.0)])
+    assert not writer.remove()  # still open: nothing is removed from under its writer
+    writer.close(release=False)
+    with pytest.raises(RunLockedError):  # closed, and still the run's writer
+        JournalLock.acquire(path)
+    assert writer.remove()
+    assert not path.exists() and not lock_path(path).exists() and not path.parent.exists()
+    assert not writer.lock.held
+    assert not writer.remove()
 
 
 def test_a_journal_resumed_or_grown_since_is_kept(tmp_path: Path) -> None:

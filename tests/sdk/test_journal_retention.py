@@ -3,16 +3,21 @@ unsynced runs, and runs told to keep it, keep theirs."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
+from tests.fakes.waiting import wait_for
 
 import cairn
 from cairn.cli.main import cli
+from cairn.errors import RunLockedError
 from cairn.journal.file import read_journal
+from cairn.journal.lock import JournalLock, lock_path
 from cairn.journal.records import History, Record, RunFinish
 from cairn.sdk import run as run_module
 from cairn.store import history
@@ -48,6 +53,32 @@ def test_a_synced_run_leaves_no_journal_and_the_store_has_everything(store_dir: 
     # The summary still reads after finish, now from the store.
     assert run.summary["loss"] == pytest.approx(0.1)
     assert run.summary["note"] == "kept"
+
+
+def test_the_run_stays_locked_from_its_last_record_until_its_journal_is_gone(
+    store_dir: Path,
+) -> None:
+    """finish() keeps the lock its writer took while the store applies the end: no other
+    process continues the run between the journal's last record and its removal."""
+    run = cairn.init(project="p")
+    run.log({"loss": 1.0})
+    assert run.journal is not None and run._writer is not None
+    journal = run._writer.journal
+    held = sqlite3.connect(store_dir / "cairn.db", isolation_level=None)
+    held.execute("BEGIN IMMEDIATE")  # the store cannot apply the run's end until we let go
+    finishing = threading.Thread(target=run.finish, kwargs={"quiet": True})
+    finishing.start()
+    try:
+        assert wait_for(lambda: journal._f.closed)  # the last record is written and fsynced
+        with pytest.raises(RunLockedError):
+            JournalLock.acquire(run.journal)
+    finally:
+        held.execute("ROLLBACK")
+        held.close()
+    finishing.join(60)
+    assert not finishing.is_alive()
+    assert not run.journal.exists() and not lock_path(run.journal).exists()
+    assert cairn.Api(store_dir).run(run.path).state == "finished"
 
 
 @pytest.mark.parametrize("how", ["Settings", "environment"])

@@ -441,11 +441,32 @@ class JournalWriter:
         self._new_names = []
         self._synced = self.bytes_written
 
-    def close(self) -> None:
-        """Fsync and close the file, and release the journal's lock."""
+    def close(self, *, release: bool = True) -> None:
+        """Fsync and close the file, and release the journal's lock (unless ``release`` is
+        False: the caller keeps the run locked, then calls ``remove`` or ``lock.release``)."""
         try:
             if not self._f.closed:
                 self.sync()
                 self._f.close()
         finally:
+            if release:
+                self.lock.release()
+
+    def remove(self) -> bool:
+        """Delete the closed journal, whose every record the store has applied, and release its
+        lock; the run's folder goes too if nothing else is left in it. The lock was held since
+        the journal was written, so no other process can have continued the run meanwhile (no
+        second lock, as ``remove_applied_journal`` needs). Not fsynced, for the reason given
+        there. Returns whether it was removed: not while the file is still open (its writer
+        thread did not stop), nor once the lock is released."""
+        if not self._f.closed or not self.lock.held:
+            return False
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            return False
+        finally:
             self.lock.release()
+        with contextlib.suppress(OSError):  # not empty (staged files), or already gone
+            self.path.parent.rmdir()
+        return True

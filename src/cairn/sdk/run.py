@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from cairn.errors import RunNotFoundError, TrialStopped, UsageError
-from cairn.journal.file import JournalReader, remove_applied_journal
+from cairn.journal.file import JournalReader
 from cairn.journal.records import Capture, ConfigUpdate, DefineMetric, RunFinish, SummaryUpdate
 from cairn.sdk.config import Config
 from cairn.sdk.location import run_url
@@ -390,16 +390,22 @@ class Run:
         writer.put(
             RunFinish(seq=0, ts=time.time(), exit_code=exit_code, state=state, error=self._error)
         )
-        writer.close(timeout=FINISH_TIMEOUT)
-        synced = True
-        helper: int | None = None
-        if self._syncer is not None:
-            synced = self._syncer.wait_synced(writer.written_seq, FINISH_TIMEOUT)
-            self._syncer.stop(timeout=2.0)
-            if synced and not self._keep_journal and self._local is not None:
-                self._remove_journal(writer)
-            elif not synced and self._local is not None and self.journal is not None:
-                helper = self._apply_afterwards(self.journal)
+        # A journal the store will take whole is removed under the lock its writer took: no
+        # second lock, and no other process continues the run in between.
+        removable = self._syncer is not None and self._local is not None and not self._keep_journal
+        try:
+            writer.close(timeout=FINISH_TIMEOUT, release=not removable)
+            synced = True
+            helper: int | None = None
+            if self._syncer is not None:
+                synced = self._syncer.wait_synced(writer.written_seq, FINISH_TIMEOUT)
+                self._syncer.stop(timeout=2.0)
+                if synced and removable:
+                    self._journal_removed = writer.journal.remove()
+        finally:
+            writer.release_journal()
+        if not synced and self._local is not None and self.journal is not None:
+            helper = self._apply_afterwards(self.journal)
         if not quiet:
             self._report(state, synced, helper)
 
@@ -418,14 +424,6 @@ class Run:
                 file=sys.stderr,
             )
             return None
-
-    def _remove_journal(self, writer: Writer) -> None:
-        """The store has applied the whole journal (its history in segments, or in the SQL tail
-        for a short run: durable either way): remove it, unless another process resumed the run since. ``run.summary`` then reads the
-        store's aggregates, which are the same as the journal's."""
-        self._journal_removed = remove_applied_journal(
-            writer.journal.path, writer.journal.bytes_written
-        )
 
     def _report(self, state: str, synced: bool, helper: int | None = None) -> None:
         rows = self._writer.rows_written - self._aside_rows if self._writer else 0

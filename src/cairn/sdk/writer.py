@@ -165,8 +165,9 @@ class Writer:
                     f"the journal is at {self.journal.path}"
                 )
 
-    def close(self, timeout: float = 60.0) -> None:
-        """Write what is queued, fsync, and stop the thread."""
+    def close(self, timeout: float = 60.0, *, release: bool = True) -> None:
+        """Write what is queued, fsync, and stop the thread; the journal's lock stays held if
+        not ``release`` (see ``JournalWriter.close``)."""
         try:
             self.barrier(sync=True, timeout=timeout)
         finally:
@@ -174,7 +175,13 @@ class Writer:
             self._wake.set()
             self._thread.join(timeout)
             if not self._thread.is_alive():
-                self.journal.close()
+                self.journal.close(release=release)
+
+    def release_journal(self) -> None:
+        """Release the journal's lock that ``close(release=False)`` kept (a no-op once released,
+        or while the thread still runs: it could still write)."""
+        if not self._thread.is_alive():
+            self.journal.lock.release()
 
     def _check_alive(self) -> None:
         if self.error is not None:
