@@ -14,6 +14,7 @@ A value found is replaced by ``[REDACTED:<kind>]``; a value under a secret name 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
@@ -48,6 +49,12 @@ TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
 """Values that are secrets wherever they appear: (kind, regular expression). Each starts with its
 literal prefix (the word boundary is a look-behind after it), so a search skips text fast."""
 _TOKENS = [(kind, re.compile(source)) for kind, source in TOKEN_PATTERNS]
+_ANY_TOKEN = re.compile(
+    "|".join(re.sub(r"\(\?P<\w+>", "(?:", source) for _, source in TOKEN_PATTERNS)
+)
+"""Every pattern at once (named groups made plain): a text it finds nothing in, as most config
+values and command lines are, skips the patterns one by one (they run one after another, each on
+the text the last left, so none can match where this finds nothing)."""
 
 _KEY_BLOCK = r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
 _KEY_END = re.compile(r"-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
@@ -105,6 +112,7 @@ def _words(name: str) -> list[str]:
     return words
 
 
+@functools.lru_cache(maxsize=4096)  # a sweep's runs ask about the same keys
 def is_secret_key(name: str) -> bool:
     """A config key, flag or assigned name naming a secret, by its last word: ``api_key``,
     ``--hf-token``, ``db.password``, ``clientSecret``, ``AWS_SECRET_ACCESS_KEY``. Not
@@ -167,8 +175,9 @@ def redact_text(text: str, *, code: bool = False) -> tuple[str, list[str]]:
 
     if "PRIVATE KEY" in text:
         text = _PRIVATE_KEY.sub(block, text)
-    for kind, pattern in _TOKENS:
-        text = pattern.sub(_replacer(kind, kinds), text)
+    if _ANY_TOKEN.search(text) is not None:
+        for kind, pattern in _TOKENS:
+            text = pattern.sub(_replacer(kind, kinds), text)
     return _redact_assignments(text, code, kinds), sorted(kinds)
 
 
