@@ -48,13 +48,24 @@ TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 """Values that are secrets wherever they appear: (kind, regular expression). Each starts with its
 literal prefix (the word boundary is a look-behind after it), so a search skips text fast."""
-_TOKENS = [(kind, re.compile(source)) for kind, source in TOKEN_PATTERNS]
-_ANY_TOKEN = re.compile(
-    "|".join(re.sub(r"\(\?P<\w+>", "(?:", source) for _, source in TOKEN_PATTERNS)
-)
-"""Every pattern at once (named groups made plain): a text it finds nothing in, as most config
-values and command lines are, skips the patterns one by one (they run one after another, each on
-the text the last left, so none can match where this finds nothing)."""
+
+
+@functools.cache
+def _tokens() -> list[tuple[str, re.Pattern[str]]]:
+    """The patterns, compiled at their first use: importing this module is on ``init()``'s
+    path, and a run whose config and command hold no token-like text never needs them."""
+    return [(kind, re.compile(source)) for kind, source in TOKEN_PATTERNS]
+
+
+@functools.cache
+def _any_token() -> re.Pattern[str]:
+    """Every pattern at once (named groups made plain): a text it finds nothing in, as most
+    config values and command lines are, skips the patterns one by one (they run one after
+    another, each on the text the last left, so none can match where this finds nothing)."""
+    return re.compile(
+        "|".join(re.sub(r"\(\?P<\w+>", "(?:", source) for _, source in TOKEN_PATTERNS)
+    )
+
 
 _KEY_BLOCK = r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
 _KEY_END = re.compile(r"-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
@@ -175,8 +186,8 @@ def redact_text(text: str, *, code: bool = False) -> tuple[str, list[str]]:
 
     if "PRIVATE KEY" in text:
         text = _PRIVATE_KEY.sub(block, text)
-    if _ANY_TOKEN.search(text) is not None:
-        for kind, pattern in _TOKENS:
+    if _any_token().search(text) is not None:
+        for kind, pattern in _tokens():
             text = pattern.sub(_replacer(kind, kinds), text)
     return _redact_assignments(text, code, kinds), sorted(kinds)
 
