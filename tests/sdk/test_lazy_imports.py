@@ -25,6 +25,11 @@ HEAVY = (
     "cairn.sweeps",
     "cairn.artifacts",
     "sqlalchemy.dialects.postgresql",
+    # the media types, loaded at first use: a run that logs numbers needs none of them
+    "cairn.sdk.media.image",
+    "cairn.sdk.media.table",
+    "cairn.sdk.media.plot",
+    "cairn.sdk.media.other",
 )
 
 # A finder that notes which thread first imports each heavy module, then lets the import go on.
