@@ -579,6 +579,7 @@ def test_a_journal_closed_under_its_lock_is_removed_with_it(tmp_path: Path) -> N
         JournalLock.acquire(path)
     assert writer.remove()
     assert not path.exists() and not lock_path(path).exists() and not path.parent.exists()
+    assert path.parent.parent.is_dir()  # made with the journal, but other runs' folders go there
     assert not writer.lock.held
     assert not writer.remove()
 

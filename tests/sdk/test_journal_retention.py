@@ -42,6 +42,7 @@ def test_a_synced_run_leaves_no_journal_and_the_store_has_everything(store_dir: 
     assert run.journal is not None
     assert not run.journal.exists()
     assert not run.journal.parent.exists()  # the run's folder held nothing else
+    assert run.journal.parent.parent.is_dir()  # runs/, where other runs' folders are made
     stored = cairn.Api(store_dir).run(run.path)
     assert stored.state == "finished"
     assert len(stored.history()) == 30

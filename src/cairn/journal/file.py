@@ -466,7 +466,7 @@ class JournalWriter:
         except FileNotFoundError:
             return False
         finally:
-            self.lock.release()
+            self.lock.release(keep_folders=True)  # runs/ stays: other runs are made in it
         with contextlib.suppress(OSError):  # not empty (staged files), or already gone
             self.path.parent.rmdir()
         return True

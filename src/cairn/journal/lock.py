@@ -89,8 +89,10 @@ class JournalLock:
     def held(self) -> bool:
         return self._fd is not None
 
-    def release(self) -> None:
-        """Remove the lock file and unlock (a no-op if already released)."""
+    def release(self, *, keep_folders: bool = False) -> None:
+        """Remove the lock file and unlock (a no-op if already released). The folders
+        ``acquire`` created go too if empty (a run that never started), unless
+        ``keep_folders``: other runs' folders may be made in them at any moment."""
         fd, self._fd = self._fd, None
         if fd is None:
             return
@@ -101,7 +103,7 @@ class JournalLock:
             fcntl.flock(fd, fcntl.LOCK_UN)  # also for a forked child that kept a copy
         finally:
             os.close(fd)
-        for folder in reversed(self._made):
+        for folder in [] if keep_folders else reversed(self._made):
             try:
                 folder.rmdir()  # made for a run that never started (init failed)
             except OSError:
