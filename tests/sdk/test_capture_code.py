@@ -286,6 +286,24 @@ def test_the_entry_scripts_text_is_kept_with_its_secrets_redacted(tmp_path: Path
     assert section["snapshot"]["files"] == {} and not (tmp_path / "files").exists()
 
 
+def test_an_entry_script_changed_between_runs_is_captured_as_it_is_now(tmp_path: Path) -> None:
+    """The redacted text is kept for the same bytes only: a script rewritten between two runs of
+    one process (same size, same second) is read, hashed and redacted again."""
+    script = tmp_path / "train.py"
+    stager = Stager(tmp_path / "files", None)
+    sections = []
+    for text in ('token = "hunter2hunter2"\nlr = 0.1\n', 'token = "hunter2hunter2"\nlr = 0.2\n'):
+        script.write_text(text)
+        for _ in range(2):
+            section, _ = code_section(script, None, save_code=False, limit=10**6, stager=stager)
+            sections.append(section["entry"])
+    assert sections[0] == sections[1] and sections[2] == sections[3]
+    assert sections[0]["content"] == 'token = "[REDACTED:assignment]"\nlr = 0.1\n'
+    assert sections[2]["content"] == 'token = "[REDACTED:assignment]"\nlr = 0.2\n'
+    assert sections[2]["sha256"] == sha(script.read_bytes())
+    assert sections[0]["redacted"] == sections[2]["redacted"] == ["assignment"]
+
+
 def test_notebook_cells_are_redacted_and_a_notebook_holding_secrets_is_not_stored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,6 +13,7 @@ and notebook cells are kept with their secret values redacted.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -58,14 +59,23 @@ def entry_section(entry: Path | None, root: Path | None) -> dict[str, Any] | Non
         "size": len(data),
     }
     if len(data) <= ENTRY_TEXT_LIMIT:
-        content, kinds = redact_text(data.decode(errors="replace"), code=is_code(entry.name))
+        content, kinds = _entry_text(data, is_code(entry.name))
         out["content"] = content
         if kinds:
-            out["redacted"] = kinds
+            out["redacted"] = list(kinds)
     else:
         out["content"] = None
         out["note"] = f"the script is {len(data):,} bytes; its text is in the snapshot only"
     return out
+
+
+@functools.lru_cache(maxsize=4)
+def _entry_text(data: bytes, code: bool) -> tuple[str, tuple[str, ...]]:
+    """The entry script's text with its secrets redacted, and their kinds: kept for the same
+    bytes, as a process creating runs one after another (a sweep agent) has one script, which
+    redacting again cost each run about 0.4 ms of CPU for 5 KB."""
+    content, kinds = redact_text(data.decode(errors="replace"), code=code)
+    return content, tuple(kinds)
 
 
 def code_section(
