@@ -64,10 +64,16 @@ class Cluster:
         subprocess.run(command, check=True, capture_output=True, timeout=120)
 
 
-def start(root: Path | None = None) -> Cluster:
+FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+"""Durability off: a crash may corrupt the cluster, which a throw-away one does not mind."""
+
+
+def start(root: Path | None = None, durable: bool = False) -> Cluster:
     """Initialise and start a cluster in a new temporary folder; ``Cluster.stop`` removes it.
     ``root``: the cluster's folder instead, initialised only if it holds none yet (a benchmark
-    keeps a built database there between runs with ``Cluster.stop(keep=True)``)."""
+    keeps a built database there between runs with ``Cluster.stop(keep=True)``). The cluster
+    runs with durability off (FAST) unless ``durable``: then with PostgreSQL's defaults, as a
+    benchmark measures."""
     programs = bin_dir()
     if programs is None:
         raise RuntimeError(
@@ -96,7 +102,7 @@ def start(root: Path | None = None) -> Cluster:
         )
     options = (
         f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        "-c max_connections=200" + ("" if durable else f" {FAST}")
     )
     cluster._run(
         "pg_ctl", "-D", str(root / "data"), "-o", options, "-l", str(root / "log"), "-w", "start"
