@@ -154,7 +154,9 @@ def matching(engine: Engine, text: str) -> set[str]:
 
 def ordered(engine: Engine, text: str) -> list[str]:
     with engine.connect() as conn:
-        return list(conn.scalars(select(runs.c.id).order_by(*compile_order(text, STATE))))
+        order = compile_order(text, STATE)
+        query = select(runs.c.id).select_from(order.joined(runs)).order_by(*order.by())
+        return list(conn.scalars(query))
 
 
 @pytest.mark.parametrize(

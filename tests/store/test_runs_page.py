@@ -50,6 +50,9 @@ def test_a_filtered_and_sorted_page_counts_every_match(store: Store) -> None:
     assert beyond.runs == [] and beyond.total == 5
     ids = store.runs_page("p", ids=["r01", "q2", "r07", "nope"], limit=1)
     assert [r.id for r in ids.runs] == ["r07"] and ids.total == 2
+    for unknown in (store.runs_page("nope"), store.runs_page("nope", filter="summary.acc > 0")):
+        assert unknown.runs == [] and unknown.total == 0
+    assert store.count_runs("nope") == 0 and store.count_runs("p") == 12
 
 
 def test_numbers_are_the_rank_by_creation_on_any_page(store: Store) -> None:
@@ -70,3 +73,23 @@ def test_numbers_are_the_rank_by_creation_on_any_page(store: Store) -> None:
     assert {r.id: r.number for r in mixed} == {"r08": 9, "q8": 2}
     store.delete_run("r00")
     assert store.run("r05").number == 5
+
+
+def test_two_summary_keys_sort_as_python_sorts_them_on_every_path(store: Store) -> None:
+    """Each summary key of an order is a join of its own: a second key breaks the first's ties,
+    in its own direction, with or without a filter (the gathered path and the index path)."""
+    for i in range(10):
+        summary = {"g": i % 3, "acc": (i * 7) % 10 / 10} if i != 4 else {"acc": 0.05}
+        start = RunStart(seq=1, run_id=f"r{i:02d}", project="p", name=f"n{i}", created_at=T0 + i)
+        store.apply(f"r{i:02d}", [start, SummaryUpdate(seq=2, set=summary)])
+    runs = {r.id: r.summary for r in store.runs("p")}
+    with_g = sorted(
+        (i for i in runs if "g" in runs[i]), key=lambda i: (-runs[i]["g"], runs[i]["acc"])
+    )
+    expected = [*with_g, "r04"]  # no g: last
+    assert [r.id for r in store.runs("p", order="-summary.g,summary.acc")] == expected
+    page = store.runs_page("p", filter="summary.acc >= 0", order="-summary.g,summary.acc", limit=4)
+    assert [r.id for r in page.runs] == expected[:4] and page.total == 10
+    assert [r.id for r in store.runs("p", order="summary.acc,-summary.acc")] == sorted(
+        runs, key=lambda i: runs[i]["acc"]
+    )

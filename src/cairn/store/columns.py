@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, Text, cast, select
+from sqlalchemy import Text, cast, select
 
 from cairn.store import catalogue
 from cairn.store.catalogue import flatten_config
-from cairn.store.schema import projects, runs
+from cairn.store.projects import project_id
+from cairn.store.schema import runs
 from cairn.store.store import Store
 
 __all__ = ["flatten_config"]  # re-exported: the one flattening, kept with the catalogue
@@ -93,12 +94,12 @@ def project_stats(store: Store, project: str) -> ColumnStats:
     # (project_id, created_at) index backwards and stops at the limit.
     stats = ColumnStats()
     with store._read() as conn:
-        project_id = _project_id(conn, project)
-        if project_id is None:
+        found = project_id(conn, project)
+        if found is None:
             return stats
         query = (
             select(cast(runs.c.config, Text), cast(runs.c.summary, Text))
-            .where(runs.c.project_id == project_id)
+            .where(runs.c.project_id == found)
             .order_by(runs.c.created_at.desc())
             .limit(DEFAULTS_FROM)
         )
@@ -107,35 +108,30 @@ def project_stats(store: Store, project: str) -> ColumnStats:
     return stats
 
 
-def _project_id(conn: Connection, project: str) -> int | None:
-    found = conn.execute(select(projects.c.id).where(projects.c.name == project)).scalar()
-    return None if found is None else int(found)
-
-
 def project_columns(store: Store, project: str) -> tuple[list[str], list[str]]:
     """The sorted flattened config paths and summary keys of any of a project's runs."""
     with store._read() as conn:
-        project_id = _project_id(conn, project)
-        if project_id is None:
+        found = project_id(conn, project)
+        if found is None:
             return [], []
-        return list(catalogue.keys(conn, project_id, "config")), list(
-            catalogue.keys(conn, project_id, "summary")
+        return list(catalogue.keys(conn, found, "config")), list(
+            catalogue.keys(conn, found, "summary")
         )
 
 
 def metric_keys(store: Store, project: str, run_ids: Sequence[str] | None = None) -> list[str]:
     """The sorted union of the history keys of some runs of a project (all of them for None)."""
     with store._read() as conn:
-        project_id = _project_id(conn, project)
-        if project_id is None:
+        found = project_id(conn, project)
+        if found is None:
             return []
         if run_ids is None:
-            return list(catalogue.keys(conn, project_id, "metric"))
+            return list(catalogue.keys(conn, found, "metric"))
         keys: set[str] = set()
         ids = list(run_ids)
         for start in range(0, len(ids), 500):
             query = select(cast(runs.c.history_keys, Text)).where(
-                runs.c.project_id == project_id, runs.c.id.in_(ids[start : start + 500])
+                runs.c.project_id == found, runs.c.id.in_(ids[start : start + 500])
             )
             for (text,) in conn.execute(query.distinct()):
                 keys.update(_decode(text))

@@ -524,14 +524,37 @@ def _stored_test(key: str, op: str, value: Any) -> ColumnElement[bool]:
     return runs.c.id.in_(sa.select(run_values.c.run_id).where(has, found))
 
 
-def _stored_order(key: str, descending: bool) -> list[tuple[ColumnElement[Any], bool]]:
-    """Sort terms for ``summary.<key>`` from ``run_values``: rank, then the number or the text."""
+def _stored_order(key: str, descending: bool) -> Order:
+    """Sort terms for ``summary.<key>`` from ``run_values``: rank, then the number or the text,
+    read from one outer join of the run's row for that key. Three correlated subqueries read
+    that row three times a run: 0.6 s of a 100,000-run filter + sort on PostgreSQL (EXPLAIN)."""
+    value = run_values.alias()
+    on = (value.c.run_id == runs.c.id) & (value.c.key == key)
+    keys: list[tuple[ColumnElement[Any], bool]] = [
+        (value.c.rank, False),
+        (value.c.num, descending),
+        (value.c.text, descending),
+    ]
+    return Order(keys, [(value, on)])
 
-    def column(name: str) -> ColumnElement[Any]:
-        where = (run_values.c.run_id == runs.c.id) & (run_values.c.key == key)
-        return sa.select(run_values.c[name]).where(where).scalar_subquery()
 
-    return [(column("rank"), False), (column("num"), descending), (column("text"), descending)]
+@dataclass(frozen=True)
+class Order:
+    """Runs' sort keys: ``keys`` (value, descending) read from the runs table and from the
+    tables ``joined`` adds to it (at most one row a run each); missing values sort last."""
+
+    keys: list[tuple[ColumnElement[Any], bool]]
+    joins: list[tuple[sa.FromClause, ColumnElement[bool]]]
+
+    def by(self) -> list[ColumnElement[Any]]:
+        """The ORDER BY terms."""
+        return [(v.desc() if d else v.asc()).nulls_last() for v, d in self.keys]
+
+    def joined(self, source: sa.FromClause) -> sa.FromClause:
+        """``source`` (holding the runs table) with the tables the keys read, outer-joined."""
+        for table, on in self.joins:
+            source = source.outerjoin(table, on)
+        return source
 
 
 # --- public API ---------------------------------------------------------------------------------
@@ -555,35 +578,30 @@ def compile_filter(text: str, state: ColumnElement[str]) -> ColumnElement[bool]:
         raise FilterError("the filter is nested too deeply", text, 0) from None
 
 
-def compile_order(text: str, state: ColumnElement[str]) -> list[ColumnElement[Any]]:
-    """Compile ``-summary["val/acc"], config.lr`` to ORDER BY terms; missing values sort last."""
-    return [
-        (value.desc() if descending else value.asc()).nulls_last()
-        for value, descending in order_keys(text, state)
-    ]
-
-
-def order_keys(text: str, state: ColumnElement[str]) -> list[tuple[ColumnElement[Any], bool]]:
-    """The values ``compile_order`` sorts by, each with whether it sorts descending."""
+def compile_order(text: str, state: ColumnElement[str]) -> Order:
+    """Compile ``-summary["val/acc"], config.lr`` to sort keys: select from
+    ``order.joined(runs)`` and order by ``order.by()``."""
     try:
         if not text.strip():
             _fail("empty order (pass None for the default order)", 0)
         parser = _Parser(text)
         keys = parser.order()
         parser.done("order (separate fields with ',')")
-        terms: list[tuple[ColumnElement[Any], bool]] = []
+        order = Order([], [])
         for field, descending in keys:
             if field.root == "tags":
                 _fail("runs cannot be sorted by tags", field.pos)
             if field.root == "summary" and len(field.keys) == 1 and stored.indexed(field.keys[0]):
-                terms += _stored_order(str(field.keys[0]), descending)
+                stored_order = _stored_order(str(field.keys[0]), descending)
+                order.keys.extend(stored_order.keys)
+                order.joins.extend(stored_order.joins)
                 continue
             if field.root in _JSON_ROOTS:  # type groups first, ascending in both directions
-                terms.append((_Json(runs.c[field.root], field.keys, "rank"), False))
+                order.keys.append((_Json(runs.c[field.root], field.keys, "rank"), False))
                 value: ColumnElement[Any] = _Json(runs.c[field.root], field.keys, "native")
             else:
                 value = _plain(field.root, state)
-            terms.append((value, descending))
-        return terms
+            order.keys.append((value, descending))
+        return order
     except _Problem as problem:
         raise FilterError(problem.reason, text, problem.position) from None

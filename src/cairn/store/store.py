@@ -16,6 +16,7 @@ from sqlalchemy import (
     and_,
     case,
     delete,
+    false,
     func,
     literal,
     or_,
@@ -31,11 +32,11 @@ from cairn.journal.records import Record, RunFinish
 from cairn.store import catalogue, drops, run_lookup
 from cairn.store.blobs import BlobStore
 from cairn.store.engine import check_schema, create_store_engine, describe, ensure_schema
-from cairn.store.filters import compile_filter, order_keys
+from cairn.store.filters import Order, compile_filter, compile_order
 from cairn.store.models import DROP_GRACE, INDEX_COLUMNS, ProjectInfo, RunInfo, RunPage
 from cairn.store.numbering import DB_NAME as DB_NAME
 from cairn.store.numbering import LOCK_NAME
-from cairn.store.projects import ensure_project
+from cairn.store.projects import ensure_project, project_id
 from cairn.store.run_lookup import HEARTBEAT_TIMEOUT as HEARTBEAT_TIMEOUT
 from cairn.store.run_lookup import heartbeat_timeout, run_info
 from cairn.store.schema import history_segments, history_tail, projects, run_tags, runs
@@ -376,41 +377,38 @@ class Store:
         a filter or a search the total comes from the same query, not from a second scan.
         """
         state = self.state_column()
-        where = _conditions(state, project, filter, search, ids, within)
-        keys = order_keys(order, state) if order else [(runs.c.created_at, True)]
-        # With a filter or a search, the matches are gathered once (ids and sort values, each
-        # JSON value read once), then counted and sorted; without, the page is the head of an
-        # index and the count that index's length.
-        gathered = count and bool(filter or search or ids is not None or within is not None)
-        if gathered:
-            matches = (
-                select(runs.c.id, *(value.label(f"k{i}") for i, (value, _) in enumerate(keys)))
-                .select_from(_RUNS)
-                .where(*where)
-                .cte("matches")
-                .prefix_with("MATERIALIZED")
-            )
-            sort = [matches.c[f"k{i}"] for i in range(len(keys))]
-            query = select(
-                matches.c.id, select(func.count()).select_from(matches).scalar_subquery()
-            ).order_by(
-                *(
-                    (c.desc() if d else c.asc()).nulls_last()
-                    for c, (_, d) in zip(sort, keys, strict=True)
-                ),
-                matches.c.id,
-            )
-        else:
-            query = (
-                select(runs.c.id)
-                .select_from(_RUNS)
-                .where(*where)
-                .order_by(*((v.desc() if d else v.asc()).nulls_last() for v, d in keys), runs.c.id)
-            )
-        query = query.offset(offset)
-        if limit is not None:
-            query = query.limit(limit)
         with self._read() as conn:
+            where = _conditions(conn, state, project, filter, search, ids, within)
+            sort = compile_order(order, state) if order else Order([(runs.c.created_at, True)], [])
+            keys = sort.keys
+            # With a filter or a search, the matches are gathered once (ids and sort values, each
+            # JSON value read once), then counted and sorted; without, the page is the head of an
+            # index and the count that index's length.
+            gathered = count and bool(filter or search or ids is not None or within is not None)
+            if gathered:
+                matches = (
+                    select(runs.c.id, *(value.label(f"k{i}") for i, (value, _) in enumerate(keys)))
+                    .select_from(sort.joined(_RUNS))
+                    .where(*where)
+                    .cte("matches")
+                    .prefix_with("MATERIALIZED")
+                )
+                gathered_keys: list[tuple[ColumnElement[Any], bool]] = [
+                    (matches.c[f"k{i}"], d) for i, (_, d) in enumerate(keys)
+                ]
+                query = select(
+                    matches.c.id, select(func.count()).select_from(matches).scalar_subquery()
+                ).order_by(*Order(gathered_keys, []).by(), matches.c.id)
+            else:
+                query = (
+                    select(runs.c.id)
+                    .select_from(sort.joined(_RUNS))
+                    .where(*where)
+                    .order_by(*sort.by(), runs.c.id)
+                )
+            query = query.offset(offset)
+            if limit is not None:
+                query = query.limit(limit)
             found = conn.execute(query).all()
             page = [row[0] for row in found]
             total = len(found)
@@ -434,8 +432,8 @@ class Store:
         self, project: str | None = None, *, filter: str | None = None, search: str | None = None
     ) -> int:
         """How many runs ``runs()`` would return without a limit."""
-        where = _conditions(self.state_column(), project, filter, search, None, None)
         with self._read() as conn:
+            where = _conditions(conn, self.state_column(), project, filter, search, None, None)
             return self._count(conn, where)
 
     @staticmethod
@@ -520,18 +518,18 @@ class Store:
         by_project: dict[int, list[Any]] = {}
         for row in rows:
             by_project.setdefault(int(row["project_id"]), []).append(row)
-        for project_id, picked in by_project.items():
+        for owner_id, picked in by_project.items():
             oldest = min((r["created_at"], r["id"]) for r in picked)
             key = tuple_(runs.c.created_at, runs.c.id)
             before = conn.execute(
-                select(func.count()).where(runs.c.project_id == project_id, key < tuple_(*oldest))
+                select(func.count()).where(runs.c.project_id == owner_id, key < tuple_(*oldest))
             ).scalar_one()
             numbered = (
                 select(
                     runs.c.id,
                     func.row_number().over(order_by=(runs.c.created_at, runs.c.id)).label("number"),
                 )
-                .where(runs.c.project_id == project_id, key >= tuple_(*oldest))
+                .where(runs.c.project_id == owner_id, key >= tuple_(*oldest))
                 .subquery("numbered")
             )
             ids = [r["id"] for r in picked]
@@ -592,6 +590,7 @@ _RUNS = runs.join(projects, projects.c.id == runs.c.project_id)
 
 
 def _conditions(
+    conn: Connection,
     state: ColumnElement[str],
     project: str | None,
     filter: str | None,
@@ -599,10 +598,12 @@ def _conditions(
     ids: Sequence[str] | None,
     within: Collection[str] | None,
 ) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of ``Store.runs_page`` (see there)."""
+    """The WHERE clauses of ``Store.runs_page`` (see there); the project by its id, looked up
+    on ``conn`` (``projects.project_id``)."""
     where: list[ColumnElement[bool]] = []
     if project is not None:
-        where.append(projects.c.name == project)
+        found = project_id(conn, project)
+        where.append(false() if found is None else runs.c.project_id == found)
     if within is not None:
         where.append(projects.c.name.in_(list(within)))
     if filter:
