@@ -155,7 +155,8 @@ run_values = Table(  # migration 0015: summary values out of the JSON, indexed (
     Column("rank", SmallInteger, nullable=False),  # 0 number, 1 string, 2 bool, 3 list or object
     Column("num", Float),  # a number, or a bool as 0/1
     Column("text", Text),  # a string, or a list or object as JSON
-    Index("ix_run_values_key_rank_num", "key", "rank", "num"),
+    # migration 0019: the run last, so a filter reads the index alone (an index-only scan)
+    Index("ix_run_values_key_rank_num_run", "key", "rank", "num", "run_id"),
     sqlite_with_rowid=False,  # a lookup by (run, key) reads one b-tree, not two
 )
 

@@ -1,4 +1,4 @@
--- The schema the migrations leave in a new SQLite store, revision 0018: made by `python -m cairn.store.numbering DB`, never by hand.
+-- The schema the migrations leave in a new SQLite store, revision 0019: made by `python -m cairn.store.numbering DB`, never by hand.
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL,
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -325,7 +325,6 @@ CREATE TABLE run_values (
 	FOREIGN KEY(run_id) REFERENCES runs (id) ON DELETE CASCADE
 )
  WITHOUT ROWID;
-CREATE INDEX ix_run_values_key_rank_num ON run_values ("key", rank, num);
 CREATE TABLE ingest_queue (
 	id INTEGER NOT NULL,
 	run_id VARCHAR(64) NOT NULL,
@@ -350,4 +349,5 @@ CREATE TABLE report_images (
 	PRIMARY KEY (project_id, digest),
 	FOREIGN KEY(project_id) REFERENCES projects (id) ON DELETE CASCADE
 );
-INSERT INTO alembic_version (version_num) VALUES ('0018');
+CREATE INDEX ix_run_values_key_rank_num_run ON run_values ("key", rank, num, run_id);
+INSERT INTO alembic_version (version_num) VALUES ('0019');
