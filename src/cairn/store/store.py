@@ -379,6 +379,11 @@ class Store:
         state = self.state_column()
         with self._read() as conn:
             where = _conditions(conn, state, project, filter, search, ids, within)
+            if conn.dialect.name == "postgresql":
+                # psycopg prepares a statement from its 5th run on, and PostgreSQL then plans it
+                # once for any parameters, blind to the project and the filter's bounds: the
+                # 100,000-run filter + sort took 730 to 765 ms instead of 163 to 195 ms.
+                conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
             sort = compile_order(order, state) if order else Order([(runs.c.created_at, True)], [])
             keys = sort.keys
             # With a filter or a search, the matches are gathered once (ids and sort values, each
