@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
 from cairn.journal.records import RunStart, SummaryUpdate
 from cairn.store import Store
+from cairn.store.blobs import BlobStore
 
 T0 = 1_700_000_000.0
 
@@ -93,3 +99,26 @@ def test_two_summary_keys_sort_as_python_sorts_them_on_every_path(store: Store) 
     assert [r.id for r in store.runs("p", order="summary.acc,-summary.acc")] == sorted(
         runs, key=lambda i: runs[i]["acc"]
     )
+
+
+def test_a_page_asked_again_and_again_is_planned_for_its_parameters_on_postgresql(
+    postgres: Any, tmp_path: Path
+) -> None:
+    """psycopg prepares a statement from its 5th run on, and PostgreSQL may then plan it once for
+    any parameters, blind to the project and the filter's bounds (about 4 times slower at
+    100,000 runs): the runs page asks for a plan of its own parameters each time."""
+    store = Store(postgres.database(), BlobStore(tmp_path / "blobs"))
+    try:
+        fill(store)
+        for _ in range(15):
+            store.runs_page("p", filter="summary.acc >= 0.5", order="-summary.acc", limit=3)
+        with store._read() as conn:
+            plans = conn.execute(
+                text(
+                    "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                    "WHERE statement LIKE 'WITH matches%'"
+                )
+            ).all()
+        assert plans and all(generic == 0 and custom >= 5 for generic, custom in plans), plans
+    finally:
+        store.close()
