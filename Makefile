@@ -140,6 +140,7 @@ bench: $(STAMP) web chromium postgresql texlive
 	$(PY) benchmarks/bench_server.py
 	$(PY) benchmarks/bench_run_creation.py
 	$(PY) benchmarks/bench_short_runs.py
+	$(PY) benchmarks/bench_sql.py
 	$(PY) benchmarks/bench_importance.py
 	$(PY) benchmarks/bench_artifacts.py
 	$(PY) benchmarks/bench_watch.py

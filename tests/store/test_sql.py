@@ -7,12 +7,13 @@ import math
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from tests.store.conftest import MakeStore
 
 from cairn.journal.records import ConfigUpdate, History, Record, RunFinish, RunStart
 from cairn.store import Store, history
-from cairn.store.sql import SqlError, query
+from cairn.store.sql import SqlError, query, stack
 
 pytest.importorskip("duckdb")
 
@@ -114,3 +115,42 @@ def test_a_bad_query_says_why(store: Store) -> None:
 def test_tags_are_a_list(store: Store) -> None:
     rows = query(store, "SELECT tags FROM runs WHERE id = 'b'").to_pylist()
     assert rows == [{"tags": ["<b>", "x"]}]
+
+
+def test_many_runs_each_with_its_own_metrics_stack_into_one_history(tmp_path: Path) -> None:
+    """Short runs keep their rows in the store's tail; each with its own metric names (and one
+    name an int in one run, a float in another), they read back as one table, null where a run
+    did not log a name."""
+    store = Store.local(tmp_path)
+    for i in range(40):
+        values: dict[str, float] = {f"m{i}": float(i), "shared": i if i % 2 else i + 0.5}
+        records: list[Record] = [
+            RunStart(seq=1, run_id=f"r{i:02d}", project="p", name=f"r{i}", created_at=T0),
+            History(seq=2, step=0, ts=T0, values=values),
+            History(seq=3, step=1, ts=T0 + 1, values={"shared": 1.0}),
+            RunFinish(seq=4, ts=T0 + 2),
+        ]
+        store.apply(f"r{i:02d}", records)
+    rows = query(store, "SELECT * FROM history ORDER BY run_id, _step").to_pylist()
+    assert len(rows) == 80 and len(rows[0]) == 3 + 1 + 40  # run, step, time; shared; m0..m39
+    first, second = rows[6], rows[7]  # run r03
+    assert (first["run_id"], first["_step"], first["m3"], first["shared"]) == ("r03", 0, 3.0, 3.0)
+    assert second["m3"] is None and second["shared"] == 1.0
+    assert all(row["m5"] is None for row in rows if row["run_id"] != "r05")
+    store.close()
+
+
+def test_stack_equals_arrows_own_concat_with_promotion() -> None:
+    tables = [
+        pa.table({"a": pa.array([1, 2], pa.int64()), "b": pa.array([None, None], pa.null())}),
+        pa.table({"c": pa.array(["x"])}),
+        pa.table({"b": pa.array([0.5]), "a": pa.array([3], pa.int64())}),
+        pa.table({"a": pa.array([], pa.int64())}),
+    ]
+    stacked = stack(tables)
+    assert stacked.equals(pa.concat_tables(tables, promote_options="default"))
+    assert stacked.to_pydict() == {
+        "a": [1, 2, None, 3],
+        "b": [None, None, None, 0.5],
+        "c": [None, None, "x", None],
+    }
