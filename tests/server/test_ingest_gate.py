@@ -1,15 +1,26 @@
 """The ingest gate of a server worker: at most ``limit`` batches in hand, the others told when
 to come back, one after another (``cairn.server.ingest_gate``). Through a real server:
-``tests/sync/test_http.py``."""
+``tests/sync/test_http.py``.
+
+Each scene runs on an event loop of its own in a thread of its own: a test before it in the same
+process (Playwright's sync API) may have left a loop running on the main thread."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
 from cairn.server.ingest_gate import LONGEST_WAIT, IngestGate
+
+
+def play(scene: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, scene()).result()
 
 
 def test_it_takes_up_to_its_limit_and_places_the_others_in_line() -> None:
@@ -26,7 +37,7 @@ def test_it_takes_up_to_its_limit_and_places_the_others_in_line() -> None:
         gate.leave(0.1)
         assert await gate.enter() is None  # the freed slot is taken again
 
-    asyncio.run(scene())
+    play(scene)
 
 
 def test_a_batch_that_arrives_when_full_waits_a_little_for_a_slot() -> None:
@@ -40,7 +51,7 @@ def test_a_batch_that_arrives_when_full_waits_a_little_for_a_slot() -> None:
         assert await waiting is None  # handed the slot
         assert gate.busy == 1  # handed over, not freed and taken
 
-    asyncio.run(scene())
+    play(scene)
 
 
 def test_a_batch_that_waits_too_long_is_told_when_to_come_back() -> None:
@@ -52,7 +63,7 @@ def test_a_batch_that_waits_too_long_is_told_when_to_come_back() -> None:
         gate.leave(0.01)
         assert gate.busy == 0  # nobody waits: the slot is free
 
-    asyncio.run(scene())
+    play(scene)
 
 
 def test_a_client_that_goes_away_while_waiting_passes_its_slot_on() -> None:
@@ -70,7 +81,7 @@ def test_a_client_that_goes_away_while_waiting_passes_its_slot_on() -> None:
         gate.leave(0.01)
         assert gate.busy == 0
 
-    asyncio.run(scene())
+    play(scene)
 
 
 def test_the_time_a_batch_follows_the_last_batches_and_bounds_the_wait() -> None:
@@ -85,7 +96,7 @@ def test_the_time_a_batch_follows_the_last_batches_and_bounds_the_wait() -> None
         assert waits[0] == pytest.approx(2.0, rel=0.05)
         assert max(w for w in waits if w is not None) == LONGEST_WAIT
 
-    asyncio.run(scene())
+    play(scene)
 
 
 def test_no_limit_takes_every_batch() -> None:
@@ -94,7 +105,7 @@ def test_no_limit_takes_every_batch() -> None:
         assert [await gate.enter() for _ in range(100)] == [None] * 100
         assert gate.status() == {"busy": 100, "limit": 0, "refused": 0}
 
-    asyncio.run(scene())
+    play(scene)
 
 
 def test_while_there_is_a_line_a_batch_taken_is_given_a_place_for_the_next() -> None:
@@ -111,4 +122,4 @@ def test_while_there_is_a_line_a_batch_taken_is_given_a_place_for_the_next() -> 
         assert pace is not None and pace > refused
         assert gate.status()["refused"] == 1
 
-    asyncio.run(scene())
+    play(scene)
