@@ -3,11 +3,11 @@ back (429 with ``Retry-After``), before their bodies are read.
 
 Without a gate, every client with a batch waits inside the server: with N clients each always
 sending, a batch's request takes N times the server's time a batch, however fast that is
-(Little's law: 32 clients on 2 shared cores made batches wait 3 s), and at a few hundred
-clients requests outlive the clients' timeouts and are sent again. With one, a worker holds at
-most ``limit`` batches (their bodies, threads and the queue's lock), a batch it takes is
-answered in about the time it takes to do, and the dashboard's own requests are not stuck
-behind a crowd of batches. The waiting moves to the clients, whose syncer thread sleeps until
+(Little's law: 32 clients on 2 shared cores made batches wait 2 to 3 s), and with enough
+clients requests would outlive the clients' 30 s timeout and be sent again. With one, a worker
+holds at most ``limit`` batches (their bodies, threads and the queue's lock), and a batch it
+takes is answered in about the time it takes to do (docs/server.md, "Flow control", has the
+measurements: the median fell, the p99 much less). The waiting moves to the clients, whose syncer thread sleeps until
 the time it is given (``cairn.sync.syncer``), never the training loop.
 
 The time to come back is a place in a line: each refused batch is given the next free moment,

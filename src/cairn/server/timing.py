@@ -4,9 +4,9 @@ header (the W3C format: ``name;dur=milliseconds``, comma-separated).
 ``Arrival`` gives each request a ``Phases`` (``phases(scope)``) when the app first sees it
 (uvicorn has read its headers); the caller's check and a route then mark the end of each of
 their phases on it. The batch route (``routes.ingest.records``) answers with its phases, and
-``make bench`` adds them up over a load test (``benchmarks/bench_server.py``): the first phase, ``arrived``, carries the
-wall-clock time of arrival (``desc``, seconds since the epoch), which the client compares
-with when it sent the request.
+``make bench`` adds them up over a load test (``benchmarks/bench_server.py``): the first phase,
+``arrived``, carries the wall-clock time of arrival (``desc``, seconds since the epoch), which
+the client compares with when it sent the request.
 """
 
 from __future__ import annotations
