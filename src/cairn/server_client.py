@@ -3,12 +3,17 @@ agent and ``cairn.Api(url=…)`` all talk through it, and read the server's erro
 
 from __future__ import annotations
 
+import functools
+import os
+import threading
 from typing import TYPE_CHECKING, Any
 
 from cairn._version import __version__
 from cairn.errors import CairnError
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx
 
     from cairn.server_login import Login
@@ -30,12 +35,45 @@ def api_client(url: str, key: str | None, *, timeout: float = 30.0) -> httpx.Cli
     headers = {"User-Agent": f"cairn/{__version__}"}
     if key:
         headers["Authorization"] = f"Bearer {key}"
-    return httpx.Client(base_url=f"{url.rstrip('/')}/api/v1", headers=headers, timeout=timeout)
+    return httpx.Client(
+        base_url=f"{url.rstrip('/')}/api/v1",
+        headers=headers,
+        timeout=timeout,
+        verify=tls_context(),
+    )
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The TLS settings every client of this process shares: httpx's defaults (certifi's CAs,
+    or ``$SSL_CERT_FILE`` / ``$SSL_CERT_DIR``), loaded once. Each ``httpx.Client`` would
+    otherwise load the CA bundle again: about 29 ms, once per run of a script that logs to a
+    server."""
+    import httpx
+
+    return httpx.create_ssl_context()
 
 
 def login_client(login: Login, *, timeout: float = 30.0) -> httpx.Client:
     """``api_client`` for a saved or configured login."""
     return api_client(login.url, login.key, timeout=timeout)
+
+
+_shared: dict[tuple[int, str, str | None, float], httpx.Client] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_client(login: Login, *, timeout: float = 30.0) -> httpx.Client:
+    """One keep-alive client a server and key in this process, for the HTTP sinks of all its
+    runs: a process that starts many runs (a sweep agent, a notebook) reuses its connections
+    instead of opening one a run. Not to be closed; its connections end with the process (a
+    forked child makes its own)."""
+    key = (os.getpid(), login.url, login.key, timeout)
+    with _shared_lock:
+        client = _shared.get(key)
+        if client is None:
+            client = _shared[key] = login_client(login, timeout=timeout)
+        return client
 
 
 def ok(response: httpx.Response) -> httpx.Response:

@@ -413,7 +413,6 @@ def test_each_batch_says_where_its_time_went(team: Team) -> None:
         waited[p] for p in phases if p != "lock"
     )
     holder.close()
-    sink.close()
 
 
 def test_a_busy_server_says_when_to_send_again_and_a_run_waits_its_turn(
@@ -494,7 +493,6 @@ def test_a_busy_server_says_when_to_send_again_and_a_run_waits_its_turn(
     sink._not_before = 0.0  # the test's own wait: the line may still be there
     assert sink.apply("probe1", every_record("probe1", "busy")) == len(every_record())
     assert len(sink.refusals) == 1 and len(sink.timings) == 1
-    sink.close()
 
 
 class _Pacing(BaseHTTPRequestHandler):
@@ -532,6 +530,38 @@ def test_a_client_told_when_to_send_its_next_batch_waits_for_it() -> None:
         sink.apply("paced1", history_rows(5, first_seq=100))
         assert len(_Pacing.posts) == 2 and _Pacing.posts[1] - _Pacing.posts[0] >= 0.5
     finally:
-        sink.close()
         pacing.shutdown()
         pacing.server_close()
+
+
+class _Numbers(BaseHTTPRequestHandler):
+    """Hands out run numbers over keep-alive HTTP/1.1, noting each request's client port."""
+
+    protocol_version = "HTTP/1.1"
+    ports: ClassVar[list[int]] = []
+
+    def do_POST(self) -> None:
+        type(self).ports.append(self.client_address[1])
+        body = f'{{"number": {len(self.ports)}}}'.encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_the_runs_of_a_process_share_one_connection() -> None:
+    """A process that starts many runs (a sweep agent) opens one connection to the server, not
+    one a run (each run's sink left its own open until it was collected)."""
+    numbers = ThreadingHTTPServer(("127.0.0.1", 0), _Numbers)
+    threading.Thread(target=numbers.serve_forever, daemon=True).start()
+    login = Login(f"http://127.0.0.1:{numbers.server_address[1]}", "cairn_" + "n" * 43)
+    try:
+        got = [HttpSink(login, "p").reserve_run_number("p") for _ in range(3)]
+        assert got == [1, 2, 3]
+        assert len(set(_Numbers.ports)) == 1
+    finally:
+        numbers.shutdown()
+        numbers.server_close()

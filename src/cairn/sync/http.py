@@ -1,7 +1,7 @@
 """The HTTP sink: a run's journal records and blobs, shipped to a team server (``cairn
 server``) instead of a local store. The server side is ``cairn.server.routes.ingest``.
 
-One keep-alive connection (httpx) per run. Records go as a gzip-compressed msgpack array, so a
+The runs of a process share one keep-alive client (httpx) a server. Records go as a gzip-compressed msgpack array, so a
 batch of 5,000 history rows is one request; a batch the server has already applied changes
 nothing (idempotent by ``seq``), so a retry after a lost answer is safe. Blobs are checked
 (``HEAD``) before they are sent, and files are streamed, never held whole in memory: straight
@@ -27,7 +27,7 @@ from cairn.errors import ServerBusyError, StoreGapError
 from cairn.journal.batches import NEXT_AFTER, RETRY_AFTER, encode_batch
 from cairn.journal.batches import RECORDS_TYPE as RECORDS_TYPE
 from cairn.journal.records import Record
-from cairn.server_client import login_client, message, ok
+from cairn.server_client import message, ok, shared_client
 from cairn.server_login import Login
 
 log = logging.getLogger("cairn.sync")
@@ -52,7 +52,7 @@ class HttpSink:
         """Where the last 1,000 requests' time went (a dict each: under 1 MB in all): ``sent``
         (epoch seconds), ``took`` (as in ``timings``), then the server's ``Server-Timing``
         metrics (``arrived`` in epoch seconds, each phase in seconds)."""
-        self.client = login_client(login, timeout=timeout)
+        self.client = shared_client(login, timeout=timeout)
         self._encoded: tuple[tuple[str, int, int, int], bytes, float] | None = None
         """The batch being sent: which records, its body, when it was first sent; kept until
         the server takes it (a batch sent again is not encoded again)."""
@@ -60,9 +60,6 @@ class HttpSink:
         """When the server said the next batch may go (``time.monotonic()``)."""
         self.direct = True
         """Try pre-signed uploads straight into the object store (off once they fail)."""
-
-    def close(self) -> None:
-        self.client.close()
 
     def _run(self, run_id: str, what: str) -> str:
         return f"/projects/{quote(self.project, safe='')}/runs/{quote(run_id, safe='')}/{what}"
