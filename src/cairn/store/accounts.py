@@ -9,7 +9,17 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from cairn.errors import AccountError
@@ -139,11 +149,7 @@ def user_of_key(store: Store, digest: str, now: float | None = None) -> User | N
     """The user a live (not revoked) key belongs to, by the key's digest; marks it used."""
     now = time.time() if now is None else now
     with store._read() as conn:
-        row = conn.execute(
-            select(users, api_keys.c.id.label("key_id"), api_keys.c.last_used_at)
-            .join(api_keys, api_keys.c.user_id == users.c.id)
-            .where((api_keys.c.digest == digest) & api_keys.c.revoked_at.is_(None))
-        ).first()
+        row = conn.execute(_USER_OF_KEY, {"digest": digest}).first()
     if row is None:
         return None
     if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
@@ -152,6 +158,14 @@ def user_of_key(store: Store, digest: str, now: float | None = None) -> User | N
                 update(api_keys).where(api_keys.c.id == row.key_id).values(last_used_at=now)
             )
     return _user(row)
+
+
+_USER_OF_KEY = (
+    select(users, api_keys.c.id.label("key_id"), api_keys.c.last_used_at)
+    .join(api_keys, api_keys.c.user_id == users.c.id)
+    .where((api_keys.c.digest == bindparam("digest")) & api_keys.c.revoked_at.is_(None))
+)
+"""The user of a live key, by its digest (every request with a key: built once)."""
 
 
 def set_role(store: Store, project: str, user: str, role: str | None) -> None:
@@ -190,27 +204,33 @@ def role_on(store: Store, user: User | None, project: str) -> str | None:
     None when the project is hidden from them (or missing)."""
     if user is not None and user.is_admin:
         return "admin"
-    with store._read() as conn:
-        row = conn.execute(
-            select(projects.c.id, projects.c.visibility).where(projects.c.name == project)
-        ).first()
-        if row is None:
-            return None
-        found: list[str] = []
-        if user is not None:
-            found += conn.execute(
-                select(project_roles.c.role).where(
-                    (project_roles.c.project_id == row.id) & (project_roles.c.user_id == user.id)
-                )
-            ).scalars()
-            found += conn.execute(
-                select(team_roles.c.role)
-                .join(team_members, team_members.c.team_id == team_roles.c.team_id)
-                .where((team_roles.c.project_id == row.id) & (team_members.c.user_id == user.id))
-            ).scalars()
-    if row.visibility == "public":
-        found.append("viewer")
+    with store._read() as conn:  # every request's check: one statement, built once
+        if user is None:
+            found = conn.execute(_PUBLIC_ROLE, {"project": project}).scalars().all()
+        else:
+            found = conn.execute(_ROLES_ON, {"project": project, "user": user.id}).scalars().all()
     return max(found, key=ROLES.index) if found else None
+
+
+_PUBLIC_ROLE = select(literal("viewer")).where(
+    (projects.c.name == bindparam("project")) & (projects.c.visibility == "public")
+)
+"""``viewer`` when the project is public (no rows: private or missing)."""
+_ROLES_ON = union_all(
+    _PUBLIC_ROLE,
+    select(project_roles.c.role)
+    .join(projects, projects.c.id == project_roles.c.project_id)
+    .where(
+        (projects.c.name == bindparam("project")) & (project_roles.c.user_id == bindparam("user"))
+    ),
+    select(team_roles.c.role)
+    .join(projects, projects.c.id == team_roles.c.project_id)
+    .join(team_members, team_members.c.team_id == team_roles.c.team_id)
+    .where(
+        (projects.c.name == bindparam("project")) & (team_members.c.user_id == bindparam("user"))
+    ),
+)
+"""Every role a user has on a project: public, their own, their teams'."""
 
 
 def readable_projects(store: Store, user: User | None) -> set[str] | None:

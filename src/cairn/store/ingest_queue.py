@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, event, func, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, delete, event, func, select, text, update
 
 from cairn.errors import StoreError, StoreGapError
 from cairn.journal.batches import decode_batch
@@ -58,6 +58,18 @@ class QueueStatus:
     queued: int
     failing: int
     oldest_seconds: float
+
+
+_QUEUED = select(func.max(ingest_queue.c.last_seq), func.min(ingest_queue.c.project)).where(
+    ingest_queue.c.run_id == bindparam("run")
+)
+"""A run's last queued seq and its project (every batch request asks: built once)."""
+_APPLIED = (
+    select(runs.c.last_seq, projects.c.name)
+    .join(projects, projects.c.id == runs.c.project_id)
+    .where(runs.c.id == bindparam("run"))
+)
+"""A run's last applied seq and its project."""
 
 
 class IngestQueue:
@@ -143,17 +155,12 @@ class IngestQueue:
 
     def _held(self, conn: Connection, project: str, run_id: str) -> int:
         # the queue first: a batch leaves it only once applied, so none is missed in between
-        queued = conn.execute(
-            select(func.max(ingest_queue.c.last_seq), func.min(ingest_queue.c.project)).where(
-                ingest_queue.c.run_id == run_id
-            )
-        ).first()
-        with self.store.engine.connect() as store_conn:
-            applied = store_conn.execute(
-                select(runs.c.last_seq, projects.c.name)
-                .join(projects, projects.c.id == runs.c.project_id)
-                .where(runs.c.id == run_id)
-            ).first()
+        queued = conn.execute(_QUEUED, {"run": run_id}).first()
+        if self.same_database:  # PostgreSQL: the same connection (and no second checkout)
+            applied = conn.execute(_APPLIED, {"run": run_id}).first()
+        else:
+            with self.store.engine.connect() as store_conn:
+                applied = store_conn.execute(_APPLIED, {"run": run_id}).first()
         owner = applied[1] if applied else queued[1] if queued else None
         if owner is not None and owner != project:
             raise RunElsewhereError(f"run {run_id!r} belongs to another project")
