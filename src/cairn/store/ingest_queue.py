@@ -43,6 +43,8 @@ log = logging.getLogger("cairn.ingest")
 
 DRAIN_RECORDS = 50_000
 """At most this many records (about ten full batches) apply in one transaction."""
+CANDIDATES = 8
+"""Runs an applier takes from one look at the queue (the ones waiting longest)."""
 RETRY_SECONDS = (1.0, 5.0, 30.0, 60.0)
 """How long a batch that failed to apply waits before its next try (the last, for ever after)."""
 
@@ -182,8 +184,10 @@ class IngestQueue:
         return QueueStatus(queued=int(row[0]), failing=int(row[1]), oldest_seconds=oldest)
 
     def apply_next(self, now: float | None = None) -> int:
-        """Apply the queued batches of one run (the one waiting longest that no other applier
-        holds); returns how many batches left the queue (0: nothing to do now)."""
+        """Apply the queued batches of the runs waiting longest (up to ``CANDIDATES``) that no
+        other applier holds, each run in a transaction of its own; returns how many batches
+        left the queue (0: nothing to do now). One look at the queue serves several runs: with
+        many short runs queued, looking before each run cost about as much as applying it."""
         now = time.time() if now is None else now
         with self.engine.connect() as conn:
             candidates = conn.execute(
@@ -191,13 +195,9 @@ class IngestQueue:
                 .where(ingest_queue.c.retry_at <= now)
                 .group_by(ingest_queue.c.run_id)
                 .order_by(func.min(ingest_queue.c.id))
-                .limit(8)
+                .limit(CANDIDATES)
             ).all()
-        for (run_id,) in candidates:
-            applied = self._apply_run(run_id, now)
-            if applied is not None:
-                return applied
-        return 0
+        return sum(self._apply_run(run_id, now) or 0 for (run_id,) in candidates)
 
     def _apply_run(self, run_id: str, now: float) -> int | None:
         """Apply ``run_id``'s queued batches; None when another applier holds the run."""
@@ -210,6 +210,8 @@ class IngestQueue:
                     if not _claim(conn, run_id):
                         return None
                     batches = self._batches(conn, run_id)
+                    if not batches:  # another applier took them since the look at the queue
+                        return 0
                     records = [r for _, _, body in batches for r in decode_batch(body)]
                     _, dropped = apply_records(conn, store.blobs, run_id, records)
                     ids = [batch_id for batch_id, _, _ in batches]
@@ -217,6 +219,8 @@ class IngestQueue:
             else:  # SQLite: read and decode before taking the store's write lock
                 with self.engine.connect() as queue:
                     batches = self._batches(queue, run_id)
+                if not batches:
+                    return 0
                 records = [r for _, _, body in batches for r in decode_batch(body)]
                 with store._write() as conn:
                     _, dropped = apply_records(conn, store.blobs, run_id, records)
