@@ -28,17 +28,21 @@ def apply_capture(conn: Connection, run_id: str, records: Sequence[Capture]) -> 
     latest: dict[str, Capture] = {}
     for record in records:
         latest[record.section] = record
-    for section, record in latest.items():
-        conn.execute(
-            delete(run_capture).where(
-                (run_capture.c.run_id == run_id) & (run_capture.c.section == section)
-            )
+    if not latest:
+        return
+    # two statements for all the sections (a run with capture off still has three), not two each
+    conn.execute(
+        delete(run_capture).where(
+            (run_capture.c.run_id == run_id) & run_capture.c.section.in_(list(latest))
         )
-        conn.execute(
-            insert(run_capture).values(
-                run_id=run_id, section=section, data=record.data, seq=record.seq
-            )
-        )
+    )
+    conn.execute(
+        insert(run_capture),
+        [
+            {"run_id": run_id, "section": section, "data": record.data, "seq": record.seq}
+            for section, record in latest.items()
+        ],
+    )
 
 
 def get_capture(store: Store, run_id: str) -> dict[str, Any]:
