@@ -8,6 +8,7 @@ transaction tries to upgrade to a write.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +65,23 @@ def _replace_nul(value: Any) -> Any:
     if isinstance(value, str):
         return jsonsafe.without_nul(value)
     if isinstance(value, dict):
+        if _clean(value.values()):  # the usual case: the same dict, not a copy
+            return value
         return {k: _replace_nul(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
+        if _clean(value):
+            return value
         return type(value)(_replace_nul(v) for v in value)
     return value
+
+
+_SCALARS = frozenset({int, float, bool, bytes, type(None)})
+
+
+def _clean(values: Iterable[Any]) -> bool:
+    """Whether ``values`` are scalars and strings without NUL (nothing to replace): checked
+    without a call a value, since every statement's parameters pass through here."""
+    return all(type(v) in _SCALARS or (type(v) is str and "\x00" not in v) for v in values)
 
 
 def _configure_sqlite(engine: Engine) -> None:

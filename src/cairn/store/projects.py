@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, bindparam, select
 
 from cairn.store.schema import projects
 
@@ -48,8 +48,12 @@ def upsert(conn: Connection, table: Table) -> sqlite.Insert | postgresql.Insert:
 
 def ensure_project(conn: Connection, name: str, now: float) -> int:
     """The id of project ``name``, created when missing."""
-    found = conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar()
+    found = conn.execute(_PROJECT_ID, {"name": name}).scalar()
     if found is not None:
         return int(found)
     insert_missing(conn, projects, ["name"], name=name, created_at=now, run_counter=0)
-    return int(conn.execute(select(projects.c.id).where(projects.c.name == name)).scalar_one())
+    return int(conn.execute(_PROJECT_ID, {"name": name}).scalar_one())
+
+
+_PROJECT_ID = select(projects.c.id).where(projects.c.name == bindparam("name"))
+"""A project's id by name (twice a run: its number and its apply; built once)."""
