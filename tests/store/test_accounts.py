@@ -17,6 +17,7 @@ from cairn.store.accounts import (
     end_session,
     end_sessions,
     failed_logins,
+    found_project,
     get_session,
     get_user,
     list_keys,
@@ -187,3 +188,15 @@ def test_grants_make_projects_only_with_names_the_sdk_would_take(store: Store) -
             set_team_role(store, bad, "lab", "viewer")
         with pytest.raises(AccountError, match="project="):
             set_visibility(store, bad, "public")
+
+
+def test_a_project_is_its_first_loggers(store: Store) -> None:
+    """``found_project`` makes the project and its admin once; a second caller, even a
+    moment later, changes nothing (the server then reads their role, here none)."""
+    ann, bob = create_user(store, "ann"), create_user(store, "bob")
+    assert found_project(store, "fresh", "ann")
+    assert not found_project(store, "fresh", "bob")
+    assert not found_project(store, "fresh", "ann")
+    assert role_on(store, ann, "fresh") == "admin" and role_on(store, bob, "fresh") is None
+    with pytest.raises(AccountError):
+        found_project(store, "../up", "ann")

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from cairn.errors import AccountError
 from cairn.names import check_project
-from cairn.store.projects import ensure_project
+from cairn.store.projects import ensure_project, upsert
 from cairn.store.schema import (
     api_keys,
     login_attempts,
@@ -166,6 +166,23 @@ _USER_OF_KEY = (
     .where((api_keys.c.digest == bindparam("digest")) & api_keys.c.revoked_at.is_(None))
 )
 """The user of a live key, by its digest (every request with a key: built once)."""
+
+
+def found_project(store: Store, project: str, user: str) -> bool:
+    """Create ``project`` with ``user`` as its admin (a project is its first logger's); False,
+    changing nothing, when it exists: another request may have made it a moment ago."""
+    owner = get_user(store, user)
+    with store._write() as conn:
+        made = conn.execute(
+            upsert(conn, projects)
+            .values(name=_checked(project), created_at=time.time(), run_counter=0)
+            .on_conflict_do_nothing(index_elements=[projects.c.name])
+            .returning(projects.c.id)
+        ).scalar()
+        if made is None:
+            return False
+        conn.execute(insert(project_roles).values(project_id=made, user_id=owner.id, role="admin"))
+    return True
 
 
 def set_role(store: Store, project: str, user: str, role: str | None) -> None:
@@ -348,11 +365,15 @@ def set_team_role(store: Store, project: str, team: str, role: str | None) -> No
 
 def _project_id(conn: Any, project: str) -> int:
     """The id of ``project``, created when missing (its name checked as the SDK checks it)."""
+    return ensure_project(conn, _checked(project), time.time())
+
+
+def _checked(project: str) -> str:
     try:
         check_project(project)
     except ValueError as exc:
         raise AccountError(str(exc)) from None
-    return ensure_project(conn, project, time.time())
+    return project
 
 
 def _team_id(store: Store, name: str) -> int:

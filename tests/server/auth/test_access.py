@@ -25,6 +25,7 @@ route accepts, so most "ok"s are 2xx (checked for every GET of the server admin)
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ from tests.fakes import commands
 from tests.fakes.server import serve_command
 
 import cairn
+from cairn.store.accounts import roles
 from cairn.store.store import Store
 from cairn.sweeps.controller import new_sweep
 
@@ -524,3 +526,33 @@ def test_a_report_image_is_read_only_through_its_own_project(deployment: Deploym
     assert through_q.status_code == 404 and "no report image" in through_q.text
     assert get("other", "p").status_code == 404
     assert get("nobody", "p").status_code == 401
+
+
+def test_a_project_logged_to_first_by_many_processes_at_once_is_created_once(
+    deployment: Deployment,
+) -> None:
+    """A sweep's agents start at the same moment on a new project: each asks for a run number.
+    The project is the first logger's; a request that found it missing and then found it made
+    by another request of the same user goes on (it answered 404 before, and the run logged to
+    its journal only)."""
+    callers = 12
+    gate = threading.Barrier(callers)
+    answers: list[httpx.Response] = []
+
+    def first_run() -> None:
+        with httpx.Client(base_url=deployment.url, headers=deployment.keys["other"]) as client:
+            gate.wait()
+            answers.append(client.post("/api/v1/projects/fresh/run-numbers"))
+
+    threads = [threading.Thread(target=first_run) for _ in range(callers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [200] * callers, [a.text for a in answers]
+    assert sorted(a.json()["number"] for a in answers) == list(range(1, callers + 1))
+    store = Store.local(deployment.store_dir)
+    try:
+        assert roles(store, "other")["fresh"] == "admin"
+    finally:
+        store.close()

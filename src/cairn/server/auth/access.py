@@ -35,9 +35,9 @@ from cairn.store.accounts import (
     ROLES,
     Session,
     User,
+    found_project,
     get_session,
     role_on,
-    set_role,
     user_of_key,
 )
 
@@ -222,14 +222,17 @@ def check(request: Request, need: Need, project: str | None = None) -> Caller:
     if need is Need.LOGGER:
         if user is None:
             raise _sign_in()
-        if role is None and not _exists(store, project):
-            if request.method not in SAFE_METHODS:
-                try:
-                    check_project(project)
-                except ValueError as exc:
-                    raise HTTPException(400, str(exc)) from None
-                set_role(store, project, user.name, "admin")  # creates the project
+        if role is None and request.method in SAFE_METHODS and not _exists(store, project):
             return caller
+        if role is None and request.method not in SAFE_METHODS:
+            try:
+                check_project(project)
+            except ValueError as exc:
+                raise HTTPException(400, str(exc)) from None
+            if found_project(store, project, user.name):
+                return caller
+            # it exists: made before, or a moment ago by another request (of this user: admin)
+            role = caller.role_on(store, project)
         need = Need.EDITOR
     if role is None:
         if user is None:
