@@ -148,7 +148,7 @@ def revoke_key(store: Store, key_id: int) -> ApiKey:
 def user_of_key(store: Store, digest: str, now: float | None = None) -> User | None:
     """The user a live (not revoked) key belongs to, by the key's digest; marks it used."""
     now = time.time() if now is None else now
-    with store._read() as conn:
+    with store._lookup() as conn:
         row = conn.execute(_USER_OF_KEY, {"digest": digest}).first()
     if row is None:
         return None
@@ -221,7 +221,7 @@ def role_on(store: Store, user: User | None, project: str) -> str | None:
     None when the project is hidden from them (or missing)."""
     if user is not None and user.is_admin:
         return "admin"
-    with store._read() as conn:  # every request's check: one statement, built once
+    with store._lookup() as conn:  # every request's check: one statement, built once
         if user is None:
             found = conn.execute(_PUBLIC_ROLE, {"project": project}).scalars().all()
         else:

@@ -116,6 +116,18 @@ class Store:
             yield conn
 
     @contextmanager
+    def _lookup(self) -> Iterator[Connection]:
+        """A connection for reads of one statement each (every request's access check): on
+        PostgreSQL outside a transaction, whose BEGIN and COMMIT are a round trip each (at READ
+        COMMITTED a statement sees a snapshot of its own either way); on SQLite as ``_read``."""
+        if self.engine.dialect.name != "postgresql":
+            with self._read() as conn:
+                yield conn
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            yield conn
+
+    @contextmanager
     def _snapshot(self) -> Iterator[Connection]:
         """A read transaction whose queries all see one snapshot: SQLite's always do; PostgreSQL's
         READ COMMITTED would let a seal commit between listing the segments and the tail."""
