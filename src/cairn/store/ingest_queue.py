@@ -187,7 +187,7 @@ class IngestQueue:
         """Apply the queued batches of the runs waiting longest (up to ``CANDIDATES``) that no
         other applier holds, each run in a transaction of its own; returns how many batches
         left the queue (0: nothing to do now). One look at the queue serves several runs: with
-        many short runs queued, looking before each run cost about as much as applying it."""
+        many short runs queued, a look before each left the applier further behind."""
         now = time.time() if now is None else now
         with self.engine.connect() as conn:
             candidates = conn.execute(
@@ -197,10 +197,11 @@ class IngestQueue:
                 .order_by(func.min(ingest_queue.c.id))
                 .limit(CANDIDATES)
             ).all()
-        return sum(self._apply_run(run_id, now) or 0 for (run_id,) in candidates)
+        return sum(self._apply_run(run_id, now) for (run_id,) in candidates)
 
-    def _apply_run(self, run_id: str, now: float) -> int | None:
-        """Apply ``run_id``'s queued batches; None when another applier holds the run."""
+    def _apply_run(self, run_id: str, now: float) -> int:
+        """Apply ``run_id``'s queued batches; how many left the queue (0 when another applier
+        holds the run or took them, or they failed and wait for their retry)."""
         from cairn.store.apply import apply_records
 
         store = self.store
@@ -208,7 +209,7 @@ class IngestQueue:
             if self.same_database:  # PostgreSQL: claim, apply and delete in one transaction
                 with store._write() as conn:
                     if not _claim(conn, run_id):
-                        return None
+                        return 0
                     batches = self._batches(conn, run_id)
                     if not batches:  # another applier took them since the look at the queue
                         return 0

@@ -16,7 +16,7 @@ def project_id(conn: Connection, project: str) -> int | None:
     """The id of the project named ``project`` (None: no such project). A query given the id
     rather than joined to ``projects`` by name lets PostgreSQL estimate the project's runs from
     its statistics (joined by name it expected 373 of 100,000 and chose nested loops)."""
-    found = conn.execute(select(projects.c.id).where(projects.c.name == project)).scalar()
+    found = conn.execute(_PROJECT_ID, {"name": project}).scalar()
     return None if found is None else int(found)
 
 
@@ -48,12 +48,12 @@ def upsert(conn: Connection, table: Table) -> sqlite.Insert | postgresql.Insert:
 
 def ensure_project(conn: Connection, name: str, now: float) -> int:
     """The id of project ``name``, created when missing."""
-    found = conn.execute(_PROJECT_ID, {"name": name}).scalar()
+    found = project_id(conn, name)
     if found is not None:
-        return int(found)
+        return found
     insert_missing(conn, projects, ["name"], name=name, created_at=now, run_counter=0)
     return int(conn.execute(_PROJECT_ID, {"name": name}).scalar_one())
 
 
 _PROJECT_ID = select(projects.c.id).where(projects.c.name == bindparam("name"))
-"""A project's id by name (twice a run: its number and its apply; built once)."""
+"""A project's id by name (every request's project and twice a run: built once)."""

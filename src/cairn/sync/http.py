@@ -1,9 +1,10 @@
 """The HTTP sink: a run's journal records and blobs, shipped to a team server (``cairn
 server``) instead of a local store. The server side is ``cairn.server.routes.ingest``.
 
-The runs of a process share one keep-alive client (httpx) a server. Records go as a gzip-compressed msgpack array, so a
-batch of 5,000 history rows is one request; a batch the server has already applied changes
-nothing (idempotent by ``seq``), so a retry after a lost answer is safe. Blobs are checked
+The runs of a process share one keep-alive client (httpx) a server. Records go as a
+gzip-compressed msgpack array, so a batch of 5,000 history rows is one request; a batch the
+server has already applied changes nothing (idempotent by ``seq``), so a retry after a lost
+answer is safe. Blobs are checked
 (``HEAD``) before they are sent, and files are streamed, never held whole in memory: straight
 into the object store through a pre-signed URL when the server's blobs are on S3 (the server
 checks them before they become blobs), else through the server. Every

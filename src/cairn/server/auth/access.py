@@ -26,8 +26,7 @@ from enum import Enum
 
 from fastapi import HTTPException, Request
 
-from cairn.errors import ProjectNotFoundError
-from cairn.names import check_project
+from cairn.errors import AccountError, ProjectNotFoundError
 from cairn.server.auth.credentials import key_digest, looks_like_key
 from cairn.server.timing import phases
 from cairn.store import Store
@@ -226,10 +225,10 @@ def check(request: Request, need: Need, project: str | None = None) -> Caller:
             return caller
         if role is None and request.method not in SAFE_METHODS:
             try:
-                check_project(project)
-            except ValueError as exc:
+                made = found_project(store, project, user.name)
+            except AccountError as exc:  # a name the SDK would refuse
                 raise HTTPException(400, str(exc)) from None
-            if found_project(store, project, user.name):
+            if made:
                 return caller
             # it exists: made before, or a moment ago by another request (of this user: admin)
             role = caller.role_on(store, project)
