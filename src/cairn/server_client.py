@@ -27,6 +27,28 @@ class ServerError(CairnError):
         self.status = status
         """The HTTP status (0: no answer)."""
 
+    @property
+    def refused(self) -> bool:
+        """The server answered no for a reason that sending again will not change by itself
+        (a key it does not know, a role the caller lacks, a request it cannot take): a 4xx
+        other than 408 (timed out) and 429 (busy)."""
+        return 400 <= self.status < 500 and self.status not in (408, 429)
+
+
+def what_to_do(error: ServerError, url: str, project: str) -> str:
+    """What a user can do about a refusal of their runs by the server at ``url``."""
+    if error.status == 401:
+        return (
+            f"{url} does not know this API key (revoked, or another server's): "
+            f"`cairn login {url}` with a key of yours, or set CAIRN_API_KEY"
+        )
+    if error.status in (403, 404):
+        return (
+            f"this API key may not log to the project {project!r} on {url}: ask the project's "
+            "admin for the editor role, or log to a project of your own"
+        )
+    return "the server's message above says why"
+
 
 def api_client(url: str, key: str | None, *, timeout: float = 30.0) -> httpx.Client:
     """A keep-alive client on ``url``'s ``/api/v1``, sending ``key`` as a Bearer token."""

@@ -109,6 +109,8 @@ def train(
     assert done.returncode == 0, done.stderr
     run_id, per_log, finish, url = done.stdout.split()
     assert url == f"{env.get('CAIRN_URL', url.split('/p/')[0])}/p/{project}/r/{run_id}"
+    # finish() ends with where the run is: its page on the server, or how to send it there
+    assert f"cairn: see it at {url}\n" in done.stderr or "`cairn sync " in done.stderr
     return run_id, float(per_log), float(finish)
 
 
@@ -266,6 +268,84 @@ def test_what_the_server_refuses(team: Team) -> None:
     assert httpx.post(url, content=garbage, headers=headers).status_code == 400
     bomb = gzip.compress(b"\0" * (300 * 1024 * 1024))  # 300 MiB of zeros, 300 KiB sent
     assert httpx.post(url, content=bomb, headers=headers, timeout=60).status_code == 413
+
+
+REFUSED = textwrap.dedent(
+    """
+    import sys, time, cairn
+    run = cairn.init(project=sys.argv[1])
+    for step in range(50):
+        run.log({"loss": 1 / (step + 1)})
+    print("logged", flush=True)
+    sys.stdin.readline()
+    for step in range(50, 100):
+        run.log({"loss": 1 / (step + 1)})
+    begun = time.perf_counter()
+    run.finish()
+    print(run.id, time.perf_counter() - begun, flush=True)
+    """
+)
+
+
+def _refused_run(tmp: Path, env: dict[str, str], project: str) -> subprocess.Popen[str]:
+    script = tmp / "refused.py"
+    script.write_text(REFUSED)
+    return subprocess.Popen(
+        [sys.executable, str(script), project],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp,
+        env={**os.environ, "CAIRN_DIR": str(tmp / ".cairn"), **env},
+    )
+
+
+@pytest.mark.parametrize("who", ["an unknown key", "no role on the project"])
+def test_a_server_that_refuses_the_run_stops_init_saying_what_to_do(
+    team: Team, tmp_path: Path, who: str
+) -> None:
+    HttpSink(team.login("ann"), "anns-private").apply("p1", every_record("p1", "anns-private"))
+    key = "cairn_" + "q" * 43 if who == "an unknown key" else team.keys["vic"]
+    env = {"CAIRN_URL": team.server.url, "CAIRN_API_KEY": key}
+    process = _refused_run(tmp_path, env, "anns-private")
+    out, err = process.communicate("\n", timeout=60)
+    assert process.returncode == 1 and "logged" not in out  # stopped at init(), before training
+    assert "refused a new run" in err
+    if who == "an unknown key":
+        assert "401" in err and f"cairn login {team.server.url}" in err
+    else:  # vic may not even see ann's private project
+        assert "404" in err and "ask the project's admin for the editor role" in err
+    assert key not in err
+    assert [p["name"] for p in team.api("/projects", user="vic").json()] == []
+
+
+def test_a_key_revoked_while_a_run_logs_ends_finish_at_once_and_loses_nothing(
+    team: Team, tmp_path: Path
+) -> None:
+    db = ("--db", f"sqlite:///{team.store_dir / 'cairn.db'}")
+    cairn("admin", "user", "create", "kim", *db)
+    key = cairn("admin", "key", "create", "kim", "--name", "laptop", *db).stdout.strip()
+    env = {"CAIRN_URL": team.server.url, "CAIRN_API_KEY": key, "CAIRN_FINISH_TIMEOUT": "60"}
+    process = _refused_run(tmp_path, env, "kims")
+    assert process.stdout is not None and process.stdout.readline() == "logged\n"
+    root = {**team.keys, "kim": key}
+    listed = Team(team.server, team.store_dir, root)
+    assert wait_for(lambda: listed.api("/projects/kims/runs", user="kim").status_code == 200, 30)
+    (laptop,) = [line for line in cairn("admin", "key", "ls", "kim", *db).stdout.splitlines()]
+    cairn("admin", "key", "revoke", laptop.split()[0], *db)
+    out, err = process.communicate("\n", timeout=120)
+    assert process.returncode == 0, err
+    run_id, finish = out.split()
+    assert float(finish) < 30  # it did not wait its 60 s for a server that says no
+    assert "the server refused it (" in err and "401 this API key is not valid" in err
+    assert f"cairn login {team.server.url}" in err
+    assert f"cairn sync {tmp_path / '.cairn' / 'runs' / run_id / 'journal'}" in err
+
+    again = cairn("admin", "key", "create", "kim", "--name", "again", *db).stdout.strip()
+    up = {"CAIRN_URL": team.server.url, "CAIRN_API_KEY": again}
+    cairn("sync", "--all", "--dir", str(tmp_path / ".cairn"), env=up)
+    assert history_count(team, "kims", run_id) == 100  # nothing lost
 
 
 def test_cairn_login_saves_the_key_for_this_user_only(team: Team, tmp_path: Path) -> None:

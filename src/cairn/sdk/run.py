@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from cairn.sdk.capture import Capturer
     from cairn.sdk.console import ConsoleCapture
     from cairn.sdk.system import SystemSampler
+    from cairn.server_login import Login
     from cairn.store.reader import Reader
     from cairn.store.store import Store
     from cairn.sync.local import LocalSink
@@ -127,8 +128,13 @@ class Run:
         a disabled run, which is not kept."""
         if self.mode == "disabled":
             return None
-        login = getattr(getattr(self._syncer, "sink", None), "login", None)  # an HttpSink's
+        login = self._server_login
         return run_url(self.project, self.id, login.url if login is not None else None)
+
+    @property
+    def _server_login(self) -> Login | None:
+        """The team server this run logs to and the key (a ``Login``); None for a local store."""
+        return getattr(getattr(self._syncer, "sink", None), "login", None)  # an HttpSink's
 
     @property
     def step(self) -> int:
@@ -436,14 +442,25 @@ class Run:
                 f"{self.journal} has everything: `cairn sync {self.journal}`"
             )
         elif self.mode == "offline" or not synced:
-            why = "offline" if self.mode == "offline" else "the store did not take it in time"
+            why = "offline" if self.mode == "offline" else self._why_not_synced()
             say += (
                 f"\ncairn: {why}; the journal {self.journal} has everything: "
                 f"upload it with `cairn sync {self.journal}`"
             )
+        elif self._server_login is not None:
+            say += f"\ncairn: see it at {self.url}"
         else:
             say += f"\ncairn: stored in {self.dir}; see it with `cairn runs show {self.path}`"
         print(say, file=sys.stderr)
+
+    def _why_not_synced(self) -> str:
+        refusal = self._syncer.refused() if self._syncer is not None else None
+        login = self._server_login
+        if refusal is None or login is None:
+            return "the store did not take it in time"
+        from cairn.server_client import what_to_do
+
+        return f"the server refused it ({refusal}); {what_to_do(refusal, login.url, self.project)}"
 
     def _fail(self, error: str) -> None:
         self._error = error

@@ -303,10 +303,20 @@ def _http_sink(login: Login, project: str) -> HttpSink:
 
 def _server_run_number(sink: HttpSink, project: str) -> int | None:
     """The project's next run number from the server; None when it does not answer in time
-    (the run starts anyway, numbered from this machine's journals, and syncs later)."""
+    (the run starts anyway, numbered from this machine's journals, and syncs later).
+    ServerError when it refuses (an unknown key, no right to log to the project): that does
+    not pass by waiting, so the script stops here, before it trains, as W&B's and MLflow's
+    clients do."""
+    from cairn.server_client import ServerError, what_to_do
+
     try:
         return sink.reserve_run_number(project, timeout=RUN_NUMBER_TIMEOUT)
     except Exception as exc:  # a server that is down must not stop a training script
+        if isinstance(exc, ServerError) and exc.refused:
+            advice = what_to_do(exc, sink.login.url, project)
+            raise ServerError(
+                f"the server refused a new run ({exc}); {advice}", exc.status
+            ) from None
         print(
             f"cairn: the server {sink.login.url} did not answer ({exc}); logging to the journal, "
             "which is sent when it answers (or with `cairn sync`)",

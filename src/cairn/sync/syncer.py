@@ -15,6 +15,7 @@ from cairn.errors import ServerBusyError, StoreGapError
 from cairn.journal.file import JournalReader
 from cairn.journal.records import Record, RunStart
 from cairn.reused_threads import THREADS, Job
+from cairn.server_client import ServerError
 from cairn.sync.blobs import staged_blob_dirs, upload_blobs
 from cairn.sync.heartbeats import HEARTBEATS, Beat
 from cairn.sync.sink import Sink
@@ -200,10 +201,17 @@ class LiveSyncer:
             self._wake.set()
             while self.last_seq < seq:
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 or not self._thread.is_alive():
+                if remaining <= 0 or not self._thread.is_alive() or self.refused() is not None:
                     return False
                 self._idle.wait(min(remaining, 0.2))
         return True
+
+    def refused(self) -> ServerError | None:
+        """The server's refusal of the last batch (an unknown key, a role taken away...), which
+        waiting does not end; None when the last try did not fail so. The syncer keeps trying
+        (the key may be restored), but ``finish()`` does not wait for it."""
+        error = self.error
+        return error if isinstance(error, ServerError) and error.refused else None
 
     def stop(self, timeout: float) -> None:
         self._stop.set()
@@ -232,7 +240,9 @@ class LiveSyncer:
                 self._restart_from_journal()
             except Exception as exc:  # keep going: the journal holds everything
                 if self.error is None:
-                    log.warning("cairn: cannot sync run %s yet (%s); will retry", self.run_id, exc)
+                    refused = isinstance(exc, ServerError) and exc.refused
+                    why = "the server refused its records" if refused else "cannot sync it yet"
+                    log.warning("cairn: run %s: %s (%s); will retry", self.run_id, why, exc)
                 self.error = exc
                 backoff = min(30.0, max(0.5, backoff * 2))
             if stopping:
