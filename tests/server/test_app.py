@@ -104,6 +104,7 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
         "/api/v1/blobs/{digest}/uploads",
         "/api/v1/blobs/{digest}/uploads/{upload}",
         "/api/v1/projects/{project}/runs/{run_id}/last-seq",
+        "/api/v1/projects/{project}/runs/{run_id}/stored",
         "/api/v1/projects/{project}/runs/{run_id}/records",
         "/api/v1/projects/{project}/runs/{run_id}/heartbeat",
         "/api/v1/projects/{project}/run-numbers",

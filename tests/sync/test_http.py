@@ -348,6 +348,77 @@ def test_a_key_revoked_while_a_run_logs_ends_finish_at_once_and_loses_nothing(
     assert history_count(team, "kims", run_id) == 100  # nothing lost
 
 
+CONTINUED = textwrap.dedent(
+    """
+    import sys, cairn
+    resume = None if sys.argv[3] == "none" else sys.argv[3]
+    run = cairn.init(project=sys.argv[1], id=sys.argv[2], resume=resume, config={"lr": 0.1})
+    for _ in range(10):
+        run.log({"loss": 1.0})
+    if not run.resumed:
+        run.summary["best"] = 0.5
+    run.finish()
+    print(run.name, run.resumed)
+    """
+)
+
+
+def _machine(
+    tmp: Path, machine: str, env: dict[str, str], *args: str
+) -> subprocess.CompletedProcess[str]:
+    """The CONTINUED script in a folder of its own, as on another machine (its own journals)."""
+    folder = tmp / machine
+    folder.mkdir(exist_ok=True)
+    (folder / "continued.py").write_text(CONTINUED)
+    return subprocess.run(
+        [sys.executable, str(folder / "continued.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=folder,
+        env={**os.environ, "CAIRN_DIR": str(folder / ".cairn"), **env},
+    )
+
+
+def test_a_run_continued_on_another_machine_goes_on_from_what_the_server_holds(
+    team: Team, tmp_path: Path
+) -> None:
+    env = {"CAIRN_URL": team.server.url, "CAIRN_API_KEY": team.keys["ann"]}
+    first = _machine(tmp_path, "a", env, "elsewhere", "moved1", "allow")
+    assert first.returncode == 0, first.stderr
+    second = _machine(tmp_path, "b", env, "elsewhere", "moved1", "allow")  # no journal there
+    assert second.returncode == 0, second.stderr
+    assert (
+        second.stdout.split()[1] == "True" and second.stdout.split()[0] == first.stdout.split()[0]
+    )
+    team.server.applied()
+    series = httpx.post(
+        f"{team.server.url}/api/v1/projects/elsewhere/series",
+        json={"run_ids": ["moved1"], "keys": ["loss"], "max_points": 1000},
+        headers={"Authorization": f"Bearer {team.keys['ann']}"},
+    ).json()
+    assert series["series"][0]["x"] == list(range(20))  # before: the second machine's 10 lost
+    run = team.api("/projects/elsewhere/runs/moved1", user="ann").json()
+    assert run["summary"]["best"] == 0.5 and run["config"] == {"lr": 0.1}
+
+    again = _machine(tmp_path, "c", env, "elsewhere", "moved1", "none")
+    assert again.returncode == 1 and f"already exists in {team.server.url}" in again.stderr
+    missing = _machine(tmp_path, "d", env, "elsewhere", "nosuchrun", "must")
+    assert missing.returncode == 1 and f"no run 'nosuchrun' in {team.server.url}" in missing.stderr
+
+
+def test_a_run_to_continue_does_not_start_afresh_when_the_server_is_out_of_reach(
+    team: Team, tmp_path: Path
+) -> None:
+    dead = {"CAIRN_URL": f"http://127.0.0.1:{free_port()}", "CAIRN_API_KEY": team.keys["ann"]}
+    refused = _machine(tmp_path, "a", dead, "elsewhere", "moved2", "allow")
+    assert refused.returncode == 1 and "cannot continue run 'moved2'" in refused.stderr
+    assert not (tmp_path / "a" / ".cairn" / "runs" / "moved2" / "journal").exists()
+    new = _machine(tmp_path, "b", dead, "elsewhere", "fresh2", "none")  # a new run starts
+    assert new.returncode == 0, new.stderr
+    assert (tmp_path / "b" / ".cairn" / "runs" / "fresh2" / "journal").is_file()
+
+
 def test_cairn_login_saves_the_key_for_this_user_only(team: Team, tmp_path: Path) -> None:
     env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
     out = cairn(

@@ -25,7 +25,14 @@ from cairn.sdk.capture import Capturer, settings_from
 from cairn.sdk.config import config_to_dict, journaled
 from cairn.sdk.console import ConsoleCapture
 from cairn.sdk.location import find_store_dir, journal_path, run_dir
-from cairn.sdk.resume import JournalFold, Resumed, find_resumable
+from cairn.sdk.resume import (
+    JournalFold,
+    Resumed,
+    StoredRun,
+    find_resumable,
+    stored_locally,
+    stored_on_server,
+)
 from cairn.sdk.run import Run
 from cairn.sdk.settings import Settings
 from cairn.sdk.sweep_trial import sweep_trial_from_env
@@ -167,21 +174,27 @@ def init(
     lock = JournalLock.acquire(path, what=f"run {run_id!r}")
     try:
         resumed = None
+        where = login.url if login is not None else str(store_dir)
         if id is not None:
-            # Offline too, a run the local store already has must be continued, not restarted
-            # at seq 1 (a later sync would skip every record the store thinks it has).
-            known = local.store() if local else _open_store(store_dir, only_if_exists=True)
-            resumed = find_resumable(store_dir, id, known)
+            # Offline too, a run the local store (or the server) already has must be continued,
+            # not restarted at seq 1 (a later sync would skip every record the store has).
+            if login is not None:
+                sink = _http_sink(login, project)
+                stored = _stored_on_server(sink, id, resume)
+            else:
+                known = local.store() if local else _open_store(store_dir, only_if_exists=True)
+                stored = stored_locally(known, id)
+            resumed = find_resumable(store_dir, id, stored)
         if resumed is not None and resume not in ("allow", "must"):
             raise UsageError(
-                f"run {id!r} already exists in {store_dir}: pass resume='allow' to continue it, "
+                f"run {id!r} already exists in {where}: pass resume='allow' to continue it, "
                 "or leave id= out for a new run"
             )
         if resumed is None and resume == "must":
-            raise UsageError(f"resume='must' but there is no run {id!r} in {store_dir}")
+            raise UsageError(f"resume='must' but there is no run {id!r} in {where}")
         if resumed is None:
             if login is not None:
-                sink = _http_sink(login, project)
+                sink = sink or _http_sink(login, project)
                 counter = _server_run_number(sink, project) or _offline_counter(store_dir, run_id)
             elif local is not None:
                 counter = counter if counter is not None else local.reserve_run_number(project)
@@ -299,6 +312,36 @@ def _http_sink(login: Login, project: str) -> HttpSink:
     from cairn.sync.http import HttpSink  # httpx loads only for runs that log to a server
 
     return HttpSink(login, project)
+
+
+STORED_TIMEOUT = 30.0
+"""Seconds ``init(id=...)`` waits for a team server to apply what it holds of the run."""
+
+
+def _stored_on_server(sink: HttpSink, run_id: str, resume: str | None) -> StoredRun | None:
+    """What the server holds of run ``run_id``. A run to continue (``resume="allow"`` or
+    ``"must"``) needs the answer: without it, the run could restart at seq 1 and every record
+    the server holds would be skipped, so init() stops with ServerError. A run that must be new
+    starts anyway when the server does not answer (as a new run does)."""
+    from cairn.server_client import ServerError, what_to_do
+
+    try:
+        return stored_on_server(sink, run_id, STORED_TIMEOUT)
+    except ServerError as exc:
+        if exc.refused:
+            advice = what_to_do(exc, sink.login.url, sink.project)
+            raise ServerError(
+                f"the server refused run {run_id!r} ({exc}); {advice}", exc.status
+            ) from None
+        if resume in ("allow", "must"):
+            raise ServerError(
+                f"cannot continue run {run_id!r}: {exc}. Without the server's answer it could "
+                "start again from its first step; run it again once the server answers (on the "
+                "machine that logged it, its journal is enough: mode='offline')",
+                exc.status,
+            ) from None
+        print(f"cairn: {exc}; run {run_id!r} starts as a new run", file=sys.stderr)
+        return None
 
 
 def _server_run_number(sink: HttpSink, project: str) -> int | None:

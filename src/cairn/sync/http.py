@@ -20,6 +20,7 @@ import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -99,6 +100,14 @@ class HttpSink:
 
     def last_seq(self, run_id: str) -> int:
         return int(ok(self.client.get(self._run(run_id, "last-seq"))).json()["last_seq"])
+
+    def stored_run(self, run_id: str) -> dict[str, Any] | None:
+        """What the server holds of the run (``routes.ingest.StoredRunState``); None: nothing."""
+        response = self.client.get(self._run(run_id, "stored"))
+        if response.status_code == 404:
+            return None
+        state: dict[str, Any] = ok(response).json()
+        return state
 
     def heartbeat(self, run_id: str, at: float | None = None) -> None:
         ok(self.client.post(self._run(run_id, "heartbeat")))

@@ -63,6 +63,7 @@ EXPECTED: dict[str, str] = {
     "POST /api/v1/blobs/{digest}/uploads": SIGNED_IN,
     "POST /api/v1/blobs/{digest}/uploads/{upload}": SIGNED_IN,
     "GET /api/v1/projects/{project}/runs/{run_id}/last-seq": WRITE,
+    "GET /api/v1/projects/{project}/runs/{run_id}/stored": WRITE,
     "POST /api/v1/projects/{project}/runs/{run_id}/records": WRITE,
     "POST /api/v1/projects/{project}/runs/{run_id}/heartbeat": WRITE,
     "POST /api/v1/projects/{project}/run-numbers": WRITE,

@@ -79,6 +79,7 @@ ACCESS: dict[str, Need] = {
     "POST /blobs/{digest}/uploads/{upload}": Need.SIGNED_IN,  # checked against the digest
     # logging from other machines (cairn.sync.http)
     "GET /projects/{project}/runs/{run_id}/last-seq": Need.LOGGER,
+    "GET /projects/{project}/runs/{run_id}/stored": Need.LOGGER,  # to continue a run elsewhere
     "POST /projects/{project}/runs/{run_id}/records": Need.LOGGER,
     "POST /projects/{project}/runs/{run_id}/heartbeat": Need.LOGGER,
     "POST /projects/{project}/run-numbers": Need.LOGGER,

@@ -172,6 +172,57 @@ def _take_batch(
     return last
 
 
+class StoredRunState(BaseModel):
+    """What the store holds of a run, for a client that continues it without its journal (a
+    job restarted on another machine: ``cairn.init(id=..., resume="allow")``)."""
+
+    applied_seq: int
+    """The last seq applied: the fields below are the run's state up to it (empty while 0)."""
+    queued_seq: int
+    """The last seq the store holds, queued ones included. While it is past ``applied_seq``
+    the state below lacks queued records: the client asks again once they are applied."""
+    name: str = ""
+    created_at: float = 0.0
+    config: dict[str, Any] = {}
+    tags: list[str] = []
+    last_step: int | None = None
+    summary_state: dict[str, list[Any]] = {}
+    metric_defs: list[dict[str, Any]] = []
+    summary_explicit: dict[str, Any] = {}
+
+
+@router.get(
+    "/projects/{project}/runs/{run_id}/stored",
+    response_model=StoredRunState,
+    responses=ERRORS,
+)
+def stored_run(project: str, run_id: str, request: Request, store: StoreDep) -> dict[str, Any]:
+    """What the store holds of the run, applied and queued; 404 when it holds nothing of it."""
+    queue: IngestQueue | None = request.app.state.ingest_queue
+    try:
+        queued = queue.held(project, run_id) if queue is not None else 0
+    except RunElsewhereError as exc:
+        raise HTTPException(409, str(exc)) from None
+    if not _owned_run(store, project, run_id):
+        if queued == 0:
+            raise HTTPException(404, f"no run {run_id!r} in project {project!r}")
+        return {"applied_seq": 0, "queued_seq": queued}
+    info = store.run(run_id)
+    summary, explicit = store.summary_state(run_id)
+    return {
+        "applied_seq": info.last_seq,
+        "queued_seq": max(queued, info.last_seq),
+        "name": info.name,
+        "created_at": info.created_at,
+        "config": info.config,
+        "tags": info.tags,
+        "last_step": info.last_step,
+        "summary_state": summary.state,
+        "metric_defs": summary.rules,
+        "summary_explicit": explicit,
+    }
+
+
 @router.post(
     "/projects/{project}/runs/{run_id}/heartbeat",
     status_code=204,
