@@ -76,6 +76,38 @@ def test_the_rest_is_applied_after_finish_and_the_journal_removed(
     assert not run.journal.parent.exists()  # the run's folder held nothing else
 
 
+def test_the_runs_own_syncer_stops_when_finish_hands_the_rest_over(
+    store_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A slow store, not a hung one: the syncer would go on applying batch after batch while
+    the process started by finish() applies the same journal and removes it."""
+    monkeypatch.setattr(run_module, "FINISH_TIMEOUT", 0.5)
+    applying = Store.apply
+
+    def slow_apply(self: Store, run_id: str, records: Any) -> int:
+        time.sleep(0.4)
+        return applying(self, run_id, records)
+
+    monkeypatch.setattr(Store, "apply", slow_apply)
+    run = cairn.init(project="p")
+    for i in range(60_000):  # 12 batches of 5,000: about 5 s of applying here
+        run.log({"loss": 1.0 / (i + 1)})
+    run.finish()
+    assert run._syncer is not None and not run._syncer._thread.is_alive()  # stopped in finish()
+    err = capsys.readouterr().err
+    assert "after 0.5 s" in err
+    found = re.search(r"process (\d+) applies the rest now", err)
+    assert found, err
+    assert _wait_for(int(found.group(1))) == 0
+    monkeypatch.setattr(Store, "apply", applying)
+    loss = cairn.Api(store_dir).run(run.path).history(keys=["loss"], format="numpy")["loss"]
+    assert loss.size == 60_000
+    assert not [r for r in caplog.records if "cannot sync" in r.getMessage()]
+
+
 def test_a_kept_journal_stays_after_the_rest_is_applied(
     store_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

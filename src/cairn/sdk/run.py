@@ -385,7 +385,7 @@ class Run:
         if self._capturer is not None and not self._capturer.wait(FINISH_TIMEOUT):
             print(
                 f"cairn: capturing the code and environment of {self.path} took longer than "
-                f"{FINISH_TIMEOUT:.0f} s; what was not gathered is missing from the run",
+                f"{FINISH_TIMEOUT:g} s; what was not gathered is missing from the run",
                 file=sys.stderr,
             )
         if self._console is not None:
@@ -436,7 +436,7 @@ class Run:
         say = f"cairn: run {self.name} ({self.path}) {state}, {rows} rows logged."
         if helper is not None:
             say += (
-                f"\ncairn: the store had not taken all of it after {FINISH_TIMEOUT:.0f} s; "
+                f"\ncairn: the store had not taken all of it after {FINISH_TIMEOUT:g} s; "
                 f"process {helper} applies the rest now (its log: "
                 f"{Path(str(self.journal)).with_name('sync.log')}). Should it stop, the journal "
                 f"{self.journal} has everything: `cairn sync {self.journal}`"

@@ -273,6 +273,9 @@ class LiveSyncer:
         return []
 
     def _ship(self) -> None:
+        """Ship what is new, a batch at a time, until nothing is left or ``stop()`` is called:
+        a run whose ``finish()`` stopped waiting hands the rest to ``cairn.sync.afterwards``,
+        which must not race this thread for the journal it removes."""
         while True:
             if not self._pending:
                 self._pending = self._next_batch()
@@ -287,3 +290,5 @@ class LiveSyncer:
             with self._idle:
                 self.last_seq = seq
                 self._idle.notify_all()
+            if self._stop.is_set():
+                return
