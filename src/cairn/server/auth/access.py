@@ -10,8 +10,8 @@ session cookie, and must have, on the route's ``{project}``:
 - ``editor``: change runs, views, sweeps, artifacts' aliases, reports;
 - ``admin``: manage the project (a member with the admin role, or a server admin).
 
-Logging runs (``Need.LOGGER``) needs ``editor``, or, for a project that does not exist yet, any
-signed-in user: their first write creates it, with them as its admin.
+Logging runs and creating a sweep (``Need.LOGGER``) need ``editor``, or, for a project that does
+not exist yet, any signed-in user: their first write creates it, with them as its admin.
 
 Answers: 401 when a signed-out caller needs to sign in; 404 when the project is not visible to
 the caller (the same answer as a missing project: names do not leak); 403 when it is visible
@@ -106,6 +106,7 @@ ACCESS: dict[str, Need] = {
     "POST /projects/{project}/importance": Need.VIEWER,
     # sweeps
     "GET /projects/{project}/sweeps": Need.VIEWER,
+    "POST /projects/{project}/sweeps": Need.LOGGER,  # a new project: made, the caller its admin
     "GET /projects/{project}/sweeps/{sweep_id}": Need.VIEWER,
     "GET /projects/{project}/sweeps/{sweep_id}/runs": Need.VIEWER,
     "POST /projects/{project}/sweeps/{sweep_id}/state": Need.EDITOR,

@@ -1,14 +1,14 @@
-"""``/projects/{project}/sweeps``: a project's sweeps, one sweep with its trials, its runs,
-pause / resume / stop / cancel, and claiming a trial (agents on other machines)."""
+"""``/projects/{project}/sweeps``: a project's sweeps, creating one, one sweep with its trials,
+its runs, pause / resume / stop / cancel, and claiming a trial (agents on other machines)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, Body, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
-from cairn.errors import SweepNotFoundError
+from cairn.errors import ConfigError, SweepNotFoundError
 from cairn.server.deps import StoreDep
 from cairn.server.routes.runs import list_runs
 from cairn.server.schemas import ApiError, JsonObject, RequestBody, RunPage
@@ -21,6 +21,7 @@ from cairn.sweeps.search import grid_size
 
 router = APIRouter(tags=["sweeps"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ApiError}}
+BAD_CONFIG: dict[int | str, dict[str, Any]] = {400: {"model": ApiError}}
 CONFLICT: dict[int | str, dict[str, Any]] = {409: {"model": ApiError}, **NOT_FOUND}
 
 
@@ -175,6 +176,27 @@ def sweeps_of_project(project: str, store: StoreDep) -> list[dict[str, Any]]:
         config = load_sweep_config(row.config)
         out.append(_summary(row, config, list_trials(store, row.id)))
     return out
+
+
+@router.post(
+    "/projects/{project}/sweeps", response_model=Sweep, status_code=201, responses=BAD_CONFIG
+)
+def create(
+    project: str,
+    store: StoreDep,
+    config: Annotated[
+        JsonObject, Body(description="the sweep config, as `cairn sweep create` reads its YAML")
+    ],
+) -> dict[str, Any]:
+    """Create a sweep in the project (made if new, as a run's first log makes it), ready for
+    ``cairn agent PROJECT/ID``; 400 naming the problem when the config is not valid."""
+    from cairn.sweeps.controller import new_sweep  # numpy: only when a sweep is made
+
+    try:
+        row = new_sweep(store, config, project)
+    except ConfigError as exc:
+        raise HTTPException(400, f"sweep config: {exc}") from None
+    return _summary(row, load_sweep_config(row.config), [])
 
 
 @router.get(
