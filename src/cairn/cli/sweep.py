@@ -14,11 +14,12 @@ from rich.table import Table
 from cairn.cli.common import dir_option, fail, short, when
 from cairn.errors import CairnError
 from cairn.sdk.location import find_store_dir
+from cairn.server_login import Login, current_login
 from cairn.store.store import DB_NAME, Store
-from cairn.store.sweeps import change_state, list_sweeps, list_trials
+from cairn.store.sweeps import list_sweeps, list_trials
 from cairn.sweeps.agent import Agent
 from cairn.sweeps.config import load_sweep_config
-from cairn.sweeps.controller import new_sweep
+from cairn.sweeps.control import change_sweep_state, create_sweep
 from cairn.sweeps.results import best_trial
 
 STATE_STYLE = {
@@ -39,14 +40,34 @@ class _SweepGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-def _store(dir: str | None, *, create: bool = False) -> Store:
+def _store_dir(dir: str | None, *, create: bool = False) -> Path:
     root = find_store_dir(dir, create=create)
     if not create and not (root / DB_NAME).exists():
         raise click.ClickException(
             f"no Cairn store at {root}: create a sweep with `cairn sweep CONFIG.yaml`, or pass "
             "--dir (or set $CAIRN_DIR) to the folder that holds cairn.db"
         )
-    return Store.local(root)
+    return root
+
+
+def _store(dir: str | None) -> Store:
+    return Store.local(_store_dir(dir))
+
+
+def _login(local: bool) -> Login | None:
+    """The team server the command acts on (`cairn agent`'s rule); None: the local store."""
+    try:
+        return None if local else current_login()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+local_option = click.option(
+    "--local",
+    is_flag=True,
+    help="Act on the local store even when a team server is configured ($CAIRN_URL or "
+    "`cairn login`).",
+)
 
 
 @click.group(cls=_SweepGroup)
@@ -58,17 +79,21 @@ def sweep() -> None:
 @sweep.command("create")
 @click.argument("config", type=click.Path(dir_okay=False))
 @click.option("--project", "-p", default=None, help="The project (default: the config's).")
+@local_option
 @dir_option
-def create(config: str, project: str | None, dir: str | None) -> None:
-    """Create a sweep from CONFIG (YAML) and print the command that runs its trials."""
-    store = _store(dir, create=True)
+def create(config: str, project: str | None, local: bool, dir: str | None) -> None:
+    """Create a sweep from CONFIG (YAML) and print the command that runs its trials: on the
+    team server when one is configured ($CAIRN_URL or `cairn login`), else in the local store."""
+    login = _login(local)
     try:
-        row = new_sweep(store, Path(config), project)
+        made = create_sweep(Path(config), project, login or find_store_dir(dir))
     except (CairnError, ValueError) as exc:
         fail(exc)
         return
-    click.echo(f"created sweep {row.id} ({row.method}) in project {row.project}")
-    click.echo(f"run its trials with: cairn agent {row.id}")
+    where = "" if made.server is None else f" on {made.server} (--local: in the local store)"
+    click.echo(f"created sweep {made.id} ({made.method}) in project {made.project}{where}")
+    each = "" if made.server is None else " on each machine"
+    click.echo(f"run its trials{each} with: cairn agent {made.ref}")
 
 
 @sweep.command("ls")
@@ -120,14 +145,16 @@ def ls(project: str | None, dir: str | None) -> None:
 
 def _action(name: str, doc: str) -> Any:
     @click.argument("sweep_id")
+    @local_option
     @dir_option
-    def command(sweep_id: str, dir: str | None) -> None:
+    def command(sweep_id: str, local: bool, dir: str | None) -> None:
+        login = _login(local)
         try:
-            row = change_state(_store(dir), sweep_id, name)
+            state = change_sweep_state(sweep_id, name, login or _store_dir(dir))
         except (CairnError, ValueError) as exc:
             fail(exc)
             return
-        click.echo(f"sweep {row.id} is {row.state}")
+        click.echo(f"sweep {sweep_id} is {state}")
 
     command.__doc__ = doc
     return sweep.command(name)(command)
@@ -156,12 +183,7 @@ def agent(sweep_id: str, count: int | None, max_failures: int, dir: str | None) 
     """Run trials of SWEEP_ID, one after another, until the sweep has no more (or --count).
     With a team server configured (`cairn login`, $CAIRN_URL), SWEEP_ID is PROJECT/SWEEP_ID on
     the server, and agents on any number of machines share its trials."""
-    from cairn.server_login import current_login
-
-    try:
-        remote = current_login() is not None
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+    remote = _login(False) is not None
     root = find_store_dir(dir, create=remote)  # on a server: a local folder for the journals
     if not remote:
         _store(dir).close()

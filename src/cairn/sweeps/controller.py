@@ -23,7 +23,7 @@ from cairn.names import new_run_id
 from cairn.store.store import Store
 from cairn.store.sweeps import Proposal, SweepRow, TrialRow, create_sweep, list_trials
 from cairn.sweeps import hyperband
-from cairn.sweeps.config import load_sweep_config, read_sweep_file
+from cairn.sweeps.config import SweepConfig, load_sweep_config, read_sweep_file
 from cairn.sweeps.results import target_reached
 from cairn.sweeps.search import grid_point, random_point
 
@@ -38,12 +38,19 @@ def new_sweep(
     """
     raw = read_sweep_file(source) if isinstance(source, (str, Path)) else source
     config = load_sweep_config(raw)
-    project = project or config.project or os.environ.get("CAIRN_PROJECT") or "uncategorized"
-    if "/" in project or not project.strip():
-        raise ConfigError(f"project {project!r}: give a name without '/'")
+    project = sweep_project(config, project)
     sweep_id = new_run_id()
     name = config.name or f"sweep-{sweep_id}"
     return create_sweep(store, sweep_id, project, name, dict(raw), secrets.randbits(31))
+
+
+def sweep_project(config: SweepConfig, project: str | None) -> str:
+    """The project a sweep goes to: ``project``, else the config's ``project``, else
+    ``$CAIRN_PROJECT``, else ``uncategorized``."""
+    project = project or config.project or os.environ.get("CAIRN_PROJECT") or "uncategorized"
+    if "/" in project or not project.strip():
+        raise ConfigError(f"project {project!r}: give a name without '/'")
+    return project
 
 
 def next_trial(sweep: SweepRow, trials: Sequence[TrialRow]) -> Proposal | None:

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cairn.sdk.location import find_store_dir
-from cairn.store.store import Store
 from cairn.store.sweeps import SweepRow, TrialRow
 from cairn.sweeps.agent import Agent, AgentResult
 from cairn.sweeps.config import SweepConfig, load_sweep_config
-from cairn.sweeps.controller import new_sweep
+from cairn.sweeps.control import create_sweep
 from cairn.sweeps.results import best_trial
 
 if TYPE_CHECKING:
@@ -25,16 +24,16 @@ def sweep(
     project: str | None = None,
     dir: str | os.PathLike[str] | None = None,
 ) -> str:
-    """Create a sweep from a config (a dict in W&B's schema, or a YAML path); returns its id.
+    """Create a sweep from a config (a dict in W&B's schema, or a YAML path); returns what
+    ``cairn.agent`` takes: ``PROJECT/SWEEP_ID`` on the team server when one is configured
+    (``cairn login``, ``$CAIRN_URL``), else the sweep's id in the local store.
 
-    ``dir`` is the store folder, found as ``cairn.init`` finds it when None.
+    ``dir`` is the local store folder, found as ``cairn.init`` finds it when None.
     """
-    store = Store.local(find_store_dir(dir))
-    try:
-        source = Path(config) if isinstance(config, (str, os.PathLike)) else config
-        return new_sweep(store, source, project).id
-    finally:
-        store.close()
+    from cairn.server_login import current_login
+
+    source = Path(config) if isinstance(config, (str, os.PathLike)) else config
+    return create_sweep(source, project, current_login() or find_store_dir(dir)).ref
 
 
 def agent(

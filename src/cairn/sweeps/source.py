@@ -108,17 +108,11 @@ class ServerSweep:
     """A sweep of a team server, named ``PROJECT/SWEEP_ID``."""
 
     def __init__(self, login: Login, ref: str) -> None:
-        project, _, sweep_id = ref.rpartition("/")
-        if not project:
-            raise UsageError(
-                f"{ref!r}: on a team server, name the sweep as PROJECT/SWEEP_ID "
-                "(`cairn sweep ls` and the sweep page show both)"
-            )
+        self.base = server_sweep_path(ref)
         self.client = login_client(login, timeout=60)
-        self.base = f"/projects/{quote(project, safe='')}/sweeps/{quote(sweep_id, safe='')}"
         detail = ok(self.client.get(self.base)).json()
         self.sweep = SweepInfo(detail["id"], detail["project"], detail["config"])
-        self.project = project
+        self.project = detail["project"]
 
     def claim(self, run_id: str, agent: str) -> Claimed:
         # the server names the trial's run; ``run_id`` is this side's proposal, unused
@@ -147,6 +141,17 @@ class ServerSweep:
 
     def close(self) -> None:
         self.client.close()
+
+
+def server_sweep_path(ref: str) -> str:
+    """The API path of the team server's sweep ``PROJECT/SWEEP_ID``."""
+    project, _, sweep_id = ref.rpartition("/")
+    if not project:
+        raise UsageError(
+            f"{ref!r}: on a team server, name the sweep as PROJECT/SWEEP_ID "
+            "(`cairn sweep create` prints it, and the sweep page shows both)"
+        )
+    return f"/projects/{quote(project, safe='')}/sweeps/{quote(sweep_id, safe='')}"
 
 
 def open_sweep(store_dir: Path, ref: str) -> SweepSource:

@@ -1,0 +1,253 @@
+"""Creating and controlling a sweep on a team server (a real ``cairn server`` process on SQLite):
+``cairn sweep create`` and ``cairn.sweep()`` make it there when a server is configured, agents
+run its trials into the server's store, pause / resume / cancel reach it, a viewer and a bad
+config are refused; ``--local`` keeps to the local store. And a bayes sweep made through the
+server proposes from the results its earlier trials sent there."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from tests.fakes.server import Server, serve_command
+from tests.sweeps.test_agent import TRAIN, wait_for
+
+import cairn
+from cairn.server.auth.credentials import new_key
+from cairn.store.accounts import add_key, create_user, set_role
+from cairn.store.store import Store
+from cairn.store.sweeps import get_sweep, list_trials
+from cairn.sweeps import bayes
+from cairn.sweeps.config import load_sweep_config
+
+
+@dataclass
+class Team:
+    store_dir: Path
+    server: Server
+    keys: dict[str, str]
+    """user → API key: "editor" and "viewer" of project "lab"."""
+
+    def env(self, user: str, machine: Path) -> dict[str, str]:
+        return {
+            **os.environ,
+            "CAIRN_URL": self.server.url,
+            "CAIRN_API_KEY": self.keys[user],
+            "CAIRN_DIR": str(machine / ".cairn"),
+            "CAIRN_CAPTURE_ENV": "0",
+        }
+
+    def cairn(self, user: str, machine: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        machine.mkdir(parents=True, exist_ok=True)
+        return subprocess.run(
+            [sys.executable, "-m", "cairn", *args],
+            cwd=machine,
+            env=self.env(user, machine),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    def agent(self, machine: Path, ref: str, *args: str) -> subprocess.Popen[str]:
+        machine.mkdir(parents=True, exist_ok=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "cairn", "agent", ref, *args],
+            cwd=machine,
+            env=self.env("editor", machine),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def post(self, user: str | None, path: str, body: object) -> httpx.Response:
+        headers = {} if user is None else {"Authorization": f"Bearer {self.keys[user]}"}
+        url = f"{self.server.url}/api/v1{path}"
+        return httpx.post(url, json=body, headers=headers, timeout=60)
+
+    def store(self) -> Store:
+        return Store.local(self.store_dir)
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
+    store_dir = tmp_path_factory.mktemp("team") / ".cairn"
+    store = Store.local(store_dir)
+    keys = {}
+    for user in ("editor", "viewer"):
+        create_user(store, user)
+        made = new_key()
+        add_key(store, user, name="laptop", prefix=made.prefix, digest=made.digest)
+        set_role(store, "lab", user, user)
+        keys[user] = made.secret
+    store.close()
+    command = ["server", "--db", str(store_dir / "cairn.db"), "--blobs", str(store_dir / "blobs")]
+    with serve_command(command) as server:
+        yield Team(store_dir, server, keys)
+
+
+def config(train: Path, **extra: object) -> dict[str, object]:
+    return {
+        "program": str(train),
+        "method": "random",
+        "metric": {"name": "loss"},
+        "parameters": {"x": {"min": 0.0, "max": 1.0}, "epochs": {"value": 1}},
+        **extra,
+    }
+
+
+@pytest.fixture
+def train(tmp_path: Path) -> Path:
+    script = tmp_path / "train.py"
+    script.write_text(TRAIN)
+    return script
+
+
+def test_the_cli_creates_the_sweep_on_the_server_and_agents_run_it_there(
+    team: Team, train: Path, tmp_path: Path
+) -> None:
+    sweep_file = tmp_path / "sw.yaml"
+    sweep_file.write_text(yaml.safe_dump(config(train, project="lab", run_cap=4)))
+    laptop = tmp_path / "laptop"
+    made = team.cairn("editor", laptop, "sweep", "create", str(sweep_file))
+    assert made.returncode == 0, made.stderr
+    assert f"on {team.server.url}" in made.stdout
+    ref = re.search(r"on each machine with: cairn agent (\S+)", made.stdout)
+    assert ref is not None, made.stdout
+    project, sweep_id = ref[1].split("/")
+    assert project == "lab"
+    assert not (laptop / ".cairn").exists()  # nothing made locally
+
+    agents = [team.agent(tmp_path / f"machine{i}", ref[1]) for i in range(2)]
+    outputs = [a.communicate(timeout=300)[0] for a in agents]
+    assert all(a.returncode == 0 for a in agents), outputs
+    team.server.applied()
+    store = team.store()
+    try:
+        trials = list_trials(store, sweep_id)
+        assert [t.number for t in trials] == [0, 1, 2, 3]
+        assert all(t.status == "finished" for t in trials), [t.status for t in trials]
+        runs = {r.id: r for r in store.runs("lab", filter=f'sweep_id == "{sweep_id}"')}
+        assert set(runs) == {t.run_id for t in trials}  # every trial's run is in the server's
+        for trial in trials:
+            assert runs[trial.run_id].config["x"] == trial.params["x"]
+    finally:
+        store.close()
+
+
+def test_a_viewer_and_a_bad_config_are_refused(team: Team, train: Path, tmp_path: Path) -> None:
+    good = config(train)
+    assert team.post("viewer", "/projects/lab/sweeps", good).status_code == 403
+    assert team.post(None, "/projects/lab/sweeps", good).status_code == 401
+    typo = team.post("editor", "/projects/lab/sweeps", {**good, "method": "grdi"})
+    assert typo.status_code == 400
+    assert (
+        typo.json()["detail"]
+        == 'sweep config: method: "grdi" is not one of grid, random, bayes; did you mean "grid"?'
+    )
+    inverted = {**good, "parameters": {"x": {"min": 1.0, "max": 0.0}}}
+    bad_range = team.post("editor", "/projects/lab/sweeps", inverted)
+    assert bad_range.status_code == 400 and "parameters.x" in bad_range.json()["detail"]
+    assert team.post("editor", "/projects/lab/sweeps", [good]).status_code == 422
+    listed = httpx.get(
+        f"{team.server.url}/api/v1/projects/lab/sweeps",
+        headers={"Authorization": f"Bearer {team.keys['viewer']}"},
+    ).json()
+    assert all(s["method"] != "grdi" for s in listed)
+
+    sweep_file = tmp_path / "sw.yaml"
+    sweep_file.write_text(yaml.safe_dump(config(train, project="lab")))
+    refused = team.cairn("viewer", tmp_path / "viewer", "sweep", "create", str(sweep_file))
+    assert refused.returncode == 1
+    assert "viewer is viewer of 'lab'; this needs editor" in refused.stderr
+    sweep_file.write_text(yaml.safe_dump({**config(train, project="lab"), "method": "grdi"}))
+    typo_cli = team.cairn("editor", tmp_path / "editor", "sweep", "create", str(sweep_file))
+    assert typo_cli.returncode == 1 and 'did you mean "grid"?' in typo_cli.stderr
+
+    # a project that does not exist yet is made, its creator its admin (as a run's first log)
+    fresh = team.post("editor", "/projects/fresh/sweeps", good)
+    assert fresh.status_code == 201 and fresh.json()["project"] == "fresh"
+
+
+def test_pause_and_resume_from_the_cli_change_what_agents_get(
+    team: Team, train: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAIRN_URL", team.server.url)
+    monkeypatch.setenv("CAIRN_API_KEY", team.keys["editor"])
+    ref = cairn.sweep(config(train, run_cap=2), project="lab", dir=tmp_path / ".cairn")
+    project, sweep_id = ref.split("/")
+    assert project == "lab" and not (tmp_path / ".cairn").exists()
+
+    paused = team.cairn("editor", tmp_path, "sweep", "pause", ref)
+    assert paused.returncode == 0 and paused.stdout == f"sweep {ref} is paused\n", paused.stderr
+    claim = team.post("editor", f"/projects/lab/sweeps/{sweep_id}/claim", {"agent": "test"})
+    assert claim.json() == {"trial": None, "state": "paused"}
+    agent = team.agent(tmp_path / "machine", ref, "--count", "1")
+    resumed = team.cairn("editor", tmp_path, "sweep", "resume", ref)
+    assert resumed.stdout == f"sweep {ref} is running\n", resumed.stderr
+    output = agent.communicate(timeout=120)[0]
+    assert agent.returncode == 0 and "trial 0: finished" in output, output
+
+    cancelled = team.cairn("editor", tmp_path, "sweep", "cancel", ref)
+    assert cancelled.stdout == f"sweep {ref} is cancelled\n", cancelled.stderr
+    again = team.cairn("editor", tmp_path, "sweep", "resume", ref)
+    assert again.returncode == 1 and "409" not in again.stdout
+    assert "it is cancelled" in again.stderr
+    claim = team.post("editor", f"/projects/lab/sweeps/{sweep_id}/claim", {"agent": "test"})
+    assert claim.json() == {"trial": None, "state": "cancelled"}
+    no_project = team.cairn("editor", tmp_path, "sweep", "pause", sweep_id)
+    assert no_project.returncode == 1 and "PROJECT/SWEEP_ID" in no_project.stderr
+
+
+def test_local_keeps_to_the_local_store(team: Team, train: Path, tmp_path: Path) -> None:
+    sweep_file = tmp_path / "sw.yaml"
+    sweep_file.write_text(yaml.safe_dump(config(train, project="mine")))
+    made = team.cairn("editor", tmp_path, "sweep", "create", str(sweep_file), "--local")
+    assert made.returncode == 0, made.stderr
+    sweep_id = made.stdout.rsplit("cairn agent ", 1)[1].strip()
+    assert "/" not in sweep_id and team.server.url not in made.stdout
+    paused = team.cairn("editor", tmp_path, "sweep", "pause", sweep_id, "--local")
+    assert paused.stdout == f"sweep {sweep_id} is paused\n", paused.stderr
+    store = Store.local(tmp_path / ".cairn")
+    try:
+        assert get_sweep(store, sweep_id).state == "paused"
+    finally:
+        store.close()
+
+
+def test_a_bayes_sweep_on_the_server_proposes_from_earlier_results(
+    team: Team, train: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    startup = bayes.N_STARTUP_TRIALS
+    monkeypatch.setenv("CAIRN_URL", team.server.url)
+    monkeypatch.setenv("CAIRN_API_KEY", team.keys["editor"])
+    raw = {**config(train), "method": "bayes"}
+    ref = cairn.sweep(raw, project="lab")
+    sweep_id = ref.split("/")[1]
+    agent = team.agent(tmp_path / "machine", ref, "--count", str(startup))
+    output = agent.communicate(timeout=300)[0]
+    assert agent.returncode == 0 and output.count(": finished") == startup, output
+    team.server.applied()
+    store = team.store()
+    try:
+        wait_for(lambda: all(t.summary for t in list_trials(store, sweep_id)))
+        before = list_trials(store, sweep_id)
+        seed = get_sweep(store, sweep_id).seed
+    finally:
+        store.close()
+    claim = team.post("editor", f"/projects/lab/sweeps/{sweep_id}/claim", {"agent": "test"})
+    proposed = claim.json()["trial"]
+    assert proposed["number"] == startup
+    parsed = load_sweep_config(raw)
+    told = bayes.suggest(parsed, before, seed, startup).params
+    blind = [dataclasses.replace(t, summary={}) for t in before]  # no results: all failed
+    assert proposed["params"] == told
+    assert bayes.suggest(parsed, blind, seed, startup).params != told
