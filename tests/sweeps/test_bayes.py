@@ -160,3 +160,31 @@ def test_a_crashed_trial_is_told_as_failed_even_with_a_value() -> None:
     distributions = {name: dist for name, (dist, _) in optuna_space(config)[0].items()}
     told = _frozen(config, crashed, first.suggestion, distributions)
     assert told.state == TrialState.FAIL and told.value is None
+
+
+def test_a_finished_trial_whose_run_is_not_stored_yet_is_told_as_running() -> None:
+    """Through a team server a trial can end before the server applied its run's records: its
+    result is pending, not a failure (and a value read meanwhile is not final)."""
+    config = load_sweep_config(BRANIN)
+    first = suggest(config, [], 1, 0)
+    assert first.suggestion is not None
+    distributions = {name: dist for name, (dist, _) in optuna_space(config)[0].items()}
+    for run_state, summary in ((None, {}), ("running", {"value": 9.0})):
+        pending = TrialRow(
+            sweep_id="s",
+            number=0,
+            run_id="r0",
+            params=first.params,
+            suggestion=first.suggestion,
+            status="finished",
+            agent="a",
+            claimed_at=0.0,
+            run_state=run_state,
+            summary=summary,
+        )
+        told = _frozen(config, pending, first.suggestion, distributions)
+        assert told.state == TrialState.RUNNING and told.value is None
+    done = _frozen(
+        config, _done(0, first.params, 2.0, first.suggestion), first.suggestion, distributions
+    )
+    assert done.state == TrialState.COMPLETE and done.value == 2.0

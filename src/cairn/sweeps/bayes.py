@@ -1,8 +1,9 @@
 """``bayes`` search: Optuna's TPE sampler through ask/tell, its study rebuilt from the store.
 
 Nothing lives in the agent's memory: each claim rebuilds an in-memory Optuna study from the sweep's
-trials as stored (finished trials with their run's summary value, running ones as RUNNING, failed,
-killed and crashed ones as FAIL, so a dead agent's trial is never told a value), asks it
+trials as stored (finished trials with their run's summary value; running ones, and finished ones
+whose run has not reached the store yet, as RUNNING; failed, killed and crashed ones as FAIL, so a
+dead agent's trial is never told a value), asks it
 for one trial, and stores the answer. So any agent on any machine can ask, and a sweep survives
 its agents. Why TPE: it handles every kind of parameter the config has (ints, floats, log scales,
 categories), needs no extra dependency, scales to hundreds of trials in milliseconds, and with
@@ -123,7 +124,9 @@ def _frozen(
     distributions: dict[str, BaseDistribution],
 ) -> optuna.trial.FrozenTrial:
     value = trial_value(config, trial)
-    if trial.status == "running" and trial.run_state in (None, "running"):
+    if trial.status in ("running", "finished") and trial.run_state in (None, "running"):
+        # running; or finished while its run's last records are still on their way (a team
+        # server applies them in the background): its result is not known yet, not a failure
         return create_trial(state=TrialState.RUNNING, params=params, distributions=distributions)
     if value is None or trial.status in ("failed", "killed", "crashed"):
         return create_trial(state=TrialState.FAIL, params=params, distributions=distributions)
