@@ -111,6 +111,7 @@ def test_garbage_bodies_are_never_a_500(server: Server) -> None:
             ("POST", "/projects/fuzz/runs/delete"),
             ("PATCH", f"/projects/fuzz/runs/{run_id}"),
             ("PUT", "/projects/fuzz/workspace"),
+            ("POST", "/projects/fuzz/sweeps"),
         ]
         for _ in range(ROUNDS):
             method, path = rng.choice(targets)
@@ -129,4 +130,19 @@ def test_garbage_bodies_are_never_a_500(server: Server) -> None:
                 "x_max": rng.choice([None, -1e308, 0, 1, 2.5, 1e18, 1e308]),
             }
             check(client.post("/projects/fuzz/series", json=body_json))
+        # Almost valid sweep configs: one key, parameter or setting at a time made wild.
+        for _ in range(ROUNDS):
+            config: dict[str, Any] = {
+                "method": rng.choice(["grid", "random", "bayes"]),
+                "metric": {"name": "loss", "goal": "minimize"},
+                "parameters": {
+                    "lr": {"min": 0.001, "max": 0.1, "distribution": "log_uniform_values"},
+                    "width": {"values": [16, 64]},
+                },
+            }
+            where = rng.choice([config, config["metric"], config["parameters"]])
+            where = rng.choice([where, config["parameters"]["lr"], config["parameters"]["width"]])
+            key = rng.choice([*where, garbage_text(rng), "early_terminate", "run_cap", "command"])
+            where[key] = garbage_json(rng)
+            check(client.post("/projects/fuzz/sweeps", json=config))
         assert client.get("/projects").status_code == 200  # still serving

@@ -281,6 +281,10 @@ BAD: list[tuple[dict[str, Any], str]] = [
     ),
     (_with(command="python train.py"), "command: must be a list of strings"),
     (_with(program=3), "program: must be a string, not 3"),
+    (
+        _with(parameters={"lr": {"distribution": ["uniform"], "min": 0, "max": 1}}),
+        "parameters.lr.distribution: must be a name like uniform, not ['uniform']",
+    ),
 ]
 
 

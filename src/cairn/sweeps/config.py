@@ -314,6 +314,8 @@ def _parse_parameter(path: str, spec: object) -> ParameterSpec:
             raise _fail(path, f"a nested group takes only parameters, not {', '.join(others)}")
         return NestedParameters(_parse_parameters(f"{path}.parameters", spec["parameters"]))
     distribution = spec.get("distribution") or _infer(path, spec)
+    if not isinstance(distribution, str):
+        raise _fail(f"{path}.distribution", f"must be a name like uniform, not {distribution!r}")
     if distribution not in DISTRIBUTIONS:
         raise _unknown_distribution(f"{path}.distribution", distribution)
     if distribution == "constant":
