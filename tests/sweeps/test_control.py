@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from cairn.store.accounts import add_key, create_user, set_role
 from cairn.store.store import Store
 from cairn.store.sweeps import get_sweep, list_trials
 from cairn.sweeps import bayes
+from cairn.sweeps.agent import Agent
 from cairn.sweeps.config import load_sweep_config
 
 
@@ -251,3 +253,31 @@ def test_a_bayes_sweep_on_the_server_proposes_from_earlier_results(
     blind = [dataclasses.replace(t, summary={}) for t in before]  # no results: all failed
     assert proposed["params"] == told
     assert bayes.suggest(parsed, blind, seed, startup).params != told
+
+
+def test_hyperband_stops_a_bad_trial_of_a_sweep_on_the_server(
+    team: Team, train: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAIRN_URL", team.server.url)
+    monkeypatch.setenv("CAIRN_API_KEY", team.keys["editor"])
+    monkeypatch.setenv("CAIRN_DIR", str(tmp_path / ".cairn"))
+    ref = cairn.sweep(
+        {
+            "program": str(train),
+            "method": "grid",
+            "metric": {"name": "loss", "goal": "minimize"},
+            "early_terminate": {"type": "hyperband", "min_iter": 2, "eta": 2},
+            "parameters": {"curve": {"values": ["good", "bad"]}, "x": {"value": 0.3}},
+        },
+        project="lab",
+    )
+    started = time.monotonic()
+    Agent(tmp_path / ".cairn", ref, check_every=0.2, grace=5.0, say=lambda _: None).run()
+    assert time.monotonic() - started < 110  # the bad trial would sleep 120 s
+    store = team.store()
+    try:
+        good, bad = list_trials(store, ref.split("/")[1])
+    finally:
+        store.close()
+    assert good.status == "finished"
+    assert bad.status == "stopped" and bad.note and "hyperband: at iteration 2" in bad.note
