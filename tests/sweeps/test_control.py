@@ -1,8 +1,9 @@
 """Creating and controlling a sweep on a team server (a real ``cairn server`` process on SQLite):
 ``cairn sweep create`` and ``cairn.sweep()`` make it there when a server is configured, agents
-run its trials into the server's store, pause / resume / cancel reach it, a viewer and a bad
-config are refused; ``--local`` keeps to the local store. And a bayes sweep made through the
-server proposes from the results its earlier trials sent there."""
+run its trials into the server's store, ``cairn sweep ls`` lists it, pause / resume / cancel reach
+it, a viewer and a bad config are refused; ``--local`` keeps to the local store. A bayes sweep
+made through the server proposes from the results its earlier trials sent there, and Hyperband
+stops a bad trial through it."""
 
 from __future__ import annotations
 
@@ -117,7 +118,7 @@ def test_the_cli_creates_the_sweep_on_the_server_and_agents_run_it_there(
     team: Team, train: Path, tmp_path: Path
 ) -> None:
     sweep_file = tmp_path / "sw.yaml"
-    sweep_file.write_text(yaml.safe_dump(config(train, project="lab", run_cap=4)))
+    sweep_file.write_text(yaml.safe_dump(config(train, project="lab", run_cap=4, name="xs")))
     laptop = tmp_path / "laptop"
     made = team.cairn("editor", laptop, "sweep", "create", str(sweep_file))
     assert made.returncode == 0, made.stderr
@@ -141,8 +142,25 @@ def test_the_cli_creates_the_sweep_on_the_server_and_agents_run_it_there(
         assert set(runs) == {t.run_id for t in trials}  # every trial's run is in the server's
         for trial in trials:
             assert runs[trial.run_id].config["x"] == trial.params["x"]
+        best = min(runs[t.run_id].summary["loss"] for t in trials)
     finally:
         store.close()
+    for args in ((), ("--project", "lab")):
+        listed = team.cairn("viewer", laptop, "sweep", "ls", *args)
+        assert listed.returncode == 0, listed.stderr
+        assert f"sweeps on {team.server.url}" in listed.stdout
+        (line,) = [line for line in listed.stdout.splitlines() if sweep_id in line]
+        assert line.split()[:7] == [
+            sweep_id,
+            "lab",
+            "xs",
+            "finished",
+            "random",
+            "4",
+            "loss",
+        ]
+        assert f"{best:.6g}"[:11] in line
+    assert not (laptop / ".cairn").exists()
 
 
 def test_a_viewer_and_a_bad_config_are_refused(team: Team, train: Path, tmp_path: Path) -> None:

@@ -16,11 +16,8 @@ from cairn.errors import CairnError
 from cairn.sdk.location import find_store_dir
 from cairn.server_login import Login, current_login
 from cairn.store.store import DB_NAME, Store
-from cairn.store.sweeps import list_sweeps, list_trials
 from cairn.sweeps.agent import Agent
-from cairn.sweeps.config import load_sweep_config
-from cairn.sweeps.control import change_sweep_state, create_sweep
-from cairn.sweeps.results import best_trial
+from cairn.sweeps.control import change_sweep_state, create_sweep, list_sweeps_at
 
 STATE_STYLE = {
     "running": "cyan",
@@ -98,16 +95,23 @@ def create(config: str, project: str | None, local: bool, dir: str | None) -> No
 
 @sweep.command("ls")
 @click.option("--project", "-p", default=None, help="Only this project's sweeps.")
+@local_option
 @dir_option
-def ls(project: str | None, dir: str | None) -> None:
-    """List sweeps, newest first: state, method, trials and the best value of the metric."""
-    store = _store(dir)
+def ls(project: str | None, local: bool, dir: str | None) -> None:
+    """List sweeps, newest first: state, method, trials and the best value of the metric; the
+    team server's when one is configured ($CAIRN_URL or `cairn login`), else the local store's."""
+    login = _login(local)
     try:
-        rows = list_sweeps(store, project)
+        rows = list_sweeps_at(login or _store_dir(dir), project)
     except (CairnError, ValueError) as exc:
         fail(exc)
         return
     console = Console(highlight=False, soft_wrap=True)
+    if login is not None:
+        console.print(
+            f"sweeps on {escape(login.url)} (--local: the local store's); name one as "
+            "PROJECT/SWEEP_ID"
+        )
     if not rows:
         console.print("no sweeps yet: create one with `cairn sweep CONFIG.yaml`")
         return
@@ -125,19 +129,16 @@ def ls(project: str | None, dir: str | None) -> None:
     ):
         table.add_column(column, no_wrap=column in ("sweep", "state"))
     for row in rows:
-        config = load_sweep_config(row.config)
-        best = best_trial(config, list_trials(store, row.id))
-        metric = f"{config.metric.name} ({config.metric.goal[:3]})" if config.metric else "-"
         style = STATE_STYLE.get(row.state, "")
         table.add_row(
             row.id,
             escape(row.project),
             escape(row.name),
-            f"[{style}]{row.state}[/]",
-            row.method,
-            str(row.trial_count),
-            escape(metric),
-            short(best[1]) if best else "-",
+            f"[{style}]{escape(row.state)}[/]",
+            escape(row.method),
+            str(row.trials),
+            escape(row.metric or "-"),
+            "-" if row.best is None else short(row.best),
             when(row.created_at),
         )
     console.print(table)
