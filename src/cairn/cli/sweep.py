@@ -15,9 +15,12 @@ from cairn.cli.common import dir_option, fail, short, when
 from cairn.errors import CairnError
 from cairn.sdk.location import find_store_dir
 from cairn.server_login import Login, current_login
+from cairn.store.reader import Reader, StoreReader
 from cairn.store.store import DB_NAME, Store
 from cairn.sweeps.agent import Agent
-from cairn.sweeps.control import change_sweep_state, create_sweep, list_sweeps_at
+from cairn.sweeps.config import load_sweep_config
+from cairn.sweeps.control import change_sweep_state, create_sweep
+from cairn.sweeps.results import best_trial
 
 STATE_STYLE = {
     "running": "cyan",
@@ -100,9 +103,13 @@ def create(config: str, project: str | None, local: bool, dir: str | None) -> No
 def ls(project: str | None, local: bool, dir: str | None) -> None:
     """List sweeps, newest first: state, method, trials and the best value of the metric; the
     team server's when one is configured ($CAIRN_URL or `cairn login`), else the local store's."""
+    from cairn.server_reader import HttpReader  # httpx: only to read a server
+
     login = _login(local)
     try:
-        rows = list_sweeps_at(login or _store_dir(dir), project)
+        reader: Reader = HttpReader(login.url, login.key) if login else StoreReader(_store(dir))
+        rows = reader.sweeps(project)
+        bests = [best_trial(load_sweep_config(row.config), reader.trials(row)) for row in rows]
     except (CairnError, ValueError) as exc:
         fail(exc)
         return
@@ -128,7 +135,8 @@ def ls(project: str | None, local: bool, dir: str | None) -> None:
         "created",
     ):
         table.add_column(column, no_wrap=column in ("sweep", "state"))
-    for row in rows:
+    for row, best in zip(rows, bests, strict=True):
+        metric = load_sweep_config(row.config).metric
         style = STATE_STYLE.get(row.state, "")
         table.add_row(
             row.id,
@@ -136,9 +144,9 @@ def ls(project: str | None, local: bool, dir: str | None) -> None:
             escape(row.name),
             f"[{style}]{escape(row.state)}[/]",
             escape(row.method),
-            str(row.trials),
-            escape(row.metric or "-"),
-            "-" if row.best is None else short(row.best),
+            str(row.trial_count),
+            escape(f"{metric.name} ({metric.goal[:3]})" if metric else "-"),
+            short(best[1]) if best else "-",
             when(row.created_at),
         )
     console.print(table)
