@@ -299,3 +299,21 @@ def test_hyperband_stops_a_bad_trial_of_a_sweep_on_the_server(
         store.close()
     assert good.status == "finished"
     assert bad.status == "stopped" and bad.note and "hyperband: at iteration 2" in bad.note
+
+
+def test_a_server_that_cannot_be_reached_is_a_message(train: Path, tmp_path: Path) -> None:
+    sweep_file = tmp_path / "sw.yaml"
+    sweep_file.write_text(yaml.safe_dump(config(train)))
+    env = {**os.environ, "CAIRN_URL": "http://127.0.0.1:9", "CAIRN_API_KEY": "cairn_" + "x" * 43}
+    for args in (("sweep", str(sweep_file)), ("sweep", "pause", "lab/abc123"), ("sweep", "ls")):
+        done = subprocess.run(
+            [sys.executable, "-m", "cairn", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 1, done.stderr
+        assert "cannot reach http://127.0.0.1:9" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / ".cairn").exists()

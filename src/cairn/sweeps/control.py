@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from cairn.server_client import login_client, ok
+from cairn.server_client import ServerError, login_client, ok
 from cairn.server_login import Login
 from cairn.store.store import Store
 from cairn.store.sweeps import change_state
@@ -51,9 +51,7 @@ def create_sweep(
             store.close()
         return SweepMade(row.id, row.project, row.method, None)
     project = sweep_project(load_sweep_config(raw), project)
-    with login_client(where) as client:
-        made = ok(client.post(f"/projects/{quote(project, safe='')}/sweeps", json=dict(raw)))
-    body = made.json()
+    body = _post(where, f"/projects/{quote(project, safe='')}/sweeps", dict(raw))
     return SweepMade(body["id"], body["project"], body["method"], where.url)
 
 
@@ -69,6 +67,15 @@ def change_sweep_state(ref: str, action: str, where: Login | Path) -> str:
             return change_state(store, ref.rpartition("/")[2], action).state
         finally:
             store.close()
-    with login_client(where) as client:
-        done = ok(client.post(f"{server_sweep_path(ref)}/state", json={"action": action}))
-    return str(done.json()["state"])
+    return str(_post(where, f"{server_sweep_path(ref)}/state", {"action": action})["state"])
+
+
+def _post(login: Login, path: str, body: dict[str, Any]) -> Any:
+    """The team server's JSON answer; ServerError when it refuses or cannot be reached."""
+    import httpx
+
+    try:
+        with login_client(login) as client:
+            return ok(client.post(path, json=body)).json()
+    except httpx.HTTPError as exc:
+        raise ServerError(f"cannot reach {login.url}: {exc}") from None
