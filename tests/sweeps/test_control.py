@@ -164,6 +164,11 @@ def test_the_cli_creates_the_sweep_on_the_server_and_agents_run_it_there(
 
 
 def test_a_viewer_and_a_bad_config_are_refused(team: Team, train: Path, tmp_path: Path) -> None:
+    def listed(user: str, project: str = "lab") -> httpx.Response:
+        url = f"{team.server.url}/api/v1/projects/{project}/sweeps"
+        return httpx.get(url, headers={"Authorization": f"Bearer {team.keys[user]}"})
+
+    before = len(listed("viewer").json())
     good = config(train)
     assert team.post("viewer", "/projects/lab/sweeps", good).status_code == 403
     assert team.post(None, "/projects/lab/sweeps", good).status_code == 401
@@ -177,11 +182,6 @@ def test_a_viewer_and_a_bad_config_are_refused(team: Team, train: Path, tmp_path
     bad_range = team.post("editor", "/projects/lab/sweeps", inverted)
     assert bad_range.status_code == 400 and "parameters.x" in bad_range.json()["detail"]
     assert team.post("editor", "/projects/lab/sweeps", [good]).status_code == 422
-    listed = httpx.get(
-        f"{team.server.url}/api/v1/projects/lab/sweeps",
-        headers={"Authorization": f"Bearer {team.keys['viewer']}"},
-    ).json()
-    assert all(s["method"] != "grdi" for s in listed)
 
     sweep_file = tmp_path / "sw.yaml"
     sweep_file.write_text(yaml.safe_dump(config(train, project="lab")))
@@ -191,10 +191,14 @@ def test_a_viewer_and_a_bad_config_are_refused(team: Team, train: Path, tmp_path
     sweep_file.write_text(yaml.safe_dump({**config(train, project="lab"), "method": "grdi"}))
     typo_cli = team.cairn("editor", tmp_path / "editor", "sweep", "create", str(sweep_file))
     assert typo_cli.returncode == 1 and 'did you mean "grid"?' in typo_cli.stderr
+    assert len(listed("viewer").json()) == before  # nothing was made
 
-    # a project that does not exist yet is made, its creator its admin (as a run's first log)
+    # a project that does not exist yet is made, with its creator as its admin (as a run's
+    # first log makes it); others do not see it
     fresh = team.post("editor", "/projects/fresh/sweeps", good)
     assert fresh.status_code == 201 and fresh.json()["project"] == "fresh"
+    assert [s["id"] for s in listed("editor", "fresh").json()] == [fresh.json()["id"]]
+    assert listed("viewer", "fresh").status_code == 404
 
 
 def test_pause_and_resume_from_the_cli_change_what_agents_get(
