@@ -83,9 +83,10 @@ def test_eight_agents_on_two_machines_through_two_servers(
     for trial in trials:
         assert runs[trial.run_id].config["x"] == trial.params["x"]
     assert sum(out.count(": finished") for out in outputs) == TRIALS  # none ran twice
-    assert {tmp_path / "machine0", tmp_path / "machine1"} == {
-        p.parents[3] for p in tmp_path.glob("machine*/.cairn/runs/*/journal")
-    }  # both machines ran trials
+    for machine in (0, 1):  # agent i ran on machine i % 2: both machines ran trials
+        assert sum(out.count(": finished") for out in outputs[machine::2]) > 0, outputs
+    # the server took every trial's run whole: the machines kept none of their journals
+    assert not list(tmp_path.glob("machine*/.cairn/runs/*/journal"))
     store.close()
 
 

@@ -419,6 +419,49 @@ def test_a_run_to_continue_does_not_start_afresh_when_the_server_is_out_of_reach
     assert (tmp_path / "b" / ".cairn" / "runs" / "fresh2" / "journal").is_file()
 
 
+SHORT = textwrap.dedent(
+    """
+    import numpy as np, cairn
+    run = cairn.init(project="tidy")
+    for step in range(100):
+        run.log({"loss": 1 / (step + 1)})
+    run.log({"picture": cairn.Image(np.full((8, 8, 3), 90, dtype=np.uint8))})
+    run.finish(quiet=True)
+    print(run.id, run.summary["loss"])
+    """
+)
+
+
+@pytest.mark.parametrize("kept", [False, True])
+def test_a_run_the_server_took_whole_leaves_no_journal_unless_kept(
+    team: Team, tmp_path: Path, kept: bool
+) -> None:
+    (tmp_path / "short.py").write_text(SHORT)
+    env = {"CAIRN_URL": team.server.url, "CAIRN_API_KEY": team.keys["ann"]}
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "short.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={
+            **os.environ,
+            "CAIRN_DIR": str(tmp_path / ".cairn"),
+            "CAIRN_KEEP_JOURNAL": "1" if kept else "0",
+            **env,
+        },
+    )
+    assert done.returncode == 0, done.stderr
+    run_id, loss = done.stdout.split()
+    assert float(loss) == 1 / 100  # the summary, read back from the server once the journal is gone
+    folder = tmp_path / ".cairn" / "runs" / run_id
+    if kept:
+        assert (folder / "journal").is_file()
+    else:
+        assert not folder.exists()  # the journal and the image staged for upload
+    assert history_count(team, "tidy", run_id) == 100
+
+
 def test_cairn_login_saves_the_key_for_this_user_only(team: Team, tmp_path: Path) -> None:
     env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
     out = cairn(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import threading
 import time
@@ -313,12 +314,25 @@ class Run:
         if self._writer:
             self._writer.put(SummaryUpdate(seq=0, set=values, remove=removed))
 
+    def _stored_summary(self) -> dict[str, Any]:
+        """The summary aggregates the store holds: a finished run's, once its journal is gone."""
+        store = self._store
+        if store is not None:
+            return store.summary_state(self.id)[0].computed()
+        from cairn.sdk.resume import stored_on_server
+        from cairn.sdk.session import STORED_TIMEOUT
+        from cairn.sync.http import HttpSink
+
+        sink = self._syncer.sink if self._syncer is not None else None
+        if not isinstance(sink, HttpSink):  # only an online run's journal is removed
+            return {}
+        stored = stored_on_server(sink, self.id, STORED_TIMEOUT)
+        return stored.summary.computed() if stored is not None else {}
+
     def _computed_summary(self) -> dict[str, Any]:
         """The summary of everything logged so far, folded from the journal on demand."""
         if self._summary_at_end is None and self._journal_removed:
-            store = self._store
-            assert store is not None  # only an online run's journal is removed
-            self._summary_at_end = store.summary_state(self.id)[0].computed()
+            self._summary_at_end = self._stored_summary()
         if self._summary_at_end is not None:
             return self._summary_at_end
         if self._writer is None or self._reader is None:
@@ -398,7 +412,7 @@ class Run:
         )
         # A journal the store will take whole is removed under the lock its writer took: no
         # second lock, and no other process continues the run in between.
-        removable = self._syncer is not None and self._local is not None and not self._keep_journal
+        removable = self._syncer is not None and not self._keep_journal
         try:
             writer.close(timeout=FINISH_TIMEOUT, release=not removable)
             synced = True
@@ -407,6 +421,8 @@ class Run:
                 synced = self._syncer.wait_synced(writer.written_seq, FINISH_TIMEOUT)
                 self._syncer.stop(timeout=2.0)
                 if synced and removable:
+                    if self._local is None:  # a server's: it took the staged files before
+                        shutil.rmtree(writer.journal.path.parent / "files", ignore_errors=True)
                     self._journal_removed = writer.journal.remove()
         finally:
             writer.release_journal()
