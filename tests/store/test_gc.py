@@ -10,13 +10,15 @@ import httpx
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 from tests.conftest import S3
 from tests.store.conftest import MakeStore
 
 import cairn
 from cairn.cli.main import cli
 from cairn.journal.records import Capture, History, RunStart
-from cairn.store import gc, history
+from cairn.store import gc, history, schema
+from cairn.store.blob_refs import MEDIA
 from cairn.store.blobs import BlobStore
 from cairn.store.schema import history_segments
 from cairn.store.store import Store
@@ -74,7 +76,11 @@ def test_gc_removes_only_the_deleted_versions_unique_blobs(
         ],
     )
     with store._read() as conn:
-        media = gc.media_blobs(conn)
+        media = set(conn.execute(select(schema.media.c.blob)).scalars()) | set(
+            conn.execute(
+                select(schema.blob_refs.c.digest).where(schema.blob_refs.c.origin == MEDIA)
+            ).scalars()
+        )
     assert len(media) >= 4, "the image, its mask, the table and the image in its cell"
     with store._read() as conn:
         segments = set(conn.execute(history_segments.select()).mappings().all())

@@ -7,12 +7,12 @@ import pytest
 from tests.store.conftest import MakeStore
 
 from cairn.journal.records import MediaLog, RunStart
+from cairn.store.blob_refs import referenced
 from cairn.store.media import (
     histogram_series,
     media_entries,
     media_entry,
     media_keys,
-    referenced_blobs,
 )
 from cairn.store.store import Store
 
@@ -72,9 +72,9 @@ def test_entries_and_the_latest(store: Store) -> None:
     assert media_entry(store, "r1", "h", 7) is None
 
 
-def test_referenced_blobs_has_every_digest(store: Store) -> None:
+def test_every_digest_a_row_names_is_referenced(store: Store) -> None:
     with store._read() as conn:
-        assert referenced_blobs(conn) == {A, B}
+        assert referenced(conn) == {A, B}
 
 
 def test_histogram_series_share_one_range(store: Store) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from cairn.errors import ArtifactNotFoundError
 from cairn.journal.records import ArtifactLog, ArtifactUse
+from cairn.store.blob_refs import add_manifest_refs
 from cairn.store.projects import insert_missing
 from cairn.store.schema import (
     artifact_aliases,
@@ -142,6 +143,7 @@ def _log_version(conn: Connection, run_id: str, project_id: int, record: Artifac
         ).inserted_primary_key
         assert key is not None
         version_id = int(key[0])
+        add_manifest_refs(conn, version_id, record.manifest)
         conn.execute(
             update(artifacts).where(artifacts.c.id == art_id).values(version_counter=counter + 1)
         )

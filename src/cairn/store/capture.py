@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, delete, insert, select
 
 from cairn.journal.records import Capture
+from cairn.store.blob_refs import replace_capture_refs
 from cairn.store.schema import run_capture, runs
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ def apply_capture(conn: Connection, run_id: str, records: Sequence[Capture]) -> 
             for section, record in latest.items()
         ],
     )
+    replace_capture_refs(conn, run_id, {s: r.data for s, r in latest.items()})
 
 
 def get_capture(store: Store, run_id: str) -> dict[str, Any]:

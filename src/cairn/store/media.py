@@ -3,7 +3,7 @@ in the ``media`` table, from the journal's ``MediaLog`` records; bytes live in t
 
 Metadata stays small: histogram bins inline, everything heavy (PNG, Parquet, WAV, GIF) a blob named
 by its sha256. ``meta["blobs"]`` lists every digest a row refers to (masks, table-cell images),
-so garbage collection can keep them (see ``referenced_blobs``).
+copied into ``blob_refs`` so that garbage collection and the server's access check find them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, func, insert, select
 
 from cairn.journal.records import MediaLog
+from cairn.store.blob_refs import MEDIA, add_run_refs
 from cairn.store.schema import media
 
 if TYPE_CHECKING:
@@ -55,19 +56,7 @@ def apply_media(conn: Connection, run_id: str, records: Sequence[MediaLog]) -> N
             }
         )
     conn.execute(insert(media), rows)
-
-
-def referenced_blobs(conn: Connection) -> set[str]:
-    """Every blob digest the media table refers to: the ``blob`` column (an image's PNG, a table's
-    Parquet, a WAV...) and each row's ``meta["blobs"]`` (mask PNGs, images inside table cells,
-    gallery items). Garbage collection must keep all of them."""
-    found: set[str] = set()
-    for blob, meta in conn.execute(select(media.c.blob, media.c.meta)):
-        if blob:
-            found.add(blob)
-        if isinstance(meta, dict):
-            found.update(d for d in meta.get("blobs") or () if isinstance(d, str))
-    return found
+    add_run_refs(conn, run_id, MEDIA, (d for r in records for d in r.blobs or ()))
 
 
 def media_keys(store: Store, run_ids: Sequence[str]) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from cairn.store.write_turns import WriteTurns
 
-SCHEMA_REVISION = "0019"
+SCHEMA_REVISION = "0020"
 """The Alembic head this code expects; tests check it matches the migrations folder, and that
 ``migrations/head.sqlite.sql`` is what the migrations make (a new migration remakes it)."""
 

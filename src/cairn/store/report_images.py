@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 
 from cairn.errors import ReportNotFoundError
 from cairn.store.projects import ensure_project, insert_missing
@@ -66,8 +66,3 @@ def find_image(store: Store, project: str, digest: str) -> ReportImage:
             "the project's reports first"
         )
     return ReportImage(row.digest, row.media_type, row.width, row.height)
-
-
-def image_blobs(conn: Connection) -> set[str]:
-    """Every blob uploaded into a report (``cairn gc`` keeps them)."""
-    return set(conn.execute(select(report_images.c.digest)).scalars())

@@ -122,6 +122,7 @@ history_segments = Table(
     Column("max_step", BigInteger, nullable=False),
     Column("blob", String(64), nullable=False),  # sha256 of the Parquet file in the BlobStore
     Column("size", Integer, nullable=False),
+    Index("ix_history_segments_blob", "blob"),  # migration 0020: who may read a blob
 )
 
 dropped_blobs = Table(  # migration 0012: blobs deleted once no reader can still use them
@@ -342,6 +343,20 @@ media = Table(
     Index("ix_media_blob", "blob"),
 )
 
+blob_refs = Table(  # migration 0020: digests named inside JSON documents (store.blob_refs)
+    "blob_refs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("digest", String(64), nullable=False),
+    Column("origin", String(80), nullable=False),  # media | capture:<section> | manifest
+    # the document's owner: a run (media meta, capture sections) or an artifact version
+    Column("run_id", String(64), ForeignKey("runs.id", ondelete="CASCADE")),
+    Column("version_id", Integer, ForeignKey("artifact_versions.id", ondelete="CASCADE")),
+    Index("ix_blob_refs_digest", "digest"),
+    Index("ix_blob_refs_run", "run_id", "origin"),
+    Index("ix_blob_refs_version", "version_id"),
+)
+
 # ---- accounts (the team server's users, API keys and project roles; see cairn.server.auth) ----
 
 users = Table(
@@ -511,4 +526,5 @@ report_images = Table(  # migration 0017: images uploaded into a project's repor
     Column("width", Integer, nullable=False),
     Column("height", Integer, nullable=False),
     Column("created_at", Float, nullable=False),
+    Index("ix_report_images_digest", "digest"),  # migration 0020: who may read a blob
 )

@@ -10,13 +10,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image as PILImage
+from sqlalchemy import select
 
 import cairn
 from cairn.journal.file import read_journal
 from cairn.journal.records import MediaLog
 from cairn.sdk.media.base import Media, Stage
 from cairn.sdk.media.pending import PendingMedia
-from cairn.store.media import media_entries, media_keys, referenced_blobs
+from cairn.store import blob_refs, schema
+from cairn.store.blob_refs import MEDIA
+from cairn.store.media import media_entries, media_keys
 from cairn.store.store import Store
 from cairn.sync.syncer import sync_journal
 
@@ -67,9 +70,13 @@ def test_media_reach_the_store_with_their_blobs(store_dir: Path, mode: str) -> N
     (table,) = media_entries(store, run.id, "table")
     assert table.step == 6
     with store._read() as conn:
-        referenced = referenced_blobs(conn)
-    assert mask_blob in referenced and len(referenced) == 6  # 2 samples, 2 gallery, table + cell
-    assert all(store.blobs.exists(d) for d in referenced)
+        referenced = blob_refs.referenced(conn)
+        named = select(schema.blob_refs.c.digest).where(schema.blob_refs.c.origin == MEDIA)
+        media = set(conn.execute(select(schema.media.c.blob)).scalars()) - {None}
+        media |= set(conn.execute(named).scalars())
+    # 2 samples, 2 gallery, table + cell; the code section's inline entry names no blob
+    assert mask_blob in media and len(media) == 6 and len(referenced) == 7
+    assert all(store.blobs.exists(d) for d in media)
     (row,) = [r for r in cairn.Api(store_dir).run(run.path).scan_history() if r["_step"] == 0]
     assert row["loss"] == 1.0
 

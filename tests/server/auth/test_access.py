@@ -14,6 +14,8 @@ What each need means for each caller:
 | read | 401 | 404 | ok | ok | ok | ok |
 | write | 401 | 404 | 403 | ok | ok | ok |
 | manage | 401 | 404 | 403 | 403 | ok | ok |
+| blob read | 404 | 404 | ok | ok | ok | ok |
+| blob known (HEAD) | 404 | ok | ok | ok | ok | ok |
 
 ("teamed" is answered as the editor is.)
 
@@ -43,6 +45,10 @@ from cairn.store.store import Store
 from cairn.sweeps.controller import new_sweep
 
 OPEN, SIGNED_IN, READ, WRITE, MANAGE = "open", "signed in", "read", "write", "manage"
+BLOB_READ, BLOB_KNOW = "blob read", "blob known"
+"""A blob: read by whoever may read a project that refers to it; whether the server holds it
+known to them and to editors of any project; 404 to anyone else (the answer of a blob that is
+not there)."""
 TOKEN = "token"
 """Decided by a one-time token in the body, for every caller alike (the walk's is not valid)."""
 CALLERS = ("nobody", "other", "viewer", "editor", "teamed", "admin", "root")
@@ -57,8 +63,8 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/projects": OPEN,
     "GET /api/v1/runs": OPEN,
     "GET /api/v1/run": OPEN,
-    "GET /api/v1/blobs/{digest}": SIGNED_IN,
-    "HEAD /api/v1/blobs/{digest}": SIGNED_IN,
+    "GET /api/v1/blobs/{digest}": BLOB_READ,  # a blob of p
+    "HEAD /api/v1/blobs/{digest}": BLOB_KNOW,
     "PUT /api/v1/blobs/{digest}": SIGNED_IN,
     "POST /api/v1/blobs/{digest}/uploads": SIGNED_IN,
     "POST /api/v1/blobs/{digest}/uploads/{upload}": SIGNED_IN,
@@ -128,6 +134,8 @@ REFUSED = {
     READ: {"nobody": 401, "other": 404},
     WRITE: {"nobody": 401, "other": 404, "viewer": 403},
     MANAGE: {"nobody": 401, "other": 404, "viewer": 403, "editor": 403, "teamed": 403},
+    BLOB_READ: {"nobody": 404, "other": 404},
+    BLOB_KNOW: {"nobody": 404},
     TOKEN: dict.fromkeys(CALLERS, 403),
 }
 
@@ -373,6 +381,8 @@ def test_each_caller_gets_what_each_route_needs(deployment: Deployment) -> None:
         if refused is not None:
             if got != refused:
                 wrong.append(f"{caller} {route}: {got}, expected {refused}")
+            elif refused == 404 and need in (BLOB_READ, BLOB_KNOW):
+                pass  # a blob's 404 is the answer of a missing blob (HEAD: no body)
             elif refused == 404 and "not shared" not in response.text:
                 wrong.append(f"{caller} {route}: a 404 that is not the project's: {response.text}")
         elif got >= 500 or got in (401, 403) or "not shared" in response.text:

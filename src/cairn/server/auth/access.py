@@ -71,9 +71,10 @@ ACCESS: dict[str, Need] = {
     "GET /projects": Need.ANYONE,  # lists only the projects the caller may read
     "GET /runs": Need.ANYONE,  # cairn.Api: lists only the runs of projects the caller may read
     "GET /run": Need.ANYONE,  # cairn.Api: finds a run among those the caller may read
-    # blobs are named by the sha256 of their bytes: knowing one means having read a record
-    # that holds it (or having the bytes)
-    "GET /blobs/{digest}": Need.SIGNED_IN,  # and HEAD: whether the server has them
+    # blobs are shared between projects: the route serves one only to a caller who may read a
+    # project that refers to it, 404 to anyone else (auth.blobs); HEAD (whether the server
+    # has the bytes) answers a reader, or an editor of some project
+    "GET /blobs/{digest}": Need.ANYONE,
     "PUT /blobs/{digest}": Need.SIGNED_IN,  # checked against the digest; content-addressed
     "POST /blobs/{digest}/uploads": Need.SIGNED_IN,  # a pre-signed URL to an uploads/ key
     "POST /blobs/{digest}/uploads/{upload}": Need.SIGNED_IN,  # checked against the digest

@@ -37,6 +37,7 @@ from cairn.journal.batches import (
     decode_batch,
 )
 from cairn.journal.records import RunStart
+from cairn.server.auth import blobs as blob_access
 from cairn.server.deps import StoreDep
 from cairn.server.ingest_gate import IngestGate
 from cairn.server.schemas import ApiError
@@ -277,13 +278,14 @@ class UploadOffer(BaseModel):
 
 
 @router.post("/blobs/{digest}/uploads", response_model=UploadOffer, responses=ERRORS)
-async def start_upload(digest: str, store: StoreDep) -> UploadOffer:
+async def start_upload(digest: str, request: Request, store: StoreDep) -> UploadOffer:
     """Start sending the bytes of ``digest``. On an object store that signs URLs (S3), the
     answer holds a pre-signed URL to an upload key beside the blobs: the bytes go there
     without passing through the server, and become the blob only once
-    ``POST /blobs/{digest}/uploads/{upload}`` has checked that they hash to ``digest``."""
+    ``POST /blobs/{digest}/uploads/{upload}`` has checked that they hash to ``digest``.
+    ``stored`` is told only to a caller who may learn it (``auth.blobs.may_know``)."""
     _check_digest(digest)
-    if await run_in_threadpool(store.blobs.exists, digest):
+    if await run_in_threadpool(_known, request, store, digest):
         return UploadOffer(stored=True)
     upload = secrets.token_urlsafe(24)
     url = await run_in_threadpool(store.blobs.signed_upload, upload)
@@ -313,10 +315,15 @@ async def finish_upload(digest: str, upload: str, store: StoreDep) -> Response:
 
 
 @router.head("/blobs/{digest}", status_code=200, responses=ERRORS)
-def has_blob(digest: str, store: StoreDep) -> Response:
-    """200 when the store holds the bytes of ``digest``, 404 when not."""
+def has_blob(digest: str, request: Request, store: StoreDep) -> Response:
+    """200 when the store holds the bytes of ``digest``, 404 when not; on ``cairn server`` 404
+    too for a caller who may not learn it (``auth.blobs.may_know``): they send the bytes."""
     _check_digest(digest)
-    return Response(status_code=200 if store.blobs.exists(digest) else 404)
+    return Response(status_code=200 if _known(request, store, digest) else 404)
+
+
+def _known(request: Request, store: Store, digest: str) -> bool:
+    return store.blobs.exists(digest) and blob_access.may_know(request, digest)
 
 
 def _check_digest(digest: str) -> None:

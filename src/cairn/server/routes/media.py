@@ -7,10 +7,11 @@ import re
 from typing import Annotated, Any
 
 import pyarrow as pa
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
+from cairn.server.auth import blobs as blob_access
 from cairn.server.deps import StoreDep, project_run
 from cairn.server.downloads import blob_response
 from cairn.server.schemas import ApiError, JsonObject, MetricKey, RequestBody, RunId
@@ -164,6 +165,7 @@ def get_media(project: str, body: MediaRequest, store: StoreDep) -> dict[str, An
 @router.get("/blobs/{digest}", responses=ERRORS, response_class=Response)
 def get_blob(
     digest: str,
+    request: Request,
     store: StoreDep,
     direct: Annotated[
         bool,
@@ -173,28 +175,37 @@ def get_blob(
     """The bytes stored under a sha256 digest (an image, a table's Parquet...). Content never
     changes for a digest, so browsers may cache it for good. With ``direct=true`` (the Python
     client's downloads) a store on S3 answers with a redirect to a pre-signed URL valid for an
-    hour, so the bytes come straight from the object store."""
+    hour, so the bytes come straight from the object store. On ``cairn server``, 404 unless
+    the caller may read a project that refers to the digest (``auth.blobs``)."""
     if not DIGEST.match(digest):
         raise HTTPException(
             400, f"{digest[:80]!r} is not a blob digest: 64 lowercase hex characters"
         )
+    if not blob_access.may_read(request, digest):
+        raise _no_blob(digest)  # the answer of a missing blob: a digest tells nothing
     signed = store.blobs.signed_url(digest) if direct else None
     if signed is not None:
         if not store.blobs.exists(digest):
-            raise HTTPException(404, f"no blob {digest} in this store (never synced, or collected)")
+            raise _no_blob(digest)
         return RedirectResponse(signed, status_code=307, headers={"Cache-Control": "no-store"})
     try:
         head = store.blobs.head(digest, 16)
     except (FileNotFoundError, OSError):
-        raise HTTPException(
-            404, f"no blob {digest} in this store (it was never synced, or collected)"
-        ) from None
+        raise _no_blob(digest) from None
     headers = {
-        "Cache-Control": "public, max-age=31536000, immutable",
+        # private: a shared cache must not hand one caller's blob to another
+        "Cache-Control": "private, max-age=31536000, immutable",
         "ETag": f'"{digest}"',
         "X-Content-Type-Options": "nosniff",  # logged bytes are never run as a page
     }
     return blob_response(store.blobs, digest, _content_type(head), headers)
+
+
+def _no_blob(digest: str) -> HTTPException:
+    return HTTPException(
+        404,
+        f"no blob {digest} here: never synced, collected, or not in a project you may read",
+    )
 
 
 def _content_type(data: bytes) -> str:

@@ -1,4 +1,4 @@
--- The schema the migrations leave in a new SQLite store, revision 0019: made by `python -m cairn.store.numbering DB`, never by hand.
+-- The schema the migrations leave in a new SQLite store, revision 0020: made by `python -m cairn.store.numbering DB`, never by hand.
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL,
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -350,4 +350,19 @@ CREATE TABLE report_images (
 	FOREIGN KEY(project_id) REFERENCES projects (id) ON DELETE CASCADE
 );
 CREATE INDEX ix_run_values_key_rank_num_run ON run_values ("key", rank, num, run_id);
-INSERT INTO alembic_version (version_num) VALUES ('0019');
+CREATE TABLE blob_refs (
+	id INTEGER NOT NULL,
+	digest VARCHAR(64) NOT NULL,
+	origin VARCHAR(80) NOT NULL,
+	run_id VARCHAR(64),
+	version_id INTEGER,
+	PRIMARY KEY (id),
+	FOREIGN KEY(run_id) REFERENCES runs (id) ON DELETE CASCADE,
+	FOREIGN KEY(version_id) REFERENCES artifact_versions (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_blob_refs_digest ON blob_refs (digest);
+CREATE INDEX ix_blob_refs_run ON blob_refs (run_id, origin);
+CREATE INDEX ix_blob_refs_version ON blob_refs (version_id);
+CREATE INDEX ix_history_segments_blob ON history_segments (blob);
+CREATE INDEX ix_report_images_digest ON report_images (digest);
+INSERT INTO alembic_version (version_num) VALUES ('0020');
