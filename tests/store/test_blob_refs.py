@@ -6,9 +6,12 @@ one statement reads indexes only."""
 from __future__ import annotations
 
 import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import select
 
 from cairn.journal.records import ArtifactLog, Capture, MediaLog, RunStart
-from cairn.store import blob_refs
+from cairn.store import blob_refs, schema
 from cairn.store.accounts import (
     create_team,
     create_user,
@@ -18,6 +21,7 @@ from cairn.store.accounts import (
     set_visibility,
 )
 from cairn.store.artifacts import delete_version, versions
+from cairn.store.engine import MIGRATIONS, WRITE
 from cairn.store.store import Store
 
 IMG, MASK, CODE, WEIGHTS, EXT, PUB = (c * 64 for c in "abcdef")
@@ -120,3 +124,27 @@ def test_the_check_reads_indexes_only(seeded: Store) -> None:
             plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
             scans = [t for t in BIG if f"Seq Scan on {t}" in plan]
     assert scans == [], plan
+
+
+def _migrate(store: Store, direction: str, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.connect().execution_options(**{WRITE: True}) as conn:
+        config.attributes["connection"] = conn
+        getattr(command, direction)(config, revision)
+        conn.commit()
+
+
+def test_the_migration_fills_the_references_of_what_is_stored(seeded: Store) -> None:
+    """A store from before revision 0020 (its documents already hold digests): the upgrade
+    copies them out, so its readers keep reading what they read."""
+    seeded.apply("r2", [_code(3, CODE)])  # a digest held twice
+    with seeded._read() as conn:
+        before = sorted(conn.execute(select(schema.blob_refs.c.digest, schema.blob_refs.c.origin)))
+    _migrate(seeded, "downgrade", "0019")
+    _migrate(seeded, "upgrade", "0020")
+    with seeded._read() as conn:
+        after = sorted(conn.execute(select(schema.blob_refs.c.digest, schema.blob_refs.c.origin)))
+    assert after == before and len(after) == 4  # MASK; CODE twice; WEIGHTS (not EXT)
+    assert _reads(seeded, "vic") == {IMG, MASK, CODE, WEIGHTS, PUB}
+    assert _reads(seeded, "sam") == {IMG, CODE, PUB}
