@@ -170,6 +170,14 @@ def test_whether_the_server_holds_bytes_is_told_to_readers_and_loggers(
         headers={"Authorization": f"Bearer {deployment.keys['nob']}"},
     )
     assert offer.status_code == 200 and offer.json()["stored"] is False
+    wrong = b"not the bytes of the digest"
+    for user, status in (("nob", 400), ("ed", 204)):  # nob's body is read and checked
+        put = httpx.put(
+            f"{deployment.url}/api/v1/blobs/{digest}",
+            content=wrong,
+            headers={"Authorization": f"Bearer {deployment.keys[user]}"},
+        )
+        assert put.status_code == status, (user, put.text)
 
 
 def test_a_logger_of_a_new_project_does_not_send_held_bytes_again(
