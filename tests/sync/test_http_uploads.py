@@ -28,8 +28,10 @@ class Server:
         self.url, self.key, self.blobs = url, key, blobs
 
     def sink(self) -> tuple[HttpSink, list[str]]:
-        """A sink, and the requests it sends to the server (method and path)."""
+        """A sink of a run of ``p``, and the requests it sends to the server (method and
+        path)."""
         sink = HttpSink(Login(self.url, self.key), "p")
+        sink.reserve_run_number("p")  # as a run does first: the new project becomes ann's
         sent: list[str] = []
 
         def seen(request: httpx.Request) -> None:

@@ -23,10 +23,9 @@ from cairn.store import Store, blob_refs
 def may_read(request: Request, digest: str) -> bool:
     """Whether the caller may read the blob ``digest`` (one indexed statement; none for a
     server admin or ``cairn ui``)."""
-    caller: Caller = request.state.caller
-    if caller.local or (caller.user is not None and caller.user.is_admin):
+    caller, store = _caller(request)
+    if _sees_all(caller):
         return True
-    store: Store = request.app.state.store
     user_id = None if caller.user is None else caller.user.id
     return blob_refs.may_read(store, user_id, digest)
 
@@ -34,10 +33,17 @@ def may_read(request: Request, digest: str) -> bool:
 def may_know(request: Request, digest: str) -> bool:
     """Whether the caller may learn if the store holds ``digest``: a reader, or an editor of
     some project (one statement)."""
-    caller: Caller = request.state.caller
-    if caller.local or (caller.user is not None and caller.user.is_admin):
+    caller, store = _caller(request)
+    if _sees_all(caller):
         return True
-    store: Store = request.app.state.store
     if caller.user is None:
         return blob_refs.may_read(store, None, digest)
     return blob_refs.may_know(store, caller.user.id, digest)
+
+
+def _caller(request: Request) -> tuple[Caller, Store]:
+    return request.state.caller, request.app.state.store
+
+
+def _sees_all(caller: Caller) -> bool:
+    return caller.local or (caller.user is not None and caller.user.is_admin)
