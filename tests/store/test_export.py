@@ -11,8 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 from tests.store.conftest import MakeStore
 
+from cairn.errors import ProjectNotFoundError
 from cairn.journal.records import ConfigUpdate, History, Record, RunFinish, RunStart
-from cairn.store import Store, history
+from cairn.store import Store, export, export_writer, history
 from cairn.store.export import export_project
 
 T0 = 1_700_000_000.0
@@ -85,3 +86,125 @@ def test_csv_and_a_filter(store: Store, tmp_path: Path) -> None:
 def test_an_unknown_format_is_refused(store: Store, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="parquet or csv"):
         export_project(store, "p", tmp_path / "x", "xlsx")
+
+
+def _many_names(store: Store, runs: int, names: int, per_run: int, steps: int) -> None:
+    """``runs`` runs, each logging ``per_run`` of ``names`` metric names for ``steps`` steps;
+    value = run * 1000 + step + name / 1000."""
+    for r in range(runs):
+        mine = [(r * per_run + k) % names for k in range(per_run)]
+        records: list[Record] = [
+            RunStart(seq=1, run_id=f"r{r:04d}", project="wide", name=f"r{r}", created_at=T0 + r),
+            *(
+                History(
+                    seq=2 + s,
+                    step=s,
+                    ts=T0 + r + s,
+                    values={f"m{n:03d}": r * 1000 + s + n / 1000 for n in mine},
+                )
+                for s in range(steps)
+            ),
+        ]
+        store.apply(f"r{r:04d}", records)
+
+
+@pytest.mark.parametrize("format", ["parquet", "csv"])
+def test_many_runs_with_many_names_fit_in_few_row_groups(
+    make_store: MakeStore, tmp_path: Path, format: str
+) -> None:
+    store = make_store()
+    _many_names(store, runs=300, names=400, per_run=4, steps=5)
+    done = export_project(store, "wide", tmp_path / "out", format)
+    assert (done.runs, done.points, done.total) == (300, 1500, 300)
+    path = tmp_path / "out" / f"history.{format}"
+    if format == "parquet":
+        meta = pq.ParquetFile(path).metadata
+        assert meta.num_row_groups <= 2 and meta.num_columns == 3 + 400
+        rows = pq.read_table(path).to_pylist()
+    else:
+        with open(path) as f:
+            rows = [
+                {k: (float(v) if v and k != "run_id" else v or None) for k, v in row.items()}
+                for row in csv.DictReader(f)
+            ]
+    assert path.stat().st_size < 2_000_000
+    assert not list((tmp_path / "out").glob("*.partial"))
+    # every point, at its run, step and name, and nothing else
+    got = {
+        (row["run_id"], int(row["_step"]), name): value
+        for row in rows
+        for name, value in row.items()
+        if name.startswith("m") and value is not None
+    }
+    expected = {
+        (f"r{r:04d}", s, f"m{n:03d}"): r * 1000 + s + n / 1000
+        for r in range(300)
+        for s in range(5)
+        for n in ((r * 4 + k) % 400 for k in range(4))
+    }
+    assert got == expected and len(rows) == 1500
+    store.close()
+
+
+def test_row_groups_and_pages_split_anywhere(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs read a few at a time and written in several row groups come out as in one."""
+    export_project(store, "p", tmp_path / "whole")
+    monkeypatch.setattr(export, "PAGE_RUNS", 2)
+    monkeypatch.setattr(export_writer, "ROW_GROUP_ROWS", 70)
+    export_project(store, "p", tmp_path / "split")
+    path = tmp_path / "split" / "history.parquet"
+    assert pq.ParquetFile(path).metadata.num_row_groups == 3
+    rows = pq.read_table(path).to_pylist()
+    assert [r["run_id"] for r in rows] == ["a"] * 120 + ["b"] * 80 + ["d"] * 3
+    assert [r["acc"] for r in rows[:3]] == [0.0, 2.0, None]
+    whole = pq.read_table(tmp_path / "whole" / "history.parquet").to_pylist()
+    assert repr(rows) == repr(whole)  # repr: NaN equals NaN
+    for name in ("runs.parquet",):
+        split = pq.read_table(tmp_path / "split" / name)
+        assert split.equals(pq.read_table(tmp_path / "whole" / name))
+
+
+def test_a_config_key_of_numbers_and_text_across_pages_is_text(
+    make_store: MakeStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export, "PAGE_RUNS", 1)
+    store = make_store()
+    for i, size in enumerate([3, "big"]):
+        records: list[Record] = [
+            RunStart(seq=1, run_id=f"x{i}", project="p", name=f"x{i}", created_at=T0 + i),
+            ConfigUpdate(seq=2, config={"size": size} if i else {"size": size, "only": 1}),
+        ]
+        store.apply(f"x{i}", records)
+    export_project(store, "p", tmp_path / "out")
+    runs = pq.read_table(tmp_path / "out" / "runs.parquet").to_pylist()
+    assert [r["config.size"] for r in runs] == ["3", '"big"']
+    assert [r["config.only"] for r in runs] == [1.0, None]
+    store.close()
+
+
+def test_an_unknown_project_is_an_error_and_writes_nothing(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(ProjectNotFoundError, match="no project named 'nope'"):
+        export_project(store, "nope", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_export_keeps_the_previous_files(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    export_project(store, "p", out)
+    before = {f.name: f.read_bytes() for f in out.iterdir()}
+    read = store.history
+
+    def fails_on_b(run_id: str, *args: object, **kwargs: object) -> object:
+        if run_id == "b":
+            raise OSError("disk gone")
+        return read(run_id, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export_writer, "ROW_GROUP_ROWS", 10)  # a's rows are on disk already
+    monkeypatch.setattr(store, "history", fails_on_b)
+    with pytest.raises(OSError, match="disk gone"):
+        export_project(store, "p", out)
+    assert {f.name: f.read_bytes() for f in out.iterdir()} == before

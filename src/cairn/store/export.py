@@ -2,15 +2,16 @@
 
 An export is a folder: ``runs.parquet`` (or ``.csv``), a row per run with its fields and a column
 per config path and summary key, and ``history.parquet`` (or ``.csv``), every logged row of every
-run with ``run_id``, ``_step``, ``_timestamp`` and a column per metric key (null where a row did
-not log it; NaN and infinities kept). History is written one run at a time, so memory holds one
-run's history, not the project's.
+run with ``run_id``, ``_step``, ``_timestamp`` and a column per metric key of the project (null
+where a row did not log it; NaN and infinities kept). The runs are read a page at a time and their
+history written a row group of many runs at a time (``export_writer``), so memory holds a page of
+runs and a row group's rows, not the project; each file appears whole or not at all.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,11 +20,20 @@ import numpy as np
 import pyarrow as pa
 
 from cairn.store.arrow import numbers
-from cairn.store.columns import flatten_config
+from cairn.store.columns import flatten_config, metric_keys
+from cairn.store.export_writer import (
+    INDEX,
+    HistoryWriter,
+    history_schema,
+    replaced_on_success,
+    write_whole,
+)
 from cairn.store.models import RunInfo
 from cairn.store.store import Store
 
 FORMATS = ("parquet", "csv")
+PAGE_RUNS = 500
+"""Runs read from the store at a time."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +42,11 @@ class Exported:
     points: int
     """history rows written"""
     bytes: int
-    """size of the files written"""
+    """size of the files written (while exporting: of the history written so far)"""
+    total: int = 0
+    """runs matching when the export began"""
+    left_out: tuple[str, ...] = ()
+    """metric keys some run has that the export could not hold (see export_project)"""
 
 
 def _column(values: Sequence[Any]) -> pa.Array:
@@ -82,94 +96,94 @@ def export_project(
     out: Path,
     format: str = "parquet",
     filter: str | None = None,
-    on_run: Callable[[RunInfo, int], None] | None = None,
+    on_progress: Callable[[Exported], None] | None = None,
 ) -> Exported:
-    """Write ``project``'s runs (those matching ``filter``) and their full history into ``out``.
-    ``on_run(run, rows)`` is called after each run's history is written (progress)."""
+    """Write ``project``'s runs (those matching ``filter``) and their full history into ``out``;
+    ``on_progress(done)`` is called after each run. Raises ProjectNotFoundError.
+
+    The history's columns are the project's metric keys from its key catalogue, read before the
+    runs: a key first logged while the export runs, or longer than the catalogue keeps, is left
+    out of the file and named in ``Exported.left_out``.
+    """
     if format not in FORMATS:
         raise ValueError(f"format={format!r}: use parquet or csv")
-    infos = store.runs(project, filter=filter, order="created_at")
+    store.project(project)  # a clear error for a project that does not exist
+    keys = metric_keys(store, project)
+    total = store.count_runs(project, filter=filter)
     out.mkdir(parents=True, exist_ok=True)
     runs_path, history_path = out / f"runs.{format}", out / f"history.{format}"
-    _write_whole(runs_table(infos), runs_path, format)
-    keys = sorted({k for info in infos for k in info.history_keys})
-    # run_id as a dictionary column: one small index a row, written dictionary-encoded
-    run_id = pa.dictionary(pa.int32(), pa.string()) if format == "parquet" else pa.string()
-    schema = pa.schema(
-        [("run_id", run_id), ("_step", pa.int64()), ("_timestamp", pa.float64())]
-        + [(k, pa.float64()) for k in keys]
-    )
-    points = 0
-    with _writer(history_path, schema, format) as write:
-        for info in infos:
-            table = store.history(info.id, keys=info.history_keys, index=("_step", "_timestamp"))
-            if table.num_rows:
-                write(_conform(table, info.id, schema))
-            points += table.num_rows
-            if on_run is not None:
-                on_run(info, table.num_rows)
+    schema = history_schema(keys, format)
+    known = set(keys)
+    left_out: set[str] = set()
+    pages: list[pa.Table] = []
+    runs = points = 0
+    with replaced_on_success(history_path) as history_partial:
+        writer = HistoryWriter(history_partial, schema, format)
+        try:
+            for page in _pages(store, project, filter):
+                pages.append(runs_table(page))
+                for info in page:
+                    wanted = [k for k in info.history_keys if k in known]
+                    left_out.update(k for k in info.history_keys if k not in known)
+                    table = store.history(info.id, keys=wanted, index=INDEX)
+                    writer.add(info.id, table)
+                    runs += 1
+                    points += table.num_rows
+                    if on_progress is not None:
+                        size = history_partial.stat().st_size
+                        on_progress(Exported(runs, points, size, total))
+        finally:
+            writer.close()
+    with replaced_on_success(runs_path) as runs_partial:
+        write_whole(_concat(pages), runs_partial, format)
     size = runs_path.stat().st_size + history_path.stat().st_size
-    return Exported(len(infos), points, size)
+    return Exported(runs, points, size, total, tuple(sorted(left_out)))
 
 
-def _conform(table: pa.Table, run_id: str, schema: pa.Schema) -> pa.Table:
-    """``table`` with ``run_id`` first and every column of ``schema`` (nulls where missing)."""
-    rows = table.num_rows
-    have = set(table.column_names)
-    if pa.types.is_dictionary(schema.field("run_id").type):
-        indices = pa.Array.from_buffers(
-            pa.int32(), rows, [None, pa.py_buffer(np.zeros(rows, np.int32))]
-        )
-        first = pa.DictionaryArray.from_arrays(indices, pa.array([run_id], pa.string()))
-    else:
-        first = pa.repeat(pa.scalar(run_id, pa.string()), rows)
-    columns: list[pa.Array | pa.ChunkedArray] = [first]
-    for field in list(schema)[1:]:
-        if field.name in have:
-            columns.append(table.column(field.name))
-        else:
-            columns.append(pa.nulls(rows, field.type))
-    return pa.Table.from_arrays(columns, schema=schema)
+def _pages(store: Store, project: str, filter: str | None) -> Iterator[list[RunInfo]]:
+    """The matching runs, oldest first, PAGE_RUNS at a time."""
+    offset = 0
+    while True:
+        page = store.runs_page(
+            project, filter=filter, order="created_at", limit=PAGE_RUNS, offset=offset, count=False
+        ).runs
+        if page:
+            yield page
+        if len(page) < PAGE_RUNS:
+            return
+        offset += len(page)
 
 
-def _write_whole(table: pa.Table, path: Path, format: str) -> None:
-    if format == "parquet":
-        import pyarrow.parquet as pq
-
-        pq.write_table(table, path, compression="zstd")
-    else:
-        import pyarrow.csv as pacsv
-
-        pacsv.write_csv(_csv_safe(table), path)
-
-
-class _writer:
-    """Appends tables with one schema to a Parquet or CSV file."""
-
-    def __init__(self, path: Path, schema: pa.Schema, format: str) -> None:
-        self.path, self.schema, self.format = path, schema, format
-
-    def __enter__(self) -> Callable[[pa.Table], None]:
-        if self.format == "parquet":
-            import pyarrow.parquet as pq
-
-            self._file: Any = pq.ParquetWriter(self.path, self.schema, compression="zstd")
-        else:
-            import pyarrow.csv as pacsv
-
-            self._file = pacsv.CSVWriter(self.path, self.schema)
-        return self._file.write_table  # type: ignore[no-any-return]
-
-    def __exit__(self, *exc: object) -> None:
-        self._file.close()
+def _concat(pages: list[pa.Table]) -> pa.Table:
+    """Pages of ``runs_table`` as one table: a column missing from a page is null there, and a
+    column that is numbers in one page and text in another is text (JSON) in all (a whole number
+    as an integer: the page kept it as a float)."""
+    if not pages:
+        return runs_table([])
+    types: dict[str, set[pa.DataType]] = {}
+    for page in pages:
+        for field in page.schema:
+            if not pa.types.is_null(field.type):
+                types.setdefault(field.name, set()).add(field.type)
+    mixed = {name for name, seen in types.items() if len(seen) > 1}
+    if mixed:
+        pages = [_as_text(page, mixed) for page in pages]
+    table = pa.concat_tables(pages, promote_options="default")
+    names = table.column_names
+    fields = [n for n in names if not n.startswith(("config.", "summary."))]
+    config = sorted(n for n in names if n.startswith("config."))
+    summary = sorted(n for n in names if n.startswith("summary."))
+    return table.select(fields + config + summary)
 
 
-def _csv_safe(table: pa.Table) -> pa.Table:
-    """Lists (tags) as JSON text: CSV has no lists."""
-    for i, field in enumerate(table.schema):
-        if pa.types.is_list(field.type):
-            text = pa.array(
-                [None if v is None else json.dumps(v) for v in table.column(i).to_pylist()]
-            )
-            table = table.set_column(i, field.name, text)
-    return table
+def _as_text(page: pa.Table, names: set[str]) -> pa.Table:
+    for i, field in enumerate(page.schema):
+        if field.name in names and pa.types.is_floating(field.type):
+            values = page.column(i).to_pylist()
+            text = pa.array([None if v is None else _json_number(v) for v in values], pa.string())
+            page = page.set_column(i, field.name, text)
+    return page
+
+
+def _json_number(value: float) -> str:
+    return json.dumps(int(value) if value.is_integer() else value)
