@@ -5,7 +5,7 @@ in Python before DuckDB reads them.
 Fixed workload: RUNS finished runs of 3 history rows each, applied through the journal's records
 into a new local store, with two kinds of metric names: every run logging the same 2 names (a
 sweep), and each run logging 2 of 2,000 names (the worst case for a wide view: 2,000 columns,
-nearly all null). Timed, median of 3 in one process: stacking the tails (``sql.stack``) against
+nearly all null). Timed, median of 3 in one process: stacking the tails (``stack.stack``) against
 ``pa.concat_tables(promote_options="default")``, what the view used before (the baseline, same
 tables, same run), and two whole queries through ``cairn.store.sql.query``: a count, and the last
 step of each run.
@@ -35,7 +35,8 @@ from timing import median_s  # noqa: E402
 from cairn.journal.records import History, Record, RunFinish, RunStart  # noqa: E402
 from cairn.store.history_read import decode_tail  # noqa: E402
 from cairn.store.schema import history_tail  # noqa: E402
-from cairn.store.sql import _with_run, query, stack  # noqa: E402
+from cairn.store.sql import _with_run, query  # noqa: E402
+from cairn.store.stack import stack  # noqa: E402
 from cairn.store.store import Store  # noqa: E402
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000

@@ -7,13 +7,12 @@ import math
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyarrow as pa
 import pytest
 from tests.store.conftest import MakeStore
 
 from cairn.journal.records import ConfigUpdate, History, Record, RunFinish, RunStart
 from cairn.store import Store, history
-from cairn.store.sql import SqlError, query, stack
+from cairn.store.sql import SqlError, query
 
 pytest.importorskip("duckdb")
 
@@ -138,19 +137,3 @@ def test_many_runs_each_with_its_own_metrics_stack_into_one_history(tmp_path: Pa
     assert second["m3"] is None and second["shared"] == 1.0
     assert all(row["m5"] is None for row in rows if row["run_id"] != "r05")
     store.close()
-
-
-def test_stack_equals_arrows_own_concat_with_promotion() -> None:
-    tables = [
-        pa.table({"a": pa.array([1, 2], pa.int64()), "b": pa.array([None, None], pa.null())}),
-        pa.table({"c": pa.array(["x"])}),
-        pa.table({"b": pa.array([0.5]), "a": pa.array([3], pa.int64())}),
-        pa.table({"a": pa.array([], pa.int64())}),
-    ]
-    stacked = stack(tables)
-    assert stacked.equals(pa.concat_tables(tables, promote_options="default"))
-    assert stacked.to_pydict() == {
-        "a": [1, 2, None, 3],
-        "b": [None, None, None, 0.5],
-        "c": [None, None, "x", None],
-    }

@@ -4,8 +4,8 @@ export leaves the previous file, or none, and a ``.partial`` the next export ove
 
 ``HistoryWriter`` takes runs' histories one run at a time and writes them ROW_GROUP_ROWS rows at
 a time (a Parquet row group holds many runs): memory holds the buffered rows, not runs × metric
-names. A metric a buffered run did not log is a slice of one shared all-null array, so a wide
-schema costs no memory for the runs that leave most of it empty.
+names. The buffered runs are joined by ``stack``: a metric a run did not log is a slice of one
+shared all-null array, so a wide schema costs no memory for the runs that leave most of it empty.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+
+from cairn.store.stack import null_chunks, stack
 
 ROW_GROUP_ROWS = 65_536
 """History rows buffered before they are written (a Parquet row group)."""
@@ -84,11 +86,9 @@ class HistoryWriter:
 
     def __init__(self, path: Path, schema: pa.Schema, format: str) -> None:
         self.schema, self.format = schema, format
-        self._names = set(schema.names[3:])
         self._runs: list[str] = []
         self._tables: list[pa.Table] = []
         self._rows = 0
-        self._nulls = pa.nulls(ROW_GROUP_ROWS, pa.float64())
         self._file: Any
         if format == "parquet":
             import pyarrow.parquet as pq
@@ -136,39 +136,12 @@ class HistoryWriter:
         )
         if not pa.types.is_dictionary(self.schema.field("run_id").type):
             run_id = run_id.cast(pa.string())
-        # Each metric's chunks with their first row, gathered run by run (not name by name:
-        # thousands of names times thousands of runs would be millions of look-ups).
-        present: dict[str, list[tuple[int, pa.Array]]] = {}
-        start = 0
-        for table in self._tables:
-            for name, column in zip(table.column_names, table.columns, strict=True):
-                if name in self._names:
-                    at = start
-                    for chunk in column.chunks:
-                        present.setdefault(name, []).append((at, chunk))
-                        at += len(chunk)
-            start += table.num_rows
-        columns: list[pa.ChunkedArray] = [
-            pa.chunked_array([run_id]),
-            *(
-                pa.chunked_array([c for t in self._tables for c in t.column(name).chunks], type)
-                for name, type in zip(INDEX, (pa.int64(), pa.float64()), strict=True)
-            ),
-        ]
-        for name in self.schema.names[3:]:
-            chunks: list[pa.Array] = []
-            at = 0
-            for first, chunk in present.get(name, ()):
-                chunks += self._null_run(first - at)
-                chunks.append(chunk.cast(pa.float64()))
-                at = first + len(chunk)
-            chunks += self._null_run(start - at)
-            columns.append(pa.chunked_array(chunks, pa.float64()))
+        stacked = stack(self._tables)
+        have = set(stacked.column_names)
+        columns = [pa.chunked_array([run_id])]
+        for field in list(self.schema)[1:]:
+            if field.name in have:
+                columns.append(stacked.column(field.name).cast(field.type))
+            else:
+                columns.append(pa.chunked_array(null_chunks(len(run_id), field.type), field.type))
         return pa.Table.from_arrays(columns, schema=self.schema)
-
-    def _null_run(self, rows: int) -> list[pa.Array]:
-        """``rows`` nulls as slices of the one shared null array (no memory of their own)."""
-        return [
-            self._nulls.slice(0, min(ROW_GROUP_ROWS, rows - done))
-            for done in range(0, rows, ROW_GROUP_ROWS)
-        ]
