@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from cairn.store.arrow import numbers
 from cairn.store.columns import flatten_config, metric_keys
 from cairn.store.export_writer import (
     INDEX,
@@ -49,20 +48,39 @@ class Exported:
     """metric keys some run has that the export could not hold (see export_project)"""
 
 
-def _column(values: Sequence[Any]) -> pa.Array:
-    """Numbers when every present value is one, else JSON text; None stays null."""
-    present = [v for v in values if v is not None]
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
-        return numbers([None if v is None else float(v) for v in values], np.float64)
-    return pa.array([None if v is None else json.dumps(v) for v in values], pa.string())
+def _column(rows: int, entries: list[tuple[int, Any]]) -> pa.Array:
+    """A column of ``rows`` rows holding ``entries`` (row, value), null elsewhere: numbers when
+    every present value is one, else JSON text; None stays null. In time that grows with the
+    entries, not the rows: a page of runs has thousands of summary keys, each in a few runs."""
+    present = [(i, v) for i, v in entries if v is not None]
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for _, v in present):
+        data = np.zeros(rows, np.float64)
+        valid = np.zeros(rows, bool)
+        at = np.fromiter((i for i, _ in present), np.int64, len(present))
+        data[at] = np.fromiter((v for _, v in present), np.float64, len(present))
+        valid[at] = True
+        buffers = [pa.py_buffer(np.packbits(valid, bitorder="little")), pa.py_buffer(data)]
+        return pa.Array.from_buffers(pa.float64(), rows, buffers, null_count=rows - len(present))
+    text: list[str | None] = [None] * rows
+    for i, v in present:
+        text[i] = json.dumps(v)
+    return pa.array(text, pa.string())
+
+
+def _entries(dicts: Sequence[dict[str, Any]]) -> dict[str, list[tuple[int, Any]]]:
+    """Each key of ``dicts`` with its (row, value) pairs, sorted by key."""
+    found: dict[str, list[tuple[int, Any]]] = {}
+    for row, values in enumerate(dicts):
+        for key, value in values.items():
+            found.setdefault(key, []).append((row, value))
+    return dict(sorted(found.items()))
 
 
 def runs_table(infos: Sequence[RunInfo]) -> pa.Table:
     """Runs as a table: their fields, then a column per config path and per summary key (the
     ``runs`` view of ``cairn sql``, ``cairn export`` and ``Api().runs().to_arrow()``)."""
-    configs = [flatten_config(r.config) for r in infos]
-    config_keys = sorted({k for c in configs for k in c})
-    summary_keys = sorted({k for r in infos for k in r.summary})
+    configs = _entries([flatten_config(r.config) for r in infos])
+    summaries = _entries([r.summary for r in infos])
 
     def times(values: Sequence[float | None]) -> pa.Array:
         seconds = [None if v is None else int(v * 1e6) for v in values]
@@ -83,10 +101,10 @@ def runs_table(infos: Sequence[RunInfo]) -> pa.Table:
         "job_type": pa.array([r.job_type for r in infos], pa.string()),
         "notes": pa.array([r.notes for r in infos], pa.string()),
     }
-    for key in config_keys:
-        columns[f"config.{key}"] = _column([c.get(key) for c in configs])
-    for key in summary_keys:
-        columns[f"summary.{key}"] = _column([r.summary.get(key) for r in infos])
+    for key, entries in configs.items():
+        columns[f"config.{key}"] = _column(len(infos), entries)
+    for key, entries in summaries.items():
+        columns[f"summary.{key}"] = _column(len(infos), entries)
     return pa.table(columns)
 
 
