@@ -13,7 +13,7 @@ from tests.store.conftest import MakeStore
 
 from cairn.errors import ProjectNotFoundError
 from cairn.journal.records import ConfigUpdate, History, Record, RunFinish, RunStart
-from cairn.store import Store, export, export_writer, history
+from cairn.store import Store, export, export_runs, export_writer, history
 from cairn.store.export import export_project
 
 T0 = 1_700_000_000.0
@@ -153,7 +153,13 @@ def test_row_groups_and_pages_split_anywhere(
     export_project(store, "p", tmp_path / "whole")
     monkeypatch.setattr(export, "PAGE_RUNS", 2)
     monkeypatch.setattr(export_writer, "ROW_GROUP_ROWS", 70)
+    monkeypatch.setattr(export_runs, "RUNS_CELLS", 1)  # a page of runs a row group
     export_project(store, "p", tmp_path / "split")
+    assert sorted(p.name for p in (tmp_path / "split").iterdir()) == [
+        "history.parquet",
+        "runs.parquet",
+    ]  # the spilled pages of runs are gone
+    assert pq.ParquetFile(tmp_path / "split" / "runs.parquet").metadata.num_row_groups == 2
     path = tmp_path / "split" / "history.parquet"
     assert pq.ParquetFile(path).metadata.num_row_groups == 3
     rows = pq.read_table(path).to_pylist()

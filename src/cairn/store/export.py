@@ -20,13 +20,8 @@ import numpy as np
 import pyarrow as pa
 
 from cairn.store.columns import flatten_config, metric_keys
-from cairn.store.export_writer import (
-    INDEX,
-    HistoryWriter,
-    history_schema,
-    replaced_on_success,
-    write_whole,
-)
+from cairn.store.export_runs import RunsWriter
+from cairn.store.export_writer import INDEX, HistoryWriter, history_schema, replaced_on_success
 from cairn.store.models import RunInfo
 from cairn.store.store import Store
 
@@ -133,27 +128,30 @@ def export_project(
     schema = history_schema(keys, format)
     known = set(keys)
     left_out: set[str] = set()
-    pages: list[pa.Table] = []
     runs = points = 0
-    with replaced_on_success(history_path) as history_partial:
-        writer = HistoryWriter(history_partial, schema, format)
-        try:
-            for page in _pages(store, project, filter):
-                pages.append(runs_table(page))
-                for info in page:
-                    wanted = [k for k in info.history_keys if k in known]
-                    left_out.update(k for k in info.history_keys if k not in known)
-                    table = store.history(info.id, keys=wanted, index=INDEX)
-                    writer.add(info.id, table)
-                    runs += 1
-                    points += table.num_rows
-                    if on_progress is not None:
-                        size = history_partial.stat().st_size
-                        on_progress(Exported(runs, points, size, total))
-        finally:
-            writer.close()
-    with replaced_on_success(runs_path) as runs_partial:
-        write_whole(_concat(pages), runs_partial, format)
+    runs_writer = RunsWriter(out, format)
+    try:
+        with replaced_on_success(history_path) as history_partial:
+            writer = HistoryWriter(history_partial, schema, format)
+            try:
+                for page in _pages(store, project, filter):
+                    runs_writer.add(runs_table(page))
+                    for info in page:
+                        wanted = [k for k in info.history_keys if k in known]
+                        left_out.update(k for k in info.history_keys if k not in known)
+                        table = store.history(info.id, keys=wanted, index=INDEX)
+                        writer.add(info.id, table)
+                        runs += 1
+                        points += table.num_rows
+                        if on_progress is not None:
+                            size = history_partial.stat().st_size
+                            on_progress(Exported(runs, points, size, total))
+            finally:
+                writer.close()
+        with replaced_on_success(runs_path) as runs_partial:
+            runs_writer.write(runs_partial, runs_table([]))
+    finally:
+        runs_writer.close()
     size = runs_path.stat().st_size + history_path.stat().st_size
     return Exported(runs, points, size, total, tuple(sorted(left_out)))
 
@@ -170,38 +168,3 @@ def _pages(store: Store, project: str, filter: str | None) -> Iterator[list[RunI
         if len(page) < PAGE_RUNS:
             return
         offset += len(page)
-
-
-def _concat(pages: list[pa.Table]) -> pa.Table:
-    """Pages of ``runs_table`` as one table: a column missing from a page is null there, and a
-    column that is numbers in one page and text in another is text (JSON) in all (a whole number
-    as an integer: the page kept it as a float)."""
-    if not pages:
-        return runs_table([])
-    types: dict[str, set[pa.DataType]] = {}
-    for page in pages:
-        for field in page.schema:
-            if not pa.types.is_null(field.type):
-                types.setdefault(field.name, set()).add(field.type)
-    mixed = {name for name, seen in types.items() if len(seen) > 1}
-    if mixed:
-        pages = [_as_text(page, mixed) for page in pages]
-    table = pa.concat_tables(pages, promote_options="default")
-    names = table.column_names
-    fields = [n for n in names if not n.startswith(("config.", "summary."))]
-    config = sorted(n for n in names if n.startswith("config."))
-    summary = sorted(n for n in names if n.startswith("summary."))
-    return table.select(fields + config + summary)
-
-
-def _as_text(page: pa.Table, names: set[str]) -> pa.Table:
-    for i, field in enumerate(page.schema):
-        if field.name in names and pa.types.is_floating(field.type):
-            values = page.column(i).to_pylist()
-            text = pa.array([None if v is None else _json_number(v) for v in values], pa.string())
-            page = page.set_column(i, field.name, text)
-    return page
-
-
-def _json_number(value: float) -> str:
-    return json.dumps(int(value) if value.is_integer() else value)

@@ -46,27 +46,14 @@ def replaced_on_success(target: Path) -> Iterator[Path]:
     os.replace(partial, target)
 
 
-def write_whole(table: pa.Table, path: Path, format: str) -> None:
-    """One table to a Parquet or CSV file (lists as JSON text in CSV)."""
-    if format == "parquet":
-        import pyarrow.parquet as pq
-
-        pq.write_table(table, path, compression="zstd")
-    else:
-        import pyarrow.csv as pacsv
-
-        pacsv.write_csv(csv_safe(table), path)
-
-
 def csv_safe(table: pa.Table) -> pa.Table:
     """Lists (tags) as JSON text: CSV has no lists."""
     import json
 
     for i, field in enumerate(table.schema):
         if pa.types.is_list(field.type):
-            text = pa.array(
-                [None if v is None else json.dumps(v) for v in table.column(i).to_pylist()]
-            )
+            values = table.column(i).to_pylist()
+            text = pa.array([None if v is None else json.dumps(v) for v in values], pa.string())
             table = table.set_column(i, field.name, text)
     return table
 
