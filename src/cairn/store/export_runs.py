@@ -2,8 +2,8 @@
 
 Each page's ``runs_table`` has its own columns (the config paths and summary keys of its runs)
 and types (numbers, or JSON text where a key holds other values), so the file's schema is known
-only after the last page. The pages are spilled to small Parquet files in a hidden folder beside
-the target (nulls cost nothing there), then joined under one schema: a column missing from a page
+only after the last page. The pages are spilled to Arrow files (zstd-compressed buffers: their
+nulls take little room) in a hidden folder beside the target, then joined under one schema: a column missing from a page
 is null there, and one that is numbers in a page and text in another is text in all. Memory
 holds one page while reading, and at most RUNS_CELLS cells while joining.
 """
@@ -24,6 +24,7 @@ from cairn.store.stack import null_chunks
 
 RUNS_CELLS = 16_000_000
 """Cells (runs × columns) joined and written at a time."""
+_SPILL = pa.ipc.IpcWriteOptions(compression="zstd")
 
 
 class RunsWriter:
@@ -36,8 +37,9 @@ class RunsWriter:
 
     def add(self, page: pa.Table) -> None:
         """Spills one page of runs."""
-        path = self._spill / f"{len(self._pages):06d}.parquet"
-        pq.write_table(page, path, compression="zstd")
+        path = self._spill / f"{len(self._pages):06d}.arrow"
+        with pa.ipc.new_file(path, page.schema, options=_SPILL) as spill:
+            spill.write_table(page)
         self._pages.append((path, page.schema, page.num_rows))
 
     def write(self, path: Path, empty: pa.Table) -> None:
@@ -57,7 +59,8 @@ class RunsWriter:
             group: list[pa.Table] = []
             cells = 0
             for page_path, _, rows in self._pages:
-                group.append(_conform(pq.read_table(page_path), schema, mixed))
+                with pa.ipc.open_file(page_path) as spilled:
+                    group.append(_conform(spilled.read_all(), schema, mixed))
                 cells += rows * len(schema)
                 if cells >= RUNS_CELLS:
                     writer.write_table(self._joined(group))
@@ -97,12 +100,13 @@ def _joined_schema(schemas: list[pa.Schema]) -> tuple[pa.Schema, set[str]]:
 def _conform(page: pa.Table, schema: pa.Schema, mixed: set[str]) -> pa.Table:
     """``page`` with every column of ``schema``: nulls where it lacks one, JSON text where the
     column is text (a whole number as an integer: the page kept it as a float)."""
+    have = dict(zip(page.column_names, page.columns, strict=True))
     columns: list[pa.ChunkedArray] = []
     for field in schema:
-        if field.name not in page.column_names:
+        column = have.get(field.name)
+        if column is None:
             columns.append(pa.chunked_array(null_chunks(page.num_rows, field.type), field.type))
             continue
-        column = page.column(field.name)
         if field.name in mixed and pa.types.is_floating(column.type):
             text = [None if v is None else _json_number(v) for v in column.to_pylist()]
             column = pa.chunked_array([pa.array(text, pa.string())])
