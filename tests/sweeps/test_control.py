@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from tests.fakes.ports import free_port
 from tests.fakes.server import Server, serve_command
 from tests.sweeps.test_agent import TRAIN, wait_for
 
@@ -321,3 +322,42 @@ def test_a_server_that_cannot_be_reached_is_a_message(train: Path, tmp_path: Pat
         assert done.returncode == 1, done.stderr
         assert "cannot reach http://127.0.0.1:9" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / ".cairn").exists()
+
+
+SLOW = TRAIN.replace("run.finish()", "time.sleep(6)\nrun.finish()")
+
+
+def test_an_agent_waits_out_its_server_restarting(team: Team, tmp_path: Path) -> None:
+    slow = tmp_path / "slow.py"
+    slow.write_text(SLOW)
+    made = team.post("editor", "/projects/lab/sweeps", config(slow, run_cap=2, name="restart"))
+    assert made.status_code == 201, made.text
+    sweep_id = made.json()["id"]
+    command = ["server", "--db", str(team.store_dir / "cairn.db")]
+    command += ["--blobs", str(team.store_dir / "blobs")]
+    port = free_port()
+    machine = tmp_path / "machine"
+    with serve_command(command, port=port) as first:
+        agent = Team(team.store_dir, first, team.keys).agent(machine, f"lab/{sweep_id}")
+
+        def claimed() -> bool:
+            store = team.store()
+            try:
+                return len(list_trials(store, sweep_id)) == 1
+            finally:
+                store.close()
+
+        wait_for(claimed, 60)
+    # the server is down while the first trial runs, and comes back on the same address
+    time.sleep(2)
+    with serve_command(command, port=port) as again:
+        out = agent.communicate(timeout=300)[0]
+        again.applied()
+    assert agent.returncode == 0, out
+    assert f"cairn agent: {first.url} did not answer" in out and "Traceback" not in out
+    store = team.store()
+    try:
+        trials = list_trials(store, sweep_id)
+    finally:
+        store.close()
+    assert [t.status for t in trials] == ["finished", "finished"], [t.note for t in trials]

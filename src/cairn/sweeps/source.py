@@ -8,14 +8,19 @@ never get the same trial.
 
 from __future__ import annotations
 
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from cairn.errors import UsageError
-from cairn.server_client import login_client, ok
+from cairn.server_client import ServerError, login_client, message, ok
 from cairn.server_login import Login
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass(frozen=True)
@@ -104,19 +109,56 @@ def sweep_verdict(store: Any, sweep_id: str, run_id: str) -> tuple[str, str] | N
     return None if reason is None else ("stopped", reason)
 
 
+OUTAGE_SECONDS = 600.0
+"""How long an agent waits for a team server that does not answer (down, restarting, or
+answering 5xx) before it stops; the trial in hand goes on meanwhile."""
+
+
 class ServerSweep:
-    """A sweep of a team server, named ``PROJECT/SWEEP_ID``."""
+    """A sweep of a team server, named ``PROJECT/SWEEP_ID``. A server that does not answer is
+    waited for (``OUTAGE_SECONDS``, with back-off), so that a server restarted while agents run
+    on many machines does not stop them."""
 
     def __init__(self, login: Login, ref: str) -> None:
         self.base = server_sweep_path(ref)
+        self.url = login.url
         self.client = login_client(login, timeout=60)
-        detail = ok(self.client.get(self.base)).json()
+        detail = ok(self._request("GET", self.base)).json()
         self.sweep = SweepInfo(detail["id"], detail["project"], detail["config"])
         self.project = detail["project"]
 
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The server's answer, once it gives one that is not 5xx or 429. A claim sent again
+        after its answer was lost leaves the first trial without an agent: it reads crashed,
+        as any trial whose agent died."""
+        import httpx
+
+        waited, delay, told = 0.0, 1.0, False
+        while True:
+            try:
+                response = self.client.request(method, path, **kwargs)
+                if response.status_code < 500 and response.status_code != 429:
+                    return response
+                why = message(response)
+            except httpx.TransportError as exc:
+                why = f"{type(exc).__name__}: {exc}"
+            if waited >= OUTAGE_SECONDS:
+                raise ServerError(f"{self.url} did not answer for {waited:.0f} s ({why})")
+            if not told:
+                print(
+                    f"cairn agent: {self.url} did not answer ({why}); trying again for up to "
+                    f"{OUTAGE_SECONDS:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                told = True
+            time.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 30.0)
+
     def claim(self, run_id: str, agent: str) -> Claimed:
         # the server names the trial's run; ``run_id`` is this side's proposal, unused
-        got = ok(self.client.post(f"{self.base}/claim", json={"agent": agent})).json()
+        got = ok(self._request("POST", f"{self.base}/claim", json={"agent": agent})).json()
         trial = got["trial"]
         return Claimed(
             None if trial is None else Trial(trial["number"], trial["run_id"], trial["params"]),
@@ -125,15 +167,15 @@ class ServerSweep:
 
     def end(self, number: int, status: str, note: str | None) -> None:
         body = {"status": status, "note": note}
-        ok(self.client.post(f"{self.base}/trials/{number}/end", json=body))
+        ok(self._request("POST", f"{self.base}/trials/{number}/end", json=body))
 
     def verdict(self, run_id: str) -> tuple[str, str] | None:
-        got = ok(self.client.get(f"{self.base}/verdict/{quote(run_id, safe='')}")).json()
+        got = ok(self._request("GET", f"{self.base}/verdict/{quote(run_id, safe='')}")).json()
         return None if got["verdict"] is None else (got["verdict"], got["reason"])
 
     def has_run(self, run_id: str) -> bool:
         path = f"/projects/{quote(self.project, safe='')}/runs/{quote(run_id, safe='')}"
-        response = self.client.get(path)
+        response = self._request("GET", path)
         if response.status_code == 404:
             return False
         ok(response)
