@@ -74,8 +74,11 @@ def test_media_reach_the_store_with_their_blobs(store_dir: Path, mode: str) -> N
         named = select(schema.blob_refs.c.digest).where(schema.blob_refs.c.origin == MEDIA)
         media = set(conn.execute(select(schema.media.c.blob)).scalars()) - {None}
         media |= set(conn.execute(named).scalars())
-    # 2 samples, 2 gallery, table + cell; the code section's inline entry names no blob
-    assert mask_blob in media and len(media) == 6 and len(referenced) == 7
+        sections = conn.execute(select(schema.run_capture.c.data)).scalars()
+        captured = {d for data in sections for d in blob_refs.sha256_values(data)}
+    # 2 samples, 2 gallery, table + cell; and the files the capture names (the entry script's
+    # code, when pytest runs from a file rather than an xdist worker's `-c`)
+    assert mask_blob in media and len(media) == 6 and referenced == media | captured
     assert all(store.blobs.exists(d) for d in media)
     (row,) = [r for r in cairn.Api(store_dir).run(run.path).scan_history() if r["_step"] == 0]
     assert row["loss"] == 1.0
