@@ -35,19 +35,22 @@ class ServerError(CairnError):
         return 400 <= self.status < 500 and self.status not in (408, 429)
 
 
-def what_to_do(error: ServerError, url: str, project: str) -> str:
-    """What a user can do about a refusal of their runs by the server at ``url``."""
+def refusal(error: ServerError, url: str, project: str, what: str) -> ServerError:
+    """The server at ``url`` refused ``what`` (a new run, run X, its records): ``error`` with
+    what the user can do about it."""
     if error.status == 401:
-        return (
+        advice = (
             f"{url} does not know this API key (revoked, or another server's): "
             f"`cairn login {url}` with a key of yours, or set CAIRN_API_KEY"
         )
-    if error.status in (403, 404):
-        return (
+    elif error.status in (403, 404):
+        advice = (
             f"this API key may not log to the project {project!r} on {url}: ask the project's "
             "admin for the editor role, or log to a project of your own"
         )
-    return "the server's message above says why"
+    else:
+        advice = "the server's message above says why"
+    return ServerError(f"the server refused {what} ({error}); {advice}", error.status)
 
 
 def api_client(url: str, key: str | None, *, timeout: float = 30.0) -> httpx.Client:

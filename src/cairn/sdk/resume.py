@@ -118,21 +118,27 @@ def stored_locally(store: Store | None, run_id: str) -> StoredRun | None:
     )
 
 
-def stored_on_server(sink: HttpSink, run_id: str, timeout: float) -> StoredRun | None:
+STORED_TIMEOUT = 30.0
+"""Seconds ``init(id=...)`` waits for a team server to apply what it holds of the run."""
+
+
+def stored_on_server(
+    sink: HttpSink, run_id: str, timeout: float = STORED_TIMEOUT
+) -> StoredRun | None:
     """What the team server holds of the run (None: nothing), once its applier has applied
     every record it queued of it: a state short of them would continue the run from the wrong
     step. ServerError when the server does not answer, refuses, or has not applied them in
     ``timeout`` seconds: not knowing whether the server has the run, starting it afresh could
     lose what is logged (the server skips seqs it holds)."""
+    import httpx
+
     from cairn.server_client import ServerError
 
     deadline = time.monotonic() + timeout
     while True:
         try:
             state = sink.stored_run(run_id)
-        except ServerError:
-            raise
-        except Exception as exc:  # no answer: a connection refused, a timeout...
+        except httpx.TransportError as exc:  # no answer: a connection refused, a timeout...
             raise ServerError(f"{sink.login.url} did not answer ({exc})") from None
         if state is None:
             return None

@@ -320,13 +320,12 @@ class Run:
         if store is not None:
             return store.summary_state(self.id)[0].computed()
         from cairn.sdk.resume import stored_on_server
-        from cairn.sdk.session import STORED_TIMEOUT
         from cairn.sync.http import HttpSink
 
         sink = self._syncer.sink if self._syncer is not None else None
         if not isinstance(sink, HttpSink):  # only an online run's journal is removed
             return {}
-        stored = stored_on_server(sink, self.id, STORED_TIMEOUT)
+        stored = stored_on_server(sink, self.id)
         return stored.summary.computed() if stored is not None else {}
 
     def _computed_summary(self) -> dict[str, Any]:
@@ -470,13 +469,13 @@ class Run:
         print(say, file=sys.stderr)
 
     def _why_not_synced(self) -> str:
-        refusal = self._syncer.refused() if self._syncer is not None else None
+        refused = self._syncer.refused() if self._syncer is not None else None
         login = self._server_login
-        if refusal is None or login is None:
+        if refused is None or login is None:
             return "the store did not take it in time"
-        from cairn.server_client import what_to_do
+        from cairn.server_client import refusal
 
-        return f"the server refused it ({refusal}); {what_to_do(refusal, login.url, self.project)}"
+        return str(refusal(refused, login.url, self.project, "it"))
 
     def _fail(self, error: str) -> None:
         self._error = error

@@ -314,25 +314,18 @@ def _http_sink(login: Login, project: str) -> HttpSink:
     return HttpSink(login, project)
 
 
-STORED_TIMEOUT = 30.0
-"""Seconds ``init(id=...)`` waits for a team server to apply what it holds of the run."""
-
-
 def _stored_on_server(sink: HttpSink, run_id: str, resume: str | None) -> StoredRun | None:
     """What the server holds of run ``run_id``. A run to continue (``resume="allow"`` or
     ``"must"``) needs the answer: without it, the run could restart at seq 1 and every record
     the server holds would be skipped, so init() stops with ServerError. A run that must be new
     starts anyway when the server does not answer (as a new run does)."""
-    from cairn.server_client import ServerError, what_to_do
+    from cairn.server_client import ServerError, refusal
 
     try:
-        return stored_on_server(sink, run_id, STORED_TIMEOUT)
+        return stored_on_server(sink, run_id)
     except ServerError as exc:
         if exc.refused:
-            advice = what_to_do(exc, sink.login.url, sink.project)
-            raise ServerError(
-                f"the server refused run {run_id!r} ({exc}); {advice}", exc.status
-            ) from None
+            raise refusal(exc, sink.login.url, sink.project, f"run {run_id!r}") from None
         if resume in ("allow", "must"):
             raise ServerError(
                 f"cannot continue run {run_id!r}: {exc}. Without the server's answer it could "
@@ -350,16 +343,13 @@ def _server_run_number(sink: HttpSink, project: str) -> int | None:
     ServerError when it refuses (an unknown key, no right to log to the project): that does
     not pass by waiting, so the script stops here, before it trains, as W&B's and MLflow's
     clients do."""
-    from cairn.server_client import ServerError, what_to_do
+    from cairn.server_client import ServerError, refusal
 
     try:
         return sink.reserve_run_number(project, timeout=RUN_NUMBER_TIMEOUT)
     except Exception as exc:  # a server that is down must not stop a training script
         if isinstance(exc, ServerError) and exc.refused:
-            advice = what_to_do(exc, sink.login.url, project)
-            raise ServerError(
-                f"the server refused a new run ({exc}); {advice}", exc.status
-            ) from None
+            raise refusal(exc, sink.login.url, project, "a new run") from None
         print(
             f"cairn: the server {sink.login.url} did not answer ({exc}); logging to the journal, "
             "which is sent when it answers (or with `cairn sync`)",
