@@ -1,6 +1,8 @@
-"""A small project logged with the real SDK, served by a real ``cairn ui`` process.
+"""A small project logged with the real SDK, served by a real ``cairn ui`` process; and a real
+``cairn server`` whose users sign in (``team``).
 
-The session's server is read-only by convention: tests that edit or delete make their own store.
+The session's ``cairn ui`` is read-only by convention: tests that edit or delete make their own
+store.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from tests.fakes.server import Server, serve
+from tests.fakes.team import Team, team_server
 
 import cairn
 
@@ -105,3 +108,12 @@ def api(server: Server) -> Iterator[httpx.Client]:
     """A client of the session server, based at ``/api/v1``."""
     with httpx.Client(base_url=f"{server.url}/api/v1", timeout=30) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
+    """``cairn server`` with users ann, bob and cy (``tests.fakes.team``), shared by the session's
+    tests of signing in and of API keys. The sign-in tests lock bob's password out for a while
+    (rate limit) and set cy's again: the others sign in as ann."""
+    with team_server(tmp_path_factory.mktemp("team") / ".cairn") as running:
+        yield running

@@ -4,45 +4,13 @@ them, signing out, failed logins rate-limited across requests, and no sign-in on
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import pytest
 from tests.fakes.commands import cairn
 from tests.fakes.runs import make_run
-from tests.fakes.server import Server, serve, serve_command
-
-PASSWORD = "a long enough password"
-
-
-@dataclass
-class Team:
-    url: str
-    store_dir: Path
-    server: Server
-    run_id: str
-
-
-@pytest.fixture(scope="module")
-def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
-    store_dir = tmp_path_factory.mktemp("session") / ".cairn"
-    run_id = make_run(store_dir, "p").id
-    for name in ("ann", "bob", "cy"):
-        dir_ = ("--dir", str(store_dir))
-        cairn("admin", "user", "create", name, "--password-stdin", *dir_, stdin=PASSWORD + "\n")
-        cairn("admin", "user", "grant", name, "p", "editor", *dir_)
-    command = ["server", "--db", str(store_dir / "cairn.db"), "--blobs", str(store_dir / "blobs")]
-    with serve_command(command) as server:
-        yield Team(server.url, store_dir, server, run_id)
-
-
-def signed_in(team: Team, name: str) -> httpx.Client:
-    client = httpx.Client(base_url=f"{team.url}/api/v1")
-    response = client.post("/auth/login", json={"name": name, "password": PASSWORD})
-    assert response.status_code == 204, response.text
-    return client
+from tests.fakes.server import serve, serve_command
+from tests.fakes.team import PASSWORD, Team, signed_in
 
 
 def test_a_session_reads_and_writes_with_its_csrf_token(team: Team) -> None:
