@@ -53,6 +53,8 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
         "/api/v1/auth/setup",
         "/api/v1/auth/logout",
         "/api/v1/auth/me",
+        "/api/v1/auth/keys",
+        "/api/v1/auth/keys/{key_id}",
         "/api/v1/projects",
         "/api/v1/runs",
         "/api/v1/run",

@@ -81,6 +81,27 @@ def test_a_key_finds_its_user_until_it_is_revoked(store: Store) -> None:
         add_key(store, "nobody", name="x", prefix="cairn_x", digest="d3" * 32)
 
 
+def test_a_users_own_keys_are_bounded_and_revoked_only_by_them(store: Store) -> None:
+    create_user(store, "ada")
+    create_user(store, "bob")
+    bobs = add_key(store, "bob", name="ci", prefix="cairn_bbbbbb", digest="b1" * 32)
+    for bad in ["", "   ", "x" * 101, "a\nb", "tab\there"]:
+        with pytest.raises(AccountError, match="not a key name"):
+            add_key(store, "ada", name=bad, prefix="cairn_x", digest="e1" * 32)
+    first = add_key(store, "ada", name="  laptop  ", prefix="cairn_a1", digest="a1" * 32, at_most=2)
+    assert first.name == "laptop"
+    add_key(store, "ada", name="ci", prefix="cairn_a2", digest="a2" * 32, at_most=2)
+    with pytest.raises(AccountError, match="ada has 2 API keys, the most"):
+        add_key(store, "ada", name="third", prefix="cairn_a3", digest="a3" * 32, at_most=2)
+    with pytest.raises(AccountError, match=f"no API key with id {bobs.id}"):
+        revoke_key(store, bobs.id, user="ada")  # bob's: as if missing
+    assert user_of_key(store, "b1" * 32) is not None
+    revoke_key(store, first.id, user="ada")
+    assert [k.name for k in list_keys(store, "ada", live=True)] == ["ci"]
+    assert [k.name for k in list_keys(store, "ada")] == ["laptop", "ci"]
+    add_key(store, "ada", name="third", prefix="cairn_a3", digest="a3" * 32, at_most=2)
+
+
 def test_roles_are_given_changed_and_taken_away(store: Store) -> None:
     create_user(store, "ada")
     set_role(store, "vision", "ada", "viewer")

@@ -28,6 +28,7 @@ from cairn.server.routes import (
     artifacts,
     capture,
     ingest,
+    keys,
     media,
     projects,
     reads,
@@ -53,6 +54,7 @@ API_MODULES = (
     # others (76 -> 12 us a request); and before media: HEAD /blobs/{digest} reads no blob
     ingest,
     session,
+    keys,
     projects,
     runs,
     series,

@@ -112,10 +112,35 @@ def set_password_hash(store: Store, name: str, password_hash: str | None) -> Non
         raise AccountError(f"no user named {name!r}")
 
 
-def add_key(store: Store, user: str, *, name: str, prefix: str, digest: str) -> ApiKey:
-    """Record a new key of ``user`` by its ``digest`` (the caller shows the key once)."""
+KEY_NAME_CHARS = 100
+"""The longest name of an API key (what it is for)."""
+
+
+def add_key(
+    store: Store,
+    user: str,
+    *,
+    name: str,
+    prefix: str,
+    digest: str,
+    at_most: int | None = None,
+) -> ApiKey:
+    """Record a new key of ``user`` by its ``digest`` (the caller shows the key once).
+    ``at_most``: refuse when ``user`` has that many live keys already."""
+    name = _key_name(name)
     owner = get_user(store, user)
     with store._write() as conn:
+        if at_most is not None:
+            live = conn.execute(
+                select(func.count())
+                .select_from(api_keys)
+                .where((api_keys.c.user_id == owner.id) & api_keys.c.revoked_at.is_(None))
+            ).scalar_one()
+            if live >= at_most:
+                raise AccountError(
+                    f"{user} has {live} API keys, the most a user may have: revoke one you no "
+                    "longer use first"
+                )
         key = conn.execute(
             insert(api_keys).values(
                 user_id=owner.id, name=name, prefix=prefix, digest=digest, created_at=time.time()
@@ -125,19 +150,38 @@ def add_key(store: Store, user: str, *, name: str, prefix: str, digest: str) -> 
     return _keys(store, api_keys.c.id == int(key[0]))[0]
 
 
-def list_keys(store: Store, user: str | None = None) -> list[ApiKey]:
-    """Every key (of ``user``), revoked ones included, oldest first."""
-    return _keys(store, users.c.name == user if user is not None else None)
+def _key_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > KEY_NAME_CHARS or not name.isprintable():
+        raise AccountError(
+            f"{name[:KEY_NAME_CHARS]!r} is not a key name: say what the key is for in 1 to "
+            f"{KEY_NAME_CHARS} printable characters"
+        )
+    return name
 
 
-def revoke_key(store: Store, key_id: int) -> ApiKey:
+def list_keys(store: Store, user: str | None = None, *, live: bool = False) -> list[ApiKey]:
+    """Every key (of ``user``), oldest first; revoked ones too unless ``live``."""
+    where = users.c.name == user if user is not None else None
+    if live:
+        alive = api_keys.c.revoked_at.is_(None)
+        where = alive if where is None else where & alive
+    return _keys(store, where)
+
+
+def revoke_key(store: Store, key_id: int, *, user: str | None = None) -> ApiKey:
+    """Revoke key ``key_id`` (only if it is ``user``'s, when given: another user's key reads
+    as missing)."""
+    mine = api_keys.c.id == key_id
+    if user is not None:
+        mine = mine & api_keys.c.user_id.in_(select(users.c.id).where(users.c.name == user))
     with store._write() as conn:
         done = conn.execute(
             update(api_keys)
-            .where((api_keys.c.id == key_id) & api_keys.c.revoked_at.is_(None))
+            .where(mine & api_keys.c.revoked_at.is_(None))
             .values(revoked_at=time.time())
         )
-    found = _keys(store, api_keys.c.id == key_id)
+    found = _keys(store, mine)
     if not found:
         raise AccountError(f"no API key with id {key_id}: `cairn admin key ls` lists them")
     if done.rowcount == 0:

@@ -40,7 +40,7 @@ from tests.fakes import commands
 from tests.fakes.server import serve_command
 
 import cairn
-from cairn.store.accounts import roles
+from cairn.store.accounts import list_keys, roles
 from cairn.store.store import Store
 from cairn.sweeps.controller import new_sweep
 
@@ -60,6 +60,10 @@ EXPECTED: dict[str, str] = {
     "POST /api/v1/auth/setup": TOKEN,
     "POST /api/v1/auth/logout": OPEN,
     "GET /api/v1/auth/me": OPEN,
+    # one's own keys; the walk's key id is a spare key of root's (others: 404, not theirs)
+    "GET /api/v1/auth/keys": SIGNED_IN,
+    "POST /api/v1/auth/keys": SIGNED_IN,
+    "DELETE /api/v1/auth/keys/{key_id}": SIGNED_IN,
     "GET /api/v1/projects": OPEN,
     "GET /api/v1/runs": OPEN,
     "GET /api/v1/run": OPEN,
@@ -211,6 +215,10 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     for user in users:
         secret = admin("key", "create", user)
         keys[user] = {"Authorization": f"Bearer {secret}"}
+    admin("key", "create", "root", "--name", "spare")  # the one the walk revokes
+    spare = Store.local(store_dir)
+    spare_id = next(k.id for k in list_keys(spare, "root") if k.name == "spare")
+    spare.close()
 
     command = ["server", "--db", str(store_dir / "cairn.db"), "--blobs", str(store_dir / "blobs")]
     with serve_command(command) as server:
@@ -237,10 +245,12 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 "q_run": other.id,
                 "report_id": str(report.id),
                 "image": picture.blob,
+                "key_id": str(spare_id),
             },
             bodies={
                 "/auth/login": {"name": "viewer", "password": "a good long password"},
                 "/auth/setup": {"token": "guess", "name": "x", "password": "a good long password"},
+                "/auth/keys": {"name": "walked"},
                 "/runs/{run_id}": {"notes": "seen"},
                 "/runs/delete": {"ids": ["zzzzzzzz"]},
                 "/metric-keys": {"run_ids": [run.id]},

@@ -68,6 +68,10 @@ ACCESS: dict[str, Need] = {
     "POST /auth/setup": Need.ANYONE,  # needs the one-time token, and a server without users
     "POST /auth/logout": Need.ANYONE,
     "GET /auth/me": Need.ANYONE,
+    # the caller's own API keys (another user's key id: 404, as a missing one)
+    "GET /auth/keys": Need.SIGNED_IN,
+    "POST /auth/keys": Need.SIGNED_IN,
+    "DELETE /auth/keys/{key_id}": Need.SIGNED_IN,
     "GET /projects": Need.ANYONE,  # lists only the projects the caller may read
     "GET /runs": Need.ANYONE,  # cairn.Api: lists only the runs of projects the caller may read
     "GET /run": Need.ANYONE,  # cairn.Api: finds a run among those the caller may read

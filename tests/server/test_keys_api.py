@@ -1,0 +1,148 @@
+"""A user's own API keys over HTTP (``/auth/keys``), through a real ``cairn server``: made and
+shown once, listed without the key, revoked; another user's key, a signed-out caller and a
+write without the session's CSRF token refused; ``cairn ui`` answers 400."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.fakes.team import Team, csrf, signed_in
+
+import cairn
+from cairn.server.auth.credentials import key_digest, new_key
+from cairn.server.routes.keys import MAX_KEYS
+from cairn.server_client import ServerError
+from cairn.store import Store
+from cairn.store.accounts import add_key, list_keys
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def store_key(team: Team, user: str) -> tuple[int, str]:
+    """A key of ``user`` made in the store, as ``cairn admin key create`` does: (id, key)."""
+    made = new_key()
+    store = Store.local(team.store_dir)
+    try:
+        info = add_key(store, user, name="admin-made", prefix=made.prefix, digest=made.digest)
+    finally:
+        store.close()
+    return info.id, made.secret
+
+
+def test_a_key_made_on_the_server_logs_runs_until_it_is_revoked(
+    team: Team, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ann = signed_in(team, "ann")
+    before = ann.get("/auth/keys").json()
+    forged = ann.post("/auth/keys", json={"name": "laptop"})  # a cross-site form's request
+    assert forged.status_code == 403 and "X-CSRF-Token" in forged.text
+    assert ann.get("/auth/keys").json() == before
+
+    made = ann.post("/auth/keys", json={"name": "laptop <b>"}, headers=csrf(ann))
+    assert made.status_code == 201, made.text
+    key = made.json()["key"]
+    assert key.startswith("cairn_") and made.json()["prefix"] == key[:12]
+    assert made.json()["name"] == "laptop <b>"  # text, escaped where it is shown
+
+    listed = ann.get("/auth/keys")
+    mine = [k for k in listed.json() if k["id"] == made.json()["id"]]
+    assert mine == [{k: v for k, v in made.json().items() if k != "key"}]
+    assert mine[0]["last_used_at"] is None
+    assert key not in listed.text and key_digest(key) not in listed.text
+
+    # the user's script signs in with it, as `cairn login URL` does, and logs a run
+    monkeypatch.chdir(tmp_path)  # no code snapshot of this repository
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("CAIRN_DIR", str(tmp_path / ".cairn"))
+    monkeypatch.delenv("CAIRN_URL", raising=False)
+    monkeypatch.delenv("CAIRN_API_KEY", raising=False)
+    assert cairn.login(key=key, host=team.url) is True
+    run = cairn.init(project="p", name="with-a-new-key")
+    run.log({"loss": 0.5})
+    run.finish(quiet=True)
+    team.server.applied()
+    logged = httpx.get(f"{team.url}/api/v1/projects/p/runs/{run.id}", headers=bearer(key))
+    assert logged.status_code == 200 and logged.json()["name"] == "with-a-new-key"
+    used = next(k for k in ann.get("/auth/keys").json() if k["id"] == made.json()["id"])
+    assert used["last_used_at"] is not None
+
+    gone = ann.delete(f"/auth/keys/{made.json()['id']}", headers=csrf(ann))
+    assert gone.status_code == 200, gone.text
+    assert made.json()["id"] not in [k["id"] for k in ann.get("/auth/keys").json()]
+    assert httpx.get(f"{team.url}/api/v1/auth/me", headers=bearer(key)).status_code == 401
+    with pytest.raises(ServerError, match="401"):
+        cairn.init(project="p", name="after-revoking")
+    again = ann.delete(f"/auth/keys/{made.json()['id']}", headers=csrf(ann))
+    assert again.status_code == 404
+    assert key not in team.server.output()
+
+
+def test_another_users_key_is_answered_as_a_missing_one(team: Team) -> None:
+    bobs_id, bobs_key = store_key(team, "bob")
+    ann = signed_in(team, "ann")
+    assert bobs_id not in [k["id"] for k in ann.get("/auth/keys").json()]
+    theirs = ann.delete(f"/auth/keys/{bobs_id}", headers=csrf(ann))
+    missing = ann.delete(f"/auth/keys/{bobs_id + 10_000}", headers=csrf(ann))
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.text.replace(str(bobs_id), "N") == missing.text.replace(
+        str(bobs_id + 10_000), "N"
+    )
+    me = httpx.get(f"{team.url}/api/v1/auth/me", headers=bearer(bobs_key))
+    assert me.json()["user"] == "bob"  # still works
+
+    url = f"{team.url}/api/v1/auth/keys"
+    assert httpx.get(url).status_code == 401
+    assert httpx.post(url, json={"name": "x"}).status_code == 401
+    assert httpx.delete(f"{url}/{bobs_id}").status_code == 401
+    stolen_session = {"cairn_session": ann.cookies["cairn_session"]}  # without the CSRF header
+    assert httpx.delete(f"{url}/{bobs_id}", cookies=stolen_session).status_code == 403
+
+
+def test_a_key_makes_a_key_then_revokes_itself(team: Team) -> None:
+    """Rotation in a script: the old key makes the new one, then revokes itself."""
+    old_id, old = store_key(team, "bob")
+    url = f"{team.url}/api/v1/auth/keys"
+    made = httpx.post(url, json={"name": "rotated"}, headers=bearer(old))
+    assert made.status_code == 201, made.text
+    new = made.json()["key"]
+    assert httpx.delete(f"{url}/{old_id}", headers=bearer(old)).status_code == 200
+    assert httpx.get(url, headers=bearer(old)).status_code == 401
+    listed = httpx.get(url, headers=bearer(new))
+    assert made.json()["id"] in [k["id"] for k in listed.json()]
+    assert old_id not in [k["id"] for k in listed.json()]
+
+
+def test_names_and_the_number_of_keys_are_bounded(team: Team) -> None:
+    _, key = store_key(team, "cy")
+    url = f"{team.url}/api/v1/auth/keys"
+    for bad, status in (("x" * 101, 422), ("", 422), ("   ", 400), ("a\nb", 400)):
+        answer = httpx.post(url, json={"name": bad}, headers=bearer(key))
+        assert answer.status_code == status, (bad, answer.text)
+    assert httpx.post(url, json={"name": "x", "extra": 1}, headers=bearer(key)).status_code == 422
+    assert httpx.delete(f"{url}/not-a-number", headers=bearer(key)).status_code == 422
+
+    store = Store.local(team.store_dir)
+    try:
+        live = len(list_keys(store, "cy", live=True))
+        for _ in range(MAX_KEYS - live):
+            made = new_key()
+            add_key(store, "cy", name="many", prefix=made.prefix, digest=made.digest)
+    finally:
+        store.close()
+    full = httpx.post(url, json={"name": "one more"}, headers=bearer(key))
+    assert full.status_code == 400 and f"{MAX_KEYS} API keys" in full.text
+    assert "revoke one" in full.text
+    newest = httpx.get(url, headers=bearer(key)).json()[-1]["id"]
+    assert httpx.delete(f"{url}/{newest}", headers=bearer(key)).status_code == 200
+    assert httpx.post(url, json={"name": "one more"}, headers=bearer(key)).status_code == 201
+
+
+def test_cairn_ui_has_no_keys_to_manage(api: httpx.Client) -> None:
+    for method, path in (("GET", "/auth/keys"), ("POST", "/auth/keys"), ("DELETE", "/auth/keys/1")):
+        body = {"name": "x"} if method == "POST" else None
+        answer = api.request(method, path, json=body)
+        assert answer.status_code == 400 and "no accounts" in answer.text, answer.text
