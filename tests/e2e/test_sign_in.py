@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from tests.fakes.commands import cairn
 from tests.fakes.runs import make_run
@@ -88,3 +89,42 @@ def test_the_setup_link_creates_the_first_admin(page: Any, tmp_path: Path) -> No
         page.get_by_test_id("setup-submit").click()
         expect(page.get_by_test_id("signed-in-user")).to_have_text("boss")
         assert "token" not in page.url
+
+
+def test_a_user_makes_an_api_key_sees_it_once_and_revokes_it(
+    page: Any, team: tuple[Server, str]
+) -> None:
+    server, _run_id = team
+    page.goto(f"{server.url}/")
+    page.get_by_test_id("login-name").fill("ann")
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.get_by_test_id("signed-in-user").click()  # the user's name leads to their keys
+    expect(page.get_by_test_id("keys-page")).to_be_visible()
+    assert page.url == f"{server.url}/settings/keys"
+
+    name = "<img src=x onerror=alert(1)> laptop"
+    page.get_by_test_id("key-name").fill(name)
+    page.get_by_test_id("key-create").click()
+    secret = page.get_by_test_id("key-secret").inner_text()
+    assert re.fullmatch(r"cairn_[A-Za-z0-9_-]{43}", secret), secret
+    command = page.get_by_test_id("key-login-command")
+    expect(command).to_have_text(f"cairn login {server.url}")
+    me = httpx.get(f"{server.url}/api/v1/auth/me", headers={"Authorization": f"Bearer {secret}"})
+    assert me.json()["user"] == "ann"  # the key works, as cairn login will find
+
+    page.get_by_test_id("key-done").click()
+    page.reload()
+    row = page.get_by_test_id("key-row").filter(has_text="laptop")
+    expect(row).to_contain_text(name)  # as text: no image element was made of it
+    expect(row).to_contain_text(secret[:12])
+    expect(row).not_to_contain_text("never")  # its last use, a moment ago
+    assert secret not in page.content()  # shown once, never again
+    assert page.locator("img[src=x]").count() == 0
+
+    row.get_by_test_id("key-revoke").click()
+    expect(page.get_by_test_id("confirm-dialog")).to_contain_text("stops working at once")
+    page.get_by_test_id("confirm-button").click()
+    expect(page.get_by_test_id("keys-empty")).to_be_visible()
+    me = httpx.get(f"{server.url}/api/v1/auth/me", headers={"Authorization": f"Bearer {secret}"})
+    assert me.status_code == 401

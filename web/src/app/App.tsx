@@ -19,6 +19,7 @@ const SweepPage = lazy(() => import("../features/sweeps/SweepPage").then((m) => 
 const ReportsPage = lazy(() => import("../features/reports/ReportsPage").then((m) => ({ default: m.ReportsPage })));
 const ReportPage = lazy(() => import("../features/reports/ReportPage").then((m) => ({ default: m.ReportPage })));
 const ArtifactsPage = lazy(() => import("../features/artifacts/ArtifactsPage").then((m) => ({ default: m.ArtifactsPage })));
+const KeysPage = lazy(() => import("../features/settings/KeysPage").then((m) => ({ default: m.KeysPage })));
 
 function Shell() {
   const { theme, onToggle } = useTheme();
@@ -60,6 +61,7 @@ export function App() {
         <Route path="p/:project/artifacts" element={<ArtifactsPage />} />
         <Route path="p/:project/reports" element={<ReportsPage />} />
         <Route path="p/:project/reports/:reportId" element={<ReportPage />} />
+        <Route path="settings/keys" element={<KeysPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -26,9 +26,9 @@ function SessionControls({ me }: { me: Me }) {
   }
   return (
     <>
-      <span className="topbar-user muted" data-testid="signed-in-user">
+      <Link to="/settings/keys" className="topbar-user" title="Your API keys" data-testid="signed-in-user">
         {me.user}
-      </span>
+      </Link>
       <button
         type="button"
         className="link-button"
@@ -61,6 +61,7 @@ export function TopBar({ theme, onToggleTheme, me }: TopBarProps) {
   const sweepsMatch = useMatch("/p/:project/sweeps/*");
   const sweepId = sweepsMatch?.params["*"] || undefined;
   const artifactsMatch = useMatch("/p/:project/artifacts");
+  const keysMatch = useMatch("/settings/keys");
   const reportsMatch = useMatch("/p/:project/reports/*");
   const reportId = reportsMatch?.params["*"] || undefined;
   const project = projectMatch?.params.project;
@@ -76,6 +77,12 @@ export function TopBar({ theme, onToggleTheme, me }: TopBarProps) {
       </Link>
       <nav className="breadcrumb" aria-label="Breadcrumb" data-testid="breadcrumb">
         <Link to="/">Projects</Link>
+        {keysMatch && (
+          <>
+            <span className="crumb-sep">›</span>
+            <span className="crumb-current">API keys</span>
+          </>
+        )}
         {project && (
           <>
             <span className="crumb-sep">›</span>
