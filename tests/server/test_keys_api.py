@@ -8,9 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from tests.fakes.team import Team, csrf, signed_in
 
 import cairn
+from cairn.cli.login import login
 from cairn.server.auth.credentials import key_digest, new_key
 from cairn.server.routes.keys import MAX_KEYS
 from cairn.server_client import ServerError
@@ -54,13 +56,16 @@ def test_a_key_made_on_the_server_logs_runs_until_it_is_revoked(
     assert mine[0]["last_used_at"] is None
     assert key not in listed.text and key_digest(key) not in listed.text
 
-    # the user's script signs in with it, as `cairn login URL` does, and logs a run
+    # the user signs in with it (`cairn login URL`, pasting the key), and a script logs a run
     monkeypatch.chdir(tmp_path)  # no code snapshot of this repository
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("CAIRN_DIR", str(tmp_path / ".cairn"))
     monkeypatch.delenv("CAIRN_URL", raising=False)
     monkeypatch.delenv("CAIRN_API_KEY", raising=False)
-    assert cairn.login(key=key, host=team.url) is True
+    signing_in = CliRunner().invoke(login, [team.url], input=key + "\n")
+    assert signing_in.exit_code == 0, signing_in.output
+    assert f"API key (make one at {team.url}/settings/keys" in signing_in.output  # the prompt
+    assert f"signed in to {team.url} as ann" in signing_in.output and key not in signing_in.output
     run = cairn.init(project="p", name="with-a-new-key")
     run.log({"loss": 0.5})
     run.finish(quiet=True)

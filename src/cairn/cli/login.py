@@ -31,7 +31,7 @@ def login(url: str, key_stdin: bool) -> None:
         key = sys.stdin.readline().strip()
     else:
         key = click.prompt(
-            "API key (cairn admin key create, or ask a server admin)", hide_input=True
+            f"API key (make one at {url}/settings/keys, or ask a server admin)", hide_input=True
         )
     try:
         user = check_login(Login(url, key.strip()))
