@@ -57,7 +57,7 @@ export function LoginPage({ onBrowsePublic }: LoginPageProps) {
         </button>
         <p className="muted login-hint">
           No password? A server admin sets one with <code>cairn admin user password NAME</code>. Scripts use an API
-          key instead (<code>cairn admin key create NAME</code>).
+          key: once signed in, make one under your name at the top right.
         </p>
         <button type="button" className="link-button" onClick={onBrowsePublic} data-testid="browse-public">
           Browse public projects without signing in
