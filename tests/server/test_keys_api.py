@@ -133,6 +133,8 @@ def test_names_and_the_number_of_keys_are_bounded(team: Team) -> None:
         assert answer.status_code == status, (bad, answer.text)
     assert httpx.post(url, json={"name": "x", "extra": 1}, headers=bearer(key)).status_code == 422
     assert httpx.delete(f"{url}/not-a-number", headers=bearer(key)).status_code == 422
+    for bad_id in ("0", "-1", str(2**31), str(2**63), "9" * 30):  # 2**63 was a 500 on SQLite
+        assert httpx.delete(f"{url}/{bad_id}", headers=bearer(key)).status_code == 404, bad_id
 
     store = Store.local(team.store_dir)
     try:

@@ -95,6 +95,9 @@ def test_a_users_own_keys_are_bounded_and_revoked_only_by_them(store: Store) -> 
         add_key(store, "ada", name="third", prefix="cairn_a3", digest="a3" * 32, at_most=2)
     with pytest.raises(AccountError, match=f"no API key with id {bobs.id}"):
         revoke_key(store, bobs.id, user="ada")  # bob's: as if missing
+    for beyond in (0, 2**31, 2**63, 10**30):  # beyond an SQL INTEGER: missing, not an SQL error
+        with pytest.raises(AccountError, match="no API key with id"):
+            revoke_key(store, beyond)
     assert user_of_key(store, "b1" * 32) is not None
     revoke_key(store, first.id, user="ada")
     assert [k.name for k in list_keys(store, "ada", live=True)] == ["ci"]

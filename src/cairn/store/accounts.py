@@ -112,6 +112,8 @@ def set_password_hash(store: Store, name: str, password_hash: str | None) -> Non
         raise AccountError(f"no user named {name!r}")
 
 
+MAX_ID = 2**31 - 1
+"""The largest id an SQL INTEGER column holds (PostgreSQL's)."""
 KEY_NAME_CHARS = 100
 """The longest name of an API key (what it is for)."""
 
@@ -172,6 +174,8 @@ def list_keys(store: Store, user: str | None = None, *, live: bool = False) -> l
 def revoke_key(store: Store, key_id: int, *, user: str | None = None) -> ApiKey:
     """Revoke key ``key_id`` (only if it is ``user``'s, when given: another user's key reads
     as missing)."""
+    if not 0 < key_id <= MAX_ID:  # SQL would refuse it (SQLite with an OverflowError)
+        raise AccountError(f"no API key with id {key_id}: `cairn admin key ls` lists them")
     mine = api_keys.c.id == key_id
     if user is not None:
         mine = mine & api_keys.c.user_id.in_(select(users.c.id).where(users.c.name == user))
