@@ -45,6 +45,8 @@ from cairn.store.store import Store
 from cairn.sweeps.controller import new_sweep
 
 OPEN, SIGNED_IN, READ, WRITE, MANAGE = "open", "signed in", "read", "write", "manage"
+SESSION = "session"
+"""Signed in on a browser session: every caller of the walk comes with an API key, refused."""
 BLOB_READ, BLOB_KNOW = "blob read", "blob known"
 """A blob: read by whoever may read a project that refers to it; whether the server holds it
 known to them and to editors of any project; 404 to anyone else (the answer of a blob that is
@@ -62,7 +64,7 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/auth/me": OPEN,
     # one's own keys; the walk's key id is a spare key of root's (others: 404, not theirs)
     "GET /api/v1/auth/keys": SIGNED_IN,
-    "POST /api/v1/auth/keys": SIGNED_IN,
+    "POST /api/v1/auth/keys": SESSION,
     "DELETE /api/v1/auth/keys/{key_id}": SIGNED_IN,
     "GET /api/v1/projects": OPEN,
     "GET /api/v1/runs": OPEN,
@@ -135,6 +137,7 @@ EXPECTED: dict[str, str] = {
 REFUSED = {
     OPEN: {},
     SIGNED_IN: {"nobody": 401},
+    SESSION: {caller: 401 if caller == "nobody" else 403 for caller in CALLERS},
     READ: {"nobody": 401, "other": 404},
     WRITE: {"nobody": 401, "other": 404, "viewer": 403},
     MANAGE: {"nobody": 401, "other": 404, "viewer": 403, "editor": 403, "teamed": 403},

@@ -52,6 +52,9 @@ class Need(str, Enum):
     ANYONE = "anyone"
     """No check: health, login, and routes that show each caller only what they may see."""
     SIGNED_IN = "signed-in"
+    SESSION = "session"
+    """Signed in on a browser session (with a password), not with an API key: making API keys,
+    so that a key that leaked cannot make more that would outlive revoking it."""
     VIEWER = "viewer"
     EDITOR = "editor"
     ADMIN = "admin"
@@ -70,7 +73,7 @@ ACCESS: dict[str, Need] = {
     "GET /auth/me": Need.ANYONE,
     # the caller's own API keys (another user's key id: 404, as a missing one)
     "GET /auth/keys": Need.SIGNED_IN,
-    "POST /auth/keys": Need.SIGNED_IN,
+    "POST /auth/keys": Need.SESSION,
     "DELETE /auth/keys/{key_id}": Need.SIGNED_IN,
     "GET /projects": Need.ANYONE,  # lists only the projects the caller may read
     "GET /runs": Need.ANYONE,  # cairn.Api: lists only the runs of projects the caller may read
@@ -214,6 +217,17 @@ def check(request: Request, need: Need, project: str | None = None) -> Caller:
     if need is Need.SIGNED_IN:
         if user is None:
             raise _sign_in()
+        return caller
+    if need is Need.SESSION:
+        if user is None:
+            raise _sign_in()
+        if caller.session is None:
+            raise HTTPException(
+                403,
+                "an API key cannot make API keys (one that leaked could make more): make one "
+                "on this server's API keys page (/settings/keys), signed in with your password, "
+                "or ask a server admin (`cairn admin key create`)",
+            )
         return caller
     if need is Need.SERVER_ADMIN:
         if user is None:

@@ -4,10 +4,11 @@ accounts and answers 400).
 A key is shown once, in the answer that creates it; the store keeps its sha256 and its first
 characters (``prefix``), so a listing tells keys apart and never holds one. A caller may list,
 create and revoke only their own keys: another user's key id is answered as a missing one (404),
-so ids tell nothing. A caller signed in with an API key may do all three too (scripts rotate
-keys: create the new one, then revoke the one in hand, which may be the one the request came
-with: it stops working after that answer). Other users' keys are a server admin's, on the
-command line (`cairn admin key`).
+so ids tell nothing. A key is made only from a browser session (signed in with the user's
+password): a key that leaked cannot make more keys that would outlive revoking it. A caller
+signed in with an API key may list and revoke (a script may revoke the key it came with: it
+stops working after that answer). Other users' keys are a server admin's, on the command line
+(`cairn admin key`).
 """
 
 from __future__ import annotations
@@ -56,10 +57,11 @@ def keys(request: Request, store: StoreDep) -> list[KeyInfo]:
     "/auth/keys",
     status_code=201,
     response_model=NewKeyInfo,
-    responses={400: {"model": ApiError}},
+    responses={400: {"model": ApiError}, 403: {"model": ApiError}},
 )
 def create_key(body: KeyRequest, request: Request, store: StoreDep) -> NewKeyInfo:
-    """A new API key of the caller, answered this once (``cairn login URL`` takes it)."""
+    """A new API key of the caller, answered this once (``cairn login URL`` takes it); from
+    a browser session only (403 for a caller signed in with a key)."""
     user = _user(request)
     made = new_key()
     try:
