@@ -2,8 +2,8 @@
 
 The workload and measurements are bench_startup's (20,000 steps x 10 random float scalars; the
 import, init, log() per call, finish, whole-script wall time, peak RSS of the script and what it
-started, bytes on disk per point, a cold read of one key in a new process), run for each tracker
-in turn within each repeat (interleaved), median of 3. The peers live in a virtualenv of their
+started, bytes on disk per point, a cold read of one key in a new process, then the same read again
+in that process, warm), run for each tracker in turn within each repeat (interleaved), median of 3. The peers live in a virtualenv of their
 own (`make bench-peers` builds `.venv-peers`), never in Cairn's; Cairn and the JSON-lines
 baseline run in Cairn's.
 
@@ -123,7 +123,10 @@ from mlflow.tracking import MlflowClient
 uri, run_id = sys.argv[2].split(" ")
 values = MlflowClient(uri).get_metric_history(run_id, sys.argv[3])
 assert values
-print((time.perf_counter() - t0) * 1e3)
+t1 = time.perf_counter()
+values = MlflowClient(uri).get_metric_history(run_id, sys.argv[3])
+assert values
+print((t1 - t0) * 1e3, (time.perf_counter() - t1) * 1e3)
 """,
 }
 PEER_READ["MLflow (SQLite)"] = PEER_READ["MLflow (file)"]
@@ -144,16 +147,17 @@ def one_repeat(python: str, train: str, read: str | None, folder: Path) -> dict[
     line, wall = _child(python, train, str(folder), json.dumps(KEYS), str(STEPS))
     result = json.loads(line)
     path = result.pop("path")
-    read_ms = float("nan")
+    read_ms = warm_ms = float("nan")
     if read is not None:
         out, _ = _child(python, read, str(folder), path, KEYS[0])
-        read_ms = float(out)
+        read_ms, warm_ms = (float(ms) for ms in out.split())
     return {
         **result,
         "start": result["import"] + result["init"],
         "wall": wall,
         "bytes": du(folder) / (STEPS * len(KEYS)),
         "read_ms": read_ms,
+        "read_warm_ms": warm_ms,
     }
 
 
