@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from tests.fakes.commands import run_cairn
 from tests.fakes.ports import free_port
 from tests.fakes.server import Server, serve_command
 from tests.sweeps.test_agent import TRAIN, wait_for
@@ -52,14 +53,7 @@ class Team:
 
     def cairn(self, user: str, machine: Path, *args: str) -> subprocess.CompletedProcess[str]:
         machine.mkdir(parents=True, exist_ok=True)
-        return subprocess.run(
-            [sys.executable, "-m", "cairn", *args],
-            cwd=machine,
-            env=self.env(user, machine),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return run_cairn(*args, cwd=machine, env=self.env(user, machine), timeout=120)
 
     def agent(self, machine: Path, ref: str, *args: str) -> subprocess.Popen[str]:
         machine.mkdir(parents=True, exist_ok=True)
@@ -311,14 +305,7 @@ def test_a_server_that_cannot_be_reached_is_a_message(train: Path, tmp_path: Pat
     sweep_file.write_text(yaml.safe_dump(config(train)))
     env = {**os.environ, "CAIRN_URL": "http://127.0.0.1:9", "CAIRN_API_KEY": "cairn_" + "x" * 43}
     for args in (("sweep", str(sweep_file)), ("sweep", "pause", "lab/abc123"), ("sweep", "ls")):
-        done = subprocess.run(
-            [sys.executable, "-m", "cairn", *args],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        done = run_cairn(*args, cwd=tmp_path, env=env, timeout=60)
         assert done.returncode == 1, done.stderr
         assert "cannot reach http://127.0.0.1:9" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / ".cairn").exists()

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import S3, Postgres
+from tests.fakes.commands import run_cairn
 from tests.fakes.server import serve_command
 from tests.sweeps.test_agent import TRAIN
 
@@ -124,11 +125,12 @@ def test_a_cancelled_sweep_kills_a_remote_agents_trial(
 
 
 def test_a_sweep_on_a_server_needs_its_project(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "cairn", "agent", "abc123", "--dir", str(tmp_path)],
-        env={**os.environ, "CAIRN_URL": "http://127.0.0.1:9", "CAIRN_API_KEY": "cairn_" + "x" * 43},
-        capture_output=True,
-        text=True,
+    done = run_cairn(
+        "agent",
+        "abc123",
+        "--dir",
+        str(tmp_path),
+        env={"CAIRN_URL": "http://127.0.0.1:9", "CAIRN_API_KEY": "cairn_" + "x" * 43},
         timeout=60,
     )
     assert done.returncode != 0 and "PROJECT/SWEEP_ID" in done.stderr

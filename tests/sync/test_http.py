@@ -24,7 +24,7 @@ import httpx
 import msgspec
 import psutil
 import pytest
-from tests.fakes.commands import cairn
+from tests.fakes.commands import cairn, run_cairn
 from tests.fakes.journals import every_record, history_rows
 from tests.fakes.ports import free_port
 from tests.fakes.server import Server, serve_command
@@ -479,12 +479,8 @@ def test_cairn_login_saves_the_key_for_this_user_only(team: Team, tmp_path: Path
     saved = tmp_path / "config" / "cairn" / "login.toml"
     assert saved.stat().st_mode & 0o777 == 0o600
     assert team.keys["ann"] not in out
-    refused = subprocess.run(
-        [sys.executable, "-m", "cairn", "login", team.server.url, "--key-stdin"],
-        input="cairn_" + "y" * 43 + "\n",
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
+    refused = run_cairn(
+        "login", team.server.url, "--key-stdin", stdin="cairn_" + "y" * 43 + "\n", env=env
     )
     assert refused.returncode == 1 and "refused the key" in refused.stderr
     run_id, _, _ = train(tmp_path, env, "logged-in", steps=10)  # no CAIRN_URL: the saved login
