@@ -5,6 +5,8 @@ CairnError
 │   ├── RunNotFoundError      no run with that id or reference
 │   ├── ProjectNotFoundError  no project with that name
 │   ├── SweepNotFoundError    no sweep with that id
+│   ├── AccountError          an account or role that cannot be (a name taken, a last admin)
+│   │   └── AccountNotFoundError  no user or team with that name
 │   ├── ArtifactNotFoundError no artifact, version or alias with that reference
 │   ├── MediaNotFoundError    no media of that kind under that key (or at that step) in a run
 │   ├── ReportNotFoundError   no report (or report version) with that id or title in a project
@@ -73,6 +75,10 @@ class ViewConflictError(StoreError):
 
 class AccountError(StoreError):
     """A user or API key that does not exist, a name that is taken, a role that is not one."""
+
+
+class AccountNotFoundError(AccountError, LookupError):
+    """No user or team has the name given."""
 
 
 class StoreGapError(StoreError):

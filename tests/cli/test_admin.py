@@ -117,8 +117,14 @@ def test_teams_give_their_members_a_role(database: str) -> None:
         assert role_on(store, get_user(store, "bob"), "segmentation") == "admin"  # the highest
         assert runner.invoke(cli, ["admin", "team", "remove", "vision-lab", "ann"]).exit_code == 0
         assert role_on(store, get_user(store, "ann"), "segmentation") == "viewer"  # public
+        done = runner.invoke(cli, ["admin", "project", "visibility", "segmentation", "team"])
+        assert done.exit_code == 0, done.output
+        assert role_on(store, get_user(store, "ann"), "segmentation") == "viewer"  # signed in
+        assert role_on(store, None, "segmentation") is None
     finally:
         store.close()
+    last = runner.invoke(cli, ["admin", "user", "grant", "bob", "segmentation", "editor"])
+    assert last.exit_code == 1 and "without an admin" in last.output
     again = runner.invoke(cli, ["admin", "team", "create", "vision-lab"])
     assert again.exit_code == 1 and "already" in again.output
     missing = runner.invoke(cli, ["admin", "team", "add", "nobody-team", "ann"])

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from cairn.errors import AccountError
+from cairn.errors import AccountError, AccountNotFoundError, ProjectNotFoundError
 from cairn.store import Store
 from cairn.store.accounts import (
     TOUCH_EVERY,
@@ -34,6 +34,7 @@ from cairn.store.accounts import (
     set_visibility,
     user_of_key,
 )
+from cairn.store.members import Member, Members, project_members
 
 
 def test_users_are_created_once_with_safe_names(store: Store) -> None:
@@ -139,10 +140,17 @@ def test_what_a_user_may_do_on_a_project(store: Store) -> None:
     assert role_on(store, bob, "secret") == "viewer"
     assert readable_projects(store, None) == {"secret"}
     assert readable_projects(store, ann) == {"shared", "secret"}
+    set_visibility(store, "secret", "team")  # every signed-in user reads it, nobody else
+    assert role_on(store, None, "secret") is None
+    assert role_on(store, ann, "secret") == "viewer"
+    assert role_on(store, bob, "secret") == "viewer"  # his own role, no higher
+    assert readable_projects(store, None) == set()
+    assert readable_projects(store, ann) == {"shared", "secret"}
     set_visibility(store, "secret", "private")
     assert role_on(store, None, "secret") is None
+    assert role_on(store, ann, "secret") is None
     with pytest.raises(AccountError, match="not a visibility"):
-        set_visibility(store, "secret", "team")
+        set_visibility(store, "secret", "internal")
 
 
 def test_sessions_live_until_they_end_or_expire(store: Store) -> None:
@@ -224,3 +232,48 @@ def test_a_project_is_its_first_loggers(store: Store) -> None:
     assert role_on(store, ann, "fresh") == "admin" and role_on(store, bob, "fresh") is None
     with pytest.raises(AccountError):
         found_project(store, "../up", "ann")
+
+
+def test_a_project_that_has_an_admin_keeps_one(store: Store) -> None:
+    """Demoting or removing the last admin is refused, changing nothing; an admin through a
+    team with members counts, an admin team without members does not."""
+    create_user(store, "ann")
+    create_user(store, "bob")
+    create_team(store, "lab")
+    set_role(store, "p", "ann", "admin")
+    set_role(store, "p", "bob", "viewer")
+    for role in ("editor", None):
+        with pytest.raises(AccountError, match="without an admin: give another"):
+            set_role(store, "p", "ann", role)
+    assert roles(store, "ann") == {"p": "admin"}  # the refused change was rolled back
+    set_team_role(store, "p", "lab", "admin")  # no members: not an admin yet
+    with pytest.raises(AccountError, match="without an admin"):
+        set_role(store, "p", "ann", None)
+    set_member(store, "lab", "bob", True)
+    set_role(store, "p", "ann", None)  # bob, through lab, is an admin now
+    with pytest.raises(AccountError, match="without an admin"):
+        set_team_role(store, "p", "lab", "editor")
+    set_role(store, "p", "bob", "admin")
+    set_team_role(store, "p", "lab", None)
+    members = project_members(store, "p")
+    assert members == Members("private", [Member("bob", "admin")], [])
+    set_role(store, "q", "ann", "viewer")  # a project without an admin may still change
+    set_role(store, "q", "ann", None)
+    with pytest.raises(ProjectNotFoundError):
+        project_members(store, "missing")
+
+
+def test_members_are_listed_by_name(store: Store) -> None:
+    for name in ("zoe", "ann"):
+        create_user(store, name)
+        set_role(store, "p", name, "editor" if name == "zoe" else "admin")
+    create_team(store, "lab")
+    set_team_role(store, "p", "lab", "viewer")
+    set_visibility(store, "p", "team")
+    assert project_members(store, "p") == Members(
+        "team", [Member("ann", "admin"), Member("zoe", "editor")], [Member("lab", "viewer")]
+    )
+    with pytest.raises(AccountNotFoundError, match="no user named 'nobody'"):
+        set_role(store, "p", "nobody", "viewer")
+    with pytest.raises(AccountNotFoundError, match="no team named 'nope'"):
+        set_team_role(store, "p", "nope", "viewer")

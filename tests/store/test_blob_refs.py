@@ -83,6 +83,15 @@ def test_a_blob_is_read_by_the_readers_of_a_project_that_refers_to_it(seeded: St
     assert _reads(seeded, "nob") == {PUB} == _reads(seeded, None)  # public only
 
 
+def test_a_blob_of_a_team_project_is_read_by_every_signed_in_user(seeded: Store) -> None:
+    set_visibility(seeded, "shared", "team")
+    assert _reads(seeded, "nob") == {IMG, PUB}  # signed in, no role anywhere
+    assert _reads(seeded, None) == {PUB}  # signed out: public only
+    assert blob_refs.may_know(seeded, 4, IMG)
+    set_visibility(seeded, "shared", "private")
+    assert _reads(seeded, "nob") == {PUB}
+
+
 def test_editors_of_some_project_may_know_what_the_store_holds(seeded: Store) -> None:
     assert blob_refs.may_know(seeded, 5, MASK)  # ed edits "open", not "secret"
     assert not blob_refs.may_know(seeded, 4, MASK)  # nob edits nothing

@@ -186,14 +186,15 @@ def team_ls(url: str | None, dir: str | None) -> None:
 
 @project.command("visibility")
 @click.argument("project_name", metavar="PROJECT")
-@click.argument("visibility", type=click.Choice(["private", "public"]))
+@click.argument("visibility", type=click.Choice(["private", "team", "public"]))
 @db_option
 @dir_option
 def project_visibility(
     project_name: str, visibility: str, url: str | None, dir: str | None
 ) -> None:
-    """Make PROJECT private (its members only, the default) or public (anyone may read it,
-    signed in or not; only members write)."""
+    """Make PROJECT private (its members only, the default), team (every signed-in user of
+    the server may read it) or public (anyone may read it, signed in or not); only members
+    write."""
     from cairn.store.accounts import set_visibility
 
     with _accounts(url, dir) as store:

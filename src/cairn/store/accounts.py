@@ -22,8 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from cairn.errors import AccountError
+from cairn.errors import AccountError, AccountNotFoundError
 from cairn.names import check_project
+from cairn.store.members import replace_role
 from cairn.store.projects import ensure_project, upsert
 from cairn.store.schema import (
     api_keys,
@@ -41,8 +42,12 @@ from cairn.store.store import Store
 
 ROLES = ("viewer", "editor", "admin")
 """Project roles, each allowed what the one before it is: read; log and edit; manage."""
-VISIBILITIES = ("private", "public")
-"""Who may read a project besides its members: no one; anyone, signed in or not."""
+VISIBILITIES = ("private", "team", "public")
+"""Who may read (``viewer``) a project besides its members: no one; every signed-in user of
+the server (the server is one organisation's, as GitLab's "internal"); anyone, signed in or
+not."""
+SIGNED_IN_READ = ("team", "public")
+"""The visibilities a signed-in user reads without a role."""
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 TOUCH_EVERY = 60.0
@@ -94,7 +99,7 @@ def get_user(store: Store, name: str) -> User:
     with store._read() as conn:
         row = conn.execute(select(users).where(users.c.name == name)).first()
     if row is None:
-        raise AccountError(f"no user named {name!r}: `cairn admin user ls` lists them")
+        raise AccountNotFoundError(f"no user named {name!r}: `cairn admin user ls` lists them")
     return _user(row)
 
 
@@ -234,21 +239,13 @@ def found_project(store: Store, project: str, user: str) -> bool:
 
 
 def set_role(store: Store, project: str, user: str, role: str | None) -> None:
-    """Give ``user`` ``role`` on ``project`` (created when missing); None takes it away."""
+    """Give ``user`` ``role`` on ``project`` (created when missing); None takes it away.
+    AccountError when that would leave the project without an admin (``members``)."""
     if role is not None and role not in ROLES:
         raise AccountError(f"{role!r} is not a role: use one of {', '.join(ROLES)}")
     owner = get_user(store, user)
     with store._write() as conn:
-        project_id = _project_id(conn, project)
-        conn.execute(
-            delete(project_roles).where(
-                (project_roles.c.project_id == project_id) & (project_roles.c.user_id == owner.id)
-            )
-        )
-        if role is not None:
-            conn.execute(
-                insert(project_roles).values(project_id=project_id, user_id=owner.id, role=role)
-            )
+        replace_role(conn, _project_id(conn, project), role, user_id=owner.id)
 
 
 def roles(store: Store, user: str) -> dict[str, str]:
@@ -265,8 +262,9 @@ def roles(store: Store, user: str) -> dict[str, str]:
 
 def role_on(store: Store, user: User | None, project: str) -> str | None:
     """What ``user`` (None: anonymous) may do on ``project``: the highest of their own role and
-    their teams' roles, at least ``viewer`` on a public project, ``admin`` for a server admin;
-    None when the project is hidden from them (or missing)."""
+    their teams' roles, at least ``viewer`` on a public project (and on a ``team`` one when
+    signed in), ``admin`` for a server admin; None when the project is hidden from them (or
+    missing)."""
     if user is not None and user.is_admin:
         return "admin"
     with store._lookup() as conn:  # every request's check: one statement, built once
@@ -280,9 +278,11 @@ def role_on(store: Store, user: User | None, project: str) -> str | None:
 _PUBLIC_ROLE = select(literal("viewer")).where(
     (projects.c.name == bindparam("project")) & (projects.c.visibility == "public")
 )
-"""``viewer`` when the project is public (no rows: private or missing)."""
+"""``viewer`` when the project is public (no rows: private, team or missing)."""
 _ROLES_ON = union_all(
-    _PUBLIC_ROLE,
+    select(literal("viewer")).where(
+        (projects.c.name == bindparam("project")) & projects.c.visibility.in_(SIGNED_IN_READ)
+    ),
     select(project_roles.c.role)
     .join(projects, projects.c.id == project_roles.c.project_id)
     .where(
@@ -295,14 +295,15 @@ _ROLES_ON = union_all(
         (projects.c.name == bindparam("project")) & (team_members.c.user_id == bindparam("user"))
     ),
 )
-"""Every role a user has on a project: public, their own, their teams'."""
+"""Every role a signed-in user has on a project: by its visibility, their own, their teams'."""
 
 
 def readable_projects(store: Store, user: User | None) -> set[str] | None:
     """The names of the projects ``user`` (None: anonymous) may read; None: all of them."""
     if user is not None and user.is_admin:
         return None
-    public = select(projects.c.name).where(projects.c.visibility == "public")
+    open_to = ("public",) if user is None else SIGNED_IN_READ
+    public = select(projects.c.name).where(projects.c.visibility.in_(open_to))
     with store._read() as conn:
         names = {name for (name,) in conn.execute(public)}
         if user is not None:
@@ -325,7 +326,8 @@ def readable_projects(store: Store, user: User | None) -> set[str] | None:
 
 
 def set_visibility(store: Store, project: str, visibility: str) -> None:
-    """Make ``project`` (created when missing) ``private`` or ``public``."""
+    """Make ``project`` (created when missing) ``private``, ``team`` or ``public``
+    (``VISIBILITIES``)."""
     if visibility not in VISIBILITIES:
         raise AccountError(
             f"{visibility!r} is not a visibility: use one of {', '.join(VISIBILITIES)}"
@@ -394,21 +396,12 @@ def set_member(store: Store, team: str, user: str, member: bool) -> None:
 
 def set_team_role(store: Store, project: str, team: str, role: str | None) -> None:
     """Give every member of ``team`` ``role`` on ``project`` (created when missing); None takes
-    it away."""
+    it away. AccountError when that would leave the project without an admin (``members``)."""
     if role is not None and role not in ROLES:
         raise AccountError(f"{role!r} is not a role: use one of {', '.join(ROLES)}")
     team_id = _team_id(store, team)
     with store._write() as conn:
-        project_id = _project_id(conn, project)
-        conn.execute(
-            delete(team_roles).where(
-                (team_roles.c.project_id == project_id) & (team_roles.c.team_id == team_id)
-            )
-        )
-        if role is not None:
-            conn.execute(
-                insert(team_roles).values(project_id=project_id, team_id=team_id, role=role)
-            )
+        replace_role(conn, _project_id(conn, project), role, team_id=team_id)
 
 
 def _project_id(conn: Any, project: str) -> int:
@@ -428,7 +421,7 @@ def _team_id(store: Store, name: str) -> int:
     with store._read() as conn:
         found = conn.execute(select(teams.c.id).where(teams.c.name == name)).scalar()
     if found is None:
-        raise AccountError(f"no team named {name!r}: `cairn admin team ls` lists them")
+        raise AccountNotFoundError(f"no team named {name!r}: `cairn admin team ls` lists them")
     return int(found)
 
 

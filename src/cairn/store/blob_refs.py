@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     Column,
     Connection,
+    Integer,
     Select,
     and_,
     bindparam,
@@ -109,6 +110,10 @@ def _project_ids() -> Any:
     return union_all(*(r.projects.where(r.digest == bindparam("digest")) for r in REFERENCES))
 
 
+NOBODY = -1
+"""The user id of a signed-out caller: no user has it, so only public projects count
+(not ``team`` ones, which every signed-in user reads)."""
+
 _HOLDERS = _project_ids().subquery("holders")
 _PROJECT = _HOLDERS.c.project_id
 _READABLE = (
@@ -116,7 +121,16 @@ _READABLE = (
     .select_from(_HOLDERS)
     .where(
         or_(
-            exists().where((projects.c.id == _PROJECT) & (projects.c.visibility == "public")),
+            exists().where(
+                (projects.c.id == _PROJECT)
+                & (
+                    (projects.c.visibility == "public")
+                    | (
+                        (projects.c.visibility == "team")
+                        & (bindparam("user", type_=Integer) != NOBODY)
+                    )
+                )
+            ),
             exists().where(
                 (project_roles.c.project_id == _PROJECT)
                 & (project_roles.c.user_id == bindparam("user"))
@@ -132,8 +146,9 @@ _READABLE = (
     )
     .limit(1)
 )
-"""One row when a project that refers to the digest is public or shared with the user (one
-statement: every reference column is indexed, each project found is checked by its keys)."""
+"""One row when a project that refers to the digest is public, ``team`` and the user signed
+in, or shared with the user (one statement: every reference column is indexed, each project
+found is checked by its keys)."""
 
 _EDITS_SOMEWHERE = or_(
     exists().where(
@@ -151,13 +166,11 @@ _EDITS_SOMEWHERE = or_(
 _MAY_KNOW = select(or_(exists(_READABLE), _EDITS_SOMEWHERE))
 """True when the user may read the digest, or is an editor (or admin) of some project."""
 
-NOBODY = -1
-"""The user id of a signed-out caller: no user has it, so only public projects count."""
-
 
 def may_read(store: Store, user_id: int | None, digest: str) -> bool:
-    """Whether a project that refers to ``digest`` is public or shared with the user (None:
-    signed out). Server admins read everything: the caller skips the question."""
+    """Whether a project that refers to ``digest`` is public, ``team`` (to a signed-in user),
+    or shared with the user (None: signed out). Server admins read everything: the caller
+    skips the question."""
     params = {"digest": digest, "user": NOBODY if user_id is None else user_id}
     with store._lookup() as conn:
         return conn.execute(_READABLE, params).first() is not None
