@@ -110,6 +110,11 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
         "/api/v1/projects/{project}/runs/{run_id}/records",
         "/api/v1/projects/{project}/runs/{run_id}/heartbeat",
         "/api/v1/projects/{project}/run-numbers",
+        # members and visibility
+        "/api/v1/projects/{project}/members",
+        "/api/v1/projects/{project}/members/users/{user}",
+        "/api/v1/projects/{project}/members/teams/{team}",
+        "/api/v1/projects/{project}/visibility",
     }
     assert set(spec["paths"]["/api/v1/projects/{project}/runs/{run_id}"]) == {
         "get",

@@ -30,6 +30,7 @@ from cairn.server.routes import (
     ingest,
     keys,
     media,
+    members,
     projects,
     reads,
     report_images,
@@ -67,6 +68,7 @@ API_MODULES = (
     reports,
     media,
     reads,
+    members,
 )
 
 

@@ -40,7 +40,7 @@ from tests.fakes import commands
 from tests.fakes.server import serve_command
 
 import cairn
-from cairn.store.accounts import list_keys, roles
+from cairn.store.accounts import create_team, create_user, list_keys, roles
 from cairn.store.store import Store
 from cairn.sweeps.controller import new_sweep
 
@@ -132,6 +132,13 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/projects/{project}/runs/{run_id}/media/table": READ,
     "GET /api/v1/projects/{project}/runs/{run_id}/media/histograms": READ,
     "POST /api/v1/projects/{project}/media/histograms": READ,
+    # members and visibility (the walk's user and team are in no other test)
+    "GET /api/v1/projects/{project}/members": READ,
+    "PUT /api/v1/projects/{project}/members/users/{user}": MANAGE,
+    "DELETE /api/v1/projects/{project}/members/users/{user}": MANAGE,
+    "PUT /api/v1/projects/{project}/members/teams/{team}": MANAGE,
+    "DELETE /api/v1/projects/{project}/members/teams/{team}": MANAGE,
+    "PUT /api/v1/projects/{project}/visibility": MANAGE,
 }
 
 REFUSED = {
@@ -189,6 +196,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     report.close()
     store = Store.local(store_dir)
     sweep = new_sweep(store, {"method": "grid", "parameters": {"x": {"values": [1, 2]}}}, "p")
+    create_user(store, "walker")  # given a role, and taken it, by the walk
+    create_team(store, "walkers")
     store.close()
     with sqlite3.connect(store_dir / "cairn.db") as db:
         (digest,) = db.execute("SELECT blob FROM media WHERE blob IS NOT NULL").fetchone()
@@ -249,6 +258,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 "report_id": str(report.id),
                 "image": picture.blob,
                 "key_id": str(spare_id),
+                "user": "walker",
+                "team": "walkers",
             },
             bodies={
                 "/auth/login": {"name": "viewer", "password": "a good long password"},
@@ -276,6 +287,9 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 "/restore": {},
                 "/render/markdown": {"text": "*hi*"},
                 "/render/panel": {"panel": {"kind": "line", "keys": ["loss"]}},
+                "/users/{user}": {"role": "viewer"},
+                "/teams/{team}": {"role": "viewer"},
+                "/visibility": {"visibility": "private"},
             },
         )
 
@@ -582,3 +596,82 @@ def test_a_project_logged_to_first_by_many_processes_at_once_is_created_once(
         assert roles(store, "other")["fresh"] == "admin"
     finally:
         store.close()
+
+
+def test_a_project_admin_manages_its_members_and_visibility(deployment: Deployment) -> None:
+    """On project ``m`` (its first logger, ``viewer``, is its admin): the attacks are refused
+    (an editor making themselves admin, a viewer changing visibility, another project's
+    admin, removing the last admin, a cookie write without the CSRF token); ``team``
+    visibility lets every signed-in user read, never a signed-out caller."""
+    base = f"{deployment.url}/api/v1/projects/m"
+
+    def call(caller: str, method: str, path: str = "", body: Any = None) -> httpx.Response:
+        headers = deployment.keys[caller]
+        return httpx.request(method, f"{base}{path}", json=body, headers=headers, timeout=30)
+
+    def members(response: httpx.Response) -> tuple[str, list[tuple[str, str]], list[Any]]:
+        assert response.status_code == 200, response.text
+        found = response.json()
+        users = [(u["name"], u["role"]) for u in found["users"]]
+        return found["visibility"], users, [(t["name"], t["role"]) for t in found["teams"]]
+
+    assert call("viewer", "POST", "/run-numbers").status_code == 200  # m made, viewer its admin
+    assert members(call("viewer", "GET", "/members")) == ("private", [("viewer", "admin")], [])
+    assert call("viewer", "GET", "/members").json()["role"] == "admin"
+    assert call("admin", "PUT", "/visibility", {"visibility": "public"}).status_code == 404
+    assert call("other", "PUT", "/members/users/other", {"role": "admin"}).status_code == 404
+
+    granted = call("viewer", "PUT", "/members/users/editor", {"role": "editor"})
+    assert members(granted)[1] == [("editor", "editor"), ("viewer", "admin")]
+    assert granted.json()["role"] == "admin"  # the caller's own
+    promoted = call("editor", "PUT", "/members/users/editor", {"role": "admin"})
+    assert promoted.status_code == 403 and "this needs admin" in promoted.text
+    assert call("editor", "DELETE", "/members/users/viewer").status_code == 403
+    assert call("viewer", "PUT", "/members/teams/lab", {"role": "viewer"}).status_code == 200
+    assert call("teamed", "GET", "/members").json()["role"] == "viewer"
+    assert call("teamed", "PUT", "/visibility", {"visibility": "public"}).status_code == 403
+
+    for method, body in (("DELETE", None), ("PUT", {"role": "editor"})):
+        last = call("viewer", method, "/members/users/viewer", body)
+        assert last.status_code == 400 and "without an admin" in last.text, last.text
+    ghost = call("viewer", "PUT", "/members/users/ghost", {"role": "viewer"})
+    assert ghost.status_code == 404 and "no user 'ghost' on this server" in ghost.text
+    assert call("viewer", "DELETE", "/members/teams/ghosts").status_code == 404
+    assert call("viewer", "PUT", "/members/users/editor", {"role": "owner"}).status_code == 422
+    assert call("viewer", "PUT", "/visibility", {"visibility": "internal"}).status_code == 422
+    nowhere = httpx.put(
+        f"{deployment.url}/api/v1/projects/nowhere/visibility",
+        json={"visibility": "public"},
+        headers=deployment.keys["root"],
+    )
+    assert nowhere.status_code == 404 and "no project named 'nowhere'" in nowhere.text
+
+    # a browser session of m's admin: its writes need the CSRF token
+    browser = httpx.Client(base_url=deployment.url)
+    login = {"name": "viewer", "password": "a good long password"}
+    assert browser.post("/api/v1/auth/login", json=login).status_code == 204
+    forged = browser.put("/api/v1/projects/m/visibility", json={"visibility": "team"})
+    assert forged.status_code == 403 and "X-CSRF-Token" in forged.text
+    assert call("other", "GET", "/runs").status_code == 404  # still private
+    token = {"X-CSRF-Token": browser.cookies["cairn_csrf"]}
+    made = browser.put("/api/v1/projects/m/visibility", json={"visibility": "team"}, headers=token)
+    assert members(made)[0] == "team"
+
+    assert call("other", "GET", "/runs").status_code == 200  # signed in, no role: reads
+    assert call("other", "GET", "/members").json()["role"] == "viewer"
+    assert call("other", "PUT", "/visibility", {"visibility": "public"}).status_code == 403
+    assert call("other", "POST", "/run-numbers").status_code == 403  # reads, never writes
+    assert call("nobody", "GET", "/runs").status_code == 401
+    listed = httpx.get(f"{deployment.url}/api/v1/projects", headers=deployment.keys["other"])
+    assert "m" in {p["name"] for p in listed.json()}
+    assert "m" not in {p["name"] for p in httpx.get(f"{deployment.url}/api/v1/projects").json()}
+
+    assert call("viewer", "PUT", "/visibility", {"visibility": "public"}).status_code == 200
+    assert call("nobody", "GET", "/runs").status_code == 200
+    hidden = call("nobody", "GET", "/members")  # people's names are not published
+    assert hidden.status_code == 401 and "sign in" in hidden.text
+    # another admin, then the first may step down
+    call("viewer", "PUT", "/members/users/editor", {"role": "admin"})
+    assert members(call("viewer", "DELETE", "/members/users/viewer"))[1] == [("editor", "admin")]
+    call("editor", "PUT", "/visibility", {"visibility": "private"})
+    assert call("viewer", "GET", "/runs").status_code == 404

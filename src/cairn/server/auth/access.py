@@ -6,7 +6,8 @@ is the machine's user and may do everything (the server listens on loopback). On
 server`` the caller is found from an API key (``Authorization: Bearer cairn_…``) or a browser
 session cookie, and must have, on the route's ``{project}``:
 
-- ``viewer``: read it (a member with any role; anyone, even signed out, on a public project);
+- ``viewer``: read it (a member with any role; any signed-in user on a ``team`` project;
+  anyone, even signed out, on a public project);
 - ``editor``: change runs, views, sweeps, artifacts' aliases, reports;
 - ``admin``: manage the project (a member with the admin role, or a server admin).
 
@@ -152,6 +153,13 @@ ACCESS: dict[str, Need] = {
     "GET /projects/{project}/runs/{run_id}/media/table": Need.VIEWER,
     "GET /projects/{project}/runs/{run_id}/media/histograms": Need.VIEWER,
     "POST /projects/{project}/media/histograms": Need.VIEWER,
+    # members and visibility (routes.members): any signed-in reader sees them, admins change
+    "GET /projects/{project}/members": Need.VIEWER,
+    "PUT /projects/{project}/members/users/{user}": Need.ADMIN,
+    "DELETE /projects/{project}/members/users/{user}": Need.ADMIN,
+    "PUT /projects/{project}/members/teams/{team}": Need.ADMIN,
+    "DELETE /projects/{project}/members/teams/{team}": Need.ADMIN,
+    "PUT /projects/{project}/visibility": Need.ADMIN,
 }
 """``"METHOD /path"`` (under ``/api/v1``, as the route declares it) → what it needs."""
 
@@ -260,7 +268,8 @@ def check(request: Request, need: Need, project: str | None = None) -> Caller:
         raise HTTPException(
             404,
             f"no project {project!r} (or it is not shared with {user.name}): a project "
-            "admin can grant a role with `cairn admin user grant`",
+            "admin can grant a role in the project's settings, or a server admin with "
+            "`cairn admin user grant`",
         )
     if ROLES.index(role) < ROLES.index(need.value):
         if user is None:
