@@ -1,5 +1,6 @@
 """Signing in to ``cairn server`` from a browser: the sign-in page, a wrong password, the projects
-the user may see, an edit saved with the session (its CSRF token), signing out."""
+the user may see, an edit saved with the session (its CSRF token), signing out; a project
+admin managing members and visibility in the project's settings."""
 
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture(scope="module")
 def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
+    """``ann`` is the admin of ``vision``; ``bob`` has no role anywhere."""
     store_dir = tmp_path_factory.mktemp("sign-in") / ".cairn"
     run_id = make_run(store_dir, "vision", name="resnet").id
     make_run(store_dir, "secret-project")
     dir_ = ("--dir", str(store_dir))
     cairn("admin", "user", "create", "ann", "--password-stdin", *dir_, stdin=PASSWORD + "\n")
-    cairn("admin", "user", "grant", "ann", "vision", "editor", *dir_)
+    cairn("admin", "user", "grant", "ann", "vision", "admin", *dir_)
+    cairn("admin", "user", "create", "bob", *dir_)
     command = ["server", "--db", str(store_dir / "cairn.db"), "--blobs", str(store_dir / "blobs")]
     with serve_command(command) as server:
         yield server, run_id
@@ -128,3 +131,42 @@ def test_a_user_makes_an_api_key_sees_it_once_and_revokes_it(
     expect(page.get_by_test_id("keys-empty")).to_be_visible()
     me = httpx.get(f"{server.url}/api/v1/auth/me", headers={"Authorization": f"Bearer {secret}"})
     assert me.status_code == 401
+
+
+def test_a_project_admin_adds_a_member_and_changes_visibility(
+    page: Any, team: tuple[Server, str]
+) -> None:
+    server, _run_id = team
+    page.goto(f"{server.url}/p/vision")
+    page.get_by_test_id("login-name").fill("ann")
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.get_by_test_id("nav-settings").click()
+    expect(page.get_by_test_id("settings-page")).to_be_visible()
+    rows = page.get_by_test_id("member-row")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("ann")
+    expect(page.get_by_test_id("visibility-private")).to_be_checked()
+
+    page.get_by_test_id("add-member-name").fill("ghost")
+    page.get_by_test_id("add-member-submit").click()
+    expect(page.get_by_test_id("settings-error")).to_contain_text("no user 'ghost' on this server")
+    page.get_by_test_id("add-member-name").fill("bob")
+    page.get_by_test_id("add-member-role").select_option("editor")
+    page.get_by_test_id("add-member-submit").click()
+    bob = page.locator("[data-member='user:bob']")
+    expect(bob.get_by_test_id("member-role")).to_have_value("editor")
+    expect(page.get_by_test_id("settings-error")).to_have_count(0)
+    page.get_by_test_id("visibility-team").click()  # checked once the server agreed
+    expect(page.get_by_test_id("visibility-team")).to_be_checked()
+
+    ann = page.locator("[data-member='user:ann']")
+    ann.get_by_test_id("member-remove").click()  # the last admin: refused, said why
+    expect(page.get_by_test_id("settings-error")).to_contain_text("without an admin")
+    page.reload()
+    expect(page.get_by_test_id("visibility-team")).to_be_checked()
+    expect(rows).to_have_count(2)
+    expect(bob.get_by_test_id("member-role")).to_have_value("editor")
+    stored = page.request.get(f"{server.url}/api/v1/projects/vision/members").json()
+    assert stored["visibility"] == "team"
+    assert stored["users"] == [{"name": "ann", "role": "admin"}, {"name": "bob", "role": "editor"}]

@@ -20,6 +20,9 @@ const ReportsPage = lazy(() => import("../features/reports/ReportsPage").then((m
 const ReportPage = lazy(() => import("../features/reports/ReportPage").then((m) => ({ default: m.ReportPage })));
 const ArtifactsPage = lazy(() => import("../features/artifacts/ArtifactsPage").then((m) => ({ default: m.ArtifactsPage })));
 const KeysPage = lazy(() => import("../features/settings/KeysPage").then((m) => ({ default: m.KeysPage })));
+const ProjectSettingsPage = lazy(() =>
+  import("../features/members/ProjectSettingsPage").then((m) => ({ default: m.ProjectSettingsPage })),
+);
 
 function Shell() {
   const { theme, onToggle } = useTheme();
@@ -62,6 +65,7 @@ export function App() {
         <Route path="p/:project/reports" element={<ReportsPage />} />
         <Route path="p/:project/reports/:reportId" element={<ReportPage />} />
         <Route path="settings/keys" element={<KeysPage />} />
+        <Route path="p/:project/settings" element={<ProjectSettingsPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

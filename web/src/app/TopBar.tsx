@@ -2,6 +2,7 @@ import { Link, NavLink, useMatch } from "react-router-dom";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { Me } from "../api/types";
+import { SettingsLink } from "../features/members/SettingsLink";
 import { reportQuery } from "../features/reports/queries";
 import { runQuery } from "../features/run/state/queries";
 import type { Theme } from "./theme";
@@ -64,6 +65,7 @@ export function TopBar({ theme, onToggleTheme, me }: TopBarProps) {
   const keysMatch = useMatch("/settings/keys");
   const reportsMatch = useMatch("/p/:project/reports/*");
   const reportId = reportsMatch?.params["*"] || undefined;
+  const settingsMatch = useMatch("/p/:project/settings");
   const project = projectMatch?.params.project;
   const runId = runMatch?.params.runId;
 
@@ -86,7 +88,7 @@ export function TopBar({ theme, onToggleTheme, me }: TopBarProps) {
         {project && (
           <>
             <span className="crumb-sep">›</span>
-            {runId || compareMatch || sweepsMatch || artifactsMatch || reportsMatch ? (
+            {runId || compareMatch || sweepsMatch || artifactsMatch || reportsMatch || settingsMatch ? (
               <Link to={`/p/${encodeURIComponent(project)}`}>{project}</Link>
             ) : (
               <span className="crumb-current">{project}</span>
@@ -139,6 +141,12 @@ export function TopBar({ theme, onToggleTheme, me }: TopBarProps) {
             <span className="crumb-current">Artifacts</span>
           </>
         )}
+        {project && settingsMatch && (
+          <>
+            <span className="crumb-sep">›</span>
+            <span className="crumb-current">Settings</span>
+          </>
+        )}
       </nav>
       {project && (
         <nav className="project-nav" aria-label="Project" data-testid="project-nav">
@@ -154,6 +162,7 @@ export function TopBar({ theme, onToggleTheme, me }: TopBarProps) {
           <NavLink to={`/p/${encodeURIComponent(project)}/reports`} data-testid="nav-reports">
             Reports
           </NavLink>
+          <SettingsLink project={project} me={me} />
         </nav>
       )}
       <div className="topbar-right">

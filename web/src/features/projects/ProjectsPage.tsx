@@ -33,7 +33,7 @@ export function ProjectsPage() {
               ? "Signed out, only public projects show: sign in to see yours."
               : me.is_admin
                 ? `No project on this server yet: log a run to it from any machine with cairn login ${window.location.origin}, then cairn.init(project=...).`
-                : `${me.user} has no role on any project yet: a project admin grants one with cairn admin user grant ${me.user} PROJECT viewer.`}
+                : `${me.user} has no role on any project yet: a project admin adds ${me.user} in the project's Settings (a server admin also can, with cairn admin user grant ${me.user} PROJECT viewer).`}
           </p>
         </div>
       ) : list.length === 0 ? (
