@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -277,3 +278,32 @@ def test_members_are_listed_by_name(store: Store) -> None:
         set_role(store, "p", "nobody", "viewer")
     with pytest.raises(AccountNotFoundError, match="no team named 'nope'"):
         set_team_role(store, "p", "nope", "viewer")
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one(store: Store) -> None:
+    """Each change reads whether an admin is left inside its own transaction: on PostgreSQL
+    the project's row is locked, or both would see the other still admin and both commit."""
+    create_user(store, "ann")
+    create_user(store, "bob")
+
+    def demote(project: str, user: str, gate: threading.Barrier, refused: list[str]) -> None:
+        gate.wait()
+        try:
+            set_role(store, project, user, "viewer")
+        except AccountError:
+            refused.append(user)
+
+    for round_ in range(5):
+        project, gate, refused = f"p{round_}", threading.Barrier(2), []
+        set_role(store, project, "ann", "admin")
+        set_role(store, project, "bob", "admin")
+        threads = [
+            threading.Thread(target=demote, args=(project, user, gate, refused))
+            for user in ("ann", "bob")
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        admins = [m.name for m in project_members(store, project).users if m.role == "admin"]
+        assert len(refused) == 1 and admins == refused, (round_, refused, admins)
