@@ -31,7 +31,7 @@ export function ProjectSettingsPage() {
   if (members.isError) return <div className="page-message error-text">{members.error.message}</div>;
 
   const data = members.data;
-  const admin = data.role === "admin" || me.is_admin;
+  const admin = data.role === "admin"; // server admins are admins of every project
   return (
     <div className="page settings-page" data-testid="settings-page">
       <div className="page-header">
