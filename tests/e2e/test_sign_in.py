@@ -160,13 +160,17 @@ def test_a_project_admin_adds_a_member_and_changes_visibility(
     page.get_by_test_id("visibility-team").click()  # checked once the server agreed
     expect(page.get_by_test_id("visibility-team")).to_be_checked()
 
+    with page.expect_response(lambda r: r.request.method == "PUT") as changed:
+        bob.get_by_test_id("member-role").select_option("viewer")
+    assert changed.value.status == 200
+
     ann = page.locator("[data-member='user:ann']")
     ann.get_by_test_id("member-remove").click()  # the last admin: refused, said why
     expect(page.get_by_test_id("settings-error")).to_contain_text("without an admin")
     page.reload()
     expect(page.get_by_test_id("visibility-team")).to_be_checked()
     expect(rows).to_have_count(2)
-    expect(bob.get_by_test_id("member-role")).to_have_value("editor")
+    expect(bob.get_by_test_id("member-role")).to_have_value("viewer")
     stored = page.request.get(f"{server.url}/api/v1/projects/vision/members").json()
     assert stored["visibility"] == "team"
-    assert stored["users"] == [{"name": "ann", "role": "admin"}, {"name": "bob", "role": "editor"}]
+    assert stored["users"] == [{"name": "ann", "role": "admin"}, {"name": "bob", "role": "viewer"}]
