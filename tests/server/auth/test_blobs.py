@@ -3,7 +3,8 @@ PostgreSQL and S3, where downloads are pre-signed redirects). Runs are logged th
 server with the SDK, as a training machine does; users, roles and keys come from ``cairn
 admin``.
 
-``ann`` logs into ``secret`` and ``shared`` (the same image in both) and ``open`` (public).
+``ann`` logs into ``secret`` and ``shared`` (the same image in both) and ``open`` (public);
+``shared`` is made ``team`` for one test.
 ``vic`` views ``secret``, ``sam`` views ``shared``, ``ed`` edits ``other``, ``nob`` has no
 role anywhere.
 """
@@ -154,6 +155,23 @@ def test_a_public_projects_blobs_are_read_by_anyone(deployment: Deployment) -> N
     for user in ("nob", None):
         got = deployment.get(user, digest)
         assert got.status_code == 200 and got.content.startswith(b"\x89PNG"), user
+
+
+def test_a_team_projects_blobs_are_read_by_every_signed_in_user(deployment: Deployment) -> None:
+    """``shared`` made ``team`` by its admin (its first logger) over HTTP, then private again."""
+    digest = deployment.blobs["secret"]  # also in shared
+    url = f"{deployment.url}/api/v1/projects/shared/visibility"
+    owner = {"Authorization": f"Bearer {deployment.keys['ann']}"}
+    assert httpx.put(url, json={"visibility": "team"}, headers=owner).status_code == 200
+    try:
+        got = deployment.get("nob", digest)
+        assert got.status_code == 200 and got.content.startswith(b"\x89PNG")
+        assert deployment.get(None, digest).status_code == 404  # signed out: never
+        assert deployment.head("nob", digest) == 200
+        assert deployment.get("nob", deployment.blobs["file"]).status_code == 404  # secret's
+    finally:
+        assert httpx.put(url, json={"visibility": "private"}, headers=owner).status_code == 200
+    assert deployment.get("nob", digest).status_code == 404
 
 
 def test_whether_the_server_holds_bytes_is_told_to_readers_and_loggers(
