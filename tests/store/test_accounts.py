@@ -22,6 +22,7 @@ from cairn.store.accounts import (
     get_session,
     get_user,
     list_keys,
+    list_teams,
     list_users,
     readable_projects,
     record_failed_login,
@@ -198,6 +199,8 @@ def test_a_team_role_is_every_members_role(store: Store) -> None:
     assert role_on(store, ann, "shared") == "editor"  # the higher of hers and the team's
     set_team_role(store, "shared", "lab", "admin")
     assert role_on(store, ann, "shared") == "admin"
+    create_user(store, "cy")
+    set_role(store, "shared", "cy", "admin")  # another admin: ann may leave lab
     set_member(store, "lab", "ann", False)
     assert role_on(store, ann, "shared") == "editor"
     set_team_role(store, "shared", "lab", None)
@@ -252,6 +255,9 @@ def test_a_project_that_has_an_admin_keeps_one(store: Store) -> None:
         set_role(store, "p", "ann", None)
     set_member(store, "lab", "bob", True)
     set_role(store, "p", "ann", None)  # bob, through lab, is an admin now
+    with pytest.raises(AccountError, match="leave project 'p' without an admin"):
+        set_member(store, "lab", "bob", False)
+    assert list_teams(store)[0].members == ["bob"]
     with pytest.raises(AccountError, match="without an admin"):
         set_team_role(store, "p", "lab", "editor")
     set_role(store, "p", "bob", "admin")

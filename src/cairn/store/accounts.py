@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from cairn.errors import AccountError, AccountNotFoundError
 from cairn.names import check_project
-from cairn.store.members import replace_role
+from cairn.store.members import replace_role, replace_team_member
 from cairn.store.projects import ensure_project, upsert
 from cairn.store.schema import (
     api_keys,
@@ -384,14 +384,12 @@ def list_teams(store: Store) -> list[Team]:
 
 
 def set_member(store: Store, team: str, user: str, member: bool) -> None:
-    """Put ``user`` in ``team`` (``member=True``) or take them out."""
+    """Put ``user`` in ``team`` (``member=True``) or take them out; AccountError when that
+    would leave a project the team administers without an admin (``members``)."""
     team_id = _team_id(store, team)
     owner = get_user(store, user)
-    where = (team_members.c.team_id == team_id) & (team_members.c.user_id == owner.id)
     with store._write() as conn:
-        conn.execute(delete(team_members).where(where))
-        if member:
-            conn.execute(insert(team_members).values(team_id=team_id, user_id=owner.id))
+        replace_team_member(conn, team_id, owner.id, member)
 
 
 def set_team_role(store: Store, project: str, team: str, role: str | None) -> None:

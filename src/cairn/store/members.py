@@ -3,13 +3,14 @@ rule of changing a role: a project that has an admin keeps one.
 
 Its admins are the users with the ``admin`` role on it and the members of its teams with that
 role. Server admins manage every project but do not count: a project should not depend on the
-server's administrators to be managed. ``accounts.set_role`` and ``accounts.set_team_role``
-(the ``cairn admin`` commands and the project's HTTP routes) change roles through
-``replace_role``.
+server's administrators to be managed. ``accounts.set_role``, ``accounts.set_team_role`` and
+``accounts.set_member`` (the ``cairn admin`` commands and the project's HTTP routes) change
+roles and teams through ``replace_role`` and ``replace_team_member``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -82,22 +83,55 @@ def replace_role(
         if team_id is None
         else (team_roles, team_roles.c.team_id, team_id)
     )
-    # the project's row locked (PostgreSQL; SQLite writes one at a time): two admins demoting
+
+    def change() -> None:
+        conn.execute(delete(table).where((table.c.project_id == project_id) & (owner == owner_id)))
+        if role is not None:
+            conn.execute(
+                insert(table).values({"project_id": project_id, owner.name: owner_id, "role": role})
+            )
+
+    keeping_admins(conn, [project_id], change)
+
+
+def replace_team_member(conn: Connection, team_id: int, user_id: int, member: bool) -> None:
+    """Put the user in the team or take them out, inside the caller's write transaction;
+    AccountError when a project the team administers would be left without an admin."""
+    led = conn.execute(
+        select(team_roles.c.project_id).where(
+            (team_roles.c.team_id == team_id) & (team_roles.c.role == "admin")
+        )
+    ).scalars()
+    where = (team_members.c.team_id == team_id) & (team_members.c.user_id == user_id)
+
+    def change() -> None:
+        conn.execute(delete(team_members).where(where))
+        if member:
+            conn.execute(insert(team_members).values(team_id=team_id, user_id=user_id))
+
+    keeping_admins(conn, list(led), change)
+
+
+def keeping_admins(conn: Connection, project_ids: list[int], change: Callable[[], None]) -> None:
+    """Make ``change``, then AccountError if one of ``project_ids`` had an admin and has none."""
+    # the projects' rows locked (PostgreSQL; SQLite writes one at a time): two admins demoting
     # each other at once cannot both find the other still there
-    name = conn.execute(
-        select(projects.c.name).where(projects.c.id == project_id).with_for_update()
-    ).scalar_one()
-    had_admin = _has_admin(conn, project_id)
-    conn.execute(delete(table).where((table.c.project_id == project_id) & (owner == owner_id)))
-    if role is not None:
+    names = dict(
         conn.execute(
-            insert(table).values({"project_id": project_id, owner.name: owner_id, "role": role})
-        )
-    if had_admin and not _has_admin(conn, project_id):
-        raise AccountError(
-            f"this would leave project {name!r} without an admin: give another user (or a "
-            "team with members) the admin role first"
-        )
+            select(projects.c.id, projects.c.name)
+            .where(projects.c.id.in_(project_ids))
+            .order_by(projects.c.id)
+            .with_for_update()
+        ).all()
+    )
+    led = [p for p in project_ids if _has_admin(conn, p)]
+    change()
+    for project_id in led:
+        if not _has_admin(conn, project_id):
+            raise AccountError(
+                f"this would leave project {names[project_id]!r} without an admin: give "
+                "another user (or a team with members) the admin role first"
+            )
 
 
 def _has_admin(conn: Connection, project_id: int) -> bool:
