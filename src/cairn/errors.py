@@ -11,7 +11,8 @@ CairnError
 │   ├── MediaNotFoundError    no media of that kind under that key (or at that step) in a run
 │   ├── ReportNotFoundError   no report (or report version) with that id or title in a project
 │   ├── ReportConflictError   a report was saved by someone else since the version an edit started from
-│   └── StoreGapError         records were offered with earlier ones missing
+│   ├── StoreGapError         records were offered with earlier ones missing
+│   └── CursorError           a page cursor the listing did not make (also a ValueError)
 ├── ConfigError           a config cannot be built from what was given
 ├── ArtifactError         an artifact's contents are unsafe, missing or fail verification
 ├── UsageError            the API was called in a way it does not allow (e.g. log after finish)
@@ -83,6 +84,10 @@ class AccountNotFoundError(AccountError, LookupError):
 
 class StoreGapError(StoreError):
     """A batch starts after a seq the store has not applied yet: earlier records are missing."""
+
+
+class CursorError(StoreError, ValueError):
+    """A page cursor that this listing did not make (malformed, forged, or for another order)."""
 
 
 class ServerBusyError(CairnError):

@@ -25,6 +25,7 @@ from sqlalchemy.exc import DataError
 from cairn.errors import (
     ArtifactError,
     ArtifactNotFoundError,
+    CursorError,
     ProjectNotFoundError,
     ReportConflictError,
     ReportNotFoundError,
@@ -103,5 +104,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ViewNotFoundError, _not_found)
     app.add_exception_handler(ViewConflictError, _conflict)
     app.add_exception_handler(ArtifactError, _bad_request)
+    app.add_exception_handler(CursorError, _bad_request)
     app.add_exception_handler(DataError, _refused)
     app.add_exception_handler(Exception, _bug)

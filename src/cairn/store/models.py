@@ -76,3 +76,5 @@ class RunPage:
 
     runs: list[RunInfo]
     total: int
+    next: str | None = None
+    """The cursor of the page after this one (``runs_page(after=...)``), or None after the last."""

@@ -29,7 +29,7 @@ from sqlalchemy.exc import OperationalError
 
 from cairn.errors import ProjectNotFoundError, RunNotFoundError, StoreError
 from cairn.journal.records import Record, RunFinish
-from cairn.store import catalogue, drops, run_lookup
+from cairn.store import catalogue, cursor, drops, run_lookup
 from cairn.store.blobs import BlobStore
 from cairn.store.engine import check_schema, create_store_engine, describe, ensure_schema
 from cairn.store.filters import Order, compile_filter, compile_order
@@ -379,11 +379,15 @@ class Store:
         ids: Sequence[str] | None = None,
         limit: int | None = None,
         offset: int = 0,
+        after: str | None = None,
         within: Collection[str] | None = None,
         count: bool = True,
     ) -> RunPage:
         """``runs()`` and, with ``count``, how many runs match in all (else the page's length).
 
+        ``after`` is the ``next`` cursor of the previous page (same order): the page starts
+        right after that page's last run, found by its sort keys and id rather than by counting
+        ``offset`` rows past, so a late page costs what the first does (``store.cursor``).
         The matching runs are ordered by their ids and sort keys alone, and only the page's rows
         are read whole, so a page of a 100,000-run project does not sort every run's JSON; under
         a filter or a search the total comes from the same query, not from a second scan.
@@ -410,20 +414,25 @@ class Store:
                     .cte("matches")
                     .prefix_with("MATERIALIZED")
                 )
-                gathered_keys: list[tuple[ColumnElement[Any], bool]] = [
+                sorted_by: list[tuple[ColumnElement[Any], bool]] = [
                     (matches.c[f"k{i}"], d) for i, (_, d) in enumerate(keys)
                 ]
+                id_column: ColumnElement[str] = matches.c.id
                 query = select(
-                    matches.c.id, select(func.count()).select_from(matches).scalar_subquery()
-                ).order_by(*Order(gathered_keys, []).by(), matches.c.id)
-            else:
-                query = (
-                    select(runs.c.id)
-                    .select_from(sort.joined(_RUNS))
-                    .where(*where)
-                    .order_by(*sort.by(), runs.c.id)
+                    matches.c.id,
+                    select(func.count()).select_from(matches).scalar_subquery(),
+                    *(column for column, _ in sorted_by),
                 )
-            query = query.offset(offset)
+            else:
+                sorted_by, id_column = keys, runs.c.id
+                labelled = (value.label(f"k{i}") for i, (value, _) in enumerate(keys))
+                query = select(runs.c.id, literal(0), *labelled).select_from(sort.joined(_RUNS))
+                query = query.where(*where)
+            query = query.order_by(*Order(sorted_by, []).by(), id_column).offset(offset)
+            if after is not None:
+                pg = conn.dialect.name == "postgresql"
+                values, last_id = cursor.decode(after, order, [v.type for v, _ in keys], pg)
+                query = query.where(cursor.after(sorted_by, values, id_column, last_id, pg))
             if limit is not None:
                 query = query.limit(limit)
             found = conn.execute(query).all()
@@ -431,10 +440,18 @@ class Store:
             total = len(found)
             if gathered and found:
                 total = found[0][1]
-            elif count and (limit is None or len(found) < limit) and (found or offset == 0):
+            elif (
+                count
+                and after is None
+                and (limit is None or len(found) < limit)
+                and (found or offset == 0)
+            ):
                 total = offset + len(found)  # this page holds the last match: nothing to count
             elif count:
                 total = self._count(conn, where)
+            following = None
+            if limit is not None and len(found) == limit:
+                following = cursor.encode(order, list(found[-1][2:]), found[-1][0])
             rows: dict[str, Any] = {}
             for start in range(0, len(page), _CHUNK):
                 chunk = page[start : start + _CHUNK]
@@ -443,7 +460,7 @@ class Store:
             numbers = self._numbers(conn, list(rows.values()))
             tags = self._tags(conn, page)
         infos = [run_info(rows[i], tags.get(i, []), numbers[i]) for i in page if i in rows]
-        return RunPage(infos, total)
+        return RunPage(infos, total, following)
 
     def count_runs(
         self, project: str | None = None, *, filter: str | None = None, search: str | None = None
