@@ -27,7 +27,7 @@ from cairn.errors import (
 )
 from cairn.server_client import ServerError, api_client, detail
 from cairn.store.jsonsafe import decode_nonfinite
-from cairn.store.models import ProjectInfo, RunInfo
+from cairn.store.models import ProjectInfo, RunInfo, RunPage
 
 if TYPE_CHECKING:
     import httpx
@@ -288,17 +288,43 @@ class HttpReader:
         limit: int | None = None,
     ) -> list[RunInfo]:
         found: list[RunInfo] = []
+        after: str | None = None
         while limit is None or len(found) < limit:
             size = PAGE if limit is None else min(PAGE, limit - len(found))
-            params: dict[str, Any] = {"limit": size, "offset": len(found)}
-            for name, value in (("project", project), ("filter", filter), ("order", order)):
-                if value is not None:
-                    params[name] = value
-            page = self._get("/runs", params=params)["runs"]
-            found += [_run_info(r) for r in page]
-            if len(page) < size:
+            page = self.runs_page(project, filter=filter, order=order, limit=size, after=after)
+            found += page.runs
+            if page.next is None:
                 break
+            after = page.next
         return found
+
+    def runs_page(
+        self,
+        project: str | None,
+        *,
+        filter: str | None,
+        order: str | None,
+        limit: int,
+        offset: int = 0,
+        after: str | None = None,
+    ) -> RunPage:
+        params = self._listing(project, filter, order)
+        params.update(limit=limit, offset=offset)
+        if after is not None:
+            params["cursor"] = after
+        got = self._get("/runs", params=params)
+        infos = [_run_info(r) for r in got["runs"]]
+        return RunPage(infos, len(infos), got.get("next"))
+
+    def count_runs(self, project: str | None, *, filter: str | None) -> int:
+        params = self._listing(project, filter, None)
+        params.update(limit=1, count="true")
+        return int(self._get("/runs", params=params)["total"])
+
+    @staticmethod
+    def _listing(project: str | None, filter: str | None, order: str | None) -> dict[str, Any]:
+        named = (("project", project), ("filter", filter), ("order", order))
+        return {name: value for name, value in named if value is not None}
 
     def find_run(self, ref: str) -> RunInfo:
         return _run_info(self._get("/run", RunNotFoundError, params={"ref": ref}))

@@ -64,9 +64,11 @@ def test_a_list_of_runs_shows_as_a_table(tmp_path: Path) -> None:
         run = _logged(tmp_path)
         run.finish(quiet=True)
     runs = cairn.Api(tmp_path).runs("nb")
-    assert isinstance(runs, list) and len(runs) == 3
+    assert len(runs) == 3
     table = runs._repr_html_()
     assert table.count("<tr>") == 4 and "3 runs" in table
+    # the first 50 runs, read across pages
+    assert cairn.Api(tmp_path).runs("nb", per_page=2)._repr_html_() == table
     assert "<script" not in table and html_escaped(XSS) in table
     headers = re.findall(r"<th[^>]*>([^<]*)</th>", table)
     assert headers[:3] == ["name", "state", "created"] and {"loss", "acc"} <= set(headers)

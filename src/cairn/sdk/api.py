@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from cairn.errors import ArtifactNotFoundError, StoreError, SweepNotFoundError, UsageError
 from cairn.sdk.location import find_store_dir
+from cairn.sdk.run_list import PER_PAGE, RunList
 from cairn.store.local_reader import open_local
 from cairn.store.models import ProjectInfo, RunInfo
 from cairn.store.numbering import DB_NAME
@@ -99,15 +100,19 @@ class Api:
         filter: str | None = None,
         order: str | None = None,
         limit: int | None = None,
+        per_page: int = PER_PAGE,
     ) -> RunList:
-        """Runs of ``project`` (all projects when None), newest first unless ``order`` says else
-        (a list; in Jupyter it shows as a table).
+        """Runs of ``project`` (all projects when None), newest first unless ``order`` says else:
+        a lazy list read ``per_page`` runs at a time (``len``, indexing, slicing, ``to_arrow()``;
+        in Jupyter a table).
 
         ``filter`` is an expression such as ``config.lr < 1e-3 and "baseline" in tags``;
         ``order`` a comma-separated list of fields, ``-`` for descending (docs/api.md).
         """
-        infos = self.reader.runs(project, filter=filter, order=order, limit=limit)
-        return RunList(ApiRun(self.reader, info) for info in infos)
+        reader = self.reader
+        return RunList(
+            reader, lambda info: ApiRun(reader, info), project, filter, order, limit, per_page
+        )
 
     def run(self, ref: str) -> ApiRun:
         """One run by ``"project/run_id"`` (or a bare id, or a unique display name)."""
@@ -196,38 +201,6 @@ class Api:
         from cairn.server_reader import HttpReader
 
         return RemoteReports(self.reader) if isinstance(self.reader, HttpReader) else None
-
-
-class RunList(list["ApiRun"]):
-    """The runs ``Api().runs()`` found: a list, shown in Jupyter as a table."""
-
-    def to_arrow(self) -> pa.Table:
-        """The runs as one Arrow table: id, project, name, state, times, tags, group, job type,
-        notes, then a column per config path (``config.model.width``) and per summary key
-        (``summary.val/acc``): numbers, or JSON text where a key holds other values."""
-        from cairn.store.export import runs_table
-
-        return runs_table([run.info for run in self])
-
-    def _repr_html_(self) -> str:
-        import datetime
-
-        from cairn.sdk.notebook import runs_table
-
-        rows = [
-            {
-                "name": run.name,
-                "path": run.path,
-                "state": run.state,
-                "created": datetime.datetime.fromtimestamp(run.created_at).strftime(
-                    "%Y-%m-%d %H:%M"
-                ),
-                "url": run.url,
-                "summary": run.summary,
-            }
-            for run in self
-        ]
-        return runs_table(rows, len(self))
 
 
 class ApiRun:

@@ -77,6 +77,13 @@ class RunsWriter:
         shutil.rmtree(self._spill, ignore_errors=True)
 
 
+def joined_pages(pages: list[pa.Table]) -> pa.Table:
+    """``runs_table`` pages as one table under their joined schema (``Api().runs().to_arrow()``:
+    the pages in memory, not the runs they were made from)."""
+    schema, mixed = _joined_schema([page.schema for page in pages])
+    return pa.concat_tables([_conform(page, schema, mixed) for page in pages])
+
+
 def _joined_schema(schemas: list[pa.Schema]) -> tuple[pa.Schema, set[str]]:
     """The fields of every page (the run's own fields, then config paths and summary keys,
     sorted) and the names that are numbers in one page and text in another."""

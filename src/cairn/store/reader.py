@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from cairn.store.artifacts import ArtifactSummary, VersionInfo
     from cairn.store.console import ConsoleLine
     from cairn.store.media import MediaEntry
-    from cairn.store.models import ProjectInfo, RunInfo
+    from cairn.store.models import ProjectInfo, RunInfo, RunPage
     from cairn.store.reproductions import Comparison
     from cairn.store.store import Store
     from cairn.store.sweeps import SweepRow, TrialRow
@@ -51,6 +51,22 @@ class Reader(Protocol):
         order: str | None = None,
         limit: int | None = None,
     ) -> list[RunInfo]: ...
+
+    def runs_page(
+        self,
+        project: str | None,
+        *,
+        filter: str | None,
+        order: str | None,
+        limit: int,
+        offset: int = 0,
+        after: str | None = None,
+    ) -> RunPage:
+        """``limit`` runs from ``offset`` on, after the cursor ``after`` (a page's ``next``);
+        its ``total`` is its own length (``count_runs`` counts)."""
+        ...
+
+    def count_runs(self, project: str | None, *, filter: str | None) -> int: ...
 
     def find_run(self, ref: str) -> RunInfo:
         """A run by ``project/id``, ``id`` or a unique display name; RunNotFoundError else."""
@@ -160,6 +176,29 @@ class StoreReader:
         limit: int | None = None,
     ) -> list[RunInfo]:
         return self.store.runs(project, filter=filter, order=order, limit=limit)
+
+    def runs_page(
+        self,
+        project: str | None,
+        *,
+        filter: str | None,
+        order: str | None,
+        limit: int,
+        offset: int = 0,
+        after: str | None = None,
+    ) -> RunPage:
+        return self.store.runs_page(
+            project,
+            filter=filter,
+            order=order,
+            limit=limit,
+            offset=offset,
+            after=after,
+            count=False,
+        )
+
+    def count_runs(self, project: str | None, *, filter: str | None) -> int:
+        return self.store.count_runs(project, filter=filter)
 
     def find_run(self, ref: str) -> RunInfo:
         return self.store.find_run(ref)
