@@ -231,3 +231,47 @@ def test_a_pathological_regex_filter_answers_at_once(tmp_path: Path) -> None:
         lookahead = client.get(url, params={"filter": 'config.x ~ "a(?=!)"'}, timeout=60)
         assert lookahead.status_code == 400
         assert "RE2 syntax" in lookahead.json()["detail"]["message"]
+
+
+@pytest.mark.parametrize("order", [None, "-summary.acc", "name,-created_at"])
+def test_pages_by_cursor_are_the_pages_by_offset(api: httpx.Client, order: str | None) -> None:
+    params = {"order": order} if order else {}
+    whole = names(runs(api, **params))
+    page = runs(api, limit=1, **params)
+    seen = names(page)
+    while page["next"]:
+        page = runs(api, limit=1, cursor=page["next"], **params)
+        assert page["total"] == 4
+        seen += names(page)
+    assert seen == whole and len(whole) == 4
+    records = api.get("/runs", params={"project": "demo", "limit": 3, **params}).json()
+    rest = api.get("/runs", params={"project": "demo", "cursor": records["next"], **params})
+    assert [r["name"] for r in records["runs"] + rest.json()["runs"]] == whole
+    assert rest.json()["next"] is None
+
+
+def test_a_malformed_or_forged_cursor_is_a_400_not_a_500(api: httpx.Client) -> None:
+    import base64
+    import json
+
+    def forged(body: Any) -> str:
+        return base64.urlsafe_b64encode(json.dumps(body).encode()).decode()
+
+    made = runs(api, limit=1, order="-summary.acc")["next"]
+    for cursor in (
+        "garbage!",
+        made[:-2],
+        forged(["-summary.acc", [0, "text", None], "x"]),  # text where a number sorts
+        forged(["-summary.acc", [0, 2**80, None], "x"]),  # beyond 64 bits
+        forged(["-summary.acc", [[1], 0.5, None], "x"]),
+        forged(["-summary.acc", [0, 0.5], "x"]),
+        forged(["name", [], "x"]),  # made for another order
+        forged({"a": 1}),
+        forged(["-summary.acc", [0, 0.5, None], {"id": 1}]),
+    ):
+        for path in ("/projects/demo/runs", "/runs"):
+            got = api.get(path, params={"order": "-summary.acc", "cursor": cursor})
+            assert got.status_code == 400, (path, cursor, got.text)
+            assert "cursor" in got.json()["detail"]
+    too_long = api.get("/runs", params={"cursor": "A" * 9000})
+    assert too_long.status_code == 422

@@ -70,6 +70,9 @@ class RunPage(BaseModel):
     total: int = Field(description="runs matching the filter and search")
     offset: int
     limit: int
+    next: str | None = Field(
+        default=None, description="cursor of the next page (pass it as cursor=), null at the end"
+    )
     runs: list[RunRow]
 
 

@@ -463,11 +463,16 @@ class Store:
         return RunPage(infos, total, following)
 
     def count_runs(
-        self, project: str | None = None, *, filter: str | None = None, search: str | None = None
+        self,
+        project: str | None = None,
+        *,
+        filter: str | None = None,
+        search: str | None = None,
+        within: Collection[str] | None = None,
     ) -> int:
         """How many runs ``runs()`` would return without a limit."""
         with self._read() as conn:
-            where = _conditions(conn, self.state_column(), project, filter, search, None, None)
+            where = _conditions(conn, self.state_column(), project, filter, search, None, within)
             return self._count(conn, where)
 
     @staticmethod

@@ -20,6 +20,7 @@ from cairn.server.deps import StoreDep, project_run
 from cairn.server.schemas import ApiError, JsonObject, MetricKey, RequestBody
 from cairn.store import RunInfo, Store
 from cairn.store.accounts import readable_projects
+from cairn.store.cursor import MAX_CURSOR
 from cairn.store.jsonsafe import encode_nonfinite
 
 router = APIRouter(tags=["python api"])
@@ -64,6 +65,10 @@ class RunRecord(BaseModel):
 
 class RunRecords(BaseModel):
     runs: list[RunRecord]
+    next: str | None = Field(
+        default=None, description="cursor of the next page (pass it as cursor=), null at the end"
+    )
+    total: int | None = Field(default=None, description="runs matching, with count=true")
 
 
 class HistoryRequest(RequestBody):
@@ -99,21 +104,30 @@ def list_run_records(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=PAGE)] = PAGE,
     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=MAX_CURSOR, description="the next of the previous page (same order)"),
+    ] = None,
+    count: Annotated[bool, Query(description="also count every matching run")] = False,
 ) -> dict[str, Any]:
     """A page of the runs the caller may read (of ``project``, else of every such project):
     ``cairn.Api().runs()``. A project the caller may not read has no runs here."""
     shown = _readable(store, request)
     if project is not None and shown is not None and project not in shown:
-        return {"runs": []}
-    infos = store.runs(
+        return {"runs": [], "total": 0 if count else None}
+    filter = filter if filter and filter.strip() else None
+    page = store.runs_page(
         project,
-        filter=filter if filter and filter.strip() else None,
+        filter=filter,
         order=order if order and order.strip() else None,
         limit=limit,
         offset=offset,
+        after=cursor,
         within=shown,
+        count=False,
     )
-    return {"runs": [run_record(info) for info in infos]}
+    total = store.count_runs(project, filter=filter, within=shown) if count else None
+    return {"runs": [run_record(info) for info in page.runs], "next": page.next, "total": total}
 
 
 @router.get("/run", response_model=RunRecord, responses=ERRORS)

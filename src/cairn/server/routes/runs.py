@@ -14,6 +14,7 @@ from cairn.server.schemas import ApiError, Deleted, DeleteRuns, RunDetail, RunEd
 from cairn.store import RunInfo, Store
 from cairn.store.artifacts import used_refs
 from cairn.store.capture import capture_sections
+from cairn.store.cursor import MAX_CURSOR
 from cairn.store.media import media_keys
 
 router = APIRouter(tags=["runs"])
@@ -59,6 +60,13 @@ def list_runs(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_CURSOR,
+            description="the next of the previous page (same order): starts right after it",
+        ),
+    ] = None,
     columns: Annotated[
         str | None, Query(description="config.<path>,summary.<key>,...: only these values")
     ] = None,
@@ -69,7 +77,13 @@ def list_runs(
     filter = filter if filter and filter.strip() else None
     order = order if order and order.strip() else None
     page = store.runs_page(
-        project, filter=filter, order=order, search=search or None, limit=limit, offset=offset
+        project,
+        filter=filter,
+        order=order,
+        search=search or None,
+        limit=limit,
+        offset=offset,
+        after=cursor,
     )
     infos, total = page.runs, page.total
     captured = capture_sections(store, [i.id for i in infos], SCORED_SECTIONS)
@@ -83,6 +97,7 @@ def list_runs(
         "total": total,
         "offset": offset,
         "limit": limit,
+        "next": page.next,
         "runs": [
             {**run_row(info, config_keys, summary_keys), "repro_score": scores.get(info.id)}
             for info in infos
