@@ -157,14 +157,15 @@ def export_project(
 
 
 def _pages(store: Store, project: str, filter: str | None) -> Iterator[list[RunInfo]]:
-    """The matching runs, oldest first, PAGE_RUNS at a time."""
-    offset = 0
+    """The matching runs, oldest first, PAGE_RUNS at a time: each page starts after the last
+    run of the one before (a keyset cursor), so a filter is not re-scanned up to each page."""
+    after: str | None = None
     while True:
         page = store.runs_page(
-            project, filter=filter, order="created_at", limit=PAGE_RUNS, offset=offset, count=False
-        ).runs
-        if page:
-            yield page
-        if len(page) < PAGE_RUNS:
+            project, filter=filter, order="created_at", limit=PAGE_RUNS, after=after, count=False
+        )
+        if page.runs:
+            yield page.runs
+        if page.next is None:
             return
-        offset += len(page)
+        after = page.next
