@@ -66,6 +66,13 @@ def test_round_trip_at_any_depth() -> None:
     assert type(back["int"]) is int
 
 
+def test_a_name_spelled_with_escapes_reads_back_as_the_float() -> None:
+    """``loads`` walks only texts that could hold a name: an escape could spell one."""
+    back = jsonsafe.loads('{"a": ["\\u004eaN", "\\u0049nfinity"], "b": "Na\\u004e!"}')
+    assert math.isnan(back["a"][0]) and back["a"][1] == math.inf and back["b"] == "NaN!"
+    assert jsonsafe.loads('{"a": ["NaNa", 1.5]}') == {"a": ["NaNa", 1.5]}
+
+
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, 0.1, -0.0, 7, None, "x"])
 def test_scalars_round_trip(value: Any) -> None:
     text = jsonsafe.dumps(value)

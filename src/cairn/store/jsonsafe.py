@@ -56,6 +56,16 @@ def dumps(value: Any) -> str:
     return json.dumps(encode_nonfinite(value), allow_nan=False, separators=(",", ":"))
 
 
-def loads(text: str) -> Any:
-    """Deserialize a JSON column, restoring non-finite floats."""
-    return decode_nonfinite(json.loads(text))
+_MARKS = ("NaN", "Infinity", "\\u")
+_BYTE_MARKS = tuple(mark.encode() for mark in _MARKS)
+
+
+def loads(text: str | bytes) -> Any:
+    """Deserialize a JSON column, restoring non-finite floats. Only a text holding one of their
+    names (or a ``\\u`` escape, which could spell one) is walked for them: most hold none, and the
+    walk took a third of the time of listing runs."""
+    value = json.loads(text)
+    marks = _BYTE_MARKS if isinstance(text, bytes) else _MARKS
+    if any(mark in text for mark in marks):  # type: ignore[operator]
+        return decode_nonfinite(value)
+    return value
