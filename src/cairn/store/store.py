@@ -551,14 +551,16 @@ class Store:
         sort, so consecutive runs get different colours in the dashboard.
 
         Per project, the runs created before the page's oldest run are counted, and only those
-        from it on are ranked, both over the ``(project_id, created_at, id)`` index: the newest
-        runs' page ranks a page's worth of runs, not the whole project."""
+        from it to its newest are ranked, both over the ``(project_id, created_at, id)`` index:
+        a page in creation order ranks a page's worth of runs, not every run after it (a loop
+        over 100,000 runs, newest first, ranked half the project a page)."""
         numbers: dict[str, int] = {}
         by_project: dict[int, list[Any]] = {}
         for row in rows:
             by_project.setdefault(int(row["project_id"]), []).append(row)
         for owner_id, picked in by_project.items():
             oldest = min((r["created_at"], r["id"]) for r in picked)
+            newest = max((r["created_at"], r["id"]) for r in picked)
             key = tuple_(runs.c.created_at, runs.c.id)
             before = conn.execute(
                 select(func.count()).where(runs.c.project_id == owner_id, key < tuple_(*oldest))
@@ -568,7 +570,11 @@ class Store:
                     runs.c.id,
                     func.row_number().over(order_by=(runs.c.created_at, runs.c.id)).label("number"),
                 )
-                .where(runs.c.project_id == owner_id, key >= tuple_(*oldest))
+                .where(
+                    runs.c.project_id == owner_id,
+                    key >= tuple_(*oldest),
+                    key <= tuple_(*newest),
+                )
                 .subquery("numbered")
             )
             ids = [r["id"] for r in picked]
