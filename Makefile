@@ -131,6 +131,7 @@ bench: $(STAMP) web chromium postgresql texlive
 	$(PY) benchmarks/bench_chart_series.py
 	$(PY) benchmarks/bench_series10m.py
 	$(PY) benchmarks/bench_runs100k.py
+	$(PY) benchmarks/bench_runs_pages.py
 	$(PY) benchmarks/bench_memory.py
 	$(PY) benchmarks/bench_workspace.py
 	$(PY) benchmarks/bench_value_panels.py

@@ -309,7 +309,7 @@ class HttpReader:
         after: str | None = None,
     ) -> RunPage:
         params = self._listing(project, filter, order)
-        params.update(limit=limit, offset=offset)
+        params.update(limit=min(limit, PAGE), offset=offset)  # a shorter page has a next too
         if after is not None:
             params["cursor"] = after
         got = self._get("/runs", params=params)
