@@ -3,8 +3,8 @@
 against the same page by OFFSET.
 
 Rows:
-- a ``for`` loop over ``Api(dir).runs(p)`` in a fresh process: seconds to the first run, to the
-  last, and the process's peak RSS. With ``--before SRC`` the same loop runs again on the Cairn
+- a ``for`` loop over ``Api(dir).runs(p)`` in a fresh process, then over the runs FILTERED
+  finds: seconds to the first run, to the last, and the process's peak RSS. With ``--before SRC`` the same loop runs again on the Cairn
   whose ``src`` folder is SRC (e.g. a worktree of main before the lazy list), for a before/after.
 - page PAGE_NUMBER of PAGE_RUNS runs (``Store.runs_page(count=False)``, as ``Api`` asks), after
   the cursor of the page before it vs at its offset: the default order, then a filter with a sort
@@ -31,14 +31,14 @@ from cairn.store import Store
 PAGE_RUNS = 300
 PAGE_NUMBER = 150
 REPEATS = 5
-WIDTH = 52
+WIDTH = 62
 FILTERED = {"filter": "summary.val/acc > 0.3", "order": "-summary.val/acc"}
 
 LOOP = """
 import json, resource, sys, time
 started = time.perf_counter()
 import cairn
-runs = cairn.Api(sys.argv[1]).runs(sys.argv[2])
+runs = cairn.Api(sys.argv[1]).runs(sys.argv[2], filter=sys.argv[3] or None, order=sys.argv[4] or None)
 count, first = 0, None
 for run in runs:
     count += 1
@@ -51,11 +51,12 @@ print(json.dumps({
 """
 
 
-def loop(store_dir: Path, src: Path) -> dict[str, float]:
-    """The loop over every run in a fresh process importing Cairn from ``src``."""
+def loop(store_dir: Path, src: Path, query: dict[str, str]) -> dict[str, float]:
+    """The loop over every run ``query`` finds in a fresh process importing Cairn from ``src``."""
     env = {**os.environ, "PYTHONPATH": str(src)}
+    asked = [query.get("filter", ""), query.get("order", "")]
     done = subprocess.run(
-        [sys.executable, "-c", LOOP, str(store_dir), PROJECT],
+        [sys.executable, "-c", LOOP, str(store_dir), PROJECT, *asked],
         env=env,
         capture_output=True,
         text=True,
@@ -104,17 +105,18 @@ def main() -> None:
     print(f"{runs:,} runs, SQLite ({store_dir}); load average {os.getloadavg()[0]:.1f}")
     print(f"{'row':<{WIDTH}} {'value':>12}")
     here = Path(__file__).resolve().parent.parent / "src"
-    for label, src in (("before", before), ("now", here)):
-        if src is None:
-            continue
-        got = loop(store_dir, src)
-        rows = (
-            (f"first run, {label}", f"{got['first']:.2f} s"),
-            (f"every run ({got['count']:,.0f}), {label}", f"{got['all']:.2f} s"),
-            (f"peak RSS, {label}", f"{got['peak_mb']:.0f} MB"),
-        )
-        for row, value in rows:
-            print(f"{'Api(dir).runs(p): ' + row:<{WIDTH}} {value:>12}")
+    for name, query in (("", {}), (" + filter, sort", FILTERED)):
+        for label, src in (("before", before), ("now", here)):
+            if src is None:
+                continue
+            got = loop(store_dir, src, query)
+            rows = (
+                (f"first run, {label}", f"{got['first']:.2f} s"),
+                (f"every run ({got['count']:,.0f}), {label}", f"{got['all']:.2f} s"),
+                (f"peak RSS, {label}", f"{got['peak_mb']:.0f} MB"),
+            )
+            for row, value in rows:
+                print(f"{'Api(dir).runs(p' + name + '): ' + row:<{WIDTH}} {value:>12}")
     store = Store.local(store_dir)
     try:
         for name, query in (("default order", {}), (", ".join(FILTERED.values()), FILTERED)):
