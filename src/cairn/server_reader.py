@@ -287,16 +287,29 @@ class HttpReader:
         order: str | None = None,
         limit: int | None = None,
     ) -> list[RunInfo]:
-        found: list[RunInfo] = []
+        found = self.pages(project, filter=filter, order=order, limit=limit, per_page=PAGE)
+        return [info for page in found for info in page]
+
+    def pages(
+        self,
+        project: str | None,
+        *,
+        filter: str | None,
+        order: str | None,
+        limit: int | None,
+        per_page: int,
+    ) -> Iterator[list[RunInfo]]:
         after: str | None = None
-        while limit is None or len(found) < limit:
-            size = PAGE if limit is None else min(PAGE, limit - len(found))
+        read = 0
+        while limit is None or read < limit:
+            size = per_page if limit is None else min(per_page, limit - read)
             page = self.runs_page(project, filter=filter, order=order, limit=size, after=after)
-            found += page.runs
+            if page.runs:
+                yield page.runs
+            read += len(page.runs)
             if page.next is None:
-                break
+                return
             after = page.next
-        return found
 
     def runs_page(
         self,

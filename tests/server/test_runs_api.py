@@ -268,6 +268,7 @@ def test_a_malformed_or_forged_cursor_is_a_400_not_a_500(api: httpx.Client) -> N
         forged(["name", [], "x"]),  # made for another order
         forged({"a": 1}),
         forged(["-summary.acc", [0, 0.5, None], {"id": 1}]),
+        base64.urlsafe_b64encode(b"[" * 3000 + b"]" * 3000).decode(),  # nested past recursion
     ):
         for path in ("/projects/demo/runs", "/runs"):
             got = api.get(path, params={"order": "-summary.acc", "cursor": cursor})

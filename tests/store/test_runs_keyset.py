@@ -122,6 +122,7 @@ def test_a_cursor_the_listing_did_not_make_is_refused(store: Store) -> None:
         _forged("-summary.acc", [{"a": 1}, 0.5, None], "r01"),
         base64.urlsafe_b64encode(b'["-summary.acc", [0, NaN, null], "r01"]').decode(),
         "A" * 10_000,
+        base64.urlsafe_b64encode(b"[" * 3000 + b"]" * 3000).decode(),  # nested past recursion
     ]
     for cursor in bad:
         with pytest.raises(CursorError):
@@ -137,3 +138,17 @@ def test_a_forged_cursor_of_the_right_shape_only_moves_the_page(store: Store) ->
     whole = [r.id for r in store.runs("p", order="config.x")]
     numbers_and_strings = ("r00", "r01", "r03", "r09", "r12", "r02", "r08")
     assert after == [i for i in whole if i not in numbers_and_strings]
+
+
+def test_run_ids_then_runs_by_id_read_what_runs_reads(store: Store) -> None:
+    """A loop over many runs (``Api().runs()`` on a store) sorts once, then reads by id."""
+    fill(store)
+    query = {"filter": "summary.acc >= 0.25 or config.x is null"}
+    for order in ORDERS:
+        whole = store.runs("p", order=order, **query)
+        ids = store.run_ids("p", order=order, **query)
+        assert ids == [r.id for r in whole], order
+        assert store.run_ids("p", order=order, limit=3, **query) == ids[:3]
+        picked = store.runs_by_id([ids[2], "nope", ids[0]])
+        assert [r.id for r in picked] == [ids[2], ids[0]]
+        assert picked[1] == whole[0]  # the same record, run number and tags included

@@ -21,11 +21,12 @@ _NOTHING = RunPage([], 0)
 
 class RunList(Sequence["ApiRun"]):
     """The runs ``Api().runs()`` found, read a page at a time, so that 100,000 runs are never in
-    memory at once: a ``for`` loop reads page after page (each starts after the last run of the
-    one before, by its sort keys: no page re-reads the runs before it), ``len()`` counts them in
-    the database, ``runs[i]`` and ``runs[a:b]`` read only the pages holding those runs, and
-    ``to_arrow()`` / ``to_pandas()`` build one table a page at a time. The first page is read at
-    once, so a filter that does not parse fails here; in Jupyter it shows as a table.
+    memory at once: a ``for`` loop reads page after page (``Reader.pages``: from a store, the
+    matching ids in order first, then the runs by id; from a server, each page after the last
+    run of the one before, by keyset cursor), ``len()`` counts them in the database, ``runs[i]``
+    and ``runs[a:b]`` read only the pages holding those runs, and ``to_arrow()`` /
+    ``to_pandas()`` build one table a page at a time. The first page is read at once, so a
+    filter that does not parse fails here; in Jupyter it shows as a table.
     """
 
     def __init__(
@@ -68,13 +69,15 @@ class RunList(Sequence["ApiRun"]):
 
     def pages(self) -> Iterator[list[RunInfo]]:
         """The runs' records, a page at a time, in order."""
-        start, page = 0, self._first
-        while page.runs:
-            yield page.runs
-            start += len(page.runs)
-            if page.next is None:
-                return
-            page = self._read(self._size(start), after=page.next)
+        if self.limit == 0:
+            return iter(())
+        return self._reader.pages(
+            self.project,
+            filter=self.filter,
+            order=self.order,
+            limit=self.limit,
+            per_page=self.per_page,
+        )
 
     def __iter__(self) -> Iterator[ApiRun]:
         for infos in self.pages():

@@ -41,7 +41,7 @@ def decode(
             raise ValueError(f"longer than {MAX_CURSOR} characters")
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         made_for, values, run_id = json.loads(raw, parse_constant=_no_constant)
-    except (ValueError, TypeError, binascii.Error) as exc:
+    except (ValueError, TypeError, RecursionError, binascii.Error) as exc:
         raise CursorError(
             f"not a cursor of this listing ({exc}): pass the `next` value of the previous "
             "page as it came, or leave it out to start from the first page"

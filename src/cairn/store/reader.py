@@ -6,7 +6,7 @@ are written once, over this interface, so both behave alike (one test suite runs
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 if TYPE_CHECKING:
@@ -67,6 +67,18 @@ class Reader(Protocol):
         ...
 
     def count_runs(self, project: str | None, *, filter: str | None) -> int: ...
+
+    def pages(
+        self,
+        project: str | None,
+        *,
+        filter: str | None,
+        order: str | None,
+        limit: int | None,
+        per_page: int,
+    ) -> Iterator[list[RunInfo]]:
+        """Every matching run (at most ``limit``), in order, ``per_page`` at a time."""
+        ...
 
     def find_run(self, ref: str) -> RunInfo:
         """A run by ``project/id``, ``id`` or a unique display name; RunNotFoundError else."""
@@ -199,6 +211,21 @@ class StoreReader:
 
     def count_runs(self, project: str | None, *, filter: str | None) -> int:
         return self.store.count_runs(project, filter=filter)
+
+    def pages(
+        self,
+        project: str | None,
+        *,
+        filter: str | None,
+        order: str | None,
+        limit: int | None,
+        per_page: int,
+    ) -> Iterator[list[RunInfo]]:
+        # The ids first (one scan and sort), then the runs by id: a keyset page under a filter
+        # and a sort on JSON values re-scans every match (bench_runs_pages.py).
+        ids = self.store.run_ids(project, filter=filter, order=order, limit=limit)
+        for start in range(0, len(ids), per_page):
+            yield self.store.runs_by_id(ids[start : start + per_page])
 
     def find_run(self, ref: str) -> RunInfo:
         return self.store.find_run(ref)

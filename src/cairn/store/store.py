@@ -395,44 +395,17 @@ class Store:
         state = self.state_column()
         with self._read() as conn:
             where = _conditions(conn, state, project, filter, search, ids, within)
-            if conn.dialect.name == "postgresql":
-                # psycopg prepares a statement from its 5th run on, and PostgreSQL then plans it
-                # once for any parameters, blind to the project and the filter's bounds: the
-                # 100,000-run filter + sort took 730 to 765 ms instead of 163 to 195 ms.
-                conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
-            sort = compile_order(order, state) if order else Order([(runs.c.created_at, True)], [])
-            keys = sort.keys
             # With a filter or a search, the matches are gathered once (ids and sort values, each
             # JSON value read once), then counted and sorted; without, the page is the head of an
             # index and the count that index's length.
             gathered = count and bool(filter or search or ids is not None or within is not None)
-            if gathered:
-                matches = (
-                    select(runs.c.id, *(value.label(f"k{i}") for i, (value, _) in enumerate(keys)))
-                    .select_from(sort.joined(_RUNS))
-                    .where(*where)
-                    .cte("matches")
-                    .prefix_with("MATERIALIZED")
-                )
-                sorted_by: list[tuple[ColumnElement[Any], bool]] = [
-                    (matches.c[f"k{i}"], d) for i, (_, d) in enumerate(keys)
-                ]
-                id_column: ColumnElement[str] = matches.c.id
-                query = select(
-                    matches.c.id,
-                    select(func.count()).select_from(matches).scalar_subquery(),
-                    *(column for column, _ in sorted_by),
-                )
-            else:
-                sorted_by, id_column = keys, runs.c.id
-                labelled = (value.label(f"k{i}") for i, (value, _) in enumerate(keys))
-                query = select(runs.c.id, literal(0), *labelled).select_from(sort.joined(_RUNS))
-                query = query.where(*where)
-            query = query.order_by(*Order(sorted_by, []).by(), id_column).offset(offset)
+            query, keys, sorted_by = _ordered(conn, state, where, order, gathered)
+            query = query.offset(offset)
             if after is not None:
                 pg = conn.dialect.name == "postgresql"
                 values, last_id = cursor.decode(after, order, [v.type for v, _ in keys], pg)
-                query = query.where(cursor.after(sorted_by, values, id_column, last_id, pg))
+                id_column = sorted_by[-1][0]
+                query = query.where(cursor.after(sorted_by[:-1], values, id_column, last_id, pg))
             if limit is not None:
                 query = query.limit(limit)
             found = conn.execute(query).all()
@@ -452,15 +425,41 @@ class Store:
             following = None
             if limit is not None and len(found) == limit:
                 following = cursor.encode(order, list(found[-1][2:]), found[-1][0])
-            rows: dict[str, Any] = {}
-            for start in range(0, len(page), _CHUNK):
-                chunk = page[start : start + _CHUNK]
-                picked = self._run_select(state).where(runs.c.id.in_(chunk))
-                rows.update((r["id"], r) for r in conn.execute(picked).mappings())
-            numbers = self._numbers(conn, list(rows.values()))
-            tags = self._tags(conn, page)
-        infos = [run_info(rows[i], tags.get(i, []), numbers[i]) for i in page if i in rows]
+            infos = self._infos(conn, state, page)
         return RunPage(infos, total, following)
+
+    def run_ids(
+        self,
+        project: str | None = None,
+        *,
+        filter: str | None = None,
+        order: str | None = None,
+        limit: int | None = None,
+    ) -> list[str]:
+        """The ids of the runs ``runs()`` returns, in its order: a loop over many runs reads
+        them first, then ``runs_by_id`` a page at a time, so a filter and a sort on JSON values
+        run once, not once a page (no index serves them: a keyset page re-scans the matches)."""
+        state = self.state_column()
+        with self._read() as conn:
+            where = _conditions(conn, state, project, filter, None, None, None)
+            query = _ordered(conn, state, where, order, False)[0].limit(limit)
+            return [row[0] for row in conn.execute(query)]
+
+    def runs_by_id(self, ids: Sequence[str]) -> list[RunInfo]:
+        """The runs of ``ids``, in that order; ids not found are left out."""
+        with self._read() as conn:
+            return self._infos(conn, self.state_column(), list(ids))
+
+    def _infos(self, conn: Connection, state: ColumnElement[str], page: list[str]) -> list[RunInfo]:
+        """The runs of ``page`` (ids) read whole, in that order."""
+        rows: dict[str, Any] = {}
+        for start in range(0, len(page), _CHUNK):
+            chunk = page[start : start + _CHUNK]
+            picked = self._run_select(state).where(runs.c.id.in_(chunk))
+            rows.update((r["id"], r) for r in conn.execute(picked).mappings())
+        numbers = self._numbers(conn, list(rows.values()))
+        tags = self._tags(conn, page)
+        return [run_info(rows[i], tags.get(i, []), numbers[i]) for i in page if i in rows]
 
     def count_runs(
         self,
@@ -632,6 +631,46 @@ def _project_select() -> Any:
 
 
 _RUNS = runs.join(projects, projects.c.id == runs.c.project_id)
+
+
+def _ordered(
+    conn: Connection,
+    state: ColumnElement[str],
+    where: list[ColumnElement[bool]],
+    order: str | None,
+    gathered: bool,
+) -> tuple[Any, list[tuple[ColumnElement[Any], bool]], list[tuple[ColumnElement[Any], bool]]]:
+    """The matching runs' ids in ``order`` (then id): a query of (id, total or 0, sort values),
+    the order's keys, and the columns it sorts by (the keys as selected, then the id).
+    ``gathered``: the matches are gathered once in a CTE, and counted from it."""
+    if conn.dialect.name == "postgresql":
+        # psycopg prepares a statement from its 5th run on, and PostgreSQL then plans it
+        # once for any parameters, blind to the project and the filter's bounds: the
+        # 100,000-run filter + sort took 730 to 765 ms instead of 163 to 195 ms.
+        conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+    sort = compile_order(order, state) if order else Order([(runs.c.created_at, True)], [])
+    keys = sort.keys
+    labelled = [value.label(f"k{i}") for i, (value, _) in enumerate(keys)]
+    if gathered:
+        matches = (
+            select(runs.c.id, *labelled)
+            .select_from(sort.joined(_RUNS))
+            .where(*where)
+            .cte("matches")
+            .prefix_with("MATERIALIZED")
+        )
+        sorted_by: list[tuple[ColumnElement[Any], bool]] = [
+            (matches.c[f"k{i}"], d) for i, (_, d) in enumerate(keys)
+        ]
+        id_column: ColumnElement[str] = matches.c.id
+        total: Any = select(func.count()).select_from(matches).scalar_subquery()
+        query = select(matches.c.id, total, *(column for column, _ in sorted_by))
+    else:
+        sorted_by, id_column = list(keys), runs.c.id
+        query = select(runs.c.id, literal(0), *labelled).select_from(sort.joined(_RUNS))
+        query = query.where(*where)
+    query = query.order_by(*Order(sorted_by, []).by(), id_column)
+    return query, keys, [*sorted_by, (id_column, False)]
 
 
 def _conditions(
