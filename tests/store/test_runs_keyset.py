@@ -152,3 +152,6 @@ def test_run_ids_then_runs_by_id_read_what_runs_reads(store: Store) -> None:
         picked = store.runs_by_id([ids[2], "nope", ids[0]])
         assert [r.id for r in picked] == [ids[2], ids[0]]
         assert picked[1] == whole[0]  # the same record, run number and tags included
+        assert store.runs_by_id(ids, store.run_numbers("p")) == whole
+    assert store.run_numbers("p") == {r.id: r.number for r in store.runs("p")}
+    assert store.run_numbers() == {r.id: r.number for r in store.runs()}

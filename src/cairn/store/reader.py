@@ -224,8 +224,9 @@ class StoreReader:
         # The ids first (one scan and sort), then the runs by id: a keyset page under a filter
         # and a sort on JSON values re-scans every match (bench_runs_pages.py).
         ids = self.store.run_ids(project, filter=filter, order=order, limit=limit)
+        numbers = self.store.run_numbers(project) if len(ids) > per_page else None
         for start in range(0, len(ids), per_page):
-            yield self.store.runs_by_id(ids[start : start + per_page])
+            yield self.store.runs_by_id(ids[start : start + per_page], numbers)
 
     def find_run(self, ref: str) -> RunInfo:
         return self.store.find_run(ref)
