@@ -43,6 +43,8 @@ print("TAG", names(api.runs("lab/q", filters={"tags": "base"})))
 print("STATE", names(api.runs("lab/q", filters={"state": "failed"})))
 print("REGEX", names(api.runs("lab/q", filters={"display_name": {"$regex": "run-[01]"}})))
 print("CREATED", names(api.runs("lab/q", filters={"created_at": {"$gt": "2000-01-01T00:00:00Z"}})))
+paged = api.runs("lab/q", per_page=2)  # lazy, as W&B's Runs: len, indexing, slices, loops
+print("PAGED", len(paged), paged[2].name, paged[-1].name, names(paged[:2]), names(paged), bool(paged))
 
 run = api.run(f"lab/q/{api.runs('q', filters={'display_name': 'run-1'})[0].id}")
 print("SUMMARY", round(run.summary._json_dict["acc"], 3), run.config["lr"], run.config["model"])
@@ -73,6 +75,7 @@ def test_the_public_api_reads_runs_as_wandb_scripts_expect(script: Script, store
     assert out["STATE"] == "['run-2']"
     assert out["REGEX"] == "['run-0', 'run-1']"
     assert out["CREATED"] == "['run-0', 'run-1', 'run-2']"
+    assert out["PAGED"] == "3 run-2 run-2 ['run-0', 'run-1'] ['run-0', 'run-1', 'run-2'] True"
     assert out["SUMMARY"] == "0.9 0.01 {'width': 16}"
     assert out["HISTORY"] == "10 4 0"
     assert out["SCAN"] == "[0.72, 0.81, 0.9]"

@@ -3,10 +3,10 @@ artifacts, sweeps). Paths may carry an entity (``entity/project/id``); it is dro
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, overload
 
 from cairn.compat.wandb import filters as mongo
 from cairn.compat.wandb.artifacts import LoggedArtifact, reference
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from cairn.sdk.api import Api as CairnApi
     from cairn.sdk.api import ApiRun
+    from cairn.sdk.run_list import RunList
     from cairn.sweeps.public import ApiSweep
 
 
@@ -51,12 +52,13 @@ class Api:
         per_page: int = 50,
         include_sweeps: bool = True,
         lazy: bool = True,
-    ) -> list[Run]:
+    ) -> Runs:
         """The runs of ``"entity/project"`` or ``"project"`` matching W&B's ``filters``
-        (MongoDB-style, see ``filters.py``), in ``order``."""
+        (MongoDB-style, see ``filters.py``), in ``order``: read ``per_page`` at a time."""
         project = _last(path, 1)[0] if path else self.overrides.get("project")
-        found = self.cairn.runs(project, filter=mongo.translate(filters), order=mongo.order(order))
-        return [Run(self.cairn, r) for r in found]
+        filter, ordered = mongo.translate(filters), mongo.order(order)
+        found = self.cairn.runs(project, filter=filter, order=ordered, per_page=per_page)
+        return Runs(self.cairn, found)
 
     def run(self, path: str) -> Run:
         """One run by ``"entity/project/id"``, ``"project/id"`` or ``"project/runs/id"``."""
@@ -77,6 +79,34 @@ class Api:
 
     def projects(self, entity: str | None = None, per_page: int = 200) -> list[Any]:
         return self.cairn.projects()
+
+
+class Runs(Sequence["Run"]):
+    """W&B's lazy ``Runs``: ``len()``, indexing and iteration read the runs a page at a time
+    (``cairn.Api().runs()``, a ``RunList``, underneath)."""
+
+    def __init__(self, api: CairnApi, found: RunList) -> None:
+        self._api, self._found = api, found
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    @overload
+    def __getitem__(self, index: int) -> Run: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Run]: ...
+
+    def __getitem__(self, index: int | slice) -> Run | list[Run]:
+        if isinstance(index, slice):
+            return [Run(self._api, r) for r in self._found[index]]
+        return Run(self._api, self._found[index])
+
+    def __iter__(self) -> Iterator[Run]:
+        return (Run(self._api, r) for r in self._found)
+
+    def __bool__(self) -> bool:
+        return bool(self._found)
 
 
 class Summary(MutableMapping[str, Any]):
