@@ -59,6 +59,9 @@ def test_a_viewer_reads_what_is_shared_and_cannot_edit(team: Reading) -> None:
     assert [p.name for p in api.projects()] == ["open"]
     assert [r.name for r in api.runs()] == ["open-run"]
     assert api.runs("closed") == []
+    # the count and the cursor pages see only what the key may read
+    assert len(api.runs(per_page=1)) == 1 and len(api.runs("closed", per_page=1)) == 0
+    assert [r.name for r in api.runs(filter='name ~ "run"', per_page=1)] == ["open-run"]
     with pytest.raises(RunNotFoundError):
         api.run("closed-run")  # a unique name, but in a project vera may not read
     run = api.run("open-run")
