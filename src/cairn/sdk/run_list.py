@@ -47,13 +47,9 @@ class RunList(Sequence["ApiRun"]):
         self.per_page = per_page
         self._reader, self._make = reader, make
         self._len: int | None = None
-        self._first = self._read(self._size(0)) if limit != 0 else _NOTHING
+        self._first = self._read(per_page if limit is None else min(per_page, limit))
         self._window = (0, self._first)
         """The page last read for ``runs[i]``, and the index of its first run."""
-
-    def _size(self, start: int) -> int:
-        """Runs to ask for in a page starting at ``start`` (``limit`` stops the listing)."""
-        return self.per_page if self.limit is None else min(self.per_page, self.limit - start)
 
     def _read(self, size: int, *, offset: int = 0, after: str | None = None) -> RunPage:
         if size <= 0:
@@ -69,8 +65,6 @@ class RunList(Sequence["ApiRun"]):
 
     def pages(self) -> Iterator[list[RunInfo]]:
         """The runs' records, a page at a time, in order."""
-        if self.limit == 0:
-            return iter(())
         return self._reader.pages(
             self.project,
             filter=self.filter,
