@@ -1,7 +1,10 @@
 """Keyset cursors for listing runs: where a page stopped, so the next starts right after it.
 
 A page after a cursor is read as ``WHERE (sort keys, id) come after the cursor's`` instead of
-``OFFSET n``, so page 150 costs what page 1 does. The cursor is an opaque string for callers
+``OFFSET n``, so the database does not count past the rows before it, and rows added or removed
+before it do not shift the next page. On an order an index serves, a late page then costs what
+the first does; under a filter and a sort on JSON values each page still scans the matches
+(docs/performance.md). The cursor is an opaque string for callers
 (URL-safe base64 of JSON): the order it was made for, the last row's sort-key values and its id.
 ``decode`` checks every value against the key's SQL type, so a forged or stale cursor is a
 ``CursorError`` (a 400 on the server), never a database error.

@@ -387,7 +387,7 @@ class Store:
 
         ``after`` is the ``next`` cursor of the previous page (same order): the page starts
         right after that page's last run, found by its sort keys and id rather than by counting
-        ``offset`` rows past, so a late page costs what the first does (``store.cursor``).
+        ``offset`` rows past (``store.cursor``).
         The matching runs are ordered by their ids and sort keys alone, and only the page's rows
         are read whole, so a page of a 100,000-run project does not sort every run's JSON; under
         a filter or a search the total comes from the same query, not from a second scan.
