@@ -10,8 +10,11 @@ Rows:
   the cursor of the page before it vs at its offset: the default order, then a filter with a sort
   on a summary key (the dashboard's filter + sort); the median of REPEATS each.
 
+With ``--pg-runs N`` the late-page rows run again on the project of N runs built into
+PostgreSQL by ``stores100k.cached_pg_store`` (its cached cluster, started with default settings).
+
 Prints a table and asserts nothing. Usage:
-python benchmarks/bench_runs_pages.py [RUNS] [--before SRC]
+python benchmarks/bench_runs_pages.py [RUNS] [--before SRC] [--pg-runs N]
 """
 
 from __future__ import annotations
@@ -23,10 +26,11 @@ import sys
 import time
 from pathlib import Path
 
-from stores100k import PROJECT, RUNS, cached_store
+from stores100k import PROJECT, RUNS, cached_pg_store, cached_store
 from timing import median_s
 
 from cairn.store import Store
+from cairn.store.blobs import BlobStore
 
 PAGE_RUNS = 300
 PAGE_NUMBER = 150
@@ -98,7 +102,26 @@ def main() -> None:
         at = args.index("--before")
         before = Path(args[at + 1]).resolve()
         del args[at : at + 2]
+    pg_runs = 0
+    if "--pg-runs" in args:
+        at = args.index("--pg-runs")
+        pg_runs = int(args[at + 1])
+        del args[at : at + 2]
     runs = int(args[0]) if args else RUNS
+    if runs:
+        sqlite_rows(runs, before)
+    if pg_runs:
+        with cached_pg_store(pg_runs) as (url, blobs, _):
+            store = Store(url, BlobStore(blobs))
+            try:
+                late_pages(store, f"PostgreSQL, {pg_runs:,} runs")
+            finally:
+                store.close()
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
+def sqlite_rows(runs: int, before: Path | None) -> None:
+    """The loop rows (before and now) and the late-page rows on the SQLite store."""
     store_dir, built = cached_store(runs)
     if built is not None:
         print(f"built the {runs:,}-run store in {built:.0f} s (cached for next time)")
@@ -119,17 +142,23 @@ def main() -> None:
                 print(f"{'Api(dir).runs(p' + name + '): ' + row:<{WIDTH}} {value:>12}")
     store = Store.local(store_dir)
     try:
-        for name, query in (("default order", {}), (", ".join(FILTERED.values()), FILTERED)):
-            cursor_s, offset_s, walk, matching = late_page(store, query)
-            print(f"page {PAGE_NUMBER} of {PAGE_RUNS} runs, {name} ({matching:,} runs match)")
-            print(
-                f"{'  by cursor (after page ' + str(PAGE_NUMBER - 1) + ')':<{WIDTH}} {cursor_s * 1e3:>9.1f} ms"
-            )
-            print(f"{'  by offset':<{WIDTH}} {offset_s * 1e3:>9.1f} ms")
-            print(f"{'  the pages before it, one by one by cursor':<{WIDTH}} {walk:>10.2f} s")
+        late_pages(store, "SQLite")
     finally:
         store.close()
-    print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
+def late_pages(store: Store, where: str) -> None:
+    """The late-page rows on ``store``."""
+    for name, query in (("default order", {}), (", ".join(FILTERED.values()), FILTERED)):
+        cursor_s, offset_s, walk, matching = late_page(store, query)
+        print(f"{where}: page {PAGE_NUMBER} of {PAGE_RUNS} runs, {name} ({matching:,} match)")
+        rows = (
+            (f"by cursor (after page {PAGE_NUMBER - 1})", f"{cursor_s * 1e3:.1f} ms"),
+            ("by offset", f"{offset_s * 1e3:.1f} ms"),
+            ("the pages before it, one by one by cursor", f"{walk:.2f} s"),
+        )
+        for row, value in rows:
+            print(f"{'  ' + row:<{WIDTH}} {value:>12}")
 
 
 if __name__ == "__main__":
