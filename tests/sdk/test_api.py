@@ -463,6 +463,10 @@ class Counted:
         self.asked.append(query)
         return self.reader.runs_page(project, **query)
 
+    def pages(self, project: str | None, **query: Any) -> Any:
+        self.asked.append({"pages": True, **query})
+        return self.reader.pages(project, **query)
+
     def count_runs(self, project: str | None, **query: Any) -> int:
         self.counts += 1
         return self.reader.count_runs(project, **query)
@@ -488,7 +492,9 @@ def test_a_loop_reads_every_run_page_after_page(reading: Reading, paged: list[st
     assert len(spy.asked) == 1  # the first page at once: a bad filter fails at the call
     assert [len(page) for page in runs.pages()] == [2, 2, 2, 2, 1]
     assert ids(runs) == paged and ids(runs) == paged  # a second loop reads again
-    assert spy.counts == 0
+    assert spy.counts == 0 and len(spy.asked) == 4
+    whole = api.runs("paged")  # one page holds them all: a loop reads nothing more
+    assert ids(whole) == paged and len(whole) == 9 and len(spy.asked) == 5
     assert len(runs) == 9 and spy.counts == 1 and len(runs) == 9 and spy.counts == 1
     ordered = api.runs("paged", order="-summary.acc,id", per_page=4)
     expected = ["pg3", "pg8", "pg0", "pg2", "pg6", "pg7", "pg4", "pg1", "pg5"]

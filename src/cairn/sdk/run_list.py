@@ -65,6 +65,8 @@ class RunList(Sequence["ApiRun"]):
 
     def pages(self) -> Iterator[list[RunInfo]]:
         """The runs' records, a page at a time, in order."""
+        if self._first.next is None:  # the first page holds every run: read nothing again
+            return iter([self._first.runs] if self._first.runs else [])
         return self._reader.pages(
             self.project,
             filter=self.filter,
