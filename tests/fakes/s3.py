@@ -6,8 +6,12 @@ Clients find it the way they find MinIO or any S3-compatible store: through the 
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -19,6 +23,8 @@ from tests.fakes.ports import free_port
 class Endpoint:
     url: str
     process: subprocess.Popen[bytes]
+    recording: str
+    """The file where moto writes the requests it records (``record``)."""
 
     @property
     def environment(self) -> dict[str, str]:
@@ -41,7 +47,33 @@ class Endpoint:
             aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
         ).create_bucket(Bucket=name)
 
+    def record(self) -> None:
+        """Forget the requests recorded so far, and record those that come from now on."""
+        for action in ("reset", "start"):
+            urllib.request.urlopen(
+                urllib.request.Request(f"{self.url}/moto-api/recorder/{action}-recording", b""),
+                timeout=10,
+            ).close()
+
+    def recorded(self) -> list[str]:
+        """``"<method> <path and query>"`` of each request moto took since ``record()``; it
+        records no more after this."""
+        urllib.request.urlopen(
+            urllib.request.Request(f"{self.url}/moto-api/recorder/stop-recording", b""), timeout=10
+        ).close()
+        if not os.path.exists(self.recording):
+            return []
+        with open(self.recording) as f:
+            text = f.read()
+        # moto writes an entry and its newline apart: parallel requests' entries can share a line
+        found, at, decoder = [], 0, json.JSONDecoder()
+        while (at := len(text) - len(text[at:].lstrip())) < len(text):
+            entry, at = decoder.raw_decode(text, at)
+            found.append(f"{entry['method']} {entry['url']}")
+        return found
+
     def stop(self) -> None:
+        shutil.rmtree(os.path.dirname(self.recording), ignore_errors=True)
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
@@ -51,17 +83,19 @@ class Endpoint:
 
 def start() -> Endpoint:
     port = free_port()
+    recording = os.path.join(tempfile.mkdtemp(prefix="cairn-moto-"), "recording.jsonl")
     process = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, "MOTO_RECORDER_FILEPATH": recording},
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
             with urllib.request.urlopen(f"{url}/moto-api/", timeout=1):
-                return Endpoint(url, process)
+                return Endpoint(url, process, recording)
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()

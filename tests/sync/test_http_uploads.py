@@ -13,55 +13,20 @@ import fsspec
 import httpx
 import pytest
 from tests.conftest import S3
-from tests.fakes.reading import add_key
-from tests.fakes.server import serve_command
-
-from cairn.server_login import Login
-from cairn.sync.http import HttpSink
+from tests.fakes.uploads import Server, serve
 
 PAYLOAD = bytes(range(256)) * 12_288  # 3 MiB: several chunks
 DIGEST = hashlib.sha256(PAYLOAD).hexdigest()
 
 
-class Server:
-    def __init__(self, url: str, key: str, blobs: str) -> None:
-        self.url, self.key, self.blobs = url, key, blobs
-
-    def sink(self) -> tuple[HttpSink, list[str]]:
-        """A sink of a run of ``p``, and the requests it sends to the server (method and
-        path)."""
-        sink = HttpSink(Login(self.url, self.key), "p")
-        sink.reserve_run_number("p")  # as a run does first: the new project becomes ann's
-        sent: list[str] = []
-
-        def seen(request: httpx.Request) -> None:
-            sent.append(f"{request.method} {request.url.path.removeprefix('/api/v1')}")
-
-        sink.client.event_hooks["request"].append(seen)
-        return sink, sent
-
-    def objects(self) -> list[str]:
-        fs, root = fsspec.core.url_to_fs(self.blobs)
-        fs.invalidate_cache()
-        return sorted(p.removeprefix(root + "/") for p in fs.find(root))
-
-
-def _serve(tmp_path: Path, blobs: str) -> Iterator[Server]:
-    store_dir = tmp_path / "server"
-    key = add_key(store_dir, "ann")
-    args = ["server", "--db", f"sqlite:///{store_dir / 'cairn.db'}", "--blobs", blobs]
-    with serve_command(args) as server:
-        yield Server(server.url, key, blobs)
-
-
 @pytest.fixture
 def on_s3(s3: S3, tmp_path: Path) -> Iterator[Server]:
-    yield from _serve(tmp_path, s3.bucket())
+    yield from serve(tmp_path / "server", s3.bucket())
 
 
 @pytest.fixture
 def on_folder(tmp_path: Path) -> Iterator[Server]:
-    yield from _serve(tmp_path, str(tmp_path / "server" / "blobs"))
+    yield from serve(tmp_path / "server", str(tmp_path / "server" / "blobs"))
 
 
 def _file(tmp_path: Path, data: bytes = PAYLOAD) -> Path:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,7 +15,9 @@ from typing import Any
 from cairn.artifacts import references
 from cairn.artifacts.manifest import check_path, copy_into
 from cairn.errors import ArtifactError
+from cairn.progress import progress
 from cairn.store.reader import BlobReader
+from cairn.user_cache import save, user_cache
 
 PARALLEL = 4
 """Files fetched at once: a server or an object store answers several requests faster than one
@@ -60,7 +61,7 @@ def download(
             return references.fetch(dict(entry), target)
         return _copy_blob(blobs, str(entry["sha256"]), target, path)
 
-    with _progress(label, total) as advance, ThreadPoolExecutor(PARALLEL) as pool:
+    with progress(label, total) as advance, ThreadPoolExecutor(PARALLEL) as pool:
         try:
             for path, digest in zip(todo, pool.map(fetch, todo), strict=True):
                 target = targets[path]
@@ -101,9 +102,8 @@ def _cached(seen: Any, entry: Mapping[str, Any], target: Path) -> bool:
 
 def index_path(root: Path) -> Path:
     """Where the index of download folder ``root`` is kept (outside it)."""
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     key = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()
-    return Path(cache).joinpath(*INDEX_FOLDER, f"{key}.json")
+    return user_cache().joinpath(*INDEX_FOLDER, f"{key}.json")
 
 
 def _read_index(root: Path) -> dict[str, Any]:
@@ -115,39 +115,4 @@ def _read_index(root: Path) -> dict[str, Any]:
 
 
 def _write_index(root: Path, index: dict[str, Any]) -> None:
-    path = index_path(root)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(index, sort_keys=True))
-        os.replace(tmp, path)
-    except OSError:  # no writable cache: the next download verifies every file again
-        pass
-
-
-class _progress:
-    """A rich progress bar in bytes on a terminal; nothing when output is piped."""
-
-    def __init__(self, label: str, total: int) -> None:
-        self.label = label
-        self.total = total
-        self.bar: Any = None
-
-    def __enter__(self) -> Any:
-        if self.total and sys.stderr.isatty():
-            from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
-
-            self.bar = Progress(
-                *Progress.get_default_columns(),
-                DownloadColumn(),
-                TransferSpeedColumn(),
-                transient=True,
-            )
-            self.bar.start()
-            task = self.bar.add_task(self.label, total=self.total)
-            return lambda n: self.bar.advance(task, n)
-        return lambda n: None
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+    save(index_path(root), json.dumps(index, sort_keys=True))  # unsaved: verified again next time

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
 
@@ -16,6 +15,7 @@ from cairn.cli.common import dir_option
 from cairn.errors import CairnError
 from cairn.journal.file import JournalDamageWarning, JournalFormatError, JournalReader
 from cairn.journal.records import RunStart
+from cairn.progress import console as progress_console
 from cairn.sdk.location import find_store_dir
 from cairn.server_login import Login, current_login
 from cairn.store.store import Store
@@ -44,7 +44,7 @@ def sync(paths: tuple[str, ...], all_: bool, local: bool, dir: str | None) -> No
     journals = [(_journal(Path(p)), _home(Path(p), dir) or default_dir) for p in paths]
     if all_:
         journals += [(j, default_dir) for j in sorted((default_dir / "runs").glob("*/journal"))]
-    console = Console(stderr=True)
+    console = progress_console()  # a large file's upload bar draws inside this one's
     if not journals:
         console.print(f"no run journals in {escape(str(default_dir / 'runs'))}: nothing to sync")
         return

@@ -31,6 +31,7 @@ from cairn.server.routes import (
     keys,
     media,
     members,
+    multipart,
     projects,
     reads,
     report_images,
@@ -54,6 +55,7 @@ API_MODULES = (
     # first: the busiest routes (batches of records, run numbers) match without trying the
     # others (76 -> 12 us a request); and before media: HEAD /blobs/{digest} reads no blob
     ingest,
+    multipart,
     session,
     keys,
     projects,

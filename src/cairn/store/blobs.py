@@ -16,7 +16,7 @@ from cairn.store.blob_files import LocalBlobs, blob_path
 
 CHUNK = 8 * 1024 * 1024
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
-_UPLOAD = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+UPLOAD_NAME = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 def blob_digest(data: bytes) -> str:
@@ -143,18 +143,32 @@ class BlobStore:
         ``expires`` seconds: an S3 pre-signed ``PutObject`` of a key under ``uploads/``, beside
         the blobs and never one of them until ``adopt_upload`` has checked it. None where the
         store cannot sign one (a local folder, a file system without S3's signing)."""
+        where = self.s3_uploads()
+        if where is None:
+            return None
+        bucket, prefix = where
+        return self.presign(
+            "put_object", {"Bucket": bucket, "Key": prefix + upload_name(name)}, expires
+        )
+
+    def s3_uploads(self) -> tuple[str, str] | None:
+        """The bucket and key prefix (ending in ``/``) of ``uploads/`` on S3; None where the
+        store is not S3 (a local folder, another file system)."""
         if self._local or not hasattr(self.fs, "split_path") or not hasattr(self.fs, "s3"):
             return None
-        bucket, key, _ = self.fs.split_path(self._upload_path(name))
+        bucket, key, _ = self.fs.split_path(f"{self.root}/uploads")
+        return bucket, f"{key}/"
+
+    def presign(self, method: str, params: dict[str, Any], expires: int) -> str:
+        """An S3 pre-signed URL for client method ``method`` (``put_object``, ``upload_part``)
+        with ``params``, valid ``expires`` seconds (S3 stores only)."""
         fs = self.fs
 
         async def sign() -> str:
             await fs.set_session()
             return str(
                 await fs.s3.generate_presigned_url(
-                    ClientMethod="put_object",
-                    Params={"Bucket": bucket, "Key": key},
-                    ExpiresIn=expires,
+                    ClientMethod=method, Params=params, ExpiresIn=expires
                 )
             )
 
@@ -182,9 +196,7 @@ class BlobStore:
                 self.fs.rm_file(upload)
 
     def _upload_path(self, name: str) -> str:
-        if not _UPLOAD.match(name):
-            raise ValueError(f"{name[:80]!r} is not an upload name")
-        return f"{self.root}/uploads/{name}"
+        return f"{self.root}/uploads/{upload_name(name)}"
 
     def local_path(self, digest: str) -> str | None:
         """The blob's file when the store is a local folder (a server can send it as a file,
@@ -216,7 +228,7 @@ class BlobStore:
         """``(name, size, modified time)`` of every upload sent to a ``signed_upload`` URL and
         not yet adopted (``adopt_upload`` removes it): those a client never finished."""
         if not self._local:
-            yield from self._listing(f"{self.root}/uploads", _UPLOAD)
+            yield from self._listing(f"{self.root}/uploads", UPLOAD_NAME)
 
     def delete_upload(self, name: str) -> None:
         """Remove an upload never adopted."""
@@ -249,6 +261,13 @@ class BlobStore:
                 os.remove(self.path(digest))
         elif self.exists(digest):
             self.fs.rm_file(self.path(digest))
+
+
+def upload_name(upload: str) -> str:
+    """``upload``, if it is an upload name (a one-time token); else ValueError."""
+    if not UPLOAD_NAME.match(upload):
+        raise ValueError(f"{upload[:80]!r} is not an upload name")
+    return upload
 
 
 def local_folder(url: str) -> str | None:

@@ -11,7 +11,8 @@ whatever their age (a reader may still be fetching them: ``store.drops``); older
 deleted whatever their age, the same way a write does (``Store.purge_dropped``).
 
 On an object store, uploads a client sent to a pre-signed URL and never finished (the team
-server's ``POST /blobs/{digest}/uploads``) are removed once older than the grace period too.
+server's ``POST /blobs/{digest}/uploads``), and multipart uploads never completed (with the
+parts S3 holds of them, ``store.multipart``), are removed once older than the grace period too.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cairn.store import blob_refs, drops
+from cairn.store import blob_refs, drops, multipart
 
 if TYPE_CHECKING:
     from cairn.store.store import Store
@@ -74,4 +75,12 @@ def collect(store: Store, *, grace: float = GRACE, dry_run: bool = False) -> GcR
             store.blobs.delete_upload(name)
         removed += 1
         freed += size
+    for name, upload_id, started in multipart.unfinished(store.blobs):
+        if started > cutoff:
+            kept += 1
+            continue
+        freed += sum(part.size for part in multipart.parts(store.blobs, name, upload_id))
+        if not dry_run:
+            multipart.abort(store.blobs, name, upload_id)
+        removed += 1
     return GcResult(removed, freed, kept, dry_run)

@@ -177,9 +177,15 @@ class Store:
         """Store bytes a record refers to (a code file...); returns their sha256."""
         return self.blobs.put(data)
 
-    def put_blob_file(self, path: str | os.PathLike[str]) -> str:
-        """Store a file's bytes without reading it into memory (large artifact files)."""
-        return self.blobs.put_file(path)
+    def put_blob_file(
+        self, path: str | os.PathLike[str], advance: Callable[[int], None] | None = None
+    ) -> str:
+        """Store a file's bytes without reading it into memory (large artifact files);
+        ``advance(n)`` is told of its size once it is stored."""
+        digest = self.blobs.put_file(path)
+        if advance is not None:
+            advance(os.path.getsize(path))
+        return digest
 
     def has_blob(self, digest: str) -> bool:
         """Whether the store holds the bytes with this sha256."""

@@ -9,7 +9,7 @@ names that the sink lacks is read from there and put to the sink. Identical file
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -59,7 +59,8 @@ the other (each is still checked against its digest on arrival)."""
 
 def upload_blobs(records: Sequence[Record], dirs: Sequence[Path], sink: Sink) -> int:
     """Put to ``sink`` the staged blobs that ``records`` name and it lacks, ``PARALLEL`` at a
-    time; returns how many.
+    time; returns how many. Among them a file of ``multipart.THRESHOLD`` bytes or more shows a
+    progress bar in bytes of them all on a terminal.
 
     A blob found nowhere is logged and skipped: the record still applies, and whoever reads the
     file later is told it is missing, rather than the run never syncing.
@@ -76,22 +77,45 @@ def upload_blobs(records: Sequence[Record], dirs: Sequence[Path], sink: Sink) ->
             continue
         for digest in record.blobs or ():
             wanted.setdefault(digest, what)
-    if len(wanted) <= 1:
-        return sum(_upload(digest, what, dirs, sink) for digest, what in wanted.items())
-    with ThreadPoolExecutor(min(PARALLEL, len(wanted)), thread_name_prefix="cairn-upload") as pool:
-        sent = [pool.submit(_upload, digest, what, dirs, sink) for digest, what in wanted.items()]
-        return sum(future.result() for future in sent)
-
-
-def _upload(digest: str, what: str, dirs: Sequence[Path], sink: Sink) -> int:
-    """1 when the blob was sent, 0 when the sink had it or it is staged nowhere."""
-    if sink.has_blob(digest):
+    if not wanted:
         return 0
+    from cairn.progress import progress  # here: most records name no file
+    from cairn.sync.multipart import THRESHOLD
+
     streams = getattr(sink, "put_blob_file", None)  # a sink that can take a file streamed
-    path = staged_path(dirs, digest) if streams is not None else None
-    if path is not None and streams is not None:
+    paths = {d: staged_path(dirs, d) if streams is not None else None for d in wanted}
+    sizes = {d: _size(path) for d, path in paths.items()}
+    large = any(size >= THRESHOLD for size in sizes.values())
+    label = f"uploading {len(wanted)} file{'s' * (len(wanted) > 1)}"
+    with progress(label, sum(sizes.values()) if large else 0) as advance:
+
+        def upload(digest: str) -> int:
+            return _upload(digest, wanted[digest], dirs, sink, paths[digest], advance)
+
+        if len(wanted) == 1:
+            return upload(next(iter(wanted)))
+        with ThreadPoolExecutor(
+            min(PARALLEL, len(wanted)), thread_name_prefix="cairn-upload"
+        ) as pool:
+            return sum(pool.map(upload, wanted))
+
+
+def _upload(
+    digest: str,
+    what: str,
+    dirs: Sequence[Path],
+    sink: Sink,
+    path: Path | None,
+    advance: Callable[[int], None],
+) -> int:
+    """1 when the blob was sent, 0 when the sink had it or it is staged nowhere; ``advance``
+    is told of the bytes of ``path`` as they go (all at once when not sent)."""
+    if sink.has_blob(digest):
+        advance(_size(path))
+        return 0
+    if path is not None:
         try:
-            if streams(path) == digest:
+            if sink.put_blob_file(path, advance) == digest:  # type: ignore[attr-defined]
                 return 1
         except OSError:
             pass  # unreadable or changed: try the checked copy below
@@ -106,3 +130,10 @@ def _upload(digest: str, what: str, dirs: Sequence[Path], sink: Sink) -> int:
         return 0
     sink.put_blob(data)
     return 1
+
+
+def _size(path: Path | None) -> int:
+    try:
+        return 0 if path is None else path.stat().st_size
+    except OSError:
+        return 0

@@ -31,6 +31,8 @@ from cairn.journal.batches import RECORDS_TYPE as RECORDS_TYPE
 from cairn.journal.records import Record
 from cairn.server_client import message, ok, shared_client
 from cairn.server_login import Login
+from cairn.sync import multipart
+from cairn.sync.multipart import Advance
 
 log = logging.getLogger("cairn.sync")
 CHUNK = 1024 * 1024
@@ -129,18 +131,26 @@ class HttpSink:
         ok(self.client.put(f"/blobs/{digest}", content=data))
         return digest
 
-    def put_blob_file(self, path: str | os.PathLike[str]) -> str:
-        """Send a file's bytes, hashed in one pass and sent in a second, in 1 MiB chunks:
-        straight into the object store when the server hands out pre-signed upload URLs (S3),
-        else through the server."""
+    def put_blob_file(self, path: str | os.PathLike[str], advance: Advance | None = None) -> str:
+        """Send a file's bytes, hashed in one pass and sent in a second, streamed: straight
+        into the object store when the server hands out pre-signed upload URLs (S3), in parts
+        for a file of ``multipart.THRESHOLD`` bytes or more (resumable), else through the
+        server. ``advance(n)`` is told of the bytes as they go."""
         hasher = hashlib.sha256()
         with open(path, "rb") as f:
             while chunk := f.read(CHUNK):
                 hasher.update(chunk)
         digest = hasher.hexdigest()
-        if self.direct and self._put_direct(digest, Path(path)):
+        path, size = Path(path), os.path.getsize(path)
+        advance = advance or _ignore
+        if self.direct and size >= multipart.THRESHOLD:
+            if multipart.put_parts(self.client, digest, path, advance):
+                return digest
+            self.direct = False
+        elif self.direct and self._put_direct(digest, path):
+            advance(size)
             return digest
-        ok(self.client.put(f"/blobs/{digest}", content=_chunks(Path(path))))
+        ok(self.client.put(f"/blobs/{digest}", content=_chunks(path, advance)))
         return digest
 
     def _put_direct(self, digest: str, path: Path) -> bool:
@@ -205,7 +215,12 @@ def server_timing(value: str) -> dict[str, float]:
     return found
 
 
-def _chunks(path: Path) -> Iterator[bytes]:
+def _chunks(path: Path, advance: Advance = lambda n: None) -> Iterator[bytes]:
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
+            advance(len(chunk))
             yield chunk
+
+
+def _ignore(n: int) -> None:
+    pass

@@ -74,6 +74,10 @@ EXPECTED: dict[str, str] = {
     "PUT /api/v1/blobs/{digest}": SIGNED_IN,
     "POST /api/v1/blobs/{digest}/uploads": SIGNED_IN,
     "POST /api/v1/blobs/{digest}/uploads/{upload}": SIGNED_IN,
+    # multipart uploads (a folder store offers none: 404 for the signed in)
+    "POST /api/v1/blobs/{digest}/multipart": SIGNED_IN,
+    "POST /api/v1/blobs/{digest}/multipart/{upload}/parts": SIGNED_IN,
+    "POST /api/v1/blobs/{digest}/multipart/{upload}/complete": SIGNED_IN,
     "GET /api/v1/projects/{project}/runs/{run_id}/last-seq": WRITE,
     "GET /api/v1/projects/{project}/runs/{run_id}/stored": WRITE,
     "POST /api/v1/projects/{project}/runs/{run_id}/records": WRITE,
@@ -290,6 +294,9 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 "/users/{user}": {"role": "viewer"},
                 "/teams/{team}": {"role": "viewer"},
                 "/visibility": {"visibility": "private"},
+                # multipart uploads
+                "/multipart/{upload}/parts": {"upload_id": "never-started", "numbers": [1]},
+                "/multipart/{upload}/complete": {"upload_id": "never-started"},
             },
         )
 

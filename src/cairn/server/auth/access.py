@@ -86,6 +86,10 @@ ACCESS: dict[str, Need] = {
     "PUT /blobs/{digest}": Need.SIGNED_IN,  # checked against the digest; content-addressed
     "POST /blobs/{digest}/uploads": Need.SIGNED_IN,  # a pre-signed URL to an uploads/ key
     "POST /blobs/{digest}/uploads/{upload}": Need.SIGNED_IN,  # checked against the digest
+    # large blobs in parts straight into S3 (routes.multipart), checked as the uploads above
+    "POST /blobs/{digest}/multipart": Need.SIGNED_IN,
+    "POST /blobs/{digest}/multipart/{upload}/parts": Need.SIGNED_IN,  # pre-signed part URLs
+    "POST /blobs/{digest}/multipart/{upload}/complete": Need.SIGNED_IN,
     # logging from other machines (cairn.sync.http)
     "GET /projects/{project}/runs/{run_id}/last-seq": Need.LOGGER,
     "GET /projects/{project}/runs/{run_id}/stored": Need.LOGGER,  # to continue a run elsewhere

@@ -249,8 +249,8 @@ async def put_blob(digest: str, request: Request, store: StoreDep) -> Response:
     checked: bytes that do not hash to the digest are refused. Held bytes are not read again,
     unless the caller may not learn that they are held (``auth.blobs.may_know``): then the
     body is read and checked all the same, so the answer's time tells nothing either."""
-    _check_digest(digest)
-    if await run_in_threadpool(_known, request, store, digest):
+    check_digest(digest)
+    if await run_in_threadpool(known, request, store, digest):
         return Response(status_code=204)
     hasher = hashlib.sha256()
     fd, tmp = tempfile.mkstemp(prefix="cairn-upload-")
@@ -286,8 +286,8 @@ async def start_upload(digest: str, request: Request, store: StoreDep) -> Upload
     without passing through the server, and become the blob only once
     ``POST /blobs/{digest}/uploads/{upload}`` has checked that they hash to ``digest``.
     ``stored`` is told only to a caller who may learn it (``auth.blobs.may_know``)."""
-    _check_digest(digest)
-    if await run_in_threadpool(_known, request, store, digest):
+    check_digest(digest)
+    if await run_in_threadpool(known, request, store, digest):
         return UploadOffer(stored=True)
     upload = secrets.token_urlsafe(24)
     url = await run_in_threadpool(store.blobs.signed_upload, upload)
@@ -300,7 +300,7 @@ async def start_upload(digest: str, request: Request, store: StoreDep) -> Upload
 async def finish_upload(digest: str, upload: str, store: StoreDep) -> Response:
     """Keep the bytes sent to upload ``upload`` as the blob ``digest`` if they hash to it (the
     server reads them back from the object store); the upload is removed either way."""
-    _check_digest(digest)
+    check_digest(digest)
     try:
         adopted = await run_in_threadpool(store.blobs.adopt_upload, upload, digest)
     except ValueError:
@@ -320,15 +320,17 @@ async def finish_upload(digest: str, upload: str, store: StoreDep) -> Response:
 def has_blob(digest: str, request: Request, store: StoreDep) -> Response:
     """200 when the store holds the bytes of ``digest``, 404 when not; on ``cairn server`` 404
     too for a caller who may not learn it (``auth.blobs.may_know``): they send the bytes."""
-    _check_digest(digest)
-    return Response(status_code=200 if _known(request, store, digest) else 404)
+    check_digest(digest)
+    return Response(status_code=200 if known(request, store, digest) else 404)
 
 
-def _known(request: Request, store: Store, digest: str) -> bool:
+def known(request: Request, store: Store, digest: str) -> bool:
+    """Whether the store holds ``digest`` and the caller may learn it."""
     return store.blobs.exists(digest) and blob_access.may_know(request, digest)
 
 
-def _check_digest(digest: str) -> None:
+def check_digest(digest: str) -> None:
+    """400 unless ``digest`` is a sha256 in lowercase hex."""
     if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
         raise HTTPException(
             400, f"{digest[:80]!r} is not a blob digest: 64 lowercase hex characters"

@@ -1,0 +1,303 @@
+"""Large files go to a team server on S3 in parts, straight into the object store: intact,
+checked by the server before they become the blob, resumed from the parts S3 holds after the
+process was killed, with a progress bar on a terminal. A real ``cairn server`` and moto's S3 on
+loopback; the threshold is lowered to 6 MiB and parts to S3's 5 MiB minimum (moto enforces it)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+import fsspec
+import httpx
+import pytest
+from tests.conftest import S3
+from tests.fakes.uploads import Server, serve
+
+from cairn.journal.records import ArtifactLog
+from cairn.store import multipart as store_multipart
+from cairn.store.blobs import BlobStore
+from cairn.sync import multipart
+from cairn.sync.blobs import upload_blobs
+
+MiB = 1024 * 1024
+SIZE = 11 * MiB + 123  # three parts: 5, 5 and 1 MiB and a bit
+
+
+@pytest.fixture(scope="module")
+def server(s3: S3, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from serve(tmp_path_factory.mktemp("server"), s3.bucket())
+
+
+@pytest.fixture(autouse=True)
+def small_parts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Parts of 5 MiB from 6 MiB on; upload state in a cache folder of the test's own."""
+    monkeypatch.setattr(multipart, "THRESHOLD", 6 * MiB)
+    monkeypatch.setattr(multipart, "PART_SIZE", 5 * MiB)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _file(tmp_path: Path, seed: int, size: int = SIZE) -> tuple[Path, str]:
+    data = random.Random(seed).randbytes(size)
+    path = tmp_path / f"weights-{seed}.bin"
+    path.write_bytes(data)
+    return path, hashlib.sha256(data).hexdigest()
+
+
+def _blob(server: Server, digest: str) -> bytes:
+    with fsspec.open(f"{server.blobs}/{digest[:2]}/{digest[2:4]}/{digest}", "rb") as f:
+        data: bytes = f.read()
+    return data
+
+
+def _part_puts(s3: S3) -> list[int]:
+    """The part numbers moto was sent since ``record()``."""
+    found = []
+    for request in s3.endpoint.recorded():
+        method, url = request.split(" ", 1)
+        if method == "PUT" and "partNumber=" in url:
+            found.append(int(url.split("partNumber=")[1].split("&")[0]))
+    return sorted(found)
+
+
+def _unfinished(server: Server) -> list[str]:
+    return [name for name, _, _ in store_multipart.unfinished(BlobStore(server.blobs))]
+
+
+def test_a_large_file_arrives_intact_in_parts(
+    server: Server, s3: S3, tmp_path: Path, small_parts: Path
+) -> None:
+    path, digest = _file(tmp_path, 1)
+    sink, sent = server.sink()
+    s3.endpoint.record()
+    tracemalloc.start()
+    try:
+        assert sink.put_blob_file(path) == digest
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert _part_puts(s3) == [1, 2, 3]  # straight into S3, each part once
+    assert sent[0] == f"POST /blobs/{digest}/multipart"
+    assert sent[1].endswith("/parts") and sent[2].endswith("/complete"), sent
+    assert len(sent) == 3 and not any(s.startswith("PUT ") for s in sent)  # none via the server
+    assert _blob(server, digest) == path.read_bytes()
+    assert not [o for o in server.objects() if o.startswith("uploads/")]
+    assert _unfinished(server) == []
+    assert list(small_parts.rglob("*.json")) == []  # the upload's state is gone with it
+    assert peak < 4 * MiB, f"{peak / MiB:.1f} MiB of Python memory for an 11 MiB file"
+    sent.clear()
+    assert sink.put_blob_file(path) == digest  # held already: nothing is sent
+    assert sent == [f"POST /blobs/{digest}/multipart"]
+
+
+def test_parts_that_do_not_make_the_digest_never_become_the_blob(
+    server: Server, tmp_path: Path
+) -> None:
+    """A caller who uploads other bytes in the parts gets a 400 at the end, and the store keeps
+    nothing: neither a wrong blob, nor the upload, nor its parts."""
+    _, digest = _file(tmp_path, 2, size=10)
+    headers = {"Authorization": f"Bearer {server.key}"}
+    base = f"{server.url}/api/v1/blobs/{digest}/multipart"
+    offer = httpx.post(base, headers=headers).json()
+    assert offer["stored"] is False and offer["upload"] and offer["upload_id"]
+    upload, upload_id = f"{base}/{offer['upload']}", offer["upload_id"]
+    urls = httpx.post(
+        f"{upload}/parts", json={"upload_id": upload_id, "numbers": [1]}, headers=headers
+    ).json()
+    assert urls["held"] == [] and [u["number"] for u in urls["urls"]] == [1]
+    assert httpx.put(urls["urls"][0]["url"], content=b"not the weights").status_code == 200
+    refused = httpx.post(f"{upload}/complete", json={"upload_id": upload_id}, headers=headers)
+    assert refused.status_code == 400 and "do not hash" in refused.json()["detail"]
+    assert server.objects() == [o for o in server.objects() if not o.startswith("uploads/")]
+    assert not any(o.endswith(digest) for o in server.objects())
+    assert offer["upload"] not in _unfinished(server)
+    again = httpx.post(f"{upload}/complete", json={"upload_id": upload_id}, headers=headers)
+    assert again.status_code == 404  # the upload is over
+
+
+def test_parts_missing_or_out_of_order_are_refused_and_dropped(
+    server: Server, tmp_path: Path
+) -> None:
+    _, digest = _file(tmp_path, 3, size=10)
+    headers = {"Authorization": f"Bearer {server.key}"}
+    base = f"{server.url}/api/v1/blobs/{digest}/multipart"
+    offer = httpx.post(base, headers=headers).json()
+    upload, upload_id = f"{base}/{offer['upload']}", offer["upload_id"]
+    urls = httpx.post(
+        f"{upload}/parts", json={"upload_id": upload_id, "numbers": [2]}, headers=headers
+    ).json()
+    assert httpx.put(urls["urls"][0]["url"], content=b"part two alone").status_code == 200
+    refused = httpx.post(f"{upload}/complete", json={"upload_id": upload_id}, headers=headers)
+    assert refused.status_code == 400 and "not 1 to n" in refused.json()["detail"]
+    assert offer["upload"] not in _unfinished(server)  # aborted, its part with it
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status"),
+    [
+        ("/parts", {"upload_id": "an-id", "numbers": [0]}, 422),  # parts count from 1
+        ("/parts", {"upload_id": "an-id", "numbers": [10_001]}, 422),  # S3's last is 10,000
+        ("/parts", {"upload_id": "an-id", "numbers": list(range(1, 1002))}, 422),  # too many
+        ("/parts", {"upload_id": "a id<script>", "numbers": [1]}, 422),
+        ("/parts", {"upload_id": "x" * 2000, "numbers": [1]}, 422),
+        ("/parts", {"numbers": [1]}, 422),
+        ("/parts", {"upload_id": "an-id", "numbers": "1"}, 422),
+        ("/parts", {"upload_id": "an-id", "numbers": [1]}, 404),  # no such upload
+        ("/complete", {"upload_id": "an-id"}, 404),
+        ("/complete", [], 422),
+    ],
+)
+def test_malformed_requests_get_a_clear_error(
+    server: Server, path: str, body: object, status: int
+) -> None:
+    headers = {"Authorization": f"Bearer {server.key}"}
+    digest = "ab" * 32
+    offer = httpx.post(f"{server.url}/api/v1/blobs/{digest}/multipart", headers=headers).json()
+    answer = httpx.post(
+        f"{server.url}/api/v1/blobs/{digest}/multipart/{offer['upload']}{path}",
+        json=body,
+        headers=headers,
+    )
+    assert answer.status_code == status, answer.text
+    assert "detail" in answer.json()
+
+
+def test_a_stranger_gets_nothing_signed(server: Server) -> None:
+    digest = "cd" * 32
+    base = f"{server.url}/api/v1/blobs/{digest}/multipart"
+    assert httpx.post(base).status_code == 401
+    forged = {"Authorization": "Bearer cairn_forged"}
+    assert httpx.post(base, headers=forged).status_code == 401
+    body = {"upload_id": "an-id", "numbers": [1]}
+    name = "A" * 32
+    assert httpx.post(f"{base}/{name}/parts", json=body).status_code == 401
+    assert httpx.post(f"{base}/{name}/complete", json=body).status_code == 401
+    headers = {"Authorization": f"Bearer {server.key}"}
+    for bad in ("short", "..%2F..%2Fblobs", "A" * 65):
+        answer = httpx.post(f"{base}/{bad}/parts", json=body, headers=headers)
+        assert 400 <= answer.status_code < 500, (bad, answer.status_code)
+    assert (
+        httpx.post(f"{server.url}/api/v1/blobs/NOTHEX/multipart", headers=headers).status_code
+        == 400
+    )
+
+
+KILLED_AFTER_TWO_PARTS = """
+import os, signal, sys
+from pathlib import Path
+from cairn.server_login import Login
+from cairn.sync import multipart
+from cairn.sync.http import HttpSink
+
+multipart.THRESHOLD, multipart.PART_SIZE, multipart.PARALLEL = 6 << 20, 5 << 20, 1
+moved = 0
+
+def advance(n):
+    global moved
+    moved += n
+    if moved > 2 * multipart.PART_SIZE:  # the third part has started: parts 1 and 2 are in S3
+        os.kill(os.getpid(), signal.SIGKILL)
+
+url, key, path = sys.argv[1:]
+HttpSink(Login(url, key), "p").put_blob_file(Path(path), advance)
+"""
+
+
+def test_an_upload_killed_midway_resumes_from_the_parts_s3_holds(
+    server: Server, s3: S3, tmp_path: Path, small_parts: Path
+) -> None:
+    path, digest = _file(tmp_path, 4)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_AFTER_TWO_PARTS, server.url, server.key, str(path)],
+        env={**os.environ, "XDG_CACHE_HOME": str(small_parts)},
+        capture_output=True,
+        timeout=60,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    (state_file,) = small_parts.rglob("*.json")
+    state = json.loads(state_file.read_text())
+    blobs = BlobStore(server.blobs)
+    held = store_multipart.parts(blobs, state["upload"], state["upload_id"])
+    assert [(p.number, p.size) for p in held] == [(1, 5 * MiB), (2, 5 * MiB)]
+
+    sink, _ = server.sink()
+    s3.endpoint.record()
+    assert sink.put_blob_file(path) == digest
+    assert _part_puts(s3) == [3]  # parts 1 and 2 were not sent again
+    assert _blob(server, digest) == path.read_bytes()
+    assert not state_file.exists()
+    assert state["upload"] not in _unfinished(server)
+
+
+def test_an_upload_removed_meanwhile_starts_afresh(
+    server: Server, s3: S3, tmp_path: Path, small_parts: Path
+) -> None:
+    """The upload a state file names is gone (``cairn gc`` aborted it): the file is sent from
+    its first part in a new upload, not refused."""
+    path, digest = _file(tmp_path, 5)
+    sink, _ = server.sink()
+    headers = {"Authorization": f"Bearer {server.key}"}
+    offer = httpx.post(f"{server.url}/api/v1/blobs/{digest}/multipart", headers=headers).json()
+    store_multipart.abort(BlobStore(server.blobs), offer["upload"], offer["upload_id"])
+    state = {**offer, "size": SIZE, "part_size": 5 * MiB}
+    small_parts.joinpath("cairn", "uploads").mkdir(parents=True)
+    multipart.state_path(str(sink.client.base_url), digest).write_text(json.dumps(state))
+    s3.endpoint.record()
+    assert sink.put_blob_file(path) == digest
+    assert _part_puts(s3) == [1, 2, 3]
+    assert _blob(server, digest) == path.read_bytes()
+
+
+def _artifact(tmp_path: Path, seed: int) -> tuple[ArtifactLog, Path]:
+    """An artifact record naming one large staged file, and the folder it is staged in."""
+    files = tmp_path / "files"
+    files.mkdir()
+    path, digest = _file(tmp_path, seed)
+    path.rename(files / digest)
+    record = ArtifactLog(
+        seq=1,
+        name="weights",
+        artifact_type="model",
+        digest="0" * 64,
+        manifest={"w.bin": {"sha256": digest, "size": SIZE}},
+        blobs=[digest],
+    )
+    return record, files
+
+
+def test_a_large_upload_shows_a_progress_bar_in_bytes_on_a_terminal(
+    server: Server,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich's forced terminal
+    record, files = _artifact(tmp_path, 6)
+    sink, _ = server.sink()
+    assert upload_blobs([record], [files], sink) == 1
+    drawn = capsys.readouterr().err
+    assert "uploading 1 file" in drawn
+    assert "11.5 MB" in drawn, drawn[-500:]  # the total, in bytes (rich counts MB of 1,000,000)
+
+
+def test_a_piped_upload_prints_nothing(
+    server: Server,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    record, files = _artifact(tmp_path, 7)
+    sink, _ = server.sink()
+    assert upload_blobs([record], [files], sink) == 1
+    assert capsys.readouterr().err == ""
