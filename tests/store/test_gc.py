@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
@@ -17,7 +18,7 @@ from tests.store.conftest import MakeStore
 import cairn
 from cairn.cli.main import cli
 from cairn.journal.records import Capture, History, RunStart
-from cairn.store import gc, history, schema
+from cairn.store import gc, history, multipart, schema
 from cairn.store.blob_refs import MEDIA
 from cairn.store.blobs import BlobStore
 from cairn.store.schema import history_segments
@@ -184,6 +185,31 @@ def test_gc_removes_uploads_a_client_never_finished(s3: S3, tmp_path: Path) -> N
         done = gc.collect(store, grace=0)
         assert (done.removed, done.freed) == (1, len(b"never finished"))
         assert list(blobs.uploads()) == [] and store.has_blob(kept)
+    finally:
+        store.close()
+
+
+def test_gc_aborts_multipart_uploads_a_client_never_completed(s3: S3, tmp_path: Path) -> None:
+    """A multipart upload started and never completed keeps its parts in S3 (invisible as
+    objects): gc aborts it once older than the grace period, counting its parts' bytes."""
+    blobs = BlobStore(s3.bucket())
+    store = Store(f"sqlite:///{tmp_path / 'cairn.db'}", blobs)
+    try:
+        upload_id = multipart.start(blobs, "abandoned-multipart-1")
+        url = multipart.sign_part(blobs, "abandoned-multipart-1", upload_id, 1)
+        assert httpx.put(url, content=b"first part").status_code == 200
+        assert [n for n, _, _ in multipart.unfinished(blobs)] == ["abandoned-multipart-1"]
+        # moto says every upload started at 2010-11-10T20:48:33Z (S3 says when it did)
+        started = datetime(2010, 11, 10, 20, 48, 33, tzinfo=timezone.utc).timestamp()
+        assert gc.collect(store, grace=time.time() - started + 60).removed == 0  # too young
+        dry = gc.collect(store, grace=time.time() - started - 60, dry_run=True)
+        assert (dry.removed, dry.freed) == (1, len(b"first part"))
+        assert [n for n, _, _ in multipart.unfinished(blobs)] == ["abandoned-multipart-1"]
+        done = gc.collect(store, grace=0)
+        assert (done.removed, done.freed) == (1, len(b"first part"))
+        assert list(multipart.unfinished(blobs)) == []
+        with pytest.raises(FileNotFoundError):  # its parts went with it
+            multipart.parts(blobs, "abandoned-multipart-1", upload_id)
     finally:
         store.close()
 

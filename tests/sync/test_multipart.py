@@ -12,9 +12,12 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import tracemalloc
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import fsspec
 import httpx
@@ -23,6 +26,7 @@ from tests.conftest import S3
 from tests.fakes.uploads import Server, serve
 
 from cairn.journal.records import ArtifactLog
+from cairn.server_client import ServerError
 from cairn.store import multipart as store_multipart
 from cairn.store.blobs import BlobStore
 from cairn.sync import multipart
@@ -194,6 +198,7 @@ def test_a_stranger_gets_nothing_signed(server: Server) -> None:
 KILLED_AFTER_TWO_PARTS = """
 import os, signal, sys
 from pathlib import Path
+from typing import ClassVar
 from cairn.server_login import Login
 from cairn.sync import multipart
 from cairn.sync.http import HttpSink
@@ -301,3 +306,62 @@ def test_a_piped_upload_prints_nothing(
     sink, _ = server.sink()
     assert upload_blobs([record], [files], sink) == 1
     assert capsys.readouterr().err == ""
+
+
+class _Flaky(BaseHTTPRequestHandler):
+    """Takes PUTs of parts: the first ``failures`` of each path cut off (no answer) or 503."""
+
+    failures = 2
+    seen: ClassVar[dict[str, list[int]]] = {}
+
+    def do_PUT(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        tries = self.seen.setdefault(self.path, [])
+        tries.append(len(body))
+        if len(tries) == 1:
+            self.close_connection = True  # hang up without an answer
+            return
+        self.send_response(503 if len(tries) <= self.failures else 200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def flaky() -> Iterator[str]:
+    _Flaky.seen = {}
+    http = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    http.block_on_close = False  # a connection hung up on is not waited for
+    thread = threading.Thread(target=http.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{http.server_address[1]}"
+    finally:
+        http.shutdown()
+        http.server_close()
+
+
+def test_a_part_that_fails_is_sent_again_with_back_off(
+    flaky: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(multipart, "BACKOFF", 0.01)
+    path, _ = _file(tmp_path, 8, size=3 * MiB + 5)
+    moved: list[int] = []
+    with httpx.Client() as client:
+        multipart._put_part(client, f"{flaky}/part2", path, 2, 2 * MiB, 3 * MiB + 5, moved.append)
+    assert _Flaky.seen == {"/part2": [MiB + 5] * 3}  # hung up on, 503, then taken: whole each time
+    assert sum(moved) == MiB + 5  # the bar counts the part once
+
+
+def test_a_part_that_keeps_failing_stops_the_upload_with_what_to_do(
+    flaky: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(multipart, "BACKOFF", 0.01)
+    monkeypatch.setattr(_Flaky, "failures", 99)
+    path, _ = _file(tmp_path, 9, size=MiB)
+    with httpx.Client() as client, pytest.raises(ServerError, match="refused part 1") as refused:
+        multipart._put_part(client, f"{flaky}/part1", path, 1, MiB, MiB, lambda n: None)
+    assert refused.value.status == 503
+    assert len(_Flaky.seen["/part1"]) == multipart.TRIES
