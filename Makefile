@@ -150,6 +150,7 @@ bench: $(STAMP) web chromium postgresql texlive
 	$(PY) benchmarks/bench_report_plots.py
 	$(PY) benchmarks/bench_report_code.py
 	$(PY) benchmarks/bench_blob_access.py
+	$(PY) benchmarks/bench_uploads.py
 	$(PY) benchmarks/bench_compare_panel.py
 
 clean:
