@@ -34,6 +34,7 @@ class progress:
     def __enter__(self) -> Callable[[int], None]:
         if not self.total or not console().is_terminal:
             return lambda n: None
+        from rich.markup import escape
         from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
 
         self.bar = Progress(
@@ -46,7 +47,7 @@ class progress:
             redirect_stderr=False,
         )
         self.bar.start()
-        task = self.bar.add_task(self.label, total=self.total)
+        task = self.bar.add_task(escape(self.label), total=self.total)  # a name, not markup
         return lambda n: self.bar.advance(task, n)  # rich's Progress takes it under a lock
 
     def __exit__(self, *exc: object) -> None:
