@@ -5,20 +5,28 @@ upload during ``cairn sync``) is drawn below it rather than over it."""
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
-@cache
+_made: list[tuple[tuple[int, str | None, str | None], Console]] = []
+
+
 def console() -> Console:
-    """The process's console on stderr (rich honours ``TTY_COMPATIBLE`` and ``FORCE_COLOR``)."""
+    """The console on stderr: the same one while stderr and the variables rich reads to choose
+    (``TTY_COMPATIBLE``, ``FORCE_COLOR``) stay the same, a new one when they change (a
+    command run in-process with its output captured, as tests do)."""
     from rich.console import Console
 
-    return Console(stderr=True)
+    key = (id(sys.stderr), os.environ.get("TTY_COMPATIBLE"), os.environ.get("FORCE_COLOR"))
+    if not _made or _made[0][0] != key:
+        _made[:] = [(key, Console(stderr=True))]
+    return _made[0][1]
 
 
 class progress:
