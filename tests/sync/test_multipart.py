@@ -23,7 +23,7 @@ import fsspec
 import httpx
 import pytest
 from tests.conftest import S3
-from tests.fakes.uploads import Server, serve
+from tests.fakes.uploads import Server
 
 from cairn.journal.records import ArtifactLog
 from cairn.server_client import ServerError
@@ -34,11 +34,6 @@ from cairn.sync.blobs import upload_blobs
 
 MiB = 1024 * 1024
 SIZE = 11 * MiB + 123  # three parts: 5, 5 and 1 MiB and a bit
-
-
-@pytest.fixture(scope="module")
-def server(s3: S3, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    yield from serve(tmp_path_factory.mktemp("server"), s3.bucket())
 
 
 @pytest.fixture(autouse=True)
@@ -78,10 +73,10 @@ def _unfinished(server: Server) -> list[str]:
 
 
 def test_a_large_file_arrives_intact_in_parts(
-    server: Server, s3: S3, tmp_path: Path, small_parts: Path, monkeypatch: pytest.MonkeyPatch
+    on_s3: Server, s3: S3, tmp_path: Path, small_parts: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path, digest = _file(tmp_path, 1)
-    sink, sent = server.sink()
+    sink, sent = on_s3.sink()
     s3.endpoint.record()
     monkeypatch.setattr(multipart, "CHUNK", 256 * 1024)  # read 4 parts at a time in these
     tracemalloc.start()
@@ -94,9 +89,9 @@ def test_a_large_file_arrives_intact_in_parts(
     assert sent[0] == f"POST /blobs/{digest}/multipart"
     assert sent[1].endswith("/parts") and sent[2].endswith("/complete"), sent
     assert len(sent) == 3 and not any(s.startswith("PUT ") for s in sent)  # none via the server
-    assert _blob(server, digest) == path.read_bytes()
-    assert not [o for o in server.objects() if o.startswith("uploads/")]
-    assert _unfinished(server) == []
+    assert _blob(on_s3, digest) == path.read_bytes()
+    assert not [o for o in on_s3.objects() if o.startswith("uploads/")]
+    assert _unfinished(on_s3) == []
     assert list(small_parts.rglob("*.json")) == []  # the upload's state is gone with it
     assert peak < 3 * MiB, f"{peak / MiB:.1f} MiB of Python memory for an 11 MiB file"
     sent.clear()
@@ -105,13 +100,13 @@ def test_a_large_file_arrives_intact_in_parts(
 
 
 def test_parts_that_do_not_make_the_digest_never_become_the_blob(
-    server: Server, tmp_path: Path
+    on_s3: Server, tmp_path: Path
 ) -> None:
     """A caller who uploads other bytes in the parts gets a 400 at the end, and the store keeps
     nothing: neither a wrong blob, nor the upload, nor its parts."""
     _, digest = _file(tmp_path, 2, size=10)
-    headers = {"Authorization": f"Bearer {server.key}"}
-    base = f"{server.url}/api/v1/blobs/{digest}/multipart"
+    headers = {"Authorization": f"Bearer {on_s3.key}"}
+    base = f"{on_s3.url}/api/v1/blobs/{digest}/multipart"
     offer = httpx.post(base, headers=headers).json()
     assert offer["stored"] is False and offer["upload"] and offer["upload_id"]
     upload, upload_id = f"{base}/{offer['upload']}", offer["upload_id"]
@@ -122,19 +117,19 @@ def test_parts_that_do_not_make_the_digest_never_become_the_blob(
     assert httpx.put(urls["urls"][0]["url"], content=b"not the weights").status_code == 200
     refused = httpx.post(f"{upload}/complete", json={"upload_id": upload_id}, headers=headers)
     assert refused.status_code == 400 and "do not hash" in refused.json()["detail"]
-    assert server.objects() == [o for o in server.objects() if not o.startswith("uploads/")]
-    assert not any(o.endswith(digest) for o in server.objects())
-    assert offer["upload"] not in _unfinished(server)
+    assert on_s3.objects() == [o for o in on_s3.objects() if not o.startswith("uploads/")]
+    assert not any(o.endswith(digest) for o in on_s3.objects())
+    assert offer["upload"] not in _unfinished(on_s3)
     again = httpx.post(f"{upload}/complete", json={"upload_id": upload_id}, headers=headers)
     assert again.status_code == 404  # the upload is over
 
 
 def test_parts_missing_or_out_of_order_are_refused_and_dropped(
-    server: Server, tmp_path: Path
+    on_s3: Server, tmp_path: Path
 ) -> None:
     _, digest = _file(tmp_path, 3, size=10)
-    headers = {"Authorization": f"Bearer {server.key}"}
-    base = f"{server.url}/api/v1/blobs/{digest}/multipart"
+    headers = {"Authorization": f"Bearer {on_s3.key}"}
+    base = f"{on_s3.url}/api/v1/blobs/{digest}/multipart"
     offer = httpx.post(base, headers=headers).json()
     upload, upload_id = f"{base}/{offer['upload']}", offer["upload_id"]
     urls = httpx.post(
@@ -143,7 +138,7 @@ def test_parts_missing_or_out_of_order_are_refused_and_dropped(
     assert httpx.put(urls["urls"][0]["url"], content=b"part two alone").status_code == 200
     refused = httpx.post(f"{upload}/complete", json={"upload_id": upload_id}, headers=headers)
     assert refused.status_code == 400 and "not 1 to n" in refused.json()["detail"]
-    assert offer["upload"] not in _unfinished(server)  # aborted, its part with it
+    assert offer["upload"] not in _unfinished(on_s3)  # aborted, its part with it
 
 
 @pytest.mark.parametrize(
@@ -162,13 +157,13 @@ def test_parts_missing_or_out_of_order_are_refused_and_dropped(
     ],
 )
 def test_malformed_requests_get_a_clear_error(
-    server: Server, path: str, body: object, status: int
+    on_s3: Server, path: str, body: object, status: int
 ) -> None:
-    headers = {"Authorization": f"Bearer {server.key}"}
+    headers = {"Authorization": f"Bearer {on_s3.key}"}
     digest = "ab" * 32
-    offer = httpx.post(f"{server.url}/api/v1/blobs/{digest}/multipart", headers=headers).json()
+    offer = httpx.post(f"{on_s3.url}/api/v1/blobs/{digest}/multipart", headers=headers).json()
     answer = httpx.post(
-        f"{server.url}/api/v1/blobs/{digest}/multipart/{offer['upload']}{path}",
+        f"{on_s3.url}/api/v1/blobs/{digest}/multipart/{offer['upload']}{path}",
         json=body,
         headers=headers,
     )
@@ -176,9 +171,9 @@ def test_malformed_requests_get_a_clear_error(
     assert "detail" in answer.json()
 
 
-def test_a_stranger_gets_nothing_signed(server: Server) -> None:
+def test_a_stranger_gets_nothing_signed(on_s3: Server) -> None:
     digest = "cd" * 32
-    base = f"{server.url}/api/v1/blobs/{digest}/multipart"
+    base = f"{on_s3.url}/api/v1/blobs/{digest}/multipart"
     assert httpx.post(base).status_code == 401
     forged = {"Authorization": "Bearer cairn_forged"}
     assert httpx.post(base, headers=forged).status_code == 401
@@ -186,13 +181,12 @@ def test_a_stranger_gets_nothing_signed(server: Server) -> None:
     name = "A" * 32
     assert httpx.post(f"{base}/{name}/parts", json=body).status_code == 401
     assert httpx.post(f"{base}/{name}/complete", json=body).status_code == 401
-    headers = {"Authorization": f"Bearer {server.key}"}
+    headers = {"Authorization": f"Bearer {on_s3.key}"}
     for bad in ("short", "..%2F..%2Fblobs", "A" * 65):
         answer = httpx.post(f"{base}/{bad}/parts", json=body, headers=headers)
         assert 400 <= answer.status_code < 500, (bad, answer.status_code)
     assert (
-        httpx.post(f"{server.url}/api/v1/blobs/NOTHEX/multipart", headers=headers).status_code
-        == 400
+        httpx.post(f"{on_s3.url}/api/v1/blobs/NOTHEX/multipart", headers=headers).status_code == 400
     )
 
 
@@ -219,11 +213,11 @@ HttpSink(Login(url, key), "p").put_blob_file(Path(path), advance)
 
 
 def test_an_upload_killed_midway_resumes_from_the_parts_s3_holds(
-    server: Server, s3: S3, tmp_path: Path, small_parts: Path
+    on_s3: Server, s3: S3, tmp_path: Path, small_parts: Path
 ) -> None:
     path, digest = _file(tmp_path, 4)
     killed = subprocess.run(
-        [sys.executable, "-c", KILLED_AFTER_TWO_PARTS, server.url, server.key, str(path)],
+        [sys.executable, "-c", KILLED_AFTER_TWO_PARTS, on_s3.url, on_s3.key, str(path)],
         env={**os.environ, "XDG_CACHE_HOME": str(small_parts)},
         capture_output=True,
         timeout=60,
@@ -231,36 +225,36 @@ def test_an_upload_killed_midway_resumes_from_the_parts_s3_holds(
     assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
     (state_file,) = small_parts.rglob("*.json")
     state = json.loads(state_file.read_text())
-    blobs = BlobStore(server.blobs)
+    blobs = BlobStore(on_s3.blobs)
     held = store_multipart.parts(blobs, state["upload"], state["upload_id"])
     assert [(p.number, p.size) for p in held] == [(1, 5 * MiB), (2, 5 * MiB)]
 
-    sink, _ = server.sink()
+    sink, _ = on_s3.sink()
     s3.endpoint.record()
     assert sink.put_blob_file(path) == digest
     assert _part_puts(s3) == [3]  # parts 1 and 2 were not sent again
-    assert _blob(server, digest) == path.read_bytes()
+    assert _blob(on_s3, digest) == path.read_bytes()
     assert not state_file.exists()
-    assert state["upload"] not in _unfinished(server)
+    assert state["upload"] not in _unfinished(on_s3)
 
 
 def test_an_upload_removed_meanwhile_starts_afresh(
-    server: Server, s3: S3, tmp_path: Path, small_parts: Path
+    on_s3: Server, s3: S3, tmp_path: Path, small_parts: Path
 ) -> None:
     """The upload a state file names is gone (``cairn gc`` aborted it): the file is sent from
     its first part in a new upload, not refused."""
     path, digest = _file(tmp_path, 5)
-    sink, _ = server.sink()
-    headers = {"Authorization": f"Bearer {server.key}"}
-    offer = httpx.post(f"{server.url}/api/v1/blobs/{digest}/multipart", headers=headers).json()
-    store_multipart.abort(BlobStore(server.blobs), offer["upload"], offer["upload_id"])
+    sink, _ = on_s3.sink()
+    headers = {"Authorization": f"Bearer {on_s3.key}"}
+    offer = httpx.post(f"{on_s3.url}/api/v1/blobs/{digest}/multipart", headers=headers).json()
+    store_multipart.abort(BlobStore(on_s3.blobs), offer["upload"], offer["upload_id"])
     state = {**offer, "size": SIZE, "part_size": 5 * MiB}
     small_parts.joinpath("cairn", "uploads").mkdir(parents=True)
     multipart.state_path(str(sink.client.base_url), digest).write_text(json.dumps(state))
     s3.endpoint.record()
     assert sink.put_blob_file(path) == digest
     assert _part_puts(s3) == [1, 2, 3]
-    assert _blob(server, digest) == path.read_bytes()
+    assert _blob(on_s3, digest) == path.read_bytes()
 
 
 def _artifact(tmp_path: Path, seed: int) -> tuple[ArtifactLog, Path]:
@@ -281,14 +275,14 @@ def _artifact(tmp_path: Path, seed: int) -> tuple[ArtifactLog, Path]:
 
 
 def test_a_large_upload_shows_a_progress_bar_in_bytes_on_a_terminal(
-    server: Server,
+    on_s3: Server,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich's forced terminal
     record, files = _artifact(tmp_path, 6)
-    sink, _ = server.sink()
+    sink, _ = on_s3.sink()
     assert upload_blobs([record], [files], sink) == 1
     drawn = capsys.readouterr().err
     assert "uploading 1 file" in drawn
@@ -296,7 +290,7 @@ def test_a_large_upload_shows_a_progress_bar_in_bytes_on_a_terminal(
 
 
 def test_a_piped_upload_prints_nothing(
-    server: Server,
+    on_s3: Server,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -304,7 +298,7 @@ def test_a_piped_upload_prints_nothing(
     monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     record, files = _artifact(tmp_path, 7)
-    sink, _ = server.sink()
+    sink, _ = on_s3.sink()
     assert upload_blobs([record], [files], sink) == 1
     assert capsys.readouterr().err == ""
 
