@@ -90,7 +90,7 @@ def upload_blobs(records: Sequence[Record], dirs: Sequence[Path], sink: Sink) ->
     with progress(label, sum(sizes.values()) if large else 0) as advance:
 
         def upload(digest: str) -> int:
-            return _upload(digest, wanted[digest], dirs, sink, paths[digest], advance)
+            return _upload(digest, wanted[digest], dirs, sink, paths[digest], streams, advance)
 
         if len(wanted) == 1:
             return upload(next(iter(wanted)))
@@ -106,16 +106,18 @@ def _upload(
     dirs: Sequence[Path],
     sink: Sink,
     path: Path | None,
+    streams: Callable[[Path, Callable[[int], None]], str] | None,
     advance: Callable[[int], None],
 ) -> int:
-    """1 when the blob was sent, 0 when the sink had it or it is staged nowhere; ``advance``
-    is told of the bytes of ``path`` as they go (all at once when not sent)."""
+    """1 when the blob was sent, 0 when the sink had it or it is staged nowhere. ``streams``:
+    the sink's ``put_blob_file``, which sends ``path`` streamed and tells ``advance`` of its
+    bytes as they go (all at once when not sent)."""
     if sink.has_blob(digest):
         advance(_size(path))
         return 0
-    if path is not None:
+    if path is not None and streams is not None:
         try:
-            if sink.put_blob_file(path, advance) == digest:  # type: ignore[attr-defined]
+            if streams(path, advance) == digest:
                 return 1
         except OSError:
             pass  # unreadable or changed: try the checked copy below

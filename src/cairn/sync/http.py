@@ -141,16 +141,16 @@ class HttpSink:
             while chunk := f.read(CHUNK):
                 hasher.update(chunk)
         digest = hasher.hexdigest()
-        path, size = Path(path), os.path.getsize(path)
+        file, size = Path(path), os.path.getsize(path)
         advance = advance or _ignore
         if self.direct and size >= multipart.THRESHOLD:
-            if multipart.put_parts(self.client, digest, path, advance):
+            if multipart.put_parts(self.client, digest, file, advance):
                 return digest
             self.direct = False
-        elif self.direct and self._put_direct(digest, path):
+        elif self.direct and self._put_direct(digest, file):
             advance(size)
             return digest
-        ok(self.client.put(f"/blobs/{digest}", content=_chunks(path, advance)))
+        ok(self.client.put(f"/blobs/{digest}", content=_chunks(file, advance)))
         return digest
 
     def _put_direct(self, digest: str, path: Path) -> bool:
@@ -215,12 +215,12 @@ def server_timing(value: str) -> dict[str, float]:
     return found
 
 
-def _chunks(path: Path, advance: Advance = lambda n: None) -> Iterator[bytes]:
+def _ignore(n: int) -> None:
+    pass
+
+
+def _chunks(path: Path, advance: Advance = _ignore) -> Iterator[bytes]:
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
             advance(len(chunk))
             yield chunk
-
-
-def _ignore(n: int) -> None:
-    pass
