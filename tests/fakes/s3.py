@@ -14,6 +14,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from tests.fakes.ports import free_port
@@ -24,7 +26,7 @@ class Endpoint:
     url: str
     process: subprocess.Popen[bytes]
     recording: str
-    """The file where moto writes the requests it records (``record``)."""
+    """The file where moto writes the requests it records (``recording_requests``)."""
 
     @property
     def environment(self) -> dict[str, str]:
@@ -47,20 +49,24 @@ class Endpoint:
             aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
         ).create_bucket(Bucket=name)
 
-    def record(self) -> None:
-        """Forget the requests recorded so far, and record those that come from now on."""
-        for action in ("reset", "start"):
-            urllib.request.urlopen(
-                urllib.request.Request(f"{self.url}/moto-api/recorder/{action}-recording", b""),
-                timeout=10,
-            ).close()
+    @contextmanager
+    def recording_requests(self) -> Iterator[list[str]]:
+        """``with endpoint.recording_requests() as requests:``: once the block ends (however),
+        ``requests`` holds ``"<method> <path and query>"`` of each request moto took in it."""
+        self._recorder("reset")
+        self._recorder("start")
+        requests: list[str] = []
+        try:
+            yield requests
+        finally:
+            self._recorder("stop")
+            requests.extend(self._recorded())
 
-    def recorded(self) -> list[str]:
-        """``"<method> <path and query>"`` of each request moto took since ``record()``; it
-        records no more after this."""
-        urllib.request.urlopen(
-            urllib.request.Request(f"{self.url}/moto-api/recorder/stop-recording", b""), timeout=10
-        ).close()
+    def _recorder(self, action: str) -> None:
+        url = f"{self.url}/moto-api/recorder/{action}-recording"
+        urllib.request.urlopen(urllib.request.Request(url, b""), timeout=10).close()
+
+    def _recorded(self) -> list[str]:
         if not os.path.exists(self.recording):
             return []
         with open(self.recording) as f:

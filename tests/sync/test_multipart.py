@@ -60,10 +60,10 @@ def _blob(server: Server, digest: str) -> bytes:
     return data
 
 
-def _part_puts(s3: S3) -> list[int]:
-    """The part numbers moto was sent since ``record()``."""
+def _part_puts(requests: list[str]) -> list[int]:
+    """The part numbers among the requests moto took (``recording_requests``)."""
     found = []
-    for request in s3.endpoint.recorded():
+    for request in requests:
         method, url = request.split(" ", 1)
         if method == "PUT" and "partNumber=" in url:
             found.append(int(url.split("partNumber=")[1].split("&")[0]))
@@ -79,15 +79,15 @@ def test_a_large_file_arrives_intact_in_parts(
 ) -> None:
     path, digest = _file(tmp_path, 1)
     sink, sent = on_s3.sink()
-    s3.endpoint.record()
     monkeypatch.setattr(multipart, "CHUNK", 256 * 1024)  # read 4 parts at a time in these
-    tracemalloc.start()
-    try:
-        assert sink.put_blob_file(path) == digest
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert _part_puts(s3) == [1, 2, 3]  # straight into S3, each part once
+    with s3.endpoint.recording_requests() as requests:
+        tracemalloc.start()
+        try:
+            assert sink.put_blob_file(path) == digest
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert _part_puts(requests) == [1, 2, 3]  # straight into S3, each part once
     assert sent[0] == f"POST /blobs/{digest}/multipart"
     assert sent[1].endswith("/parts") and sent[2].endswith("/complete"), sent
     assert len(sent) == 3 and not any(s.startswith("PUT ") for s in sent)  # none via the server
@@ -233,9 +233,9 @@ def test_an_upload_killed_midway_resumes_from_the_parts_s3_holds(
     assert [(p.number, p.size) for p in held] == [(1, 5 * MiB), (2, 5 * MiB)]
 
     sink, _ = on_s3.sink()
-    s3.endpoint.record()
-    assert sink.put_blob_file(path) == digest
-    assert _part_puts(s3) == [3]  # parts 1 and 2 were not sent again
+    with s3.endpoint.recording_requests() as requests:
+        assert sink.put_blob_file(path) == digest
+    assert _part_puts(requests) == [3]  # parts 1 and 2 were not sent again
     assert _blob(on_s3, digest) == path.read_bytes()
     assert not state_file.exists()
     assert state["upload"] not in _unfinished(on_s3)
@@ -254,9 +254,9 @@ def test_an_upload_removed_meanwhile_starts_afresh(
     state = {**offer, "size": SIZE, "part_size": 5 * MiB}
     small_parts.joinpath("cairn", "uploads").mkdir(parents=True)
     multipart.state_path(str(sink.client.base_url), digest).write_text(json.dumps(state))
-    s3.endpoint.record()
-    assert sink.put_blob_file(path) == digest
-    assert _part_puts(s3) == [1, 2, 3]
+    with s3.endpoint.recording_requests() as requests:
+        assert sink.put_blob_file(path) == digest
+    assert _part_puts(requests) == [1, 2, 3]
     assert _blob(on_s3, digest) == path.read_bytes()
 
 
