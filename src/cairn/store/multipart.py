@@ -16,7 +16,7 @@ from cairn.store.blobs import UPLOAD_NAME, BlobStore, upload_name
 
 MAX_PARTS = 10_000
 """S3's limit: parts are numbered 1 to 10,000."""
-_UPLOAD_ID = re.compile(r"^[A-Za-z0-9._~+/=-]{1,1024}$")
+UPLOAD_ID = re.compile(r"^[A-Za-z0-9._~+/=-]{1,1024}$")
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def supported(blobs: BlobStore) -> bool:
 
 def check_upload_id(upload_id: str) -> None:
     """ValueError unless ``upload_id`` looks like an S3 upload id (opaque, URL-safe text)."""
-    if not _UPLOAD_ID.match(upload_id):
+    if not UPLOAD_ID.match(upload_id):
         raise ValueError(f"{upload_id[:80]!r} is not a multipart upload id")
 
 

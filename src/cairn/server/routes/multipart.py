@@ -26,7 +26,7 @@ MAX_SIGNED = 1000
 """Part URLs signed by one request (a client asks for the next ones as it goes: each URL lives
 an hour)."""
 
-UploadId = Annotated[str, Field(min_length=1, max_length=1024, pattern=r"^[A-Za-z0-9._~+/=-]+$")]
+UploadId = Annotated[str, Field(max_length=1024, pattern=multipart.UPLOAD_ID.pattern)]
 PartNumber = Annotated[int, Field(ge=1, le=multipart.MAX_PARTS)]
 
 
