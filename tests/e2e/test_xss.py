@@ -309,7 +309,9 @@ def test_payloads_in_every_field_never_run(page: Any, payloads: tuple[str, Paylo
             if button.count() == 0:
                 continue
             button.click()
-            page.wait_for_load_state("networkidle")
+            # its body drawn (not "networkidle": a running run's page polls it every 3 s, and
+            # under load the polls left no quiet half second in 30 s)
+            expect(page.get_by_test_id(TAB_BODIES[tab])).to_be_visible()
             if tab == "charts":
                 hover_line_charts(page, 3)
             if tab == "media":
@@ -360,6 +362,16 @@ def test_payloads_in_every_field_never_run(page: Any, payloads: tuple[str, Paylo
     assert hover_chart(page, parallel) > 0
     guard.check("the sweep's parallel coordinates")
 
+
+TAB_BODIES = {
+    "charts": "charts-pane",
+    "media": "media-tab",
+    "logs": "logs-tab",
+    "artifacts": "lineage",
+    "reproducibility": "repro-tab",
+    "system": "system-tab",
+}
+"""What each tab of the run page draws, to wait for."""
 
 LEGEND_HEIGHT = 30
 """Pixels at the top of the sweep chart that hold its title and legend."""
