@@ -3,7 +3,7 @@ the tests of blob uploads (single PUTs and multipart)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import fsspec
@@ -38,9 +38,10 @@ class Server:
         return sorted(p.removeprefix(root + "/") for p in fs.find(root))
 
 
-def serve(store_dir: Path, blobs: str) -> Iterator[Server]:
-    """``cairn server`` on a SQLite file in ``store_dir`` and ``blobs``, while the caller runs."""
+def serve(store_dir: Path, blobs: str, env: Mapping[str, str] | None = None) -> Iterator[Server]:
+    """``cairn server`` on a SQLite file in ``store_dir`` and ``blobs``, while the caller runs
+    (``env`` added to its environment)."""
     key = add_key(store_dir, "ann")
     args = ["server", "--db", f"sqlite:///{store_dir / 'cairn.db'}", "--blobs", blobs]
-    with serve_command(args) as server:
+    with serve_command(args, env=env) as server:
         yield Server(server.url, key, blobs)

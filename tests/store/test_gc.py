@@ -18,7 +18,7 @@ from tests.store.conftest import MakeStore
 import cairn
 from cairn.cli.main import cli
 from cairn.journal.records import Capture, History, RunStart
-from cairn.store import gc, history, multipart, schema
+from cairn.store import chunked, gc, history, multipart, schema
 from cairn.store.blob_refs import MEDIA
 from cairn.store.blobs import BlobStore
 from cairn.store.schema import history_segments
@@ -185,6 +185,27 @@ def test_gc_removes_uploads_a_client_never_finished(s3: S3, tmp_path: Path) -> N
         done = gc.collect(store, grace=0)
         assert (done.removed, done.freed) == (1, len(b"never finished"))
         assert list(blobs.uploads()) == [] and store.has_blob(kept)
+    finally:
+        store.close()
+
+
+def test_gc_removes_chunked_uploads_a_client_never_finished(tmp_path: Path) -> None:
+    """A team server on a folder appends chunks to files under uploads/ (``store.chunked``);
+    one never completed is removed once older than the grace period."""
+    blobs = BlobStore(tmp_path / "blobs")
+    store = Store(f"sqlite:///{tmp_path / 'cairn.db'}", blobs)
+    try:
+        chunked.start(blobs, "abandoned-chunks-1")
+        assert chunked.append(blobs, "abandoned-chunks-1", 0, b"never finished") == 14
+        assert [(n, size) for n, size, _ in blobs.uploads()] == [("abandoned-chunks-1", 14)]
+        assert list(blobs.entries()) == []  # an upload is no blob
+        assert gc.collect(store).removed == 0  # younger than the grace period
+        assert gc.collect(store, grace=0, dry_run=True).removed == 1
+        done = gc.collect(store, grace=0)
+        assert (done.removed, done.freed) == (1, 14)
+        assert (
+            list(blobs.uploads()) == [] and list((tmp_path / "blobs" / "uploads").iterdir()) == []
+        )
     finally:
         store.close()
 

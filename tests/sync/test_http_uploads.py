@@ -5,14 +5,13 @@ through the server. A real ``cairn server`` and a real S3 endpoint (moto) on loo
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import fsspec
 import httpx
 import pytest
-from tests.fakes.uploads import Server, serve
+from tests.fakes.uploads import Server
 
 PAYLOAD = bytes(range(256)) * 12_288  # 3 MiB: several chunks
 DIGEST = hashlib.sha256(PAYLOAD).hexdigest()
@@ -20,11 +19,6 @@ DIGEST = hashlib.sha256(PAYLOAD).hexdigest()
 UNSENT = hashlib.sha256(b"bytes nobody sends").hexdigest()
 OTHER = PAYLOAD[::-1]
 OTHER_DIGEST = hashlib.sha256(OTHER).hexdigest()
-
-
-@pytest.fixture
-def on_folder(tmp_path: Path) -> Iterator[Server]:
-    yield from serve(tmp_path / "server", str(tmp_path / "server" / "blobs"))
 
 
 def _file(tmp_path: Path, data: bytes = PAYLOAD) -> Path:
@@ -72,7 +66,7 @@ def test_a_server_on_a_folder_takes_the_bytes_itself(on_folder: Server, tmp_path
     assert sink.put_blob_file(_file(tmp_path)) == DIGEST
     assert sent == [f"POST /blobs/{DIGEST}/uploads", f"PUT /blobs/{DIGEST}"]
     assert not sink.direct  # the next files go through the server at once
-    blob = tmp_path / "server" / "blobs" / DIGEST[:2] / DIGEST[2:4] / DIGEST
+    blob = Path(on_folder.blobs) / DIGEST[:2] / DIGEST[2:4] / DIGEST
     assert blob.read_bytes() == PAYLOAD
 
 

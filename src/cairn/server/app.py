@@ -27,6 +27,7 @@ from cairn.server.routes import (
     analysis,
     artifacts,
     capture,
+    chunked,
     ingest,
     keys,
     media,
@@ -56,6 +57,7 @@ API_MODULES = (
     # others (76 -> 12 us a request); and before media: HEAD /blobs/{digest} reads no blob
     ingest,
     multipart,
+    chunked,
     session,
     keys,
     projects,

@@ -10,7 +10,8 @@
 - **Cross-site writes** (CSRF): POST, PUT, PATCH and DELETE from a browser must come from the
   dashboard's own origin; requests without ``Origin`` (the SDK, curl, the CLI) pass.
 - **Body size**: a request body over ``$CAIRN_MAX_REQUEST_BYTES`` (16 MiB) gets 413 before any
-  route reads it; uploads that stream to the blob store (``STREAMED_UPLOADS``) are exempt.
+  route reads it; uploads that stream to the blob store (``streamed``: ``PUT /blobs/{digest}``,
+  MLflow's artifacts) are exempt, not the chunks of a resumable upload (bounded by it).
 """
 
 from __future__ import annotations
@@ -64,8 +65,20 @@ HEADERS = {
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_BODY_ENV = "CAIRN_MAX_REQUEST_BYTES"
 MAX_BODY = 16 * 1024 * 1024
-STREAMED_UPLOADS = ("/api/2.0/mlflow-artifacts/", "/api/v1/blobs/")
+_STREAMED = re.compile(r"^(/api/2\.0/mlflow-artifacts/.*|/api/v1/blobs/[^/]*)$")
 """Where uploads stream to the blob store (MLflow's artifacts, ``PUT /blobs/{digest}``)."""
+
+
+def max_body() -> int:
+    """The largest request body the server takes (``$CAIRN_MAX_REQUEST_BYTES``, 16 MiB)."""
+    return int(os.environ.get(MAX_BODY_ENV, MAX_BODY))
+
+
+def streamed(path: str) -> bool:
+    """Whether a request to ``path`` streams its body to the blob store (no size limit)."""
+    return _STREAMED.match(path) is not None
+
+
 _HOST_NAME = re.compile(r"^(\*|[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?|[0-9a-f:.]+)$")
 
 
@@ -108,7 +121,7 @@ class SecurityMiddleware:
         self.extra = frozenset(host_name(h) for h in allowed_hosts) - set(LOOPBACK)
         self.hosts = self.extra | set(LOOPBACK)
         self.any_host = ANY in self.extra
-        self.max_body = int(os.environ.get(MAX_BODY_ENV, MAX_BODY))
+        self.max_body = max_body()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -119,7 +132,7 @@ class SecurityMiddleware:
         refusal = self._refuse_host(host)
         if refusal is None and scope["method"] in UNSAFE_METHODS:
             refusal = self._refuse_cross_site(host, headers)
-        if refusal is None and not scope["path"].startswith(STREAMED_UPLOADS):
+        if refusal is None and not streamed(scope["path"]):
             refusal, receive = await self._limit_body(headers, receive)
         if refusal is not None:
             status, message = refusal

@@ -181,6 +181,8 @@ class BlobStore:
         in chunks: the client's word is not taken), then remove the upload either way. False:
         the bytes are another blob's. Raises ``FileNotFoundError`` for an upload not there."""
         upload = self._upload_path(name)
+        if self._local:
+            return self._adopt_local(upload, digest)
         try:
             hasher = hashlib.sha256()
             with self.fs.open(upload, "rb") as stream:
@@ -195,8 +197,41 @@ class BlobStore:
             if self.fs.exists(upload):
                 self.fs.rm_file(upload)
 
+    def _adopt_local(self, upload: str, digest: str) -> bool:
+        """``adopt_upload`` on a local folder: the bytes are copied as they are hashed, so the
+        blob is exactly the bytes checked even if more are appended meanwhile, then renamed
+        into place (a reader never sees half a blob)."""
+        target = self.path(digest)
+        folder = os.path.dirname(target)
+        try:
+            with open(upload, "rb") as stream:  # FileNotFoundError: no such upload
+                os.makedirs(folder, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+                try:
+                    hasher = hashlib.sha256()
+                    with os.fdopen(fd, "wb") as out:
+                        while chunk := stream.read(CHUNK):
+                            hasher.update(chunk)
+                            out.write(chunk)
+                    if hasher.hexdigest() != digest:
+                        return False
+                    os.chmod(tmp, 0o644)
+                    os.replace(tmp, target)
+                    return True
+                finally:
+                    if os.path.exists(tmp):
+                        os.unlink(tmp)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(upload)
+
     def _upload_path(self, name: str) -> str:
         return f"{self.root}/uploads/{upload_name(name)}"
+
+    def local_upload(self, name: str) -> str | None:
+        """Upload ``name``'s file when the store is a local folder (a server appends the
+        chunks a client sends to it: ``store.chunked``), else None."""
+        return self._upload_path(name) if self._local else None
 
     def local_path(self, digest: str) -> str | None:
         """The blob's file when the store is a local folder (a server can send it as a file,
@@ -226,9 +261,16 @@ class BlobStore:
 
     def uploads(self) -> Iterator[tuple[str, int, float]]:
         """``(name, size, modified time)`` of every upload sent to a ``signed_upload`` URL and
-        not yet adopted (``adopt_upload`` removes it): those a client never finished."""
+        not yet adopted (``adopt_upload`` removes it), or started on a local folder to take
+        chunks (``store.chunked``): those a client never finished."""
         if not self._local:
             yield from self._listing(f"{self.root}/uploads", UPLOAD_NAME)
+            return
+        with contextlib.suppress(FileNotFoundError), os.scandir(f"{self.root}/uploads") as found:
+            for entry in found:
+                if UPLOAD_NAME.match(entry.name) and entry.is_file():
+                    stat = entry.stat()
+                    yield entry.name, stat.st_size, stat.st_mtime
 
     def delete_upload(self, name: str) -> None:
         """Remove an upload never adopted."""

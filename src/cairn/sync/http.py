@@ -31,7 +31,7 @@ from cairn.journal.batches import RECORDS_TYPE as RECORDS_TYPE
 from cairn.journal.records import Record
 from cairn.server_client import message, ok, shared_client
 from cairn.server_login import Login
-from cairn.sync import multipart
+from cairn.sync import chunked, multipart
 from cairn.sync.multipart import Advance
 
 log = logging.getLogger("cairn.sync")
@@ -135,7 +135,8 @@ class HttpSink:
         """Send a file's bytes, hashed in one pass and sent in a second, streamed: straight
         into the object store when the server hands out pre-signed upload URLs (S3), in parts
         for a file of ``multipart.THRESHOLD`` bytes or more (resumable), else through the
-        server. ``advance(n)`` is told of the bytes as they go."""
+        server (in chunks from that size, resumable, where its blobs are in a folder).
+        ``advance(n)`` is told of the bytes as they go."""
         hasher = hashlib.sha256()
         with open(path, "rb") as f:
             while chunk := f.read(CHUNK):
@@ -149,6 +150,8 @@ class HttpSink:
             self.direct = False
         elif self.direct and self._put_direct(digest, file):
             advance(size)
+            return digest
+        if size >= multipart.THRESHOLD and chunked.put_chunks(self.client, digest, file, advance):
             return digest
         ok(self.client.put(f"/blobs/{digest}", content=_chunks(file, advance)))
         return digest

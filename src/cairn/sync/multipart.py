@@ -57,9 +57,11 @@ def part_size(size: int) -> int:
     return max(PART_SIZE, math.ceil(size / 10_000 / MiB) * MiB)
 
 
-def state_path(server: str, digest: str) -> Path:
-    """Where the state of the upload of ``digest`` to ``server`` is kept while it is under way."""
-    key = hashlib.sha256(f"{server}\n{digest}".encode()).hexdigest()
+def state_path(server: str, digest: str, way: str = "") -> Path:
+    """Where the state of the upload of ``digest`` to ``server`` is kept while it is under way
+    (``way``: "" in parts, ``chunked`` through the server)."""
+    text = f"{server}\n{digest}" + (f"\n{way}" if way else "")  # "": the keys of before
+    key = hashlib.sha256(text.encode()).hexdigest()
     return user_cache() / "cairn" / "uploads" / f"{key}.json"
 
 
@@ -137,37 +139,57 @@ def put_parts(client: httpx.Client, digest: str, path: Path, advance: Advance) -
 def _put_part(
     store: httpx.Client, url: str, path: Path, number: int, each: int, size: int, advance: Advance
 ) -> None:
-    """PUT part ``number`` to its URL, streamed; tried again with back-off when the connection
-    fails or the object store answers 5xx. Raises the last failure (TransportError, or
-    ServerError for an answer that refuses it)."""
+    """PUT part ``number`` to its URL (``send_range``). Raises the last failure
+    (TransportError, or ServerError for an answer that refuses it)."""
     length = _length(number, each, size)
+    answer = send_range(store, url, path, (number - 1) * each, length, advance)
+    if not answer.is_success:
+        raise ServerError(
+            f"the object store refused part {number} of {path} "
+            f"({answer.status_code} {answer.text[:200]})",
+            answer.status_code,
+        )
+
+
+def send_range(
+    client: httpx.Client,
+    url: str,
+    path: Path,
+    offset: int,
+    length: int,
+    advance: Advance,
+    params: dict[str, int] | None = None,
+) -> httpx.Response:
+    """PUT ``length`` bytes of ``path`` from ``offset`` to ``url``, streamed; tried again with
+    back-off (``TRIES``, ``BACKOFF``) when the connection fails or the answer is 5xx. Returns
+    the answer that ends the tries (a success, a refusal, or the last 5xx); ``advance`` counts
+    the bytes of a success only. Raises the last TransportError."""
     for attempt in range(TRIES):
         moved = 0
 
         def counted() -> Iterator[bytes]:
             nonlocal moved
-            for chunk in _read(path, (number - 1) * each, length):
+            for chunk in _read(path, offset, length):
                 moved += len(chunk)
                 advance(len(chunk))
                 yield chunk
 
         try:
-            answer = store.put(url, content=counted(), headers={"Content-Length": str(length)})
+            answer = client.put(
+                url, params=params, content=counted(), headers={"Content-Length": str(length)}
+            )
         except httpx.TransportError:
             advance(-moved)
             if attempt == TRIES - 1:
                 raise
         else:
             if answer.is_success:
-                return
+                return answer
             advance(-moved)
             if answer.status_code < 500 or attempt == TRIES - 1:
-                raise ServerError(
-                    f"the object store refused part {number} of {path} "
-                    f"({answer.status_code} {answer.text[:200]})",
-                    answer.status_code,
-                )
+                return answer
         time.sleep(BACKOFF * 2**attempt)
+    raise AssertionError("unreachable: the last try returns or raises")
 
 
 def _length(number: int, each: int, size: int) -> int:

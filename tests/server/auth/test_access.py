@@ -78,6 +78,11 @@ EXPECTED: dict[str, str] = {
     "POST /api/v1/blobs/{digest}/multipart": SIGNED_IN,
     "POST /api/v1/blobs/{digest}/multipart/{upload}/parts": SIGNED_IN,
     "POST /api/v1/blobs/{digest}/multipart/{upload}/complete": SIGNED_IN,
+    # chunked uploads through the server (the walk's upload was never started: 404)
+    "POST /api/v1/blobs/{digest}/chunked": SIGNED_IN,
+    "HEAD /api/v1/blobs/{digest}/chunked/{upload}": SIGNED_IN,
+    "PUT /api/v1/blobs/{digest}/chunked/{upload}": SIGNED_IN,
+    "POST /api/v1/blobs/{digest}/chunked/{upload}/complete": SIGNED_IN,
     "GET /api/v1/projects/{project}/runs/{run_id}/last-seq": WRITE,
     "GET /api/v1/projects/{project}/runs/{run_id}/stored": WRITE,
     "POST /api/v1/projects/{project}/runs/{run_id}/records": WRITE,
@@ -315,6 +320,7 @@ QUERIES = {
     "/media/table": "key=table",
     "/media/histograms": "key=h",
     "/diff": "a=1&b=1",
+    "/chunked/{upload}": "offset=0",
 }
 
 

@@ -90,6 +90,11 @@ ACCESS: dict[str, Need] = {
     "POST /blobs/{digest}/multipart": Need.SIGNED_IN,
     "POST /blobs/{digest}/multipart/{upload}/parts": Need.SIGNED_IN,  # pre-signed part URLs
     "POST /blobs/{digest}/multipart/{upload}/complete": Need.SIGNED_IN,
+    # large blobs in chunks through the server (routes.chunked), checked as the uploads above
+    "POST /blobs/{digest}/chunked": Need.SIGNED_IN,
+    "GET /blobs/{digest}/chunked/{upload}": Need.SIGNED_IN,  # HEAD: the bytes it holds
+    "PUT /blobs/{digest}/chunked/{upload}": Need.SIGNED_IN,  # a chunk, bounded in size
+    "POST /blobs/{digest}/chunked/{upload}/complete": Need.SIGNED_IN,
     # logging from other machines (cairn.sync.http)
     "GET /projects/{project}/runs/{run_id}/last-seq": Need.LOGGER,
     "GET /projects/{project}/runs/{run_id}/stored": Need.LOGGER,  # to continue a run elsewhere
