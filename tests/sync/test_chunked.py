@@ -95,7 +95,7 @@ def test_bytes_that_do_not_hash_to_the_digest_never_become_the_blob(
     assert taken.status_code == 200 and taken.json() == {"size": 15}
     refused = httpx.post(f"{upload}/complete", headers=headers)
     assert refused.status_code == 400 and "do not hash" in refused.json()["detail"]
-    assert not _blob(on_folder, digest).exists()
+    assert not _blob(on_folder, digest).parent.exists()  # not even its folder is made
     assert _uploads(on_folder) == []  # nor is the upload kept
     assert httpx.post(f"{upload}/complete", headers=headers).status_code == 404  # it is over
     assert httpx.head(upload, headers=headers).status_code == 404

@@ -543,7 +543,7 @@ def import_mlflow(
     """Import every live run of ``source`` (see ``read_source``), each experiment into the
     project of its name, or all into ``project``; ``on_run(project/name, outcome)`` reports each
     ("imported", "skipped")."""
-    if store.blobs.local_path("0" * 64) is None:
+    if not store.blobs.is_local:
         raise MlflowImportError("importing MLflow artifacts needs a local store folder (--dir)")
     done = Imported()
     for name, runs in read_source(source):

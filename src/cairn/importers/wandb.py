@@ -536,7 +536,7 @@ def import_wandb(
     """Import every W&B run ``path`` names (see ``run_logs``), each into the project W&B
     recorded, or all into ``project``; ``on_run(project/name, outcome)`` reports each
     ("imported", "skipped")."""
-    if store.blobs.local_path("0" * 64) is None:
+    if not store.blobs.is_local:
         raise WandbImportError("importing W&B runs needs a local store folder (--dir)")
     done = Imported()
     for log in run_logs(path):

@@ -52,6 +52,11 @@ class BlobStore:
             self._fs = LocalFileSystem()
         return self._fs
 
+    @property
+    def is_local(self) -> bool:
+        """Whether the blobs are files in a local folder (not an object store)."""
+        return self._local
+
     def path(self, digest: str) -> str:
         return blob_path(self.root, digest)
 
@@ -202,11 +207,9 @@ class BlobStore:
         blob is exactly the bytes checked even if more are appended meanwhile, then renamed
         into place (a reader never sees half a blob)."""
         target = self.path(digest)
-        folder = os.path.dirname(target)
         try:
             with open(upload, "rb") as stream:  # FileNotFoundError: no such upload
-                os.makedirs(folder, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+                fd, tmp = tempfile.mkstemp(dir=os.path.dirname(upload), prefix=".tmp-")
                 try:
                     hasher = hashlib.sha256()
                     with os.fdopen(fd, "wb") as out:
@@ -216,6 +219,7 @@ class BlobStore:
                     if hasher.hexdigest() != digest:
                         return False
                     os.chmod(tmp, 0o644)
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
                     os.replace(tmp, target)
                     return True
                 finally:

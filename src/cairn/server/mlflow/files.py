@@ -38,7 +38,7 @@ class ArtifactFiles:
     def __init__(self, store: Store) -> None:
         blobs = store.blobs
         self.fs: Any = blobs.fs
-        self.local = blobs.local_path("0" * 64) is not None
+        self.local = blobs.is_local
         base = blobs.root.rsplit("/", 1)[0] if "/" in blobs.root.strip("/") else blobs.root
         self.root = f"{base}/{FOLDER}"
 
