@@ -67,7 +67,9 @@ def test_a_large_file_arrives_intact_in_chunks(
     path, digest = _file(tmp_path, 1)
     sink, sent = on_folder.sink()
     offsets = _chunk_offsets(sink.client)
-    assert sink.put_blob_file(path) == digest
+    moved: list[int] = []
+    assert sink.put_blob_file(path, moved.append) == digest
+    assert sum(moved) == SIZE  # the progress bar counts each byte once
     assert sent[:2] == [f"POST /blobs/{digest}/multipart", f"POST /blobs/{digest}/chunked"]
     assert offsets == [0, MiB, 2 * MiB, 3 * MiB]  # each chunk once, none over the limit
     assert sent[-1].endswith("/complete") and f"PUT /blobs/{digest}" not in sent
@@ -194,7 +196,9 @@ def test_an_upload_killed_midway_resumes_from_the_bytes_the_server_holds(
 
     sink, sent = on_folder.sink()
     offsets = _chunk_offsets(sink.client)
-    assert sink.put_blob_file(path) == digest
+    moved: list[int] = []
+    assert sink.put_blob_file(path, moved.append) == digest
+    assert moved[0] == 2 * MiB and sum(moved) == SIZE  # the bar starts at the bytes held
     assert f"HEAD /blobs/{digest}/chunked/{state['upload']}" in sent
     assert offsets == [2 * MiB, 3 * MiB]  # the first two chunks were not sent again
     assert _blob(on_folder, digest).read_bytes() == path.read_bytes()
