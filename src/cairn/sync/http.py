@@ -7,7 +7,8 @@ server has already applied changes nothing (idempotent by ``seq``), so a retry a
 answer is safe. Blobs are checked
 (``HEAD``) before they are sent, and files are streamed, never held whole in memory: straight
 into the object store through a pre-signed URL when the server's blobs are on S3 (the server
-checks them before they become blobs), else through the server. Every
+checks them before they become blobs), else through the server (a large file in chunks that
+resume, where the server's blobs are in a folder: ``cairn.sync.chunked``). Every
 failure raises: the syncer retries with back-off, and the journal keeps everything meanwhile.
 """
 
