@@ -1,5 +1,6 @@
 """A large file's upload to a team server on S3: one pre-signed PUT against S3 multipart (parts
-of 16 and 64 MiB, four at a time), MB/s and the client's peak memory.
+of 16 and 64 MiB, four at a time), MB/s and the client's peak memory; and to a team server whose
+blobs are in a folder: one PUT through the server against chunks of 16 MiB (resumable).
 
 Fixed workload: one file of random bytes, 64 MiB (the threshold) and 256 MiB (a few bytes
 changed before each upload, so each is a new blob), sent by ``HttpSink.put_blob_file`` in a fresh process each time to a real
@@ -7,7 +8,8 @@ changed before each upload, so each is a new blob), sent by ``HttpSink.put_blob_
 turns, 2 rounds. The time is the whole upload: the client's hashing pass, the bytes to S3, and
 the server reading the object back to check it. moto keeps everything in memory and joins parts
 by copying them, so its own speed bounds every row: these are ratios between the ways of
-sending, not what S3 does. Prints a table; asserts nothing. Run with `make bench`.
+sending, not what S3 does. The folder server's rows are the same uploads to a server whose blobs are
+in a temporary folder. Prints two tables; asserts nothing. Run with `make bench`.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ KINDS = {  # name: (THRESHOLD, PART_SIZE)
     "single PUT": (1 << 62, 16 * MiB),
     "multipart, 16 MiB parts": (1, 16 * MiB),
     "multipart, 64 MiB parts": (1, 64 * MiB),
+}
+FOLDER_KINDS = {  # the server takes no multipart uploads: chunks from the threshold on
+    "single PUT": (1 << 62, 16 * MiB),
+    "chunks of 16 MiB": (1, 16 * MiB),
 }
 
 UPLOAD = """
@@ -65,10 +71,25 @@ def main() -> None:
             key = api_key(db, env)
             server_env = {**env, "CAIRN_DB": db, "CAIRN_BLOBS": "s3://bench/blobs"}
             with serve_command(["server"], env=server_env, timeout=60) as server:
-                rows = {size: _measure(server.url, key, tmp, env, size) for size in SIZES}
+                rows = {size: _measure(server.url, key, tmp, env, size, KINDS) for size in SIZES}
         finally:
             s3.stop()
-    print("\nUpload of one file to cairn server on moto's S3 (loopback)")
+        _table("moto's S3 (loopback)", rows)
+        _table("a folder (loopback)", folder_rows(tmp))
+
+
+def folder_rows(tmp: Path) -> dict[int, dict[str, list[dict[str, float]]]]:
+    """The uploads to a ``cairn server`` whose blobs are in a folder under ``tmp``."""
+    db = f"sqlite:///{tmp / 'folder.db'}"
+    env = dict(os.environ)
+    key = api_key(db, env)
+    server_env = {**env, "CAIRN_DB": db, "CAIRN_BLOBS": str(tmp / "folder-blobs")}
+    with serve_command(["server"], env=server_env, timeout=60) as server:
+        return {size: _measure(server.url, key, tmp, env, size, FOLDER_KINDS) for size in SIZES}
+
+
+def _table(where: str, rows: dict[int, dict[str, list[dict[str, float]]]]) -> None:
+    print(f"\nUpload of one file to cairn server on {where}")
     print(f"{'file':>8}  {'kind':<26}{'MB/s (each round)':>20}{'client peak RSS':>18}{'growth':>9}")
     for size, kinds in rows.items():
         for kind, runs in kinds.items():
@@ -80,16 +101,21 @@ def main() -> None:
 
 
 def _measure(
-    url: str, key: str, tmp: Path, env: dict[str, str], size: int
+    url: str,
+    key: str,
+    tmp: Path,
+    env: dict[str, str],
+    size: int,
+    kinds: dict[str, tuple[int, int]],
 ) -> dict[str, list[dict[str, float]]]:
     path = tmp / "weights.bin"
     with open(path, "wb") as f:
         for _ in range(size // MiB):
             f.write(os.urandom(MiB))
-    rows: dict[str, list[dict[str, float]]] = {kind: [] for kind in KINDS}
+    rows: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
     turn = size
     for _ in range(ROUNDS):
-        for kind, (threshold, part) in KINDS.items():
+        for kind, (threshold, part) in kinds.items():
             turn += 1
             with open(path, "r+b") as f:  # a new blob each time: S3 holds none of it yet
                 f.write(turn.to_bytes(8, "big"))
