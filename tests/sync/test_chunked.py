@@ -220,3 +220,34 @@ def test_an_upload_removed_meanwhile_starts_afresh(
     assert sink.put_blob_file(path) == digest
     assert offsets == [0, MiB, 2 * MiB, 3 * MiB]
     assert _blob(on_folder, digest).read_bytes() == path.read_bytes()
+
+
+def test_a_client_that_lost_track_goes_on_from_the_bytes_the_server_holds(
+    on_folder: Server, tmp_path: Path, small_files: Path
+) -> None:
+    """While the client sends its third chunk, the server is sent that chunk by another caller
+    (as when an answer was lost and the chunk is sent again): the client's copy gets 409 and
+    the size held, and it goes on from there."""
+    path, digest = _file(tmp_path, 6)
+    data = path.read_bytes()
+    sink, _ = on_folder.sink()
+    offsets = _chunk_offsets(sink.client)
+    moved: list[int] = []
+    raced: list[int] = []
+
+    def advance(n: int) -> None:
+        moved.append(n)
+        if sum(moved) > 2 * MiB and not raced:  # the third chunk is starting: send it first
+            (state_file,) = small_files.rglob("*.json")
+            upload = json.loads(state_file.read_text())["upload"]
+            url = f"{on_folder.url}/api/v1/blobs/{digest}/chunked/{upload}"
+            headers = {"Authorization": f"Bearer {on_folder.key}"}
+            third = data[2 * MiB : 3 * MiB]
+            sent = httpx.put(url, params={"offset": 2 * MiB}, content=third, headers=headers)
+            raced.append(sent.status_code)
+
+    assert sink.put_blob_file(path, advance) == digest
+    assert raced == [200]
+    assert offsets == [0, MiB, 2 * MiB, 3 * MiB]  # the third refused (409), then the fourth
+    assert sum(moved) == SIZE
+    assert _blob(on_folder, digest).read_bytes() == data
