@@ -265,18 +265,21 @@ def test_an_object_store_out_of_reach_sends_a_large_file_through_the_server(
 ) -> None:
     """S3 cannot be reached from this machine (here: the parts go through a proxy where nothing
     listens; the Cairn server is reached directly): after a part's tries, the file goes through
-    the server, and the next files at once."""
+    the server in chunks of 16 MiB (each a part the server sends to S3: the first over S3's
+    5 MiB minimum), and the next files at once."""
     monkeypatch.setattr(multipart, "BACKOFF", 0.01)
     nowhere = f"http://127.0.0.1:{free_port()}"
     for name in ("HTTP_PROXY", "http_proxy"):
         monkeypatch.setenv(name, nowhere)
     for name in ("NO_PROXY", "no_proxy"):
         monkeypatch.setenv(name, urlsplit(on_s3.url).netloc)
-    path, digest = _file(tmp_path, 10)
+    path, digest = _file(tmp_path, 10, size=16 * MiB + 5)
     sink, sent = on_s3.sink()
     assert sink.put_blob_file(path) == digest
     assert sent[0] == f"POST /blobs/{digest}/multipart"
-    assert sent[-1] == f"PUT /blobs/{digest}"  # the bytes went through the server
+    chunks = [s for s in sent if s.startswith(f"PUT /blobs/{digest}/chunked/")]
+    assert f"POST /blobs/{digest}/chunked" in sent and len(chunks) == 2  # through the server
+    assert sent[-1].endswith("/complete") and f"PUT /blobs/{digest}" not in sent
     assert not sink.direct
     for name in ("HTTP_PROXY", "http_proxy"):
         monkeypatch.delenv(name)  # S3 in reach again, to look at what it holds

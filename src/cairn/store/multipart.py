@@ -72,6 +72,26 @@ def parts(blobs: BlobStore, name: str, upload_id: str) -> list[Part]:
         marker = int(page["NextPartNumberMarker"])
 
 
+def find(blobs: BlobStore, name: str) -> str:
+    """The id of the multipart upload under way to upload ``name``'s key. FileNotFoundError:
+    none (completed, aborted, or never started)."""
+    bucket, key = _key(blobs, name)
+    page: dict[str, Any] = blobs.fs.call_s3("list_multipart_uploads", Bucket=bucket, Prefix=key)
+    for upload in page.get("Uploads", []):
+        if upload["Key"] == key:
+            return str(upload["UploadId"])
+    raise FileNotFoundError(f"no multipart upload {name!r}")
+
+
+def put_part(blobs: BlobStore, name: str, upload_id: str, number: int, data: bytes) -> None:
+    """Send part ``number`` of the upload from here (the server, for a client that cannot reach
+    the object store)."""
+    bucket, key = _key(blobs, name)
+    blobs.fs.call_s3(
+        "upload_part", Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=data
+    )
+
+
 def complete(blobs: BlobStore, name: str, upload_id: str) -> None:
     """Join the parts S3 holds into upload ``name``'s object (then ``adopt_upload`` checks it).
 

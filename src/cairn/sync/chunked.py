@@ -1,5 +1,5 @@
 """Sending a large file through the server in chunks (``cairn.server.routes.chunked`` is the
-server side), where its blobs are in a folder: the server starts an upload, takes each chunk
+server side), where its blobs are in a folder or its S3 is out of reach from here: the server starts an upload, takes each chunk
 appended at the offset the client says, and at the end keeps the bytes only if they hash to the
 digest. Each chunk is streamed from the file and tried again with back-off as the parts of a
 multipart upload are (``multipart.send_range``).
@@ -27,8 +27,8 @@ WAY = "chunked"
 
 def put_chunks(client: httpx.Client, digest: str, path: Path, advance: Advance) -> bool:
     """Send ``path`` (whose sha256 is ``digest``) through ``client`` (the server's) in chunks;
-    True once the server keeps it as the blob. False: the server takes no chunks (its blobs
-    are not in a folder, or it is from before them): send the file in one request.
+    True once the server keeps it as the blob. False: the server takes no chunks (its limit
+    on a request is below S3's parts, or it is from before them): send it in one request.
     ServerError: the server refused the bytes, or a chunk failed ``TRIES`` times (the bytes
     sent so far are kept: the next attempt resumes)."""
     size = path.stat().st_size

@@ -8,7 +8,7 @@ answer is safe. Blobs are checked
 (``HEAD``) before they are sent, and files are streamed, never held whole in memory: straight
 into the object store through a pre-signed URL when the server's blobs are on S3 (the server
 checks them before they become blobs), else through the server (a large file in chunks that
-resume, where the server's blobs are in a folder: ``cairn.sync.chunked``). Every
+resume: ``cairn.sync.chunked``). Every
 failure raises: the syncer retries with back-off, and the journal keeps everything meanwhile.
 """
 
@@ -136,7 +136,7 @@ class HttpSink:
         """Send a file's bytes, hashed in one pass and sent in a second, streamed: straight
         into the object store when the server hands out pre-signed upload URLs (S3), in parts
         for a file of ``multipart.THRESHOLD`` bytes or more (resumable), else through the
-        server (in chunks from that size, resumable, where its blobs are in a folder).
+        server (in chunks from that size, resumable).
         ``advance(n)`` is told of the bytes as they go."""
         hasher = hashlib.sha256()
         with open(path, "rb") as f:

@@ -1,5 +1,6 @@
 """Large blobs through the server, in chunks that resume (``cairn.sync.chunked`` is the client):
-for a store in a local folder, where no object store takes the bytes itself. The server starts
+for a store in a local folder, where no object store takes the bytes itself, and for a client
+that cannot reach the server's S3 (each chunk a part the server sends). The server starts
 an upload, appends each chunk at the offset the client says (409 and the size held for any
 other), tells how many bytes it holds (``HEAD``), and at the end keeps the bytes as the blob
 only if they hash to the digest (``BlobStore.adopt_upload``): the client's word is never taken.
@@ -26,6 +27,9 @@ from cairn.store.blobs import upload_name
 router = APIRouter(tags=["ingest"])
 CHUNK_SIZE = 16 * 1024 * 1024
 """Bytes a chunk, at most (and at most the server's request size limit)."""
+S3_SMALLEST = 5 * 1024 * 1024
+"""S3's smallest part but the last: a server whose request size limit is lower offers no chunks
+on S3."""
 OFFSET = "Upload-Offset"
 """The header that tells the bytes an upload holds."""
 LARGEST = 2**53
@@ -38,8 +42,8 @@ class ChunkedOffer(BaseModel):
     stored: bool
     """The store has the bytes already: send nothing."""
     upload: str | None = None
-    """The upload's name; null (and ``stored`` false): this server takes no chunked uploads
-    (its blobs are not in a folder), PUT the bytes to ``/blobs/{digest}``."""
+    """The upload's name; null (and ``stored`` false): this server takes no chunked uploads,
+    PUT the bytes to ``/blobs/{digest}``."""
     chunk_size: int
     """The most bytes a chunk may hold."""
 
@@ -57,7 +61,7 @@ async def start_chunked(digest: str, request: Request, store: StoreDep) -> Chunk
     size = min(CHUNK_SIZE, max_body())
     if await run_in_threadpool(known, request, store, digest):
         return ChunkedOffer(stored=True, chunk_size=size)
-    if not chunked.supported(store.blobs):
+    if not chunked.supported(store.blobs) or (not store.blobs.is_local and size < S3_SMALLEST):
         return ChunkedOffer(stored=False, chunk_size=size)
     upload = secrets.token_urlsafe(24)
     await run_in_threadpool(chunked.start, store.blobs, upload)
@@ -112,7 +116,7 @@ async def complete_chunked(digest: str, upload: str, store: StoreDep) -> Respons
     400, and nothing is kept. The upload is removed either way."""
     check_digest(digest)
     with _errors(store, upload):
-        adopted = await run_in_threadpool(store.blobs.adopt_upload, upload, digest)
+        adopted = await run_in_threadpool(chunked.finish, store.blobs, upload, digest)
     if not adopted:
         raise HTTPException(400, f"the bytes uploaded do not hash to {digest}; nothing was kept")
     return Response(status_code=204)
@@ -123,7 +127,7 @@ def _errors(store: Store, upload: str) -> Iterator[None]:
     """The failures of work on upload ``upload`` as answers: 400 (not an upload name), 404 (no
     such upload, or a store that takes none), 409 (a chunk for another offset)."""
     if not chunked.supported(store.blobs):
-        raise HTTPException(404, "this server's blobs are not in a folder: it takes no chunks")
+        raise HTTPException(404, "this server's blobs are neither in a folder nor on S3: no chunks")
     try:
         upload_name(upload)
         yield
