@@ -12,8 +12,8 @@ deleted whatever their age, the same way a write does (``Store.purge_dropped``).
 
 On an object store, uploads a client sent to a pre-signed URL and never finished (the team
 server's ``POST /blobs/{digest}/uploads``), and multipart uploads never completed (with the
-parts S3 holds of them, ``store.multipart``), are removed once older than the grace period too.
-"""
+parts S3 holds of them, ``store.multipart``), are removed once older than the grace period too;
+on a folder, so are the chunked uploads never completed (``store.chunked``)."""
 
 from __future__ import annotations
 
