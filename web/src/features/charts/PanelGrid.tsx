@@ -155,17 +155,20 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
     return () => window.clearTimeout(timer);
   }, [smoothDraft, onViewChange, setChartSetting]);
   const drawnSmoothing = useDeferredValue(smoothing);
-  // The search box shows what is typed at once; the panels and the URL follow.
+  // The search box shows what is typed at once; the panels and the URL follow. The draft is
+  // dropped only once the URL holds it: dropped at the commit, the box showed the URL's old
+  // text until the navigation landed, and text typed then (a slow machine) was lost or merged.
   const [searchDraft, setSearchDraft] = useState<string | null>(null);
   const searchText = searchDraft ?? view.search;
   useEffect(() => {
     if (searchDraft === null) return;
-    const timer = window.setTimeout(() => {
-      onViewChange({ search: searchDraft });
+    if (searchDraft === view.search) {
       setSearchDraft(null);
-    }, SEARCH_COMMIT_MS);
+      return;
+    }
+    const timer = window.setTimeout(() => onViewChange({ search: searchDraft }), SEARCH_COMMIT_MS);
     return () => window.clearTimeout(timer);
-  }, [searchDraft, onViewChange]);
+  }, [searchDraft, view.search, onViewChange]);
   const searched = useDeferredValue(searchText);
   const search = useMemo(() => panelSearch(searched), [searched]);
   const keysKnown = keysQuery.data !== undefined && !keysQuery.isPlaceholderData;
