@@ -3,6 +3,8 @@ the tests of blob uploads (single PUTs and multipart)."""
 
 from __future__ import annotations
 
+import hashlib
+import random
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -13,6 +15,14 @@ from tests.fakes.server import serve_command
 
 from cairn.server_login import Login
 from cairn.sync.http import HttpSink
+
+
+def random_file(folder: Path, seed: int, size: int) -> tuple[Path, str]:
+    """``size`` random bytes (the same for a ``seed``) in a file of ``folder``, and their sha256."""
+    data = random.Random(seed).randbytes(size)
+    path = folder / f"weights-{seed}.bin"
+    path.write_bytes(data)
+    return path, hashlib.sha256(data).hexdigest()
 
 
 class Server:

@@ -5,10 +5,8 @@ are 1 MiB) and a threshold lowered to 2 MiB."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -16,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.fakes.uploads import Server
+from tests.fakes.uploads import Server, random_file
 from tests.sync.conftest import CHUNK_LIMIT
 
 from cairn.sync import chunked, multipart
@@ -34,10 +32,7 @@ def small_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 def _file(tmp_path: Path, seed: int, size: int = SIZE) -> tuple[Path, str]:
-    data = random.Random(seed).randbytes(size)
-    path = tmp_path / f"weights-{seed}.bin"
-    path.write_bytes(data)
-    return path, hashlib.sha256(data).hexdigest()
+    return random_file(tmp_path, seed, size)
 
 
 def _blob(server: Server, digest: str) -> Path:

@@ -5,10 +5,8 @@ loopback; the threshold is lowered to 6 MiB and parts to S3's 5 MiB minimum (mot
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -25,7 +23,7 @@ import httpx
 import pytest
 from tests.conftest import S3
 from tests.fakes.ports import free_port
-from tests.fakes.uploads import Server
+from tests.fakes.uploads import Server, random_file
 
 from cairn.journal.records import ArtifactLog
 from cairn.server_client import ServerError
@@ -48,10 +46,7 @@ def small_parts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 def _file(tmp_path: Path, seed: int, size: int = SIZE) -> tuple[Path, str]:
-    data = random.Random(seed).randbytes(size)
-    path = tmp_path / f"weights-{seed}.bin"
-    path.write_bytes(data)
-    return path, hashlib.sha256(data).hexdigest()
+    return random_file(tmp_path, seed, size)
 
 
 def _blob(server: Server, digest: str) -> bytes:
