@@ -142,18 +142,23 @@ export function PanelGrid({ project, runs, grouped, workspaceKey = "default", va
   );
   const theme = useDocumentTheme();
 
-  // The slider redraws at once; the URL and saved settings follow when it rests.
+  // The slider redraws at once; the URL and saved settings follow when it rests. As the
+  // search's below, the draft is dropped once the URL holds it, not before (else the slider
+  // jumped back to the URL's old value until the navigation landed).
   const [smoothDraft, setSmoothDraft] = useState<number | null>(null);
   const smoothing = smoothDraft ?? view.smoothing;
   useEffect(() => {
     if (smoothDraft === null) return;
+    if (smoothDraft === view.smoothing) {
+      setSmoothDraft(null);
+      return;
+    }
     const timer = window.setTimeout(() => {
       onViewChange({ smoothing: smoothDraft });
       setChartSetting({ smooth: smoothDraft });
-      setSmoothDraft(null);
     }, SMOOTHING_COMMIT_MS);
     return () => window.clearTimeout(timer);
-  }, [smoothDraft, onViewChange, setChartSetting]);
+  }, [smoothDraft, view.smoothing, onViewChange, setChartSetting]);
   const drawnSmoothing = useDeferredValue(smoothing);
   // The search box shows what is typed at once; the panels and the URL follow. The draft is
   // dropped only once the URL holds it: dropped at the commit, the box showed the URL's old
