@@ -40,6 +40,7 @@ from tests.fakes import commands
 from tests.fakes.server import serve_command
 
 import cairn
+from cairn.journal.batches import RECORDS_TYPE
 from cairn.store.accounts import create_team, create_user, list_keys, roles
 from cairn.store.store import Store
 from cairn.sweeps.controller import new_sweep
@@ -607,6 +608,39 @@ def test_a_project_logged_to_first_by_many_processes_at_once_is_created_once(
     store = Store.local(deployment.store_dir)
     try:
         assert roles(store, "other")["fresh"] == "admin"
+    finally:
+        store.close()
+
+
+def test_a_refused_first_write_makes_no_project(deployment: Deployment) -> None:
+    """A first write to a new project that the route refuses (a batch that is not a batch, a
+    sweep config that is not valid, a bad project name) or that writes nothing (a heartbeat of
+    a run the store never saw) leaves no empty project behind, owned by whoever sent it; the
+    first write taken makes it, its sender the admin."""
+    base = f"{deployment.url}/api/v1/projects"
+    with httpx.Client(base_url=base, headers=deployment.keys["other"]) as client:
+        garbage = client.post(
+            "/unmade/runs/r1/records",
+            content=b"not a gzip-compressed msgpack array",
+            headers={"content-type": RECORDS_TYPE},
+        )
+        assert garbage.status_code == 400, garbage.text
+        bad_config = client.post("/unmade/sweeps", json={"method": "sideways"})
+        assert bad_config.status_code == 400, bad_config.text
+        assert client.post("/unmade/runs/r1/heartbeat").status_code == 204
+        assert client.post("/%20/run-numbers").status_code == 400
+        store = Store.local(deployment.store_dir)
+        try:
+            assert "unmade" not in {p.name for p in store.projects()}
+            assert "unmade" not in roles(store, "other")
+        finally:
+            store.close()
+
+        sweep = {"method": "grid", "parameters": {"x": {"values": [1, 2]}}}
+        assert client.post("/unmade/sweeps", json=sweep).status_code == 201
+    store = Store.local(deployment.store_dir)
+    try:
+        assert roles(store, "other")["unmade"] == "admin"
     finally:
         store.close()
 

@@ -12,7 +12,8 @@ session cookie, and must have, on the route's ``{project}``:
 - ``admin``: manage the project (a member with the admin role, or a server admin).
 
 Logging runs and creating a sweep (``Need.LOGGER``) need ``editor``, or, for a project that does
-not exist yet, any signed-in user: their first write creates it, with them as its admin.
+not exist yet, any signed-in user: their first write creates it, with them as its admin (the
+route calls ``found_if_new`` once it has checked the write: a refused one makes no project).
 
 Answers: 401 when a signed-out caller needs to sign in; 404 when the project is not visible to
 the caller (the same answer as a missing project: names do not leak); 403 when it is visible
@@ -28,6 +29,7 @@ from enum import Enum
 from fastapi import HTTPException, Request
 
 from cairn.errors import AccountError, ProjectNotFoundError
+from cairn.names import check_project
 from cairn.server.auth.credentials import key_digest, looks_like_key
 from cairn.server.timing import phases
 from cairn.store import Store
@@ -259,18 +261,47 @@ def check(request: Request, need: Need, project: str | None = None) -> Caller:
     if need is Need.LOGGER:
         if user is None:
             raise _sign_in()
-        if role is None and request.method in SAFE_METHODS and not _exists(store, project):
+        if role is None and not _exists(store, project):
+            if request.method not in SAFE_METHODS:
+                try:
+                    check_project(project)  # a name the SDK would refuse
+                except ValueError as exc:
+                    raise HTTPException(400, str(exc)) from None
+                request.state.unclaimed = (
+                    project  # made by ``found_if_new`` once the write is taken
+                )
             return caller
-        if role is None and request.method not in SAFE_METHODS:
-            try:
-                made = found_project(store, project, user.name)
-            except AccountError as exc:  # a name the SDK would refuse
-                raise HTTPException(400, str(exc)) from None
-            if made:
-                return caller
-            # it exists: made before, or a moment ago by another request (of this user: admin)
-            role = caller.role_on(store, project)
         need = Need.EDITOR
+    _require(caller, role, need, project)
+    return caller
+
+
+def found_if_new(request: Request) -> None:
+    """Make the project that the caller's ``Need.LOGGER`` check found missing, with the caller
+    its admin. A route calls it once it has checked the write and is about to take it, so a
+    refused write (a malformed batch, a bad sweep config) leaves no empty project behind.
+    Nothing to do when the project existed (or on ``cairn ui``). When another request made it
+    a moment ago, the caller needs ``editor`` on it like any other writer (a user's own
+    parallel first writes go on: they made it, as its admin)."""
+    project: str | None = getattr(request.state, "unclaimed", None)
+    if project is None:
+        return
+    request.state.unclaimed = None
+    caller: Caller = request.state.caller
+    assert caller.user is not None  # a signed-out caller never passes the LOGGER check
+    store: Store = request.app.state.store
+    try:
+        made = found_project(store, project, caller.user.name)
+    except AccountError as exc:
+        raise HTTPException(400, str(exc)) from None
+    if not made:
+        _require(caller, caller.role_on(store, project), Need.EDITOR, project)
+
+
+def _require(caller: Caller, role: str | None, need: Need, project: str) -> None:
+    """Refused unless ``role`` on ``project`` is at least ``need``'s: 404 hidden or missing,
+    403 too low, 401 for a signed-out caller either way."""
+    user = caller.user
     if role is None:
         if user is None:
             raise _sign_in()
@@ -288,7 +319,6 @@ def check(request: Request, need: Need, project: str | None = None) -> Caller:
             f"{user.name} is {role} of {project!r}; this needs {need.value}: ask a project "
             "admin for the role",
         )
-    return caller
 
 
 def _exists(store: Store, project: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import HTTPException, Request
 
-from cairn.server.auth.access import Caller, Need, check
+from cairn.server.auth.access import Caller, Need, check, found_if_new
 from cairn.store import Store
 from cairn.store.accounts import readable_projects
 
@@ -24,6 +24,7 @@ def require(request: Request, need: Need, project: str) -> None:
     first write to a project that does not exist (``Need.LOGGER``) makes the caller its admin."""
     try:
         check(request, need, project)
+        found_if_new(request)  # the MLflow endpoints check their input before asking
     except HTTPException as exc:
         code = CODES.get(exc.status_code, "INVALID_PARAMETER_VALUE")
         raise MlflowError(code, str(exc.detail), exc.status_code) from None

@@ -38,6 +38,7 @@ from cairn.journal.batches import (
 )
 from cairn.journal.records import RunStart
 from cairn.server.auth import blobs as blob_access
+from cairn.server.auth.access import found_if_new
 from cairn.server.deps import StoreDep
 from cairn.server.ingest_gate import IngestGate
 from cairn.server.schemas import ApiError
@@ -102,7 +103,7 @@ def last_seq(
     },
 )
 async def records(
-    project: str, run_id: str, request: Request, response: Response, store: StoreDep
+    project: str, run_id: str, request: Request, response: Response
 ) -> dict[str, int]:
     """Take a batch of the run's journal records (a gzip-compressed msgpack array); answers the
     last seq the store holds. On ``cairn server`` the batch is checked, queued and acknowledged,
@@ -128,9 +129,8 @@ async def records(
     try:
         body = await request.body()
         phases.mark("body")
-        queue: IngestQueue | None = request.app.state.ingest_queue
         try:  # in one thread: the request's work must not hold up the worker's other requests
-            last = await run_in_threadpool(_take_batch, store, queue, project, run_id, body, phases)
+            last = await run_in_threadpool(_take_batch, request, project, run_id, body, phases)
         except BatchTooLargeError as exc:
             raise HTTPException(413, str(exc)) from None
         except BatchError as exc:
@@ -149,10 +149,10 @@ async def records(
     return {"last_seq": last}
 
 
-def _take_batch(
-    store: Store, queue: IngestQueue | None, project: str, run_id: str, body: bytes, phases: Phases
-) -> int:
+def _take_batch(request: Request, project: str, run_id: str, body: bytes, phases: Phases) -> int:
     phases.mark("hop")  # waiting for a thread of the pool to run
+    store: Store = request.app.state.store
+    queue: IngestQueue | None = request.app.state.ingest_queue
     batch = decode_batch(body)  # before acknowledging: a malformed batch is refused, not lost
     for record in batch:
         if isinstance(record, RunStart) and (record.run_id, record.project) != (run_id, project):
@@ -162,6 +162,7 @@ def _take_batch(
                 f"{run_id!r} of {project!r}",
             )
     phases.mark("decode")
+    found_if_new(request)  # the batch is taken: a new project is made now, not for a refused batch
     if queue is not None:
         return queue.enqueue(project, run_id, body, batch, mark=phases.mark)
     # 409 for a run of another project, whether or not the batch starts it: a caller may only
@@ -238,8 +239,10 @@ def heartbeat(project: str, run_id: str, store: StoreDep) -> Response:
 
 
 @router.post("/projects/{project}/run-numbers", response_model=RunNumber, responses=ERRORS)
-def run_number(project: str, store: StoreDep) -> dict[str, int]:
-    """The project's next run number (for display names like ``brisk-heron-12``)."""
+def run_number(project: str, request: Request, store: StoreDep) -> dict[str, int]:
+    """The project's next run number (for display names like ``brisk-heron-12``): a run's first
+    write, which makes a new project with the caller its admin."""
+    found_if_new(request)
     return {"number": store.reserve_run_number(project)}
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, HTTPException, Query, Response
+from fastapi import APIRouter, Body, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from cairn.errors import ConfigError, SweepNotFoundError
+from cairn.server.auth.access import found_if_new
 from cairn.server.deps import StoreDep
 from cairn.server.routes.runs import list_runs
 from cairn.server.schemas import ApiError, JsonObject, RequestBody, RunPage
@@ -183,6 +184,7 @@ def sweeps_of_project(project: str, store: StoreDep) -> list[dict[str, Any]]:
 )
 def create(
     project: str,
+    request: Request,
     store: StoreDep,
     config: Annotated[
         JsonObject, Body(description="the sweep config, as `cairn sweep create` reads its YAML")
@@ -193,6 +195,8 @@ def create(
     from cairn.sweeps.controller import new_sweep  # numpy: only when a sweep is made
 
     try:
+        load_sweep_config(config)  # a refused config makes no project
+        found_if_new(request)
         row = new_sweep(store, config, project)
     except ConfigError as exc:
         raise HTTPException(400, f"sweep config: {exc}") from None
