@@ -49,7 +49,10 @@ def test_python_examples_run_in_order(tmp_path: Path, monkeypatch: pytest.Monkey
 
 def _commands(group: click.Group, prefix: str = "cairn") -> list[str]:
     out = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         full = f"{prefix} {name}"
         if isinstance(command, click.Group):
             out += _commands(command, full)

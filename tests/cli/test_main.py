@@ -73,3 +73,22 @@ def test_the_installed_script_fails_cleanly_on_an_unknown_run(store_dir: Path) -
     assert done.returncode == 1
     assert "Error: no run matches 'p/missing'" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
+    """``cairn admin user create`` (run by provisioning scripts, and hundreds of times by this
+    suite) does not import the server, pandas, pyarrow or the other commands."""
+    probe = (
+        "import sys\n"
+        "from cairn.cli.main import cli\n"
+        "cli(['db', 'upgrade'], standalone_mode=False)\n"
+        "cli(['admin', 'user', 'create', 'ada'], standalone_mode=False)\n"
+        "heavy = ('fastapi', 'pandas', 'pyarrow', 'cairn.server.app', 'cairn.cli.sweep')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    env = {**os.environ, "CAIRN_DB": f"sqlite:///{tmp_path / 'cairn.db'}"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
+    assert "ada" in done.stdout

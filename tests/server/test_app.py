@@ -11,7 +11,7 @@ import httpx
 import pytest
 from tests.fakes.server import Server
 
-from cairn.server import create_app
+from cairn.server.app import create_app
 from cairn.store import Store
 
 with warnings.catch_warnings():  # Starlette's TestClient warns about the httpx it is built on

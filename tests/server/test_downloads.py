@@ -16,7 +16,7 @@ from tests.fakes.runs import make_run
 from tests.fakes.server import serve
 
 import cairn
-from cairn.server import create_app
+from cairn.server.app import create_app
 from cairn.store import Store
 from cairn.store.blobs import BlobStore
 

@@ -69,8 +69,9 @@ def ui(
     unless --host (with --insecure-no-auth) says otherwise."""
     import uvicorn
 
-    from cairn.server import built_web_app, create_app
+    from cairn.server.app import create_app
     from cairn.server.security import hosts_from_env, is_loopback, listen_names
+    from cairn.server.static import built_web_app
 
     if not is_loopback(host) and not insecure_no_auth:
         raise click.ClickException(

@@ -1,8 +1,4 @@
-"""The dashboard's server: a FastAPI app with the JSON API under ``/api/v1`` and the web app."""
-
-from __future__ import annotations
-
-from cairn.server.app import create_app
-from cairn.server.static import built_web_app
-
-__all__ = ["built_web_app", "create_app"]
+"""The dashboard's server: a FastAPI app with the JSON API under ``/api/v1`` and the web app
+(``cairn.server.app.create_app``). Importing this package imports nothing else: a command that
+needs only a part of it (``cairn admin key create`` and ``auth.credentials``) does not pay for
+FastAPI and every route."""
