@@ -24,10 +24,17 @@ def _loaded(module: str) -> list[str]:
 
 
 def test_importing_the_server_loads_no_sdk_module() -> None:
-    loaded = _loaded("cairn.server")
-    assert "cairn.server.app" in loaded  # the probe did import the server
+    loaded = _loaded("cairn.server.app")
+    assert "cairn.server.routes.runs" in loaded  # the probe did import the server's routes
     sdk = [name for name in loaded if name == "cairn.sdk" or name.startswith("cairn.sdk.")]
-    assert not sdk, f"importing cairn.server loads SDK modules: {sdk}"
+    assert not sdk, f"importing cairn.server.app loads SDK modules: {sdk}"
+
+
+def test_the_server_package_alone_loads_nothing_else() -> None:
+    """``cairn admin key create`` imports ``cairn.server.auth.credentials``: the package on the
+    way must not bring FastAPI and every route with it."""
+    loaded = _loaded("cairn.server")
+    assert "cairn.server.app" not in loaded and "cairn.server.routes" not in loaded
 
 
 def test_the_repro_package_loads_its_parts_on_demand() -> None:
