@@ -267,10 +267,10 @@ def check(request: Request, need: Need, project: str | None = None) -> Caller:
                     check_project(project)  # a name the SDK would refuse
                 except ValueError as exc:
                     raise HTTPException(400, str(exc)) from None
-                request.state.unclaimed = (
-                    project  # made by ``found_if_new`` once the write is taken
-                )
+                request.state.unclaimed = project  # ``found_if_new`` makes it
             return caller
+        if role is None:  # made between the two reads, maybe by another request of the caller's
+            role = caller.role_on(store, project)
         need = Need.EDITOR
     _require(caller, role, need, project)
     return caller
