@@ -21,6 +21,7 @@ from cairn.store.accounts import (
     found_project,
     get_session,
     get_user,
+    key_use,
     list_keys,
     list_teams,
     list_users,
@@ -82,6 +83,22 @@ def test_a_key_finds_its_user_until_it_is_revoked(store: Store) -> None:
         revoke_key(store, 999)
     with pytest.raises(AccountError, match="no user named"):
         add_key(store, "nobody", name="x", prefix="cairn_x", digest="d3" * 32)
+
+
+def test_key_use_counts_live_keys_and_the_last_use_of_any(store: Store) -> None:
+    """What the admin's users page shows of each user's keys, in one statement."""
+    for name in ("ada", "bob", "cy"):
+        create_user(store, name)
+    old = add_key(store, "ada", name="old", prefix="cairn_o", digest="c1" * 32)
+    add_key(store, "ada", name="new", prefix="cairn_n", digest="c2" * 32)
+    add_key(store, "bob", name="ci", prefix="cairn_b", digest="c3" * 32)
+    user_of_key(store, "c1" * 32, now=2000.0)
+    user_of_key(store, "c2" * 32, now=1500.0)
+    revoke_key(store, old.id)
+    use = key_use(store)
+    assert (use["ada"].live, use["ada"].last_used_at) == (1, 2000.0)  # the revoked key's use
+    assert (use["bob"].live, use["bob"].last_used_at) == (1, None)
+    assert "cy" not in use  # never had a key
 
 
 def test_a_users_own_keys_are_bounded_and_revoked_only_by_them(store: Store) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     bindparam,
+    case,
     delete,
     func,
     insert,
@@ -106,6 +107,26 @@ def get_user(store: Store, name: str) -> User:
 def list_users(store: Store) -> list[User]:
     with store._read() as conn:
         return [_user(r) for r in conn.execute(select(users).order_by(users.c.name))]
+
+
+@dataclass(frozen=True)
+class KeyUse:
+    live: int
+    """Keys not revoked."""
+    last_used_at: float | None
+    """The last request with any of the user's keys, revoked ones too; None: never."""
+
+
+def key_use(store: Store) -> dict[str, KeyUse]:
+    """``{user: KeyUse}`` for every user who ever had a key (one statement, for a listing)."""
+    live = func.sum(case((api_keys.c.revoked_at.is_(None), 1), else_=0))
+    query = (
+        select(users.c.name, live.label("live"), func.max(api_keys.c.last_used_at).label("last"))
+        .join(api_keys, api_keys.c.user_id == users.c.id)
+        .group_by(users.c.name)
+    )
+    with store._read() as conn:
+        return {r.name: KeyUse(int(r.live), r.last) for r in conn.execute(query)}
 
 
 def set_password_hash(store: Store, name: str, password_hash: str | None) -> None:
