@@ -24,6 +24,7 @@ from cairn.server.mlflow import models as mlflow_models
 from cairn.server.mlflow import routes as mlflow_routes
 from cairn.server.mlflow.access import MlflowError
 from cairn.server.routes import (
+    admin_users,
     analysis,
     artifacts,
     capture,
@@ -60,6 +61,7 @@ API_MODULES = (
     chunked,
     session,
     keys,
+    admin_users,
     projects,
     runs,
     series,

@@ -14,6 +14,8 @@ What each need means for each caller:
 | read | 401 | 404 | ok | ok | ok | ok |
 | write | 401 | 404 | 403 | ok | ok | ok |
 | manage | 401 | 404 | 403 | 403 | ok | ok |
+| server admin | 401 | 403 | 403 | 403 | 403 | ok |
+| session, server admin session | 401 | 403 | 403 | 403 | 403 | 403 (a key) |
 | blob read | 404 | 404 | ok | ok | ok | ok |
 | blob known (HEAD) | 404 | ok | ok | ok | ok | ok |
 
@@ -48,6 +50,8 @@ from cairn.sweeps.controller import new_sweep
 OPEN, SIGNED_IN, READ, WRITE, MANAGE = "open", "signed in", "read", "write", "manage"
 SESSION = "session"
 """Signed in on a browser session: every caller of the walk comes with an API key, refused."""
+SERVER, ADMIN_SESSION = "server admin", "server admin session"
+"""A server admin (root); on a browser session besides (every caller of the walk: refused)."""
 BLOB_READ, BLOB_KNOW = "blob read", "blob known"
 """A blob: read by whoever may read a project that refers to it; whether the server holds it
 known to them and to editors of any project; 404 to anyone else (the answer of a blob that is
@@ -67,6 +71,13 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/auth/keys": SIGNED_IN,
     "POST /api/v1/auth/keys": SESSION,
     "DELETE /api/v1/auth/keys/{key_id}": SIGNED_IN,
+    # users and their keys (the walk's user is walker; the spare key is root's: 404 there)
+    "GET /api/v1/admin/users": SERVER,
+    "POST /api/v1/admin/users": ADMIN_SESSION,
+    "GET /api/v1/admin/users/{user}/keys": SERVER,
+    "POST /api/v1/admin/users/{user}/keys": ADMIN_SESSION,
+    "DELETE /api/v1/admin/users/{user}/keys/{key_id}": SERVER,
+    "PUT /api/v1/admin/users/{user}/password": ADMIN_SESSION,
     "GET /api/v1/projects": OPEN,
     "GET /api/v1/runs": OPEN,
     "GET /api/v1/run": OPEN,
@@ -155,6 +166,8 @@ REFUSED = {
     OPEN: {},
     SIGNED_IN: {"nobody": 401},
     SESSION: {caller: 401 if caller == "nobody" else 403 for caller in CALLERS},
+    SERVER: {caller: 401 if caller == "nobody" else 403 for caller in CALLERS if caller != "root"},
+    ADMIN_SESSION: {caller: 401 if caller == "nobody" else 403 for caller in CALLERS},
     READ: {"nobody": 401, "other": 404},
     WRITE: {"nobody": 401, "other": 404, "viewer": 403},
     MANAGE: {"nobody": 401, "other": 404, "viewer": 403, "editor": 403, "teamed": 403},
@@ -275,6 +288,9 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 "/auth/login": {"name": "viewer", "password": "a good long password"},
                 "/auth/setup": {"token": "guess", "name": "x", "password": "a good long password"},
                 "/auth/keys": {"name": "walked"},
+                "/admin/users": {"name": "walked", "password": "a good long password"},
+                "/users/{user}/keys": {"name": "walked"},
+                "/password": {"password": "a good long password"},
                 "/runs/{run_id}": {"notes": "seen"},
                 "/runs/delete": {"ids": ["zzzzzzzz"]},
                 "/metric-keys": {"run_ids": [run.id]},

@@ -15,6 +15,13 @@ Logging runs and creating a sweep (``Need.LOGGER``) need ``editor``, or, for a p
 not exist yet, any signed-in user: their first write creates it, with them as its admin (the
 route calls ``found_if_new`` once it has checked the write: a refused one makes no project).
 
+Server-wide routes (``/admin/users``: users and their keys) need a server admin
+(``Need.SERVER_ADMIN``). What hands out a credential, from a browser session only: a user's own
+new key (``Need.SESSION``), and an admin making a user (who may come with a password), a key for
+a user, or a password (``Need.SERVER_ADMIN_SESSION``: a server admin signed in with their
+password, not with an API key). A key that leaked can then make no credential that would
+outlive revoking it (an admin's key could otherwise make an admin with a password, or keys).
+
 Answers: 401 when a signed-out caller needs to sign in; 404 when the project is not visible to
 the caller (the same answer as a missing project: names do not leak); 403 when it is visible
 but the caller's role is too low, and for a cookie-authenticated write without the session's
@@ -62,6 +69,10 @@ class Need(str, Enum):
     EDITOR = "editor"
     ADMIN = "admin"
     SERVER_ADMIN = "server-admin"
+    """A server admin (every role on every project): managing users and their keys."""
+    SERVER_ADMIN_SESSION = "server-admin-session"
+    """A server admin on a browser session, as ``SESSION``: making a user, a key for a user,
+    or a password, so that an admin key that leaked cannot make credentials that outlive it."""
     LOGGER = "logger"
     """Editor of the project; or signed in, for a project that does not exist yet (a write
     creates it, with the caller as its admin)."""
@@ -78,6 +89,14 @@ ACCESS: dict[str, Need] = {
     "GET /auth/keys": Need.SIGNED_IN,
     "POST /auth/keys": Need.SESSION,
     "DELETE /auth/keys/{key_id}": Need.SIGNED_IN,
+    # users and their keys, a server admin's (routes.admin_users); what makes a credential
+    # (a user, who may come with a password; a key; a password) from a browser session only
+    "GET /admin/users": Need.SERVER_ADMIN,
+    "POST /admin/users": Need.SERVER_ADMIN_SESSION,
+    "GET /admin/users/{user}/keys": Need.SERVER_ADMIN,
+    "POST /admin/users/{user}/keys": Need.SERVER_ADMIN_SESSION,
+    "DELETE /admin/users/{user}/keys/{key_id}": Need.SERVER_ADMIN,
+    "PUT /admin/users/{user}/password": Need.SERVER_ADMIN_SESSION,
     "GET /projects": Need.ANYONE,  # lists only the projects the caller may read
     "GET /runs": Need.ANYONE,  # cairn.Api: lists only the runs of projects the caller may read
     "GET /run": Need.ANYONE,  # cairn.Api: finds a run among those the caller may read
@@ -248,11 +267,18 @@ def check(request: Request, need: Need, project: str | None = None) -> Caller:
                 "or ask a server admin (`cairn admin key create`)",
             )
         return caller
-    if need is Need.SERVER_ADMIN:
+    if need in (Need.SERVER_ADMIN, Need.SERVER_ADMIN_SESSION):
         if user is None:
             raise _sign_in()
         if not user.is_admin:
             raise HTTPException(403, f"only a server admin may do this; {user.name} is not one")
+        if need is Need.SERVER_ADMIN_SESSION and caller.session is None:
+            raise HTTPException(
+                403,
+                "an API key cannot make users, keys or passwords (one that leaked could make "
+                "more): do it on this server's Users page (/settings/users), signed in with "
+                "your password, or on the database host (`cairn admin user`, `cairn admin key`)",
+            )
         return caller
     if project is None:
         project = request.path_params["project"]

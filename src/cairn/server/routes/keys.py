@@ -7,8 +7,8 @@ create and revoke only their own keys: another user's key id is answered as a mi
 so ids tell nothing. A key is made only from a browser session (signed in with the user's
 password): a key that leaked cannot make more keys that would outlive revoking it. A caller
 signed in with an API key may list and revoke (a script may revoke the key it came with: it
-stops working after that answer). Other users' keys are a server admin's, on the command line
-(`cairn admin key`).
+stops working after that answer). Other users' keys are a server admin's: ``routes.admin_users``
+(the dashboard's Users page), or `cairn admin key` on the database host.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from cairn.server.auth.access import Caller
 from cairn.server.auth.credentials import new_key
 from cairn.server.deps import StoreDep
 from cairn.server.schemas import ApiError, RequestBody
+from cairn.store import Store
 from cairn.store.accounts import KEY_NAME_CHARS, ApiKey, User, add_key, list_keys, revoke_key
 
 router = APIRouter(tags=["session"])
@@ -50,7 +51,7 @@ class KeyRequest(RequestBody):
 @router.get("/auth/keys", response_model=list[KeyInfo], responses={400: {"model": ApiError}})
 def keys(request: Request, store: StoreDep) -> list[KeyInfo]:
     """The caller's live API keys, oldest first (never the keys themselves)."""
-    return [_info(k) for k in list_keys(store, _user(request).name, live=True)]
+    return [key_info(k) for k in list_keys(store, _user(request).name, live=True)]
 
 
 @router.post(
@@ -62,20 +63,7 @@ def keys(request: Request, store: StoreDep) -> list[KeyInfo]:
 def create_key(body: KeyRequest, request: Request, store: StoreDep) -> NewKeyInfo:
     """A new API key of the caller, answered this once (``cairn login URL`` takes it); from
     a browser session only (403 for a caller signed in with a key)."""
-    user = _user(request)
-    made = new_key()
-    try:
-        info = add_key(
-            store,
-            user.name,
-            name=body.name,
-            prefix=made.prefix,
-            digest=made.digest,
-            at_most=MAX_KEYS,
-        )
-    except AccountError as exc:
-        raise HTTPException(400, str(exc)) from None
-    return NewKeyInfo(**_info(info).model_dump(), key=made.secret)
+    return make_key(store, _user(request).name, body.name)
 
 
 @router.delete(
@@ -85,12 +73,30 @@ def create_key(body: KeyRequest, request: Request, store: StoreDep) -> NewKeyInf
 )
 def revoke(key_id: int, request: Request, store: StoreDep) -> KeyInfo:
     """Revoke one of the caller's API keys: it stops working at once."""
-    user = _user(request)
+    return revoke_of(store, _user(request).name, key_id, whose="you have", listing="auth/keys")
+
+
+def make_key(store: Store, user: str, name: str) -> NewKeyInfo:
+    """A new key of ``user``, answered with the key this once; 400 past ``MAX_KEYS`` or for a
+    bad name."""
+    made = new_key()
     try:
-        return _info(revoke_key(store, key_id, user=user.name))
-    except AccountError:  # missing, another user's, or revoked already: one answer
+        info = add_key(
+            store, user, name=name, prefix=made.prefix, digest=made.digest, at_most=MAX_KEYS
+        )
+    except AccountError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return NewKeyInfo(**key_info(info).model_dump(), key=made.secret)
+
+
+def revoke_of(store: Store, user: str, key_id: int, *, whose: str, listing: str) -> KeyInfo:
+    """Revoke ``user``'s live key ``key_id``; 404 when it is missing, another user's or revoked
+    already (one answer, so ids tell nothing), pointing to the ``listing`` route."""
+    try:
+        return key_info(revoke_key(store, key_id, user=user))
+    except AccountError:
         raise HTTPException(
-            404, f"you have no live API key with id {key_id}: GET /api/v1/auth/keys lists yours"
+            404, f"{whose} no live API key with id {key_id}: GET /api/v1/{listing} lists them"
         ) from None
 
 
@@ -105,7 +111,8 @@ def _user(request: Request) -> User:
     return caller.user
 
 
-def _info(key: ApiKey) -> KeyInfo:
+def key_info(key: ApiKey) -> KeyInfo:
+    """What a listing shows of a key: never the key, nor its hash."""
     return KeyInfo(
         id=key.id,
         name=key.name,
