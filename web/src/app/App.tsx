@@ -20,6 +20,7 @@ const ReportsPage = lazy(() => import("../features/reports/ReportsPage").then((m
 const ReportPage = lazy(() => import("../features/reports/ReportPage").then((m) => ({ default: m.ReportPage })));
 const ArtifactsPage = lazy(() => import("../features/artifacts/ArtifactsPage").then((m) => ({ default: m.ArtifactsPage })));
 const KeysPage = lazy(() => import("../features/settings/KeysPage").then((m) => ({ default: m.KeysPage })));
+const UsersPage = lazy(() => import("../features/settings/UsersPage").then((m) => ({ default: m.UsersPage })));
 const ProjectSettingsPage = lazy(() =>
   import("../features/members/ProjectSettingsPage").then((m) => ({ default: m.ProjectSettingsPage })),
 );
@@ -65,6 +66,7 @@ export function App() {
         <Route path="p/:project/reports" element={<ReportsPage />} />
         <Route path="p/:project/reports/:reportId" element={<ReportPage />} />
         <Route path="settings/keys" element={<KeysPage />} />
+        <Route path="settings/users" element={<UsersPage />} />
         <Route path="p/:project/settings" element={<ProjectSettingsPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -14,7 +14,8 @@ interface TopBarProps {
   me?: Me;
 }
 
-/** The signed-in user and Sign out, on a team server; nothing on `cairn ui`. */
+/** The signed-in user (their API keys), Users for a server admin, and Sign out, on a team
+ * server; nothing on `cairn ui`. */
 function SessionControls({ me }: { me: Me }) {
   const queryClient = useQueryClient();
   if (!me.accounts) return null;
@@ -30,6 +31,11 @@ function SessionControls({ me }: { me: Me }) {
       <Link to="/settings/keys" className="topbar-user" title="Your API keys" data-testid="signed-in-user">
         {me.user}
       </Link>
+      {me.is_admin && (
+        <Link to="/settings/users" className="topbar-link" title="Users and their API keys (server admins)" data-testid="nav-users">
+          Users
+        </Link>
+      )}
       <button
         type="button"
         className="link-button"
@@ -63,6 +69,7 @@ export function TopBar({ theme, onToggleTheme, me }: TopBarProps) {
   const sweepId = sweepsMatch?.params["*"] || undefined;
   const artifactsMatch = useMatch("/p/:project/artifacts");
   const keysMatch = useMatch("/settings/keys");
+  const usersMatch = useMatch("/settings/users");
   const reportsMatch = useMatch("/p/:project/reports/*");
   const reportId = reportsMatch?.params["*"] || undefined;
   const settingsMatch = useMatch("/p/:project/settings");
@@ -83,6 +90,12 @@ export function TopBar({ theme, onToggleTheme, me }: TopBarProps) {
           <>
             <span className="crumb-sep">›</span>
             <span className="crumb-current">API keys</span>
+          </>
+        )}
+        {usersMatch && (
+          <>
+            <span className="crumb-sep">›</span>
+            <span className="crumb-current">Users</span>
           </>
         )}
         {project && (

@@ -24,3 +24,45 @@ export const keysApi = {
   revoke: (id: number) => request<ApiKey>(`/auth/keys/${id}`, { method: "DELETE" }),
 };
 
+
+// A server admin's users and their keys: types mirror src/cairn/server/routes/admin_users.py.
+
+export interface UserInfo {
+  name: string;
+  /** a server admin: every role on every project */
+  is_admin: boolean;
+  /** signs in from a browser; false: API keys only (a bot, CI) */
+  has_password: boolean;
+  created_at: number;
+  /** live (not revoked) API keys */
+  keys: number;
+  /** unix seconds of the last request with any of the user's keys; null: never */
+  last_used_at: number | null;
+}
+
+export interface NewUser {
+  name: string;
+  is_admin: boolean;
+  /** null: API keys only */
+  password: string | null;
+}
+
+const enc = encodeURIComponent;
+
+export const usersQuery = { queryKey: ["admin-users"], queryFn: () => request<UserInfo[]>("/admin/users") };
+
+export function userKeysQuery(user: string) {
+  return {
+    queryKey: ["admin-users", user, "keys"],
+    queryFn: () => request<ApiKey[]>(`/admin/users/${enc(user)}/keys`),
+  };
+}
+
+export const usersApi = {
+  create: (user: NewUser) => request<UserInfo>("/admin/users", { method: "POST", body: JSON.stringify(user) }),
+  createKey: (user: string, name: string) =>
+    request<NewApiKey>(`/admin/users/${enc(user)}/keys`, { method: "POST", body: JSON.stringify({ name }) }),
+  revokeKey: (user: string, id: number) => request<ApiKey>(`/admin/users/${enc(user)}/keys/${id}`, { method: "DELETE" }),
+  setPassword: (user: string, password: string) =>
+    request<UserInfo>(`/admin/users/${enc(user)}/password`, { method: "PUT", body: JSON.stringify({ password }) }),
+};
