@@ -16,23 +16,19 @@ from sqlalchemy import (
     and_,
     case,
     delete,
-    false,
     func,
     literal,
-    or_,
     select,
     text,
-    tuple_,
     update,
 )
 from sqlalchemy.exc import OperationalError
 
 from cairn.errors import ProjectNotFoundError, RunNotFoundError, StoreError
 from cairn.journal.records import Record, RunFinish
-from cairn.store import catalogue, cursor, drops, run_lookup
+from cairn.store import catalogue, cursor, drops, run_lookup, run_query
 from cairn.store.blobs import BlobStore
 from cairn.store.engine import check_schema, create_store_engine, describe, ensure_schema
-from cairn.store.filters import Order, compile_filter, compile_order
 from cairn.store.models import DROP_GRACE, INDEX_COLUMNS, ProjectInfo, RunInfo, RunPage
 from cairn.store.numbering import DB_NAME as DB_NAME
 from cairn.store.numbering import LOCK_NAME
@@ -328,7 +324,7 @@ class Store:
 
     def projects(self) -> list[ProjectInfo]:
         """Every project, with its run count and the time of its latest activity."""
-        query = _project_select().order_by(projects.c.name)
+        query = run_query.project_select().order_by(projects.c.name)
         with self._read() as conn:
             return [
                 ProjectInfo(r.name, r.run_count, r.created_at, r.last_activity)
@@ -338,7 +334,7 @@ class Store:
     def project(self, name: str) -> ProjectInfo:
         """One project by name; raises ProjectNotFoundError."""
         with self._read() as conn:
-            r = conn.execute(_project_select().where(projects.c.name == name)).first()
+            r = conn.execute(run_query.project_select().where(projects.c.name == name)).first()
         if r is None:
             raise ProjectNotFoundError(
                 f"no project named {name!r}: log a run to it with cairn.init(project={name!r})"
@@ -400,12 +396,12 @@ class Store:
         """
         state = self.state_column()
         with self._read() as conn:
-            where = _conditions(conn, state, project, filter, search, ids, within)
+            where = run_query.conditions(conn, state, project, filter, search, ids, within)
             # With a filter or a search, the matches are gathered once (ids and sort values, each
             # JSON value read once), then counted and sorted; without, the page is the head of an
             # index and the count that index's length.
             gathered = count and bool(filter or search or ids is not None or within is not None)
-            query, keys, sorted_by = _ordered(conn, state, where, order, gathered)
+            query, keys, sorted_by = run_query.ordered(conn, state, where, order, gathered)
             query = query.offset(offset)
             if after is not None:
                 pg = conn.dialect.name == "postgresql"
@@ -447,8 +443,8 @@ class Store:
         run once, not once a page (no index serves them: a keyset page re-scans the matches)."""
         state = self.state_column()
         with self._read() as conn:
-            where = _conditions(conn, state, project, filter, None, None, None)
-            query = _ordered(conn, state, where, order, False)[0].limit(limit)
+            where = run_query.conditions(conn, state, project, filter, None, None, None)
+            query = run_query.ordered(conn, state, where, order, False)[0].limit(limit)
             return [row[0] for row in conn.execute(query)]
 
     def runs_by_id(
@@ -481,13 +477,13 @@ class Store:
     ) -> list[RunInfo]:
         """The runs of ``page`` (ids) read whole, in that order."""
         rows: dict[str, Any] = {}
-        for start in range(0, len(page), _CHUNK):
-            chunk = page[start : start + _CHUNK]
-            picked = self._run_select(state).where(runs.c.id.in_(chunk))
+        for start in range(0, len(page), run_query.CHUNK):
+            chunk = page[start : start + run_query.CHUNK]
+            picked = run_query.run_select(state).where(runs.c.id.in_(chunk))
             rows.update((r["id"], r) for r in conn.execute(picked).mappings())
         if numbers is None or any(i not in numbers for i in rows):
-            numbers = self._numbers(conn, list(rows.values()))
-        tags = self._tags(conn, page)
+            numbers = run_query.run_numbers(conn, list(rows.values()))
+        tags = run_query.tags_of(conn, page)
         return [run_info(rows[i], tags.get(i, []), numbers[i]) for i in page if i in rows]
 
     def count_runs(
@@ -500,12 +496,14 @@ class Store:
     ) -> int:
         """How many runs ``runs()`` would return without a limit."""
         with self._read() as conn:
-            where = _conditions(conn, self.state_column(), project, filter, search, None, within)
+            where = run_query.conditions(
+                conn, self.state_column(), project, filter, search, None, within
+            )
             return self._count(conn, where)
 
     @staticmethod
     def _count(conn: Connection, where: list[ColumnElement[bool]]) -> int:
-        query = select(func.count()).select_from(_RUNS).where(*where)
+        query = select(func.count()).select_from(run_query.RUNS).where(*where)
         return int(conn.execute(query).scalar_one())
 
     def run(self, run_id: str) -> RunInfo:
@@ -513,14 +511,16 @@ class Store:
         state = self.state_column()
         with self._read() as conn:
             row = (
-                conn.execute(self._run_select(state).where(runs.c.id == run_id)).mappings().first()
+                conn.execute(run_query.run_select(state).where(runs.c.id == run_id))
+                .mappings()
+                .first()
             )
             if row is None:
                 raise RunNotFoundError(
                     f"no run with id {run_id!r} in {self.url}: `cairn runs ls` lists the runs"
                 )
-            tags = self._tags(conn, [run_id])
-            numbers = self._numbers(conn, [row])
+            tags = run_query.tags_of(conn, [run_id])
+            numbers = run_query.run_numbers(conn, [row])
         return run_info(row, tags.get(run_id, []), numbers[run_id])
 
     def summary_state(self, run_id: str) -> tuple[SummaryState, dict[str, Any]]:
@@ -566,69 +566,9 @@ class Store:
             grace=self.drop_grace,
         )
 
-    def _run_select(self, state: ColumnElement[str]) -> Any:
-        return select(
-            *(c for c in runs.c if c.name not in ("summary_state", "summary_explicit", "state")),
-            state.label("state"),
-            projects.c.name.label("project"),
-        ).select_from(runs.join(projects, projects.c.id == runs.c.project_id))
-
-    @staticmethod
-    def _numbers(conn: Connection, rows: Sequence[Any]) -> dict[str, int]:
-        """Each run's number: its rank by creation within its project, stable under any filter or
-        sort, so consecutive runs get different colours in the dashboard.
-
-        Per project, the runs created before the page's oldest run are counted, and only those
-        from it to its newest are ranked, both over the ``(project_id, created_at, id)`` index:
-        a page in creation order ranks a page's worth of runs, not every run after it (a loop
-        over 100,000 runs, newest first, ranked half the project a page)."""
-        numbers: dict[str, int] = {}
-        by_project: dict[int, list[Any]] = {}
-        for row in rows:
-            by_project.setdefault(int(row["project_id"]), []).append(row)
-        for owner_id, picked in by_project.items():
-            oldest = min((r["created_at"], r["id"]) for r in picked)
-            newest = max((r["created_at"], r["id"]) for r in picked)
-            key = tuple_(runs.c.created_at, runs.c.id)
-            before = conn.execute(
-                select(func.count()).where(runs.c.project_id == owner_id, key < tuple_(*oldest))
-            ).scalar_one()
-            numbered = (
-                select(
-                    runs.c.id,
-                    func.row_number().over(order_by=(runs.c.created_at, runs.c.id)).label("number"),
-                )
-                .where(
-                    runs.c.project_id == owner_id,
-                    key >= tuple_(*oldest),
-                    key <= tuple_(*newest),
-                )
-                .subquery("numbered")
-            )
-            ids = [r["id"] for r in picked]
-            query = select(numbered.c.id, numbered.c.number)
-            if len(ids) <= _CHUNK:
-                query = query.where(numbered.c.id.in_(ids))
-            wanted = set(ids)
-            numbers.update(
-                (i, int(before) + int(n)) for i, n in conn.execute(query).all() if i in wanted
-            )
-        return numbers
-
     def _require(self, conn: Connection, run_id: str) -> None:
         if conn.execute(select(runs.c.id).where(runs.c.id == run_id)).first() is None:
             raise RunNotFoundError(f"no run with id {run_id!r}: `cairn runs ls` lists the runs")
-
-    @staticmethod
-    def _tags(conn: Connection, run_ids: list[str]) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for start in range(0, len(run_ids), 500):
-            query = select(run_tags.c.run_id, run_tags.c.tag).where(
-                run_tags.c.run_id.in_(run_ids[start : start + 500])
-            )
-            for run_id, tag in conn.execute(query):
-                out.setdefault(run_id, []).append(tag)
-        return out
 
 
 def sql_query(conn: Connection) -> Query:
@@ -639,104 +579,6 @@ def sql_query(conn: Connection) -> Query:
         return list(conn.execute(text(sql), dict(params)).mappings())
 
     return query
-
-
-_CHUNK = 500
-"""Ids bound in one ``IN (...)``."""
-
-
-def _project_select() -> Any:
-    return (
-        select(
-            projects.c.name,
-            projects.c.created_at,
-            # project_id, not id: the count and the max read the index by activity alone
-            func.count(runs.c.project_id).label("run_count"),
-            func.max(runs.c.updated_at).label("last_activity"),
-        )
-        .select_from(projects.outerjoin(runs, runs.c.project_id == projects.c.id))
-        .group_by(projects.c.id)
-    )
-
-
-_RUNS = runs.join(projects, projects.c.id == runs.c.project_id)
-
-
-def _ordered(
-    conn: Connection,
-    state: ColumnElement[str],
-    where: list[ColumnElement[bool]],
-    order: str | None,
-    gathered: bool,
-) -> tuple[Any, list[tuple[ColumnElement[Any], bool]], list[tuple[ColumnElement[Any], bool]]]:
-    """The matching runs' ids in ``order`` (then id): a query of (id, total or 0, sort values),
-    the order's keys, and the columns it sorts by (the keys as selected, then the id).
-    ``gathered``: the matches are gathered once in a CTE, and counted from it."""
-    if conn.dialect.name == "postgresql":
-        # psycopg prepares a statement from its 5th run on, and PostgreSQL then plans it
-        # once for any parameters, blind to the project and the filter's bounds: the
-        # 100,000-run filter + sort took 730 to 765 ms instead of 163 to 195 ms.
-        conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
-    sort = compile_order(order, state) if order else Order([(runs.c.created_at, True)], [])
-    keys = sort.keys
-    labelled = [value.label(f"k{i}") for i, (value, _) in enumerate(keys)]
-    if gathered:
-        matches = (
-            select(runs.c.id, *labelled)
-            .select_from(sort.joined(_RUNS))
-            .where(*where)
-            .cte("matches")
-            .prefix_with("MATERIALIZED")
-        )
-        sorted_by: list[tuple[ColumnElement[Any], bool]] = [
-            (matches.c[f"k{i}"], d) for i, (_, d) in enumerate(keys)
-        ]
-        id_column: ColumnElement[str] = matches.c.id
-        total: Any = select(func.count()).select_from(matches).scalar_subquery()
-        query = select(matches.c.id, total, *(column for column, _ in sorted_by))
-    else:
-        sorted_by, id_column = list(keys), runs.c.id
-        query = select(runs.c.id, literal(0), *labelled).select_from(sort.joined(_RUNS))
-        query = query.where(*where)
-    query = query.order_by(*Order(sorted_by, []).by(), id_column)
-    return query, keys, [*sorted_by, (id_column, False)]
-
-
-def _conditions(
-    conn: Connection,
-    state: ColumnElement[str],
-    project: str | None,
-    filter: str | None,
-    search: str | None,
-    ids: Sequence[str] | None,
-    within: Collection[str] | None,
-) -> list[ColumnElement[bool]]:
-    """The WHERE clauses of ``Store.runs_page`` (see there); the project by its id, looked up
-    on ``conn`` (``projects.project_id``)."""
-    where: list[ColumnElement[bool]] = []
-    if project is not None:
-        found = project_id(conn, project)
-        where.append(false() if found is None else runs.c.project_id == found)
-    if within is not None:
-        where.append(projects.c.name.in_(list(within)))
-    if filter:
-        where.append(compile_filter(filter, state))
-    if search:
-        where.append(_search(search))
-    if ids is not None:
-        where.append(runs.c.id.in_(list(ids)))
-    return where
-
-
-def _search(text: str) -> ColumnElement[bool]:
-    """Name, id or a tag holds ``text``, ignoring case; ``%``, ``_`` and ``\\`` match themselves."""
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    tagged = (run_tags.c.run_id == runs.c.id) & run_tags.c.tag.ilike(pattern, escape="\\")
-    return or_(
-        runs.c.name.ilike(pattern, escape="\\"),
-        runs.c.id.ilike(pattern, escape="\\"),
-        select(run_tags.c.run_id).where(tagged).exists(),
-    )
 
 
 INCREMENTAL_VACUUM = 2
