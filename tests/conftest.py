@@ -26,8 +26,12 @@ pytest's own streams and add system rows to slow tests' histories: tests not abo
 system metrics run without them. Those tests set their own."""
 
 # Session- and module-scoped fixtures (the e2e demo stores) are set up before the autouse fixture
-# below runs: the sampler's timing must not decide what their runs hold either.
-os.environ.setdefault("CAIRN_SYSTEM_METRICS", "0")
+# below runs: they too log quietly (the sampler's timing must not decide what their runs hold,
+# and each run's finish() waited about a second for its git, code and console capture of the
+# checkout: 45 runs of one e2e module's store took 45 s). A fixture that needs a capture turns
+# it on itself (``tests.fakes.repos.full_capture``).
+for _name, _value in QUIET_CAPTURE.items():
+    os.environ.setdefault(_name, _value)
 # Artifact downloads keep their index in the user's cache folder: the suite's go to a folder of
 # its own, never the home folder's.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="cairn-test-cache-")

@@ -152,7 +152,9 @@ def _log_payloads(store_dir: Path) -> Payloads:
 
 @pytest.fixture(scope="module")
 def payloads(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Payloads]]:
-    logged = _log_payloads(tmp_path_factory.mktemp("e2e_xss") / ".cairn")
+    with pytest.MonkeyPatch.context() as env:  # the Logs tab shows the captured console
+        env.setenv("CAIRN_CAPTURE_CONSOLE", "1")
+        logged = _log_payloads(tmp_path_factory.mktemp("e2e_xss") / ".cairn")
     with serve(logged.store_dir) as running:
         yield running.url, logged
 
