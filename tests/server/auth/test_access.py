@@ -186,6 +186,9 @@ class Deployment:
     """Path parameter → the value the walk uses (objects that exist in project p)."""
     bodies: dict[str, Any]
     store_dir: Path
+    client: httpx.Client
+    """One connection for the walk's calls (a new client a call spent most of its time loading
+    certificates); ``call`` drops the cookies an answer sets, so no caller inherits a session."""
 
 
 @pytest.fixture(scope="module")
@@ -256,7 +259,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     spare.close()
 
     command = ["server", "--db", str(store_dir / "cairn.db"), "--blobs", str(store_dir / "blobs")]
-    with serve_command(command) as server:
+    with serve_command(command) as server, httpx.Client(timeout=60) as client:
         view = httpx.post(
             f"{server.url}/api/v1/projects/p/views",
             json={"name": "mine", "workspace": {}},
@@ -265,6 +268,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         assert view.status_code in (200, 201), view.text
         yield Deployment(
             store_dir=store_dir,
+            client=client,
             url=server.url,
             keys=keys,
             params={
@@ -349,13 +353,14 @@ def call(deployment: Deployment, route: str, caller: str) -> httpx.Response:
     path = template.format(**params)
     body = next((b for suffix, b in deployment.bodies.items() if template.endswith(suffix)), None)
     query = next((q for suffix, q in QUERIES.items() if template.endswith(suffix)), "")
-    return httpx.request(
+    response = deployment.client.request(
         method,
         f"{deployment.url}{path}?{query.format(**params)}",
         json=None if method in ("GET", "DELETE") else body,
         headers=deployment.keys[caller],
-        timeout=60,
     )
+    deployment.client.cookies.clear()  # a login's session is not the next caller's
+    return response
 
 
 def destroys(route: str) -> bool:
@@ -556,7 +561,9 @@ def test_no_path_or_digest_leaves_the_store(deployment: Deployment) -> None:
             for method in ("GET", "HEAD", "PUT"):
                 if method == "PUT" and ("/files/" in template or "/preview/" in template):
                     continue  # read-only routes: 405 is the router's answer
-                got = httpx.request(method, url, headers=headers, content=b"x", timeout=30)
+                got = deployment.client.request(
+                    method, url, headers=headers, content=b"x", timeout=30
+                )
                 if got.status_code >= 500 or marker in got.text:
                     wrong.append(f"{method} {template.format(x=bad)}: {got.status_code}")
     assert wrong == [], "\n".join(wrong)
