@@ -13,6 +13,10 @@ from tests.fakes.commands import cairn
 from tests.fakes.runs import make_run
 from tests.fakes.server import Server, serve_command
 
+from cairn.server.auth.credentials import new_key
+from cairn.store import Store
+from cairn.store.accounts import add_key
+
 PASSWORD = "a long enough password"
 USERS = ("ann", "bob", "cy")
 
@@ -49,3 +53,14 @@ def signed_in(team: Team, name: str) -> httpx.Client:
 def csrf(client: httpx.Client) -> dict[str, str]:
     """The header a write with ``client``'s session must carry."""
     return {"X-CSRF-Token": client.cookies["cairn_csrf"]}
+
+
+def store_key(team: Team, user: str) -> tuple[int, str]:
+    """A key of ``user`` made in the store, as ``cairn admin key create`` does: (id, key)."""
+    made = new_key()
+    store = Store.local(team.store_dir)
+    try:
+        info = add_key(store, user, name="admin-made", prefix=made.prefix, digest=made.digest)
+    finally:
+        store.close()
+    return info.id, made.secret

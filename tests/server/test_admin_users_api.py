@@ -10,11 +10,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from tests.fakes.team import PASSWORD, Team, csrf, signed_in
+from tests.fakes.team import PASSWORD, Team, csrf, signed_in, store_key
 
-from cairn.server.auth.credentials import hash_password, key_digest, new_key
+from cairn.server.auth.credentials import hash_password, key_digest
 from cairn.store import Store
-from cairn.store.accounts import add_key, create_user, get_user
+from cairn.store.accounts import create_user, get_user
 
 ADMIN = "chief"
 """A server admin of the team server, with a password (made by the module's fixture)."""
@@ -196,13 +196,8 @@ def test_an_admins_api_key_lists_and_revokes_but_makes_no_credentials(
 ) -> None:
     """A leaked admin key cannot make a user with a password, a key, or a password: each would
     outlive revoking it."""
-    made = new_key()
-    store = Store.local(team.store_dir)
-    try:
-        info = add_key(store, ADMIN, name="script", prefix=made.prefix, digest=made.digest)
-    finally:
-        store.close()
-    url, key = f"{team.url}/api/v1", bearer(made.secret)
+    key_id, secret = store_key(team, ADMIN)
+    url, key = f"{team.url}/api/v1", bearer(secret)
     before = httpx.get(f"{url}/admin/users", headers=key)
     assert before.status_code == 200, before.text
     for method, path, body in ROUTES:
@@ -213,7 +208,7 @@ def test_an_admins_api_key_lists_and_revokes_but_makes_no_credentials(
     assert httpx.get(f"{url}/admin/users/ann/keys", headers=key).json() == []
     after = httpx.get(f"{url}/admin/users", headers=key).json()
     assert [u["name"] for u in after] == [u["name"] for u in before.json()]  # no user made
-    revoked = httpx.delete(f"{url}/admin/users/{ADMIN}/keys/{info.id}", headers=key)
+    revoked = httpx.delete(f"{url}/admin/users/{ADMIN}/keys/{key_id}", headers=key)
     assert revoked.status_code == 200, revoked.text
     assert httpx.get(f"{url}/admin/users", headers=key).status_code == 401
 

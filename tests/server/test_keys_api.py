@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
-from tests.fakes.team import Team, csrf, signed_in
+from tests.fakes.team import Team, csrf, signed_in, store_key
 
 import cairn
 from cairn.cli.login import login
@@ -22,17 +22,6 @@ from cairn.store.accounts import add_key, list_keys
 
 def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
-
-
-def store_key(team: Team, user: str) -> tuple[int, str]:
-    """A key of ``user`` made in the store, as ``cairn admin key create`` does: (id, key)."""
-    made = new_key()
-    store = Store.local(team.store_dir)
-    try:
-        info = add_key(store, user, name="admin-made", prefix=made.prefix, digest=made.digest)
-    finally:
-        store.close()
-    return info.id, made.secret
 
 
 def test_a_key_made_on_the_server_logs_runs_until_it_is_revoked(
