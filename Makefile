@@ -106,8 +106,9 @@ web-check: web/node_modules/.package-lock.json
 # PostgreSQL and subprocesses, so more workers than cores pays. A test file runs whole in one
 # worker (--dist loadfile), so a module's fixtures are built once. `make test TEST_WORKERS=0` runs
 # it in one process. The rules a test must follow for this are in tests/conftest.py.
-# Measured 2026-12-07 on the 2-core machine, nothing else running, 3,470 tests with four workers:
-# pytest 16 min 54 s, the whole `make test` (lint, type checks, web build, vitest) 17 min 38 s.
+# Measured 2026-12-07 on the 2-core machine, nothing else running, 3,470 tests with four workers,
+# two runs: pytest 16 min 54 s and 18 min 9 s, the whole `make test` (lint, type checks, web
+# build, vitest) 17 min 38 s and 18 min 49 s.
 # (2026-12-05, 2,760 tests: one process 16 min 42 s, four workers 10 min 26 s. A 4-worker run
 # once failed on a test that renamed a run of the shared demo store, which another file of the
 # same worker looked up: e2e tests must leave the session's demo store as they found it.)
