@@ -86,12 +86,11 @@ def user_ls(url: str | None, dir: str | None) -> None:
 def user_password(name: str, url: str | None, dir: str | None) -> None:
     """Set NAME's password, read from standard input; signs NAME out of every browser."""
     from cairn.server.auth.credentials import hash_password
-    from cairn.store.accounts import end_sessions, set_password_hash
+    from cairn.store.accounts import set_password_hash
 
     password_hash = hash_password(_read_password())
     with _accounts(url, dir) as store:
-        set_password_hash(store, name, password_hash)
-        end_sessions(store, name)
+        set_password_hash(store, name, password_hash)  # ends their sessions too
     click.echo(f"password of {name} set; their browser sessions ended")
 
 

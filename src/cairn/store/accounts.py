@@ -130,12 +130,18 @@ def key_use(store: Store) -> dict[str, KeyUse]:
 
 
 def set_password_hash(store: Store, name: str, password_hash: str | None) -> None:
+    """Set (None: remove) ``name``'s password and, in the same transaction, end every browser
+    session of theirs: whoever signed in with the old password is signed out."""
     with store._write() as conn:
         done = conn.execute(
-            update(users).where(users.c.name == name).values(password_hash=password_hash)
-        )
-    if done.rowcount == 0:
-        raise AccountError(f"no user named {name!r}")
+            update(users)
+            .where(users.c.name == name)
+            .values(password_hash=password_hash)
+            .returning(users.c.id)
+        ).scalar()
+        if done is None:
+            raise AccountError(f"no user named {name!r}")
+        conn.execute(delete(sessions).where(sessions.c.user_id == done))
 
 
 MAX_ID = 2**31 - 1

@@ -27,7 +27,6 @@ from cairn.store.accounts import (
     KeyUse,
     User,
     create_user,
-    end_sessions,
     get_user,
     key_use,
     list_keys,
@@ -126,8 +125,7 @@ def set_password(user: str, body: PasswordChange, request: Request, store: Store
     user password``); from an admin's browser session only."""
     _accounts(request)
     name = _known(store, user).name
-    set_password_hash(store, name, _hashed(body.password))
-    end_sessions(store, name)
+    set_password_hash(store, name, _hashed(body.password))  # ends their sessions too
     return _info(get_user(store, name), key_use(store).get(name))
 
 
